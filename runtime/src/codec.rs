@@ -1,0 +1,55 @@
+//! Message encodings shared by the protocols: protobuf and proto3 JSON.
+
+use bytes::Bytes;
+
+use crate::status::Status;
+
+/// A request message as it arrived, not yet decoded.
+#[derive(Clone, Debug)]
+pub enum Input {
+    /// Protobuf bytes (gRPC, gRPC-Web, Connect `application/proto`).
+    Proto(Bytes),
+    /// Proto3 JSON bytes (Connect `application/json`).
+    JsonBytes(Bytes),
+    /// Proto3 JSON assembled from path, query and body (REST).
+    Json(serde_json::Value),
+}
+
+/// A response message, type-erased; the protocol picks the encoding.
+pub trait OutputMessage: Send + std::fmt::Debug {
+    /// The protobuf encoding.
+    fn to_proto(&self) -> Vec<u8>;
+    /// The proto3 JSON value.
+    fn to_json(&self) -> Result<serde_json::Value, Status>;
+}
+
+impl<M> OutputMessage for M
+where
+    M: prost::Message + serde::Serialize + Send + std::fmt::Debug,
+{
+    fn to_proto(&self) -> Vec<u8> {
+        self.encode_to_vec()
+    }
+
+    fn to_json(&self) -> Result<serde_json::Value, Status> {
+        serde_json::to_value(self).map_err(|e| Status::internal(format!("encoding the response as JSON: {e}")))
+    }
+}
+
+/// A handler's response, ready to be encoded.
+pub type Output = Box<dyn OutputMessage>;
+
+/// Decodes a request message from any input.
+pub fn decode<M>(input: Input) -> Result<M, Status>
+where
+    M: prost::Message + Default + serde::de::DeserializeOwned,
+{
+    match input {
+        Input::Proto(bytes) => M::decode(bytes)
+            .map_err(|e| Status::invalid_argument(format!("invalid protobuf message: {e}"))),
+        Input::JsonBytes(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| Status::invalid_argument(format!("invalid JSON message: {e}"))),
+        Input::Json(value) => serde_json::from_value(value)
+            .map_err(|e| Status::invalid_argument(format!("invalid JSON message: {e}"))),
+    }
+}

@@ -1,0 +1,243 @@
+//! The REST route table generated from `google.api.http`, and path-template matching.
+
+/// The HTTP method of a binding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HttpMethod {
+    /// GET.
+    Get,
+    /// PUT.
+    Put,
+    /// POST.
+    Post,
+    /// DELETE.
+    Delete,
+    /// PATCH.
+    Patch,
+    /// A `custom` binding's method, e.g. `HEAD`.
+    Custom(&'static str),
+}
+
+impl HttpMethod {
+    /// The method as it appears on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Custom(m) => m,
+        }
+    }
+}
+
+/// One segment of a path template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// A literal segment.
+    Literal(&'static str),
+    /// `*`: exactly one segment.
+    Single,
+    /// `**`: the rest of the path (the last segment only).
+    Multi,
+}
+
+/// A variable of a path template, bound to the segments `start..end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PathVariable {
+    /// The request field the value goes to, as proto field names (`book.name` → `["book", "name"]`).
+    pub field_path: &'static [&'static str],
+    /// The first segment of the variable.
+    pub start: usize,
+    /// One past its last segment.
+    pub end: usize,
+}
+
+/// A parsed `google.api.http` path template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PathTemplate {
+    /// The template as written in the schema, e.g. `/v1/{name=shelves/*}:cancel`.
+    pub source: &'static str,
+    /// The segments, variables expanded into their patterns.
+    pub segments: &'static [Segment],
+    /// The variables.
+    pub variables: &'static [PathVariable],
+    /// The custom verb after the last `:`, if any.
+    pub verb: Option<&'static str>,
+}
+
+/// Where the request message comes from in an HTTP request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodySpec {
+    /// No body: every field not bound by the path comes from the query string.
+    None,
+    /// `body: "*"`: the body is the whole request message.
+    Whole,
+    /// `body: "field"`: the body is that field; others may come from the query string.
+    Field(&'static str),
+}
+
+/// One REST binding of a method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HttpRoute {
+    /// The HTTP method.
+    pub method: HttpMethod,
+    /// The path template, already parsed by the generator.
+    pub template: PathTemplate,
+    /// Where the body goes.
+    pub body: BodySpec,
+    /// `response_body`: the response field sent as the body instead of the whole message.
+    pub response_body: Option<&'static str>,
+}
+
+/// A variable's value extracted from a path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Capture {
+    /// The request field path.
+    pub field_path: &'static [&'static str],
+    /// The percent-decoded value.
+    pub value: String,
+}
+
+impl PathTemplate {
+    /// Matches `path` (no query string) and returns the variables' values, or `None`.
+    ///
+    /// Single-segment variables are fully percent-decoded; multi-segment ones keep `%2F`
+    /// encoded, as grpc-gateway does.
+    pub fn matches(&self, path: &str) -> Option<Vec<Capture>> {
+        let path = path.strip_prefix('/')?;
+        let path = match self.verb {
+            Some(verb) => {
+                let (rest, found) = path.rsplit_once(':')?;
+                if found != verb {
+                    return None;
+                }
+                rest
+            }
+            None => path,
+        };
+        let parts: Vec<&str> = if path.is_empty() { Vec::new() } else { path.split('/').collect() };
+        // positions[i] = index in `parts` where template segment i starts.
+        let mut positions = Vec::with_capacity(self.segments.len() + 1);
+        let mut at = 0;
+        for (i, segment) in self.segments.iter().enumerate() {
+            positions.push(at);
+            match segment {
+                Segment::Literal(lit) => {
+                    if parts.get(at) != Some(lit) {
+                        return None;
+                    }
+                    at += 1;
+                }
+                Segment::Single => {
+                    if parts.get(at).is_none_or(|p| p.is_empty()) {
+                        return None;
+                    }
+                    at += 1;
+                }
+                Segment::Multi => {
+                    // `**` is last; it takes what the remaining literals leave.
+                    let after = self.segments.len() - i - 1;
+                    if parts.len() < at + after {
+                        return None;
+                    }
+                    at = parts.len() - after;
+                }
+            }
+        }
+        positions.push(at);
+        if at != parts.len() {
+            return None;
+        }
+        let captures = self
+            .variables
+            .iter()
+            .map(|v| {
+                let (from, to) = (positions[v.start], positions[v.end]);
+                let multi = v.end - v.start > 1 || self.segments[v.start..v.end].contains(&Segment::Multi);
+                let raw = parts[from..to].join("/");
+                Capture {
+                    field_path: v.field_path,
+                    value: percent_decode(&raw, !multi),
+                }
+            })
+            .collect();
+        Some(captures)
+    }
+}
+
+/// Decodes `%XX` escapes; `%2F` stays encoded unless `decode_slash`.
+pub fn percent_decode(input: &str, decode_slash: bool) -> String {
+    let bytes = input.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                let byte = (h * 16 + l) as u8;
+                if byte != b'/' || decode_slash {
+                    out.push(byte);
+                    i += 3;
+                    continue;
+                }
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOOK: PathTemplate = PathTemplate {
+        source: "/v1/{name=shelves/*/books/*}:cancel",
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Literal("shelves"),
+            Segment::Single,
+            Segment::Literal("books"),
+            Segment::Single,
+        ],
+        variables: &[PathVariable { field_path: &["name"], start: 1, end: 5 }],
+        verb: Some("cancel"),
+    };
+
+    const FILES: PathTemplate = PathTemplate {
+        source: "/v1/{name=files/**}",
+        segments: &[Segment::Literal("v1"), Segment::Literal("files"), Segment::Multi],
+        variables: &[PathVariable { field_path: &["name"], start: 1, end: 3 }],
+        verb: None,
+    };
+
+    #[test]
+    fn multi_segment_variable_with_custom_verb() {
+        let got = BOOK.matches("/v1/shelves/s1/books/b%2F2:cancel").unwrap();
+        assert_eq!(got[0].value, "shelves/s1/books/b%2F2");
+        assert!(BOOK.matches("/v1/shelves/s1/books/b2").is_none());
+        assert!(BOOK.matches("/v1/shelves/s1/books/b2:other").is_none());
+        assert!(BOOK.matches("/v1/shelves//books/b2:cancel").is_none());
+    }
+
+    #[test]
+    fn double_star_takes_the_rest() {
+        let got = FILES.matches("/v1/files/a/b/c.txt").unwrap();
+        assert_eq!(got[0].value, "files/a/b/c.txt");
+        assert!(FILES.matches("/v1/other/a").is_none());
+    }
+
+    #[test]
+    fn single_variable_is_fully_decoded() {
+        const T: PathTemplate = PathTemplate {
+            source: "/v1/shelves/{shelf}",
+            segments: &[Segment::Literal("v1"), Segment::Literal("shelves"), Segment::Single],
+            variables: &[PathVariable { field_path: &["shelf"], start: 2, end: 3 }],
+            verb: None,
+        };
+        assert_eq!(T.matches("/v1/shelves/a%2Fb%20c").unwrap()[0].value, "a/b c");
+        assert!(T.matches("/v1/shelves/a/b").is_none());
+    }
+}

@@ -1,0 +1,27 @@
+//! The runtime that protogate-generated services link against.
+//!
+//! Generated code names the types of this crate: [`Status`] (the one error model),
+//! [`RequestContext`] (who is calling, over which protocol), [`Validate`] (the schema's
+//! constraints), the [`Guard`] generated from a method's auth option, and the static
+//! [`ServiceInfo`] / [`HttpRoute`] tables that route a request to a method.
+#![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
+
+pub mod codec;
+pub mod context;
+pub mod dispatch;
+pub mod grpc;
+pub mod guard;
+pub mod http;
+pub mod rpc;
+pub mod rules;
+pub mod service;
+pub mod status;
+pub mod validate;
+
+pub use context::{Caller, Protocol, RequestContext};
+pub use guard::Guard;
+pub use http::{BodySpec, HttpMethod, HttpRoute, PathTemplate, PathVariable, Segment};
+pub use protogate_macros::include_generated;
+pub use service::{MethodInfo, MethodKind, RequestStream, ResponseStream, Service, ServiceInfo};
+pub use status::{Code, Status};
+pub use validate::{Validate, Violation, Violations};

@@ -1,0 +1,355 @@
+//! The one error model: a gRPC code, a message and typed details, rendered per protocol.
+
+use std::fmt;
+
+use bytes::Bytes;
+use prost::Message as _;
+
+use crate::rpc;
+
+/// A gRPC status code. The numbers are the wire values of `google.rpc.Code`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum Code {
+    /// Not an error.
+    Ok = 0,
+    /// The operation was cancelled, typically by the caller.
+    Cancelled = 1,
+    /// Unknown error.
+    Unknown = 2,
+    /// The client specified an invalid argument.
+    InvalidArgument = 3,
+    /// The deadline expired before the operation could complete.
+    DeadlineExceeded = 4,
+    /// Some requested entity was not found.
+    NotFound = 5,
+    /// The entity that a client attempted to create already exists.
+    AlreadyExists = 6,
+    /// The caller does not have permission to execute the operation.
+    PermissionDenied = 7,
+    /// Some resource has been exhausted.
+    ResourceExhausted = 8,
+    /// The system is not in a state required for the operation's execution.
+    FailedPrecondition = 9,
+    /// The operation was aborted.
+    Aborted = 10,
+    /// The operation was attempted past the valid range.
+    OutOfRange = 11,
+    /// The operation is not implemented or not supported.
+    Unimplemented = 12,
+    /// Internal error.
+    Internal = 13,
+    /// The service is currently unavailable.
+    Unavailable = 14,
+    /// Unrecoverable data loss or corruption.
+    DataLoss = 15,
+    /// The request does not have valid authentication credentials.
+    Unauthenticated = 16,
+}
+
+impl Code {
+    /// The code for a wire value; values outside 0..=16 are `Unknown`, as gRPC specifies.
+    pub fn from_i32(value: i32) -> Code {
+        use Code::*;
+        match value {
+            0 => Ok,
+            1 => Cancelled,
+            3 => InvalidArgument,
+            4 => DeadlineExceeded,
+            5 => NotFound,
+            6 => AlreadyExists,
+            7 => PermissionDenied,
+            8 => ResourceExhausted,
+            9 => FailedPrecondition,
+            10 => Aborted,
+            11 => OutOfRange,
+            12 => Unimplemented,
+            13 => Internal,
+            14 => Unavailable,
+            15 => DataLoss,
+            16 => Unauthenticated,
+            _ => Unknown,
+        }
+    }
+
+    /// The HTTP status grpc-gateway v2 answers with for this code.
+    pub fn http_status(self) -> u16 {
+        use Code::*;
+        match self {
+            Ok => 200,
+            Cancelled => 499,
+            Unknown | Internal | DataLoss => 500,
+            InvalidArgument | FailedPrecondition | OutOfRange => 400,
+            DeadlineExceeded => 504,
+            NotFound => 404,
+            AlreadyExists | Aborted => 409,
+            PermissionDenied => 403,
+            ResourceExhausted => 429,
+            Unimplemented => 501,
+            Unavailable => 503,
+            Unauthenticated => 401,
+        }
+    }
+
+    /// The snake_case name Connect uses on the wire (`invalid_argument`).
+    pub fn connect_name(self) -> &'static str {
+        use Code::*;
+        match self {
+            Ok => "ok",
+            Cancelled => "canceled",
+            Unknown => "unknown",
+            InvalidArgument => "invalid_argument",
+            DeadlineExceeded => "deadline_exceeded",
+            NotFound => "not_found",
+            AlreadyExists => "already_exists",
+            PermissionDenied => "permission_denied",
+            ResourceExhausted => "resource_exhausted",
+            FailedPrecondition => "failed_precondition",
+            Aborted => "aborted",
+            OutOfRange => "out_of_range",
+            Unimplemented => "unimplemented",
+            Internal => "internal",
+            Unavailable => "unavailable",
+            DataLoss => "data_loss",
+            Unauthenticated => "unauthenticated",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.connect_name())
+    }
+}
+
+/// One typed detail of a [`Status`], kept both as protobuf (for gRPC and Connect) and as
+/// proto3 JSON (for REST), both encoded when the detail is attached.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Detail {
+    /// `type.googleapis.com/<full message name>`.
+    pub type_url: String,
+    /// The protobuf encoding of the message.
+    pub value: Bytes,
+    /// The proto3 JSON of the message, without `@type`.
+    pub json: serde_json::Value,
+}
+
+impl Detail {
+    /// Encodes `message` as a detail.
+    pub fn new<M>(message: &M) -> Detail
+    where
+        M: prost::Name + serde::Serialize,
+    {
+        let json = serde_json::to_value(message).unwrap_or(serde_json::Value::Null);
+        Detail {
+            type_url: format!("type.googleapis.com/{}", M::full_name()),
+            value: Bytes::from(message.encode_to_vec()),
+            json,
+        }
+    }
+
+    /// The detail as `google.protobuf.Any`.
+    pub fn to_any(&self) -> prost_types::Any {
+        prost_types::Any {
+            type_url: self.type_url.clone(),
+            value: self.value.to_vec(),
+        }
+    }
+}
+
+/// The error every protocol renders: a code, a message and typed details.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Status {
+    code: Code,
+    message: String,
+    details: Vec<Detail>,
+}
+
+macro_rules! constructors {
+    ($($name:ident => $code:ident),* $(,)?) => {
+        $(
+            #[doc = concat!("A status with code `", stringify!($code), "`.")]
+            pub fn $name(message: impl Into<String>) -> Status {
+                Status::new(Code::$code, message)
+            }
+        )*
+    };
+}
+
+impl Status {
+    /// A status with no details.
+    pub fn new(code: Code, message: impl Into<String>) -> Status {
+        Status {
+            code,
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
+
+    constructors! {
+        cancelled => Cancelled,
+        unknown => Unknown,
+        invalid_argument => InvalidArgument,
+        deadline_exceeded => DeadlineExceeded,
+        not_found => NotFound,
+        already_exists => AlreadyExists,
+        permission_denied => PermissionDenied,
+        resource_exhausted => ResourceExhausted,
+        failed_precondition => FailedPrecondition,
+        aborted => Aborted,
+        out_of_range => OutOfRange,
+        unimplemented => Unimplemented,
+        internal => Internal,
+        unavailable => Unavailable,
+        data_loss => DataLoss,
+        unauthenticated => Unauthenticated,
+    }
+
+    /// Attaches a typed detail (e.g. `google.rpc.BadRequest`, an API's own error detail).
+    pub fn with_detail<M>(mut self, detail: &M) -> Status
+    where
+        M: prost::Name + serde::Serialize,
+    {
+        self.details.push(Detail::new(detail));
+        self
+    }
+
+    /// The code.
+    pub fn code(&self) -> Code {
+        self.code
+    }
+
+    /// The developer-facing message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The typed details, in the order they were attached.
+    pub fn details(&self) -> &[Detail] {
+        &self.details
+    }
+
+    /// The `google.rpc.Status` sent as `grpc-status-details-bin`.
+    pub fn to_rpc_status(&self) -> rpc::Status {
+        rpc::Status {
+            code: self.code as i32,
+            message: self.message.clone(),
+            details: self.details.iter().map(Detail::to_any).collect(),
+        }
+    }
+
+    /// grpc-gateway's REST error body: `{"code":3,"message":"…","details":[{"@type":…}]}`.
+    pub fn to_gateway_json(&self) -> serde_json::Value {
+        let details: Vec<serde_json::Value> = self
+            .details
+            .iter()
+            .map(|d| {
+                let mut object = serde_json::Map::new();
+                object.insert("@type".into(), d.type_url.clone().into());
+                if let serde_json::Value::Object(fields) = &d.json {
+                    object.extend(fields.clone());
+                }
+                serde_json::Value::Object(object)
+            })
+            .collect();
+        serde_json::json!({
+            "code": self.code as i32,
+            "message": self.message,
+            "details": details,
+        })
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Status {}
+
+impl From<Status> for tonic::Status {
+    fn from(status: Status) -> tonic::Status {
+        let code = tonic::Code::from_i32(status.code as i32);
+        if status.details.is_empty() {
+            return tonic::Status::new(code, status.message);
+        }
+        let details = status.to_rpc_status().encode_to_vec();
+        tonic::Status::with_details(code, status.message, Bytes::from(details))
+    }
+}
+
+impl From<tonic::Status> for Status {
+    fn from(status: tonic::Status) -> Status {
+        let mut out = Status::new(Code::from_i32(status.code() as i32), status.message());
+        if let Ok(rpc) = rpc::Status::decode(status.details()) {
+            out.details = rpc
+                .details
+                .into_iter()
+                .map(|any| Detail {
+                    type_url: any.type_url,
+                    value: Bytes::from(any.value),
+                    json: serde_json::Value::Null,
+                })
+                .collect();
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_maps_to_grpc_gateway_http_status() {
+        let table = [
+            (0, 200),
+            (1, 499),
+            (2, 500),
+            (3, 400),
+            (4, 504),
+            (5, 404),
+            (6, 409),
+            (7, 403),
+            (8, 429),
+            (9, 400),
+            (10, 409),
+            (11, 400),
+            (12, 501),
+            (13, 500),
+            (14, 503),
+            (15, 500),
+            (16, 401),
+            (99, 500),
+        ];
+        for (code, http) in table {
+            assert_eq!(Code::from_i32(code).http_status(), http, "code {code}");
+        }
+    }
+
+    #[test]
+    fn gateway_json_always_has_details() {
+        let json = Status::not_found("Code not found (COMMAND-Rsj8c)").to_gateway_json();
+        assert_eq!(
+            json,
+            serde_json::json!({"code": 5, "message": "Code not found (COMMAND-Rsj8c)", "details": []})
+        );
+    }
+
+    #[test]
+    fn details_survive_the_grpc_round_trip() {
+        let detail = rpc::BadRequest {
+            field_violations: vec![rpc::FieldViolation {
+                field: "code".into(),
+                description: "value length must be between 1 and 200 runes, inclusive".into(),
+            }],
+        };
+        let status = Status::invalid_argument("bad").with_detail(&detail);
+        let wire: tonic::Status = status.clone().into();
+        assert_eq!(wire.code(), tonic::Code::InvalidArgument);
+        let back = Status::from(wire);
+        assert_eq!(back.details()[0].type_url, "type.googleapis.com/google.rpc.BadRequest");
+        assert_eq!(back.details()[0].value, status.details()[0].value);
+    }
+}
