@@ -24,4 +24,4 @@ pub use http::{BodySpec, HttpMethod, HttpRoute, PathTemplate, PathVariable, Segm
 pub use protogate_macros::include_generated;
 pub use service::{MethodInfo, MethodKind, RequestStream, ResponseStream, Service, ServiceInfo};
 pub use status::{Code, Status};
-pub use validate::{Validate, Violation, Violations};
+pub use validate::{Collector, Validate, Violation, Violations};

@@ -50,6 +50,8 @@ pub struct MethodInfo {
 pub struct ServiceInfo {
     /// `package.Service`.
     pub name: &'static str,
+    /// The path prefix the REST routes are served under (the API's base path, e.g. `/auth/v1`).
+    pub rest_prefix: &'static str,
     /// The methods, in schema order.
     pub methods: &'static [MethodInfo],
 }

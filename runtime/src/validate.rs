@@ -7,36 +7,93 @@ use crate::status::Status;
 
 /// A message that knows its schema's constraints.
 pub trait Validate {
-    /// Appends the violations of this message to `out`, in PGV's check order; with
-    /// `first_only` it returns after the first one. Generated code implements this.
-    fn collect_violations(&self, first_only: bool, out: &mut Vec<Violation>);
+    /// Records the violations of this message, in PGV's check order. Generated code
+    /// implements this; callers use [`Validate::validate`] or [`Validate::validate_all`].
+    fn collect_violations(&self, collector: &mut Collector);
 
     /// Checks the rules in PGV's order and stops at the first violation.
     fn validate(&self) -> Result<(), Violations> {
-        let mut out = Vec::new();
-        self.collect_violations(true, &mut out);
-        if out.is_empty() {
-            Ok(())
-        } else {
-            Err(Violations(out))
-        }
+        let mut collector = Collector::new(true);
+        self.collect_violations(&mut collector);
+        collector.finish()
     }
 
     /// Checks every rule and reports every violation.
     fn validate_all(&self) -> Result<(), Violations> {
-        let mut out = Vec::new();
-        self.collect_violations(false, &mut out);
-        if out.is_empty() {
-            Ok(())
-        } else {
-            Err(Violations(out))
-        }
+        let mut collector = Collector::new(false);
+        self.collect_violations(&mut collector);
+        collector.finish()
     }
 }
 
-impl<T: Validate> Validate for Box<T> {
-    fn collect_violations(&self, first_only: bool, out: &mut Vec<Violation>) {
-        (**self).collect_violations(first_only, out)
+impl<T: Validate + ?Sized> Validate for Box<T> {
+    fn collect_violations(&self, collector: &mut Collector) {
+        (**self).collect_violations(collector)
+    }
+}
+
+/// Gathers violations; in first-only mode it ignores everything after the first.
+#[derive(Debug)]
+pub struct Collector {
+    first_only: bool,
+    violations: Vec<Violation>,
+}
+
+impl Collector {
+    /// A collector; `first_only` is `validate()`'s mode.
+    pub fn new(first_only: bool) -> Collector {
+        Collector {
+            first_only,
+            violations: Vec::new(),
+        }
+    }
+
+    /// Whether further checks can be skipped.
+    pub fn is_done(&self) -> bool {
+        self.first_only && !self.violations.is_empty()
+    }
+
+    /// Records the outcome of one rule on field `go_field` (PGV's CamelCase name) of `message`.
+    pub fn check(&mut self, outcome: crate::rules::Check, message: &str, go_field: &str, path: &str) {
+        if let Err(failure) = outcome {
+            if !self.is_done() {
+                self.violations.push(failure.at(message, go_field, path));
+            }
+        }
+    }
+
+    /// Validates an embedded message and records its violations under `path` (`path[index]`
+    /// for list items and map values), worded as PGV does.
+    pub fn embedded<T: Validate + ?Sized>(
+        &mut self,
+        value: &T,
+        message: &str,
+        go_field: &str,
+        path: &str,
+        index: Option<&dyn std::fmt::Debug>,
+    ) {
+        if self.is_done() {
+            return;
+        }
+        let mut inner = Collector::new(self.first_only);
+        value.collect_violations(&mut inner);
+        if inner.violations.is_empty() {
+            return;
+        }
+        let path = match index {
+            Some(i) => format!("{path}[{i:?}]"),
+            None => path.to_string(),
+        };
+        crate::rules::embedded(message, go_field, &path, inner.violations, &mut self.violations);
+    }
+
+    /// The result.
+    pub fn finish(self) -> Result<(), Violations> {
+        if self.violations.is_empty() {
+            Ok(())
+        } else {
+            Err(Violations(self.violations))
+        }
     }
 }
 

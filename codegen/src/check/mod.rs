@@ -1,0 +1,4 @@
+//! Checks on the model: rules that contradict themselves, and proto ↔ OpenAPI drift.
+
+pub mod openapi;
+pub mod rules;

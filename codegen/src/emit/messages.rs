@@ -1,0 +1,92 @@
+//! Messages (prost-build), the tonic service (tonic-prost-build) and proto3 JSON (pbjson-build),
+//! generated in memory per package.
+
+use std::collections::BTreeMap;
+
+use prost::Message as _;
+use prost_build::Module;
+use prost_reflect::FileDescriptor;
+
+use crate::diag::{Diagnostic, Location};
+
+/// Per package: the prost + tonic code and the pbjson serde impls.
+pub fn generate(files: &[FileDescriptor], all: &prost_reflect::DescriptorPool) -> Result<BTreeMap<String, (String, String)>, Diagnostic> {
+    // prost-build resolves every referenced type through the requests, so all files go in
+    // (well-known types included); only the emitted packages are kept.
+    let requests: Vec<(Module, prost_types::FileDescriptorProto)> = all
+        .files()
+        .map(|f| (Module::from_protobuf_package_name(f.package_name()), f.file_descriptor_proto().clone()))
+        .collect();
+    let wanted: std::collections::BTreeSet<String> = files.iter().map(|f| f.package_name().to_string()).collect();
+
+    let mut config = prost_build::Config::new();
+    config
+        .compile_well_known_types()
+        .extern_path(".google.protobuf", "::pbjson_types")
+        .enable_type_names()
+        .type_name_domain(["."], "type.googleapis.com")
+        .format(false)
+        .service_generator(
+            tonic_prost_build::configure()
+                .build_client(true)
+                .build_server(true)
+                .build_transport(false)
+                .service_generator(),
+        );
+    // A panic in a code generator must surface as a diagnostic, never abort the build.
+    let modules = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.generate(requests)))
+        .map_err(|panic| internal(format!("prost-build panicked: {}", panic_text(&panic))))?
+        .map_err(|e| internal(format!("prost-build failed: {e}")))?;
+
+    let set = prost_types::FileDescriptorSet {
+        file: all.file_descriptor_protos().cloned().collect(),
+    };
+    let bytes = set.encode_to_vec();
+    let packages: Vec<String> = {
+        let mut p: Vec<String> = files.iter().map(|f| format!(".{}", f.package_name())).collect();
+        p.sort();
+        p.dedup();
+        p
+    };
+    let mut json = pbjson_build::Builder::new();
+    json.register_descriptors(&bytes)
+        .map_err(|e| internal(format!("pbjson-build could not read the descriptors: {e}")))?
+        .extern_path(".google.protobuf", "::pbjson_types");
+    let serde = json
+        .generate(&packages, |_| Ok(Vec::<u8>::new()))
+        .map_err(|e| internal(format!("pbjson-build failed: {e}")))?;
+    let mut serde_by_package: BTreeMap<String, String> = BTreeMap::new();
+    for (package, bytes) in serde {
+        serde_by_package
+            .entry(package.to_string())
+            .or_default()
+            .push_str(&String::from_utf8_lossy(&bytes));
+    }
+
+    let mut out = BTreeMap::new();
+    for (module, code) in modules {
+        let package = module.parts().collect::<Vec<_>>().join(".");
+        if !wanted.contains(&package) {
+            continue;
+        }
+        let serde = serde_by_package.remove(&package).unwrap_or_default();
+        out.insert(package, (code, serde));
+    }
+    for (package, serde) in serde_by_package {
+        out.entry(package).or_insert_with(|| (String::new(), String::new())).1 = serde;
+    }
+    Ok(out)
+}
+
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
+fn internal(message: String) -> Diagnostic {
+    Diagnostic::error("codegen-internal", Location::new("<generator>", 0, 0), message)
+        .hint("this is a protogate bug or an unsupported construct; please report it with the schema")
+}

@@ -1,0 +1,592 @@
+//! Builds the [`Api`] from a descriptor pool: services, messages, rules, bindings, docs, locations.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use prost_reflect::{
+    DescriptorPool, DynamicMessage, EnumDescriptor, ExtensionDescriptor, FieldDescriptor, FileDescriptor, Kind,
+    MessageDescriptor, MethodDescriptor, ServiceDescriptor, Value,
+};
+
+use super::http::{HttpBinding, PathTemplate};
+use super::rules::read_field_rules;
+use super::*;
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::load::ProtoInput;
+use crate::names;
+
+/// Extension names the model reads.
+const HTTP: &str = "google.api.http";
+const FIELD_BEHAVIOR: &str = "google.api.field_behavior";
+const PGV_RULES: &str = "validate.rules";
+const PGV_DISABLED: &str = "validate.disabled";
+const PGV_IGNORED: &str = "validate.ignored";
+const PGV_ONEOF_REQUIRED: &str = "validate.required";
+const OPENAPI_OPERATION: &str = "grpc.gateway.protoc_gen_openapiv2.options.openapiv2_operation";
+
+/// Settings that change what the model reads.
+#[derive(Debug, Clone)]
+pub struct ModelOptions {
+    /// The method option that carries the permission (a message with `permission` and
+    /// optionally `check_field_name`).
+    pub auth_option: String,
+}
+
+impl Default for ModelOptions {
+    fn default() -> Self {
+        ModelOptions {
+            auth_option: "zitadel.v1.auth_option".to_string(),
+        }
+    }
+}
+
+/// Builds the model. Problems with individual options are diagnostics, not failures.
+pub fn build(input: &ProtoInput, options: &ModelOptions, diags: &mut Diagnostics) -> Api {
+    let builder = Builder::new(input, options);
+    let files = emitted_files(input);
+    let mut packages: BTreeMap<String, Package> = BTreeMap::new();
+    for file in &files {
+        let package = packages.entry(file.package_name().to_string()).or_insert_with(|| Package {
+            name: file.package_name().to_string(),
+            ..Package::default()
+        });
+        package.files.push(file.name().to_string());
+        for service in file.services() {
+            package.services.push(builder.service(&service, diags));
+        }
+        for message in file.messages() {
+            builder.message_tree(&message, package, diags);
+        }
+        for e in file.enums() {
+            package.enums.push(builder.enumeration(&e));
+        }
+    }
+    Api {
+        packages: packages.into_values().collect(),
+    }
+}
+
+/// The files that get code: the roots, and every file defining a type they reach.
+/// The well-known types come from pbjson-types and are never emitted.
+pub fn emitted_files(input: &ProtoInput) -> Vec<FileDescriptor> {
+    let pool = &input.pool;
+    let mut wanted: BTreeSet<String> = BTreeSet::new();
+    let mut stack: Vec<MessageDescriptor> = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for name in &input.roots {
+        let Some(file) = pool.get_file_by_name(name) else { continue };
+        wanted.insert(file.name().to_string());
+        stack.extend(file.messages());
+        for s in file.services() {
+            for m in s.methods() {
+                stack.push(m.input());
+                stack.push(m.output());
+            }
+        }
+    }
+    while let Some(m) = stack.pop() {
+        if !seen.insert(m.full_name().to_string()) {
+            continue;
+        }
+        wanted.insert(m.parent_file().name().to_string());
+        stack.extend(m.child_messages());
+        for f in m.fields() {
+            match f.kind() {
+                Kind::Message(inner) => stack.push(inner),
+                Kind::Enum(e) => {
+                    wanted.insert(e.parent_file().name().to_string());
+                }
+                _ => {}
+            }
+        }
+    }
+    pool.files()
+        .filter(|f| wanted.contains(f.name()) && !f.package_name().starts_with("google.protobuf"))
+        .collect()
+}
+
+/// Source path → (line, column, leading comment) for one file.
+type SourceMap = HashMap<Vec<i32>, (u32, u32, String)>;
+
+struct Builder<'a> {
+    input: &'a ProtoInput,
+    http: Option<ExtensionDescriptor>,
+    behavior: Option<ExtensionDescriptor>,
+    rules: Option<ExtensionDescriptor>,
+    disabled: Option<ExtensionDescriptor>,
+    ignored: Option<ExtensionDescriptor>,
+    oneof_required: Option<ExtensionDescriptor>,
+    operation: Option<ExtensionDescriptor>,
+    auth: Option<ExtensionDescriptor>,
+    /// Per file: source path → (line, column, leading comment).
+    sources: HashMap<String, SourceMap>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(input: &'a ProtoInput, options: &'a ModelOptions) -> Builder<'a> {
+        let pool: &DescriptorPool = &input.pool;
+        let ext = |n: &str| pool.get_extension_by_name(n);
+        let mut sources = HashMap::new();
+        for file in pool.files() {
+            let mut map = HashMap::new();
+            if let Some(info) = &file.file_descriptor_proto().source_code_info {
+                for loc in &info.location {
+                    if loc.span.len() >= 2 {
+                        map.entry(loc.path.clone()).or_insert((
+                            loc.span[0] as u32 + 1,
+                            loc.span[1] as u32 + 1,
+                            loc.leading_comments.clone().unwrap_or_default(),
+                        ));
+                    }
+                }
+            }
+            sources.insert(file.name().to_string(), map);
+        }
+        Builder {
+            input,
+            http: ext(HTTP),
+            behavior: ext(FIELD_BEHAVIOR),
+            rules: ext(PGV_RULES),
+            disabled: ext(PGV_DISABLED),
+            ignored: ext(PGV_IGNORED),
+            oneof_required: ext(PGV_ONEOF_REQUIRED),
+            operation: ext(OPENAPI_OPERATION),
+            auth: ext(&options.auth_option),
+            sources,
+        }
+    }
+
+    /// The location of `path` in `file`, or of its nearest ancestor with one.
+    fn locate(&self, file: &FileDescriptor, path: &[i32]) -> Location {
+        let display = self.input.display_path(file.name());
+        let Some(map) = self.sources.get(file.name()) else {
+            return Location::new(display, 0, 0);
+        };
+        let mut path = path.to_vec();
+        loop {
+            if let Some((line, col, _)) = map.get(&path) {
+                return Location::new(display, *line, *col);
+            }
+            if path.pop().is_none() {
+                return Location::new(display, 0, 0);
+            }
+        }
+    }
+
+    fn docs(&self, file: &FileDescriptor, path: &[i32]) -> Docs {
+        let text = self
+            .sources
+            .get(file.name())
+            .and_then(|m| m.get(path))
+            .map(|(_, _, c)| c.as_str())
+            .unwrap_or("");
+        let lines: Vec<&str> = text.lines().map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end()).collect();
+        Docs {
+            text: lines.join("\n").trim().to_string(),
+        }
+    }
+
+    fn service(&self, service: &ServiceDescriptor, diags: &mut Diagnostics) -> Service {
+        let file = service.parent_file();
+        Service {
+            name: service.name().to_string(),
+            full_name: service.full_name().to_string(),
+            package: service.package_name().to_string(),
+            methods: service.methods().map(|m| self.method(&m, diags)).collect(),
+            docs: self.docs(&file, service.path()),
+            location: self.locate(&file, service.path()),
+        }
+    }
+
+    fn method(&self, method: &MethodDescriptor, diags: &mut Diagnostics) -> Method {
+        let file = method.parent_file();
+        let options = method.options();
+        let option_path = |rest: &[i32]| {
+            let mut p = method.path().to_vec();
+            p.push(4); // MethodDescriptorProto.options
+            p.extend_from_slice(rest);
+            p
+        };
+        let mut http = Vec::new();
+        if let Some(ext) = &self.http {
+            if options.has_extension(ext) {
+                if let Value::Message(rule) = &*options.get_extension(ext) {
+                    let location = self.locate(&file, &option_path(&[ext.number() as i32]));
+                    self.http_rule(rule, false, &location, method, &mut http, diags);
+                }
+            }
+        }
+        let auth = self.auth.as_ref().filter(|e| options.has_extension(e)).and_then(|ext| {
+            let value = options.get_extension(ext);
+            let Value::Message(m) = &*value else { return None };
+            let permission = m.get_field_by_name("permission")?.as_str()?.to_string();
+            let check_field = m
+                .get_field_by_name("check_field_name")
+                .and_then(|v| v.as_str().map(str::to_string))
+                .filter(|s| !s.is_empty());
+            Some(AuthRequirement { permission, check_field })
+        });
+        let operation = self.operation.as_ref().filter(|e| options.has_extension(e)).and_then(|ext| {
+            let value = options.get_extension(ext);
+            let Value::Message(m) = &*value else { return None };
+            let text = |name: &str| m.get_field_by_name(name).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let tags = m
+                .get_field_by_name("tags")
+                .and_then(|v| v.as_list().map(|l| l.iter().filter_map(|t| t.as_str().map(str::to_string)).collect()))
+                .unwrap_or_default();
+            Some(OperationMeta {
+                summary: text("summary"),
+                description: text("description"),
+                tags,
+            })
+        });
+        let streaming = match (method.is_client_streaming(), method.is_server_streaming()) {
+            (false, false) => Streaming::Unary,
+            (false, true) => Streaming::Server,
+            (true, false) => Streaming::Client,
+            (true, true) => Streaming::Bidi,
+        };
+        Method {
+            name: method.name().to_string(),
+            full_name: method.full_name().to_string(),
+            input: method.input().full_name().to_string(),
+            output: method.output().full_name().to_string(),
+            streaming,
+            http,
+            auth,
+            operation,
+            options: custom_options(&options),
+            docs: self.docs(&file, method.path()),
+            location: self.locate(&file, method.path()),
+        }
+    }
+
+    fn http_rule(
+        &self,
+        rule: &DynamicMessage,
+        additional: bool,
+        location: &Location,
+        method: &MethodDescriptor,
+        out: &mut Vec<HttpBinding>,
+        diags: &mut Diagnostics,
+    ) {
+        let text = |name: &str| rule.get_field_by_name(name).and_then(|v| v.as_str().map(str::to_string)).filter(|s| !s.is_empty());
+        let mut verb_path = None;
+        for verb in ["get", "put", "post", "delete", "patch"] {
+            if rule.has_field_by_name(verb) {
+                verb_path = Some((verb.to_uppercase(), text(verb).unwrap_or_default()));
+            }
+        }
+        if rule.has_field_by_name("custom") {
+            if let Some(Value::Message(custom)) = rule.get_field_by_name("custom").as_deref() {
+                let kind = custom.get_field_by_name("kind").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                let path = custom.get_field_by_name("path").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                verb_path = Some((kind.to_uppercase(), path));
+            }
+        }
+        match verb_path {
+            Some((verb, path)) => match PathTemplate::parse(&path) {
+                Ok(template) => {
+                    let input = method.input();
+                    for var in &template.variables {
+                        if let Err(e) = resolve_field_path(&input, &var.field_path) {
+                            diags.push(
+                                Diagnostic::error("http-unknown-path-field", location.clone(), format!(
+                                    "path variable `{}` of `{}` in {}: {e}",
+                                    var.field_path.join("."), path, method.full_name()
+                                ))
+                                .hint(format!("name a field of `{}`", input.full_name())),
+                            );
+                        }
+                    }
+                    let body = text("body");
+                    if let Some(b) = body.as_deref().filter(|b| *b != "*") {
+                        if input.get_field_by_name(b).is_none() {
+                            diags.push(Diagnostic::error("http-unknown-body-field", location.clone(), format!(
+                                "`body: \"{b}\"` of {} names no field of `{}`", method.full_name(), input.full_name()
+                            )));
+                        }
+                    }
+                    let response_body = text("response_body");
+                    if let Some(r) = &response_body {
+                        if method.output().get_field_by_name(r).is_none() {
+                            diags.push(Diagnostic::error("http-unknown-response-body", location.clone(), format!(
+                                "`response_body: \"{r}\"` of {} names no field of `{}`", method.full_name(), method.output().full_name()
+                            )));
+                        }
+                    }
+                    out.push(HttpBinding {
+                        method: verb,
+                        template,
+                        body,
+                        response_body,
+                        additional,
+                        location: location.clone(),
+                    });
+                }
+                Err(e) => diags.push(
+                    Diagnostic::error("http-template", location.clone(), format!("{e} (method {})", method.full_name()))
+                        .hint("templates look like `/v1/{name=shelves/*}/books:verb`"),
+                ),
+            },
+            None if !additional && rule.get_field_by_name("additional_bindings").is_some_and(|v| v.as_list().is_some_and(|l| !l.is_empty())) => {}
+            None => diags.push(Diagnostic::error(
+                "http-no-pattern",
+                location.clone(),
+                format!("the google.api.http option of {} sets no get/put/post/delete/patch/custom pattern", method.full_name()),
+            )),
+        }
+        if let Some(list) = rule.get_field_by_name("additional_bindings").as_deref().and_then(|v| v.as_list()) {
+            for item in list {
+                if let Value::Message(m) = item {
+                    self.http_rule(m, true, location, method, out, diags);
+                }
+            }
+        }
+    }
+
+    fn message_tree(&self, message: &MessageDescriptor, package: &mut Package, diags: &mut Diagnostics) {
+        if message.is_map_entry() {
+            return;
+        }
+        package.messages.push(self.message(message, diags));
+        for e in message.child_enums() {
+            package.enums.push(self.enumeration(&e));
+        }
+        for child in message.child_messages() {
+            self.message_tree(&child, package, diags);
+        }
+    }
+
+    fn message(&self, message: &MessageDescriptor, diags: &mut Diagnostics) -> Message {
+        let file = message.parent_file();
+        let options = message.options();
+        let flag = |ext: &Option<ExtensionDescriptor>| {
+            ext.as_ref()
+                .filter(|e| options.has_extension(e))
+                .and_then(|e| options.get_extension(e).as_bool())
+                .unwrap_or(false)
+        };
+        let fields: Vec<Field> = message.fields().map(|f| self.field(&f, diags)).collect();
+        let oneofs = message
+            .oneofs()
+            .filter(|o| !o.is_synthetic())
+            .map(|o| {
+                let opts = o.options();
+                let required = self
+                    .oneof_required
+                    .as_ref()
+                    .filter(|e| opts.has_extension(e))
+                    .and_then(|e| opts.get_extension(e).as_bool())
+                    .unwrap_or(false);
+                Oneof {
+                    name: o.name().to_string(),
+                    required,
+                    fields: o.fields().map(|f| f.name().to_string()).collect(),
+                }
+            })
+            .collect();
+        Message {
+            name: message.name().to_string(),
+            full_name: message.full_name().to_string(),
+            package: message.package_name().to_string(),
+            rust_path: rust_path(message.full_name(), message.package_name()),
+            fields,
+            oneofs,
+            validation_disabled: flag(&self.disabled),
+            validation_ignored: flag(&self.ignored),
+            docs: self.docs(&file, message.path()),
+            location: self.locate(&file, message.path()),
+        }
+    }
+
+    fn field(&self, field: &FieldDescriptor, _diags: &mut Diagnostics) -> Field {
+        let file = field.parent_file();
+        let options = field.options();
+        let field_path = field.path().to_vec();
+        let rules = match &self.rules {
+            Some(ext) if options.has_extension(ext) => match &*options.get_extension(ext) {
+                Value::Message(m) => {
+                    let locate = |rest: &[i32]| {
+                        let mut p = field_path.clone();
+                        p.push(8); // FieldDescriptorProto.options
+                        p.push(ext.number() as i32);
+                        p.extend_from_slice(rest);
+                        self.locate(&file, &p)
+                    };
+                    read_field_rules(m, &locate)
+                }
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        let behavior = self
+            .behavior
+            .as_ref()
+            .filter(|e| options.has_extension(e))
+            .map(|e| {
+                let value = options.get_extension(e);
+                let enum_desc = match e.kind() {
+                    Kind::Enum(d) => Some(d),
+                    _ => None,
+                };
+                value
+                    .as_list()
+                    .map(|l| {
+                        l.iter()
+                            .filter_map(|v| v.as_enum_number())
+                            .map(|n| {
+                                enum_desc
+                                    .as_ref()
+                                    .and_then(|d| d.get_value(n))
+                                    .map(|v| v.name().to_string())
+                                    .unwrap_or_else(|| n.to_string())
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default();
+        let cardinality = if field.is_map() {
+            match field.kind() {
+                Kind::Message(entry) => Cardinality::Map(
+                    field_type(&entry.map_entry_key_field()),
+                    field_type(&entry.map_entry_value_field()),
+                ),
+                _ => Cardinality::Single,
+            }
+        } else if field.is_list() {
+            Cardinality::Repeated
+        } else {
+            Cardinality::Single
+        };
+        let proto3_optional = field.field_descriptor_proto().proto3_optional();
+        Field {
+            name: field.name().to_string(),
+            json_name: field.json_name().to_string(),
+            number: field.number(),
+            ty: field_type(field),
+            cardinality,
+            has_presence: field.supports_presence(),
+            proto3_optional,
+            oneof: field.containing_oneof().filter(|o| !o.is_synthetic()).map(|o| o.name().to_string()),
+            rules,
+            behavior,
+            options: custom_options(&options),
+            docs: self.docs(&file, field.path()),
+            location: self.locate(&file, field.path()),
+        }
+    }
+
+    fn enumeration(&self, e: &EnumDescriptor) -> Enum {
+        let file = e.parent_file();
+        Enum {
+            name: e.name().to_string(),
+            full_name: e.full_name().to_string(),
+            package: e.package_name().to_string(),
+            rust_path: rust_path(e.full_name(), e.package_name()),
+            values: e.values().map(|v| (v.name().to_string(), v.number())).collect(),
+            docs: self.docs(&file, e.path()),
+        }
+    }
+}
+
+/// The Rust path of a type relative to its package module (`Outer.Inner` → `outer::Inner`).
+pub fn rust_path(full_name: &str, package: &str) -> String {
+    let relative = full_name
+        .strip_prefix(package)
+        .map(|s| s.trim_start_matches('.'))
+        .unwrap_or(full_name);
+    let parts: Vec<&str> = relative.split('.').collect();
+    let mut out: Vec<String> = parts[..parts.len() - 1].iter().map(|p| names::snake(p)).collect();
+    out.push(names::upper_camel(parts[parts.len() - 1]));
+    out.join("::")
+}
+
+fn field_type(field: &FieldDescriptor) -> FieldType {
+    match field.kind() {
+        Kind::Double => FieldType::Double,
+        Kind::Float => FieldType::Float,
+        Kind::Int32 => FieldType::Int32,
+        Kind::Int64 => FieldType::Int64,
+        Kind::Uint32 => FieldType::Uint32,
+        Kind::Uint64 => FieldType::Uint64,
+        Kind::Sint32 => FieldType::Sint32,
+        Kind::Sint64 => FieldType::Sint64,
+        Kind::Fixed32 => FieldType::Fixed32,
+        Kind::Fixed64 => FieldType::Fixed64,
+        Kind::Sfixed32 => FieldType::Sfixed32,
+        Kind::Sfixed64 => FieldType::Sfixed64,
+        Kind::Bool => FieldType::Bool,
+        Kind::String => FieldType::String,
+        Kind::Bytes => FieldType::Bytes,
+        Kind::Message(m) => FieldType::Message(m.full_name().to_string()),
+        Kind::Enum(e) => FieldType::Enum(e.full_name().to_string()),
+    }
+}
+
+/// Resolves `a.b.c` against a message; every element but the last must be a singular message.
+pub fn resolve_field_path(message: &MessageDescriptor, path: &[String]) -> Result<FieldDescriptor, String> {
+    let mut current = message.clone();
+    for (i, name) in path.iter().enumerate() {
+        let field = current
+            .get_field_by_name(name)
+            .ok_or_else(|| format!("`{}` has no field `{name}`", current.full_name()))?;
+        if i + 1 == path.len() {
+            if field.is_list() || field.is_map() {
+                return Err(format!("field `{name}` is repeated; path variables must be singular"));
+            }
+            return Ok(field);
+        }
+        match field.kind() {
+            Kind::Message(m) if !field.is_list() => current = m,
+            _ => return Err(format!("field `{name}` is not a singular message")),
+        }
+    }
+    Err("empty field path".to_string())
+}
+
+/// Every extension set on an options message, as JSON.
+fn custom_options(options: &DynamicMessage) -> Vec<CustomOption> {
+    let mut out: Vec<CustomOption> = options
+        .extensions()
+        .map(|(ext, value)| CustomOption {
+            name: ext.full_name().to_string(),
+            value: value_json(value),
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+fn value_json(value: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        Value::Bool(b) => J::Bool(*b),
+        Value::I32(v) => (*v).into(),
+        Value::I64(v) => J::String(v.to_string()),
+        Value::U32(v) => (*v).into(),
+        Value::U64(v) => J::String(v.to_string()),
+        Value::F32(v) => serde_json::Number::from_f64(*v as f64).map(J::Number).unwrap_or(J::Null),
+        Value::F64(v) => serde_json::Number::from_f64(*v).map(J::Number).unwrap_or(J::Null),
+        Value::String(s) => J::String(s.clone()),
+        Value::Bytes(b) => J::Array(b.iter().map(|x| (*x).into()).collect()),
+        Value::EnumNumber(n) => (*n).into(),
+        Value::Message(m) => {
+            let mut obj = serde_json::Map::new();
+            for (f, v) in m.fields() {
+                obj.insert(f.json_name().to_string(), value_json(v));
+            }
+            J::Object(obj)
+        }
+        Value::List(items) => J::Array(items.iter().map(value_json).collect()),
+        Value::Map(map) => {
+            let mut obj = serde_json::Map::new();
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by_key(|(k, _)| format!("{k:?}"));
+            for (k, v) in entries {
+                obj.insert(format!("{k:?}"), value_json(v));
+            }
+            J::Object(obj)
+        }
+    }
+}

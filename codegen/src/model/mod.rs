@@ -1,0 +1,331 @@
+//! The one intermediate representation every check and emitter reads.
+
+pub mod build;
+pub mod http;
+pub mod rules;
+
+use crate::diag::Location;
+pub use http::{HttpBinding, PathTemplate, TemplateSegment};
+pub use rules::{Rule, RuleValue};
+
+/// The whole API: what the generator emits code for.
+#[derive(Debug, Clone, Default)]
+pub struct Api {
+    /// Packages that get code, sorted by name.
+    pub packages: Vec<Package>,
+}
+
+impl Api {
+    /// Every service of every package.
+    pub fn services(&self) -> impl Iterator<Item = &Service> {
+        self.packages.iter().flat_map(|p| p.services.iter())
+    }
+
+    /// Every message of every package, nested ones included.
+    pub fn messages(&self) -> impl Iterator<Item = &Message> {
+        self.packages.iter().flat_map(|p| p.messages.iter())
+    }
+
+    /// The message with this full name (no leading dot).
+    pub fn message(&self, full_name: &str) -> Option<&Message> {
+        self.messages().find(|m| m.full_name == full_name)
+    }
+
+    /// The enum with this full name.
+    pub fn enumeration(&self, full_name: &str) -> Option<&Enum> {
+        self.packages.iter().flat_map(|p| p.enums.iter()).find(|e| e.full_name == full_name)
+    }
+}
+
+/// One proto package.
+#[derive(Debug, Clone, Default)]
+pub struct Package {
+    /// `zitadel.auth.v1`.
+    pub name: String,
+    /// The proto files of the package, by proto name.
+    pub files: Vec<String>,
+    /// Services in declaration order.
+    pub services: Vec<Service>,
+    /// Messages (nested ones too, after their parent), declaration order.
+    pub messages: Vec<Message>,
+    /// Enums (nested ones too).
+    pub enums: Vec<Enum>,
+}
+
+/// Leading comments of a declaration.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Docs {
+    /// The leading comment, lines joined with `\n`, trimmed of the comment markers.
+    pub text: String,
+}
+
+impl Docs {
+    /// The first paragraph (a summary).
+    pub fn summary(&self) -> &str {
+        self.text.split("\n\n").next().unwrap_or("").trim()
+    }
+}
+
+/// A service.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// `AuthService`.
+    pub name: String,
+    /// `zitadel.auth.v1.AuthService`.
+    pub full_name: String,
+    /// The package.
+    pub package: String,
+    /// Methods in declaration order.
+    pub methods: Vec<Method>,
+    /// Doc comment.
+    pub docs: Docs,
+    /// Where it is declared.
+    pub location: Location,
+}
+
+/// The streaming kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Streaming {
+    /// Unary.
+    Unary,
+    /// Server streaming.
+    Server,
+    /// Client streaming.
+    Client,
+    /// Both.
+    Bidi,
+}
+
+/// What a method's auth option demands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthRequirement {
+    /// The permission; `authenticated` means any authenticated caller.
+    pub permission: String,
+    /// The request field naming the object the permission is checked on.
+    pub check_field: Option<String>,
+}
+
+/// The OpenAPI metadata a method carries in its `openapiv2_operation` option.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OperationMeta {
+    /// Summary.
+    pub summary: String,
+    /// Description.
+    pub description: String,
+    /// Tags.
+    pub tags: Vec<String>,
+}
+
+/// A custom option on a declaration, kept whether or not the generator knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomOption {
+    /// The extension's full name, e.g. `zitadel.v1.auth_option`.
+    pub name: String,
+    /// Its value as proto3 JSON.
+    pub value: serde_json::Value,
+}
+
+/// A method.
+#[derive(Debug, Clone)]
+pub struct Method {
+    /// `VerifyMyPhone`.
+    pub name: String,
+    /// `zitadel.auth.v1.AuthService.VerifyMyPhone`.
+    pub full_name: String,
+    /// The request message's full name.
+    pub input: String,
+    /// The response message's full name.
+    pub output: String,
+    /// Streaming kind.
+    pub streaming: Streaming,
+    /// `google.api.http` bindings, primary first then `additional_bindings`.
+    pub http: Vec<HttpBinding>,
+    /// The auth option, if the method has one.
+    pub auth: Option<AuthRequirement>,
+    /// The OpenAPI operation option.
+    pub operation: Option<OperationMeta>,
+    /// Every custom option, known or not.
+    pub options: Vec<CustomOption>,
+    /// Doc comment.
+    pub docs: Docs,
+    /// Where it is declared.
+    pub location: Location,
+}
+
+/// A scalar or reference type of a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldType {
+    /// double
+    Double,
+    /// float
+    Float,
+    /// int32
+    Int32,
+    /// int64
+    Int64,
+    /// uint32
+    Uint32,
+    /// uint64
+    Uint64,
+    /// sint32
+    Sint32,
+    /// sint64
+    Sint64,
+    /// fixed32
+    Fixed32,
+    /// fixed64
+    Fixed64,
+    /// sfixed32
+    Sfixed32,
+    /// sfixed64
+    Sfixed64,
+    /// bool
+    Bool,
+    /// string
+    String,
+    /// bytes
+    Bytes,
+    /// An enum, by full name.
+    Enum(String),
+    /// A message, by full name.
+    Message(String),
+}
+
+impl FieldType {
+    /// The proto spelling (`uint64`, or the full type name).
+    pub fn proto_name(&self) -> &str {
+        use FieldType::*;
+        match self {
+            Double => "double",
+            Float => "float",
+            Int32 => "int32",
+            Int64 => "int64",
+            Uint32 => "uint32",
+            Uint64 => "uint64",
+            Sint32 => "sint32",
+            Sint64 => "sint64",
+            Fixed32 => "fixed32",
+            Fixed64 => "fixed64",
+            Sfixed32 => "sfixed32",
+            Sfixed64 => "sfixed64",
+            Bool => "bool",
+            String => "string",
+            Bytes => "bytes",
+            Enum(n) | Message(n) => n,
+        }
+    }
+}
+
+/// How many values a field holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cardinality {
+    /// One value (maybe with presence).
+    Single,
+    /// `repeated`.
+    Repeated,
+    /// `map<K, V>`: key type and value type.
+    Map(FieldType, FieldType),
+}
+
+/// A field of a message.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// `resource_owner`.
+    pub name: String,
+    /// `resourceOwner` (or the explicit json_name).
+    pub json_name: String,
+    /// Field number.
+    pub number: u32,
+    /// The element type (for maps: the entry message; see `cardinality`).
+    pub ty: FieldType,
+    /// Single, repeated or map.
+    pub cardinality: Cardinality,
+    /// Explicit presence (`optional`, message fields, oneof members).
+    pub has_presence: bool,
+    /// proto3 `optional`.
+    pub proto3_optional: bool,
+    /// The real oneof the field belongs to (not a synthetic one), by name.
+    pub oneof: Option<String>,
+    /// Validation rules (PGV `validate.rules`).
+    pub rules: Vec<Rule>,
+    /// `google.api.field_behavior` values (`REQUIRED`, `OUTPUT_ONLY`, …).
+    pub behavior: Vec<String>,
+    /// Custom options.
+    pub options: Vec<CustomOption>,
+    /// Doc comment.
+    pub docs: Docs,
+    /// Where it is declared.
+    pub location: Location,
+}
+
+impl Field {
+    /// Whether `google.api.field_behavior` says REQUIRED.
+    pub fn is_required(&self) -> bool {
+        self.behavior.iter().any(|b| b == "REQUIRED")
+    }
+
+    /// The rule `family.name`, if present.
+    pub fn rule(&self, family: &str, name: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.family == family && r.name == name)
+    }
+}
+
+/// A oneof (real, not synthetic).
+#[derive(Debug, Clone)]
+pub struct Oneof {
+    /// Name.
+    pub name: String,
+    /// PGV `(validate.required)`.
+    pub required: bool,
+    /// Member field names.
+    pub fields: Vec<String>,
+}
+
+/// A message.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// Short name, e.g. `VerifyMyPhoneRequest` (nested: `Outer.Inner` → `Inner`).
+    pub name: String,
+    /// Full name without the leading dot.
+    pub full_name: String,
+    /// The package.
+    pub package: String,
+    /// The Rust path relative to the package module, e.g. `outer::Inner`.
+    pub rust_path: String,
+    /// Fields in declaration order.
+    pub fields: Vec<Field>,
+    /// Real oneofs.
+    pub oneofs: Vec<Oneof>,
+    /// `(validate.disabled)`.
+    pub validation_disabled: bool,
+    /// `(validate.ignored)`.
+    pub validation_ignored: bool,
+    /// Doc comment.
+    pub docs: Docs,
+    /// Where it is declared.
+    pub location: Location,
+}
+
+impl Message {
+    /// The field called `name`.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// An enum.
+#[derive(Debug, Clone)]
+pub struct Enum {
+    /// Short name.
+    pub name: String,
+    /// Full name.
+    pub full_name: String,
+    /// The package.
+    pub package: String,
+    /// The Rust path relative to the package module.
+    pub rust_path: String,
+    /// Values: name and number.
+    pub values: Vec<(String, i32)>,
+    /// Doc comment.
+    pub docs: Docs,
+}

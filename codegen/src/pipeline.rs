@@ -1,0 +1,115 @@
+//! The pipeline both build.rs and the CLI run: load → model → check → emit.
+
+use std::path::PathBuf;
+
+use crate::check;
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::emit::{self, Files};
+use crate::load::{self, openapi::OpenApiDoc, ProtoInput};
+use crate::model::{self, build::ModelOptions, Api};
+
+/// Where the proto input comes from.
+#[derive(Debug, Clone)]
+pub enum ProtoSource {
+    /// `.proto` files and include directories, compiled with protox.
+    Files {
+        /// The files to generate code for.
+        files: Vec<PathBuf>,
+        /// Include directories.
+        includes: Vec<PathBuf>,
+    },
+    /// A serialized FileDescriptorSet with its imports.
+    DescriptorSet(PathBuf),
+}
+
+/// What to generate from.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// The proto input.
+    pub proto: ProtoSource,
+    /// The OpenAPI document to check against, if any.
+    pub openapi: Option<PathBuf>,
+    /// Model settings.
+    pub model: ModelOptions,
+}
+
+/// The result of a successful run.
+#[derive(Debug)]
+pub struct Output {
+    /// Generated files by name.
+    pub files: Files,
+    /// Warnings (errors stop the run).
+    pub warnings: Diagnostics,
+    /// Every file that was read (for `cargo:rerun-if-changed`).
+    pub inputs_read: Vec<PathBuf>,
+    /// The model, for callers that want more.
+    pub api: Api,
+}
+
+/// Runs the pipeline. Any error diagnostic stops it; all of them are returned.
+pub fn run(inputs: &Inputs) -> Result<Output, Diagnostics> {
+    let one = |d: Diagnostic| Diagnostics(vec![d]);
+    let proto: ProtoInput = match &inputs.proto {
+        ProtoSource::Files { files, includes } => load::proto::compile(files, includes).map_err(one)?,
+        ProtoSource::DescriptorSet(path) => load::descriptor_set::read(path).map_err(one)?,
+    };
+    let openapi: Option<OpenApiDoc> = match &inputs.openapi {
+        Some(path) => Some(load::openapi::read(path).map_err(one)?),
+        None => None,
+    };
+    let mut diags = Diagnostics::default();
+    let api = model::build::build(&proto, &inputs.model, &mut diags);
+    check::rules::check(&api, &mut diags);
+    if let Some(doc) = &openapi {
+        check::openapi::check(&api, doc, &mut diags);
+    }
+    if diags.has_errors() {
+        return Err(diags.sorted());
+    }
+    let rest_prefix = base_path(&proto, openapi.as_ref());
+    let mut files = emit::rust(&proto, &api, &rest_prefix).map_err(one)?;
+    files.extend(emit::docs::generate(&api, openapi.as_ref(), &rest_prefix).map_err(one)?);
+    let mut inputs_read = proto.read_paths.clone();
+    if let Some(path) = &inputs.openapi {
+        inputs_read.push(path.clone());
+    }
+    Ok(Output {
+        files,
+        warnings: diags.sorted(),
+        inputs_read,
+        api,
+    })
+}
+
+/// The REST base path: the OpenAPI document's first server path, else the proto's
+/// `openapiv2_swagger.base_path`, else none.
+fn base_path(proto: &ProtoInput, openapi: Option<&OpenApiDoc>) -> String {
+    if let Some(url) = openapi.and_then(|d| d.doc.servers.first()).map(|s| s.url.clone()) {
+        let path = match url.find("://") {
+            Some(i) => url[i + 3..].find('/').map(|j| url[i + 3 + j..].to_string()).unwrap_or_default(),
+            None => url,
+        };
+        return path.trim_end_matches('/').to_string();
+    }
+    if let Some(ext) = proto.pool.get_extension_by_name("grpc.gateway.protoc_gen_openapiv2.options.openapiv2_swagger") {
+        for name in &proto.roots {
+            let Some(file) = proto.pool.get_file_by_name(name) else { continue };
+            let options = file.options();
+            if options.has_extension(&ext) {
+                if let Some(base) = options
+                    .get_extension(&ext)
+                    .as_message()
+                    .and_then(|m| m.get_field_by_name("base_path").and_then(|v| v.as_str().map(str::to_string)))
+                {
+                    return base.trim_end_matches('/').to_string();
+                }
+            }
+        }
+    }
+    String::new()
+}
+
+/// A diagnostic for an I/O failure on the output side.
+pub fn io_error(path: &std::path::Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error("output-io", Location::new(path.display().to_string(), 0, 0), format!("cannot write generated code: {e}"))
+}
