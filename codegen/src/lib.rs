@@ -17,6 +17,7 @@
 // produced once per failed run, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod builder;
 pub mod check;
 pub mod diag;
 pub mod load;
@@ -24,3 +25,5 @@ pub mod model;
 pub mod names;
 pub mod emit;
 pub mod pipeline;
+
+pub use builder::{Builder, Error};

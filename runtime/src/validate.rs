@@ -166,3 +166,35 @@ impl From<Violations> for tonic::Status {
         Status::from(violations).into()
     }
 }
+
+/// Well-known types carry no rules of their own; their fields' rules live on the referencing
+/// field.
+macro_rules! no_rules {
+    ($($ty:ty),* $(,)?) => {
+        $(
+            impl Validate for $ty {
+                fn collect_violations(&self, _: &mut Collector) {}
+            }
+        )*
+    };
+}
+
+no_rules!(
+    pbjson_types::Empty,
+    pbjson_types::Timestamp,
+    pbjson_types::Duration,
+    pbjson_types::FieldMask,
+    pbjson_types::Struct,
+    pbjson_types::Value,
+    pbjson_types::ListValue,
+    pbjson_types::Any,
+    pbjson_types::DoubleValue,
+    pbjson_types::FloatValue,
+    pbjson_types::Int64Value,
+    pbjson_types::UInt64Value,
+    pbjson_types::Int32Value,
+    pbjson_types::UInt32Value,
+    pbjson_types::BoolValue,
+    pbjson_types::StringValue,
+    pbjson_types::BytesValue,
+);

@@ -45,11 +45,28 @@ pub fn rust(input: &ProtoInput, api: &Api, rest_prefix: &str) -> Result<Files, D
             )
         })?;
         rustdoc::sanitize(&mut file);
-        let formatted = prettyplease::unparse(&file);
+        let formatted = separate_items(&prettyplease::unparse(&file));
         files.insert(format!("{}.rs", package.name), format!("{HEADER}{formatted}"));
     }
     files.insert("mod.rs".to_string(), files::mod_rs(api));
     Ok(files)
+}
+
+/// Puts a blank line between top-level items, which prettyplease leaves adjacent, so a
+/// generated diff reads like hand-written code.
+fn separate_items(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut prev_closed = false;
+    for line in code.lines() {
+        let top_level_start = !line.is_empty() && !line.starts_with([' ', '}', ')', ']']);
+        if prev_closed && top_level_start {
+            out.push('\n');
+        }
+        prev_closed = line == "}" || line == "};" || (line.ends_with(';') && !line.starts_with(' ') && !line.starts_with("#["));
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// `#[doc = "…"]` attributes for a proto comment.

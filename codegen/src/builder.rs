@@ -1,0 +1,150 @@
+//! `Builder`: the build.rs entry point. It runs the same pipeline as `protogate gen`.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostics;
+use crate::model::build::ModelOptions;
+use crate::pipeline::{self, Inputs, ProtoSource};
+
+/// Why a build failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The schema has errors; each names its file and line.
+    #[error("the schema has errors:\n{0}")]
+    Schema(Diagnostics),
+    /// The output could not be written.
+    #[error("cannot write generated code to {path}: {source}")]
+    Io {
+        /// The output directory.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// No output directory: not run from a build script and no `out_dir` given.
+    #[error("OUT_DIR is not set: call Builder::out_dir when not running in build.rs")]
+    NoOutDir,
+    /// Neither proto files nor a descriptor set.
+    #[error("no input: call Builder::proto or Builder::descriptor_set")]
+    NoInput,
+}
+
+/// Configures and runs code generation from a build script.
+///
+/// ```no_run
+/// protogate_codegen::Builder::new()
+///     .proto("schemas/proto/zitadel/auth.proto")
+///     .include("schemas/proto")
+///     .openapi("schemas/auth.openapi.yaml")
+///     .compile()
+///     .expect("schema errors");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Builder {
+    protos: Vec<PathBuf>,
+    includes: Vec<PathBuf>,
+    descriptor_set: Option<PathBuf>,
+    openapi: Option<PathBuf>,
+    out_dir: Option<PathBuf>,
+    auth_option: Option<String>,
+    emit_cargo: bool,
+}
+
+impl Builder {
+    /// A builder that prints `cargo:` directives (build.rs use).
+    pub fn new() -> Builder {
+        Builder {
+            emit_cargo: true,
+            ..Builder::default()
+        }
+    }
+
+    /// Adds a proto file to generate code for.
+    pub fn proto(mut self, path: impl AsRef<Path>) -> Builder {
+        self.protos.push(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Adds an include directory for imports.
+    pub fn include(mut self, dir: impl AsRef<Path>) -> Builder {
+        self.includes.push(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Reads a serialized FileDescriptorSet instead of proto files.
+    pub fn descriptor_set(mut self, path: impl AsRef<Path>) -> Builder {
+        self.descriptor_set = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Checks the proto against this OpenAPI 3.0 document.
+    pub fn openapi(mut self, path: impl AsRef<Path>) -> Builder {
+        self.openapi = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Writes here instead of `OUT_DIR`.
+    pub fn out_dir(mut self, dir: impl AsRef<Path>) -> Builder {
+        self.out_dir = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// The method option that carries the permission guard (default `zitadel.v1.auth_option`).
+    pub fn auth_option(mut self, extension: impl Into<String>) -> Builder {
+        self.auth_option = Some(extension.into());
+        self
+    }
+
+    /// Whether to print `cargo:rerun-if-changed` and `cargo:warning` lines (on by default).
+    pub fn emit_cargo_directives(mut self, yes: bool) -> Builder {
+        self.emit_cargo = yes;
+        self
+    }
+
+    /// Generates the code. Prints `cargo:rerun-if-changed` for exactly the files read, so an
+    /// unchanged schema never reruns the build script.
+    pub fn compile(self) -> Result<(), Error> {
+        let out_dir = match self.out_dir.clone().or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from)) {
+            Some(d) => d,
+            None => return Err(Error::NoOutDir),
+        };
+        let proto = match (&self.descriptor_set, self.protos.is_empty()) {
+            (Some(set), _) => ProtoSource::DescriptorSet(set.clone()),
+            (None, false) => ProtoSource::Files {
+                files: self.protos.clone(),
+                includes: self.includes.clone(),
+            },
+            (None, true) => return Err(Error::NoInput),
+        };
+        let mut model = ModelOptions::default();
+        if let Some(auth) = &self.auth_option {
+            model.auth_option = auth.clone();
+        }
+        let inputs = Inputs {
+            proto,
+            openapi: self.openapi.clone(),
+            model,
+        };
+        let result = pipeline::run(&inputs);
+        if self.emit_cargo {
+            // On failure the inputs still matter: fixing them must rerun the script.
+            let read: Vec<PathBuf> = match &result {
+                Ok(output) => output.inputs_read.clone(),
+                Err(_) => self.protos.iter().chain(&self.includes).chain(&self.descriptor_set).chain(&self.openapi).cloned().collect(),
+            };
+            for path in read {
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
+        }
+        let output = result.map_err(Error::Schema)?;
+        if self.emit_cargo {
+            for warning in &output.warnings.0 {
+                for line in warning.to_string().lines() {
+                    println!("cargo:warning={line}");
+                }
+            }
+        }
+        crate::emit::files::write(&out_dir, &output.files).map_err(|source| Error::Io { path: out_dir, source })?;
+        Ok(())
+    }
+}

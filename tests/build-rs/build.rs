@@ -1,0 +1,22 @@
+//! Generates the library test schema into OUT_DIR, the way a user's build script would.
+
+fn main() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let fixture = root.join("codegen/tests/fixtures/library");
+    let mut builder = protogate_codegen::Builder::new()
+        .include(&fixture)
+        .include(root.join("schemas/proto"));
+    for file in [
+        "library/v1/books.proto",
+        "library/v1/shelves.proto",
+        "library/v1/authors.proto",
+        "library/v1/loans.proto",
+        "library/admin/v1/admin.proto",
+    ] {
+        builder = builder.proto(fixture.join(file));
+    }
+    if let Err(e) = builder.compile() {
+        eprintln!("{e}");
+        std::process::exit(1);
+    }
+}
