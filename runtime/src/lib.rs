@@ -17,6 +17,7 @@ pub mod rules;
 pub mod service;
 pub mod status;
 pub mod validate;
+pub mod wkt;
 
 pub use context::{Caller, Protocol, RequestContext};
 pub use guard::Guard;

@@ -180,6 +180,7 @@ macro_rules! no_rules {
 }
 
 no_rules!(
+    crate::wkt::Timestamp,
     pbjson_types::Empty,
     pbjson_types::Timestamp,
     pbjson_types::Duration,

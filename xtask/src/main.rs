@@ -1,1 +1,72 @@
-fn main() {}
+//! `cargo xtask`: repository tasks (see the library docs).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use xtask::{bench, example, synth, workspace_root};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "protogate repository tasks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate generated-example/src/generated/ from schemas/.
+    Gen {
+        /// Write nothing; exit 1 with a summary when the checked-in code is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write a synthetic proto schema (include dirs: DIR and schemas/proto).
+    Synth {
+        /// RPCs in all.
+        #[arg(long, default_value_t = synth::Spec::default().rpcs)]
+        rpcs: usize,
+        /// Service files (plus one file of shared types).
+        #[arg(long, default_value_t = synth::Spec::default().files)]
+        files: usize,
+        /// The directory to write into (its `synth/` subdirectory is replaced).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Benchmark the generator against tonic-prost-build and refresh BENCHMARKS.md.
+    BenchCodegen {
+        /// Fewer repetitions, for smoke runs.
+        #[arg(long)]
+        quick: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let root = workspace_root();
+    match Cli::parse().command {
+        Command::Gen { check } => example::gen(&root, check),
+        Command::Synth { rpcs, files, out } => {
+            let spec = synth::Spec { rpcs, files };
+            match synth::write(&out, spec, &root) {
+                Ok(schema) => {
+                    eprintln!(
+                        "wrote {} RPCs in {} files ({} packages) under {}",
+                        schema.rpcs,
+                        schema.files.len(),
+                        schema.packages.len(),
+                        out.display()
+                    );
+                    let includes: Vec<String> = schema.includes.iter().map(|d| format!("-I {}", d.display())).collect();
+                    let protos: Vec<String> = schema.files.iter().map(|f| format!("--proto {}", f.display())).collect();
+                    eprintln!("compile it with: protogate gen {} {} --out OUT", includes.join(" "), protos.join(" "));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write the schema under {}: {e}", out.display());
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::BenchCodegen { quick } => bench::run(&root, quick),
+    }
+}

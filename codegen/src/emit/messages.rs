@@ -9,6 +9,10 @@ use prost_reflect::FileDescriptor;
 
 use crate::diag::{Diagnostic, Location};
 
+/// pbjson-types writes `+00:00` where proto3 JSON requires `Z`; the runtime's Timestamp is
+/// wire-identical and canonical.
+pub const TIMESTAMP: &str = "::protogate::wkt::Timestamp";
+
 /// Per package: the prost + tonic code and the pbjson serde impls.
 pub fn generate(files: &[FileDescriptor], all: &prost_reflect::DescriptorPool) -> Result<BTreeMap<String, (String, String)>, Diagnostic> {
     // prost-build resolves every referenced type through the requests, so all files go in
@@ -23,6 +27,7 @@ pub fn generate(files: &[FileDescriptor], all: &prost_reflect::DescriptorPool) -
     config
         .compile_well_known_types()
         .extern_path(".google.protobuf", "::pbjson_types")
+        .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
         .enable_type_names()
         .type_name_domain(["."], "type.googleapis.com")
         .format(false)
@@ -51,7 +56,8 @@ pub fn generate(files: &[FileDescriptor], all: &prost_reflect::DescriptorPool) -
     let mut json = pbjson_build::Builder::new();
     json.register_descriptors(&bytes)
         .map_err(|e| internal(format!("pbjson-build could not read the descriptors: {e}")))?
-        .extern_path(".google.protobuf", "::pbjson_types");
+        .extern_path(".google.protobuf", "::pbjson_types")
+        .extern_path(".google.protobuf.Timestamp", TIMESTAMP);
     let serde = json
         .generate(&packages, |_| Ok(Vec::<u8>::new()))
         .map_err(|e| internal(format!("pbjson-build failed: {e}")))?;

@@ -80,6 +80,9 @@ pub fn doc_attrs(text: &str) -> TokenStream {
 
 /// The Rust path of a type as seen from the module of package `from`.
 pub fn rust_type(api: &Api, from: &str, full_name: &str) -> TokenStream {
+    if full_name == "google.protobuf.Timestamp" {
+        return messages::TIMESTAMP.parse().unwrap_or_default();
+    }
     if let Some(wkt) = full_name.strip_prefix("google.protobuf.") {
         let ident = proc_macro2::Ident::new(&crate::names::upper_camel(wkt), proc_macro2::Span::call_site());
         return quote!(::pbjson_types::#ident);

@@ -12,6 +12,7 @@ impl ::prost::Name for HealthzRequest {
         "type.googleapis.com/zitadel.auth.v1.HealthzRequest".into()
     }
 }
+
 /// The answer of Healthz. It has no fields: an OK status means the API is
 /// alive.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
@@ -26,6 +27,7 @@ impl ::prost::Name for HealthzResponse {
         "type.googleapis.com/zitadel.auth.v1.HealthzResponse".into()
     }
 }
+
 /// The request of GetMyPhone. It has no fields: the user is the caller.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct GetMyPhoneRequest {}
@@ -39,6 +41,7 @@ impl ::prost::Name for GetMyPhoneRequest {
         "type.googleapis.com/zitadel.auth.v1.GetMyPhoneRequest".into()
     }
 }
+
 /// The answer of GetMyPhone.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct GetMyPhoneResponse {
@@ -50,6 +53,7 @@ pub struct GetMyPhoneResponse {
     #[prost(message, optional, tag = "2")]
     pub phone: ::core::option::Option<super::super::user::v1::Phone>,
 }
+
 impl ::prost::Name for GetMyPhoneResponse {
     const NAME: &'static str = "GetMyPhoneResponse";
     const PACKAGE: &'static str = "zitadel.auth.v1";
@@ -60,6 +64,7 @@ impl ::prost::Name for GetMyPhoneResponse {
         "type.googleapis.com/zitadel.auth.v1.GetMyPhoneResponse".into()
     }
 }
+
 /// The request of SetMyPhone.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct SetMyPhoneRequest {
@@ -67,6 +72,7 @@ pub struct SetMyPhoneRequest {
     #[prost(string, tag = "1")]
     pub phone: ::prost::alloc::string::String,
 }
+
 impl ::prost::Name for SetMyPhoneRequest {
     const NAME: &'static str = "SetMyPhoneRequest";
     const PACKAGE: &'static str = "zitadel.auth.v1";
@@ -77,6 +83,7 @@ impl ::prost::Name for SetMyPhoneRequest {
         "type.googleapis.com/zitadel.auth.v1.SetMyPhoneRequest".into()
     }
 }
+
 /// The answer of SetMyPhone.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct SetMyPhoneResponse {
@@ -84,6 +91,7 @@ pub struct SetMyPhoneResponse {
     #[prost(message, optional, tag = "1")]
     pub details: ::core::option::Option<super::super::v1::ObjectDetails>,
 }
+
 impl ::prost::Name for SetMyPhoneResponse {
     const NAME: &'static str = "SetMyPhoneResponse";
     const PACKAGE: &'static str = "zitadel.auth.v1";
@@ -94,6 +102,7 @@ impl ::prost::Name for SetMyPhoneResponse {
         "type.googleapis.com/zitadel.auth.v1.SetMyPhoneResponse".into()
     }
 }
+
 /// The request of VerifyMyPhone.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct VerifyMyPhoneRequest {
@@ -101,6 +110,7 @@ pub struct VerifyMyPhoneRequest {
     #[prost(string, tag = "1")]
     pub code: ::prost::alloc::string::String,
 }
+
 impl ::prost::Name for VerifyMyPhoneRequest {
     const NAME: &'static str = "VerifyMyPhoneRequest";
     const PACKAGE: &'static str = "zitadel.auth.v1";
@@ -111,6 +121,7 @@ impl ::prost::Name for VerifyMyPhoneRequest {
         "type.googleapis.com/zitadel.auth.v1.VerifyMyPhoneRequest".into()
     }
 }
+
 /// The answer of VerifyMyPhone.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct VerifyMyPhoneResponse {
@@ -118,6 +129,7 @@ pub struct VerifyMyPhoneResponse {
     #[prost(message, optional, tag = "1")]
     pub details: ::core::option::Option<super::super::v1::ObjectDetails>,
 }
+
 impl ::prost::Name for VerifyMyPhoneResponse {
     const NAME: &'static str = "VerifyMyPhoneResponse";
     const PACKAGE: &'static str = "zitadel.auth.v1";
@@ -128,6 +140,7 @@ impl ::prost::Name for VerifyMyPhoneResponse {
         "type.googleapis.com/zitadel.auth.v1.VerifyMyPhoneResponse".into()
     }
 }
+
 /// The request of ResendMyPhoneVerification. It has no fields: the user is
 /// the caller.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
@@ -142,6 +155,7 @@ impl ::prost::Name for ResendMyPhoneVerificationRequest {
         "type.googleapis.com/zitadel.auth.v1.ResendMyPhoneVerificationRequest".into()
     }
 }
+
 /// The answer of ResendMyPhoneVerification.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ResendMyPhoneVerificationResponse {
@@ -149,6 +163,7 @@ pub struct ResendMyPhoneVerificationResponse {
     #[prost(message, optional, tag = "1")]
     pub details: ::core::option::Option<super::super::v1::ObjectDetails>,
 }
+
 impl ::prost::Name for ResendMyPhoneVerificationResponse {
     const NAME: &'static str = "ResendMyPhoneVerificationResponse";
     const PACKAGE: &'static str = "zitadel.auth.v1";
@@ -159,6 +174,7 @@ impl ::prost::Name for ResendMyPhoneVerificationResponse {
         "type.googleapis.com/zitadel.auth.v1.ResendMyPhoneVerificationResponse".into()
     }
 }
+
 /// The request of RemoveMyPhone. It has no fields: the user is the caller.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct RemoveMyPhoneRequest {}
@@ -172,6 +188,7 @@ impl ::prost::Name for RemoveMyPhoneRequest {
         "type.googleapis.com/zitadel.auth.v1.RemoveMyPhoneRequest".into()
     }
 }
+
 /// The answer of RemoveMyPhone.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct RemoveMyPhoneResponse {
@@ -179,6 +196,7 @@ pub struct RemoveMyPhoneResponse {
     #[prost(message, optional, tag = "1")]
     pub details: ::core::option::Option<super::super::v1::ObjectDetails>,
 }
+
 impl ::prost::Name for RemoveMyPhoneResponse {
     const NAME: &'static str = "RemoveMyPhoneResponse";
     const PACKAGE: &'static str = "zitadel.auth.v1";
@@ -189,6 +207,7 @@ impl ::prost::Name for RemoveMyPhoneResponse {
         "type.googleapis.com/zitadel.auth.v1.RemoveMyPhoneResponse".into()
     }
 }
+
 /// Generated client implementations.
 pub mod auth_service_client {
     #![allow(
@@ -434,6 +453,7 @@ pub mod auth_service_client {
         }
     }
 }
+
 /// Generated server implementations.
 pub mod auth_service_server {
     #![allow(
@@ -894,6 +914,7 @@ pub mod auth_service_server {
         const NAME: &'static str = SERVICE_NAME;
     }
 }
+
 impl serde::Serialize for GetMyPhoneRequest {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -907,6 +928,7 @@ impl serde::Serialize for GetMyPhoneRequest {
         struct_ser.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GetMyPhoneRequest {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -976,6 +998,7 @@ impl<'de> serde::Deserialize<'de> for GetMyPhoneRequest {
             )
     }
 }
+
 impl serde::Serialize for GetMyPhoneResponse {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -1001,6 +1024,7 @@ impl serde::Serialize for GetMyPhoneResponse {
         struct_ser.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for GetMyPhoneResponse {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -1095,6 +1119,7 @@ impl<'de> serde::Deserialize<'de> for GetMyPhoneResponse {
             )
     }
 }
+
 impl serde::Serialize for HealthzRequest {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -1108,6 +1133,7 @@ impl serde::Serialize for HealthzRequest {
         struct_ser.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HealthzRequest {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -1177,6 +1203,7 @@ impl<'de> serde::Deserialize<'de> for HealthzRequest {
             )
     }
 }
+
 impl serde::Serialize for HealthzResponse {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -1190,6 +1217,7 @@ impl serde::Serialize for HealthzResponse {
         struct_ser.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for HealthzResponse {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -1259,6 +1287,7 @@ impl<'de> serde::Deserialize<'de> for HealthzResponse {
             )
     }
 }
+
 impl serde::Serialize for RemoveMyPhoneRequest {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -1272,6 +1301,7 @@ impl serde::Serialize for RemoveMyPhoneRequest {
         struct_ser.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RemoveMyPhoneRequest {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -1341,6 +1371,7 @@ impl<'de> serde::Deserialize<'de> for RemoveMyPhoneRequest {
             )
     }
 }
+
 impl serde::Serialize for RemoveMyPhoneResponse {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -1360,6 +1391,7 @@ impl serde::Serialize for RemoveMyPhoneResponse {
         struct_ser.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RemoveMyPhoneResponse {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -1444,6 +1476,7 @@ impl<'de> serde::Deserialize<'de> for RemoveMyPhoneResponse {
             )
     }
 }
+
 impl serde::Serialize for ResendMyPhoneVerificationRequest {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -1457,6 +1490,7 @@ impl serde::Serialize for ResendMyPhoneVerificationRequest {
         struct_ser.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResendMyPhoneVerificationRequest {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -1528,6 +1562,7 @@ impl<'de> serde::Deserialize<'de> for ResendMyPhoneVerificationRequest {
             )
     }
 }
+
 impl serde::Serialize for ResendMyPhoneVerificationResponse {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -1547,6 +1582,7 @@ impl serde::Serialize for ResendMyPhoneVerificationResponse {
         struct_ser.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ResendMyPhoneVerificationResponse {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -1634,6 +1670,7 @@ impl<'de> serde::Deserialize<'de> for ResendMyPhoneVerificationResponse {
             )
     }
 }
+
 impl serde::Serialize for SetMyPhoneRequest {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -1653,6 +1690,7 @@ impl serde::Serialize for SetMyPhoneRequest {
         struct_ser.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SetMyPhoneRequest {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -1737,6 +1775,7 @@ impl<'de> serde::Deserialize<'de> for SetMyPhoneRequest {
             )
     }
 }
+
 impl serde::Serialize for SetMyPhoneResponse {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -1756,6 +1795,7 @@ impl serde::Serialize for SetMyPhoneResponse {
         struct_ser.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SetMyPhoneResponse {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -1840,6 +1880,7 @@ impl<'de> serde::Deserialize<'de> for SetMyPhoneResponse {
             )
     }
 }
+
 impl serde::Serialize for VerifyMyPhoneRequest {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -1859,6 +1900,7 @@ impl serde::Serialize for VerifyMyPhoneRequest {
         struct_ser.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VerifyMyPhoneRequest {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -1943,6 +1985,7 @@ impl<'de> serde::Deserialize<'de> for VerifyMyPhoneRequest {
             )
     }
 }
+
 impl serde::Serialize for VerifyMyPhoneResponse {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -1962,6 +2005,7 @@ impl serde::Serialize for VerifyMyPhoneResponse {
         struct_ser.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for VerifyMyPhoneResponse {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -2046,15 +2090,19 @@ impl<'de> serde::Deserialize<'de> for VerifyMyPhoneResponse {
             )
     }
 }
+
 impl ::protogate::Validate for HealthzRequest {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
+
 impl ::protogate::Validate for HealthzResponse {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
+
 impl ::protogate::Validate for GetMyPhoneRequest {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
+
 impl ::protogate::Validate for GetMyPhoneResponse {
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         if let ::core::option::Option::Some(value) = &self.details {
@@ -2077,6 +2125,7 @@ impl ::protogate::Validate for GetMyPhoneResponse {
         }
     }
 }
+
 impl ::protogate::Validate for SetMyPhoneRequest {
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         {
@@ -2100,6 +2149,7 @@ impl ::protogate::Validate for SetMyPhoneRequest {
         }
     }
 }
+
 impl ::protogate::Validate for SetMyPhoneResponse {
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         if let ::core::option::Option::Some(value) = &self.details {
@@ -2113,6 +2163,7 @@ impl ::protogate::Validate for SetMyPhoneResponse {
         }
     }
 }
+
 impl ::protogate::Validate for VerifyMyPhoneRequest {
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         {
@@ -2130,6 +2181,7 @@ impl ::protogate::Validate for VerifyMyPhoneRequest {
         }
     }
 }
+
 impl ::protogate::Validate for VerifyMyPhoneResponse {
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         if let ::core::option::Option::Some(value) = &self.details {
@@ -2143,9 +2195,11 @@ impl ::protogate::Validate for VerifyMyPhoneResponse {
         }
     }
 }
+
 impl ::protogate::Validate for ResendMyPhoneVerificationRequest {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
+
 impl ::protogate::Validate for ResendMyPhoneVerificationResponse {
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         if let ::core::option::Option::Some(value) = &self.details {
@@ -2159,9 +2213,11 @@ impl ::protogate::Validate for ResendMyPhoneVerificationResponse {
         }
     }
 }
+
 impl ::protogate::Validate for RemoveMyPhoneRequest {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
+
 impl ::protogate::Validate for RemoveMyPhoneResponse {
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         if let ::core::option::Option::Some(value) = &self.details {
@@ -2175,6 +2231,7 @@ impl ::protogate::Validate for RemoveMyPhoneResponse {
         }
     }
 }
+
 ///The methods of `zitadel.auth.v1.AuthService`: routes, guards and streaming kinds.
 pub static AUTH_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
     name: "zitadel.auth.v1.AuthService",
@@ -2336,6 +2393,7 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
         },
     ],
 };
+
 /// The authentication API: what the authenticated user can do with their own
 /// account. Every method except Healthz needs a valid access token, sent as
 /// "authorization: Bearer" metadata or header.
@@ -2399,10 +2457,12 @@ pub trait AuthServiceHandler: Send + Sync + 'static {
         Output = ::core::result::Result<RemoveMyPhoneResponse, ::protogate::Status>,
     > + Send;
 }
+
 ///Serves a [`AuthServiceHandler`] over every protocol: gRPC through [`auth_service_server::AuthServiceServer`], REST and Connect through [`::protogate::Service`].
 pub struct AuthService<H> {
     handler: ::std::sync::Arc<H>,
 }
+
 impl<H: AuthServiceHandler> AuthService<H> {
     /// Wraps a handler.
     pub fn new(handler: H) -> Self {
@@ -2421,6 +2481,7 @@ impl<H: AuthServiceHandler> AuthService<H> {
         auth_service_server::AuthServiceServer::new(self)
     }
 }
+
 impl<H> ::core::clone::Clone for AuthService<H> {
     fn clone(&self) -> Self {
         Self {
@@ -2428,6 +2489,7 @@ impl<H> ::core::clone::Clone for AuthService<H> {
         }
     }
 }
+
 impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
     fn info(&self) -> &'static ::protogate::ServiceInfo {
         &AUTH_SERVICE
@@ -2530,6 +2592,7 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
         }
     }
 }
+
 #[::tonic::async_trait]
 impl<H: AuthServiceHandler> auth_service_server::AuthService for AuthService<H> {
     async fn healthz(

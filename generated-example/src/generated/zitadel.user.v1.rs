@@ -10,6 +10,7 @@ pub struct Phone {
     #[prost(bool, tag = "2")]
     pub is_phone_verified: bool,
 }
+
 impl ::prost::Name for Phone {
     const NAME: &'static str = "Phone";
     const PACKAGE: &'static str = "zitadel.user.v1";
@@ -20,6 +21,7 @@ impl ::prost::Name for Phone {
         "type.googleapis.com/zitadel.user.v1.Phone".into()
     }
 }
+
 impl serde::Serialize for Phone {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -44,6 +46,7 @@ impl serde::Serialize for Phone {
         struct_ser.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Phone {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -135,6 +138,7 @@ impl<'de> serde::Deserialize<'de> for Phone {
             .deserialize_struct("zitadel.user.v1.Phone", FIELDS, GeneratedVisitor)
     }
 }
+
 impl ::protogate::Validate for Phone {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }

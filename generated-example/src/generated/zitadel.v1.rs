@@ -9,15 +9,16 @@ pub struct ObjectDetails {
     /// When the object was created, i.e. the time of its first event. Left unset
     /// by changes that do not know it.
     #[prost(message, optional, tag = "2")]
-    pub creation_date: ::core::option::Option<::pbjson_types::Timestamp>,
+    pub creation_date: ::core::option::Option<::protogate::wkt::Timestamp>,
     /// When the object was last changed, i.e. the time of its last event; after
     /// a change, the time of the event(s) that the change added.
     #[prost(message, optional, tag = "3")]
-    pub change_date: ::core::option::Option<::pbjson_types::Timestamp>,
+    pub change_date: ::core::option::Option<::protogate::wkt::Timestamp>,
     /// The id of the organisation the object belongs to.
     #[prost(string, tag = "4")]
     pub resource_owner: ::prost::alloc::string::String,
 }
+
 impl ::prost::Name for ObjectDetails {
     const NAME: &'static str = "ObjectDetails";
     const PACKAGE: &'static str = "zitadel.v1";
@@ -28,6 +29,7 @@ impl ::prost::Name for ObjectDetails {
         "type.googleapis.com/zitadel.v1.ObjectDetails".into()
     }
 }
+
 /// Paging and ordering of a list request.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ListQuery {
@@ -41,6 +43,7 @@ pub struct ListQuery {
     #[prost(bool, tag = "3")]
     pub asc: bool,
 }
+
 impl ::prost::Name for ListQuery {
     const NAME: &'static str = "ListQuery";
     const PACKAGE: &'static str = "zitadel.v1";
@@ -51,6 +54,7 @@ impl ::prost::Name for ListQuery {
         "type.googleapis.com/zitadel.v1.ListQuery".into()
     }
 }
+
 /// Details of a list response.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ListDetails {
@@ -62,8 +66,9 @@ pub struct ListDetails {
     pub processed_sequence: u64,
     /// When the answering projection last processed an event.
     #[prost(message, optional, tag = "3")]
-    pub view_timestamp: ::core::option::Option<::pbjson_types::Timestamp>,
+    pub view_timestamp: ::core::option::Option<::protogate::wkt::Timestamp>,
 }
+
 impl ::prost::Name for ListDetails {
     const NAME: &'static str = "ListDetails";
     const PACKAGE: &'static str = "zitadel.v1";
@@ -74,6 +79,7 @@ impl ::prost::Name for ListDetails {
         "type.googleapis.com/zitadel.v1.ListDetails".into()
     }
 }
+
 /// How a text query compares a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
 #[repr(i32)]
@@ -95,6 +101,7 @@ pub enum TextQueryMethod {
     /// The value ends with the query, ignoring case.
     EndsWithIgnoreCase = 7,
 }
+
 impl TextQueryMethod {
     /// String value of the enum field names used in the ProtoBuf definition.
     ///
@@ -129,6 +136,7 @@ impl TextQueryMethod {
         }
     }
 }
+
 /// Authorization requirements of an RPC method.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct AuthOption {
@@ -142,6 +150,7 @@ pub struct AuthOption {
     #[prost(string, tag = "2")]
     pub check_field_name: ::prost::alloc::string::String,
 }
+
 impl ::prost::Name for AuthOption {
     const NAME: &'static str = "AuthOption";
     const PACKAGE: &'static str = "zitadel.v1";
@@ -152,6 +161,7 @@ impl ::prost::Name for AuthOption {
         "type.googleapis.com/zitadel.v1.AuthOption".into()
     }
 }
+
 impl serde::Serialize for AuthOption {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -176,6 +186,7 @@ impl serde::Serialize for AuthOption {
         struct_ser.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for AuthOption {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -270,6 +281,7 @@ impl<'de> serde::Deserialize<'de> for AuthOption {
             .deserialize_struct("zitadel.v1.AuthOption", FIELDS, GeneratedVisitor)
     }
 }
+
 impl serde::Serialize for ListDetails {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -312,6 +324,7 @@ impl serde::Serialize for ListDetails {
         struct_ser.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ListDetails {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -439,6 +452,7 @@ impl<'de> serde::Deserialize<'de> for ListDetails {
             .deserialize_struct("zitadel.v1.ListDetails", FIELDS, GeneratedVisitor)
     }
 }
+
 impl serde::Serialize for ListQuery {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -472,6 +486,7 @@ impl serde::Serialize for ListQuery {
         struct_ser.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ListQuery {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -579,6 +594,7 @@ impl<'de> serde::Deserialize<'de> for ListQuery {
         deserializer.deserialize_struct("zitadel.v1.ListQuery", FIELDS, GeneratedVisitor)
     }
 }
+
 impl serde::Serialize for ObjectDetails {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -622,6 +638,7 @@ impl serde::Serialize for ObjectDetails {
         struct_ser.end()
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ObjectDetails {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -754,6 +771,7 @@ impl<'de> serde::Deserialize<'de> for ObjectDetails {
             .deserialize_struct("zitadel.v1.ObjectDetails", FIELDS, GeneratedVisitor)
     }
 }
+
 impl serde::Serialize for TextQueryMethod {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -773,6 +791,7 @@ impl serde::Serialize for TextQueryMethod {
         serializer.serialize_str(variant)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TextQueryMethod {
     #[allow(deprecated)]
     fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
@@ -854,12 +873,15 @@ impl<'de> serde::Deserialize<'de> for TextQueryMethod {
         deserializer.deserialize_any(GeneratedVisitor)
     }
 }
+
 impl ::protogate::Validate for ObjectDetails {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
+
 impl ::protogate::Validate for ListQuery {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
+
 impl ::protogate::Validate for ListDetails {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }

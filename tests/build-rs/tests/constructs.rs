@@ -84,7 +84,7 @@ fn proto3_json_uses_json_names_and_canonical_encodings() {
         r#type: "novel".into(),
         format: common::BookFormat::Hardcover as i32,
         subtitle: Some("A Novel".into()),
-        publish_time: Some(pbjson_types::Timestamp { seconds: 0, nanos: 0 }),
+        publish_time: Some(protogate::wkt::Timestamp { seconds: 0, nanos: 0 }),
         acquisition: Some(lib::book::Acquisition::PurchaseOrderId("PO-1".into())),
         ..Default::default()
     };
