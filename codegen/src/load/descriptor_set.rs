@@ -9,7 +9,8 @@ use prost_reflect::DescriptorPool;
 use super::ProtoInput;
 use crate::diag::{Diagnostic, Location};
 
-/// Decodes the set; every file in it is a root. Imports must be included.
+/// Decodes the set. The roots are the files no other file imports (what `protoc -o` was
+/// asked for); imports must be included.
 pub fn read(path: &Path) -> Result<ProtoInput, Diagnostic> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
@@ -39,9 +40,11 @@ pub fn read(path: &Path) -> Result<ProtoInput, Diagnostic> {
     let pool = DescriptorPool::decode(bytes.as_slice()).map_err(|e| {
         Diagnostic::error("descriptor-set-invalid", Location::new(&shown, 0, 0), format!("invalid descriptors: {e}"))
     })?;
+    let imported: std::collections::BTreeSet<&String> = set.file.iter().flat_map(|f| &f.dependency).collect();
+    let roots = names.iter().filter(|n| !imported.contains(n)).cloned().collect();
     Ok(ProtoInput {
         pool,
-        roots: names.clone(),
+        roots,
         display_paths: BTreeMap::new(),
         read_paths: vec![path.to_path_buf()],
     })

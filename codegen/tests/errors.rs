@@ -1,0 +1,162 @@
+//! Schema mistakes are reported like compiler errors: file:line, what is wrong, a hint, exit 1.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A copy of schemas/ in a temp dir, so a test can break one file.
+fn schemas() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("schemas"), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Runs `protogate gen` on the copy; returns (exit code, stderr).
+fn gen(dir: &Path) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_protogate"))
+        .arg("gen")
+        .arg("--proto")
+        .arg(dir.join("proto/zitadel/auth.proto"))
+        .arg("-I")
+        .arg(dir.join("proto"))
+        .arg("--openapi")
+        .arg(dir.join("auth.openapi.yaml"))
+        .arg("--out")
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn line_of(path: &Path, needle: &str) -> usize {
+    std::fs::read_to_string(path).unwrap().lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+#[test]
+fn the_untouched_schema_generates() {
+    let dir = schemas();
+    let (code, stderr) = gen(dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(dir.path().join("out/zitadel.auth.v1.rs").is_file());
+}
+
+#[test]
+fn a_missing_import_names_the_importing_line() {
+    let dir = schemas();
+    let file = dir.path().join("proto/zitadel/auth.proto");
+    edit(&file, "import \"zitadel/user.proto\";", "import \"zitadel/users.proto\";");
+    let (code, stderr) = gen(dir.path());
+    assert_eq!(code, 1);
+    let line = line_of(&file, "zitadel/users.proto");
+    assert!(stderr.contains(&format!("auth.proto:{line}:")), "{stderr}");
+    assert!(stderr.contains("zitadel/users.proto"), "{stderr}");
+    assert!(stderr.contains("hint:"), "{stderr}");
+    assert!(!dir.path().join("out").exists(), "nothing is written on error");
+}
+
+#[test]
+fn a_syntax_error_names_line_and_column() {
+    let dir = schemas();
+    let file = dir.path().join("proto/zitadel/user.proto");
+    edit(&file, "bool is_phone_verified = 2", "bool is_phone_verified = ");
+    let (code, stderr) = gen(dir.path());
+    assert_eq!(code, 1);
+    let line = line_of(&file, "is_phone_verified =  [");
+    assert!(stderr.contains(&format!("user.proto:{line}:")), "{stderr}");
+    assert!(stderr.contains("error[proto-syntax]"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_type_is_reported_where_it_is_used() {
+    let dir = schemas();
+    let file = dir.path().join("proto/zitadel/user.proto");
+    edit(&file, "bool is_phone_verified = 2", "Verified is_phone_verified = 2");
+    let (code, stderr) = gen(dir.path());
+    assert_eq!(code, 1);
+    let line = line_of(&file, "Verified is_phone_verified");
+    assert!(stderr.contains(&format!("user.proto:{line}:")), "{stderr}");
+    assert!(stderr.contains("Verified"), "{stderr}");
+}
+
+#[test]
+fn malformed_yaml_names_the_line() {
+    let dir = schemas();
+    let file = dir.path().join("auth.openapi.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // Break the indentation of the first `paths:` entry.
+    let broken = text.replacen("\npaths:\n  /", "\npaths:\n /", 1).replacen("\n    get:", "\n   get: [", 1);
+    std::fs::write(&file, broken).unwrap();
+    let (code, stderr) = gen(dir.path());
+    assert_eq!(code, 1);
+    assert!(stderr.contains("error[openapi-yaml]"), "{stderr}");
+    assert!(stderr.contains("auth.openapi.yaml:"), "{stderr}");
+}
+
+#[test]
+fn an_openapi_31_document_is_refused() {
+    let dir = schemas();
+    let file = dir.path().join("auth.openapi.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let first = text.lines().find(|l| l.starts_with("openapi:")).unwrap().to_string();
+    edit(&file, &first, "openapi: 3.1.0");
+    let (code, stderr) = gen(dir.path());
+    assert_eq!(code, 1);
+    let line = line_of(&file, "openapi: 3.1.0");
+    assert!(stderr.contains(&format!("auth.openapi.yaml:{line}")), "{stderr}");
+    assert!(stderr.contains("3.0.3"), "hint names the supported version: {stderr}");
+}
+
+#[test]
+fn a_missing_proto_file_is_an_error_not_a_panic() {
+    let dir = schemas();
+    std::fs::remove_file(dir.path().join("proto/zitadel/auth.proto")).unwrap();
+    let (code, stderr) = gen(dir.path());
+    assert_eq!(code, 1);
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn check_mode_reports_stale_output_and_writes_nothing() {
+    let dir = schemas();
+    let (code, _) = gen(dir.path());
+    assert_eq!(code, 0);
+    let generated = dir.path().join("out/zitadel.auth.v1.rs");
+    let text = std::fs::read_to_string(&generated).unwrap();
+    std::fs::write(&generated, text.replacen("VerifyMyPhone", "VerifyMyFone", 1)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_protogate"))
+        .args(["gen", "--check", "--proto"])
+        .arg(dir.path().join("proto/zitadel/auth.proto"))
+        .arg("-I")
+        .arg(dir.path().join("proto"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("changed  zitadel.auth.v1.rs"), "{stderr}");
+    assert!(std::fs::read_to_string(&generated).unwrap().contains("VerifyMyFone"), "--check writes nothing");
+}

@@ -1,0 +1,64 @@
+//! Where protogate's time goes: each pipeline stage timed on its own, by calling the stage
+//! functions the pipeline calls, in the same order.
+
+use protogate_codegen::diag::Diagnostics;
+use protogate_codegen::model::build::ModelOptions;
+use protogate_codegen::{check, emit, load, model};
+
+use super::codegen::Case;
+use super::stats::{time, Samples};
+
+/// The stages, in pipeline order. `emit: prost + tonic + pbjson` is the part of `emit::rust`
+/// that runs the upstream generators; the next row is the rest of `emit::rust` (protogate's own
+/// validators and service code, then parsing and formatting every file).
+pub const STAGES: &[&str] = &[
+    "load: protox compile",
+    "load: OpenAPI document",
+    "model: build",
+    "check: rules",
+    "check: OpenAPI",
+    "emit: prost + tonic + pbjson",
+    "emit: protogate code, parse, format",
+    "emit: docs",
+];
+
+/// Samples per stage, in [`STAGES`] order.
+pub fn measure(case: &Case, reps: usize) -> Result<Vec<Samples>, String> {
+    let mut out = vec![Samples::default(); STAGES.len()];
+    for round in 0..=reps {
+        let mut took = Vec::with_capacity(STAGES.len());
+        let (proto, t) = time(|| load::proto::compile(&case.files, &case.includes));
+        let proto = proto.map_err(|d| d.to_string())?;
+        took.push(t);
+        let (openapi, t) = time(|| case.openapi.as_deref().map(load::openapi::read).transpose());
+        let openapi = openapi.map_err(|d| d.to_string())?;
+        took.push(t);
+        let mut diags = Diagnostics::default();
+        let (api, t) = time(|| model::build::build(&proto, &ModelOptions::default(), &mut diags));
+        took.push(t);
+        took.push(time(|| check::rules::check(&api, &mut diags)).1);
+        took.push(time(|| openapi.as_ref().map(|doc| check::openapi::check(&api, doc, &mut diags))).1);
+        if diags.has_errors() {
+            return Err(diags.sorted().to_string());
+        }
+        let (upstream, t_upstream) = time(|| {
+            let emitted = model::build::emitted_files(&proto);
+            emit::messages::generate(&emitted, &proto.pool)
+        });
+        upstream.map_err(|d| d.to_string())?;
+        took.push(t_upstream);
+        // The pipeline's REST prefix only changes string literals; any value times the same.
+        let (rust, t_rust) = time(|| emit::rust(&proto, &api, "/"));
+        rust.map_err(|d| d.to_string())?;
+        took.push(t_rust.saturating_sub(t_upstream));
+        let (docs, t) = time(|| emit::docs::generate(&api, openapi.as_ref(), "/"));
+        docs.map_err(|d| d.to_string())?;
+        took.push(t);
+        if round > 0 {
+            for (samples, t) in out.iter_mut().zip(took) {
+                samples.push(t);
+            }
+        }
+    }
+    Ok(out)
+}
