@@ -104,7 +104,11 @@ impl Builder {
     /// Generates the code. Prints `cargo:rerun-if-changed` for exactly the files read, so an
     /// unchanged schema never reruns the build script.
     pub fn compile(self) -> Result<(), Error> {
-        let out_dir = match self.out_dir.clone().or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from)) {
+        let out_dir = match self
+            .out_dir
+            .clone()
+            .or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from))
+        {
             Some(d) => d,
             None => return Err(Error::NoOutDir),
         };
@@ -130,7 +134,14 @@ impl Builder {
             // On failure the inputs still matter: fixing them must rerun the script.
             let read: Vec<PathBuf> = match &result {
                 Ok(output) => output.inputs_read.clone(),
-                Err(_) => self.protos.iter().chain(&self.includes).chain(&self.descriptor_set).chain(&self.openapi).cloned().collect(),
+                Err(_) => self
+                    .protos
+                    .iter()
+                    .chain(&self.includes)
+                    .chain(&self.descriptor_set)
+                    .chain(&self.openapi)
+                    .cloned()
+                    .collect(),
             };
             for path in read {
                 println!("cargo:rerun-if-changed={}", path.display());
@@ -144,7 +155,10 @@ impl Builder {
                 }
             }
         }
-        crate::emit::files::write(&out_dir, &output.files).map_err(|source| Error::Io { path: out_dir, source })?;
+        crate::emit::files::write(&out_dir, &output.files).map_err(|source| Error::Io {
+            path: out_dir,
+            source,
+        })?;
         Ok(())
     }
 }

@@ -74,7 +74,11 @@ impl Diagnostic {
     }
 
     /// A warning at `location`.
-    pub fn warning(code: &'static str, location: Location, message: impl Into<String>) -> Diagnostic {
+    pub fn warning(
+        code: &'static str,
+        location: Location,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, location, message)

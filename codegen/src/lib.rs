@@ -20,10 +20,10 @@
 pub mod builder;
 pub mod check;
 pub mod diag;
+pub mod emit;
 pub mod load;
 pub mod model;
 pub mod names;
-pub mod emit;
 pub mod pipeline;
 
 pub use builder::{Builder, Error};

@@ -8,7 +8,11 @@ use protogate_codegen::model::build::ModelOptions;
 use protogate_codegen::pipeline::{self, Inputs, ProtoSource};
 
 #[derive(Parser)]
-#[command(name = "protogate", version, about = "Generate a protogate service from proto files and an OpenAPI document")]
+#[command(
+    name = "protogate",
+    version,
+    about = "Generate a protogate service from proto files and an OpenAPI document"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -23,7 +27,12 @@ enum Command {
 #[derive(Args)]
 struct GenArgs {
     /// Proto files to generate code for (with their imports).
-    #[arg(long = "proto", value_name = "FILE", required_unless_present = "descriptor_set", conflicts_with = "descriptor_set")]
+    #[arg(
+        long = "proto",
+        value_name = "FILE",
+        required_unless_present = "descriptor_set",
+        conflicts_with = "descriptor_set"
+    )]
     protos: Vec<PathBuf>,
     /// Include directories for imports.
     #[arg(short = 'I', long = "include", value_name = "DIR")]
@@ -41,7 +50,11 @@ struct GenArgs {
     #[arg(long)]
     check: bool,
     /// The method option that carries the permission guard.
-    #[arg(long, value_name = "EXTENSION", default_value = "zitadel.v1.auth_option")]
+    #[arg(
+        long,
+        value_name = "EXTENSION",
+        default_value = "zitadel.v1.auth_option"
+    )]
     auth_option: String,
 }
 
@@ -55,12 +68,17 @@ fn main() -> ExitCode {
 fn gen(args: GenArgs) -> ExitCode {
     let proto = match args.descriptor_set {
         Some(path) => ProtoSource::DescriptorSet(path),
-        None => ProtoSource::Files { files: args.protos, includes: args.includes },
+        None => ProtoSource::Files {
+            files: args.protos,
+            includes: args.includes,
+        },
     };
     let inputs = Inputs {
         proto,
         openapi: args.openapi,
-        model: ModelOptions { auth_option: args.auth_option },
+        model: ModelOptions {
+            auth_option: args.auth_option,
+        },
     };
     let output = match pipeline::run(&inputs) {
         Ok(output) => output,
@@ -75,11 +93,18 @@ fn gen(args: GenArgs) -> ExitCode {
     if args.check {
         return match protogate_codegen::emit::files::check(&args.out, &output.files) {
             Ok(staleness) if staleness.is_fresh() => {
-                eprintln!("{} is up to date ({} files)", args.out.display(), output.files.len());
+                eprintln!(
+                    "{} is up to date ({} files)",
+                    args.out.display(),
+                    output.files.len()
+                );
                 ExitCode::SUCCESS
             }
             Ok(staleness) => {
-                eprintln!("{} is stale:\n{staleness}regenerate it (cargo xtask gen)", args.out.display());
+                eprintln!(
+                    "{} is stale:\n{staleness}regenerate it (cargo xtask gen)",
+                    args.out.display()
+                );
                 ExitCode::from(1)
             }
             Err(e) => {
@@ -90,7 +115,12 @@ fn gen(args: GenArgs) -> ExitCode {
     }
     match protogate_codegen::emit::files::write(&args.out, &output.files) {
         Ok(written) => {
-            eprintln!("generated {} files into {} ({} changed)", output.files.len(), args.out.display(), written.len());
+            eprintln!(
+                "generated {} files into {} ({} changed)",
+                output.files.len(),
+                args.out.display(),
+                written.len()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -50,7 +50,9 @@ pub struct Output {
 pub fn run(inputs: &Inputs) -> Result<Output, Diagnostics> {
     let one = |d: Diagnostic| Diagnostics(vec![d]);
     let proto: ProtoInput = match &inputs.proto {
-        ProtoSource::Files { files, includes } => load::proto::compile(files, includes).map_err(one)?,
+        ProtoSource::Files { files, includes } => {
+            load::proto::compile(files, includes).map_err(one)?
+        }
         ProtoSource::DescriptorSet(path) => load::descriptor_set::read(path).map_err(one)?,
     };
     let openapi: Option<OpenApiDoc> = match &inputs.openapi {
@@ -84,23 +86,33 @@ pub fn run(inputs: &Inputs) -> Result<Output, Diagnostics> {
 /// The REST base path: the OpenAPI document's first server path, else the proto's
 /// `openapiv2_swagger.base_path`, else none.
 fn base_path(proto: &ProtoInput, openapi: Option<&OpenApiDoc>) -> String {
-    if let Some(url) = openapi.and_then(|d| d.doc.servers.first()).map(|s| s.url.clone()) {
+    if let Some(url) = openapi
+        .and_then(|d| d.doc.servers.first())
+        .map(|s| s.url.clone())
+    {
         let path = match url.find("://") {
-            Some(i) => url[i + 3..].find('/').map(|j| url[i + 3 + j..].to_string()).unwrap_or_default(),
+            Some(i) => url[i + 3..]
+                .find('/')
+                .map(|j| url[i + 3 + j..].to_string())
+                .unwrap_or_default(),
             None => url,
         };
         return path.trim_end_matches('/').to_string();
     }
-    if let Some(ext) = proto.pool.get_extension_by_name("grpc.gateway.protoc_gen_openapiv2.options.openapiv2_swagger") {
+    if let Some(ext) = proto
+        .pool
+        .get_extension_by_name("grpc.gateway.protoc_gen_openapiv2.options.openapiv2_swagger")
+    {
         for name in &proto.roots {
-            let Some(file) = proto.pool.get_file_by_name(name) else { continue };
+            let Some(file) = proto.pool.get_file_by_name(name) else {
+                continue;
+            };
             let options = file.options();
             if options.has_extension(&ext) {
-                if let Some(base) = options
-                    .get_extension(&ext)
-                    .as_message()
-                    .and_then(|m| m.get_field_by_name("base_path").and_then(|v| v.as_str().map(str::to_string)))
-                {
+                if let Some(base) = options.get_extension(&ext).as_message().and_then(|m| {
+                    m.get_field_by_name("base_path")
+                        .and_then(|v| v.as_str().map(str::to_string))
+                }) {
                     return base.trim_end_matches('/').to_string();
                 }
             }
@@ -111,5 +123,9 @@ fn base_path(proto: &ProtoInput, openapi: Option<&OpenApiDoc>) -> String {
 
 /// A diagnostic for an I/O failure on the output side.
 pub fn io_error(path: &std::path::Path, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("output-io", Location::new(path.display().to_string(), 0, 0), format!("cannot write generated code: {e}"))
+    Diagnostic::error(
+        "output-io",
+        Location::new(path.display().to_string(), 0, 0),
+        format!("cannot write generated code: {e}"),
+    )
 }

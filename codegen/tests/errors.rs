@@ -47,11 +47,19 @@ fn gen(dir: &Path) -> (i32, String) {
         .arg(dir.join("out"))
         .output()
         .unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn line_of(path: &Path, needle: &str) -> usize {
-    std::fs::read_to_string(path).unwrap().lines().position(|l| l.contains(needle)).unwrap() + 1
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains(needle))
+        .unwrap()
+        + 1
 }
 
 #[test]
@@ -66,21 +74,32 @@ fn the_untouched_schema_generates() {
 fn a_missing_import_names_the_importing_line() {
     let dir = schemas();
     let file = dir.path().join("proto/zitadel/auth.proto");
-    edit(&file, "import \"zitadel/user.proto\";", "import \"zitadel/users.proto\";");
+    edit(
+        &file,
+        "import \"zitadel/user.proto\";",
+        "import \"zitadel/users.proto\";",
+    );
     let (code, stderr) = gen(dir.path());
     assert_eq!(code, 1);
     let line = line_of(&file, "zitadel/users.proto");
     assert!(stderr.contains(&format!("auth.proto:{line}:")), "{stderr}");
     assert!(stderr.contains("zitadel/users.proto"), "{stderr}");
     assert!(stderr.contains("hint:"), "{stderr}");
-    assert!(!dir.path().join("out").exists(), "nothing is written on error");
+    assert!(
+        !dir.path().join("out").exists(),
+        "nothing is written on error"
+    );
 }
 
 #[test]
 fn a_syntax_error_names_line_and_column() {
     let dir = schemas();
     let file = dir.path().join("proto/zitadel/user.proto");
-    edit(&file, "bool is_phone_verified = 2", "bool is_phone_verified = ");
+    edit(
+        &file,
+        "bool is_phone_verified = 2",
+        "bool is_phone_verified = ",
+    );
     let (code, stderr) = gen(dir.path());
     assert_eq!(code, 1);
     let line = line_of(&file, "is_phone_verified =  [");
@@ -92,7 +111,11 @@ fn a_syntax_error_names_line_and_column() {
 fn an_unknown_type_is_reported_where_it_is_used() {
     let dir = schemas();
     let file = dir.path().join("proto/zitadel/user.proto");
-    edit(&file, "bool is_phone_verified = 2", "Verified is_phone_verified = 2");
+    edit(
+        &file,
+        "bool is_phone_verified = 2",
+        "Verified is_phone_verified = 2",
+    );
     let (code, stderr) = gen(dir.path());
     assert_eq!(code, 1);
     let line = line_of(&file, "Verified is_phone_verified");
@@ -106,7 +129,9 @@ fn malformed_yaml_names_the_line() {
     let file = dir.path().join("auth.openapi.yaml");
     let text = std::fs::read_to_string(&file).unwrap();
     // Break the indentation of the first `paths:` entry.
-    let broken = text.replacen("\npaths:\n  /", "\npaths:\n /", 1).replacen("\n    get:", "\n   get: [", 1);
+    let broken =
+        text.replacen("\npaths:\n  /", "\npaths:\n /", 1)
+            .replacen("\n    get:", "\n   get: [", 1);
     std::fs::write(&file, broken).unwrap();
     let (code, stderr) = gen(dir.path());
     assert_eq!(code, 1);
@@ -119,13 +144,23 @@ fn an_openapi_31_document_is_refused() {
     let dir = schemas();
     let file = dir.path().join("auth.openapi.yaml");
     let text = std::fs::read_to_string(&file).unwrap();
-    let first = text.lines().find(|l| l.starts_with("openapi:")).unwrap().to_string();
+    let first = text
+        .lines()
+        .find(|l| l.starts_with("openapi:"))
+        .unwrap()
+        .to_string();
     edit(&file, &first, "openapi: 3.1.0");
     let (code, stderr) = gen(dir.path());
     assert_eq!(code, 1);
     let line = line_of(&file, "openapi: 3.1.0");
-    assert!(stderr.contains(&format!("auth.openapi.yaml:{line}")), "{stderr}");
-    assert!(stderr.contains("3.0.3"), "hint names the supported version: {stderr}");
+    assert!(
+        stderr.contains(&format!("auth.openapi.yaml:{line}")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("3.0.3"),
+        "hint names the supported version: {stderr}"
+    );
 }
 
 #[test]
@@ -145,7 +180,11 @@ fn check_mode_reports_stale_output_and_writes_nothing() {
     assert_eq!(code, 0);
     let generated = dir.path().join("out/zitadel.auth.v1.rs");
     let text = std::fs::read_to_string(&generated).unwrap();
-    std::fs::write(&generated, text.replacen("VerifyMyPhone", "VerifyMyFone", 1)).unwrap();
+    std::fs::write(
+        &generated,
+        text.replacen("VerifyMyPhone", "VerifyMyFone", 1),
+    )
+    .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_protogate"))
         .args(["gen", "--check", "--proto"])
         .arg(dir.path().join("proto/zitadel/auth.proto"))
@@ -158,5 +197,10 @@ fn check_mode_reports_stale_output_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("changed  zitadel.auth.v1.rs"), "{stderr}");
-    assert!(std::fs::read_to_string(&generated).unwrap().contains("VerifyMyFone"), "--check writes nothing");
+    assert!(
+        std::fs::read_to_string(&generated)
+            .unwrap()
+            .contains("VerifyMyFone"),
+        "--check writes nothing"
+    );
 }

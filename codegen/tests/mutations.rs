@@ -15,12 +15,23 @@ use protogate_codegen::pipeline::{self, Inputs, ProtoSource};
 
 /// The example documents, relative to the crate.
 fn schemas_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("schemas")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("schemas")
 }
 
 /// The proto file generation starts from and the OpenAPI document, relative to `schemas/`.
 const PROTO_ROOT: &str = "proto/zitadel/auth.proto";
 const OPENAPI: &str = "auth.openapi.yaml";
+
+/// Codes about the OpenAPI document alone (not a disagreement with the proto): their errors
+/// need not point into the proto.
+const DOCUMENT_ONLY: [&str; 4] = [
+    "openapi-version",
+    "openapi-yaml",
+    "openapi-invalid",
+    "openapi-ref",
+];
 
 /// A place: a file relative to `schemas/` and a 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,9 +43,17 @@ struct Place {
 impl Place {
     /// `file:line`.
     fn parse(text: &str) -> Result<Place, String> {
-        let (file, line) = text.rsplit_once(':').ok_or_else(|| format!("`{text}`: expected FILE:LINE"))?;
-        let line = line.trim().parse().map_err(|_| format!("`{text}`: the line is not a number"))?;
-        Ok(Place { file: file.trim().to_string(), line })
+        let (file, line) = text
+            .rsplit_once(':')
+            .ok_or_else(|| format!("`{text}`: expected FILE:LINE"))?;
+        let line = line
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{text}`: the line is not a number"))?;
+        Ok(Place {
+            file: file.trim().to_string(),
+            line,
+        })
     }
 
     /// Whether a diagnostic location is this place (the file compared by path suffix).
@@ -70,6 +89,8 @@ struct Mutation {
     at: Place,
     /// A related location the error must carry (in the other document where they disagree).
     related: Option<Place>,
+    /// Whether a warning (not an error) is expected: description-only differences.
+    warning: bool,
     /// Line of the entry in the corpus file, for messages.
     source_line: usize,
 }
@@ -92,7 +113,9 @@ fn parse_corpus(text: &str) -> Result<Vec<Mutation>, String> {
             }
             continue;
         }
-        let (key, value) = line.split_once('=').ok_or_else(|| format!("mutations.txt:{}: expected `key = value`", i + 1))?;
+        let (key, value) = line
+            .split_once('=')
+            .ok_or_else(|| format!("mutations.txt:{}: expected `key = value`", i + 1))?;
         let value = value.trim();
         let value = match value.strip_prefix('`').and_then(|v| v.strip_suffix('`')) {
             Some(inner) => inner,
@@ -105,10 +128,21 @@ fn parse_corpus(text: &str) -> Result<Vec<Mutation>, String> {
 
 fn mutation(block: &[(usize, String, String)]) -> Result<Mutation, String> {
     let start = block[0].0;
-    let get = |key: &str| block.iter().find(|(_, k, _)| k == key).map(|(_, _, v)| v.clone());
-    let need = |key: &str| get(key).ok_or_else(|| format!("mutations.txt:{start}: the entry has no `{key}`"));
+    let get = |key: &str| {
+        block
+            .iter()
+            .find(|(_, k, _)| k == key)
+            .map(|(_, _, v)| v.clone())
+    };
+    let need = |key: &str| {
+        get(key).ok_or_else(|| format!("mutations.txt:{start}: the entry has no `{key}`"))
+    };
     for (line, key, _) in block {
-        if !["id", "edit", "from", "to", "code", "at", "related"].contains(&key.as_str()) {
+        if ![
+            "id", "edit", "from", "to", "code", "at", "related", "severity",
+        ]
+        .contains(&key.as_str())
+        {
             return Err(format!("mutations.txt:{line}: unknown key `{key}`"));
         }
     }
@@ -120,14 +154,29 @@ fn mutation(block: &[(usize, String, String)]) -> Result<Mutation, String> {
         to: need("to")?,
         code: need("code")?,
         at: Place::parse(&need("at")?).map_err(err)?,
-        related: get("related").map(|r| Place::parse(&r)).transpose().map_err(err)?,
+        related: get("related")
+            .map(|r| Place::parse(&r))
+            .transpose()
+            .map_err(err)?,
+        warning: match get("severity").as_deref() {
+            None | Some("error") => false,
+            Some("warning") => true,
+            Some(other) => {
+                return Err(format!(
+                    "mutations.txt:{start}: severity `{other}`: expected error or warning"
+                ))
+            }
+        },
         source_line: start,
     })
 }
 
 fn corpus() -> Vec<Mutation> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("mutations.txt");
-    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("mutations.txt");
+    let text =
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     parse_corpus(&text).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -147,7 +196,10 @@ fn copy_dir(from: &Path, to: &Path) {
 /// Runs the pipeline on the documents under `root` (a copy of `schemas/`); all diagnostics.
 fn run(root: &Path) -> Diagnostics {
     let inputs = Inputs {
-        proto: ProtoSource::Files { files: vec![root.join(PROTO_ROOT)], includes: vec![root.join("proto")] },
+        proto: ProtoSource::Files {
+            files: vec![root.join(PROTO_ROOT)],
+            includes: vec![root.join("proto")],
+        },
         openapi: Some(root.join(OPENAPI)),
         model: ModelOptions::default(),
     };
@@ -160,38 +212,88 @@ fn run(root: &Path) -> Diagnostics {
 /// Applies the one-line edit to the copy under `root`.
 fn apply(root: &Path, m: &Mutation) -> Result<(), String> {
     let path = root.join(&m.edit.file);
-    let text = fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", m.edit.file))?;
+    let text =
+        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", m.edit.file))?;
     let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
-    let index = m.edit.line as usize - 1;
-    let line = lines.get_mut(index).ok_or_else(|| format!("{} has no line {}", m.edit.file, m.edit.line))?;
-    if !line.contains(&m.from) {
-        return Err(format!("{} does not contain `{}` (the corpus is stale): the line is `{}`", m.edit, m.from, line));
-    }
+    let line = (m.edit.line as usize)
+        .checked_sub(1)
+        .and_then(|index| lines.get_mut(index))
+        .ok_or_else(|| format!("{} has no line {}", m.edit.file, m.edit.line))?;
     if m.from == m.to {
         return Err("the edit changes nothing".into());
     }
-    *line = line.replacen(&m.from, &m.to, 1);
+    if m.from.is_empty() {
+        // An empty `from` fills a blank line.
+        if !line.trim().is_empty() {
+            return Err(format!(
+                "{} is not blank (the corpus is stale): the line is `{line}`",
+                m.edit
+            ));
+        }
+        *line = m.to.clone();
+    } else if !line.contains(&m.from) {
+        return Err(format!(
+            "{} does not contain `{}` (the corpus is stale): the line is `{line}`",
+            m.edit, m.from
+        ));
+    } else {
+        *line = line.replacen(&m.from, &m.to, 1);
+    }
     fs::write(&path, lines.join("\n")).map_err(|e| format!("cannot write {}: {e}", m.edit.file))
 }
 
 /// What is wrong with the diagnostics for this mutation, if anything.
 fn judge(m: &Mutation, diags: &Diagnostics) -> Result<(), String> {
-    let candidates: Vec<&Diagnostic> = diags.errors().filter(|d| d.code == m.code && m.at.matches(&d.location)).collect();
+    let level = if m.warning { "warning" } else { "error" };
+    let candidates: Vec<&Diagnostic> = diags
+        .0
+        .iter()
+        .filter(|d| d.is_error() != m.warning && d.code == m.code && m.at.matches(&d.location))
+        .collect();
     if candidates.is_empty() {
-        return Err(format!("expected error[{}] at {}", m.code, m.at));
+        return Err(format!("expected {level}[{}] at {}", m.code, m.at));
+    }
+    if m.warning && diags.has_errors() {
+        return Err(format!(
+            "a description-only difference must not be an error ({level}[{}] expected)",
+            m.code
+        ));
     }
     if let Some(related) = &m.related {
-        if !candidates.iter().any(|d| d.related.iter().any(|(l, _)| related.matches(l))) {
-            return Err(format!("error[{}] at {} has no related location {related}", m.code, m.at));
+        if !candidates
+            .iter()
+            .any(|d| d.related.iter().any(|(l, _)| related.matches(l)))
+        {
+            return Err(format!(
+                "{level}[{}] at {} has no related location {related}",
+                m.code, m.at
+            ));
         }
     }
     // Where the two documents disagree, the error must name both files.
     let other_file = |d: &Diagnostic| {
-        let here = if same_file(&d.location.file, OPENAPI) { "openapi" } else { "proto" };
-        d.related.iter().any(|(l, _)| l.line > 0 && (if here == "openapi" { l.file.ends_with(".proto") } else { same_file(&l.file, OPENAPI) }))
+        let here = if same_file(&d.location.file, OPENAPI) {
+            "openapi"
+        } else {
+            "proto"
+        };
+        d.related.iter().any(|(l, _)| {
+            l.line > 0
+                && (if here == "openapi" {
+                    l.file.ends_with(".proto")
+                } else {
+                    same_file(&l.file, OPENAPI)
+                })
+        })
     };
-    if m.code.starts_with("openapi-") && m.code != "openapi-version" && !candidates.iter().any(|d| other_file(d)) {
-        return Err(format!("error[{}] at {} does not point into the other document", m.code, m.at));
+    if m.code.starts_with("openapi-")
+        && !DOCUMENT_ONLY.contains(&m.code.as_str())
+        && !candidates.iter().any(|d| other_file(d))
+    {
+        return Err(format!(
+            "{level}[{}] at {} does not point into the other document",
+            m.code, m.at
+        ));
     }
     Ok(())
 }
@@ -201,7 +303,10 @@ fn the_untouched_documents_are_clean() {
     let dir = tempfile::tempdir().expect("tempdir");
     copy_dir(&schemas_dir(), dir.path());
     let diags = run(dir.path());
-    assert!(diags.0.is_empty(), "the example documents must produce no diagnostic:\n{diags}");
+    assert!(
+        diags.0.is_empty(),
+        "the example documents must produce no diagnostic:\n{diags}"
+    );
 }
 
 #[test]
@@ -210,14 +315,45 @@ fn the_corpus_is_well_formed() {
     assert!(corpus.len() >= 60, "only {} mutations", corpus.len());
     let mut ids = std::collections::BTreeSet::new();
     for m in &corpus {
-        assert!(ids.insert(m.id.clone()), "mutations.txt:{}: duplicate id `{}`", m.source_line, m.id);
-        assert!(!m.to.contains('\n') && !m.from.is_empty(), "mutations.txt:{}: not a one-line edit", m.source_line);
+        assert!(
+            ids.insert(m.id.clone()),
+            "mutations.txt:{}: duplicate id `{}`",
+            m.source_line,
+            m.id
+        );
+        assert!(
+            !m.to.contains('\n') && !m.from.contains('\n'),
+            "mutations.txt:{}: not a one-line edit",
+            m.source_line
+        );
     }
-    let on = |file: &str| corpus.iter().filter(|m| m.edit.file == file).count();
-    assert!(on(OPENAPI) >= 25, "only {} mutations of the OpenAPI document", on(OPENAPI));
-    assert!(on(PROTO_ROOT) >= 25, "only {} mutations of the proto", on(PROTO_ROOT));
+    let of_openapi = corpus.iter().filter(|m| m.edit.file == OPENAPI).count();
+    let of_proto = corpus
+        .iter()
+        .filter(|m| m.edit.file.ends_with(".proto"))
+        .count();
+    assert!(
+        of_openapi >= 25,
+        "only {of_openapi} mutations of the OpenAPI document"
+    );
+    assert!(
+        of_proto >= 25,
+        "only {of_proto} mutations of the proto files"
+    );
+    assert!(
+        corpus.iter().any(|m| m.edit.file == PROTO_ROOT),
+        "no mutation of {PROTO_ROOT}"
+    );
+    assert_eq!(
+        of_openapi + of_proto,
+        corpus.len(),
+        "every mutation edits the OpenAPI document or a proto file"
+    );
     let edited_elsewhere = |m: &Mutation| m.at.file != m.edit.file;
-    assert!(corpus.iter().any(edited_elsewhere), "no mutation surfaces in the other document");
+    assert!(
+        corpus.iter().any(edited_elsewhere),
+        "no mutation surfaces in the other document"
+    );
 }
 
 #[test]
@@ -235,18 +371,34 @@ fn every_mutation_is_caught_at_its_place() {
         let dir = tempfile::tempdir().expect("tempdir");
         copy_dir(&schemas_dir(), dir.path());
         if let Err(e) = apply(dir.path(), m) {
-            let _ = writeln!(failures, "[{}] (mutations.txt:{}): {e}\n", m.id, m.source_line);
+            let _ = writeln!(
+                failures,
+                "[{}] (mutations.txt:{}): {e}\n",
+                m.id, m.source_line
+            );
             continue;
         }
         let diags = run(dir.path());
-        let shown = diags.to_string().replace(&dir.path().display().to_string(), "");
+        let shown = diags
+            .to_string()
+            .replace(&dir.path().display().to_string(), "");
         if verbose {
-            println!("== [{}] {}: `{}` -> `{}`\n{shown}\n", m.id, m.edit, m.from, m.to);
+            println!(
+                "== [{}] {}: `{}` -> `{}`\n{shown}\n",
+                m.id, m.edit, m.from, m.to
+            );
         }
         if let Err(e) = judge(m, &diags) {
-            let _ = writeln!(failures, "[{}] (mutations.txt:{}) {}: `{}` -> `{}`: {e}; got:\n{shown}\n", m.id, m.source_line, m.edit, m.from, m.to);
+            let _ = writeln!(
+                failures,
+                "[{}] (mutations.txt:{}) {}: `{}` -> `{}`: {e}; got:\n{shown}\n",
+                m.id, m.source_line, m.edit, m.from, m.to
+            );
         }
     }
     assert!(ran > 0, "no mutation matched MUTATIONS_ONLY");
-    assert!(failures.is_empty(), "mutations not caught where expected:\n\n{failures}");
+    assert!(
+        failures.is_empty(),
+        "mutations not caught where expected:\n\n{failures}"
+    );
 }

@@ -25,12 +25,21 @@ fn example_inputs() -> Inputs {
 fn library_inputs() -> Inputs {
     let root = root();
     let fixture = root.join("codegen/tests/fixtures/library");
-    let files = ["library/v1/books.proto", "library/v1/shelves.proto", "library/v1/authors.proto", "library/v1/loans.proto", "library/admin/v1/admin.proto"]
-        .iter()
-        .map(|f| fixture.join(f))
-        .collect();
+    let files = [
+        "library/v1/books.proto",
+        "library/v1/shelves.proto",
+        "library/v1/authors.proto",
+        "library/v1/loans.proto",
+        "library/admin/v1/admin.proto",
+    ]
+    .iter()
+    .map(|f| fixture.join(f))
+    .collect();
     Inputs {
-        proto: ProtoSource::Files { files, includes: vec![fixture, root.join("schemas/proto")] },
+        proto: ProtoSource::Files {
+            files,
+            includes: vec![fixture, root.join("schemas/proto")],
+        },
         openapi: None,
         model: ModelOptions::default(),
     }
@@ -39,11 +48,23 @@ fn library_inputs() -> Inputs {
 #[test]
 fn example_output_matches_the_checked_in_golden_files() {
     let output = pipeline::run(&example_inputs()).unwrap_or_else(|d| panic!("{d}"));
-    assert!(output.warnings.0.is_empty(), "the example has no warnings:\n{}", output.warnings);
+    assert!(
+        output.warnings.0.is_empty(),
+        "the example has no warnings:\n{}",
+        output.warnings
+    );
     let golden = root().join("generated-example/src/generated");
     let staleness = protogate_codegen::emit::files::check(&golden, &output.files).unwrap();
-    assert!(staleness.is_fresh(), "generated-example/src/generated is stale (run `cargo xtask gen`):\n{staleness}");
-    for name in ["mod.rs", "zitadel.auth.v1.rs", "zitadel.v1.rs", "zitadel.user.v1.rs"] {
+    assert!(
+        staleness.is_fresh(),
+        "generated-example/src/generated is stale (run `cargo xtask gen`):\n{staleness}"
+    );
+    for name in [
+        "mod.rs",
+        "zitadel.auth.v1.rs",
+        "zitadel.v1.rs",
+        "zitadel.user.v1.rs",
+    ] {
         assert!(output.files.contains_key(name), "{name}");
     }
 }
@@ -58,9 +79,15 @@ fn generated_files_are_headed_and_carry_the_proto_comments() {
     }
     let auth = &output.files["zitadel.auth.v1.rs"];
     // The rpc's leading comment becomes the handler method's rustdoc.
-    let handler = auth.split("pub trait AuthServiceHandler").nth(1).expect("handler trait");
+    let handler = auth
+        .split("pub trait AuthServiceHandler")
+        .nth(1)
+        .expect("handler trait");
     assert!(handler.contains("fn verify_my_phone("));
-    assert!(handler.contains("/// Verifies the phone number") || handler.contains("/// Verif"), "rustdoc from the proto");
+    assert!(
+        handler.contains("/// Verifies the phone number") || handler.contains("/// Verif"),
+        "rustdoc from the proto"
+    );
     assert!(auth.contains("guard: ::protogate::Guard::Authenticated"));
     assert!(auth.contains("rest_prefix: \"/auth/v1\""));
     assert!(auth.contains("source: \"/users/me/phone/_verify\""));
@@ -86,12 +113,18 @@ fn a_descriptor_set_generates_the_same_code_as_the_proto_files() {
     let root = root();
     let mut compiler = protox::Compiler::new([root.join("schemas/proto")]).unwrap();
     compiler.include_imports(true).include_source_info(true);
-    compiler.open_file(root.join("schemas/proto/zitadel/auth.proto")).unwrap();
+    compiler
+        .open_file(root.join("schemas/proto/zitadel/auth.proto"))
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let set = dir.path().join("auth.binpb");
     std::fs::write(&set, compiler.encode_file_descriptor_set()).unwrap();
 
-    let from_set = pipeline::run(&Inputs { proto: ProtoSource::DescriptorSet(set), ..example_inputs() }).unwrap_or_else(|d| panic!("{d}"));
+    let from_set = pipeline::run(&Inputs {
+        proto: ProtoSource::DescriptorSet(set),
+        ..example_inputs()
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
     let from_files = pipeline::run(&example_inputs()).unwrap();
     for (name, text) in &from_files.files {
         assert_eq!(from_set.files.get(name), Some(text), "{name} differs");
@@ -103,11 +136,17 @@ fn a_descriptor_set_without_its_imports_is_refused_by_name() {
     let root = root();
     let mut compiler = protox::Compiler::new([root.join("schemas/proto")]).unwrap();
     compiler.include_imports(false);
-    compiler.open_file(root.join("schemas/proto/zitadel/auth.proto")).unwrap();
+    compiler
+        .open_file(root.join("schemas/proto/zitadel/auth.proto"))
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let set = dir.path().join("auth.binpb");
     std::fs::write(&set, compiler.encode_file_descriptor_set()).unwrap();
-    let err = pipeline::run(&Inputs { proto: ProtoSource::DescriptorSet(set), ..example_inputs() }).unwrap_err();
+    let err = pipeline::run(&Inputs {
+        proto: ProtoSource::DescriptorSet(set),
+        ..example_inputs()
+    })
+    .unwrap_err();
     let text = err.to_string();
     assert!(text.contains("descriptor-set-missing-import"), "{text}");
     assert!(text.contains("google/api/annotations.proto"), "{text}");
@@ -119,23 +158,59 @@ fn the_model_keeps_every_library_construct() {
     let output = pipeline::run(&library_inputs()).unwrap_or_else(|d| panic!("{d}"));
     let api = &output.api;
     let packages: Vec<&str> = api.packages.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(packages, ["library.admin.v1", "library.common.v1", "library.v1"], "option-only packages are not emitted");
+    assert_eq!(
+        packages,
+        ["library.admin.v1", "library.common.v1", "library.v1"],
+        "option-only packages are not emitted"
+    );
     let services: Vec<&str> = api.services().map(|s| s.name.as_str()).collect();
-    for s in ["BookService", "ShelfService", "AuthorService", "LoanService", "AdminService"] {
+    for s in [
+        "BookService",
+        "ShelfService",
+        "AuthorService",
+        "LoanService",
+        "AdminService",
+    ] {
         assert!(services.contains(&s), "{s}");
     }
-    let delete = api.services().flat_map(|s| &s.methods).find(|m| m.name == "DeleteBook").unwrap();
-    let audit = delete.options.iter().find(|o| o.name == "library.options.v1.audit").expect("unknown custom option kept");
+    let delete = api
+        .services()
+        .flat_map(|s| &s.methods)
+        .find(|m| m.name == "DeleteBook")
+        .unwrap();
+    let audit = delete
+        .options
+        .iter()
+        .find(|o| o.name == "library.options.v1.audit")
+        .expect("unknown custom option kept");
     assert!(audit.value.to_string().contains('x'), "{}", audit.value);
     let book = api.message("library.v1.Book").unwrap();
     assert!(book.oneofs.iter().any(|o| o.name == "acquisition"));
-    assert_eq!(book.field("display_title").unwrap().json_name, "displayName");
-    assert!(matches!(book.field("labels").unwrap().cardinality, protogate_codegen::model::Cardinality::Map(..)));
+    assert_eq!(
+        book.field("display_title").unwrap().json_name,
+        "displayName"
+    );
+    assert!(matches!(
+        book.field("labels").unwrap().cardinality,
+        protogate_codegen::model::Cardinality::Map(..)
+    ));
     assert!(book.field("subtitle").unwrap().proto3_optional);
     assert!(!book.docs.text.is_empty(), "message comments are kept");
-    assert!(api.message("library.v1.Book.Edition.Printing").is_some(), "nested two levels deep");
+    assert!(
+        api.message("library.v1.Book.Edition.Printing").is_some(),
+        "nested two levels deep"
+    );
     let lib = &output.files["library.v1.rs"];
-    assert!(lib.contains("pub mod book {"), "nested types live in the parent's module");
-    assert!(lib.contains("```text"), "indented code in proto comments is not a doctest");
-    assert!(lib.contains("::protogate::Segment::Multi") || output.files["library.admin.v1.rs"].contains("::protogate::Segment::Multi"));
+    assert!(
+        lib.contains("pub mod book {"),
+        "nested types live in the parent's module"
+    );
+    assert!(
+        lib.contains("```text"),
+        "indented code in proto comments is not a doctest"
+    );
+    assert!(
+        lib.contains("::protogate::Segment::Multi")
+            || output.files["library.admin.v1.rs"].contains("::protogate::Segment::Multi")
+    );
 }

@@ -21,7 +21,9 @@ impl Parse for IncludeArgs {
         if !input.is_empty() {
             return Err(input.error("expected one proto package name, e.g. \"zitadel.auth.v1\""));
         }
-        Ok(IncludeArgs { package: Some(package) })
+        Ok(IncludeArgs {
+            package: Some(package),
+        })
     }
 }
 
@@ -41,13 +43,17 @@ pub fn include_generated(input: TokenStream) -> TokenStream {
             let valid = !name.is_empty()
                 && name.split('.').all(|part| {
                     let mut chars = part.chars();
-                    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    chars
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
                 });
             if !valid {
                 return syn::Error::new(
                     package.span(),
-                    format!("`{name}` is not a proto package name (expected e.g. \"zitadel.auth.v1\")"),
+                    format!(
+                        "`{name}` is not a proto package name (expected e.g. \"zitadel.auth.v1\")"
+                    ),
                 )
                 .to_compile_error()
                 .into();

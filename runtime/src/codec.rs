@@ -32,7 +32,8 @@ where
     }
 
     fn to_json(&self) -> Result<serde_json::Value, Status> {
-        serde_json::to_value(self).map_err(|e| Status::internal(format!("encoding the response as JSON: {e}")))
+        serde_json::to_value(self)
+            .map_err(|e| Status::internal(format!("encoding the response as JSON: {e}")))
     }
 }
 

@@ -10,7 +10,11 @@ use crate::validate::Validate;
 
 /// Runs a unary call. Generated `Service::call_unary` implementations call this with the
 /// handler method; a request that fails a step never reaches the next.
-pub async fn unary<Req, Resp, F, Fut>(ctx: RequestContext, input: Input, handler: F) -> Result<Output, Status>
+pub async fn unary<Req, Resp, F, Fut>(
+    ctx: RequestContext,
+    input: Input,
+    handler: F,
+) -> Result<Output, Status>
 where
     Req: prost::Message + Default + serde::de::DeserializeOwned + Validate,
     Resp: prost::Message + serde::Serialize + Send + std::fmt::Debug + 'static,

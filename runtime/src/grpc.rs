@@ -91,7 +91,9 @@ where
     let ctx = context(&request, method);
     method.guard.check(&ctx)?;
     let stream: RequestStream<Req> = Box::pin(Validated(request.into_inner()));
-    Ok(tonic::Response::new(GrpcStream(handler(ctx, stream).await?)))
+    Ok(tonic::Response::new(GrpcStream(
+        handler(ctx, stream).await?,
+    )))
 }
 
 /// A handler's response stream with errors in tonic's type, as tonic's server traits want.
@@ -101,7 +103,10 @@ impl<T> Stream for GrpcStream<T> {
     type Item = Result<T, tonic::Status>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.0.as_mut().poll_next(cx).map(|item| item.map(|r| r.map_err(tonic::Status::from)))
+        self.0
+            .as_mut()
+            .poll_next(cx)
+            .map(|item| item.map(|r| r.map_err(tonic::Status::from)))
     }
 }
 

@@ -63,6 +63,8 @@ mod tests {
         routes: &[],
         input_type: "zitadel.auth.v1.VerifyMyPhoneRequest",
         output_type: "zitadel.auth.v1.VerifyMyPhoneResponse",
+        input: <pbjson_types::Empty as crate::schema::Described>::info,
+        output: <pbjson_types::Empty as crate::schema::Described>::info,
     };
 
     #[test]
@@ -73,15 +75,26 @@ mod tests {
         assert_eq!(err.message(), "auth header missing");
         let ctx = ctx.with_caller(Caller::default());
         assert!(Guard::Authenticated.check(&ctx).is_ok());
-        assert!(Guard::Public.check(&RequestContext::new(Protocol::Grpc, &METHOD)).is_ok());
+        assert!(Guard::Public
+            .check(&RequestContext::new(Protocol::Grpc, &METHOD))
+            .is_ok());
     }
 
     #[test]
     fn permission_guard_needs_the_permission() {
-        let guard = Guard::Permission { permission: "user.write", check_field: None };
+        let guard = Guard::Permission {
+            permission: "user.write",
+            check_field: None,
+        };
         let ctx = RequestContext::new(Protocol::Grpc, &METHOD).with_caller(Caller::default());
-        assert_eq!(guard.check(&ctx).unwrap_err().code(), Code::PermissionDenied);
-        let ctx = ctx.with_caller(Caller { permissions: vec!["user.write".into()], ..Caller::default() });
+        assert_eq!(
+            guard.check(&ctx).unwrap_err().code(),
+            Code::PermissionDenied
+        );
+        let ctx = ctx.with_caller(Caller {
+            permissions: vec!["user.write".into()],
+            ..Caller::default()
+        });
         assert!(guard.check(&ctx).is_ok());
     }
 }

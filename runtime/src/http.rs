@@ -116,7 +116,11 @@ impl PathTemplate {
             }
             None => path,
         };
-        let parts: Vec<&str> = if path.is_empty() { Vec::new() } else { path.split('/').collect() };
+        let parts: Vec<&str> = if path.is_empty() {
+            Vec::new()
+        } else {
+            path.split('/').collect()
+        };
         // positions[i] = index in `parts` where template segment i starts.
         let mut positions = Vec::with_capacity(self.segments.len() + 1);
         let mut at = 0;
@@ -154,7 +158,8 @@ impl PathTemplate {
             .iter()
             .map(|v| {
                 let (from, to) = (positions[v.start], positions[v.end]);
-                let multi = v.end - v.start > 1 || self.segments[v.start..v.end].contains(&Segment::Multi);
+                let multi =
+                    v.end - v.start > 1 || self.segments[v.start..v.end].contains(&Segment::Multi);
                 let raw = parts[from..to].join("/");
                 Capture {
                     field_path: v.field_path,
@@ -202,14 +207,26 @@ mod tests {
             Segment::Literal("books"),
             Segment::Single,
         ],
-        variables: &[PathVariable { field_path: &["name"], start: 1, end: 5 }],
+        variables: &[PathVariable {
+            field_path: &["name"],
+            start: 1,
+            end: 5,
+        }],
         verb: Some("cancel"),
     };
 
     const FILES: PathTemplate = PathTemplate {
         source: "/v1/{name=files/**}",
-        segments: &[Segment::Literal("v1"), Segment::Literal("files"), Segment::Multi],
-        variables: &[PathVariable { field_path: &["name"], start: 1, end: 3 }],
+        segments: &[
+            Segment::Literal("v1"),
+            Segment::Literal("files"),
+            Segment::Multi,
+        ],
+        variables: &[PathVariable {
+            field_path: &["name"],
+            start: 1,
+            end: 3,
+        }],
         verb: None,
     };
 
@@ -233,11 +250,22 @@ mod tests {
     fn single_variable_is_fully_decoded() {
         const T: PathTemplate = PathTemplate {
             source: "/v1/shelves/{shelf}",
-            segments: &[Segment::Literal("v1"), Segment::Literal("shelves"), Segment::Single],
-            variables: &[PathVariable { field_path: &["shelf"], start: 2, end: 3 }],
+            segments: &[
+                Segment::Literal("v1"),
+                Segment::Literal("shelves"),
+                Segment::Single,
+            ],
+            variables: &[PathVariable {
+                field_path: &["shelf"],
+                start: 2,
+                end: 3,
+            }],
             verb: None,
         };
-        assert_eq!(T.matches("/v1/shelves/a%2Fb%20c").unwrap()[0].value, "a/b c");
+        assert_eq!(
+            T.matches("/v1/shelves/a%2Fb%20c").unwrap()[0].value,
+            "a/b c"
+        );
         assert!(T.matches("/v1/shelves/a/b").is_none());
     }
 }

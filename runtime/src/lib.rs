@@ -6,6 +6,7 @@
 //! [`ServiceInfo`] / [`HttpRoute`] tables that route a request to a method.
 #![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
 
+pub mod auth;
 pub mod codec;
 pub mod context;
 pub mod dispatch;
@@ -14,15 +15,19 @@ pub mod guard;
 pub mod http;
 pub mod rpc;
 pub mod rules;
+pub mod schema;
+pub mod server;
 pub mod service;
 pub mod status;
 pub mod validate;
 pub mod wkt;
 
+pub use auth::{bearer_token, Authenticator, NoAuthentication};
 pub use context::{Caller, Protocol, RequestContext};
 pub use guard::Guard;
 pub use http::{BodySpec, HttpMethod, HttpRoute, PathTemplate, PathVariable, Segment};
 pub use protogate_macros::include_generated;
+pub use server::{Limits, Mountable, Server};
 pub use service::{MethodInfo, MethodKind, RequestStream, ResponseStream, Service, ServiceInfo};
 pub use status::{Code, Status};
 pub use validate::{Collector, Validate, Violation, Violations};

@@ -118,7 +118,10 @@ pub mod string {
         if value == expected {
             Ok(())
         } else {
-            Err(Failure::new("string.const", format!("value must equal {}", go_quote(expected))))
+            Err(Failure::new(
+                "string.const",
+                format!("value must equal {}", go_quote(expected)),
+            ))
         }
     }
 
@@ -127,7 +130,10 @@ pub mod string {
         if value.chars().count() as u64 == n {
             Ok(())
         } else {
-            Err(Failure::new("string.len", format!("value length must be {n} runes")))
+            Err(Failure::new(
+                "string.len",
+                format!("value length must be {n} runes"),
+            ))
         }
     }
 
@@ -150,7 +156,10 @@ pub mod string {
         if value.len() as u64 == n {
             Ok(())
         } else {
-            Err(Failure::new("string.len_bytes", format!("value length must be {n} bytes")))
+            Err(Failure::new(
+                "string.len_bytes",
+                format!("value length must be {n} bytes"),
+            ))
         }
     }
 
@@ -172,7 +181,10 @@ pub mod string {
         if value.starts_with(prefix) {
             Ok(())
         } else {
-            Err(Failure::new("string.prefix", format!("value does not have prefix {}", go_quote(prefix))))
+            Err(Failure::new(
+                "string.prefix",
+                format!("value does not have prefix {}", go_quote(prefix)),
+            ))
         }
     }
 
@@ -181,7 +193,10 @@ pub mod string {
         if value.ends_with(suffix) {
             Ok(())
         } else {
-            Err(Failure::new("string.suffix", format!("value does not have suffix {}", go_quote(suffix))))
+            Err(Failure::new(
+                "string.suffix",
+                format!("value does not have suffix {}", go_quote(suffix)),
+            ))
         }
     }
 
@@ -190,14 +205,20 @@ pub mod string {
         if value.contains(needle) {
             Ok(())
         } else {
-            Err(Failure::new("string.contains", format!("value does not contain substring {}", go_quote(needle))))
+            Err(Failure::new(
+                "string.contains",
+                format!("value does not contain substring {}", go_quote(needle)),
+            ))
         }
     }
 
     /// `not_contains`.
     pub fn not_contains(value: &str, needle: &str) -> Check {
         if value.contains(needle) {
-            Err(Failure::new("string.not_contains", format!("value contains substring {}", go_quote(needle))))
+            Err(Failure::new(
+                "string.not_contains",
+                format!("value contains substring {}", go_quote(needle)),
+            ))
         } else {
             Ok(())
         }
@@ -208,14 +229,20 @@ pub mod string {
         if list.contains(&value) {
             Ok(())
         } else {
-            Err(Failure::new("string.in", format!("value must be in list {}", go_list(list))))
+            Err(Failure::new(
+                "string.in",
+                format!("value must be in list {}", go_list(list)),
+            ))
         }
     }
 
     /// `not_in`.
     pub fn not_in(value: &str, list: &[&str]) -> Check {
         if list.contains(&value) {
-            Err(Failure::new("string.not_in", format!("value must not be in list {}", go_list(list))))
+            Err(Failure::new(
+                "string.not_in",
+                format!("value must not be in list {}", go_list(list)),
+            ))
         } else {
             Ok(())
         }
@@ -228,7 +255,10 @@ pub mod string {
         } else {
             Err(Failure::new(
                 "string.pattern",
-                format!("value does not match regex pattern {}", go_quote(pattern.source)),
+                format!(
+                    "value does not match regex pattern {}",
+                    go_quote(pattern.source)
+                ),
             ))
         }
     }
@@ -273,7 +303,10 @@ pub mod number {
         if value == expected {
             Ok(())
         } else {
-            Err(Failure::new(rule_id(family, "const"), format!("value must equal {expected}")))
+            Err(Failure::new(
+                rule_id(family, "const"),
+                format!("value must equal {expected}"),
+            ))
         }
     }
 
@@ -284,22 +317,49 @@ pub mod number {
         lower: Option<Bound<T>>,
         upper: Option<Bound<T>>,
     ) -> Check {
-        let above = |b: &Bound<T>| if b.inclusive { value >= b.value } else { value > b.value };
-        let below = |b: &Bound<T>| if b.inclusive { value <= b.value } else { value < b.value };
+        let above = |b: &Bound<T>| {
+            if b.inclusive {
+                value >= b.value
+            } else {
+                value > b.value
+            }
+        };
+        let below = |b: &Bound<T>| {
+            if b.inclusive {
+                value <= b.value
+            } else {
+                value < b.value
+            }
+        };
         let (ok, reason) = match (lower, upper) {
             (None, None) => return Ok(()),
-            (Some(lo), None) => (above(&lo), format!("value must be greater than {}{}", eq(lo.inclusive), lo.value)),
-            (None, Some(hi)) => (below(&hi), format!("value must be less than {}{}", eq(hi.inclusive), hi.value)),
-            (Some(lo), Some(hi)) if hi.value > lo.value || (hi.value == lo.value && lo.inclusive && hi.inclusive) => (
-                above(&lo) && below(&hi),
+            (Some(lo), None) => (
+                above(&lo),
                 format!(
-                    "value must be inside range {}{}, {}{}",
-                    if lo.inclusive { '[' } else { '(' },
-                    lo.value,
-                    hi.value,
-                    if hi.inclusive { ']' } else { ')' }
+                    "value must be greater than {}{}",
+                    eq(lo.inclusive),
+                    lo.value
                 ),
             ),
+            (None, Some(hi)) => (
+                below(&hi),
+                format!("value must be less than {}{}", eq(hi.inclusive), hi.value),
+            ),
+            (Some(lo), Some(hi))
+                if hi.value > lo.value
+                    || (hi.value == lo.value && lo.inclusive && hi.inclusive) =>
+            {
+                (
+                    above(&lo) && below(&hi),
+                    format!(
+                        "value must be inside range {}{}, {}{}",
+                        if lo.inclusive { '[' } else { '(' },
+                        lo.value,
+                        hi.value,
+                        if hi.inclusive { ']' } else { ')' }
+                    ),
+                )
+            }
             (Some(lo), Some(hi)) => (
                 above(&lo) || below(&hi),
                 format!(
@@ -315,9 +375,27 @@ pub mod number {
             Ok(())
         } else {
             let rule = match (lower, upper) {
-                (Some(lo), _) if !above(&lo) => if lo.inclusive { "gte" } else { "gt" },
-                (_, Some(hi)) => if hi.inclusive { "lte" } else { "lt" },
-                (Some(lo), None) => if lo.inclusive { "gte" } else { "gt" },
+                (Some(lo), _) if !above(&lo) => {
+                    if lo.inclusive {
+                        "gte"
+                    } else {
+                        "gt"
+                    }
+                }
+                (_, Some(hi)) => {
+                    if hi.inclusive {
+                        "lte"
+                    } else {
+                        "lt"
+                    }
+                }
+                (Some(lo), None) => {
+                    if lo.inclusive {
+                        "gte"
+                    } else {
+                        "gt"
+                    }
+                }
                 (None, None) => "range",
             };
             Err(Failure::new(rule_id(family, rule), reason))
@@ -329,14 +407,20 @@ pub mod number {
         if list.contains(&value) {
             Ok(())
         } else {
-            Err(Failure::new(rule_id(family, "in"), format!("value must be in list {}", go_list(list))))
+            Err(Failure::new(
+                rule_id(family, "in"),
+                format!("value must be in list {}", go_list(list)),
+            ))
         }
     }
 
     /// `not_in`.
     pub fn not_in<T: PartialEq + Display>(family: &'static str, value: T, list: &[T]) -> Check {
         if list.contains(&value) {
-            Err(Failure::new(rule_id(family, "not_in"), format!("value must not be in list {}", go_list(list))))
+            Err(Failure::new(
+                rule_id(family, "not_in"),
+                format!("value must not be in list {}", go_list(list)),
+            ))
         } else {
             Ok(())
         }
@@ -368,7 +452,10 @@ pub mod number {
                 }
             };
         }
-        ids!("float", "double", "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64", "sfixed32", "sfixed64", "enum", "bool")
+        ids!(
+            "float", "double", "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32",
+            "fixed64", "sfixed32", "sfixed64", "enum", "bool"
+        )
     }
 
     /// One end of a range.
@@ -392,9 +479,18 @@ pub mod repeated {
             return Ok(());
         }
         let (rule, reason) = match (min, max) {
-            (Some(a), Some(b)) if a == b => ("repeated.min_items", format!("value must contain exactly {a} item(s)")),
-            (Some(a), _) if n < a => ("repeated.min_items", format!("value must contain at least {a} item(s)")),
-            (_, Some(b)) => ("repeated.max_items", format!("value must contain no more than {b} item(s)")),
+            (Some(a), Some(b)) if a == b => (
+                "repeated.min_items",
+                format!("value must contain exactly {a} item(s)"),
+            ),
+            (Some(a), _) if n < a => (
+                "repeated.min_items",
+                format!("value must contain at least {a} item(s)"),
+            ),
+            (_, Some(b)) => (
+                "repeated.max_items",
+                format!("value must contain no more than {b} item(s)"),
+            ),
             _ => ("repeated.items", String::new()),
         };
         Err(Failure::new(rule, reason))
@@ -404,7 +500,10 @@ pub mod repeated {
     pub fn unique<T: PartialEq>(items: &[T]) -> Check {
         for (i, a) in items.iter().enumerate() {
             if items[..i].contains(a) {
-                return Err(Failure::new("repeated.unique", "repeated value must contain unique items"));
+                return Err(Failure::new(
+                    "repeated.unique",
+                    "repeated value must contain unique items",
+                ));
             }
         }
         Ok(())
@@ -434,7 +533,10 @@ pub mod enumeration {
         if defined {
             Ok(())
         } else {
-            Err(Failure::new("enum.defined_only", "value must be one of the defined enum values"))
+            Err(Failure::new(
+                "enum.defined_only",
+                "value must be one of the defined enum values",
+            ))
         }
     }
 }
@@ -453,22 +555,34 @@ mod tests {
     #[test]
     fn string_length_messages_match_pgv() {
         let v = string::len_range("", Some(1), Some(200)).unwrap_err();
-        assert_eq!(v.reason, "value length must be between 1 and 200 runes, inclusive");
+        assert_eq!(
+            v.reason,
+            "value length must be between 1 and 200 runes, inclusive"
+        );
         assert_eq!(v.rule, "string.min_len");
         let long = "é".repeat(201);
-        assert_eq!(string::len_range(&long, Some(1), Some(200)).unwrap_err().rule, "string.max_len");
+        assert_eq!(
+            string::len_range(&long, Some(1), Some(200))
+                .unwrap_err()
+                .rule,
+            "string.max_len"
+        );
         assert!(string::len_range(&"é".repeat(200), Some(1), Some(200)).is_ok());
         assert_eq!(
             string::len_range("ab", Some(3), None).unwrap_err().reason,
             "value length must be at least 3 runes"
         );
         assert_eq!(
-            string::len_range("abcd", Some(3), Some(3)).unwrap_err().reason,
+            string::len_range("abcd", Some(3), Some(3))
+                .unwrap_err()
+                .reason,
             "value length must be 3 runes"
         );
-        let violation = string::len_range("", Some(1), Some(200))
-            .unwrap_err()
-            .at("VerifyMyPhoneRequest", "Code", "code");
+        let violation = string::len_range("", Some(1), Some(200)).unwrap_err().at(
+            "VerifyMyPhoneRequest",
+            "Code",
+            "code",
+        );
         assert_eq!(
             violation.message,
             "invalid VerifyMyPhoneRequest.Code: value length must be between 1 and 200 runes, inclusive"
@@ -487,14 +601,56 @@ mod tests {
 
     #[test]
     fn number_ranges_follow_pgv_wording() {
-        let inside = |v| number::range("int32", v, Some(Bound { value: 1, inclusive: true }), Some(Bound { value: 10, inclusive: false }));
+        let inside = |v| {
+            number::range(
+                "int32",
+                v,
+                Some(Bound {
+                    value: 1,
+                    inclusive: true,
+                }),
+                Some(Bound {
+                    value: 10,
+                    inclusive: false,
+                }),
+            )
+        };
         assert!(inside(1).is_ok());
-        assert_eq!(inside(10).unwrap_err().reason, "value must be inside range [1, 10)");
-        let outside = |v| number::range("int32", v, Some(Bound { value: 10, inclusive: false }), Some(Bound { value: 1, inclusive: false }));
-        assert!(outside(0).is_ok() && outside(11).is_ok());
-        assert_eq!(outside(5).unwrap_err().reason, "value must be outside range [1, 10]");
         assert_eq!(
-            number::range("uint64", 0u64, Some(Bound { value: 0, inclusive: false }), None).unwrap_err().reason,
+            inside(10).unwrap_err().reason,
+            "value must be inside range [1, 10)"
+        );
+        let outside = |v| {
+            number::range(
+                "int32",
+                v,
+                Some(Bound {
+                    value: 10,
+                    inclusive: false,
+                }),
+                Some(Bound {
+                    value: 1,
+                    inclusive: false,
+                }),
+            )
+        };
+        assert!(outside(0).is_ok() && outside(11).is_ok());
+        assert_eq!(
+            outside(5).unwrap_err().reason,
+            "value must be outside range [1, 10]"
+        );
+        assert_eq!(
+            number::range(
+                "uint64",
+                0u64,
+                Some(Bound {
+                    value: 0,
+                    inclusive: false
+                }),
+                None
+            )
+            .unwrap_err()
+            .reason,
             "value must be greater than 0"
         );
     }

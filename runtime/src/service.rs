@@ -43,6 +43,10 @@ pub struct MethodInfo {
     pub input_type: &'static str,
     /// The full name of the response message.
     pub output_type: &'static str,
+    /// The request message's fields (for REST path and query parameters).
+    pub input: fn() -> &'static crate::schema::MessageInfo,
+    /// The response message's fields (for `response_body`).
+    pub output: fn() -> &'static crate::schema::MessageInfo,
 }
 
 /// A generated service: its name and methods.
@@ -73,5 +77,10 @@ pub trait Service: Send + Sync + 'static {
 
     /// Calls unary method number `method` (an index into `info().methods`): decode,
     /// guard, validate, handle. The result is encoded by the caller's protocol.
-    fn call_unary(&self, method: usize, ctx: RequestContext, input: Input) -> BoxFuture<Result<Output, Status>>;
+    fn call_unary(
+        &self,
+        method: usize,
+        ctx: RequestContext,
+        input: Input,
+    ) -> BoxFuture<Result<Output, Status>>;
 }

@@ -349,7 +349,10 @@ mod tests {
         let wire: tonic::Status = status.clone().into();
         assert_eq!(wire.code(), tonic::Code::InvalidArgument);
         let back = Status::from(wire);
-        assert_eq!(back.details()[0].type_url, "type.googleapis.com/google.rpc.BadRequest");
+        assert_eq!(
+            back.details()[0].type_url,
+            "type.googleapis.com/google.rpc.BadRequest"
+        );
         assert_eq!(back.details()[0].value, status.details()[0].value);
     }
 }

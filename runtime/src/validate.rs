@@ -54,7 +54,13 @@ impl Collector {
     }
 
     /// Records the outcome of one rule on field `go_field` (PGV's CamelCase name) of `message`.
-    pub fn check(&mut self, outcome: crate::rules::Check, message: &str, go_field: &str, path: &str) {
+    pub fn check(
+        &mut self,
+        outcome: crate::rules::Check,
+        message: &str,
+        go_field: &str,
+        path: &str,
+    ) {
         if let Err(failure) = outcome {
             if !self.is_done() {
                 self.violations.push(failure.at(message, go_field, path));
@@ -84,7 +90,13 @@ impl Collector {
             Some(i) => format!("{path}[{i:?}]"),
             None => path.to_string(),
         };
-        crate::rules::embedded(message, go_field, &path, inner.violations, &mut self.violations);
+        crate::rules::embedded(
+            message,
+            go_field,
+            &path,
+            inner.violations,
+            &mut self.violations,
+        );
     }
 
     /// The result.

@@ -40,7 +40,10 @@ impl Timestamp {
 impl From<std::time::SystemTime> for Timestamp {
     fn from(t: std::time::SystemTime) -> Timestamp {
         match t.duration_since(std::time::UNIX_EPOCH) {
-            Ok(d) => Timestamp { seconds: d.as_secs() as i64, nanos: d.subsec_nanos() as i32 },
+            Ok(d) => Timestamp {
+                seconds: d.as_secs() as i64,
+                nanos: d.subsec_nanos() as i32,
+            },
             Err(e) => {
                 let d = e.duration();
                 let (mut seconds, mut nanos) = (-(d.as_secs() as i64), -(d.subsec_nanos() as i32));
@@ -84,7 +87,13 @@ impl fmt::Display for Timestamp {
         let days = self.seconds.div_euclid(86_400);
         let secs = self.seconds.rem_euclid(86_400);
         let (y, mo, d) = civil_from_days(days);
-        write!(f, "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)?;
+        write!(
+            f,
+            "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )?;
         let n = self.nanos;
         if n != 0 {
             if n % 1_000_000 == 0 {
@@ -110,7 +119,13 @@ impl std::str::FromStr for Timestamp {
     fn from_str(s: &str) -> Result<Timestamp, TimestampError> {
         let err = || TimestampError(s.to_string());
         let b = s.as_bytes();
-        if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b't')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
             return Err(err());
         }
         let num = |r: std::ops::Range<usize>| -> Result<i64, TimestampError> {
@@ -122,8 +137,31 @@ impl std::str::FromStr for Timestamp {
         };
         let (y, mo, d) = (num(0..4)?, num(5..7)? as u32, num(8..10)? as u32);
         let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
-        let month_days = [31, if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-        if !(1..=12).contains(&mo) || d == 0 || d > month_days[(mo - 1) as usize] || h > 23 || mi > 59 || sec > 59 {
+        let month_days = [
+            31,
+            if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 {
+                29
+            } else {
+                28
+            },
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ];
+        if !(1..=12).contains(&mo)
+            || d == 0
+            || d > month_days[(mo - 1) as usize]
+            || h > 23
+            || mi > 59
+            || sec > 59
+        {
             return Err(err());
         }
         let mut rest = &s[19..];
@@ -133,7 +171,8 @@ impl std::str::FromStr for Timestamp {
             if digits == 0 || digits > 9 {
                 return Err(err());
             }
-            nanos = frac[..digits].parse::<i64>().map_err(|_| err())? * 10_i64.pow(9 - digits as u32);
+            nanos =
+                frac[..digits].parse::<i64>().map_err(|_| err())? * 10_i64.pow(9 - digits as u32);
             rest = &frac[digits..];
         }
         let offset = match rest {
@@ -153,14 +192,21 @@ impl std::str::FromStr for Timestamp {
         if !(MIN_SECONDS..=MAX_SECONDS).contains(&seconds) {
             return Err(err());
         }
-        Ok(Timestamp { seconds, nanos: nanos as i32 })
+        Ok(Timestamp {
+            seconds,
+            nanos: nanos as i32,
+        })
     }
 }
 
 impl serde::Serialize for Timestamp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if !(MIN_SECONDS..=MAX_SECONDS).contains(&self.seconds) || !(0..1_000_000_000).contains(&self.nanos) {
-            return Err(serde::ser::Error::custom("timestamp out of the range proto3 JSON allows"));
+        if !(MIN_SECONDS..=MAX_SECONDS).contains(&self.seconds)
+            || !(0..1_000_000_000).contains(&self.nanos)
+        {
+            return Err(serde::ser::Error::custom(
+                "timestamp out of the range proto3 JSON allows",
+            ));
         }
         serializer.collect_str(self)
     }
@@ -175,13 +221,19 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
 
 impl From<Timestamp> for pbjson_types::Timestamp {
     fn from(t: Timestamp) -> Self {
-        pbjson_types::Timestamp { seconds: t.seconds, nanos: t.nanos }
+        pbjson_types::Timestamp {
+            seconds: t.seconds,
+            nanos: t.nanos,
+        }
     }
 }
 
 impl From<pbjson_types::Timestamp> for Timestamp {
     fn from(t: pbjson_types::Timestamp) -> Self {
-        Timestamp { seconds: t.seconds, nanos: t.nanos }
+        Timestamp {
+            seconds: t.seconds,
+            nanos: t.nanos,
+        }
     }
 }
 
@@ -204,12 +256,29 @@ mod tests {
     #[test]
     fn parses_offsets_and_fractions() {
         let p = |s: &str| s.parse::<Timestamp>();
-        assert_eq!(p("2023-05-10T14:00:00+02:00").unwrap(), Timestamp { seconds: 1_683_720_000, nanos: 0 });
+        assert_eq!(
+            p("2023-05-10T14:00:00+02:00").unwrap(),
+            Timestamp {
+                seconds: 1_683_720_000,
+                nanos: 0
+            }
+        );
         assert_eq!(p("2023-05-10T12:00:00.5Z").unwrap().nanos, 500_000_000);
-        for bad in ["2023-02-29T00:00:00Z", "2023-05-10 12:00:00Z", "2023-05-10T12:00:00", "2023-05-10T12:00:00.Z", "2023-13-01T00:00:00Z", "x"] {
+        for bad in [
+            "2023-02-29T00:00:00Z",
+            "2023-05-10 12:00:00Z",
+            "2023-05-10T12:00:00",
+            "2023-05-10T12:00:00.Z",
+            "2023-13-01T00:00:00Z",
+            "x",
+        ] {
             assert!(p(bad).is_err(), "{bad}");
         }
-        let json = serde_json::to_string(&Timestamp { seconds: 1, nanos: 0 }).unwrap();
+        let json = serde_json::to_string(&Timestamp {
+            seconds: 1,
+            nanos: 0,
+        })
+        .unwrap();
         assert_eq!(json, "\"1970-01-01T00:00:01Z\"");
         let back: Timestamp = serde_json::from_str(&json).unwrap();
         assert_eq!(back.seconds, 1);

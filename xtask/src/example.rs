@@ -79,7 +79,11 @@ pub fn gen(root: &Path, check: bool) -> ExitCode {
     }
     match files::write(&out, &output.files) {
         Ok(written) => {
-            eprintln!("generated {} files into {shown} ({} changed)", output.files.len(), written.len());
+            eprintln!(
+                "generated {} files into {shown} ({} changed)",
+                output.files.len(),
+                written.len()
+            );
             for name in &written {
                 eprintln!("  {name}");
             }

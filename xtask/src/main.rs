@@ -56,13 +56,28 @@ fn main() -> ExitCode {
                         schema.packages.len(),
                         out.display()
                     );
-                    let includes: Vec<String> = schema.includes.iter().map(|d| format!("-I {}", d.display())).collect();
-                    let protos: Vec<String> = schema.files.iter().map(|f| format!("--proto {}", f.display())).collect();
-                    eprintln!("compile it with: protogate gen {} {} --out OUT", includes.join(" "), protos.join(" "));
+                    let includes: Vec<String> = schema
+                        .includes
+                        .iter()
+                        .map(|d| format!("-I {}", d.display()))
+                        .collect();
+                    let protos: Vec<String> = schema
+                        .files
+                        .iter()
+                        .map(|f| format!("--proto {}", f.display()))
+                        .collect();
+                    eprintln!(
+                        "compile it with: protogate gen {} {} --out OUT",
+                        includes.join(" "),
+                        protos.join(" ")
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("error: cannot write the schema under {}: {e}", out.display());
+                    eprintln!(
+                        "error: cannot write the schema under {}: {e}",
+                        out.display()
+                    );
                     ExitCode::from(1)
                 }
             }

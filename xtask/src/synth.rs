@@ -24,7 +24,10 @@ pub struct Spec {
 
 impl Default for Spec {
     fn default() -> Self {
-        Spec { rpcs: 500, files: 30 }
+        Spec {
+            rpcs: 500,
+            files: 30,
+        }
     }
 }
 
@@ -45,15 +48,78 @@ pub struct Schema {
 const COMMON: &str = "synth/common/v1/common.proto";
 const COMMON_PACKAGE: &str = "synth.common.v1";
 
-const PACKAGES: &[&str] = &["catalog", "billing", "identity", "inventory", "shipping", "support", "analytics", "messaging"];
+const PACKAGES: &[&str] = &[
+    "catalog",
+    "billing",
+    "identity",
+    "inventory",
+    "shipping",
+    "support",
+    "analytics",
+    "messaging",
+];
 
 const NOUNS: &[&str] = &[
-    "Widget", "Invoice", "Project", "Member", "Ticket", "Device", "Report", "Bucket", "Channel", "Contract", "Coupon",
-    "Dataset", "Domain", "Endpoint", "Feature", "Folder", "Gateway", "Invitation", "Job", "Ledger", "License",
-    "Listing", "Mailbox", "Meeting", "Metric", "Note", "Order", "Payment", "Pipeline", "Playlist", "Product", "Quota",
-    "Receipt", "Region", "Release", "Reservation", "Review", "Schedule", "Secret", "Shipment", "Snapshot",
-    "Subscription", "Survey", "Team", "Template", "Tenant", "Vehicle", "Voucher", "Warehouse", "Webhook", "Workspace",
-    "Gadget", "Account", "Batch", "Cluster", "Comment", "Document", "Event", "Grant", "Machine",
+    "Widget",
+    "Invoice",
+    "Project",
+    "Member",
+    "Ticket",
+    "Device",
+    "Report",
+    "Bucket",
+    "Channel",
+    "Contract",
+    "Coupon",
+    "Dataset",
+    "Domain",
+    "Endpoint",
+    "Feature",
+    "Folder",
+    "Gateway",
+    "Invitation",
+    "Job",
+    "Ledger",
+    "License",
+    "Listing",
+    "Mailbox",
+    "Meeting",
+    "Metric",
+    "Note",
+    "Order",
+    "Payment",
+    "Pipeline",
+    "Playlist",
+    "Product",
+    "Quota",
+    "Receipt",
+    "Region",
+    "Release",
+    "Reservation",
+    "Review",
+    "Schedule",
+    "Secret",
+    "Shipment",
+    "Snapshot",
+    "Subscription",
+    "Survey",
+    "Team",
+    "Template",
+    "Tenant",
+    "Vehicle",
+    "Voucher",
+    "Warehouse",
+    "Webhook",
+    "Workspace",
+    "Gadget",
+    "Account",
+    "Batch",
+    "Cluster",
+    "Comment",
+    "Document",
+    "Event",
+    "Grant",
+    "Machine",
 ];
 
 /// RPCs per resource: Get, List, Create, Update, Delete, Activate, Lookup, and one streaming RPC.
@@ -65,7 +131,8 @@ struct FilePlan {
     path: String,
     service: String,
     resources: Vec<Resource>,
-    /// Proto paths of the service files this one imports (and uses a type of).
+    /// The service files this one imports, with the full name of the resource whose leaf types
+    /// it uses.
     imports: Vec<(String, String)>,
 }
 
@@ -133,27 +200,48 @@ fn plan(spec: Spec) -> Vec<FilePlan> {
         let mut left = rpcs;
         while left > 0 {
             let n = left.min(RPCS_PER_RESOURCE);
-            resources.push(Resource { noun: noun(resource_index), index: resource_index, rpcs: n });
+            resources.push(Resource {
+                noun: noun(resource_index),
+                index: resource_index,
+                rpcs: n,
+            });
             resource_index += 1;
             left -= n;
         }
         let package = package_name(package_of(f));
         let short = package.split('.').nth(1).unwrap_or("synth").to_string();
-        let main = resources.first().map(|r| r.noun.clone()).unwrap_or_else(|| format!("Empty{f}"));
+        let main = resources
+            .first()
+            .map(|r| r.noun.clone())
+            .unwrap_or_else(|| format!("Empty{f}"));
         let path = format!("synth/{short}/v1/{}.proto", snake(&main));
         // The previous file, and the same-position file of the previous package: both are
-        // earlier files, so imports never form a cycle.
+        // earlier files, so imports never form a cycle. Only their leaf types (a nested message,
+        // an enum) are used: whole resources referring to earlier resources would chain through
+        // every file, which real APIs do not do.
         let mut imports = Vec::new();
-        let candidates = [f.checked_sub(1), f.checked_sub(files.div_ceil(package_count))];
+        let candidates = [
+            f.checked_sub(1),
+            f.checked_sub(files.div_ceil(package_count)),
+        ];
         for g in candidates.into_iter().flatten() {
             let earlier: &FilePlan = &plans[g];
             if let Some(r) = earlier.resources.first() {
                 if !imports.iter().any(|(p, _)| *p == earlier.path) {
-                    imports.push((earlier.path.clone(), format!("{}.{}", earlier.package, r.noun)));
+                    imports.push((
+                        earlier.path.clone(),
+                        format!("{}.{}", earlier.package, r.noun),
+                    ));
                 }
             }
         }
-        plans.push(FilePlan { package, path, service: format!("{main}Service"), resources, imports });
+        plans.push(FilePlan {
+            package,
+            path,
+            service: format!("{main}Service"),
+            resources,
+            imports,
+        });
     }
     plans
 }
@@ -183,7 +271,10 @@ fn snake(camel: &str) -> String {
 fn plural(noun: &str) -> String {
     let digits = noun.trim_end_matches(|c: char| c.is_ascii_digit());
     let suffix = &noun[digits.len()..];
-    let word = if let Some(stem) = digits.strip_suffix('y').filter(|s| !s.ends_with(['a', 'e', 'o', 'u'])) {
+    let word = if let Some(stem) = digits
+        .strip_suffix('y')
+        .filter(|s| !s.ends_with(['a', 'e', 'o', 'u']))
+    {
         format!("{stem}ies")
     } else if digits.ends_with(['s', 'x']) || digits.ends_with("ch") || digits.ends_with("sh") {
         format!("{digits}es")
@@ -268,7 +359,11 @@ message PageRequest {{
 
 fn service_file(plan: &FilePlan) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "// Synthetic service `{}`. Generated by `cargo xtask synth`.", plan.service);
+    let _ = writeln!(
+        s,
+        "// Synthetic service `{}`. Generated by `cargo xtask synth`.",
+        plan.service
+    );
     let _ = writeln!(s, "syntax = \"proto3\";\n\npackage {};\n", plan.package);
     s.push_str(HEADER_IMPORTS);
     let _ = writeln!(s, "import \"{COMMON}\";");
@@ -277,7 +372,11 @@ fn service_file(plan: &FilePlan) -> String {
     }
     let short = plan.package.split('.').nth(1).unwrap_or("synth");
     if !plan.resources.is_empty() {
-        let _ = writeln!(s, "\n// The {} API, part of the synthetic `{short}` domain.", plan.service);
+        let _ = writeln!(
+            s,
+            "\n// The {} API, part of the synthetic `{short}` domain.",
+            plan.service
+        );
         let _ = writeln!(s, "service {} {{", plan.service);
         for r in &plan.resources {
             rpcs(&mut s, short, r);
@@ -345,7 +444,10 @@ fn resource_messages(s: &mut String, plan: &FilePlan, r: &Resource) {
         .imports
         .iter()
         .enumerate()
-        .map(|(i, (_, ty))| format!("  // A related resource of another file.\n  {ty} related_{i} = {};\n", 40 + i))
+        .map(|(i, (_, ty))| {
+            let (label, kind) = (40 + 2 * i, 41 + 2 * i);
+            format!("  // A label of a resource of another file.\n  {ty}.Label related_label_{i} = {label};\n  // How a resource of another file is billed.\n  {ty}Kind related_kind_{i} = {kind};\n")
+        })
         .collect();
     let _ = write!(
         s,
@@ -438,7 +540,12 @@ message {n} {{
   // How it is billed.
   {n}Kind kind = 28;
 {references}}}
-
+"#
+    );
+    // The messages of each RPC slot that exists; the resource message always.
+    let slots: [Vec<String>; RPCS_PER_RESOURCE] = [
+        vec![format!(
+            r#"
 // The request of Get{n}.
 message Get{n}Request {{
   // The id.
@@ -446,7 +553,11 @@ message Get{n}Request {{
   // The fields to return; all when empty.
   google.protobuf.FieldMask read_mask = 2;
 }}
-
+"#
+        )],
+        vec![
+            format!(
+                r#"
 // The request of List{ns}.
 message List{ns}Request {{
   // Paging.
@@ -460,7 +571,10 @@ message List{ns}Request {{
   // Sort order.
   string order_by = 5 [(validate.rules).string = {{in: ["", "create_time", "display_name"]}}];
 }}
-
+"#
+            ),
+            format!(
+                r#"
 // The answer of List{ns}.
 message List{ns}Response {{
   // This page.
@@ -470,7 +584,11 @@ message List{ns}Response {{
   // How many there are in all.
   uint64 total_size = 3;
 }}
-
+"#
+            ),
+        ],
+        vec![format!(
+            r#"
 // The request of Create{n}.
 message Create{n}Request {{
   // The {n} to create.
@@ -480,7 +598,10 @@ message Create{n}Request {{
   // Only validate, create nothing.
   bool validate_only = 3;
 }}
-
+"#
+        )],
+        vec![format!(
+            r#"
 // The request of Update{n}.
 message Update{n}Request {{
   // The new values; `{field}.id` names the {n}.
@@ -490,7 +611,10 @@ message Update{n}Request {{
   // Create it when it does not exist.
   bool allow_missing = 3;
 }}
-
+"#
+        )],
+        vec![format!(
+            r#"
 // The request of Delete{n}.
 message Delete{n}Request {{
   // The id.
@@ -500,7 +624,11 @@ message Delete{n}Request {{
   // Also delete what depends on it.
   bool force = 3;
 }}
-
+"#
+        )],
+        vec![
+            format!(
+                r#"
 // The request of Activate{n}.
 message Activate{n}Request {{
   // The id.
@@ -510,7 +638,10 @@ message Activate{n}Request {{
   // Why, for the audit log.
   string reason = 3 [(validate.rules).string.max_len = 500];
 }}
-
+"#
+            ),
+            format!(
+                r#"
 // The answer of Activate{n}.
 message Activate{n}Response {{
   // The activated {n}.
@@ -518,13 +649,22 @@ message Activate{n}Response {{
   // When it became active.
   google.protobuf.Timestamp activate_time = 2;
 }}
-
+"#
+            ),
+        ],
+        vec![format!(
+            r#"
 // The request of Lookup{n}.
 message Lookup{n}Request {{
   // `orgs/{{org}}/{{kind}}/{{id}}`.
   string name = 1 [(validate.rules).string = {{prefix: "orgs/", max_len: 256}}];
 }}
-
+"#
+        )],
+        match r.index % 3 {
+            0 => vec![
+                format!(
+                    r#"
 // The request of Watch{ns}.
 message Watch{ns}Request {{
   // A filter expression.
@@ -532,7 +672,10 @@ message Watch{ns}Request {{
   // Changes after this time.
   google.protobuf.Timestamp since = 2;
 }}
-
+"#
+                ),
+                format!(
+                    r#"
 // One change streamed by Watch{ns}.
 message Watch{ns}Response {{
   // What happened.
@@ -545,13 +688,21 @@ message Watch{ns}Response {{
   // When.
   google.protobuf.Timestamp event_time = 3;
 }}
-
+"#
+                ),
+            ],
+            1 => vec![
+                format!(
+                    r#"
 // One item of Import{ns}.
 message Import{ns}Request {{
   // The {n}.
   {n} item = 1 [(validate.rules).message.required = true];
 }}
-
+"#
+                ),
+                format!(
+                    r#"
 // The answer of Import{ns}.
 message Import{ns}Response {{
   // How many were imported.
@@ -559,7 +710,12 @@ message Import{ns}Response {{
   // Ids that failed.
   repeated string failed_ids = 2;
 }}
-
+"#
+                ),
+            ],
+            _ => vec![
+                format!(
+                    r#"
 // One message of Sync{ns} from the client.
 message Sync{ns}Request {{
   // Local changes.
@@ -567,7 +723,10 @@ message Sync{ns}Request {{
   // Acknowledged server revision.
   int64 ack_revision = 2;
 }}
-
+"#
+                ),
+                format!(
+                    r#"
 // One message of Sync{ns} from the server.
 message Sync{ns}Response {{
   // Remote changes.
@@ -576,7 +735,13 @@ message Sync{ns}Response {{
   int64 revision = 2;
 }}
 "#
-    );
+                ),
+            ],
+        },
+    ];
+    for block in slots.iter().take(r.rpcs).flatten() {
+        s.push_str(block);
+    }
 }
 
 #[cfg(test)]
@@ -584,7 +749,10 @@ mod tests {
     use super::*;
 
     fn rpc_count(files: &[(String, String)]) -> usize {
-        files.iter().map(|(_, c)| c.matches("\n  rpc ").count()).sum()
+        files
+            .iter()
+            .map(|(_, c)| c.matches("\n  rpc ").count())
+            .sum()
     }
 
     #[test]
@@ -592,8 +760,10 @@ mod tests {
         let files = generate(Spec::default());
         assert_eq!(rpc_count(&files), 500);
         assert!(files.len() > 30, "{} files", files.len());
-        let packages: std::collections::BTreeSet<&str> =
-            files.iter().map(|(_, c)| c.lines().find(|l| l.starts_with("package ")).unwrap_or("")).collect();
+        let packages: std::collections::BTreeSet<&str> = files
+            .iter()
+            .map(|(_, c)| c.lines().find(|l| l.starts_with("package ")).unwrap_or(""))
+            .collect();
         assert!(packages.len() >= 5, "{packages:?}");
     }
 
@@ -605,7 +775,11 @@ mod tests {
     #[test]
     fn small_and_odd_sizes_work() {
         for (rpcs, files) in [(1, 1), (7, 3), (9, 1), (0, 2), (1000, 64)] {
-            assert_eq!(rpc_count(&generate(Spec { rpcs, files })), rpcs, "{rpcs} rpcs / {files} files");
+            assert_eq!(
+                rpc_count(&generate(Spec { rpcs, files })),
+                rpcs,
+                "{rpcs} rpcs / {files} files"
+            );
         }
     }
 

@@ -1,19 +1,54 @@
 //! Proto ↔ OpenAPI agreement: every binding has its operation and every operation its binding;
 //! parameters, bodies and responses agree field by field with the proto messages and their rules.
+//!
+//! Every disagreement is an error at the place in one document, with a related location in the
+//! other one; only differing descriptions are warnings.
 
 use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use super::rules::{locate_ident, locate_key, rule_location};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::load::openapi::OpenApiDoc;
-use crate::model::{Api, Cardinality, Field, FieldType, HttpBinding, Message, Method, Service};
+use crate::model::{
+    Api, Cardinality, Field, FieldType, HttpBinding, Message, Method, Rule, RuleValue, Service,
+};
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "patch", "head", "options", "trace",
+];
+
+/// The field option carrying the proto's own OpenAPI annotations.
+const OPENAPI_FIELD: &str = "grpc.gateway.protoc_gen_openapiv2.options.openapiv2_field";
+
+/// Formats that name a wire type: documenting one on a field of another type is a disagreement.
+const TYPED_FORMATS: [&str; 10] = [
+    "int32",
+    "int64",
+    "uint32",
+    "uint64",
+    "float",
+    "double",
+    "byte",
+    "binary",
+    "date-time",
+    "date",
+];
 
 /// Compares the model with the document.
 pub fn check(api: &Api, doc: &OpenApiDoc, diags: &mut Diagnostics) {
-    let mut checker = Checker { api, doc, diags, matched: BTreeSet::new() };
+    let start = diags.0.len();
+    let mut checker = Checker {
+        api,
+        doc,
+        diags,
+        matched: BTreeSet::new(),
+        via: Vec::new(),
+        via_notes: Vec::new(),
+        seen: BTreeSet::new(),
+    };
+    checker.dangling_refs();
     for service in api.services() {
         for method in &service.methods {
             for (i, binding) in method.http.iter().enumerate() {
@@ -22,6 +57,14 @@ pub fn check(api: &Api, doc: &OpenApiDoc, diags: &mut Diagnostics) {
         }
     }
     checker.unmatched_operations();
+    let notes = checker.via_notes;
+    for (index, at) in notes {
+        let d = &mut diags.0[index];
+        if d.location != at && !d.related.iter().any(|(l, _)| *l == at) {
+            d.related.push((at, "reached through this `$ref`".into()));
+        }
+    }
+    dedupe(diags, start);
 }
 
 struct Checker<'a> {
@@ -30,6 +73,12 @@ struct Checker<'a> {
     diags: &'a mut Diagnostics,
     /// (path key in the document, method) pairs that a binding claimed.
     matched: BTreeSet<(String, String)>,
+    /// The `$ref`s followed to reach the schema being compared, innermost last.
+    via: Vec<Location>,
+    /// Diagnostics (by index) raised inside a referenced schema, and the `$ref` that led there.
+    via_notes: Vec<(usize, Location)>,
+    /// Message schemas already compared: `message@pointer@skipped fields`.
+    seen: BTreeSet<String>,
 }
 
 /// A place in the OpenAPI document: pointer tokens.
@@ -42,6 +91,48 @@ impl Ptr {
         v.push(token.to_string());
         Ptr(v)
     }
+}
+
+/// grpc-gateway's operationId: `Service_Method`, numbered from 2 for additional bindings.
+fn operation_id(service: &Service, method: &Method, index: usize) -> String {
+    if index == 0 {
+        format!("{}_{}", service.name, method.name)
+    } else {
+        format!("{}_{}{}", service.name, method.name, index + 1)
+    }
+}
+
+/// The binding's path as OpenAPI writes it, e.g. `/v1/{name}` for `/v1/{name=shelves/*}`. A
+/// trailing `/` is kept: `/users/me/phone/` is another route than `/users/me/phone`.
+fn openapi_path(binding: &HttpBinding) -> String {
+    let mut path = binding.template.openapi_path();
+    if binding.template.source.len() > 1
+        && binding.template.source.ends_with('/')
+        && !path.ends_with('/')
+    {
+        path.push('/');
+    }
+    path
+}
+
+/// Where a key of the binding's `google.api.http` value is written (`post`, `body`, …); the
+/// option's line for additional bindings.
+fn binding_location(binding: &HttpBinding, key: &str) -> Location {
+    if binding.additional {
+        return binding.location.clone();
+    }
+    locate_key(&binding.location, key, Some(1))
+}
+
+/// Where the binding's pattern (`get: "/…"`) is written.
+fn pattern_location(binding: &HttpBinding) -> Location {
+    let verb = binding.method.to_lowercase();
+    let key = if ["get", "put", "post", "delete", "patch"].contains(&verb.as_str()) {
+        verb
+    } else {
+        "custom".to_string()
+    };
+    binding_location(binding, &key)
 }
 
 impl<'a> Checker<'a> {
@@ -62,92 +153,210 @@ impl<'a> Checker<'a> {
         Some(v)
     }
 
-    /// Follows `$ref`s (local ones only) and returns the target and its pointer.
+    /// Follows `$ref`s (local ones only) and single-element `allOf`s, and returns the target
+    /// and its pointer.
     fn resolve(&self, ptr: Ptr) -> (Ptr, Option<&'a Value>) {
         let mut ptr = ptr;
         for _ in 0..16 {
-            let Some(v) = self.get(&ptr) else { return (ptr, None) };
+            let Some(v) = self.get(&ptr) else {
+                return (ptr, None);
+            };
             match v.get("$ref").and_then(Value::as_str) {
-                Some(r) if r.starts_with("#/") => {
-                    ptr = Ptr(r[2..].split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect());
-                }
-                _ => return (ptr, Some(v)),
+                Some(r) if r.starts_with("#/") => ptr = ref_pointer(r),
+                _ => match v.get("allOf").and_then(Value::as_array) {
+                    Some(all)
+                        if all.len() == 1
+                            && v.get("properties").is_none()
+                            && v.get("type").is_none() =>
+                    {
+                        ptr = ptr.join("allOf").join("0")
+                    }
+                    _ => return (ptr, Some(v)),
+                },
             }
         }
         (ptr, None)
     }
 
+    /// Resolves `ptr`; when a `$ref` was followed, errors until [`Checker::leave`] also name
+    /// the `$ref`'s line.
+    fn enter(&mut self, ptr: &Ptr) -> (Ptr, Option<&'a Value>, bool) {
+        let (target, value) = self.resolve(ptr.clone());
+        let followed = target.0 != ptr.0;
+        if followed {
+            let at = self.loc(&ptr.join("$ref"));
+            self.via.push(at);
+        }
+        (target, value, followed)
+    }
+
+    fn leave(&mut self, followed: bool) {
+        if followed {
+            self.via.pop();
+        }
+    }
+
     fn error(&mut self, code: &'static str, at: Location, message: String) -> &mut Diagnostic {
         self.diags.push(Diagnostic::error(code, at, message));
+        let index = self.diags.0.len() - 1;
+        if let Some(via) = self.via.last() {
+            self.via_notes.push((index, via.clone()));
+        }
         self.diags.0.last_mut().expect("just pushed")
     }
 
     fn find_path(&self, binding: &HttpBinding) -> Option<String> {
-        let wanted = binding.template.openapi_path();
+        let wanted = openapi_path(binding);
         let paths = self.doc.raw.get("paths")?.as_object()?;
-        paths
-            .keys()
-            .find(|k| normalize_path(k) == normalize_path(&wanted))
-            .cloned()
+        paths.keys().find(|k| **k == wanted).cloned()
+    }
+
+    /// The operation with this operationId: its path, method and pointer.
+    fn operation_by_id(&self, id: &str) -> Option<(String, String, Ptr)> {
+        let paths = self.doc.raw.get("paths")?.as_object()?;
+        for (path, item) in paths {
+            for verb in METHODS {
+                if item
+                    .get(verb)
+                    .and_then(|op| op.get("operationId"))
+                    .and_then(Value::as_str)
+                    == Some(id)
+                {
+                    return Some((
+                        path.clone(),
+                        verb.to_string(),
+                        Ptr(vec!["paths".into(), path.clone(), verb.into()]),
+                    ));
+                }
+            }
+        }
+        None
+    }
+
+    /// Every local `$ref` must point at something.
+    fn dangling_refs(&mut self) {
+        let mut refs = Vec::new();
+        collect_refs(&self.doc.raw, &mut Vec::new(), &mut refs);
+        for (ptr, target) in refs {
+            if !target.starts_with("#/") || self.get(&ref_pointer(&target)).is_some() {
+                continue;
+            }
+            let at = self.loc(&ptr.join("$ref"));
+            self.error(
+                "openapi-ref",
+                at,
+                format!("`$ref: \"{target}\"` points to nothing in the document"),
+            )
+            .hint =
+                Some("name an existing component, e.g. `#/components/schemas/<Message>`".into());
+        }
     }
 
     fn binding(&mut self, service: &Service, method: &Method, index: usize, binding: &HttpBinding) {
         let verb = binding.method.to_lowercase();
+        let pattern_at = pattern_location(binding);
+        let expected_id = operation_id(service, method, index);
+        let same_id = self.operation_by_id(&expected_id);
         let Some(path_key) = self.find_path(binding) else {
-            let at = binding.location.clone();
-            let paths = self.loc(&Ptr(vec!["paths".into()]));
+            let (related_at, note) = match &same_id {
+                Some((path, v, ptr)) => (
+                    self.loc(ptr),
+                    format!(
+                        "operation `{expected_id}` is documented as {} {path}",
+                        v.to_uppercase()
+                    ),
+                ),
+                None => (
+                    self.loc(&Ptr(vec!["paths".into()])),
+                    "the document's paths".to_string(),
+                ),
+            };
             let d = self.error(
                 "openapi-missing-operation",
-                at,
+                pattern_at,
                 format!(
                     "{} {} ({}) has no operation in the OpenAPI document",
                     binding.method,
-                    binding.template.openapi_path(),
+                    openapi_path(binding),
                     method.full_name
                 ),
             );
-            d.related.push((paths, "the document's paths".into()));
-            d.hint = Some(format!("add `{}:` with a `{verb}` operation, or remove the binding", binding.template.openapi_path()));
+            d.related.push((related_at, note));
+            d.hint = Some(format!(
+                "add `{}:` with a `{verb}` operation, or remove the binding",
+                openapi_path(binding)
+            ));
             return;
         };
         let path_ptr = Ptr(vec!["paths".into(), path_key.clone()]);
         let op_ptr = path_ptr.join(&verb);
         let Some(op) = self.get(&op_ptr) else {
-            let at = binding.location.clone();
-            let path_loc = self.loc(&path_ptr);
+            let (related_at, note) = match &same_id {
+                Some((path, v, ptr)) => (
+                    self.loc(ptr),
+                    format!(
+                        "operation `{expected_id}` is documented as {} {path}",
+                        v.to_uppercase()
+                    ),
+                ),
+                None => (
+                    self.loc(&path_ptr),
+                    format!("`{path_key}` is documented here without `{verb}`"),
+                ),
+            };
             let d = self.error(
                 "openapi-missing-operation",
-                at,
-                format!("{} {} ({}) is not documented: the path has no `{verb}` operation", binding.method, path_key, method.full_name),
+                pattern_at,
+                format!(
+                    "{} {} ({}) is not documented: the path has no `{verb}` operation",
+                    binding.method, path_key, method.full_name
+                ),
             );
-            d.related.push((path_loc, format!("`{path_key}` is documented here")));
+            d.related.push((related_at, note));
             return;
         };
         self.matched.insert((path_key.clone(), verb.clone()));
 
-        // operationId: grpc-gateway's `Service_Method`, numbered for additional bindings.
-        let expected_id = if index == 0 { format!("{}_{}", service.name, method.name) } else { format!("{}_{}{}", service.name, method.name, index + 1) };
         match op.get("operationId").and_then(Value::as_str) {
             Some(id) if id != expected_id => {
                 let at = self.loc(&op_ptr.join("operationId"));
-                let d = self.error("openapi-operation-id", at, format!("operationId `{id}` does not match the RPC: expected `{expected_id}`"));
-                d.related.push((method.location.clone(), format!("rpc {}", method.name)));
+                let d = self.error(
+                    "openapi-operation-id",
+                    at,
+                    format!("operationId `{id}` does not match the RPC: expected `{expected_id}`"),
+                );
+                d.related
+                    .push((method.location.clone(), format!("rpc {}", method.name)));
             }
             _ => {}
         }
         if let Some(meta) = &method.operation {
-            for (key, proto_text) in [("summary", &meta.summary), ("description", &meta.description)] {
+            for (key, proto_text) in [
+                ("summary", &meta.summary),
+                ("description", &meta.description),
+            ] {
                 let doc_text = op.get(key).and_then(Value::as_str).unwrap_or("");
-                if !proto_text.is_empty() && normalize_text(doc_text) != normalize_text(proto_text) {
+                if !proto_text.is_empty() && normalize_text(doc_text) != normalize_text(proto_text)
+                {
                     let at = self.loc(&op_ptr.join(key));
-                    let mut d = Diagnostic::warning("openapi-description", at, format!("the {key} of {} differs: OpenAPI says {doc_text:?}, the proto says {proto_text:?}", method.full_name));
-                    d.related.push((method.location.clone(), "the openapiv2_operation option".into()));
+                    let mut d = Diagnostic::warning(
+                        "openapi-description",
+                        at,
+                        format!("the {key} of {} differs: OpenAPI says {doc_text:?}, the proto says {proto_text:?}", method.full_name),
+                    );
+                    d.related.push((
+                        locate_key(&method.location, key, Some(2)),
+                        format!("the openapiv2_operation's {key}"),
+                    ));
                     self.diags.push(d);
                 }
             }
         }
+        self.security(method, &op_ptr, op);
 
-        let Some(input) = self.api.message(&method.input) else { return };
+        let Some(input) = self.api.message(&method.input) else {
+            return;
+        };
         let output = self.api.message(&method.output);
         self.parameters(method, binding, &path_ptr, &op_ptr, input);
         self.request_body(method, binding, &op_ptr, input);
@@ -156,7 +365,68 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn parameters(&mut self, method: &Method, binding: &HttpBinding, path_ptr: &Ptr, op_ptr: &Ptr, input: &'a Message) {
+    /// The operation asks for credentials exactly when the method has an auth option.
+    fn security(&mut self, method: &Method, op_ptr: &Ptr, op: &'a Value) {
+        let (sec_ptr, sec) = match op.get("security") {
+            Some(s) => (Some(op_ptr.join("security")), Some(s)),
+            None => match self.doc.raw.get("security") {
+                Some(s) => (Some(Ptr(vec!["security".into()])), Some(s)),
+                None => (None, None),
+            },
+        };
+        // `security: []` or a `{}` alternative makes credentials optional.
+        let documented = match sec {
+            Some(Value::Array(list)) => {
+                !list.is_empty()
+                    && list
+                        .iter()
+                        .all(|r| r.as_object().is_some_and(|o| !o.is_empty()))
+            }
+            _ => false,
+        };
+        let auth_at = method
+            .options
+            .iter()
+            .find(|o| o.value.get("permission").is_some())
+            .and_then(|o| o.name.rsplit('.').next())
+            .map(|ident| locate_ident(&method.location, ident))
+            .unwrap_or_else(|| method.location.clone());
+        match (&method.auth, documented) {
+            (Some(auth), false) => {
+                let at = self.loc(sec_ptr.as_ref().unwrap_or(op_ptr));
+                let d = self.error(
+                    "openapi-security",
+                    at,
+                    format!("{} requires an authenticated caller (permission `{}`) but the operation documents no required security scheme", method.full_name, auth.permission),
+                );
+                d.related.push((auth_at, "the method's auth option".into()));
+                d.hint = Some("add `security: [{bearerAuth: []}]` to the operation".into());
+            }
+            (None, true) => {
+                let at = self.loc(sec_ptr.as_ref().unwrap_or(op_ptr));
+                let d = self.error(
+                    "openapi-security",
+                    at,
+                    format!("the operation requires credentials but {} has no auth option: the server does not check them", method.full_name),
+                );
+                d.related
+                    .push((method.location.clone(), format!("rpc {}", method.name)));
+                d.hint = Some(
+                    "add the auth option to the rpc, or `security: []` to the operation".into(),
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn parameters(
+        &mut self,
+        method: &Method,
+        binding: &HttpBinding,
+        path_ptr: &Ptr,
+        op_ptr: &Ptr,
+        input: &'a Message,
+    ) {
         let mut params: Vec<(Ptr, &'a Value)> = Vec::new();
         for base in [path_ptr.join("parameters"), op_ptr.join("parameters")] {
             if let Some(Value::Array(list)) = self.get(&base) {
@@ -168,25 +438,53 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let path_vars: Vec<String> = binding.template.variables.iter().map(|v| v.field_path.join(".")).collect();
+        let pattern_at = pattern_location(binding);
+        let path_vars: Vec<String> = binding
+            .template
+            .variables
+            .iter()
+            .map(|v| v.field_path.join("."))
+            .collect();
         for var in &path_vars {
-            let found = params.iter().find(|(_, p)| p.get("in").and_then(Value::as_str) == Some("path") && p.get("name").and_then(Value::as_str) == Some(var.as_str()));
+            let found = params.iter().find(|(_, p)| {
+                p.get("in").and_then(Value::as_str) == Some("path")
+                    && p.get("name").and_then(Value::as_str) == Some(var.as_str())
+            });
             match found {
                 None => {
                     let at = self.loc(op_ptr);
-                    let d = self.error("openapi-missing-parameter", at, format!("path parameter `{var}` of {} is not documented", method.full_name));
-                    d.related.push((binding.location.clone(), format!("bound by `{}`", binding.template.source)));
+                    let d = self.error(
+                        "openapi-missing-parameter",
+                        at,
+                        format!(
+                            "path parameter `{var}` of {} is not documented",
+                            method.full_name
+                        ),
+                    );
+                    d.related.push((
+                        pattern_at.clone(),
+                        format!("bound by `{}`", binding.template.source),
+                    ));
                 }
                 Some((ptr, p)) => {
                     if p.get("required").and_then(Value::as_bool) != Some(true) {
                         let at = self.loc(ptr);
-                        self.error("openapi-parameter-required", at, format!("path parameter `{var}` must be `required: true`"));
+                        let d = self.error(
+                            "openapi-parameter-required",
+                            at,
+                            format!("path parameter `{var}` must be `required: true`"),
+                        );
+                        d.related.push((
+                            pattern_at.clone(),
+                            format!("bound by `{}`", binding.template.source),
+                        ));
                     }
                     if let Some(field) = field_by_path(self.api, input, var) {
-                        let (schema_ptr, schema) = self.resolve(ptr.join("schema"));
+                        let (schema_ptr, schema, followed) = self.enter(&ptr.join("schema"));
                         if let Some(schema) = schema {
-                            self.scalar_type(field, &schema_ptr, schema, &mut BTreeSet::new());
+                            self.scalar_type_of(field, &field.ty, &schema_ptr, schema);
                         }
+                        self.leave(followed);
                     }
                 }
             }
@@ -197,26 +495,49 @@ impl<'a> Checker<'a> {
             match location {
                 "path" if !path_vars.iter().any(|v| v == name) => {
                     let at = self.loc(ptr);
-                    let d = self.error("openapi-unknown-parameter", at, format!("path parameter `{name}` is not a variable of `{}`", binding.template.source));
-                    d.related.push((binding.location.clone(), "the proto's path template".into()));
+                    let d = self.error(
+                        "openapi-unknown-parameter",
+                        at,
+                        format!(
+                            "path parameter `{name}` is not a variable of `{}`",
+                            binding.template.source
+                        ),
+                    );
+                    d.related
+                        .push((pattern_at.clone(), "the proto's path template".into()));
                 }
                 "query" => {
                     if binding.body.as_deref() == Some("*") {
                         let at = self.loc(ptr);
-                        self.error("openapi-unknown-parameter", at, format!("query parameter `{name}`: {} takes its whole request from the body (`body: \"*\"`)", method.full_name));
+                        let d = self.error(
+                            "openapi-unknown-parameter",
+                            at,
+                            format!("query parameter `{name}`: {} takes its whole request from the body (`body: \"*\"`)", method.full_name),
+                        );
+                        d.related
+                            .push((binding_location(binding, "body"), "`body: \"*\"`".into()));
                         continue;
                     }
                     match field_by_path(self.api, input, name) {
                         None => {
                             let at = self.loc(ptr);
-                            let d = self.error("openapi-unknown-parameter", at, format!("query parameter `{name}` is not a field of `{}`", input.full_name));
-                            d.related.push((input.location.clone(), format!("message {}", input.name)));
+                            let d = self.error(
+                                "openapi-unknown-parameter",
+                                at,
+                                format!(
+                                    "query parameter `{name}` is not a field of `{}`",
+                                    input.full_name
+                                ),
+                            );
+                            d.related
+                                .push((input.location.clone(), format!("message {}", input.name)));
                         }
                         Some(field) => {
-                            let (schema_ptr, schema) = self.resolve(ptr.join("schema"));
+                            let (schema_ptr, schema, followed) = self.enter(&ptr.join("schema"));
                             if let Some(schema) = schema {
-                                self.field_schema(input, field, &schema_ptr, schema, &mut BTreeSet::new());
+                                self.field_schema(input, field, &schema_ptr, schema);
                             }
+                            self.leave(followed);
                         }
                     }
                 }
@@ -225,248 +546,608 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn request_body(&mut self, method: &Method, binding: &HttpBinding, op_ptr: &Ptr, input: &'a Message) {
-        let body_ptr = op_ptr.join("requestBody");
-        let (body_ptr, body) = self.resolve(body_ptr);
+    fn request_body(
+        &mut self,
+        method: &Method,
+        binding: &HttpBinding,
+        op_ptr: &Ptr,
+        input: &'a Message,
+    ) {
+        let (body_ptr, body) = self.resolve(op_ptr.join("requestBody"));
         match (binding.body.as_deref(), body) {
             (None, Some(_)) => {
-                let at = self.loc(&body_ptr);
-                let d = self.error("openapi-unexpected-body", at, format!("{} {} documents a request body, but the binding has no `body`", binding.method, binding.template.openapi_path()));
-                d.related.push((binding.location.clone(), "google.api.http without body".into()));
+                let at = self.loc(&op_ptr.join("requestBody"));
+                let d = self.error(
+                    "openapi-unexpected-body",
+                    at,
+                    format!(
+                        "{} {} documents a request body, but the binding has no `body`",
+                        binding.method,
+                        openapi_path(binding)
+                    ),
+                );
+                d.related.push((
+                    pattern_location(binding),
+                    "google.api.http without `body`".into(),
+                ));
             }
             (Some(b), None) => {
                 let at = self.loc(op_ptr);
-                let d = self.error("openapi-missing-body", at, format!("{} {} takes a request body (`body: \"{b}\"`) that is not documented", binding.method, binding.template.openapi_path()));
-                d.related.push((binding.location.clone(), "the binding".into()));
+                let d = self.error(
+                    "openapi-missing-body",
+                    at,
+                    format!(
+                        "{} {} takes a request body (`body: \"{b}\"`) that is not documented",
+                        binding.method,
+                        openapi_path(binding)
+                    ),
+                );
+                d.related.push((
+                    binding_location(binding, "body"),
+                    format!("`body: \"{b}\"`"),
+                ));
             }
             (Some(b), Some(_)) => {
-                let schema_ptr = body_ptr.join("content").join("application/json").join("schema");
-                let (schema_ptr, schema) = self.resolve(schema_ptr);
-                let Some(schema) = schema else {
-                    let at = self.loc(&body_ptr);
-                    self.error("openapi-missing-body", at, format!("the request body of {} has no application/json schema", method.full_name));
-                    return;
-                };
-                if b == "*" {
-                    let bound: Vec<String> = binding.template.variables.iter().map(|v| v.field_path.join(".")).collect();
-                    self.message_schema(input, &schema_ptr, schema, &bound, &mut BTreeSet::new());
-                } else if let Some(field) = input.field(b) {
-                    self.value_schema(input, field, &schema_ptr, schema, &mut BTreeSet::new());
+                let (schema_ptr, schema, followed) = self.enter(
+                    &body_ptr
+                        .join("content")
+                        .join("application/json")
+                        .join("schema"),
+                );
+                match schema {
+                    // A `$ref` to nothing: reported once, as such.
+                    None if followed => {}
+                    None => {
+                        let at = self.loc(&body_ptr.join("content"));
+                        let d = self.error(
+                            "openapi-missing-body",
+                            at,
+                            format!(
+                                "the request body of {} has no application/json schema",
+                                method.full_name
+                            ),
+                        );
+                        d.related.push((
+                            binding_location(binding, "body"),
+                            format!("`body: \"{b}\"`"),
+                        ));
+                    }
+                    Some(schema) if b == "*" => {
+                        let bound: Vec<String> = binding
+                            .template
+                            .variables
+                            .iter()
+                            .map(|v| v.field_path.join("."))
+                            .collect();
+                        self.message_schema(input, &schema_ptr, schema, &bound);
+                    }
+                    Some(schema) => {
+                        if let Some(field) = input.field(b) {
+                            self.field_schema(input, field, &schema_ptr, schema);
+                        }
+                    }
                 }
+                self.leave(followed);
             }
             (None, None) => {}
         }
     }
 
-    fn response(&mut self, method: &Method, binding: &HttpBinding, op_ptr: &Ptr, output: &'a Message) {
-        let resp_ptr = op_ptr.join("responses").join("200");
-        let (resp_ptr, resp) = self.resolve(resp_ptr);
+    fn response(
+        &mut self,
+        method: &Method,
+        binding: &HttpBinding,
+        op_ptr: &Ptr,
+        output: &'a Message,
+    ) {
+        let (resp_ptr, resp) = self.resolve(op_ptr.join("responses").join("200"));
         if resp.is_none() {
             let at = self.loc(&op_ptr.join("responses"));
-            self.error("openapi-missing-response", at, format!("{} has no `200` response", method.full_name));
+            let d = self.error(
+                "openapi-missing-response",
+                at,
+                format!("{} has no `200` response", method.full_name),
+            );
+            d.related.push((
+                method.location.clone(),
+                format!("rpc {} returns {}", method.name, output.name),
+            ));
             return;
         }
-        let (schema_ptr, schema) = self.resolve(resp_ptr.join("content").join("application/json").join("schema"));
-        let Some(schema) = schema else {
-            let at = self.loc(&resp_ptr);
-            self.error("openapi-missing-response", at, format!("the 200 response of {} has no application/json schema", method.full_name));
-            return;
-        };
-        match binding.response_body.as_deref().and_then(|f| output.field(f)) {
-            Some(field) => self.value_schema(output, field, &schema_ptr, schema, &mut BTreeSet::new()),
-            None => self.message_schema(output, &schema_ptr, schema, &[], &mut BTreeSet::new()),
+        let (schema_ptr, schema, followed) = self.enter(
+            &resp_ptr
+                .join("content")
+                .join("application/json")
+                .join("schema"),
+        );
+        match schema {
+            None if followed => {}
+            None => {
+                let at = self.loc(&resp_ptr);
+                let d = self.error(
+                    "openapi-missing-response",
+                    at,
+                    format!(
+                        "the 200 response of {} has no application/json schema",
+                        method.full_name
+                    ),
+                );
+                d.related.push((
+                    method.location.clone(),
+                    format!("rpc {} returns {}", method.name, output.name),
+                ));
+            }
+            Some(schema) => match binding
+                .response_body
+                .as_deref()
+                .and_then(|f| output.field(f))
+            {
+                Some(field) => self.field_schema(output, field, &schema_ptr, schema),
+                None => self.message_schema(output, &schema_ptr, schema, &[]),
+            },
         }
+        self.leave(followed);
     }
 
     /// A message against an object schema; `skip` are fields bound elsewhere (path variables).
-    fn message_schema(&mut self, message: &'a Message, ptr: &Ptr, schema: &'a Value, skip: &[String], seen: &mut BTreeSet<String>) {
-        if !seen.insert(format!("{}@{}", message.full_name, ptr.0.join("/"))) {
+    fn message_schema(
+        &mut self,
+        message: &'a Message,
+        ptr: &Ptr,
+        schema: &'a Value,
+        skip: &[String],
+    ) {
+        if !self.seen.insert(format!(
+            "{}@{}@{}",
+            message.full_name,
+            ptr.0.join("/"),
+            skip.join(",")
+        )) {
             return;
         }
-        if let Some(t) = schema.get("type").and_then(Value::as_str) {
-            if t != "object" {
+        match schema.get("type").and_then(Value::as_str) {
+            Some("object") => {}
+            Some(t) => {
                 let at = self.loc(&ptr.join("type"));
-                let d = self.error("openapi-type", at, format!("schema for message `{}` has type `{t}`: expected `object`", message.full_name));
-                d.related.push((message.location.clone(), format!("message {}", message.name)));
+                let d = self.error(
+                    "openapi-type",
+                    at,
+                    format!(
+                        "schema for message `{}` has type `{t}`: expected `object`",
+                        message.full_name
+                    ),
+                );
+                d.related.push((
+                    message.location.clone(),
+                    format!("message {}", message.name),
+                ));
                 return;
             }
+            None if schema.get("properties").is_none() && !is_composed(schema) => {
+                let at = self.loc(ptr);
+                let d = self.error(
+                    "openapi-type",
+                    at,
+                    format!(
+                        "schema for message `{}` has no `type`: expected `object` with its fields",
+                        message.full_name
+                    ),
+                );
+                d.related.push((
+                    message.location.clone(),
+                    format!("message {}", message.name),
+                ));
+                return;
+            }
+            None => {}
+        }
+        if is_composed(schema) {
+            // allOf/oneOf/anyOf of several schemas: the fields are not compared.
+            return;
         }
         let props_ptr = ptr.join("properties");
         let props = schema.get("properties").and_then(Value::as_object);
-        let required: Vec<&str> = schema.get("required").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let has = |key: &str| props.is_some_and(|p| p.contains_key(key));
         for field in &message.fields {
             if skip.contains(&field.name) {
                 continue;
             }
-            let prop = props.and_then(|p| p.get(&field.json_name).map(|v| (field.json_name.clone(), v)).or_else(|| p.get(&field.name).map(|v| (field.name.clone(), v))));
-            match prop {
-                None => {
-                    let at = self.loc(if props.is_some() { &props_ptr } else { ptr });
-                    let d = self.error("openapi-missing-property", at, format!("field `{}` of `{}` (JSON `{}`) is missing from the schema", field.name, message.full_name, field.json_name));
-                    d.related.push((field.location.clone(), format!("field {} = {}", field.name, field.number)));
-                }
-                Some((key, _)) => {
-                    let (p, v) = self.resolve(props_ptr.join(&key));
-                    if let Some(v) = v {
-                        self.field_schema(message, field, &p, v, seen);
-                    }
-                    let in_required = required.contains(&key.as_str());
-                    if field.is_required() && !in_required {
-                        let at = self.loc(&if schema.get("required").is_some() { ptr.join("required") } else { props_ptr.join(&key) });
-                        let d = self.error("openapi-required", at, format!("`{key}` is REQUIRED in the proto but not in the schema's `required` list of `{}`", message.name));
-                        d.related.push((field.location.clone(), "(google.api.field_behavior) = REQUIRED".into()));
-                    }
-                }
+            let key = if has(&field.json_name) {
+                field.json_name.clone()
+            } else if has(&field.name) {
+                field.name.clone()
+            } else {
+                let at = self.loc(if props.is_some() { &props_ptr } else { ptr });
+                let d = self.error(
+                    "openapi-missing-property",
+                    at,
+                    format!(
+                        "field `{}` of `{}` (JSON `{}`) is missing from the schema",
+                        field.name, message.full_name, field.json_name
+                    ),
+                );
+                d.related.push((
+                    field.location.clone(),
+                    format!("field {} = {}", field.name, field.number),
+                ));
+                continue;
+            };
+            if key != field.json_name {
+                let at = self.loc(&props_ptr.join(&key));
+                let d = self.error(
+                    "openapi-json-name",
+                    at,
+                    format!(
+                        "property `{key}` is the proto name of `{}.{}`: its JSON name is `{}`",
+                        message.name, field.name, field.json_name
+                    ),
+                );
+                d.related.push((
+                    field.location.clone(),
+                    format!("field {} (JSON `{}`)", field.name, field.json_name),
+                ));
+                d.hint = Some(format!("rename the property to `{}`", field.json_name));
+            }
+            let (p, v, followed) = self.enter(&props_ptr.join(&key));
+            if let Some(v) = v {
+                self.field_schema(message, field, &p, v);
+            }
+            self.leave(followed);
+            if field.is_required() && !required.contains(&key.as_str()) {
+                let at = self.loc(&if schema.get("required").is_some() {
+                    ptr.join("required")
+                } else {
+                    props_ptr.join(&key)
+                });
+                let d = self.error("openapi-required", at, format!("`{key}` is REQUIRED in the proto but not in the schema's `required` list of `{}`", message.name));
+                d.related.push((
+                    locate_ident(&field.location, "field_behavior"),
+                    "(google.api.field_behavior) = REQUIRED".into(),
+                ));
             }
         }
         if let Some(props) = props {
+            let unmatched: Vec<&'a Field> = message
+                .fields
+                .iter()
+                .filter(|f| {
+                    !skip.contains(&f.name)
+                        && !props.contains_key(&f.json_name)
+                        && !props.contains_key(&f.name)
+                })
+                .collect();
             for key in props.keys() {
-                if !message.fields.iter().any(|f| &f.json_name == key || &f.name == key) {
+                if !message
+                    .fields
+                    .iter()
+                    .any(|f| &f.json_name == key || &f.name == key)
+                {
                     let at = self.loc(&props_ptr.join(key));
-                    let d = self.error("openapi-unknown-property", at, format!("property `{key}` is not a field of `{}`", message.full_name));
-                    d.related.push((message.location.clone(), format!("message {}", message.name)));
+                    let guess = match unmatched.as_slice() {
+                        [f] => format!(
+                            " (the proto's field `{}` has JSON name `{}`)",
+                            f.name, f.json_name
+                        ),
+                        _ => String::new(),
+                    };
+                    let d = self.error(
+                        "openapi-unknown-property",
+                        at,
+                        format!(
+                            "property `{key}` is not a field of `{}`{guess}",
+                            message.full_name
+                        ),
+                    );
+                    match unmatched.as_slice() {
+                        [f] => d.related.push((
+                            f.location.clone(),
+                            format!("field {} (JSON `{}`)", f.name, f.json_name),
+                        )),
+                        _ => d.related.push((
+                            message.location.clone(),
+                            format!("message {}", message.name),
+                        )),
+                    }
                 }
             }
         }
         for (i, key) in required.iter().enumerate() {
-            let field = message.fields.iter().find(|f| f.json_name == *key || f.name == *key);
-            if let Some(field) = field {
-                if !field.is_required() && !skip.contains(&field.name) {
-                    let at = self.loc(&ptr.join("required").join(&i.to_string()));
+            let at = self.loc(&ptr.join("required").join(&i.to_string()));
+            match message
+                .fields
+                .iter()
+                .find(|f| f.json_name == *key || f.name == *key)
+            {
+                Some(field) if !field.is_required() && !skip.contains(&field.name) => {
                     let d = self.error("openapi-required", at, format!("`{key}` is required in the schema of `{}` but not REQUIRED in the proto", message.name));
-                    d.related.push((field.location.clone(), "add (google.api.field_behavior) = REQUIRED or drop it from `required`".into()));
+                    d.related.push((
+                        field.location.clone(),
+                        "add (google.api.field_behavior) = REQUIRED or drop it from `required`"
+                            .into(),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    let d = self.error(
+                        "openapi-required",
+                        at,
+                        format!(
+                            "`{key}` is in the `required` list of `{}` but is no field of `{}`",
+                            message.name, message.full_name
+                        ),
+                    );
+                    d.related.push((
+                        message.location.clone(),
+                        format!("message {}", message.name),
+                    ));
                 }
             }
         }
     }
 
     /// A field (with its cardinality) against its property schema, plus its rules.
-    fn field_schema(&mut self, message: &'a Message, field: &'a Field, ptr: &Ptr, schema: &'a Value, seen: &mut BTreeSet<String>) {
-        self.value_schema(message, field, ptr, schema, seen);
+    fn field_schema(
+        &mut self,
+        message: &'a Message,
+        field: &'a Field,
+        ptr: &Ptr,
+        schema: &'a Value,
+    ) {
+        if !self.value_schema(message, field, ptr, schema) {
+            return;
+        }
         if field.cardinality == Cardinality::Single {
             self.constraints(message, field, ptr, schema);
         }
-        if let (Cardinality::Repeated, Some(field_rules)) = (&field.cardinality, Some(&field.rules)) {
+        if field.cardinality == Cardinality::Repeated {
             for (kw, rule) in [("minItems", "min_items"), ("maxItems", "max_items")] {
-                let proto = field_rules.iter().find(|r| r.family == "repeated" && r.name == rule).and_then(|r| r.value.as_u64());
+                let proto = field.rule("repeated", rule).and_then(|r| r.value.as_u64());
                 let doc = schema.get(kw).and_then(Value::as_u64);
-                self.compare_bound(message, field, ptr, kw, &format!("repeated.{rule}"), proto, doc);
+                self.compare_bound(
+                    message,
+                    field,
+                    ptr,
+                    kw,
+                    &format!("repeated.{rule}"),
+                    proto,
+                    doc,
+                );
             }
         }
     }
 
-    fn value_schema(&mut self, message: &'a Message, field: &'a Field, ptr: &Ptr, schema: &'a Value, seen: &mut BTreeSet<String>) {
+    /// The shape of a field's value; false when the types disagree (nothing more is compared).
+    fn value_schema(
+        &mut self,
+        message: &'a Message,
+        field: &'a Field,
+        ptr: &Ptr,
+        schema: &'a Value,
+    ) -> bool {
         match &field.cardinality {
             Cardinality::Repeated => {
                 if !self.expect_type(field, ptr, schema, &["array"]) {
-                    return;
+                    return false;
                 }
-                let (items_ptr, items) = self.resolve(ptr.join("items"));
+                let (items_ptr, items, followed) = self.enter(&ptr.join("items"));
                 if let Some(items) = items {
-                    self.element(message, field, &field.ty, &items_ptr, items, seen);
+                    self.element(message, field, &field.ty, &items_ptr, items);
                 }
+                self.leave(followed);
+                true
             }
             Cardinality::Map(_, value_ty) => {
                 if !self.expect_type(field, ptr, schema, &["object"]) {
-                    return;
+                    return false;
                 }
-                let (vp, v) = self.resolve(ptr.join("additionalProperties"));
+                let (vp, v, followed) = self.enter(&ptr.join("additionalProperties"));
                 if let Some(v) = v.filter(|v| v.is_object()) {
-                    self.element(message, field, value_ty, &vp, v, seen);
+                    self.element(message, field, value_ty, &vp, v);
                 }
+                self.leave(followed);
+                true
             }
-            Cardinality::Single => self.element(message, field, &field.ty, ptr, schema, seen),
+            Cardinality::Single => self.element(message, field, &field.ty, ptr, schema),
         }
     }
 
-    fn element(&mut self, _message: &'a Message, field: &'a Field, ty: &FieldType, ptr: &Ptr, schema: &'a Value, seen: &mut BTreeSet<String>) {
+    fn element(
+        &mut self,
+        _message: &'a Message,
+        field: &'a Field,
+        ty: &FieldType,
+        ptr: &Ptr,
+        schema: &'a Value,
+    ) -> bool {
         match ty {
             FieldType::Message(name) if !name.starts_with("google.protobuf.") => {
                 if let Some(inner) = self.api.message(name) {
-                    self.message_schema(inner, ptr, schema, &[], seen);
+                    self.message_schema(inner, ptr, schema, &[]);
                 }
+                true
             }
             _ => self.scalar_type_of(field, ty, ptr, schema),
         }
     }
 
-    fn scalar_type(&mut self, field: &'a Field, ptr: &Ptr, schema: &'a Value, _seen: &mut BTreeSet<String>) {
-        self.scalar_type_of(field, &field.ty, ptr, schema);
-    }
-
-    fn scalar_type_of(&mut self, field: &'a Field, ty: &FieldType, ptr: &Ptr, schema: &'a Value) {
-        let (types, formats): (&[&str], &[&str]) = match ty {
-            FieldType::String => (&["string"], &[]),
-            FieldType::Bytes => (&["string"], &["byte", "binary"]),
-            FieldType::Bool => (&["boolean"], &[]),
-            FieldType::Int32 | FieldType::Sint32 | FieldType::Sfixed32 => (&["integer"], &["int32"]),
-            FieldType::Uint32 | FieldType::Fixed32 => (&["integer"], &["int64", "uint32", "int32"]),
-            FieldType::Int64 | FieldType::Sint64 | FieldType::Sfixed64 => (&["string"], &["int64"]),
-            FieldType::Uint64 | FieldType::Fixed64 => (&["string"], &["uint64", "int64"]),
-            FieldType::Float => (&["number"], &["float"]),
-            FieldType::Double => (&["number"], &["double"]),
+    fn scalar_type_of(
+        &mut self,
+        field: &'a Field,
+        ty: &FieldType,
+        ptr: &Ptr,
+        schema: &'a Value,
+    ) -> bool {
+        // The JSON types, the formats that fit, and whether another format is wrong (strict) or
+        // only a format naming another wire type is.
+        let (types, formats, strict): (&[&str], &[&str], bool) = match ty {
+            FieldType::String => (&["string"], &["date-time", "date"], false),
+            FieldType::Bytes => (&["string"], &["byte", "binary"], true),
+            FieldType::Bool => (&["boolean"], &[], true),
+            FieldType::Int32 | FieldType::Sint32 | FieldType::Sfixed32 => {
+                (&["integer"], &["int32"], true)
+            }
+            FieldType::Uint32 | FieldType::Fixed32 => {
+                (&["integer"], &["int64", "uint32", "int32"], true)
+            }
+            FieldType::Int64 | FieldType::Sint64 | FieldType::Sfixed64 => {
+                (&["string"], &["int64"], true)
+            }
+            FieldType::Uint64 | FieldType::Fixed64 => (&["string"], &["uint64", "int64"], true),
+            FieldType::Float => (&["number"], &["float"], true),
+            FieldType::Double => (&["number"], &["double"], true),
             FieldType::Enum(e) => {
-                if self.expect_type(field, ptr, schema, &["string"]) {
-                    self.enum_values(field, e, ptr, schema);
+                if !self.expect_type(field, ptr, schema, &["string"]) {
+                    return false;
                 }
-                return;
+                self.enum_values(field, e, ptr, schema);
+                return true;
             }
             FieldType::Message(m) => match m.as_str() {
-                "google.protobuf.Timestamp" => (&["string"], &["date-time"]),
-                "google.protobuf.Duration" | "google.protobuf.FieldMask" => (&["string"], &[]),
-                "google.protobuf.StringValue" => (&["string"], &[]),
-                "google.protobuf.BoolValue" => (&["boolean"], &[]),
-                "google.protobuf.Int32Value" | "google.protobuf.UInt32Value" => (&["integer"], &[]),
-                "google.protobuf.Int64Value" | "google.protobuf.UInt64Value" => (&["string"], &[]),
-                "google.protobuf.FloatValue" | "google.protobuf.DoubleValue" => (&["number"], &[]),
-                "google.protobuf.BytesValue" => (&["string"], &["byte"]),
-                "google.protobuf.ListValue" => (&["array"], &[]),
-                "google.protobuf.Value" => return,
-                _ => (&["object"], &[]),
+                "google.protobuf.Timestamp" => (&["string"], &["date-time"], true),
+                "google.protobuf.Duration" | "google.protobuf.FieldMask" => {
+                    (&["string"], &[], false)
+                }
+                "google.protobuf.StringValue" => (&["string"], &["date-time", "date"], false),
+                "google.protobuf.BoolValue" => (&["boolean"], &[], true),
+                "google.protobuf.Int32Value" => (&["integer"], &["int32"], true),
+                "google.protobuf.UInt32Value" => {
+                    (&["integer"], &["int64", "uint32", "int32"], true)
+                }
+                "google.protobuf.Int64Value" => (&["string"], &["int64"], true),
+                "google.protobuf.UInt64Value" => (&["string"], &["uint64", "int64"], true),
+                "google.protobuf.FloatValue" => (&["number"], &["float"], true),
+                "google.protobuf.DoubleValue" => (&["number"], &["double"], true),
+                "google.protobuf.BytesValue" => (&["string"], &["byte", "binary"], true),
+                "google.protobuf.ListValue" => (&["array"], &[], false),
+                "google.protobuf.Value" => return true,
+                _ => (&["object"], &[], false),
             },
         };
         if !self.expect_type(field, ptr, schema, types) {
-            return;
+            return false;
         }
-        if let Some(format) = schema.get("format").and_then(Value::as_str) {
-            if !formats.is_empty() && !formats.contains(&format) {
+        let is_bytes =
+            matches!(ty, FieldType::Bytes) || ty.proto_name() == "google.protobuf.BytesValue";
+        match schema.get("format").and_then(Value::as_str) {
+            Some(format) if formats.contains(&format) => {}
+            Some(format) if strict || TYPED_FORMATS.contains(&format) => {
                 let at = self.loc(&ptr.join("format"));
-                let d = self.error("openapi-format", at, format!("format `{format}` does not fit field `{}` of type `{}`: expected {}", field.name, ty.proto_name(), formats.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" or ")));
-                d.related.push((field.location.clone(), format!("{} {}", ty.proto_name(), field.name)));
+                let fitting = formats
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ");
+                let expected = match (strict, formats.is_empty()) {
+                    (_, true) => "no format".to_string(),
+                    (true, false) => fitting,
+                    (false, false) => format!("{fitting} or a format that names no other type"),
+                };
+                let d = self.error(
+                    "openapi-format",
+                    at,
+                    format!("format `{format}` does not fit field `{}` of type `{}`: expected {expected}", field.name, ty.proto_name()),
+                );
+                d.related.push((
+                    field.location.clone(),
+                    format!("{} {}", ty.proto_name(), field.name),
+                ));
             }
+            None if is_bytes => {
+                let at = self.loc(ptr);
+                let d = self.error(
+                    "openapi-format",
+                    at,
+                    format!("field `{}` is `{}`: its JSON is base64, so the schema needs `format: byte`", field.name, ty.proto_name()),
+                );
+                d.related.push((
+                    field.location.clone(),
+                    format!("{} {}", ty.proto_name(), field.name),
+                ));
+            }
+            _ => {}
         }
+        true
     }
 
-    fn expect_type(&mut self, field: &'a Field, ptr: &Ptr, schema: &'a Value, types: &[&str]) -> bool {
-        let Some(t) = schema.get("type").and_then(Value::as_str) else { return true };
-        if types.contains(&t) {
-            return true;
-        }
-        let at = self.loc(&ptr.join("type"));
+    fn expect_type(
+        &mut self,
+        field: &'a Field,
+        ptr: &Ptr,
+        schema: &'a Value,
+        types: &[&str],
+    ) -> bool {
         let proto_ty = match &field.cardinality {
             Cardinality::Repeated => format!("repeated {}", field.ty.proto_name()),
             Cardinality::Map(k, v) => format!("map<{}, {}>", k.proto_name(), v.proto_name()),
             Cardinality::Single => field.ty.proto_name().to_string(),
         };
-        let d = self.error("openapi-type", at, format!("field `{}` is `{proto_ty}` in the proto but `{t}` in the OpenAPI schema: expected `{}`", field.name, types.join("` or `")));
-        d.related.push((field.location.clone(), format!("{proto_ty} {}", field.name)));
+        let Some(t) = schema.get("type").and_then(Value::as_str) else {
+            if is_composed(schema) {
+                return true;
+            }
+            let at = self.loc(ptr);
+            let d = self.error(
+                "openapi-type",
+                at,
+                format!("the schema of field `{}` has no `type`: the proto's `{proto_ty}` is `type: {}` in JSON", field.name, types.join("` or `type: ")),
+            );
+            d.related
+                .push((field.location.clone(), format!("{proto_ty} {}", field.name)));
+            return false;
+        };
+        if types.contains(&t) {
+            return true;
+        }
+        let at = self.loc(&ptr.join("type"));
+        let d = self.error(
+            "openapi-type",
+            at,
+            format!("field `{}` is `{proto_ty}` in the proto but `{t}` in the OpenAPI schema: expected `{}`", field.name, types.join("` or `")),
+        );
+        d.related
+            .push((field.location.clone(), format!("{proto_ty} {}", field.name)));
         false
     }
 
     fn enum_values(&mut self, field: &'a Field, enum_name: &str, ptr: &Ptr, schema: &'a Value) {
-        let Some(e) = self.api.enumeration(enum_name) else { return };
-        let Some(doc) = schema.get("enum").and_then(Value::as_array) else { return };
-        let doc: BTreeSet<&str> = doc.iter().filter_map(Value::as_str).collect();
-        let proto: BTreeSet<&str> = e.values.iter().map(|(n, _)| n.as_str()).collect();
+        let Some(e) = self.api.enumeration(enum_name) else {
+            return;
+        };
+        let Some(doc) = schema.get("enum").and_then(Value::as_array) else {
+            return;
+        };
+        let doc: BTreeSet<String> = doc.iter().map(scalar_text).collect();
+        let proto: BTreeSet<String> = e.values.iter().map(|(n, _)| n.clone()).collect();
         if doc != proto {
             let at = self.loc(&ptr.join("enum"));
-            let d = self.error("openapi-enum", at, format!("enum values of `{}` differ: OpenAPI has [{}], the proto has [{}]", field.name, doc.iter().cloned().collect::<Vec<_>>().join(", "), proto.iter().cloned().collect::<Vec<_>>().join(", ")));
-            d.related.push((field.location.clone(), format!("enum {}", e.full_name)));
+            let d = self.error(
+                "openapi-enum",
+                at,
+                format!(
+                    "enum values of `{}` differ: OpenAPI has [{}], the proto has [{}]",
+                    field.name,
+                    join(&doc),
+                    join(&proto)
+                ),
+            );
+            d.related
+                .push((field.location.clone(), format!("enum {}", e.full_name)));
         }
     }
 
     /// minLength/maxLength/pattern/enum against the field's PGV rules.
-    fn constraints(&mut self, message: &'a Message, field: &'a Field, ptr: &Ptr, schema: &'a Value) {
+    fn constraints(
+        &mut self,
+        message: &'a Message,
+        field: &'a Field,
+        ptr: &Ptr,
+        schema: &'a Value,
+    ) {
         let family = match field.ty {
             FieldType::String => "string",
             FieldType::Bytes => "bytes",
@@ -475,12 +1156,72 @@ impl<'a> Checker<'a> {
                 return;
             }
         };
-        let rule = |n: &str| field.rules.iter().find(|r| r.family == family && r.name == n);
+        let rule = |n: &str| field.rule(family, n);
         let len = rule("len").and_then(|r| r.value.as_u64());
         let min = rule("min_len").and_then(|r| r.value.as_u64()).or(len);
         let max = rule("max_len").and_then(|r| r.value.as_u64()).or(len);
-        self.compare_bound(message, field, ptr, "minLength", &format!("{family}.min_len"), min, schema.get("minLength").and_then(Value::as_u64));
-        self.compare_bound(message, field, ptr, "maxLength", &format!("{family}.max_len"), max, schema.get("maxLength").and_then(Value::as_u64));
+        let label = |bound: &'static str| {
+            if rule(bound).is_none() && len.is_some() {
+                "len"
+            } else {
+                bound
+            }
+        };
+        let (min_rule, max_rule) = (label("min_len"), label("max_len"));
+        let doc_min = schema.get("minLength").and_then(Value::as_u64);
+        let doc_max = schema.get("maxLength").and_then(Value::as_u64);
+        self.compare_bound(
+            message,
+            field,
+            ptr,
+            "minLength",
+            &format!("{family}.{min_rule}"),
+            min,
+            doc_min,
+        );
+        self.compare_bound(
+            message,
+            field,
+            ptr,
+            "maxLength",
+            &format!("{family}.{max_rule}"),
+            max,
+            doc_max,
+        );
+        // The proto's own OpenAPI annotation must say the same (checked where the rules agree).
+        if let Some(option) = field.options.iter().find(|o| o.name == OPENAPI_FIELD) {
+            let option_at = locate_ident(&field.location, "openapiv2_field");
+            for (key, json_key, rules_value, doc) in [
+                ("min_length", "minLength", min, doc_min),
+                ("max_length", "maxLength", max, doc_max),
+            ] {
+                let Some(value) = option.value.get(json_key) else {
+                    continue;
+                };
+                let annotated = value
+                    .as_u64()
+                    .or_else(|| value.as_str().and_then(|s| s.parse().ok()));
+                if annotated == doc || rules_value != doc {
+                    continue;
+                }
+                let at = self.loc(&if doc.is_some() {
+                    ptr.join(json_key)
+                } else {
+                    ptr.clone()
+                });
+                let show =
+                    |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_else(|| "absent".into());
+                let d = self.error(
+                    "openapi-bound",
+                    at,
+                    format!("`{json_key}` of `{}.{}` is {} in OpenAPI but the proto's openapiv2_field says `{key}: {}`", message.name, field.json_name, show(doc), show(annotated)),
+                );
+                d.related.push((
+                    locate_key(&option_at, key, None),
+                    format!("openapiv2_field `{key}`"),
+                ));
+            }
+        }
 
         let pattern = rule("pattern").and_then(|r| r.value.as_str().map(str::to_string));
         let prefix = rule("prefix").and_then(|r| r.value.as_str().map(str::to_string));
@@ -490,59 +1231,207 @@ impl<'a> Checker<'a> {
             (Some(p), Some(d)) => p == d,
             (None, Some(d)) => prefix_pattern.as_deref() == Some(d),
             (Some(_), None) => false,
-            (None, None) => true,
+            (None, None) => prefix.is_none(),
         };
-        if !agrees {
-            let at = self.loc(&if doc_pattern.is_some() { ptr.join("pattern") } else { ptr.clone() });
-            let proto_side = pattern.clone().map(|p| format!("pattern {p:?}")).or(prefix.map(|p| format!("prefix {p:?}"))).unwrap_or_else(|| "no pattern".into());
-            let d = self.error("openapi-pattern", at, format!("pattern of `{}.{}` differs: OpenAPI has {}, the proto has {proto_side}", message.name, field.json_name, doc_pattern.map(|d| format!("{d:?}")).unwrap_or_else(|| "none".into())));
-            d.related.push((rule("pattern").map(|r| r.location.clone()).unwrap_or_else(|| field.location.clone()), "the proto's rule".into()));
-        }
-        if let Some(doc_enum) = schema.get("enum").and_then(Value::as_array) {
-            let doc: BTreeSet<String> = doc_enum.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
-            let proto: Option<BTreeSet<String>> = rule("in").and_then(|r| match &r.value {
-                crate::model::RuleValue::List(l) => Some(l.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()),
-                _ => None,
+        let annotated_pattern = field
+            .options
+            .iter()
+            .find(|o| o.name == OPENAPI_FIELD)
+            .and_then(|o| o.value.get("pattern"))
+            .and_then(Value::as_str);
+        if let Some(annotated) = annotated_pattern.filter(|a| agrees && Some(*a) != doc_pattern) {
+            let at = self.loc(&if doc_pattern.is_some() {
+                ptr.join("pattern")
+            } else {
+                ptr.clone()
             });
-            if proto.as_ref() != Some(&doc) {
-                let at = self.loc(&ptr.join("enum"));
-                let d = self.error("openapi-enum", at, format!("`enum` of `{}.{}` has no matching `in` rule in the proto", message.name, field.json_name));
-                d.related.push((field.location.clone(), "the field".into()));
-            }
+            let option_at = locate_ident(&field.location, "openapiv2_field");
+            let doc_side = doc_pattern
+                .map(|d| format!("{d:?}"))
+                .unwrap_or_else(|| "none".into());
+            let d = self.error(
+                "openapi-pattern",
+                at,
+                format!("pattern of `{}.{}` differs: OpenAPI has {doc_side}, the proto's openapiv2_field says {annotated:?}", message.name, field.json_name),
+            );
+            d.related.push((
+                locate_key(&option_at, "pattern", None),
+                "openapiv2_field `pattern`".into(),
+            ));
+        }
+        if !agrees {
+            let at = self.loc(&if doc_pattern.is_some() {
+                ptr.join("pattern")
+            } else {
+                ptr.clone()
+            });
+            let proto_side = match (&pattern, &prefix) {
+                (Some(p), _) => format!("pattern {p:?}"),
+                (None, Some(p)) => format!(
+                    "prefix {p:?} (pattern {:?})",
+                    prefix_pattern.clone().unwrap_or_default()
+                ),
+                (None, None) => "no pattern".into(),
+            };
+            let doc_side = doc_pattern
+                .map(|d| format!("{d:?}"))
+                .unwrap_or_else(|| "none".into());
+            let (related_at, note) = match rule("pattern").or(rule("prefix")) {
+                Some(r) => (rule_location(r), format!("the proto's `{}`", r.id())),
+                None => (
+                    field.location.clone(),
+                    format!("field {} has no pattern or prefix rule", field.name),
+                ),
+            };
+            let d = self.error("openapi-pattern", at, format!("pattern of `{}.{}` differs: OpenAPI has {doc_side}, the proto has {proto_side}", message.name, field.json_name));
+            d.related.push((related_at, note));
+        }
+
+        // `in` (or `const`) is the schema's `enum`.
+        let proto_rule = rule("in").or(rule("const"));
+        let proto: Option<BTreeSet<String>> = proto_rule.map(|r| match &r.value {
+            RuleValue::List(l) => l
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            RuleValue::Str(s) => BTreeSet::from([s.clone()]),
+            _ => BTreeSet::new(),
+        });
+        let doc: Option<BTreeSet<String>> = schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().map(scalar_text).collect());
+        if doc != proto {
+            let at = self.loc(&if doc.is_some() {
+                ptr.join("enum")
+            } else {
+                ptr.clone()
+            });
+            let show = |s: &Option<BTreeSet<String>>| {
+                s.as_ref()
+                    .map(|s| format!("[{}]", join(s)))
+                    .unwrap_or_else(|| "none".into())
+            };
+            let message_text = format!(
+                "`enum` of `{}.{}` differs: OpenAPI has {}, the proto's `{family}.in`/`const` allows {}",
+                message.name,
+                field.json_name,
+                show(&doc),
+                if proto.is_some() { show(&proto) } else { "any value".into() }
+            );
+            let related = match proto_rule {
+                Some(r) => (rule_location(r), format!("the proto's `{}`", r.id())),
+                None => (
+                    field.location.clone(),
+                    format!("field {} has no `in` rule", field.name),
+                ),
+            };
+            let d = self.error("openapi-enum", at, message_text);
+            d.related.push(related);
         }
     }
 
-    fn numeric_constraints(&mut self, message: &'a Message, field: &'a Field, ptr: &Ptr, schema: &'a Value) {
+    fn numeric_constraints(
+        &mut self,
+        message: &'a Message,
+        field: &'a Field,
+        ptr: &Ptr,
+        schema: &'a Value,
+    ) {
         let family = field.ty.proto_name().to_string();
-        let num = |n: &str| field.rules.iter().find(|r| r.family == family && r.name == n).map(|r| match &r.value {
-            crate::model::RuleValue::Int(v) => *v as f64,
-            crate::model::RuleValue::Uint(v) => *v as f64,
-            crate::model::RuleValue::Float(v) => *v,
+        let rule = |n: &str| field.rule(&family, n);
+        let num = |r: &Rule| match &r.value {
+            RuleValue::Int(v) => *v as f64,
+            RuleValue::Uint(v) => *v as f64,
+            RuleValue::Float(v) => *v,
             _ => f64::NAN,
-        });
-        let lower = num("gte").or(num("gt"));
-        let upper = num("lte").or(num("lt"));
-        for (kw, proto, rule) in [("minimum", lower, "gte/gt"), ("maximum", upper, "lte/lt")] {
-            let doc = schema.get(kw).and_then(Value::as_f64);
-            if proto != doc && !(proto.is_none() && doc.is_none()) {
-                let at = self.loc(&if doc.is_some() { ptr.join(kw) } else { ptr.clone() });
-                let d = self.error("openapi-bound", at, format!("`{kw}` of `{}.{}` is {} in OpenAPI but {} in the proto ({family}.{rule})", message.name, field.json_name, show(doc), show(proto)));
-                d.related.push((field.location.clone(), "the field's rules".into()));
+        };
+        // (value, exclusive, rule) on each side.
+        let lower = rule("gt")
+            .map(|r| (num(r), true, r))
+            .or(rule("gte").map(|r| (num(r), false, r)));
+        let upper = rule("lt")
+            .map(|r| (num(r), true, r))
+            .or(rule("lte").map(|r| (num(r), false, r)));
+        if let (Some(lo), Some(hi)) = (lower, upper) {
+            if lo.0 > hi.0 {
+                // PGV's "outside the range": OpenAPI 3.0 cannot say it, so there is nothing to compare.
+                return;
             }
+        }
+        for (kw, exclusive_kw, proto) in [
+            ("minimum", "exclusiveMinimum", lower),
+            ("maximum", "exclusiveMaximum", upper),
+        ] {
+            let doc = schema.get(kw).and_then(Value::as_f64).map(|v| {
+                (
+                    v,
+                    schema
+                        .get(exclusive_kw)
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false),
+                )
+            });
+            if doc == proto.map(|(v, e, _)| (v, e)) {
+                continue;
+            }
+            let at = self.loc(&if doc.is_some() {
+                ptr.join(kw)
+            } else {
+                ptr.clone()
+            });
+            let doc_side = match doc {
+                None => "absent".to_string(),
+                Some((v, false)) => v.to_string(),
+                Some((v, true)) => format!("{v} ({exclusive_kw})"),
+            };
+            let proto_side = match proto {
+                None => "absent".to_string(),
+                Some((v, _, r)) => format!("`{}` = {v}", r.id()),
+            };
+            let (related_at, note) = match proto {
+                Some((_, _, r)) => (rule_location(r), format!("the proto's `{}`", r.id())),
+                None => (
+                    field.location.clone(),
+                    format!("field {} has no bound", field.name),
+                ),
+            };
+            let d = self.error(
+                "openapi-bound",
+                at,
+                format!(
+                    "`{kw}` of `{}.{}` is {doc_side} in OpenAPI but {proto_side} in the proto",
+                    message.name, field.json_name
+                ),
+            );
+            d.related.push((related_at, note));
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn compare_bound(&mut self, message: &'a Message, field: &'a Field, ptr: &Ptr, keyword: &str, rule: &str, proto: Option<u64>, doc: Option<u64>) {
+    fn compare_bound(
+        &mut self,
+        message: &'a Message,
+        field: &'a Field,
+        ptr: &Ptr,
+        keyword: &str,
+        rule: &str,
+        proto: Option<u64>,
+        doc: Option<u64>,
+    ) {
         if proto == doc {
             return;
         }
-        let at = self.loc(&if doc.is_some() { ptr.join(keyword) } else { ptr.clone() });
+        let at = self.loc(&if doc.is_some() {
+            ptr.join(keyword)
+        } else {
+            ptr.clone()
+        });
         let rule_loc = field
             .rules
             .iter()
             .find(|r| r.id() == rule)
-            .map(|r| r.location.clone())
+            .map(rule_location)
             .unwrap_or_else(|| field.location.clone());
         let d = self.error(
             "openapi-bound",
@@ -551,20 +1440,29 @@ impl<'a> Checker<'a> {
                 "`{keyword}` of `{}.{}` is {} in OpenAPI but `{rule}` is {} in the proto",
                 message.name,
                 field.json_name,
-                doc.map(|v| v.to_string()).unwrap_or_else(|| "absent".into()),
-                proto.map(|v| v.to_string()).unwrap_or_else(|| "absent".into())
+                doc.map(|v| v.to_string())
+                    .unwrap_or_else(|| "absent".into()),
+                proto
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "absent".into())
             ),
         );
         d.related.push((rule_loc, format!("the proto's `{rule}`")));
     }
 
     fn unmatched_operations(&mut self) {
-        let Some(paths) = self.doc.raw.get("paths").and_then(Value::as_object) else { return };
+        let Some(paths) = self.doc.raw.get("paths").and_then(Value::as_object) else {
+            return;
+        };
         let mut missing = Vec::new();
         for (path, item) in paths {
-            let Some(item) = item.as_object() else { continue };
+            let Some(item) = item.as_object() else {
+                continue;
+            };
             for verb in METHODS {
-                if item.contains_key(verb) && !self.matched.contains(&(path.clone(), verb.to_string())) {
+                if item.contains_key(verb)
+                    && !self.matched.contains(&(path.clone(), verb.to_string()))
+                {
                     missing.push((path.clone(), verb));
                 }
             }
@@ -572,27 +1470,144 @@ impl<'a> Checker<'a> {
         for (path, verb) in missing {
             let ptr = Ptr(vec!["paths".into(), path.clone(), verb.into()]);
             let at = self.loc(&ptr);
-            let op_id = self.get(&ptr.join("operationId")).and_then(Value::as_str).unwrap_or("").to_string();
-            self.error(
+            let op_id = self
+                .get(&ptr.join("operationId"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let related = self.binding_for(&op_id, &path);
+            let d = self.error(
                 "openapi-unknown-operation",
                 at,
-                format!("{} {path}{} has no google.api.http binding in the proto", verb.to_uppercase(), if op_id.is_empty() { String::new() } else { format!(" ({op_id})") }),
-            )
-            .hint = Some("add the binding to the rpc's google.api.http option, or remove the operation".into());
+                format!(
+                    "{} {path}{} has no google.api.http binding in the proto",
+                    verb.to_uppercase(),
+                    if op_id.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({op_id})")
+                    }
+                ),
+            );
+            if let Some(related) = related {
+                d.related.push(related);
+            }
+            d.hint = Some(
+                "add the binding to the rpc's google.api.http option, or remove the operation"
+                    .into(),
+            );
         }
+    }
+
+    /// The proto side of an undocumented operation: the binding of the rpc its operationId
+    /// names, else a binding of the same path, else the first service.
+    fn binding_for(&self, op_id: &str, path: &str) -> Option<(Location, String)> {
+        let bindings = || {
+            self.api.services().flat_map(|s| {
+                s.methods
+                    .iter()
+                    .flat_map(move |m| m.http.iter().enumerate().map(move |(i, b)| (s, m, i, b)))
+            })
+        };
+        if let Some((_, m, _, b)) = bindings().find(|(s, m, i, _)| operation_id(s, m, *i) == op_id)
+        {
+            return Some((
+                pattern_location(b),
+                format!("rpc {} binds {} {}", m.name, b.method, openapi_path(b)),
+            ));
+        }
+        // The rpc the operationId names, without a (valid) binding.
+        let methods = || {
+            self.api
+                .services()
+                .flat_map(|s| s.methods.iter().map(move |m| (s, m)))
+        };
+        if let Some((_, m)) = methods().find(|(s, m)| {
+            operation_id(s, m, m.http.len()) == op_id || operation_id(s, m, 0) == op_id
+        }) {
+            return Some((
+                m.location.clone(),
+                format!("rpc {} has no valid google.api.http binding for it", m.name),
+            ));
+        }
+        if let Some((_, m, _, b)) = bindings().find(|(_, _, _, b)| openapi_path(b) == path) {
+            return Some((
+                pattern_location(b),
+                format!("rpc {} binds {} {}", m.name, b.method, openapi_path(b)),
+            ));
+        }
+        self.api
+            .services()
+            .next()
+            .map(|s| (s.location.clone(), format!("no rpc of {} binds it", s.name)))
     }
 }
 
-fn show(v: Option<f64>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_else(|| "absent".into())
+/// The pointer a local `$ref` names.
+fn ref_pointer(r: &str) -> Ptr {
+    Ptr(r
+        .trim_start_matches("#/")
+        .split('/')
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect())
 }
 
-fn normalize_path(p: &str) -> String {
-    p.trim_end_matches('/').to_string()
+/// Every `$ref` in the document: the pointer of the object holding it, and its target.
+fn collect_refs(v: &Value, at: &mut Vec<String>, out: &mut Vec<(Ptr, String)>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+                out.push((Ptr(at.clone()), r.to_string()));
+            }
+            for (k, child) in m {
+                at.push(k.clone());
+                collect_refs(child, at, out);
+                at.pop();
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                at.push(i.to_string());
+                collect_refs(child, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a schema is made of several (`allOf`, `oneOf`, `anyOf`, `not`).
+fn is_composed(schema: &Value) -> bool {
+    ["allOf", "oneOf", "anyOf", "not"]
+        .iter()
+        .any(|k| schema.get(*k).is_some())
+}
+
+/// An enum value as text (YAML may type `1` or `true`).
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn join(set: &BTreeSet<String>) -> String {
+    set.iter().cloned().collect::<Vec<_>>().join(", ")
 }
 
 fn normalize_text(t: &str) -> String {
     t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Drops repeated diagnostics (the same schema reached from several operations) after `start`.
+fn dedupe(diags: &mut Diagnostics, start: usize) {
+    let mut seen = BTreeSet::new();
+    let tail: Vec<Diagnostic> = diags.0.drain(start..).collect();
+    for d in tail {
+        if seen.insert((d.severity, d.code, d.location.clone(), d.message.clone())) {
+            diags.0.push(d);
+        }
+    }
 }
 
 /// The field at `a.b.c` in `message`.
@@ -600,7 +1615,10 @@ fn field_by_path<'a>(api: &'a Api, message: &'a Message, path: &str) -> Option<&
     let mut current = message;
     let parts: Vec<&str> = path.split('.').collect();
     for (i, part) in parts.iter().enumerate() {
-        let field = current.fields.iter().find(|f| f.name == *part || f.json_name == *part)?;
+        let field = current
+            .fields
+            .iter()
+            .find(|f| f.name == *part || f.json_name == *part)?;
         if i + 1 == parts.len() {
             return Some(field);
         }
@@ -610,4 +1628,90 @@ fn field_by_path<'a>(api: &'a Api, message: &'a Message, path: &str) -> Option<&
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::diag::Diagnostics;
+    use crate::load;
+    use crate::model::build::{build, ModelOptions};
+
+    const PROTO: &str = r#"syntax = "proto3";
+package t.v1;
+import "google/api/annotations.proto";
+import "validate/validate.proto";
+service S {
+  rpc Count(CountRequest) returns (CountResponse) {
+    option (google.api.http) = {post: "/count", body: "*"};
+  }
+}
+message CountRequest {
+  int32 count = 1 [(validate.rules).int32 = {gt: 0, lte: 10}];
+}
+message CountResponse {}
+"#;
+
+    const DOC: &str = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /count:
+    post:
+      operationId: S_Count
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                count: {type: integer, format: int32, minimum: 0, exclusiveMinimum: true, maximum: 10}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {}}
+"#;
+
+    /// The diagnostics of the checker for the document with `from` replaced by `to`.
+    fn check_with(from: &str, to: &str) -> Diagnostics {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let proto = dir.path().join("t.proto");
+        std::fs::write(&proto, PROTO).expect("write proto");
+        let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/proto");
+        let input =
+            load::proto::compile(&[proto], &[dir.path().to_path_buf(), schemas]).expect("compiles");
+        assert!(DOC.contains(from));
+        let doc = load::openapi::parse("t.yaml", &DOC.replace(from, to)).expect("parses");
+        let mut diags = Diagnostics::default();
+        let api = build(&input, &ModelOptions::default(), &mut diags);
+        super::check(&api, &doc, &mut diags);
+        diags
+    }
+
+    #[test]
+    fn numeric_bounds_follow_exclusiveness() {
+        let clean = check_with("maximum: 10", "maximum: 10");
+        assert!(clean.0.is_empty(), "{clean}");
+        for (from, to, keyword) in [
+            (", exclusiveMinimum: true", "", "minimum"),
+            ("minimum: 0", "minimum: 1", "minimum"),
+            (
+                "maximum: 10",
+                "maximum: 10, exclusiveMaximum: true",
+                "maximum",
+            ),
+            (", maximum: 10", "", "maximum"),
+        ] {
+            let diags = check_with(from, to);
+            assert!(
+                diags
+                    .errors()
+                    .any(|d| d.code == "openapi-bound"
+                        && d.message.starts_with(&format!("`{keyword}`"))),
+                "{from} -> {to}: {diags}"
+            );
+        }
+    }
 }

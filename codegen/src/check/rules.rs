@@ -43,7 +43,8 @@ pub fn expected_family(field: &Field) -> String {
 
 fn check_field(message: &Message, field: &Field, diags: &mut Diagnostics) {
     let expected = expected_family(field);
-    let is_message_field = matches!(field.ty, FieldType::Message(_)) && field.cardinality == Cardinality::Single;
+    let is_message_field =
+        matches!(field.ty, FieldType::Message(_)) && field.cardinality == Cardinality::Single;
     let name = format!("{}.{}", message.full_name, field.name);
     for rule in &field.rules {
         let fits = rule.family == expected || (rule.family == "message" && is_message_field);
@@ -105,7 +106,11 @@ fn check_field(message: &Message, field: &Field, diags: &mut Diagnostics) {
         let too_small = num(get("string", "max_len")).is_some_and(|m| len > m);
         let too_big = num(get("string", "min_len")).is_some_and(|m| len < m);
         if too_small || too_big {
-            let (other, bound) = if too_small { ("max_len", "at most") } else { ("min_len", "at least") };
+            let (other, bound) = if too_small {
+                ("max_len", "at most")
+            } else {
+                ("min_len", "at least")
+            };
             let other_rule = get("string", other);
             let mut d = Diagnostic::error(
                 "rule-contradiction",
@@ -123,7 +128,9 @@ fn check_field(message: &Message, field: &Field, diags: &mut Diagnostics) {
         }
     }
     // Affixes that cannot fit.
-    let max_rule = get("string", "max_len").filter(|r| r.value.as_u64().is_some()).or(get("string", "len"));
+    let max_rule = get("string", "max_len")
+        .filter(|r| r.value.as_u64().is_some())
+        .or(get("string", "len"));
     if let Some((max_rule, max)) = max_rule.and_then(|r| r.value.as_u64().map(|m| (r, m))) {
         for affix in ["prefix", "suffix", "contains", "const"] {
             if let Some(r) = get("string", affix) {
@@ -151,7 +158,13 @@ fn check_field(message: &Message, field: &Field, diags: &mut Diagnostics) {
         if let Some(r) = get(fam, "pattern") {
             if let Some(p) = r.value.as_str() {
                 if let Err(e) = regex::Regex::new(p) {
-                    let first = e.to_string().lines().last().unwrap_or("").trim().to_string();
+                    let first = e
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string();
                     diags.push(
                         Diagnostic::error("rule-invalid-regex", rule_location(r), format!("`{fam}.pattern` {p:?} on `{name}` is not a valid RE2 expression: {first}"))
                             .hint("PGV patterns use RE2 syntax: no look-around or back-references"),
@@ -163,17 +176,26 @@ fn check_field(message: &Message, field: &Field, diags: &mut Diagnostics) {
     // Numeric bounds that leave nothing: gt >= lt with both inclusive-equal is allowed (outside
     // range), but equal exclusive bounds on both sides admit no value.
     if is_number_family(&expected) {
-        let f = |n: &str| get(&expected, n).map(|r| match &r.value {
-            RuleValue::Float(v) => *v,
-            RuleValue::Int(v) => *v as f64,
-            RuleValue::Uint(v) => *v as f64,
-            _ => 0.0,
-        });
+        let f = |n: &str| {
+            get(&expected, n).map(|r| match &r.value {
+                RuleValue::Float(v) => *v,
+                RuleValue::Int(v) => *v as f64,
+                RuleValue::Uint(v) => *v as f64,
+                _ => 0.0,
+            })
+        };
         if let (Some(lo), Some(hi)) = (f("gt").or(f("gte")), f("lt").or(f("lte"))) {
-            if lo == hi && (f("gt").is_some() || f("lt").is_some()) && f("gte").is_none() && f("lte").is_none() {
+            if lo == hi
+                && (f("gt").is_some() || f("lt").is_some())
+                && f("gte").is_none()
+                && f("lte").is_none()
+            {
                 diags.push(Diagnostic::error(
                     "rule-contradiction",
-                    get(&expected, "gt").or(get(&expected, "gte")).map(rule_location).unwrap_or_default(),
+                    get(&expected, "gt")
+                        .or(get(&expected, "gte"))
+                        .map(rule_location)
+                        .unwrap_or_default(),
                     format!("the bounds of `{name}` exclude every value ({lo} < x < {hi})"),
                 ));
             }
@@ -202,27 +224,21 @@ pub fn rule_location(rule: &Rule) -> Location {
 /// key at that nesting level counts (1: directly inside the first `{`). Falls back to `at` when
 /// the file cannot be read, the option has no aggregate value, or the key is not in it.
 pub fn locate_key(at: &Location, key: &str, depth: Option<usize>) -> Location {
-    let Some((text, tokens)) = tokens_from(at) else { return at.clone() };
+    let Some((text, tokens)) = tokens_from(at) else {
+        return at.clone();
+    };
     let mut level = 0usize;
     for (i, (offset, token)) in tokens.iter().enumerate() {
         match token {
-            Token::Punct(c @ ('{' | '[' | '(')) => {
-                level += 1;
-                if level == 1 && *c != '{' {
-                    // A `[` or `(` before the value: a field's option list or an option name.
-                    level = 0;
-                    if *c == '[' {
-                        return at.clone();
-                    }
-                }
-            }
-            Token::Punct('}' | ']' | ')') => {
+            Token::Punct('{') => level += 1,
+            Token::Punct('}') => {
                 if level <= 1 {
                     return at.clone();
                 }
                 level -= 1;
             }
-            Token::Punct(';' | ',') if level == 0 => return at.clone(),
+            // The option ends before any aggregate value: `name = 1;`, `[a = 1, b = 2]`.
+            Token::Punct(';' | ',' | '[' | ']') if level == 0 => return at.clone(),
             Token::Ident(name) if level > 0 && name == key && depth.is_none_or(|d| d == level) => {
                 if matches!(tokens.get(i + 1), Some((_, Token::Punct(':' | '{')))) {
                     return position(at, &text, *offset);
@@ -237,11 +253,15 @@ pub fn locate_key(at: &Location, key: &str, depth: Option<usize>) -> Location {
 /// The location of the identifier `ident` in the declaration that starts at `at` (up to its `;`
 /// or its body), e.g. `field_behavior` in a field's option list. Falls back to `at`.
 pub fn locate_ident(at: &Location, ident: &str) -> Location {
-    let Some((text, tokens)) = tokens_from(at) else { return at.clone() };
+    let Some((text, tokens)) = tokens_from(at) else {
+        return at.clone();
+    };
     let mut level = 0usize;
     for (offset, token) in &tokens {
         match token {
             Token::Punct('{' | '[' | '(') => level += 1,
+            // A body's closing brace ends the declaration, as does `;` outside brackets.
+            Token::Punct('}') if level <= 1 => break,
             Token::Punct('}' | ']' | ')') => level = level.saturating_sub(1),
             Token::Punct(';') if level == 0 => break,
             Token::Ident(name) if name == ident => return position(at, &text, *offset),
@@ -267,11 +287,18 @@ fn tokens_from(at: &Location) -> Option<(String, Vec<(usize, Token)>)> {
     let line_start = if at.line == 1 {
         0
     } else {
-        text.match_indices('\n').nth(at.line as usize - 2).map(|(i, _)| i + 1)?
+        text.match_indices('\n')
+            .nth(at.line as usize - 2)
+            .map(|(i, _)| i + 1)?
     };
     let line_text = text[line_start..].split('\n').next().unwrap_or("");
     let column = (at.column.max(1) - 1) as usize;
-    let start = line_start + line_text.char_indices().nth(column).map(|(i, _)| i).unwrap_or(0);
+    let start = line_start
+        + line_text
+            .char_indices()
+            .nth(column)
+            .map(|(i, _)| i)
+            .unwrap_or(0);
     let bytes = text.as_bytes();
     let mut tokens = Vec::new();
     let mut i = start;

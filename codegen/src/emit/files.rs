@@ -71,12 +71,16 @@ fn stale_files(dir: &Path, files: &Files) -> std::io::Result<Vec<String>> {
                 stack.push(path);
                 continue;
             }
-            let Ok(rel) = path.strip_prefix(dir) else { continue };
+            let Ok(rel) = path.strip_prefix(dir) else {
+                continue;
+            };
             let name = rel.to_string_lossy().replace('\\', "/");
             if files.contains_key(&name) {
                 continue;
             }
-            let generated = std::fs::read_to_string(&path).map(|t| is_generated(&t)).unwrap_or(false);
+            let generated = std::fs::read_to_string(&path)
+                .map(|t| is_generated(&t))
+                .unwrap_or(false);
             if generated {
                 out.push(name);
             }
@@ -129,7 +133,9 @@ pub fn check(dir: &Path, files: &Files) -> std::io::Result<Staleness> {
     for (name, content) in files {
         match std::fs::read_to_string(dir.join(name)) {
             Err(_) => out.missing.push(name.clone()),
-            Ok(old) if old != *content => out.changed.push((name.clone(), summarize(&old, content))),
+            Ok(old) if old != *content => {
+                out.changed.push((name.clone(), summarize(&old, content)))
+            }
             Ok(_) => {}
         }
     }
@@ -150,11 +156,22 @@ fn summarize(old: &str, new: &str) -> String {
             similar::ChangeTag::Equal => continue,
         }
         if first.is_none() {
-            let line = change.old_index().or(change.new_index()).map(|i| i + 1).unwrap_or(0);
-            let sign = if change.tag() == similar::ChangeTag::Insert { '+' } else { '-' };
+            let line = change
+                .old_index()
+                .or(change.new_index())
+                .map(|i| i + 1)
+                .unwrap_or(0);
+            let sign = if change.tag() == similar::ChangeTag::Insert {
+                '+'
+            } else {
+                '-'
+            };
             let text: String = change.value().trim_end().chars().take(80).collect();
             first = Some(format!("line {line}: {sign}{text}"));
         }
     }
-    format!("+{added} -{removed} lines, first at {}", first.unwrap_or_default())
+    format!(
+        "+{added} -{removed} lines, first at {}",
+        first.unwrap_or_default()
+    )
 }

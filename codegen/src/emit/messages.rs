@@ -14,14 +14,23 @@ use crate::diag::{Diagnostic, Location};
 pub const TIMESTAMP: &str = "::protogate::wkt::Timestamp";
 
 /// Per package: the prost + tonic code and the pbjson serde impls.
-pub fn generate(files: &[FileDescriptor], all: &prost_reflect::DescriptorPool) -> Result<BTreeMap<String, (String, String)>, Diagnostic> {
+pub fn generate(
+    files: &[FileDescriptor],
+    all: &prost_reflect::DescriptorPool,
+) -> Result<BTreeMap<String, (String, String)>, Diagnostic> {
     // prost-build resolves every referenced type through the requests, so all files go in
     // (well-known types included); only the emitted packages are kept.
     let requests: Vec<(Module, prost_types::FileDescriptorProto)> = all
         .files()
-        .map(|f| (Module::from_protobuf_package_name(f.package_name()), f.file_descriptor_proto().clone()))
+        .map(|f| {
+            (
+                Module::from_protobuf_package_name(f.package_name()),
+                f.file_descriptor_proto().clone(),
+            )
+        })
         .collect();
-    let wanted: std::collections::BTreeSet<String> = files.iter().map(|f| f.package_name().to_string()).collect();
+    let wanted: std::collections::BTreeSet<String> =
+        files.iter().map(|f| f.package_name().to_string()).collect();
 
     let mut config = prost_build::Config::new();
     config
@@ -39,16 +48,20 @@ pub fn generate(files: &[FileDescriptor], all: &prost_reflect::DescriptorPool) -
                 .service_generator(),
         );
     // A panic in a code generator must surface as a diagnostic, never abort the build.
-    let modules = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.generate(requests)))
-        .map_err(|panic| internal(format!("prost-build panicked: {}", panic_text(&panic))))?
-        .map_err(|e| internal(format!("prost-build failed: {e}")))?;
+    let modules =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.generate(requests)))
+            .map_err(|panic| internal(format!("prost-build panicked: {}", panic_text(&panic))))?
+            .map_err(|e| internal(format!("prost-build failed: {e}")))?;
 
     let set = prost_types::FileDescriptorSet {
         file: all.file_descriptor_protos().cloned().collect(),
     };
     let bytes = set.encode_to_vec();
     let packages: Vec<String> = {
-        let mut p: Vec<String> = files.iter().map(|f| format!(".{}", f.package_name())).collect();
+        let mut p: Vec<String> = files
+            .iter()
+            .map(|f| format!(".{}", f.package_name()))
+            .collect();
         p.sort();
         p.dedup();
         p
@@ -79,7 +92,9 @@ pub fn generate(files: &[FileDescriptor], all: &prost_reflect::DescriptorPool) -
         out.insert(package, (code, serde));
     }
     for (package, serde) in serde_by_package {
-        out.entry(package).or_insert_with(|| (String::new(), String::new())).1 = serde;
+        out.entry(package)
+            .or_insert_with(|| (String::new(), String::new()))
+            .1 = serde;
     }
     Ok(out)
 }
@@ -93,6 +108,10 @@ fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
 }
 
 fn internal(message: String) -> Diagnostic {
-    Diagnostic::error("codegen-internal", Location::new("<generator>", 0, 0), message)
-        .hint("this is a protogate bug or an unsupported construct; please report it with the schema")
+    Diagnostic::error(
+        "codegen-internal",
+        Location::new("<generator>", 0, 0),
+        message,
+    )
+    .hint("this is a protogate bug or an unsupported construct; please report it with the schema")
 }

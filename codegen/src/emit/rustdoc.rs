@@ -45,7 +45,9 @@ fn doc_text(attr: &Attribute) -> Option<String> {
     }
     match &attr.meta {
         Meta::NameValue(nv) => match &nv.value {
-            Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => Some(s.value()),
+            Expr::Lit(ExprLit {
+                lit: Lit::Str(s), ..
+            }) => Some(s.value()),
             _ => None,
         },
         _ => None,
@@ -53,11 +55,18 @@ fn doc_text(attr: &Attribute) -> Option<String> {
 }
 
 fn fix(attrs: &mut Vec<Attribute>) {
-    let docs: Vec<(usize, String)> = attrs.iter().enumerate().filter_map(|(i, a)| doc_text(a).map(|t| (i, t))).collect();
+    let docs: Vec<(usize, String)> = attrs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| doc_text(a).map(|t| (i, t)))
+        .collect();
     if docs.is_empty() {
         return;
     }
-    let lines: Vec<String> = docs.iter().flat_map(|(_, t)| t.split('\n').map(str::to_string).collect::<Vec<_>>()).collect();
+    let lines: Vec<String> = docs
+        .iter()
+        .flat_map(|(_, t)| t.split('\n').map(str::to_string).collect::<Vec<_>>())
+        .collect();
     let fixed = fence_code(&lines);
     if fixed == lines {
         return;
@@ -108,7 +117,12 @@ pub fn fence_code(lines: &[String]) -> Vec<String> {
                 out.push(" ```text".to_string());
                 in_indented = true;
             }
-            out.push(format!(" {}", body.trim_start_matches('\t').strip_prefix("    ").unwrap_or(body)));
+            out.push(format!(
+                " {}",
+                body.trim_start_matches('\t')
+                    .strip_prefix("    ")
+                    .unwrap_or(body)
+            ));
             prev_blank = false;
             continue;
         }
@@ -140,7 +154,17 @@ mod tests {
     #[test]
     fn indented_blocks_become_text_fences() {
         let got = fence_code(&lines(&[" Example:", "", "     GET /v1/books", " done"]));
-        assert_eq!(got, lines(&[" Example:", "", " ```text", " GET /v1/books", " ```", " done"]));
+        assert_eq!(
+            got,
+            lines(&[
+                " Example:",
+                "",
+                " ```text",
+                " GET /v1/books",
+                " ```",
+                " done"
+            ])
+        );
     }
 
     #[test]

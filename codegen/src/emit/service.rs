@@ -26,9 +26,23 @@ impl ServiceNames {
     /// Names for `service`, avoiding the package's own type names.
     pub fn new(service: &Service, package: &Package) -> ServiceNames {
         let camel = names::upper_camel(&service.name);
-        let taken = |n: &str| package.messages.iter().any(|m| m.rust_path == n) || package.enums.iter().any(|e| names::upper_camel(&e.name) == n);
-        let adapter = if taken(&camel) { format!("{camel}Gate") } else { camel.clone() };
-        let handler = if taken(&format!("{camel}Handler")) { format!("{camel}GateHandler") } else { format!("{camel}Handler") };
+        let taken = |n: &str| {
+            package.messages.iter().any(|m| m.rust_path == n)
+                || package
+                    .enums
+                    .iter()
+                    .any(|e| names::upper_camel(&e.name) == n)
+        };
+        let adapter = if taken(&camel) {
+            format!("{camel}Gate")
+        } else {
+            camel.clone()
+        };
+        let handler = if taken(&format!("{camel}Handler")) {
+            format!("{camel}GateHandler")
+        } else {
+            format!("{camel}Handler")
+        };
         ServiceNames {
             handler: ident(&handler),
             adapter: ident(&adapter),
@@ -55,7 +69,13 @@ pub fn generate(api: &Api, package: &Package, service: &Service, rest_prefix: &s
     quote! { #info #handler #adapter }
 }
 
-fn info_static(_api: &Api, _package: &Package, service: &Service, n: &ServiceNames, rest_prefix: &str) -> TokenStream {
+fn info_static(
+    api: &Api,
+    package: &Package,
+    service: &Service,
+    n: &ServiceNames,
+    rest_prefix: &str,
+) -> TokenStream {
     let info = &n.info;
     let name = &service.full_name;
     let doc = format!("The methods of `{name}`: routes, guards and streaming kinds.");
@@ -84,6 +104,8 @@ fn info_static(_api: &Api, _package: &Package, service: &Service, n: &ServiceNam
         let routes = m.http.iter().map(route);
         let input = &m.input;
         let output = &m.output;
+        let input_ty = described(api, &package.name, &m.input);
+        let output_ty = described(api, &package.name, &m.output);
         quote! {
             ::protogate::MethodInfo {
                 name: #method_name,
@@ -94,6 +116,8 @@ fn info_static(_api: &Api, _package: &Package, service: &Service, n: &ServiceNam
                 routes: &[#(#routes),*],
                 input_type: #input,
                 output_type: #output,
+                input: #input_ty,
+                output: #output_ty,
             }
         }
     });
@@ -105,6 +129,12 @@ fn info_static(_api: &Api, _package: &Package, service: &Service, n: &ServiceNam
             methods: &[#(#methods),*],
         };
     }
+}
+
+/// `<T as Described>::info` for a message; well-known types other than Empty have no table.
+fn described(api: &Api, package: &str, full_name: &str) -> TokenStream {
+    let ty = rust_type(api, package, full_name);
+    quote!(<#ty as ::protogate::schema::Described>::info)
 }
 
 fn route(b: &HttpBinding) -> TokenStream {
@@ -158,7 +188,10 @@ fn route(b: &HttpBinding) -> TokenStream {
 
 /// The types a method's handler takes and returns.
 fn io_types(api: &Api, package: &Package, m: &Method) -> (TokenStream, TokenStream) {
-    (rust_type(api, &package.name, &m.input), rust_type(api, &package.name, &m.output))
+    (
+        rust_type(api, &package.name, &m.input),
+        rust_type(api, &package.name, &m.output),
+    )
 }
 
 fn handler_trait(api: &Api, package: &Package, service: &Service, n: &ServiceNames) -> TokenStream {
@@ -199,7 +232,12 @@ fn handler_trait(api: &Api, package: &Package, service: &Service, n: &ServiceNam
 }
 
 fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) -> TokenStream {
-    let ServiceNames { handler, adapter, info, server_mod } = n;
+    let ServiceNames {
+        handler,
+        adapter,
+        info,
+        server_mod,
+    } = n;
     let server_trait = ident(&names::upper_camel(&service.name));
     let server_struct = ident(&format!("{}Server", names::upper_camel(&service.name)));
     let adapter_doc = format!(
@@ -274,7 +312,11 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
         })
         .collect();
     let full_name = &service.full_name;
-    let no_unary = if unary.is_empty() { quote!(let _ = (ctx, input);) } else { quote!() };
+    let no_unary = if unary.is_empty() {
+        quote!(let _ = (ctx, input);)
+    } else {
+        quote!()
+    };
     quote! {
         #[doc = #adapter_doc]
         pub struct #adapter<H> {
@@ -329,6 +371,17 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
                         )))
                     }
                 }
+            }
+        }
+
+        impl<H: #handler> ::protogate::Mountable for #adapter<H> {
+            fn add_grpc_routes(&self, routes: &mut ::tonic::service::RoutesBuilder, limits: &::protogate::Limits) {
+                let server = #server_mod::#server_struct::new(self.clone())
+                    .max_decoding_message_size(limits.max_message_size)
+                    .max_encoding_message_size(limits.max_message_size)
+                    .accept_compressed(::tonic::codec::CompressionEncoding::Gzip)
+                    .send_compressed(::tonic::codec::CompressionEncoding::Gzip);
+                routes.add_service(server);
             }
         }
 

@@ -14,7 +14,11 @@ use crate::diag::{Diagnostic, Location};
 pub fn read(path: &Path) -> Result<ProtoInput, Diagnostic> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error("descriptor-set-read", Location::new(&shown, 0, 0), format!("cannot read descriptor set: {e}"))
+        Diagnostic::error(
+            "descriptor-set-read",
+            Location::new(&shown, 0, 0),
+            format!("cannot read descriptor set: {e}"),
+        )
     })?;
     let set = prost_types::FileDescriptorSet::decode(bytes.as_slice()).map_err(|e| {
         Diagnostic::error(
@@ -38,10 +42,19 @@ pub fn read(path: &Path) -> Result<ProtoInput, Diagnostic> {
         }
     }
     let pool = DescriptorPool::decode(bytes.as_slice()).map_err(|e| {
-        Diagnostic::error("descriptor-set-invalid", Location::new(&shown, 0, 0), format!("invalid descriptors: {e}"))
+        Diagnostic::error(
+            "descriptor-set-invalid",
+            Location::new(&shown, 0, 0),
+            format!("invalid descriptors: {e}"),
+        )
     })?;
-    let imported: std::collections::BTreeSet<&String> = set.file.iter().flat_map(|f| &f.dependency).collect();
-    let roots = names.iter().filter(|n| !imported.contains(n)).cloned().collect();
+    let imported: std::collections::BTreeSet<&String> =
+        set.file.iter().flat_map(|f| &f.dependency).collect();
+    let roots = names
+        .iter()
+        .filter(|n| !imported.contains(n))
+        .cloned()
+        .collect();
     Ok(ProtoInput {
         pool,
         roots,

@@ -48,7 +48,11 @@ fn pointer(tokens: &[&str]) -> String {
 pub fn read(path: &Path) -> Result<OpenApiDoc, Diagnostic> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error("openapi-read", Location::new(&file, 0, 0), format!("cannot read OpenAPI document: {e}"))
+        Diagnostic::error(
+            "openapi-read",
+            Location::new(&file, 0, 0),
+            format!("cannot read OpenAPI document: {e}"),
+        )
     })?;
     parse(&file, &text)
 }
@@ -67,11 +71,22 @@ pub fn parse(file: &str, text: &str) -> Result<OpenApiDoc, Diagnostic> {
         .hint("fix the indentation or quoting at this position"));
     }
     let raw: serde_json::Value = serde_yaml_ng::from_str(text).map_err(|e| {
-        let (line, col) = e.location().map(|l| (l.line() as u32, l.column() as u32)).unwrap_or((0, 0));
-        Diagnostic::error("openapi-yaml", Location::new(file, line, col), format!("malformed YAML: {e}"))
+        let (line, col) = e
+            .location()
+            .map(|l| (l.line() as u32, l.column() as u32))
+            .unwrap_or((0, 0));
+        Diagnostic::error(
+            "openapi-yaml",
+            Location::new(file, line, col),
+            format!("malformed YAML: {e}"),
+        )
     })?;
-    let version = raw.get("openapi").and_then(|v| v.as_str()).map(str::to_string);
-    let version_location = || Location::new(file, index.lines.get("/openapi").copied().unwrap_or(1), 0);
+    let version = raw
+        .get("openapi")
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    let version_location =
+        || Location::new(file, index.lines.get("/openapi").copied().unwrap_or(1), 0);
     match version.as_deref() {
         Some(v) if v.starts_with("3.0.") => {}
         Some(v) => {
@@ -96,8 +111,12 @@ pub fn parse(file: &str, text: &str) -> Result<OpenApiDoc, Diagnostic> {
         }
     }
     let doc: openapiv3::OpenAPI = serde_json::from_value(raw.clone()).map_err(|e| {
-        Diagnostic::error("openapi-invalid", Location::new(file, 1, 0), format!("invalid OpenAPI 3.0 document: {e}"))
-            .hint("check the document against the OpenAPI 3.0 schema")
+        Diagnostic::error(
+            "openapi-invalid",
+            Location::new(file, 1, 0),
+            format!("invalid OpenAPI 3.0 document: {e}"),
+        )
+        .hint("check the document against the OpenAPI 3.0 schema")
     })?;
     Ok(OpenApiDoc {
         file: file.to_string(),
@@ -115,25 +134,29 @@ struct LineIndex {
 }
 
 enum Frame {
-    /// A mapping: the pointer, and the key whose value comes next (if a key was read).
-    Map(String, Option<String>),
+    /// A mapping: the pointer, and the key (with its line) whose value comes next.
+    Map(String, Option<(String, u32)>),
     /// A sequence: the pointer and the next index.
     Seq(String, usize),
 }
 
 impl LineIndex {
-    /// The pointer of the node that starts now, advancing the parent.
-    fn next_pointer(&mut self) -> Option<String> {
+    /// The pointer of the node that starts now and the line it is reported at (its key's
+    /// line inside a mapping, where a reader looks), advancing the parent.
+    fn next_pointer(&mut self, line: u32) -> Option<(String, u32)> {
         match self.stack.last_mut() {
-            None => Some(String::new()),
+            None => Some((String::new(), line)),
             Some(Frame::Seq(p, i)) => {
                 let out = format!("{p}/{i}");
                 *i += 1;
-                Some(out)
+                Some((out, line))
             }
-            Some(Frame::Map(p, key)) => key
-                .take()
-                .map(|k| format!("{p}/{}", k.replace('~', "~0").replace('/', "~1"))),
+            Some(Frame::Map(p, key)) => key.take().map(|(k, key_line)| {
+                (
+                    format!("{p}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    key_line,
+                )
+            }),
         }
     }
 }
@@ -144,26 +167,26 @@ impl MarkedEventReceiver for LineIndex {
         match ev {
             Event::Scalar(value, ..) => {
                 if let Some(Frame::Map(_, key @ None)) = self.stack.last_mut() {
-                    *key = Some(value);
+                    *key = Some((value, line));
                     return;
                 }
-                if let Some(p) = self.next_pointer() {
-                    self.lines.entry(p).or_insert(line);
+                if let Some((p, l)) = self.next_pointer(line) {
+                    self.lines.entry(p).or_insert(l);
                 }
             }
             Event::Alias(_) => {
-                if let Some(p) = self.next_pointer() {
-                    self.lines.entry(p).or_insert(line);
+                if let Some((p, l)) = self.next_pointer(line) {
+                    self.lines.entry(p).or_insert(l);
                 }
             }
             Event::MappingStart(..) => {
-                let p = self.next_pointer().unwrap_or_default();
-                self.lines.entry(p.clone()).or_insert(line);
+                let (p, l) = self.next_pointer(line).unwrap_or_default();
+                self.lines.entry(p.clone()).or_insert(l);
                 self.stack.push(Frame::Map(p, None));
             }
             Event::SequenceStart(..) => {
-                let p = self.next_pointer().unwrap_or_default();
-                self.lines.entry(p.clone()).or_insert(line);
+                let (p, l) = self.next_pointer(line).unwrap_or_default();
+                self.lines.entry(p.clone()).or_insert(l);
                 self.stack.push(Frame::Seq(p, 0));
             }
             Event::MappingEnd | Event::SequenceEnd => {
@@ -183,9 +206,20 @@ mod tests {
     #[test]
     fn every_node_has_its_line() {
         let doc = parse("api.yaml", DOC).unwrap();
-        assert_eq!(doc.location(&["paths", "/a/{id}", "get", "operationId"]).line, 8);
-        assert_eq!(doc.location(&["paths", "/a/{id}", "get", "parameters", "0", "in"]).line, 11);
-        assert_eq!(doc.location(&["paths", "/a/{id}", "get", "nothing"]).line, 7);
+        assert_eq!(
+            doc.location(&["paths", "/a/{id}", "get", "operationId"])
+                .line,
+            8
+        );
+        assert_eq!(
+            doc.location(&["paths", "/a/{id}", "get", "parameters", "0", "in"])
+                .line,
+            11
+        );
+        assert_eq!(
+            doc.location(&["paths", "/a/{id}", "get", "nothing"]).line,
+            7
+        );
     }
 
     #[test]
@@ -197,7 +231,11 @@ mod tests {
 
     #[test]
     fn malformed_yaml_names_the_line() {
-        let err = parse("api.yaml", "openapi: 3.0.3\ninfo:\n  title: [unclosed\n  version: 1\n").unwrap_err();
+        let err = parse(
+            "api.yaml",
+            "openapi: 3.0.3\ninfo:\n  title: [unclosed\n  version: 1\n",
+        )
+        .unwrap_err();
         assert_eq!(err.code, "openapi-yaml");
         assert!(err.location.line >= 3, "{err}");
     }

@@ -85,7 +85,9 @@ fn from_protox(err: &protox::Error, includes: &[PathBuf]) -> Diagnostic {
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| file.clone());
     let (mut line, mut column) = (0, 0);
-    if let (Some(source), Some(label)) = (err.source_code(), err.labels().and_then(|mut l| l.next())) {
+    if let (Some(source), Some(label)) =
+        (err.source_code(), err.labels().and_then(|mut l| l.next()))
+    {
         if let Ok(contents) = source.read_span(label.inner(), 0, 0) {
             line = contents.line() as u32 + 1;
             column = contents.column() as u32 + 1;

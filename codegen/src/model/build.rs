@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use prost_reflect::{
-    DescriptorPool, DynamicMessage, EnumDescriptor, ExtensionDescriptor, FieldDescriptor, FileDescriptor, Kind,
-    MessageDescriptor, MethodDescriptor, ServiceDescriptor, Value,
+    DescriptorPool, DynamicMessage, EnumDescriptor, ExtensionDescriptor, FieldDescriptor,
+    FileDescriptor, Kind, MessageDescriptor, MethodDescriptor, ServiceDescriptor, Value,
 };
 
 use super::http::{HttpBinding, PathTemplate};
@@ -45,10 +45,12 @@ pub fn build(input: &ProtoInput, options: &ModelOptions, diags: &mut Diagnostics
     let files = emitted_files(input);
     let mut packages: BTreeMap<String, Package> = BTreeMap::new();
     for file in &files {
-        let package = packages.entry(file.package_name().to_string()).or_insert_with(|| Package {
-            name: file.package_name().to_string(),
-            ..Package::default()
-        });
+        let package = packages
+            .entry(file.package_name().to_string())
+            .or_insert_with(|| Package {
+                name: file.package_name().to_string(),
+                ..Package::default()
+            });
         package.files.push(file.name().to_string());
         for service in file.services() {
             package.services.push(builder.service(&service, diags));
@@ -73,7 +75,9 @@ pub fn emitted_files(input: &ProtoInput) -> Vec<FileDescriptor> {
     let mut stack: Vec<MessageDescriptor> = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for name in &input.roots {
-        let Some(file) = pool.get_file_by_name(name) else { continue };
+        let Some(file) = pool.get_file_by_name(name) else {
+            continue;
+        };
         wanted.insert(file.name().to_string());
         stack.extend(file.messages());
         for s in file.services() {
@@ -179,7 +183,10 @@ impl<'a> Builder<'a> {
             .and_then(|m| m.get(path))
             .map(|(_, _, c)| c.as_str())
             .unwrap_or("");
-        let lines: Vec<&str> = text.lines().map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end()).collect();
+        let lines: Vec<&str> = text
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end())
+            .collect();
         Docs {
             text: lines.join("\n").trim().to_string(),
         }
@@ -215,30 +222,55 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let auth = self.auth.as_ref().filter(|e| options.has_extension(e)).and_then(|ext| {
-            let value = options.get_extension(ext);
-            let Value::Message(m) = &*value else { return None };
-            let permission = m.get_field_by_name("permission")?.as_str()?.to_string();
-            let check_field = m
-                .get_field_by_name("check_field_name")
-                .and_then(|v| v.as_str().map(str::to_string))
-                .filter(|s| !s.is_empty());
-            Some(AuthRequirement { permission, check_field })
-        });
-        let operation = self.operation.as_ref().filter(|e| options.has_extension(e)).and_then(|ext| {
-            let value = options.get_extension(ext);
-            let Value::Message(m) = &*value else { return None };
-            let text = |name: &str| m.get_field_by_name(name).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-            let tags = m
-                .get_field_by_name("tags")
-                .and_then(|v| v.as_list().map(|l| l.iter().filter_map(|t| t.as_str().map(str::to_string)).collect()))
-                .unwrap_or_default();
-            Some(OperationMeta {
-                summary: text("summary"),
-                description: text("description"),
-                tags,
-            })
-        });
+        let auth = self
+            .auth
+            .as_ref()
+            .filter(|e| options.has_extension(e))
+            .and_then(|ext| {
+                let value = options.get_extension(ext);
+                let Value::Message(m) = &*value else {
+                    return None;
+                };
+                let permission = m.get_field_by_name("permission")?.as_str()?.to_string();
+                let check_field = m
+                    .get_field_by_name("check_field_name")
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .filter(|s| !s.is_empty());
+                Some(AuthRequirement {
+                    permission,
+                    check_field,
+                })
+            });
+        let operation = self
+            .operation
+            .as_ref()
+            .filter(|e| options.has_extension(e))
+            .and_then(|ext| {
+                let value = options.get_extension(ext);
+                let Value::Message(m) = &*value else {
+                    return None;
+                };
+                let text = |name: &str| {
+                    m.get_field_by_name(name)
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                };
+                let tags = m
+                    .get_field_by_name("tags")
+                    .and_then(|v| {
+                        v.as_list().map(|l| {
+                            l.iter()
+                                .filter_map(|t| t.as_str().map(str::to_string))
+                                .collect()
+                        })
+                    })
+                    .unwrap_or_default();
+                Some(OperationMeta {
+                    summary: text("summary"),
+                    description: text("description"),
+                    tags,
+                })
+            });
         let streaming = match (method.is_client_streaming(), method.is_server_streaming()) {
             (false, false) => Streaming::Unary,
             (false, true) => Streaming::Server,
@@ -269,7 +301,11 @@ impl<'a> Builder<'a> {
         out: &mut Vec<HttpBinding>,
         diags: &mut Diagnostics,
     ) {
-        let text = |name: &str| rule.get_field_by_name(name).and_then(|v| v.as_str().map(str::to_string)).filter(|s| !s.is_empty());
+        let text = |name: &str| {
+            rule.get_field_by_name(name)
+                .and_then(|v| v.as_str().map(str::to_string))
+                .filter(|s| !s.is_empty())
+        };
         let mut verb_path = None;
         for verb in ["get", "put", "post", "delete", "patch"] {
             if rule.has_field_by_name(verb) {
@@ -278,8 +314,14 @@ impl<'a> Builder<'a> {
         }
         if rule.has_field_by_name("custom") {
             if let Some(Value::Message(custom)) = rule.get_field_by_name("custom").as_deref() {
-                let kind = custom.get_field_by_name("kind").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-                let path = custom.get_field_by_name("path").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                let kind = custom
+                    .get_field_by_name("kind")
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                let path = custom
+                    .get_field_by_name("path")
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
                 verb_path = Some((kind.to_uppercase(), path));
             }
         }
@@ -335,7 +377,11 @@ impl<'a> Builder<'a> {
                 format!("the google.api.http option of {} sets no get/put/post/delete/patch/custom pattern", method.full_name()),
             )),
         }
-        if let Some(list) = rule.get_field_by_name("additional_bindings").as_deref().and_then(|v| v.as_list()) {
+        if let Some(list) = rule
+            .get_field_by_name("additional_bindings")
+            .as_deref()
+            .and_then(|v| v.as_list())
+        {
             for item in list {
                 if let Value::Message(m) = item {
                     self.http_rule(m, true, location, method, out, diags);
@@ -344,7 +390,12 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn message_tree(&self, message: &MessageDescriptor, package: &mut Package, diags: &mut Diagnostics) {
+    fn message_tree(
+        &self,
+        message: &MessageDescriptor,
+        package: &mut Package,
+        diags: &mut Diagnostics,
+    ) {
         if message.is_map_entry() {
             return;
         }
@@ -468,7 +519,10 @@ impl<'a> Builder<'a> {
             cardinality,
             has_presence: field.supports_presence(),
             proto3_optional,
-            oneof: field.containing_oneof().filter(|o| !o.is_synthetic()).map(|o| o.name().to_string()),
+            oneof: field
+                .containing_oneof()
+                .filter(|o| !o.is_synthetic())
+                .map(|o| o.name().to_string()),
             rules,
             behavior,
             options: custom_options(&options),
@@ -484,7 +538,10 @@ impl<'a> Builder<'a> {
             full_name: e.full_name().to_string(),
             package: e.package_name().to_string(),
             rust_path: rust_path(e.full_name(), e.package_name()),
-            values: e.values().map(|v| (v.name().to_string(), v.number())).collect(),
+            values: e
+                .values()
+                .map(|v| (v.name().to_string(), v.number()))
+                .collect(),
             docs: self.docs(&file, e.path()),
         }
     }
@@ -497,7 +554,10 @@ pub fn rust_path(full_name: &str, package: &str) -> String {
         .map(|s| s.trim_start_matches('.'))
         .unwrap_or(full_name);
     let parts: Vec<&str> = relative.split('.').collect();
-    let mut out: Vec<String> = parts[..parts.len() - 1].iter().map(|p| names::snake(p)).collect();
+    let mut out: Vec<String> = parts[..parts.len() - 1]
+        .iter()
+        .map(|p| names::snake(p))
+        .collect();
     out.push(names::upper_camel(parts[parts.len() - 1]));
     out.join("::")
 }
@@ -525,7 +585,10 @@ fn field_type(field: &FieldDescriptor) -> FieldType {
 }
 
 /// Resolves `a.b.c` against a message; every element but the last must be a singular message.
-pub fn resolve_field_path(message: &MessageDescriptor, path: &[String]) -> Result<FieldDescriptor, String> {
+pub fn resolve_field_path(
+    message: &MessageDescriptor,
+    path: &[String],
+) -> Result<FieldDescriptor, String> {
     let mut current = message.clone();
     for (i, name) in path.iter().enumerate() {
         let field = current
@@ -533,7 +596,9 @@ pub fn resolve_field_path(message: &MessageDescriptor, path: &[String]) -> Resul
             .ok_or_else(|| format!("`{}` has no field `{name}`", current.full_name()))?;
         if i + 1 == path.len() {
             if field.is_list() || field.is_map() {
-                return Err(format!("field `{name}` is repeated; path variables must be singular"));
+                return Err(format!(
+                    "field `{name}` is repeated; path variables must be singular"
+                ));
             }
             return Ok(field);
         }
@@ -566,8 +631,12 @@ fn value_json(value: &Value) -> serde_json::Value {
         Value::I64(v) => J::String(v.to_string()),
         Value::U32(v) => (*v).into(),
         Value::U64(v) => J::String(v.to_string()),
-        Value::F32(v) => serde_json::Number::from_f64(*v as f64).map(J::Number).unwrap_or(J::Null),
-        Value::F64(v) => serde_json::Number::from_f64(*v).map(J::Number).unwrap_or(J::Null),
+        Value::F32(v) => serde_json::Number::from_f64(*v as f64)
+            .map(J::Number)
+            .unwrap_or(J::Null),
+        Value::F64(v) => serde_json::Number::from_f64(*v)
+            .map(J::Number)
+            .unwrap_or(J::Null),
         Value::String(s) => J::String(s.clone()),
         Value::Bytes(b) => J::Array(b.iter().map(|x| (*x).into()).collect()),
         Value::EnumNumber(n) => (*n).into(),

@@ -93,13 +93,18 @@ impl PathTemplate {
         let mut in_var: Option<(Vec<String>, usize, bool)> = None;
         // A `/` right after `}` separates segments; anywhere else it needs a segment before it.
         let mut after_var = false;
-        let flush = |literal: &mut String, out: &mut PathTemplate, in_var: &mut Option<(Vec<String>, usize, bool)>| -> Result<(), String> {
+        let flush = |literal: &mut String,
+                     out: &mut PathTemplate,
+                     in_var: &mut Option<(Vec<String>, usize, bool)>|
+         -> Result<(), String> {
             let text = std::mem::take(literal);
             let seg = match text.as_str() {
                 "" => return Err(format!("empty segment in path template `{source}`")),
                 "*" => TemplateSegment::Single,
                 "**" => TemplateSegment::Multi,
-                t if t.contains('*') => return Err(format!("`{t}` in `{source}`: `*` must be a whole segment")),
+                t if t.contains('*') => {
+                    return Err(format!("`{t}` in `{source}`: `*` must be a whole segment"))
+                }
                 t => TemplateSegment::Literal(t.to_string()),
             };
             if let Some((_, _, has_pattern)) = in_var {
@@ -119,16 +124,28 @@ impl PathTemplate {
                     }
                     let mut name = String::new();
                     let mut has_eq = false;
+                    let mut closed = false;
                     for (_, c) in chars.by_ref() {
                         match c {
-                            '}' => break,
+                            '}' => {
+                                closed = true;
+                                break;
+                            }
                             '=' => {
                                 has_eq = true;
+                                closed = true;
                                 break;
                             }
                             c if c.is_ascii_alphanumeric() || c == '_' || c == '.' => name.push(c),
-                            c => return Err(format!("`{c}` is not allowed in a variable name in `{source}`")),
+                            c => {
+                                return Err(format!(
+                                    "`{c}` is not allowed in a variable name in `{source}`"
+                                ))
+                            }
                         }
+                    }
+                    if !closed {
+                        return Err(format!("unclosed `{{` in path template `{source}`"));
                     }
                     if name.is_empty() || name.split('.').any(str::is_empty) {
                         return Err(format!("a variable in `{source}` has no field name"));
@@ -139,7 +156,11 @@ impl PathTemplate {
                     } else {
                         let start = out.segments.len();
                         out.segments.push(TemplateSegment::Single);
-                        out.variables.push(TemplateVariable { field_path, start, end: start + 1 });
+                        out.variables.push(TemplateVariable {
+                            field_path,
+                            start,
+                            end: start + 1,
+                        });
                         after_var = true;
                     }
                 }
@@ -149,7 +170,11 @@ impl PathTemplate {
                     };
                     let mut pending = Some((field_path.clone(), start, false));
                     flush(&mut literal, &mut out, &mut pending)?;
-                    out.variables.push(TemplateVariable { field_path, start, end: out.segments.len() });
+                    out.variables.push(TemplateVariable {
+                        field_path,
+                        start,
+                        end: out.segments.len(),
+                    });
                     after_var = true;
                 }
                 '/' => {
@@ -162,7 +187,9 @@ impl PathTemplate {
                 }
                 ':' if in_var.is_none() => {
                     if literal.is_empty() && !after_var {
-                        return Err(format!("empty segment before the custom verb in `{source}`"));
+                        return Err(format!(
+                            "empty segment before the custom verb in `{source}`"
+                        ));
                     }
                     if !literal.is_empty() {
                         flush(&mut literal, &mut out, &mut in_var)?;
@@ -175,7 +202,9 @@ impl PathTemplate {
                 }
                 c => {
                     if after_var {
-                        return Err(format!("`{c}` right after a variable in `{source}`: expected `/` or `:`"));
+                        return Err(format!(
+                            "`{c}` right after a variable in `{source}`: expected `/` or `:`"
+                        ));
                     }
                     literal.push(c)
                 }
@@ -187,9 +216,15 @@ impl PathTemplate {
         if !literal.is_empty() {
             flush(&mut literal, &mut out, &mut in_var)?;
         }
-        if let Some(pos) = out.segments.iter().position(|s| *s == TemplateSegment::Multi) {
+        if let Some(pos) = out
+            .segments
+            .iter()
+            .position(|s| *s == TemplateSegment::Multi)
+        {
             if pos + 1 != out.segments.len() {
-                return Err(format!("`**` must be the last segment of path template `{source}`"));
+                return Err(format!(
+                    "`**` must be the last segment of path template `{source}`"
+                ));
             }
         }
         Ok(out)
@@ -240,7 +275,15 @@ mod tests {
 
     #[test]
     fn rejects_bad_templates() {
-        for bad in ["v1/x", "/v1/{name", "/v1/{}", "/v1/**/x", "/v1//x", "/v1/a*b", "/v1/x:"] {
+        for bad in [
+            "v1/x",
+            "/v1/{name",
+            "/v1/{}",
+            "/v1/**/x",
+            "/v1//x",
+            "/v1/a*b",
+            "/v1/x:",
+        ] {
             assert!(PathTemplate::parse(bad).is_err(), "{bad}");
         }
     }

@@ -33,7 +33,10 @@ impl Api {
 
     /// The enum with this full name.
     pub fn enumeration(&self, full_name: &str) -> Option<&Enum> {
-        self.packages.iter().flat_map(|p| p.enums.iter()).find(|e| e.full_name == full_name)
+        self.packages
+            .iter()
+            .flat_map(|p| p.enums.iter())
+            .find(|e| e.full_name == full_name)
     }
 }
 
@@ -266,7 +269,9 @@ impl Field {
 
     /// The rule `family.name`, if present.
     pub fn rule(&self, family: &str, name: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.family == family && r.name == name)
+        self.rules
+            .iter()
+            .find(|r| r.family == family && r.name == name)
     }
 }
 

@@ -73,7 +73,9 @@ pub fn read_field_rules(rules: &DynamicMessage, locate: &dyn Fn(&[i32]) -> Locat
     let mut out = Vec::new();
     for (family_field, family_value) in rules.fields() {
         let family = family_field.name().to_string();
-        let Value::Message(family_msg) = family_value else { continue };
+        let Value::Message(family_msg) = family_value else {
+            continue;
+        };
         for (rule_field, value) in family_msg.fields() {
             let location = locate(&[family_field.number() as i32, rule_field.number() as i32]);
             let value = match rule_value(value, locate) {
@@ -103,13 +105,21 @@ fn rule_value(value: &Value, locate: &dyn Fn(&[i32]) -> Location) -> Option<Rule
         Value::String(s) => RuleValue::Str(s.clone()),
         Value::Bytes(b) => RuleValue::Bytes(b.to_vec()),
         Value::EnumNumber(n) => RuleValue::Int(*n as i64),
-        Value::List(items) => RuleValue::List(items.iter().filter_map(|v| rule_value(v, locate)).collect()),
+        Value::List(items) => {
+            RuleValue::List(items.iter().filter_map(|v| rule_value(v, locate)).collect())
+        }
         Value::Message(m) => {
             let full = m.descriptor().full_name().to_string();
             match full.as_str() {
                 "google.protobuf.Duration" | "google.protobuf.Timestamp" => {
-                    let seconds = m.get_field_by_name("seconds").and_then(|v| v.as_i64()).unwrap_or(0);
-                    let nanos = m.get_field_by_name("nanos").and_then(|v| v.as_i32()).unwrap_or(0);
+                    let seconds = m
+                        .get_field_by_name("seconds")
+                        .and_then(|v| v.as_i64())
+                        .unwrap_or(0);
+                    let nanos = m
+                        .get_field_by_name("nanos")
+                        .and_then(|v| v.as_i32())
+                        .unwrap_or(0);
                     RuleValue::Time(seconds, nanos)
                 }
                 _ => RuleValue::Rules(read_field_rules(m, locate)),

@@ -2095,12 +2095,42 @@ impl ::protogate::Validate for HealthzRequest {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
 
+impl ::protogate::schema::Described for HealthzRequest {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "zitadel.auth.v1.HealthzRequest",
+            fields: &[],
+        };
+        &INFO
+    }
+}
+
 impl ::protogate::Validate for HealthzResponse {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
 
+impl ::protogate::schema::Described for HealthzResponse {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "zitadel.auth.v1.HealthzResponse",
+            fields: &[],
+        };
+        &INFO
+    }
+}
+
 impl ::protogate::Validate for GetMyPhoneRequest {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
+}
+
+impl ::protogate::schema::Described for GetMyPhoneRequest {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "zitadel.auth.v1.GetMyPhoneRequest",
+            fields: &[],
+        };
+        &INFO
+    }
 }
 
 impl ::protogate::Validate for GetMyPhoneResponse {
@@ -2123,6 +2153,35 @@ impl ::protogate::Validate for GetMyPhoneResponse {
                 ::core::option::Option::None,
             );
         }
+    }
+}
+
+impl ::protogate::schema::Described for GetMyPhoneResponse {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "zitadel.auth.v1.GetMyPhoneResponse",
+            fields: &[
+                ::protogate::schema::FieldInfo {
+                    name: "details",
+                    json_name: "details",
+                    kind: ::protogate::schema::Kind::Message(
+                        <super::super::v1::ObjectDetails as ::protogate::schema::Described>::info,
+                    ),
+                    repeated: false,
+                    map: false,
+                },
+                ::protogate::schema::FieldInfo {
+                    name: "phone",
+                    json_name: "phone",
+                    kind: ::protogate::schema::Kind::Message(
+                        <super::super::user::v1::Phone as ::protogate::schema::Described>::info,
+                    ),
+                    repeated: false,
+                    map: false,
+                },
+            ],
+        };
+        &INFO
     }
 }
 
@@ -2150,6 +2209,24 @@ impl ::protogate::Validate for SetMyPhoneRequest {
     }
 }
 
+impl ::protogate::schema::Described for SetMyPhoneRequest {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "zitadel.auth.v1.SetMyPhoneRequest",
+            fields: &[
+                ::protogate::schema::FieldInfo {
+                    name: "phone",
+                    json_name: "phone",
+                    kind: ::protogate::schema::Kind::Text,
+                    repeated: false,
+                    map: false,
+                },
+            ],
+        };
+        &INFO
+    }
+}
+
 impl ::protogate::Validate for SetMyPhoneResponse {
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         if let ::core::option::Option::Some(value) = &self.details {
@@ -2161,6 +2238,26 @@ impl ::protogate::Validate for SetMyPhoneResponse {
                 ::core::option::Option::None,
             );
         }
+    }
+}
+
+impl ::protogate::schema::Described for SetMyPhoneResponse {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "zitadel.auth.v1.SetMyPhoneResponse",
+            fields: &[
+                ::protogate::schema::FieldInfo {
+                    name: "details",
+                    json_name: "details",
+                    kind: ::protogate::schema::Kind::Message(
+                        <super::super::v1::ObjectDetails as ::protogate::schema::Described>::info,
+                    ),
+                    repeated: false,
+                    map: false,
+                },
+            ],
+        };
+        &INFO
     }
 }
 
@@ -2182,6 +2279,24 @@ impl ::protogate::Validate for VerifyMyPhoneRequest {
     }
 }
 
+impl ::protogate::schema::Described for VerifyMyPhoneRequest {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "zitadel.auth.v1.VerifyMyPhoneRequest",
+            fields: &[
+                ::protogate::schema::FieldInfo {
+                    name: "code",
+                    json_name: "code",
+                    kind: ::protogate::schema::Kind::Text,
+                    repeated: false,
+                    map: false,
+                },
+            ],
+        };
+        &INFO
+    }
+}
+
 impl ::protogate::Validate for VerifyMyPhoneResponse {
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         if let ::core::option::Option::Some(value) = &self.details {
@@ -2196,8 +2311,38 @@ impl ::protogate::Validate for VerifyMyPhoneResponse {
     }
 }
 
+impl ::protogate::schema::Described for VerifyMyPhoneResponse {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "zitadel.auth.v1.VerifyMyPhoneResponse",
+            fields: &[
+                ::protogate::schema::FieldInfo {
+                    name: "details",
+                    json_name: "details",
+                    kind: ::protogate::schema::Kind::Message(
+                        <super::super::v1::ObjectDetails as ::protogate::schema::Described>::info,
+                    ),
+                    repeated: false,
+                    map: false,
+                },
+            ],
+        };
+        &INFO
+    }
+}
+
 impl ::protogate::Validate for ResendMyPhoneVerificationRequest {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
+}
+
+impl ::protogate::schema::Described for ResendMyPhoneVerificationRequest {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "zitadel.auth.v1.ResendMyPhoneVerificationRequest",
+            fields: &[],
+        };
+        &INFO
+    }
 }
 
 impl ::protogate::Validate for ResendMyPhoneVerificationResponse {
@@ -2214,8 +2359,38 @@ impl ::protogate::Validate for ResendMyPhoneVerificationResponse {
     }
 }
 
+impl ::protogate::schema::Described for ResendMyPhoneVerificationResponse {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "zitadel.auth.v1.ResendMyPhoneVerificationResponse",
+            fields: &[
+                ::protogate::schema::FieldInfo {
+                    name: "details",
+                    json_name: "details",
+                    kind: ::protogate::schema::Kind::Message(
+                        <super::super::v1::ObjectDetails as ::protogate::schema::Described>::info,
+                    ),
+                    repeated: false,
+                    map: false,
+                },
+            ],
+        };
+        &INFO
+    }
+}
+
 impl ::protogate::Validate for RemoveMyPhoneRequest {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
+}
+
+impl ::protogate::schema::Described for RemoveMyPhoneRequest {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "zitadel.auth.v1.RemoveMyPhoneRequest",
+            fields: &[],
+        };
+        &INFO
+    }
 }
 
 impl ::protogate::Validate for RemoveMyPhoneResponse {
@@ -2229,6 +2404,26 @@ impl ::protogate::Validate for RemoveMyPhoneResponse {
                 ::core::option::Option::None,
             );
         }
+    }
+}
+
+impl ::protogate::schema::Described for RemoveMyPhoneResponse {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "zitadel.auth.v1.RemoveMyPhoneResponse",
+            fields: &[
+                ::protogate::schema::FieldInfo {
+                    name: "details",
+                    json_name: "details",
+                    kind: ::protogate::schema::Kind::Message(
+                        <super::super::v1::ObjectDetails as ::protogate::schema::Described>::info,
+                    ),
+                    repeated: false,
+                    map: false,
+                },
+            ],
+        };
+        &INFO
     }
 }
 
@@ -2258,6 +2453,8 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
             ],
             input_type: "zitadel.auth.v1.HealthzRequest",
             output_type: "zitadel.auth.v1.HealthzResponse",
+            input: <HealthzRequest as ::protogate::schema::Described>::info,
+            output: <HealthzResponse as ::protogate::schema::Described>::info,
         },
         ::protogate::MethodInfo {
             name: "GetMyPhone",
@@ -2284,6 +2481,8 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
             ],
             input_type: "zitadel.auth.v1.GetMyPhoneRequest",
             output_type: "zitadel.auth.v1.GetMyPhoneResponse",
+            input: <GetMyPhoneRequest as ::protogate::schema::Described>::info,
+            output: <GetMyPhoneResponse as ::protogate::schema::Described>::info,
         },
         ::protogate::MethodInfo {
             name: "SetMyPhone",
@@ -2310,6 +2509,8 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
             ],
             input_type: "zitadel.auth.v1.SetMyPhoneRequest",
             output_type: "zitadel.auth.v1.SetMyPhoneResponse",
+            input: <SetMyPhoneRequest as ::protogate::schema::Described>::info,
+            output: <SetMyPhoneResponse as ::protogate::schema::Described>::info,
         },
         ::protogate::MethodInfo {
             name: "VerifyMyPhone",
@@ -2337,6 +2538,8 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
             ],
             input_type: "zitadel.auth.v1.VerifyMyPhoneRequest",
             output_type: "zitadel.auth.v1.VerifyMyPhoneResponse",
+            input: <VerifyMyPhoneRequest as ::protogate::schema::Described>::info,
+            output: <VerifyMyPhoneResponse as ::protogate::schema::Described>::info,
         },
         ::protogate::MethodInfo {
             name: "ResendMyPhoneVerification",
@@ -2364,6 +2567,8 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
             ],
             input_type: "zitadel.auth.v1.ResendMyPhoneVerificationRequest",
             output_type: "zitadel.auth.v1.ResendMyPhoneVerificationResponse",
+            input: <ResendMyPhoneVerificationRequest as ::protogate::schema::Described>::info,
+            output: <ResendMyPhoneVerificationResponse as ::protogate::schema::Described>::info,
         },
         ::protogate::MethodInfo {
             name: "RemoveMyPhone",
@@ -2390,6 +2595,8 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
             ],
             input_type: "zitadel.auth.v1.RemoveMyPhoneRequest",
             output_type: "zitadel.auth.v1.RemoveMyPhoneResponse",
+            input: <RemoveMyPhoneRequest as ::protogate::schema::Described>::info,
+            output: <RemoveMyPhoneResponse as ::protogate::schema::Described>::info,
         },
     ],
 };
@@ -2590,6 +2797,21 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
                 )
             }
         }
+    }
+}
+
+impl<H: AuthServiceHandler> ::protogate::Mountable for AuthService<H> {
+    fn add_grpc_routes(
+        &self,
+        routes: &mut ::tonic::service::RoutesBuilder,
+        limits: &::protogate::Limits,
+    ) {
+        let server = auth_service_server::AuthServiceServer::new(self.clone())
+            .max_decoding_message_size(limits.max_message_size)
+            .max_encoding_message_size(limits.max_message_size)
+            .accept_compressed(::tonic::codec::CompressionEncoding::Gzip)
+            .send_compressed(::tonic::codec::CompressionEncoding::Gzip);
+        routes.add_service(server);
     }
 }
 

@@ -142,3 +142,28 @@ impl<'de> serde::Deserialize<'de> for Phone {
 impl ::protogate::Validate for Phone {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
+
+impl ::protogate::schema::Described for Phone {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "zitadel.user.v1.Phone",
+            fields: &[
+                ::protogate::schema::FieldInfo {
+                    name: "phone",
+                    json_name: "phone",
+                    kind: ::protogate::schema::Kind::Text,
+                    repeated: false,
+                    map: false,
+                },
+                ::protogate::schema::FieldInfo {
+                    name: "is_phone_verified",
+                    json_name: "isPhoneVerified",
+                    kind: ::protogate::schema::Kind::Bool,
+                    repeated: false,
+                    map: false,
+                },
+            ],
+        };
+        &INFO
+    }
+}

@@ -878,10 +878,119 @@ impl ::protogate::Validate for ObjectDetails {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
 
+impl ::protogate::schema::Described for ObjectDetails {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "zitadel.v1.ObjectDetails",
+            fields: &[
+                ::protogate::schema::FieldInfo {
+                    name: "sequence",
+                    json_name: "sequence",
+                    kind: ::protogate::schema::Kind::Number,
+                    repeated: false,
+                    map: false,
+                },
+                ::protogate::schema::FieldInfo {
+                    name: "creation_date",
+                    json_name: "creationDate",
+                    kind: ::protogate::schema::Kind::WellKnown(
+                        "google.protobuf.Timestamp",
+                    ),
+                    repeated: false,
+                    map: false,
+                },
+                ::protogate::schema::FieldInfo {
+                    name: "change_date",
+                    json_name: "changeDate",
+                    kind: ::protogate::schema::Kind::WellKnown(
+                        "google.protobuf.Timestamp",
+                    ),
+                    repeated: false,
+                    map: false,
+                },
+                ::protogate::schema::FieldInfo {
+                    name: "resource_owner",
+                    json_name: "resourceOwner",
+                    kind: ::protogate::schema::Kind::Text,
+                    repeated: false,
+                    map: false,
+                },
+            ],
+        };
+        &INFO
+    }
+}
+
 impl ::protogate::Validate for ListQuery {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
 
+impl ::protogate::schema::Described for ListQuery {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "zitadel.v1.ListQuery",
+            fields: &[
+                ::protogate::schema::FieldInfo {
+                    name: "offset",
+                    json_name: "offset",
+                    kind: ::protogate::schema::Kind::Number,
+                    repeated: false,
+                    map: false,
+                },
+                ::protogate::schema::FieldInfo {
+                    name: "limit",
+                    json_name: "limit",
+                    kind: ::protogate::schema::Kind::Number,
+                    repeated: false,
+                    map: false,
+                },
+                ::protogate::schema::FieldInfo {
+                    name: "asc",
+                    json_name: "asc",
+                    kind: ::protogate::schema::Kind::Bool,
+                    repeated: false,
+                    map: false,
+                },
+            ],
+        };
+        &INFO
+    }
+}
+
 impl ::protogate::Validate for ListDetails {
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
+}
+
+impl ::protogate::schema::Described for ListDetails {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "zitadel.v1.ListDetails",
+            fields: &[
+                ::protogate::schema::FieldInfo {
+                    name: "total_result",
+                    json_name: "totalResult",
+                    kind: ::protogate::schema::Kind::Number,
+                    repeated: false,
+                    map: false,
+                },
+                ::protogate::schema::FieldInfo {
+                    name: "processed_sequence",
+                    json_name: "processedSequence",
+                    kind: ::protogate::schema::Kind::Number,
+                    repeated: false,
+                    map: false,
+                },
+                ::protogate::schema::FieldInfo {
+                    name: "view_timestamp",
+                    json_name: "viewTimestamp",
+                    kind: ::protogate::schema::Kind::WellKnown(
+                        "google.protobuf.Timestamp",
+                    ),
+                    repeated: false,
+                    map: false,
+                },
+            ],
+        };
+        &INFO
+    }
 }

@@ -14,7 +14,15 @@ use super::stats::{time, Samples};
 pub const CRATES: [&str; 2] = ["protogate", "tonic-prost-build"];
 
 /// Dependencies of each crate, named as in the root `[workspace.dependencies]`.
-const PROTOGATE_DEPS: &[&str] = &["protogate", "prost", "tonic", "tonic-prost", "pbjson", "pbjson-types", "serde"];
+const PROTOGATE_DEPS: &[&str] = &[
+    "protogate",
+    "prost",
+    "tonic",
+    "tonic-prost",
+    "pbjson",
+    "pbjson-types",
+    "serde",
+];
 const TONIC_DEPS: &[&str] = &["prost", "tonic", "tonic-prost", "prost-types"];
 
 /// What the measurement found.
@@ -37,16 +45,32 @@ struct Scratch {
 
 /// Generates both crates for `case`, builds their dependencies, then times `cargo check` after
 /// touching the generated code, `reps` times each, interleaved.
-pub fn measure(root: &Path, case: &Case, scratch: &Path, reps: usize) -> Result<CheckResult, String> {
+pub fn measure(
+    root: &Path,
+    case: &Case,
+    scratch: &Path,
+    reps: usize,
+) -> Result<CheckResult, String> {
     let target = scratch.join("target");
-    let crates = [protogate_crate(root, case, &scratch.join("protogate"))?, tonic_crate(root, case, &scratch.join("tonic"))?];
+    let crates = [
+        protogate_crate(root, case, &scratch.join("protogate"))?,
+        tonic_crate(root, case, &scratch.join("tonic"))?,
+    ];
     let mut lines = [0; 2];
     for (i, c) in crates.iter().enumerate() {
-        lines[i] = c.generated.iter().filter_map(|p| std::fs::read_to_string(p).ok()).map(|t| t.lines().count()).sum();
+        lines[i] = c
+            .generated
+            .iter()
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .map(|t| t.lines().count())
+            .sum();
     }
     let mut warnings = [0; 2];
     for (i, c) in crates.iter().enumerate() {
-        eprintln!("  building the dependencies of the {} crate (once; not timed)", CRATES[i]);
+        eprintln!(
+            "  building the dependencies of the {} crate (once; not timed)",
+            CRATES[i]
+        );
         warnings[i] = cargo_check(&c.dir, &target)?;
     }
     let mut samples: [Samples; 2] = Default::default();
@@ -57,15 +81,27 @@ pub fn measure(root: &Path, case: &Case, scratch: &Path, reps: usize) -> Result<
             let (result, took) = time(|| cargo_check(&crates[i].dir, &target));
             warnings[i] = result?;
             samples[i].push(took);
-            eprintln!("  round {}/{reps}: {} {:.2} s", round + 1, CRATES[i], took.as_secs_f64());
+            eprintln!(
+                "  round {}/{reps}: {} {:.2} s",
+                round + 1,
+                CRATES[i],
+                took.as_secs_f64()
+            );
         }
     }
-    Ok(CheckResult { samples, lines, warnings })
+    Ok(CheckResult {
+        samples,
+        lines,
+        warnings,
+    })
 }
 
 fn protogate_crate(root: &Path, case: &Case, dir: &Path) -> Result<Scratch, String> {
     let inputs = protogate_codegen::pipeline::Inputs {
-        proto: protogate_codegen::pipeline::ProtoSource::Files { files: case.files.clone(), includes: case.includes.clone() },
+        proto: protogate_codegen::pipeline::ProtoSource::Files {
+            files: case.files.clone(),
+            includes: case.includes.clone(),
+        },
         openapi: case.openapi.clone(),
         model: Default::default(),
     };
@@ -73,19 +109,32 @@ fn protogate_crate(root: &Path, case: &Case, dir: &Path) -> Result<Scratch, Stri
     let generated_dir = dir.join("src/generated");
     reset(&generated_dir)?;
     files::write(&generated_dir, &output.files).map_err(|e| e.to_string())?;
-    let generated = output.files.keys().filter(|n| n.ends_with(".rs")).map(|n| generated_dir.join(n)).collect();
+    let generated = output
+        .files
+        .keys()
+        .filter(|n| n.ends_with(".rs"))
+        .map(|n| generated_dir.join(n))
+        .collect();
     write_crate(root, dir, "bench-protogate", PROTOGATE_DEPS)?;
-    Ok(Scratch { dir: dir.to_path_buf(), generated })
+    Ok(Scratch {
+        dir: dir.to_path_buf(),
+        generated,
+    })
 }
 
 /// tonic-prost-build's files for the packages protogate emits, under the same `mod.rs` tree.
 fn tonic_crate(root: &Path, case: &Case, dir: &Path) -> Result<Scratch, String> {
     let inputs = protogate_codegen::pipeline::Inputs {
-        proto: protogate_codegen::pipeline::ProtoSource::Files { files: case.files.clone(), includes: case.includes.clone() },
+        proto: protogate_codegen::pipeline::ProtoSource::Files {
+            files: case.files.clone(),
+            includes: case.includes.clone(),
+        },
         openapi: None,
         model: Default::default(),
     };
-    let api = protogate_codegen::pipeline::run(&inputs).map_err(|d| d.to_string())?.api;
+    let api = protogate_codegen::pipeline::run(&inputs)
+        .map_err(|d| d.to_string())?
+        .api;
     let generated_dir = dir.join("src/generated");
     reset(&generated_dir)?;
     let fds = protox::compile(&case.files, &case.includes).map_err(|e| e.to_string())?;
@@ -101,7 +150,10 @@ fn tonic_crate(root: &Path, case: &Case, dir: &Path) -> Result<Scratch, String> 
         generated.push(path);
     }
     write_crate(root, dir, "bench-tonic", TONIC_DEPS)?;
-    Ok(Scratch { dir: dir.to_path_buf(), generated })
+    Ok(Scratch {
+        dir: dir.to_path_buf(),
+        generated,
+    })
 }
 
 fn reset(dir: &Path) -> Result<(), String> {
@@ -114,23 +166,31 @@ fn reset(dir: &Path) -> Result<(), String> {
 /// `Cargo.toml` (its own `[workspace]`, the root's dependency versions), `src/lib.rs`, and the
 /// root `Cargo.lock` so both crates resolve to the versions the workspace uses.
 fn write_crate(root: &Path, dir: &Path, name: &str, deps: &[&str]) -> Result<(), String> {
-    let root_manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let root_manifest =
+        std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?;
     let mut manifest = format!(
         "# Written by `cargo xtask bench-codegen`; scratch, never committed.\n[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\n"
     );
     for dep in deps {
-        let spec = workspace_dependency(&root_manifest, dep).ok_or_else(|| format!("`{dep}` is not in the root [workspace.dependencies]"))?;
+        let spec = workspace_dependency(&root_manifest, dep)
+            .ok_or_else(|| format!("`{dep}` is not in the root [workspace.dependencies]"))?;
         let spec = match dep {
-            &"protogate" => format!("{{ path = {:?} }}", root.join("runtime").display().to_string()),
+            &"protogate" => format!(
+                "{{ path = {:?} }}",
+                root.join("runtime").display().to_string()
+            ),
             _ => spec,
         };
         manifest.push_str(&format!("{dep} = {spec}\n"));
     }
-    let write = |path: PathBuf, text: &str| std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()));
+    let write = |path: PathBuf, text: &str| {
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
     write(dir.join("Cargo.toml"), &manifest)?;
     write(dir.join("src/lib.rs"), "//! Scratch crate of `cargo xtask bench-codegen`.\n\n#[path = \"generated/mod.rs\"]\npub mod api;\n")?;
     if !dir.join("Cargo.lock").exists() {
-        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
+            .map_err(|e| e.to_string())?;
     }
     Ok(())
 }
@@ -159,8 +219,12 @@ fn workspace_dependency(manifest: &str, name: &str) -> Option<String> {
 fn touch(paths: &[PathBuf]) -> Result<(), String> {
     let now = SystemTime::now();
     for path in paths {
-        let file = std::fs::File::options().write(true).open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        file.set_modified(now).map_err(|e| format!("{}: {e}", path.display()))?;
+        let file = std::fs::File::options()
+            .write(true)
+            .open(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        file.set_modified(now)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(())
 }
@@ -176,8 +240,19 @@ fn cargo_check(dir: &Path, target: &Path) -> Result<usize, String> {
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() {
-        let tail: Vec<&str> = stderr.lines().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect();
-        return Err(format!("cargo check failed in {}:\n{}", dir.display(), tail.join("\n")));
+        let tail: Vec<&str> = stderr
+            .lines()
+            .rev()
+            .take(40)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        return Err(format!(
+            "cargo check failed in {}:\n{}",
+            dir.display(),
+            tail.join("\n")
+        ));
     }
     Ok(warning_count(&stderr))
 }
@@ -188,7 +263,7 @@ fn warning_count(stderr: &str) -> usize {
         .lines()
         .filter(|l| l.starts_with("warning: `bench-"))
         .filter_map(|l| l.split(" generated ").nth(1))
-        .filter_map(|rest| rest.split_whitespace().next()?.parse().ok())
+        .filter_map(|rest| rest.split_whitespace().next()?.parse::<usize>().ok())
         .sum()
 }
 
@@ -199,8 +274,14 @@ mod tests {
     #[test]
     fn reads_workspace_dependencies() {
         let manifest = "[workspace]\nmembers = []\n\n[workspace.dependencies]\nprost = \"0.14\"\nserde = { version = \"1\", features = [\"derive\"] }\n\n[profile.dev]\nprost = 1\n";
-        assert_eq!(workspace_dependency(manifest, "prost").as_deref(), Some("\"0.14\""));
-        assert_eq!(workspace_dependency(manifest, "serde").as_deref(), Some("{ version = \"1\", features = [\"derive\"] }"));
+        assert_eq!(
+            workspace_dependency(manifest, "prost").as_deref(),
+            Some("\"0.14\"")
+        );
+        assert_eq!(
+            workspace_dependency(manifest, "serde").as_deref(),
+            Some("{ version = \"1\", features = [\"derive\"] }")
+        );
         assert_eq!(workspace_dependency(manifest, "tonic"), None);
     }
 

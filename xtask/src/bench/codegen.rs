@@ -42,7 +42,12 @@ pub enum Variant {
 
 impl Variant {
     /// All variants, in their first-round order.
-    pub const ALL: [Variant; 4] = [Variant::ProtogateFds, Variant::TonicFds, Variant::ProtogateProto, Variant::TonicProto];
+    pub const ALL: [Variant; 4] = [
+        Variant::ProtogateFds,
+        Variant::TonicFds,
+        Variant::ProtogateProto,
+        Variant::TonicProto,
+    ];
 
     /// The directory-name tag.
     fn tag(self) -> &'static str {
@@ -84,23 +89,38 @@ fn index(v: Variant) -> usize {
 
 /// Writes the case's FileDescriptorSet the way `protoc --include_imports --include_source_info`
 /// would.
-pub fn write_descriptor_set(files: &[PathBuf], includes: &[PathBuf], out: &Path) -> Result<(), String> {
+pub fn write_descriptor_set(
+    files: &[PathBuf],
+    includes: &[PathBuf],
+    out: &Path,
+) -> Result<(), String> {
     let mut compiler = protox::Compiler::new(includes).map_err(|e| e.to_string())?;
     compiler.include_imports(true).include_source_info(true);
     compiler.open_files(files).map_err(|e| e.to_string())?;
-    std::fs::write(out, compiler.encode_file_descriptor_set()).map_err(|e| format!("{}: {e}", out.display()))
+    std::fs::write(out, compiler.encode_file_descriptor_set())
+        .map_err(|e| format!("{}: {e}", out.display()))
 }
 
 /// Runs one variant into an empty `out` directory.
 pub fn run_variant(case: &Case, v: Variant, out: &Path) -> Result<(), String> {
     match v {
-        Variant::ProtogateFds => protogate(case, ProtoSource::DescriptorSet(case.descriptor_set.clone()), out),
-        Variant::ProtogateProto => {
-            protogate(case, ProtoSource::Files { files: case.files.clone(), includes: case.includes.clone() }, out)
-        }
+        Variant::ProtogateFds => protogate(
+            case,
+            ProtoSource::DescriptorSet(case.descriptor_set.clone()),
+            out,
+        ),
+        Variant::ProtogateProto => protogate(
+            case,
+            ProtoSource::Files {
+                files: case.files.clone(),
+                includes: case.includes.clone(),
+            },
+            out,
+        ),
         Variant::TonicFds => {
             let bytes = std::fs::read(&case.descriptor_set).map_err(|e| e.to_string())?;
-            let fds = prost_types::FileDescriptorSet::decode(bytes.as_slice()).map_err(|e| e.to_string())?;
+            let fds = prost_types::FileDescriptorSet::decode(bytes.as_slice())
+                .map_err(|e| e.to_string())?;
             tonic(fds, out)
         }
         Variant::TonicProto => {
@@ -111,7 +131,11 @@ pub fn run_variant(case: &Case, v: Variant, out: &Path) -> Result<(), String> {
 }
 
 fn protogate(case: &Case, proto: ProtoSource, out: &Path) -> Result<(), String> {
-    let inputs = Inputs { proto, openapi: case.openapi.clone(), model: ModelOptions::default() };
+    let inputs = Inputs {
+        proto,
+        openapi: case.openapi.clone(),
+        model: ModelOptions::default(),
+    };
     let output = pipeline::run(&inputs).map_err(|d| d.to_string())?;
     files::write(out, &output.files).map_err(|e| e.to_string())?;
     Ok(())
@@ -119,7 +143,11 @@ fn protogate(case: &Case, proto: ProtoSource, out: &Path) -> Result<(), String> 
 
 /// tonic-prost-build as a build.rs would call it: messages, client and server, no transport.
 pub fn tonic(fds: prost_types::FileDescriptorSet, out: &Path) -> Result<(), String> {
-    tonic_prost_build::configure().build_transport(false).out_dir(out).compile_fds(fds).map_err(|e| e.to_string())
+    tonic_prost_build::configure()
+        .build_transport(false)
+        .out_dir(out)
+        .compile_fds(fds)
+        .map_err(|e| e.to_string())
 }
 
 /// Measures every variant `reps` times after one unrecorded warm-up round, rotating the order
@@ -143,7 +171,11 @@ pub fn measure(case: &Case, scratch: &Path, reps: usize) -> Result<CaseResult, S
             output[index(v)] = dir_size(&out);
         }
     }
-    Ok(CaseResult { case: case.clone(), samples, output })
+    Ok(CaseResult {
+        case: case.clone(),
+        samples,
+        output,
+    })
 }
 
 /// Files and bytes under `dir`.
@@ -151,7 +183,9 @@ pub fn dir_size(dir: &Path) -> (usize, usize) {
     let (mut n, mut bytes) = (0, 0);
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {

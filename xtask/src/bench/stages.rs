@@ -37,7 +37,14 @@ pub fn measure(case: &Case, reps: usize) -> Result<Vec<Samples>, String> {
         let (api, t) = time(|| model::build::build(&proto, &ModelOptions::default(), &mut diags));
         took.push(t);
         took.push(time(|| check::rules::check(&api, &mut diags)).1);
-        took.push(time(|| openapi.as_ref().map(|doc| check::openapi::check(&api, doc, &mut diags))).1);
+        took.push(
+            time(|| {
+                openapi
+                    .as_ref()
+                    .map(|doc| check::openapi::check(&api, doc, &mut diags))
+            })
+            .1,
+        );
         if diags.has_errors() {
             return Err(diags.sorted().to_string());
         }

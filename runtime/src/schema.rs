@@ -1,0 +1,91 @@
+//! A static description of request messages, generated per message: what REST needs to turn
+//! path variables and query parameters (`a.b=1`, `a=1&a=2`, `flag=true`) into proto3 JSON.
+
+/// The type of a field, as far as query-string parsing cares.
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    /// Any integer or floating-point type (proto3 JSON accepts them as strings).
+    Number,
+    /// `bool`.
+    Bool,
+    /// `string`, `bytes` (base64) or an enum (by name or number).
+    Text,
+    /// A message type of the schema.
+    Message(fn() -> &'static MessageInfo),
+    /// A well-known type, by full name (`google.protobuf.Timestamp`).
+    WellKnown(&'static str),
+}
+
+/// One field.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldInfo {
+    /// The proto name, e.g. `page_size`.
+    pub name: &'static str,
+    /// The JSON name, e.g. `pageSize`.
+    pub json_name: &'static str,
+    /// Its kind.
+    pub kind: Kind,
+    /// `repeated`.
+    pub repeated: bool,
+    /// `map<…>` (never set from a query string).
+    pub map: bool,
+}
+
+/// A message.
+#[derive(Clone, Copy, Debug)]
+pub struct MessageInfo {
+    /// Full name without the leading dot.
+    pub full_name: &'static str,
+    /// Fields in declaration order.
+    pub fields: &'static [FieldInfo],
+}
+
+impl MessageInfo {
+    /// The field named `name` (proto or JSON name).
+    pub fn field(&self, name: &str) -> Option<&'static FieldInfo> {
+        self.fields
+            .iter()
+            .find(|f| f.name == name || f.json_name == name)
+    }
+}
+
+/// Implemented by every generated message.
+pub trait Described {
+    /// The message's description.
+    fn info() -> &'static MessageInfo;
+}
+
+/// Well-known types used as whole requests or responses: JSON has their own forms, so they
+/// expose no fields to the query string.
+macro_rules! well_known {
+    ($($ty:ty => $name:literal),* $(,)?) => {
+        $(
+            impl Described for $ty {
+                fn info() -> &'static MessageInfo {
+                    static INFO: MessageInfo = MessageInfo { full_name: $name, fields: &[] };
+                    &INFO
+                }
+            }
+        )*
+    };
+}
+
+well_known!(
+    pbjson_types::Empty => "google.protobuf.Empty",
+    crate::wkt::Timestamp => "google.protobuf.Timestamp",
+    pbjson_types::Duration => "google.protobuf.Duration",
+    pbjson_types::FieldMask => "google.protobuf.FieldMask",
+    pbjson_types::Struct => "google.protobuf.Struct",
+    pbjson_types::Value => "google.protobuf.Value",
+    pbjson_types::ListValue => "google.protobuf.ListValue",
+    pbjson_types::Any => "google.protobuf.Any",
+    pbjson_types::DoubleValue => "google.protobuf.DoubleValue",
+    pbjson_types::FloatValue => "google.protobuf.FloatValue",
+    pbjson_types::Int64Value => "google.protobuf.Int64Value",
+    pbjson_types::UInt64Value => "google.protobuf.UInt64Value",
+    pbjson_types::Int32Value => "google.protobuf.Int32Value",
+    pbjson_types::UInt32Value => "google.protobuf.UInt32Value",
+    pbjson_types::BoolValue => "google.protobuf.BoolValue",
+    pbjson_types::StringValue => "google.protobuf.StringValue",
+    pbjson_types::BytesValue => "google.protobuf.BytesValue",
+);

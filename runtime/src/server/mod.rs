@@ -1,0 +1,253 @@
+//! One listener, every protocol: gRPC and gRPC-Web (tonic), REST/JSON transcoded from
+//! `google.api.http`, and Connect, all sharing authentication, the guard, validation and the
+//! error model.
+
+mod connect;
+mod grpc;
+mod response;
+mod rest;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::State;
+use http::{Request, Response};
+use tower::ServiceExt;
+
+use crate::auth::{Authenticator, DynAuthenticator, NoAuthentication};
+use crate::service::{MethodInfo, Service};
+
+/// Size limits shared by every protocol.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// The largest request or response message, in bytes (default 4 MiB, as gRPC).
+    pub max_message_size: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_size: 4 * 1024 * 1024,
+        }
+    }
+}
+
+/// A service the server can mount: the neutral dispatcher and its gRPC routes. Generated
+/// adapters implement it.
+pub trait Mountable: Service {
+    /// Adds the service's tonic server (gRPC and gRPC-Web), configured with `limits`.
+    fn add_grpc_routes(&self, routes: &mut tonic::service::RoutesBuilder, limits: &Limits);
+}
+
+pub(crate) struct Inner {
+    pub(crate) services: Vec<Arc<dyn Service>>,
+    pub(crate) authenticator: Arc<dyn DynAuthenticator>,
+    pub(crate) limits: Limits,
+    pub(crate) grpc: axum::Router,
+    pub(crate) grpc_web: axum::Router,
+}
+
+impl Inner {
+    /// The method whose gRPC path is `path`.
+    pub(crate) fn method_by_grpc_path(
+        &self,
+        path: &str,
+    ) -> Option<(&Arc<dyn Service>, usize, &'static MethodInfo)> {
+        self.services.iter().find_map(|s| {
+            s.info()
+                .methods
+                .iter()
+                .enumerate()
+                .find(|(_, m)| m.grpc_path == path)
+                .map(|(i, m)| (s, i, m))
+        })
+    }
+}
+
+/// Builds and runs a protogate server.
+pub struct Server {
+    services: Vec<Arc<dyn Service>>,
+    grpc: tonic::service::RoutesBuilder,
+    authenticator: Arc<dyn DynAuthenticator>,
+    limits: Limits,
+    cors_origins: Vec<String>,
+}
+
+impl Default for Server {
+    fn default() -> Self {
+        Server::new()
+    }
+}
+
+impl Server {
+    /// A server with no services, no authentication and default limits.
+    pub fn new() -> Server {
+        Server {
+            services: Vec::new(),
+            grpc: tonic::service::Routes::builder(),
+            authenticator: Arc::new(NoAuthentication),
+            limits: Limits::default(),
+            cors_origins: Vec::new(),
+        }
+    }
+
+    /// Sets the limits. Call before `service`, which configures the gRPC routes with them.
+    pub fn limits(mut self, limits: Limits) -> Server {
+        self.limits = limits;
+        self
+    }
+
+    /// Mounts a generated service.
+    pub fn service<S: Mountable>(mut self, service: S) -> Server {
+        service.add_grpc_routes(&mut self.grpc, &self.limits);
+        self.services.push(Arc::new(service));
+        self
+    }
+
+    /// Sets how callers are authenticated (default: everyone is anonymous).
+    pub fn authenticator(mut self, authenticator: impl Authenticator) -> Server {
+        self.authenticator = Arc::new(authenticator);
+        self
+    }
+
+    /// Allows browsers from these origins (`*` for any).
+    pub fn cors_origins<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        origins: I,
+    ) -> Server {
+        self.cors_origins = origins.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The server as an axum router (for tests, or to nest under other routes).
+    pub fn into_router(self) -> axum::Router {
+        let grpc = self.grpc.routes().prepare().into_axum_router();
+        let inner = Arc::new_cyclic(|_| Inner {
+            services: self.services,
+            authenticator: self.authenticator,
+            limits: self.limits,
+            grpc: grpc.clone(),
+            grpc_web: grpc.layer(tonic_web::GrpcWebLayer::new()),
+        });
+        let router = axum::Router::new().fallback(dispatch).with_state(inner);
+        match cors(&self.cors_origins) {
+            Some(layer) => router.layer(layer),
+            None => router,
+        }
+    }
+
+    /// Serves on `addr` until SIGTERM or Ctrl-C, letting in-flight requests finish.
+    pub async fn serve(self, addr: SocketAddr) -> std::io::Result<()> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        self.serve_with_shutdown(listener, shutdown_signal()).await
+    }
+
+    /// Serves on `listener` until `signal` completes, letting in-flight requests finish.
+    pub async fn serve_with_shutdown(
+        self,
+        listener: tokio::net::TcpListener,
+        signal: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let router = self.into_router();
+        axum::serve(listener, router)
+            .with_graceful_shutdown(signal)
+            .await
+    }
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown requested; finishing in-flight requests");
+}
+
+fn cors(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| o.parse().ok()))
+    };
+    let expose = [
+        "grpc-status",
+        "grpc-message",
+        "grpc-status-details-bin",
+        "connect-protocol-version",
+    ]
+    .map(http::HeaderName::from_static);
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods(tower_http::cors::AllowMethods::mirror_request())
+            .allow_headers(tower_http::cors::AllowHeaders::mirror_request())
+            .expose_headers(expose)
+            .max_age(Duration::from_secs(7200)),
+    )
+}
+
+/// Which protocol a request speaks, from its content type and path.
+async fn dispatch(State(inner): State<Arc<Inner>>, request: Request<Body>) -> Response<Body> {
+    let content_type = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let started = std::time::Instant::now();
+    let path = request.uri().path().to_string();
+    let (protocol, response) = if content_type.starts_with("application/grpc-web") {
+        ("grpc-web", grpc::call(&inner, request, true).await)
+    } else if content_type.starts_with("application/grpc") {
+        ("grpc", grpc::call(&inner, request, false).await)
+    } else if connect::is_connect(&inner, &request, &content_type) {
+        (
+            "connect",
+            connect::call(&inner, request, &content_type).await,
+        )
+    } else {
+        ("rest", rest::call(&inner, request, &content_type).await)
+    };
+    tracing::info!(
+        protocol,
+        path,
+        status = response.status().as_u16(),
+        grpc_status = response
+            .headers()
+            .get("grpc-status")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+        latency_us = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    response
+}
+
+/// Runs a tonic router on a request; routing errors are impossible (the router has a fallback).
+pub(crate) async fn oneshot(router: axum::Router, request: Request<Body>) -> Response<Body> {
+    match router.oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
