@@ -216,8 +216,12 @@ fn library_schema_gets_a_page_per_service_with_streaming_described() {
     let watch = section(books, "WatchBooks");
     assert!(watch.contains("(server streaming)"), "{watch}");
     assert!(
-        watch.contains("`application/connect+json`, `application/connect+proto`"),
-        "{watch}"
+        watch.contains("(one JSON object a line)"),
+        "server streaming is served over REST as newline-delimited JSON: {watch}"
+    );
+    assert!(
+        !watch.contains("application/connect+json"),
+        "Connect streaming is not served: {watch}"
     );
     assert!(
         watch.contains("a stream of `BookEvent` messages"),

@@ -83,4 +83,13 @@ pub trait Service: Send + Sync + 'static {
         ctx: RequestContext,
         input: Input,
     ) -> BoxFuture<Result<Output, Status>>;
+
+    /// Calls server-streaming method number `method`: decode, guard, validate, handle; the
+    /// messages are encoded by the caller's protocol as they come.
+    fn call_server_streaming(
+        &self,
+        method: usize,
+        ctx: RequestContext,
+        input: Input,
+    ) -> BoxFuture<Result<ResponseStream<Output>, Status>>;
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::rpc;
+use crate::rules::{Check, Failure};
 use crate::status::Status;
 
 /// A message that knows its schema's constraints.
@@ -32,6 +33,99 @@ impl<T: Validate + ?Sized> Validate for Box<T> {
     }
 }
 
+/// Where a rule applies inside a field: the field itself, a list item, or a map entry.
+#[derive(Clone, Copy, Debug)]
+pub enum At<'a> {
+    /// The field itself.
+    Field,
+    /// The item at this index of a repeated field.
+    Item(usize),
+    /// The key of this map entry (PGV says `invalid key for …`).
+    Key(MapKey<'a>),
+    /// The value of this map entry.
+    Value(MapKey<'a>),
+}
+
+/// A map key, for paths (`labels["k"]`) and PGV's messages (`Labels[k]`).
+#[derive(Clone, Copy, Debug)]
+pub enum MapKey<'a> {
+    /// A string key.
+    Str(&'a str),
+    /// A signed integer key.
+    Int(i64),
+    /// An unsigned integer key.
+    Uint(u64),
+    /// A bool key.
+    Bool(bool),
+}
+
+impl<'a> From<&'a String> for MapKey<'a> {
+    fn from(k: &'a String) -> MapKey<'a> {
+        MapKey::Str(k)
+    }
+}
+
+impl<'a> From<&'a str> for MapKey<'a> {
+    fn from(k: &'a str) -> MapKey<'a> {
+        MapKey::Str(k)
+    }
+}
+
+impl From<&bool> for MapKey<'_> {
+    fn from(k: &bool) -> Self {
+        MapKey::Bool(*k)
+    }
+}
+
+macro_rules! int_keys {
+    ($($t:ty => $v:ident as $as:ty),*) => {$(
+        impl From<&$t> for MapKey<'_> {
+            fn from(k: &$t) -> Self {
+                MapKey::$v(*k as $as)
+            }
+        }
+    )*};
+}
+int_keys!(i32 => Int as i64, i64 => Int as i64, u32 => Uint as u64, u64 => Uint as u64);
+
+impl MapKey<'_> {
+    /// Go's `%v` of the key, as PGV prints it in a field name.
+    fn go(&self) -> String {
+        match self {
+            MapKey::Str(s) => (*s).to_string(),
+            MapKey::Int(n) => n.to_string(),
+            MapKey::Uint(n) => n.to_string(),
+            MapKey::Bool(b) => b.to_string(),
+        }
+    }
+
+    /// The key in a field path: strings quoted, the rest bare.
+    fn path(&self) -> String {
+        match self {
+            MapKey::Str(s) => crate::rules::go_quote(s),
+            other => other.go(),
+        }
+    }
+}
+
+impl At<'_> {
+    fn path(&self, path: &str) -> String {
+        match self {
+            At::Field => path.to_string(),
+            At::Item(i) => format!("{path}[{i}]"),
+            At::Key(k) | At::Value(k) => format!("{path}[{}]", k.path()),
+        }
+    }
+
+    fn go_field(&self, go_field: &str) -> String {
+        match self {
+            At::Field => go_field.to_string(),
+            At::Item(i) => format!("{go_field}[{i}]"),
+            At::Key(k) | At::Value(k) => format!("{go_field}[{}]", k.go()),
+        }
+    }
+}
+
 /// Gathers violations; in first-only mode it ignores everything after the first.
 #[derive(Debug)]
 pub struct Collector {
@@ -49,34 +143,78 @@ impl Collector {
     }
 
     /// Whether further checks can be skipped.
+    #[inline]
     pub fn is_done(&self) -> bool {
         self.first_only && !self.violations.is_empty()
     }
 
     /// Records the outcome of one rule on field `go_field` (PGV's CamelCase name) of `message`.
-    pub fn check(
+    #[inline]
+    pub fn check(&mut self, outcome: Check, message: &str, go_field: &str, path: &str) {
+        if let Err(failure) = outcome {
+            self.fail(failure, message, go_field, path, At::Field);
+        }
+    }
+
+    /// Records the outcome of one rule on a list item, map key or map value of a field.
+    #[inline]
+    pub fn check_at(
         &mut self,
-        outcome: crate::rules::Check,
+        outcome: Check,
         message: &str,
         go_field: &str,
         path: &str,
+        at: At<'_>,
     ) {
         if let Err(failure) = outcome {
+            self.fail(failure, message, go_field, path, at);
+        }
+    }
+
+    #[cold]
+    fn fail(&mut self, failure: Failure, message: &str, go_field: &str, path: &str, at: At<'_>) {
+        if self.is_done() {
+            return;
+        }
+        let key = if matches!(at, At::Key(_)) {
+            "key for "
+        } else {
+            ""
+        };
+        self.violations.push(Violation::new(
+            at.path(path),
+            failure.rule,
+            format!(
+                "invalid {key}{message}.{}: {}",
+                at.go_field(go_field),
+                failure.reason
+            ),
+        ));
+    }
+
+    /// Records the outcome of a protovalidate rule: its message is the reason itself.
+    #[inline]
+    pub fn check_pv(&mut self, outcome: Check, path: &str, at: At<'_>) {
+        if let Err(failure) = outcome {
             if !self.is_done() {
-                self.violations.push(failure.at(message, go_field, path));
+                self.violations.push(Violation::new(
+                    at.path(path),
+                    failure.rule,
+                    failure.reason.into_owned(),
+                ));
             }
         }
     }
 
-    /// Validates an embedded message and records its violations under `path` (`path[index]`
-    /// for list items and map values), worded as PGV does.
+    /// Validates an embedded message and records its violations under `path` (`path[i]` for
+    /// list items, `path["k"]` for map values), worded as PGV does.
     pub fn embedded<T: Validate + ?Sized>(
         &mut self,
         value: &T,
         message: &str,
         go_field: &str,
         path: &str,
-        index: Option<&dyn std::fmt::Debug>,
+        at: At<'_>,
     ) {
         if self.is_done() {
             return;
@@ -86,20 +224,40 @@ impl Collector {
         if inner.violations.is_empty() {
             return;
         }
-        let path = match index {
-            Some(i) => format!("{path}[{i:?}]"),
-            None => path.to_string(),
-        };
-        crate::rules::embedded(
-            message,
-            go_field,
-            &path,
-            inner.violations,
-            &mut self.violations,
+        let prefix = format!(
+            "invalid {message}.{}: embedded message failed validation | caused by: ",
+            at.go_field(go_field)
         );
+        let path = at.path(path);
+        for v in inner.violations {
+            let mut nesting = Vec::with_capacity(v.nesting.len() + 1);
+            nesting.push(prefix.len());
+            nesting.extend(v.nesting.iter().map(|n| n + prefix.len()));
+            self.violations.push(Violation {
+                field: format!("{path}.{}", v.field),
+                rule: v.rule,
+                message: format!("{prefix}{}", v.message),
+                nesting,
+            });
+        }
+    }
+
+    /// Validates an embedded message the protovalidate way: paths nest, messages stay.
+    pub fn embedded_pv<T: Validate + ?Sized>(&mut self, value: &T, path: &str, at: At<'_>) {
+        if self.is_done() {
+            return;
+        }
+        let mut inner = Collector::new(self.first_only);
+        value.collect_violations(&mut inner);
+        let path = at.path(path);
+        for mut v in inner.violations {
+            v.field = format!("{path}.{}", v.field);
+            self.violations.push(v);
+        }
     }
 
     /// The result.
+    #[inline]
     pub fn finish(self) -> Result<(), Violations> {
         if self.violations.is_empty() {
             Ok(())
@@ -119,6 +277,21 @@ pub struct Violation {
     /// PGV's message, e.g. `invalid VerifyMyPhoneRequest.Code: value length must be between 1
     /// and 200 runes, inclusive`.
     pub message: String,
+    /// Byte offsets in `message` where each embedded-message prefix ends, outermost first; the
+    /// joined text of [`Violations`] merges shared prefixes the way Go's `ValidateAll` nests.
+    nesting: Vec<usize>,
+}
+
+impl Violation {
+    /// A violation of a rule on a field.
+    pub fn new(field: impl Into<String>, rule: &'static str, message: impl Into<String>) -> Self {
+        Violation {
+            field: field.into(),
+            rule,
+            message: message.into(),
+            nesting: Vec::new(),
+        }
+    }
 }
 
 impl fmt::Display for Violation {
@@ -143,15 +316,45 @@ impl Violations {
     }
 }
 
+/// Go's text for a list of errors at one nesting level: embedded messages appear once, with
+/// their own violations joined inside (`… | caused by: a; b`).
+fn render(items: &[&Violation], depth: usize, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let start = |v: &Violation| if depth == 0 { 0 } else { v.nesting[depth - 1] };
+    let segment = |v: &'_ Violation| -> Option<(usize, usize)> {
+        v.nesting.get(depth).map(|end| (start(v), *end))
+    };
+    let mut i = 0;
+    while i < items.len() {
+        if i > 0 {
+            f.write_str("; ")?;
+        }
+        let v = items[i];
+        match segment(v) {
+            Some((s, e)) => {
+                let prefix = &v.message[s..e];
+                let mut j = i + 1;
+                while j < items.len()
+                    && segment(items[j]).is_some_and(|(s2, e2)| &items[j].message[s2..e2] == prefix)
+                {
+                    j += 1;
+                }
+                f.write_str(prefix)?;
+                render(&items[i..j], depth + 1, f)?;
+                i = j;
+            }
+            None => {
+                f.write_str(&v.message[start(v)..])?;
+                i += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
 impl fmt::Display for Violations {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, v) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
-            f.write_str(&v.message)?;
-        }
-        Ok(())
+        let items: Vec<&Violation> = self.0.iter().collect();
+        render(&items, 0, f)
     }
 }
 

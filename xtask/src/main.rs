@@ -1,6 +1,6 @@
 //! `cargo xtask`: repository tasks (see the library docs).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -45,43 +45,39 @@ fn main() -> ExitCode {
     let root = workspace_root();
     match Cli::parse().command {
         Command::Gen { check } => example::gen(&root, check),
-        Command::Synth { rpcs, files, out } => {
-            let spec = synth::Spec { rpcs, files };
-            match synth::write(&out, spec, &root) {
-                Ok(schema) => {
-                    eprintln!(
-                        "wrote {} RPCs in {} files ({} packages) under {}",
-                        schema.rpcs,
-                        schema.files.len(),
-                        schema.packages.len(),
-                        out.display()
-                    );
-                    let includes: Vec<String> = schema
-                        .includes
-                        .iter()
-                        .map(|d| format!("-I {}", d.display()))
-                        .collect();
-                    let protos: Vec<String> = schema
-                        .files
-                        .iter()
-                        .map(|f| format!("--proto {}", f.display()))
-                        .collect();
-                    eprintln!(
-                        "compile it with: protogate gen {} {} --out OUT",
-                        includes.join(" "),
-                        protos.join(" ")
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!(
-                        "error: cannot write the schema under {}: {e}",
-                        out.display()
-                    );
-                    ExitCode::from(1)
-                }
-            }
-        }
+        Command::Synth { rpcs, files, out } => synth(&root, synth::Spec { rpcs, files }, &out),
         Command::BenchCodegen { quick } => bench::run(&root, quick),
+    }
+}
+
+fn synth(root: &Path, spec: synth::Spec, out: &Path) -> ExitCode {
+    match synth::write(out, spec, root) {
+        Ok(schema) => {
+            eprintln!(
+                "wrote {} RPCs in {} files ({} packages) under {}",
+                schema.rpcs,
+                schema.files.len(),
+                schema.packages.len(),
+                out.display()
+            );
+            let includes = schema
+                .includes
+                .iter()
+                .map(|d| format!(" -I {}", d.display()));
+            let protos = schema
+                .files
+                .iter()
+                .map(|f| format!(" --proto {}", f.display()));
+            let args: String = includes.chain(protos).collect();
+            eprintln!("compile it with: protogate gen{args} --out OUT");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!(
+                "error: cannot write the schema under {}: {e}",
+                out.display()
+            );
+            ExitCode::from(1)
+        }
     }
 }

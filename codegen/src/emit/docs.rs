@@ -432,18 +432,13 @@ fn protocols(m: &Method, grpc_path: &str, rest_route: Option<String>) -> (Vec<Pr
         "`application/grpc-web+proto`, `application/grpc-web-text+proto`",
         post.clone(),
     ));
-    match m.streaming {
-        Streaming::Unary => rows.push(row(
+    // The runtime serves Connect's unary protocol only; streams go over gRPC, gRPC-Web or REST.
+    if m.streaming == Streaming::Unary {
+        rows.push(row(
             "Connect",
             "`application/json`, `application/proto`",
             post,
-        )),
-        Streaming::Server => rows.push(row(
-            "Connect",
-            "`application/connect+json`, `application/connect+proto`",
-            post,
-        )),
-        Streaming::Client | Streaming::Bidi => {}
+        ));
     }
     let note = match m.streaming {
         Streaming::Unary => String::new(),

@@ -23,10 +23,9 @@ pub fn generate(
     let requests: Vec<(Module, prost_types::FileDescriptorProto)> = all
         .files()
         .map(|f| {
-            (
-                Module::from_protobuf_package_name(f.package_name()),
-                f.file_descriptor_proto().clone(),
-            )
+            let mut proto = f.file_descriptor_proto().clone();
+            super::rustdoc::sanitize_source_info(&mut proto);
+            (Module::from_protobuf_package_name(f.package_name()), proto)
         })
         .collect();
     let wanted: std::collections::BTreeSet<String> =
@@ -39,7 +38,7 @@ pub fn generate(
         .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
         .enable_type_names()
         .type_name_domain(["."], "type.googleapis.com")
-        .format(false)
+        .format(true)
         .service_generator(
             tonic_prost_build::configure()
                 .build_client(true)

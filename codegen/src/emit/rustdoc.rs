@@ -1,91 +1,29 @@
 //! Makes proto comments safe as rustdoc: code in a comment is another language's, so it must
-//! never become a doctest. Indented blocks and bare fences are marked as `text`.
+//! never become a doctest. Indented blocks and bare fences are marked as `text`, before
+//! prost-build (or protogate's own emitters) turn the comments into doc attributes.
 
-use syn::visit_mut::{self, VisitMut};
-use syn::{Attribute, Expr, ExprLit, Lit, Meta};
-
-/// Rewrites every doc comment in `file`.
-pub fn sanitize(file: &mut syn::File) {
-    Sanitizer.visit_file_mut(file);
-}
-
-struct Sanitizer;
-
-macro_rules! visit_attrs {
-    ($($method:ident: $ty:ty),* $(,)?) => {
-        $(
-            fn $method(&mut self, node: &mut $ty) {
-                fix(&mut node.attrs);
-                visit_mut::$method(self, node);
-            }
-        )*
+/// Rewrites the comments of a file descriptor before prost-build turns them into rustdoc.
+pub fn sanitize_source_info(file: &mut prost_types::FileDescriptorProto) {
+    let Some(info) = file.source_code_info.as_mut() else {
+        return;
     };
-}
-
-impl VisitMut for Sanitizer {
-    visit_attrs! {
-        visit_item_struct_mut: syn::ItemStruct,
-        visit_item_enum_mut: syn::ItemEnum,
-        visit_item_mod_mut: syn::ItemMod,
-        visit_item_trait_mut: syn::ItemTrait,
-        visit_item_fn_mut: syn::ItemFn,
-        visit_item_static_mut: syn::ItemStatic,
-        visit_item_const_mut: syn::ItemConst,
-        visit_item_impl_mut: syn::ItemImpl,
-        visit_field_mut: syn::Field,
-        visit_variant_mut: syn::Variant,
-        visit_trait_item_fn_mut: syn::TraitItemFn,
-        visit_impl_item_fn_mut: syn::ImplItemFn,
-    }
-}
-
-fn doc_text(attr: &Attribute) -> Option<String> {
-    if !attr.path().is_ident("doc") {
-        return None;
-    }
-    match &attr.meta {
-        Meta::NameValue(nv) => match &nv.value {
-            Expr::Lit(ExprLit {
-                lit: Lit::Str(s), ..
-            }) => Some(s.value()),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-fn fix(attrs: &mut Vec<Attribute>) {
-    let docs: Vec<(usize, String)> = attrs
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| doc_text(a).map(|t| (i, t)))
-        .collect();
-    if docs.is_empty() {
-        return;
-    }
-    let lines: Vec<String> = docs
-        .iter()
-        .flat_map(|(_, t)| t.split('\n').map(str::to_string).collect::<Vec<_>>())
-        .collect();
-    let fixed = fence_code(&lines);
-    if fixed == lines {
-        return;
-    }
-    let first = docs[0].0;
-    let new_attrs: Vec<Attribute> = fixed
-        .iter()
-        .map(|line| syn::parse_quote!(#[doc = #line]))
-        .collect();
-    let mut out = Vec::with_capacity(attrs.len() + new_attrs.len());
-    for (i, a) in attrs.drain(..).enumerate() {
-        if i == first {
-            out.extend(new_attrs.iter().cloned());
-        }
-        if doc_text(&a).is_none() {
-            out.push(a);
+    for location in &mut info.location {
+        for comment in [
+            &mut location.leading_comments,
+            &mut location.trailing_comments,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let lines: Vec<String> = comment.lines().map(str::to_string).collect();
+            let fixed = fence_code(&lines);
+            if fixed != lines {
+                let mut text = fixed.join("\n");
+                text.push('\n');
+                *comment = text;
+            }
         }
     }
-    *attrs = out;
 }
 
 /// Marks indented code blocks and bare fences as `text`.

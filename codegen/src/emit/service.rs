@@ -311,9 +311,33 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
             }
         })
         .collect();
+    let streaming: Vec<TokenStream> = service
+        .methods
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.streaming == Streaming::Server)
+        .map(|(i, m)| {
+            let fn_name = ident(&names::snake(&m.name));
+            let (input, _) = io_types(api, package, m);
+            quote! {
+                #i => {
+                    let handler = ::std::sync::Arc::clone(&self.handler);
+                    ::std::boxed::Box::pin(::protogate::dispatch::server_streaming(ctx, input, move |ctx, request: #input| async move {
+                        handler.#fn_name(&ctx, request).await
+                    }))
+                }
+            }
+        })
+        .collect();
     let full_name = &service.full_name;
+    let unused = quote!(let _ = (ctx, input););
     let no_unary = if unary.is_empty() {
-        quote!(let _ = (ctx, input);)
+        unused.clone()
+    } else {
+        quote!()
+    };
+    let no_streaming = if streaming.is_empty() {
+        unused
     } else {
         quote!()
     };
@@ -372,6 +396,23 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
                     }
                 }
             }
+
+            fn call_server_streaming(
+                &self,
+                method: usize,
+                ctx: ::protogate::RequestContext,
+                input: ::protogate::codec::Input,
+            ) -> ::protogate::service::BoxFuture<::core::result::Result<::protogate::ResponseStream<::protogate::codec::Output>, ::protogate::Status>> {
+                match method {
+                    #(#streaming)*
+                    _ => {
+                        #no_streaming
+                        ::std::boxed::Box::pin(::core::future::ready(::core::result::Result::Err(
+                            ::protogate::Status::unimplemented(::std::format!("method #{method} of {} is not a server-streaming method", #full_name)),
+                        )))
+                    }
+                }
+            }
         }
 
         impl<H: #handler> ::protogate::Mountable for #adapter<H> {
@@ -382,6 +423,10 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
                     .accept_compressed(::tonic::codec::CompressionEncoding::Gzip)
                     .send_compressed(::tonic::codec::CompressionEncoding::Gzip);
                 routes.add_service(server);
+            }
+
+            fn file_descriptor_set(&self) -> &'static [u8] {
+                FILE_DESCRIPTOR_SET
             }
         }
 

@@ -8,7 +8,9 @@ use prost_reflect::{
 };
 
 use super::http::{HttpBinding, PathTemplate};
-use super::rules::read_field_rules;
+use super::rules::{
+    family_of_kind, read_field_rules, read_pv_field_rules, read_pv_message_rules, Dialect,
+};
 use super::*;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::load::ProtoInput;
@@ -21,6 +23,9 @@ const PGV_RULES: &str = "validate.rules";
 const PGV_DISABLED: &str = "validate.disabled";
 const PGV_IGNORED: &str = "validate.ignored";
 const PGV_ONEOF_REQUIRED: &str = "validate.required";
+const PV_FIELD: &str = "buf.validate.field";
+const PV_MESSAGE: &str = "buf.validate.message";
+const PV_ONEOF: &str = "buf.validate.oneof";
 const OPENAPI_OPERATION: &str = "grpc.gateway.protoc_gen_openapiv2.options.openapiv2_operation";
 
 /// Settings that change what the model reads.
@@ -62,9 +67,7 @@ pub fn build(input: &ProtoInput, options: &ModelOptions, diags: &mut Diagnostics
             package.enums.push(builder.enumeration(&e));
         }
     }
-    Api {
-        packages: packages.into_values().collect(),
-    }
+    Api::new(packages.into_values().collect())
 }
 
 /// The files that get code: the roots, and every file defining a type they reach.
@@ -103,8 +106,16 @@ pub fn emitted_files(input: &ProtoInput) -> Vec<FileDescriptor> {
             }
         }
     }
+    // prost-build emits whole packages, so a package's other files come along.
+    let packages: BTreeSet<String> = pool
+        .files()
+        .filter(|f| wanted.contains(f.name()))
+        .map(|f| f.package_name().to_string())
+        .collect();
     pool.files()
-        .filter(|f| wanted.contains(f.name()) && !f.package_name().starts_with("google.protobuf"))
+        .filter(|f| {
+            packages.contains(f.package_name()) && !f.package_name().starts_with("google.protobuf")
+        })
         .collect()
 }
 
@@ -119,6 +130,9 @@ struct Builder<'a> {
     disabled: Option<ExtensionDescriptor>,
     ignored: Option<ExtensionDescriptor>,
     oneof_required: Option<ExtensionDescriptor>,
+    pv_field: Option<ExtensionDescriptor>,
+    pv_message: Option<ExtensionDescriptor>,
+    pv_oneof: Option<ExtensionDescriptor>,
     operation: Option<ExtensionDescriptor>,
     auth: Option<ExtensionDescriptor>,
     /// Per file: source path → (line, column, leading comment).
@@ -153,6 +167,9 @@ impl<'a> Builder<'a> {
             disabled: ext(PGV_DISABLED),
             ignored: ext(PGV_IGNORED),
             oneof_required: ext(PGV_ONEOF_REQUIRED),
+            pv_field: ext(PV_FIELD),
+            pv_message: ext(PV_MESSAGE),
+            pv_oneof: ext(PV_ONEOF),
             operation: ext(OPENAPI_OPERATION),
             auth: ext(&options.auth_option),
             sources,
@@ -429,13 +446,45 @@ impl<'a> Builder<'a> {
                     .filter(|e| opts.has_extension(e))
                     .and_then(|e| opts.get_extension(e).as_bool())
                     .unwrap_or(false);
+                let pv_required = self
+                    .pv_oneof
+                    .as_ref()
+                    .filter(|e| opts.has_extension(e))
+                    .and_then(|e| match &*opts.get_extension(e) {
+                        Value::Message(m) => m.get_field_by_name("required")?.as_bool(),
+                        _ => None,
+                    })
+                    .unwrap_or(false);
                 Oneof {
                     name: o.name().to_string(),
-                    required,
+                    required: required || pv_required,
                     fields: o.fields().map(|f| f.name().to_string()).collect(),
+                    dialect: if pv_required && !required {
+                        Dialect::Protovalidate
+                    } else {
+                        Dialect::Pgv
+                    },
                 }
             })
             .collect();
+        if let Some(ext) = self
+            .pv_message
+            .as_ref()
+            .filter(|e| options.has_extension(e))
+        {
+            if let Value::Message(m) = &*options.get_extension(ext) {
+                let locate = |rest: &[i32]| {
+                    let mut p = message.path().to_vec();
+                    p.push(7); // DescriptorProto.options
+                    p.push(ext.number() as i32);
+                    p.extend_from_slice(rest);
+                    self.locate(&file, &p)
+                };
+                for rule in read_pv_message_rules(m, &locate) {
+                    diags.push(rule.diagnostic(message.full_name()));
+                }
+            }
+        }
         Message {
             name: message.name().to_string(),
             full_name: message.full_name().to_string(),
@@ -450,26 +499,39 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn field(&self, field: &FieldDescriptor, _diags: &mut Diagnostics) -> Field {
+    fn field(&self, field: &FieldDescriptor, diags: &mut Diagnostics) -> Field {
         let file = field.parent_file();
         let options = field.options();
         let field_path = field.path().to_vec();
-        let rules = match &self.rules {
+        let locate_in = |ext: &ExtensionDescriptor, rest: &[i32]| {
+            let mut p = field_path.clone();
+            p.push(8); // FieldDescriptorProto.options
+            p.push(ext.number() as i32);
+            p.extend_from_slice(rest);
+            self.locate(&file, &p)
+        };
+        let mut rules = match &self.rules {
             Some(ext) if options.has_extension(ext) => match &*options.get_extension(ext) {
-                Value::Message(m) => {
-                    let locate = |rest: &[i32]| {
-                        let mut p = field_path.clone();
-                        p.push(8); // FieldDescriptorProto.options
-                        p.push(ext.number() as i32);
-                        p.extend_from_slice(rest);
-                        self.locate(&file, &p)
-                    };
-                    read_field_rules(m, &locate)
-                }
+                Value::Message(m) => read_field_rules(m, &|rest| locate_in(ext, rest)),
                 _ => Vec::new(),
             },
             _ => Vec::new(),
         };
+        if let Some(ext) = self.pv_field.as_ref().filter(|e| options.has_extension(e)) {
+            if let Value::Message(m) = &*options.get_extension(ext) {
+                let mut unsupported = Vec::new();
+                rules.extend(read_pv_field_rules(
+                    m,
+                    &pv_family(field),
+                    &|rule| pv_element_family(field, rule),
+                    &|rest| locate_in(ext, rest),
+                    &mut unsupported,
+                ));
+                for rule in unsupported {
+                    diags.push(rule.diagnostic(field.full_name()));
+                }
+            }
+        }
         let behavior = self
             .behavior
             .as_ref()
@@ -657,5 +719,29 @@ fn value_json(value: &Value) -> serde_json::Value {
             }
             J::Object(obj)
         }
+    }
+}
+
+/// The protovalidate family of a field's own rules: `repeated`/`map` for collections.
+fn pv_family(field: &FieldDescriptor) -> String {
+    if field.is_map() {
+        "map".into()
+    } else if field.is_list() {
+        "repeated".into()
+    } else {
+        family_of_kind(&field.kind())
+    }
+}
+
+/// The family of the element a nested rule set applies to (`items`, `keys`, `values`).
+fn pv_element_family(field: &FieldDescriptor, rule: &str) -> String {
+    match (field.kind(), rule) {
+        (Kind::Message(entry), "keys") if field.is_map() => {
+            family_of_kind(&entry.map_entry_key_field().kind())
+        }
+        (Kind::Message(entry), "values") if field.is_map() => {
+            family_of_kind(&entry.map_entry_value_field().kind())
+        }
+        (kind, _) => family_of_kind(&kind),
     }
 }

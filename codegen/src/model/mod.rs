@@ -6,16 +6,39 @@ pub mod rules;
 
 use crate::diag::Location;
 pub use http::{HttpBinding, PathTemplate, TemplateSegment};
-pub use rules::{Rule, RuleValue};
+pub use rules::{Dialect, Rule, RuleValue};
 
 /// The whole API: what the generator emits code for.
 #[derive(Debug, Clone, Default)]
 pub struct Api {
     /// Packages that get code, sorted by name.
     pub packages: Vec<Package>,
+    /// Full name → (package index, message index), for lookups in large schemas.
+    messages_by_name: std::collections::HashMap<String, (usize, usize)>,
+    /// Full name → (package index, enum index).
+    enums_by_name: std::collections::HashMap<String, (usize, usize)>,
 }
 
 impl Api {
+    /// An API of these packages.
+    pub fn new(packages: Vec<Package>) -> Api {
+        let mut api = Api {
+            packages,
+            ..Api::default()
+        };
+        for (p, package) in api.packages.iter().enumerate() {
+            for (m, message) in package.messages.iter().enumerate() {
+                api.messages_by_name
+                    .insert(message.full_name.clone(), (p, m));
+            }
+            for (e, enumeration) in package.enums.iter().enumerate() {
+                api.enums_by_name
+                    .insert(enumeration.full_name.clone(), (p, e));
+            }
+        }
+        api
+    }
+
     /// Every service of every package.
     pub fn services(&self) -> impl Iterator<Item = &Service> {
         self.packages.iter().flat_map(|p| p.services.iter())
@@ -28,15 +51,14 @@ impl Api {
 
     /// The message with this full name (no leading dot).
     pub fn message(&self, full_name: &str) -> Option<&Message> {
-        self.messages().find(|m| m.full_name == full_name)
+        let (p, m) = self.messages_by_name.get(full_name)?;
+        self.packages.get(*p)?.messages.get(*m)
     }
 
     /// The enum with this full name.
     pub fn enumeration(&self, full_name: &str) -> Option<&Enum> {
-        self.packages
-            .iter()
-            .flat_map(|p| p.enums.iter())
-            .find(|e| e.full_name == full_name)
+        let (p, e) = self.enums_by_name.get(full_name)?;
+        self.packages.get(*p)?.enums.get(*e)
     }
 }
 
@@ -280,10 +302,12 @@ impl Field {
 pub struct Oneof {
     /// Name.
     pub name: String,
-    /// PGV `(validate.required)`.
+    /// PGV `(validate.required)` or protovalidate `(buf.validate.oneof).required`.
     pub required: bool,
     /// Member field names.
     pub fields: Vec<String>,
+    /// Which option `required` comes from.
+    pub dialect: Dialect,
 }
 
 /// A message.

@@ -1,9 +1,10 @@
-//! Validation rules read from `(validate.rules)` without knowing PGV's message types:
-//! each set field of a rule message becomes one [`Rule`].
+//! Validation rules read from `(validate.rules)` (PGV) and `(buf.validate.field)`
+//! (protovalidate) without knowing their message types: each set field of a rule message
+//! becomes one [`Rule`].
 
-use prost_reflect::{DynamicMessage, ReflectMessage, Value};
+use prost_reflect::{DynamicMessage, Kind, ReflectMessage, Value};
 
-use crate::diag::Location;
+use crate::diag::{Diagnostic, Location};
 
 /// A rule value.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +48,17 @@ impl RuleValue {
     }
 }
 
+/// Which option a rule comes from: PGV's `(validate.rules)` or protovalidate's
+/// `(buf.validate.field)`. The checks are the same; ids, messages and some semantics differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dialect {
+    /// protoc-gen-validate.
+    #[default]
+    Pgv,
+    /// protovalidate.
+    Protovalidate,
+}
+
 /// One rule, e.g. `string.min_len = 1`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
@@ -58,6 +70,8 @@ pub struct Rule {
     pub value: RuleValue,
     /// Where it is written.
     pub location: Location,
+    /// The option it comes from.
+    pub dialect: Dialect,
 }
 
 impl Rule {
@@ -78,7 +92,8 @@ pub fn read_field_rules(rules: &DynamicMessage, locate: &dyn Fn(&[i32]) -> Locat
         };
         for (rule_field, value) in family_msg.fields() {
             let location = locate(&[family_field.number() as i32, rule_field.number() as i32]);
-            let value = match rule_value(value, locate) {
+            let value = match rule_value(value, &|m| RuleValue::Rules(read_field_rules(m, locate)))
+            {
                 Some(v) => v,
                 None => continue,
             };
@@ -87,13 +102,212 @@ pub fn read_field_rules(rules: &DynamicMessage, locate: &dyn Fn(&[i32]) -> Locat
                 name: rule_field.name().to_string(),
                 value,
                 location,
+                dialect: Dialect::Pgv,
             });
         }
     }
     out
 }
 
-fn rule_value(value: &Value, locate: &dyn Fn(&[i32]) -> Location) -> Option<RuleValue> {
+/// A protovalidate rule the generator cannot enforce (a CEL expression or a predefined
+/// extension rule): what it is called and where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnsupportedRule {
+    /// The rule's id (or the extension's name).
+    pub name: String,
+    /// The expression, when there is one.
+    pub expression: String,
+    /// Where it is written.
+    pub location: Location,
+}
+
+impl UnsupportedRule {
+    /// The generation-time warning for it; `on` names the field or message.
+    pub fn diagnostic(&self, on: &str) -> Diagnostic {
+        let what = if self.expression.is_empty() {
+            format!("predefined rule `{}`", self.name)
+        } else {
+            format!("custom CEL rule `{}` (`{}`)", self.name, self.expression)
+        };
+        Diagnostic::warning(
+            "rule-unsupported",
+            self.location.clone(),
+            format!("{what} on `{on}` is not enforced by this protogate version"),
+        )
+        .hint("protogate generates the standard protovalidate rules only; enforce this one in the handler")
+    }
+}
+
+/// Reads a `buf.validate.FieldRules` message of a field whose own rules belong to `family`
+/// (`string`, `repeated`, `message`, …); `element` gives the families of list items and of map
+/// keys and values. Field-level `required` and `ignore` become rules of `family`; CEL and
+/// predefined rules are returned as unsupported.
+pub fn read_pv_field_rules(
+    rules: &DynamicMessage,
+    family: &str,
+    element: &dyn Fn(&str) -> String,
+    locate: &dyn Fn(&[i32]) -> Location,
+    unsupported: &mut Vec<UnsupportedRule>,
+) -> Vec<Rule> {
+    let mut out = Vec::new();
+    for (field, value) in rules.fields() {
+        let location = locate(&[field.number() as i32]);
+        match (field.name(), value) {
+            ("cel", Value::List(items)) => {
+                for item in items {
+                    if let Value::Message(m) = item {
+                        unsupported.push(cel_rule(m, location.clone()));
+                    }
+                }
+            }
+            ("cel_expression", Value::List(items)) => {
+                for item in items {
+                    if let Value::String(e) = item {
+                        unsupported.push(UnsupportedRule {
+                            name: "cel_expression".into(),
+                            expression: e.clone(),
+                            location: location.clone(),
+                        });
+                    }
+                }
+            }
+            (name @ ("required" | "ignore"), value) => {
+                if let Some(value) = rule_value(value, &|_| RuleValue::Bool(false)) {
+                    out.push(Rule {
+                        family: family.to_string(),
+                        name: name.to_string(),
+                        value,
+                        location,
+                        dialect: Dialect::Protovalidate,
+                    });
+                }
+            }
+            (fam, Value::Message(family_msg)) => {
+                for (ext, _) in family_msg.extensions() {
+                    unsupported.push(UnsupportedRule {
+                        name: ext.full_name().to_string(),
+                        expression: String::new(),
+                        location: location.clone(),
+                    });
+                }
+                for (rule_field, value) in family_msg.fields() {
+                    let at = locate(&[field.number() as i32, rule_field.number() as i32]);
+                    let nested_family = element(rule_field.name());
+                    let inner = std::cell::RefCell::new(Vec::new());
+                    let nested = |m: &DynamicMessage| {
+                        RuleValue::Rules(read_pv_field_rules(
+                            m,
+                            &nested_family,
+                            &|_| "message".to_string(),
+                            locate,
+                            &mut inner.borrow_mut(),
+                        ))
+                    };
+                    let value = rule_value(value, &nested);
+                    unsupported.extend(inner.into_inner());
+                    if let Some(value) = value {
+                        out.push(Rule {
+                            family: fam.to_string(),
+                            name: rule_field.name().to_string(),
+                            value,
+                            location: at,
+                            dialect: Dialect::Protovalidate,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Reads a `buf.validate.MessageRules` message: protogate enforces none of its rules (they are
+/// CEL expressions or message-level oneof rules), so each is returned as unsupported.
+pub fn read_pv_message_rules(
+    rules: &DynamicMessage,
+    locate: &dyn Fn(&[i32]) -> Location,
+) -> Vec<UnsupportedRule> {
+    let mut out = Vec::new();
+    for (field, value) in rules.fields() {
+        let location = locate(&[field.number() as i32]);
+        let Value::List(items) = value else {
+            continue;
+        };
+        for item in items {
+            match (field.name(), item) {
+                ("cel", Value::Message(m)) => out.push(cel_rule(m, location.clone())),
+                ("cel_expression", Value::String(e)) => out.push(UnsupportedRule {
+                    name: "cel_expression".into(),
+                    expression: e.clone(),
+                    location: location.clone(),
+                }),
+                ("oneof", Value::Message(m)) => {
+                    let fields: Vec<String> = m
+                        .get_field_by_name("fields")
+                        .and_then(|v| {
+                            v.as_list().map(|l| {
+                                l.iter()
+                                    .filter_map(|s| s.as_str().map(str::to_string))
+                                    .collect()
+                            })
+                        })
+                        .unwrap_or_default();
+                    out.push(UnsupportedRule {
+                        name: format!("message.oneof({})", fields.join(", ")),
+                        expression: String::new(),
+                        location: location.clone(),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+fn cel_rule(m: &DynamicMessage, location: Location) -> UnsupportedRule {
+    let text = |name: &str| {
+        m.get_field_by_name(name)
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    UnsupportedRule {
+        name: text("id"),
+        expression: text("expression"),
+        location,
+    }
+}
+
+/// The rule family a field of this kind takes (besides `message` presence rules).
+pub fn family_of_kind(kind: &Kind) -> String {
+    match kind {
+        Kind::Double => "double".into(),
+        Kind::Float => "float".into(),
+        Kind::Int32 => "int32".into(),
+        Kind::Int64 => "int64".into(),
+        Kind::Uint32 => "uint32".into(),
+        Kind::Uint64 => "uint64".into(),
+        Kind::Sint32 => "sint32".into(),
+        Kind::Sint64 => "sint64".into(),
+        Kind::Fixed32 => "fixed32".into(),
+        Kind::Fixed64 => "fixed64".into(),
+        Kind::Sfixed32 => "sfixed32".into(),
+        Kind::Sfixed64 => "sfixed64".into(),
+        Kind::Bool => "bool".into(),
+        Kind::String => "string".into(),
+        Kind::Bytes => "bytes".into(),
+        Kind::Enum(_) => "enum".into(),
+        Kind::Message(m) => match m.full_name() {
+            "google.protobuf.Duration" => "duration".into(),
+            "google.protobuf.Timestamp" => "timestamp".into(),
+            "google.protobuf.Any" => "any".into(),
+            _ => "message".into(),
+        },
+    }
+}
+
+fn rule_value(value: &Value, nested: &dyn Fn(&DynamicMessage) -> RuleValue) -> Option<RuleValue> {
     Some(match value {
         Value::Bool(b) => RuleValue::Bool(*b),
         Value::I32(v) => RuleValue::Int(*v as i64),
@@ -106,7 +320,7 @@ fn rule_value(value: &Value, locate: &dyn Fn(&[i32]) -> Location) -> Option<Rule
         Value::Bytes(b) => RuleValue::Bytes(b.to_vec()),
         Value::EnumNumber(n) => RuleValue::Int(*n as i64),
         Value::List(items) => {
-            RuleValue::List(items.iter().filter_map(|v| rule_value(v, locate)).collect())
+            RuleValue::List(items.iter().filter_map(|v| rule_value(v, nested)).collect())
         }
         Value::Message(m) => {
             let full = m.descriptor().full_name().to_string();
@@ -122,7 +336,7 @@ fn rule_value(value: &Value, locate: &dyn Fn(&[i32]) -> Location) -> Option<Rule
                         .unwrap_or(0);
                     RuleValue::Time(seconds, nanos)
                 }
-                _ => RuleValue::Rules(read_field_rules(m, locate)),
+                _ => nested(m),
             }
         }
         Value::Map(_) => return None,

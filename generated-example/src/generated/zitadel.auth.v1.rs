@@ -923,8 +923,7 @@ impl serde::Serialize for GetMyPhoneRequest {
     {
         use serde::ser::SerializeStruct;
         let len = 0;
-        let struct_ser = serializer
-            .serialize_struct("zitadel.auth.v1.GetMyPhoneRequest", len)?;
+        let struct_ser = serializer.serialize_struct("zitadel.auth.v1.GetMyPhoneRequest", len)?;
         struct_ser.end()
     }
 }
@@ -935,34 +934,32 @@ impl<'de> serde::Deserialize<'de> for GetMyPhoneRequest {
     where
         D: serde::Deserializer<'de>,
     {
-        const FIELDS: &[&str] = &[];
+        const FIELDS: &[&str] = &[
+        ];
+
         #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {}
+        enum GeneratedField {
+        }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(
-                deserializer: D,
-            ) -> std::result::Result<GeneratedField, D::Error>
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 struct GeneratedVisitor;
+
                 impl serde::de::Visitor<'_> for GeneratedVisitor {
                     type Value = GeneratedField;
-                    fn expecting(
-                        &self,
-                        formatter: &mut std::fmt::Formatter<'_>,
-                    ) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", & FIELDS)
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
                     }
+
                     #[allow(unused_variables)]
-                    fn visit_str<E>(
-                        self,
-                        value: &str,
-                    ) -> std::result::Result<GeneratedField, E>
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
                     where
                         E: serde::de::Error,
                     {
-                        Err(serde::de::Error::unknown_field(value, FIELDS))
+                            Err(serde::de::Error::unknown_field(value, FIELDS))
                     }
                 }
                 deserializer.deserialize_identifier(GeneratedVisitor)
@@ -971,31 +968,23 @@ impl<'de> serde::Deserialize<'de> for GetMyPhoneRequest {
         struct GeneratedVisitor;
         impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
             type Value = GetMyPhoneRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 formatter.write_str("struct zitadel.auth.v1.GetMyPhoneRequest")
             }
-            fn visit_map<V>(
-                self,
-                mut map_: V,
-            ) -> std::result::Result<GetMyPhoneRequest, V::Error>
-            where
-                V: serde::de::MapAccess<'de>,
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<GetMyPhoneRequest, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
             {
                 while map_.next_key::<GeneratedField>()?.is_some() {
                     let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(GetMyPhoneRequest {})
+                Ok(GetMyPhoneRequest {
+                })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "zitadel.auth.v1.GetMyPhoneRequest",
-                FIELDS,
-                GeneratedVisitor,
-            )
+        deserializer.deserialize_struct("zitadel.auth.v1.GetMyPhoneRequest", FIELDS, GeneratedVisitor)
     }
 }
 
@@ -1013,8 +1002,7 @@ impl serde::Serialize for GetMyPhoneResponse {
         if self.phone.is_some() {
             len += 1;
         }
-        let mut struct_ser = serializer
-            .serialize_struct("zitadel.auth.v1.GetMyPhoneResponse", len)?;
+        let mut struct_ser = serializer.serialize_struct("zitadel.auth.v1.GetMyPhoneResponse", len)?;
         if let Some(v) = self.details.as_ref() {
             struct_ser.serialize_field("details", v)?;
         }
@@ -1031,33 +1019,32 @@ impl<'de> serde::Deserialize<'de> for GetMyPhoneResponse {
     where
         D: serde::Deserializer<'de>,
     {
-        const FIELDS: &[&str] = &["details", "phone"];
+        const FIELDS: &[&str] = &[
+            "details",
+            "phone",
+        ];
+
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             Details,
             Phone,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(
-                deserializer: D,
-            ) -> std::result::Result<GeneratedField, D::Error>
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 struct GeneratedVisitor;
+
                 impl serde::de::Visitor<'_> for GeneratedVisitor {
                     type Value = GeneratedField;
-                    fn expecting(
-                        &self,
-                        formatter: &mut std::fmt::Formatter<'_>,
-                    ) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", & FIELDS)
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
                     }
+
                     #[allow(unused_variables)]
-                    fn visit_str<E>(
-                        self,
-                        value: &str,
-                    ) -> std::result::Result<GeneratedField, E>
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
                     where
                         E: serde::de::Error,
                     {
@@ -1074,18 +1061,14 @@ impl<'de> serde::Deserialize<'de> for GetMyPhoneResponse {
         struct GeneratedVisitor;
         impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
             type Value = GetMyPhoneResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 formatter.write_str("struct zitadel.auth.v1.GetMyPhoneResponse")
             }
-            fn visit_map<V>(
-                self,
-                mut map_: V,
-            ) -> std::result::Result<GetMyPhoneResponse, V::Error>
-            where
-                V: serde::de::MapAccess<'de>,
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<GetMyPhoneResponse, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
             {
                 let mut details__ = None;
                 let mut phone__ = None;
@@ -1111,12 +1094,7 @@ impl<'de> serde::Deserialize<'de> for GetMyPhoneResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "zitadel.auth.v1.GetMyPhoneResponse",
-                FIELDS,
-                GeneratedVisitor,
-            )
+        deserializer.deserialize_struct("zitadel.auth.v1.GetMyPhoneResponse", FIELDS, GeneratedVisitor)
     }
 }
 
@@ -1128,8 +1106,7 @@ impl serde::Serialize for HealthzRequest {
     {
         use serde::ser::SerializeStruct;
         let len = 0;
-        let struct_ser = serializer
-            .serialize_struct("zitadel.auth.v1.HealthzRequest", len)?;
+        let struct_ser = serializer.serialize_struct("zitadel.auth.v1.HealthzRequest", len)?;
         struct_ser.end()
     }
 }
@@ -1140,34 +1117,32 @@ impl<'de> serde::Deserialize<'de> for HealthzRequest {
     where
         D: serde::Deserializer<'de>,
     {
-        const FIELDS: &[&str] = &[];
+        const FIELDS: &[&str] = &[
+        ];
+
         #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {}
+        enum GeneratedField {
+        }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(
-                deserializer: D,
-            ) -> std::result::Result<GeneratedField, D::Error>
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 struct GeneratedVisitor;
+
                 impl serde::de::Visitor<'_> for GeneratedVisitor {
                     type Value = GeneratedField;
-                    fn expecting(
-                        &self,
-                        formatter: &mut std::fmt::Formatter<'_>,
-                    ) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", & FIELDS)
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
                     }
+
                     #[allow(unused_variables)]
-                    fn visit_str<E>(
-                        self,
-                        value: &str,
-                    ) -> std::result::Result<GeneratedField, E>
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
                     where
                         E: serde::de::Error,
                     {
-                        Err(serde::de::Error::unknown_field(value, FIELDS))
+                            Err(serde::de::Error::unknown_field(value, FIELDS))
                     }
                 }
                 deserializer.deserialize_identifier(GeneratedVisitor)
@@ -1176,31 +1151,23 @@ impl<'de> serde::Deserialize<'de> for HealthzRequest {
         struct GeneratedVisitor;
         impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
             type Value = HealthzRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 formatter.write_str("struct zitadel.auth.v1.HealthzRequest")
             }
-            fn visit_map<V>(
-                self,
-                mut map_: V,
-            ) -> std::result::Result<HealthzRequest, V::Error>
-            where
-                V: serde::de::MapAccess<'de>,
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<HealthzRequest, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
             {
                 while map_.next_key::<GeneratedField>()?.is_some() {
                     let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(HealthzRequest {})
+                Ok(HealthzRequest {
+                })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "zitadel.auth.v1.HealthzRequest",
-                FIELDS,
-                GeneratedVisitor,
-            )
+        deserializer.deserialize_struct("zitadel.auth.v1.HealthzRequest", FIELDS, GeneratedVisitor)
     }
 }
 
@@ -1212,8 +1179,7 @@ impl serde::Serialize for HealthzResponse {
     {
         use serde::ser::SerializeStruct;
         let len = 0;
-        let struct_ser = serializer
-            .serialize_struct("zitadel.auth.v1.HealthzResponse", len)?;
+        let struct_ser = serializer.serialize_struct("zitadel.auth.v1.HealthzResponse", len)?;
         struct_ser.end()
     }
 }
@@ -1224,34 +1190,32 @@ impl<'de> serde::Deserialize<'de> for HealthzResponse {
     where
         D: serde::Deserializer<'de>,
     {
-        const FIELDS: &[&str] = &[];
+        const FIELDS: &[&str] = &[
+        ];
+
         #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {}
+        enum GeneratedField {
+        }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(
-                deserializer: D,
-            ) -> std::result::Result<GeneratedField, D::Error>
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 struct GeneratedVisitor;
+
                 impl serde::de::Visitor<'_> for GeneratedVisitor {
                     type Value = GeneratedField;
-                    fn expecting(
-                        &self,
-                        formatter: &mut std::fmt::Formatter<'_>,
-                    ) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", & FIELDS)
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
                     }
+
                     #[allow(unused_variables)]
-                    fn visit_str<E>(
-                        self,
-                        value: &str,
-                    ) -> std::result::Result<GeneratedField, E>
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
                     where
                         E: serde::de::Error,
                     {
-                        Err(serde::de::Error::unknown_field(value, FIELDS))
+                            Err(serde::de::Error::unknown_field(value, FIELDS))
                     }
                 }
                 deserializer.deserialize_identifier(GeneratedVisitor)
@@ -1260,31 +1224,23 @@ impl<'de> serde::Deserialize<'de> for HealthzResponse {
         struct GeneratedVisitor;
         impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
             type Value = HealthzResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 formatter.write_str("struct zitadel.auth.v1.HealthzResponse")
             }
-            fn visit_map<V>(
-                self,
-                mut map_: V,
-            ) -> std::result::Result<HealthzResponse, V::Error>
-            where
-                V: serde::de::MapAccess<'de>,
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<HealthzResponse, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
             {
                 while map_.next_key::<GeneratedField>()?.is_some() {
                     let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(HealthzResponse {})
+                Ok(HealthzResponse {
+                })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "zitadel.auth.v1.HealthzResponse",
-                FIELDS,
-                GeneratedVisitor,
-            )
+        deserializer.deserialize_struct("zitadel.auth.v1.HealthzResponse", FIELDS, GeneratedVisitor)
     }
 }
 
@@ -1296,8 +1252,7 @@ impl serde::Serialize for RemoveMyPhoneRequest {
     {
         use serde::ser::SerializeStruct;
         let len = 0;
-        let struct_ser = serializer
-            .serialize_struct("zitadel.auth.v1.RemoveMyPhoneRequest", len)?;
+        let struct_ser = serializer.serialize_struct("zitadel.auth.v1.RemoveMyPhoneRequest", len)?;
         struct_ser.end()
     }
 }
@@ -1308,34 +1263,32 @@ impl<'de> serde::Deserialize<'de> for RemoveMyPhoneRequest {
     where
         D: serde::Deserializer<'de>,
     {
-        const FIELDS: &[&str] = &[];
+        const FIELDS: &[&str] = &[
+        ];
+
         #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {}
+        enum GeneratedField {
+        }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(
-                deserializer: D,
-            ) -> std::result::Result<GeneratedField, D::Error>
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 struct GeneratedVisitor;
+
                 impl serde::de::Visitor<'_> for GeneratedVisitor {
                     type Value = GeneratedField;
-                    fn expecting(
-                        &self,
-                        formatter: &mut std::fmt::Formatter<'_>,
-                    ) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", & FIELDS)
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
                     }
+
                     #[allow(unused_variables)]
-                    fn visit_str<E>(
-                        self,
-                        value: &str,
-                    ) -> std::result::Result<GeneratedField, E>
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
                     where
                         E: serde::de::Error,
                     {
-                        Err(serde::de::Error::unknown_field(value, FIELDS))
+                            Err(serde::de::Error::unknown_field(value, FIELDS))
                     }
                 }
                 deserializer.deserialize_identifier(GeneratedVisitor)
@@ -1344,31 +1297,23 @@ impl<'de> serde::Deserialize<'de> for RemoveMyPhoneRequest {
         struct GeneratedVisitor;
         impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
             type Value = RemoveMyPhoneRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 formatter.write_str("struct zitadel.auth.v1.RemoveMyPhoneRequest")
             }
-            fn visit_map<V>(
-                self,
-                mut map_: V,
-            ) -> std::result::Result<RemoveMyPhoneRequest, V::Error>
-            where
-                V: serde::de::MapAccess<'de>,
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<RemoveMyPhoneRequest, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
             {
                 while map_.next_key::<GeneratedField>()?.is_some() {
                     let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                 }
-                Ok(RemoveMyPhoneRequest {})
+                Ok(RemoveMyPhoneRequest {
+                })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "zitadel.auth.v1.RemoveMyPhoneRequest",
-                FIELDS,
-                GeneratedVisitor,
-            )
+        deserializer.deserialize_struct("zitadel.auth.v1.RemoveMyPhoneRequest", FIELDS, GeneratedVisitor)
     }
 }
 
@@ -1383,8 +1328,7 @@ impl serde::Serialize for RemoveMyPhoneResponse {
         if self.details.is_some() {
             len += 1;
         }
-        let mut struct_ser = serializer
-            .serialize_struct("zitadel.auth.v1.RemoveMyPhoneResponse", len)?;
+        let mut struct_ser = serializer.serialize_struct("zitadel.auth.v1.RemoveMyPhoneResponse", len)?;
         if let Some(v) = self.details.as_ref() {
             struct_ser.serialize_field("details", v)?;
         }
@@ -1398,32 +1342,30 @@ impl<'de> serde::Deserialize<'de> for RemoveMyPhoneResponse {
     where
         D: serde::Deserializer<'de>,
     {
-        const FIELDS: &[&str] = &["details"];
+        const FIELDS: &[&str] = &[
+            "details",
+        ];
+
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             Details,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(
-                deserializer: D,
-            ) -> std::result::Result<GeneratedField, D::Error>
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 struct GeneratedVisitor;
+
                 impl serde::de::Visitor<'_> for GeneratedVisitor {
                     type Value = GeneratedField;
-                    fn expecting(
-                        &self,
-                        formatter: &mut std::fmt::Formatter<'_>,
-                    ) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", & FIELDS)
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
                     }
+
                     #[allow(unused_variables)]
-                    fn visit_str<E>(
-                        self,
-                        value: &str,
-                    ) -> std::result::Result<GeneratedField, E>
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
                     where
                         E: serde::de::Error,
                     {
@@ -1439,18 +1381,14 @@ impl<'de> serde::Deserialize<'de> for RemoveMyPhoneResponse {
         struct GeneratedVisitor;
         impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
             type Value = RemoveMyPhoneResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 formatter.write_str("struct zitadel.auth.v1.RemoveMyPhoneResponse")
             }
-            fn visit_map<V>(
-                self,
-                mut map_: V,
-            ) -> std::result::Result<RemoveMyPhoneResponse, V::Error>
-            where
-                V: serde::de::MapAccess<'de>,
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<RemoveMyPhoneResponse, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
             {
                 let mut details__ = None;
                 while let Some(k) = map_.next_key()? {
@@ -1468,12 +1406,7 @@ impl<'de> serde::Deserialize<'de> for RemoveMyPhoneResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "zitadel.auth.v1.RemoveMyPhoneResponse",
-                FIELDS,
-                GeneratedVisitor,
-            )
+        deserializer.deserialize_struct("zitadel.auth.v1.RemoveMyPhoneResponse", FIELDS, GeneratedVisitor)
     }
 }
 
@@ -1485,8 +1418,7 @@ impl serde::Serialize for ResendMyPhoneVerificationRequest {
     {
         use serde::ser::SerializeStruct;
         let len = 0;
-        let struct_ser = serializer
-            .serialize_struct("zitadel.auth.v1.ResendMyPhoneVerificationRequest", len)?;
+        let struct_ser = serializer.serialize_struct("zitadel.auth.v1.ResendMyPhoneVerificationRequest", len)?;
         struct_ser.end()
     }
 }
@@ -1497,34 +1429,32 @@ impl<'de> serde::Deserialize<'de> for ResendMyPhoneVerificationRequest {
     where
         D: serde::Deserializer<'de>,
     {
-        const FIELDS: &[&str] = &[];
+        const FIELDS: &[&str] = &[
+        ];
+
         #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {}
+        enum GeneratedField {
+        }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(
-                deserializer: D,
-            ) -> std::result::Result<GeneratedField, D::Error>
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 struct GeneratedVisitor;
+
                 impl serde::de::Visitor<'_> for GeneratedVisitor {
                     type Value = GeneratedField;
-                    fn expecting(
-                        &self,
-                        formatter: &mut std::fmt::Formatter<'_>,
-                    ) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", & FIELDS)
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
                     }
+
                     #[allow(unused_variables)]
-                    fn visit_str<E>(
-                        self,
-                        value: &str,
-                    ) -> std::result::Result<GeneratedField, E>
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
                     where
                         E: serde::de::Error,
                     {
-                        Err(serde::de::Error::unknown_field(value, FIELDS))
+                            Err(serde::de::Error::unknown_field(value, FIELDS))
                     }
                 }
                 deserializer.deserialize_identifier(GeneratedVisitor)
@@ -1533,19 +1463,14 @@ impl<'de> serde::Deserialize<'de> for ResendMyPhoneVerificationRequest {
         struct GeneratedVisitor;
         impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
             type Value = ResendMyPhoneVerificationRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter
-                    .write_str("struct zitadel.auth.v1.ResendMyPhoneVerificationRequest")
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct zitadel.auth.v1.ResendMyPhoneVerificationRequest")
             }
-            fn visit_map<V>(
-                self,
-                mut map_: V,
-            ) -> std::result::Result<ResendMyPhoneVerificationRequest, V::Error>
-            where
-                V: serde::de::MapAccess<'de>,
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ResendMyPhoneVerificationRequest, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
             {
                 while map_.next_key::<GeneratedField>()?.is_some() {
                     let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -1554,12 +1479,7 @@ impl<'de> serde::Deserialize<'de> for ResendMyPhoneVerificationRequest {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "zitadel.auth.v1.ResendMyPhoneVerificationRequest",
-                FIELDS,
-                GeneratedVisitor,
-            )
+        deserializer.deserialize_struct("zitadel.auth.v1.ResendMyPhoneVerificationRequest", FIELDS, GeneratedVisitor)
     }
 }
 
@@ -1574,8 +1494,7 @@ impl serde::Serialize for ResendMyPhoneVerificationResponse {
         if self.details.is_some() {
             len += 1;
         }
-        let mut struct_ser = serializer
-            .serialize_struct("zitadel.auth.v1.ResendMyPhoneVerificationResponse", len)?;
+        let mut struct_ser = serializer.serialize_struct("zitadel.auth.v1.ResendMyPhoneVerificationResponse", len)?;
         if let Some(v) = self.details.as_ref() {
             struct_ser.serialize_field("details", v)?;
         }
@@ -1589,32 +1508,30 @@ impl<'de> serde::Deserialize<'de> for ResendMyPhoneVerificationResponse {
     where
         D: serde::Deserializer<'de>,
     {
-        const FIELDS: &[&str] = &["details"];
+        const FIELDS: &[&str] = &[
+            "details",
+        ];
+
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             Details,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(
-                deserializer: D,
-            ) -> std::result::Result<GeneratedField, D::Error>
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 struct GeneratedVisitor;
+
                 impl serde::de::Visitor<'_> for GeneratedVisitor {
                     type Value = GeneratedField;
-                    fn expecting(
-                        &self,
-                        formatter: &mut std::fmt::Formatter<'_>,
-                    ) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", & FIELDS)
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
                     }
+
                     #[allow(unused_variables)]
-                    fn visit_str<E>(
-                        self,
-                        value: &str,
-                    ) -> std::result::Result<GeneratedField, E>
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
                     where
                         E: serde::de::Error,
                     {
@@ -1630,21 +1547,14 @@ impl<'de> serde::Deserialize<'de> for ResendMyPhoneVerificationResponse {
         struct GeneratedVisitor;
         impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
             type Value = ResendMyPhoneVerificationResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                formatter
-                    .write_str(
-                        "struct zitadel.auth.v1.ResendMyPhoneVerificationResponse",
-                    )
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct zitadel.auth.v1.ResendMyPhoneVerificationResponse")
             }
-            fn visit_map<V>(
-                self,
-                mut map_: V,
-            ) -> std::result::Result<ResendMyPhoneVerificationResponse, V::Error>
-            where
-                V: serde::de::MapAccess<'de>,
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ResendMyPhoneVerificationResponse, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
             {
                 let mut details__ = None;
                 while let Some(k) = map_.next_key()? {
@@ -1662,12 +1572,7 @@ impl<'de> serde::Deserialize<'de> for ResendMyPhoneVerificationResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "zitadel.auth.v1.ResendMyPhoneVerificationResponse",
-                FIELDS,
-                GeneratedVisitor,
-            )
+        deserializer.deserialize_struct("zitadel.auth.v1.ResendMyPhoneVerificationResponse", FIELDS, GeneratedVisitor)
     }
 }
 
@@ -1682,8 +1587,7 @@ impl serde::Serialize for SetMyPhoneRequest {
         if !self.phone.is_empty() {
             len += 1;
         }
-        let mut struct_ser = serializer
-            .serialize_struct("zitadel.auth.v1.SetMyPhoneRequest", len)?;
+        let mut struct_ser = serializer.serialize_struct("zitadel.auth.v1.SetMyPhoneRequest", len)?;
         if !self.phone.is_empty() {
             struct_ser.serialize_field("phone", &self.phone)?;
         }
@@ -1697,32 +1601,30 @@ impl<'de> serde::Deserialize<'de> for SetMyPhoneRequest {
     where
         D: serde::Deserializer<'de>,
     {
-        const FIELDS: &[&str] = &["phone"];
+        const FIELDS: &[&str] = &[
+            "phone",
+        ];
+
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             Phone,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(
-                deserializer: D,
-            ) -> std::result::Result<GeneratedField, D::Error>
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 struct GeneratedVisitor;
+
                 impl serde::de::Visitor<'_> for GeneratedVisitor {
                     type Value = GeneratedField;
-                    fn expecting(
-                        &self,
-                        formatter: &mut std::fmt::Formatter<'_>,
-                    ) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", & FIELDS)
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
                     }
+
                     #[allow(unused_variables)]
-                    fn visit_str<E>(
-                        self,
-                        value: &str,
-                    ) -> std::result::Result<GeneratedField, E>
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
                     where
                         E: serde::de::Error,
                     {
@@ -1738,18 +1640,14 @@ impl<'de> serde::Deserialize<'de> for SetMyPhoneRequest {
         struct GeneratedVisitor;
         impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
             type Value = SetMyPhoneRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 formatter.write_str("struct zitadel.auth.v1.SetMyPhoneRequest")
             }
-            fn visit_map<V>(
-                self,
-                mut map_: V,
-            ) -> std::result::Result<SetMyPhoneRequest, V::Error>
-            where
-                V: serde::de::MapAccess<'de>,
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<SetMyPhoneRequest, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
             {
                 let mut phone__ = None;
                 while let Some(k) = map_.next_key()? {
@@ -1767,12 +1665,7 @@ impl<'de> serde::Deserialize<'de> for SetMyPhoneRequest {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "zitadel.auth.v1.SetMyPhoneRequest",
-                FIELDS,
-                GeneratedVisitor,
-            )
+        deserializer.deserialize_struct("zitadel.auth.v1.SetMyPhoneRequest", FIELDS, GeneratedVisitor)
     }
 }
 
@@ -1787,8 +1680,7 @@ impl serde::Serialize for SetMyPhoneResponse {
         if self.details.is_some() {
             len += 1;
         }
-        let mut struct_ser = serializer
-            .serialize_struct("zitadel.auth.v1.SetMyPhoneResponse", len)?;
+        let mut struct_ser = serializer.serialize_struct("zitadel.auth.v1.SetMyPhoneResponse", len)?;
         if let Some(v) = self.details.as_ref() {
             struct_ser.serialize_field("details", v)?;
         }
@@ -1802,32 +1694,30 @@ impl<'de> serde::Deserialize<'de> for SetMyPhoneResponse {
     where
         D: serde::Deserializer<'de>,
     {
-        const FIELDS: &[&str] = &["details"];
+        const FIELDS: &[&str] = &[
+            "details",
+        ];
+
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             Details,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(
-                deserializer: D,
-            ) -> std::result::Result<GeneratedField, D::Error>
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 struct GeneratedVisitor;
+
                 impl serde::de::Visitor<'_> for GeneratedVisitor {
                     type Value = GeneratedField;
-                    fn expecting(
-                        &self,
-                        formatter: &mut std::fmt::Formatter<'_>,
-                    ) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", & FIELDS)
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
                     }
+
                     #[allow(unused_variables)]
-                    fn visit_str<E>(
-                        self,
-                        value: &str,
-                    ) -> std::result::Result<GeneratedField, E>
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
                     where
                         E: serde::de::Error,
                     {
@@ -1843,18 +1733,14 @@ impl<'de> serde::Deserialize<'de> for SetMyPhoneResponse {
         struct GeneratedVisitor;
         impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
             type Value = SetMyPhoneResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 formatter.write_str("struct zitadel.auth.v1.SetMyPhoneResponse")
             }
-            fn visit_map<V>(
-                self,
-                mut map_: V,
-            ) -> std::result::Result<SetMyPhoneResponse, V::Error>
-            where
-                V: serde::de::MapAccess<'de>,
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<SetMyPhoneResponse, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
             {
                 let mut details__ = None;
                 while let Some(k) = map_.next_key()? {
@@ -1872,12 +1758,7 @@ impl<'de> serde::Deserialize<'de> for SetMyPhoneResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "zitadel.auth.v1.SetMyPhoneResponse",
-                FIELDS,
-                GeneratedVisitor,
-            )
+        deserializer.deserialize_struct("zitadel.auth.v1.SetMyPhoneResponse", FIELDS, GeneratedVisitor)
     }
 }
 
@@ -1892,8 +1773,7 @@ impl serde::Serialize for VerifyMyPhoneRequest {
         if !self.code.is_empty() {
             len += 1;
         }
-        let mut struct_ser = serializer
-            .serialize_struct("zitadel.auth.v1.VerifyMyPhoneRequest", len)?;
+        let mut struct_ser = serializer.serialize_struct("zitadel.auth.v1.VerifyMyPhoneRequest", len)?;
         if !self.code.is_empty() {
             struct_ser.serialize_field("code", &self.code)?;
         }
@@ -1907,32 +1787,30 @@ impl<'de> serde::Deserialize<'de> for VerifyMyPhoneRequest {
     where
         D: serde::Deserializer<'de>,
     {
-        const FIELDS: &[&str] = &["code"];
+        const FIELDS: &[&str] = &[
+            "code",
+        ];
+
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             Code,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(
-                deserializer: D,
-            ) -> std::result::Result<GeneratedField, D::Error>
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 struct GeneratedVisitor;
+
                 impl serde::de::Visitor<'_> for GeneratedVisitor {
                     type Value = GeneratedField;
-                    fn expecting(
-                        &self,
-                        formatter: &mut std::fmt::Formatter<'_>,
-                    ) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", & FIELDS)
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
                     }
+
                     #[allow(unused_variables)]
-                    fn visit_str<E>(
-                        self,
-                        value: &str,
-                    ) -> std::result::Result<GeneratedField, E>
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
                     where
                         E: serde::de::Error,
                     {
@@ -1948,18 +1826,14 @@ impl<'de> serde::Deserialize<'de> for VerifyMyPhoneRequest {
         struct GeneratedVisitor;
         impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
             type Value = VerifyMyPhoneRequest;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 formatter.write_str("struct zitadel.auth.v1.VerifyMyPhoneRequest")
             }
-            fn visit_map<V>(
-                self,
-                mut map_: V,
-            ) -> std::result::Result<VerifyMyPhoneRequest, V::Error>
-            where
-                V: serde::de::MapAccess<'de>,
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<VerifyMyPhoneRequest, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
             {
                 let mut code__ = None;
                 while let Some(k) = map_.next_key()? {
@@ -1977,12 +1851,7 @@ impl<'de> serde::Deserialize<'de> for VerifyMyPhoneRequest {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "zitadel.auth.v1.VerifyMyPhoneRequest",
-                FIELDS,
-                GeneratedVisitor,
-            )
+        deserializer.deserialize_struct("zitadel.auth.v1.VerifyMyPhoneRequest", FIELDS, GeneratedVisitor)
     }
 }
 
@@ -1997,8 +1866,7 @@ impl serde::Serialize for VerifyMyPhoneResponse {
         if self.details.is_some() {
             len += 1;
         }
-        let mut struct_ser = serializer
-            .serialize_struct("zitadel.auth.v1.VerifyMyPhoneResponse", len)?;
+        let mut struct_ser = serializer.serialize_struct("zitadel.auth.v1.VerifyMyPhoneResponse", len)?;
         if let Some(v) = self.details.as_ref() {
             struct_ser.serialize_field("details", v)?;
         }
@@ -2012,32 +1880,30 @@ impl<'de> serde::Deserialize<'de> for VerifyMyPhoneResponse {
     where
         D: serde::Deserializer<'de>,
     {
-        const FIELDS: &[&str] = &["details"];
+        const FIELDS: &[&str] = &[
+            "details",
+        ];
+
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             Details,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(
-                deserializer: D,
-            ) -> std::result::Result<GeneratedField, D::Error>
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 struct GeneratedVisitor;
+
                 impl serde::de::Visitor<'_> for GeneratedVisitor {
                     type Value = GeneratedField;
-                    fn expecting(
-                        &self,
-                        formatter: &mut std::fmt::Formatter<'_>,
-                    ) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", & FIELDS)
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
                     }
+
                     #[allow(unused_variables)]
-                    fn visit_str<E>(
-                        self,
-                        value: &str,
-                    ) -> std::result::Result<GeneratedField, E>
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
                     where
                         E: serde::de::Error,
                     {
@@ -2053,18 +1919,14 @@ impl<'de> serde::Deserialize<'de> for VerifyMyPhoneResponse {
         struct GeneratedVisitor;
         impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
             type Value = VerifyMyPhoneResponse;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 formatter.write_str("struct zitadel.auth.v1.VerifyMyPhoneResponse")
             }
-            fn visit_map<V>(
-                self,
-                mut map_: V,
-            ) -> std::result::Result<VerifyMyPhoneResponse, V::Error>
-            where
-                V: serde::de::MapAccess<'de>,
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<VerifyMyPhoneResponse, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
             {
                 let mut details__ = None;
                 while let Some(k) = map_.next_key()? {
@@ -2082,12 +1944,7 @@ impl<'de> serde::Deserialize<'de> for VerifyMyPhoneResponse {
                 })
             }
         }
-        deserializer
-            .deserialize_struct(
-                "zitadel.auth.v1.VerifyMyPhoneResponse",
-                FIELDS,
-                GeneratedVisitor,
-            )
+        deserializer.deserialize_struct("zitadel.auth.v1.VerifyMyPhoneResponse", FIELDS, GeneratedVisitor)
     }
 }
 
@@ -2141,7 +1998,7 @@ impl ::protogate::Validate for GetMyPhoneResponse {
                 "GetMyPhoneResponse",
                 "Details",
                 "details",
-                ::core::option::Option::None,
+                ::protogate::validate::At::Field,
             );
         }
         if let ::core::option::Option::Some(value) = &self.phone {
@@ -2150,7 +2007,7 @@ impl ::protogate::Validate for GetMyPhoneResponse {
                 "GetMyPhoneResponse",
                 "Phone",
                 "phone",
-                ::core::option::Option::None,
+                ::protogate::validate::At::Field,
             );
         }
     }
@@ -2235,7 +2092,7 @@ impl ::protogate::Validate for SetMyPhoneResponse {
                 "SetMyPhoneResponse",
                 "Details",
                 "details",
-                ::core::option::Option::None,
+                ::protogate::validate::At::Field,
             );
         }
     }
@@ -2305,7 +2162,7 @@ impl ::protogate::Validate for VerifyMyPhoneResponse {
                 "VerifyMyPhoneResponse",
                 "Details",
                 "details",
-                ::core::option::Option::None,
+                ::protogate::validate::At::Field,
             );
         }
     }
@@ -2353,7 +2210,7 @@ impl ::protogate::Validate for ResendMyPhoneVerificationResponse {
                 "ResendMyPhoneVerificationResponse",
                 "Details",
                 "details",
-                ::core::option::Option::None,
+                ::protogate::validate::At::Field,
             );
         }
     }
@@ -2401,7 +2258,7 @@ impl ::protogate::Validate for RemoveMyPhoneResponse {
                 "RemoveMyPhoneResponse",
                 "Details",
                 "details",
-                ::core::option::Option::None,
+                ::protogate::validate::At::Field,
             );
         }
     }
@@ -2426,6 +2283,10 @@ impl ::protogate::schema::Described for RemoveMyPhoneResponse {
         &INFO
     }
 }
+
+/// The package's proto files and their imports (an encoded `FileDescriptorSet`), for
+/// server reflection.
+pub const FILE_DESCRIPTOR_SET: &[u8] = b"\n\xAC\x05\n\x15google/api/http.proto\x12\ngoogle.api\"y\n\x04Http\x12*\n\x05rules\x18\x01 \x03(\x0B2\x14.google.api.HttpRuleR\x05rules\x12E\n\x1Ffully_decode_reserved_expansion\x18\x02 \x01(\x08R\x1CfullyDecodeReservedExpansion\"\xDA\x02\n\x08HttpRule\x12\x1A\n\x08selector\x18\x01 \x01(\tR\x08selector\x12\x12\n\x03get\x18\x02 \x01(\tH\0R\x03get\x12\x12\n\x03put\x18\x03 \x01(\tH\0R\x03put\x12\x14\n\x04post\x18\x04 \x01(\tH\0R\x04post\x12\x18\n\x06delete\x18\x05 \x01(\tH\0R\x06delete\x12\x16\n\x05patch\x18\x06 \x01(\tH\0R\x05patch\x127\n\x06custom\x18\x08 \x01(\x0B2\x1D.google.api.CustomHttpPatternH\0R\x06custom\x12\x12\n\x04body\x18\x07 \x01(\tR\x04body\x12#\n\rresponse_body\x18\x0C \x01(\tR\x0CresponseBody\x12E\n\x13additional_bindings\x18\x0B \x03(\x0B2\x14.google.api.HttpRuleR\x12additionalBindingsB\t\n\x07pattern\";\n\x11CustomHttpPattern\x12\x12\n\x04kind\x18\x01 \x01(\tR\x04kind\x12\x12\n\x04path\x18\x02 \x01(\tR\x04pathBj\n\x0Ecom.google.apiB\tHttpProtoP\x01ZAgoogle.golang.org/genproto/googleapis/api/annotations;annotations\xF8\x01\x01\xA2\x02\x04GAPIb\x06proto3\n\xE6X\n google/protobuf/descriptor.proto\x12\x0Fgoogle.protobuf\"M\n\x11FileDescriptorSet\x128\n\x04file\x18\x01 \x03(\x0B2$.google.protobuf.FileDescriptorProtoR\x04file\"\x98\x05\n\x13FileDescriptorProto\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n\x07package\x18\x02 \x01(\tR\x07package\x12\x1E\n\ndependency\x18\x03 \x03(\tR\ndependency\x12+\n\x11public_dependency\x18\n \x03(\x05R\x10publicDependency\x12'\n\x0Fweak_dependency\x18\x0B \x03(\x05R\x0EweakDependency\x12C\n\x0Cmessage_type\x18\x04 \x03(\x0B2 .google.protobuf.DescriptorProtoR\x0BmessageType\x12A\n\tenum_type\x18\x05 \x03(\x0B2$.google.protobuf.EnumDescriptorProtoR\x08enumType\x12A\n\x07service\x18\x06 \x03(\x0B2'.google.protobuf.ServiceDescriptorProtoR\x07service\x12C\n\textension\x18\x07 \x03(\x0B2%.google.protobuf.FieldDescriptorProtoR\textension\x126\n\x07options\x18\x08 \x01(\x0B2\x1C.google.protobuf.FileOptionsR\x07options\x12I\n\x10source_code_info\x18\t \x01(\x0B2\x1F.google.protobuf.SourceCodeInfoR\x0EsourceCodeInfo\x12\x16\n\x06syntax\x18\x0C \x01(\tR\x06syntax\x122\n\x07edition\x18\x0E \x01(\x0E2\x18.google.protobuf.EditionR\x07edition\"\xB9\x06\n\x0FDescriptorProto\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12;\n\x05field\x18\x02 \x03(\x0B2%.google.protobuf.FieldDescriptorProtoR\x05field\x12C\n\textension\x18\x06 \x03(\x0B2%.google.protobuf.FieldDescriptorProtoR\textension\x12A\n\x0Bnested_type\x18\x03 \x03(\x0B2 .google.protobuf.DescriptorProtoR\nnestedType\x12A\n\tenum_type\x18\x04 \x03(\x0B2$.google.protobuf.EnumDescriptorProtoR\x08enumType\x12X\n\x0Fextension_range\x18\x05 \x03(\x0B2/.google.protobuf.DescriptorProto.ExtensionRangeR\x0EextensionRange\x12D\n\noneof_decl\x18\x08 \x03(\x0B2%.google.protobuf.OneofDescriptorProtoR\toneofDecl\x129\n\x07options\x18\x07 \x01(\x0B2\x1F.google.protobuf.MessageOptionsR\x07options\x12U\n\x0Ereserved_range\x18\t \x03(\x0B2..google.protobuf.DescriptorProto.ReservedRangeR\rreservedRange\x12#\n\rreserved_name\x18\n \x03(\tR\x0CreservedName\x1Az\n\x0EExtensionRange\x12\x14\n\x05start\x18\x01 \x01(\x05R\x05start\x12\x10\n\x03end\x18\x02 \x01(\x05R\x03end\x12@\n\x07options\x18\x03 \x01(\x0B2&.google.protobuf.ExtensionRangeOptionsR\x07options\x1A7\n\rReservedRange\x12\x14\n\x05start\x18\x01 \x01(\x05R\x05start\x12\x10\n\x03end\x18\x02 \x01(\x05R\x03end\"\xC4\x04\n\x15ExtensionRangeOptions\x12X\n\x14uninterpreted_option\x18\xE7\x07 \x03(\x0B2$.google.protobuf.UninterpretedOptionR\x13uninterpretedOption\x12V\n\x0Bdeclaration\x18\x02 \x03(\x0B22.google.protobuf.ExtensionRangeOptions.DeclarationB\0R\x0Bdeclaration\x127\n\x08features\x182 \x01(\x0B2\x1B.google.protobuf.FeatureSetR\x08features\x12h\n\x0Cverification\x18\x03 \x01(\x0E28.google.protobuf.ExtensionRangeOptions.VerificationState:\nUNVERIFIEDR\x0Cverification\x1A\x94\x01\n\x0BDeclaration\x12\x16\n\x06number\x18\x01 \x01(\x05R\x06number\x12\x1B\n\tfull_name\x18\x02 \x01(\tR\x08fullName\x12\x12\n\x04type\x18\x03 \x01(\tR\x04type\x12\x1A\n\x08reserved\x18\x05 \x01(\x08R\x08reserved\x12\x1A\n\x08repeated\x18\x06 \x01(\x08R\x08repeatedJ\x04\x08\x04\x10\x05\"4\n\x11VerificationState\x12\x0F\n\x0BDECLARATION\x10\0\x12\x0E\n\nUNVERIFIED\x10\x01*\t\x08\xE8\x07\x10\x80\x80\x80\x80\x02\"\xC1\x06\n\x14FieldDescriptorProto\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n\x06number\x18\x03 \x01(\x05R\x06number\x12A\n\x05label\x18\x04 \x01(\x0E2+.google.protobuf.FieldDescriptorProto.LabelR\x05label\x12>\n\x04type\x18\x05 \x01(\x0E2*.google.protobuf.FieldDescriptorProto.TypeR\x04type\x12\x1B\n\ttype_name\x18\x06 \x01(\tR\x08typeName\x12\x1A\n\x08extendee\x18\x02 \x01(\tR\x08extendee\x12#\n\rdefault_value\x18\x07 \x01(\tR\x0CdefaultValue\x12\x1F\n\x0Boneof_index\x18\t \x01(\x05R\noneofIndex\x12\x1B\n\tjson_name\x18\n \x01(\tR\x08jsonName\x127\n\x07options\x18\x08 \x01(\x0B2\x1D.google.protobuf.FieldOptionsR\x07options\x12'\n\x0Fproto3_optional\x18\x11 \x01(\x08R\x0Eproto3Optional\"\xB6\x02\n\x04Type\x12\x0F\n\x0BTYPE_DOUBLE\x10\x01\x12\x0E\n\nTYPE_FLOAT\x10\x02\x12\x0E\n\nTYPE_INT64\x10\x03\x12\x0F\n\x0BTYPE_UINT64\x10\x04\x12\x0E\n\nTYPE_INT32\x10\x05\x12\x10\n\x0CTYPE_FIXED64\x10\x06\x12\x10\n\x0CTYPE_FIXED32\x10\x07\x12\r\n\tTYPE_BOOL\x10\x08\x12\x0F\n\x0BTYPE_STRING\x10\t\x12\x0E\n\nTYPE_GROUP\x10\n\x12\x10\n\x0CTYPE_MESSAGE\x10\x0B\x12\x0E\n\nTYPE_BYTES\x10\x0C\x12\x0F\n\x0BTYPE_UINT32\x10\r\x12\r\n\tTYPE_ENUM\x10\x0E\x12\x11\n\rTYPE_SFIXED32\x10\x0F\x12\x11\n\rTYPE_SFIXED64\x10\x10\x12\x0F\n\x0BTYPE_SINT32\x10\x11\x12\x0F\n\x0BTYPE_SINT64\x10\x12\"C\n\x05Label\x12\x12\n\x0ELABEL_OPTIONAL\x10\x01\x12\x12\n\x0ELABEL_REPEATED\x10\x03\x12\x12\n\x0ELABEL_REQUIRED\x10\x02\"c\n\x14OneofDescriptorProto\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x127\n\x07options\x18\x02 \x01(\x0B2\x1D.google.protobuf.OneofOptionsR\x07options\"\xE3\x02\n\x13EnumDescriptorProto\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12?\n\x05value\x18\x02 \x03(\x0B2).google.protobuf.EnumValueDescriptorProtoR\x05value\x126\n\x07options\x18\x03 \x01(\x0B2\x1C.google.protobuf.EnumOptionsR\x07options\x12]\n\x0Ereserved_range\x18\x04 \x03(\x0B26.google.protobuf.EnumDescriptorProto.EnumReservedRangeR\rreservedRange\x12#\n\rreserved_name\x18\x05 \x03(\tR\x0CreservedName\x1A;\n\x11EnumReservedRange\x12\x14\n\x05start\x18\x01 \x01(\x05R\x05start\x12\x10\n\x03end\x18\x02 \x01(\x05R\x03end\"\x83\x01\n\x18EnumValueDescriptorProto\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n\x06number\x18\x02 \x01(\x05R\x06number\x12;\n\x07options\x18\x03 \x01(\x0B2!.google.protobuf.EnumValueOptionsR\x07options\"\xA7\x01\n\x16ServiceDescriptorProto\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12>\n\x06method\x18\x02 \x03(\x0B2&.google.protobuf.MethodDescriptorProtoR\x06method\x129\n\x07options\x18\x03 \x01(\x0B2\x1F.google.protobuf.ServiceOptionsR\x07options\"\x89\x02\n\x15MethodDescriptorProto\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x1D\n\ninput_type\x18\x02 \x01(\tR\tinputType\x12\x1F\n\x0Boutput_type\x18\x03 \x01(\tR\noutputType\x128\n\x07options\x18\x04 \x01(\x0B2\x1E.google.protobuf.MethodOptionsR\x07options\x120\n\x10client_streaming\x18\x05 \x01(\x08:\x05falseR\x0FclientStreaming\x120\n\x10server_streaming\x18\x06 \x01(\x08:\x05falseR\x0FserverStreaming\"\xCA\t\n\x0BFileOptions\x12!\n\x0Cjava_package\x18\x01 \x01(\tR\x0BjavaPackage\x120\n\x14java_outer_classname\x18\x08 \x01(\tR\x12javaOuterClassname\x125\n\x13java_multiple_files\x18\n \x01(\x08:\x05falseR\x11javaMultipleFiles\x12D\n\x1Djava_generate_equals_and_hash\x18\x14 \x01(\x08B\x02\x18\x01R\x19javaGenerateEqualsAndHash\x12:\n\x16java_string_check_utf8\x18\x1B \x01(\x08:\x05falseR\x13javaStringCheckUtf8\x12S\n\x0Coptimize_for\x18\t \x01(\x0E2).google.protobuf.FileOptions.OptimizeMode:\x05SPEEDR\x0BoptimizeFor\x12\x1D\n\ngo_package\x18\x0B \x01(\tR\tgoPackage\x125\n\x13cc_generic_services\x18\x10 \x01(\x08:\x05falseR\x11ccGenericServices\x129\n\x15java_generic_services\x18\x11 \x01(\x08:\x05falseR\x13javaGenericServices\x125\n\x13py_generic_services\x18\x12 \x01(\x08:\x05falseR\x11pyGenericServices\x127\n\x14php_generic_services\x18* \x01(\x08:\x05falseR\x12phpGenericServices\x12%\n\ndeprecated\x18\x17 \x01(\x08:\x05falseR\ndeprecated\x12.\n\x10cc_enable_arenas\x18\x1F \x01(\x08:\x04trueR\x0EccEnableArenas\x12*\n\x11objc_class_prefix\x18$ \x01(\tR\x0FobjcClassPrefix\x12)\n\x10csharp_namespace\x18% \x01(\tR\x0FcsharpNamespace\x12!\n\x0Cswift_prefix\x18' \x01(\tR\x0BswiftPrefix\x12(\n\x10php_class_prefix\x18( \x01(\tR\x0EphpClassPrefix\x12#\n\rphp_namespace\x18) \x01(\tR\x0CphpNamespace\x124\n\x16php_metadata_namespace\x18, \x01(\tR\x14phpMetadataNamespace\x12!\n\x0Cruby_package\x18- \x01(\tR\x0BrubyPackage\x127\n\x08features\x182 \x01(\x0B2\x1B.google.protobuf.FeatureSetR\x08features\x12X\n\x14uninterpreted_option\x18\xE7\x07 \x03(\x0B2$.google.protobuf.UninterpretedOptionR\x13uninterpretedOption\":\n\x0COptimizeMode\x12\t\n\x05SPEED\x10\x01\x12\r\n\tCODE_SIZE\x10\x02\x12\x10\n\x0CLITE_RUNTIME\x10\x03*\t\x08\xE8\x07\x10\x80\x80\x80\x80\x02J\x04\x08&\x10'\"\xF4\x03\n\x0EMessageOptions\x12<\n\x17message_set_wire_format\x18\x01 \x01(\x08:\x05falseR\x14messageSetWireFormat\x12L\n\x1Fno_standard_descriptor_accessor\x18\x02 \x01(\x08:\x05falseR\x1CnoStandardDescriptorAccessor\x12%\n\ndeprecated\x18\x03 \x01(\x08:\x05falseR\ndeprecated\x12\x1B\n\tmap_entry\x18\x07 \x01(\x08R\x08mapEntry\x12V\n&deprecated_legacy_json_field_conflicts\x18\x0B \x01(\x08B\x02\x18\x01R\"deprecatedLegacyJsonFieldConflicts\x127\n\x08features\x18\x0C \x01(\x0B2\x1B.google.protobuf.FeatureSetR\x08features\x12X\n\x14uninterpreted_option\x18\xE7\x07 \x03(\x0B2$.google.protobuf.UninterpretedOptionR\x13uninterpretedOption*\t\x08\xE8\x07\x10\x80\x80\x80\x80\x02J\x04\x08\x04\x10\x05J\x04\x08\x05\x10\x06J\x04\x08\x06\x10\x07J\x04\x08\x08\x10\tJ\x04\x08\t\x10\n\"\xAD\n\n\x0CFieldOptions\x12A\n\x05ctype\x18\x01 \x01(\x0E2#.google.protobuf.FieldOptions.CType:\x06STRINGR\x05ctype\x12\x16\n\x06packed\x18\x02 \x01(\x08R\x06packed\x12G\n\x06jstype\x18\x06 \x01(\x0E2$.google.protobuf.FieldOptions.JSType:\tJS_NORMALR\x06jstype\x12\x19\n\x04lazy\x18\x05 \x01(\x08:\x05falseR\x04lazy\x12.\n\x0Funverified_lazy\x18\x0F \x01(\x08:\x05falseR\x0EunverifiedLazy\x12%\n\ndeprecated\x18\x03 \x01(\x08:\x05falseR\ndeprecated\x12\x19\n\x04weak\x18\n \x01(\x08:\x05falseR\x04weak\x12(\n\x0Cdebug_redact\x18\x10 \x01(\x08:\x05falseR\x0BdebugRedact\x12K\n\tretention\x18\x11 \x01(\x0E2-.google.protobuf.FieldOptions.OptionRetentionR\tretention\x12H\n\x07targets\x18\x13 \x03(\x0E2..google.protobuf.FieldOptions.OptionTargetTypeR\x07targets\x12W\n\x10edition_defaults\x18\x14 \x03(\x0B2,.google.protobuf.FieldOptions.EditionDefaultR\x0FeditionDefaults\x127\n\x08features\x18\x15 \x01(\x0B2\x1B.google.protobuf.FeatureSetR\x08features\x12X\n\x14uninterpreted_option\x18\xE7\x07 \x03(\x0B2$.google.protobuf.UninterpretedOptionR\x13uninterpretedOption\x1AZ\n\x0EEditionDefault\x122\n\x07edition\x18\x03 \x01(\x0E2\x18.google.protobuf.EditionR\x07edition\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value\"/\n\x05CType\x12\n\n\x06STRING\x10\0\x12\x08\n\x04CORD\x10\x01\x12\x10\n\x0CSTRING_PIECE\x10\x02\"5\n\x06JSType\x12\r\n\tJS_NORMAL\x10\0\x12\r\n\tJS_STRING\x10\x01\x12\r\n\tJS_NUMBER\x10\x02\"U\n\x0FOptionRetention\x12\x15\n\x11RETENTION_UNKNOWN\x10\0\x12\x15\n\x11RETENTION_RUNTIME\x10\x01\x12\x14\n\x10RETENTION_SOURCE\x10\x02\"\x8C\x02\n\x10OptionTargetType\x12\x17\n\x13TARGET_TYPE_UNKNOWN\x10\0\x12\x14\n\x10TARGET_TYPE_FILE\x10\x01\x12\x1F\n\x1BTARGET_TYPE_EXTENSION_RANGE\x10\x02\x12\x17\n\x13TARGET_TYPE_MESSAGE\x10\x03\x12\x15\n\x11TARGET_TYPE_FIELD\x10\x04\x12\x15\n\x11TARGET_TYPE_ONEOF\x10\x05\x12\x14\n\x10TARGET_TYPE_ENUM\x10\x06\x12\x1A\n\x16TARGET_TYPE_ENUM_ENTRY\x10\x07\x12\x17\n\x13TARGET_TYPE_SERVICE\x10\x08\x12\x16\n\x12TARGET_TYPE_METHOD\x10\t*\t\x08\xE8\x07\x10\x80\x80\x80\x80\x02J\x04\x08\x04\x10\x05J\x04\x08\x12\x10\x13\"\xAC\x01\n\x0COneofOptions\x127\n\x08features\x18\x01 \x01(\x0B2\x1B.google.protobuf.FeatureSetR\x08features\x12X\n\x14uninterpreted_option\x18\xE7\x07 \x03(\x0B2$.google.protobuf.UninterpretedOptionR\x13uninterpretedOption*\t\x08\xE8\x07\x10\x80\x80\x80\x80\x02\"\xD1\x02\n\x0BEnumOptions\x12\x1F\n\x0Ballow_alias\x18\x02 \x01(\x08R\nallowAlias\x12%\n\ndeprecated\x18\x03 \x01(\x08:\x05falseR\ndeprecated\x12V\n&deprecated_legacy_json_field_conflicts\x18\x06 \x01(\x08B\x02\x18\x01R\"deprecatedLegacyJsonFieldConflicts\x127\n\x08features\x18\x07 \x01(\x0B2\x1B.google.protobuf.FeatureSetR\x08features\x12X\n\x14uninterpreted_option\x18\xE7\x07 \x03(\x0B2$.google.protobuf.UninterpretedOptionR\x13uninterpretedOption*\t\x08\xE8\x07\x10\x80\x80\x80\x80\x02J\x04\x08\x05\x10\x06\"\x81\x02\n\x10EnumValueOptions\x12%\n\ndeprecated\x18\x01 \x01(\x08:\x05falseR\ndeprecated\x127\n\x08features\x18\x02 \x01(\x0B2\x1B.google.protobuf.FeatureSetR\x08features\x12(\n\x0Cdebug_redact\x18\x03 \x01(\x08:\x05falseR\x0BdebugRedact\x12X\n\x14uninterpreted_option\x18\xE7\x07 \x03(\x0B2$.google.protobuf.UninterpretedOptionR\x13uninterpretedOption*\t\x08\xE8\x07\x10\x80\x80\x80\x80\x02\"\xD5\x01\n\x0EServiceOptions\x127\n\x08features\x18\" \x01(\x0B2\x1B.google.protobuf.FeatureSetR\x08features\x12%\n\ndeprecated\x18! \x01(\x08:\x05falseR\ndeprecated\x12X\n\x14uninterpreted_option\x18\xE7\x07 \x03(\x0B2$.google.protobuf.UninterpretedOptionR\x13uninterpretedOption*\t\x08\xE8\x07\x10\x80\x80\x80\x80\x02\"\x99\x03\n\rMethodOptions\x12%\n\ndeprecated\x18! \x01(\x08:\x05falseR\ndeprecated\x12q\n\x11idempotency_level\x18\" \x01(\x0E2/.google.protobuf.MethodOptions.IdempotencyLevel:\x13IDEMPOTENCY_UNKNOWNR\x10idempotencyLevel\x127\n\x08features\x18# \x01(\x0B2\x1B.google.protobuf.FeatureSetR\x08features\x12X\n\x14uninterpreted_option\x18\xE7\x07 \x03(\x0B2$.google.protobuf.UninterpretedOptionR\x13uninterpretedOption\"P\n\x10IdempotencyLevel\x12\x17\n\x13IDEMPOTENCY_UNKNOWN\x10\0\x12\x13\n\x0FNO_SIDE_EFFECTS\x10\x01\x12\x0E\n\nIDEMPOTENT\x10\x02*\t\x08\xE8\x07\x10\x80\x80\x80\x80\x02\"\x9A\x03\n\x13UninterpretedOption\x12A\n\x04name\x18\x02 \x03(\x0B2-.google.protobuf.UninterpretedOption.NamePartR\x04name\x12)\n\x10identifier_value\x18\x03 \x01(\tR\x0FidentifierValue\x12,\n\x12positive_int_value\x18\x04 \x01(\x04R\x10positiveIntValue\x12,\n\x12negative_int_value\x18\x05 \x01(\x03R\x10negativeIntValue\x12!\n\x0Cdouble_value\x18\x06 \x01(\x01R\x0BdoubleValue\x12!\n\x0Cstring_value\x18\x07 \x01(\x0CR\x0BstringValue\x12'\n\x0Faggregate_value\x18\x08 \x01(\tR\x0EaggregateValue\x1AJ\n\x08NamePart\x12\x1B\n\tname_part\x18\x01 \x02(\tR\x08namePart\x12!\n\x0Cis_extension\x18\x02 \x02(\x08R\x0BisExtension\"\x81\x08\n\nFeatureSet\x12R\n\x0Efield_presence\x18\x01 \x01(\x0E2).google.protobuf.FeatureSet.FieldPresenceB\0R\rfieldPresence\x12C\n\tenum_type\x18\x02 \x01(\x0E2$.google.protobuf.FeatureSet.EnumTypeB\0R\x08enumType\x12k\n\x17repeated_field_encoding\x18\x03 \x01(\x0E21.google.protobuf.FeatureSet.RepeatedFieldEncodingB\0R\x15repeatedFieldEncoding\x12U\n\x0Futf8_validation\x18\x04 \x01(\x0E2*.google.protobuf.FeatureSet.Utf8ValidationB\0R\x0Eutf8Validation\x12X\n\x10message_encoding\x18\x05 \x01(\x0E2+.google.protobuf.FeatureSet.MessageEncodingB\0R\x0FmessageEncoding\x12I\n\x0Bjson_format\x18\x06 \x01(\x0E2&.google.protobuf.FeatureSet.JsonFormatB\0R\njsonFormat\"\\\n\rFieldPresence\x12\x1A\n\x16FIELD_PRESENCE_UNKNOWN\x10\0\x12\x0C\n\x08EXPLICIT\x10\x01\x12\x0C\n\x08IMPLICIT\x10\x02\x12\x13\n\x0FLEGACY_REQUIRED\x10\x03\"7\n\x08EnumType\x12\x15\n\x11ENUM_TYPE_UNKNOWN\x10\0\x12\x08\n\x04OPEN\x10\x01\x12\n\n\x06CLOSED\x10\x02\"V\n\x15RepeatedFieldEncoding\x12#\n\x1FREPEATED_FIELD_ENCODING_UNKNOWN\x10\0\x12\n\n\x06PACKED\x10\x01\x12\x0C\n\x08EXPANDED\x10\x02\"C\n\x0EUtf8Validation\x12\x1B\n\x17UTF8_VALIDATION_UNKNOWN\x10\0\x12\x08\n\x04NONE\x10\x01\x12\n\n\x06VERIFY\x10\x02\"S\n\x0FMessageEncoding\x12\x1C\n\x18MESSAGE_ENCODING_UNKNOWN\x10\0\x12\x13\n\x0FLENGTH_PREFIXED\x10\x01\x12\r\n\tDELIMITED\x10\x02\"H\n\nJsonFormat\x12\x17\n\x13JSON_FORMAT_UNKNOWN\x10\0\x12\t\n\x05ALLOW\x10\x01\x12\x16\n\x12LEGACY_BEST_EFFORT\x10\x02*\x06\x08\xE8\x07\x10\xE9\x07*\x06\x08\xE9\x07\x10\xEA\x07*\x06\x08\x8BN\x10\x90NJ\x06\x08\xE7\x07\x10\xE8\x07\"\xFE\x02\n\x12FeatureSetDefaults\x12X\n\x08defaults\x18\x01 \x03(\x0B2<.google.protobuf.FeatureSetDefaults.FeatureSetEditionDefaultR\x08defaults\x12A\n\x0Fminimum_edition\x18\x04 \x01(\x0E2\x18.google.protobuf.EditionR\x0EminimumEdition\x12A\n\x0Fmaximum_edition\x18\x05 \x01(\x0E2\x18.google.protobuf.EditionR\x0EmaximumEdition\x1A\x87\x01\n\x18FeatureSetEditionDefault\x122\n\x07edition\x18\x03 \x01(\x0E2\x18.google.protobuf.EditionR\x07edition\x127\n\x08features\x18\x02 \x01(\x0B2\x1B.google.protobuf.FeatureSetR\x08features\"\xA7\x02\n\x0ESourceCodeInfo\x12D\n\x08location\x18\x01 \x03(\x0B2(.google.protobuf.SourceCodeInfo.LocationR\x08location\x1A\xCE\x01\n\x08Location\x12\x16\n\x04path\x18\x01 \x03(\x05B\x02\x10\x01R\x04path\x12\x16\n\x04span\x18\x02 \x03(\x05B\x02\x10\x01R\x04span\x12)\n\x10leading_comments\x18\x03 \x01(\tR\x0FleadingComments\x12+\n\x11trailing_comments\x18\x04 \x01(\tR\x10trailingComments\x12:\n\x19leading_detached_comments\x18\x06 \x03(\tR\x17leadingDetachedComments\"\xD0\x02\n\x11GeneratedCodeInfo\x12M\n\nannotation\x18\x01 \x03(\x0B2-.google.protobuf.GeneratedCodeInfo.AnnotationR\nannotation\x1A\xEB\x01\n\nAnnotation\x12\x16\n\x04path\x18\x01 \x03(\x05B\x02\x10\x01R\x04path\x12\x1F\n\x0Bsource_file\x18\x02 \x01(\tR\nsourceFile\x12\x14\n\x05begin\x18\x03 \x01(\x05R\x05begin\x12\x10\n\x03end\x18\x04 \x01(\x05R\x03end\x12R\n\x08semantic\x18\x05 \x01(\x0E26.google.protobuf.GeneratedCodeInfo.Annotation.SemanticR\x08semantic\"(\n\x08Semantic\x12\x08\n\x04NONE\x10\0\x12\x07\n\x03SET\x10\x01\x12\t\n\x05ALIAS\x10\x02*\xEA\x01\n\x07Edition\x12\x13\n\x0FEDITION_UNKNOWN\x10\0\x12\x13\n\x0EEDITION_PROTO2\x10\xE6\x07\x12\x13\n\x0EEDITION_PROTO3\x10\xE7\x07\x12\x11\n\x0CEDITION_2023\x10\xE8\x07\x12\x17\n\x13EDITION_1_TEST_ONLY\x10\x01\x12\x17\n\x13EDITION_2_TEST_ONLY\x10\x02\x12\x1D\n\x17EDITION_99997_TEST_ONLY\x10\x9D\x8D\x06\x12\x1D\n\x17EDITION_99998_TEST_ONLY\x10\x9E\x8D\x06\x12\x1D\n\x17EDITION_99999_TEST_ONLY\x10\x9F\x8D\x06B~\n\x13com.google.protobufB\x10DescriptorProtosH\x01Z-google.golang.org/protobuf/types/descriptorpb\xF8\x01\x01\xA2\x02\x03GPB\xAA\x02\x1AGoogle.Protobuf.Reflection\n\xA8\x02\n\x1Cgoogle/api/annotations.proto\x12\ngoogle.api\x1A\x15google/api/http.proto\x1A google/protobuf/descriptor.proto:K\n\x04http\x12\x1E.google.protobuf.MethodOptions\x18\xB0\xCA\xBC\" \x01(\x0B2\x14.google.api.HttpRuleR\x04httpBn\n\x0Ecom.google.apiB\x10AnnotationsProtoP\x01ZAgoogle.golang.org/genproto/googleapis/api/annotations;annotations\xA2\x02\x04GAPIb\x06proto3\n\xE8\x03\n\x1Fgoogle/api/field_behavior.proto\x12\ngoogle.api\x1A google/protobuf/descriptor.proto*\xB6\x01\n\rFieldBehavior\x12\x1E\n\x1AFIELD_BEHAVIOR_UNSPECIFIED\x10\0\x12\x0C\n\x08OPTIONAL\x10\x01\x12\x0C\n\x08REQUIRED\x10\x02\x12\x0F\n\x0BOUTPUT_ONLY\x10\x03\x12\x0E\n\nINPUT_ONLY\x10\x04\x12\r\n\tIMMUTABLE\x10\x05\x12\x12\n\x0EUNORDERED_LIST\x10\x06\x12\x15\n\x11NON_EMPTY_DEFAULT\x10\x07\x12\x0E\n\nIDENTIFIER\x10\x08:d\n\x0Efield_behavior\x12\x1D.google.protobuf.FieldOptions\x18\x9C\x08 \x03(\x0E2\x19.google.api.FieldBehaviorB\x02\x10\0R\rfieldBehaviorBp\n\x0Ecom.google.apiB\x12FieldBehaviorProtoP\x01ZAgoogle.golang.org/genproto/googleapis/api/annotations;annotations\xA2\x02\x04GAPIb\x06proto3\n\xE2\x05\n\x1Cgoogle/protobuf/struct.proto\x12\x0Fgoogle.protobuf\"\x98\x01\n\x06Struct\x12;\n\x06fields\x18\x01 \x03(\x0B2#.google.protobuf.Struct.FieldsEntryR\x06fields\x1AQ\n\x0BFieldsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12,\n\x05value\x18\x02 \x01(\x0B2\x16.google.protobuf.ValueR\x05value:\x028\x01\"\xB2\x02\n\x05Value\x12;\n\nnull_value\x18\x01 \x01(\x0E2\x1A.google.protobuf.NullValueH\0R\tnullValue\x12#\n\x0Cnumber_value\x18\x02 \x01(\x01H\0R\x0BnumberValue\x12#\n\x0Cstring_value\x18\x03 \x01(\tH\0R\x0BstringValue\x12\x1F\n\nbool_value\x18\x04 \x01(\x08H\0R\tboolValue\x12<\n\x0Cstruct_value\x18\x05 \x01(\x0B2\x17.google.protobuf.StructH\0R\x0BstructValue\x12;\n\nlist_value\x18\x06 \x01(\x0B2\x1A.google.protobuf.ListValueH\0R\tlistValueB\x06\n\x04kind\";\n\tListValue\x12.\n\x06values\x18\x01 \x03(\x0B2\x16.google.protobuf.ValueR\x06values*\x1B\n\tNullValue\x12\x0E\n\nNULL_VALUE\x10\0B\x7F\n\x13com.google.protobufB\x0BStructProtoP\x01Z/google.golang.org/protobuf/types/known/structpb\xF8\x01\x01\xA2\x02\x03GPB\xAA\x02\x1EGoogle.Protobuf.WellKnownTypesb\x06proto3\n\xD2=\n,protoc-gen-openapiv2/options/openapiv2.proto\x12)grpc.gateway.protoc_gen_openapiv2.options\x1A\x1Cgoogle/protobuf/struct.proto\"\xB3\x08\n\x07Swagger\x12\x18\n\x07swagger\x18\x01 \x01(\tR\x07swagger\x12C\n\x04info\x18\x02 \x01(\x0B2/.grpc.gateway.protoc_gen_openapiv2.options.InfoR\x04info\x12\x12\n\x04host\x18\x03 \x01(\tR\x04host\x12\x1B\n\tbase_path\x18\x04 \x01(\tR\x08basePath\x12K\n\x07schemes\x18\x05 \x03(\x0E21.grpc.gateway.protoc_gen_openapiv2.options.SchemeR\x07schemes\x12\x1A\n\x08consumes\x18\x06 \x03(\tR\x08consumes\x12\x1A\n\x08produces\x18\x07 \x03(\tR\x08produces\x12_\n\tresponses\x18\n \x03(\x0B2A.grpc.gateway.protoc_gen_openapiv2.options.Swagger.ResponsesEntryR\tresponses\x12q\n\x14security_definitions\x18\x0B \x01(\x0B2>.grpc.gateway.protoc_gen_openapiv2.options.SecurityDefinitionsR\x13securityDefinitions\x12Z\n\x08security\x18\x0C \x03(\x0B2>.grpc.gateway.protoc_gen_openapiv2.options.SecurityRequirementR\x08security\x12B\n\x04tags\x18\r \x03(\x0B2..grpc.gateway.protoc_gen_openapiv2.options.TagR\x04tags\x12e\n\rexternal_docs\x18\x0E \x01(\x0B2@.grpc.gateway.protoc_gen_openapiv2.options.ExternalDocumentationR\x0CexternalDocs\x12b\n\nextensions\x18\x0F \x03(\x0B2B.grpc.gateway.protoc_gen_openapiv2.options.Swagger.ExtensionsEntryR\nextensions\x1Aq\n\x0EResponsesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12I\n\x05value\x18\x02 \x01(\x0B23.grpc.gateway.protoc_gen_openapiv2.options.ResponseR\x05value:\x028\x01\x1AU\n\x0FExtensionsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12,\n\x05value\x18\x02 \x01(\x0B2\x16.google.protobuf.ValueR\x05value:\x028\x01J\x04\x08\x08\x10\tJ\x04\x08\t\x10\n\"\xD6\x07\n\tOperation\x12\x12\n\x04tags\x18\x01 \x03(\tR\x04tags\x12\x18\n\x07summary\x18\x02 \x01(\tR\x07summary\x12 \n\x0Bdescription\x18\x03 \x01(\tR\x0Bdescription\x12e\n\rexternal_docs\x18\x04 \x01(\x0B2@.grpc.gateway.protoc_gen_openapiv2.options.ExternalDocumentationR\x0CexternalDocs\x12!\n\x0Coperation_id\x18\x05 \x01(\tR\x0BoperationId\x12\x1A\n\x08consumes\x18\x06 \x03(\tR\x08consumes\x12\x1A\n\x08produces\x18\x07 \x03(\tR\x08produces\x12a\n\tresponses\x18\t \x03(\x0B2C.grpc.gateway.protoc_gen_openapiv2.options.Operation.ResponsesEntryR\tresponses\x12K\n\x07schemes\x18\n \x03(\x0E21.grpc.gateway.protoc_gen_openapiv2.options.SchemeR\x07schemes\x12\x1E\n\ndeprecated\x18\x0B \x01(\x08R\ndeprecated\x12Z\n\x08security\x18\x0C \x03(\x0B2>.grpc.gateway.protoc_gen_openapiv2.options.SecurityRequirementR\x08security\x12d\n\nextensions\x18\r \x03(\x0B2D.grpc.gateway.protoc_gen_openapiv2.options.Operation.ExtensionsEntryR\nextensions\x12U\n\nparameters\x18\x0E \x01(\x0B25.grpc.gateway.protoc_gen_openapiv2.options.ParametersR\nparameters\x1Aq\n\x0EResponsesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12I\n\x05value\x18\x02 \x01(\x0B23.grpc.gateway.protoc_gen_openapiv2.options.ResponseR\x05value:\x028\x01\x1AU\n\x0FExtensionsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12,\n\x05value\x18\x02 \x01(\x0B2\x16.google.protobuf.ValueR\x05value:\x028\x01J\x04\x08\x08\x10\t\"b\n\nParameters\x12T\n\x07headers\x18\x01 \x03(\x0B2:.grpc.gateway.protoc_gen_openapiv2.options.HeaderParameterR\x07headers\"\xA3\x02\n\x0FHeaderParameter\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12 \n\x0Bdescription\x18\x02 \x01(\tR\x0Bdescription\x12S\n\x04type\x18\x03 \x01(\x0E2?.grpc.gateway.protoc_gen_openapiv2.options.HeaderParameter.TypeR\x04type\x12\x16\n\x06format\x18\x04 \x01(\tR\x06format\x12\x1A\n\x08required\x18\x05 \x01(\x08R\x08required\"E\n\x04Type\x12\x0B\n\x07UNKNOWN\x10\0\x12\n\n\x06STRING\x10\x01\x12\n\n\x06NUMBER\x10\x02\x12\x0B\n\x07INTEGER\x10\x03\x12\x0B\n\x07BOOLEAN\x10\x04J\x04\x08\x06\x10\x07J\x04\x08\x07\x10\x08\"\xA2\x01\n\x06Header\x12 \n\x0Bdescription\x18\x01 \x01(\tR\x0Bdescription\x12\x12\n\x04type\x18\x02 \x01(\tR\x04type\x12\x16\n\x06format\x18\x03 \x01(\tR\x06format\x12\x18\n\x07default\x18\x06 \x01(\tR\x07default\x12\x18\n\x07pattern\x18\r \x01(\tR\x07patternJ\x04\x08\x04\x10\x05J\x04\x08\x05\x10\x06J\x04\x08\x07\x10\rJ\x04\x08\x0E\x10\x13\"\x9A\x05\n\x08Response\x12 \n\x0Bdescription\x18\x01 \x01(\tR\x0Bdescription\x12I\n\x06schema\x18\x02 \x01(\x0B21.grpc.gateway.protoc_gen_openapiv2.options.SchemaR\x06schema\x12Z\n\x07headers\x18\x03 \x03(\x0B2@.grpc.gateway.protoc_gen_openapiv2.options.Response.HeadersEntryR\x07headers\x12]\n\x08examples\x18\x04 \x03(\x0B2A.grpc.gateway.protoc_gen_openapiv2.options.Response.ExamplesEntryR\x08examples\x12c\n\nextensions\x18\x05 \x03(\x0B2C.grpc.gateway.protoc_gen_openapiv2.options.Response.ExtensionsEntryR\nextensions\x1Am\n\x0CHeadersEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12G\n\x05value\x18\x02 \x01(\x0B21.grpc.gateway.protoc_gen_openapiv2.options.HeaderR\x05value:\x028\x01\x1A;\n\rExamplesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1AU\n\x0FExtensionsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12,\n\x05value\x18\x02 \x01(\x0B2\x16.google.protobuf.ValueR\x05value:\x028\x01\"\xD6\x03\n\x04Info\x12\x14\n\x05title\x18\x01 \x01(\tR\x05title\x12 \n\x0Bdescription\x18\x02 \x01(\tR\x0Bdescription\x12(\n\x10terms_of_service\x18\x03 \x01(\tR\x0EtermsOfService\x12L\n\x07contact\x18\x04 \x01(\x0B22.grpc.gateway.protoc_gen_openapiv2.options.ContactR\x07contact\x12L\n\x07license\x18\x05 \x01(\x0B22.grpc.gateway.protoc_gen_openapiv2.options.LicenseR\x07license\x12\x18\n\x07version\x18\x06 \x01(\tR\x07version\x12_\n\nextensions\x18\x07 \x03(\x0B2?.grpc.gateway.protoc_gen_openapiv2.options.Info.ExtensionsEntryR\nextensions\x1AU\n\x0FExtensionsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12,\n\x05value\x18\x02 \x01(\x0B2\x16.google.protobuf.ValueR\x05value:\x028\x01\"E\n\x07Contact\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n\x03url\x18\x02 \x01(\tR\x03url\x12\x14\n\x05email\x18\x03 \x01(\tR\x05email\"/\n\x07License\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n\x03url\x18\x02 \x01(\tR\x03url\"K\n\x15ExternalDocumentation\x12 \n\x0Bdescription\x18\x01 \x01(\tR\x0Bdescription\x12\x10\n\x03url\x18\x02 \x01(\tR\x03url\"\xAA\x02\n\x06Schema\x12V\n\x0Bjson_schema\x18\x01 \x01(\x0B25.grpc.gateway.protoc_gen_openapiv2.options.JSONSchemaR\njsonSchema\x12$\n\rdiscriminator\x18\x02 \x01(\tR\rdiscriminator\x12\x1B\n\tread_only\x18\x03 \x01(\x08R\x08readOnly\x12e\n\rexternal_docs\x18\x05 \x01(\x0B2@.grpc.gateway.protoc_gen_openapiv2.options.ExternalDocumentationR\x0CexternalDocs\x12\x18\n\x07example\x18\x06 \x01(\tR\x07exampleJ\x04\x08\x04\x10\x05\"\xB9\n\n\nJSONSchema\x12\x10\n\x03ref\x18\x03 \x01(\tR\x03ref\x12\x14\n\x05title\x18\x05 \x01(\tR\x05title\x12 \n\x0Bdescription\x18\x06 \x01(\tR\x0Bdescription\x12\x18\n\x07default\x18\x07 \x01(\tR\x07default\x12\x1B\n\tread_only\x18\x08 \x01(\x08R\x08readOnly\x12\x18\n\x07example\x18\t \x01(\tR\x07example\x12\x1F\n\x0Bmultiple_of\x18\n \x01(\x01R\nmultipleOf\x12\x18\n\x07maximum\x18\x0B \x01(\x01R\x07maximum\x12+\n\x11exclusive_maximum\x18\x0C \x01(\x08R\x10exclusiveMaximum\x12\x18\n\x07minimum\x18\r \x01(\x01R\x07minimum\x12+\n\x11exclusive_minimum\x18\x0E \x01(\x08R\x10exclusiveMinimum\x12\x1D\n\nmax_length\x18\x0F \x01(\x04R\tmaxLength\x12\x1D\n\nmin_length\x18\x10 \x01(\x04R\tminLength\x12\x18\n\x07pattern\x18\x11 \x01(\tR\x07pattern\x12\x1B\n\tmax_items\x18\x14 \x01(\x04R\x08maxItems\x12\x1B\n\tmin_items\x18\x15 \x01(\x04R\x08minItems\x12!\n\x0Cunique_items\x18\x16 \x01(\x08R\x0BuniqueItems\x12%\n\x0Emax_properties\x18\x18 \x01(\x04R\rmaxProperties\x12%\n\x0Emin_properties\x18\x19 \x01(\x04R\rminProperties\x12\x1A\n\x08required\x18\x1A \x03(\tR\x08required\x12\x14\n\x05array\x18\" \x03(\tR\x05array\x12_\n\x04type\x18# \x03(\x0E2K.grpc.gateway.protoc_gen_openapiv2.options.JSONSchema.JSONSchemaSimpleTypesR\x04type\x12\x16\n\x06format\x18$ \x01(\tR\x06format\x12\x12\n\x04enum\x18. \x03(\tR\x04enum\x12z\n\x13field_configuration\x18\xE9\x07 \x01(\x0B2H.grpc.gateway.protoc_gen_openapiv2.options.JSONSchema.FieldConfigurationR\x12fieldConfiguration\x12e\n\nextensions\x180 \x03(\x0B2E.grpc.gateway.protoc_gen_openapiv2.options.JSONSchema.ExtensionsEntryR\nextensions\x1A<\n\x12FieldConfiguration\x12&\n\x0Fpath_param_name\x18/ \x01(\tR\rpathParamName\x1AU\n\x0FExtensionsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12,\n\x05value\x18\x02 \x01(\x0B2\x16.google.protobuf.ValueR\x05value:\x028\x01\"w\n\x15JSONSchemaSimpleTypes\x12\x0B\n\x07UNKNOWN\x10\0\x12\t\n\x05ARRAY\x10\x01\x12\x0B\n\x07BOOLEAN\x10\x02\x12\x0B\n\x07INTEGER\x10\x03\x12\x08\n\x04NULL\x10\x04\x12\n\n\x06NUMBER\x10\x05\x12\n\n\x06OBJECT\x10\x06\x12\n\n\x06STRING\x10\x07J\x04\x08\x01\x10\x02J\x04\x08\x02\x10\x03J\x04\x08\x04\x10\x05J\x04\x08\x12\x10\x13J\x04\x08\x13\x10\x14J\x04\x08\x17\x10\x18J\x04\x08\x1B\x10\"J\x04\x08%\x10.\"\xD9\x02\n\x03Tag\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12 \n\x0Bdescription\x18\x02 \x01(\tR\x0Bdescription\x12e\n\rexternal_docs\x18\x03 \x01(\x0B2@.grpc.gateway.protoc_gen_openapiv2.options.ExternalDocumentationR\x0CexternalDocs\x12^\n\nextensions\x18\x04 \x03(\x0B2>.grpc.gateway.protoc_gen_openapiv2.options.Tag.ExtensionsEntryR\nextensions\x1AU\n\x0FExtensionsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12,\n\x05value\x18\x02 \x01(\x0B2\x16.google.protobuf.ValueR\x05value:\x028\x01\"\xF7\x01\n\x13SecurityDefinitions\x12h\n\x08security\x18\x01 \x03(\x0B2L.grpc.gateway.protoc_gen_openapiv2.options.SecurityDefinitions.SecurityEntryR\x08security\x1Av\n\rSecurityEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12O\n\x05value\x18\x02 \x01(\x0B29.grpc.gateway.protoc_gen_openapiv2.options.SecuritySchemeR\x05value:\x028\x01\"\xFF\x06\n\x0ESecurityScheme\x12R\n\x04type\x18\x01 \x01(\x0E2>.grpc.gateway.protoc_gen_openapiv2.options.SecurityScheme.TypeR\x04type\x12 \n\x0Bdescription\x18\x02 \x01(\tR\x0Bdescription\x12\x12\n\x04name\x18\x03 \x01(\tR\x04name\x12L\n\x02in\x18\x04 \x01(\x0E2<.grpc.gateway.protoc_gen_openapiv2.options.SecurityScheme.InR\x02in\x12R\n\x04flow\x18\x05 \x01(\x0E2>.grpc.gateway.protoc_gen_openapiv2.options.SecurityScheme.FlowR\x04flow\x12+\n\x11authorization_url\x18\x06 \x01(\tR\x10authorizationUrl\x12\x1B\n\ttoken_url\x18\x07 \x01(\tR\x08tokenUrl\x12I\n\x06scopes\x18\x08 \x01(\x0B21.grpc.gateway.protoc_gen_openapiv2.options.ScopesR\x06scopes\x12i\n\nextensions\x18\t \x03(\x0B2I.grpc.gateway.protoc_gen_openapiv2.options.SecurityScheme.ExtensionsEntryR\nextensions\x1AU\n\x0FExtensionsEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12,\n\x05value\x18\x02 \x01(\x0B2\x16.google.protobuf.ValueR\x05value:\x028\x01\"K\n\x04Type\x12\x10\n\x0CTYPE_INVALID\x10\0\x12\x0E\n\nTYPE_BASIC\x10\x01\x12\x10\n\x0CTYPE_API_KEY\x10\x02\x12\x0F\n\x0BTYPE_OAUTH2\x10\x03\"1\n\x02In\x12\x0E\n\nIN_INVALID\x10\0\x12\x0C\n\x08IN_QUERY\x10\x01\x12\r\n\tIN_HEADER\x10\x02\"j\n\x04Flow\x12\x10\n\x0CFLOW_INVALID\x10\0\x12\x11\n\rFLOW_IMPLICIT\x10\x01\x12\x11\n\rFLOW_PASSWORD\x10\x02\x12\x14\n\x10FLOW_APPLICATION\x10\x03\x12\x14\n\x10FLOW_ACCESS_CODE\x10\x04\"\xF6\x02\n\x13SecurityRequirement\x12\x8A\x01\n\x14security_requirement\x18\x01 \x03(\x0B2W.grpc.gateway.protoc_gen_openapiv2.options.SecurityRequirement.SecurityRequirementEntryR\x13securityRequirement\x1A0\n\x18SecurityRequirementValue\x12\x14\n\x05scope\x18\x01 \x03(\tR\x05scope\x1A\x9F\x01\n\x18SecurityRequirementEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12m\n\x05value\x18\x02 \x01(\x0B2W.grpc.gateway.protoc_gen_openapiv2.options.SecurityRequirement.SecurityRequirementValueR\x05value:\x028\x01\"\x96\x01\n\x06Scopes\x12R\n\x05scope\x18\x01 \x03(\x0B2<.grpc.gateway.protoc_gen_openapiv2.options.Scopes.ScopeEntryR\x05scope\x1A8\n\nScopeEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x028\x01*;\n\x06Scheme\x12\x0B\n\x07UNKNOWN\x10\0\x12\x08\n\x04HTTP\x10\x01\x12\t\n\x05HTTPS\x10\x02\x12\x06\n\x02WS\x10\x03\x12\x07\n\x03WSS\x10\x04BHZFgithub.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/optionsb\x06proto3\n\xFD\x06\n.protoc-gen-openapiv2/options/annotations.proto\x12)grpc.gateway.protoc_gen_openapiv2.options\x1A google/protobuf/descriptor.proto\x1A,protoc-gen-openapiv2/options/openapiv2.proto:~\n\x11openapiv2_swagger\x12\x1C.google.protobuf.FileOptions\x18\x92\x08 \x01(\x0B22.grpc.gateway.protoc_gen_openapiv2.options.SwaggerR\x10openapiv2Swagger:\x86\x01\n\x13openapiv2_operation\x12\x1E.google.protobuf.MethodOptions\x18\x92\x08 \x01(\x0B24.grpc.gateway.protoc_gen_openapiv2.options.OperationR\x12openapiv2Operation:~\n\x10openapiv2_schema\x12\x1F.google.protobuf.MessageOptions\x18\x92\x08 \x01(\x0B21.grpc.gateway.protoc_gen_openapiv2.options.SchemaR\x0Fopenapiv2Schema:u\n\ropenapiv2_tag\x12\x1F.google.protobuf.ServiceOptions\x18\x92\x08 \x01(\x0B2..grpc.gateway.protoc_gen_openapiv2.options.TagR\x0Copenapiv2Tag:~\n\x0Fopenapiv2_field\x12\x1D.google.protobuf.FieldOptions\x18\x92\x08 \x01(\x0B25.grpc.gateway.protoc_gen_openapiv2.options.JSONSchemaR\x0Eopenapiv2FieldBHZFgithub.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/optionsb\x06proto3\n\xFB\x01\n\x1Egoogle/protobuf/duration.proto\x12\x0Fgoogle.protobuf\":\n\x08Duration\x12\x18\n\x07seconds\x18\x01 \x01(\x03R\x07seconds\x12\x14\n\x05nanos\x18\x02 \x01(\x05R\x05nanosB\x83\x01\n\x13com.google.protobufB\rDurationProtoP\x01Z1google.golang.org/protobuf/types/known/durationpb\xF8\x01\x01\xA2\x02\x03GPB\xAA\x02\x1EGoogle.Protobuf.WellKnownTypesb\x06proto3\n\xFF\x01\n\x1Fgoogle/protobuf/timestamp.proto\x12\x0Fgoogle.protobuf\";\n\tTimestamp\x12\x18\n\x07seconds\x18\x01 \x01(\x03R\x07seconds\x12\x14\n\x05nanos\x18\x02 \x01(\x05R\x05nanosB\x85\x01\n\x13com.google.protobufB\x0ETimestampProtoP\x01Z2google.golang.org/protobuf/types/known/timestamppb\xF8\x01\x01\xA2\x02\x03GPB\xAA\x02\x1EGoogle.Protobuf.WellKnownTypesb\x06proto3\n\xC01\n\x17validate/validate.proto\x12\x08validate\x1A google/protobuf/descriptor.proto\x1A\x1Egoogle/protobuf/duration.proto\x1A\x1Fgoogle/protobuf/timestamp.proto\"\xC8\x08\n\nFieldRules\x120\n\x07message\x18\x11 \x01(\x0B2\x16.validate.MessageRulesR\x07message\x12,\n\x05float\x18\x01 \x01(\x0B2\x14.validate.FloatRulesH\0R\x05float\x12/\n\x06double\x18\x02 \x01(\x0B2\x15.validate.DoubleRulesH\0R\x06double\x12,\n\x05int32\x18\x03 \x01(\x0B2\x14.validate.Int32RulesH\0R\x05int32\x12,\n\x05int64\x18\x04 \x01(\x0B2\x14.validate.Int64RulesH\0R\x05int64\x12/\n\x06uint32\x18\x05 \x01(\x0B2\x15.validate.UInt32RulesH\0R\x06uint32\x12/\n\x06uint64\x18\x06 \x01(\x0B2\x15.validate.UInt64RulesH\0R\x06uint64\x12/\n\x06sint32\x18\x07 \x01(\x0B2\x15.validate.SInt32RulesH\0R\x06sint32\x12/\n\x06sint64\x18\x08 \x01(\x0B2\x15.validate.SInt64RulesH\0R\x06sint64\x122\n\x07fixed32\x18\t \x01(\x0B2\x16.validate.Fixed32RulesH\0R\x07fixed32\x122\n\x07fixed64\x18\n \x01(\x0B2\x16.validate.Fixed64RulesH\0R\x07fixed64\x125\n\x08sfixed32\x18\x0B \x01(\x0B2\x17.validate.SFixed32RulesH\0R\x08sfixed32\x125\n\x08sfixed64\x18\x0C \x01(\x0B2\x17.validate.SFixed64RulesH\0R\x08sfixed64\x12)\n\x04bool\x18\r \x01(\x0B2\x13.validate.BoolRulesH\0R\x04bool\x12/\n\x06string\x18\x0E \x01(\x0B2\x15.validate.StringRulesH\0R\x06string\x12,\n\x05bytes\x18\x0F \x01(\x0B2\x14.validate.BytesRulesH\0R\x05bytes\x12)\n\x04enum\x18\x10 \x01(\x0B2\x13.validate.EnumRulesH\0R\x04enum\x125\n\x08repeated\x18\x12 \x01(\x0B2\x17.validate.RepeatedRulesH\0R\x08repeated\x12&\n\x03map\x18\x13 \x01(\x0B2\x12.validate.MapRulesH\0R\x03map\x12&\n\x03any\x18\x14 \x01(\x0B2\x12.validate.AnyRulesH\0R\x03any\x125\n\x08duration\x18\x15 \x01(\x0B2\x17.validate.DurationRulesH\0R\x08duration\x128\n\ttimestamp\x18\x16 \x01(\x0B2\x18.validate.TimestampRulesH\0R\ttimestampB\x06\n\x04type\"\xB0\x01\n\nFloatRules\x12\x14\n\x05const\x18\x01 \x01(\x02R\x05const\x12\x0E\n\x02lt\x18\x02 \x01(\x02R\x02lt\x12\x10\n\x03lte\x18\x03 \x01(\x02R\x03lte\x12\x0E\n\x02gt\x18\x04 \x01(\x02R\x02gt\x12\x10\n\x03gte\x18\x05 \x01(\x02R\x03gte\x12\x0E\n\x02in\x18\x06 \x03(\x02R\x02in\x12\x15\n\x06not_in\x18\x07 \x03(\x02R\x05notIn\x12!\n\x0Cignore_empty\x18\x08 \x01(\x08R\x0BignoreEmpty\"\xB1\x01\n\x0BDoubleRules\x12\x14\n\x05const\x18\x01 \x01(\x01R\x05const\x12\x0E\n\x02lt\x18\x02 \x01(\x01R\x02lt\x12\x10\n\x03lte\x18\x03 \x01(\x01R\x03lte\x12\x0E\n\x02gt\x18\x04 \x01(\x01R\x02gt\x12\x10\n\x03gte\x18\x05 \x01(\x01R\x03gte\x12\x0E\n\x02in\x18\x06 \x03(\x01R\x02in\x12\x15\n\x06not_in\x18\x07 \x03(\x01R\x05notIn\x12!\n\x0Cignore_empty\x18\x08 \x01(\x08R\x0BignoreEmpty\"\xB0\x01\n\nInt32Rules\x12\x14\n\x05const\x18\x01 \x01(\x05R\x05const\x12\x0E\n\x02lt\x18\x02 \x01(\x05R\x02lt\x12\x10\n\x03lte\x18\x03 \x01(\x05R\x03lte\x12\x0E\n\x02gt\x18\x04 \x01(\x05R\x02gt\x12\x10\n\x03gte\x18\x05 \x01(\x05R\x03gte\x12\x0E\n\x02in\x18\x06 \x03(\x05R\x02in\x12\x15\n\x06not_in\x18\x07 \x03(\x05R\x05notIn\x12!\n\x0Cignore_empty\x18\x08 \x01(\x08R\x0BignoreEmpty\"\xB0\x01\n\nInt64Rules\x12\x14\n\x05const\x18\x01 \x01(\x03R\x05const\x12\x0E\n\x02lt\x18\x02 \x01(\x03R\x02lt\x12\x10\n\x03lte\x18\x03 \x01(\x03R\x03lte\x12\x0E\n\x02gt\x18\x04 \x01(\x03R\x02gt\x12\x10\n\x03gte\x18\x05 \x01(\x03R\x03gte\x12\x0E\n\x02in\x18\x06 \x03(\x03R\x02in\x12\x15\n\x06not_in\x18\x07 \x03(\x03R\x05notIn\x12!\n\x0Cignore_empty\x18\x08 \x01(\x08R\x0BignoreEmpty\"\xB1\x01\n\x0BUInt32Rules\x12\x14\n\x05const\x18\x01 \x01(\rR\x05const\x12\x0E\n\x02lt\x18\x02 \x01(\rR\x02lt\x12\x10\n\x03lte\x18\x03 \x01(\rR\x03lte\x12\x0E\n\x02gt\x18\x04 \x01(\rR\x02gt\x12\x10\n\x03gte\x18\x05 \x01(\rR\x03gte\x12\x0E\n\x02in\x18\x06 \x03(\rR\x02in\x12\x15\n\x06not_in\x18\x07 \x03(\rR\x05notIn\x12!\n\x0Cignore_empty\x18\x08 \x01(\x08R\x0BignoreEmpty\"\xB1\x01\n\x0BUInt64Rules\x12\x14\n\x05const\x18\x01 \x01(\x04R\x05const\x12\x0E\n\x02lt\x18\x02 \x01(\x04R\x02lt\x12\x10\n\x03lte\x18\x03 \x01(\x04R\x03lte\x12\x0E\n\x02gt\x18\x04 \x01(\x04R\x02gt\x12\x10\n\x03gte\x18\x05 \x01(\x04R\x03gte\x12\x0E\n\x02in\x18\x06 \x03(\x04R\x02in\x12\x15\n\x06not_in\x18\x07 \x03(\x04R\x05notIn\x12!\n\x0Cignore_empty\x18\x08 \x01(\x08R\x0BignoreEmpty\"\xB1\x01\n\x0BSInt32Rules\x12\x14\n\x05const\x18\x01 \x01(\x11R\x05const\x12\x0E\n\x02lt\x18\x02 \x01(\x11R\x02lt\x12\x10\n\x03lte\x18\x03 \x01(\x11R\x03lte\x12\x0E\n\x02gt\x18\x04 \x01(\x11R\x02gt\x12\x10\n\x03gte\x18\x05 \x01(\x11R\x03gte\x12\x0E\n\x02in\x18\x06 \x03(\x11R\x02in\x12\x15\n\x06not_in\x18\x07 \x03(\x11R\x05notIn\x12!\n\x0Cignore_empty\x18\x08 \x01(\x08R\x0BignoreEmpty\"\xB1\x01\n\x0BSInt64Rules\x12\x14\n\x05const\x18\x01 \x01(\x12R\x05const\x12\x0E\n\x02lt\x18\x02 \x01(\x12R\x02lt\x12\x10\n\x03lte\x18\x03 \x01(\x12R\x03lte\x12\x0E\n\x02gt\x18\x04 \x01(\x12R\x02gt\x12\x10\n\x03gte\x18\x05 \x01(\x12R\x03gte\x12\x0E\n\x02in\x18\x06 \x03(\x12R\x02in\x12\x15\n\x06not_in\x18\x07 \x03(\x12R\x05notIn\x12!\n\x0Cignore_empty\x18\x08 \x01(\x08R\x0BignoreEmpty\"\xB2\x01\n\x0CFixed32Rules\x12\x14\n\x05const\x18\x01 \x01(\x07R\x05const\x12\x0E\n\x02lt\x18\x02 \x01(\x07R\x02lt\x12\x10\n\x03lte\x18\x03 \x01(\x07R\x03lte\x12\x0E\n\x02gt\x18\x04 \x01(\x07R\x02gt\x12\x10\n\x03gte\x18\x05 \x01(\x07R\x03gte\x12\x0E\n\x02in\x18\x06 \x03(\x07R\x02in\x12\x15\n\x06not_in\x18\x07 \x03(\x07R\x05notIn\x12!\n\x0Cignore_empty\x18\x08 \x01(\x08R\x0BignoreEmpty\"\xB2\x01\n\x0CFixed64Rules\x12\x14\n\x05const\x18\x01 \x01(\x06R\x05const\x12\x0E\n\x02lt\x18\x02 \x01(\x06R\x02lt\x12\x10\n\x03lte\x18\x03 \x01(\x06R\x03lte\x12\x0E\n\x02gt\x18\x04 \x01(\x06R\x02gt\x12\x10\n\x03gte\x18\x05 \x01(\x06R\x03gte\x12\x0E\n\x02in\x18\x06 \x03(\x06R\x02in\x12\x15\n\x06not_in\x18\x07 \x03(\x06R\x05notIn\x12!\n\x0Cignore_empty\x18\x08 \x01(\x08R\x0BignoreEmpty\"\xB3\x01\n\rSFixed32Rules\x12\x14\n\x05const\x18\x01 \x01(\x0FR\x05const\x12\x0E\n\x02lt\x18\x02 \x01(\x0FR\x02lt\x12\x10\n\x03lte\x18\x03 \x01(\x0FR\x03lte\x12\x0E\n\x02gt\x18\x04 \x01(\x0FR\x02gt\x12\x10\n\x03gte\x18\x05 \x01(\x0FR\x03gte\x12\x0E\n\x02in\x18\x06 \x03(\x0FR\x02in\x12\x15\n\x06not_in\x18\x07 \x03(\x0FR\x05notIn\x12!\n\x0Cignore_empty\x18\x08 \x01(\x08R\x0BignoreEmpty\"\xB3\x01\n\rSFixed64Rules\x12\x14\n\x05const\x18\x01 \x01(\x10R\x05const\x12\x0E\n\x02lt\x18\x02 \x01(\x10R\x02lt\x12\x10\n\x03lte\x18\x03 \x01(\x10R\x03lte\x12\x0E\n\x02gt\x18\x04 \x01(\x10R\x02gt\x12\x10\n\x03gte\x18\x05 \x01(\x10R\x03gte\x12\x0E\n\x02in\x18\x06 \x03(\x10R\x02in\x12\x15\n\x06not_in\x18\x07 \x03(\x10R\x05notIn\x12!\n\x0Cignore_empty\x18\x08 \x01(\x08R\x0BignoreEmpty\"!\n\tBoolRules\x12\x14\n\x05const\x18\x01 \x01(\x08R\x05const\"\xD4\x05\n\x0BStringRules\x12\x14\n\x05const\x18\x01 \x01(\tR\x05const\x12\x10\n\x03len\x18\x13 \x01(\x04R\x03len\x12\x17\n\x07min_len\x18\x02 \x01(\x04R\x06minLen\x12\x17\n\x07max_len\x18\x03 \x01(\x04R\x06maxLen\x12\x1B\n\tlen_bytes\x18\x14 \x01(\x04R\x08lenBytes\x12\x1B\n\tmin_bytes\x18\x04 \x01(\x04R\x08minBytes\x12\x1B\n\tmax_bytes\x18\x05 \x01(\x04R\x08maxBytes\x12\x18\n\x07pattern\x18\x06 \x01(\tR\x07pattern\x12\x16\n\x06prefix\x18\x07 \x01(\tR\x06prefix\x12\x16\n\x06suffix\x18\x08 \x01(\tR\x06suffix\x12\x1A\n\x08contains\x18\t \x01(\tR\x08contains\x12!\n\x0Cnot_contains\x18\x17 \x01(\tR\x0BnotContains\x12\x0E\n\x02in\x18\n \x03(\tR\x02in\x12\x15\n\x06not_in\x18\x0B \x03(\tR\x05notIn\x12\x16\n\x05email\x18\x0C \x01(\x08H\0R\x05email\x12\x1C\n\x08hostname\x18\r \x01(\x08H\0R\x08hostname\x12\x10\n\x02ip\x18\x0E \x01(\x08H\0R\x02ip\x12\x14\n\x04ipv4\x18\x0F \x01(\x08H\0R\x04ipv4\x12\x14\n\x04ipv6\x18\x10 \x01(\x08H\0R\x04ipv6\x12\x12\n\x03uri\x18\x11 \x01(\x08H\0R\x03uri\x12\x19\n\x07uri_ref\x18\x12 \x01(\x08H\0R\x06uriRef\x12\x1A\n\x07address\x18\x15 \x01(\x08H\0R\x07address\x12\x14\n\x04uuid\x18\x16 \x01(\x08H\0R\x04uuid\x12@\n\x10well_known_regex\x18\x18 \x01(\x0E2\x14.validate.KnownRegexH\0R\x0EwellKnownRegex\x12\x1C\n\x06strict\x18\x19 \x01(\x08:\x04trueR\x06strict\x12!\n\x0Cignore_empty\x18\x1A \x01(\x08R\x0BignoreEmptyB\x0C\n\nwell_known\"\xE2\x02\n\nBytesRules\x12\x14\n\x05const\x18\x01 \x01(\x0CR\x05const\x12\x10\n\x03len\x18\r \x01(\x04R\x03len\x12\x17\n\x07min_len\x18\x02 \x01(\x04R\x06minLen\x12\x17\n\x07max_len\x18\x03 \x01(\x04R\x06maxLen\x12\x18\n\x07pattern\x18\x04 \x01(\tR\x07pattern\x12\x16\n\x06prefix\x18\x05 \x01(\x0CR\x06prefix\x12\x16\n\x06suffix\x18\x06 \x01(\x0CR\x06suffix\x12\x1A\n\x08contains\x18\x07 \x01(\x0CR\x08contains\x12\x0E\n\x02in\x18\x08 \x03(\x0CR\x02in\x12\x15\n\x06not_in\x18\t \x03(\x0CR\x05notIn\x12\x10\n\x02ip\x18\n \x01(\x08H\0R\x02ip\x12\x14\n\x04ipv4\x18\x0B \x01(\x08H\0R\x04ipv4\x12\x14\n\x04ipv6\x18\x0C \x01(\x08H\0R\x04ipv6\x12!\n\x0Cignore_empty\x18\x0E \x01(\x08R\x0BignoreEmptyB\x0C\n\nwell_known\"k\n\tEnumRules\x12\x14\n\x05const\x18\x01 \x01(\x05R\x05const\x12!\n\x0Cdefined_only\x18\x02 \x01(\x08R\x0BdefinedOnly\x12\x0E\n\x02in\x18\x03 \x03(\x05R\x02in\x12\x15\n\x06not_in\x18\x04 \x03(\x05R\x05notIn\">\n\x0CMessageRules\x12\x12\n\x04skip\x18\x01 \x01(\x08R\x04skip\x12\x1A\n\x08required\x18\x02 \x01(\x08R\x08required\"\xB0\x01\n\rRepeatedRules\x12\x1B\n\tmin_items\x18\x01 \x01(\x04R\x08minItems\x12\x1B\n\tmax_items\x18\x02 \x01(\x04R\x08maxItems\x12\x16\n\x06unique\x18\x03 \x01(\x08R\x06unique\x12*\n\x05items\x18\x04 \x01(\x0B2\x14.validate.FieldRulesR\x05items\x12!\n\x0Cignore_empty\x18\x05 \x01(\x08R\x0BignoreEmpty\"\xDC\x01\n\x08MapRules\x12\x1B\n\tmin_pairs\x18\x01 \x01(\x04R\x08minPairs\x12\x1B\n\tmax_pairs\x18\x02 \x01(\x04R\x08maxPairs\x12\x1B\n\tno_sparse\x18\x03 \x01(\x08R\x08noSparse\x12(\n\x04keys\x18\x04 \x01(\x0B2\x14.validate.FieldRulesR\x04keys\x12,\n\x06values\x18\x05 \x01(\x0B2\x14.validate.FieldRulesR\x06values\x12!\n\x0Cignore_empty\x18\x06 \x01(\x08R\x0BignoreEmpty\"M\n\x08AnyRules\x12\x1A\n\x08required\x18\x01 \x01(\x08R\x08required\x12\x0E\n\x02in\x18\x02 \x03(\tR\x02in\x12\x15\n\x06not_in\x18\x03 \x03(\tR\x05notIn\"\xE9\x02\n\rDurationRules\x12\x1A\n\x08required\x18\x01 \x01(\x08R\x08required\x12/\n\x05const\x18\x02 \x01(\x0B2\x19.google.protobuf.DurationR\x05const\x12)\n\x02lt\x18\x03 \x01(\x0B2\x19.google.protobuf.DurationR\x02lt\x12+\n\x03lte\x18\x04 \x01(\x0B2\x19.google.protobuf.DurationR\x03lte\x12)\n\x02gt\x18\x05 \x01(\x0B2\x19.google.protobuf.DurationR\x02gt\x12+\n\x03gte\x18\x06 \x01(\x0B2\x19.google.protobuf.DurationR\x03gte\x12)\n\x02in\x18\x07 \x03(\x0B2\x19.google.protobuf.DurationR\x02in\x120\n\x06not_in\x18\x08 \x03(\x0B2\x19.google.protobuf.DurationR\x05notIn\"\xF3\x02\n\x0ETimestampRules\x12\x1A\n\x08required\x18\x01 \x01(\x08R\x08required\x120\n\x05const\x18\x02 \x01(\x0B2\x1A.google.protobuf.TimestampR\x05const\x12*\n\x02lt\x18\x03 \x01(\x0B2\x1A.google.protobuf.TimestampR\x02lt\x12,\n\x03lte\x18\x04 \x01(\x0B2\x1A.google.protobuf.TimestampR\x03lte\x12*\n\x02gt\x18\x05 \x01(\x0B2\x1A.google.protobuf.TimestampR\x02gt\x12,\n\x03gte\x18\x06 \x01(\x0B2\x1A.google.protobuf.TimestampR\x03gte\x12\x15\n\x06lt_now\x18\x07 \x01(\x08R\x05ltNow\x12\x15\n\x06gt_now\x18\x08 \x01(\x08R\x05gtNow\x121\n\x06within\x18\t \x01(\x0B2\x19.google.protobuf.DurationR\x06within*F\n\nKnownRegex\x12\x0B\n\x07UNKNOWN\x10\0\x12\x14\n\x10HTTP_HEADER_NAME\x10\x01\x12\x15\n\x11HTTP_HEADER_VALUE\x10\x02:<\n\x08disabled\x12\x1F.google.protobuf.MessageOptions\x18\xAF\x08 \x01(\x08R\x08disabled::\n\x07ignored\x12\x1F.google.protobuf.MessageOptions\x18\xB0\x08 \x01(\x08R\x07ignored::\n\x08required\x12\x1D.google.protobuf.OneofOptions\x18\xAF\x08 \x01(\x08R\x08required:J\n\x05rules\x12\x1D.google.protobuf.FieldOptions\x18\xAF\x08 \x01(\x0B2\x14.validate.FieldRulesR\x05rulesBa\n\x1Aio.envoyproxy.pgv.validateB\rValidateProtoP\x01Z2github.com/envoyproxy/protoc-gen-validate/validate\n\xC8\x07\n\x14zitadel/object.proto\x12\nzitadel.v1\x1A\x1Fgoogle/protobuf/timestamp.proto\x1A.protoc-gen-openapiv2/options/annotations.proto\"\xD8\x01\n\rObjectDetails\x12\x1C\n\x08sequence\x18\x01 \x01(\x04B\0R\x08sequence\x12A\n\rcreation_date\x18\x02 \x01(\x0B2\x1A.google.protobuf.TimestampB\0R\x0CcreationDate\x12=\n\x0Bchange_date\x18\x03 \x01(\x0B2\x1A.google.protobuf.TimestampB\0R\nchangeDate\x12'\n\x0Eresource_owner\x18\x04 \x01(\tB\0R\rresourceOwner\"O\n\tListQuery\x12\x18\n\x06offset\x18\x01 \x01(\x04B\0R\x06offset\x12\x16\n\x05limit\x18\x02 \x01(\rB\0R\x05limit\x12\x10\n\x03asc\x18\x03 \x01(\x08R\x03asc\"\xA8\x01\n\x0BListDetails\x12#\n\x0Ctotal_result\x18\x01 \x01(\x04B\0R\x0BtotalResult\x12/\n\x12processed_sequence\x18\x02 \x01(\x04B\0R\x11processedSequence\x12C\n\x0Eview_timestamp\x18\x03 \x01(\x0B2\x1A.google.protobuf.TimestampB\0R\rviewTimestamp*\xC5\x02\n\x0FTextQueryMethod\x12\x1C\n\x18TEXT_QUERY_METHOD_EQUALS\x10\0\x12(\n$TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE\x10\x01\x12!\n\x1DTEXT_QUERY_METHOD_STARTS_WITH\x10\x02\x12-\n)TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE\x10\x03\x12\x1E\n\x1ATEXT_QUERY_METHOD_CONTAINS\x10\x04\x12*\n&TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE\x10\x05\x12\x1F\n\x1BTEXT_QUERY_METHOD_ENDS_WITH\x10\x06\x12+\n'TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE\x10\x07B,Z*github.com/zitadel/zitadel/pkg/grpc/objectb\x06proto3\n\xAE\x02\n\x15zitadel/options.proto\x12\nzitadel.v1\x1A google/protobuf/descriptor.proto\"V\n\nAuthOption\x12\x1E\n\npermission\x18\x01 \x01(\tR\npermission\x12(\n\x10check_field_name\x18\x02 \x01(\tR\x0EcheckFieldName:Y\n\x0Bauth_option\x12\x1E.google.protobuf.MethodOptions\x18\xD0\x86\x03 \x01(\x0B2\x16.zitadel.v1.AuthOptionR\nauthOptionB,Z*github.com/zitadel/zitadel/pkg/grpc/optionb\x06proto3\n\xD8\x01\n\x12zitadel/user.proto\x12\x0Fzitadel.user.v1\x1A.protoc-gen-openapiv2/options/annotations.proto\"M\n\x05Phone\x12\x16\n\x05phone\x18\x01 \x01(\tB\0R\x05phone\x12,\n\x11is_phone_verified\x18\x02 \x01(\x08B\0R\x0FisPhoneVerifiedB*Z(github.com/zitadel/zitadel/pkg/grpc/userb\x06proto3\n\xAC\x0C\n\x12zitadel/auth.proto\x12\x0Fzitadel.auth.v1\x1A\x1Cgoogle/api/annotations.proto\x1A\x1Fgoogle/api/field_behavior.proto\x1A.protoc-gen-openapiv2/options/annotations.proto\x1A\x17validate/validate.proto\x1A\x14zitadel/object.proto\x1A\x15zitadel/options.proto\x1A\x12zitadel/user.proto\"\x10\n\x0EHealthzRequest\"\x11\n\x0FHealthzResponse\"\x13\n\x11GetMyPhoneRequest\"w\n\x12GetMyPhoneResponse\x123\n\x07details\x18\x01 \x01(\x0B2\x19.zitadel.v1.ObjectDetailsR\x07details\x12,\n\x05phone\x18\x02 \x01(\x0B2\x16.zitadel.user.v1.PhoneR\x05phone\"+\n\x11SetMyPhoneRequest\x12\x16\n\x05phone\x18\x01 \x01(\tB\0R\x05phone\"I\n\x12SetMyPhoneResponse\x123\n\x07details\x18\x01 \x01(\x0B2\x19.zitadel.v1.ObjectDetailsR\x07details\",\n\x14VerifyMyPhoneRequest\x12\x14\n\x04code\x18\x01 \x01(\tB\0R\x04code\"L\n\x15VerifyMyPhoneResponse\x123\n\x07details\x18\x01 \x01(\x0B2\x19.zitadel.v1.ObjectDetailsR\x07details\"\"\n ResendMyPhoneVerificationRequest\"X\n!ResendMyPhoneVerificationResponse\x123\n\x07details\x18\x01 \x01(\x0B2\x19.zitadel.v1.ObjectDetailsR\x07details\"\x16\n\x14RemoveMyPhoneRequest\"L\n\x15RemoveMyPhoneResponse\x123\n\x07details\x18\x01 \x01(\x0B2\x19.zitadel.v1.ObjectDetailsR\x07details2\xDA\x04\n\x0BAuthService\x12N\n\x07Healthz\x12\x1F.zitadel.auth.v1.HealthzRequest\x1A .zitadel.auth.v1.HealthzResponse\"\0\x12W\n\nGetMyPhone\x12\".zitadel.auth.v1.GetMyPhoneRequest\x1A#.zitadel.auth.v1.GetMyPhoneResponse\"\0\x12W\n\nSetMyPhone\x12\".zitadel.auth.v1.SetMyPhoneRequest\x1A#.zitadel.auth.v1.SetMyPhoneResponse\"\0\x12`\n\rVerifyMyPhone\x12%.zitadel.auth.v1.VerifyMyPhoneRequest\x1A&.zitadel.auth.v1.VerifyMyPhoneResponse\"\0\x12\x84\x01\n\x19ResendMyPhoneVerification\x121.zitadel.auth.v1.ResendMyPhoneVerificationRequest\x1A2.zitadel.auth.v1.ResendMyPhoneVerificationResponse\"\0\x12`\n\rRemoveMyPhone\x12%.zitadel.auth.v1.RemoveMyPhoneRequest\x1A&.zitadel.auth.v1.RemoveMyPhoneResponse\"\0BL\n\x13com.zitadel.auth.v1B\tAuthProtoP\x01Z(github.com/zitadel/zitadel/pkg/grpc/authb\x06proto3";
 
 ///The methods of `zitadel.auth.v1.AuthService`: routes, guards and streaming kinds.
 pub static AUTH_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
@@ -2798,6 +2659,35 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
             }
         }
     }
+    fn call_server_streaming(
+        &self,
+        method: usize,
+        ctx: ::protogate::RequestContext,
+        input: ::protogate::codec::Input,
+    ) -> ::protogate::service::BoxFuture<
+        ::core::result::Result<
+            ::protogate::ResponseStream<::protogate::codec::Output>,
+            ::protogate::Status,
+        >,
+    > {
+        match method {
+            _ => {
+                let _ = (ctx, input);
+                ::std::boxed::Box::pin(
+                    ::core::future::ready(
+                        ::core::result::Result::Err(
+                            ::protogate::Status::unimplemented(
+                                ::std::format!(
+                                    "method #{method} of {} is not a server-streaming method",
+                                    "zitadel.auth.v1.AuthService"
+                                ),
+                            ),
+                        ),
+                    ),
+                )
+            }
+        }
+    }
 }
 
 impl<H: AuthServiceHandler> ::protogate::Mountable for AuthService<H> {
@@ -2812,6 +2702,9 @@ impl<H: AuthServiceHandler> ::protogate::Mountable for AuthService<H> {
             .accept_compressed(::tonic::codec::CompressionEncoding::Gzip)
             .send_compressed(::tonic::codec::CompressionEncoding::Gzip);
         routes.add_service(server);
+    }
+    fn file_descriptor_set(&self) -> &'static [u8] {
+        FILE_DESCRIPTOR_SET
     }
 }
 

@@ -53,41 +53,39 @@ impl<'de> serde::Deserialize<'de> for Phone {
     where
         D: serde::Deserializer<'de>,
     {
-        const FIELDS: &[&str] = &["phone", "is_phone_verified", "isPhoneVerified"];
+        const FIELDS: &[&str] = &[
+            "phone",
+            "is_phone_verified",
+            "isPhoneVerified",
+        ];
+
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             Phone,
             IsPhoneVerified,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(
-                deserializer: D,
-            ) -> std::result::Result<GeneratedField, D::Error>
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 struct GeneratedVisitor;
+
                 impl serde::de::Visitor<'_> for GeneratedVisitor {
                     type Value = GeneratedField;
-                    fn expecting(
-                        &self,
-                        formatter: &mut std::fmt::Formatter<'_>,
-                    ) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", & FIELDS)
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
                     }
+
                     #[allow(unused_variables)]
-                    fn visit_str<E>(
-                        self,
-                        value: &str,
-                    ) -> std::result::Result<GeneratedField, E>
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
                     where
                         E: serde::de::Error,
                     {
                         match value {
                             "phone" => Ok(GeneratedField::Phone),
-                            "isPhoneVerified" | "is_phone_verified" => {
-                                Ok(GeneratedField::IsPhoneVerified)
-                            }
+                            "isPhoneVerified" | "is_phone_verified" => Ok(GeneratedField::IsPhoneVerified),
                             _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
                         }
                     }
@@ -98,15 +96,14 @@ impl<'de> serde::Deserialize<'de> for Phone {
         struct GeneratedVisitor;
         impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
             type Value = Phone;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 formatter.write_str("struct zitadel.user.v1.Phone")
             }
+
             fn visit_map<V>(self, mut map_: V) -> std::result::Result<Phone, V::Error>
-            where
-                V: serde::de::MapAccess<'de>,
+                where
+                    V: serde::de::MapAccess<'de>,
             {
                 let mut phone__ = None;
                 let mut is_phone_verified__ = None;
@@ -120,9 +117,7 @@ impl<'de> serde::Deserialize<'de> for Phone {
                         }
                         GeneratedField::IsPhoneVerified => {
                             if is_phone_verified__.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("isPhoneVerified"),
-                                );
+                                return Err(serde::de::Error::duplicate_field("isPhoneVerified"));
                             }
                             is_phone_verified__ = Some(map_.next_value()?);
                         }
@@ -134,8 +129,7 @@ impl<'de> serde::Deserialize<'de> for Phone {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("zitadel.user.v1.Phone", FIELDS, GeneratedVisitor)
+        deserializer.deserialize_struct("zitadel.user.v1.Phone", FIELDS, GeneratedVisitor)
     }
 }
 

@@ -193,41 +193,39 @@ impl<'de> serde::Deserialize<'de> for AuthOption {
     where
         D: serde::Deserializer<'de>,
     {
-        const FIELDS: &[&str] = &["permission", "check_field_name", "checkFieldName"];
+        const FIELDS: &[&str] = &[
+            "permission",
+            "check_field_name",
+            "checkFieldName",
+        ];
+
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             Permission,
             CheckFieldName,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(
-                deserializer: D,
-            ) -> std::result::Result<GeneratedField, D::Error>
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 struct GeneratedVisitor;
+
                 impl serde::de::Visitor<'_> for GeneratedVisitor {
                     type Value = GeneratedField;
-                    fn expecting(
-                        &self,
-                        formatter: &mut std::fmt::Formatter<'_>,
-                    ) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", & FIELDS)
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
                     }
+
                     #[allow(unused_variables)]
-                    fn visit_str<E>(
-                        self,
-                        value: &str,
-                    ) -> std::result::Result<GeneratedField, E>
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
                     where
                         E: serde::de::Error,
                     {
                         match value {
                             "permission" => Ok(GeneratedField::Permission),
-                            "checkFieldName" | "check_field_name" => {
-                                Ok(GeneratedField::CheckFieldName)
-                            }
+                            "checkFieldName" | "check_field_name" => Ok(GeneratedField::CheckFieldName),
                             _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
                         }
                     }
@@ -238,18 +236,14 @@ impl<'de> serde::Deserialize<'de> for AuthOption {
         struct GeneratedVisitor;
         impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
             type Value = AuthOption;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 formatter.write_str("struct zitadel.v1.AuthOption")
             }
-            fn visit_map<V>(
-                self,
-                mut map_: V,
-            ) -> std::result::Result<AuthOption, V::Error>
-            where
-                V: serde::de::MapAccess<'de>,
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<AuthOption, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
             {
                 let mut permission__ = None;
                 let mut check_field_name__ = None;
@@ -263,9 +257,7 @@ impl<'de> serde::Deserialize<'de> for AuthOption {
                         }
                         GeneratedField::CheckFieldName => {
                             if check_field_name__.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("checkFieldName"),
-                                );
+                                return Err(serde::de::Error::duplicate_field("checkFieldName"));
                             }
                             check_field_name__ = Some(map_.next_value()?);
                         }
@@ -277,8 +269,7 @@ impl<'de> serde::Deserialize<'de> for AuthOption {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("zitadel.v1.AuthOption", FIELDS, GeneratedVisitor)
+        deserializer.deserialize_struct("zitadel.v1.AuthOption", FIELDS, GeneratedVisitor)
     }
 }
 
@@ -303,20 +294,12 @@ impl serde::Serialize for ListDetails {
         if self.total_result != 0 {
             #[allow(clippy::needless_borrow)]
             #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser
-                .serialize_field(
-                    "totalResult",
-                    ToString::to_string(&self.total_result).as_str(),
-                )?;
+            struct_ser.serialize_field("totalResult", ToString::to_string(&self.total_result).as_str())?;
         }
         if self.processed_sequence != 0 {
             #[allow(clippy::needless_borrow)]
             #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser
-                .serialize_field(
-                    "processedSequence",
-                    ToString::to_string(&self.processed_sequence).as_str(),
-                )?;
+            struct_ser.serialize_field("processedSequence", ToString::to_string(&self.processed_sequence).as_str())?;
         }
         if let Some(v) = self.view_timestamp.as_ref() {
             struct_ser.serialize_field("viewTimestamp", v)?;
@@ -339,6 +322,7 @@ impl<'de> serde::Deserialize<'de> for ListDetails {
             "view_timestamp",
             "viewTimestamp",
         ];
+
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             TotalResult,
@@ -346,39 +330,28 @@ impl<'de> serde::Deserialize<'de> for ListDetails {
             ViewTimestamp,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(
-                deserializer: D,
-            ) -> std::result::Result<GeneratedField, D::Error>
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 struct GeneratedVisitor;
+
                 impl serde::de::Visitor<'_> for GeneratedVisitor {
                     type Value = GeneratedField;
-                    fn expecting(
-                        &self,
-                        formatter: &mut std::fmt::Formatter<'_>,
-                    ) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", & FIELDS)
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
                     }
+
                     #[allow(unused_variables)]
-                    fn visit_str<E>(
-                        self,
-                        value: &str,
-                    ) -> std::result::Result<GeneratedField, E>
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
                     where
                         E: serde::de::Error,
                     {
                         match value {
-                            "totalResult" | "total_result" => {
-                                Ok(GeneratedField::TotalResult)
-                            }
-                            "processedSequence" | "processed_sequence" => {
-                                Ok(GeneratedField::ProcessedSequence)
-                            }
-                            "viewTimestamp" | "view_timestamp" => {
-                                Ok(GeneratedField::ViewTimestamp)
-                            }
+                            "totalResult" | "total_result" => Ok(GeneratedField::TotalResult),
+                            "processedSequence" | "processed_sequence" => Ok(GeneratedField::ProcessedSequence),
+                            "viewTimestamp" | "view_timestamp" => Ok(GeneratedField::ViewTimestamp),
                             _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
                         }
                     }
@@ -389,18 +362,14 @@ impl<'de> serde::Deserialize<'de> for ListDetails {
         struct GeneratedVisitor;
         impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
             type Value = ListDetails;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 formatter.write_str("struct zitadel.v1.ListDetails")
             }
-            fn visit_map<V>(
-                self,
-                mut map_: V,
-            ) -> std::result::Result<ListDetails, V::Error>
-            where
-                V: serde::de::MapAccess<'de>,
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ListDetails, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
             {
                 let mut total_result__ = None;
                 let mut processed_sequence__ = None;
@@ -409,33 +378,23 @@ impl<'de> serde::Deserialize<'de> for ListDetails {
                     match k {
                         GeneratedField::TotalResult => {
                             if total_result__.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("totalResult"),
-                                );
+                                return Err(serde::de::Error::duplicate_field("totalResult"));
                             }
-                            total_result__ = Some(
-                                map_
-                                    .next_value::<::pbjson::private::NumberDeserialize<_>>()?
-                                    .0,
-                            );
+                            total_result__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
                         }
                         GeneratedField::ProcessedSequence => {
                             if processed_sequence__.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("processedSequence"),
-                                );
+                                return Err(serde::de::Error::duplicate_field("processedSequence"));
                             }
-                            processed_sequence__ = Some(
-                                map_
-                                    .next_value::<::pbjson::private::NumberDeserialize<_>>()?
-                                    .0,
-                            );
+                            processed_sequence__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
                         }
                         GeneratedField::ViewTimestamp => {
                             if view_timestamp__.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("viewTimestamp"),
-                                );
+                                return Err(serde::de::Error::duplicate_field("viewTimestamp"));
                             }
                             view_timestamp__ = map_.next_value()?;
                         }
@@ -448,8 +407,7 @@ impl<'de> serde::Deserialize<'de> for ListDetails {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("zitadel.v1.ListDetails", FIELDS, GeneratedVisitor)
+        deserializer.deserialize_struct("zitadel.v1.ListDetails", FIELDS, GeneratedVisitor)
     }
 }
 
@@ -474,8 +432,7 @@ impl serde::Serialize for ListQuery {
         if self.offset != 0 {
             #[allow(clippy::needless_borrow)]
             #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser
-                .serialize_field("offset", ToString::to_string(&self.offset).as_str())?;
+            struct_ser.serialize_field("offset", ToString::to_string(&self.offset).as_str())?;
         }
         if self.limit != 0 {
             struct_ser.serialize_field("limit", &self.limit)?;
@@ -493,7 +450,12 @@ impl<'de> serde::Deserialize<'de> for ListQuery {
     where
         D: serde::Deserializer<'de>,
     {
-        const FIELDS: &[&str] = &["offset", "limit", "asc"];
+        const FIELDS: &[&str] = &[
+            "offset",
+            "limit",
+            "asc",
+        ];
+
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             Offset,
@@ -501,26 +463,21 @@ impl<'de> serde::Deserialize<'de> for ListQuery {
             Asc,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(
-                deserializer: D,
-            ) -> std::result::Result<GeneratedField, D::Error>
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 struct GeneratedVisitor;
+
                 impl serde::de::Visitor<'_> for GeneratedVisitor {
                     type Value = GeneratedField;
-                    fn expecting(
-                        &self,
-                        formatter: &mut std::fmt::Formatter<'_>,
-                    ) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", & FIELDS)
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
                     }
+
                     #[allow(unused_variables)]
-                    fn visit_str<E>(
-                        self,
-                        value: &str,
-                    ) -> std::result::Result<GeneratedField, E>
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
                     where
                         E: serde::de::Error,
                     {
@@ -538,18 +495,14 @@ impl<'de> serde::Deserialize<'de> for ListQuery {
         struct GeneratedVisitor;
         impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
             type Value = ListQuery;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 formatter.write_str("struct zitadel.v1.ListQuery")
             }
-            fn visit_map<V>(
-                self,
-                mut map_: V,
-            ) -> std::result::Result<ListQuery, V::Error>
-            where
-                V: serde::de::MapAccess<'de>,
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ListQuery, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
             {
                 let mut offset__ = None;
                 let mut limit__ = None;
@@ -560,21 +513,17 @@ impl<'de> serde::Deserialize<'de> for ListQuery {
                             if offset__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("offset"));
                             }
-                            offset__ = Some(
-                                map_
-                                    .next_value::<::pbjson::private::NumberDeserialize<_>>()?
-                                    .0,
-                            );
+                            offset__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
                         }
                         GeneratedField::Limit => {
                             if limit__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("limit"));
                             }
-                            limit__ = Some(
-                                map_
-                                    .next_value::<::pbjson::private::NumberDeserialize<_>>()?
-                                    .0,
-                            );
+                            limit__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
                         }
                         GeneratedField::Asc => {
                             if asc__.is_some() {
@@ -615,16 +564,11 @@ impl serde::Serialize for ObjectDetails {
         if !self.resource_owner.is_empty() {
             len += 1;
         }
-        let mut struct_ser = serializer
-            .serialize_struct("zitadel.v1.ObjectDetails", len)?;
+        let mut struct_ser = serializer.serialize_struct("zitadel.v1.ObjectDetails", len)?;
         if self.sequence != 0 {
             #[allow(clippy::needless_borrow)]
             #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser
-                .serialize_field(
-                    "sequence",
-                    ToString::to_string(&self.sequence).as_str(),
-                )?;
+            struct_ser.serialize_field("sequence", ToString::to_string(&self.sequence).as_str())?;
         }
         if let Some(v) = self.creation_date.as_ref() {
             struct_ser.serialize_field("creationDate", v)?;
@@ -654,6 +598,7 @@ impl<'de> serde::Deserialize<'de> for ObjectDetails {
             "resource_owner",
             "resourceOwner",
         ];
+
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             Sequence,
@@ -662,40 +607,29 @@ impl<'de> serde::Deserialize<'de> for ObjectDetails {
             ResourceOwner,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(
-                deserializer: D,
-            ) -> std::result::Result<GeneratedField, D::Error>
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
             where
                 D: serde::Deserializer<'de>,
             {
                 struct GeneratedVisitor;
+
                 impl serde::de::Visitor<'_> for GeneratedVisitor {
                     type Value = GeneratedField;
-                    fn expecting(
-                        &self,
-                        formatter: &mut std::fmt::Formatter<'_>,
-                    ) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", & FIELDS)
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
                     }
+
                     #[allow(unused_variables)]
-                    fn visit_str<E>(
-                        self,
-                        value: &str,
-                    ) -> std::result::Result<GeneratedField, E>
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
                     where
                         E: serde::de::Error,
                     {
                         match value {
                             "sequence" => Ok(GeneratedField::Sequence),
-                            "creationDate" | "creation_date" => {
-                                Ok(GeneratedField::CreationDate)
-                            }
-                            "changeDate" | "change_date" => {
-                                Ok(GeneratedField::ChangeDate)
-                            }
-                            "resourceOwner" | "resource_owner" => {
-                                Ok(GeneratedField::ResourceOwner)
-                            }
+                            "creationDate" | "creation_date" => Ok(GeneratedField::CreationDate),
+                            "changeDate" | "change_date" => Ok(GeneratedField::ChangeDate),
+                            "resourceOwner" | "resource_owner" => Ok(GeneratedField::ResourceOwner),
                             _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
                         }
                     }
@@ -706,18 +640,14 @@ impl<'de> serde::Deserialize<'de> for ObjectDetails {
         struct GeneratedVisitor;
         impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
             type Value = ObjectDetails;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 formatter.write_str("struct zitadel.v1.ObjectDetails")
             }
-            fn visit_map<V>(
-                self,
-                mut map_: V,
-            ) -> std::result::Result<ObjectDetails, V::Error>
-            where
-                V: serde::de::MapAccess<'de>,
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ObjectDetails, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
             {
                 let mut sequence__ = None;
                 let mut creation_date__ = None;
@@ -729,17 +659,13 @@ impl<'de> serde::Deserialize<'de> for ObjectDetails {
                             if sequence__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("sequence"));
                             }
-                            sequence__ = Some(
-                                map_
-                                    .next_value::<::pbjson::private::NumberDeserialize<_>>()?
-                                    .0,
-                            );
+                            sequence__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
                         }
                         GeneratedField::CreationDate => {
                             if creation_date__.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("creationDate"),
-                                );
+                                return Err(serde::de::Error::duplicate_field("creationDate"));
                             }
                             creation_date__ = map_.next_value()?;
                         }
@@ -751,9 +677,7 @@ impl<'de> serde::Deserialize<'de> for ObjectDetails {
                         }
                         GeneratedField::ResourceOwner => {
                             if resource_owner__.is_some() {
-                                return Err(
-                                    serde::de::Error::duplicate_field("resourceOwner"),
-                                );
+                                return Err(serde::de::Error::duplicate_field("resourceOwner"));
                             }
                             resource_owner__ = Some(map_.next_value()?);
                         }
@@ -767,8 +691,7 @@ impl<'de> serde::Deserialize<'de> for ObjectDetails {
                 })
             }
         }
-        deserializer
-            .deserialize_struct("zitadel.v1.ObjectDetails", FIELDS, GeneratedVisitor)
+        deserializer.deserialize_struct("zitadel.v1.ObjectDetails", FIELDS, GeneratedVisitor)
     }
 }
 
@@ -808,15 +731,16 @@ impl<'de> serde::Deserialize<'de> for TextQueryMethod {
             "TEXT_QUERY_METHOD_ENDS_WITH",
             "TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE",
         ];
+
         struct GeneratedVisitor;
+
         impl serde::de::Visitor<'_> for GeneratedVisitor {
             type Value = TextQueryMethod;
-            fn expecting(
-                &self,
-                formatter: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                write!(formatter, "expected one of: {:?}", & FIELDS)
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(formatter, "expected one of: {:?}", &FIELDS)
             }
+
             fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E>
             where
                 E: serde::de::Error,
@@ -825,12 +749,10 @@ impl<'de> serde::Deserialize<'de> for TextQueryMethod {
                     .ok()
                     .and_then(|x| x.try_into().ok())
                     .ok_or_else(|| {
-                        serde::de::Error::invalid_value(
-                            serde::de::Unexpected::Signed(v),
-                            &self,
-                        )
+                        serde::de::Error::invalid_value(serde::de::Unexpected::Signed(v), &self)
                     })
             }
+
             fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E>
             where
                 E: serde::de::Error,
@@ -839,33 +761,23 @@ impl<'de> serde::Deserialize<'de> for TextQueryMethod {
                     .ok()
                     .and_then(|x| x.try_into().ok())
                     .ok_or_else(|| {
-                        serde::de::Error::invalid_value(
-                            serde::de::Unexpected::Unsigned(v),
-                            &self,
-                        )
+                        serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(v), &self)
                     })
             }
+
             fn visit_str<E>(self, value: &str) -> std::result::Result<Self::Value, E>
             where
                 E: serde::de::Error,
             {
                 match value {
                     "TEXT_QUERY_METHOD_EQUALS" => Ok(TextQueryMethod::Equals),
-                    "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE" => {
-                        Ok(TextQueryMethod::EqualsIgnoreCase)
-                    }
+                    "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE" => Ok(TextQueryMethod::EqualsIgnoreCase),
                     "TEXT_QUERY_METHOD_STARTS_WITH" => Ok(TextQueryMethod::StartsWith),
-                    "TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE" => {
-                        Ok(TextQueryMethod::StartsWithIgnoreCase)
-                    }
+                    "TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE" => Ok(TextQueryMethod::StartsWithIgnoreCase),
                     "TEXT_QUERY_METHOD_CONTAINS" => Ok(TextQueryMethod::Contains),
-                    "TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE" => {
-                        Ok(TextQueryMethod::ContainsIgnoreCase)
-                    }
+                    "TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE" => Ok(TextQueryMethod::ContainsIgnoreCase),
                     "TEXT_QUERY_METHOD_ENDS_WITH" => Ok(TextQueryMethod::EndsWith),
-                    "TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE" => {
-                        Ok(TextQueryMethod::EndsWithIgnoreCase)
-                    }
+                    "TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE" => Ok(TextQueryMethod::EndsWithIgnoreCase),
                     _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
                 }
             }
@@ -986,6 +898,35 @@ impl ::protogate::schema::Described for ListDetails {
                     kind: ::protogate::schema::Kind::WellKnown(
                         "google.protobuf.Timestamp",
                     ),
+                    repeated: false,
+                    map: false,
+                },
+            ],
+        };
+        &INFO
+    }
+}
+
+impl ::protogate::Validate for AuthOption {
+    fn collect_violations(&self, _: &mut ::protogate::Collector) {}
+}
+
+impl ::protogate::schema::Described for AuthOption {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "zitadel.v1.AuthOption",
+            fields: &[
+                ::protogate::schema::FieldInfo {
+                    name: "permission",
+                    json_name: "permission",
+                    kind: ::protogate::schema::Kind::Text,
+                    repeated: false,
+                    map: false,
+                },
+                ::protogate::schema::FieldInfo {
+                    name: "check_field_name",
+                    json_name: "checkFieldName",
+                    kind: ::protogate::schema::Kind::Text,
                     repeated: false,
                     map: false,
                 },

@@ -39,6 +39,10 @@ impl Default for Limits {
 pub trait Mountable: Service {
     /// Adds the service's tonic server (gRPC and gRPC-Web), configured with `limits`.
     fn add_grpc_routes(&self, routes: &mut tonic::service::RoutesBuilder, limits: &Limits);
+
+    /// The encoded `FileDescriptorSet` of the service's package and its imports, for server
+    /// reflection.
+    fn file_descriptor_set(&self) -> &'static [u8];
 }
 
 pub(crate) struct Inner {
@@ -70,6 +74,8 @@ impl Inner {
 pub struct Server {
     services: Vec<Arc<dyn Service>>,
     grpc: tonic::service::RoutesBuilder,
+    descriptor_sets: Vec<&'static [u8]>,
+    health: tonic_health::server::HealthReporter,
     authenticator: Arc<dyn DynAuthenticator>,
     limits: Limits,
     cors_origins: Vec<String>,
@@ -87,6 +93,8 @@ impl Server {
         Server {
             services: Vec::new(),
             grpc: tonic::service::Routes::builder(),
+            descriptor_sets: Vec::new(),
+            health: tonic_health::server::HealthReporter::new(),
             authenticator: Arc::new(NoAuthentication),
             limits: Limits::default(),
             cors_origins: Vec::new(),
@@ -102,6 +110,10 @@ impl Server {
     /// Mounts a generated service.
     pub fn service<S: Mountable>(mut self, service: S) -> Server {
         service.add_grpc_routes(&mut self.grpc, &self.limits);
+        let set = service.file_descriptor_set();
+        if !self.descriptor_sets.contains(&set) {
+            self.descriptor_sets.push(set);
+        }
         self.services.push(Arc::new(service));
         self
     }
@@ -121,8 +133,40 @@ impl Server {
         self
     }
 
+    /// The `grpc.health.v1` reporter: every mounted service starts SERVING; flip a service (or
+    /// `""`, the whole server) to NOT_SERVING to drain traffic.
+    pub fn health_reporter(&self) -> tonic_health::server::HealthReporter {
+        self.health.clone()
+    }
+
     /// The server as an axum router (for tests, or to nest under other routes).
-    pub fn into_router(self) -> axum::Router {
+    pub fn into_router(mut self) -> axum::Router {
+        use futures_util::FutureExt as _;
+        for service in &self.services {
+            // An uncontended lock: the future is ready at once.
+            let _ = self
+                .health
+                .set_service_status(service.info().name, tonic_health::ServingStatus::Serving)
+                .now_or_never();
+        }
+        self.grpc
+            .add_service(tonic_health::pb::health_server::HealthServer::new(
+                tonic_health::server::HealthService::from_health_reporter(self.health.clone()),
+            ));
+        let mut v1 = tonic_reflection::server::Builder::configure();
+        let mut v1alpha = tonic_reflection::server::Builder::configure();
+        for set in &self.descriptor_sets {
+            v1 = v1.register_encoded_file_descriptor_set(set);
+            v1alpha = v1alpha.register_encoded_file_descriptor_set(set);
+        }
+        match (v1.build_v1(), v1alpha.build_v1alpha()) {
+            (Ok(v1), Ok(v1alpha)) => {
+                self.grpc.add_service(v1).add_service(v1alpha);
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::warn!(error = %e, "server reflection is off: the descriptor sets do not load")
+            }
+        }
         let grpc = self.grpc.routes().prepare().into_axum_router();
         let inner = Arc::new_cyclic(|_| Inner {
             services: self.services,

@@ -101,11 +101,20 @@ async fn transcode(
     let found = match lookup(inner, parts.method.as_str(), parts.uri.path()) {
         Lookup::Found(found) => found,
         Lookup::WrongMethod => return Err(Status::unimplemented("Method Not Allowed").into()),
+        Lookup::NotFound if parts.method == http::Method::GET && parts.uri.path() == "/healthz" => {
+            return Ok(json_response(
+                StatusCode::OK,
+                br#"{"status":"SERVING"}"#.to_vec(),
+            ));
+        }
         Lookup::NotFound => return Err(Status::not_found("Not Found").into()),
     };
-    if found.method.kind != MethodKind::Unary {
+    if !matches!(
+        found.method.kind,
+        MethodKind::Unary | MethodKind::ServerStreaming
+    ) {
         return Err(Status::unimplemented(format!(
-            "{} is a streaming method; call it over gRPC or gRPC-Web",
+            "{} streams requests; call it over gRPC or gRPC-Web",
             found.method.full_name
         ))
         .into());
@@ -181,19 +190,50 @@ async fn transcode(
         }
     }
     ctx.headers = parts.headers;
-    let output = found
-        .service
-        .call_unary(found.index, ctx, Input::Json(Value::Object(message)))
-        .await?;
-    let mut json = output.to_json()?;
-    if let Some(field) = found.route.response_body {
+    let input = Input::Json(Value::Object(message));
+    let response_key = found.route.response_body.map(|field| {
         let out_info = (found.method.output)();
-        let key = out_info.field(field).map(|f| f.json_name).unwrap_or(field);
-        json = json.get(key).cloned().unwrap_or(Value::Null);
+        out_info.field(field).map(|f| f.json_name).unwrap_or(field)
+    });
+    let select = move |json: Value| match response_key {
+        Some(key) => json.get(key).cloned().unwrap_or(Value::Null),
+        None => json,
+    };
+    if found.method.kind == MethodKind::ServerStreaming {
+        let stream = found
+            .service
+            .call_server_streaming(found.index, ctx, input)
+            .await?;
+        return Ok(ndjson(stream, select));
     }
+    let output = found.service.call_unary(found.index, ctx, input).await?;
+    let json = select(output.to_json()?);
     let body = serde_json::to_vec(&json)
         .map_err(|e| Status::internal(format!("encoding the response: {e}")))?;
     Ok(json_response(StatusCode::OK, body))
+}
+
+/// grpc-gateway's server streaming: one `{"result":…}` per line, `{"error":…}` last on failure.
+fn ndjson(
+    stream: crate::service::ResponseStream<crate::codec::Output>,
+    select: impl Fn(Value) -> Value + Send + 'static,
+) -> Response<Body> {
+    use futures_util::StreamExt as _;
+    let lines = stream.map(move |item| {
+        let line = match item.and_then(|m| m.to_json()) {
+            Ok(json) => serde_json::json!({ "result": select(json) }),
+            Err(status) => serde_json::json!({ "error": status.to_gateway_json() }),
+        };
+        let mut bytes = serde_json::to_vec(&line).unwrap_or_default();
+        bytes.push(b'\n');
+        Ok::<_, std::convert::Infallible>(bytes::Bytes::from(bytes))
+    });
+    let mut response = Response::new(Body::from_stream(lines));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 /// The field at `path`, if every step exists.

@@ -680,3 +680,216 @@ async fn grpc_web_binary_and_text_over_http1() {
     let all = format!("{headers:?} {}", String::from_utf8_lossy(&body));
     assert!(all.contains("grpc-status") && all.contains('3'), "{all}");
 }
+
+#[tokio::test]
+async fn rest_server_streaming_is_newline_delimited_json() {
+    let s = start().await;
+    let response = s
+        .http
+        .get(s.url("/v1/shelves/s3/books:watch"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(lines[0]["result"]["resumeToken"], "s3-0");
+    assert_eq!(lines[1]["result"]["deletedName"], "shelves/s3/books/1");
+}
+
+#[tokio::test]
+async fn health_and_reflection_are_served() {
+    let s = start().await;
+    let channel = tonic::transport::Endpoint::from_shared(s.url(""))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut health = tonic_health::pb::health_client::HealthClient::new(channel.clone());
+    let status = health
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: "library.v1.BookService".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        status.status,
+        tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+    );
+
+    use tonic_reflection::pb::v1::{
+        server_reflection_client::ServerReflectionClient,
+        server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
+        ServerReflectionRequest,
+    };
+    let mut reflection = ServerReflectionClient::new(channel);
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut responses = reflection
+        .server_reflection_info(futures_util::stream::iter([request]))
+        .await
+        .unwrap()
+        .into_inner();
+    let response = responses.message().await.unwrap().unwrap();
+    let Some(MessageResponse::ListServicesResponse(list)) = response.message_response else {
+        panic!("{response:?}")
+    };
+    let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
+    assert!(
+        names.contains(&"library.v1.BookService".to_string()),
+        "{names:?}"
+    );
+
+    let (status, body) = json_of(s.http.get(s.url("/healthz")).send().await.unwrap()).await;
+    assert_eq!((status, body), (200, json!({"status": "SERVING"})));
+}
+
+#[tokio::test]
+async fn cors_preflight_exposes_the_grpc_headers() {
+    let books = Arc::new(Books::default());
+    let server = protogate::Server::new()
+        .cors_origins(["https://app.example"])
+        .service(lib::BookService::from_arc(books));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(server.serve_with_shutdown(listener, std::future::pending()));
+    let http = reqwest::Client::new();
+    let response = http
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("http://{addr}/library.v1.BookService/GetBook"),
+        )
+        .header("origin", "https://app.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type,x-grpc-web")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
+    let response = http
+        .get(format!("http://{addr}/v1/shelves/s1/books/b1"))
+        .header("origin", "https://app.example")
+        .send()
+        .await
+        .unwrap();
+    let exposed = response.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        exposed.contains("grpc-status") && exposed.contains("grpc-status-details-bin"),
+        "{exposed}"
+    );
+}
+
+/// A handler that takes a while, to see shutdown wait for it.
+struct Slow;
+
+impl lib::AuthorServiceHandler for Slow {
+    async fn get_author(
+        &self,
+        _: &RequestContext,
+        r: lib::GetAuthorRequest,
+    ) -> Result<lib::Author, Status> {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        Ok(lib::Author {
+            name: r.name,
+            ..Default::default()
+        })
+    }
+}
+
+#[tokio::test]
+async fn graceful_shutdown_lets_in_flight_requests_finish() {
+    let server = protogate::Server::new().service(lib::AuthorService::new(Slow));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(server.serve_with_shutdown(listener, async move {
+        let _ = stopped.await;
+    }));
+    let http = reqwest::Client::new();
+    let in_flight = tokio::spawn(async move {
+        http.get(format!("http://{addr}/v1/authors/orwell"))
+            .send()
+            .await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    stop.send(()).unwrap();
+    let response = in_flight
+        .await
+        .unwrap()
+        .expect("the in-flight request completes");
+    assert_eq!(response.status(), 200);
+    tokio::time::timeout(std::time::Duration::from_secs(5), server)
+        .await
+        .expect("server stops")
+        .unwrap()
+        .unwrap();
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "no longer accepting"
+    );
+}
+
+#[tokio::test]
+async fn grpc_timeout_header_is_enforced_by_the_server() {
+    let server = protogate::Server::new().service(lib::AuthorService::new(Slow));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(server.serve_with_shutdown(listener, std::future::pending()));
+    // gRPC-Web over HTTP/1.1 shares the gRPC path; a client that enforces deadlines itself
+    // (tonic) would hide whether the server does.
+    let request = lib::GetAuthorRequest {
+        name: "authors/x".into(),
+    }
+    .encode_to_vec();
+    let started = std::time::Instant::now();
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}/library.v1.AuthorService/GetAuthor"))
+        .header("content-type", "application/grpc-web+proto")
+        .header("grpc-timeout", "50m")
+        .body(frame(0, &request))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response
+            .headers()
+            .get("grpc-status")
+            .map(|v| v.to_str().unwrap()),
+        Some("4"),
+        "{:?}",
+        response.headers()
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(280),
+        "answered at the deadline, not after the handler"
+    );
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}/library.v1.AuthorService/GetAuthor"))
+        .header("content-type", "application/grpc-web+proto")
+        .header("grpc-timeout", "soon")
+        .body(frame(0, &request))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response
+            .headers()
+            .get("grpc-status")
+            .map(|v| v.to_str().unwrap()),
+        Some("3")
+    );
+}

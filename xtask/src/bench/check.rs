@@ -240,18 +240,14 @@ fn cargo_check(dir: &Path, target: &Path) -> Result<usize, String> {
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() {
-        let tail: Vec<&str> = stderr
-            .lines()
-            .rev()
-            .take(40)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
+        let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).collect();
+        let shown: Vec<&str> = errors.iter().take(12).copied().collect();
         return Err(format!(
-            "cargo check failed in {}:\n{}",
+            "cargo check failed in {} ({} error lines, the first {}):\n{}",
             dir.display(),
-            tail.join("\n")
+            errors.len(),
+            shown.len(),
+            shown.join("\n")
         ));
     }
     Ok(warning_count(&stderr))

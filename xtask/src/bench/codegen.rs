@@ -49,6 +49,14 @@ impl Variant {
         Variant::TonicProto,
     ];
 
+    /// The generator that runs.
+    pub fn side(self) -> &'static str {
+        match self {
+            Variant::ProtogateFds | Variant::ProtogateProto => "protogate",
+            Variant::TonicFds | Variant::TonicProto => "tonic-prost-build",
+        }
+    }
+
     /// The directory-name tag.
     fn tag(self) -> &'static str {
         match self {
@@ -69,6 +77,8 @@ pub struct CaseResult {
     pub samples: [Samples; 4],
     /// Output files and bytes per variant (from the last repetition).
     pub output: [(usize, usize); 4],
+    /// Why a variant failed (it is not run again after a failure).
+    pub errors: [Option<String>; 4],
 }
 
 impl CaseResult {
@@ -80,6 +90,11 @@ impl CaseResult {
     /// The output size of one variant.
     pub fn output_of(&self, v: Variant) -> (usize, usize) {
         self.output[index(v)]
+    }
+
+    /// Why one variant failed, if it did.
+    pub fn error_of(&self, v: Variant) -> Option<&str> {
+        self.errors[index(v)].as_deref()
     }
 }
 
@@ -151,20 +166,29 @@ pub fn tonic(fds: prost_types::FileDescriptorSet, out: &Path) -> Result<(), Stri
 }
 
 /// Measures every variant `reps` times after one unrecorded warm-up round, rotating the order
-/// each round so no variant always runs first.
+/// each round so no variant always runs first. A variant that fails is recorded and dropped; the
+/// others go on.
 pub fn measure(case: &Case, scratch: &Path, reps: usize) -> Result<CaseResult, String> {
     let mut samples: [Samples; 4] = Default::default();
     let mut output = [(0, 0); 4];
+    let mut errors: [Option<String>; 4] = Default::default();
     for round in 0..=reps {
         for k in 0..Variant::ALL.len() {
             let v = Variant::ALL[(k + round) % Variant::ALL.len()];
+            if errors[index(v)].is_some() {
+                continue;
+            }
             let out = scratch.join(v.tag());
             if out.exists() {
                 std::fs::remove_dir_all(&out).map_err(|e| e.to_string())?;
             }
             std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
             let (result, took) = time(|| run_variant(case, v, &out));
-            result.map_err(|e| format!("{} ({}): {e}", case.name, v.tag()))?;
+            if let Err(e) = result {
+                eprintln!("  error: {} failed: {e}", v.tag());
+                errors[index(v)] = Some(e);
+                continue;
+            }
             if round > 0 {
                 samples[index(v)].push(took);
             }
@@ -175,6 +199,7 @@ pub fn measure(case: &Case, scratch: &Path, reps: usize) -> Result<CaseResult, S
         case: case.clone(),
         samples,
         output,
+        errors,
     })
 }
 

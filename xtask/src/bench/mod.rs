@@ -127,7 +127,13 @@ fn run_all(root: &Path, quick: bool) -> Result<bool, String> {
     let mut stage_samples = Vec::new();
     for case in &cases {
         eprintln!("stages, {}: {} rounds", case.name, reps.stages + 1);
-        stage_samples.push(stages::measure(case, reps.stages)?);
+        match stages::measure(case, reps.stages) {
+            Ok(samples) => stage_samples.push(samples),
+            Err(e) => {
+                eprintln!("error: {e}");
+                stage_samples.push(vec![stats::Samples::default(); stages::STAGES.len()]);
+            }
+        }
     }
     eprintln!(
         "cargo check of the generated code, {}: {} rounds per crate",

@@ -115,11 +115,16 @@ fn today() -> String {
 }
 
 fn cell(s: &Samples) -> String {
+    if s.0.is_empty() {
+        return "failed (see below)".into();
+    }
     format!("{} ({} – {})", fmt(s.median()), fmt(s.min()), fmt(s.max()))
 }
 
 fn verdict(ratio: f64, goal: f64) -> &'static str {
-    if ratio <= goal {
+    if ratio.is_nan() {
+        "not measured"
+    } else if ratio <= goal {
         "met"
     } else {
         "**not met**"
@@ -165,6 +170,19 @@ pub fn render(r: &Report<'_>) -> String {
             );
         }
     }
+    for c in r.codegen {
+        for v in Variant::ALL {
+            if let Some(e) = c.error_of(v) {
+                let _ = writeln!(
+                    s,
+                    "\n{} failed on {} ({v:?}):\n\n```text\n{}\n```",
+                    v.side(),
+                    c.case.name,
+                    e.trim_end()
+                );
+            }
+        }
+    }
     let _ = writeln!(s, "\nprotogate: `pipeline::run` (load, model, rule checks, the OpenAPI drift check where the schema has a document, prost + tonic + pbjson code, validators, service tables, handler traits and adapters, parsing and formatting every file) and writing the files. tonic-prost-build: `configure().build_transport(false).out_dir(…).compile_fds(fds)` (prost messages, tonic client and server, formatted) — from the descriptor-set file (read and decoded with prost-types) or from `protox::compile` of the same files. Output of the last round:\n");
     let _ = writeln!(
         s,
@@ -204,7 +222,15 @@ pub fn render(r: &Report<'_>) -> String {
         .collect();
     for (i, stage) in STAGES.iter().enumerate() {
         let _ = write!(s, "| {stage} |");
-        for (st, total) in r.stages.iter().zip(&totals) {
+        for ((st, total), c) in r.stages.iter().zip(&totals).zip(r.codegen) {
+            if c.case.openapi.is_none() && super::stages::needs_openapi(stage) {
+                s.push_str(" — (no document) |");
+                continue;
+            }
+            if st[i].0.is_empty() {
+                s.push_str(" failed |");
+                continue;
+            }
             let m = st[i].median();
             let _ = write!(
                 s,
@@ -219,7 +245,7 @@ pub fn render(r: &Report<'_>) -> String {
     for total in &totals {
         let _ = write!(s, " {} |", fmt(std::time::Duration::from_secs_f64(*total)));
     }
-    let _ = writeln!(s, "\n\nEach stage is timed by calling the function the pipeline calls; `emit: protogate code, parse, format` is `emit::rust` minus a separate run of its upstream part (`emit::messages::generate`), so it is approximate.\n");
+    let _ = writeln!(s, "\n\nEach stage is timed by calling the function the pipeline calls. `emit::rust` is one call; it is split by timing its upstream part (`emit::messages::generate`) and a re-parse and re-format of its output separately, the rest being protogate's own code generation, so those three rows are estimates. Percentages are of the sum of medians.\n");
 
     let _ = writeln!(
         s,
@@ -237,7 +263,7 @@ pub fn render(r: &Report<'_>) -> String {
                 "| crate | generated lines | rustc warnings | `cargo check` | ratio |"
             );
             let _ = writeln!(s, "|---|---|---|---|---|");
-            for i in 0..2 {
+            for (i, name) in CRATES.iter().enumerate() {
                 let ratio_cell = if i == 0 {
                     format!("{ratio:.2}×")
                 } else {
@@ -245,8 +271,7 @@ pub fn render(r: &Report<'_>) -> String {
                 };
                 let _ = writeln!(
                     s,
-                    "| {} | {} | {} | {} | {ratio_cell} |",
-                    CRATES[i],
+                    "| {name} | {} | {} | {} | {ratio_cell} |",
                     c.lines[i],
                     c.warnings[i],
                     cell(&c.samples[i])

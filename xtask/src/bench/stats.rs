@@ -33,10 +33,10 @@ impl Samples {
         self.0.iter().copied().max().unwrap_or_default()
     }
 
-    /// `median / other.median`.
+    /// `median / other.median`; NaN when either side has no samples.
     pub fn ratio(&self, other: &Samples) -> f64 {
         let base = other.median().as_secs_f64();
-        if base == 0.0 {
+        if self.0.is_empty() || other.0.is_empty() || base == 0.0 {
             return f64::NAN;
         }
         self.median().as_secs_f64() / base

@@ -1,0 +1,446 @@
+//! Validators: an `impl ::protogate::Validate` per message, calling the runtime's one
+//! implementation of each rule in PGV's check order (fields outside oneofs, then each oneof,
+//! then proto3 `optional` fields, as PGV's Go template orders them).
+
+mod pv;
+mod rules;
+mod supported;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub use supported::{is_number_family, supported};
+
+use super::rust_type;
+use crate::model::{
+    Api, Cardinality, Dialect, Field, FieldType, Message, Package, Rule, RuleValue,
+};
+use crate::names;
+
+/// `impl Validate` for one message.
+pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream {
+    let ty = rust_type(api, &package.name, &message.full_name);
+    let mut checks = Vec::new();
+    if !message.validation_disabled && !message.validation_ignored {
+        let gen = Gen {
+            api,
+            package,
+            message,
+        };
+        checks = gen.message_checks();
+    }
+    if checks.is_empty() {
+        return quote! {
+            impl ::protogate::Validate for #ty {
+                fn collect_violations(&self, _: &mut ::protogate::Collector) {}
+            }
+        };
+    }
+    quote! {
+        impl ::protogate::Validate for #ty {
+            fn collect_violations(&self, v: &mut ::protogate::Collector) {
+                #(#checks)*
+            }
+        }
+    }
+}
+
+/// What one check reports: PGV's message name and Go field name, the path, the dialect.
+#[derive(Clone)]
+pub(crate) struct Ctx {
+    pub msg: String,
+    pub go_field: String,
+    pub path: String,
+    pub dialect: Dialect,
+}
+
+impl Ctx {
+    /// `v.check(...)` (or `check_at` inside a list or map) for a rule call.
+    pub fn check(&self, call: TokenStream, at: &Option<TokenStream>) -> TokenStream {
+        let (msg, go, path) = (&self.msg, &self.go_field, &self.path);
+        match (self.dialect, at) {
+            (Dialect::Pgv, None) => quote! { v.check(#call, #msg, #go, #path); },
+            (Dialect::Pgv, Some(at)) => quote! { v.check_at(#call, #msg, #go, #path, #at); },
+            (Dialect::Protovalidate, None) => {
+                quote! { v.check_pv(#call, #path, ::protogate::validate::At::Field); }
+            }
+            (Dialect::Protovalidate, Some(at)) => quote! { v.check_pv(#call, #path, #at); },
+        }
+    }
+
+    /// Recursive validation of an embedded message bound to `value`.
+    pub fn embedded(&self, at: &Option<TokenStream>) -> TokenStream {
+        let (msg, go, path) = (&self.msg, &self.go_field, &self.path);
+        let at = at
+            .clone()
+            .unwrap_or_else(|| quote!(::protogate::validate::At::Field));
+        match self.dialect {
+            Dialect::Pgv => quote! { v.embedded(value, #msg, #go, #path, #at); },
+            Dialect::Protovalidate => quote! { v.embedded_pv(value, #path, #at); },
+        }
+    }
+}
+
+struct Gen<'a> {
+    api: &'a Api,
+    package: &'a Package,
+    message: &'a Message,
+}
+
+impl Gen<'_> {
+    fn message_checks(&self) -> Vec<TokenStream> {
+        let m = self.message;
+        let mut out = Vec::new();
+        for field in m
+            .fields
+            .iter()
+            .filter(|f| f.oneof.is_none() && !f.proto3_optional)
+        {
+            out.extend(self.field_checks(field));
+        }
+        for oneof in &m.oneofs {
+            out.extend(self.oneof_checks(oneof));
+        }
+        for field in m.fields.iter().filter(|f| f.proto3_optional) {
+            out.extend(self.field_checks(field));
+        }
+        out
+    }
+
+    fn ctx(&self, field: &Field) -> Ctx {
+        Ctx {
+            msg: self.message.name.clone(),
+            go_field: names::go_field(&field.name),
+            path: field.name.clone(),
+            dialect: dialect_of(&field.rules),
+        }
+    }
+
+    fn is_validated_message(&self, full: &str) -> bool {
+        !full.starts_with("google.protobuf.") && self.api.message(full).is_some()
+    }
+
+    /// Checks of a field outside a oneof.
+    fn field_checks(&self, field: &Field) -> Option<TokenStream> {
+        let ctx = self.ctx(field);
+        let name = ident(&names::snake(&field.name));
+        let expr = quote!(self.#name);
+        match &field.cardinality {
+            Cardinality::Repeated => self.repeated_checks(&ctx, field, &expr),
+            Cardinality::Map(key, value) => self.map_checks(&ctx, field, key, value, &expr),
+            Cardinality::Single => {
+                let is_message = matches!(field.ty, FieldType::Message(_));
+                if is_message || field.proto3_optional {
+                    self.optional_checks(&ctx, field, &expr)
+                } else {
+                    let body = self.value_checks(&ctx, &field.ty, &field.rules, &None)?;
+                    Some(quote! { { let value = &#expr; #body } })
+                }
+            }
+        }
+    }
+
+    /// An `Option` field: presence rules on the option, the rest on the value when set.
+    fn optional_checks(&self, ctx: &Ctx, field: &Field, expr: &TokenStream) -> Option<TokenStream> {
+        let mut out = Vec::new();
+        let family = value_family(&field.rules);
+        let wrapper = matches!(&field.ty, FieldType::Message(m) if wrapper_family(m).is_some());
+        let required = flag(&field.rules, "message", "required");
+        match (&field.ty, family) {
+            (FieldType::Message(_), Some(f @ ("duration" | "timestamp" | "any")))
+                if flag(&field.rules, f, "required") =>
+            {
+                out.push(ctx.check(
+                    quote!(::protogate::rules::message::family_required(#f, &#expr)),
+                    &None,
+                ));
+            }
+            (FieldType::Message(_), Some(_)) if wrapper && required => {
+                out.push(ctx.check(
+                    quote!(::protogate::rules::message::wrapper_required(&#expr)),
+                    &None,
+                ));
+            }
+            (FieldType::Message(_), None) if required => {
+                out.push(ctx.check(quote!(::protogate::rules::message::required(&#expr)), &None));
+            }
+            _ => {}
+        }
+        if let Some(body) = self.value_checks(ctx, &field.ty, &field.rules, &None) {
+            out.push(quote! {
+                if let ::core::option::Option::Some(value) = &#expr { #body }
+            });
+        }
+        (!out.is_empty()).then(|| quote!(#(#out)*))
+    }
+
+    /// The rules of one value bound to `value` (a reference): scalar families, well-known
+    /// message families, wrappers, and recursion into embedded messages.
+    fn value_checks(
+        &self,
+        ctx: &Ctx,
+        ty: &FieldType,
+        field_rules: &[Rule],
+        at: &Option<TokenStream>,
+    ) -> Option<TokenStream> {
+        let family = value_family(field_rules);
+        let mut out = Vec::new();
+        match ty {
+            FieldType::Message(m) => {
+                if let (Some(f), Some(_)) = (family, wrapper_family(m)) {
+                    let body = rules::family(self, ctx, f, field_rules, &wrapped_type(m), at);
+                    if !body.is_empty() {
+                        out.push(quote! { { let value = &value.value; #(#body)* } });
+                    }
+                } else if let Some(f) = family {
+                    out.extend(rules::family(self, ctx, f, field_rules, ty, at));
+                } else if self.is_validated_message(m) && !flag(field_rules, "message", "skip") {
+                    out.push(ctx.embedded(at));
+                }
+            }
+            _ => {
+                if let Some(f) = family {
+                    out.extend(rules::family(self, ctx, f, field_rules, ty, at));
+                }
+            }
+        }
+        (!out.is_empty()).then(|| quote!(#(#out)*))
+    }
+
+    fn repeated_checks(&self, ctx: &Ctx, field: &Field, expr: &TokenStream) -> Option<TokenStream> {
+        let rules = family_rules(&field.rules, "repeated");
+        let get = |n: &str| rules.iter().find(|r| r.name == n).map(|r| &r.value);
+        let mut out = Vec::new();
+        let min = opt_u64(get("min_items"));
+        let max = opt_u64(get("max_items"));
+        if get("min_items").is_some() || get("max_items").is_some() {
+            out.push(ctx.check(
+                quote!(::protogate::rules::collection::repeated::items(values.len(), #min, #max)),
+                &None,
+            ));
+        }
+        let at = Some(quote!(::protogate::validate::At::Item(index)));
+        let mut per_item = Vec::new();
+        if get("unique") == Some(&RuleValue::Bool(true)) {
+            per_item.push(ctx.check(
+                quote!(::protogate::rules::collection::repeated::unique_at(
+                    values, index
+                )),
+                &at,
+            ));
+        }
+        let items = match get("items") {
+            Some(RuleValue::Rules(r)) => r.clone(),
+            _ => Vec::new(),
+        };
+        per_item.extend(self.value_checks(ctx, &field.ty, &items, &at));
+        if !per_item.is_empty() {
+            let body = quote!(#(#per_item)*);
+            out.push(if mentions(&body, "value") {
+                quote! { for (index, value) in values.iter().enumerate() { #body } }
+            } else {
+                quote! { for index in 0..values.len() { #body } }
+            });
+        }
+        if out.is_empty() {
+            return None;
+        }
+        let body = quote!(#(#out)*);
+        let body = if flag(&field.rules, "repeated", "ignore_empty") {
+            quote!(if !values.is_empty() { #body })
+        } else {
+            body
+        };
+        Some(quote! { { let values = &#expr; #body } })
+    }
+
+    fn map_checks(
+        &self,
+        ctx: &Ctx,
+        field: &Field,
+        key_ty: &FieldType,
+        value_ty: &FieldType,
+        expr: &TokenStream,
+    ) -> Option<TokenStream> {
+        let rules = family_rules(&field.rules, "map");
+        let get = |n: &str| rules.iter().find(|r| r.name == n).map(|r| &r.value);
+        let nested = |n: &str| match get(n) {
+            Some(RuleValue::Rules(r)) => r.clone(),
+            _ => Vec::new(),
+        };
+        let mut out = Vec::new();
+        if get("min_pairs").is_some() || get("max_pairs").is_some() {
+            let (min, max) = (opt_u64(get("min_pairs")), opt_u64(get("max_pairs")));
+            out.push(ctx.check(
+                quote!(::protogate::rules::collection::map::pairs(values.len(), #min, #max)),
+                &None,
+            ));
+        }
+        let key_at = Some(quote!(::protogate::validate::At::Key(key.into())));
+        let value_at = Some(quote!(::protogate::validate::At::Value(key.into())));
+        let key_checks = self
+            .value_checks(ctx, key_ty, &nested("keys"), &key_at)
+            .map(|body| quote! { { let value = key; #body } });
+        let value_checks = self.value_checks(ctx, value_ty, &nested("values"), &value_at);
+        match (key_checks, value_checks) {
+            (None, None) => {}
+            (keys, Some(values_body)) => out.push(quote! {
+                for (key, value) in values.iter() { #keys #values_body }
+            }),
+            (Some(keys), None) => out.push(quote! { for key in values.keys() { #keys } }),
+        }
+        if out.is_empty() {
+            return None;
+        }
+        let body = quote!(#(#out)*);
+        let body = if flag(&field.rules, "map", "ignore_empty") {
+            quote!(if !values.is_empty() { #body })
+        } else {
+            body
+        };
+        Some(quote! { { let values = &#expr; #body } })
+    }
+
+    fn oneof_checks(&self, oneof: &crate::model::Oneof) -> Option<TokenStream> {
+        let m = self.message;
+        let enum_path: TokenStream = format!(
+            "{}::{}",
+            m.rust_path
+                .rsplit_once("::")
+                .map(|(p, last)| format!("{p}::{}", names::snake(last)))
+                .unwrap_or_else(|| names::snake(&m.rust_path)),
+            names::upper_camel(&oneof.name)
+        )
+        .parse()
+        .unwrap_or_default();
+        let oneof_field = ident(&names::snake(&oneof.name));
+        let mut arms = Vec::new();
+        for field in m
+            .fields
+            .iter()
+            .filter(|f| f.oneof.as_deref() == Some(&oneof.name))
+        {
+            let ctx = self.ctx(field);
+            if let Some(body) = self.value_checks(&ctx, &field.ty, &field.rules, &None) {
+                let variant = ident(&names::upper_camel(&field.name));
+                arms.push((quote!(#enum_path::#variant(value)), body));
+            }
+        }
+        let mut out = Vec::new();
+        match arms.len() {
+            0 => {}
+            1 => {
+                let (pat, body) = &arms[0];
+                out.push(quote! {
+                    if let ::core::option::Option::Some(#pat) = &self.#oneof_field { #body }
+                });
+            }
+            _ => {
+                let arms = arms
+                    .iter()
+                    .map(|(pat, body)| quote!(::core::option::Option::Some(#pat) => { #body }));
+                out.push(quote! {
+                    match &self.#oneof_field { #(#arms)* _ => {} }
+                });
+            }
+        }
+        if oneof.required {
+            let msg = &m.name;
+            let go = names::go_field(&oneof.name);
+            let path = &oneof.name;
+            out.push(match oneof.dialect {
+                Dialect::Pgv => quote! {
+                    v.check(::protogate::rules::message::oneof_required(&self.#oneof_field), #msg, #go, #path);
+                },
+                Dialect::Protovalidate => quote! {
+                    v.check_pv(::protogate::rules::pv::oneof_required(&self.#oneof_field), #path, ::protogate::validate::At::Field);
+                },
+            });
+        }
+        (!out.is_empty()).then(|| quote!(#(#out)*))
+    }
+}
+
+/// The dialect of a field's rules (all rules of one field come from one extension).
+fn dialect_of(rules: &[Rule]) -> Dialect {
+    rules.first().map_or(Dialect::Pgv, |r| r.dialect)
+}
+
+/// The rule family that applies to the value itself (not `message`, which is about presence).
+pub(crate) fn value_family(rules: &[Rule]) -> Option<&str> {
+    rules
+        .iter()
+        .map(|r| r.family.as_str())
+        .find(|f| *f != "message" && *f != "field")
+}
+
+/// The rules of one family.
+pub(crate) fn family_rules<'r>(rules: &'r [Rule], family: &str) -> Vec<&'r Rule> {
+    rules.iter().filter(|r| r.family == family).collect()
+}
+
+/// Whether `family.name` is set to true.
+pub(crate) fn flag(rules: &[Rule], family: &str, name: &str) -> bool {
+    rules
+        .iter()
+        .any(|r| r.family == family && r.name == name && r.value == RuleValue::Bool(true))
+}
+
+/// The scalar family of a wrapper type (`google.protobuf.StringValue` → `string`).
+pub(crate) fn wrapper_family(full: &str) -> Option<&'static str> {
+    Some(match full {
+        "google.protobuf.StringValue" => "string",
+        "google.protobuf.BytesValue" => "bytes",
+        "google.protobuf.BoolValue" => "bool",
+        "google.protobuf.DoubleValue" => "double",
+        "google.protobuf.FloatValue" => "float",
+        "google.protobuf.Int32Value" => "int32",
+        "google.protobuf.Int64Value" => "int64",
+        "google.protobuf.UInt32Value" => "uint32",
+        "google.protobuf.UInt64Value" => "uint64",
+        _ => return None,
+    })
+}
+
+/// The field type of a wrapper's `value`.
+fn wrapped_type(full: &str) -> FieldType {
+    match full {
+        "google.protobuf.StringValue" => FieldType::String,
+        "google.protobuf.BytesValue" => FieldType::Bytes,
+        "google.protobuf.BoolValue" => FieldType::Bool,
+        "google.protobuf.DoubleValue" => FieldType::Double,
+        "google.protobuf.FloatValue" => FieldType::Float,
+        "google.protobuf.Int32Value" => FieldType::Int32,
+        "google.protobuf.Int64Value" => FieldType::Int64,
+        "google.protobuf.UInt32Value" => FieldType::Uint32,
+        _ => FieldType::Uint64,
+    }
+}
+
+pub(crate) fn opt_u64(v: Option<&RuleValue>) -> TokenStream {
+    match v.and_then(RuleValue::as_u64) {
+        Some(n) => quote!(::core::option::Option::Some(#n)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// Whether the tokens use the identifier `name` (so a loop binds it only when needed).
+fn mentions(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == name,
+        proc_macro2::TokenTree::Group(g) => mentions(&g.stream(), name),
+        _ => false,
+    })
+}
+
+pub(crate) fn ident(s: &str) -> proc_macro2::Ident {
+    match s.strip_prefix("r#") {
+        Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
+        None => proc_macro2::Ident::new(s, proc_macro2::Span::call_site()),
+    }
+}
+
+/// The Rust path of an enum type, for `defined_only`.
+pub(crate) fn enum_type(gen_api: &Api, package: &Package, full: &str) -> TokenStream {
+    rust_type(gen_api, &package.name, full)
+}

@@ -1,0 +1,2 @@
+//! Validation speed (filled in below).
+fn main() {}

@@ -1,0 +1,335 @@
+//! Differential test against PGV's Python runtime (`protoc-gen-validate` on PyPI): boundary and
+//! random inputs for every case message, compared on the verdict. A disagreement fails the test
+//! unless it falls in a class where PGV's Go and Python implementations themselves differ (the
+//! README lists them); protogate follows Go there.
+
+mod oracle;
+
+use prost::Message;
+use protogate::Validate;
+use protogate_validate_test::pgvcases as c;
+
+use oracle::Rng;
+
+/// What one generated input produced on our side.
+struct Outcome {
+    bytes: Vec<u8>,
+    valid: bool,
+    shown: String,
+}
+
+fn outcome<M: Message + Validate + std::fmt::Debug>(m: &M) -> Outcome {
+    Outcome {
+        bytes: m.encode_to_vec(),
+        valid: m.validate().is_ok(),
+        shown: format!("{m:?}"),
+    }
+}
+
+/// A class of inputs where Go and Python PGV disagree; `explains` says whether an input falls
+/// in it.
+struct Known {
+    class: &'static str,
+    explains: fn(&str, bool) -> bool,
+}
+
+struct Case {
+    name: &'static str,
+    run: fn(&mut Rng) -> Outcome,
+    known: Option<Known>,
+}
+
+/// Python's `re`: `\w \d \s` are Unicode and `$` also matches before a final newline.
+const PY_RE: Known = Known {
+    class: "python-re",
+    explains: |shown, _| shown.contains("\\n") || !shown.is_ascii() || shown.contains("\\u{"),
+};
+/// `validate_email` (Python) vs Go's `net/mail` + PGV's hostname check: different grammars.
+const EMAIL: Known = Known {
+    class: "email-grammar",
+    explains: |_, _| true,
+};
+/// Python's `ipaddress` accepts zones and classifies IPv4-mapped IPv6 as IPv6.
+const IP: Known = Known {
+    class: "ip-zone-and-mapped",
+    explains: |shown, _| shown.contains('%') || shown.contains("ffff"),
+};
+/// Python's `urlparse` heuristics (needs scheme, host and path) vs Go's `url.Parse`.
+const URI: Known = Known {
+    class: "uri-parser",
+    explains: |_, _| true,
+};
+/// Python's `uuid.UUID` also accepts unhyphenated, braced and `urn:uuid:` forms.
+const UUID: Known = Known {
+    class: "uuid-forms",
+    explains: |shown, ours| {
+        !ours && (shown.contains('{') || shown.contains("urn") || !shown.contains('-'))
+    },
+};
+/// Python's `IPv4Address`/`IPv6Address` on bytes vs Go's `net.IP.To4()`: 16-byte IPv4-mapped.
+const BYTES_IP: Known = Known {
+    class: "bytes-ipv4-mapped",
+    explains: |shown, _| shown.contains("255, 255"),
+};
+/// Python does not check that a Duration is valid (seconds and nanos of one sign).
+const DURATION_VALID: Known = Known {
+    class: "duration-validity",
+    explains: |shown, ours| !ours && shown.contains("nanos: -"),
+};
+
+macro_rules! case {
+    ($ty:ident, $gen:expr) => {
+        case!($ty, $gen, None)
+    };
+    ($ty:ident, $gen:expr, $known:expr) => {
+        Case {
+            name: stringify!($ty),
+            run: |rng| {
+                let g: fn(&mut Rng) -> _ = $gen;
+                outcome(&c::$ty {
+                    val: g(rng),
+                    ..Default::default()
+                })
+            },
+            known: $known,
+        }
+    };
+}
+
+fn some<T>(rng: &mut Rng, f: impl Fn(&mut Rng) -> T) -> Option<T> {
+    if rng.one_in(4) {
+        None
+    } else {
+        Some(f(rng))
+    }
+}
+
+fn list<T>(rng: &mut Rng, f: impl Fn(&mut Rng) -> T) -> Vec<T> {
+    let n = rng.below(5);
+    (0..n).map(|_| f(rng)).collect()
+}
+
+fn duration(rng: &mut Rng) -> pbjson_types::Duration {
+    pbjson_types::Duration {
+        seconds: rng.below(14) as i64 - 2,
+        nanos: *rng.pick(&[0, 0, 1, 500_000_000, 999_999_999, -1]),
+    }
+}
+
+/// A timestamp at least five seconds away from `now` and `now + 1h`, so the two sides read
+/// the clock on the same side of every bound.
+fn timestamp_near_now(rng: &mut Rng) -> protogate::wkt::Timestamp {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    loop {
+        let offset = rng.below(4 * 3600) as i64 - 2 * 3600;
+        if offset.abs() > 5 && (offset - 3600).abs() > 5 {
+            return protogate::wkt::Timestamp {
+                seconds: now + offset,
+                nanos: 0,
+            };
+        }
+    }
+}
+
+fn cases() -> Vec<Case> {
+    use oracle::{bytes, double, int, string};
+    let s = |r: &mut Rng| string(r);
+    vec![
+        case!(StrLen, s),
+        case!(StrLenExact, s),
+        case!(StrMinMaxEqual, s),
+        case!(StrBytes, s),
+        case!(StrLenBytes, s),
+        case!(StrConst, s),
+        case!(StrIn, s),
+        case!(StrNotIn, s),
+        case!(StrPrefix, s),
+        case!(StrSuffix, s),
+        case!(StrContains, s),
+        case!(StrNotContains, s),
+        case!(StrPattern, s, Some(PY_RE)),
+        case!(StrPatternPerl, s, Some(PY_RE)),
+        case!(StrPatternUnanchored, s, Some(PY_RE)),
+        case!(StrEmail, s, Some(EMAIL)),
+        case!(StrHostname, s),
+        case!(StrIp, s, Some(IP)),
+        case!(StrIpv4, s, Some(IP)),
+        case!(StrIpv6, s, Some(IP)),
+        case!(StrUri, s, Some(URI)),
+        case!(StrUriRef, s, Some(URI)),
+        case!(StrUuid, s, Some(UUID)),
+        case!(StrAddress, s, Some(IP)),
+        case!(StrIgnoreEmpty, s),
+        case!(StrHeaderName, s, Some(PY_RE)),
+        case!(StrHeaderValueLoose, s, Some(PY_RE)),
+        case!(StrMulti, s),
+        case!(I32Range, |r| int(r) as i32),
+        case!(I32Outside, |r| int(r) as i32),
+        case!(I32EqualBounds, |r| int(r) as i32),
+        case!(I64In, int),
+        case!(U32NotIn, |r| int(r) as u32),
+        case!(U64Gt, |r| int(r) as u64),
+        case!(S32Closed, |r| int(r) as i32),
+        case!(F32Const, |r| int(r) as u32),
+        case!(F64Lte, |r| int(r) as u64),
+        case!(SF32Gte, |r| int(r) as i32),
+        case!(SF64Lt, int),
+        case!(S64OutsideIncl, int),
+        case!(FloatRange, |r| double(r) as f32),
+        case!(DoubleGte, double),
+        case!(DoubleConst, double),
+        case!(FloatIn, |r| double(r) as f32),
+        case!(I32IgnoreEmpty, |r| int(r) as i32),
+        case!(BoolConst, |r| r.one_in(2)),
+        case!(BytesLen, bytes),
+        case!(BytesLenExact, bytes),
+        case!(BytesPrefix, bytes),
+        case!(BytesContains, bytes),
+        case!(BytesIn, bytes),
+        case!(BytesIp, bytes),
+        case!(BytesIpv4, bytes, Some(BYTES_IP)),
+        case!(BytesIpv6, bytes, Some(BYTES_IP)),
+        case!(BytesPattern, bytes, Some(PY_RE)),
+        case!(EnumDefined, |r| int(r) as i32 % 4),
+        case!(EnumIn, |r| int(r) as i32 % 4),
+        case!(EnumNotIn, |r| int(r) as i32 % 4),
+        case!(EnumConst, |r| int(r) as i32 % 4),
+        case!(RepMinMax, |r| list(r, string)),
+        case!(RepUnique, |r| list(r, |r| r
+            .pick(&["a", "b", "é"])
+            .to_string())),
+        case!(RepUniqueDouble, |r| list(r, |r| *r.pick(&[
+            0.0,
+            -0.0,
+            1.0,
+            f64::NAN
+        ]))),
+        case!(RepItems, |r| list(r, string)),
+        case!(RepItemsInt, |r| list(r, int)),
+        case!(RepIgnoreEmpty, |r| list(r, |r| int(r) as i32)),
+        case!(MapPairs, |r| list(r, |r| (string(r), string(r)))
+            .into_iter()
+            .collect()),
+        case!(MapKeys, |r| list(r, |r| (string(r), int(r) as i32))
+            .into_iter()
+            .collect()),
+        case!(MapValues, |r| list(r, |r| (int(r), int(r) as i32))
+            .into_iter()
+            .collect()),
+        case!(MsgRequired, |r| some(r, |r| c::Inner { name: string(r) })),
+        case!(MsgNested, |r| some(r, |r| c::Inner { name: string(r) })),
+        case!(MsgSkip, |r| some(r, |r| c::Inner { name: string(r) })),
+        case!(RepMessages, |r| list(r, |r| c::Inner { name: string(r) })),
+        case!(MapMessages, |r| list(r, |r| (
+            string(r),
+            c::Inner { name: string(r) }
+        ))
+        .into_iter()
+        .collect()),
+        case!(OneofRequired, |r| match r.below(3) {
+            0 => None,
+            1 => Some(c::oneof_required::Val::A(string(r))),
+            _ => Some(c::oneof_required::Val::B(int(r) as i32)),
+        }),
+        case!(OptionalField, |r| some(r, |r| int(r) as i32)),
+        case!(DurRange, |r| some(r, duration), Some(DURATION_VALID)),
+        case!(DurRequired, |r| some(r, duration)),
+        case!(DurIn, |r| some(r, duration), Some(DURATION_VALID)),
+        case!(TsGt, |r| some(r, |r| protogate::wkt::Timestamp {
+            seconds: 995 + r.below(10) as i64,
+            nanos: *r.pick(&[0, 1]),
+        })),
+        case!(TsLtNow, |r| some(r, timestamp_near_now)),
+        case!(TsGtNowWithin, |r| some(r, timestamp_near_now)),
+        case!(AnyIn, |r| some(r, |r| pbjson_types::Any {
+            type_url: r
+                .pick(&["type.googleapis.com/a.B", "type.googleapis.com/c.D", ""])
+                .to_string(),
+            value: Default::default(),
+        })),
+        case!(AnyRequired, |r| some(r, |_| pbjson_types::Any::default())),
+        case!(WrapStr, |r| some(r, |r| pbjson_types::StringValue {
+            value: string(r)
+        })),
+        case!(WrapInt, |r| some(r, |r| pbjson_types::Int32Value {
+            value: int(r) as i32
+        })),
+        case!(Disabled, s),
+    ]
+}
+
+#[test]
+fn verdicts_agree_with_pgv_python_outside_the_known_classes() {
+    let Some(python) = oracle::python() else {
+        return;
+    };
+    let total: usize = std::env::var("PROTOGATE_DIFF_INPUTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
+    let cases = cases();
+    let per_case = total.div_ceil(cases.len());
+    let mut rng = Rng::from_env();
+    let mut inputs = Vec::new();
+    let mut ours = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        for _ in 0..per_case {
+            let out = (case.run)(&mut rng);
+            inputs.push(oracle::Input {
+                dialect: "pgv",
+                message: format!("pgvcases.{}", case.name),
+                bytes: out.bytes.clone(),
+            });
+            ours.push((i, out));
+        }
+    }
+    let answers = oracle::ask(&python, &inputs);
+    let mut unexplained = Vec::new();
+    let mut by_class: std::collections::BTreeMap<&str, usize> = Default::default();
+    let mut errors = Vec::new();
+    for ((i, out), answer) in ours.iter().zip(&answers) {
+        let case = &cases[*i];
+        let theirs = match answer.as_str() {
+            "1" => true,
+            "0" => false,
+            other => {
+                errors.push(format!("{}: {} -> {other}", case.name, out.shown));
+                continue;
+            }
+        };
+        if theirs == out.valid {
+            continue;
+        }
+        match &case.known {
+            Some(k) if (k.explains)(&out.shown, out.valid) => {
+                *by_class.entry(k.class).or_default() += 1;
+            }
+            _ => unexplained.push(format!(
+                "{}: {} protogate={} python={}",
+                case.name, out.shown, out.valid, theirs
+            )),
+        }
+    }
+    eprintln!(
+        "{} inputs over {} cases; known-class disagreements: {by_class:?}",
+        inputs.len(),
+        cases.len()
+    );
+    assert!(
+        errors.is_empty(),
+        "oracle errors ({}):\n{}",
+        errors.len(),
+        errors[..errors.len().min(20)].join("\n")
+    );
+    unexplained.sort();
+    unexplained.dedup();
+    assert!(
+        unexplained.is_empty(),
+        "{} unexplained disagreements:\n{}",
+        unexplained.len(),
+        unexplained[..unexplained.len().min(40)].join("\n")
+    );
+}
