@@ -41,7 +41,15 @@ pub enum AppError {
     /// A token could not be minted.
     #[error(transparent)]
     Token(#[from] TokenError),
-    /// Listening or serving failed.
+    /// The address cannot be listened on.
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// What failed.
+        source: std::io::Error,
+    },
+    /// Serving or writing the output failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

@@ -47,7 +47,12 @@ async fn serve(config: &Config, args: ServeArgs) -> Result<(), AppError> {
     let token = app
         .tokens
         .mint(DEMO_USER, DEMO_ORG, Duration::from_secs(24 * 3600))?;
-    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|source| AppError::Listen {
+            addr: args.addr,
+            source,
+        })?;
     let addr = listener.local_addr()?;
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("verify-phone"));
     let schema_dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/proto"));

@@ -1,4 +1,7 @@
-//! The Connect protocol, unary: `POST /<package>.<Service>/<Method>` with JSON or protobuf.
+//! The Connect protocol: `POST /<package>.<Service>/<Method>` with JSON or protobuf, unary here
+//! and server streaming in [`stream`].
+
+mod stream;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,20 +17,37 @@ use crate::context::{Protocol, RequestContext};
 use crate::service::MethodKind;
 use crate::status::Status;
 
-/// Whether the request is a Connect unary call of a mounted method.
-pub(crate) fn is_connect(inner: &Inner, request: &Request<Body>, content_type: &str) -> bool {
+/// Whether the request is a POST to a mounted method's procedure path: a Connect call, or a
+/// call in a content type no protocol speaks (answered 415 here).
+pub(crate) fn is_connect(inner: &Inner, request: &Request<Body>, _content_type: &str) -> bool {
     request.method() == http::Method::POST
-        && (content_type.starts_with("application/json")
-            || content_type.starts_with("application/proto"))
         && inner.method_by_grpc_path(request.uri().path()).is_some()
 }
+
+/// What a procedure path accepts, sent with a 415.
+const ACCEPT_POST: &str = "application/grpc, application/grpc+proto, application/grpc-web, \
+application/grpc-web+proto, application/grpc-web-text, application/grpc-web-text+proto, \
+application/json, application/proto, application/connect+json, application/connect+proto";
 
 pub(crate) async fn call(
     inner: &Arc<Inner>,
     request: Request<Body>,
     content_type: &str,
 ) -> Response<Body> {
+    if let Some(codec) = content_type.strip_prefix("application/connect+") {
+        return stream::call(inner, request, codec.starts_with("json")).await;
+    }
     let json = content_type.starts_with("application/json");
+    if !json && !content_type.starts_with("application/proto") {
+        let mut response = error(&Status::invalid_argument(format!(
+            "unsupported content type `{content_type}`; this procedure accepts {ACCEPT_POST}"
+        )));
+        *response.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+        response
+            .headers_mut()
+            .insert("accept-post", HeaderValue::from_static(ACCEPT_POST));
+        return response;
+    }
     match unary(inner, request, json).await {
         Ok(body) => {
             let mut response = Response::new(Body::from(body));
@@ -54,28 +74,15 @@ async fn unary(inner: &Arc<Inner>, request: Request<Body>, json: bool) -> Result
             ));
         }
     }
-    let timeout = match parts.headers.get("connect-timeout-ms") {
-        None => None,
-        Some(v) => {
-            let ms = std::str::from_utf8(v.as_bytes())
-                .ok()
-                .filter(|s| !s.is_empty() && s.len() <= 10 && s.bytes().all(|b| b.is_ascii_digit()))
-                .and_then(|s| s.parse::<u64>().ok())
-                .ok_or_else(|| {
-                    Status::invalid_argument(
-                        "connect-timeout-ms must be a positive integer of at most 10 digits",
-                    )
-                })?;
-            Some(Duration::from_millis(ms))
-        }
-    };
+    let timeout = timeout(&parts.headers)?;
     let work = async {
         let (service, index, method) = inner
             .method_by_grpc_path(parts.uri.path())
             .ok_or_else(|| Status::unimplemented("no such method"))?;
         if method.kind != MethodKind::Unary {
             return Err(Status::unimplemented(format!(
-                "{} is a streaming method; Connect streaming is not served",
+                "{} is a streaming method; call it as a Connect stream (application/connect+proto \
+                 or application/connect+json)",
                 method.full_name
             )));
         }
@@ -106,8 +113,41 @@ async fn unary(inner: &Arc<Inner>, request: Request<Body>, json: bool) -> Result
     }
 }
 
+/// `connect-timeout-ms`: at most 10 digits of milliseconds.
+fn timeout(headers: &http::HeaderMap) -> Result<Option<Duration>, Status> {
+    let Some(v) = headers.get("connect-timeout-ms") else {
+        return Ok(None);
+    };
+    let ms = std::str::from_utf8(v.as_bytes())
+        .ok()
+        .filter(|s| !s.is_empty() && s.len() <= 10 && s.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|s| s.parse::<u64>().ok())
+        .ok_or_else(|| {
+            Status::invalid_argument(
+                "connect-timeout-ms must be a positive integer of at most 10 digits",
+            )
+        })?;
+    Ok(Some(Duration::from_millis(ms)))
+}
+
 /// Connect's error JSON: `{"code":"invalid_argument","message":…,"details":[{"type":…,"value":…}]}`.
 pub(crate) fn error(status: &Status) -> Response<Body> {
+    let body = error_json(status);
+    let mut response = Response::new(Body::from(serde_json::to_vec(&body).unwrap_or_default()));
+    *response.status_mut() = if status.code() == crate::Code::Ok {
+        StatusCode::OK
+    } else {
+        http_status(status.code())
+    };
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// The error object of a unary error body and of a stream's end message.
+fn error_json(status: &Status) -> serde_json::Value {
     let details: Vec<serde_json::Value> = status
         .details()
         .iter()
@@ -124,15 +164,5 @@ pub(crate) fn error(status: &Status) -> Response<Body> {
     if !details.is_empty() {
         body["details"] = serde_json::Value::Array(details);
     }
-    let mut response = Response::new(Body::from(serde_json::to_vec(&body).unwrap_or_default()));
-    *response.status_mut() = if status.code() == crate::Code::Ok {
-        StatusCode::OK
-    } else {
-        http_status(status.code())
-    };
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
+    body
 }

@@ -5,11 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use http::{Request, Response};
+use base64::Engine as _;
+use http::{HeaderMap, HeaderValue, Request, Response};
+use http_body_util::BodyExt as _;
 
+use super::response::read_body;
 use super::{oneshot, Inner};
 use crate::context::{Protocol, RequestContext};
-use crate::status::Status;
+use crate::status::{Code, Status};
 
 pub(crate) async fn call(
     inner: &Arc<Inner>,
@@ -44,21 +47,15 @@ pub(crate) async fn call(
     } else {
         Protocol::Grpc
     });
-    // tonic-web picks the response encoding from `accept`; a text request that accepts
-    // anything (or says nothing) still expects a text response.
-    let accepts_grpc_web = request
-        .headers()
-        .get(http::header::ACCEPT)
-        .is_some_and(|a| a.as_bytes().starts_with(b"application/grpc-web"));
-    if web && !accepts_grpc_web {
-        if let Some(ct) = content_type
+    let text = web
+        && content_type
             .as_ref()
-            .filter(|ct| ct.as_bytes().starts_with(b"application/grpc-web-text"))
-        {
-            request
-                .headers_mut()
-                .insert(http::header::ACCEPT, ct.clone());
-        }
+            .is_some_and(|ct| ct.as_bytes().starts_with(b"application/grpc-web-text"));
+    if text {
+        request = match decode_text_request(request, inner.limits.max_message_size).await {
+            Ok(request) => request,
+            Err(status) => return fail(status),
+        };
     }
     let timeout = match request
         .headers()
@@ -100,6 +97,105 @@ pub(crate) fn error(
     response
 }
 
+/// Turns a `grpc-web-text` request into a binary gRPC-Web one that still asks for a text
+/// response. The body is base64 in chunks that may each carry their own padding, which
+/// tonic-web cannot decode; a text request is unary or server streaming, so its one message
+/// is read whole, within the size limit (plus base64's third).
+async fn decode_text_request(request: Request<Body>, max: usize) -> Result<Request<Body>, Status> {
+    let (mut parts, body) = request.into_parts();
+    let encoded = read_body(body, &parts.headers, (max + 5) / 3 * 4 + 4 + 64).await?;
+    let decoded = decode_base64_chunks(&encoded).map_err(|e| {
+        Status::invalid_argument(format!("invalid base64 in the grpc-web-text body: {e}"))
+    })?;
+    let headers = &mut parts.headers;
+    headers.remove(http::header::CONTENT_LENGTH);
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/grpc-web+proto"),
+    );
+    headers.insert(
+        http::header::ACCEPT,
+        HeaderValue::from_static("application/grpc-web-text+proto"),
+    );
+    Ok(Request::from_parts(parts, Body::from(decoded)))
+}
+
+/// Decodes concatenated base64 chunks, each padded on its own (`AAAAAB4=CgR0...`).
+fn decode_base64_chunks(text: &[u8]) -> Result<Vec<u8>, base64::DecodeError> {
+    let text: Vec<u8> = text
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let mut rest = &text[..];
+    while !rest.is_empty() {
+        let end = match rest.iter().position(|&b| b == b'=') {
+            Some(i) => i + rest[i..].iter().take_while(|&&b| b == b'=').count(),
+            None => rest.len(),
+        };
+        base64::engine::general_purpose::STANDARD.decode_vec(&rest[..end], &mut out)?;
+        rest = &rest[end..];
+    }
+    Ok(out)
+}
+
+/// Applies [`normalize_codec_status`] to every status a tonic router answers with, in the
+/// headers of a trailers-only response and in the trailers of a streamed one.
+pub(crate) fn normalize_codec_errors(router: axum::Router) -> axum::Router {
+    router.layer(axum::middleware::map_response(
+        |response: Response<Body>| async move {
+            let (mut parts, body) = response.into_parts();
+            normalize_codec_status(&mut parts.headers);
+            let body = body.map_frame(|mut frame| {
+                if let Some(trailers) = frame.trailers_mut() {
+                    normalize_codec_status(trailers);
+                }
+                frame
+            });
+            Response::from_parts(parts, Body::new(body))
+        },
+    ))
+}
+
+/// tonic's codec answers malformed input with INTERNAL and an oversized message with
+/// OUT_OF_RANGE. The error model promises what Connect and REST answer for the same input:
+/// INVALID_ARGUMENT with a message saying what was wrong, and RESOURCE_EXHAUSTED.
+fn normalize_codec_status(headers: &mut HeaderMap) {
+    let code = headers
+        .get("grpc-status")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<i32>().ok());
+    let Some(code) = code.map(Code::from_i32) else {
+        return;
+    };
+    let message = headers
+        .get("grpc-message")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| crate::http::percent_decode(v, true))
+        .unwrap_or_default();
+    let status = match code {
+        Code::Internal => {
+            if let Some(reason) = message.strip_prefix("failed to decode Protobuf message: ") {
+                Status::invalid_argument(format!("invalid protobuf message: {reason}"))
+            } else if message == "Unexpected EOF decoding stream." {
+                Status::invalid_argument(
+                    "truncated request: the body ended inside a length-prefixed message",
+                )
+            } else if message.starts_with("protocol error: received message with") {
+                Status::invalid_argument(message)
+            } else {
+                return;
+            }
+        }
+        Code::OutOfRange if message.starts_with("Error, decoded message length too large") => {
+            Status::resource_exhausted(message)
+        }
+        _ => return,
+    };
+    let _ = tonic::Status::from(status).add_header(headers);
+}
+
 /// `grpc-timeout`: up to 8 digits and a unit (H, M, S, m, u, n).
 pub(crate) fn parse_timeout(value: &[u8]) -> Option<Duration> {
     let (digits, unit) = value.split_at(value.len().checked_sub(1)?);
@@ -121,6 +217,35 @@ pub(crate) fn parse_timeout(value: &[u8]) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_bodies_may_be_padded_chunk_by_chunk() {
+        assert_eq!(
+            decode_base64_chunks(b"AAAAAB4=Cg==").unwrap(),
+            b"\0\0\0\0\x1e\n"
+        );
+        assert_eq!(decode_base64_chunks(b"AAAA\r\nAAA=").unwrap(), [0; 5]);
+        assert!(decode_base64_chunks(b"!!!!").is_err());
+    }
+
+    #[test]
+    fn codec_errors_become_the_promised_codes() {
+        let mut h = HeaderMap::new();
+        h.insert("grpc-status", "13".parse().unwrap());
+        h.insert(
+            "grpc-message",
+            "failed%20to%20decode%20Protobuf%20message:%20x"
+                .parse()
+                .unwrap(),
+        );
+        normalize_codec_status(&mut h);
+        assert_eq!(h["grpc-status"], "3");
+        assert_eq!(h["grpc-message"], "invalid%20protobuf%20message:%20x");
+        h.insert("grpc-status", "13".parse().unwrap());
+        h.insert("grpc-message", "boom".parse().unwrap());
+        normalize_codec_status(&mut h);
+        assert_eq!(h["grpc-status"], "13", "other internal errors stay");
+    }
 
     #[test]
     fn timeouts_follow_the_grpc_spec() {

@@ -15,6 +15,7 @@ use axum::body::Body;
 use axum::extract::State;
 use http::{Request, Response};
 use tower::ServiceExt;
+use tracing::Instrument as _;
 
 use crate::auth::{Authenticator, DynAuthenticator, NoAuthentication};
 use crate::service::{MethodInfo, Service};
@@ -167,7 +168,7 @@ impl Server {
                 tracing::warn!(error = %e, "server reflection is off: the descriptor sets do not load")
             }
         }
-        let grpc = self.grpc.routes().prepare().into_axum_router();
+        let grpc = grpc::normalize_codec_errors(self.grpc.routes().prepare().into_axum_router());
         let inner = Arc::new_cyclic(|_| Inner {
             services: self.services,
             authenticator: self.authenticator,
@@ -253,6 +254,7 @@ fn cors(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
 
 /// Which protocol a request speaks, from its content type and path.
 async fn dispatch(State(inner): State<Arc<Inner>>, request: Request<Body>) -> Response<Body> {
+    let request = response::buffer_small_http1_body(request).await;
     let content_type = request
         .headers()
         .get(http::header::CONTENT_TYPE)
@@ -260,31 +262,45 @@ async fn dispatch(State(inner): State<Arc<Inner>>, request: Request<Body>) -> Re
         .unwrap_or("")
         .to_ascii_lowercase();
     let started = std::time::Instant::now();
-    let path = request.uri().path().to_string();
-    let (protocol, response) = if content_type.starts_with("application/grpc-web") {
-        ("grpc-web", grpc::call(&inner, request, true).await)
+    let protocol = if content_type.starts_with("application/grpc-web") {
+        "grpc-web"
     } else if content_type.starts_with("application/grpc") {
-        ("grpc", grpc::call(&inner, request, false).await)
+        "grpc"
     } else if connect::is_connect(&inner, &request, &content_type) {
-        (
-            "connect",
-            connect::call(&inner, request, &content_type).await,
-        )
+        "connect"
     } else {
-        ("rest", rest::call(&inner, request, &content_type).await)
+        "rest"
     };
-    tracing::info!(
+    // One span per request: protocol and method up front, status and latency when answered.
+    let span = tracing::info_span!(
+        "request",
         protocol,
-        path,
-        status = response.status().as_u16(),
-        grpc_status = response
-            .headers()
-            .get("grpc-status")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or(""),
-        latency_us = started.elapsed().as_micros() as u64,
-        "request"
+        method = %request.method(),
+        path = %request.uri().path(),
+        status = tracing::field::Empty,
+        grpc_status = tracing::field::Empty,
+        latency_us = tracing::field::Empty,
     );
+    let response = async {
+        match protocol {
+            "grpc-web" => grpc::call(&inner, request, true).await,
+            "grpc" => grpc::call(&inner, request, false).await,
+            "connect" => connect::call(&inner, request, &content_type).await,
+            _ => rest::call(&inner, request, &content_type).await,
+        }
+    }
+    .instrument(span.clone())
+    .await;
+    span.record("status", response.status().as_u16());
+    if let Some(code) = response
+        .headers()
+        .get("grpc-status")
+        .and_then(|v| v.to_str().ok())
+    {
+        span.record("grpc_status", code);
+    }
+    span.record("latency_us", started.elapsed().as_micros() as u64);
+    span.in_scope(|| tracing::info!("answered"));
     response
 }
 

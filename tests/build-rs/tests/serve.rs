@@ -893,3 +893,43 @@ async fn grpc_timeout_header_is_enforced_by_the_server() {
         Some("3")
     );
 }
+
+#[tokio::test]
+async fn grpc_messages_over_the_limit_are_resource_exhausted_and_gzip_works() {
+    let s = start().await;
+    let channel = tonic::transport::Endpoint::from_shared(s.url(""))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut client = lib::book_service_client::BookServiceClient::new(channel.clone())
+        .send_compressed(tonic::codec::CompressionEncoding::Gzip)
+        .accept_compressed(tonic::codec::CompressionEncoding::Gzip);
+    let book = client
+        .get_book(lib::GetBookRequest {
+            name: "shelves/s1/books/gz".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(book.name, "shelves/s1/books/gz");
+
+    let mut client = lib::book_service_client::BookServiceClient::new(channel)
+        .max_encoding_message_size(64 * 1024 * 1024);
+    let huge = lib::CreateBookRequest {
+        shelf: "s1".into(),
+        book_id: "x".repeat(5 * 1024 * 1024),
+        ..Default::default()
+    };
+    let err = client.create_book(huge).await.unwrap_err();
+    assert_eq!(err.code(), tonic::Code::ResourceExhausted, "{err:?}");
+    // Still serving.
+    assert!(client
+        .get_book(lib::GetBookRequest {
+            name: "shelves/s1/books/b".into(),
+            ..Default::default()
+        })
+        .await
+        .is_ok());
+}
