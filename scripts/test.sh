@@ -4,4 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo test --workspace --no-fail-fast
+status=0
+cargo test --workspace --no-fail-fast || status=1
+
+# ---------------------------------------------------------------------------------------
+# Interop: grpcio, connect-node, buf curl and hand-built HTTP against the library test
+# server (tests/interop/run.sh installs its own Python venv and npm packages).
+echo "== interop suites"
+tests/interop/run.sh || status=1
+
+exit $status

@@ -294,6 +294,21 @@ impl<'a> Builder<'a> {
             (true, false) => Streaming::Client,
             (true, true) => Streaming::Bidi,
         };
+        if matches!(streaming, Streaming::Client | Streaming::Bidi) {
+            if let Some(binding) = http.first() {
+                diags.push(
+                    Diagnostic::warning(
+                        "http-streaming-request",
+                        binding.location.clone(),
+                        format!(
+                            "{} streams its requests; its google.api.http binding is not served over REST",
+                            method.full_name()
+                        ),
+                    )
+                    .hint("call it over gRPC or gRPC-Web, or remove the binding"),
+                );
+            }
+        }
         Method {
             name: method.name().to_string(),
             full_name: method.full_name().to_string(),

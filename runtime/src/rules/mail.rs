@@ -398,7 +398,7 @@ fn decode_rfc2047_word(word: &str) -> Parsed<()> {
 
 fn base64_ok(text: &str) -> bool {
     let b = text.as_bytes();
-    if b.len() % 4 != 0 {
+    if !b.len().is_multiple_of(4) {
         return false;
     }
     let pad = b.iter().rev().take_while(|c| **c == b'=').count();

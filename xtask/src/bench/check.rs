@@ -8,6 +8,7 @@ use std::time::SystemTime;
 use protogate_codegen::emit::files;
 
 use super::codegen::{self, Case};
+use super::lines;
 use super::stats::{time, Samples};
 
 /// The two crates.
@@ -32,6 +33,8 @@ pub struct CheckResult {
     pub samples: [Samples; 2],
     /// Lines of generated Rust per crate (the files the crate includes).
     pub lines: [usize; 2],
+    /// Formatted lines per kind of item per crate (see [`lines::KINDS`]).
+    pub kinds: [Vec<usize>; 2],
     /// Rustc warnings per crate in the last check.
     pub warnings: [usize; 2],
 }
@@ -65,6 +68,10 @@ pub fn measure(
             .map(|t| t.lines().count())
             .sum();
     }
+    let mut kinds: [Vec<usize>; 2] = Default::default();
+    for (i, c) in crates.iter().enumerate() {
+        kinds[i] = lines::count(&c.generated)?;
+    }
     let mut warnings = [0; 2];
     for (i, c) in crates.iter().enumerate() {
         eprintln!(
@@ -92,6 +99,7 @@ pub fn measure(
     Ok(CheckResult {
         samples,
         lines,
+        kinds,
         warnings,
     })
 }

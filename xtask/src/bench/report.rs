@@ -260,7 +260,7 @@ pub fn render(r: &Report<'_>) -> String {
             None => s.push_str(" failed |"),
         }
     }
-    let _ = writeln!(s, "\n\nEach stage is timed by calling the function the pipeline calls, in the pipeline's order. `emit::rust` is one call; its upstream part (`emit::messages::generate`, which runs prost-build with the tonic service generator and pbjson-build, unformatted) is timed on its own and subtracted, so those two rows come from separate runs. Percentages are of the sum of medians.\n");
+    let _ = writeln!(s, "\n\nEach stage is timed by calling the function the pipeline calls, in the pipeline's order. `emit::rust` is one call; its upstream part (`emit::messages::generate`: prost-build with tonic's service generator, and pbjson-build) is timed on its own and subtracted, so those two rows come from separate runs. Percentages are of the sum of medians.\n");
 
     let _ = writeln!(
         s,
@@ -293,6 +293,16 @@ pub fn render(r: &Report<'_>) -> String {
                 );
             }
             let _ = writeln!(s, "\nTwo scratch crates under `target/bench-codegen/check/` (own `[workspace]`, the root's dependency versions and Cargo.lock, one shared target directory with the dependencies built before timing); each timed run touches the generated files and runs `cargo check --lib`, so the figure is the crate itself plus cargo's own overhead. protogate's crate also holds what tonic-prost-build does not generate: proto3 JSON (pbjson), validators, route tables, handler traits and adapters.\n");
+            let _ = writeln!(s, "What the generated code consists of (formatted lines per kind of item; `cargo check` time grows with it):\n");
+            let _ = writeln!(s, "| kind | protogate | tonic-prost-build |");
+            let _ = writeln!(s, "|---|---|---|");
+            for (k, kind) in super::lines::KINDS.iter().enumerate() {
+                let n = |i: usize| c.kinds[i].get(k).copied().unwrap_or(0);
+                if n(0) + n(1) > 0 {
+                    let _ = writeln!(s, "| {kind} | {} | {} |", n(0), n(1));
+                }
+            }
+            s.push('\n');
             let _ = writeln!(
                 s,
                 "Goal {} ({ratio:.2}× ≤ {CHECK_GOAL}×).\n",

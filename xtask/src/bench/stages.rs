@@ -22,8 +22,8 @@ pub const STAGES: &[&str] = &[
     "model: build",
     "check: rules",
     "check: OpenAPI",
-    "emit: prost + tonic + pbjson text (`emit::messages::generate`)",
-    "emit: the rest of `emit::rust` (protogate's code; syn parse and prettyplease of every file)",
+    "emit: prost + tonic + pbjson (`emit::messages::generate`)",
+    "emit: the rest of `emit::rust` (protogate's own code, parsing, formatting)",
     "emit: docs",
 ];
 

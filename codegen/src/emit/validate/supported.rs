@@ -6,9 +6,10 @@ use crate::model::{Dialect, Rule};
 pub fn supported(rule: &Rule) -> bool {
     let name = rule.name.as_str();
     let family = rule.family.as_str();
-    // Presence and skip rules of protovalidate are encoded on the field's own family.
-    if rule.dialect == Dialect::Protovalidate && matches!(name, "required" | "ignore") {
-        return true;
+    // protovalidate's standard rules are read into the model but not emitted yet: each one is
+    // reported, never silently skipped.
+    if rule.dialect == Dialect::Protovalidate {
+        return false;
     }
     match family {
         "string" => {

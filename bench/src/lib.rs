@@ -1,0 +1,15 @@
+//! Serving benchmarks and the reliability harness of protogate.
+//!
+//! Two servers do the same work ([`logic`]) behind the same tokens ([`auth`]): [`baseline`],
+//! written by hand with tonic, tonic-web and axum, and [`gate`], the example's generated code
+//! on protogate's runtime. The `protogate-bench` binary starts both and drives load at them
+//! ([`load`]); `tests/` holds the bounded property tests and the auth matrix.
+#![warn(missing_docs, rust_2018_idioms)]
+
+pub mod auth;
+pub mod baseline;
+pub mod client;
+pub mod gate;
+pub mod load;
+pub mod logic;
+pub mod serve;
