@@ -5,6 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 status=0
+
+# PostgreSQL for the example's storage suite: installed from Debian and started on 127.0.0.1
+# when none runs. Without it those tests only run against SQLite.
+if url="$(scripts/postgres.sh)"; then
+    export TEST_DATABASE_URL="$url"
+else
+    echo "warning: PostgreSQL could not be started; the PostgreSQL storage tests will be skipped" >&2
+fi
+
 cargo test --workspace --no-fail-fast || status=1
 
 # ---------------------------------------------------------------------------------------
@@ -12,5 +21,19 @@ cargo test --workspace --no-fail-fast || status=1
 # server (tests/interop/run.sh installs its own Python venv and npm packages).
 echo "== interop suites"
 tests/interop/run.sh || status=1
+
+# ---------------------------------------------------------------------------------------
+# Validators: the differential test against PGV's Python runtime (PyPI protoc-gen-validate,
+# which needs protobuf<6) over >= 100,000 random and boundary inputs. protovalidate is
+# installed for the buf.validate oracle mode of tests/validate/pgv_oracle.py.
+# The venv lives under target/; the Rust test finds it there and fails if it is missing.
+echo "== validator differential test"
+venv=target/validate-oracle-venv
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet 'protobuf<6' protoc-gen-validate protovalidate grpcio-tools
+fi
+PROTOGATE_ORACLE_REQUIRED=1 PROTOGATE_ORACLE_PYTHON="$PWD/$venv/bin/python" \
+    cargo test -p protogate-validate-test --test pgv_differential -- --nocapture || status=1
 
 exit $status

@@ -386,7 +386,10 @@ fn connect_code(name: &str) -> i32 {
         "data_loss",
         "unauthenticated",
     ];
-    NAMES.iter().position(|n| *n == name).map_or(2, |i| i as i32)
+    NAMES
+        .iter()
+        .position(|n| *n == name)
+        .map_or(2, |i| i as i32)
 }
 
 #[cfg(test)]

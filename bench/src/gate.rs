@@ -6,9 +6,9 @@ use std::sync::Arc;
 use protogate::{Caller, RequestContext, Status};
 use verify_phone::api::zitadel::auth::v1::{
     AuthService, AuthServiceHandler, GetMyPhoneRequest, GetMyPhoneResponse, HealthzRequest,
-    HealthzResponse, RemoveMyPhoneRequest, RemoveMyPhoneResponse,
-    ResendMyPhoneVerificationRequest, ResendMyPhoneVerificationResponse, SetMyPhoneRequest,
-    SetMyPhoneResponse, VerifyMyPhoneRequest, VerifyMyPhoneResponse,
+    HealthzResponse, RemoveMyPhoneRequest, RemoveMyPhoneResponse, ResendMyPhoneVerificationRequest,
+    ResendMyPhoneVerificationResponse, SetMyPhoneRequest, SetMyPhoneResponse, VerifyMyPhoneRequest,
+    VerifyMyPhoneResponse,
 };
 use verify_phone::api::zitadel::user::v1::Phone;
 use verify_phone::api::zitadel::v1::ObjectDetails;
@@ -47,7 +47,10 @@ impl protogate::Authenticator for BenchAuthenticator {
 }
 
 /// The protogate server with the bench's handler and `authenticator`.
-pub fn server(phones: Arc<Phones>, authenticator: impl protogate::Authenticator) -> protogate::Server {
+pub fn server(
+    phones: Arc<Phones>,
+    authenticator: impl protogate::Authenticator,
+) -> protogate::Server {
     protogate::Server::new()
         .authenticator(authenticator)
         .service(AuthService::new(Handler::new(phones)))
@@ -61,12 +64,14 @@ fn user(ctx: &RequestContext) -> Option<User> {
 }
 
 fn status(error: PhoneError) -> Status {
-    Status::new(protogate::Code::from_i32(error.code as i32), error.message()).with_detail(
-        &ErrorDetail {
-            id: error.id.to_string(),
-            message: error.text.to_string(),
-        },
+    Status::new(
+        protogate::Code::from_i32(error.code as i32),
+        error.message(),
     )
+    .with_detail(&ErrorDetail {
+        id: error.id.to_string(),
+        message: error.text.to_string(),
+    })
 }
 
 fn details(d: Details) -> ObjectDetails {
@@ -83,7 +88,11 @@ fn details(d: Details) -> ObjectDetails {
 }
 
 impl AuthServiceHandler for Handler {
-    async fn healthz(&self, _: &RequestContext, _: HealthzRequest) -> Result<HealthzResponse, Status> {
+    async fn healthz(
+        &self,
+        _: &RequestContext,
+        _: HealthzRequest,
+    ) -> Result<HealthzResponse, Status> {
         Ok(HealthzResponse {})
     }
 

@@ -12,4 +12,5 @@ pub mod client;
 pub mod gate;
 pub mod load;
 pub mod logic;
+pub mod props;
 pub mod serve;

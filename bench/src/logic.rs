@@ -348,7 +348,9 @@ pub fn validate_phone(phone: &str) -> Result<(), String> {
         );
     }
     if !phone.starts_with('+') {
-        return Err("invalid SetMyPhoneRequest.Phone: value does not have prefix \"+\"".to_string());
+        return Err(
+            "invalid SetMyPhoneRequest.Phone: value does not have prefix \"+\"".to_string(),
+        );
     }
     Ok(())
 }
@@ -382,7 +384,10 @@ mod tests {
         assert_eq!(phones.verify(Some(&user(7)), "X"), Err(USER_NOT_FOUND));
         assert_eq!(phones.verify(Some(&user(0)), "WRONG1"), Err(CODE_INVALID));
         phones.remove(Some(&user(0))).expect("removed");
-        assert_eq!(phones.verify(Some(&user(0)), SEED_CODE), Err(CODE_NOT_FOUND));
+        assert_eq!(
+            phones.verify(Some(&user(0)), SEED_CODE),
+            Err(CODE_NOT_FOUND)
+        );
         let other_org = User {
             org: "elsewhere".into(),
             ..user(0)

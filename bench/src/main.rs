@@ -9,7 +9,10 @@ use protogate_bench::logic::Phones;
 use protogate_bench::serve::{self, Variant};
 
 #[derive(Parser)]
-#[command(name = "protogate-bench", about = "Serving benchmarks: protogate against a hand-written baseline")]
+#[command(
+    name = "protogate-bench",
+    about = "Serving benchmarks: protogate against a hand-written baseline"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

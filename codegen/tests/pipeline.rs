@@ -14,7 +14,10 @@ fn example_inputs() -> Inputs {
     let root = root();
     Inputs {
         proto: ProtoSource::Files {
-            files: vec![root.join("schemas/proto/zitadel/auth.proto")],
+            files: vec![
+                root.join("schemas/proto/zitadel/auth.proto"),
+                root.join("schemas/proto/zitadel/message.proto"),
+            ],
             includes: vec![root.join("schemas/proto")],
         },
         openapi: Some(root.join("schemas/auth.openapi.yaml")),
@@ -113,9 +116,11 @@ fn a_descriptor_set_generates_the_same_code_as_the_proto_files() {
     let root = root();
     let mut compiler = protox::Compiler::new([root.join("schemas/proto")]).unwrap();
     compiler.include_imports(true).include_source_info(true);
-    compiler
-        .open_file(root.join("schemas/proto/zitadel/auth.proto"))
-        .unwrap();
+    for file in ["zitadel/auth.proto", "zitadel/message.proto"] {
+        compiler
+            .open_file(root.join("schemas/proto").join(file))
+            .unwrap();
+    }
     let dir = tempfile::tempdir().unwrap();
     let set = dir.path().join("auth.binpb");
     std::fs::write(&set, compiler.encode_file_descriptor_set()).unwrap();
@@ -127,7 +132,22 @@ fn a_descriptor_set_generates_the_same_code_as_the_proto_files() {
     .unwrap_or_else(|d| panic!("{d}"));
     let from_files = pipeline::run(&example_inputs()).unwrap();
     for (name, text) in &from_files.files {
-        assert_eq!(from_set.files.get(name), Some(text), "{name} differs");
+        let other = from_set
+            .files
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} missing"));
+        if let Some((i, (a, b))) = text
+            .lines()
+            .zip(other.lines())
+            .enumerate()
+            .find(|(_, (a, b))| a != b)
+        {
+            panic!(
+                "{name} differs at line {}: {a:?} (from files) vs {b:?} (from the set)",
+                i + 1
+            );
+        }
+        assert_eq!(text.len(), other.len(), "{name} differs in length");
     }
 }
 

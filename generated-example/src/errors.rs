@@ -3,29 +3,7 @@
 
 use protogate::{Code, Status};
 
-/// `zitadel.v1.ErrorDetail` (zitadel/message.proto).
-// Written by hand because the example's generation compiles auth.proto and its imports only,
-// and auth.proto does not import message.proto; wire and JSON form are the same.
-#[derive(Clone, PartialEq, Eq, Hash, prost::Message, serde::Serialize, serde::Deserialize)]
-pub struct ErrorDetail {
-    /// The error's stable id, e.g. `COMMAND-sM0cs`.
-    #[prost(string, tag = "1")]
-    pub id: String,
-    /// The error's text, e.g. `Code is invalid`.
-    #[prost(string, tag = "2")]
-    pub message: String,
-}
-
-impl prost::Name for ErrorDetail {
-    const NAME: &'static str = "ErrorDetail";
-    const PACKAGE: &'static str = "zitadel.v1";
-    fn full_name() -> String {
-        "zitadel.v1.ErrorDetail".into()
-    }
-    fn type_url() -> String {
-        "type.googleapis.com/zitadel.v1.ErrorDetail".into()
-    }
-}
+pub use crate::api::zitadel::v1::ErrorDetail;
 
 /// One row of the error table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,7 +1,11 @@
 //! Proc macros for protogate.
 //!
 //! - [`include_generated!`] includes what `protogate_codegen::Builder` wrote to `OUT_DIR`.
+//! - [`derive(Validate)`](macro@Validate) implements `protogate::Validate` from PGV-style field
+//!   attributes.
 #![warn(missing_docs, rust_2018_idioms)]
+
+mod validate;
 
 use proc_macro::TokenStream;
 use quote::quote;
@@ -62,4 +66,33 @@ pub fn include_generated(input: TokenStream) -> TokenStream {
         }
     };
     quote!(include!(concat!(env!("OUT_DIR"), #file));).into()
+}
+
+/// Implements `protogate::Validate` from PGV-style field attributes, calling the same rule
+/// functions as generated validators (so messages and rule ids are PGV's).
+///
+/// ```ignore
+/// #[derive(protogate::Validate)]
+/// #[validate(name = "VerifyMyPhoneRequest")] // the message name PGV's texts use
+/// struct VerifyMyPhoneRequest {
+///     #[validate(string(min_len = 1, max_len = 200))]
+///     code: String,
+///     #[validate(uint64(gt = 0))]
+///     sequence: u64,
+///     #[validate(message(required))]
+///     details: Option<Details>, // Details: Validate
+///     #[validate(repeated(max_items = 10, unique))]
+///     tags: Vec<String>,
+/// }
+/// ```
+///
+/// Families: `string`, `bytes`, `bool`, every numeric family (`int32`, `uint64`, `double`, …),
+/// `repeated` and `message`. A rule that does not exist, a value of the wrong kind, an invalid
+/// pattern or `min > max` is a compile error at the attribute.
+#[proc_macro_derive(Validate, attributes(validate))]
+pub fn derive_validate(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    validate::derive(input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
 }

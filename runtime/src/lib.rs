@@ -26,7 +26,7 @@ pub use auth::{bearer_token, Authenticator, NoAuthentication};
 pub use context::{Caller, Protocol, RequestContext};
 pub use guard::Guard;
 pub use http::{BodySpec, HttpMethod, HttpRoute, PathTemplate, PathVariable, Segment};
-pub use protogate_macros::include_generated;
+pub use protogate_macros::{include_generated, Validate};
 pub use server::{Limits, Mountable, Server};
 pub use service::{MethodInfo, MethodKind, RequestStream, ResponseStream, Service, ServiceInfo};
 pub use status::{Code, Status};

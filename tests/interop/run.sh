@@ -5,7 +5,8 @@
 #   tests/interop/run.sh python     # library server: pytest (grpcio, REST, gRPC-Web, Connect,
 #                                   #   bad input)
 #   tests/interop/run.sh node       # library server: connect-node, buf curl, raw HTTP/2
-#   tests/interop/run.sh phone      # verify-phone server: the phone endpoints on every protocol
+#   tests/interop/run.sh phone      # verify-phone server: the phone endpoints on every protocol,
+#                                   #   with the Python clients, connect-node and buf curl
 #
 # Installs what it needs on first use: a Python venv under target/interop-venv (grpcio,
 # grpcio-tools for protoc, grpcio-status, protobuf, pytest) and the npm packages of
@@ -44,7 +45,7 @@ fi
 PY=$VENV/bin/python
 
 # --- Node ------------------------------------------------------------------------------
-if wants node; then
+if wants node || wants phone; then
   command -v node >/dev/null 2>&1 || apt_install nodejs
   command -v npm >/dev/null 2>&1 || apt_install npm
   if [ ! -x tests/interop/node/node_modules/.bin/buf ] \
@@ -144,13 +145,20 @@ if wants phone; then
   start_server verify-phone "$TARGET/debug/verify-phone" --data-dir "$PHONE_DATA_DIR" \
     serve --addr 127.0.0.1:0
   PHONE_PID=$SERVER_PID
-  echo "== interop: phone (grpcio, REST, gRPC-Web, Connect)"
+  echo "== interop: phone (grpcio, REST, hand-built gRPC-Web and Connect)"
   (
     cd tests/interop/phone
     INTEROP_ADDR=$SERVER_ADDR INTEROP_DESCRIPTORS=$OUT/phone.binpb \
       PHONE_SERVER_BIN=$TARGET/debug/verify-phone PHONE_DATA_DIR=$PHONE_DATA_DIR \
       PYTHONPATH=$ROOT/tests/interop/python \
       "$PY" -m pytest -q -p no:cacheprovider .
+  ) || status=1
+  echo "== interop: phone (connect-node, buf curl)"
+  (
+    cd tests/interop/node
+    INTEROP_ADDR=$SERVER_ADDR INTEROP_DESCRIPTORS=$OUT/phone.binpb \
+      PHONE_SERVER_BIN=$TARGET/debug/verify-phone PHONE_DATA_DIR=$PHONE_DATA_DIR \
+      node --test --test-reporter=spec phone/*.test.mjs
   ) || status=1
   still_alive verify-phone "$PHONE_PID" || status=1
 fi

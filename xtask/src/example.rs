@@ -8,7 +8,12 @@ use protogate_codegen::model::build::ModelOptions;
 use protogate_codegen::pipeline::{self, Inputs, ProtoSource};
 
 /// The proto files the example is generated from, relative to the workspace root.
-pub const PROTO_FILES: &[&str] = &["schemas/proto/zitadel/auth.proto"];
+pub const PROTO_FILES: &[&str] = &[
+    "schemas/proto/zitadel/auth.proto",
+    // The error detail ZITADEL attaches to its errors: not imported by the service, but part of
+    // the API's error model.
+    "schemas/proto/zitadel/message.proto",
+];
 /// Include directories, relative to the workspace root.
 pub const INCLUDES: &[&str] = &["schemas/proto"];
 /// The OpenAPI document the proto must agree with, relative to the workspace root.

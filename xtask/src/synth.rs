@@ -59,68 +59,14 @@ const PACKAGES: &[&str] = &[
     "messaging",
 ];
 
-const NOUNS: &[&str] = &[
-    "Widget",
-    "Invoice",
-    "Project",
-    "Member",
-    "Ticket",
-    "Device",
-    "Report",
-    "Bucket",
-    "Channel",
-    "Contract",
-    "Coupon",
-    "Dataset",
-    "Domain",
-    "Endpoint",
-    "Feature",
-    "Folder",
-    "Gateway",
-    "Invitation",
-    "Job",
-    "Ledger",
-    "License",
-    "Listing",
-    "Mailbox",
-    "Meeting",
-    "Metric",
-    "Note",
-    "Order",
-    "Payment",
-    "Pipeline",
-    "Playlist",
-    "Product",
-    "Quota",
-    "Receipt",
-    "Region",
-    "Release",
-    "Reservation",
-    "Review",
-    "Schedule",
-    "Secret",
-    "Shipment",
-    "Snapshot",
-    "Subscription",
-    "Survey",
-    "Team",
-    "Template",
-    "Tenant",
-    "Vehicle",
-    "Voucher",
-    "Warehouse",
-    "Webhook",
-    "Workspace",
-    "Gadget",
-    "Account",
-    "Batch",
-    "Cluster",
-    "Comment",
-    "Document",
-    "Event",
-    "Grant",
-    "Machine",
-];
+/// Resource names, one per resource; after the last, they repeat with a number.
+const NOUNS: &str = "\
+Widget Invoice Project Member Ticket Device Report Bucket Channel Contract Coupon Dataset \
+Domain Endpoint Feature Folder Gateway Invitation Job Ledger License Listing Mailbox \
+Meeting Metric Note Order Payment Pipeline Playlist Product Quota Receipt Region Release \
+Reservation Review Schedule Secret Shipment Snapshot Subscription Survey Team Template \
+Tenant Vehicle Voucher Warehouse Webhook Workspace Gadget Account Batch Cluster Comment \
+Document Event Grant Machine";
 
 /// RPCs per resource: Get, List, Create, Update, Delete, Activate, Lookup, and one streaming RPC.
 const RPCS_PER_RESOURCE: usize = 8;
@@ -247,9 +193,10 @@ fn plan(spec: Spec) -> Vec<FilePlan> {
 }
 
 fn noun(i: usize) -> String {
-    match i / NOUNS.len() {
-        0 => NOUNS[i].to_string(),
-        n => format!("{}{}", NOUNS[i % NOUNS.len()], n + 1),
+    let nouns: Vec<&str> = NOUNS.split_whitespace().collect();
+    match i / nouns.len() {
+        0 => nouns[i].to_string(),
+        n => format!("{}{}", nouns[i % nouns.len()], n + 1),
     }
 }
 

@@ -4,6 +4,8 @@
 
 mod rest;
 
+pub(crate) use rest::rfc3339;
+
 use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
@@ -108,7 +110,10 @@ struct Grpc(Arc<State>);
 impl Grpc {
     /// The caller, or UNAUTHENTICATED: every phone method needs one.
     fn caller<T>(&self, request: &Request<T>) -> Result<User, Status> {
-        let header = request.metadata().get("authorization").map(|v| v.as_bytes());
+        let header = request
+            .metadata()
+            .get("authorization")
+            .map(|v| v.as_bytes());
         match self.0.tokens.from_header(header) {
             Ok(Some(user)) => Ok(user),
             Ok(None) => Err(Status::unauthenticated("auth header missing")),

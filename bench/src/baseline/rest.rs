@@ -130,9 +130,10 @@ impl Failure {
             &body,
         );
         if self.code == 16 {
-            response
-                .headers_mut()
-                .insert(http::header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response.headers_mut().insert(
+                http::header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer"),
+            );
         }
         response
     }
@@ -150,7 +151,9 @@ fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
 }
 
 fn caller(state: &State, headers: &HeaderMap) -> Result<User, Failure> {
-    let header = headers.get(http::header::AUTHORIZATION).map(|v| v.as_bytes());
+    let header = headers
+        .get(http::header::AUTHORIZATION)
+        .map(|v| v.as_bytes());
     match state.tokens.from_header(header) {
         Ok(Some(user)) => Ok(user),
         Ok(None) => Err(Failure::unauthenticated("auth header missing")),
@@ -251,13 +254,7 @@ mod tests {
     #[test]
     fn timestamps_are_written_like_proto3_json() {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(
-            rfc3339(1_683_720_000_123_000),
-            "2023-05-10T12:00:00.123Z"
-        );
-        assert_eq!(
-            rfc3339(951_782_400_000_001),
-            "2000-02-29T00:00:00.000001Z"
-        );
+        assert_eq!(rfc3339(1_683_720_000_123_000), "2023-05-10T12:00:00.123Z");
+        assert_eq!(rfc3339(951_782_400_000_001), "2000-02-29T00:00:00.000001Z");
     }
 }

@@ -1,18 +1,360 @@
 //! The load driver: starts both servers, checks their answers, runs h2load and wrk against
 //! them interleaved, soaks them with mixed traffic, and reports.
 
+pub mod check;
+pub mod report;
+pub mod servers;
+pub mod soak;
+pub mod tools;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::auth::Tokens;
+use crate::client::Protocol;
+use crate::logic::{seed_user, SEED_ORG};
+use crate::serve::Variant;
+use servers::Server;
+
 /// `protogate-bench load` options.
 #[derive(Clone, Debug, clap::Args)]
 pub struct Options {
-    /// Short runs (the default).
+    /// Short runs (the default): 3 rounds of 2 s per cell, a 10 s soak.
     #[arg(long, conflicts_with = "full")]
     pub quick: bool,
-    /// Long runs: more rounds, longer runs, a 60 s soak.
+    /// Long runs: 5 rounds of 10 s per cell, a 60 s soak.
     #[arg(long)]
     pub full: bool,
+    /// Overrides the soak's length, in seconds.
+    #[arg(long)]
+    pub soak_secs: Option<u64>,
+    /// Overrides the rounds per cell.
+    #[arg(long)]
+    pub rounds: Option<usize>,
+    /// Overrides the measured seconds per run.
+    #[arg(long)]
+    pub secs: Option<u64>,
+    /// Where to write the Serving section (default: the repository's BENCHMARKS.md).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print the report only; leave BENCHMARKS.md alone.
+    #[arg(long)]
+    pub no_write: bool,
+}
+
+/// The sizes of one run.
+#[derive(Clone, Copy, Debug)]
+pub struct Mode {
+    /// `quick` or `full`.
+    pub name: &'static str,
+    /// Rounds per cell (each runs both servers, order alternating).
+    pub rounds: usize,
+    /// Measured time per run.
+    pub duration: Duration,
+    /// h2load's warm-up before it measures.
+    pub warm_up: Duration,
+    /// The soak's length per server.
+    pub soak: Duration,
+}
+
+impl Mode {
+    fn from(options: &Options) -> Mode {
+        let mut mode = if options.full {
+            Mode {
+                name: "full",
+                rounds: 5,
+                duration: Duration::from_secs(10),
+                warm_up: Duration::from_secs(2),
+                soak: Duration::from_secs(60),
+            }
+        } else {
+            Mode {
+                name: "quick",
+                rounds: 3,
+                duration: Duration::from_secs(2),
+                warm_up: Duration::from_secs(1),
+                soak: Duration::from_secs(10),
+            }
+        };
+        if let Some(secs) = options.soak_secs {
+            mode.soak = Duration::from_secs(secs);
+        }
+        if let Some(rounds) = options.rounds {
+            mode.rounds = rounds.max(1);
+        }
+        if let Some(secs) = options.secs {
+            mode.duration = Duration::from_secs(secs.max(1));
+        }
+        mode
+    }
+}
+
+/// The connection counts of the matrix.
+pub const CONNECTIONS: [usize; 3] = [1, 16, 64];
+
+/// The protocols of the matrix; Connect runs against protogate alone.
+pub const PROTOCOLS: [Protocol; 5] = [
+    Protocol::Grpc,
+    Protocol::GrpcWeb,
+    Protocol::RestH2,
+    Protocol::RestH1,
+    Protocol::Connect,
+];
+
+/// One measured run.
+#[derive(Clone, Debug)]
+pub struct Sample {
+    /// The server.
+    pub variant: Variant,
+    /// The protocol.
+    pub protocol: Protocol,
+    /// Connections.
+    pub conns: usize,
+    /// The round.
+    pub round: usize,
+    /// The tool's figures.
+    pub run: tools::Run,
+    /// Server CPU time per request, µs (user + system, from /proc).
+    pub cpu_us: f64,
+    /// The 1-minute load average when the run started.
+    pub load: f64,
+}
+
+/// Memory of one server at the points the report names.
+#[derive(Clone, Debug, Default)]
+pub struct Memory {
+    /// KiB after start, before any request.
+    pub idle_start: Option<u64>,
+    /// KiB two seconds after the load matrix.
+    pub idle_after_load: Option<u64>,
+    /// KiB two seconds after the soak.
+    pub idle_after_soak: Option<u64>,
+}
+
+/// Everything the report needs.
+pub struct Results {
+    /// The mode.
+    pub mode: Mode,
+    /// The command line.
+    pub command: String,
+    /// The measured runs.
+    pub samples: Vec<Sample>,
+    /// Answer checks before and after the matrix.
+    pub checks: Vec<check::Checked>,
+    /// Memory per server.
+    pub memory: Vec<(Variant, Memory)>,
+    /// Soak per server.
+    pub soaks: Vec<(Variant, soak::Soak)>,
+    /// Load average before and after.
+    pub load: (f64, f64),
+    /// h2load and wrk versions.
+    pub tools: String,
+}
+
+fn repository() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
 /// Runs the benchmark.
-pub fn run(_options: Options) -> std::process::ExitCode {
-    std::process::ExitCode::FAILURE
+pub fn run(options: Options) -> ExitCode {
+    match run_inner(&options) {
+        Ok(ok) => {
+            if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_inner(options: &Options) -> Result<bool, String> {
+    let mode = Mode::from(options);
+    tools::ensure_installed()?;
+    let dir = repository().join("target/protogate-bench");
+    let token = Tokens::default().mint(&seed_user(0), SEED_ORG, Duration::from_secs(86_400));
+    let files = tools::Files::write(&dir, &token).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let load_before = servers::load_average();
+    let command = if mode.name == "full" {
+        "cargo run -p protogate-bench --release -- load --full"
+    } else {
+        "cargo run -p protogate-bench --release -- load --quick"
+    };
+    eprintln!("{command}: load average {load_before:.2}");
+
+    let baseline = Server::start(Variant::Baseline)?;
+    let gate = Server::start(Variant::Protogate)?;
+    let servers = [&baseline, &gate];
+    std::thread::sleep(Duration::from_secs(1));
+    let mut memory: Vec<(Variant, Memory)> = servers
+        .iter()
+        .map(|s| {
+            let m = Memory {
+                idle_start: s.rss_kib(),
+                ..Memory::default()
+            };
+            (s.variant, m)
+        })
+        .collect();
+
+    let mut checks = Vec::new();
+    for server in servers {
+        checks.extend(runtime.block_on(check::check(server.variant, server.addr)));
+    }
+    let broken: Vec<_> = checks.iter().filter(|c| c.problem.is_some()).collect();
+    for c in &broken {
+        eprintln!(
+            "check failed: {} {} {}: {}",
+            c.variant.label(),
+            c.protocol.label(),
+            c.case,
+            c.problem.as_deref().unwrap_or("")
+        );
+    }
+    if broken.iter().any(|c| c.expect == 0) {
+        return Err(
+            "a server does not answer the measured request correctly; not measuring".into(),
+        );
+    }
+
+    let mut samples = Vec::new();
+    for conns in CONNECTIONS {
+        for protocol in PROTOCOLS {
+            for round in 0..mode.rounds {
+                let mut order = vec![&baseline, &gate];
+                if round % 2 == 1 {
+                    order.reverse();
+                }
+                for server in order {
+                    if protocol == Protocol::Connect && server.variant == Variant::Baseline {
+                        continue;
+                    }
+                    let sample = measure(server, protocol, conns, round, &mode, &token, &files)?;
+                    eprintln!(
+                        "{:>9} {:<20} c={:<3} round {}: {:>9.0} req/s p50 {:>7.0} µs p99 {:>7.0} µs cpu {:>5.1} µs/req failed {} (load {:.2})",
+                        server.variant.label(),
+                        protocol.label(),
+                        conns,
+                        round,
+                        sample.run.rps,
+                        sample.run.p50_us,
+                        sample.run.p99_us,
+                        sample.cpu_us,
+                        sample.run.failed,
+                        sample.load
+                    );
+                    samples.push(sample);
+                }
+            }
+        }
+    }
+
+    for server in servers {
+        checks.extend(runtime.block_on(check::check(server.variant, server.addr)));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    for (server, (_, m)) in servers.iter().zip(memory.iter_mut()) {
+        m.idle_after_load = server.rss_kib();
+    }
+
+    let mut soaks = Vec::new();
+    for server in servers {
+        eprintln!(
+            "soak: {} for {} s",
+            server.variant.label(),
+            mode.soak.as_secs()
+        );
+        let result = runtime.block_on(soak::soak(
+            server.variant,
+            server.addr,
+            server.pid(),
+            mode.soak,
+            8,
+        ));
+        eprintln!(
+            "soak: {} requests, {} server errors, {} unexpected kinds, {} lost writes",
+            result.requests,
+            result.server_errors,
+            result.kinds.values().filter(|k| k.1 > 0).count(),
+            result.lost_writes
+        );
+        soaks.push((server.variant, result));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    for (server, (_, m)) in servers.iter().zip(memory.iter_mut()) {
+        m.idle_after_soak = server.rss_kib();
+    }
+    baseline.stop();
+    gate.stop();
+
+    let results = Results {
+        mode,
+        command: command.to_string(),
+        samples,
+        checks,
+        memory,
+        soaks,
+        load: (load_before, servers::load_average()),
+        tools: tools::versions(),
+    };
+    let section = report::render(&results);
+    println!("{section}");
+    if !options.no_write {
+        let path = options
+            .out
+            .clone()
+            .unwrap_or_else(|| repository().join("BENCHMARKS.md"));
+        report::write_section(&path, &section).map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!("wrote the Serving section of {}", path.display());
+    }
+    Ok(results.checks.iter().all(|c| c.problem.is_none()))
+}
+
+fn measure(
+    server: &Server,
+    protocol: Protocol,
+    conns: usize,
+    round: usize,
+    mode: &Mode,
+    token: &str,
+    files: &tools::Files,
+) -> Result<Sample, String> {
+    let load = servers::load_average();
+    let cpu_before = server.cpu();
+    let run = match protocol {
+        Protocol::RestH1 => tools::wrk(server.addr, files, conns, mode.duration)?,
+        _ => tools::h2load(
+            protocol,
+            server.addr,
+            token,
+            files,
+            conns,
+            mode.duration,
+            mode.warm_up,
+        )?,
+    };
+    let cpu = match (cpu_before, server.cpu()) {
+        (Some(a), Some(b)) => b.saturating_sub(a).as_secs_f64() * 1e6,
+        _ => f64::NAN,
+    };
+    let cpu_us = cpu / run.total_requests.max(1) as f64;
+    Ok(Sample {
+        variant: server.variant,
+        protocol,
+        conns,
+        round,
+        run,
+        cpu_us,
+        load,
+    })
 }

@@ -20,8 +20,12 @@ pub fn generate(
 ) -> Result<BTreeMap<String, (String, String)>, Diagnostic> {
     // prost-build resolves every referenced type through the requests, so all files go in
     // (well-known types included); only the emitted packages are kept.
-    let requests: Vec<(Module, prost_types::FileDescriptorProto)> = all
-        .files()
+    // Sorted by file name so the output does not depend on how the input was compiled
+    // (protox's order and a descriptor set's order differ).
+    let mut files_by_name: Vec<_> = all.files().collect();
+    files_by_name.sort_by(|a, b| a.name().cmp(b.name()));
+    let requests: Vec<(Module, prost_types::FileDescriptorProto)> = files_by_name
+        .into_iter()
         .map(|f| {
             let mut proto = f.file_descriptor_proto().clone();
             super::rustdoc::sanitize_source_info(&mut proto);

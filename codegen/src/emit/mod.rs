@@ -122,9 +122,10 @@ fn separate_items(code: &str) -> String {
         if prev_closed && top_level_start {
             out.push('\n');
         }
+        // Comments and attributes belong to the item below them: never split them off.
         prev_closed = line == "}"
             || line == "};"
-            || (line.ends_with(';') && !line.starts_with(' ') && !line.starts_with("#["));
+            || (line.ends_with(';') && !line.starts_with([' ', '#', '/']));
         out.push_str(line);
         out.push('\n');
     }

@@ -330,17 +330,21 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
         })
         .collect();
     let full_name = &service.full_name;
-    let unused = quote!(let _ = (ctx, input););
-    let no_unary = if unary.is_empty() {
-        unused.clone()
-    } else {
-        quote!()
+    // With no method of a kind there is nothing to match on: refuse directly.
+    let dispatch = |arms: &[TokenStream], kind: &str| {
+        let refuse = quote! {
+            ::std::boxed::Box::pin(::core::future::ready(::core::result::Result::Err(
+                ::protogate::Status::unimplemented(::std::format!("method #{method} of {} is not a {} method", #full_name, #kind)),
+            )))
+        };
+        if arms.is_empty() {
+            quote! { let _ = (ctx, input); #refuse }
+        } else {
+            quote! { match method { #(#arms)* _ => #refuse } }
+        }
     };
-    let no_streaming = if streaming.is_empty() {
-        unused
-    } else {
-        quote!()
-    };
+    let unary_body = dispatch(&unary, "unary");
+    let streaming_body = dispatch(&streaming, "server-streaming");
     quote! {
         #[doc = #adapter_doc]
         pub struct #adapter<H> {
@@ -386,15 +390,7 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
                 ctx: ::protogate::RequestContext,
                 input: ::protogate::codec::Input,
             ) -> ::protogate::service::BoxFuture<::core::result::Result<::protogate::codec::Output, ::protogate::Status>> {
-                match method {
-                    #(#unary)*
-                    _ => {
-                        #no_unary
-                        ::std::boxed::Box::pin(::core::future::ready(::core::result::Result::Err(
-                            ::protogate::Status::unimplemented(::std::format!("method #{method} of {} is not a unary method", #full_name)),
-                        )))
-                    }
-                }
+                #unary_body
             }
 
             fn call_server_streaming(
@@ -403,15 +399,7 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
                 ctx: ::protogate::RequestContext,
                 input: ::protogate::codec::Input,
             ) -> ::protogate::service::BoxFuture<::core::result::Result<::protogate::ResponseStream<::protogate::codec::Output>, ::protogate::Status>> {
-                match method {
-                    #(#streaming)*
-                    _ => {
-                        #no_streaming
-                        ::std::boxed::Box::pin(::core::future::ready(::core::result::Result::Err(
-                            ::protogate::Status::unimplemented(::std::format!("method #{method} of {} is not a server-streaming method", #full_name)),
-                        )))
-                    }
-                }
+                #streaming_body
             }
         }
 

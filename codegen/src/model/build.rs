@@ -112,11 +112,15 @@ pub fn emitted_files(input: &ProtoInput) -> Vec<FileDescriptor> {
         .filter(|f| wanted.contains(f.name()))
         .map(|f| f.package_name().to_string())
         .collect();
-    pool.files()
+    let mut files: Vec<FileDescriptor> = pool
+        .files()
         .filter(|f| {
             packages.contains(f.package_name()) && !f.package_name().starts_with("google.protobuf")
         })
-        .collect()
+        .collect();
+    // By name, so the output does not depend on how the input was compiled.
+    files.sort_by(|a, b| a.name().cmp(b.name()));
+    files
 }
 
 /// Source path → (line, column, leading comment) for one file.

@@ -2649,8 +2649,8 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
                         ::core::result::Result::Err(
                             ::protogate::Status::unimplemented(
                                 ::std::format!(
-                                    "method #{method} of {} is not a unary method",
-                                    "zitadel.auth.v1.AuthService"
+                                    "method #{method} of {} is not a {} method",
+                                    "zitadel.auth.v1.AuthService", "unary"
                                 ),
                             ),
                         ),
@@ -2670,23 +2670,19 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
             ::protogate::Status,
         >,
     > {
-        match method {
-            _ => {
-                let _ = (ctx, input);
-                ::std::boxed::Box::pin(
-                    ::core::future::ready(
-                        ::core::result::Result::Err(
-                            ::protogate::Status::unimplemented(
-                                ::std::format!(
-                                    "method #{method} of {} is not a server-streaming method",
-                                    "zitadel.auth.v1.AuthService"
-                                ),
-                            ),
+        let _ = (ctx, input);
+        ::std::boxed::Box::pin(
+            ::core::future::ready(
+                ::core::result::Result::Err(
+                    ::protogate::Status::unimplemented(
+                        ::std::format!(
+                            "method #{method} of {} is not a {} method",
+                            "zitadel.auth.v1.AuthService", "server-streaming"
                         ),
                     ),
-                )
-            }
-        }
+                ),
+            ),
+        )
     }
 }
 

@@ -20,6 +20,9 @@ pub(crate) async fn call(
     web: bool,
 ) -> Response<Body> {
     let content_type = request.headers().get(http::header::CONTENT_TYPE).cloned();
+    if let Some(response) = unsupported_codec(content_type.as_ref(), web) {
+        return response;
+    }
     let fail = |status: Status| error(status, web, content_type.clone());
     let caller = match inner.authenticator.authenticate(request.headers()).await {
         Ok(caller) => caller,
@@ -78,6 +81,36 @@ pub(crate) async fn call(
             Err(_) => fail(Status::deadline_exceeded("deadline exceeded")),
         },
     }
+}
+
+/// The content types served: protobuf only, as tonic decodes every message as protobuf.
+const GRPC_TYPES: &str = "application/grpc, application/grpc+proto";
+const GRPC_WEB_TYPES: &str = "application/grpc-web, application/grpc-web+proto, \
+application/grpc-web-text, application/grpc-web-text+proto";
+
+/// A 415 for a codec other than protobuf (`application/grpc+json`), which tonic would otherwise
+/// try to decode as protobuf. Like connect-go, it names what is accepted.
+fn unsupported_codec(content_type: Option<&HeaderValue>, web: bool) -> Option<Response<Body>> {
+    let full = content_type.and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = full
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let accepted = if web { GRPC_WEB_TYPES } else { GRPC_TYPES };
+    if accepted.split(", ").any(|t| t == essence) {
+        return None;
+    }
+    let status = Status::invalid_argument(format!(
+        "unsupported content type `{full}`; send one of {accepted}"
+    ));
+    let mut response = error(status, false, None);
+    *response.status_mut() = http::StatusCode::UNSUPPORTED_MEDIA_TYPE;
+    response
+        .headers_mut()
+        .insert("accept-post", HeaderValue::from_static(accepted));
+    Some(response)
 }
 
 /// A trailers-only error response in the request's own content type.
@@ -217,6 +250,18 @@ pub(crate) fn parse_timeout(value: &[u8]) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_protobuf_codecs_are_served() {
+        let ct = |s: &'static str| HeaderValue::from_static(s);
+        assert!(unsupported_codec(Some(&ct("application/grpc")), false).is_none());
+        assert!(unsupported_codec(Some(&ct("application/grpc+proto; x=y")), false).is_none());
+        assert!(unsupported_codec(Some(&ct("application/grpc-web-text")), true).is_none());
+        let refused = unsupported_codec(Some(&ct("application/grpc+json")), false).unwrap();
+        assert_eq!(refused.status(), 415);
+        assert_eq!(refused.headers()["grpc-status"], "3");
+        assert!(unsupported_codec(Some(&ct("application/grpc-web+json")), true).is_some());
+    }
 
     #[test]
     fn text_bodies_may_be_padded_chunk_by_chunk() {

@@ -154,8 +154,11 @@ impl Server {
             .add_service(tonic_health::pb::health_server::HealthServer::new(
                 tonic_health::server::HealthService::from_health_reporter(self.health.clone()),
             ));
-        let mut v1 = tonic_reflection::server::Builder::configure();
-        let mut v1alpha = tonic_reflection::server::Builder::configure();
+        // The health service is described too, so reflection clients can call it.
+        let mut v1 = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
+        let mut v1alpha = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
         for set in &self.descriptor_sets {
             v1 = v1.register_encoded_file_descriptor_set(set);
             v1alpha = v1alpha.register_encoded_file_descriptor_set(set);

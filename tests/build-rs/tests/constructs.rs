@@ -224,7 +224,6 @@ fn validators_enforce_the_schema_rules_with_pgv_messages() {
     let batch = lib::BatchGetBooksRequest {
         shelf: "a".into(),
         names: vec![],
-        ..Default::default()
     };
     assert_eq!(
         batch.validate().unwrap_err().0[0].rule,

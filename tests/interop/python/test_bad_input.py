@@ -195,6 +195,12 @@ def test_grpc_web_text_bad_base64_is_invalid_argument():
     assert code == 3, message
 
 
+def test_grpc_web_json_codec_is_415():
+    r = http_call("POST", GET_BOOK_PATH, frame(b"{}"), {"content-type": "application/grpc-web+json"})
+    assert r.status == 415, r
+    assert "application/grpc-web+proto" in r.headers["accept-post"]
+
+
 def test_grpc_web_compressed_flag_without_an_encoding_is_an_error():
     code, message = grpc_web_status(grpc_web_post(frame(b"", flag=1)))
     assert code in (3, 12, 13), message  # gRPC says INTERNAL; a clear refusal either way.

@@ -239,3 +239,14 @@ def test_grpc_large_message_over_the_limit_is_resource_exhausted():
     with pytest.raises(grpc.RpcError) as e:
         grpc_stub("library.v1.BookService.CreateBook")(big, timeout=10)
     assert e.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+def test_grpc_health_check_with_hand_encoded_messages():
+    check = __import__("interop").channel().unary_unary("/grpc.health.v1.Health/Check")
+    # HealthCheckRequest{service: ""} is empty; HealthCheckResponse{status: SERVING} is 08 01.
+    assert check(b"", timeout=10) == b"\x08\x01"
+    service = b"library.v1.BookService"
+    assert check(b"\x0a" + bytes([len(service)]) + service, timeout=10) == b"\x08\x01"
+    with pytest.raises(grpc.RpcError) as e:
+        check(b"\x0a\x04nope", timeout=10)
+    assert e.value.code() == grpc.StatusCode.NOT_FOUND

@@ -254,14 +254,43 @@ def test_rest_unknown_json_fields_are_ignored():
     assert r.status == 200, r.body
 
 
-def test_rest_streaming_methods_over_rest():
+def _ndjson(reply):
+    assert reply.headers["content-type"] == "application/json"
+    return [json.loads(line) for line in reply.body.decode().splitlines() if line.strip()]
+
+
+def test_rest_server_streaming_is_newline_delimited_results():
     """grpc-gateway streams server-streaming methods as newline-delimited {"result": …}."""
-    r = rest("GET", "/v1/shelves/poetry/books:watch")
-    if r.status == 501:
-        # Not served by the runtime yet (reported); the answer must still be a gateway error.
-        assert r.json()["code"] == 12
-        return
+    r = rest("GET", "/v1/shelves/fiction/books:watch?resume_token=fiction-0")
     assert r.status == 200, r.body
-    lines = [json.loads(line) for line in r.body.decode().splitlines() if line.strip()]
-    assert all("result" in line for line in lines), lines
+    lines = _ndjson(r)
+    assert [line["result"]["resumeToken"] for line in lines] == ["fiction-1", "fiction-2",
+                                                                  "fiction-end"]
+    assert lines[0]["result"]["created"]["name"] == "shelves/fiction/books/earthsea"
     assert lines[-1]["result"]["heartbeat"] == {}
+
+
+def test_rest_server_streaming_error_is_the_last_line():
+    r = rest("GET", "/v1/shelves/faulty/books:watch")
+    assert r.status == 200, "the status line is sent before the stream fails"
+    lines = _ndjson(r)
+    assert [list(line) for line in lines] == [["result"], ["result"], ["error"]]
+    assert lines[-1]["error"] == {"code": 15, "message": "the change log of shelf `faulty` is corrupt",
+                                  "details": []}
+
+
+def test_rest_server_streaming_refused_before_the_stream_is_a_plain_error():
+    r = rest("GET", "/v1/shelves/Bad_Shelf/books:watch")
+    assert r.status == 400
+    assert r.json()["message"].startswith("invalid WatchBooksRequest.Shelf:")
+    assert rest("GET", "/v1/shelves/attic/books:watch").status == 404
+
+
+def test_rest_client_streaming_binding_is_not_served():
+    r = rest("POST", "/v1/admin/books:bulkImport", {"shelf": "poetry"})
+    assert r.status == 501 and r.json()["code"] == 12
+
+
+def test_rest_healthz():
+    r = rest("GET", "/healthz")
+    assert (r.status, r.json()) == (200, {"status": "SERVING"})

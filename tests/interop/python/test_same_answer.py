@@ -17,6 +17,10 @@ CASES = [
     ("get-invalid", "library.v1.BookService.GetBook", {"name": "shelves/x"}, None, None, None, 3),
     ("author-too-long", "library.v1.AuthorService.GetAuthor", {"name": "authors/" + "a" * 121},
      None, ("GET", "/v1/authors/" + "a" * 121), None, 3),
+    # Non-ASCII text in a message: percent-encoded in grpc-message, plain in JSON.
+    ("not-found-unicode", "library.v1.BookService.GetBook",
+     {"name": "shelves/fiction/books/naïve—ü"}, None,
+     ("GET", "/v1/shelves/fiction/books/na%C3%AFve%E2%80%94%C3%BC"), None, 5),
     ("list-ok", "library.v1.BookService.ListBooks",
      {"shelf": "fiction", "page_size": 2, "order_by": "title desc"}, None,
      ("GET", "/v1/shelves/fiction/books?page_size=2&order_by=title%20desc"), None, 0),

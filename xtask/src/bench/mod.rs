@@ -132,7 +132,7 @@ fn run_all(root: &Path, quick: bool) -> Result<bool, String> {
             Ok(samples) => stage_samples.push(samples),
             Err(e) => {
                 eprintln!("error: {e}");
-                stage_samples.push(vec![stats::Samples::default(); stages::STAGES.len() + 1]);
+                stage_samples.push(vec![stats::Samples::default(); stages::STAGES.len()]);
             }
         }
     }

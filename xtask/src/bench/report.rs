@@ -66,9 +66,9 @@ pub fn machine(root: &Path, load_before: &str) -> String {
     );
     let dirty = !run(Command::new("git").args(["status", "--porcelain"]), root).is_empty();
     let profile = if cfg!(debug_assertions) {
-        "`dev` (unoptimized) — the profile build scripts and their dependencies run in by default, so this is what a `build.rs` user waits for"
+        "`dev` profile (unoptimized): build scripts and their dependencies run unoptimized by default, so this is what a `build.rs` user waits for"
     } else {
-        "optimized (`--release`)"
+        "`release` profile (optimized), as an installed `protogate` CLI runs"
     };
     let load_after = load_average();
     format!(
@@ -121,6 +121,15 @@ fn cell(s: &Samples) -> String {
     format!("{} ({} – {})", fmt(s.median()), fmt(s.min()), fmt(s.max()))
 }
 
+/// A ratio for the tables: `1.23×`, or `—` when one side was not measured.
+fn times(ratio: f64) -> String {
+    if ratio.is_nan() {
+        "—".into()
+    } else {
+        format!("{ratio:.2}×")
+    }
+}
+
 fn verdict(ratio: f64, goal: f64) -> &'static str {
     if ratio.is_nan() {
         "not measured"
@@ -162,10 +171,11 @@ pub fn render(r: &Report<'_>) -> String {
             let ratio = c.of(p).ratio(c.of(t));
             let _ = writeln!(
                 s,
-                "| {} | {input} | {} | {} | {ratio:.2}× | {} |",
+                "| {} | {input} | {} | {} | {} | {} |",
                 c.case.name,
                 cell(c.of(p)),
                 cell(c.of(t)),
+                times(ratio),
                 verdict(ratio, CODEGEN_GOAL)
             );
         }
@@ -250,16 +260,6 @@ pub fn render(r: &Report<'_>) -> String {
     for total in &totals {
         let _ = write!(s, " {} |", fmt(std::time::Duration::from_secs_f64(*total)));
     }
-    let _ = write!(s, "\n| for scale, not in the sum: `syn::parse_file` + `prettyplease::unparse` of the generated Rust alone |");
-    for (st, total) in r.stages.iter().zip(&totals) {
-        match st.get(super::stages::REFORMAT).filter(|x| !x.0.is_empty()) {
-            Some(x) => {
-                let share = 100.0 * x.median().as_secs_f64() / total.max(f64::MIN_POSITIVE);
-                let _ = write!(s, " {} ({share:.0} % of the sum) |", fmt(x.median()));
-            }
-            None => s.push_str(" failed |"),
-        }
-    }
     let _ = writeln!(s, "\n\nEach stage is timed by calling the function the pipeline calls, in the pipeline's order. `emit::rust` is one call; its upstream part (`emit::messages::generate`: prost-build with tonic's service generator, and pbjson-build) is timed on its own and subtracted, so those two rows come from separate runs. Percentages are of the sum of medians.\n");
 
     let _ = writeln!(
@@ -280,7 +280,7 @@ pub fn render(r: &Report<'_>) -> String {
             let _ = writeln!(s, "|---|---|---|---|---|");
             for (i, name) in CRATES.iter().enumerate() {
                 let ratio_cell = if i == 0 {
-                    format!("{ratio:.2}×")
+                    times(ratio)
                 } else {
                     "1.00×".into()
                 };
@@ -305,8 +305,9 @@ pub fn render(r: &Report<'_>) -> String {
             s.push('\n');
             let _ = writeln!(
                 s,
-                "Goal {} ({ratio:.2}× ≤ {CHECK_GOAL}×).\n",
-                verdict(ratio, CHECK_GOAL).trim_matches('*')
+                "Goal {}: {} against at most {CHECK_GOAL}×.\n",
+                verdict(ratio, CHECK_GOAL).trim_matches('*'),
+                times(ratio)
             );
         }
         Err(e) => {
@@ -322,8 +323,10 @@ pub fn render(r: &Report<'_>) -> String {
             .ratio(c.of(Variant::TonicProto));
         let _ = writeln!(
             s,
-            "- Generator, {}: {fds:.2}× from descriptors, {proto:.2}× from .proto files — goal (≤ {CODEGEN_GOAL}×) {} / {}.",
+            "- Generator, {}: {} from descriptors, {} from .proto files — goal (≤ {CODEGEN_GOAL}×) {} / {}.",
             c.case.name,
+            times(fds),
+            times(proto),
             verdict(fds, CODEGEN_GOAL).trim_matches('*'),
             verdict(proto, CODEGEN_GOAL).trim_matches('*'),
         );
@@ -333,12 +336,40 @@ pub fn render(r: &Report<'_>) -> String {
             let ratio = c.samples[0].ratio(&c.samples[1]);
             let _ = writeln!(
                 s,
-                "- `cargo check`, synthetic: {ratio:.2}× — goal (≤ {CHECK_GOAL}×) {}.",
+                "- `cargo check`, synthetic: {} — goal (≤ {CHECK_GOAL}×) {}.",
+                times(ratio),
                 verdict(ratio, CHECK_GOAL).trim_matches('*')
             );
+            let total: usize = c.kinds[0].iter().sum();
+            if let Some((k, n)) = c.kinds[0].iter().enumerate().max_by_key(|(_, n)| **n) {
+                let _ = writeln!(
+                    s,
+                    "- The largest part of protogate's generated code: {} ({:.0} % of its lines); tonic-prost-build's whole output is {:.0} % of protogate's lines.",
+                    super::lines::KINDS[k],
+                    100.0 * *n as f64 / total.max(1) as f64,
+                    100.0 * c.kinds[1].iter().sum::<usize>() as f64 / total.max(1) as f64,
+                );
+            }
         }
         Err(_) => {
             let _ = writeln!(s, "- `cargo check`: not measured (see above).");
+        }
+    }
+    for (c, st) in r.codegen.iter().zip(r.stages) {
+        let largest = st
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| !x.0.is_empty())
+            .max_by_key(|(_, x)| x.median());
+        let total: f64 = st.iter().map(|x| x.median().as_secs_f64()).sum();
+        if let Some((i, x)) = largest {
+            let _ = writeln!(
+                s,
+                "- The slowest protogate stage, {}: {} ({:.0} % of the stages' sum).",
+                c.case.name,
+                STAGES[i],
+                100.0 * x.median().as_secs_f64() / total.max(f64::MIN_POSITIVE),
+            );
         }
     }
     let _ = writeln!(s, "\n{END}");

@@ -1,12 +1,9 @@
 //! Where protogate's time goes: each pipeline stage timed on its own, by calling the stage
 //! functions the pipeline calls, in the same order.
 //!
-//! `emit::rust` is one call that runs the upstream generators, adds protogate's own code, then
-//! parses and formats every file; it is split here by timing its upstream part
-//! (`emit::messages::generate`) on its own. For scale, a re-parse and re-format of its output is
-//! timed too (roughly what the parsing and formatting inside `emit::rust` costs).
-
-use std::time::Duration;
+//! `emit::rust` is one call: the upstream generators, then protogate's own code, parsing and
+//! formatting. It is split here by timing its upstream part (`emit::messages::generate`) on its
+//! own and subtracting it.
 
 use protogate_codegen::diag::Diagnostics;
 use protogate_codegen::model::build::ModelOptions;
@@ -27,18 +24,14 @@ pub const STAGES: &[&str] = &[
     "emit: docs",
 ];
 
-/// The extra sample after the stages: `syn::parse_file` + `prettyplease::unparse` of the
-/// generated Rust, not a pipeline stage.
-pub const REFORMAT: usize = STAGES.len();
-
 /// Stages that only run when the schema has an OpenAPI document.
 pub fn needs_openapi(stage: &str) -> bool {
     stage.contains("OpenAPI")
 }
 
-/// Samples per stage, in [`STAGES`] order, then the [`REFORMAT`] sample.
+/// Samples per stage, in [`STAGES`] order.
 pub fn measure(case: &Case, reps: usize) -> Result<Vec<Samples>, String> {
-    let mut out = vec![Samples::default(); STAGES.len() + 1];
+    let mut out = vec![Samples::default(); STAGES.len()];
     for round in 0..=reps {
         let mut took = Vec::with_capacity(STAGES.len());
         let (proto, t) = time(|| load::proto::compile(&case.files, &case.includes).map_err(text));
@@ -72,13 +65,12 @@ pub fn measure(case: &Case, reps: usize) -> Result<Vec<Samples>, String> {
         upstream?;
         // The pipeline's REST prefix only changes string literals; any value times the same.
         let (rust, t_rust) = time(|| emit::rust(&proto, &api, "/").map_err(text));
-        let rust = rust?;
+        rust?;
         took.push(t_upstream);
         took.push(t_rust.saturating_sub(t_upstream));
         let (docs, t) = time(|| emit::docs::generate(&api, openapi.as_ref(), "/").map_err(text));
         docs?;
         took.push(t);
-        took.push(parse_and_format(rust.values())?);
         if round > 0 {
             for (samples, t) in out.iter_mut().zip(took) {
                 samples.push(t);
@@ -91,15 +83,4 @@ pub fn measure(case: &Case, reps: usize) -> Result<Vec<Samples>, String> {
 /// A diagnostic as text (it is shown, never inspected).
 fn text(d: protogate_codegen::diag::Diagnostic) -> String {
     d.to_string()
-}
-
-/// How long `syn::parse_file` + `prettyplease::unparse` take over the generated Rust files.
-fn parse_and_format<'a>(files: impl Iterator<Item = &'a String>) -> Result<Duration, String> {
-    let mut total = Duration::ZERO;
-    for text in files {
-        let (formatted, t) = time(|| syn::parse_file(text).map(|f| prettyplease::unparse(&f)));
-        formatted.map_err(|e| format!("generated code does not parse: {e}"))?;
-        total += t;
-    }
-    Ok(total)
 }

@@ -109,6 +109,14 @@ describe("raw gRPC over HTTP/2", () => {
     await stillServing();
   });
 
+  test("a codec other than protobuf is refused with 415", async () => {
+    const json = Buffer.from(JSON.stringify({ name: "shelves/fiction/books/dune" }));
+    const r = await grpc(frame(json), { "content-type": "application/grpc+json" });
+    assert.equal(r.head[":status"], 415);
+    assert.match(r.head["accept-post"], /application\/grpc\+proto/);
+    await stillServing();
+  });
+
   test("an unknown method is UNIMPLEMENTED", async () => {
     const r = await request(
       { ":method": "POST", ":path": "/library.v1.BookService/Nope", "content-type": "application/grpc", te: "trailers" },

@@ -1,0 +1,139 @@
+//! The two servers as child processes: started on free ports, measured through /proc, stopped.
+
+use std::io::BufRead as _;
+use std::net::SocketAddr;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::time::Duration;
+
+use crate::serve::Variant;
+
+/// A running server.
+pub struct Server {
+    /// Which one.
+    pub variant: Variant,
+    /// Where it listens.
+    pub addr: SocketAddr,
+    child: Child,
+    // Held open: the server stops when it closes, so a killed driver leaves nothing behind.
+    stdin: Option<ChildStdin>,
+}
+
+/// How many users each server seeds (the soak uses their ids).
+pub const USERS: usize = 256;
+
+impl Server {
+    /// Starts `variant` from this executable on a free loopback port.
+    pub fn start(variant: Variant) -> Result<Server, String> {
+        let exe = std::env::current_exe().map_err(|e| format!("own executable: {e}"))?;
+        let mut child = Command::new(exe)
+            .args([
+                "serve",
+                "--variant",
+                variant.label(),
+                "--addr",
+                "127.0.0.1:0",
+            ])
+            .args(["--users", &USERS.to_string()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("starting the {} server: {e}", variant.label()))?;
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .map_err(|e| format!("reading the {} server's address: {e}", variant.label()))?;
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .and_then(|a| a.parse().ok())
+            .ok_or_else(|| format!("the {} server said {line:?}", variant.label()))?;
+        let stdin = child.stdin.take();
+        Ok(Server {
+            variant,
+            addr,
+            child,
+            stdin,
+        })
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Resident memory in KiB (VmRSS).
+    pub fn rss_kib(&self) -> Option<u64> {
+        rss_kib(self.pid())
+    }
+
+    /// User + system CPU time so far.
+    pub fn cpu(&self) -> Option<Duration> {
+        cpu_time(self.pid())
+    }
+
+    /// Stops the server, waiting up to 5 s for a graceful exit.
+    pub fn stop(mut self) {
+        drop(self.stdin.take());
+        for _ in 0..50 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if self.stdin.is_some() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// VmRSS of `pid` in KiB.
+pub fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// utime + stime of `pid`.
+pub fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces; the fields after it are plain.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name and state.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 1000 / clock_ticks()))
+}
+
+fn clock_ticks() -> u64 {
+    static TICKS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    // USER_HZ is 100 on every Linux this runs on; `getconf` confirms when present.
+    *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(100)
+    })
+}
+
+/// The 1-minute load average.
+pub fn load_average() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
+        .unwrap_or(f64::NAN)
+}

@@ -1,0 +1,386 @@
+//! h2load and wrk: installed from Debian when missing, run, and their output read.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use crate::client::{self, Protocol, VERIFY};
+use crate::logic::SEED_CODE;
+
+/// One load run's figures.
+#[derive(Clone, Debug)]
+pub struct Run {
+    /// Requests completed in the measured window.
+    pub requests: u64,
+    /// Requests per second.
+    pub rps: f64,
+    /// Median latency, µs.
+    pub p50_us: f64,
+    /// 99th percentile latency, µs.
+    pub p99_us: f64,
+    /// Requests that failed or were not answered 2xx.
+    pub failed: u64,
+    /// Requests the server answered in all, warm-up included (for CPU per request).
+    pub total_requests: u64,
+}
+
+/// The request files the tools send, written once per run.
+pub struct Files {
+    /// The gRPC / gRPC-Web frame of `VerifyMyPhoneRequest { code }`.
+    pub frame: PathBuf,
+    /// `{"code": …}`.
+    pub json: PathBuf,
+    /// wrk's script: POST, the body and the headers.
+    pub lua: PathBuf,
+    dir: PathBuf,
+}
+
+impl Files {
+    /// Writes the files for `token` into `dir`.
+    pub fn write(dir: &Path, token: &str) -> std::io::Result<Files> {
+        std::fs::create_dir_all(dir)?;
+        let frame = dir.join("verify.grpc.bin");
+        std::fs::write(
+            &frame,
+            client::grpc_frame(&client::string_field_1(SEED_CODE)),
+        )?;
+        let json = dir.join("verify.json");
+        std::fs::write(&json, verify_json())?;
+        let lua = dir.join("verify.lua");
+        std::fs::write(
+            &lua,
+            format!(
+                "wrk.method = \"POST\"\nwrk.body = '{}'\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.headers[\"Authorization\"] = \"Bearer {token}\"\n",
+                verify_json()
+            ),
+        )?;
+        Ok(Files {
+            frame,
+            json,
+            lua,
+            dir: dir.to_path_buf(),
+        })
+    }
+}
+
+/// The JSON body of the measured request.
+pub fn verify_json() -> String {
+    format!("{{\"code\":\"{SEED_CODE}\"}}")
+}
+
+/// Installs nghttp2-client (h2load) and wrk with apt-get when either is missing.
+pub fn ensure_installed() -> Result<(), String> {
+    let have = |tool: &str, arg: &str| {
+        Command::new(tool)
+            .arg(arg)
+            .output()
+            .is_ok_and(|o| !o.stdout.is_empty() || !o.stderr.is_empty())
+    };
+    if have("h2load", "--version") && have("wrk", "-v") {
+        return Ok(());
+    }
+    eprintln!("installing h2load (nghttp2-client) and wrk with apt-get");
+    let apt = |args: &[&str]| {
+        Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .map_err(|e| format!("apt-get: {e}"))
+            .and_then(|s| {
+                s.success()
+                    .then_some(())
+                    .ok_or_else(|| format!("apt-get {args:?} failed: {s}"))
+            })
+    };
+    apt(&["update", "-qq"])?;
+    apt(&["install", "-y", "-qq", "nghttp2-client", "wrk"])?;
+    if have("h2load", "--version") && have("wrk", "-v") {
+        Ok(())
+    } else {
+        Err("h2load or wrk is still missing after apt-get install".into())
+    }
+}
+
+/// The tools' versions, for the report.
+pub fn versions() -> String {
+    let first_line = |tool: &str, arg: &str| {
+        Command::new(tool)
+            .arg(arg)
+            .output()
+            .ok()
+            .map(|o| {
+                let text = if o.stdout.is_empty() {
+                    o.stderr
+                } else {
+                    o.stdout
+                };
+                String::from_utf8_lossy(&text)
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            })
+            .unwrap_or_else(|| "missing".into())
+    };
+    let wrk = first_line("wrk", "-v");
+    let wrk = wrk.split(" [").next().unwrap_or(&wrk).to_string();
+    format!("{}, {}", first_line("h2load", "--version"), wrk)
+}
+
+/// h2load against `addr` over an HTTP/2 `protocol`: `conns` connections, one stream each,
+/// `duration` measured after `warm_up`.
+pub fn h2load(
+    protocol: Protocol,
+    addr: std::net::SocketAddr,
+    token: &str,
+    files: &Files,
+    conns: usize,
+    duration: Duration,
+    warm_up: Duration,
+) -> Result<Run, String> {
+    let log = files.dir.join("h2load.log");
+    let _ = std::fs::remove_file(&log);
+    let (path, content_type, body, extra): (String, &str, &Path, &[&str]) = match protocol {
+        Protocol::Grpc => (
+            client::grpc_path(VERIFY),
+            "application/grpc",
+            &files.frame,
+            &["te: trailers"],
+        ),
+        Protocol::GrpcWeb => (
+            client::grpc_path(VERIFY),
+            "application/grpc-web+proto",
+            &files.frame,
+            &["x-grpc-web: 1"],
+        ),
+        Protocol::Connect => (
+            client::grpc_path(VERIFY),
+            "application/json",
+            &files.json,
+            &["connect-protocol-version: 1"],
+        ),
+        Protocol::RestH2 => (
+            VERIFY.path.to_string(),
+            "application/json",
+            &files.json,
+            &[],
+        ),
+        Protocol::RestH1 => return Err("h2load speaks HTTP/2 only; use wrk".into()),
+    };
+    let mut command = Command::new("h2load");
+    command
+        .args(["-c", &conns.to_string(), "-m", "1", "-t", "1"])
+        .args(["-D", &format!("{}", duration.as_secs_f64())])
+        .args(["--warm-up-time", &format!("{}", warm_up.as_secs_f64())])
+        .args(["-H", &format!("content-type: {content_type}")])
+        .args(["-H", &format!("authorization: Bearer {token}")]);
+    for header in extra {
+        command.args(["-H", header]);
+    }
+    command
+        .arg("-d")
+        .arg(body)
+        .arg("--log-file")
+        .arg(&log)
+        .arg(format!("http://{addr}{path}"));
+    let output = command.output().map_err(|e| format!("h2load: {e}"))?;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    if !output.status.success() {
+        return Err(format!(
+            "h2load failed ({}): {text}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let mut run = parse_h2load(&text)?;
+    let log = std::fs::read_to_string(&log).map_err(|e| format!("h2load log: {e}"))?;
+    let (p50, p99) = h2load_percentiles(&log, warm_up);
+    run.p50_us = p50;
+    run.p99_us = p99;
+    run.total_requests = log.lines().count() as u64;
+    Ok(run)
+}
+
+/// Reads h2load's summary: `finished in …, N req/s`, the request counts and status codes.
+pub fn parse_h2load(text: &str) -> Result<Run, String> {
+    let rps = text
+        .lines()
+        .find_map(|l| l.strip_prefix("finished in "))
+        .and_then(|l| l.split(", ").nth(1))
+        .and_then(|v| v.trim_end_matches(" req/s").parse().ok())
+        .ok_or_else(|| format!("no `finished in` line in h2load's output:\n{text}"))?;
+    let numbers = |prefix: &str| -> Vec<u64> {
+        text.lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .map(|l| {
+                l.split(',')
+                    .filter_map(|part| part.split_whitespace().next()?.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // requests: total, started, done, succeeded, failed, errored, timeout
+    let requests = numbers("requests: ");
+    let done = requests.get(2).copied().unwrap_or(0);
+    let succeeded = requests.get(3).copied().unwrap_or(0);
+    Ok(Run {
+        requests: done,
+        rps,
+        p50_us: f64::NAN,
+        p99_us: f64::NAN,
+        failed: requests
+            .first()
+            .copied()
+            .unwrap_or(0)
+            .saturating_sub(succeeded),
+        total_requests: done,
+    })
+}
+
+/// p50 and p99 from h2load's per-request log (start µs, status, duration µs), leaving out
+/// the warm-up.
+pub fn h2load_percentiles(log: &str, warm_up: Duration) -> (f64, f64) {
+    let rows: Vec<(u64, u64)> = log
+        .lines()
+        .filter_map(|l| {
+            let mut cols = l.split('\t');
+            let start = cols.next()?.parse().ok()?;
+            let _status = cols.next()?;
+            let micros = cols.next()?.parse().ok()?;
+            Some((start, micros))
+        })
+        .collect();
+    let first = rows.iter().map(|r| r.0).min().unwrap_or(0);
+    let from = first + warm_up.as_micros() as u64;
+    let mut measured: Vec<u64> = rows.iter().filter(|r| r.0 >= from).map(|r| r.1).collect();
+    if measured.is_empty() {
+        measured = rows.iter().map(|r| r.1).collect();
+    }
+    measured.sort_unstable();
+    (
+        percentile(&measured, 0.50) as f64,
+        percentile(&measured, 0.99) as f64,
+    )
+}
+
+fn percentile(sorted: &[u64], q: f64) -> u64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let index = ((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[index]
+}
+
+/// wrk against the REST route over HTTP/1.1: `conns` connections on one thread.
+pub fn wrk(
+    addr: std::net::SocketAddr,
+    files: &Files,
+    conns: usize,
+    duration: Duration,
+) -> Result<Run, String> {
+    let output = Command::new("wrk")
+        .args(["-t", "1", "-c", &conns.to_string()])
+        .args(["-d", &format!("{}s", duration.as_secs().max(1))])
+        .arg("--latency")
+        .arg("-s")
+        .arg(&files.lua)
+        .arg(format!("http://{addr}{}", VERIFY.path))
+        .output()
+        .map_err(|e| format!("wrk: {e}"))?;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    if !output.status.success() {
+        return Err(format!("wrk failed ({}): {text}", output.status));
+    }
+    parse_wrk(&text)
+}
+
+/// Reads wrk's `--latency` output.
+pub fn parse_wrk(text: &str) -> Result<Run, String> {
+    let rps = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| format!("no Requests/sec in wrk's output:\n{text}"))?;
+    let latency = |label: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(label))
+            .and_then(|v| duration_us(v.trim()))
+            .unwrap_or(f64::NAN)
+    };
+    let requests = text
+        .lines()
+        .find(|l| l.contains(" requests in "))
+        .and_then(|l| l.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0);
+    let non_2xx: u64 = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Non-2xx or 3xx responses:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let socket_errors: u64 = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Socket errors:"))
+        .map(|v| {
+            v.split(',')
+                .filter_map(|p| p.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .sum()
+        })
+        .unwrap_or(0);
+    Ok(Run {
+        requests,
+        rps,
+        p50_us: latency("50%"),
+        p99_us: latency("99%"),
+        failed: non_2xx + socket_errors,
+        total_requests: requests,
+    })
+}
+
+/// `12.34us`, `1.20ms`, `2.00s` → µs.
+fn duration_us(text: &str) -> Option<f64> {
+    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number.parse().ok()?;
+    Some(match unit {
+        "us" => value,
+        "ms" => value * 1e3,
+        "s" => value * 1e6,
+        "m" => value * 60e6,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn h2load_summary_is_read() {
+        let text = "finished in 2.00s, 12345.50 req/s, 1.23MB/s\n\
+            requests: 24691 total, 24691 started, 24691 done, 24690 succeeded, 1 failed, 0 errored, 0 timeout\n\
+            status codes: 24690 2xx, 0 3xx, 1 4xx, 0 5xx\n";
+        let run = parse_h2load(text).unwrap();
+        assert_eq!(run.rps, 12345.5);
+        assert_eq!((run.requests, run.failed), (24691, 1));
+    }
+
+    #[test]
+    fn h2load_log_percentiles_skip_the_warm_up() {
+        let mut log = String::from("0\t200\t999999\n");
+        for i in 0..100u64 {
+            log.push_str(&format!("{}\t200\t{}\n", 1_000_000 + i, i + 1));
+        }
+        let (p50, p99) = h2load_percentiles(&log, Duration::from_secs(1));
+        assert_eq!((p50, p99), (50.0, 99.0));
+    }
+
+    #[test]
+    fn wrk_latency_output_is_read() {
+        let text = "Running 2s test @ http://127.0.0.1:1/x\n  1 threads and 16 connections\n  Latency Distribution\n     50%  310.00us\n     75%  400.00us\n     90%  1.20ms\n     99%    2.50ms\n  40000 requests in 2.00s, 9.00MB read\n  Non-2xx or 3xx responses: 3\nRequests/sec:  19990.12\nTransfer/sec:      4.50MB\n";
+        let run = parse_wrk(text).unwrap();
+        assert_eq!((run.p50_us, run.p99_us), (310.0, 2500.0));
+        assert_eq!((run.requests, run.failed), (40000, 3));
+        assert_eq!(run.rps, 19990.12);
+    }
+}

@@ -1,0 +1,54 @@
+//! Validating a valid message allocates nothing: a counting global allocator around
+//! `validate()` and `validate_all()` of a VerifyMyPhoneRequest-shaped message.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use protogate::Validate as _;
+use protogate_validate_test::pgvcases::{MsgNested, RepItems, VerifyMyPhoneRequest};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_of(f: impl Fn()) -> usize {
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    for _ in 0..1000 {
+        f();
+    }
+    ALLOCATIONS.load(Ordering::SeqCst) - before
+}
+
+#[test]
+fn validating_a_valid_message_allocates_nothing() {
+    let request = VerifyMyPhoneRequest {
+        code: "H83J3".into(),
+    };
+    let nested = MsgNested {
+        val: Some(protogate_validate_test::pgvcases::Inner { name: "a".into() }),
+    };
+    let items = RepItems {
+        val: vec!["ab".into(), "éé".into()],
+    };
+    assert_eq!(allocations_of(|| assert!(request.validate().is_ok())), 0);
+    assert_eq!(
+        allocations_of(|| assert!(request.validate_all().is_ok())),
+        0
+    );
+    assert_eq!(allocations_of(|| assert!(nested.validate().is_ok())), 0);
+    assert_eq!(allocations_of(|| assert!(items.validate_all().is_ok())), 0);
+}

@@ -1,0 +1,7 @@
+#[derive(protogate::Validate)]
+struct Request {
+    #[validate(string(pattern = "(?=lookahead)"))]
+    code: String,
+}
+
+fn main() {}
