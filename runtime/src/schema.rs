@@ -8,8 +8,10 @@ pub enum Kind {
     Number,
     /// `bool`.
     Bool,
-    /// `string`, `bytes` (base64) or an enum (by name or number).
+    /// `string` or `bytes` (base64).
     Text,
+    /// An enum: by name, or by number.
+    Enum,
     /// A message type of the schema.
     Message(fn() -> &'static MessageInfo),
     /// A well-known type, by full name (`google.protobuf.Timestamp`).
@@ -73,6 +75,7 @@ macro_rules! well_known {
 well_known!(
     pbjson_types::Empty => "google.protobuf.Empty",
     crate::wkt::Timestamp => "google.protobuf.Timestamp",
+    crate::wkt::FieldMask => "google.protobuf.FieldMask",
     pbjson_types::Duration => "google.protobuf.Duration",
     pbjson_types::FieldMask => "google.protobuf.FieldMask",
     pbjson_types::Struct => "google.protobuf.Struct",

@@ -396,6 +396,7 @@ macro_rules! no_rules {
 
 no_rules!(
     crate::wkt::Timestamp,
+    crate::wkt::FieldMask,
     pbjson_types::Empty,
     pbjson_types::Timestamp,
     pbjson_types::Duration,

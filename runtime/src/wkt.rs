@@ -284,3 +284,98 @@ mod tests {
         assert_eq!(back.seconds, 1);
     }
 }
+
+/// `google.protobuf.FieldMask` with the canonical proto3 JSON form: one string of
+/// lowerCamelCase paths joined by commas (`"displayName,isbn13"`).
+#[derive(Clone, PartialEq, Eq, Hash, prost::Message)]
+pub struct FieldMask {
+    /// The field paths, in proto (snake_case) form.
+    #[prost(string, repeated, tag = "1")]
+    pub paths: Vec<String>,
+}
+
+impl prost::Name for FieldMask {
+    const NAME: &'static str = "FieldMask";
+    const PACKAGE: &'static str = "google.protobuf";
+}
+
+fn to_lower_camel(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut upper = false;
+    for c in path.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn to_snake(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 4);
+    for c in path.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl serde::Serialize for FieldMask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let joined: Vec<String> = self.paths.iter().map(|p| to_lower_camel(p)).collect();
+        serializer.serialize_str(&joined.join(","))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FieldMask {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<FieldMask, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        let paths = s
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(to_snake)
+            .collect();
+        Ok(FieldMask { paths })
+    }
+}
+
+impl From<FieldMask> for pbjson_types::FieldMask {
+    fn from(m: FieldMask) -> Self {
+        pbjson_types::FieldMask { paths: m.paths }
+    }
+}
+
+impl From<pbjson_types::FieldMask> for FieldMask {
+    fn from(m: pbjson_types::FieldMask) -> Self {
+        FieldMask { paths: m.paths }
+    }
+}
+
+#[cfg(test)]
+mod field_mask_tests {
+    use super::*;
+
+    #[test]
+    fn json_is_one_camel_case_string() {
+        let mask = FieldMask {
+            paths: vec!["display_name".into(), "book.isbn_13".into()],
+        };
+        assert_eq!(
+            serde_json::to_string(&mask).unwrap(),
+            "\"displayName,book.isbn13\""
+        );
+        let back: FieldMask = serde_json::from_str("\"displayName, title\"").unwrap();
+        assert_eq!(back.paths, ["display_name", "title"]);
+        let empty: FieldMask = serde_json::from_str("\"\"").unwrap();
+        assert!(empty.paths.is_empty());
+    }
+}

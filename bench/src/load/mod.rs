@@ -2,6 +2,7 @@
 //! them interleaved, soaks them with mixed traffic, and reports.
 
 pub mod check;
+pub mod profile;
 pub mod report;
 pub mod servers;
 pub mod soak;
@@ -41,6 +42,9 @@ pub struct Options {
     /// Print the report only; leave BENCHMARKS.md alone.
     #[arg(long)]
     pub no_write: bool,
+    /// Skip the instruction counts under callgrind.
+    #[arg(long)]
+    pub no_profile: bool,
 }
 
 /// The sizes of one run.
@@ -150,6 +154,8 @@ pub struct Results {
     pub load: (f64, f64),
     /// h2load and wrk versions.
     pub tools: String,
+    /// Instructions per request under callgrind, when valgrind is here.
+    pub profile: Result<Vec<profile::Count>, String>,
 }
 
 fn repository() -> PathBuf {
@@ -297,6 +303,15 @@ fn run_inner(options: &Options) -> Result<bool, String> {
     baseline.stop();
     gate.stop();
 
+    let profile = if options.no_profile {
+        Err("skipped (--no-profile)".to_string())
+    } else if !profile::available() {
+        Err("valgrind is not installed".to_string())
+    } else {
+        eprintln!("callgrind: instructions per request");
+        profile::run(&dir.join("callgrind"), &runtime)
+    };
+
     let results = Results {
         mode,
         command: command.to_string(),
@@ -306,6 +321,7 @@ fn run_inner(options: &Options) -> Result<bool, String> {
         soaks,
         load: (load_before, servers::load_average()),
         tools: tools::versions(),
+        profile,
     };
     let section = report::render(&results);
     println!("{section}");

@@ -221,6 +221,40 @@ pub fn render(r: &Results) -> String {
         "\nConnect has no row for the baseline: tonic does not speak it. `failed`: requests not answered 2xx (h2load) or non-2xx plus socket errors (wrk), both servers, all rounds.\n"
     );
 
+    let _ = writeln!(out, "### Instructions per request (callgrind)\n");
+    match &r.profile {
+        Ok(counts) if !counts.is_empty() => {
+            let _ = writeln!(
+                out,
+                "Each server under `valgrind --tool=callgrind`, one connection, {} sequential VerifyMyPhone requests counted after a warm-up (`callgrind_control -z` / `-d`); all threads of the server process. Unlike req/s, the count does not depend on what else the machine runs.\n",
+                super::profile::REQUESTS
+            );
+            let _ = writeln!(
+                out,
+                "| protocol | baseline | protogate | protogate / baseline |"
+            );
+            let _ = writeln!(out, "|---|---|---|---|");
+            for p in PROTOCOLS {
+                let find = |v: Variant| {
+                    counts
+                        .iter()
+                        .find(|c| c.variant == v && c.protocol == p)
+                        .map(|c| c.instructions)
+                };
+                if let (Some(b), Some(g)) = (find(Variant::Baseline), find(Variant::Protogate)) {
+                    let _ = writeln!(out, "| {} | {b:.0} | {g:.0} | {:.2}× |", p.label(), g / b);
+                }
+            }
+            let _ = writeln!(out);
+        }
+        Ok(_) => {
+            let _ = writeln!(out, "No counts.\n");
+        }
+        Err(e) => {
+            let _ = writeln!(out, "Not measured: {e}.\n");
+        }
+    }
+
     let _ = writeln!(out, "### Memory (VmRSS)\n");
     let _ = writeln!(
         out,

@@ -13,6 +13,10 @@ use crate::diag::{Diagnostic, Location};
 /// wire-identical and canonical.
 pub const TIMESTAMP: &str = "::protogate::wkt::Timestamp";
 
+/// pbjson-types reads and writes FieldMask as `{"paths": […]}`; proto3 JSON wants one string of
+/// lowerCamelCase paths joined by commas.
+pub const FIELD_MASK: &str = "::protogate::wkt::FieldMask";
+
 /// Per package: the prost + tonic code and the pbjson serde impls.
 pub fn generate(
     files: &[FileDescriptor],
@@ -40,6 +44,7 @@ pub fn generate(
         .compile_well_known_types()
         .extern_path(".google.protobuf", "::pbjson_types")
         .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
+        .extern_path(".google.protobuf.FieldMask", FIELD_MASK)
         .enable_type_names()
         .type_name_domain(["."], "type.googleapis.com")
         .format(true)
@@ -70,10 +75,13 @@ pub fn generate(
         p
     };
     let mut json = pbjson_build::Builder::new();
+    // Unknown fields are ignored on input, as grpc-gateway and Connect do.
+    json.ignore_unknown_fields();
     json.register_descriptors(&bytes)
         .map_err(|e| internal(format!("pbjson-build could not read the descriptors: {e}")))?
         .extern_path(".google.protobuf", "::pbjson_types")
-        .extern_path(".google.protobuf.Timestamp", TIMESTAMP);
+        .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
+        .extern_path(".google.protobuf.FieldMask", FIELD_MASK);
     let serde = json
         .generate(&packages, |_| Ok(Vec::<u8>::new()))
         .map_err(|e| internal(format!("pbjson-build failed: {e}")))?;

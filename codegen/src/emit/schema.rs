@@ -18,7 +18,8 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
             // A map's element type is its entry message; maps never come from a query string.
             _ if matches!(f.cardinality, Cardinality::Map(..)) => quote!(::protogate::schema::Kind::Text),
             FieldType::Bool => quote!(::protogate::schema::Kind::Bool),
-            FieldType::String | FieldType::Bytes | FieldType::Enum(_) => quote!(::protogate::schema::Kind::Text),
+            FieldType::String | FieldType::Bytes => quote!(::protogate::schema::Kind::Text),
+            FieldType::Enum(_) => quote!(::protogate::schema::Kind::Enum),
             FieldType::Message(m) if m.starts_with("google.protobuf.") => quote!(::protogate::schema::Kind::WellKnown(#m)),
             FieldType::Message(m) => {
                 let inner = rust_type(api, &package.name, m);

@@ -939,6 +939,7 @@ impl<'de> serde::Deserialize<'de> for GetMyPhoneRequest {
 
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -959,7 +960,7 @@ impl<'de> serde::Deserialize<'de> for GetMyPhoneRequest {
                     where
                         E: serde::de::Error,
                     {
-                            Err(serde::de::Error::unknown_field(value, FIELDS))
+                            Ok(GeneratedField::__SkipField__)
                     }
                 }
                 deserializer.deserialize_identifier(GeneratedVisitor)
@@ -1028,6 +1029,7 @@ impl<'de> serde::Deserialize<'de> for GetMyPhoneResponse {
         enum GeneratedField {
             Details,
             Phone,
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -1051,7 +1053,7 @@ impl<'de> serde::Deserialize<'de> for GetMyPhoneResponse {
                         match value {
                             "details" => Ok(GeneratedField::Details),
                             "phone" => Ok(GeneratedField::Phone),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                            _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1085,6 +1087,9 @@ impl<'de> serde::Deserialize<'de> for GetMyPhoneResponse {
                                 return Err(serde::de::Error::duplicate_field("phone"));
                             }
                             phone__ = map_.next_value()?;
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1122,6 +1127,7 @@ impl<'de> serde::Deserialize<'de> for HealthzRequest {
 
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -1142,7 +1148,7 @@ impl<'de> serde::Deserialize<'de> for HealthzRequest {
                     where
                         E: serde::de::Error,
                     {
-                            Err(serde::de::Error::unknown_field(value, FIELDS))
+                            Ok(GeneratedField::__SkipField__)
                     }
                 }
                 deserializer.deserialize_identifier(GeneratedVisitor)
@@ -1195,6 +1201,7 @@ impl<'de> serde::Deserialize<'de> for HealthzResponse {
 
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -1215,7 +1222,7 @@ impl<'de> serde::Deserialize<'de> for HealthzResponse {
                     where
                         E: serde::de::Error,
                     {
-                            Err(serde::de::Error::unknown_field(value, FIELDS))
+                            Ok(GeneratedField::__SkipField__)
                     }
                 }
                 deserializer.deserialize_identifier(GeneratedVisitor)
@@ -1268,6 +1275,7 @@ impl<'de> serde::Deserialize<'de> for RemoveMyPhoneRequest {
 
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -1288,7 +1296,7 @@ impl<'de> serde::Deserialize<'de> for RemoveMyPhoneRequest {
                     where
                         E: serde::de::Error,
                     {
-                            Err(serde::de::Error::unknown_field(value, FIELDS))
+                            Ok(GeneratedField::__SkipField__)
                     }
                 }
                 deserializer.deserialize_identifier(GeneratedVisitor)
@@ -1349,6 +1357,7 @@ impl<'de> serde::Deserialize<'de> for RemoveMyPhoneResponse {
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             Details,
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -1371,7 +1380,7 @@ impl<'de> serde::Deserialize<'de> for RemoveMyPhoneResponse {
                     {
                         match value {
                             "details" => Ok(GeneratedField::Details),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                            _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1398,6 +1407,9 @@ impl<'de> serde::Deserialize<'de> for RemoveMyPhoneResponse {
                                 return Err(serde::de::Error::duplicate_field("details"));
                             }
                             details__ = map_.next_value()?;
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1434,6 +1446,7 @@ impl<'de> serde::Deserialize<'de> for ResendMyPhoneVerificationRequest {
 
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -1454,7 +1467,7 @@ impl<'de> serde::Deserialize<'de> for ResendMyPhoneVerificationRequest {
                     where
                         E: serde::de::Error,
                     {
-                            Err(serde::de::Error::unknown_field(value, FIELDS))
+                            Ok(GeneratedField::__SkipField__)
                     }
                 }
                 deserializer.deserialize_identifier(GeneratedVisitor)
@@ -1515,6 +1528,7 @@ impl<'de> serde::Deserialize<'de> for ResendMyPhoneVerificationResponse {
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             Details,
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -1537,7 +1551,7 @@ impl<'de> serde::Deserialize<'de> for ResendMyPhoneVerificationResponse {
                     {
                         match value {
                             "details" => Ok(GeneratedField::Details),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                            _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1564,6 +1578,9 @@ impl<'de> serde::Deserialize<'de> for ResendMyPhoneVerificationResponse {
                                 return Err(serde::de::Error::duplicate_field("details"));
                             }
                             details__ = map_.next_value()?;
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1608,6 +1625,7 @@ impl<'de> serde::Deserialize<'de> for SetMyPhoneRequest {
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             Phone,
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -1630,7 +1648,7 @@ impl<'de> serde::Deserialize<'de> for SetMyPhoneRequest {
                     {
                         match value {
                             "phone" => Ok(GeneratedField::Phone),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                            _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1657,6 +1675,9 @@ impl<'de> serde::Deserialize<'de> for SetMyPhoneRequest {
                                 return Err(serde::de::Error::duplicate_field("phone"));
                             }
                             phone__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1701,6 +1722,7 @@ impl<'de> serde::Deserialize<'de> for SetMyPhoneResponse {
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             Details,
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -1723,7 +1745,7 @@ impl<'de> serde::Deserialize<'de> for SetMyPhoneResponse {
                     {
                         match value {
                             "details" => Ok(GeneratedField::Details),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                            _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1750,6 +1772,9 @@ impl<'de> serde::Deserialize<'de> for SetMyPhoneResponse {
                                 return Err(serde::de::Error::duplicate_field("details"));
                             }
                             details__ = map_.next_value()?;
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1794,6 +1819,7 @@ impl<'de> serde::Deserialize<'de> for VerifyMyPhoneRequest {
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             Code,
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -1816,7 +1842,7 @@ impl<'de> serde::Deserialize<'de> for VerifyMyPhoneRequest {
                     {
                         match value {
                             "code" => Ok(GeneratedField::Code),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                            _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1843,6 +1869,9 @@ impl<'de> serde::Deserialize<'de> for VerifyMyPhoneRequest {
                                 return Err(serde::de::Error::duplicate_field("code"));
                             }
                             code__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -1887,6 +1916,7 @@ impl<'de> serde::Deserialize<'de> for VerifyMyPhoneResponse {
         #[allow(clippy::enum_variant_names)]
         enum GeneratedField {
             Details,
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -1909,7 +1939,7 @@ impl<'de> serde::Deserialize<'de> for VerifyMyPhoneResponse {
                     {
                         match value {
                             "details" => Ok(GeneratedField::Details),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                            _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -1936,6 +1966,9 @@ impl<'de> serde::Deserialize<'de> for VerifyMyPhoneResponse {
                                 return Err(serde::de::Error::duplicate_field("details"));
                             }
                             details__ = map_.next_value()?;
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

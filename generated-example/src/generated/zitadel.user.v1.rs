@@ -63,6 +63,7 @@ impl<'de> serde::Deserialize<'de> for Phone {
         enum GeneratedField {
             Phone,
             IsPhoneVerified,
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -86,7 +87,7 @@ impl<'de> serde::Deserialize<'de> for Phone {
                         match value {
                             "phone" => Ok(GeneratedField::Phone),
                             "isPhoneVerified" | "is_phone_verified" => Ok(GeneratedField::IsPhoneVerified),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                            _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -120,6 +121,9 @@ impl<'de> serde::Deserialize<'de> for Phone {
                                 return Err(serde::de::Error::duplicate_field("isPhoneVerified"));
                             }
                             is_phone_verified__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

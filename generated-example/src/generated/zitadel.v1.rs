@@ -248,6 +248,7 @@ impl<'de> serde::Deserialize<'de> for AuthOption {
         enum GeneratedField {
             Permission,
             CheckFieldName,
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -271,7 +272,7 @@ impl<'de> serde::Deserialize<'de> for AuthOption {
                         match value {
                             "permission" => Ok(GeneratedField::Permission),
                             "checkFieldName" | "check_field_name" => Ok(GeneratedField::CheckFieldName),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                            _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -305,6 +306,9 @@ impl<'de> serde::Deserialize<'de> for AuthOption {
                                 return Err(serde::de::Error::duplicate_field("checkFieldName"));
                             }
                             check_field_name__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -358,6 +362,7 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
         enum GeneratedField {
             Id,
             Message,
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -381,7 +386,7 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
                         match value {
                             "id" => Ok(GeneratedField::Id),
                             "message" => Ok(GeneratedField::Message),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                            _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -415,6 +420,9 @@ impl<'de> serde::Deserialize<'de> for ErrorDetail {
                                 return Err(serde::de::Error::duplicate_field("message"));
                             }
                             message__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -483,6 +491,7 @@ impl<'de> serde::Deserialize<'de> for ListDetails {
             TotalResult,
             ProcessedSequence,
             ViewTimestamp,
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -507,7 +516,7 @@ impl<'de> serde::Deserialize<'de> for ListDetails {
                             "totalResult" | "total_result" => Ok(GeneratedField::TotalResult),
                             "processedSequence" | "processed_sequence" => Ok(GeneratedField::ProcessedSequence),
                             "viewTimestamp" | "view_timestamp" => Ok(GeneratedField::ViewTimestamp),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                            _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -552,6 +561,9 @@ impl<'de> serde::Deserialize<'de> for ListDetails {
                                 return Err(serde::de::Error::duplicate_field("viewTimestamp"));
                             }
                             view_timestamp__ = map_.next_value()?;
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -616,6 +628,7 @@ impl<'de> serde::Deserialize<'de> for ListQuery {
             Offset,
             Limit,
             Asc,
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -640,7 +653,7 @@ impl<'de> serde::Deserialize<'de> for ListQuery {
                             "offset" => Ok(GeneratedField::Offset),
                             "limit" => Ok(GeneratedField::Limit),
                             "asc" => Ok(GeneratedField::Asc),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                            _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -685,6 +698,9 @@ impl<'de> serde::Deserialize<'de> for ListQuery {
                                 return Err(serde::de::Error::duplicate_field("asc"));
                             }
                             asc__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -740,6 +756,7 @@ impl<'de> serde::Deserialize<'de> for LocalizedMessage {
         enum GeneratedField {
             Key,
             LocalizedMessage,
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -763,7 +780,7 @@ impl<'de> serde::Deserialize<'de> for LocalizedMessage {
                         match value {
                             "key" => Ok(GeneratedField::Key),
                             "localizedMessage" | "localized_message" => Ok(GeneratedField::LocalizedMessage),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                            _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -797,6 +814,9 @@ impl<'de> serde::Deserialize<'de> for LocalizedMessage {
                                 return Err(serde::de::Error::duplicate_field("localizedMessage"));
                             }
                             localized_message__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
@@ -871,6 +891,7 @@ impl<'de> serde::Deserialize<'de> for ObjectDetails {
             CreationDate,
             ChangeDate,
             ResourceOwner,
+            __SkipField__,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -896,7 +917,7 @@ impl<'de> serde::Deserialize<'de> for ObjectDetails {
                             "creationDate" | "creation_date" => Ok(GeneratedField::CreationDate),
                             "changeDate" | "change_date" => Ok(GeneratedField::ChangeDate),
                             "resourceOwner" | "resource_owner" => Ok(GeneratedField::ResourceOwner),
-                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                            _ => Ok(GeneratedField::__SkipField__),
                         }
                     }
                 }
@@ -946,6 +967,9 @@ impl<'de> serde::Deserialize<'de> for ObjectDetails {
                                 return Err(serde::de::Error::duplicate_field("resourceOwner"));
                             }
                             resource_owner__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

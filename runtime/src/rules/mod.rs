@@ -3,8 +3,8 @@
 //! Generated validators and `#[derive(Validate)]` call these functions; nothing here allocates
 //! unless the rule fails. Each function checks one rule (or one group of rules PGV checks and
 //! words together, like `min_len`/`max_len`) exactly as PGV's Go templates do, including their
-//! quirks, and returns the rule id and PGV's reason text on failure. [`pv`] words the same
-//! checks the way protovalidate does.
+//! quirks, and returns the rule id and PGV's reason text on failure. [`pv`] holds the
+//! protovalidate wordings that differ (so far the oneof rule).
 
 use std::borrow::Cow;
 use std::fmt::{self, Display};

@@ -306,6 +306,10 @@ fn set_field(
                 path.join(".")
             )))
         }
+        Kind::Enum => match raw.parse::<i32>() {
+            Ok(number) => Value::from(number),
+            Err(_) => Value::String(raw.to_string()),
+        },
         _ => Value::String(raw.to_string()),
     };
     if field.repeated {

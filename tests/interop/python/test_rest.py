@@ -3,19 +3,8 @@ of the library schema."""
 
 import json
 
-import pytest
 
 from interop import rest
-
-# Bugs outside the server's protocol layer (the JSON codec of the generated messages), reported
-# to the runtime's owner. strict: once fixed, the test passes and the mark must go.
-FIELD_MASK_JSON = pytest.mark.xfail(
-    strict=True, reason="google.protobuf.FieldMask is not read from its JSON string form")
-ENUM_NUMBER = pytest.mark.xfail(
-    strict=True, reason="an enum given by number in the query string is refused")
-UNKNOWN_FIELDS = pytest.mark.xfail(
-    strict=True, reason="unknown JSON fields are refused instead of ignored")
-
 
 def test_rest_get_with_a_single_segment_path_variable():
     r = rest("GET", "/v1/shelves/poetry")
@@ -39,7 +28,6 @@ def test_rest_multi_segment_variable_and_both_additional_bindings():
     assert canonical.json()["displayName"] == "Dune"
 
 
-@FIELD_MASK_JSON
 def test_rest_post_get_binding_takes_the_read_mask_from_the_body():
     r = rest("POST", "/v1/shelves/fiction/books/dune:get", {"readMask": "title,pageCount"})
     assert r.status == 200, r.body
@@ -59,7 +47,6 @@ def test_rest_query_parameters_of_every_kind():
     assert body["totalSize"] == 1
 
 
-@ENUM_NUMBER
 def test_rest_query_enum_by_number():
     r = rest("GET", "/v1/shelves/fiction/books?format=3")
     assert r.status == 200, r.body
@@ -124,7 +111,6 @@ def test_rest_body_field_with_query_parameter_then_patch_nested_variable_and_del
     assert rest("GET", "/v1/shelves/poetry/books/rest-1").status == 404
 
 
-@FIELD_MASK_JSON
 def test_rest_update_mask_from_the_query_string():
     rest("POST", "/v1/shelves/poetry/books?book_id=rest-mask", {"title": "A", "pageCount": 1})
     r = rest("PATCH", "/v1/shelves/poetry/books/rest-mask?update_mask=title",
@@ -246,7 +232,6 @@ def test_rest_both_json_field_names_are_accepted():
     assert r.json()["borrower"]["patronId"] == "p-snake"
 
 
-@UNKNOWN_FIELDS
 def test_rest_unknown_json_fields_are_ignored():
     r = rest("GET", "/v1/shelves/fiction/books/dune")
     assert r.status == 200

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# schemathesis against a started `verify-phone serve` (SQLite in a temporary directory), with
+# schemas/auth.openapi.yaml and a bearer token from `verify-phone token --user demo --org demo`.
+#
+#   bench/schemathesis.sh          bounded for CI: 50 examples per operation
+#   bench/schemathesis.sh --full   1000 examples per operation
+#
+# Checks: every schemathesis check except positive_data_acceptance, which demands 2xx for every
+# schema-valid request; here a schema-valid code that is not the pending one is rightly 400.
+# Reports (JUnit, NDJSON) go to target/schemathesis/. Exits non-zero on any failure.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+examples=${SCHEMATHESIS_MAX_EXAMPLES:-50}
+if [[ ${1:-} == --full ]]; then
+  examples=${SCHEMATHESIS_MAX_EXAMPLES:-1000}
+fi
+venv="$root/target/schemathesis-venv"
+if [[ ! -x "$venv/bin/schemathesis" ]]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q schemathesis
+fi
+
+cargo build -q --manifest-path "$root/Cargo.toml" -p verify-phone --bin verify-phone
+bin="$root/target/debug/verify-phone"
+
+work=$(mktemp -d)
+server=""
+cleanup() {
+  if [[ -n $server ]]; then
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cd "$work"
+"$bin" serve --addr "127.0.0.1:$port" > "$work/server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do
+  if curl -fsS "http://127.0.0.1:$port/auth/v1/healthz" > /dev/null 2>&1; then
+    break
+  fi
+  sleep 0.1
+done
+token=$("$bin" token --user demo --org demo)
+
+report="$root/target/schemathesis"
+mkdir -p "$report"
+status=0
+"$venv/bin/schemathesis" run "$root/schemas/auth.openapi.yaml" \
+  --url "http://127.0.0.1:$port/auth/v1" \
+  --header "Authorization: Bearer $token" \
+  --checks all --exclude-checks positive_data_acceptance \
+  --max-examples "$examples" --seed 20261126 --workers 1 \
+  --report junit,ndjson --report-dir "$report" || status=$?
+if grep -qE 'panicked|ERROR' "$work/server.log"; then
+  echo "server log:" >&2
+  grep -E 'panicked|ERROR' "$work/server.log" | head -20 >&2
+fi
+exit "$status"
