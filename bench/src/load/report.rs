@@ -39,7 +39,7 @@ fn range(values: &[f64]) -> (f64, f64) {
     (min, max)
 }
 
-fn cell<'a>(samples: &'a [Sample], v: Variant, p: Protocol, c: usize) -> Vec<&'a Sample> {
+fn cell(samples: &[Sample], v: Variant, p: Protocol, c: usize) -> Vec<&Sample> {
     samples
         .iter()
         .filter(|s| s.variant == v && s.protocol == p && s.conns == c)

@@ -74,49 +74,47 @@ pub fn build(input: &ProtoInput, options: &ModelOptions, diags: &mut Diagnostics
 /// The well-known types come from pbjson-types and are never emitted.
 pub fn emitted_files(input: &ProtoInput) -> Vec<FileDescriptor> {
     let pool = &input.pool;
-    let mut wanted: BTreeSet<String> = BTreeSet::new();
+    // prost-build emits whole packages, so reaching one file of a package brings all of them,
+    // and what those files reference must be reached too.
+    let mut packages: BTreeSet<String> = BTreeSet::new();
     let mut stack: Vec<MessageDescriptor> = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
-    for name in &input.roots {
-        let Some(file) = pool.get_file_by_name(name) else {
-            continue;
-        };
-        wanted.insert(file.name().to_string());
-        stack.extend(file.messages());
-        for s in file.services() {
-            for m in s.methods() {
-                stack.push(m.input());
-                stack.push(m.output());
+    let mut enter = |package: &str, stack: &mut Vec<MessageDescriptor>| {
+        if package.starts_with("google.protobuf") || !packages.insert(package.to_string()) {
+            return;
+        }
+        for file in pool.files().filter(|f| f.package_name() == package) {
+            stack.extend(file.messages());
+            for s in file.services() {
+                for m in s.methods() {
+                    stack.push(m.input());
+                    stack.push(m.output());
+                }
             }
+        }
+    };
+    for name in &input.roots {
+        if let Some(file) = pool.get_file_by_name(name) {
+            enter(file.package_name(), &mut stack);
         }
     }
     while let Some(m) = stack.pop() {
         if !seen.insert(m.full_name().to_string()) {
             continue;
         }
-        wanted.insert(m.parent_file().name().to_string());
+        enter(m.package_name(), &mut stack);
         stack.extend(m.child_messages());
         for f in m.fields() {
             match f.kind() {
                 Kind::Message(inner) => stack.push(inner),
-                Kind::Enum(e) => {
-                    wanted.insert(e.parent_file().name().to_string());
-                }
+                Kind::Enum(e) => enter(e.package_name(), &mut stack),
                 _ => {}
             }
         }
     }
-    // prost-build emits whole packages, so a package's other files come along.
-    let packages: BTreeSet<String> = pool
-        .files()
-        .filter(|f| wanted.contains(f.name()))
-        .map(|f| f.package_name().to_string())
-        .collect();
     let mut files: Vec<FileDescriptor> = pool
         .files()
-        .filter(|f| {
-            packages.contains(f.package_name()) && !f.package_name().starts_with("google.protobuf")
-        })
+        .filter(|f| packages.contains(f.package_name()))
         .collect();
     // By name, so the output does not depend on how the input was compiled.
     files.sort_by(|a, b| a.name().cmp(b.name()));

@@ -42,7 +42,9 @@ fn list_items_and_map_entries_carry_their_index_or_key() {
         "invalid MapValues.Val[7]: value must be greater than 0"
     );
     let nested = c::MapMessages {
-        val: [("k".to_string(), c::Inner::default())].into_iter().collect(),
+        val: [("k".to_string(), c::Inner::default())]
+            .into_iter()
+            .collect(),
     };
     let (field, rule, message) = first(&nested);
     assert_eq!(field, "val[\"k\"].name");
@@ -124,7 +126,11 @@ fn oneofs_wrappers_and_well_known_types_follow_pgv() {
 #[test]
 fn validate_all_joins_like_go_multi_errors() {
     let m = c::RepMessages {
-        val: vec![c::Inner::default(), c::Inner { name: "x".into() }, c::Inner::default()],
+        val: vec![
+            c::Inner::default(),
+            c::Inner { name: "x".into() },
+            c::Inner::default(),
+        ],
     };
     let all = m.validate_all().unwrap_err();
     assert_eq!(all.0.len(), 2);
