@@ -33,6 +33,12 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Serving benchmarks against the hand-written baseline (protogate-bench load).
+    Bench {
+        /// The full run (longer rounds, 60 s soak) instead of the quick one.
+        #[arg(long)]
+        full: bool,
+    },
     /// Benchmark the generator against tonic-prost-build and refresh BENCHMARKS.md.
     BenchCodegen {
         /// Fewer repetitions, for smoke runs.
@@ -41,12 +47,39 @@ enum Command {
     },
 }
 
+/// Runs the serving benchmark in release mode; it writes its own BENCHMARKS.md section.
+fn serving_bench(root: &std::path::Path, full: bool) -> ExitCode {
+    let mode = if full { "--full" } else { "--quick" };
+    let status =
+        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .current_dir(root)
+            .args([
+                "run",
+                "--release",
+                "-p",
+                "protogate-bench",
+                "--",
+                "load",
+                mode,
+            ])
+            .status();
+    match status {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("cannot run cargo: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let root = workspace_root();
     match Cli::parse().command {
         Command::Gen { check } => example::gen(&root, check),
         Command::Synth { rpcs, files, out } => synth(&root, synth::Spec { rpcs, files }, &out),
         Command::BenchCodegen { quick } => bench::run(&root, quick),
+        Command::Bench { full } => serving_bench(&root, full),
     }
 }
 
