@@ -10,7 +10,8 @@ use super::ProtoInput;
 use crate::diag::{Diagnostic, Location};
 
 /// Decodes the set. The roots are the files no other file imports (what `protoc -o` was
-/// asked for); imports must be included.
+/// asked for) and every file that declares a service, so an imported service file is not
+/// dropped; imports must be included.
 pub fn read(path: &Path) -> Result<ProtoInput, Diagnostic> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
@@ -50,9 +51,15 @@ pub fn read(path: &Path) -> Result<ProtoInput, Diagnostic> {
     })?;
     let imported: std::collections::BTreeSet<&String> =
         set.file.iter().flat_map(|f| &f.dependency).collect();
+    let with_services: std::collections::BTreeSet<&str> = set
+        .file
+        .iter()
+        .filter(|f| !f.service.is_empty())
+        .map(|f| f.name())
+        .collect();
     let roots = names
         .iter()
-        .filter(|n| !imported.contains(n))
+        .filter(|n| !imported.contains(n) || with_services.contains(n.as_str()))
         .cloned()
         .collect();
     Ok(ProtoInput {
