@@ -338,7 +338,8 @@ fn web_frames(mut body: &[u8]) -> (Option<Bytes>, Option<Bytes>) {
     (data, trailers)
 }
 
-fn parse_trailer_block(block: &[u8]) -> HeaderMap {
+/// The header block of a gRPC-Web trailer frame.
+pub fn parse_trailer_block(block: &[u8]) -> HeaderMap {
     let mut map = HeaderMap::new();
     for line in String::from_utf8_lossy(block).split("\r\n") {
         if let Some((name, value)) = line.split_once(':') {

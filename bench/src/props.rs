@@ -149,7 +149,7 @@ impl Harness {
 
 /// Base64 in chunks that may each carry padding, as gRPC-Web text bodies come; what does not
 /// decode is dropped (the caller then finds no trailer frame).
-fn decode_base64_chunks(text: &[u8]) -> Vec<u8> {
+pub fn decode_base64_chunks(text: &[u8]) -> Vec<u8> {
     use base64::Engine as _;
     let mut out = Vec::new();
     let mut rest = text;
