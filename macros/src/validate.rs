@@ -274,7 +274,9 @@ fn family_checks(
                 }
             }
             if let Some(p) = text("pattern")? {
-                if let Err(e) = regex_syntax::Parser::new().parse(&p.value()) {
+                if let Err(e) =
+                    regex_syntax::Parser::new().parse(&protogate_re2::re2_to_regex(&p.value()))
+                {
                     return Err(syn::Error::new(p.span(), format!("invalid pattern: {e}")));
                 }
                 let check = ctx.check(quote!(#r::pattern(value, &PATTERN)));

@@ -157,7 +157,7 @@ fn check_field(message: &Message, field: &Field, diags: &mut Diagnostics) {
     for fam in ["string", "bytes"] {
         if let Some(r) = get(fam, "pattern") {
             if let Some(p) = r.value.as_str() {
-                if let Err(e) = regex::Regex::new(p) {
+                if let Err(e) = regex::Regex::new(&protogate_re2::re2_to_regex(p)) {
                     let first = e
                         .to_string()
                         .lines()
