@@ -4,7 +4,7 @@
 //! seconds in all). The full run: `PROPS_ITERATIONS=1000000 cargo test -p protogate-bench
 //! --release --test properties`. `PROPS_SEED` picks another seed.
 
-use protogate_bench::props::{self, gen, seeds, Harness};
+use protogate_bench::props::{self, gen, regressions, seeds, Harness};
 
 fn iterations() -> usize {
     std::env::var("PROPS_ITERATIONS")
@@ -35,12 +35,18 @@ fn drive(salt: u64, seeds: &[&[u8]], mut property: impl FnMut(&[u8])) {
 #[test]
 fn grpc_bodies_never_get_a_server_error() {
     let h = Harness::new();
+    for r in regressions::GRPC {
+        props::grpc_body(&h, r);
+    }
     drive(1, seeds::GRPC, |d| props::grpc_body(&h, d));
 }
 
 #[test]
 fn grpc_web_bodies_never_get_a_server_error() {
     let h = Harness::new();
+    for r in regressions::GRPC_WEB {
+        props::grpc_web_body(&h, r);
+    }
     drive(2, seeds::GRPC_WEB, |d| props::grpc_web_body(&h, d));
 }
 

@@ -191,7 +191,7 @@ pub(crate) fn normalize_codec_errors(router: axum::Router) -> axum::Router {
     ))
 }
 
-/// tonic's codec answers malformed input with INTERNAL and an oversized message with
+/// tonic's codec answers malformed input (a broken or missing message) with INTERNAL and an oversized message with
 /// OUT_OF_RANGE. The error model promises what Connect and REST answer for the same input:
 /// INVALID_ARGUMENT with a message saying what was wrong, and RESOURCE_EXHAUSTED.
 fn normalize_codec_status(headers: &mut HeaderMap) {
@@ -217,6 +217,10 @@ fn normalize_codec_status(headers: &mut HeaderMap) {
                 )
             } else if message.starts_with("protocol error: received message with") {
                 Status::invalid_argument(message)
+            } else if message == "Missing request message." {
+                // A unary call whose body ends before its one message (empty, or only part
+                // of a frame header).
+                Status::invalid_argument("missing request message: a unary call sends exactly one")
             } else {
                 return;
             }
@@ -290,6 +294,12 @@ mod tests {
         h.insert("grpc-message", "boom".parse().unwrap());
         normalize_codec_status(&mut h);
         assert_eq!(h["grpc-status"], "13", "other internal errors stay");
+        h.insert(
+            "grpc-message",
+            "Missing%20request%20message.".parse().unwrap(),
+        );
+        normalize_codec_status(&mut h);
+        assert_eq!(h["grpc-status"], "3", "an empty unary body is the client's");
     }
 
     #[test]
