@@ -24,16 +24,17 @@ tests/interop/run.sh || status=1
 
 # ---------------------------------------------------------------------------------------
 # Validators: the differential test against PGV's Python runtime (PyPI protoc-gen-validate,
-# which needs protobuf<6) over >= 100,000 random and boundary inputs. protovalidate is
-# installed for the buf.validate oracle mode of tests/validate/pgv_oracle.py.
+# which needs protobuf<6) and against protovalidate (PyPI protovalidate), each over >= 100,000
+# random and boundary inputs: tests/validate/pgv_oracle.py answers for both.
 # The venv lives under target/; the Rust test finds it there and fails if it is missing.
 echo "== validator differential test"
 venv=target/validate-oracle-venv
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet 'protobuf<6' protoc-gen-validate protovalidate grpcio-tools
+    "$venv/bin/pip" install --quiet 'protobuf<6' protoc-gen-validate==1.3.3 protovalidate==2.1.0 grpcio-tools
 fi
 PROTOGATE_ORACLE_REQUIRED=1 PROTOGATE_ORACLE_PYTHON="$PWD/$venv/bin/python" \
-    cargo test -p protogate-validate-test --test pgv_differential -- --nocapture || status=1
+    cargo test -p protogate-validate-test --test pgv_differential --test pv_differential \
+    -- --nocapture || status=1
 
 exit $status

@@ -204,3 +204,59 @@ fn check_mode_reports_stale_output_and_writes_nothing() {
         "--check writes nothing"
     );
 }
+
+#[test]
+fn protovalidate_standard_rules_generate_and_cel_rules_are_reported_where_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let proto = dir.path().join("pv.proto");
+    std::fs::write(
+        &proto,
+        r#"syntax = "proto3";
+package pvcheck;
+import "buf/validate/validate.proto";
+message M {
+  string name = 1 [(buf.validate.field).string = {min_len: 1, email: true}];
+  int32 n = 2 [(buf.validate.field).cel = {id: "n.even", expression: "this % 2 == 0"}];
+  repeated string tags = 3 [(buf.validate.field).repeated = {unique: true, items: {string: {max_len: 4}}}];
+}
+"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_protogate"))
+        .arg("gen")
+        .arg("--proto")
+        .arg(&proto)
+        .arg("-I")
+        .arg(dir.path())
+        .arg("-I")
+        .arg(root().join("codegen/tests/fixtures/protovalidate"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let line = line_of(&proto, "n.even");
+    assert!(
+        stderr.contains("warning[rule-unsupported]") && stderr.contains("`n.even`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("pv.proto:{line}:")), "{stderr}");
+    assert_eq!(
+        stderr.matches("warning[").count(),
+        1,
+        "standard rules are generated, not reported: {stderr}"
+    );
+    let code = std::fs::read_to_string(dir.path().join("out/pvcheck.rs")).unwrap();
+    for call in [
+        "pv::string::min_len",
+        "pv::string::format",
+        "pv::unique",
+        "pv::string::max_len",
+    ] {
+        assert!(
+            code.contains(call),
+            "{call} missing from the generated validator"
+        );
+    }
+}

@@ -7,7 +7,8 @@ fn main() {
         .include(&here)
         .include(root.join("schemas/proto"))
         .include(root.join("codegen/tests/fixtures/protovalidate"))
-        .proto(here.join("pgvcases/cases.proto"));
+        .proto(here.join("pgvcases/cases.proto"))
+        .proto(here.join("pvcases/cases.proto"));
     if let Err(e) = builder.compile() {
         eprintln!("{e}");
         std::process::exit(1);

@@ -6,7 +6,8 @@ by argv[2] (`<dialect>\t<full message name>\t<base64 of the encoded message>`, d
 `pv`) and writes one answer per line:
 
   pgv: `1` (PGV's Python runtime accepts), `0` (it raises ValidationFailed), `E <error>`
-  pv:  a JSON list of [field_path, rule_id, message] from protovalidate, `E <error>` on failure
+  pv:  a JSON list of [field_path, rule_id, message] from protovalidate (the path as
+       [[field, subscript kind, subscript value], ...]), `E <error>` on failure
 
 argv[1] is the workspace root.
 """
@@ -52,21 +53,16 @@ def compile_protos(root):
 
 
 def field_path(violation):
-    proto = violation.proto
+    """The violation's field path as [[field_name, subscript_kind, subscript_value], ...]
+    (kind "" when the element has no subscript); the caller renders it."""
     parts = []
-    for el in proto.field.elements:
-        name = el.field_name
-        which = el.WhichOneof("subscript")
-        if which == "index":
-            name += f"[{el.index}]"
-        elif which == "string_key":
-            name += "[" + json.dumps(el.string_key, ensure_ascii=False) + "]"
-        elif which in ("int_key", "uint_key"):
-            name += f"[{getattr(el, which)}]"
-        elif which == "bool_key":
-            name += "[true]" if el.bool_key else "[false]"
-        parts.append(name)
-    return ".".join(parts)
+    for el in violation.proto.field.elements:
+        sub = el.subscript
+        if sub is None:
+            parts.append([el.field_name, "", None])
+        else:
+            parts.append([el.field_name, sub.field, sub.value])
+    return parts
 
 
 def main():

@@ -26,6 +26,7 @@ pub fn expected_family(field: &Field) -> String {
             "google.protobuf.Duration" => "duration".into(),
             "google.protobuf.Timestamp" => "timestamp".into(),
             "google.protobuf.Any" => "any".into(),
+            "google.protobuf.FieldMask" => "field_mask".into(),
             "google.protobuf.StringValue" => "string".into(),
             "google.protobuf.BytesValue" => "bytes".into(),
             "google.protobuf.BoolValue" => "bool".into(),

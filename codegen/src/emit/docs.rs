@@ -609,6 +609,7 @@ fn empty_message() -> Message {
         oneofs: Vec::new(),
         validation_disabled: false,
         validation_ignored: false,
+        dialect: Default::default(),
         docs: Default::default(),
         location: Default::default(),
     }

@@ -23,6 +23,8 @@ const PGV_RULES: &str = "validate.rules";
 const PGV_DISABLED: &str = "validate.disabled";
 const PGV_IGNORED: &str = "validate.ignored";
 const PGV_ONEOF_REQUIRED: &str = "validate.required";
+const PGV_FILE: &str = "validate/validate.proto";
+const PV_FILE: &str = "buf/validate/validate.proto";
 const PV_FIELD: &str = "buf.validate.field";
 const PV_MESSAGE: &str = "buf.validate.message";
 const PV_ONEOF: &str = "buf.validate.oneof";
@@ -175,6 +177,25 @@ impl<'a> Builder<'a> {
             operation: ext(OPENAPI_OPERATION),
             auth: ext(&options.auth_option),
             sources,
+        }
+    }
+
+    /// Which validation dialect the messages of `file` follow.
+    fn dialect_of(&self, file: &FileDescriptor) -> Dialect {
+        let imports = |f: &FileDescriptor, name: &str| f.dependencies().any(|d| d.name() == name);
+        let (pgv, pv) = (PGV_FILE, PV_FILE);
+        match (imports(file, pgv), imports(file, pv)) {
+            (false, true) => Dialect::Protovalidate,
+            (true, _) => Dialect::Pgv,
+            (false, false) => {
+                let pool = &self.input.pool;
+                let any = |name: &str| pool.files().any(|f| imports(&f, name));
+                if any(pv) && !any(pgv) {
+                    Dialect::Protovalidate
+                } else {
+                    Dialect::Pgv
+                }
+            }
         }
     }
 
@@ -511,6 +532,7 @@ impl<'a> Builder<'a> {
             oneofs,
             validation_disabled: flag(&self.disabled),
             validation_ignored: flag(&self.ignored),
+            dialect: self.dialect_of(&file),
             docs: self.docs(&file, message.path()),
             location: self.locate(&file, message.path()),
         }

@@ -329,6 +329,10 @@ pub struct Message {
     pub validation_disabled: bool,
     /// `(validate.ignored)`.
     pub validation_ignored: bool,
+    /// Whose semantics its validator follows: protovalidate's when its file imports
+    /// `buf/validate/validate.proto` and not PGV's `validate/validate.proto` (or, in a file
+    /// importing neither, when the schema uses protovalidate only).
+    pub dialect: Dialect,
     /// Doc comment.
     pub docs: Docs,
     /// Where it is declared.

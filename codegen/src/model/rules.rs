@@ -302,6 +302,7 @@ pub fn family_of_kind(kind: &Kind) -> String {
             "google.protobuf.Duration" => "duration".into(),
             "google.protobuf.Timestamp" => "timestamp".into(),
             "google.protobuf.Any" => "any".into(),
+            "google.protobuf.FieldMask" => "field_mask".into(),
             _ => "message".into(),
         },
     }

@@ -27,7 +27,10 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
             package,
             message,
         };
-        checks = gen.message_checks();
+        checks = match message.dialect {
+            Dialect::Pgv => gen.message_checks(),
+            Dialect::Protovalidate => gen.pv_message_checks(),
+        };
     }
     if checks.is_empty() {
         return quote! {
@@ -301,18 +304,24 @@ impl Gen<'_> {
         Some(quote! { { let values = &#expr; #body } })
     }
 
-    fn oneof_checks(&self, oneof: &crate::model::Oneof) -> Option<TokenStream> {
+    /// The path of the Rust enum prost generates for the oneof `name` of this message.
+    fn oneof_enum(&self, name: &str) -> TokenStream {
         let m = self.message;
-        let enum_path: TokenStream = format!(
+        format!(
             "{}::{}",
             m.rust_path
                 .rsplit_once("::")
                 .map(|(p, last)| format!("{p}::{}", names::snake(last)))
                 .unwrap_or_else(|| names::snake(&m.rust_path)),
-            names::upper_camel(&oneof.name)
+            names::upper_camel(name)
         )
         .parse()
-        .unwrap_or_default();
+        .unwrap_or_default()
+    }
+
+    fn oneof_checks(&self, oneof: &crate::model::Oneof) -> Option<TokenStream> {
+        let m = self.message;
+        let enum_path = self.oneof_enum(&oneof.name);
         let oneof_field = ident(&names::snake(&oneof.name));
         let mut arms = Vec::new();
         for field in m

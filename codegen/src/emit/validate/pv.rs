@@ -1,18 +1,671 @@
-//! The calls for one protovalidate (`buf.validate`) rule family, in protovalidate's order.
+//! Validators with protovalidate's (`buf.validate`) semantics: the oneof rules first, then every
+//! field in declaration order; presence decides whether a field's rules run (`required`,
+//! `ignore`); each family's rules in the order its rules message declares them; embedded
+//! messages validated in place with their paths prefixed.
 
 use proc_macro2::TokenStream;
+use quote::quote;
 
-use super::{Ctx, Gen};
-use crate::model::{FieldType, Rule};
+use super::rules::{bound, bytes_lit, instant, non_empty_list, number_literal, pattern};
+use super::{enum_type, ident, is_number_family, mentions, wrapped_type, wrapper_family, Ctx, Gen};
+use crate::model::{Cardinality, Dialect, Field, FieldType, Rule, RuleValue};
+use crate::names;
 
-/// The checks of `family` on `value`, protovalidate's way.
-pub(super) fn family(
-    _gen: &Gen<'_>,
-    _ctx: &Ctx,
-    _family: &str,
-    _rules: &[&Rule],
-    _ty: &FieldType,
-    _at: &Option<TokenStream>,
+/// `Ignore.IGNORE_IF_ZERO_VALUE`.
+const IGNORE_IF_ZERO: i64 = 1;
+/// `Ignore.IGNORE_ALWAYS`.
+const IGNORE_ALWAYS: i64 = 3;
+
+/// The runtime module of protovalidate's rules.
+fn rt() -> TokenStream {
+    quote!(::protogate::rules::pv)
+}
+
+impl Gen<'_> {
+    /// The checks of a message validated with protovalidate's semantics.
+    pub(super) fn pv_message_checks(&self) -> Vec<TokenStream> {
+        let m = self.message;
+        let r = rt();
+        let mut out = Vec::new();
+        for oneof in m.oneofs.iter().filter(|o| o.required) {
+            let name = ident(&names::snake(&oneof.name));
+            let path = &oneof.name;
+            out.push(quote! {
+                v.check_pv(#r::oneof_required(&self.#name), #path, ::protogate::validate::At::Field);
+            });
+        }
+        for field in &m.fields {
+            out.extend(self.pv_field(field));
+        }
+        out
+    }
+
+    fn pv_ctx(&self, field: &Field) -> Ctx {
+        Ctx {
+            msg: self.message.name.clone(),
+            go_field: names::go_field(&field.name),
+            path: field.name.clone(),
+            dialect: Dialect::Protovalidate,
+        }
+    }
+
+    fn pv_field(&self, field: &Field) -> Option<TokenStream> {
+        let rules = &field.rules;
+        let ignore = ignore_of(rules);
+        if ignore == IGNORE_ALWAYS {
+            return None;
+        }
+        let required = rules
+            .iter()
+            .any(|r| r.name == "required" && r.value == RuleValue::Bool(true));
+        let ctx = self.pv_ctx(field);
+        let name = ident(&names::snake(&field.name));
+        let r = rt();
+        let required_failed = ctx.check(quote!(#r::required(false)), &None);
+        if let Some(oneof) = &field.oneof {
+            let body = self.pv_value(&ctx, &field.ty, rules, &None)?;
+            let pat = self.oneof_variant(oneof, field);
+            let member = ident(&names::snake(oneof));
+            return Some(quote! {
+                if let ::core::option::Option::Some(#pat) = &self.#member { #body }
+            });
+        }
+        match &field.cardinality {
+            Cardinality::Single if field.has_presence => {
+                let body = self.pv_value(&ctx, &field.ty, rules, &None);
+                match (body, required) {
+                    (None, false) => None,
+                    (Some(body), false) => Some(quote! {
+                        if let ::core::option::Option::Some(value) = &self.#name { #body }
+                    }),
+                    (None, true) => Some(quote! {
+                        if self.#name.is_none() { #required_failed }
+                    }),
+                    (Some(body), true) => Some(quote! {
+                        match &self.#name {
+                            ::core::option::Option::Some(value) => { #body }
+                            ::core::option::Option::None => { #required_failed }
+                        }
+                    }),
+                }
+            }
+            Cardinality::Single => {
+                let body = self.pv_value(&ctx, &field.ty, rules, &None);
+                let zero = is_zero(&field.ty);
+                self.guard_zero(
+                    body,
+                    required,
+                    ignore,
+                    zero,
+                    required_failed,
+                    quote!(&self.#name),
+                )
+            }
+            Cardinality::Repeated => {
+                let body = self.pv_repeated(&ctx, field);
+                self.guard_zero(
+                    body,
+                    required,
+                    ignore,
+                    empty(),
+                    required_failed,
+                    quote!(&self.#name),
+                )
+            }
+            Cardinality::Map(key, value) => {
+                let body = self.pv_map(&ctx, field, key, value);
+                self.guard_zero(
+                    body,
+                    required,
+                    ignore,
+                    empty(),
+                    required_failed,
+                    quote!(&self.#name),
+                )
+            }
+        }
+    }
+
+    /// A field without presence: `required` fails on the zero value, `IGNORE_IF_ZERO_VALUE`
+    /// skips it; otherwise `body` runs on `value`.
+    fn guard_zero(
+        &self,
+        body: Option<TokenStream>,
+        required: bool,
+        ignore: i64,
+        (zero, nonzero): (TokenStream, TokenStream),
+        required_failed: TokenStream,
+        expr: TokenStream,
+    ) -> Option<TokenStream> {
+        let inner = match (body, required, ignore == IGNORE_IF_ZERO) {
+            (None, false, _) => return None,
+            (Some(body), false, false) => body,
+            (Some(body), false, true) => quote!(if #nonzero { #body }),
+            (None, true, _) => quote!(if #zero { #required_failed }),
+            (Some(body), true, _) => quote!(if #zero { #required_failed } else { #body }),
+        };
+        Some(quote! { { let value = #expr; #inner } })
+    }
+
+    /// The pattern of a oneof member's variant, binding `value`.
+    fn oneof_variant(&self, oneof: &str, field: &Field) -> TokenStream {
+        let enum_path = self.oneof_enum(oneof);
+        let variant = ident(&names::upper_camel(&field.name));
+        quote!(#enum_path::#variant(value))
+    }
+
+    /// The rules of one value bound to `value` (a reference), and recursion into messages.
+    fn pv_value(
+        &self,
+        ctx: &Ctx,
+        ty: &FieldType,
+        rules: &[Rule],
+        at: &Option<TokenStream>,
+    ) -> Option<TokenStream> {
+        let mut out = Vec::new();
+        match ty {
+            FieldType::Message(m) => {
+                if let Some(family) = wrapper_family(m) {
+                    let inner = family_checks(self, ctx, family, rules, &wrapped_type(m), at);
+                    if !inner.is_empty() {
+                        out.push(quote! { { let value = &value.value; #(#inner)* } });
+                    }
+                } else if let Some(family) = well_known_family(m) {
+                    out.extend(family_checks(self, ctx, family, rules, ty, at));
+                } else if self.is_validated_message(m) {
+                    out.push(ctx.embedded(at));
+                }
+            }
+            _ => {
+                let family = scalar_family(ty, rules);
+                out.extend(family_checks(self, ctx, &family, rules, ty, at));
+            }
+        }
+        (!out.is_empty()).then(|| quote!(#(#out)*))
+    }
+
+    fn pv_repeated(&self, ctx: &Ctx, field: &Field) -> Option<TokenStream> {
+        let r = rt();
+        let get = |n: &str| {
+            field
+                .rules
+                .iter()
+                .find(|x| x.family == "repeated" && x.name == n)
+                .map(|x| &x.value)
+        };
+        let mut out = Vec::new();
+        if let Some(n) = get("min_items").and_then(RuleValue::as_u64) {
+            out.push(ctx.check(quote!(#r::min_items(value.len(), #n)), &None));
+        }
+        if let Some(n) = get("max_items").and_then(RuleValue::as_u64) {
+            out.push(ctx.check(quote!(#r::max_items(value.len(), #n)), &None));
+        }
+        if get("unique") == Some(&RuleValue::Bool(true)) {
+            out.push(ctx.check(quote!(#r::unique(value)), &None));
+        }
+        let items = match get("items") {
+            Some(RuleValue::Rules(r)) => r.clone(),
+            _ => Vec::new(),
+        };
+        let at = Some(quote!(::protogate::validate::At::Item(index)));
+        if let Some(body) = self.pv_element(ctx, &field.ty, &items, &at) {
+            out.push(quote! {
+                for (index, value) in value.iter().enumerate() { #body }
+            });
+        }
+        (!out.is_empty()).then(|| quote!(#(#out)*))
+    }
+
+    fn pv_map(
+        &self,
+        ctx: &Ctx,
+        field: &Field,
+        key_ty: &FieldType,
+        value_ty: &FieldType,
+    ) -> Option<TokenStream> {
+        let r = rt();
+        let get = |n: &str| {
+            field
+                .rules
+                .iter()
+                .find(|x| x.family == "map" && x.name == n)
+                .map(|x| &x.value)
+        };
+        let nested = |n: &str| match get(n) {
+            Some(RuleValue::Rules(r)) => r.clone(),
+            _ => Vec::new(),
+        };
+        let mut out = Vec::new();
+        if let Some(n) = get("min_pairs").and_then(RuleValue::as_u64) {
+            out.push(ctx.check(quote!(#r::min_pairs(value.len(), #n)), &None));
+        }
+        if let Some(n) = get("max_pairs").and_then(RuleValue::as_u64) {
+            out.push(ctx.check(quote!(#r::max_pairs(value.len(), #n)), &None));
+        }
+        let key_at = Some(quote!(::protogate::validate::At::Key(key.into())));
+        let value_at = Some(quote!(::protogate::validate::At::Value(key.into())));
+        let keys = self
+            .pv_element(ctx, key_ty, &nested("keys"), &key_at)
+            .map(|body| quote! { { let value = key; #body } });
+        let values = self.pv_element(ctx, value_ty, &nested("values"), &value_at);
+        if keys.is_some() || values.is_some() {
+            let values = values.map(|body| quote! { { let value = entry; #body } });
+            let body = quote!(#keys #values);
+            let entry = if mentions(&body, "entry") {
+                quote!(entry)
+            } else {
+                quote!(_)
+            };
+            out.push(quote! {
+                for (key, #entry) in value.iter() { #body }
+            });
+        }
+        (!out.is_empty()).then(|| quote!(#(#out)*))
+    }
+
+    /// One list item or map key/value: its own `ignore`, then its rules.
+    fn pv_element(
+        &self,
+        ctx: &Ctx,
+        ty: &FieldType,
+        rules: &[Rule],
+        at: &Option<TokenStream>,
+    ) -> Option<TokenStream> {
+        let ignore = ignore_of(rules);
+        if ignore == IGNORE_ALWAYS {
+            return None;
+        }
+        let body = self.pv_value(ctx, ty, rules, at)?;
+        if ignore == IGNORE_IF_ZERO && !matches!(ty, FieldType::Message(_)) {
+            let (_, nonzero) = is_zero(ty);
+            return Some(quote!(if #nonzero { #body }));
+        }
+        Some(body)
+    }
+}
+
+/// The `ignore` setting of a rule set (0 when unset).
+fn ignore_of(rules: &[Rule]) -> i64 {
+    rules
+        .iter()
+        .find_map(|r| match (r.name.as_str(), &r.value) {
+            ("ignore", RuleValue::Int(n)) => Some(*n),
+            _ => None,
+        })
+        .unwrap_or(0)
+}
+
+/// Whether `value` (a reference) holds the zero value of `ty`, and the opposite test.
+fn is_zero(ty: &FieldType) -> (TokenStream, TokenStream) {
+    match ty {
+        FieldType::String | FieldType::Bytes => empty(),
+        FieldType::Bool => (quote!(!*value), quote!(*value)),
+        FieldType::Float | FieldType::Double => (quote!(*value == 0.0), quote!(*value != 0.0)),
+        FieldType::Message(_) => (quote!(false), quote!(true)),
+        _ => (quote!(*value == 0), quote!(*value != 0)),
+    }
+}
+
+/// [`is_zero`] for strings, bytes and collections.
+fn empty() -> (TokenStream, TokenStream) {
+    (quote!(value.is_empty()), quote!(!value.is_empty()))
+}
+
+/// The rule family of a scalar type (the one its rules are written in).
+fn scalar_family(ty: &FieldType, rules: &[Rule]) -> String {
+    let own = match ty {
+        FieldType::Enum(_) => "enum",
+        other => other.proto_name(),
+    };
+    // A rule set names its family; fall back to the type's own.
+    rules
+        .iter()
+        .map(|r| r.family.as_str())
+        .find(|f| *f == own)
+        .unwrap_or(own)
+        .to_string()
+}
+
+/// The family of a well-known message type with its own rules.
+fn well_known_family(full: &str) -> Option<&'static str> {
+    Some(match full {
+        "google.protobuf.Duration" => "duration",
+        "google.protobuf.Timestamp" => "timestamp",
+        "google.protobuf.Any" => "any",
+        "google.protobuf.FieldMask" => "field_mask",
+        _ => return None,
+    })
+}
+
+/// The checks of `family`'s rules on `value`, in the order protovalidate declares them.
+pub(super) fn family_checks(
+    gen: &Gen<'_>,
+    ctx: &Ctx,
+    family: &str,
+    rules: &[Rule],
+    ty: &FieldType,
+    at: &Option<TokenStream>,
 ) -> Vec<TokenStream> {
-    Vec::new()
+    let rules: Vec<&Rule> = rules.iter().filter(|r| r.family == family).collect();
+    let get = |name: &str| rules.iter().find(|r| r.name == name).map(|r| &r.value);
+    let check = |call: TokenStream| ctx.check(call, at);
+    let r = rt();
+    let mut out = Vec::new();
+    let str_of = |v: &RuleValue| v.as_str().unwrap_or_default().to_string();
+    let strs = |name: &str| -> Option<Vec<String>> {
+        non_empty_list(get(name)).map(|l| l.iter().map(str_of).collect())
+    };
+    match family {
+        f if is_number_family(f) || f == "enum" || f == "bool" => {
+            let lit = |v: &RuleValue| number_literal(f, v);
+            if let Some(v) = get("const") {
+                let (c, id) = (lit(v), format!("{f}.const"));
+                out.push(check(quote!(#r::r#const(value, #c, #id))));
+            }
+            if let Some(range) = range_check(f, &get, &lit) {
+                out.push(check(range));
+            }
+            if let (Some(RuleValue::Bool(true)), FieldType::Enum(e)) = (get("defined_only"), ty) {
+                let ty = enum_type(gen.api, gen.package, e);
+                out.push(check(quote!(#r::defined_only(
+                    <#ty as ::core::convert::TryFrom<i32>>::try_from(value).is_ok()
+                ))));
+            }
+            for (name, func) in [("in", quote!(r#in)), ("not_in", quote!(not_in))] {
+                if let Some(l) = non_empty_list(get(name)) {
+                    let l: Vec<TokenStream> = l.iter().map(lit).collect();
+                    let id = format!("{f}.{name}");
+                    out.push(check(quote!(#r::#func(value, &[#(#l),*], #id))));
+                }
+            }
+            if get("finite") == Some(&RuleValue::Bool(true)) {
+                let id = format!("{f}.finite");
+                out.push(check(quote!(#r::finite(value, #id))));
+            }
+            if !out.is_empty() {
+                out = vec![quote! { { let value = *value; #(#out)* } }];
+            }
+        }
+        "string" => {
+            let s = quote!(#r::string);
+            if let Some(v) = get("const") {
+                let c = str_of(v);
+                out.push(check(quote!(#s::r#const(value, #c))));
+            }
+            for name in [
+                "len",
+                "min_len",
+                "max_len",
+                "len_bytes",
+                "min_bytes",
+                "max_bytes",
+            ] {
+                if let Some(n) = get(name).and_then(RuleValue::as_u64) {
+                    let f = ident(name);
+                    out.push(check(quote!(#s::#f(value, #n))));
+                }
+            }
+            if let Some(v) = get("pattern") {
+                out.push(pattern(
+                    ctx,
+                    &str_of(v),
+                    quote!(#s::pattern(value, &PATTERN)),
+                    at,
+                ));
+            }
+            for name in ["prefix", "suffix", "contains", "not_contains"] {
+                if let Some(v) = get(name) {
+                    let (f, c) = (ident(name), str_of(v));
+                    out.push(check(quote!(#s::#f(value, #c))));
+                }
+            }
+            if let Some(l) = strs("in") {
+                out.push(check(quote!(#s::r#in(value, &[#(#l),*]))));
+            }
+            if let Some(l) = strs("not_in") {
+                out.push(check(quote!(#s::not_in(value, &[#(#l),*]))));
+            }
+            if let Some(format) = string_format(&get) {
+                out.push(check(quote!(#s::format(value, #s::Format::#format))));
+            }
+        }
+        "bytes" => {
+            let b = quote!(#r::bytes);
+            if let Some(v) = get("const") {
+                let c = bytes_lit(v);
+                out.push(check(quote!(#b::r#const(value, #c))));
+            }
+            for name in ["len", "min_len", "max_len"] {
+                if let Some(n) = get(name).and_then(RuleValue::as_u64) {
+                    let f = ident(name);
+                    out.push(check(quote!(#b::#f(value, #n))));
+                }
+            }
+            if let Some(v) = get("pattern") {
+                out.push(pattern(
+                    ctx,
+                    &str_of(v),
+                    quote!(#b::pattern(value, &PATTERN)),
+                    at,
+                ));
+            }
+            for name in ["prefix", "suffix", "contains"] {
+                if let Some(v) = get(name) {
+                    let (f, c) = (ident(name), bytes_lit(v));
+                    out.push(check(quote!(#b::#f(value, #c))));
+                }
+            }
+            for (name, func) in [("in", quote!(r#in)), ("not_in", quote!(not_in))] {
+                if let Some(l) = non_empty_list(get(name)) {
+                    let l: Vec<TokenStream> = l.iter().map(bytes_lit).collect();
+                    out.push(check(quote!(#b::#func(value, &[#(#l),*]))));
+                }
+            }
+            for (name, variant) in [
+                ("ip", quote!(Ip)),
+                ("ipv4", quote!(Ipv4)),
+                ("ipv6", quote!(Ipv6)),
+                ("uuid", quote!(Uuid)),
+            ] {
+                if get(name) == Some(&RuleValue::Bool(true)) {
+                    out.push(check(quote!(#b::sized(value, #b::Sized::#variant))));
+                }
+            }
+        }
+        "duration" | "timestamp" => {
+            let t = if family == "duration" {
+                quote!(#r::duration)
+            } else {
+                quote!(#r::timestamp)
+            };
+            let mut inner = Vec::new();
+            if let Some(v) = get("const") {
+                let c = instant(v);
+                inner.push(check(quote!(#t::r#const(value, #c))));
+            }
+            let lower = bound(&get, "gt", "gte", &instant);
+            let range = time_range(family, &get).map(|id| {
+                let none = quote!(::core::option::Option::None);
+                let upper = bound(&get, "lt", "lte", &instant).unwrap_or(none.clone());
+                let lower = lower.clone().unwrap_or(none);
+                check(quote!(#t::range(value, #lower, #upper, #id)))
+            });
+            // A range with a lower bound is checked where `gt`/`gte` are declared, after
+            // `lt_now`; an upper bound alone where `lt`/`lte` are.
+            if lower.is_none() {
+                inner.extend(range.clone());
+            }
+            let now = quote!(::protogate::rules::time::timestamp::now());
+            if get("lt_now") == Some(&RuleValue::Bool(true)) {
+                inner.push(check(quote!(#t::lt_now(value, #now))));
+            }
+            if lower.is_some() {
+                inner.extend(range);
+            }
+            if get("gt_now") == Some(&RuleValue::Bool(true)) {
+                inner.push(check(quote!(#t::gt_now(value, #now))));
+            }
+            if let Some(v) = get("within") {
+                let w = instant(v);
+                inner.push(check(quote!(#t::within(value, #now, #w))));
+            }
+            for (name, func) in [("in", quote!(r#in)), ("not_in", quote!(not_in))] {
+                if let Some(l) = non_empty_list(get(name)) {
+                    let l: Vec<TokenStream> = l.iter().map(instant).collect();
+                    inner.push(check(quote!(#t::#func(value, &[#(#l),*]))));
+                }
+            }
+            if !inner.is_empty() {
+                out.push(quote! {
+                    {
+                        let value = ::protogate::rules::time::Instant::new(value.seconds, value.nanos);
+                        #(#inner)*
+                    }
+                });
+            }
+        }
+        "any" => {
+            if let Some(l) = strs("in") {
+                out.push(check(quote!(#r::any_in(&value.type_url, &[#(#l),*]))));
+            }
+            if let Some(l) = strs("not_in") {
+                out.push(check(quote!(#r::any_not_in(&value.type_url, &[#(#l),*]))));
+            }
+        }
+        "field_mask" => {
+            let m = quote!(#r::field_mask);
+            if let Some(RuleValue::Rules(c)) = get("const") {
+                let paths: Vec<String> = c
+                    .iter()
+                    .filter(|x| x.name == "paths")
+                    .flat_map(|x| match &x.value {
+                        RuleValue::List(l) => l.iter().map(str_of).collect(),
+                        v => vec![str_of(v)],
+                    })
+                    .collect();
+                out.push(check(quote!(#m::r#const(&value.paths, &[#(#paths),*]))));
+            }
+            if let Some(l) = strs("in") {
+                out.push(check(quote!(#m::r#in(&value.paths, &[#(#l),*]))));
+            }
+            if let Some(l) = strs("not_in") {
+                out.push(check(quote!(#m::not_in(&value.paths, &[#(#l),*]))));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The range call of a number family, with protovalidate's id for the bounds set.
+fn range_check<'r>(
+    family: &str,
+    get: &dyn Fn(&str) -> Option<&'r RuleValue>,
+    lit: &dyn Fn(&RuleValue) -> TokenStream,
+) -> Option<TokenStream> {
+    let id = range_id(family, get, |a, b| as_f64(a) >= as_f64(b))?;
+    let none = quote!(::core::option::Option::None);
+    let lower = bound(get, "gt", "gte", lit).unwrap_or(none.clone());
+    let upper = bound(get, "lt", "lte", lit).unwrap_or(none);
+    let r = rt();
+    Some(quote!(#r::range(value, #lower, #upper, #id)))
+}
+
+fn time_range<'r>(family: &str, get: &dyn Fn(&str) -> Option<&'r RuleValue>) -> Option<String> {
+    range_id(family, get, |a, b| time_of(a) >= time_of(b))
+}
+
+/// `family.gt_lt`, `family.gte_lte_exclusive`, `family.lt`, …: which bounds are set and
+/// whether the upper is at least the lower (`upper_ge_lower`).
+fn range_id<'r>(
+    family: &str,
+    get: &dyn Fn(&str) -> Option<&'r RuleValue>,
+    upper_ge_lower: impl Fn(&RuleValue, &RuleValue) -> bool,
+) -> Option<String> {
+    let lower = ["gt", "gte"]
+        .into_iter()
+        .find_map(|n| get(n).map(|v| (n, v)));
+    let upper = ["lt", "lte"]
+        .into_iter()
+        .find_map(|n| get(n).map(|v| (n, v)));
+    Some(match (lower, upper) {
+        (Some((l, lv)), Some((u, uv))) => {
+            let exclusive = if upper_ge_lower(uv, lv) {
+                ""
+            } else {
+                "_exclusive"
+            };
+            format!("{family}.{l}_{u}{exclusive}")
+        }
+        (Some((l, _)), None) => format!("{family}.{l}"),
+        (None, Some((u, _))) => format!("{family}.{u}"),
+        (None, None) => return None,
+    })
+}
+
+fn as_f64(v: &RuleValue) -> f64 {
+    match v {
+        RuleValue::Float(f) => *f,
+        RuleValue::Int(i) => *i as f64,
+        RuleValue::Uint(u) => *u as f64,
+        _ => 0.0,
+    }
+}
+
+fn time_of(v: &RuleValue) -> i128 {
+    match v {
+        RuleValue::Time(s, n) => *s as i128 * 1_000_000_000 + *n as i128,
+        _ => 0,
+    }
+}
+
+/// The `Format` variant of the well-known string rule that is set, if any.
+fn string_format<'r>(get: &dyn Fn(&str) -> Option<&'r RuleValue>) -> Option<TokenStream> {
+    let set = |n: &str| get(n) == Some(&RuleValue::Bool(true));
+    for (name, variant) in [
+        ("email", "Email"),
+        ("hostname", "Hostname"),
+        ("ip", "Ip"),
+        ("ipv4", "Ipv4"),
+        ("ipv6", "Ipv6"),
+        ("uri", "Uri"),
+        ("uri_ref", "UriRef"),
+        ("address", "Address"),
+        ("uuid", "Uuid"),
+        ("tuuid", "Tuuid"),
+        ("ip_with_prefixlen", "IpWithPrefixlen"),
+        ("ipv4_with_prefixlen", "Ipv4WithPrefixlen"),
+        ("ipv6_with_prefixlen", "Ipv6WithPrefixlen"),
+        ("ip_prefix", "IpPrefix"),
+        ("ipv4_prefix", "Ipv4Prefix"),
+        ("ipv6_prefix", "Ipv6Prefix"),
+        ("host_and_port", "HostAndPort"),
+        ("ulid", "Ulid"),
+        ("protobuf_fqn", "ProtobufFqn"),
+        ("protobuf_dot_fqn", "ProtobufDotFqn"),
+    ] {
+        if set(name) {
+            let v = ident(variant);
+            return Some(quote!(#v));
+        }
+    }
+    let strict = get("strict") != Some(&RuleValue::Bool(false));
+    match get("well_known_regex") {
+        Some(RuleValue::Int(1)) => Some(quote!(HeaderName(#strict))),
+        Some(RuleValue::Int(2)) => Some(quote!(HeaderValue(#strict))),
+        _ => None,
+    }
+}
+
+/// The checks of `family` for a protovalidate field inside a message validated the PGV way.
+pub(super) fn family(
+    gen: &Gen<'_>,
+    ctx: &Ctx,
+    family: &str,
+    rules: &[&Rule],
+    ty: &FieldType,
+    at: &Option<TokenStream>,
+) -> Vec<TokenStream> {
+    let owned: Vec<Rule> = rules.iter().map(|r| (*r).clone()).collect();
+    family_checks(gen, ctx, family, &owned, ty, at)
 }

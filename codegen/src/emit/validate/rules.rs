@@ -244,7 +244,7 @@ fn lengths<'r>(
     None
 }
 
-fn non_empty_list(v: Option<&RuleValue>) -> Option<&Vec<RuleValue>> {
+pub(super) fn non_empty_list(v: Option<&RuleValue>) -> Option<&Vec<RuleValue>> {
     match v {
         Some(RuleValue::List(l)) if !l.is_empty() => Some(l),
         _ => None,
@@ -258,7 +258,12 @@ fn wrap_if(out: &mut Vec<TokenStream>, cond: bool, test: TokenStream) {
 }
 
 /// A pattern check with its `static` compiled once.
-fn pattern(ctx: &Ctx, source: &str, call: TokenStream, at: &Option<TokenStream>) -> TokenStream {
+pub(super) fn pattern(
+    ctx: &Ctx,
+    source: &str,
+    call: TokenStream,
+    at: &Option<TokenStream>,
+) -> TokenStream {
     let check = ctx.check(call, at);
     quote! {
         {
@@ -268,7 +273,7 @@ fn pattern(ctx: &Ctx, source: &str, call: TokenStream, at: &Option<TokenStream>)
     }
 }
 
-fn bound<'r>(
+pub(super) fn bound<'r>(
     get: &dyn Fn(&str) -> Option<&'r RuleValue>,
     exclusive: &str,
     inclusive: &str,

@@ -6,10 +6,8 @@ use crate::model::{Dialect, Rule};
 pub fn supported(rule: &Rule) -> bool {
     let name = rule.name.as_str();
     let family = rule.family.as_str();
-    // protovalidate's standard rules are read into the model but not emitted yet: each one is
-    // reported, never silently skipped.
     if rule.dialect == Dialect::Protovalidate {
-        return false;
+        return pv_supported(rule);
     }
     match family {
         "string" => {
@@ -119,4 +117,35 @@ pub fn is_number_family(family: &str) -> bool {
             | "sfixed32"
             | "sfixed64"
     )
+}
+
+/// protovalidate's standard rules the generator emits: all of them but `field_mask.const`
+/// (whose FieldMask value the model does not carry).
+fn pv_supported(rule: &Rule) -> bool {
+    let name = rule.name.as_str();
+    match rule.family.as_str() {
+        _ if matches!(name, "required" | "ignore" | "example") => true,
+        "string" => !matches!(name, "ignore_empty"),
+        "bytes" => !matches!(name, "ignore_empty"),
+        f if is_number_family(f) => matches!(
+            name,
+            "const" | "lt" | "lte" | "gt" | "gte" | "in" | "not_in" | "finite"
+        ),
+        "bool" => name == "const",
+        "enum" => matches!(name, "const" | "defined_only" | "in" | "not_in"),
+        "repeated" => matches!(name, "min_items" | "max_items" | "unique" | "items"),
+        "map" => matches!(name, "min_pairs" | "max_pairs" | "keys" | "values"),
+        "any" => matches!(name, "in" | "not_in"),
+        "duration" => matches!(
+            name,
+            "const" | "lt" | "lte" | "gt" | "gte" | "in" | "not_in"
+        ),
+        "timestamp" => matches!(
+            name,
+            "const" | "lt" | "lte" | "gt" | "gte" | "lt_now" | "gt_now" | "within"
+        ),
+        "field_mask" => matches!(name, "in" | "not_in"),
+        "message" => false,
+        _ => false,
+    }
 }
