@@ -5,6 +5,7 @@
 //!   attributes.
 #![warn(missing_docs, rust_2018_idioms)]
 
+mod time_lit;
 mod validate;
 
 use proc_macro::TokenStream;
@@ -69,7 +70,7 @@ pub fn include_generated(input: TokenStream) -> TokenStream {
 }
 
 /// Implements `protogate::Validate` from PGV-style field attributes, calling the same rule
-/// functions as generated validators (so messages and rule ids are PGV's).
+/// functions, in the same order, as generated validators (so messages and rule ids are PGV's).
 ///
 /// ```ignore
 /// #[derive(protogate::Validate)]
@@ -77,18 +78,32 @@ pub fn include_generated(input: TokenStream) -> TokenStream {
 /// struct VerifyMyPhoneRequest {
 ///     #[validate(string(min_len = 1, max_len = 200))]
 ///     code: String,
-///     #[validate(uint64(gt = 0))]
+///     #[validate(uint64(gt = 0, not_in = [7]))]
 ///     sequence: u64,
 ///     #[validate(message(required))]
 ///     details: Option<Details>, // Details: Validate
-///     #[validate(repeated(max_items = 10, unique))]
+///     #[validate(repeated(max_items = 10, unique, items(string(pattern = "^[a-z]+$"))))]
 ///     tags: Vec<String>,
+///     #[validate(map(max_pairs = 5, keys(string(min_len = 1)), values(message)))]
+///     labels: HashMap<String, Details>,
+///     #[validate(enum(defined_only = Color, not_in = [0]))]
+///     color: i32, // or the prost enumeration itself
+///     #[validate(duration(required, gte = "1s", lt = "1h30m"))]
+///     timeout: Option<prost_types::Duration>,
+///     #[validate(timestamp(gt_now, within = "24h"))]
+///     expires: Option<prost_types::Timestamp>,
 /// }
 /// ```
 ///
-/// Families: `string`, `bytes`, `bool`, every numeric family (`int32`, `uint64`, `double`, …),
-/// `repeated` and `message`. A rule that does not exist, a value of the wrong kind, an invalid
-/// pattern or `min > max` is a compile error at the attribute.
+/// Families: `string`, `bytes`, `bool`, `enum`, every numeric family (`int32`, `uint64`,
+/// `double`, …), `message`, `repeated` (with `items(…)`), `map` (with `keys(…)` and
+/// `values(…)`), `duration` and `timestamp`, with PGV's rule names; `in`/`not_in` take a list
+/// (`in = ["a", "b"]`), bytes take `b"…"` or string literals, durations Go's syntax (`"1.5s"`)
+/// and timestamps RFC 3339 (`"2023-05-10T12:00:00Z"`). Recursion into list items and map values
+/// is asked for with `items(message)` / `values(message)`. A rule that does not exist, a value
+/// of the wrong kind or out of the field type's range, a family that does not fit the field's
+/// type, an invalid pattern, `min > max` and rules PGV would ignore (`in` with `not_in`, `len`
+/// with `min_len`) are compile errors at the attribute.
 #[proc_macro_derive(Validate, attributes(validate))]
 pub fn derive_validate(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

@@ -1,16 +1,94 @@
 //! `#[derive(Validate)]`: PGV-style field attributes expanded into calls to the same runtime
-//! rule functions the generator emits, so hand-written structs and generated messages share one
-//! implementation of every rule.
+//! rule functions the generator emits (codegen/src/emit/validate/rules.rs), in the same order,
+//! so hand-written structs and generated messages share one implementation of every rule and
+//! report the same ids and messages.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Literal, Span, TokenStream};
 use quote::{quote, quote_spanned};
+use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
-use syn::{Data, DeriveInput, Expr, Fields, Lit, LitStr, Type};
+use syn::{Data, DeriveInput, Expr, Fields, Lit, LitStr, Type, UnOp};
+
+use crate::time_lit;
 
 const NUMBERS: &[&str] = &[
     "float", "double", "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32",
     "fixed64", "sfixed32", "sfixed64",
 ];
+
+const STRING_RULES: &[&str] = &[
+    "const",
+    "in",
+    "not_in",
+    "len",
+    "min_len",
+    "max_len",
+    "len_bytes",
+    "min_bytes",
+    "max_bytes",
+    "prefix",
+    "suffix",
+    "contains",
+    "not_contains",
+    "pattern",
+    "email",
+    "hostname",
+    "ip",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri_ref",
+    "address",
+    "uuid",
+    "well_known_regex",
+    "strict",
+    "ignore_empty",
+];
+const BYTES_RULES: &[&str] = &[
+    "const",
+    "in",
+    "not_in",
+    "len",
+    "min_len",
+    "max_len",
+    "prefix",
+    "suffix",
+    "contains",
+    "pattern",
+    "ip",
+    "ipv4",
+    "ipv6",
+    "ignore_empty",
+];
+const NUMBER_RULES: &[&str] = &[
+    "const",
+    "lt",
+    "lte",
+    "gt",
+    "gte",
+    "in",
+    "not_in",
+    "ignore_empty",
+];
+const ENUM_RULES: &[&str] = &["const", "defined_only", "in", "not_in"];
+const DURATION_RULES: &[&str] = &[
+    "required", "const", "lt", "lte", "gt", "gte", "in", "not_in",
+];
+const TIMESTAMP_RULES: &[&str] = &[
+    "required", "const", "lt", "lte", "gt", "gte", "lt_now", "gt_now", "within",
+];
+const REPEATED_RULES: &[&str] = &["min_items", "max_items", "unique", "items", "ignore_empty"];
+const MAP_RULES: &[&str] = &[
+    "min_pairs",
+    "max_pairs",
+    "no_sparse",
+    "keys",
+    "values",
+    "ignore_empty",
+];
+const FAMILIES: &str = "string, bytes, bool, enum, message, repeated, map, duration, timestamp, \
+     float, double, int32, int64, uint32, uint64, sint32, sint64, fixed32, fixed64, sfixed32, \
+     sfixed64";
 
 pub fn derive(input: DeriveInput) -> syn::Result<TokenStream> {
     let ident = &input.ident;
@@ -48,9 +126,16 @@ pub fn derive(input: DeriveInput) -> syn::Result<TokenStream> {
                 go_field: upper_camel(&field_ident.to_string()),
                 path: field_ident.to_string().trim_start_matches("r#").to_string(),
                 ident: field_ident.clone(),
-                optional: option_inner(&field.ty).is_some(),
+                ty: &field.ty,
             };
-            checks.push(field_checks(&ctx, attr)?);
+            let mut families = Vec::new();
+            attr.parse_nested_meta(|meta| {
+                families.push(parse_family(&meta)?);
+                Ok(())
+            })?;
+            for family in &families {
+                checks.push(field_checks(&ctx, family)?);
+            }
         }
     }
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
@@ -63,329 +148,1190 @@ pub fn derive(input: DeriveInput) -> syn::Result<TokenStream> {
     })
 }
 
-struct FieldCtx {
+/// `family(rule = value, flag, nested(family(…)), …)` as written.
+struct Family {
+    name: String,
+    span: Span,
+    rules: Vec<Arg>,
+}
+
+struct Arg {
+    ident: syn::Ident,
+    name: String,
+    value: ArgValue,
+}
+
+enum ArgValue {
+    Flag,
+    Expr(Box<Expr>),
+    Nested(Vec<Family>),
+}
+
+fn parse_family(meta: &ParseNestedMeta<'_>) -> syn::Result<Family> {
+    let ident = meta
+        .path
+        .get_ident()
+        .ok_or_else(|| meta.error(format!("expected a rule family: one of {FAMILIES}")))?;
+    let mut rules = Vec::new();
+    if meta.input.peek(syn::Token![=]) {
+        return Err(meta.error(format!(
+            "write the rules of `{ident}` in parentheses, e.g. `{ident}(…)`"
+        )));
+    }
+    if meta.input.peek(syn::token::Paren) {
+        meta.parse_nested_meta(|rule| {
+            let ident = rule
+                .path
+                .get_ident()
+                .cloned()
+                .ok_or_else(|| rule.error("expected a rule name"))?;
+            let value = if rule.input.peek(syn::Token![=]) {
+                ArgValue::Expr(Box::new(rule.value()?.parse::<Expr>()?))
+            } else if rule.input.peek(syn::token::Paren) {
+                let mut nested = Vec::new();
+                rule.parse_nested_meta(|inner| {
+                    nested.push(parse_family(&inner)?);
+                    Ok(())
+                })?;
+                ArgValue::Nested(nested)
+            } else {
+                ArgValue::Flag
+            };
+            rules.push(Arg {
+                name: ident.to_string().trim_start_matches("r#").to_string(),
+                ident,
+                value,
+            });
+            Ok(())
+        })?;
+    }
+    Ok(Family {
+        name: ident.to_string().trim_start_matches("r#").to_string(),
+        span: ident.span(),
+        rules,
+    })
+}
+
+/// The field a rule set belongs to: names for PGV's messages and the field path.
+struct FieldCtx<'a> {
     message: String,
     go_field: String,
     path: String,
     ident: syn::Ident,
-    optional: bool,
+    ty: &'a Type,
 }
 
-impl FieldCtx {
-    fn check(&self, call: TokenStream) -> TokenStream {
-        let (m, g, p) = (&self.message, &self.go_field, &self.path);
-        quote!(v.check(#call, #m, #g, #p);)
+impl FieldCtx<'_> {
+    fn optional(&self) -> bool {
+        option_inner(self.ty).is_some()
     }
 
     /// Runs `body` with `value` bound to a reference to the field's value (when set).
     fn bind(&self, body: TokenStream) -> TokenStream {
         let ident = &self.ident;
-        if self.optional {
+        if self.optional() {
             quote!(if let ::core::option::Option::Some(value) = &self.#ident { #body })
         } else {
             quote!({ let value = &self.#ident; #body })
         }
     }
+
+    fn site(&self, at: Option<TokenStream>) -> Site<'_> {
+        Site {
+            message: &self.message,
+            go_field: &self.go_field,
+            path: &self.path,
+            at,
+        }
+    }
 }
 
-/// One `#[validate(family(rule = value, …))]` attribute.
-fn field_checks(ctx: &FieldCtx, attr: &syn::Attribute) -> syn::Result<TokenStream> {
-    let mut out = Vec::new();
-    attr.parse_nested_meta(|family| {
-        let fam = family
-            .path
-            .get_ident()
-            .map(|i| i.to_string())
-            .unwrap_or_default();
-        let fam = fam.trim_start_matches("r#").to_string();
-        let mut rules: Vec<(syn::Ident, Option<Expr>)> = Vec::new();
-        if family.input.peek(syn::token::Paren) {
-            family.parse_nested_meta(|rule| {
-                let ident = rule
-                    .path
-                    .get_ident()
-                    .cloned()
-                    .ok_or_else(|| rule.error("expected a rule name"))?;
-                let value = if rule.input.peek(syn::Token![=]) {
-                    Some(rule.value()?.parse::<Expr>()?)
-                } else {
-                    None
-                };
-                rules.push((ident, value));
-                Ok(())
-            })?;
+/// Where checks report: the field itself, or a list item / map key / map value of it.
+struct Site<'a> {
+    message: &'a str,
+    go_field: &'a str,
+    path: &'a str,
+    at: Option<TokenStream>,
+}
+
+impl Site<'_> {
+    fn check(&self, call: TokenStream) -> TokenStream {
+        let (m, g, p) = (self.message, self.go_field, self.path);
+        match &self.at {
+            None => quote!(v.check(#call, #m, #g, #p);),
+            Some(at) => quote!(v.check_at(#call, #m, #g, #p, #at);),
         }
-        out.push(family_checks(ctx, &fam, family.path.span(), &rules)?);
-        Ok(())
-    })?;
+    }
+
+    fn embedded(&self) -> TokenStream {
+        let (m, g, p) = (self.message, self.go_field, self.path);
+        let at = self
+            .at
+            .clone()
+            .unwrap_or_else(|| quote!(::protogate::validate::At::Field));
+        quote!(v.embedded(value, #m, #g, #p, #at);)
+    }
+}
+
+/// The checks of one family on a field.
+fn field_checks(ctx: &FieldCtx<'_>, family: &Family) -> syn::Result<TokenStream> {
+    let rules = Rules::new(family)?;
+    let inner = option_inner(ctx.ty).unwrap_or(ctx.ty);
+    check_type(family, inner)?;
+    let site = ctx.site(None);
+    let ident = &ctx.ident;
+    let span = family.span;
+    match family.name.as_str() {
+        "repeated" => return repeated_checks(ctx, &rules, inner),
+        "map" => return map_checks(ctx, &rules, inner),
+        _ => {}
+    }
+    // Presence rules, on the `Option` itself.
+    let mut out = Vec::new();
+    let required = match family.name.as_str() {
+        "message" | "duration" | "timestamp" => rules.flag("required")?,
+        _ => false,
+    };
+    if required {
+        if !ctx.optional() {
+            let at = rules.get("required").map_or(span, |a| a.ident.span());
+            return Err(syn::Error::new(at, "`required` needs an `Option<…>` field"));
+        }
+        let f = &family.name;
+        out.push(site.check(if f == "message" {
+            quote!(::protogate::rules::message::required(&self.#ident))
+        } else {
+            quote!(::protogate::rules::message::family_required(#f, &self.#ident))
+        }));
+    }
+    let body = value_checks(&site, &rules)?;
+    if !body.is_empty() {
+        out.push(ctx.bind(quote_spanned!(span=> #(#body)*)));
+    }
     Ok(quote!(#(#out)*))
 }
 
-fn family_checks(
-    ctx: &FieldCtx,
-    family: &str,
-    span: Span,
-    rules: &[(syn::Ident, Option<Expr>)],
-) -> syn::Result<TokenStream> {
-    let allowed: &[&str] = match family {
-        "string" => &[
-            "const", "len", "min_len", "max_len", "len_bytes", "min_bytes", "max_bytes", "prefix",
-            "suffix", "contains", "not_contains", "pattern", "email", "hostname", "ip", "ipv4",
-            "ipv6", "uri", "uri_ref", "address", "uuid", "ignore_empty",
-        ],
-        "bytes" => &["len", "min_len", "max_len", "prefix", "suffix", "contains", "ip", "ipv4", "ipv6"],
-        "bool" => &["const"],
-        "message" => &["required", "skip"],
-        "repeated" => &["min_items", "max_items", "unique"],
-        f if NUMBERS.contains(&f) => &["const", "lt", "lte", "gt", "gte", "ignore_empty"],
-        _ => {
-            return Err(syn::Error::new(
-                span,
-                format!(
-                    "unknown rule family `{family}`: expected one of string, bytes, bool, message, repeated, {}",
-                    NUMBERS.join(", ")
-                ),
-            ))
+/// The rules of one family, checked against the family's rule names.
+struct Rules<'a> {
+    family: &'a Family,
+}
+
+impl<'a> Rules<'a> {
+    fn new(family: &'a Family) -> syn::Result<Rules<'a>> {
+        let name = family.name.as_str();
+        let allowed: &[&str] = match name {
+            "string" => STRING_RULES,
+            "bytes" => BYTES_RULES,
+            "bool" => &["const"],
+            "enum" => ENUM_RULES,
+            "message" => &["required", "skip"],
+            "repeated" => REPEATED_RULES,
+            "map" => MAP_RULES,
+            "duration" => DURATION_RULES,
+            "timestamp" => TIMESTAMP_RULES,
+            f if NUMBERS.contains(&f) => NUMBER_RULES,
+            _ => {
+                return Err(syn::Error::new(
+                    family.span,
+                    format!("unknown rule family `{name}`: expected one of {FAMILIES}"),
+                ))
+            }
+        };
+        let mut seen: Vec<&str> = Vec::new();
+        for arg in &family.rules {
+            if !allowed.contains(&arg.name.as_str()) {
+                return Err(syn::Error::new(
+                    arg.ident.span(),
+                    format!(
+                        "`{}` is not a `{name}` rule; expected one of: {}",
+                        arg.name,
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+            if seen.contains(&arg.name.as_str()) {
+                return Err(syn::Error::new(
+                    arg.ident.span(),
+                    format!("`{}` is given twice", arg.name),
+                ));
+            }
+            seen.push(&arg.name);
+            let nested = matches!(arg.name.as_str(), "items" | "keys" | "values");
+            match (&arg.value, nested) {
+                (ArgValue::Nested(_), false) => {
+                    return Err(syn::Error::new(
+                        arg.ident.span(),
+                        format!("`{}` takes a value, not nested rules", arg.name),
+                    ))
+                }
+                (ArgValue::Nested(_), true) => {}
+                (_, true) => {
+                    return Err(syn::Error::new(
+                        arg.ident.span(),
+                        format!(
+                            "`{0}` takes the rules of the element, e.g. `{0}(string(min_len = 1))`",
+                            arg.name
+                        ),
+                    ))
+                }
+                _ => {}
+            }
         }
-    };
-    let get = |name: &str| {
-        rules
-            .iter()
-            .find(|(i, _)| i.to_string().trim_start_matches("r#") == name)
-    };
-    for (ident, _) in rules {
-        let name = ident.to_string();
-        let name = name.trim_start_matches("r#");
-        if !allowed.contains(&name) {
+        let rules = Rules { family };
+        rules.exclusive("in", "not_in", "PGV checks only `in` when both are set")?;
+        Ok(rules)
+    }
+
+    fn get(&self, name: &str) -> Option<&'a Arg> {
+        self.family.rules.iter().find(|a| a.name == name)
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// An error when both rules are given.
+    fn exclusive(&self, a: &str, b: &str, why: &str) -> syn::Result<()> {
+        if let (Some(x), Some(y)) = (self.get(a), self.get(b)) {
+            let (first, later) = if self.position(a) < self.position(b) {
+                (x, y)
+            } else {
+                (y, x)
+            };
             return Err(syn::Error::new(
-                ident.span(),
+                later.ident.span(),
                 format!(
-                    "`{name}` is not a `{family}` rule; expected one of: {}",
-                    allowed.join(", ")
+                    "`{}` cannot be combined with `{}`: {why}",
+                    later.name, first.name
                 ),
             ));
         }
+        Ok(())
     }
-    let int = |name: &str| -> syn::Result<Option<u64>> {
-        match get(name) {
+
+    fn position(&self, name: &str) -> Option<usize> {
+        self.family.rules.iter().position(|a| a.name == name)
+    }
+
+    /// The value of a `rule = value` rule.
+    fn expr(&self, name: &str) -> syn::Result<Option<(&'a Arg, &'a Expr)>> {
+        match self.get(name) {
             None => Ok(None),
-            Some((ident, Some(Expr::Lit(l)))) => match &l.lit {
-                Lit::Int(i) => i.base10_parse().map(Some),
+            Some(arg) => match &arg.value {
+                ArgValue::Expr(e) => Ok(Some((arg, &**e))),
                 _ => Err(syn::Error::new(
-                    l.span(),
-                    format!("`{ident}` takes an integer"),
+                    arg.ident.span(),
+                    format!("`{name}` takes a value, e.g. `{name} = …`"),
                 )),
             },
-            Some((ident, other)) => Err(syn::Error::new(
-                other.as_ref().map_or(ident.span(), |e| e.span()),
-                format!("`{ident}` takes an integer, e.g. `{ident} = 1`"),
-            )),
         }
-    };
-    let text = |name: &str| -> syn::Result<Option<LitStr>> {
-        match get(name) {
+    }
+
+    fn int(&self, name: &str) -> syn::Result<Option<u64>> {
+        match self.expr(name)? {
             None => Ok(None),
             Some((
                 _,
-                Some(Expr::Lit(syn::ExprLit {
-                    lit: Lit::Str(s), ..
-                })),
-            )) => Ok(Some(s.clone())),
-            Some((ident, other)) => Err(syn::Error::new(
-                other.as_ref().map_or(ident.span(), |e| e.span()),
-                format!("`{ident}` takes a string literal"),
-            )),
-        }
-    };
-    let flag = |name: &str| -> syn::Result<bool> {
-        match get(name) {
-            None => Ok(false),
-            Some((_, None)) => Ok(true),
-            Some((
-                _,
-                Some(Expr::Lit(syn::ExprLit {
-                    lit: Lit::Bool(b), ..
-                })),
-            )) => Ok(b.value),
-            Some((ident, Some(e))) => Err(syn::Error::new(
+                Expr::Lit(syn::ExprLit {
+                    lit: Lit::Int(i), ..
+                }),
+            )) => i.base10_parse().map(Some),
+            Some((_, e)) => Err(syn::Error::new(
                 e.span(),
-                format!("`{ident}` is a flag: write `{ident}` or `{ident} = true`"),
+                format!("`{name}` takes an integer"),
             )),
         }
-    };
-    let opt = |v: Option<u64>| match v {
-        Some(n) => quote!(::core::option::Option::Some(#n)),
-        None => quote!(::core::option::Option::None),
-    };
-    let range_error = |lo: &str, hi: &str, a: u64, b: u64| {
-        let (ident, _) = get(lo).expect("present");
-        syn::Error::new(
-            ident.span(),
-            format!("`{lo}` ({a}) is greater than `{hi}` ({b}): no value can pass"),
-        )
-    };
-    let mut checks = Vec::new();
-    match family {
-        "string" | "bytes" => {
-            let r = if family == "string" {
-                quote!(::protogate::rules::string)
-            } else {
-                quote!(::protogate::rules::bytes)
-            };
-            if let Some(c) = text("const")? {
-                checks.push(ctx.check(quote!(#r::r#const(value, #c))));
-            }
-            let (min, max) = (int("min_len")?, int("max_len")?);
-            if let (Some(a), Some(b)) = (min, max) {
-                if a > b {
-                    return Err(range_error("min_len", "max_len", a, b));
-                }
-            }
-            if let Some(n) = int("len")? {
-                checks.push(ctx.check(quote!(#r::len(value, #n))));
-            } else if min.is_some() || max.is_some() {
-                let (min, max) = (opt(min), opt(max));
-                checks.push(ctx.check(quote!(#r::len_range(value, #min, #max))));
-            }
-            if family == "string" {
-                if let Some(n) = int("len_bytes")? {
-                    checks.push(ctx.check(quote!(#r::len_bytes(value, #n))));
-                } else if get("min_bytes").is_some() || get("max_bytes").is_some() {
-                    let (min, max) = (opt(int("min_bytes")?), opt(int("max_bytes")?));
-                    checks.push(ctx.check(quote!(#r::bytes_range(value, #min, #max))));
-                }
-            }
-            for affix in ["prefix", "suffix", "contains", "not_contains"] {
-                if let Some(s) = text(affix)? {
-                    let f = syn::Ident::new(affix, s.span());
-                    checks.push(if family == "string" {
-                        ctx.check(quote!(#r::#f(value, #s)))
-                    } else {
-                        ctx.check(quote!(#r::#f(value, #s.as_bytes())))
-                    });
-                }
-            }
-            for known in [
-                "ip", "ipv4", "ipv6", "email", "hostname", "address", "uri", "uri_ref", "uuid",
-            ] {
-                if flag(known)? {
-                    let f = syn::Ident::new(known, span);
-                    checks.push(ctx.check(quote!(#r::#f(value))));
-                }
-            }
-            if let Some(p) = text("pattern")? {
-                if let Err(e) =
-                    regex_syntax::Parser::new().parse(&protogate_re2::re2_to_regex(&p.value()))
-                {
-                    return Err(syn::Error::new(p.span(), format!("invalid pattern: {e}")));
-                }
-                let check = ctx.check(quote!(#r::pattern(value, &PATTERN)));
-                checks.push(quote! {
-                    {
-                        static PATTERN: ::protogate::rules::Pattern = ::protogate::rules::Pattern::new(#p);
-                        #check
-                    }
-                });
-            }
-            if flag("ignore_empty")? && !checks.is_empty() {
-                checks = vec![quote!(if !value.is_empty() { #(#checks)* })];
-            }
+    }
+
+    fn text(&self, name: &str) -> syn::Result<Option<LitStr>> {
+        match self.expr(name)? {
+            None => Ok(None),
+            Some((_, e)) => lit_str(e, name).map(Some),
         }
-        "bool" => {
-            if get("const").is_some() {
-                let b = flag("const")?;
-                checks.push(
-                    ctx.check(quote!(::protogate::rules::number::r#const("bool", *value, #b))),
-                );
+    }
+
+    fn flag(&self, name: &str) -> syn::Result<bool> {
+        match self.get(name) {
+            None => Ok(false),
+            Some(Arg {
+                value: ArgValue::Flag,
+                ..
+            }) => Ok(true),
+            Some(Arg {
+                value: ArgValue::Expr(e),
+                ..
+            }) if matches!(
+                &**e,
+                Expr::Lit(syn::ExprLit {
+                    lit: Lit::Bool(_),
+                    ..
+                })
+            ) =>
+            {
+                Ok(matches!(&**e, Expr::Lit(syn::ExprLit { lit: Lit::Bool(b), .. }) if b.value))
             }
+            Some(arg) => Err(syn::Error::new(
+                match &arg.value {
+                    ArgValue::Expr(e) => e.span(),
+                    _ => arg.ident.span(),
+                },
+                format!("`{name}` is a flag: write `{name}` or `{name} = true`"),
+            )),
         }
-        f if NUMBERS.contains(&f) => {
-            let lit = |name: &str| get(name).and_then(|(_, e)| e.clone());
-            let r = quote!(::protogate::rules::number);
-            if let Some(c) = lit("const") {
-                checks.push(ctx.check(quote!(#r::r#const(#f, *value, #c))));
-            }
-            let bound = |ex: &str, inc: &str| {
-                if let Some(e) = lit(ex) {
-                    quote!(::core::option::Option::Some(#r::Bound::exclusive(#e)))
-                } else if let Some(e) = lit(inc) {
-                    quote!(::core::option::Option::Some(#r::Bound::inclusive(#e)))
-                } else {
-                    quote!(::core::option::Option::None)
-                }
-            };
-            if ["gt", "gte", "lt", "lte"].iter().any(|n| get(n).is_some()) {
-                let (lower, upper) = (bound("gt", "gte"), bound("lt", "lte"));
-                checks.push(ctx.check(quote!(#r::range(#f, *value, #lower, #upper))));
-            }
-            if flag("ignore_empty")? && !checks.is_empty() {
-                checks =
-                    vec![quote!(if *value != ::core::default::Default::default() { #(#checks)* })];
-            }
+    }
+
+    /// The items of `rule = [a, b, …]` (at least one).
+    fn list(&self, name: &str) -> syn::Result<Option<Vec<&'a Expr>>> {
+        match self.expr(name)? {
+            None => Ok(None),
+            Some((_, Expr::Array(a))) if !a.elems.is_empty() => Ok(Some(a.elems.iter().collect())),
+            Some((_, e)) => Err(syn::Error::new(
+                e.span(),
+                format!("`{name}` takes a non-empty list, e.g. `{name} = [a, b]`"),
+            )),
         }
-        "repeated" => {
-            let (min, max) = (int("min_items")?, int("max_items")?);
-            if let (Some(a), Some(b)) = (min, max) {
-                if a > b {
-                    return Err(range_error("min_items", "max_items", a, b));
-                }
-            }
-            if min.is_some() || max.is_some() {
-                let (min, max) = (opt(min), opt(max));
-                checks.push(ctx.check(
-                    quote!(::protogate::rules::collection::repeated::items(value.len(), #min, #max)),
+    }
+
+    fn nested(&self, name: &str) -> Option<(&'a Arg, &'a [Family])> {
+        match self.get(name) {
+            Some(
+                arg @ Arg {
+                    value: ArgValue::Nested(f),
+                    ..
+                },
+            ) => Some((arg, f.as_slice())),
+            _ => None,
+        }
+    }
+
+    /// `min` <= `max`, as the generator checks it.
+    fn ordered(&self, min: &str, max: &str) -> syn::Result<(Option<u64>, Option<u64>)> {
+        let (a, b) = (self.int(min)?, self.int(max)?);
+        if let (Some(a), Some(b), Some(arg)) = (a, b, self.get(min)) {
+            if a > b {
+                return Err(syn::Error::new(
+                    arg.ident.span(),
+                    format!("`{min}` ({a}) is greater than `{max}` ({b}): no value can pass"),
                 ));
             }
-            if flag("unique")? {
-                let (m, g, p) = (&ctx.message, &ctx.go_field, &ctx.path);
-                checks.push(quote! {
-                    for index in 0..value.len() {
-                        v.check_at(
-                            ::protogate::rules::collection::repeated::unique_at(value, index),
-                            #m, #g, #p, ::protogate::validate::At::Item(index),
-                        );
-                    }
-                });
+        }
+        Ok((a, b))
+    }
+}
+
+fn lit_str(e: &Expr, name: &str) -> syn::Result<LitStr> {
+    match e {
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Ok(s.clone()),
+        _ => Err(syn::Error::new(
+            e.span(),
+            format!("`{name}` takes a string literal"),
+        )),
+    }
+}
+
+fn opt(v: Option<u64>) -> TokenStream {
+    match v {
+        Some(n) => quote!(::core::option::Option::Some(#n)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn wrap_if(out: &mut Vec<TokenStream>, cond: bool, test: TokenStream) {
+    if cond && !out.is_empty() {
+        *out = vec![quote!(if #test { #(#out)* })];
+    }
+}
+
+/// The checks of a value family on `value` (a reference), in the generator's order.
+fn value_checks(site: &Site<'_>, rules: &Rules<'_>) -> syn::Result<Vec<TokenStream>> {
+    let family = rules.family.name.as_str();
+    let mut out = Vec::new();
+    match family {
+        "string" => string_checks(site, rules, &mut out)?,
+        "bytes" => bytes_checks(site, rules, &mut out)?,
+        "bool" => {
+            if rules.has("const") {
+                let b = rules.flag("const")?;
+                out.push(site.check(quote!(::protogate::rules::number::r#const(
+                    "bool", value, #b
+                ))));
+            }
+            if !out.is_empty() {
+                out = vec![quote!({ let value = *value; #(#out)* })];
             }
         }
-        "message" => {
-            let ident = &ctx.ident;
-            let (m, g, p) = (&ctx.message, &ctx.go_field, &ctx.path);
-            if flag("required")? {
-                if !ctx.optional {
+        "enum" => enum_checks(site, rules, &mut out)?,
+        f if NUMBERS.contains(&f) => number_checks(site, rules, &mut out)?,
+        "duration" | "timestamp" => time_checks(site, rules, &mut out)?,
+        "message" if !rules.flag("skip")? => out.push(site.embedded()),
+        _ => {}
+    }
+    Ok(out)
+}
+
+fn string_checks(
+    site: &Site<'_>,
+    rules: &Rules<'_>,
+    out: &mut Vec<TokenStream>,
+) -> syn::Result<()> {
+    let r = quote!(::protogate::rules::string);
+    let runes = lengths(
+        site,
+        rules,
+        &r,
+        ["len", "min_len", "max_len"],
+        ["len", "len_range"],
+    )?;
+    let bytes = lengths(
+        site,
+        rules,
+        &r,
+        ["len_bytes", "min_bytes", "max_bytes"],
+        ["len_bytes", "bytes_range"],
+    )?;
+    if let Some(c) = rules.text("const")? {
+        out.push(site.check(quote!(#r::r#const(value, #c))));
+    }
+    if let Some((f, l)) = in_or_not_in(rules, |name, e| lit_str(e, name).map(|s| quote!(#s)))? {
+        out.push(site.check(quote!(#r::#f(value, &[#(#l),*]))));
+    }
+    out.extend(runes.check);
+    out.extend(bytes.check);
+    out.extend(affixes(
+        site,
+        rules,
+        &r,
+        &["prefix", "suffix", "contains", "not_contains"],
+        &runes.max,
+        "characters",
+        |name, e| {
+            let s = lit_str(e, name)?;
+            let n = s.value().chars().count() as u64;
+            Ok((quote!(#s), Some(n)))
+        },
+    )?);
+    for known in [
+        "ip", "ipv4", "ipv6", "email", "hostname", "address", "uri", "uri_ref", "uuid",
+    ] {
+        if rules.flag(known)? {
+            let f = syn::Ident::new(known, Span::call_site());
+            out.push(site.check(quote!(#r::#f(value))));
+        }
+    }
+    if let Some((_, e)) = rules.expr("well_known_regex")? {
+        let name = match e {
+            Expr::Lit(syn::ExprLit {
+                lit: Lit::Str(s), ..
+            }) => s.value(),
+            Expr::Path(p) => p
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        let kind = match name.as_str() {
+            "HTTP_HEADER_NAME" => quote!(#r::KnownRegex::HttpHeaderName),
+            "HTTP_HEADER_VALUE" => quote!(#r::KnownRegex::HttpHeaderValue),
+            _ => {
+                return Err(syn::Error::new(
+                    e.span(),
+                    "`well_known_regex` is `HTTP_HEADER_NAME` or `HTTP_HEADER_VALUE`",
+                ))
+            }
+        };
+        let strict = !rules.has("strict") || rules.flag("strict")?;
+        out.push(site.check(quote!(#r::well_known_regex(value, #kind, #strict))));
+    } else if let Some(arg) = rules.get("strict") {
+        return Err(syn::Error::new(
+            arg.ident.span(),
+            "`strict` applies to `well_known_regex` only",
+        ));
+    }
+    if let Some(p) = rules.text("pattern")? {
+        out.push(pattern(site, &p, quote!(#r::pattern(value, &PATTERN)))?);
+    }
+    wrap_if(out, rules.flag("ignore_empty")?, quote!(!value.is_empty()));
+    Ok(())
+}
+
+/// A length family (`len` alone, or `min`/`max`): its check, calling `exact` or `range` of the
+/// runtime module `r` (PGV ignores the bounds when `len` is set, so together they are an error),
+/// and the largest length allowed, if bounded.
+struct Lengths {
+    check: Option<TokenStream>,
+    max: Option<(String, u64)>,
+}
+
+fn lengths(
+    site: &Site<'_>,
+    rules: &Rules<'_>,
+    r: &TokenStream,
+    [len, min, max]: [&str; 3],
+    [exact, range]: [&str; 2],
+) -> syn::Result<Lengths> {
+    rules.exclusive(len, min, "PGV ignores the bounds when `len` is set")?;
+    rules.exclusive(len, max, "PGV ignores the bounds when `len` is set")?;
+    let (lo, hi) = rules.ordered(min, max)?;
+    let (exact, range) = (
+        syn::Ident::new(exact, Span::call_site()),
+        syn::Ident::new(range, Span::call_site()),
+    );
+    Ok(match (rules.int(len)?, lo, hi) {
+        (Some(n), ..) => Lengths {
+            check: Some(site.check(quote!(#r::#exact(value, #n)))),
+            max: Some((len.to_string(), n)),
+        },
+        (None, None, None) => Lengths {
+            check: None,
+            max: None,
+        },
+        (None, lo, hi) => {
+            let (lo_t, hi_t) = (opt(lo), opt(hi));
+            Lengths {
+                check: Some(site.check(quote!(#r::#range(value, #lo_t, #hi_t)))),
+                max: hi.map(|m| (max.to_string(), m)),
+            }
+        }
+    })
+}
+
+/// `prefix`, `suffix`, `contains` (and `not_contains`): each a literal of `n` units (from
+/// `literal`) that must fit in the length bound when it is a required part of the value.
+fn affixes(
+    site: &Site<'_>,
+    rules: &Rules<'_>,
+    r: &TokenStream,
+    names: &[&str],
+    max_len: &Option<(String, u64)>,
+    unit: &str,
+    literal: impl Fn(&str, &Expr) -> syn::Result<(TokenStream, Option<u64>)>,
+) -> syn::Result<Vec<TokenStream>> {
+    let mut out = Vec::new();
+    for &affix in names {
+        let Some((_, e)) = rules.expr(affix)? else {
+            continue;
+        };
+        let (lit, n) = literal(affix, e)?;
+        if let (Some((limit, max)), Some(n), false) = (max_len, n, affix == "not_contains") {
+            if n > *max {
+                return Err(syn::Error::new(
+                    e.span(),
+                    format!("the {affix} is {n} {unit} but `{limit}` is {max}: no value can pass"),
+                ));
+            }
+        }
+        let f = syn::Ident::new(affix, e.span());
+        out.push(site.check(quote!(#r::#f(value, #lit))));
+    }
+    Ok(out)
+}
+
+fn pattern(site: &Site<'_>, p: &LitStr, call: TokenStream) -> syn::Result<TokenStream> {
+    if let Err(e) = regex_syntax::Parser::new().parse(&protogate_re2::re2_to_regex(&p.value())) {
+        return Err(syn::Error::new(p.span(), format!("invalid pattern: {e}")));
+    }
+    let check = site.check(call);
+    Ok(quote! {
+        {
+            static PATTERN: ::protogate::rules::Pattern = ::protogate::rules::Pattern::new(#p);
+            #check
+        }
+    })
+}
+
+fn bytes_lit(e: &Expr, name: &str) -> syn::Result<TokenStream> {
+    let bytes = match e {
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::ByteStr(b),
+            ..
+        }) => b.value(),
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(s), ..
+        }) => s.value().into_bytes(),
+        _ => {
+            return Err(syn::Error::new(
+                e.span(),
+                format!("`{name}` takes a byte string (b\"…\") or a string literal"),
+            ))
+        }
+    };
+    let lit = Literal::byte_string(&bytes);
+    Ok(quote_spanned!(e.span()=> &#lit[..]))
+}
+
+fn bytes_checks(site: &Site<'_>, rules: &Rules<'_>, out: &mut Vec<TokenStream>) -> syn::Result<()> {
+    let r = quote!(::protogate::rules::bytes);
+    let lengths = lengths(
+        site,
+        rules,
+        &r,
+        ["len", "min_len", "max_len"],
+        ["len", "len_range"],
+    )?;
+    out.extend(lengths.check);
+    out.extend(affixes(
+        site,
+        rules,
+        &r,
+        &["prefix", "suffix", "contains"],
+        &lengths.max,
+        "bytes",
+        |name, e| Ok((bytes_lit(e, name)?, byte_count(e))),
+    )?);
+    if let Some((f, l)) = in_or_not_in(rules, |name, e| bytes_lit(e, name))? {
+        out.push(site.check(quote!(#r::#f(value, &[#(#l),*]))));
+    }
+    if let Some((_, e)) = rules.expr("const")? {
+        let b = bytes_lit(e, "const")?;
+        out.push(site.check(quote!(#r::r#const(value, #b))));
+    }
+    for known in ["ip", "ipv4", "ipv6"] {
+        if rules.flag(known)? {
+            let f = syn::Ident::new(known, Span::call_site());
+            out.push(site.check(quote!(#r::#f(value))));
+        }
+    }
+    if let Some(p) = rules.text("pattern")? {
+        out.push(pattern(site, &p, quote!(#r::pattern(value, &PATTERN)))?);
+    }
+    wrap_if(out, rules.flag("ignore_empty")?, quote!(!value.is_empty()));
+    Ok(())
+}
+
+fn byte_count(e: &Expr) -> Option<u64> {
+    match e {
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::ByteStr(b),
+            ..
+        }) => Some(b.value().len() as u64),
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Some(s.value().len() as u64),
+        _ => None,
+    }
+}
+
+/// The Rust type of a numeric family's values.
+fn number_type(family: &str) -> &'static str {
+    match family {
+        "float" => "f32",
+        "double" => "f64",
+        "int32" | "sint32" | "sfixed32" | "enum" => "i32",
+        "int64" | "sint64" | "sfixed64" => "i64",
+        "uint32" | "fixed32" => "u32",
+        _ => "u64",
+    }
+}
+
+/// A bound or list item of a numeric family as a literal of the family's type. Literals are
+/// range-checked here; any other expression (a constant, `f64::INFINITY`) is left to rustc.
+fn number(family: &str, name: &str, e: &Expr) -> syn::Result<TokenStream> {
+    let ty = number_type(family);
+    let (negative, lit) = match e {
+        Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => match &*u.expr {
+            Expr::Lit(l) => (true, &l.lit),
+            _ => return Ok(quote!(#e)),
+        },
+        Expr::Lit(l) => (false, &l.lit),
+        _ => return Ok(quote!(#e)),
+    };
+    let sign = if negative { quote!(-) } else { quote!() };
+    let span = e.span();
+    let out_of_range = |shown: String| {
+        syn::Error::new_spanned(
+            e,
+            format!("`{name}`: {shown} is out of range for `{family}` ({ty})"),
+        )
+    };
+    let mut literal = match (ty, lit) {
+        ("f32" | "f64", Lit::Int(_) | Lit::Float(_)) => {
+            let v: f64 = match lit {
+                Lit::Int(i) => i.base10_parse()?,
+                Lit::Float(f) => f.base10_parse()?,
+                _ => 0.0,
+            };
+            if ty == "f32" {
+                if (v as f32).is_infinite() {
+                    return Err(out_of_range(format!(
+                        "{}{v}",
+                        if negative { "-" } else { "" }
+                    )));
+                }
+                Literal::f32_suffixed(v as f32)
+            } else {
+                Literal::f64_suffixed(v)
+            }
+        }
+        (_, Lit::Int(i)) => {
+            let v: i128 = i.base10_parse()?;
+            let v = if negative { -v } else { v };
+            let fits = match ty {
+                "i32" => i32::try_from(v).is_ok(),
+                "i64" => i64::try_from(v).is_ok(),
+                "u32" => u32::try_from(v).is_ok(),
+                _ => u64::try_from(v).is_ok(),
+            };
+            if !fits {
+                return Err(out_of_range(v.to_string()));
+            }
+            // The sign is a separate token: rustc accepts `-2147483648i32` as a whole.
+            format!("{}{ty}", v.unsigned_abs())
+                .parse::<Literal>()
+                .map_err(|_| out_of_range(v.to_string()))?
+        }
+        (_, Lit::Float(_)) => {
+            return Err(syn::Error::new_spanned(
+                e,
+                format!("`{name}` takes an integer for `{family}`"),
+            ))
+        }
+        _ => {
+            return Err(syn::Error::new_spanned(
+                e,
+                format!("`{name}` takes a number for `{family}`"),
+            ))
+        }
+    };
+    literal.set_span(span);
+    Ok(quote_spanned!(span=> #sign #literal))
+}
+
+fn number_checks(
+    site: &Site<'_>,
+    rules: &Rules<'_>,
+    out: &mut Vec<TokenStream>,
+) -> syn::Result<()> {
+    let family = rules.family.name.as_str();
+    let r = quote!(::protogate::rules::number);
+    let lit = |name: &str| -> syn::Result<Option<TokenStream>> {
+        rules
+            .expr(name)?
+            .map(|(_, e)| number(family, name, e))
+            .transpose()
+    };
+    if let Some(c) = lit("const")? {
+        out.push(site.check(quote!(#r::r#const(#family, value, #c))));
+    }
+    let bound = |ex: &str, inc: &str| -> syn::Result<TokenStream> {
+        rules.exclusive(ex, inc, "a side has one bound")?;
+        Ok(if let Some(e) = lit(ex)? {
+            quote!(::core::option::Option::Some(#r::Bound::exclusive(#e)))
+        } else if let Some(e) = lit(inc)? {
+            quote!(::core::option::Option::Some(#r::Bound::inclusive(#e)))
+        } else {
+            quote!(::core::option::Option::None)
+        })
+    };
+    if ["gt", "gte", "lt", "lte"].iter().any(|n| rules.has(n)) {
+        let (lower, upper) = (bound("gt", "gte")?, bound("lt", "lte")?);
+        out.push(site.check(quote!(#r::range(#family, value, #lower, #upper))));
+    }
+    number_lists(site, rules, family, out)?;
+    wrap_if(
+        out,
+        rules.flag("ignore_empty")?,
+        quote!(value != ::core::default::Default::default()),
+    );
+    if !out.is_empty() {
+        *out = vec![quote!({ let value = *value; #(#out)* })];
+    }
+    Ok(())
+}
+
+/// `in`, or else `not_in` (PGV checks `not_in` only without `in`): the runtime function's name
+/// and the list's items.
+fn in_or_not_in(
+    rules: &Rules<'_>,
+    item: impl Fn(&str, &Expr) -> syn::Result<TokenStream>,
+) -> syn::Result<Option<(TokenStream, Vec<TokenStream>)>> {
+    for name in ["in", "not_in"] {
+        if let Some(list) = rules.list(name)? {
+            let items = list
+                .into_iter()
+                .map(|e| item(name, e))
+                .collect::<syn::Result<Vec<_>>>()?;
+            let f = if name == "in" {
+                quote!(r#in)
+            } else {
+                quote!(not_in)
+            };
+            return Ok(Some((f, items)));
+        }
+    }
+    Ok(None)
+}
+
+/// `in` or `not_in` of a numeric or enum family.
+fn number_lists(
+    site: &Site<'_>,
+    rules: &Rules<'_>,
+    family: &str,
+    out: &mut Vec<TokenStream>,
+) -> syn::Result<()> {
+    let r = quote!(::protogate::rules::number);
+    if let Some((f, l)) = in_or_not_in(rules, |name, e| number(family, name, e))? {
+        out.push(site.check(quote!(#r::#f(#family, value, &[#(#l),*]))));
+    }
+    Ok(())
+}
+
+fn enum_checks(site: &Site<'_>, rules: &Rules<'_>, out: &mut Vec<TokenStream>) -> syn::Result<()> {
+    let r = quote!(::protogate::rules::number);
+    if let Some((_, e)) = rules.expr("const")? {
+        let c = number("enum", "const", e)?;
+        out.push(site.check(quote!(#r::r#const("enum", value, #c))));
+    }
+    number_lists(site, rules, "enum", out)?;
+    match rules.get("defined_only") {
+        None => {}
+        Some(Arg {
+            value: ArgValue::Expr(e),
+            ..
+        }) if matches!(&**e, Expr::Path(_)) => {
+            out.push(site.check(quote!(::protogate::rules::message::defined_only(
+            <#e as ::core::convert::TryFrom<i32>>::try_from(value).is_ok()
+                    ))));
+        }
+        Some(arg) => return Err(syn::Error::new(
+            match &arg.value {
+                ArgValue::Expr(e) => e.span(),
+                _ => arg.ident.span(),
+            },
+            "`defined_only` names the enum type, e.g. `defined_only = Color` (a prost enumeration)",
+        )),
+    }
+    if !out.is_empty() {
+        *out = vec![quote! {
+            { let value: i32 = ::core::convert::Into::<i32>::into(*value); #(#out)* }
+        }];
+    }
+    Ok(())
+}
+
+/// A duration or timestamp literal as `Instant::new(seconds, nanos)`.
+fn instant(family: &str, name: &str, e: &Expr) -> syn::Result<TokenStream> {
+    let text = lit_str(e, name).map_err(|_| {
+        let example = if family == "timestamp" && name != "within" {
+            "\"2023-05-10T12:00:00Z\""
+        } else {
+            "\"1.5s\""
+        };
+        syn::Error::new(
+            e.span(),
+            format!("`{name}` takes a string literal, e.g. `{name} = {example}`"),
+        )
+    })?;
+    let parsed = if family == "timestamp" && name != "within" {
+        time_lit::timestamp(&text.value())
+    } else {
+        time_lit::duration(&text.value())
+    };
+    let (s, n) = parsed.map_err(|msg| syn::Error::new(text.span(), msg))?;
+    Ok(quote!(::protogate::rules::time::Instant::new(#s, #n)))
+}
+
+fn time_checks(site: &Site<'_>, rules: &Rules<'_>, out: &mut Vec<TokenStream>) -> syn::Result<()> {
+    let family = rules.family.name.as_str();
+    let r = if family == "duration" {
+        quote!(::protogate::rules::time::duration)
+    } else {
+        quote!(::protogate::rules::time::timestamp)
+    };
+    let lit = |name: &str| -> syn::Result<Option<TokenStream>> {
+        rules
+            .expr(name)?
+            .map(|(_, e)| instant(family, name, e))
+            .transpose()
+    };
+    let mut inner = Vec::new();
+    if let Some(c) = lit("const")? {
+        inner.push(site.check(quote!(#r::r#const(value, #c))));
+    }
+    let bound = |ex: &str, inc: &str| -> syn::Result<Option<TokenStream>> {
+        rules.exclusive(ex, inc, "a side has one bound")?;
+        let b = quote!(::protogate::rules::number::Bound);
+        Ok(if let Some(e) = lit(ex)? {
+            Some(quote!(::core::option::Option::Some(#b::exclusive(#e))))
+        } else {
+            lit(inc)?.map(|e| quote!(::core::option::Option::Some(#b::inclusive(#e))))
+        })
+    };
+    let (lower, upper) = (bound("gt", "gte")?, bound("lt", "lte")?);
+    let relative = ["lt_now", "gt_now", "within"];
+    if lower.is_some() || upper.is_some() {
+        if let Some(arg) = relative.iter().find_map(|n| rules.get(n)) {
+            return Err(syn::Error::new(
+                arg.ident.span(),
+                format!(
+                    "`{}` cannot be combined with `lt`/`lte`/`gt`/`gte`: PGV checks only the fixed bounds",
+                    arg.name
+                ),
+            ));
+        }
+        let none = quote!(::core::option::Option::None);
+        let (lower, upper) = (lower.unwrap_or_else(|| none.clone()), upper.unwrap_or(none));
+        inner.push(site.check(quote!(#r::range(value, #lower, #upper))));
+    } else if relative.iter().any(|n| rules.has(n)) {
+        rules.exclusive(
+            "lt_now",
+            "gt_now",
+            "no timestamp is both before and after now",
+        )?;
+        let (lt_now, gt_now) = (rules.flag("lt_now")?, rules.flag("gt_now")?);
+        let within = match lit("within")? {
+            Some(w) => quote!(::core::option::Option::Some(#w)),
+            None => quote!(::core::option::Option::None),
+        };
+        inner.push(site.check(quote!(#r::relative(value, #lt_now, #gt_now, #within))));
+    }
+    if let Some((f, l)) = in_or_not_in(rules, |name, e| instant(family, name, e))? {
+        inner.push(site.check(quote!(#r::#f(value, &[#(#l),*]))));
+    }
+    if !inner.is_empty() {
+        let invalid = site.check(quote!(checked));
+        out.push(quote! {
+            {
+                let value = ::protogate::rules::time::Instant::new(value.seconds, value.nanos);
+                let checked = #r::valid(value);
+                if checked.is_ok() { #(#inner)* } else { #invalid }
+            }
+        });
+    }
+    Ok(())
+}
+
+/// The checks of the element rules `items(…)`, `keys(…)` or `values(…)` on `value`.
+fn element_checks(
+    site: &Site<'_>,
+    arg: &Arg,
+    families: &[Family],
+    ty: Option<&Type>,
+) -> syn::Result<Vec<TokenStream>> {
+    let mut out = Vec::new();
+    for family in families {
+        let rules = Rules::new(family)?;
+        if let Some(ty) = ty {
+            check_type(family, ty)?;
+        }
+        match family.name.as_str() {
+            "repeated" | "map" => {
+                return Err(syn::Error::new(
+                    family.span,
+                    format!(
+                        "`{}` rules cannot apply to the {} of a collection",
+                        family.name,
+                        element_word(&arg.name)
+                    ),
+                ))
+            }
+            _ => {
+                if let Some(r) = rules.get("required") {
                     return Err(syn::Error::new(
-                        span,
-                        "`required` needs an `Option<…>` field",
+                        r.ident.span(),
+                        format!(
+                            "`required` cannot apply to the {}: they are always set",
+                            element_word(&arg.name)
+                        ),
                     ));
                 }
-                checks.push(ctx.check(quote!(::protogate::rules::message::required(&self.#ident))));
             }
-            if !flag("skip")? {
-                let embed =
-                    quote!(v.embedded(value, #m, #g, #p, ::protogate::validate::At::Field););
-                checks.push(ctx.bind(embed));
-            }
-            return Ok(quote!(#(#checks)*));
         }
-        _ => unreachable!("families are matched above"),
+        let body = value_checks(site, &rules)?;
+        let span = family.span;
+        out.extend(body.into_iter().map(|b| quote_spanned!(span=> #b)));
     }
-    if checks.is_empty() {
+    Ok(out)
+}
+
+fn element_word(rule: &str) -> &'static str {
+    match rule {
+        "items" => "items",
+        "keys" => "keys",
+        _ => "values",
+    }
+}
+
+fn repeated_checks(ctx: &FieldCtx<'_>, rules: &Rules<'_>, ty: &Type) -> syn::Result<TokenStream> {
+    let site = ctx.site(None);
+    let ident = &ctx.ident;
+    let mut out = Vec::new();
+    if rules.has("min_items") || rules.has("max_items") {
+        let (min, max) = rules.ordered("min_items", "max_items")?;
+        let (min, max) = (opt(min), opt(max));
+        out.push(site.check(quote!(
+            ::protogate::rules::collection::repeated::items(values.len(), #min, #max)
+        )));
+    }
+    let item_site = ctx.site(Some(quote!(::protogate::validate::At::Item(index))));
+    let mut per_item = Vec::new();
+    if rules.flag("unique")? {
+        per_item.push(item_site.check(quote!(
+            ::protogate::rules::collection::repeated::unique_at(values, index)
+        )));
+    }
+    let mut uses_value = false;
+    if let Some((arg, families)) = rules.nested("items") {
+        let checks = element_checks(&item_site, arg, families, generic_arg(ty, "Vec", 0))?;
+        uses_value = !checks.is_empty();
+        per_item.extend(checks);
+    }
+    if !per_item.is_empty() {
+        out.push(if uses_value {
+            quote! { for (index, value) in values.iter().enumerate() { #(#per_item)* } }
+        } else {
+            quote! { for index in 0..values.len() { #(#per_item)* } }
+        });
+    }
+    wrap_if(
+        &mut out,
+        rules.flag("ignore_empty")?,
+        quote!(!values.is_empty()),
+    );
+    if out.is_empty() {
         return Ok(TokenStream::new());
     }
-    Ok(quote_spanned!(span=> #(#checks)*)).map(|body| ctx.bind(body))
+    Ok(quote!({ let values = &self.#ident; #(#out)* }))
+}
+
+fn map_checks(ctx: &FieldCtx<'_>, rules: &Rules<'_>, ty: &Type) -> syn::Result<TokenStream> {
+    let site = ctx.site(None);
+    let ident = &ctx.ident;
+    let mut out = Vec::new();
+    if rules.has("min_pairs") || rules.has("max_pairs") {
+        let (min, max) = rules.ordered("min_pairs", "max_pairs")?;
+        let (min, max) = (opt(min), opt(max));
+        out.push(site.check(quote!(
+            ::protogate::rules::collection::map::pairs(values.len(), #min, #max)
+        )));
+    }
+    // `no_sparse` is satisfied by construction: a Rust map holds a value for every key.
+    rules.flag("no_sparse")?;
+    let map_arg = |i| generic_arg(ty, "HashMap", i).or_else(|| generic_arg(ty, "BTreeMap", i));
+    let key_site = ctx.site(Some(quote!(::protogate::validate::At::Key(key.into()))));
+    let value_site = ctx.site(Some(quote!(::protogate::validate::At::Value(key.into()))));
+    let key_checks = match rules.nested("keys") {
+        Some((arg, families)) => element_checks(&key_site, arg, families, map_arg(0))?,
+        None => Vec::new(),
+    };
+    let value_checks = match rules.nested("values") {
+        Some((arg, families)) => element_checks(&value_site, arg, families, map_arg(1))?,
+        None => Vec::new(),
+    };
+    let keys = (!key_checks.is_empty()).then(|| quote!({ let value = key; #(#key_checks)* }));
+    match (keys, value_checks.is_empty()) {
+        (None, true) => {}
+        (keys, false) => out.push(quote! {
+            for (key, value) in values.iter() { #keys #(#value_checks)* }
+        }),
+        (Some(keys), true) => out.push(quote! { for key in values.keys() { #keys } }),
+    }
+    wrap_if(
+        &mut out,
+        rules.flag("ignore_empty")?,
+        quote!(!values.is_empty()),
+    );
+    if out.is_empty() {
+        return Ok(TokenStream::new());
+    }
+    Ok(quote!({ let values = &self.#ident; #(#out)* }))
+}
+
+/// The last path segment of a type and its generic type arguments (`Vec<T>` → `Vec`, [T]).
+fn type_shape(ty: &Type) -> Option<(String, Vec<&Type>)> {
+    let ty = match ty {
+        Type::Reference(r) => &*r.elem,
+        Type::Group(g) => &*g.elem,
+        Type::Paren(p) => &*p.elem,
+        other => other,
+    };
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    let args = match &last.arguments {
+        syn::PathArguments::AngleBracketed(a) => a
+            .args
+            .iter()
+            .filter_map(|g| match g {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some((last.ident.to_string(), args))
+}
+
+fn generic_arg<'t>(ty: &'t Type, container: &str, index: usize) -> Option<&'t Type> {
+    match type_shape(ty) {
+        Some((name, args)) if name == container => args.get(index).copied(),
+        _ => None,
+    }
+}
+
+/// A compile error when `family` plainly does not fit the field's Rust type. Types the macro
+/// does not know (aliases, wrappers, user types) are left to rustc.
+fn check_type(family: &Family, ty: &Type) -> syn::Result<()> {
+    let Some((name, args)) = type_shape(ty) else {
+        return Ok(());
+    };
+    let byte_vec = name == "Vec"
+        && args
+            .first()
+            .and_then(|t| type_shape(t))
+            .is_some_and(|(n, _)| n == "u8");
+    let kind = match name.as_str() {
+        "String" | "str" | "Cow" => "string",
+        "Bytes" => "bytes",
+        "Vec" if byte_vec => "bytes",
+        "bool" => "bool",
+        "i32" | "i64" | "u32" | "u64" | "f32" | "f64" => name.as_str(),
+        "Vec" => "list",
+        "HashMap" | "BTreeMap" => "map",
+        _ => return Ok(()),
+    };
+    let f = family.name.as_str();
+    let fits = match f {
+        "string" => kind == "string",
+        "bytes" => kind == "bytes",
+        "bool" => kind == "bool",
+        "enum" => kind == "i32",
+        "repeated" => kind == "list" || kind == "bytes",
+        "map" => kind == "map",
+        "message" | "duration" | "timestamp" => false,
+        n if NUMBERS.contains(&n) => kind == number_type(n),
+        _ => true,
+    };
+    if fits {
+        return Ok(());
+    }
+    let wanted = match f {
+        "string" => "a `String`".to_string(),
+        "bytes" => "a `Vec<u8>` or `Bytes`".to_string(),
+        "bool" => "a `bool`".to_string(),
+        "enum" => "an `i32` (or a prost enumeration)".to_string(),
+        "repeated" => "a `Vec<…>`".to_string(),
+        "map" => "a `HashMap<…>` or `BTreeMap<…>`".to_string(),
+        "message" | "duration" | "timestamp" => "a message type".to_string(),
+        n => {
+            let ty = number_type(n);
+            let article = if ty.starts_with('u') { "a" } else { "an" };
+            format!("{article} `{ty}`")
+        }
+    };
+    Err(syn::Error::new(
+        family.span,
+        format!(
+            "`{f}` rules need {wanted}, not `{}`",
+            quote!(#ty).to_string().replace(' ', "")
+        ),
+    ))
 }
 
 fn option_inner(ty: &Type) -> Option<&Type> {
-    let Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    match &last.arguments {
-        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
-            syn::GenericArgument::Type(t) => Some(t),
-            _ => None,
-        },
+    match type_shape(ty) {
+        Some((name, args)) if name == "Option" => args.first().copied(),
         _ => None,
     }
 }

@@ -1,7 +1,14 @@
 //! `#[derive(Validate)]` on hand-written structs: the same rules, ids and PGV messages as the
 //! generator, and compile errors for bad attributes (trybuild, `tests/ui/`).
+//!
+//! The structs of `d` mirror messages of `tests/validate/proto/pgvcases/cases.proto` (same name,
+//! same rules as attributes): `both!` validates one value with the derived struct and with the
+//! generated message, and the two must report the same violations, byte for byte.
+
+use std::collections::{BTreeMap, HashMap};
 
 use protogate::Validate;
+use protogate_validate_test::pgvcases as c;
 
 #[derive(Validate, Default)]
 #[validate(name = "Details")]
@@ -94,4 +101,549 @@ fn validate_all_nests_embedded_messages_like_go() {
 fn bad_attributes_are_compile_errors() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/*.rs");
+}
+
+/// Hand-written twins of generated messages.
+mod d {
+    use super::*;
+    use pbjson_types::Duration;
+    use protogate::wkt::Timestamp;
+
+    #[derive(Validate, Default, Clone)]
+    pub struct Inner {
+        #[validate(string(min_len = 1))]
+        pub name: String,
+    }
+
+    macro_rules! twin {
+        ($($name:ident($ty:ty) { $($rules:tt)* })*) => {$(
+            #[derive(Validate, Default)]
+            pub struct $name {
+                #[validate($($rules)*)]
+                pub val: $ty,
+            }
+        )*};
+    }
+
+    twin! {
+        StrIn(String) { string(r#in = ["a", "bc", "é"]) }
+        StrNotIn(String) { string(not_in = ["x", "y"]) }
+        StrHeaderName(String) { string(well_known_regex = HTTP_HEADER_NAME) }
+        I64In(i64) { int64(in = [1, 2, 3]) }
+        U32NotIn(u32) { uint32(not_in = [0, 7]) }
+        S32Closed(i32) { sint32(gte = -5, lte = 5) }
+        S64OutsideIncl(i64) { sint64(lte = 0, gte = 10) }
+        FloatIn(f32) { float(in = [1.5, 2.5]) }
+        DoubleGte(f64) { double(gte = 0) }
+        BytesIn(Vec<u8>) { bytes(in = [b"a", b"\x00\x01"]) }
+        BytesPrefix(Vec<u8>) { bytes(prefix = b"\x01") }
+        BytesLen(Vec<u8>) { bytes(min_len = 1, max_len = 4) }
+        EnumDefined(i32) { enum(defined_only = c::Color) }
+        EnumIn(i32) { enum(in = [0, 2]) }
+        EnumNotIn(i32) { enum(not_in = [1]) }
+        EnumConst(i32) { enum(const = 1) }
+        RepItems(Vec<String>) { repeated(items(string(min_len = 2))) }
+        RepItemsInt(Vec<i64>) { repeated(items(int64(gt = 0, lt = 100))) }
+        RepIgnoreEmpty(Vec<i32>) { repeated(ignore_empty, min_items = 2) }
+        RepMessages(Vec<Inner>) { repeated(items(message)) }
+        MapPairs(HashMap<String, String>) { map(min_pairs = 1, max_pairs = 2) }
+        MapKeys(HashMap<String, i32>) { map(keys(string(min_len = 2))) }
+        MapValues(HashMap<i64, i32>) { map(values(int32(gt = 0))) }
+        MapMessages(HashMap<String, Inner>) { map(values(message)) }
+        DurRange(Option<Duration>) { duration(gt = "1s", lt = "10s") }
+        DurRequired(Option<Duration>) { duration(required) }
+        DurIn(Option<Duration>) { duration(in = ["1s", "2s"]) }
+        TsGt(Option<Timestamp>) { timestamp(gt = "1970-01-01T00:16:40Z") }
+        TsLtNow(Option<Timestamp>) { timestamp(lt_now) }
+        TsGtNowWithin(Option<Timestamp>) { timestamp(gt_now, within = "1h") }
+    }
+}
+
+type Report = Vec<(String, &'static str, String)>;
+
+fn report(v: &impl Validate) -> (Report, Report) {
+    let list = |r: Result<(), protogate::Violations>| -> Report {
+        r.err()
+            .map(|e| {
+                e.iter()
+                    .map(|v| (v.field.clone(), v.rule, v.message.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    (list(v.validate()), list(v.validate_all()))
+}
+
+/// Validates `val` with the derived twin and the generated message: both must report the same
+/// violations (path, rule id, message) in `validate()` and `validate_all()`; returns the latter.
+macro_rules! both {
+    ($name:ident, $val:expr) => {{
+        let val = $val;
+        let derived = report(&d::$name { val: val.clone() });
+        let generated = report(&c::$name { val });
+        assert_eq!(
+            derived,
+            generated,
+            "{}: derived and generated differ",
+            stringify!($name)
+        );
+        derived.1
+    }};
+}
+
+fn one(field: &str, rule: &'static str, message: &str) -> Report {
+    vec![(field.to_string(), rule, message.to_string())]
+}
+
+#[test]
+fn in_and_not_in_match_the_generated_messages() {
+    assert_eq!(both!(StrIn, "bc".to_string()), vec![]);
+    assert_eq!(
+        both!(StrIn, "b".to_string()),
+        one(
+            "val",
+            "string.in",
+            "invalid StrIn.Val: value must be in list [a bc é]"
+        )
+    );
+    assert_eq!(
+        both!(StrNotIn, "y".to_string()),
+        one(
+            "val",
+            "string.not_in",
+            "invalid StrNotIn.Val: value must not be in list [x y]"
+        )
+    );
+    assert_eq!(
+        both!(I64In, 4i64),
+        one(
+            "val",
+            "int64.in",
+            "invalid I64In.Val: value must be in list [1 2 3]"
+        )
+    );
+    assert_eq!(
+        both!(U32NotIn, 7u32),
+        one(
+            "val",
+            "uint32.not_in",
+            "invalid U32NotIn.Val: value must not be in list [0 7]"
+        )
+    );
+    assert_eq!(
+        both!(FloatIn, 2.0f32),
+        one(
+            "val",
+            "float.in",
+            "invalid FloatIn.Val: value must be in list [1.5 2.5]"
+        )
+    );
+    assert_eq!(both!(FloatIn, 2.5f32), vec![]);
+    assert_eq!(
+        both!(BytesIn, b"b".to_vec()),
+        one(
+            "val",
+            "bytes.in",
+            "invalid BytesIn.Val: value must be in list [[97] [0 1]]"
+        )
+    );
+    assert_eq!(both!(BytesIn, vec![0u8, 1]), vec![]);
+    for v in [
+        b"".to_vec(),
+        b"\x01ab".to_vec(),
+        b"\x02".to_vec(),
+        b"12345".to_vec(),
+    ] {
+        both!(BytesPrefix, v.clone());
+        both!(BytesLen, v);
+    }
+    for v in ["Content-Type", "bad header", ""] {
+        both!(StrHeaderName, v.to_string());
+    }
+}
+
+#[test]
+fn numeric_literals_take_the_field_type() {
+    // `double(gte = 0)`: an integer literal for a float family; negative bounds.
+    assert_eq!(
+        both!(DoubleGte, -0.5f64),
+        one(
+            "val",
+            "double.gte",
+            "invalid DoubleGte.Val: value must be greater than or equal to 0"
+        )
+    );
+    for v in [-6, -5, 0, 5, 6] {
+        both!(S32Closed, v);
+    }
+    assert_eq!(
+        both!(S32Closed, -6),
+        one(
+            "val",
+            "sint32.gte_lte",
+            "invalid S32Closed.Val: value must be inside range [-5, 5]"
+        )
+    );
+    for v in [-1i64, 0, 5, 10, 11] {
+        both!(S64OutsideIncl, v);
+    }
+}
+
+#[test]
+fn enum_rules_match_the_generated_messages() {
+    assert_eq!(both!(EnumDefined, 2), vec![]);
+    assert_eq!(
+        both!(EnumDefined, 5),
+        one(
+            "val",
+            "enum.defined_only",
+            "invalid EnumDefined.Val: value must be one of the defined enum values"
+        )
+    );
+    assert_eq!(
+        both!(EnumIn, 1),
+        one(
+            "val",
+            "enum.in",
+            "invalid EnumIn.Val: value must be in list [0 2]"
+        )
+    );
+    assert_eq!(
+        both!(EnumNotIn, 1),
+        one(
+            "val",
+            "enum.not_in",
+            "invalid EnumNotIn.Val: value must not be in list [1]"
+        )
+    );
+    assert_eq!(
+        both!(EnumConst, 2),
+        one(
+            "val",
+            "enum.const",
+            "invalid EnumConst.Val: value must equal 1"
+        )
+    );
+    // A field typed as the prost enumeration itself.
+    #[derive(Validate)]
+    #[validate(name = "EnumIn")]
+    struct Typed {
+        #[validate(enum(in = [0, 2], defined_only = c::Color))]
+        val: c::Color,
+    }
+    assert!(Typed {
+        val: c::Color::Green
+    }
+    .validate()
+    .is_ok());
+    assert_eq!(
+        report(&Typed { val: c::Color::Red }).1,
+        one(
+            "val",
+            "enum.in",
+            "invalid EnumIn.Val: value must be in list [0 2]"
+        )
+    );
+}
+
+#[test]
+fn items_keys_and_values_match_the_generated_messages() {
+    assert_eq!(
+        both!(RepItems, vec!["ab".to_string(), "a".to_string()]),
+        one(
+            "val[1]",
+            "string.min_len",
+            "invalid RepItems.Val[1]: value length must be at least 2 runes"
+        )
+    );
+    assert_eq!(
+        both!(RepItemsInt, vec![5i64, 0, 100]),
+        vec![
+            (
+                "val[1]".into(),
+                "int64.gt_lt",
+                "invalid RepItemsInt.Val[1]: value must be inside range (0, 100)".into()
+            ),
+            (
+                "val[2]".into(),
+                "int64.gt_lt",
+                "invalid RepItemsInt.Val[2]: value must be inside range (0, 100)".into()
+            ),
+        ]
+    );
+    assert_eq!(both!(RepIgnoreEmpty, Vec::<i32>::new()), vec![]);
+    assert_eq!(
+        both!(RepIgnoreEmpty, vec![1]),
+        one(
+            "val",
+            "repeated.min_items",
+            "invalid RepIgnoreEmpty.Val: value must contain at least 2 item(s)"
+        )
+    );
+    let inner = |name: &str| d::Inner { name: name.into() };
+    let derived = report(&d::RepMessages {
+        val: vec![inner("a"), inner("")],
+    });
+    let generated = report(&c::RepMessages {
+        val: vec![c::Inner { name: "a".into() }, c::Inner::default()],
+    });
+    assert_eq!(derived, generated);
+    assert_eq!(
+        derived.1,
+        one(
+            "val[1].name",
+            "string.min_len",
+            "invalid RepMessages.Val[1]: embedded message failed validation | caused by: \
+             invalid Inner.Name: value length must be at least 1 runes"
+        )
+    );
+    assert_eq!(
+        both!(MapPairs, HashMap::new()),
+        one(
+            "val",
+            "map.min_pairs",
+            "invalid MapPairs.Val: value must contain between 1 and 2 pairs, inclusive"
+        )
+    );
+    let three: HashMap<String, String> = [("a", ""), ("b", ""), ("c", "")]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(both!(MapPairs, three)[0].1, "map.max_pairs");
+    assert_eq!(
+        both!(
+            MapKeys,
+            [("a".to_string(), 1)]
+                .into_iter()
+                .collect::<HashMap<_, _>>()
+        ),
+        one(
+            "val[\"a\"]",
+            "string.min_len",
+            "invalid key for MapKeys.Val[a]: value length must be at least 2 runes"
+        )
+    );
+    assert_eq!(
+        both!(
+            MapValues,
+            [(7i64, 0)].into_iter().collect::<HashMap<_, _>>()
+        ),
+        one(
+            "val[7]",
+            "int32.gt",
+            "invalid MapValues.Val[7]: value must be greater than 0"
+        )
+    );
+    let derived = report(&d::MapMessages {
+        val: [("k".to_string(), inner(""))].into_iter().collect(),
+    });
+    let generated = report(&c::MapMessages {
+        val: [("k".to_string(), c::Inner::default())]
+            .into_iter()
+            .collect(),
+    });
+    assert_eq!(derived, generated);
+    assert_eq!(derived.1[0].0, "val[\"k\"].name");
+}
+
+#[test]
+fn map_rules_on_other_map_types() {
+    #[derive(Validate, Default)]
+    struct Labels {
+        #[validate(map(
+            ignore_empty,
+            min_pairs = 2,
+            no_sparse,
+            keys(string(prefix = "k")),
+            values(string(max_len = 2))
+        ))]
+        labels: BTreeMap<String, String>,
+    }
+    assert!(Labels::default().validate().is_ok());
+    let labels = Labels {
+        labels: [("a", "long"), ("k", "ok")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    };
+    assert_eq!(
+        report(&labels).1,
+        vec![
+            (
+                "labels[\"a\"]".into(),
+                "string.prefix",
+                "invalid key for Labels.Labels[a]: value does not have prefix \"k\"".into()
+            ),
+            (
+                "labels[\"a\"]".into(),
+                "string.max_len",
+                "invalid Labels.Labels[a]: value length must be at most 2 runes".into()
+            ),
+        ]
+    );
+}
+
+fn dur(seconds: i64, nanos: i32) -> Option<pbjson_types::Duration> {
+    Some(pbjson_types::Duration { seconds, nanos })
+}
+
+fn ts(seconds: i64) -> Option<protogate::wkt::Timestamp> {
+    Some(protogate::wkt::Timestamp { seconds, nanos: 0 })
+}
+
+#[test]
+fn durations_match_the_generated_messages() {
+    assert_eq!(
+        both!(DurRange, dur(1, 0)),
+        one(
+            "val",
+            "duration.gt_lt",
+            "invalid DurRange.Val: value must be inside range (1s, 10s)"
+        )
+    );
+    assert_eq!(both!(DurRange, dur(1, 1)), vec![]);
+    assert_eq!(both!(DurRange, None), vec![]);
+    assert_eq!(
+        both!(DurRequired, None),
+        one(
+            "val",
+            "duration.required",
+            "invalid DurRequired.Val: value is required"
+        )
+    );
+    assert_eq!(
+        both!(DurIn, dur(3, 0)),
+        one(
+            "val",
+            "duration.in",
+            "invalid DurIn.Val: value must be in list [seconds:1 seconds:2]"
+        )
+    );
+    assert_eq!(both!(DurIn, dur(2, 0)), vec![]);
+    assert_eq!(both!(DurIn, dur(1, -1))[0].1, "duration.valid");
+
+    #[derive(Validate)]
+    struct Timeout {
+        #[validate(duration(gte = "-1.5s", lte = "2m", not_in = ["0"]))]
+        a: Option<pbjson_types::Duration>,
+        #[validate(duration(const = "100ms"))]
+        b: pbjson_types::Duration,
+    }
+    let t = Timeout {
+        a: dur(0, 0),
+        b: pbjson_types::Duration {
+            seconds: 0,
+            nanos: 100_000_000,
+        },
+    };
+    // Go prints the proto text of a zero duration as nothing.
+    assert_eq!(
+        report(&t).1,
+        one(
+            "a",
+            "duration.not_in",
+            "invalid Timeout.A: value must not be in list []"
+        )
+    );
+    let t = Timeout {
+        a: dur(-2, 0),
+        b: pbjson_types::Duration::default(),
+    };
+    assert_eq!(
+        report(&t).1,
+        vec![
+            (
+                "a".into(),
+                "duration.gte_lte",
+                "invalid Timeout.A: value must be inside range [-1.5s, 2m0s]".into()
+            ),
+            (
+                "b".into(),
+                "duration.const",
+                "invalid Timeout.B: value must equal 100ms".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn timestamps_match_the_generated_messages() {
+    assert_eq!(
+        both!(TsGt, ts(1000)),
+        one(
+            "val",
+            "timestamp.gt",
+            "invalid TsGt.Val: value must be greater than 1970-01-01 00:16:40 +0000 UTC"
+        )
+    );
+    assert_eq!(both!(TsGt, ts(1001)), vec![]);
+    let now = protogate::rules::time::timestamp::now().seconds;
+    assert_eq!(
+        both!(TsLtNow, ts(now + 3600)),
+        one(
+            "val",
+            "timestamp.lt_now",
+            "invalid TsLtNow.Val: value must be less than now"
+        )
+    );
+    assert_eq!(both!(TsLtNow, ts(now - 10)), vec![]);
+    assert_eq!(
+        both!(TsGtNowWithin, ts(now + 7200)),
+        one(
+            "val",
+            "timestamp.gt_now",
+            "invalid TsGtNowWithin.Val: value must be greater than now within 1h0m0s"
+        )
+    );
+    assert_eq!(both!(TsGtNowWithin, ts(now + 600)), vec![]);
+    assert_eq!(
+        both!(
+            TsGt,
+            Some(protogate::wkt::Timestamp {
+                seconds: 2000,
+                nanos: -1
+            })
+        )[0]
+        .1,
+        "timestamp.valid"
+    );
+
+    #[derive(Validate)]
+    struct Event {
+        #[validate(timestamp(required, const = "2023-05-10T12:00:00.5+02:00"))]
+        at: Option<protogate::wkt::Timestamp>,
+        #[validate(timestamp(within = "1m"))]
+        seen: Option<protogate::wkt::Timestamp>,
+    }
+    let e = Event {
+        at: None,
+        seen: ts(0),
+    };
+    assert_eq!(
+        report(&e).1,
+        vec![
+            (
+                "at".into(),
+                "timestamp.required",
+                "invalid Event.At: value is required".into()
+            ),
+            (
+                "seen".into(),
+                "timestamp.within",
+                "invalid Event.Seen: value must be within 1m0s of now".into()
+            ),
+        ]
+    );
+    let e = Event {
+        at: ts(0),
+        seen: None,
+    };
+    assert_eq!(
+        report(&e).1,
+        one(
+            "at",
+            "timestamp.const",
+            "invalid Event.At: value must equal 2023-05-10 10:00:00.5 +0000 UTC"
+        )
+    );
 }
