@@ -260,3 +260,47 @@ message M {
         );
     }
 }
+
+#[test]
+fn a_message_oneof_rule_naming_an_unknown_field_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let proto = dir.path().join("pv.proto");
+    std::fs::write(
+        &proto,
+        r#"syntax = "proto3";
+package pvcheck;
+import "buf/validate/validate.proto";
+message M {
+  option (buf.validate.message).oneof = {fields: ["a", "nope"], required: true};
+  string a = 1;
+}
+"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_protogate"))
+        .arg("gen")
+        .arg("--proto")
+        .arg(&proto)
+        .arg("-I")
+        .arg(dir.path())
+        .arg("-I")
+        .arg(root().join("codegen/tests/fixtures/protovalidate"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("`nope`, which is not a field of `pvcheck.M`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("pv.proto:{}:", line_of(&proto, "nope"))),
+        "{stderr}"
+    );
+    assert!(
+        !dir.path().join("out").exists(),
+        "nothing is written on error"
+    );
+}

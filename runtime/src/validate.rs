@@ -135,6 +135,7 @@ pub struct Collector {
 
 impl Collector {
     /// A collector; `first_only` is `validate()`'s mode.
+    #[inline]
     pub fn new(first_only: bool) -> Collector {
         Collector {
             first_only,
@@ -251,7 +252,11 @@ impl Collector {
         value.collect_violations(&mut inner);
         let path = at.path(path);
         for mut v in inner.violations {
-            v.field = format!("{path}.{}", v.field);
+            v.field = if v.field.is_empty() {
+                path.clone()
+            } else {
+                format!("{path}.{}", v.field)
+            };
             self.violations.push(v);
         }
     }

@@ -56,7 +56,8 @@ def field_path(violation):
     """The violation's field path as [[field_name, subscript_kind, subscript_value], ...]
     (kind "" when the element has no subscript); the caller renders it."""
     parts = []
-    for el in violation.proto.field.elements:
+    field = violation.proto.field
+    for el in (field.elements if field is not None else []):
         sub = el.subscript
         if sub is None:
             parts.append([el.field_name, "", None])

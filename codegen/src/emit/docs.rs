@@ -607,6 +607,7 @@ fn empty_message() -> Message {
         rust_path: "Empty".into(),
         fields: Vec::new(),
         oneofs: Vec::new(),
+        message_oneofs: Vec::new(),
         validation_disabled: false,
         validation_ignored: false,
         dialect: Default::default(),

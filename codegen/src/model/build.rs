@@ -505,6 +505,7 @@ impl<'a> Builder<'a> {
                 }
             })
             .collect();
+        let mut message_oneofs = Vec::new();
         if let Some(ext) = self
             .pv_message
             .as_ref()
@@ -518,7 +519,9 @@ impl<'a> Builder<'a> {
                     p.extend_from_slice(rest);
                     self.locate(&file, &p)
                 };
-                for rule in read_pv_message_rules(m, &locate) {
+                let (oneofs, unsupported) = read_pv_message_rules(m, &locate);
+                message_oneofs = oneofs;
+                for rule in unsupported {
                     diags.push(rule.diagnostic(message.full_name()));
                 }
             }
@@ -530,6 +533,7 @@ impl<'a> Builder<'a> {
             rust_path: rust_path(message.full_name(), message.package_name()),
             fields,
             oneofs,
+            message_oneofs,
             validation_disabled: flag(&self.disabled),
             validation_ignored: flag(&self.ignored),
             dialect: self.dialect_of(&file),

@@ -297,6 +297,18 @@ impl Field {
     }
 }
 
+/// protovalidate's message-level `(buf.validate.message).oneof`: at most one of `fields` is
+/// set (exactly one when `required`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageOneof {
+    /// The field names, in the order written.
+    pub fields: Vec<String>,
+    /// One must be set.
+    pub required: bool,
+    /// Where the rule is written.
+    pub location: Location,
+}
+
 /// A oneof (real, not synthetic).
 #[derive(Debug, Clone)]
 pub struct Oneof {
@@ -325,6 +337,8 @@ pub struct Message {
     pub fields: Vec<Field>,
     /// Real oneofs.
     pub oneofs: Vec<Oneof>,
+    /// protovalidate's message-level oneof rules.
+    pub message_oneofs: Vec<MessageOneof>,
     /// `(validate.disabled)`.
     pub validation_disabled: bool,
     /// `(validate.ignored)`.

@@ -222,25 +222,26 @@ pub fn read_pv_field_rules(
     out
 }
 
-/// Reads a `buf.validate.MessageRules` message: protogate enforces none of its rules (they are
-/// CEL expressions or message-level oneof rules), so each is returned as unsupported.
+/// Reads a `buf.validate.MessageRules` message: its `oneof` rules, and the rules protogate
+/// cannot enforce (CEL expressions), returned as unsupported.
 pub fn read_pv_message_rules(
     rules: &DynamicMessage,
     locate: &dyn Fn(&[i32]) -> Location,
-) -> Vec<UnsupportedRule> {
-    let mut out = Vec::new();
+) -> (Vec<crate::model::MessageOneof>, Vec<UnsupportedRule>) {
+    let mut oneofs = Vec::new();
+    let mut unsupported = Vec::new();
     for (field, value) in rules.fields() {
-        let location = locate(&[field.number() as i32]);
         let Value::List(items) = value else {
             continue;
         };
-        for item in items {
+        for (index, item) in items.iter().enumerate() {
+            let location = locate(&[field.number() as i32, index as i32]);
             match (field.name(), item) {
-                ("cel", Value::Message(m)) => out.push(cel_rule(m, location.clone())),
-                ("cel_expression", Value::String(e)) => out.push(UnsupportedRule {
+                ("cel", Value::Message(m)) => unsupported.push(cel_rule(m, location)),
+                ("cel_expression", Value::String(e)) => unsupported.push(UnsupportedRule {
                     name: "cel_expression".into(),
                     expression: e.clone(),
-                    location: location.clone(),
+                    location,
                 }),
                 ("oneof", Value::Message(m)) => {
                     let fields: Vec<String> = m
@@ -253,17 +254,21 @@ pub fn read_pv_message_rules(
                             })
                         })
                         .unwrap_or_default();
-                    out.push(UnsupportedRule {
-                        name: format!("message.oneof({})", fields.join(", ")),
-                        expression: String::new(),
-                        location: location.clone(),
+                    let required = m
+                        .get_field_by_name("required")
+                        .and_then(|v| v.as_bool())
+                        .unwrap_or(false);
+                    oneofs.push(crate::model::MessageOneof {
+                        fields,
+                        required,
+                        location,
                     });
                 }
                 _ => {}
             }
         }
     }
-    out
+    (oneofs, unsupported)
 }
 
 fn cel_rule(m: &DynamicMessage, location: Location) -> UnsupportedRule {
@@ -337,6 +342,17 @@ fn rule_value(value: &Value, nested: &dyn Fn(&DynamicMessage) -> RuleValue) -> O
                         .unwrap_or(0);
                     RuleValue::Time(seconds, nanos)
                 }
+                "google.protobuf.FieldMask" => RuleValue::List(
+                    m.get_field_by_name("paths")
+                        .and_then(|v| {
+                            v.as_list().map(|l| {
+                                l.iter()
+                                    .filter_map(|s| s.as_str().map(|s| RuleValue::Str(s.into())))
+                                    .collect()
+                            })
+                        })
+                        .unwrap_or_default(),
+                ),
                 _ => nested(m),
             }
         }

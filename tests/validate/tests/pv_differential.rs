@@ -553,6 +553,38 @@ fn cases() -> Vec<Case> {
                 })
             },
         },
+        Case {
+            name: "Exclusive",
+            unordered: false,
+            run: |r| {
+                use c::exclusive::Choice;
+                let inner = |r: &mut Rng| c::ExclusiveInner {
+                    p: either(r, &[String::new()], string),
+                    q: either(r, &[Vec::new()], bytes),
+                };
+                let choice = match r.below(3) {
+                    0 => None,
+                    1 => Some(Choice::X(string(r))),
+                    _ => Some(Choice::Y(r.one_in(2))),
+                };
+                outcome(&c::Exclusive {
+                    a: either(r, &[String::new()], string),
+                    b: either(r, &[0], |r| int(r) as i32),
+                    c: list(r, string),
+                    d: some(r, string),
+                    e: either(r, &[String::new()], string),
+                    inner: some(r, inner),
+                    choice,
+                    mask: some(r, |r| {
+                        let exact = protogate::wkt::FieldMask {
+                            paths: vec!["a".into(), "b.c".into()],
+                        };
+                        either(r, &[exact], mask)
+                    }),
+                    inners: list(r, inner),
+                })
+            },
+        },
     ]
 }
 

@@ -27,6 +27,23 @@ impl Gen<'_> {
         let m = self.message;
         let r = rt();
         let mut out = Vec::new();
+        for rule in &m.message_oneofs {
+            let set: Vec<TokenStream> = rule
+                .fields
+                .iter()
+                .filter_map(|name| m.field(name))
+                .map(|f| self.is_set(f))
+                .collect();
+            let names = rule.fields.join(", ");
+            let required = rule.required;
+            out.push(quote! {
+                v.check_pv(
+                    #r::message_oneof(&[#(#set),*], #names, #required),
+                    "",
+                    ::protogate::validate::At::Field,
+                );
+            });
+        }
         for oneof in m.oneofs.iter().filter(|o| o.required) {
             let name = ident(&names::snake(&oneof.name));
             let path = &oneof.name;
@@ -38,6 +55,27 @@ impl Gen<'_> {
             out.extend(self.pv_field(field));
         }
         out
+    }
+
+    /// Whether `field` is set, as protovalidate counts it: present, non-empty, or non-zero.
+    fn is_set(&self, field: &Field) -> TokenStream {
+        let name = ident(&names::snake(&field.name));
+        if let Some(oneof) = &field.oneof {
+            let enum_path = self.oneof_enum(oneof);
+            let variant = ident(&names::upper_camel(&field.name));
+            let member = ident(&names::snake(oneof));
+            return quote!(
+                ::core::matches!(&self.#member, ::core::option::Option::Some(#enum_path::#variant(_)))
+            );
+        }
+        match (&field.cardinality, field.has_presence) {
+            (Cardinality::Single, true) => quote!(self.#name.is_some()),
+            (Cardinality::Single, false) => {
+                let (_, nonzero) = is_zero(&field.ty);
+                quote!({ let value = &self.#name; #nonzero })
+            }
+            _ => quote!(!self.#name.is_empty()),
+        }
     }
 
     fn pv_ctx(&self, field: &Field) -> Ctx {
@@ -534,15 +572,8 @@ pub(super) fn family_checks(
         }
         "field_mask" => {
             let m = quote!(#r::field_mask);
-            if let Some(RuleValue::Rules(c)) = get("const") {
-                let paths: Vec<String> = c
-                    .iter()
-                    .filter(|x| x.name == "paths")
-                    .flat_map(|x| match &x.value {
-                        RuleValue::List(l) => l.iter().map(str_of).collect(),
-                        v => vec![str_of(v)],
-                    })
-                    .collect();
+            if let Some(RuleValue::List(paths)) = get("const") {
+                let paths: Vec<String> = paths.iter().map(str_of).collect();
                 out.push(check(quote!(#m::r#const(&value.paths, &[#(#paths),*]))));
             }
             if let Some(l) = strs("in") {

@@ -119,8 +119,7 @@ pub fn is_number_family(family: &str) -> bool {
     )
 }
 
-/// protovalidate's standard rules the generator emits: all of them but `field_mask.const`
-/// (whose FieldMask value the model does not carry).
+/// protovalidate's standard rules the generator emits.
 fn pv_supported(rule: &Rule) -> bool {
     let name = rule.name.as_str();
     match rule.family.as_str() {
@@ -144,7 +143,7 @@ fn pv_supported(rule: &Rule) -> bool {
             name,
             "const" | "lt" | "lte" | "gt" | "gte" | "lt_now" | "gt_now" | "within"
         ),
-        "field_mask" => matches!(name, "in" | "not_in"),
+        "field_mask" => matches!(name, "const" | "in" | "not_in"),
         "message" => false,
         _ => false,
     }

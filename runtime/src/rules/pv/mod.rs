@@ -33,6 +33,22 @@ pub fn oneof_required<T>(value: &Option<T>) -> Check {
     })
 }
 
+/// `(buf.validate.message).oneof`: at most one of the fields named in `names` is set, and
+/// one when `required`.
+pub fn message_oneof(set: &[bool], names: &'static str, required: bool) -> Check {
+    match set.iter().filter(|s| **s).count() {
+        0 if required => Err(Failure::new(
+            "message.oneof",
+            format!("one of {names} must be set"),
+        )),
+        0 | 1 => Ok(()),
+        _ => Err(Failure::new(
+            "message.oneof",
+            format!("only one of {names} can be set"),
+        )),
+    }
+}
+
 /// A value protovalidate's rules compare and print: numbers, enums (as numbers), bools.
 pub trait Value: Copy + PartialOrd {
     /// Whether the value is NaN (floats only).
