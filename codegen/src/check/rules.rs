@@ -140,17 +140,19 @@ struct Target<'a> {
 }
 
 impl Target<'_> {
-    /// Where a rule is written. Element rules are looked up inside their `items`/`keys`/`values`
-    /// aggregate, so `min_len` of `values` is not confused with `min_len` of `keys`.
+    /// Where a rule is written. Element rules are looked up after their `items`/`keys`/`values`,
+    /// so `min_len` of `values` is not confused with `min_len` of `keys`.
     fn locate(&self, rule: &Rule) -> Location {
         match self.nested {
             None => rule_location(rule),
-            Some((holder, key)) => {
-                let at = locate_key(&holder.location, key, None);
-                if at == holder.location {
+            Some((_, key)) => {
+                // `items`/`keys`/`values` as a key of the aggregate or a step of the option's
+                // name (`(validate.rules).repeated.items.string = {…}`), then the rule after it.
+                let from = locate_ident(&self.field.location, key);
+                if from == self.field.location {
                     rule_location(rule)
                 } else {
-                    locate_key(&at, &rule.name, None)
+                    locate_key(&from, &rule.name, None)
                 }
             }
         }
@@ -321,19 +323,19 @@ fn redundant_rules(target: &Target<'_>, rules: &[Rule], diags: &mut Diagnostics)
             get(fam, "in").filter(non_empty),
             get(fam, "not_in").filter(non_empty),
         ) {
-            let why = if b.dialect == Dialect::Pgv {
-                "PGV checks `not_in` only when `in` is empty"
+            let message = if b.dialect == Dialect::Pgv {
+                format!(
+                    "`{fam}.not_in` on {name} has no effect next to `{fam}.in`: PGV checks `not_in` only when `in` is empty"
+                )
             } else {
-                "`in` alone decides which values pass"
+                format!(
+                    "`{fam}.not_in` next to `{fam}.in` on {name}: only values of `in` can pass, so leave the excluded ones out of `in` instead"
+                )
             };
             diags.push(
-                Diagnostic::warning(
-                    "rule-redundant",
-                    target.locate(b),
-                    format!("`{fam}.not_in` on {name} has no effect next to `{fam}.in`: {why}"),
-                )
-                .related(target.locate(a), format!("`{fam}.in`"))
-                .hint("keep one of `in` and `not_in`"),
+                Diagnostic::warning("rule-redundant", target.locate(b), message)
+                    .related(target.locate(a), format!("`{fam}.in`"))
+                    .hint("keep one of `in` and `not_in`"),
             );
         }
     }
