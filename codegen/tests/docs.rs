@@ -264,3 +264,38 @@ fn library_schema_gets_a_page_per_service_with_streaming_described() {
     );
     assert!(!import.contains("| REST |"), "{import}");
 }
+
+/// Messages that each reference all the others: the pages expand nested messages only a few
+/// levels deep, so their size stays linear in the schema instead of growing with the number of
+/// paths through the reference graph (8! orders here).
+#[test]
+fn densely_cross_referencing_messages_give_pages_of_bounded_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<String> = (0..8).map(|i| format!("Node{i}")).collect();
+    let mut proto = String::from(
+        "syntax = \"proto3\";\npackage dense.v1;\nimport \"google/api/annotations.proto\";\n",
+    );
+    for name in &names {
+        proto.push_str(&format!("message {name} {{\n  string id = 1;\n"));
+        for (i, other) in names.iter().enumerate() {
+            proto.push_str(&format!("  {other} link{i} = {};\n", i + 2));
+        }
+        proto.push_str("}\n");
+    }
+    proto.push_str(
+        "service DenseService {\n  rpc Get(Node0) returns (Node1) {\n    option (google.api.http) = { get: \"/v1/nodes\" };\n  }\n}\n",
+    );
+    let file = dir.path().join("dense.proto");
+    std::fs::write(&file, proto).unwrap();
+    let output = run(&Inputs {
+        proto: ProtoSource::Files {
+            files: vec![file],
+            includes: vec![dir.path().to_path_buf(), manifest("../schemas/proto")],
+        },
+        openapi: None,
+        model: ModelOptions::default(),
+    });
+    let page = &output.files["docs/dense.v1.DenseService.md"];
+    assert!(page.len() < 2_000_000, "page of {} bytes", page.len());
+    assert!(page.contains("Node7"), "every message is still described");
+}

@@ -27,6 +27,11 @@ pub const HEADER: &str =
 
 const EMPTY: &str = "google.protobuf.Empty";
 
+/// How deep the pages expand nested messages (in examples and query parameters). Each nested
+/// message also has its own table, so nothing is lost; without a bound, schemas whose messages
+/// reference one another in many orders produce pages that grow exponentially.
+const MAX_NESTING: usize = 4;
+
 /// Pages by file name (`docs/zitadel.auth.v1.AuthService.md`).
 pub fn generate(
     api: &Api,

@@ -171,7 +171,11 @@ impl<'a> Docs<'a> {
         });
         match ty {
             Message(name) if is_wkt(name) => wkt_example(name),
-            Message(name) => match self.api.message(name).filter(|_| !stack.contains(name)) {
+            Message(name) => match self
+                .api
+                .message(name)
+                .filter(|_| !stack.contains(name) && stack.len() < super::MAX_NESTING)
+            {
                 Some(m) => {
                     stack.push(name.clone());
                     let ex = self.message_example(

@@ -37,10 +37,11 @@ impl<'a> Docs<'a> {
             match (&f.cardinality, &f.ty) {
                 (Cardinality::Map(..), _) => {}
                 (_, FieldType::Message(t)) if !is_wkt(t) => {
-                    let inner = self
-                        .api
-                        .message(t)
-                        .filter(|_| f.cardinality == Cardinality::Single && !stack.contains(t));
+                    let inner = self.api.message(t).filter(|_| {
+                        f.cardinality == Cardinality::Single
+                            && !stack.contains(t)
+                            && stack.len() < super::MAX_NESTING
+                    });
                     if let Some(inner) = inner {
                         stack.push(t.clone());
                         self.query_walk(
