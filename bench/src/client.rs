@@ -9,7 +9,7 @@ use http_body_util::{BodyExt as _, Full};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 
 /// The wire protocols the harness drives.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Protocol {
     /// gRPC over h2c.
     Grpc,
@@ -19,7 +19,7 @@ pub enum Protocol {
     RestH2,
     /// REST/JSON over HTTP/1.1.
     RestH1,
-    /// Connect unary JSON over h2c (protogate only: the baseline has no Connect).
+    /// Connect unary JSON over h2c (not the baseline: tonic has no Connect).
     Connect,
 }
 
@@ -122,8 +122,11 @@ impl Outcome {
 
 /// A connection to one server over one protocol.
 pub enum Connection {
-    /// HTTP/2 (prior knowledge, as h2load).
-    H2(hyper::client::conn::http2::SendRequest<Full<Bytes>>),
+    /// HTTP/2 (prior knowledge, as h2load), with the server's address for `:authority`.
+    H2(
+        hyper::client::conn::http2::SendRequest<Full<Bytes>>,
+        SocketAddr,
+    ),
     /// HTTP/1.1.
     H1(hyper::client::conn::http1::SendRequest<Full<Bytes>>),
 }
@@ -141,7 +144,7 @@ impl Connection {
             let (sender, conn) =
                 hyper::client::conn::http2::handshake(TokioExecutor::new(), io).await?;
             tokio::spawn(conn);
-            Ok(Connection::H2(sender))
+            Ok(Connection::H2(sender, addr))
         } else {
             let (sender, conn) = hyper::client::conn::http1::handshake(io).await?;
             tokio::spawn(conn);
@@ -155,9 +158,9 @@ impl Connection {
         request: Request<Full<Bytes>>,
     ) -> Result<(http::response::Parts, Bytes, Option<HeaderMap>), ClientError> {
         let response = match self {
-            Connection::H2(sender) => {
+            Connection::H2(sender, addr) => {
                 sender.ready().await?;
-                sender.send_request(request).await?
+                sender.send_request(absolute(request, *addr)?).await?
             }
             Connection::H1(sender) => {
                 sender.ready().await?;
@@ -184,6 +187,30 @@ impl Connection {
         let (parts, body, trailers) = self.send(request).await?;
         Ok(interpret(protocol, parts, body, trailers))
     }
+}
+
+/// `request` with `http://ADDR` before its path: HTTP/2 requires `:scheme` (and h2load sends
+/// `:authority`), which the h2 crate derives from the URI; servers such as node's refuse a
+/// request without them.
+fn absolute(
+    request: Request<Full<Bytes>>,
+    addr: SocketAddr,
+) -> Result<Request<Full<Bytes>>, ClientError> {
+    if request.uri().scheme().is_some() {
+        return Ok(request);
+    }
+    let (mut parts, body) = request.into_parts();
+    let path = parts
+        .uri
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_string();
+    parts.uri = http::Uri::builder()
+        .scheme("http")
+        .authority(addr.to_string())
+        .path_and_query(path)
+        .build()?;
+    Ok(Request::from_parts(parts, body))
 }
 
 /// The request the load tools send for `rpc` over `protocol`.

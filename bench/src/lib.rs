@@ -2,8 +2,8 @@
 //!
 //! Two servers do the same work ([`logic`]) behind the same tokens ([`auth`]): [`baseline`],
 //! written by hand with tonic, tonic-web and axum, and [`gate`], the example's generated code
-//! on protogate's runtime. The `protogate-bench` binary starts both and drives load at them
-//! ([`load`]); `tests/` holds the bounded property tests and the auth matrix.
+//! on protogate's runtime. The `protogate-bench` binary starts both, and the peers under
+//! `bench/peers/` (connectrpc, connect-node), and drives load at them ([`load`]); `tests/` holds the bounded property tests and the auth matrix.
 #![warn(missing_docs, rust_2018_idioms)]
 
 pub mod auth;
@@ -14,3 +14,4 @@ pub mod load;
 pub mod logic;
 pub mod props;
 pub mod serve;
+pub mod stop;

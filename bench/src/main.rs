@@ -33,8 +33,8 @@ enum Command {
         #[arg(long, default_value_t = 256)]
         users: usize,
     },
-    /// Runs the load benchmark against both variants and writes the Serving section of
-    /// BENCHMARKS.md.
+    /// Runs the load benchmark against both variants and the peers (connectrpc,
+    /// connect-node) and writes the Serving section of BENCHMARKS.md.
     Load(protogate_bench::load::Options),
 }
 
@@ -59,7 +59,7 @@ fn serve_until_stopped(variant: Variant, addr: SocketAddr, users: usize) -> std:
         let listener = tokio::net::TcpListener::bind(addr).await?;
         println!("listening on {}", listener.local_addr()?);
         let router = serve::router(variant, Arc::new(Phones::seeded(users)), Tokens::default());
-        serve::serve(listener, router, stopped()).await
+        serve::serve(listener, router, protogate_bench::stop::stopped()).await
     });
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -67,26 +67,5 @@ fn serve_until_stopped(variant: Variant, addr: SocketAddr, users: usize) -> std:
             eprintln!("error: {e}");
             std::process::ExitCode::FAILURE
         }
-    }
-}
-
-/// SIGTERM, Ctrl-C, or standard input closing (the driver that started us has gone).
-async fn stopped() {
-    use tokio::io::AsyncReadExt as _;
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("a SIGTERM handler");
-    let stdin_closed = async {
-        let mut stdin = tokio::io::stdin();
-        let mut buf = [0u8; 64];
-        while let Ok(n) = stdin.read(&mut buf).await {
-            if n == 0 {
-                break;
-            }
-        }
-    };
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = tokio::signal::ctrl_c() => {}
-        _ = stdin_closed => {}
     }
 }

@@ -7,7 +7,8 @@ use std::time::Duration;
 use crate::auth::Tokens;
 use crate::client::{self, Connection, Outcome, Protocol, VERIFY};
 use crate::logic::{seed_user, SEED_CODE, SEED_ORG};
-use crate::serve::Variant;
+
+use super::servers::Subject;
 
 /// Whose token a case sends.
 #[derive(Clone, Copy, Debug)]
@@ -69,7 +70,7 @@ const CASES: &[Case] = &[
 #[derive(Clone, Debug)]
 pub struct Checked {
     /// The server.
-    pub variant: Variant,
+    pub variant: Subject,
     /// The protocol.
     pub protocol: Protocol,
     /// The case.
@@ -82,27 +83,8 @@ pub struct Checked {
     pub problem: Option<String>,
 }
 
-/// The protocols a variant serves.
-pub fn protocols(variant: Variant) -> &'static [Protocol] {
-    match variant {
-        Variant::Baseline => &[
-            Protocol::Grpc,
-            Protocol::GrpcWeb,
-            Protocol::RestH2,
-            Protocol::RestH1,
-        ],
-        Variant::Protogate => &[
-            Protocol::Grpc,
-            Protocol::GrpcWeb,
-            Protocol::RestH2,
-            Protocol::RestH1,
-            Protocol::Connect,
-        ],
-    }
-}
-
 /// Sends every case over every protocol `variant` serves.
-pub async fn check(variant: Variant, addr: SocketAddr) -> Vec<Checked> {
+pub async fn check(variant: Subject, addr: SocketAddr) -> Vec<Checked> {
     let tokens = Tokens::default();
     let ttl = Duration::from_secs(3600);
     let valid = tokens.mint(&seed_user(0), SEED_ORG, ttl);
@@ -110,7 +92,7 @@ pub async fn check(variant: Variant, addr: SocketAddr) -> Vec<Checked> {
         Tokens::new(b"not the servers' key, 32 bytes long").mint(&seed_user(0), SEED_ORG, ttl);
     let unknown = tokens.mint("nobody", SEED_ORG, ttl);
     let mut out = Vec::new();
-    for &protocol in protocols(variant) {
+    for &protocol in variant.protocols() {
         let mut connection = match Connection::open(addr, protocol.is_h2()).await {
             Ok(c) => Some(c),
             Err(e) => {

@@ -1,13 +1,15 @@
-//! The load driver: starts both servers, checks their answers, runs h2load and wrk against
-//! them interleaved, soaks them with mixed traffic, and reports.
+//! The load driver: builds the peers, starts every server, checks their answers, runs h2load
+//! and wrk against them interleaved, soaks them with mixed traffic, and reports.
 
 pub mod check;
+pub mod peers;
 pub mod profile;
 pub mod report;
 pub mod servers;
 pub mod soak;
 pub mod tools;
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -15,8 +17,7 @@ use std::time::Duration;
 use crate::auth::Tokens;
 use crate::client::Protocol;
 use crate::logic::{seed_user, SEED_ORG};
-use crate::serve::Variant;
-use servers::Server;
+use servers::{Launch, Server, Subject};
 
 /// `protogate-bench load` options.
 #[derive(Clone, Debug, clap::Args)]
@@ -45,6 +46,10 @@ pub struct Options {
     /// Skip the instruction counts under callgrind.
     #[arg(long)]
     pub no_profile: bool,
+    /// Measure the baseline and protogate only: neither build nor start the peers
+    /// (connectrpc, connect-node).
+    #[arg(long)]
+    pub no_peers: bool,
 }
 
 /// The sizes of one run.
@@ -52,7 +57,7 @@ pub struct Options {
 pub struct Mode {
     /// `quick` or `full`.
     pub name: &'static str,
-    /// Rounds per cell (each runs both servers, order alternating).
+    /// Rounds per cell (each runs every server that serves the protocol, order rotating).
     pub rounds: usize,
     /// Measured time per run.
     pub duration: Duration,
@@ -97,7 +102,7 @@ impl Mode {
 /// The connection counts of the matrix.
 pub const CONNECTIONS: [usize; 3] = [1, 16, 64];
 
-/// The protocols of the matrix; Connect runs against protogate alone.
+/// The protocols of the matrix; each runs against every server that serves it.
 pub const PROTOCOLS: [Protocol; 5] = [
     Protocol::Grpc,
     Protocol::GrpcWeb,
@@ -110,7 +115,7 @@ pub const PROTOCOLS: [Protocol; 5] = [
 #[derive(Clone, Debug)]
 pub struct Sample {
     /// The server.
-    pub variant: Variant,
+    pub variant: Subject,
     /// The protocol.
     pub protocol: Protocol,
     /// Connections.
@@ -147,9 +152,17 @@ pub struct Results {
     /// Answer checks before and after the matrix.
     pub checks: Vec<check::Checked>,
     /// Memory per server.
-    pub memory: Vec<(Variant, Memory)>,
+    pub memory: Vec<(Subject, Memory)>,
     /// Soak per server.
-    pub soaks: Vec<(Variant, soak::Soak)>,
+    pub soaks: Vec<(Subject, soak::Soak)>,
+    /// The servers measured.
+    pub measured: Vec<Subject>,
+    /// Servers not measured, and why.
+    pub missing: Vec<(Subject, String)>,
+    /// (server, protocol) cells left out because the measured request was answered wrongly.
+    pub skipped: BTreeSet<(Subject, Protocol)>,
+    /// The peers' versions, for the report.
+    pub peer_versions: Vec<(Subject, String)>,
     /// Load average before and after.
     pub load: (f64, f64),
     /// h2load and wrk versions.
@@ -159,7 +172,8 @@ pub struct Results {
 }
 
 fn repository() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    path.canonicalize().unwrap_or(path)
 }
 
 /// Runs the benchmark.
@@ -190,19 +204,48 @@ fn run_inner(options: &Options) -> Result<bool, String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    let load_before = servers::load_average();
     let command = if mode.name == "full" {
         "cargo run -p protogate-bench --release -- load --full"
     } else {
         "cargo run -p protogate-bench --release -- load --quick"
     };
-    eprintln!("{command}: load average {load_before:.2}");
 
-    let baseline = Server::start(Variant::Baseline)?;
-    let gate = Server::start(Variant::Protogate)?;
-    let servers = [&baseline, &gate];
+    let mut missing = Vec::new();
+    let mut launches: Vec<(Subject, Launch)> = Vec::new();
+    for subject in Subject::ALL {
+        let launch = match subject.variant() {
+            Some(variant) => Launch::own(variant)?,
+            None if options.no_peers => {
+                missing.push((subject, "skipped (--no-peers)".to_string()));
+                continue;
+            }
+            None => match peers::prepare(subject, &repository(), &dir) {
+                Ok(launch) => launch,
+                Err(e) => {
+                    eprintln!("{}: not measured: {e}", subject.label());
+                    missing.push((subject, e));
+                    continue;
+                }
+            },
+        };
+        launches.push((subject, launch));
+    }
+    let load_before = servers::load_average();
+    eprintln!("{command}: load average {load_before:.2}");
+    let mut running = Vec::new();
+    for (subject, launch) in &launches {
+        match Server::start(*subject, launch) {
+            Ok(server) => running.push(server),
+            Err(e) if subject.variant().is_some() => return Err(e),
+            Err(e) => {
+                eprintln!("{}: not measured: {e}", subject.label());
+                missing.push((*subject, e));
+            }
+        }
+    }
+    let servers: Vec<&Server> = running.iter().collect();
     std::thread::sleep(Duration::from_secs(1));
-    let mut memory: Vec<(Variant, Memory)> = servers
+    let mut memory: Vec<(Subject, Memory)> = servers
         .iter()
         .map(|s| {
             let m = Memory {
@@ -214,7 +257,7 @@ fn run_inner(options: &Options) -> Result<bool, String> {
         .collect();
 
     let mut checks = Vec::new();
-    for server in servers {
+    for server in &servers {
         checks.extend(runtime.block_on(check::check(server.variant, server.addr)));
     }
     let broken: Vec<_> = checks.iter().filter(|c| c.problem.is_some()).collect();
@@ -227,7 +270,14 @@ fn run_inner(options: &Options) -> Result<bool, String> {
             c.problem.as_deref().unwrap_or("")
         );
     }
-    if broken.iter().any(|c| c.expect == 0) {
+    // A cell whose measured request is answered wrongly would measure errors: a peer's is
+    // left out (and reported), one of the two servers of this crate stops the run.
+    let skipped: BTreeSet<(Subject, Protocol)> = broken
+        .iter()
+        .filter(|c| c.expect == 0)
+        .map(|c| (c.variant, c.protocol))
+        .collect();
+    if skipped.iter().any(|(s, _)| s.variant().is_some()) {
         return Err(
             "a server does not answer the measured request correctly; not measuring".into(),
         );
@@ -236,18 +286,22 @@ fn run_inner(options: &Options) -> Result<bool, String> {
     let mut samples = Vec::new();
     for conns in CONNECTIONS {
         for protocol in PROTOCOLS {
+            let serving: Vec<&Server> = servers
+                .iter()
+                .copied()
+                .filter(|s| s.variant.serves(protocol) && !skipped.contains(&(s.variant, protocol)))
+                .collect();
             for round in 0..mode.rounds {
-                let mut order = vec![&baseline, &gate];
-                if round % 2 == 1 {
-                    order.reverse();
+                let mut order = serving.clone();
+                if !order.is_empty() {
+                    // Each server takes every place in the order over the rounds.
+                    let len = order.len();
+                    order.rotate_left(round % len);
                 }
                 for server in order {
-                    if protocol == Protocol::Connect && server.variant == Variant::Baseline {
-                        continue;
-                    }
                     let sample = measure(server, protocol, conns, round, &mode, &token, &files)?;
                     eprintln!(
-                        "{:>9} {:<20} c={:<3} round {}: {:>9.0} req/s p50 {:>7.0} µs p99 {:>7.0} µs cpu {:>5.1} µs/req failed {} (load {:.2})",
+                        "{:>12} {:<20} c={:<3} round {}: {:>9.0} req/s p50 {:>7.0} µs p99 {:>7.0} µs cpu {:>5.1} µs/req failed {} (load {:.2})",
                         server.variant.label(),
                         protocol.label(),
                         conns,
@@ -265,7 +319,7 @@ fn run_inner(options: &Options) -> Result<bool, String> {
         }
     }
 
-    for server in servers {
+    for server in &servers {
         checks.extend(runtime.block_on(check::check(server.variant, server.addr)));
     }
     std::thread::sleep(Duration::from_secs(2));
@@ -274,7 +328,7 @@ fn run_inner(options: &Options) -> Result<bool, String> {
     }
 
     let mut soaks = Vec::new();
-    for server in servers {
+    for server in &servers {
         eprintln!(
             "soak: {} for {} s",
             server.variant.label(),
@@ -300,8 +354,11 @@ fn run_inner(options: &Options) -> Result<bool, String> {
     for (server, (_, m)) in servers.iter().zip(memory.iter_mut()) {
         m.idle_after_soak = server.rss_kib();
     }
-    baseline.stop();
-    gate.stop();
+    let measured: Vec<Subject> = servers.iter().map(|s| s.variant).collect();
+    drop(servers);
+    for server in running {
+        server.stop();
+    }
 
     let profile = if options.no_profile {
         Err("skipped (--no-profile)".to_string())
@@ -319,6 +376,10 @@ fn run_inner(options: &Options) -> Result<bool, String> {
         checks,
         memory,
         soaks,
+        measured,
+        missing,
+        skipped,
+        peer_versions: peers::versions(&repository()),
         load: (load_before, servers::load_average()),
         tools: tools::versions(),
         profile,

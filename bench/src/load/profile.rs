@@ -15,6 +15,8 @@ use crate::client::{self, Connection, Protocol, VERIFY};
 use crate::logic::{seed_user, SEED_CODE, SEED_ORG};
 use crate::serve::Variant;
 
+use super::servers::Subject;
+
 /// Requests per measurement.
 pub const REQUESTS: u64 = 500;
 const WARM_UP: u64 = 50;
@@ -23,7 +25,7 @@ const WARM_UP: u64 = 50;
 #[derive(Clone, Debug)]
 pub struct Count {
     /// The server.
-    pub variant: Variant,
+    pub variant: Subject,
     /// The protocol.
     pub protocol: Protocol,
     /// Instructions per request (server process, all threads).
@@ -43,16 +45,19 @@ pub fn available() -> bool {
     ok("valgrind") && ok("callgrind_control")
 }
 
-/// Counts every protocol of both servers; dumps go to `dir`.
+/// Counts every protocol of the two servers this crate serves; dumps go to `dir`.
 pub fn run(dir: &Path, runtime: &tokio::runtime::Runtime) -> Result<Vec<Count>, String> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut counts = Vec::new();
-    for variant in [Variant::Baseline, Variant::Protogate] {
-        let (mut child, addr) = start(variant, dir)?;
+    for (variant, served) in [
+        (Subject::Baseline, Variant::Baseline),
+        (Subject::Protogate, Variant::Protogate),
+    ] {
+        let (mut child, addr) = start(served, dir)?;
         let pid = child.id();
         let result = (|| {
-            for &protocol in super::check::protocols(variant) {
+            for &protocol in variant.protocols() {
                 if protocol == Protocol::Connect {
                     continue;
                 }

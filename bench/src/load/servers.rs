@@ -1,16 +1,119 @@
-//! The two servers as child processes: started on free ports, measured through /proc, stopped.
+//! The servers as child processes: started on free ports, measured through /proc, stopped.
 
 use std::io::BufRead as _;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::Duration;
 
+use crate::client::Protocol;
 use crate::serve::Variant;
+
+/// Every server the load measures: the two of this crate, and the peers built from the
+/// registries under `bench/peers/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Subject {
+    /// tonic + tonic-web + axum by hand (`serve --variant baseline`).
+    Baseline,
+    /// The example's generated code on protogate (`serve --variant protogate`).
+    Protogate,
+    /// connectrpc (Rust), `bench/peers/connectrpc`.
+    Connectrpc,
+    /// connect-node, `bench/peers/connect-node`.
+    ConnectNode,
+}
+
+impl Subject {
+    /// All of them, in the order of the report's columns.
+    pub const ALL: [Subject; 4] = [
+        Subject::Baseline,
+        Subject::Connectrpc,
+        Subject::ConnectNode,
+        Subject::Protogate,
+    ];
+
+    /// The name in reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Subject::Baseline => "baseline",
+            Subject::Protogate => "protogate",
+            Subject::Connectrpc => "connectrpc",
+            Subject::ConnectNode => "connect-node",
+        }
+    }
+
+    /// The in-process variant this crate serves, for the two that are.
+    pub fn variant(self) -> Option<Variant> {
+        match self {
+            Subject::Baseline => Some(Variant::Baseline),
+            Subject::Protogate => Some(Variant::Protogate),
+            Subject::Connectrpc | Subject::ConnectNode => None,
+        }
+    }
+
+    /// The protocols it serves.
+    pub fn protocols(self) -> &'static [Protocol] {
+        match self {
+            Subject::Baseline => &[
+                Protocol::Grpc,
+                Protocol::GrpcWeb,
+                Protocol::RestH2,
+                Protocol::RestH1,
+            ],
+            Subject::Protogate => &[
+                Protocol::Grpc,
+                Protocol::GrpcWeb,
+                Protocol::RestH2,
+                Protocol::RestH1,
+                Protocol::Connect,
+            ],
+            Subject::Connectrpc | Subject::ConnectNode => {
+                &[Protocol::Grpc, Protocol::GrpcWeb, Protocol::Connect]
+            }
+        }
+    }
+
+    /// Whether it serves `protocol`.
+    pub fn serves(self, protocol: Protocol) -> bool {
+        self.protocols().contains(&protocol)
+    }
+}
+
+/// How to start a server: a program, its arguments, where it runs.
+#[derive(Clone, Debug)]
+pub struct Launch {
+    /// The program.
+    pub program: PathBuf,
+    /// Its arguments, before `--users`.
+    pub args: Vec<String>,
+    /// Its working directory, if not ours.
+    pub dir: Option<PathBuf>,
+}
+
+impl Launch {
+    /// `serve --variant …` of this executable.
+    pub fn own(variant: Variant) -> Result<Launch, String> {
+        let exe = std::env::current_exe().map_err(|e| format!("own executable: {e}"))?;
+        Ok(Launch {
+            program: exe,
+            args: [
+                "serve",
+                "--variant",
+                variant.label(),
+                "--addr",
+                "127.0.0.1:0",
+            ]
+            .map(String::from)
+            .to_vec(),
+            dir: None,
+        })
+    }
+}
 
 /// A running server.
 pub struct Server {
     /// Which one.
-    pub variant: Variant,
+    pub variant: Subject,
     /// Where it listens.
     pub addr: SocketAddr,
     child: Child,
@@ -22,33 +125,42 @@ pub struct Server {
 pub const USERS: usize = 256;
 
 impl Server {
-    /// Starts `variant` from this executable on a free loopback port.
-    pub fn start(variant: Variant) -> Result<Server, String> {
-        let exe = std::env::current_exe().map_err(|e| format!("own executable: {e}"))?;
-        let mut child = Command::new(exe)
-            .args([
-                "serve",
-                "--variant",
-                variant.label(),
-                "--addr",
-                "127.0.0.1:0",
-            ])
+    /// Starts `variant` as `launch` says, on a free loopback port (every server prints
+    /// `listening on ADDR` first and stops when its standard input closes).
+    pub fn start(variant: Subject, launch: &Launch) -> Result<Server, String> {
+        let mut command = Command::new(&launch.program);
+        command
+            .args(&launch.args)
             .args(["--users", &USERS.to_string()])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::inherit());
+        if let Some(dir) = &launch.dir {
+            command.current_dir(dir);
+        }
+        let mut child = command
             .spawn()
             .map_err(|e| format!("starting the {} server: {e}", variant.label()))?;
-        let stdout = child.stdout.take().expect("piped stdout");
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| format!("the {} server has no stdout", variant.label()))?;
         let mut line = String::new();
         std::io::BufReader::new(stdout)
             .read_line(&mut line)
             .map_err(|e| format!("reading the {} server's address: {e}", variant.label()))?;
-        let addr = line
+        let addr = match line
             .trim()
             .strip_prefix("listening on ")
             .and_then(|a| a.parse().ok())
-            .ok_or_else(|| format!("the {} server said {line:?}", variant.label()))?;
+        {
+            Some(addr) => addr,
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("the {} server said {line:?}", variant.label()));
+            }
+        };
         let stdin = child.stdin.take();
         Ok(Server {
             variant,

@@ -6,12 +6,10 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::servers::{self, Subject};
 use crate::auth::Tokens;
 use crate::client::{self, Connection, Outcome, Protocol, Rpc, GET, SET, VERIFY};
 use crate::logic::{seed_user, SEED_CODE, SEED_ORG};
-use crate::serve::Variant;
-
-use super::servers;
 
 /// What a soak saw.
 #[derive(Clone, Debug, Default)]
@@ -45,7 +43,7 @@ struct Kind {
     /// The request's string field 1, or raw protobuf bytes for the malformed case.
     value: Value,
     /// The expected code, per variant when they differ by design.
-    expect: fn(Variant) -> i32,
+    expect: fn(Subject) -> i32,
 }
 
 #[derive(Clone, Copy)]
@@ -66,11 +64,11 @@ enum Value {
     Garbage,
 }
 
-const OK: fn(Variant) -> i32 = |_| 0;
-const INVALID: fn(Variant) -> i32 = |_| 3;
-const UNAUTHENTICATED: fn(Variant) -> i32 = |_| 16;
+const OK: fn(Subject) -> i32 = |_| 0;
+const INVALID: fn(Subject) -> i32 = |_| 3;
+const UNAUTHENTICATED: fn(Subject) -> i32 = |_| 16;
 
-fn kinds(variant: Variant) -> Vec<Kind> {
+fn kinds(variant: Subject) -> Vec<Kind> {
     let long_code: &'static str = Box::leak("X".repeat(201).into_boxed_str());
     let mut kinds = vec![
         Kind {
@@ -201,41 +199,45 @@ fn kinds(variant: Variant) -> Vec<Kind> {
             value: Value::Garbage,
             expect: INVALID,
         },
-        // tonic's codec answers INTERNAL to a message that does not decode; protogate turns
-        // that into INVALID_ARGUMENT, as REST and Connect answer the same input.
+        // tonic's codec and connect-node answer INTERNAL to a message that does not decode;
+        // protogate and connectrpc answer INVALID_ARGUMENT, as REST and Connect answer the
+        // same input.
         Kind {
             name: "malformed protobuf gRPC",
             protocol: Protocol::Grpc,
             rpc: VERIFY,
             token: Auth::Own,
             value: Value::Garbage,
-            expect: |v| if v == Variant::Baseline { 13 } else { 3 },
+            expect: |v| match v {
+                Subject::Baseline | Subject::ConnectNode => 13,
+                Subject::Protogate | Subject::Connectrpc => 3,
+            },
         },
-    ];
-    if variant == Variant::Protogate {
-        kinds.push(Kind {
+        Kind {
             name: "verify ok Connect",
             protocol: Protocol::Connect,
             rpc: VERIFY,
             token: Auth::Own,
             value: Value::Code(SEED_CODE),
             expect: OK,
-        });
-        kinds.push(Kind {
+        },
+        Kind {
             name: "malformed JSON Connect",
             protocol: Protocol::Connect,
             rpc: VERIFY,
             token: Auth::Own,
             value: Value::Garbage,
             expect: INVALID,
-        });
-    }
+        },
+    ];
+    // Each server gets the kinds over the protocols it serves.
+    kinds.retain(|k| variant.serves(k.protocol));
     kinds
 }
 
 /// Runs `workers` clients against `addr` for `duration`, sampling the memory of `pid`.
 pub async fn soak(
-    variant: Variant,
+    variant: Subject,
     addr: SocketAddr,
     pid: u32,
     duration: Duration,
@@ -300,7 +302,7 @@ pub async fn soak(
 /// One client; returns its user and the phones a final read may show (the last acknowledged
 /// one, and any sent after it whose answer was lost).
 async fn worker(
-    variant: Variant,
+    variant: Subject,
     addr: SocketAddr,
     index: usize,
     deadline: Instant,
