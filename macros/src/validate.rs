@@ -930,11 +930,11 @@ fn number_checks(
         out.push(site.check(quote!(#r::range(#family, value, #lower, #upper))));
     }
     number_lists(site, rules, family, out)?;
-    wrap_if(
-        out,
-        rules.flag("ignore_empty")?,
-        quote!(value != ::core::default::Default::default()),
-    );
+    wrap_if(out, rules.flag("ignore_empty")?, {
+        // Typed: `value != Default::default()` is ambiguous next to other `PartialEq` impls.
+        let ty = syn::Ident::new(number_type(family), Span::call_site());
+        quote!(value != <#ty as ::core::default::Default>::default())
+    });
     if !out.is_empty() {
         *out = vec![quote!({ let value = *value; #(#out)* })];
     }

@@ -156,6 +156,53 @@ mod d {
         TsGt(Option<Timestamp>) { timestamp(gt = "1970-01-01T00:16:40Z") }
         TsLtNow(Option<Timestamp>) { timestamp(lt_now) }
         TsGtNowWithin(Option<Timestamp>) { timestamp(gt_now, within = "1h") }
+        StrLen(String) { string(min_len = 2, max_len = 5) }
+        StrLenExact(String) { string(len = 3) }
+        StrMinMaxEqual(String) { string(min_len = 2, max_len = 2) }
+        StrBytes(String) { string(min_bytes = 2, max_bytes = 6) }
+        StrLenBytes(String) { string(len_bytes = 4) }
+        StrConst(String) { string(const = "abc") }
+        StrPrefix(String) { string(prefix = "+4") }
+        StrSuffix(String) { string(suffix = ".com") }
+        StrContains(String) { string(contains = "@") }
+        StrNotContains(String) { string(not_contains = "..") }
+        StrPattern(String) { string(pattern = "^[a-z][a-z0-9-]*[a-z0-9]$") }
+        StrPatternPerl(String) { string(pattern = "^\\w+(\\s\\d+)?$") }
+        StrPatternUnanchored(String) { string(pattern = "[0-9]{2}") }
+        StrEmail(String) { string(email) }
+        StrHostname(String) { string(hostname) }
+        StrIp(String) { string(ip) }
+        StrIpv4(String) { string(ipv4) }
+        StrIpv6(String) { string(ipv6) }
+        StrUri(String) { string(uri) }
+        StrUriRef(String) { string(uri_ref) }
+        StrUuid(String) { string(uuid) }
+        StrAddress(String) { string(address) }
+        StrIgnoreEmpty(String) { string(ignore_empty, min_len = 3) }
+        StrHeaderValueLoose(String) { string(well_known_regex = "HTTP_HEADER_VALUE", strict = false) }
+        StrMulti(String) { string(min_len = 1, max_len = 8, prefix = "a", not_contains = "z") }
+        I32Range(i32) { int32(gt = 0, lt = 10) }
+        I32Outside(i32) { int32(lt = 0, gt = 10) }
+        I32EqualBounds(i32) { int32(gte = 5, lte = 5) }
+        U64Gt(u64) { uint64(gt = 5) }
+        F32Const(u32) { fixed32(const = 7) }
+        F64Lte(u64) { fixed64(lte = 100) }
+        Sfixed32Gte(i32) { sfixed32(gte = -3) }
+        Sfixed64Lt(i64) { sfixed64(lt = -1) }
+        FloatRange(f32) { float(gt = 0.5, lt = 1.5) }
+        DoubleConst(f64) { double(const = 1.5) }
+        I32IgnoreEmpty(i32) { int32(ignore_empty, gt = 10) }
+        OptionalField(Option<i32>) { int32(gt = 0) }
+        BoolConst(bool) { bool(const = true) }
+        BytesLenExact(Vec<u8>) { bytes(len = 2) }
+        BytesContains(Vec<u8>) { bytes(contains = "ab") }
+        BytesIp(Vec<u8>) { bytes(ip) }
+        BytesIpv4(Vec<u8>) { bytes(ipv4) }
+        BytesIpv6(Vec<u8>) { bytes(ipv6) }
+        BytesPattern(Vec<u8>) { bytes(pattern = "^[a-z]+$") }
+        RepMinMax(Vec<String>) { repeated(min_items = 1, max_items = 3) }
+        RepUnique(Vec<String>) { repeated(unique) }
+        RepUniqueDouble(Vec<f64>) { repeated(unique) }
     }
 }
 
@@ -646,4 +693,204 @@ fn timestamps_match_the_generated_messages() {
             "invalid Event.At: value must equal 2023-05-10 10:00:00.5 +0000 UTC"
         )
     );
+}
+
+/// Validates every sample with the derived twin and the generated message (see `both!`).
+macro_rules! agree {
+    ($samples:expr => $($name:ident),+ $(,)?) => {
+        for sample in $samples {
+            $(both!($name, sample.clone());)+
+        }
+    };
+}
+
+#[test]
+fn every_twin_agrees_with_the_generated_message() {
+    let strings: Vec<String> = [
+        "",
+        "a",
+        "ab",
+        "abc",
+        "abcd",
+        "abcdef",
+        "abcdefghi",
+        "é",
+        "éé",
+        "e\u{301}",
+        "👩‍👩‍👧",
+        "+41",
+        "+4",
+        "x.com",
+        "a@b",
+        "a..b",
+        "abc-1",
+        "ab 12",
+        "abc1",
+        "12",
+        "a_b",
+        "é 1",
+        "foo@example.com",
+        "Foo <foo@example.com>",
+        "example.com",
+        "-bad.com",
+        "1.2.3.4",
+        "256.1.1.1",
+        "::1",
+        "::ffff:1.2.3.4",
+        "fe80::1%eth0",
+        "http://x/y",
+        "/rel",
+        "x y",
+        "550e8400-e29b-41d4-a716-446655440000",
+        "550e8400e29b41d4a716446655440000",
+        "Content-Type",
+        "bad header",
+        "a\u{0}b",
+        "a\tb",
+        "az",
+        "aaaaaaaaa",
+        "bc",
+        "x",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    agree!(strings.iter() =>
+        StrIn, StrNotIn, StrHeaderName, StrLen, StrLenExact, StrMinMaxEqual, StrBytes,
+        StrLenBytes, StrConst, StrPrefix, StrSuffix, StrContains, StrNotContains, StrPattern,
+        StrPatternPerl, StrPatternUnanchored, StrEmail, StrHostname, StrIp, StrIpv4, StrIpv6,
+        StrUri, StrUriRef, StrUuid, StrAddress, StrIgnoreEmpty, StrHeaderValueLoose, StrMulti,
+    );
+    let bytes: Vec<Vec<u8>> = strings
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .chain([
+            vec![1, 2, 3, 4],
+            vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+            vec![0xff],
+        ])
+        .collect();
+    agree!(bytes.iter() =>
+        BytesIn, BytesPrefix, BytesLen, BytesLenExact, BytesContains, BytesIp, BytesIpv4,
+        BytesIpv6, BytesPattern,
+    );
+    let i32s = [
+        i32::MIN,
+        -11,
+        -6,
+        -5,
+        -4,
+        -3,
+        -1,
+        0,
+        1,
+        2,
+        5,
+        6,
+        7,
+        9,
+        10,
+        11,
+        i32::MAX,
+    ];
+    agree!(i32s.iter().copied() =>
+        S32Closed, EnumDefined, EnumIn, EnumNotIn, EnumConst, I32Range, I32Outside,
+        I32EqualBounds, Sfixed32Gte, I32IgnoreEmpty,
+    );
+    agree!(i32s.iter().map(|v| Some(*v)).chain([None]) => OptionalField);
+    let i64s = [i64::MIN, -11, -2, -1, 0, 1, 3, 4, 10, 11, i64::MAX];
+    agree!(i64s.iter().copied() => I64In, S64OutsideIncl, Sfixed64Lt);
+    agree!([0u32, 1, 6, 7, 8, u32::MAX].iter().copied() => U32NotIn, F32Const);
+    agree!([0u64, 5, 6, 100, 101, u64::MAX].iter().copied() => U64Gt, F64Lte);
+    let floats = [
+        f32::NAN,
+        f32::NEG_INFINITY,
+        -0.0,
+        0.0,
+        0.5,
+        1.0,
+        1.5,
+        2.5,
+        f32::INFINITY,
+    ];
+    agree!(floats.iter().copied() => FloatIn, FloatRange);
+    agree!(floats.iter().map(|f| f64::from(*f)).chain([-0.5, 1.4999999]) => DoubleGte, DoubleConst);
+    agree!([true, false].iter().copied() => BoolConst);
+    let lists: Vec<Vec<String>> = vec![
+        vec![],
+        vec!["a".into()],
+        vec!["a".into(), "b".into(), "a".into()],
+        vec!["ab".into(), "a".into(), "".into(), "abc".into()],
+    ];
+    agree!(lists.iter() => RepMinMax, RepUnique, RepItems);
+    let doubles = vec![
+        vec![],
+        vec![f64::NAN, f64::NAN],
+        vec![0.0, -0.0],
+        vec![1.0, 2.0, 1.0],
+    ];
+    agree!(doubles.iter() => RepUniqueDouble);
+    let ints = vec![vec![], vec![1], vec![0, 100, 50], vec![-1, 1]];
+    agree!(ints.iter() => RepItemsInt);
+}
+
+#[test]
+fn message_rules_agree_with_the_generated_messages() {
+    #[derive(Validate)]
+    struct MsgRequired {
+        #[validate(message(required))]
+        val: Option<d::Inner>,
+    }
+    #[derive(Validate)]
+    struct MsgNested {
+        #[validate(message)]
+        val: Option<d::Inner>,
+    }
+    #[derive(Validate)]
+    struct MsgSkip {
+        #[validate(message(skip))]
+        val: Option<d::Inner>,
+    }
+    #[derive(Validate)]
+    struct SkipItems {
+        #[validate(repeated(min_items = 1, items(message(skip))))]
+        val: Vec<d::Inner>,
+    }
+    for name in [None, Some(""), Some("a")] {
+        let derived = name.map(|n| d::Inner { name: n.into() });
+        let generated = name.map(|n| c::Inner { name: n.into() });
+        assert_eq!(
+            report(&MsgRequired {
+                val: derived.clone()
+            }),
+            report(&c::MsgRequired {
+                val: generated.clone()
+            })
+        );
+        assert_eq!(
+            report(&MsgNested {
+                val: derived.clone()
+            }),
+            report(&c::MsgNested {
+                val: generated.clone()
+            })
+        );
+        assert_eq!(
+            report(&MsgSkip { val: derived }),
+            report(&c::MsgSkip { val: generated })
+        );
+    }
+    assert_eq!(
+        report(&MsgRequired { val: None }).1,
+        one(
+            "val",
+            "message.required",
+            "invalid MsgRequired.Val: value is required"
+        )
+    );
+    assert!(SkipItems {
+        val: vec![d::Inner::default()]
+    }
+    .validate()
+    .is_ok());
 }
