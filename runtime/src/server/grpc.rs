@@ -74,6 +74,11 @@ pub(crate) async fn call(
     } else {
         inner.grpc.clone()
     };
+    if let Some(t) = timeout {
+        request
+            .extensions_mut()
+            .insert(Deadline(tokio::time::Instant::now() + t));
+    }
     match timeout {
         None => oneshot(router, request).await,
         Some(t) => match tokio::time::timeout(t, oneshot(router, request)).await {
@@ -175,6 +180,75 @@ fn decode_base64_chunks(text: &[u8]) -> Result<Vec<u8>, base64::DecodeError> {
 
 /// Applies [`normalize_codec_status`] to every status a tonic router answers with, in the
 /// headers of a trailers-only response and in the trailers of a streamed one.
+/// When a call's `grpc-timeout` runs out. The headers of the response must come before it
+/// (`call` waits that long); [`bound_streams`] holds the rest of the response to it too.
+#[derive(Clone, Copy, Debug)]
+struct Deadline(tokio::time::Instant);
+
+/// Ends a response body at the call's deadline with `DEADLINE_EXCEEDED` trailers, so a
+/// server stream cannot outlive its `grpc-timeout` (tonic-web, layered outside, turns the
+/// trailers into its trailer frame). Dropping the body cancels the handler's stream.
+pub(crate) fn bound_streams(router: axum::Router) -> axum::Router {
+    router.layer(axum::middleware::from_fn(
+        |request: Request<Body>, next: axum::middleware::Next| async move {
+            let deadline = request.extensions().get::<Deadline>().copied();
+            let response = next.run(request).await;
+            match deadline {
+                Some(Deadline(at)) => response.map(|body| {
+                    Body::new(DeadlineBody {
+                        inner: Some(body),
+                        sleep: Box::pin(tokio::time::sleep_until(at)),
+                    })
+                }),
+                None => response,
+            }
+        },
+    ))
+}
+
+/// A response body cut off at a deadline.
+struct DeadlineBody {
+    /// `None` once the deadline has ended the body.
+    inner: Option<Body>,
+    sleep: std::pin::Pin<Box<tokio::time::Sleep>>,
+}
+
+impl http_body::Body for DeadlineBody {
+    type Data = bytes::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        use std::task::Poll;
+        let Some(inner) = self.inner.as_mut() else {
+            return Poll::Ready(None);
+        };
+        if let Poll::Ready(frame) = std::pin::Pin::new(inner).poll_frame(cx) {
+            if frame.is_none() {
+                self.inner = None;
+            }
+            return Poll::Ready(frame);
+        }
+        if std::future::Future::poll(self.sleep.as_mut(), cx).is_pending() {
+            return Poll::Pending;
+        }
+        self.inner = None;
+        let mut trailers = HeaderMap::new();
+        trailers.insert("grpc-status", HeaderValue::from_static("4"));
+        trailers.insert(
+            "grpc-message",
+            HeaderValue::from_static("deadline%20exceeded"),
+        );
+        Poll::Ready(Some(Ok(http_body::Frame::trailers(trailers))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.as_ref().is_none_or(|b| b.is_end_stream())
+    }
+}
+
 pub(crate) fn normalize_codec_errors(router: axum::Router) -> axum::Router {
     router.layer(axum::middleware::map_response(
         |response: Response<Body>| async move {

@@ -171,7 +171,9 @@ impl Server {
                 tracing::warn!(error = %e, "server reflection is off: the descriptor sets do not load")
             }
         }
-        let grpc = grpc::normalize_codec_errors(self.grpc.routes().prepare().into_axum_router());
+        let grpc = grpc::bound_streams(grpc::normalize_codec_errors(
+            self.grpc.routes().prepare().into_axum_router(),
+        ));
         let inner = Arc::new_cyclic(|_| Inner {
             services: self.services,
             authenticator: self.authenticator,

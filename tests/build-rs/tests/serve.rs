@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use base64::Engine as _;
 use prost::Message as _;
@@ -119,6 +120,18 @@ impl lib::BookServiceHandler for Books {
         _: &RequestContext,
         r: lib::WatchBooksRequest,
     ) -> Result<protogate::ResponseStream<lib::BookEvent>, Status> {
+        if r.shelf == "endless" {
+            // One event every 100 ms, for ever: only the call's deadline ends it.
+            let events = futures_util::stream::unfold(0u64, |i| async move {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                let event = lib::BookEvent {
+                    resume_token: format!("endless-{i}"),
+                    ..Default::default()
+                };
+                Some((Ok(event), i + 1))
+            });
+            return Ok(Box::pin(events));
+        }
         let events = (0..2).map(move |i| {
             Ok(lib::BookEvent {
                 resume_token: format!("{}-{i}", r.shelf),
@@ -581,6 +594,64 @@ async fn grpc_unary_streaming_and_errors() {
         client.get_book(request).await.unwrap_err().code(),
         tonic::Code::Unauthenticated
     );
+}
+
+#[tokio::test]
+async fn grpc_timeout_ends_a_server_stream_with_deadline_exceeded() {
+    let s = start().await;
+    let mut client = grpc_client(&s).await;
+    let mut request = tonic::Request::new(lib::WatchBooksRequest {
+        shelf: "endless".into(),
+        ..Default::default()
+    });
+    request.set_timeout(Duration::from_millis(600));
+    let started = std::time::Instant::now();
+    let mut stream = client.watch_books(request).await.unwrap().into_inner();
+    let mut received = 0;
+    let status = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match stream.message().await {
+                Ok(Some(_)) => received += 1,
+                Ok(None) => panic!("the stream ended without a status after {received} events"),
+                Err(status) => break status,
+            }
+        }
+    })
+    .await
+    .expect("the server ends the stream at its deadline");
+    assert_eq!(status.code(), tonic::Code::DeadlineExceeded, "{status:?}");
+    assert!(received >= 2, "events before the deadline: {received}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "ended at the deadline, not later: {:?}",
+        started.elapsed()
+    );
+
+    // gRPC-Web: the trailer frame carries the status.
+    let body = frame(
+        0,
+        &lib::WatchBooksRequest {
+            shelf: "endless".into(),
+            ..Default::default()
+        }
+        .encode_to_vec(),
+    );
+    let response = s
+        .http
+        .post(s.url("/library.v1.BookService/WatchBooks"))
+        .header("content-type", "application/grpc-web+proto")
+        .header("grpc-timeout", "500m")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let bytes = tokio::time::timeout(Duration::from_secs(10), response.bytes())
+        .await
+        .expect("the server ends the gRPC-Web stream at its deadline")
+        .unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("grpc-status:4"), "{text:?}");
 }
 
 /// gRPC-Web text bodies are base64 chunks, each padded on its own.
