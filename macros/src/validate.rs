@@ -86,20 +86,28 @@ const MAP_RULES: &[&str] = &[
     "values",
     "ignore_empty",
 ];
-const FAMILIES: &str = "string, bytes, bool, enum, message, repeated, map, duration, timestamp, \
+const FAMILIES: &str =
+    "string, bytes, bool, enum, message, repeated, map, duration, timestamp, any, oneof, \
      float, double, int32, int64, uint32, uint64, sint32, sint64, fixed32, fixed64, sfixed32, \
      sfixed64";
 
 pub fn derive(input: DeriveInput) -> syn::Result<TokenStream> {
     let ident = &input.ident;
     let mut name = ident.to_string();
+    let mut disabled = false;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("validate")) {
         attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("name") {
                 name = meta.value()?.parse::<LitStr>()?.value();
                 Ok(())
+            } else if meta.path.is_ident("disabled") || meta.path.is_ident("ignored") {
+                // PGV's `(validate.disabled)` / `(validate.ignored)`: no checks at all.
+                disabled = true;
+                Ok(())
             } else {
-                Err(meta.error("expected `name = \"Message\"` (the name PGV's messages use)"))
+                Err(meta.error(
+                    "expected `name = \"Message\"` (the name PGV's messages use), `disabled` or `ignored`",
+                ))
             }
         })?;
     }
@@ -120,28 +128,37 @@ pub fn derive(input: DeriveInput) -> syn::Result<TokenStream> {
         let Some(field_ident) = &field.ident else {
             continue;
         };
+        let mut families = Vec::new();
         for attr in field.attrs.iter().filter(|a| a.path().is_ident("validate")) {
-            let ctx = FieldCtx {
-                message: name.clone(),
-                go_field: upper_camel(&field_ident.to_string()),
-                path: field_ident.to_string().trim_start_matches("r#").to_string(),
-                ident: field_ident.clone(),
-                ty: &field.ty,
-            };
-            let mut families = Vec::new();
             attr.parse_nested_meta(|meta| {
                 families.push(parse_family(&meta)?);
                 Ok(())
             })?;
-            for family in &families {
-                checks.push(field_checks(&ctx, family)?);
-            }
+        }
+        let ctx = FieldCtx {
+            message: name.clone(),
+            go_field: upper_camel(&field_ident.to_string()),
+            path: field_ident.to_string().trim_start_matches("r#").to_string(),
+            ident: field_ident.clone(),
+            ty: &field.ty,
+            families: &families,
+        };
+        for family in &families {
+            checks.push(field_checks(&ctx, family)?);
         }
     }
+    if disabled {
+        checks.clear();
+    }
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let v = if checks.is_empty() {
+        quote!(_)
+    } else {
+        quote!(v)
+    };
     Ok(quote! {
         impl #impl_generics ::protogate::Validate for #ident #ty_generics #where_clause {
-            fn collect_violations(&self, v: &mut ::protogate::Collector) {
+            fn collect_violations(&self, #v: &mut ::protogate::Collector) {
                 #(#checks)*
             }
         }
@@ -219,6 +236,9 @@ struct FieldCtx<'a> {
     path: String,
     ident: syn::Ident,
     ty: &'a Type,
+    /// Every family written on the field (a wrapper's `message(required)` words its message
+    /// differently when the field has value rules too, as the generator does).
+    families: &'a [Family],
 }
 
 impl FieldCtx<'_> {
@@ -288,8 +308,10 @@ fn field_checks(ctx: &FieldCtx<'_>, family: &Family) -> syn::Result<TokenStream>
     }
     // Presence rules, on the `Option` itself.
     let mut out = Vec::new();
-    let required = match family.name.as_str() {
-        "message" | "duration" | "timestamp" => rules.flag("required")?,
+    let f = family.name.as_str();
+    let wrapped = wrapper_family(inner);
+    let required = match f {
+        "message" | "duration" | "timestamp" | "any" | "oneof" => rules.flag("required")?,
         _ => false,
     };
     if required {
@@ -297,18 +319,53 @@ fn field_checks(ctx: &FieldCtx<'_>, family: &Family) -> syn::Result<TokenStream>
             let at = rules.get("required").map_or(span, |a| a.ident.span());
             return Err(syn::Error::new(at, "`required` needs an `Option<…>` field"));
         }
-        let f = &family.name;
-        out.push(site.check(if f == "message" {
-            quote!(::protogate::rules::message::required(&self.#ident))
-        } else {
-            quote!(::protogate::rules::message::family_required(#f, &self.#ident))
+        let has_value_rules = ctx.families.iter().any(|other| other.name != "message");
+        out.push(site.check(match f {
+            "message" if wrapped.is_some() && has_value_rules => {
+                quote!(::protogate::rules::message::wrapper_required(&self.#ident))
+            }
+            "message" => quote!(::protogate::rules::message::required(&self.#ident)),
+            "oneof" => quote!(::protogate::rules::message::oneof_required(&self.#ident)),
+            _ => quote!(::protogate::rules::message::family_required(#f, &self.#ident)),
         }));
     }
-    let body = value_checks(&site, &rules)?;
+    // Well-known types carry no validator of their own: no recursion into them.
+    let well_known = wrapped.is_some()
+        || type_shape(inner)
+            .is_some_and(|(n, _)| matches!(n.as_str(), "Duration" | "Timestamp" | "Any"));
+    if f == "message" && well_known {
+        return Ok(quote!(#(#out)*));
+    }
+    let mut body = value_checks(&site, &rules)?;
+    if let (Some(_), true) = (wrapped, is_scalar(f)) {
+        // A wrapper's rules apply to its `value`.
+        body = vec![quote!({ let value = &value.value; #(#body)* })];
+    }
     if !body.is_empty() {
         out.push(ctx.bind(quote_spanned!(span=> #(#body)*)));
     }
     Ok(quote!(#(#out)*))
+}
+
+/// Whether a family applies to a scalar value (and so to a wrapper's `value`).
+fn is_scalar(family: &str) -> bool {
+    matches!(family, "string" | "bytes" | "bool") || NUMBERS.contains(&family)
+}
+
+/// The scalar family of a `google.protobuf` wrapper type (`StringValue` → `string`).
+fn wrapper_family(ty: &Type) -> Option<&'static str> {
+    Some(match type_shape(ty)?.0.as_str() {
+        "StringValue" => "string",
+        "BytesValue" => "bytes",
+        "BoolValue" => "bool",
+        "DoubleValue" => "double",
+        "FloatValue" => "float",
+        "Int32Value" => "int32",
+        "Int64Value" => "int64",
+        "UInt32Value" => "uint32",
+        "UInt64Value" => "uint64",
+        _ => return None,
+    })
 }
 
 /// The rules of one family, checked against the family's rule names.
@@ -329,6 +386,8 @@ impl<'a> Rules<'a> {
             "map" => MAP_RULES,
             "duration" => DURATION_RULES,
             "timestamp" => TIMESTAMP_RULES,
+            "any" => &["required", "in", "not_in"],
+            "oneof" => &["required"],
             f if NUMBERS.contains(&f) => NUMBER_RULES,
             _ => {
                 return Err(syn::Error::new(
@@ -565,6 +624,18 @@ fn value_checks(site: &Site<'_>, rules: &Rules<'_>) -> syn::Result<Vec<TokenStre
         "enum" => enum_checks(site, rules, &mut out)?,
         f if NUMBERS.contains(&f) => number_checks(site, rules, &mut out)?,
         "duration" | "timestamp" => time_checks(site, rules, &mut out)?,
+        "any" => {
+            let r = quote!(::protogate::rules::message);
+            if let Some((f, l)) =
+                in_or_not_in(rules, |name, e| lit_str(e, name).map(|s| quote!(#s)))?
+            {
+                let f = match f {
+                    InOrNotIn::In => quote!(any_in),
+                    InOrNotIn::NotIn => quote!(any_not_in),
+                };
+                out.push(site.check(quote!(#r::#f(&value.type_url, &[#(#l),*]))));
+            }
+        }
         "message" if !rules.flag("skip")? => out.push(site.embedded()),
         _ => {}
     }
@@ -941,27 +1012,38 @@ fn number_checks(
     Ok(())
 }
 
-/// `in`, or else `not_in` (PGV checks `not_in` only without `in`): the runtime function's name
-/// and the list's items.
+/// `in`, or else `not_in` (PGV checks `not_in` only without `in`): which of the two, and the
+/// list's items.
 fn in_or_not_in(
     rules: &Rules<'_>,
     item: impl Fn(&str, &Expr) -> syn::Result<TokenStream>,
-) -> syn::Result<Option<(TokenStream, Vec<TokenStream>)>> {
-    for name in ["in", "not_in"] {
+) -> syn::Result<Option<(InOrNotIn, Vec<TokenStream>)>> {
+    for (name, which) in [("in", InOrNotIn::In), ("not_in", InOrNotIn::NotIn)] {
         if let Some(list) = rules.list(name)? {
             let items = list
                 .into_iter()
                 .map(|e| item(name, e))
                 .collect::<syn::Result<Vec<_>>>()?;
-            let f = if name == "in" {
-                quote!(r#in)
-            } else {
-                quote!(not_in)
-            };
-            return Ok(Some((f, items)));
+            return Ok(Some((which, items)));
         }
     }
     Ok(None)
+}
+
+#[derive(Clone, Copy)]
+enum InOrNotIn {
+    In,
+    NotIn,
+}
+
+impl quote::ToTokens for InOrNotIn {
+    /// The runtime function's name in the scalar rule modules.
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(match self {
+            InOrNotIn::In => quote!(r#in),
+            InOrNotIn::NotIn => quote!(not_in),
+        });
+    }
 }
 
 /// `in` or `not_in` of a numeric or enum family.
@@ -1289,7 +1371,18 @@ fn check_type(family: &Family, ty: &Type) -> syn::Result<()> {
         "i32" | "i64" | "u32" | "u64" | "f32" | "f64" => name.as_str(),
         "Vec" => "list",
         "HashMap" | "BTreeMap" => "map",
-        _ => return Ok(()),
+        _ => match wrapper_family(ty) {
+            Some(wrapped) if is_scalar(&family.name) && family.name != wrapped => {
+                return Err(syn::Error::new(
+                    family.span,
+                    format!(
+                        "`{}` rules do not fit `{name}`, whose value takes `{wrapped}` rules",
+                        family.name
+                    ),
+                ))
+            }
+            _ => return Ok(()),
+        },
     };
     let f = family.name.as_str();
     let fits = match f {
@@ -1299,7 +1392,7 @@ fn check_type(family: &Family, ty: &Type) -> syn::Result<()> {
         "enum" => kind == "i32",
         "repeated" => kind == "list" || kind == "bytes",
         "map" => kind == "map",
-        "message" | "duration" | "timestamp" => false,
+        "message" | "duration" | "timestamp" | "any" | "oneof" => false,
         n if NUMBERS.contains(&n) => kind == number_type(n),
         _ => true,
     };
@@ -1313,7 +1406,8 @@ fn check_type(family: &Family, ty: &Type) -> syn::Result<()> {
         "enum" => "an `i32` (or a prost enumeration)".to_string(),
         "repeated" => "a `Vec<…>`".to_string(),
         "map" => "a `HashMap<…>` or `BTreeMap<…>`".to_string(),
-        "message" | "duration" | "timestamp" => "a message type".to_string(),
+        "message" | "duration" | "timestamp" | "any" => "a message type".to_string(),
+        "oneof" => "an `Option` of a oneof enum".to_string(),
         n => {
             let ty = number_type(n);
             let article = if ty.starts_with('u') { "a" } else { "an" };

@@ -203,6 +203,10 @@ mod d {
         RepMinMax(Vec<String>) { repeated(min_items = 1, max_items = 3) }
         RepUnique(Vec<String>) { repeated(unique) }
         RepUniqueDouble(Vec<f64>) { repeated(unique) }
+        AnyIn(Option<pbjson_types::Any>) { any(in = ["type.googleapis.com/a.B"]) }
+        AnyRequired(Option<pbjson_types::Any>) { any(required) }
+        WrapStr(Option<pbjson_types::StringValue>) { string(min_len = 2) }
+        WrapInt(Option<pbjson_types::Int32Value>) { int32(gt = 0) }
     }
 }
 
@@ -893,4 +897,101 @@ fn message_rules_agree_with_the_generated_messages() {
     }
     .validate()
     .is_ok());
+}
+
+#[test]
+fn any_wrappers_oneofs_and_disabled_agree_with_the_generated_messages() {
+    let any = |url: &str| {
+        Some(pbjson_types::Any {
+            type_url: url.into(),
+            value: Default::default(),
+        })
+    };
+    for v in [
+        None,
+        any("type.googleapis.com/a.B"),
+        any("type.googleapis.com/a.C"),
+    ] {
+        both!(AnyIn, v.clone());
+        both!(AnyRequired, v);
+    }
+    assert_eq!(
+        both!(AnyIn, any("x")),
+        one(
+            "val",
+            "any.in",
+            "invalid AnyIn.Val: type URL must be in list [type.googleapis.com/a.B]"
+        )
+    );
+    assert_eq!(
+        both!(AnyRequired, None),
+        one(
+            "val",
+            "any.required",
+            "invalid AnyRequired.Val: value is required"
+        )
+    );
+    for v in [None, Some(""), Some("a"), Some("ab")] {
+        both!(
+            WrapStr,
+            v.map(|s| pbjson_types::StringValue { value: s.into() })
+        );
+    }
+    for v in [None, Some(-1), Some(0), Some(1)] {
+        both!(WrapInt, v.map(|value| pbjson_types::Int32Value { value }));
+    }
+    assert_eq!(
+        both!(WrapInt, Some(pbjson_types::Int32Value { value: 0 })),
+        one(
+            "val",
+            "int32.gt",
+            "invalid WrapInt.Val: value must be greater than 0"
+        )
+    );
+    // A required wrapper with value rules words PGV's wrapper template.
+    #[derive(Validate)]
+    struct Wrapped {
+        #[validate(message(required), string(min_len = 2))]
+        val: Option<pbjson_types::StringValue>,
+    }
+    assert_eq!(
+        report(&Wrapped { val: None }).1,
+        one(
+            "val",
+            "message.required",
+            "invalid Wrapped.Val: value is required and must not be nil."
+        )
+    );
+    // oneof required: the oneof is an `Option` of its enum.
+    #[derive(Validate)]
+    #[validate(name = "OneofRequired")]
+    struct Oneof {
+        #[validate(oneof(required))]
+        val: Option<c::oneof_required::Val>,
+    }
+    let generated = report(&c::OneofRequired { val: None });
+    assert_eq!(report(&Oneof { val: None }), generated);
+    assert_eq!(
+        generated.1,
+        one(
+            "val",
+            "oneof.required",
+            "invalid OneofRequired.Val: value is required"
+        )
+    );
+    let set = || Some(c::oneof_required::Val::A("ab".into()));
+    assert_eq!(
+        report(&Oneof { val: set() }),
+        report(&c::OneofRequired { val: set() })
+    );
+    // `(validate.disabled)`.
+    #[derive(Validate)]
+    #[validate(disabled)]
+    struct Disabled {
+        #[validate(string(min_len = 5))]
+        val: String,
+    }
+    let derived = report(&Disabled { val: "a".into() });
+    assert_eq!(derived, report(&c::Disabled { val: "a".into() }));
+    assert_eq!(derived.1, vec![]);
 }

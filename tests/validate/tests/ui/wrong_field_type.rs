@@ -36,4 +36,10 @@ struct Nested {
     rows: Vec<Vec<i32>>,
 }
 
+#[derive(protogate::Validate)]
+struct Wrapper {
+    #[validate(int32(gt = 0))]
+    name: Option<pbjson_types::StringValue>,
+}
+
 fn main() {}
