@@ -159,6 +159,13 @@ const CASES: &[Case] = &[
         "    max_len: 20 max_bytes: 40 len_bytes: 4",
         "rule-redundant",
     ),
+    // A fixed length outside its bounds, for bytes and for string byte lengths too.
+    error("    min_len: 2", "    len: 10", "rule-contradiction"),
+    error(
+        "    max_len: 20",
+        "    max_len: 20 min_bytes: 9 len_bytes: 4",
+        "rule-contradiction",
+    ),
     // NaN and infinite float bounds.
     error("    gte: 0", "    gte: nan", "rule-nan"),
     error("    lte: 1", "    lte: inf", "rule-infinite"),

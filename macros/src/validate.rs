@@ -901,6 +901,14 @@ fn number_type(family: &str) -> &'static str {
 /// range-checked here; any other expression (a constant, `f64::INFINITY`) is left to rustc.
 fn number(family: &str, name: &str, e: &Expr) -> syn::Result<TokenStream> {
     let ty = number_type(family);
+    if let Expr::Path(p) = e {
+        if p.path.segments.last().is_some_and(|s| s.ident == "NAN") {
+            return Err(syn::Error::new_spanned(
+                e,
+                format!("`{name}` is NaN: no number compares with NaN, so the rule cannot work"),
+            ));
+        }
+    }
     let (negative, lit) = match e {
         Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => match &*u.expr {
             Expr::Lit(l) => (true, &l.lit),

@@ -159,6 +159,13 @@ impl Target<'_> {
     }
 }
 
+/// The fixed-length rules and the bounds they override: (family, len, min, max).
+const LENGTHS: [(&str, &str, &str, &str); 3] = [
+    ("string", "len", "min_len", "max_len"),
+    ("string", "len_bytes", "min_bytes", "max_bytes"),
+    ("bytes", "len", "min_len", "max_len"),
+];
+
 /// The checks of one rule set.
 fn check_rules(target: &Target<'_>, rules: &[Rule], diags: &mut Diagnostics) {
     let name = target.name.as_str();
@@ -232,29 +239,32 @@ fn check_rules(target: &Target<'_>, rules: &[Rule], diags: &mut Diagnostics) {
         }
     }
     // A fixed length that contradicts a bound.
-    if let Some(len) = num(get("string", "len")) {
-        let too_small = num(get("string", "max_len")).is_some_and(|m| len > m);
-        let too_big = num(get("string", "min_len")).is_some_and(|m| len < m);
+    for (fam, len_name, min_name, max_name) in LENGTHS {
+        let Some(len) = num(get(fam, len_name)) else {
+            continue;
+        };
+        let too_small = num(get(fam, max_name)).is_some_and(|m| len > m);
+        let too_big = num(get(fam, min_name)).is_some_and(|m| len < m);
         if too_small || too_big {
             let (other, bound) = if too_small {
-                ("max_len", "at most")
+                (max_name, "at most")
             } else {
-                ("min_len", "at least")
+                (min_name, "at least")
             };
-            let other_rule = get("string", other);
+            let other_rule = get(fam, other);
             let mut d = Diagnostic::error(
                 "rule-contradiction",
-                get("string", "len").map(at).unwrap_or_default(),
+                get(fam, len_name).map(at).unwrap_or_default(),
                 format!(
-                    "`string.len` ({len}) contradicts `string.{other}` ({}) on {name}: the length must be {bound} {}",
+                    "`{fam}.{len_name}` ({len}) contradicts `{fam}.{other}` ({}) on {name}: the length must be {bound} {}",
                     num(other_rule).unwrap_or_default(),
                     num(other_rule).unwrap_or_default()
                 ),
             );
             if let Some(r) = other_rule {
-                d = d.related(at(r), format!("`string.{other}`"));
+                d = d.related(at(r), format!("`{fam}.{other}`"));
             }
-            diags.push(d.hint("drop `len` or the bound it contradicts"));
+            diags.push(d.hint(format!("drop `{len_name}` or the bound it contradicts")));
         }
     }
     // Affixes that cannot fit.
@@ -339,13 +349,9 @@ fn redundant_rules(target: &Target<'_>, rules: &[Rule], diags: &mut Diagnostics)
             );
         }
     }
-    for (fam, len, bounds) in [
-        ("string", "len", ["min_len", "max_len"]),
-        ("string", "len_bytes", ["min_bytes", "max_bytes"]),
-        ("bytes", "len", ["min_len", "max_len"]),
-    ] {
+    for (fam, len, min, max) in LENGTHS {
         let Some(fixed) = get(fam, len) else { continue };
-        for bound in bounds.iter().filter_map(|b| get(fam, b)) {
+        for bound in [min, max].iter().filter_map(|b| get(fam, b)) {
             let why = if bound.dialect == Dialect::Pgv {
                 format!("PGV checks only `{len}` when it is set")
             } else {

@@ -797,15 +797,15 @@ fn every_twin_agrees_with_the_generated_message() {
         11,
         i32::MAX,
     ];
-    agree!(i32s.iter().copied() =>
+    agree!(i32s =>
         S32Closed, EnumDefined, EnumIn, EnumNotIn, EnumConst, I32Range, I32Outside,
         I32EqualBounds, Sfixed32Gte, I32IgnoreEmpty,
     );
     agree!(i32s.iter().map(|v| Some(*v)).chain([None]) => OptionalField);
     let i64s = [i64::MIN, -11, -2, -1, 0, 1, 3, 4, 10, 11, i64::MAX];
-    agree!(i64s.iter().copied() => I64In, S64OutsideIncl, Sfixed64Lt);
-    agree!([0u32, 1, 6, 7, 8, u32::MAX].iter().copied() => U32NotIn, F32Const);
-    agree!([0u64, 5, 6, 100, 101, u64::MAX].iter().copied() => U64Gt, F64Lte);
+    agree!(i64s => I64In, S64OutsideIncl, Sfixed64Lt);
+    agree!([0u32, 1, 6, 7, 8, u32::MAX] => U32NotIn, F32Const);
+    agree!([0u64, 5, 6, 100, 101, u64::MAX] => U64Gt, F64Lte);
     let floats = [
         f32::NAN,
         f32::NEG_INFINITY,
@@ -817,25 +817,25 @@ fn every_twin_agrees_with_the_generated_message() {
         2.5,
         f32::INFINITY,
     ];
-    agree!(floats.iter().copied() => FloatIn, FloatRange);
+    agree!(floats => FloatIn, FloatRange);
     agree!(floats.iter().map(|f| f64::from(*f)).chain([-0.5, 1.4999999]) => DoubleGte, DoubleConst);
-    agree!([true, false].iter().copied() => BoolConst);
+    agree!([true, false] => BoolConst);
     let lists: Vec<Vec<String>> = vec![
         vec![],
         vec!["a".into()],
         vec!["a".into(), "b".into(), "a".into()],
         vec!["ab".into(), "a".into(), "".into(), "abc".into()],
     ];
-    agree!(lists.iter() => RepMinMax, RepUnique, RepItems);
-    let doubles = vec![
+    agree!(lists => RepMinMax, RepUnique, RepItems);
+    let doubles = [
         vec![],
         vec![f64::NAN, f64::NAN],
         vec![0.0, -0.0],
         vec![1.0, 2.0, 1.0],
     ];
-    agree!(doubles.iter() => RepUniqueDouble);
-    let ints = vec![vec![], vec![1], vec![0, 100, 50], vec![-1, 1]];
-    agree!(ints.iter() => RepItemsInt);
+    agree!(doubles => RepUniqueDouble);
+    let ints = [vec![], vec![1], vec![0, 100, 50], vec![-1, 1]];
+    agree!(ints => RepItemsInt);
 }
 
 #[test]
@@ -851,6 +851,7 @@ fn message_rules_agree_with_the_generated_messages() {
         val: Option<d::Inner>,
     }
     #[derive(Validate)]
+    #[allow(dead_code)] // `skip`: the derived validator never reads the field
     struct MsgSkip {
         #[validate(message(skip))]
         val: Option<d::Inner>,
@@ -987,6 +988,7 @@ fn any_wrappers_oneofs_and_disabled_agree_with_the_generated_messages() {
     // `(validate.disabled)`.
     #[derive(Validate)]
     #[validate(disabled)]
+    #[allow(dead_code)] // disabled: the derived validator never reads the field
     struct Disabled {
         #[validate(string(min_len = 5))]
         val: String,

@@ -52,6 +52,12 @@ struct Items {
     a: Vec<i32>,
 }
 
+#[derive(protogate::Validate)]
+struct NotANumber {
+    #[validate(double(gt = f64::NAN))]
+    a: f64,
+}
+
 struct Duration {
     seconds: i64,
     nanos: i32,
