@@ -1372,7 +1372,15 @@ fn check_type(family: &Family, ty: &Type) -> syn::Result<()> {
             .and_then(|t| type_shape(t))
             .is_some_and(|(n, _)| n == "u8");
     let kind = match name.as_str() {
-        "String" | "str" | "Cow" => "string",
+        "String" | "str" => "string",
+        "Cow"
+            if args
+                .first()
+                .and_then(|t| type_shape(t))
+                .is_some_and(|(n, _)| n == "str") =>
+        {
+            "string"
+        }
         "Bytes" => "bytes",
         "Vec" if byte_vec => "bytes",
         "bool" => "bool",

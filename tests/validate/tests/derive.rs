@@ -997,3 +997,31 @@ fn any_wrappers_oneofs_and_disabled_agree_with_the_generated_messages() {
     assert_eq!(derived, report(&c::Disabled { val: "a".into() }));
     assert_eq!(derived.1, vec![]);
 }
+
+#[test]
+fn borrowed_and_boxed_text_takes_string_and_bytes_rules() {
+    use std::borrow::Cow;
+    #[derive(Validate)]
+    struct Borrowed<'a> {
+        #[validate(string(min_len = 2))]
+        name: Cow<'a, str>,
+        #[validate(bytes(prefix = b"\x01"))]
+        raw: Cow<'a, [u8]>,
+        #[validate(string(max_len = 1))]
+        note: Box<str>,
+    }
+    let b = Borrowed {
+        name: Cow::Borrowed("é"),
+        raw: Cow::Owned(vec![2]),
+        note: "ab".into(),
+    };
+    let fields: Vec<_> = report(&b).1.into_iter().map(|(f, r, _)| (f, r)).collect();
+    assert_eq!(
+        fields,
+        [
+            ("name".to_string(), "string.min_len"),
+            ("raw".to_string(), "bytes.prefix"),
+            ("note".to_string(), "string.max_len"),
+        ]
+    );
+}
