@@ -264,10 +264,16 @@ impl Collector {
     /// The result.
     #[inline]
     pub fn finish(self) -> Result<(), Violations> {
-        if self.violations.is_empty() {
+        let violations = self.violations;
+        if violations.is_empty() {
+            if violations.capacity() == 0 {
+                // Nothing was ever allocated: skip the out-of-line drop of an empty Vec, a
+                // third of the cost of validating a valid message.
+                std::mem::forget(violations);
+            }
             Ok(())
         } else {
-            Err(Violations(self.violations))
+            Err(Violations(violations))
         }
     }
 }

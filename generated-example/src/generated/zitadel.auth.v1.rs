@@ -1982,6 +1982,7 @@ impl<'de> serde::Deserialize<'de> for VerifyMyPhoneResponse {
 }
 
 impl ::protogate::Validate for HealthzRequest {
+    #[inline]
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
 
@@ -1996,6 +1997,7 @@ impl ::protogate::schema::Described for HealthzRequest {
 }
 
 impl ::protogate::Validate for HealthzResponse {
+    #[inline]
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
 
@@ -2010,6 +2012,7 @@ impl ::protogate::schema::Described for HealthzResponse {
 }
 
 impl ::protogate::Validate for GetMyPhoneRequest {
+    #[inline]
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
 
@@ -2024,6 +2027,7 @@ impl ::protogate::schema::Described for GetMyPhoneRequest {
 }
 
 impl ::protogate::Validate for GetMyPhoneResponse {
+    #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         if let ::core::option::Option::Some(value) = &self.details {
             v.embedded(
@@ -2076,6 +2080,7 @@ impl ::protogate::schema::Described for GetMyPhoneResponse {
 }
 
 impl ::protogate::Validate for SetMyPhoneRequest {
+    #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         {
             let value = &self.phone;
@@ -2118,6 +2123,7 @@ impl ::protogate::schema::Described for SetMyPhoneRequest {
 }
 
 impl ::protogate::Validate for SetMyPhoneResponse {
+    #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         if let ::core::option::Option::Some(value) = &self.details {
             v.embedded(
@@ -2152,6 +2158,7 @@ impl ::protogate::schema::Described for SetMyPhoneResponse {
 }
 
 impl ::protogate::Validate for VerifyMyPhoneRequest {
+    #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         {
             let value = &self.code;
@@ -2188,6 +2195,7 @@ impl ::protogate::schema::Described for VerifyMyPhoneRequest {
 }
 
 impl ::protogate::Validate for VerifyMyPhoneResponse {
+    #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         if let ::core::option::Option::Some(value) = &self.details {
             v.embedded(
@@ -2222,6 +2230,7 @@ impl ::protogate::schema::Described for VerifyMyPhoneResponse {
 }
 
 impl ::protogate::Validate for ResendMyPhoneVerificationRequest {
+    #[inline]
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
 
@@ -2236,6 +2245,7 @@ impl ::protogate::schema::Described for ResendMyPhoneVerificationRequest {
 }
 
 impl ::protogate::Validate for ResendMyPhoneVerificationResponse {
+    #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         if let ::core::option::Option::Some(value) = &self.details {
             v.embedded(
@@ -2270,6 +2280,7 @@ impl ::protogate::schema::Described for ResendMyPhoneVerificationResponse {
 }
 
 impl ::protogate::Validate for RemoveMyPhoneRequest {
+    #[inline]
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
 
@@ -2284,6 +2295,7 @@ impl ::protogate::schema::Described for RemoveMyPhoneRequest {
 }
 
 impl ::protogate::Validate for RemoveMyPhoneResponse {
+    #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         if let ::core::option::Option::Some(value) = &self.details {
             v.embedded(

@@ -138,6 +138,7 @@ impl<'de> serde::Deserialize<'de> for Phone {
 }
 
 impl ::protogate::Validate for Phone {
+    #[inline]
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
 

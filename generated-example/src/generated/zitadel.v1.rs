@@ -1077,6 +1077,7 @@ impl<'de> serde::Deserialize<'de> for TextQueryMethod {
 }
 
 impl ::protogate::Validate for ErrorDetail {
+    #[inline]
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
 
@@ -1106,6 +1107,7 @@ impl ::protogate::schema::Described for ErrorDetail {
 }
 
 impl ::protogate::Validate for LocalizedMessage {
+    #[inline]
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
 
@@ -1135,6 +1137,7 @@ impl ::protogate::schema::Described for LocalizedMessage {
 }
 
 impl ::protogate::Validate for ObjectDetails {
+    #[inline]
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
 
@@ -1182,6 +1185,7 @@ impl ::protogate::schema::Described for ObjectDetails {
 }
 
 impl ::protogate::Validate for ListQuery {
+    #[inline]
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
 
@@ -1218,6 +1222,7 @@ impl ::protogate::schema::Described for ListQuery {
 }
 
 impl ::protogate::Validate for ListDetails {
+    #[inline]
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
 
@@ -1256,6 +1261,7 @@ impl ::protogate::schema::Described for ListDetails {
 }
 
 impl ::protogate::Validate for AuthOption {
+    #[inline]
     fn collect_violations(&self, _: &mut ::protogate::Collector) {}
 }
 

@@ -35,12 +35,14 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
     if checks.is_empty() {
         return quote! {
             impl ::protogate::Validate for #ty {
+                #[inline]
                 fn collect_violations(&self, _: &mut ::protogate::Collector) {}
             }
         };
     }
     quote! {
         impl ::protogate::Validate for #ty {
+            #[inline]
             fn collect_violations(&self, v: &mut ::protogate::Collector) {
                 #(#checks)*
             }
