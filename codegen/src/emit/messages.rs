@@ -55,12 +55,6 @@ pub fn generate(
                 .build_transport(false)
                 .service_generator(),
         );
-    // A panic in a code generator must surface as a diagnostic, never abort the build.
-    let modules =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.generate(requests)))
-            .map_err(|panic| internal(format!("prost-build panicked: {}", panic_text(&panic))))?
-            .map_err(|e| internal(format!("prost-build failed: {e}")))?;
-
     let set = prost_types::FileDescriptorSet {
         file: all.file_descriptor_protos().cloned().collect(),
     };
@@ -74,17 +68,28 @@ pub fn generate(
         p.dedup();
         p
     };
-    let mut json = pbjson_build::Builder::new();
-    // Unknown fields are ignored on input, as grpc-gateway and Connect do.
-    json.ignore_unknown_fields();
-    json.register_descriptors(&bytes)
-        .map_err(|e| internal(format!("pbjson-build could not read the descriptors: {e}")))?
-        .extern_path(".google.protobuf", "::pbjson_types")
-        .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
-        .extern_path(".google.protobuf.FieldMask", FIELD_MASK);
-    let serde = json
-        .generate(&packages, |_| Ok(Vec::<u8>::new()))
-        .map_err(|e| internal(format!("pbjson-build failed: {e}")))?;
+    // pbjson's serde impls do not depend on prost's output: they are generated on a second
+    // thread while prost and tonic run on this one.
+    let (modules, serde) = std::thread::scope(|scope| {
+        let json = scope.spawn(|| {
+            std::panic::catch_unwind(|| serde_impls(&bytes, &packages)).unwrap_or_else(|panic| {
+                Err(internal(format!(
+                    "pbjson-build panicked: {}",
+                    panic_text(&panic)
+                )))
+            })
+        });
+        // A panic in a code generator must surface as a diagnostic, never abort the build.
+        let modules =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.generate(requests)))
+                .map_err(|panic| internal(format!("prost-build panicked: {}", panic_text(&panic))))
+                .and_then(|r| r.map_err(|e| internal(format!("prost-build failed: {e}"))));
+        let serde = json
+            .join()
+            .unwrap_or_else(|_| Err(internal("pbjson-build's thread failed".to_string())));
+        (modules, serde)
+    });
+    let (modules, serde) = (modules?, serde?);
     let mut serde_by_package: BTreeMap<String, String> = BTreeMap::new();
     for (package, bytes) in serde {
         serde_by_package
@@ -108,6 +113,28 @@ pub fn generate(
             .1 = serde;
     }
     Ok(out)
+}
+
+/// pbjson's serde impls for `packages`, as text per package.
+fn serde_impls(
+    descriptors: &[u8],
+    packages: &[String],
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let mut json = pbjson_build::Builder::new();
+    // Unknown fields are ignored on input, as grpc-gateway and Connect do.
+    json.ignore_unknown_fields();
+    json.register_descriptors(descriptors)
+        .map_err(|e| internal(format!("pbjson-build could not read the descriptors: {e}")))?
+        .extern_path(".google.protobuf", "::pbjson_types")
+        .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
+        .extern_path(".google.protobuf.FieldMask", FIELD_MASK);
+    let generated = json
+        .generate(packages, |_| Ok(Vec::<u8>::new()))
+        .map_err(|e| internal(format!("pbjson-build failed: {e}")))?;
+    Ok(generated
+        .into_iter()
+        .map(|(package, code)| (package.to_string(), code))
+        .collect())
 }
 
 fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {

@@ -27,35 +27,33 @@ pub type Files = BTreeMap<String, String>;
 /// Emits the Rust code for every package of the model.
 pub fn rust(input: &ProtoInput, api: &Api, rest_prefix: &str) -> Result<Files, Diagnostic> {
     let emitted = crate::model::build::emitted_files(input);
-    let mut generated = messages::generate(&emitted, &input.pool)?;
+    // prost, tonic and pbjson (upstream) run on other threads while protogate's own code is
+    // built and formatted on this one: neither needs the other's output.
+    let (upstream, ours) = std::thread::scope(|scope| {
+        let upstream = scope.spawn(|| messages::generate(&emitted, &input.pool));
+        let ours: Result<Vec<String>, Diagnostic> = api
+            .packages
+            .iter()
+            .map(|package| protogate_code(input, api, package, rest_prefix))
+            .collect();
+        let upstream = upstream.join().unwrap_or_else(|_| {
+            Err(Diagnostic::error(
+                "codegen-internal",
+                crate::diag::Location::default(),
+                "prost-build's thread failed".to_string(),
+            ))
+        });
+        (upstream, ours)
+    });
+    let (mut generated, ours) = (upstream?, ours?);
     let mut files = Files::new();
-    for package in &api.packages {
+    for (package, ours) in api.packages.iter().zip(ours) {
         let (prost_code, serde_code) = generated.remove(&package.name).unwrap_or_default();
-        let mut ours = TokenStream::new();
-        for message in &package.messages {
-            ours.extend(validate::generate(api, package, message));
-            ours.extend(schema::generate(api, package, message));
-        }
-        if !package.services.is_empty() {
-            ours.extend(descriptor_set(input, package));
-        }
-        for service in &package.services {
-            ours.extend(service::generate(api, package, service, rest_prefix));
-        }
         // prost and tonic format their own output and pbjson writes formatted code; only
         // protogate's part is formatted here, so large schemas are not re-parsed whole.
-        let file: syn::File = syn::parse2(ours).map_err(|e| {
-            Diagnostic::error(
-                "codegen-internal",
-                crate::diag::Location::new(format!("{}.rs", package.name), 0, 0),
-                format!("generated code for `{}` does not parse: {e}", package.name),
-            )
-            .hint("this is a protogate bug; please report it with the schema")
-        })?;
         let formatted = separate_items(&format!(
-            "{}\n{serde_code}\n{}",
+            "{}\n{serde_code}\n{ours}",
             strip_prost_header(&prost_code),
-            prettyplease::unparse(&file)
         ));
         files.insert(
             format!("{}.rs", package.name),
@@ -64,6 +62,36 @@ pub fn rust(input: &ProtoInput, api: &Api, rest_prefix: &str) -> Result<Files, D
     }
     files.insert("mod.rs".to_string(), files::mod_rs(api));
     Ok(files)
+}
+
+/// protogate's own code for one package (validators, schema tables, descriptor set, service
+/// tables, handler traits and adapters), formatted.
+fn protogate_code(
+    input: &ProtoInput,
+    api: &Api,
+    package: &crate::model::Package,
+    rest_prefix: &str,
+) -> Result<String, Diagnostic> {
+    let mut ours = TokenStream::new();
+    for message in &package.messages {
+        ours.extend(validate::generate(api, package, message));
+        ours.extend(schema::generate(api, package, message));
+    }
+    if !package.services.is_empty() {
+        ours.extend(descriptor_set(input, package));
+    }
+    for service in &package.services {
+        ours.extend(service::generate(api, package, service, rest_prefix));
+    }
+    let file: syn::File = syn::parse2(ours).map_err(|e| {
+        Diagnostic::error(
+            "codegen-internal",
+            crate::diag::Location::new(format!("{}.rs", package.name), 0, 0),
+            format!("generated code for `{}` does not parse: {e}", package.name),
+        )
+        .hint("this is a protogate bug; please report it with the schema")
+    })?;
+    Ok(prettyplease::unparse(&file))
 }
 
 /// `FILE_DESCRIPTOR_SET`: the package's files and everything they import, without source
