@@ -366,7 +366,7 @@ fn run_inner(options: &Options) -> Result<bool, String> {
         Err("valgrind is not installed".to_string())
     } else {
         eprintln!("callgrind: instructions per request");
-        profile::run(&dir.join("callgrind"), &runtime)
+        profile::run(&dir.join("callgrind"), &runtime, &launches)
     };
 
     let results = Results {

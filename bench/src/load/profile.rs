@@ -10,12 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use super::servers::{Launch, Subject};
 use crate::auth::Tokens;
 use crate::client::{self, Connection, Protocol, VERIFY};
 use crate::logic::{seed_user, SEED_CODE, SEED_ORG};
-use crate::serve::Variant;
-
-use super::servers::Subject;
 
 /// Requests per measurement.
 pub const REQUESTS: u64 = 500;
@@ -45,26 +43,29 @@ pub fn available() -> bool {
     ok("valgrind") && ok("callgrind_control")
 }
 
-/// Counts every protocol of the two servers this crate serves; dumps go to `dir`.
-pub fn run(dir: &Path, runtime: &tokio::runtime::Runtime) -> Result<Vec<Count>, String> {
+/// Counts every protocol of each server `launches` names (the Rust ones: under callgrind a
+/// JIT's count says little); dumps go to `dir`.
+pub fn run(
+    dir: &Path,
+    runtime: &tokio::runtime::Runtime,
+    launches: &[(Subject, Launch)],
+) -> Result<Vec<Count>, String> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut counts = Vec::new();
-    for (variant, served) in [
-        (Subject::Baseline, Variant::Baseline),
-        (Subject::Protogate, Variant::Protogate),
-    ] {
-        let (mut child, addr) = start(served, dir)?;
+    for (variant, launch) in launches {
+        let variant = *variant;
+        if variant == Subject::ConnectNode {
+            continue;
+        }
+        let (mut child, addr) = start(variant, launch, dir)?;
         let pid = child.id();
         let result = (|| {
             for &protocol in variant.protocols() {
-                if protocol == Protocol::Connect {
-                    continue;
-                }
                 let dump = measure(runtime, addr, pid, protocol, dir)?;
                 let instructions = total_instructions(&dump)? as f64 / REQUESTS as f64;
                 eprintln!(
-                    "callgrind: {:>9} {:<18} {instructions:>10.0} instructions/request",
+                    "callgrind: {:>12} {:<20} {instructions:>10.0} instructions/request",
                     variant.label(),
                     protocol.label()
                 );
@@ -84,30 +85,29 @@ pub fn run(dir: &Path, runtime: &tokio::runtime::Runtime) -> Result<Vec<Count>, 
     Ok(counts)
 }
 
-fn start(variant: Variant, dir: &Path) -> Result<(Child, SocketAddr), String> {
+fn start(variant: Subject, launch: &Launch, dir: &Path) -> Result<(Child, SocketAddr), String> {
     use std::io::BufRead as _;
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let mut child = Command::new("valgrind")
+    let mut command = Command::new("valgrind");
+    command
         .arg("--tool=callgrind")
         .arg(format!(
             "--callgrind-out-file={}/{}.%p.out",
             dir.display(),
             variant.label()
         ))
-        .arg(exe)
-        .args([
-            "serve",
-            "--variant",
-            variant.label(),
-            "--addr",
-            "127.0.0.1:0",
-        ])
+        .arg(&launch.program)
+        .args(&launch.args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("valgrind: {e}"))?;
-    let stdout = child.stdout.take().expect("piped");
+        .stderr(Stdio::null());
+    if let Some(dir) = &launch.dir {
+        command.current_dir(dir);
+    }
+    let mut child = command.spawn().map_err(|e| format!("valgrind: {e}"))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| "valgrind has no stdout".to_string())?;
     let mut line = String::new();
     std::io::BufReader::new(stdout)
         .read_line(&mut line)

@@ -374,26 +374,70 @@ pub fn render(r: &Results) -> String {
     let _ = writeln!(out, "### Instructions per request (callgrind)\n");
     match &r.profile {
         Ok(counts) if !counts.is_empty() => {
+            let profiled: Vec<Subject> = Subject::ALL
+                .into_iter()
+                .filter(|s| counts.iter().any(|c| c.variant == *s))
+                .collect();
             let _ = writeln!(
                 out,
-                "The baseline and protogate under `valgrind --tool=callgrind`, one connection, {} sequential VerifyMyPhone requests counted after a warm-up (`callgrind_control -z` / `-d`); all threads of the server process. Unlike req/s, the count does not depend on what else the machine runs.\n",
+                "The Rust servers ({}) under `valgrind --tool=callgrind`, one connection, {} sequential VerifyMyPhone requests counted after a warm-up (`callgrind_control -z` / `-d`); all threads of the server process. Unlike req/s, the count does not depend on what else the machine runs; fewer is better, so a ratio above 1 means protogate does more work per request. (connect-node is left out: a JIT's count under valgrind says little.)\n",
+                profiled
+                    .iter()
+                    .map(|s| s.label())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 super::profile::REQUESTS
             );
+            let find = |v: Subject, p: Protocol| {
+                counts
+                    .iter()
+                    .find(|c| c.variant == v && c.protocol == p)
+                    .map(|c| c.instructions)
+            };
+            let references: Vec<Subject> = profiled
+                .iter()
+                .copied()
+                .filter(|s| *s != Subject::Protogate)
+                .collect();
+            let _ = write!(out, "| protocol |");
+            for s in &profiled {
+                let _ = write!(out, " {} |", s.label());
+            }
+            for s in &references {
+                let _ = write!(out, " protogate ÷ {} |", s.label());
+            }
+            let _ = writeln!(out);
             let _ = writeln!(
                 out,
-                "| protocol | baseline | protogate | protogate / baseline |"
+                "|{}",
+                "---|".repeat(1 + profiled.len() + references.len())
             );
-            let _ = writeln!(out, "|---|---|---|---|");
             for p in PROTOCOLS {
-                let find = |v: Subject| {
-                    counts
-                        .iter()
-                        .find(|c| c.variant == v && c.protocol == p)
-                        .map(|c| c.instructions)
+                let Some(gate) = find(Subject::Protogate, p) else {
+                    continue;
                 };
-                if let (Some(b), Some(g)) = (find(Subject::Baseline), find(Subject::Protogate)) {
-                    let _ = writeln!(out, "| {} | {b:.0} | {g:.0} | {:.2}× |", p.label(), g / b);
+                let _ = write!(out, "| {} |", p.label());
+                for &s in &profiled {
+                    match find(s, p) {
+                        Some(n) => {
+                            let _ = write!(out, " {n:.0} |");
+                        }
+                        None => {
+                            let _ = write!(out, " — |");
+                        }
+                    }
                 }
+                for &s in &references {
+                    match find(s, p) {
+                        Some(n) => {
+                            let _ = write!(out, " {:.2}× |", gate / n);
+                        }
+                        None => {
+                            let _ = write!(out, " — |");
+                        }
+                    }
+                }
+                let _ = writeln!(out);
             }
             let _ = writeln!(out);
         }
@@ -542,6 +586,36 @@ pub fn render(r: &Results) -> String {
                     "met"
                 } else {
                     "**not met**"
+                }
+            );
+        }
+    }
+    if let Ok(counts) = &r.profile {
+        for reference in [Subject::Baseline, Subject::Connectrpc] {
+            let ratios: Vec<f64> = PROTOCOLS
+                .iter()
+                .filter_map(|&p| {
+                    let find = |v: Subject| {
+                        counts
+                            .iter()
+                            .find(|c| c.variant == v && c.protocol == p)
+                            .map(|c| c.instructions)
+                    };
+                    Some(find(Subject::Protogate)? / find(reference)?)
+                })
+                .collect();
+            if ratios.is_empty() {
+                continue;
+            }
+            let (lo, hi) = range(&ratios);
+            let _ = writeln!(
+                out,
+                "- Instructions per request (independent of the machine's load): protogate {lo:.2}× – {hi:.2}× {} — {}",
+                reference.label(),
+                if hi <= 1.0 {
+                    "no more work per request"
+                } else {
+                    "**more work per request**"
                 }
             );
         }
