@@ -32,7 +32,7 @@ command -v python3 > /dev/null 2>&1 || apt_install python3
 python3 -c 'import venv, ensurepip' 2> /dev/null || apt_install python3-venv
 if [[ ! -x "$venv/bin/schemathesis" ]]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q schemathesis
+  "$venv/bin/pip" install -q schemathesis==4.32.5
 fi
 
 cargo build -q --manifest-path "$root/Cargo.toml" -p verify-phone --bin verify-phone

@@ -37,4 +37,14 @@ PROTOGATE_ORACLE_REQUIRED=1 PROTOGATE_ORACLE_PYTHON="$PWD/$venv/bin/python" \
     cargo test -p protogate-validate-test --test pgv_differential --test pv_differential \
     -- --nocapture || status=1
 
+# ---------------------------------------------------------------------------------------
+# Reliability, bounded: schemathesis against the running example (50 examples per operation,
+# its venv under target/) and every cargo-fuzz target of bench/fuzz for 15 s from its seeds
+# (a debug build under target/fuzz; cargo-fuzz is installed when missing). The full runs and
+# their figures: BENCHMARKS.md, "Reliability".
+echo "== schemathesis (bounded)"
+bench/schemathesis.sh || status=1
+echo "== cargo-fuzz (bounded)"
+bench/fuzz.sh || status=1
+
 exit $status
