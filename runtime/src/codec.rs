@@ -21,6 +21,8 @@ pub trait OutputMessage: Send + std::fmt::Debug {
     fn to_proto(&self) -> Vec<u8>;
     /// The proto3 JSON value.
     fn to_json(&self) -> Result<serde_json::Value, Status>;
+    /// The proto3 JSON text, written directly (fields in declaration order).
+    fn to_json_bytes(&self) -> Result<Vec<u8>, Status>;
 }
 
 impl<M> OutputMessage for M
@@ -33,6 +35,11 @@ where
 
     fn to_json(&self) -> Result<serde_json::Value, Status> {
         serde_json::to_value(self)
+            .map_err(|e| Status::internal(format!("encoding the response as JSON: {e}")))
+    }
+
+    fn to_json_bytes(&self) -> Result<Vec<u8>, Status> {
+        serde_json::to_vec(self)
             .map_err(|e| Status::internal(format!("encoding the response as JSON: {e}")))
     }
 }

@@ -116,6 +116,30 @@ impl PathTemplate {
             }
             None => path,
         };
+        // Without `**`, template segment i is path part i: checked without allocating, which
+        // settles every template without variables.
+        if !self.segments.contains(&Segment::Multi) {
+            let count = if path.is_empty() {
+                0
+            } else {
+                path.split('/').count()
+            };
+            if count != self.segments.len() {
+                return None;
+            }
+            if count > 0 {
+                for (segment, part) in self.segments.iter().zip(path.split('/')) {
+                    match segment {
+                        Segment::Literal(lit) if part != *lit => return None,
+                        Segment::Single if part.is_empty() => return None,
+                        _ => {}
+                    }
+                }
+            }
+            if self.variables.is_empty() {
+                return Some(Vec::new());
+            }
+        }
         let parts: Vec<&str> = if path.is_empty() {
             Vec::new()
         } else {

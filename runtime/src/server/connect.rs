@@ -99,8 +99,7 @@ async fn unary(inner: &Arc<Inner>, request: Request<Body>, json: bool) -> Result
         };
         let output = service.call_unary(index, ctx, input).await?;
         if json {
-            serde_json::to_vec(&output.to_json()?)
-                .map_err(|e| Status::internal(format!("encoding the response: {e}")))
+            output.to_json_bytes()
         } else {
             Ok(output.to_proto())
         }

@@ -7,7 +7,6 @@ use std::time::Duration;
 use axum::body::Body;
 use base64::Engine as _;
 use http::{HeaderMap, HeaderValue, Request, Response};
-use http_body_util::BodyExt as _;
 
 use super::response::read_body;
 use super::{oneshot, Inner};
@@ -62,7 +61,7 @@ pub(crate) async fn call(
     }
     let timeout = match request
         .headers()
-        .get("grpc-timeout")
+        .get(&GRPC_TIMEOUT)
         .map(|v| parse_timeout(v.as_bytes()))
     {
         None => None,
@@ -97,14 +96,12 @@ application/grpc-web-text, application/grpc-web-text+proto";
 /// try to decode as protobuf. Like connect-go, it names what is accepted.
 fn unsupported_codec(content_type: Option<&HeaderValue>, web: bool) -> Option<Response<Body>> {
     let full = content_type.and_then(|v| v.to_str().ok()).unwrap_or("");
-    let essence = full
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = full.split(';').next().unwrap_or("").trim();
     let accepted = if web { GRPC_WEB_TYPES } else { GRPC_TYPES };
-    if accepted.split(", ").any(|t| t == essence) {
+    if accepted
+        .split(", ")
+        .any(|t| t.eq_ignore_ascii_case(essence))
+    {
         return None;
     }
     let status = Status::invalid_argument(format!(
@@ -181,39 +178,43 @@ fn decode_base64_chunks(text: &[u8]) -> Result<Vec<u8>, base64::DecodeError> {
 /// Applies [`normalize_codec_status`] to every status a tonic router answers with, in the
 /// headers of a trailers-only response and in the trailers of a streamed one.
 /// When a call's `grpc-timeout` runs out. The headers of the response must come before it
-/// (`call` waits that long); [`bound_streams`] holds the rest of the response to it too.
+/// (`call` waits that long); [`responses`] holds the rest of the response to it too.
 #[derive(Clone, Copy, Debug)]
 struct Deadline(tokio::time::Instant);
 
-/// Ends a response body at the call's deadline with `DEADLINE_EXCEEDED` trailers, so a
-/// server stream cannot outlive its `grpc-timeout` (tonic-web, layered outside, turns the
-/// trailers into its trailer frame). Dropping the body cancels the handler's stream.
-pub(crate) fn bound_streams(router: axum::Router) -> axum::Router {
+const GRPC_TIMEOUT: http::HeaderName = http::HeaderName::from_static("grpc-timeout");
+const GRPC_STATUS: http::HeaderName = http::HeaderName::from_static("grpc-status");
+const GRPC_MESSAGE: http::HeaderName = http::HeaderName::from_static("grpc-message");
+
+/// What the gRPC routes' responses go through, in one layer inside tonic-web (so tonic-web
+/// turns the trailers into its trailer frame):
+/// - the codec's statuses are normalized ([`normalize_codec_status`]) in headers and trailers;
+/// - a body still running at the call's deadline ends there with `DEADLINE_EXCEEDED`
+///   trailers, so a server stream cannot outlive its `grpc-timeout` (dropping the body
+///   cancels the handler's stream).
+pub(crate) fn responses(router: axum::Router) -> axum::Router {
     router.layer(axum::middleware::from_fn(
         |request: Request<Body>, next: axum::middleware::Next| async move {
             let deadline = request.extensions().get::<Deadline>().copied();
-            let response = next.run(request).await;
-            match deadline {
-                Some(Deadline(at)) => response.map(|body| {
-                    Body::new(DeadlineBody {
-                        inner: Some(body),
-                        sleep: Box::pin(tokio::time::sleep_until(at)),
-                    })
-                }),
-                None => response,
-            }
+            let (mut parts, body) = next.run(request).await.into_parts();
+            normalize_codec_status(&mut parts.headers);
+            let body = GrpcBody {
+                inner: Some(body),
+                deadline: deadline.map(|Deadline(at)| Box::pin(tokio::time::sleep_until(at))),
+            };
+            Response::from_parts(parts, Body::new(body))
         },
     ))
 }
 
-/// A response body cut off at a deadline.
-struct DeadlineBody {
-    /// `None` once the deadline has ended the body.
+/// A gRPC response body: trailers normalized, cut off at a deadline.
+struct GrpcBody {
+    /// `None` once the body has ended.
     inner: Option<Body>,
-    sleep: std::pin::Pin<Box<tokio::time::Sleep>>,
+    deadline: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
 }
 
-impl http_body::Body for DeadlineBody {
+impl http_body::Body for GrpcBody {
     type Data = bytes::Bytes;
     type Error = axum::Error;
 
@@ -226,19 +227,32 @@ impl http_body::Body for DeadlineBody {
             return Poll::Ready(None);
         };
         if let Poll::Ready(frame) = std::pin::Pin::new(inner).poll_frame(cx) {
-            if frame.is_none() {
-                self.inner = None;
-            }
-            return Poll::Ready(frame);
+            return Poll::Ready(match frame {
+                None => {
+                    self.inner = None;
+                    None
+                }
+                Some(Ok(mut frame)) => {
+                    if let Some(trailers) = frame.trailers_mut() {
+                        normalize_codec_status(trailers);
+                    }
+                    Some(Ok(frame))
+                }
+                Some(Err(e)) => Some(Err(e)),
+            });
         }
-        if std::future::Future::poll(self.sleep.as_mut(), cx).is_pending() {
+        let expired = match self.deadline.as_mut() {
+            Some(sleep) => std::future::Future::poll(sleep.as_mut(), cx).is_ready(),
+            None => false,
+        };
+        if !expired {
             return Poll::Pending;
         }
         self.inner = None;
         let mut trailers = HeaderMap::new();
-        trailers.insert("grpc-status", HeaderValue::from_static("4"));
+        trailers.insert(GRPC_STATUS, HeaderValue::from_static("4"));
         trailers.insert(
-            "grpc-message",
+            GRPC_MESSAGE,
             HeaderValue::from_static("deadline%20exceeded"),
         );
         Poll::Ready(Some(Ok(http_body::Frame::trailers(trailers))))
@@ -249,35 +263,22 @@ impl http_body::Body for DeadlineBody {
     }
 }
 
-pub(crate) fn normalize_codec_errors(router: axum::Router) -> axum::Router {
-    router.layer(axum::middleware::map_response(
-        |response: Response<Body>| async move {
-            let (mut parts, body) = response.into_parts();
-            normalize_codec_status(&mut parts.headers);
-            let body = body.map_frame(|mut frame| {
-                if let Some(trailers) = frame.trailers_mut() {
-                    normalize_codec_status(trailers);
-                }
-                frame
-            });
-            Response::from_parts(parts, Body::new(body))
-        },
-    ))
-}
-
 /// tonic's codec answers malformed input (a broken or missing message) with INTERNAL and an oversized message with
 /// OUT_OF_RANGE. The error model promises what Connect and REST answer for the same input:
 /// INVALID_ARGUMENT with a message saying what was wrong, and RESOURCE_EXHAUSTED.
 fn normalize_codec_status(headers: &mut HeaderMap) {
     let code = headers
-        .get("grpc-status")
+        .get(&GRPC_STATUS)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<i32>().ok());
     let Some(code) = code.map(Code::from_i32) else {
         return;
     };
+    if !matches!(code, Code::Internal | Code::OutOfRange) {
+        return;
+    }
     let message = headers
-        .get("grpc-message")
+        .get(&GRPC_MESSAGE)
         .and_then(|v| v.to_str().ok())
         .map(|v| crate::http::percent_decode(v, true))
         .unwrap_or_default();

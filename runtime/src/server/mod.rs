@@ -171,9 +171,7 @@ impl Server {
                 tracing::warn!(error = %e, "server reflection is off: the descriptor sets do not load")
             }
         }
-        let grpc = grpc::bound_streams(grpc::normalize_codec_errors(
-            self.grpc.routes().prepare().into_axum_router(),
-        ));
+        let grpc = grpc::responses(self.grpc.routes().prepare().into_axum_router());
         let inner = Arc::new_cyclic(|_| Inner {
             services: self.services,
             authenticator: self.authenticator,
@@ -276,26 +274,32 @@ async fn dispatch(State(inner): State<Arc<Inner>>, request: Request<Body>) -> Re
     } else {
         "rest"
     };
-    // One span per request: protocol and method up front, status and latency when answered.
-    let span = tracing::info_span!(
-        "request",
-        protocol,
-        method = %request.method(),
-        path = %request.uri().path(),
-        status = tracing::field::Empty,
-        grpc_status = tracing::field::Empty,
-        latency_us = tracing::field::Empty,
-    );
-    let response = async {
+    // Without a subscriber that wants it, no span is built: building one (and, with tracing's
+    // `log` feature on, formatting it for `log`) costs more than routing the request.
+    let traced = tracing::enabled!(tracing::Level::INFO);
+    let target = traced.then(|| (request.method().clone(), request.uri().clone()));
+    let answer = async {
         match protocol {
             "grpc-web" => grpc::call(&inner, request, true).await,
             "grpc" => grpc::call(&inner, request, false).await,
             "connect" => connect::call(&inner, request, &content_type).await,
             _ => rest::call(&inner, request, &content_type).await,
         }
-    }
-    .instrument(span.clone())
-    .await;
+    };
+    let Some((method, uri)) = target else {
+        return answer.await;
+    };
+    // One span per request: protocol and method up front, status and latency when answered.
+    let span = tracing::info_span!(
+        "request",
+        protocol,
+        method = %method,
+        path = %uri.path(),
+        status = tracing::field::Empty,
+        grpc_status = tracing::field::Empty,
+        latency_us = tracing::field::Empty,
+    );
+    let response = answer.instrument(span.clone()).await;
     span.record("status", response.status().as_u16());
     if let Some(code) = response
         .headers()

@@ -126,26 +126,86 @@ async fn transcode(
     found.method.guard.check(&ctx)?;
 
     let info = (found.method.input)();
-    let mut message = match found.route.body {
-        BodySpec::None => Map::new(),
-        spec => {
-            let bytes = read_body(body, &parts.headers, inner.limits.max_message_size).await?;
+    let bytes = match found.route.body {
+        BodySpec::None => None,
+        _ => Some(read_body(body, &parts.headers, inner.limits.max_message_size).await?),
+    };
+    let first = bytes
+        .as_ref()
+        .and_then(|b| b.iter().find(|c| !c.is_ascii_whitespace()).copied());
+    if first.is_some()
+        && !content_type.is_empty()
+        && !content_type.starts_with("application/json")
+        && !content_type.contains("+json")
+    {
+        return Err(Failure::UnsupportedMediaType(Status::invalid_argument(
+            format!("unsupported content type `{content_type}`: send application/json"),
+        )));
+    }
+    let input = match bytes {
+        // `body: "*"` without path variables: the body is the whole message (query
+        // parameters do not apply to it), decoded straight from the bytes.
+        Some(bytes)
+            if found.route.body == BodySpec::Whole
+                && found.captures.is_empty()
+                && first == Some(b'{') =>
+        {
+            Input::JsonBytes(bytes)
+        }
+        bytes => {
+            let message = assemble(&found, info, bytes, parts.uri.query())?;
+            Input::Json(Value::Object(message))
+        }
+    };
+    ctx.headers = parts.headers;
+    let response_key = found.route.response_body.map(|field| {
+        let out_info = (found.method.output)();
+        out_info.field(field).map(|f| f.json_name).unwrap_or(field)
+    });
+    let select = move |json: Value| match response_key {
+        Some(key) => json.get(key).cloned().unwrap_or(Value::Null),
+        None => json,
+    };
+    if found.method.kind == MethodKind::ServerStreaming {
+        let stream = found
+            .service
+            .call_server_streaming(found.index, ctx, input)
+            .await?;
+        return Ok(ndjson(stream, select));
+    }
+    let output = found.service.call_unary(found.index, ctx, input).await?;
+    let body = match response_key {
+        None => output.to_json_bytes()?,
+        Some(_) => serde_json::to_vec(&select(output.to_json()?))
+            .map_err(|e| Status::internal(format!("encoding the response: {e}")))?,
+    };
+    Ok(json_response(StatusCode::OK, body))
+}
+
+/// The request message as JSON, from the body (`bytes`, when the route takes one), the path
+/// variables and the query parameters, as grpc-gateway assembles it.
+fn assemble(
+    found: &Found<'_>,
+    info: &'static MessageInfo,
+    bytes: Option<bytes::Bytes>,
+    query: Option<&str>,
+) -> Result<Map<String, Value>, Failure> {
+    let mut message = match (found.route.body, bytes) {
+        (BodySpec::None, _) | (_, None) => Map::new(),
+        (spec, Some(bytes)) => {
             let value = if bytes.iter().all(u8::is_ascii_whitespace) {
                 Value::Object(Map::new())
             } else {
-                if !content_type.is_empty()
-                    && !content_type.starts_with("application/json")
-                    && !content_type.contains("+json")
-                {
-                    return Err(Failure::UnsupportedMediaType(Status::invalid_argument(
-                        format!("unsupported content type `{content_type}`: send application/json"),
-                    )));
-                }
                 serde_json::from_slice::<Value>(&bytes)
                     .map_err(|e| Status::invalid_argument(format!("invalid JSON body: {e}")))?
             };
             match spec {
-                BodySpec::Whole => match value {
+                BodySpec::Field(field) => {
+                    let mut map = Map::new();
+                    map.insert(field.to_string(), value);
+                    map
+                }
+                _ => match value {
                     Value::Object(map) => map,
                     _ => {
                         return Err(Status::invalid_argument(
@@ -154,12 +214,6 @@ async fn transcode(
                         .into())
                     }
                 },
-                BodySpec::Field(field) => {
-                    let mut map = Map::new();
-                    map.insert(field.to_string(), value);
-                    map
-                }
-                BodySpec::None => Map::new(),
             }
         }
     };
@@ -167,7 +221,7 @@ async fn transcode(
         set_field(&mut message, info, capture.field_path, &capture.value, true)?;
     }
     if found.route.body != BodySpec::Whole {
-        if let Some(query) = parts.uri.query() {
+        if let Some(query) = query {
             let bound: Vec<String> = found
                 .captures
                 .iter()
@@ -189,28 +243,7 @@ async fn transcode(
             }
         }
     }
-    ctx.headers = parts.headers;
-    let input = Input::Json(Value::Object(message));
-    let response_key = found.route.response_body.map(|field| {
-        let out_info = (found.method.output)();
-        out_info.field(field).map(|f| f.json_name).unwrap_or(field)
-    });
-    let select = move |json: Value| match response_key {
-        Some(key) => json.get(key).cloned().unwrap_or(Value::Null),
-        None => json,
-    };
-    if found.method.kind == MethodKind::ServerStreaming {
-        let stream = found
-            .service
-            .call_server_streaming(found.index, ctx, input)
-            .await?;
-        return Ok(ndjson(stream, select));
-    }
-    let output = found.service.call_unary(found.index, ctx, input).await?;
-    let json = select(output.to_json()?);
-    let body = serde_json::to_vec(&json)
-        .map_err(|e| Status::internal(format!("encoding the response: {e}")))?;
-    Ok(json_response(StatusCode::OK, body))
+    Ok(message)
 }
 
 /// grpc-gateway's server streaming: one `{"result":…}` per line, `{"error":…}` last on failure.

@@ -134,8 +134,7 @@ fn end_stream(status: Option<&Status>) -> Bytes {
 
 fn encode(message: &Output, json: bool) -> Result<Vec<u8>, Status> {
     if json {
-        serde_json::to_vec(&message.to_json()?)
-            .map_err(|e| Status::internal(format!("encoding the response: {e}")))
+        message.to_json_bytes()
     } else {
         Ok(message.to_proto())
     }
