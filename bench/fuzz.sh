@@ -4,7 +4,7 @@
 #   bench/fuzz.sh                  bounded for CI: a debug build, each target for FUZZ_SECONDS
 #                                  (default 15) from its seeds
 #   bench/fuzz.sh --full           release build, each target until FUZZ_RUNS executions
-#                                  (default 10,000,000) or FUZZ_MAX_SECONDS (default 3600)
+#                                  (default 10,000,000) or FUZZ_MAX_SECONDS (default 7200)
 #   bench/fuzz.sh [--full] NAME…   only the named targets
 #
 # Installs cargo-fuzz when missing. cargo-fuzz passes nightly-only compiler flags;
@@ -53,7 +53,7 @@ for name in "${targets[@]}"; do
     cp -n "$root/bench/fuzz/seeds/$name"/* "$corpus"/ 2> /dev/null || true
   fi
   if [[ $full == 1 ]]; then
-    limits=(-runs="${FUZZ_RUNS:-10000000}" -max_total_time="${FUZZ_MAX_SECONDS:-3600}")
+    limits=(-runs="${FUZZ_RUNS:-10000000}" -max_total_time="${FUZZ_MAX_SECONDS:-7200}")
   else
     limits=(-max_total_time="${FUZZ_SECONDS:-15}")
   fi
