@@ -205,6 +205,27 @@ fn check_mode_reports_stale_output_and_writes_nothing() {
     );
 }
 
+/// Runs `protogate gen` on one proto file in `dir` that imports buf/validate; returns
+/// (exit code, stderr).
+fn gen_with_protovalidate(dir: &Path, proto: &Path) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_protogate"))
+        .arg("gen")
+        .arg("--proto")
+        .arg(proto)
+        .arg("-I")
+        .arg(dir)
+        .arg("-I")
+        .arg(root().join("codegen/tests/fixtures/protovalidate"))
+        .arg("--out")
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 #[test]
 fn protovalidate_standard_rules_generate_and_cel_rules_are_reported_where_written() {
     let dir = tempfile::tempdir().unwrap();
@@ -222,20 +243,8 @@ message M {
 "#,
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_protogate"))
-        .arg("gen")
-        .arg("--proto")
-        .arg(&proto)
-        .arg("-I")
-        .arg(dir.path())
-        .arg("-I")
-        .arg(root().join("codegen/tests/fixtures/protovalidate"))
-        .arg("--out")
-        .arg(dir.path().join("out"))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (code, stderr) = gen_with_protovalidate(dir.path(), &proto);
+    assert_eq!(code, 0, "{stderr}");
     let line = line_of(&proto, "n.even");
     assert!(
         stderr.contains("warning[rule-unsupported]") && stderr.contains("`n.even`"),
@@ -277,20 +286,8 @@ message M {
 "#,
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_protogate"))
-        .arg("gen")
-        .arg("--proto")
-        .arg(&proto)
-        .arg("-I")
-        .arg(dir.path())
-        .arg("-I")
-        .arg(root().join("codegen/tests/fixtures/protovalidate"))
-        .arg("--out")
-        .arg(dir.path().join("out"))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = gen_with_protovalidate(dir.path(), &proto);
+    assert_eq!(code, 1, "{stderr}");
     assert!(
         stderr.contains("`nope`, which is not a field of `pvcheck.M`"),
         "{stderr}"

@@ -80,10 +80,8 @@ impl Gen<'_> {
 
     fn pv_ctx(&self, field: &Field) -> Ctx {
         Ctx {
-            msg: self.message.name.clone(),
-            go_field: names::go_field(&field.name),
-            path: field.name.clone(),
             dialect: Dialect::Protovalidate,
+            ..self.ctx(field)
         }
     }
 
@@ -375,7 +373,8 @@ fn well_known_family(full: &str) -> Option<&'static str> {
     })
 }
 
-/// The checks of `family`'s rules on `value`, in the order protovalidate declares them.
+/// The checks of `family`'s rules on `value`, in the order protovalidate declares them (also
+/// for a protovalidate field inside a message validated the PGV way).
 pub(super) fn family_checks(
     gen: &Gen<'_>,
     ctx: &Ctx,
@@ -533,7 +532,12 @@ pub(super) fn family_checks(
             if lower.is_none() {
                 inner.extend(range.clone());
             }
-            let now = quote!(::protogate::rules::time::timestamp::now());
+            // `now` is read once per value, as protovalidate reads it once per evaluation.
+            let relative = ["lt_now", "gt_now"]
+                .iter()
+                .any(|n| get(n) == Some(&RuleValue::Bool(true)))
+                || get("within").is_some();
+            let now = quote!(now);
             if get("lt_now") == Some(&RuleValue::Bool(true)) {
                 inner.push(check(quote!(#t::lt_now(value, #now))));
             }
@@ -554,9 +558,12 @@ pub(super) fn family_checks(
                 }
             }
             if !inner.is_empty() {
+                let now =
+                    relative.then(|| quote!(let now = ::protogate::rules::time::timestamp::now();));
                 out.push(quote! {
                     {
                         let value = ::protogate::rules::time::Instant::new(value.seconds, value.nanos);
+                        #now
                         #(#inner)*
                     }
                 });
@@ -686,17 +693,4 @@ fn string_format<'r>(get: &dyn Fn(&str) -> Option<&'r RuleValue>) -> Option<Toke
         Some(RuleValue::Int(2)) => Some(quote!(HeaderValue(#strict))),
         _ => None,
     }
-}
-
-/// The checks of `family` for a protovalidate field inside a message validated the PGV way.
-pub(super) fn family(
-    gen: &Gen<'_>,
-    ctx: &Ctx,
-    family: &str,
-    rules: &[&Rule],
-    ty: &FieldType,
-    at: &Option<TokenStream>,
-) -> Vec<TokenStream> {
-    let owned: Vec<Rule> = rules.iter().map(|r| (*r).clone()).collect();
-    family_checks(gen, ctx, family, &owned, ty, at)
 }

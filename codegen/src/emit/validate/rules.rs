@@ -15,12 +15,12 @@ pub(super) fn family(
     ty: &FieldType,
     at: &Option<TokenStream>,
 ) -> Vec<TokenStream> {
+    if ctx.dialect == crate::model::Dialect::Protovalidate {
+        return super::pv::family_checks(gen, ctx, family, rules, ty, at);
+    }
     let rules: Vec<&Rule> = rules.iter().filter(|r| r.family == family).collect();
     let get = |name: &str| rules.iter().find(|r| r.name == name).map(|r| &r.value);
     let check = |call: TokenStream| ctx.check(call, at);
-    if ctx.dialect == crate::model::Dialect::Protovalidate {
-        return super::pv::family(gen, ctx, family, &rules, ty, at);
-    }
     let ignore_empty = get("ignore_empty") == Some(&RuleValue::Bool(true));
     let mut out = Vec::new();
     match family {
