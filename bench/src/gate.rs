@@ -1,5 +1,5 @@
 //! The protogate variant: the example's generated code (`verify_phone::api`) serving the same
-//! in-memory logic as the baseline through one `AuthServiceHandler`.
+//! logic and store as the baseline through one `AuthServiceHandler`.
 
 use std::sync::Arc;
 
@@ -15,16 +15,17 @@ use verify_phone::api::zitadel::v1::ObjectDetails;
 use verify_phone::errors::ErrorDetail;
 
 use crate::auth::Tokens;
-use crate::logic::{self, Details, PhoneError, Phones, User};
+use crate::logic::{self, Details, PhoneError, User};
+use crate::store::Store;
 
 /// The handler: the shared logic behind protogate's trait.
 pub struct Handler {
-    phones: Arc<Phones>,
+    phones: Arc<Store>,
 }
 
 impl Handler {
     /// A handler over `phones`.
-    pub fn new(phones: Arc<Phones>) -> Handler {
+    pub fn new(phones: Arc<Store>) -> Handler {
         Handler { phones }
     }
 }
@@ -48,7 +49,7 @@ impl protogate::Authenticator for BenchAuthenticator {
 
 /// The protogate server with the bench's handler and `authenticator`.
 pub fn server(
-    phones: Arc<Phones>,
+    phones: Arc<Store>,
     authenticator: impl protogate::Authenticator,
 ) -> protogate::Server {
     protogate::Server::new()
@@ -101,7 +102,7 @@ impl AuthServiceHandler for Handler {
         ctx: &RequestContext,
         _: GetMyPhoneRequest,
     ) -> Result<GetMyPhoneResponse, Status> {
-        let (d, phone) = self.phones.get(user(ctx).as_ref()).map_err(status)?;
+        let (d, phone) = self.phones.get(user(ctx).as_ref()).await.map_err(status)?;
         Ok(GetMyPhoneResponse {
             details: Some(details(d)),
             phone: phone.map(|p| Phone {
@@ -119,6 +120,7 @@ impl AuthServiceHandler for Handler {
         let d = self
             .phones
             .set(user(ctx).as_ref(), &request.phone)
+            .await
             .map_err(status)?;
         Ok(SetMyPhoneResponse {
             details: Some(details(d)),
@@ -133,6 +135,7 @@ impl AuthServiceHandler for Handler {
         let d = self
             .phones
             .verify(user(ctx).as_ref(), &request.code)
+            .await
             .map_err(status)?;
         Ok(VerifyMyPhoneResponse {
             details: Some(details(d)),
@@ -144,7 +147,11 @@ impl AuthServiceHandler for Handler {
         ctx: &RequestContext,
         _: ResendMyPhoneVerificationRequest,
     ) -> Result<ResendMyPhoneVerificationResponse, Status> {
-        let d = self.phones.resend(user(ctx).as_ref()).map_err(status)?;
+        let d = self
+            .phones
+            .resend(user(ctx).as_ref())
+            .await
+            .map_err(status)?;
         Ok(ResendMyPhoneVerificationResponse {
             details: Some(details(d)),
         })
@@ -155,7 +162,11 @@ impl AuthServiceHandler for Handler {
         ctx: &RequestContext,
         _: RemoveMyPhoneRequest,
     ) -> Result<RemoveMyPhoneResponse, Status> {
-        let d = self.phones.remove(user(ctx).as_ref()).map_err(status)?;
+        let d = self
+            .phones
+            .remove(user(ctx).as_ref())
+            .await
+            .map_err(status)?;
         Ok(RemoveMyPhoneResponse {
             details: Some(details(d)),
         })

@@ -1,6 +1,6 @@
 //! Serving benchmarks and the reliability harness of protogate.
 //!
-//! Two servers do the same work ([`logic`]) behind the same tokens ([`auth`]): [`baseline`],
+//! Two servers do the same work ([`logic`], on either [`store`]) behind the same tokens ([`auth`]): [`baseline`],
 //! written by hand with tonic, tonic-web and axum, and [`gate`], the example's generated code
 //! on protogate's runtime. The `protogate-bench` binary starts both, and the peers under
 //! `bench/peers/` (connectrpc, connect-node), and drives load at them ([`load`]); `tests/` holds the bounded property tests and the auth matrix.
@@ -15,3 +15,4 @@ pub mod logic;
 pub mod props;
 pub mod serve;
 pub mod stop;
+pub mod store;

@@ -5,6 +5,12 @@
 //! verified code stays pending, so every request of a load run does the same work (look the
 //! user up, compare the code, bump the sequence, answer the details) instead of the second
 //! one answering NotFound. There is no attempt limit either; the example server has both.
+//!
+//! Each call is split in two, so another store runs the very same checks in the same order
+//! (`crate::store` keeps the users in SQLite): the checks of the request alone
+//! ([`check_verify`], [`check_set`]), then, once the caller's row is found ([`owned`]), what
+//! the call does to it ([`verify_state`], [`get_state`], …). A call changed the row when its
+//! sequence moved.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -45,6 +51,8 @@ pub enum Code {
     NotFound = 5,
     /// 9.
     FailedPrecondition = 9,
+    /// 13: the store failed (the in-memory one never does).
+    Internal = 13,
     /// 16.
     Unauthenticated = 16,
 }
@@ -56,6 +64,7 @@ impl Code {
             Code::InvalidArgument | Code::FailedPrecondition => 400,
             Code::NotFound => 404,
             Code::Unauthenticated => 401,
+            Code::Internal => 500,
         }
     }
 }
@@ -79,40 +88,46 @@ impl PhoneError {
     }
 }
 
-const USER_ID_MISSING: PhoneError = PhoneError {
+pub(crate) const USER_ID_MISSING: PhoneError = PhoneError {
     code: Code::InvalidArgument,
     id: "COMMAND-Km9ds",
     text: "User ID missing",
 };
-const CODE_EMPTY: PhoneError = PhoneError {
+pub(crate) const CODE_EMPTY: PhoneError = PhoneError {
     code: Code::InvalidArgument,
     id: "COMMAND-wMe9f",
     text: "Code is empty",
 };
-const USER_NOT_FOUND: PhoneError = PhoneError {
+pub(crate) const USER_NOT_FOUND: PhoneError = PhoneError {
     code: Code::FailedPrecondition,
     id: "COMMAND-Rsj8c",
     text: "User could not be found",
 };
-const CODE_NOT_FOUND: PhoneError = PhoneError {
+pub(crate) const CODE_NOT_FOUND: PhoneError = PhoneError {
     code: Code::NotFound,
     id: "COMMAND-Rsj8c",
     text: "Code not found",
 };
-const CODE_INVALID: PhoneError = PhoneError {
+pub(crate) const CODE_INVALID: PhoneError = PhoneError {
     code: Code::InvalidArgument,
     id: "COMMAND-sM0cs",
     text: "Code is invalid",
 };
-const PHONE_NOT_FOUND: PhoneError = PhoneError {
+pub(crate) const PHONE_NOT_FOUND: PhoneError = PhoneError {
     code: Code::NotFound,
     id: "PHONE-NoPhn",
     text: "Phone number not found",
 };
-const PHONE_INVALID: PhoneError = PhoneError {
+pub(crate) const PHONE_INVALID: PhoneError = PhoneError {
     code: Code::InvalidArgument,
     id: "PHONE-Inv4l",
     text: "Phone number is invalid",
+};
+/// What a store that failed answers (the cause goes to the server's log, not to the caller).
+pub const STORE_FAILED: PhoneError = PhoneError {
+    code: Code::Internal,
+    id: "BENCH-St0re",
+    text: "Store failed",
 };
 
 /// `zitadel.v1.ObjectDetails`, before either server encodes it.
@@ -140,20 +155,47 @@ pub struct PhoneView {
     pub verified: bool,
 }
 
-#[derive(Debug)]
-struct UserState {
-    org: String,
-    sequence: u64,
-    created: Micros,
-    changed: Micros,
-    phone: Option<PhoneState>,
+/// One user as the logic sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserState {
+    /// The organisation that owns the user.
+    pub org: String,
+    /// The sequence of the last change.
+    pub sequence: u64,
+    /// When the user was created.
+    pub created: Micros,
+    /// When it last changed.
+    pub changed: Micros,
+    /// The phone, if the user has one.
+    pub phone: Option<PhoneState>,
 }
 
-#[derive(Debug)]
-struct PhoneState {
-    number: String,
-    verified: bool,
-    code: Option<String>,
+/// A user's phone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhoneState {
+    /// The number.
+    pub number: String,
+    /// Whether it is verified.
+    pub verified: bool,
+    /// The pending code.
+    pub code: Option<String>,
+}
+
+impl UserState {
+    /// Seeded user `i`, created `now`: a phone and [`SEED_CODE`] pending, sequence 3.
+    pub fn seeded(i: usize, now: Micros) -> UserState {
+        UserState {
+            org: SEED_ORG.to_string(),
+            sequence: 3,
+            created: now,
+            changed: now,
+            phone: Some(PhoneState {
+                number: seed_phone(i),
+                verified: false,
+                code: Some(SEED_CODE.to_string()),
+            }),
+        }
+    }
 }
 
 /// The users, in memory.
@@ -186,25 +228,113 @@ fn same_code(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The caller, or [`USER_ID_MISSING`] (the first check of every call that has a user).
+pub fn caller(user: Option<&User>) -> Result<&User, PhoneError> {
+    user.filter(|u| !u.id.is_empty()).ok_or(USER_ID_MISSING)
+}
+
+/// The caller's row, if the store found it under the caller's id and it belongs to the
+/// caller's organisation; [`USER_NOT_FOUND`] otherwise.
+pub fn owned<'s>(
+    state: Option<&'s mut UserState>,
+    user: &User,
+) -> Result<&'s mut UserState, PhoneError> {
+    state.filter(|s| s.org == user.org).ok_or(USER_NOT_FOUND)
+}
+
+/// VerifyMyPhone's checks before the user is looked up.
+pub fn check_verify(user: Option<&User>, code: &str) -> Result<(), PhoneError> {
+    caller(user)?;
+    if code.is_empty() {
+        return Err(CODE_EMPTY);
+    }
+    Ok(())
+}
+
+/// SetMyPhone's check of the number, before the user is looked up.
+pub fn check_set(phone: &str) -> Result<(), PhoneError> {
+    let digits = phone.strip_prefix('+').unwrap_or("");
+    if !(7..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(PHONE_INVALID);
+    }
+    Ok(())
+}
+
+fn changed(state: &mut UserState) -> Details {
+    state.sequence += 1;
+    state.changed = now_micros().max(state.changed);
+    Details {
+        sequence: state.sequence,
+        creation: None,
+        change: state.changed,
+        resource_owner: state.org.clone(),
+    }
+}
+
+/// VerifyMyPhone on the caller's row: compare the code, bump the sequence (a wrong code
+/// bumps it too: `user.human.phone.verification.failed`).
+pub fn verify_state(state: &mut UserState, code: &str) -> Result<Details, PhoneError> {
+    let pending = state
+        .phone
+        .as_ref()
+        .and_then(|p| p.code.as_deref())
+        .ok_or(CODE_NOT_FOUND)?;
+    if !same_code(pending, code) {
+        state.sequence += 1; // user.human.phone.verification.failed
+        return Err(CODE_INVALID);
+    }
+    if let Some(phone) = state.phone.as_mut() {
+        phone.verified = true;
+    }
+    Ok(changed(state))
+}
+
+/// GetMyPhone on the caller's row (reads only).
+pub fn get_state(state: &UserState) -> (Details, Option<PhoneView>) {
+    let details = Details {
+        sequence: state.sequence,
+        creation: Some(state.created),
+        change: state.changed,
+        resource_owner: state.org.clone(),
+    };
+    let phone = state.phone.as_ref().map(|p| PhoneView {
+        phone: p.number.clone(),
+        verified: p.verified,
+    });
+    (details, phone)
+}
+
+/// SetMyPhone on the caller's row: the number changes, unverified, with [`SEED_CODE`]
+/// pending (the bench sends no SMS).
+pub fn set_state(state: &mut UserState, phone: &str) -> Result<Details, PhoneError> {
+    state.phone = Some(PhoneState {
+        number: phone.to_string(),
+        verified: false,
+        code: Some(SEED_CODE.to_string()),
+    });
+    state.sequence += 1; // user.human.phone.changed, then code.added
+    Ok(changed(state))
+}
+
+/// ResendMyPhoneVerification on the caller's row.
+pub fn resend_state(state: &mut UserState) -> Result<Details, PhoneError> {
+    let phone = state.phone.as_mut().ok_or(PHONE_NOT_FOUND)?;
+    phone.code = Some(SEED_CODE.to_string());
+    Ok(changed(state))
+}
+
+/// RemoveMyPhone on the caller's row.
+pub fn remove_state(state: &mut UserState) -> Result<Details, PhoneError> {
+    state.phone.take().ok_or(PHONE_NOT_FOUND)?;
+    Ok(changed(state))
+}
+
 impl Phones {
     /// `users` users (`user-0` …) of [`SEED_ORG`], each with a phone and [`SEED_CODE`] pending.
     pub fn seeded(users: usize) -> Phones {
         let now = now_micros();
         let map = (0..users)
-            .map(|i| {
-                let state = UserState {
-                    org: SEED_ORG.to_string(),
-                    sequence: 3,
-                    created: now,
-                    changed: now,
-                    phone: Some(PhoneState {
-                        number: seed_phone(i),
-                        verified: false,
-                        code: Some(SEED_CODE.to_string()),
-                    }),
-                };
-                (seed_user(i), state)
-            })
+            .map(|i| (seed_user(i), UserState::seeded(i, now)))
             .collect();
         Phones {
             users: Mutex::new(map),
@@ -222,106 +352,42 @@ impl Phones {
         user: Option<&User>,
         f: impl FnOnce(&mut UserState) -> Result<T, PhoneError>,
     ) -> Result<T, PhoneError> {
-        let user = user.filter(|u| !u.id.is_empty()).ok_or(USER_ID_MISSING)?;
+        let user = caller(user)?;
         let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
-        let state = users
-            .get_mut(&user.id)
-            .filter(|s| s.org == user.org)
-            .ok_or(USER_NOT_FOUND)?;
-        f(state)
-    }
-
-    fn changed(state: &mut UserState) -> Details {
-        state.sequence += 1;
-        state.changed = now_micros().max(state.changed);
-        Details {
-            sequence: state.sequence,
-            creation: None,
-            change: state.changed,
-            resource_owner: state.org.clone(),
-        }
+        f(owned(users.get_mut(&user.id), user)?)
     }
 
     /// VerifyMyPhone, after the request passed validation.
     pub fn verify(&self, user: Option<&User>, code: &str) -> Result<Details, PhoneError> {
         self.calls.fetch_add(1, Ordering::Relaxed);
-        if user.is_none_or(|u| u.id.is_empty()) {
-            return Err(USER_ID_MISSING);
-        }
-        if code.is_empty() {
-            return Err(CODE_EMPTY);
-        }
-        self.with_user(user, |state| {
-            let pending = state
-                .phone
-                .as_ref()
-                .and_then(|p| p.code.as_deref())
-                .ok_or(CODE_NOT_FOUND)?;
-            if !same_code(pending, code) {
-                state.sequence += 1; // user.human.phone.verification.failed
-                return Err(CODE_INVALID);
-            }
-            if let Some(phone) = state.phone.as_mut() {
-                phone.verified = true;
-            }
-            Ok(Phones::changed(state))
-        })
+        check_verify(user, code)?;
+        self.with_user(user, |state| verify_state(state, code))
     }
 
     /// GetMyPhone.
     pub fn get(&self, user: Option<&User>) -> Result<(Details, Option<PhoneView>), PhoneError> {
         self.calls.fetch_add(1, Ordering::Relaxed);
-        self.with_user(user, |state| {
-            let details = Details {
-                sequence: state.sequence,
-                creation: Some(state.created),
-                change: state.changed,
-                resource_owner: state.org.clone(),
-            };
-            let phone = state.phone.as_ref().map(|p| PhoneView {
-                phone: p.number.clone(),
-                verified: p.verified,
-            });
-            Ok((details, phone))
-        })
+        self.with_user(user, |state| Ok(get_state(state)))
     }
 
     /// SetMyPhone, after validation: the number changes, unverified, with [`SEED_CODE`]
     /// pending (the bench sends no SMS).
     pub fn set(&self, user: Option<&User>, phone: &str) -> Result<Details, PhoneError> {
         self.calls.fetch_add(1, Ordering::Relaxed);
-        let digits = phone.strip_prefix('+').unwrap_or("");
-        if !(7..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(PHONE_INVALID);
-        }
-        self.with_user(user, |state| {
-            state.phone = Some(PhoneState {
-                number: phone.to_string(),
-                verified: false,
-                code: Some(SEED_CODE.to_string()),
-            });
-            state.sequence += 1; // user.human.phone.changed, then code.added
-            Ok(Phones::changed(state))
-        })
+        check_set(phone)?;
+        self.with_user(user, |state| set_state(state, phone))
     }
 
     /// ResendMyPhoneVerification.
     pub fn resend(&self, user: Option<&User>) -> Result<Details, PhoneError> {
         self.calls.fetch_add(1, Ordering::Relaxed);
-        self.with_user(user, |state| {
-            let phone = state.phone.as_mut().ok_or(PHONE_NOT_FOUND)?;
-            phone.code = Some(SEED_CODE.to_string());
-            Ok(Phones::changed(state))
-        })
+        self.with_user(user, resend_state)
     }
 
     /// RemoveMyPhone.
     pub fn remove(&self, user: Option<&User>) -> Result<Details, PhoneError> {
         self.calls.fetch_add(1, Ordering::Relaxed);
-        self.with_user(user, |state| {
-            state.phone.take().ok_or(PHONE_NOT_FOUND)?;
-            Ok(Phones::changed(state))
-        })
+        self.with_user(user, remove_state)
     }
 }
 
@@ -359,50 +425,7 @@ pub fn validate_phone(phone: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn user(i: usize) -> User {
-        User {
-            id: seed_user(i),
-            org: SEED_ORG.into(),
-        }
-    }
-
-    #[test]
-    fn the_seeded_code_verifies_again_and_again() {
-        let phones = Phones::seeded(2);
-        let first = phones.verify(Some(&user(1)), SEED_CODE).expect("verified");
-        let second = phones.verify(Some(&user(1)), SEED_CODE).expect("again");
-        assert!(second.sequence > first.sequence);
-        assert_eq!(first.resource_owner, SEED_ORG);
-        assert!(first.creation.is_none());
-    }
-
-    #[test]
-    fn checks_keep_zitadels_order() {
-        let phones = Phones::seeded(1);
-        assert_eq!(phones.verify(None, ""), Err(USER_ID_MISSING));
-        assert_eq!(phones.verify(Some(&user(0)), ""), Err(CODE_EMPTY));
-        assert_eq!(phones.verify(Some(&user(7)), "X"), Err(USER_NOT_FOUND));
-        assert_eq!(phones.verify(Some(&user(0)), "WRONG1"), Err(CODE_INVALID));
-        phones.remove(Some(&user(0))).expect("removed");
-        assert_eq!(
-            phones.verify(Some(&user(0)), SEED_CODE),
-            Err(CODE_NOT_FOUND)
-        );
-        let other_org = User {
-            org: "elsewhere".into(),
-            ..user(0)
-        };
-        assert_eq!(phones.get(Some(&other_org)).err(), Some(USER_NOT_FOUND));
-    }
-
-    #[test]
-    fn a_set_phone_is_read_back() {
-        let phones = Phones::seeded(1);
-        phones.set(Some(&user(0)), "+41791112233").expect("set");
-        let (_, phone) = phones.get(Some(&user(0))).expect("get");
-        assert_eq!(phone.expect("phone").phone, "+41791112233");
-        assert_eq!(phones.set(Some(&user(0)), "+12"), Err(PHONE_INVALID));
-    }
+    // The tests of the calls themselves run against both stores: `crate::store`'s tests.
 
     #[test]
     fn validation_counts_runes() {

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use protogate_bench::auth::Tokens;
-use protogate_bench::logic::Phones;
 use protogate_bench::serve::{self, Variant};
+use protogate_bench::store::{Store, StoreKind};
 
 #[derive(Parser)]
 #[command(
@@ -32,9 +32,14 @@ enum Command {
         /// How many users to seed, each with a phone and a pending code.
         #[arg(long, default_value_t = 256)]
         users: usize,
+        /// Where the users live: in memory, or in a SQLite file in a fresh temporary
+        /// directory (WAL), removed when the server stops.
+        #[arg(long, value_enum, default_value_t = StoreKind::Memory)]
+        store: StoreKind,
     },
     /// Runs the load benchmark against both variants and the peers (connectrpc,
-    /// connect-node) and writes the Serving section of BENCHMARKS.md.
+    /// connect-node) and writes the Serving section of BENCHMARKS.md (with `--store sqlite`:
+    /// both variants only, and the SQLite section).
     Load(protogate_bench::load::Options),
 }
 
@@ -45,20 +50,29 @@ fn main() -> std::process::ExitCode {
             variant,
             addr,
             users,
-        } => serve_until_stopped(variant, addr, users),
+            store,
+        } => serve_until_stopped(variant, addr, users, store),
         Command::Load(options) => protogate_bench::load::run(options),
     }
 }
 
-fn serve_until_stopped(variant: Variant, addr: SocketAddr, users: usize) -> std::process::ExitCode {
+fn serve_until_stopped(
+    variant: Variant,
+    addr: SocketAddr,
+    users: usize,
+    store: StoreKind,
+) -> std::process::ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("a tokio runtime");
     let result = runtime.block_on(async {
+        let phones = Store::seeded(store, users)
+            .await
+            .map_err(std::io::Error::other)?;
         let listener = tokio::net::TcpListener::bind(addr).await?;
         println!("listening on {}", listener.local_addr()?);
-        let router = serve::router(variant, Arc::new(Phones::seeded(users)), Tokens::default());
+        let router = serve::router(variant, Arc::new(phones), Tokens::default());
         serve::serve(listener, router, protogate_bench::stop::stopped()).await
     });
     match result {

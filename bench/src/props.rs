@@ -23,6 +23,7 @@ use verify_phone::api::zitadel::auth::v1::{
 use crate::auth::Tokens;
 use crate::gate::{self, BenchAuthenticator};
 use crate::logic::{seed_user, Phones, SEED_ORG};
+use crate::store::Store;
 
 /// The protogate server in process, answering one request at a time.
 pub struct Harness {
@@ -105,7 +106,7 @@ impl Harness {
             .enable_all()
             .build()
             .expect("a tokio runtime");
-        let phones = Arc::new(Phones::seeded(4));
+        let phones = Arc::new(Store::from(Phones::seeded(4)));
         let router = gate::server(phones, BenchAuthenticator(Tokens::default())).into_router();
         let token = Tokens::default().mint(&seed_user(0), SEED_ORG, Duration::from_secs(86_400));
         Harness {

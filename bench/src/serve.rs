@@ -4,7 +4,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::auth::Tokens;
-use crate::logic::Phones;
+use crate::store::Store;
 
 /// Which server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -26,7 +26,7 @@ impl Variant {
 }
 
 /// The variant's router over `phones`, authenticated with `tokens`.
-pub fn router(variant: Variant, phones: Arc<Phones>, tokens: Tokens) -> axum::Router {
+pub fn router(variant: Variant, phones: Arc<Store>, tokens: Tokens) -> axum::Router {
     match variant {
         Variant::Baseline => crate::baseline::router(phones, tokens),
         Variant::Protogate => {

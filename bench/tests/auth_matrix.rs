@@ -26,6 +26,7 @@ use protogate::{RequestContext, Status};
 use protogate_bench::client::{self, Connection, Protocol, Rpc, GET, VERIFY};
 use protogate_bench::gate::Handler;
 use protogate_bench::logic::{seed_user, Phones, SEED_CODE, SEED_ORG};
+use protogate_bench::store::Store;
 use verify_phone::api::zitadel::auth::v1::{
     AuthService, AuthServiceHandler, GetMyPhoneRequest, GetMyPhoneResponse, HealthzRequest,
     HealthzResponse, RemoveMyPhoneRequest, RemoveMyPhoneResponse, ResendMyPhoneVerificationRequest,
@@ -407,7 +408,7 @@ fn check(
 
 #[tokio::test]
 async fn only_valid_tokens_reach_the_handler_on_every_protocol() {
-    let phones = Arc::new(Phones::seeded(1));
+    let phones = Arc::new(Store::from(Phones::seeded(1)));
     let calls = Arc::new(AtomicU64::new(0));
     let handler = Counting {
         inner: Handler::new(phones),

@@ -38,6 +38,9 @@ enum Command {
         /// The full run (longer rounds, 60 s soak) instead of the quick one.
         #[arg(long)]
         full: bool,
+        /// `sqlite`: the baseline and protogate on SQLite stores, into their own section.
+        #[arg(long, default_value = "memory", value_parser = ["memory", "sqlite"])]
+        store: String,
     },
     /// Benchmark the generator against tonic-prost-build and refresh BENCHMARKS.md.
     BenchCodegen {
@@ -48,7 +51,7 @@ enum Command {
 }
 
 /// Runs the serving benchmark in release mode; it writes its own BENCHMARKS.md section.
-fn serving_bench(root: &std::path::Path, full: bool) -> ExitCode {
+fn serving_bench(root: &std::path::Path, full: bool, store: &str) -> ExitCode {
     let mode = if full { "--full" } else { "--quick" };
     let status =
         std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
@@ -61,6 +64,8 @@ fn serving_bench(root: &std::path::Path, full: bool) -> ExitCode {
                 "--",
                 "load",
                 mode,
+                "--store",
+                store,
             ])
             .status();
     match status {
@@ -79,7 +84,7 @@ fn main() -> ExitCode {
         Command::Gen { check } => example::gen(&root, check),
         Command::Synth { rpcs, files, out } => synth(&root, synth::Spec { rpcs, files }, &out),
         Command::BenchCodegen { quick } => bench::run(&root, quick),
-        Command::Bench { full } => serving_bench(&root, full),
+        Command::Bench { full, store } => serving_bench(&root, full, &store),
     }
 }
 

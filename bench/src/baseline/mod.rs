@@ -11,7 +11,8 @@ use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
 use crate::auth::Tokens;
-use crate::logic::{self, Details, PhoneError, Phones, User};
+use crate::logic::{self, Details, PhoneError, User};
+use crate::store::Store;
 
 /// The messages and gRPC server compiled from `schemas/` by this crate's build.rs.
 #[allow(missing_docs, clippy::all)]
@@ -55,13 +56,13 @@ struct RpcStatus {
 
 /// What both halves of the baseline share.
 pub struct State {
-    phones: Arc<Phones>,
+    phones: Arc<Store>,
     tokens: Tokens,
 }
 
 /// The baseline's router: REST routes, and the gRPC routes wrapped in tonic-web (only them:
 /// tonic-web answers 400 to any HTTP/1.1 request that is not gRPC-Web).
-pub fn router(phones: Arc<Phones>, tokens: Tokens) -> axum::Router {
+pub fn router(phones: Arc<Store>, tokens: Tokens) -> axum::Router {
     let state = Arc::new(State { phones, tokens });
     let grpc = tonic::service::Routes::new(AuthServiceServer::new(Grpc(state.clone())))
         .prepare()
@@ -136,7 +137,7 @@ impl AuthService for Grpc {
         request: Request<api::GetMyPhoneRequest>,
     ) -> Result<Response<api::GetMyPhoneResponse>, Status> {
         let user = self.caller(&request)?;
-        let (d, phone) = self.0.phones.get(Some(&user)).map_err(grpc_error)?;
+        let (d, phone) = self.0.phones.get(Some(&user)).await.map_err(grpc_error)?;
         Ok(Response::new(api::GetMyPhoneResponse {
             details: Some(details(d)),
             phone: phone.map(|p| pb::zitadel::user::v1::Phone {
@@ -157,6 +158,7 @@ impl AuthService for Grpc {
             .0
             .phones
             .set(Some(&user), &message.phone)
+            .await
             .map_err(grpc_error)?;
         Ok(Response::new(api::SetMyPhoneResponse {
             details: Some(details(d)),
@@ -174,6 +176,7 @@ impl AuthService for Grpc {
             .0
             .phones
             .verify(Some(&user), &message.code)
+            .await
             .map_err(grpc_error)?;
         Ok(Response::new(api::VerifyMyPhoneResponse {
             details: Some(details(d)),
@@ -185,7 +188,12 @@ impl AuthService for Grpc {
         request: Request<api::ResendMyPhoneVerificationRequest>,
     ) -> Result<Response<api::ResendMyPhoneVerificationResponse>, Status> {
         let user = self.caller(&request)?;
-        let d = self.0.phones.resend(Some(&user)).map_err(grpc_error)?;
+        let d = self
+            .0
+            .phones
+            .resend(Some(&user))
+            .await
+            .map_err(grpc_error)?;
         Ok(Response::new(api::ResendMyPhoneVerificationResponse {
             details: Some(details(d)),
         }))
@@ -196,7 +204,12 @@ impl AuthService for Grpc {
         request: Request<api::RemoveMyPhoneRequest>,
     ) -> Result<Response<api::RemoveMyPhoneResponse>, Status> {
         let user = self.caller(&request)?;
-        let d = self.0.phones.remove(Some(&user)).map_err(grpc_error)?;
+        let d = self
+            .0
+            .phones
+            .remove(Some(&user))
+            .await
+            .map_err(grpc_error)?;
         Ok(Response::new(api::RemoveMyPhoneResponse {
             details: Some(details(d)),
         }))

@@ -177,31 +177,37 @@ async fn verify(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Response<Body> {
-    answer((|| {
-        let user = caller(&state, &headers)?;
-        let message: VerifyBody = body(&bytes)?;
-        logic::validate_code(&message.code).map_err(Failure::invalid)?;
-        let d = state.phones.verify(Some(&user), &message.code)?;
-        Ok(json(StatusCode::OK, &DetailsOnly { details: d.into() }))
-    })())
+    answer(
+        async {
+            let user = caller(&state, &headers)?;
+            let message: VerifyBody = body(&bytes)?;
+            logic::validate_code(&message.code).map_err(Failure::invalid)?;
+            let d = state.phones.verify(Some(&user), &message.code).await?;
+            Ok(json(StatusCode::OK, &DetailsOnly { details: d.into() }))
+        }
+        .await,
+    )
 }
 
 async fn get_phone(Extract(state): Extract<Arc<State>>, headers: HeaderMap) -> Response<Body> {
-    answer((|| {
-        let user = caller(&state, &headers)?;
-        let (d, phone) = state.phones.get(Some(&user))?;
-        let phone = phone.map(|p| PhoneJson {
-            phone: p.phone,
-            is_phone_verified: p.verified,
-        });
-        Ok(json(
-            StatusCode::OK,
-            &GetJson {
-                details: d.into(),
-                phone,
-            },
-        ))
-    })())
+    answer(
+        async {
+            let user = caller(&state, &headers)?;
+            let (d, phone) = state.phones.get(Some(&user)).await?;
+            let phone = phone.map(|p| PhoneJson {
+                phone: p.phone,
+                is_phone_verified: p.verified,
+            });
+            Ok(json(
+                StatusCode::OK,
+                &GetJson {
+                    details: d.into(),
+                    phone,
+                },
+            ))
+        }
+        .await,
+    )
 }
 
 async fn set_phone(
@@ -209,13 +215,16 @@ async fn set_phone(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Response<Body> {
-    answer((|| {
-        let user = caller(&state, &headers)?;
-        let message: SetBody = body(&bytes)?;
-        logic::validate_phone(&message.phone).map_err(Failure::invalid)?;
-        let d = state.phones.set(Some(&user), &message.phone)?;
-        Ok(json(StatusCode::OK, &DetailsOnly { details: d.into() }))
-    })())
+    answer(
+        async {
+            let user = caller(&state, &headers)?;
+            let message: SetBody = body(&bytes)?;
+            logic::validate_phone(&message.phone).map_err(Failure::invalid)?;
+            let d = state.phones.set(Some(&user), &message.phone).await?;
+            Ok(json(StatusCode::OK, &DetailsOnly { details: d.into() }))
+        }
+        .await,
+    )
 }
 
 /// RFC 3339 in UTC with 0, 3, 6 or 9 fraction digits, as proto3 JSON writes timestamps.

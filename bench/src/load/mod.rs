@@ -17,6 +17,7 @@ use std::time::Duration;
 use crate::auth::Tokens;
 use crate::client::Protocol;
 use crate::logic::{seed_user, SEED_ORG};
+use crate::store::StoreKind;
 use servers::{Launch, Server, Subject};
 
 /// `protogate-bench load` options.
@@ -50,6 +51,11 @@ pub struct Options {
     /// (connectrpc, connect-node).
     #[arg(long)]
     pub no_peers: bool,
+    /// Where the servers keep their users. `sqlite` measures the baseline and protogate only
+    /// (the peers keep theirs in memory), each on a SQLite file of its own, skips the
+    /// instruction counts, and writes the SQLite section of BENCHMARKS.md instead.
+    #[arg(long, value_enum, default_value_t = StoreKind::Memory)]
+    pub store: StoreKind,
 }
 
 /// The sizes of one run.
@@ -145,6 +151,8 @@ pub struct Memory {
 pub struct Results {
     /// The mode.
     pub mode: Mode,
+    /// The servers' store.
+    pub store: StoreKind,
     /// The command line.
     pub command: String,
     /// The measured runs.
@@ -204,19 +212,25 @@ fn run_inner(options: &Options) -> Result<bool, String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    let command = if mode.name == "full" {
-        "cargo run -p protogate-bench --release -- load --full"
-    } else {
-        "cargo run -p protogate-bench --release -- load --quick"
-    };
+    let sqlite = options.store == StoreKind::Sqlite;
+    let command = format!(
+        "cargo run -p protogate-bench --release -- load --{}{}",
+        mode.name,
+        if sqlite { " --store sqlite" } else { "" }
+    );
 
     let mut missing = Vec::new();
     let mut launches: Vec<(Subject, Launch)> = Vec::new();
     for subject in Subject::ALL {
         let launch = match subject.variant() {
-            Some(variant) => Launch::own(variant)?,
-            None if options.no_peers => {
-                missing.push((subject, "skipped (--no-peers)".to_string()));
+            Some(variant) => Launch::own(variant, options.store)?,
+            None if options.no_peers || sqlite => {
+                let why = if sqlite {
+                    "not run with the SQLite store (the peers keep their users in memory)"
+                } else {
+                    "skipped (--no-peers)"
+                };
+                missing.push((subject, why.to_string()));
                 continue;
             }
             None => match peers::prepare(subject, &repository(), &dir) {
@@ -360,7 +374,9 @@ fn run_inner(options: &Options) -> Result<bool, String> {
         server.stop();
     }
 
-    let profile = if options.no_profile {
+    let profile = if sqlite {
+        Err("not run with the SQLite store (the count would be mostly SQLite's)".to_string())
+    } else if options.no_profile {
         Err("skipped (--no-profile)".to_string())
     } else if !profile::available() {
         Err("valgrind is not installed".to_string())
@@ -371,7 +387,8 @@ fn run_inner(options: &Options) -> Result<bool, String> {
 
     let results = Results {
         mode,
-        command: command.to_string(),
+        store: options.store,
+        command,
         samples,
         checks,
         memory,
@@ -391,8 +408,13 @@ fn run_inner(options: &Options) -> Result<bool, String> {
             .out
             .clone()
             .unwrap_or_else(|| repository().join("BENCHMARKS.md"));
-        report::write_section(&path, &section).map_err(|e| format!("{}: {e}", path.display()))?;
-        eprintln!("wrote the Serving section of {}", path.display());
+        report::write_section(&path, &section, options.store)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!(
+            "wrote the {} section of {}",
+            report::heading(options.store),
+            path.display()
+        );
     }
     Ok(results.checks.iter().all(|c| c.problem.is_none()))
 }

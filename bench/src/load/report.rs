@@ -1,4 +1,6 @@
-//! The Serving section of BENCHMARKS.md: machine, command, medians and ratios from one run.
+//! The Serving sections of BENCHMARKS.md: machine, command, medians and ratios from one run,
+//! one section per store (the in-memory one carries the issue's goals; the SQLite one,
+//! baseline and protogate only, reports its ratios without a goal).
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -8,10 +10,30 @@ use std::process::Command;
 use super::servers::Subject;
 use super::{soak, Results, Sample, CONNECTIONS, PROTOCOLS};
 use crate::client::Protocol;
+use crate::store::StoreKind;
 
 const BEGIN: &str = "<!-- bench-serving:begin (written by `protogate-bench load`; edits inside are overwritten) -->";
 const BEGIN_PREFIX: &str = "<!-- bench-serving:begin";
 const END: &str = "<!-- bench-serving:end -->";
+const SQLITE_BEGIN: &str = "<!-- bench-serving-sqlite:begin (written by `protogate-bench load --store sqlite`; edits inside are overwritten) -->";
+const SQLITE_BEGIN_PREFIX: &str = "<!-- bench-serving-sqlite:begin";
+const SQLITE_END: &str = "<!-- bench-serving-sqlite:end -->";
+
+/// The markers of `store`'s section: begin, the prefix that finds it, end.
+fn markers(store: StoreKind) -> (&'static str, &'static str, &'static str) {
+    match store {
+        StoreKind::Memory => (BEGIN, BEGIN_PREFIX, END),
+        StoreKind::Sqlite => (SQLITE_BEGIN, SQLITE_BEGIN_PREFIX, SQLITE_END),
+    }
+}
+
+/// The heading of `store`'s section.
+pub fn heading(store: StoreKind) -> &'static str {
+    match store {
+        StoreKind::Memory => "Serving",
+        StoreKind::Sqlite => "Serving with SQLite",
+    }
+}
 
 /// The goal of the issue: protogate at least this fraction of the baseline's throughput.
 pub const RATIO_GOAL: f64 = 0.97;
@@ -69,6 +91,13 @@ pub struct Goal {
     /// Where the goal applies.
     pub protocols: &'static [Protocol],
 }
+
+/// The ratios of the SQLite section: against the baseline, no goal on any protocol.
+const NO_GOAL: [Goal; 1] = [Goal {
+    reference: Subject::Baseline,
+    factor: RATIO_GOAL,
+    protocols: &[],
+}];
 
 /// The issue's throughput goals.
 pub const GOALS: [Goal; 3] = [
@@ -160,6 +189,9 @@ fn commit() -> String {
 /// The section, markers included.
 pub fn render(r: &Results) -> String {
     let mut out = String::new();
+    let sqlite = r.store == StoreKind::Sqlite;
+    let goals: &[Goal] = if sqlite { &NO_GOAL } else { &GOALS };
+    let (begin, _, end) = markers(r.store);
     let today = crate::baseline::rfc3339(crate::logic::now_micros());
     let m = &r.mode;
     let measured: Vec<Subject> = Subject::ALL
@@ -171,13 +203,25 @@ pub fn render(r: &Results) -> String {
         .map(|s| s.label())
         .collect::<Vec<_>>()
         .join(", ");
-    let _ = writeln!(out, "{BEGIN}");
-    let _ = writeln!(out, "## Serving\n");
+    let _ = writeln!(out, "{begin}");
+    let _ = writeln!(out, "## {}\n", heading(r.store));
+    let seeded = if sqlite {
+        format!(
+            "seeded with the same 256 users in a SQLite file of its own ({}), opened as the example opens its store: WAL, `synchronous = FULL` (each commit waits for the disk), a pool of 8 connections. Every request reads the caller's row and writes it back in one transaction (`BEGIN IMMEDIATE`, SELECT, UPDATE, COMMIT), no cache in front; writers queue on SQLite's one write lock. The same logic as the Serving section above, so the ratios show how much of the frameworks' difference is left once real reads and writes take most of the time; no goal applies here",
+            temp_dir_filesystem()
+        )
+    } else {
+        "seeded with the same 256 in-memory users".to_string()
+    };
     let _ = writeln!(
         out,
-        "Command: `{}` (`cargo xtask bench{}` runs it) — {} rounds per cell, {} s measured per run ({} s h2load warm-up first); in each round every server that serves the protocol runs once, back to back, the order rotating from round to round; medians over rounds, (min – max) in brackets; ratios are medians of the per-round ratios, so both sides of a ratio ran within seconds of each other. Servers measured: {names}, each a separate process seeded with the same 256 in-memory users; the load tool, the servers and other engineers' builds share the machine's cores, so absolute figures move with the load average given per row.\n",
+        "Command: `{}` (`cargo xtask bench{}` runs it) — {} rounds per cell, {} s measured per run ({} s h2load warm-up first); in each round every server that serves the protocol runs once, back to back, the order rotating from round to round; medians over rounds, (min – max) in brackets; ratios are medians of the per-round ratios, so both sides of a ratio ran within seconds of each other. Servers measured: {names}, each a separate process {seeded}; the load tool, the servers and other engineers' builds share the machine's cores, so absolute figures move with the load average given per row.\n",
         r.command,
-        if m.name == "full" { " --full" } else { "" },
+        format_args!(
+            "{}{}",
+            if m.name == "full" { " --full" } else { "" },
+            if sqlite { " --store sqlite" } else { "" }
+        ),
         m.rounds,
         m.duration.as_secs(),
         m.warm_up.as_secs()
@@ -213,23 +257,31 @@ pub fn render(r: &Results) -> String {
         out,
         "- protogate: the example's generated code (`verify_phone::api`) with the same handler logic (`bench/src/logic.rs`), `protogate::Server::into_router` on the same `axum::serve`."
     );
+    if sqlite {
+        let _ = writeln!(
+            out,
+            "- Peers (connectrpc, connect-node): not run with this store; they keep their users in memory."
+        );
+    }
     let version = |s: Subject| {
         r.peer_versions
             .iter()
             .find(|(v, _)| *v == s)
             .map_or(String::new(), |(_, v)| format!(" ({v})"))
     };
-    let _ = writeln!(
-        out,
-        "- connectrpc{}: `bench/peers/connectrpc`, a cargo project outside the workspace — connectrpc-build (descriptors from protox) for buffa messages and the service trait, `connectrpc::Server` (hyper, HTTP/1.1 + h2c), bench/src/logic.rs and bench/src/auth.rs compiled in; gRPC, gRPC-Web and Connect.",
-        version(Subject::Connectrpc)
-    );
-    let _ = writeln!(
-        out,
-        "- connect-node{}: `bench/peers/connect-node/server.mjs` — `connectNodeAdapter` on `node:http2` (h2c), the service loaded at start from the descriptor set bench/build.rs writes, the same logic and HS256 checks written in JavaScript (node's crypto); gRPC, gRPC-Web and Connect; one node process, as connect-node runs.",
-        version(Subject::ConnectNode)
-    );
-    for (subject, why) in &r.missing {
+    if !sqlite {
+        let _ = writeln!(
+            out,
+            "- connectrpc{}: `bench/peers/connectrpc`, a cargo project outside the workspace — connectrpc-build (descriptors from protox) for buffa messages and the service trait, `connectrpc::Server` (hyper, HTTP/1.1 + h2c), bench/src/logic.rs and bench/src/auth.rs compiled in; gRPC, gRPC-Web and Connect.",
+            version(Subject::Connectrpc)
+        );
+        let _ = writeln!(
+            out,
+            "- connect-node{}: `bench/peers/connect-node/server.mjs` — `connectNodeAdapter` on `node:http2` (h2c), the service loaded at start from the descriptor set bench/build.rs writes, the same logic and HS256 checks written in JavaScript (node's crypto); gRPC, gRPC-Web and Connect; one node process, as connect-node runs.",
+            version(Subject::ConnectNode)
+        );
+    }
+    for (subject, why) in r.missing.iter().filter(|_| !sqlite) {
         let _ = writeln!(out, "- **{} not measured**: {why}", subject.label());
     }
     for (subject, protocol) in &r.skipped {
@@ -243,7 +295,7 @@ pub fn render(r: &Results) -> String {
     let _ = writeln!(out);
 
     let _ = writeln!(out, "### Throughput (req/s)\n");
-    let goals = GOALS
+    let goal_list = goals
         .iter()
         .map(|g| {
             format!(
@@ -259,15 +311,22 @@ pub fn render(r: &Results) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ");
-    let _ = writeln!(
-        out,
-        "Goals for protogate: {goals}. Ratio columns: protogate ÷ that server, **bold** when under its goal (a ratio where no goal applies is plain).\n"
-    );
+    if sqlite {
+        let _ = writeln!(
+            out,
+            "Ratio column: protogate ÷ baseline, for information (the issue's goals are for the in-memory figures).\n"
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Goals for protogate: {goal_list}. Ratio columns: protogate ÷ that server, **bold** when under its goal (a ratio where no goal applies is plain).\n"
+        );
+    }
     let _ = write!(out, "| protocol | conns |");
     for s in &measured {
         let _ = write!(out, " {} |", s.label());
     }
-    for g in &GOALS {
+    for g in goals {
         if measured.contains(&g.reference) {
             let _ = write!(out, " ÷ {} |", g.reference.label());
         }
@@ -275,7 +334,7 @@ pub fn render(r: &Results) -> String {
     let _ = writeln!(out);
     let columns = 2
         + measured.len()
-        + GOALS
+        + goals
             .iter()
             .filter(|g| measured.contains(&g.reference))
             .count();
@@ -296,7 +355,7 @@ pub fn render(r: &Results) -> String {
                 let (lo, hi) = range(&v);
                 let _ = write!(out, " {:.0} ({lo:.0} – {hi:.0}) |", median(v));
             }
-            for g in &GOALS {
+            for g in goals {
                 if !measured.contains(&g.reference) {
                     continue;
                 }
@@ -314,7 +373,12 @@ pub fn render(r: &Results) -> String {
     }
     let _ = writeln!(
         out,
-        "\n— : the server does not serve the protocol (tonic has no Connect; the peers have no REST).\n"
+        "\n— : the server does not serve the protocol (tonic has no Connect{}).\n",
+        if sqlite {
+            ""
+        } else {
+            "; the peers have no REST"
+        }
     );
 
     let _ = writeln!(out, "### Latency and server CPU\n");
@@ -554,7 +618,26 @@ pub fn render(r: &Results) -> String {
     let _ = writeln!(out);
 
     let _ = writeln!(out, "### Verdict\n");
-    for g in &GOALS {
+    if sqlite {
+        for p in Subject::Baseline.protocols() {
+            let list = CONNECTIONS
+                .iter()
+                .map(|&c| {
+                    format!(
+                        "{:.2}× at {c}",
+                        paired_ratio(&r.samples, Subject::Baseline, *p, c)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(
+                out,
+                "- {} vs baseline: {list} (no goal with this store)",
+                p.label()
+            );
+        }
+    }
+    for g in goals {
         for &p in g.protocols {
             let ratios: Vec<(usize, f64)> = CONNECTIONS
                 .iter()
@@ -655,30 +738,57 @@ pub fn render(r: &Results) -> String {
             if clean { "clean" } else { "**not clean**" }
         );
     }
-    let _ = writeln!(out, "{END}");
+    let _ = writeln!(out, "{end}");
     out
 }
 
-/// Replaces the section between the markers in `path`, or appends it. The file is read right
-/// before writing: other sections are other tools' and stay as they are.
-pub fn write_section(path: &Path, section: &str) -> std::io::Result<()> {
+/// The file system under the system's temporary directory (where `serve --store sqlite`
+/// keeps its database), as `stat -f` names it.
+fn temp_dir_filesystem() -> String {
+    let dir = std::env::temp_dir();
+    let kind = Command::new("stat")
+        .args(["-f", "-c", "%T"])
+        .arg(&dir)
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "file system unknown".into());
+    format!("under {}, {kind}", dir.display())
+}
+
+/// Replaces `store`'s section between its markers in `path`. A section not there yet is
+/// appended, the SQLite one right after the in-memory one when that is there. The file is read
+/// right before writing: other sections are other tools' and stay as they are.
+pub fn write_section(path: &Path, section: &str, store: StoreKind) -> std::io::Result<()> {
     let current = std::fs::read_to_string(path).unwrap_or_default();
-    let updated = match (current.find(BEGIN_PREFIX), current.find(END)) {
+    let (_, begin_prefix, end_marker) = markers(store);
+    let updated = match (current.find(begin_prefix), current.find(end_marker)) {
         (Some(start), Some(end)) if end > start => {
-            let after = end + END.len();
+            let after = end + end_marker.len();
             let rest = current[after..]
                 .strip_prefix('\n')
                 .unwrap_or(&current[after..]);
             format!("{}{section}{rest}", &current[..start])
         }
-        _ => {
-            let mut text = current.clone();
-            if !text.is_empty() && !text.ends_with("\n\n") {
-                text.push_str(if text.ends_with('\n') { "\n" } else { "\n\n" });
+        _ => match current.find(END).filter(|_| store == StoreKind::Sqlite) {
+            Some(end) => {
+                let after = end + END.len();
+                let rest = current[after..]
+                    .strip_prefix('\n')
+                    .unwrap_or(&current[after..]);
+                format!("{}\n\n{section}{rest}", &current[..after])
             }
-            text.push_str(section);
-            text
-        }
+            None => {
+                let mut text = current.clone();
+                if !text.is_empty() && !text.ends_with("\n\n") {
+                    text.push_str(if text.ends_with('\n') { "\n" } else { "\n\n" });
+                }
+                text.push_str(section);
+                text
+            }
+        },
     };
     std::fs::write(path, updated)
 }
@@ -693,18 +803,38 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("B.md");
         std::fs::write(&path, "# B\n\nother\n").unwrap();
-        write_section(&path, &format!("{BEGIN}\none\n{END}\n")).unwrap();
+        write_section(&path, &format!("{BEGIN}\none\n{END}\n"), StoreKind::Memory).unwrap();
         std::fs::write(
             &path,
             std::fs::read_to_string(&path).unwrap() + "\n## Later\n",
         )
         .unwrap();
-        write_section(&path, &format!("{BEGIN}\ntwo\n{END}\n")).unwrap();
+        write_section(&path, &format!("{BEGIN}\ntwo\n{END}\n"), StoreKind::Memory).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(
             text,
             format!("# B\n\nother\n\n{BEGIN}\ntwo\n{END}\n\n## Later\n")
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_sqlite_section_follows_the_serving_one_and_keeps_to_itself() {
+        let dir = std::env::temp_dir().join(format!("bench-report-sqlite-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("B.md");
+        let serving = format!("{BEGIN}\nmemory\n{END}\n");
+        std::fs::write(&path, format!("# B\n\n{serving}\n## Later\n")).unwrap();
+        let one = format!("{SQLITE_BEGIN}\none\n{SQLITE_END}\n");
+        write_section(&path, &one, StoreKind::Sqlite).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text, format!("# B\n\n{serving}\n{one}\n## Later\n"));
+        let two = format!("{SQLITE_BEGIN}\ntwo\n{SQLITE_END}\n");
+        write_section(&path, &two, StoreKind::Sqlite).unwrap();
+        let again = format!("{BEGIN}\nagain\n{END}\n");
+        write_section(&path, &again, StoreKind::Memory).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text, format!("# B\n\n{again}\n{two}\n## Later\n"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::client::Protocol;
 use crate::serve::Variant;
+use crate::store::StoreKind;
 
 /// Every server the load measures: the two of this crate, and the peers built from the
 /// registries under `bench/peers/`.
@@ -91,8 +92,8 @@ pub struct Launch {
 }
 
 impl Launch {
-    /// `serve --variant …` of this executable.
-    pub fn own(variant: Variant) -> Result<Launch, String> {
+    /// `serve --variant … --store …` of this executable.
+    pub fn own(variant: Variant, store: StoreKind) -> Result<Launch, String> {
         let exe = std::env::current_exe().map_err(|e| format!("own executable: {e}"))?;
         Ok(Launch {
             program: exe,
@@ -102,6 +103,8 @@ impl Launch {
                 variant.label(),
                 "--addr",
                 "127.0.0.1:0",
+                "--store",
+                store.label(),
             ]
             .map(String::from)
             .to_vec(),
