@@ -19,6 +19,9 @@ pub enum Input {
 pub trait OutputMessage: Send + std::fmt::Debug {
     /// The protobuf encoding.
     fn to_proto(&self) -> Vec<u8>;
+    /// The protobuf encoding behind the 5-byte prefix of an uncompressed gRPC, gRPC-Web or
+    /// Connect message (flag 0, big-endian length), written in one allocation.
+    fn to_proto_frame(&self) -> Vec<u8>;
     /// The proto3 JSON value.
     fn to_json(&self) -> Result<serde_json::Value, Status>;
     /// The proto3 JSON text, written directly (fields in declaration order).
@@ -31,6 +34,16 @@ where
 {
     fn to_proto(&self) -> Vec<u8> {
         self.encode_to_vec()
+    }
+
+    fn to_proto_frame(&self) -> Vec<u8> {
+        let len = self.encoded_len();
+        let mut out = Vec::with_capacity(5 + len);
+        out.push(0);
+        // A message over 4 GiB says u32::MAX here; every size limit refuses it before sending.
+        out.extend_from_slice(&u32::try_from(len).unwrap_or(u32::MAX).to_be_bytes());
+        self.encode_raw(&mut out);
+        out
     }
 
     fn to_json(&self) -> Result<serde_json::Value, Status> {

@@ -70,7 +70,8 @@ pub type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send
 pub type RequestStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
 
 /// A generated service, callable without knowing its message types: what the REST and
-/// Connect protocols dispatch through. gRPC goes through the tonic server instead.
+/// Connect protocols dispatch through, and unary gRPC and gRPC-Web calls. Streaming and
+/// compressed gRPC calls go through the tonic server instead.
 pub trait Service: Send + Sync + 'static {
     /// The service's description.
     fn info(&self) -> &'static ServiceInfo;

@@ -1,16 +1,22 @@
-//! gRPC and gRPC-Web: authentication and the guard run here, before tonic decodes anything;
-//! tonic (and tonic-web for gRPC-Web) does the rest.
+//! gRPC and gRPC-Web: authentication and the guard run here, before anything is decoded.
+//! Unary calls of the mounted services are then served here too (read the one message, run
+//! the shared pipeline, write the answer and its status); streaming and compressed calls,
+//! health and reflection go on to tonic (and tonic-web for gRPC-Web).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
 use base64::Engine as _;
+use bytes::{Bytes, BytesMut};
 use http::{HeaderMap, HeaderValue, Request, Response};
+use http_body_util::BodyExt as _;
 
 use super::response::read_body;
 use super::{oneshot, Inner};
+use crate::codec::Input;
 use crate::context::{Protocol, RequestContext};
+use crate::service::MethodKind;
 use crate::status::{Code, Status};
 
 pub(crate) async fn call(
@@ -27,28 +33,28 @@ pub(crate) async fn call(
         Ok(caller) => caller,
         Err(status) => return fail(status),
     };
-    if let Some((_, _, method)) = inner.method_by_grpc_path(request.uri().path()) {
-        let mut ctx = RequestContext::new(
-            if web {
-                Protocol::GrpcWeb
-            } else {
-                Protocol::Grpc
-            },
-            method,
-        );
-        ctx.caller = caller.clone();
-        if let Err(status) = method.guard.check(&ctx) {
-            return fail(status);
-        }
-    }
-    if let Some(caller) = caller {
-        request.extensions_mut().insert(caller);
-    }
-    request.extensions_mut().insert(if web {
+    let protocol = if web {
         Protocol::GrpcWeb
     } else {
         Protocol::Grpc
-    });
+    };
+    let found = inner.method_by_grpc_path(request.uri().path());
+    let mut ctx = None;
+    match found {
+        Some((_, _, method)) => {
+            let mut c = RequestContext::new(protocol, method);
+            c.caller = caller;
+            if let Err(status) = method.guard.check(&c) {
+                return fail(status);
+            }
+            ctx = Some(c);
+        }
+        None => {
+            if let Some(caller) = caller {
+                request.extensions_mut().insert(caller);
+            }
+        }
+    }
     let text = web
         && content_type
             .as_ref()
@@ -68,6 +74,29 @@ pub(crate) async fn call(
         Some(Some(t)) => Some(t),
         Some(None) => return fail(Status::invalid_argument("malformed grpc-timeout header")),
     };
+    if let (Some((service, index, method)), Some(ctx)) = (found, ctx.as_mut()) {
+        if method.kind == MethodKind::Unary && uncompressed(request.headers()) {
+            ctx.deadline = timeout.map(|t| std::time::Instant::now() + t);
+            let ctx = std::mem::replace(ctx, RequestContext::new(protocol, method));
+            let framing = match (web, text) {
+                (false, _) => Framing::Grpc,
+                (true, false) => Framing::GrpcWeb,
+                (true, true) => Framing::GrpcWebText,
+            };
+            let work = unary(inner, service, index, ctx, request, framing);
+            let answer = match timeout {
+                None => work.await,
+                Some(t) => tokio::time::timeout(t, work)
+                    .await
+                    .unwrap_or_else(|_| Err(Status::deadline_exceeded("deadline exceeded"))),
+            };
+            return answer.unwrap_or_else(fail);
+        }
+    }
+    if let Some(caller) = ctx.and_then(|c| c.caller) {
+        request.extensions_mut().insert(caller);
+    }
+    request.extensions_mut().insert(protocol);
     let router = if web {
         inner.grpc_web.clone()
     } else {
@@ -84,6 +113,191 @@ pub(crate) async fn call(
             Ok(response) => response,
             Err(_) => fail(Status::deadline_exceeded("deadline exceeded")),
         },
+    }
+}
+
+/// How a unary answer is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Framing {
+    /// gRPC: the message, then HTTP trailers.
+    Grpc,
+    /// gRPC-Web: the message and a trailer frame in the body.
+    GrpcWeb,
+    /// gRPC-Web text: the same, in base64.
+    GrpcWebText,
+}
+
+/// Whether the request's messages come uncompressed (no `grpc-encoding`, or `identity`).
+/// Compressed calls go to tonic, which decompresses them.
+fn uncompressed(headers: &HeaderMap) -> bool {
+    headers
+        .get(&GRPC_ENCODING)
+        .is_none_or(|v| v.as_bytes().eq_ignore_ascii_case(b"identity"))
+}
+
+/// A unary call of a mounted service, served here rather than through tonic: one read of
+/// the message (refused by its prefix when it is too large), the shared pipeline (guard,
+/// decode, validate, handler), one write of the answer. Errors come back for the caller to
+/// answer trailers-only, as tonic does.
+async fn unary(
+    inner: &Inner,
+    service: &Arc<dyn crate::service::Service>,
+    index: usize,
+    mut ctx: RequestContext,
+    request: Request<Body>,
+    framing: Framing,
+) -> Result<Response<Body>, Status> {
+    let max = inner.limits.max_message_size;
+    let (parts, body) = request.into_parts();
+    let message = read_message(body, max).await?;
+    ctx.headers = parts.headers;
+    let output = service
+        .call_unary(index, ctx, Input::Proto(message))
+        .await?;
+    let mut frame = output.to_proto_frame();
+    if frame.len() - 5 > max {
+        return Err(Status::resource_exhausted(format!(
+            "the response message is {} bytes, over the {max}-byte limit",
+            frame.len() - 5
+        )));
+    }
+    let (body, content_type) = match framing {
+        Framing::Grpc => {
+            let mut trailers = HeaderMap::with_capacity(1);
+            trailers.insert(GRPC_STATUS, HeaderValue::from_static("0"));
+            let body = UnaryBody {
+                data: Some(Bytes::from(frame)),
+                trailers: Some(trailers),
+            };
+            (Body::new(body), "application/grpc")
+        }
+        Framing::GrpcWeb => {
+            frame.extend_from_slice(WEB_OK_TRAILERS);
+            (Body::from(frame), "application/grpc-web+proto")
+        }
+        Framing::GrpcWebText => {
+            frame.extend_from_slice(WEB_OK_TRAILERS);
+            let text = base64::engine::general_purpose::STANDARD.encode(&frame);
+            (Body::from(text), "application/grpc-web-text+proto")
+        }
+    };
+    let mut response = Response::new(body);
+    let headers = response.headers_mut();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type),
+    );
+    // As tonic says for the same service: gzip-compressed requests are accepted.
+    headers.insert(GRPC_ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
+    Ok(response)
+}
+
+/// gRPC-Web's trailer frame of a successful call: flag 0x80, length 15, `grpc-status:0\r\n`.
+const WEB_OK_TRAILERS: &[u8] = b"\x80\x00\x00\x00\x0fgrpc-status:0\r\n";
+
+/// Reads the one length-prefixed message of a unary call. The prefix is checked as soon as
+/// it arrives, so a message over `max` is refused before its payload is sent; a message that
+/// arrives in one piece (as it does over HTTP/2 up to the frame size) is not copied.
+async fn read_message(mut body: Body, max: usize) -> Result<Bytes, Status> {
+    let mut first = Bytes::new();
+    let mut joined: Option<BytesMut> = None;
+    loop {
+        let have: &[u8] = joined.as_deref().unwrap_or(&first);
+        if have.len() >= 5 {
+            let len = message_length(have, max)?;
+            if have.len() >= 5 + len {
+                return Ok(match joined {
+                    Some(mut all) => all.split_to(5 + len).freeze().slice(5..),
+                    None => first.slice(5..5 + len),
+                });
+            }
+        }
+        let empty = have.is_empty();
+        match body.frame().await {
+            None if empty => {
+                return Err(Status::invalid_argument(
+                    "missing request message: a unary call sends exactly one",
+                ))
+            }
+            None => {
+                return Err(Status::invalid_argument(
+                    "truncated request: the body ended inside a length-prefixed message",
+                ))
+            }
+            Some(Err(e)) => {
+                return Err(Status::invalid_argument(format!(
+                    "cannot read the request body: {e}"
+                )))
+            }
+            Some(Ok(frame)) => {
+                let Ok(data) = frame.into_data() else {
+                    continue;
+                };
+                match joined.as_mut() {
+                    None if first.is_empty() => first = data,
+                    None => {
+                        let mut all = BytesMut::with_capacity(first.len() + data.len());
+                        all.extend_from_slice(&first);
+                        all.extend_from_slice(&data);
+                        joined = Some(all);
+                    }
+                    Some(all) => all.extend_from_slice(&data),
+                }
+            }
+        }
+    }
+}
+
+/// The length in a message's 5-byte prefix (`prefix` holds at least 5 bytes), refusing a
+/// compressed or unknown flag (no `grpc-encoding` was agreed) and a length over `max`.
+fn message_length(prefix: &[u8], max: usize) -> Result<usize, Status> {
+    match prefix[0] {
+        0 => {}
+        1 => {
+            return Err(Status::invalid_argument(
+                "protocol error: received message with compressed-flag but no grpc-encoding \
+                 was specified",
+            ))
+        }
+        flag => {
+            return Err(Status::invalid_argument(format!(
+                "protocol error: received message with invalid compression flag: {flag} (valid \
+                 flags are 0 and 1)"
+            )))
+        }
+    }
+    let len = u32::from_be_bytes([prefix[1], prefix[2], prefix[3], prefix[4]]) as usize;
+    if len > max {
+        return Err(Status::resource_exhausted(format!(
+            "Error, decoded message length too large: found {len} bytes, the limit is: {max} bytes"
+        )));
+    }
+    Ok(len)
+}
+
+/// A unary gRPC answer's body: the message, then the trailers.
+struct UnaryBody {
+    data: Option<Bytes>,
+    trailers: Option<HeaderMap>,
+}
+
+impl http_body::Body for UnaryBody {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        let frame = match self.data.take() {
+            Some(data) => Some(http_body::Frame::data(data)),
+            None => self.trailers.take().map(http_body::Frame::trailers),
+        };
+        std::task::Poll::Ready(frame.map(Ok))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.data.is_none() && self.trailers.is_none()
     }
 }
 
@@ -185,6 +399,9 @@ struct Deadline(tokio::time::Instant);
 const GRPC_TIMEOUT: http::HeaderName = http::HeaderName::from_static("grpc-timeout");
 const GRPC_STATUS: http::HeaderName = http::HeaderName::from_static("grpc-status");
 const GRPC_MESSAGE: http::HeaderName = http::HeaderName::from_static("grpc-message");
+const GRPC_ENCODING: http::HeaderName = http::HeaderName::from_static("grpc-encoding");
+const GRPC_ACCEPT_ENCODING: http::HeaderName =
+    http::HeaderName::from_static("grpc-accept-encoding");
 
 /// What the gRPC routes' responses go through, in one layer inside tonic-web (so tonic-web
 /// turns the trailers into its trailer frame):
@@ -375,6 +592,75 @@ mod tests {
         );
         normalize_codec_status(&mut h);
         assert_eq!(h["grpc-status"], "3", "an empty unary body is the client's");
+    }
+
+    fn chunked(chunks: &[&[u8]]) -> Body {
+        let chunks: Vec<Result<Bytes, std::io::Error>> = chunks
+            .iter()
+            .map(|c| Ok(Bytes::copy_from_slice(c)))
+            .collect();
+        Body::from_stream(futures_util::stream::iter(chunks))
+    }
+
+    fn read(chunks: &[&[u8]], max: usize) -> Result<Bytes, Status> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(read_message(chunked(chunks), max))
+    }
+
+    #[test]
+    fn a_unary_message_is_read_whole_from_any_split() {
+        let framed = b"\0\0\0\0\x03abc";
+        assert_eq!(read(&[framed], 10).unwrap(), &b"abc"[..]);
+        for split in 1..framed.len() {
+            let (a, b) = framed.split_at(split);
+            assert_eq!(read(&[a, b], 10).unwrap(), &b"abc"[..], "split at {split}");
+        }
+        let bytes: Vec<&[u8]> = framed.chunks(1).collect();
+        assert_eq!(read(&bytes, 10).unwrap(), &b"abc"[..]);
+        assert_eq!(read(&[b"\0\0\0\0\0"], 10).unwrap(), &b""[..]);
+        // What follows the one message is not read.
+        assert_eq!(read(&[framed, b"junk"], 10).unwrap(), &b"abc"[..]);
+    }
+
+    #[test]
+    fn broken_unary_bodies_are_the_callers_fault() {
+        let fails = |chunks: &[&[u8]], max: usize| read(chunks, max).unwrap_err();
+        let missing = fails(&[], 10);
+        assert_eq!(missing.code(), Code::InvalidArgument);
+        assert!(missing.message().starts_with("missing request message"));
+        for truncated in [&b"\0\0"[..], b"\0\0\0\0\x03ab"] {
+            let status = fails(&[truncated], 10);
+            assert_eq!(status.code(), Code::InvalidArgument);
+            assert!(
+                status.message().starts_with("truncated request"),
+                "{status:?}"
+            );
+        }
+        let compressed = fails(&[b"\x01\0\0\0\x01a"], 10);
+        assert_eq!(compressed.code(), Code::InvalidArgument);
+        assert!(compressed.message().contains("compressed-flag"));
+        assert_eq!(fails(&[b"\x80\0\0\0\0"], 10).code(), Code::InvalidArgument);
+        // Refused by its prefix: the payload never has to arrive.
+        let large = fails(&[b"\0\0\0\0\x0b"], 10);
+        assert_eq!(large.code(), Code::ResourceExhausted);
+        assert!(large
+            .message()
+            .contains("found 11 bytes, the limit is: 10 bytes"));
+    }
+
+    #[test]
+    fn a_web_trailer_frame_says_its_length() {
+        assert_eq!(WEB_OK_TRAILERS[0], 0x80);
+        let len = u32::from_be_bytes([
+            WEB_OK_TRAILERS[1],
+            WEB_OK_TRAILERS[2],
+            WEB_OK_TRAILERS[3],
+            WEB_OK_TRAILERS[4],
+        ]) as usize;
+        assert_eq!(&WEB_OK_TRAILERS[5..], b"grpc-status:0\r\n");
+        assert_eq!(len, WEB_OK_TRAILERS.len() - 5);
     }
 
     #[test]

@@ -258,12 +258,14 @@ fn cors(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
 /// Which protocol a request speaks, from its content type and path.
 async fn dispatch(State(inner): State<Arc<Inner>>, request: Request<Body>) -> Response<Body> {
     let request = response::buffer_small_http1_body(request).await;
-    let content_type = request
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    // Media types are case-insensitive; the usual lower-case one is not copied.
+    let header = request.headers().get(http::header::CONTENT_TYPE).cloned();
+    let raw = header.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type: std::borrow::Cow<'_, str> = if raw.bytes().any(|b| b.is_ascii_uppercase()) {
+        raw.to_ascii_lowercase().into()
+    } else {
+        raw.into()
+    };
     let started = std::time::Instant::now();
     let protocol = if content_type.starts_with("application/grpc-web") {
         "grpc-web"
