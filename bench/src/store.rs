@@ -263,14 +263,24 @@ impl SqlitePhones {
         self.pool.close().await;
     }
 
-    async fn with_user<T>(
+    /// Runs `f` on the caller's row in a task of its own: a request cancelled halfway (its
+    /// client gone) does not cancel the transaction, which ends with COMMIT either way. (A
+    /// cancelled `begin_with` can leave a pooled sqlx connection inside a transaction that
+    /// nobody ends, holding the write lock; the load tools cancel requests at every run's end.)
+    async fn with_user<T: Send + 'static>(
         &self,
         user: Option<&User>,
-        f: impl FnOnce(&mut UserState) -> Result<T, PhoneError>,
+        f: impl FnOnce(&mut UserState) -> Result<T, PhoneError> + Send + 'static,
     ) -> Result<T, PhoneError> {
-        let user = logic::caller(user)?;
-        match self.transact(user, f).await {
-            Ok(result) => result,
+        let user = logic::caller(user)?.clone();
+        let pool = self.pool.clone();
+        let done = tokio::spawn(async move { transact(&pool, &user, f).await });
+        match done.await {
+            Ok(Ok(result)) => result,
+            Ok(Err(e)) => {
+                eprintln!("sqlite store: {e}");
+                Err(STORE_FAILED)
+            }
             Err(e) => {
                 eprintln!("sqlite store: {e}");
                 Err(STORE_FAILED)
@@ -278,51 +288,12 @@ impl SqlitePhones {
         }
     }
 
-    /// Reads the caller's row, runs `f` on it and writes it back if `f` moved its sequence,
-    /// in one transaction.
-    async fn transact<T>(
-        &self,
-        user: &User,
-        f: impl FnOnce(&mut UserState) -> Result<T, PhoneError>,
-    ) -> Result<Result<T, PhoneError>, Failure> {
-        // IMMEDIATE takes the write lock first, so SQLite's busy timeout covers the UPDATE
-        // too (a deferred transaction that read first could fail with BUSY_SNAPSHOT); the
-        // example gets the same by writing first.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let row = sqlx::query(
-            "SELECT org, sequence, created, changed, phone, verified, code \
-             FROM users WHERE id = ?1",
-        )
-        .bind(user.id.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let mut state = row.as_ref().map(read_row).transpose()?;
-        let before = state.as_ref().map(|s| s.sequence);
-        let result = logic::owned(state.as_mut(), user).and_then(f);
-        if let Some(state) = state.as_ref().filter(|s| Some(s.sequence) != before) {
-            let (phone, verified, code) = bind_phone(state);
-            sqlx::query(
-                "UPDATE users SET sequence = ?1, changed = ?2, phone = ?3, verified = ?4, \
-                 code = ?5 WHERE id = ?6",
-            )
-            .bind(to_i64(state.sequence)?)
-            .bind(state.changed)
-            .bind(phone)
-            .bind(verified)
-            .bind(code)
-            .bind(user.id.as_str())
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(result)
-    }
-
     /// VerifyMyPhone, after the request passed validation.
     pub async fn verify(&self, user: Option<&User>, code: &str) -> Result<Details, PhoneError> {
         self.calls.fetch_add(1, Ordering::Relaxed);
         logic::check_verify(user, code)?;
-        self.with_user(user, |state| logic::verify_state(state, code))
+        let code = code.to_string();
+        self.with_user(user, move |state| logic::verify_state(state, &code))
             .await
     }
 
@@ -340,7 +311,8 @@ impl SqlitePhones {
     pub async fn set(&self, user: Option<&User>, phone: &str) -> Result<Details, PhoneError> {
         self.calls.fetch_add(1, Ordering::Relaxed);
         logic::check_set(phone)?;
-        self.with_user(user, |state| logic::set_state(state, phone))
+        let phone = phone.to_string();
+        self.with_user(user, move |state| logic::set_state(state, &phone))
             .await
     }
 
@@ -355,6 +327,46 @@ impl SqlitePhones {
         self.calls.fetch_add(1, Ordering::Relaxed);
         self.with_user(user, logic::remove_state).await
     }
+}
+
+/// Reads the caller's row, runs `f` on it and writes it back if `f` moved its sequence, in one
+/// transaction.
+async fn transact<T>(
+    pool: &SqlitePool,
+    user: &User,
+    f: impl FnOnce(&mut UserState) -> Result<T, PhoneError>,
+) -> Result<Result<T, PhoneError>, Failure> {
+    // IMMEDIATE takes the write lock first, so SQLite's busy timeout covers the UPDATE
+    // too (a deferred transaction that read first could fail with BUSY_SNAPSHOT); the
+    // example gets the same by writing first.
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let row = sqlx::query(
+        "SELECT org, sequence, created, changed, phone, verified, code \
+         FROM users WHERE id = ?1",
+    )
+    .bind(user.id.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let mut state = row.as_ref().map(read_row).transpose()?;
+    let before = state.as_ref().map(|s| s.sequence);
+    let result = logic::owned(state.as_mut(), user).and_then(f);
+    if let Some(state) = state.as_ref().filter(|s| Some(s.sequence) != before) {
+        let (phone, verified, code) = bind_phone(state);
+        sqlx::query(
+            "UPDATE users SET sequence = ?1, changed = ?2, phone = ?3, verified = ?4, \
+             code = ?5 WHERE id = ?6",
+        )
+        .bind(to_i64(state.sequence)?)
+        .bind(state.changed)
+        .bind(phone)
+        .bind(verified)
+        .bind(code)
+        .bind(user.id.as_str())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(result)
 }
 
 #[cfg(test)]
@@ -440,6 +452,24 @@ mod tests {
             assert_eq!(phones.set(Some(&user(0)), "+12").await, Err(PHONE_INVALID));
         })
         .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_calls_cancelled_halfway_leave_no_transaction_open() {
+        let store = Store::seeded(StoreKind::Sqlite, 4).await.expect("store");
+        for round in 0..200u64 {
+            // Dropped after 0–199 µs: before, during or after the transaction.
+            let caller = user((round % 4) as usize);
+            let call = store.verify(Some(&caller), SEED_CODE);
+            let _ = tokio::time::timeout(Duration::from_micros(round), call).await;
+        }
+        let after = tokio::time::timeout(
+            Duration::from_secs(10),
+            store.verify(Some(&user(0)), SEED_CODE),
+        )
+        .await
+        .expect("not stuck behind an open transaction");
+        assert!(after.is_ok(), "{after:?}");
     }
 
     #[tokio::test]
