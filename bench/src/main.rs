@@ -62,6 +62,12 @@ fn serve_until_stopped(
     users: usize,
     store: StoreKind,
 ) -> std::process::ExitCode {
+    // Both variants serve without logs, as the peers do, but under a subscriber that wants
+    // nothing, as a server with a log filter would be. With no subscriber at all, tracing's
+    // `log` feature (which sqlx turns on in this binary) sends every span of h2 through the
+    // `log` facade: about 10% of a request's instructions, spent in the baseline and
+    // protogate alike and in neither peer.
+    let _ = tracing::subscriber::set_global_default(tracing::subscriber::NoSubscriber::default());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

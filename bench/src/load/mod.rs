@@ -47,6 +47,10 @@ pub struct Options {
     /// Skip the instruction counts under callgrind.
     #[arg(long)]
     pub no_profile: bool,
+    /// Only the instruction counts under callgrind: no load, no soak; print them and leave
+    /// BENCHMARKS.md alone.
+    #[arg(long, conflicts_with = "no_profile")]
+    pub profile_only: bool,
     /// Measure the baseline and protogate only: neither build nor start the peers
     /// (connectrpc, connect-node).
     #[arg(long)]
@@ -243,6 +247,14 @@ fn run_inner(options: &Options) -> Result<bool, String> {
             },
         };
         launches.push((subject, launch));
+    }
+    if options.profile_only {
+        if !profile::available() {
+            return Err("valgrind is not installed".into());
+        }
+        let counts = profile::run(&dir.join("callgrind"), &runtime, &launches)?;
+        println!("{}", report::render_profile(&counts));
+        return Ok(true);
     }
     let load_before = servers::load_average();
     eprintln!("{command}: load average {load_before:.2}");

@@ -438,72 +438,7 @@ pub fn render(r: &Results) -> String {
     let _ = writeln!(out, "### Instructions per request (callgrind)\n");
     match &r.profile {
         Ok(counts) if !counts.is_empty() => {
-            let profiled: Vec<Subject> = Subject::ALL
-                .into_iter()
-                .filter(|s| counts.iter().any(|c| c.variant == *s))
-                .collect();
-            let _ = writeln!(
-                out,
-                "The Rust servers ({}) under `valgrind --tool=callgrind`, one connection, {} sequential VerifyMyPhone requests counted after a warm-up (`callgrind_control -z` / `-d`); all threads of the server process. Unlike req/s, the count does not depend on what else the machine runs; fewer is better, so a ratio above 1 means protogate does more work per request. (connect-node is left out: a JIT's count under valgrind says little.)\n",
-                profiled
-                    .iter()
-                    .map(|s| s.label())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                super::profile::REQUESTS
-            );
-            let find = |v: Subject, p: Protocol| {
-                counts
-                    .iter()
-                    .find(|c| c.variant == v && c.protocol == p)
-                    .map(|c| c.instructions)
-            };
-            let references: Vec<Subject> = profiled
-                .iter()
-                .copied()
-                .filter(|s| *s != Subject::Protogate)
-                .collect();
-            let _ = write!(out, "| protocol |");
-            for s in &profiled {
-                let _ = write!(out, " {} |", s.label());
-            }
-            for s in &references {
-                let _ = write!(out, " protogate ÷ {} |", s.label());
-            }
-            let _ = writeln!(out);
-            let _ = writeln!(
-                out,
-                "|{}",
-                "---|".repeat(1 + profiled.len() + references.len())
-            );
-            for p in PROTOCOLS {
-                let Some(gate) = find(Subject::Protogate, p) else {
-                    continue;
-                };
-                let _ = write!(out, "| {} |", p.label());
-                for &s in &profiled {
-                    match find(s, p) {
-                        Some(n) => {
-                            let _ = write!(out, " {n:.0} |");
-                        }
-                        None => {
-                            let _ = write!(out, " — |");
-                        }
-                    }
-                }
-                for &s in &references {
-                    match find(s, p) {
-                        Some(n) => {
-                            let _ = write!(out, " {:.2}× |", gate / n);
-                        }
-                        None => {
-                            let _ = write!(out, " — |");
-                        }
-                    }
-                }
-                let _ = writeln!(out);
-            }
-            let _ = writeln!(out);
+            out.push_str(&render_profile(counts));
         }
         Ok(_) => {
             let _ = writeln!(out, "No counts.\n");
@@ -791,6 +726,78 @@ pub fn write_section(path: &Path, section: &str, store: StoreKind) -> std::io::R
         },
     };
     std::fs::write(path, updated)
+}
+
+/// The table of instructions per request, with protogate's ratio to each other server.
+pub fn render_profile(counts: &[super::profile::Count]) -> String {
+    let mut out = String::new();
+    let profiled: Vec<Subject> = Subject::ALL
+        .into_iter()
+        .filter(|s| counts.iter().any(|c| c.variant == *s))
+        .collect();
+    let _ = writeln!(
+        out,
+        "The Rust servers ({}) under `valgrind --tool=callgrind`, one connection, {} sequential VerifyMyPhone requests counted after a warm-up (`callgrind_control -z` / `-d`); all threads of the server process. Unlike req/s, the count does not depend on what else the machine runs; fewer is better, so a ratio above 1 means protogate does more work per request. (connect-node is left out: a JIT's count under valgrind says little.)\n",
+        profiled
+            .iter()
+            .map(|s| s.label())
+            .collect::<Vec<_>>()
+            .join(", "),
+        super::profile::REQUESTS
+    );
+    let find = |v: Subject, p: Protocol| {
+        counts
+            .iter()
+            .find(|c| c.variant == v && c.protocol == p)
+            .map(|c| c.instructions)
+    };
+    let references: Vec<Subject> = profiled
+        .iter()
+        .copied()
+        .filter(|s| *s != Subject::Protogate)
+        .collect();
+    let _ = write!(out, "| protocol |");
+    for s in &profiled {
+        let _ = write!(out, " {} |", s.label());
+    }
+    for s in &references {
+        let _ = write!(out, " protogate ÷ {} |", s.label());
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "|{}",
+        "---|".repeat(1 + profiled.len() + references.len())
+    );
+    for p in PROTOCOLS {
+        let Some(gate) = find(Subject::Protogate, p) else {
+            continue;
+        };
+        let _ = write!(out, "| {} |", p.label());
+        for &s in &profiled {
+            match find(s, p) {
+                Some(n) => {
+                    let _ = write!(out, " {n:.0} |");
+                }
+                None => {
+                    let _ = write!(out, " — |");
+                }
+            }
+        }
+        for &s in &references {
+            match find(s, p) {
+                Some(n) => {
+                    let _ = write!(out, " {:.2}× |", gate / n);
+                }
+                None => {
+                    let _ = write!(out, " — |");
+                }
+            }
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out);
+    out
 }
 
 #[cfg(test)]
