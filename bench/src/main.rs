@@ -78,8 +78,14 @@ fn serve_until_stopped(
             .map_err(std::io::Error::other)?;
         let listener = tokio::net::TcpListener::bind(addr).await?;
         println!("listening on {}", listener.local_addr()?);
-        let router = serve::router(variant, Arc::new(phones), Tokens::default());
-        serve::serve(listener, router, protogate_bench::stop::stopped()).await
+        serve::run(
+            variant,
+            Arc::new(phones),
+            Tokens::default(),
+            listener,
+            protogate_bench::stop::stopped(),
+        )
+        .await
     });
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

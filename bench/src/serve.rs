@@ -45,3 +45,23 @@ pub async fn serve(
         .with_graceful_shutdown(signal)
         .await
 }
+
+/// Serves the variant on `listener` until `signal` the way its users would: the baseline's
+/// router on `axum::serve`, protogate with `Server::serve_with_shutdown` (the same
+/// `axum::serve`, given the server's service rather than a router around it).
+pub async fn run(
+    variant: Variant,
+    phones: Arc<Store>,
+    tokens: Tokens,
+    listener: tokio::net::TcpListener,
+    signal: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    match variant {
+        Variant::Baseline => serve(listener, crate::baseline::router(phones, tokens), signal).await,
+        Variant::Protogate => {
+            crate::gate::server(phones, crate::gate::BenchAuthenticator(tokens))
+                .serve_with_shutdown(listener, signal)
+                .await
+        }
+    }
+}

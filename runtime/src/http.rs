@@ -116,23 +116,37 @@ impl PathTemplate {
             }
             None => path,
         };
-        // Without `**`, template segment i is path part i: checked without allocating, which
-        // settles every template without variables.
+        // Without `**`, template segment i is path part i: checked in one walk along the path,
+        // without allocating, which settles every template without variables. Literals are
+        // compared in place (no search for the next `/`), so a table of literal routes costs a
+        // few comparisons per route.
         if !self.segments.contains(&Segment::Multi) {
-            let count = if path.is_empty() {
-                0
-            } else {
-                path.split('/').count()
-            };
-            if count != self.segments.len() {
+            let last = self.segments.len().checked_sub(1);
+            let mut rest = path;
+            if last.is_none() && !path.is_empty() {
                 return None;
             }
-            if count > 0 {
-                for (segment, part) in self.segments.iter().zip(path.split('/')) {
-                    match segment {
-                        Segment::Literal(lit) if part != *lit => return None,
-                        Segment::Single if part.is_empty() => return None,
-                        _ => {}
+            for (i, segment) in self.segments.iter().enumerate() {
+                let is_last = Some(i) == last;
+                match segment {
+                    Segment::Literal(lit) => {
+                        rest = rest.strip_prefix(lit)?;
+                        if !is_last {
+                            rest = rest.strip_prefix('/')?;
+                        } else if !rest.is_empty() {
+                            return None;
+                        }
+                    }
+                    Segment::Single | Segment::Multi => {
+                        let (part, tail) = if is_last {
+                            (rest, "")
+                        } else {
+                            rest.split_once('/')?
+                        };
+                        if part.is_empty() || (is_last && part.contains('/')) {
+                            return None;
+                        }
+                        rest = tail;
                     }
                 }
             }
@@ -291,5 +305,88 @@ mod tests {
             "a/b c"
         );
         assert!(T.matches("/v1/shelves/a/b").is_none());
+    }
+
+    /// The segment walk against the plain reading of the grammar (split at `/`, part i is
+    /// segment i), over every path of up to five pieces from a small alphabet.
+    #[test]
+    fn the_segment_walk_agrees_with_splitting() {
+        const LITERALS: PathTemplate = PathTemplate {
+            source: "/users/me/phone",
+            segments: &[
+                Segment::Literal("users"),
+                Segment::Literal("me"),
+                Segment::Literal("phone"),
+            ],
+            variables: &[],
+            verb: None,
+        };
+        const MIXED: PathTemplate = PathTemplate {
+            source: "/users/*/phone",
+            segments: &[
+                Segment::Literal("users"),
+                Segment::Single,
+                Segment::Literal("phone"),
+            ],
+            variables: &[],
+            verb: None,
+        };
+        const LAST: PathTemplate = PathTemplate {
+            source: "/users/{id}",
+            segments: &[Segment::Literal("users"), Segment::Single],
+            variables: &[PathVariable {
+                field_path: &["id"],
+                start: 1,
+                end: 2,
+            }],
+            verb: None,
+        };
+        const ROOT: PathTemplate = PathTemplate {
+            source: "/",
+            segments: &[],
+            variables: &[],
+            verb: None,
+        };
+        fn reference(t: &PathTemplate, path: &str) -> bool {
+            let Some(path) = path.strip_prefix('/') else {
+                return false;
+            };
+            let parts: Vec<&str> = if path.is_empty() {
+                Vec::new()
+            } else {
+                path.split('/').collect()
+            };
+            parts.len() == t.segments.len()
+                && t.segments.iter().zip(&parts).all(|(s, p)| match s {
+                    Segment::Literal(l) => p == l,
+                    _ => !p.is_empty(),
+                })
+        }
+        let pieces = ["", "/", "users", "me", "phone", "x", "phonex", "//"];
+        let mut paths = vec![String::new()];
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for p in &paths {
+                for piece in pieces {
+                    next.push(format!("{p}{piece}"));
+                }
+            }
+            paths.extend(next);
+            paths.sort();
+            paths.dedup();
+        }
+        let mut matched = 0;
+        for t in [LITERALS, MIXED, LAST, ROOT] {
+            for path in &paths {
+                let got = t.matches(path).is_some();
+                assert_eq!(got, reference(&t, path), "{} on {path:?}", t.source);
+                matched += usize::from(got);
+            }
+        }
+        assert!(
+            matched > 10,
+            "the alphabet reaches every template ({matched})"
+        );
+        assert_eq!(LAST.matches("/users/a%20b").unwrap()[0].value, "a b");
     }
 }

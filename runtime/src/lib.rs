@@ -27,7 +27,7 @@ pub use context::{Caller, Protocol, RequestContext};
 pub use guard::Guard;
 pub use http::{BodySpec, HttpMethod, HttpRoute, PathTemplate, PathVariable, Segment};
 pub use protogate_macros::{include_generated, Validate};
-pub use server::{Limits, Mountable, Server};
+pub use server::{Limits, Mountable, Server, ServerService};
 pub use service::{MethodInfo, MethodKind, RequestStream, ResponseStream, Service, ServiceInfo};
 pub use status::{Code, Status};
 pub use validate::{Collector, Validate, Violation, Violations};

@@ -255,7 +255,7 @@ pub fn render(r: &Results) -> String {
     );
     let _ = writeln!(
         out,
-        "- protogate: the example's generated code (`verify_phone::api`) with the same handler logic (`bench/src/logic.rs`), `protogate::Server::into_router` on the same `axum::serve`."
+        "- protogate: the example's generated code (`verify_phone::api`) with the same handler logic (`bench/src/logic.rs`), `protogate::Server::serve_with_shutdown` (the server's service, no router in front, on the same `axum::serve`)."
     );
     if sqlite {
         let _ = writeln!(

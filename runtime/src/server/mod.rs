@@ -12,7 +12,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::State;
 use http::{Request, Response};
 use tower::ServiceExt;
 use tracing::Instrument as _;
@@ -141,7 +140,13 @@ impl Server {
     }
 
     /// The server as an axum router (for tests, or to nest under other routes).
-    pub fn into_router(mut self) -> axum::Router {
+    pub fn into_router(self) -> axum::Router {
+        axum::Router::new().fallback_service(self.into_service())
+    }
+
+    /// The server as one tower service, what [`Server::serve`] runs: every request goes
+    /// straight to the protocol dispatch, with no router in front.
+    pub fn into_service(mut self) -> ServerService {
         use futures_util::FutureExt as _;
         for service in &self.services {
             // An uncontended lock: the future is ready at once.
@@ -179,11 +184,11 @@ impl Server {
             grpc: grpc.clone(),
             grpc_web: grpc.layer(tonic_web::GrpcWebLayer::new()),
         });
-        let router = axum::Router::new().fallback(dispatch).with_state(inner);
-        match cors(&self.cors_origins) {
-            Some(layer) => router.layer(layer),
-            None => router,
-        }
+        let dispatch = Dispatch(inner);
+        ServerService(match cors(&self.cors_origins) {
+            Some(layer) => tower::util::Either::Right(tower::Layer::layer(&layer, dispatch)),
+            None => tower::util::Either::Left(dispatch),
+        })
     }
 
     /// Serves on `addr` until SIGTERM or Ctrl-C, letting in-flight requests finish.
@@ -198,8 +203,8 @@ impl Server {
         listener: tokio::net::TcpListener,
         signal: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let router = self.into_router();
-        axum::serve(listener, router)
+        let service = axum::ServiceExt::<Request<Body>>::into_make_service(self.into_service());
+        axum::serve(listener, service)
             .with_graceful_shutdown(signal)
             .await
     }
@@ -255,8 +260,63 @@ fn cors(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
     )
 }
 
+/// A built server as a tower service (see [`Server::into_service`]).
+#[derive(Clone)]
+pub struct ServerService(tower::util::Either<Dispatch, tower_http::cors::Cors<Dispatch>>);
+
+impl tower::Service<Request<Body>> for ServerService {
+    type Response = Response<Body>;
+    type Error = std::convert::Infallible;
+    type Future =
+        <tower::util::Either<Dispatch, tower_http::cors::Cors<Dispatch>> as tower::Service<
+            Request<Body>,
+        >>::Future;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<Body>) -> Self::Future {
+        self.0.call(request)
+    }
+}
+
+impl std::fmt::Debug for ServerService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ServerService")
+    }
+}
+
+/// Every request goes to [`dispatch`] (a service rather than an axum handler: no extractors
+/// to run per request).
+#[derive(Clone)]
+pub struct Dispatch(Arc<Inner>);
+
+impl tower::Service<Request<Body>> for Dispatch {
+    type Response = Response<Body>;
+    type Error = std::convert::Infallible;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Response<Body>, Self::Error>> + Send>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<Body>) -> Self::Future {
+        let inner = self.0.clone();
+        Box::pin(async move { Ok(dispatch(inner, request).await) })
+    }
+}
+
 /// Which protocol a request speaks, from its content type and path.
-async fn dispatch(State(inner): State<Arc<Inner>>, request: Request<Body>) -> Response<Body> {
+async fn dispatch(inner: Arc<Inner>, request: Request<Body>) -> Response<Body> {
     let request = response::buffer_small_http1_body(request).await;
     // Media types are case-insensitive; the usual lower-case one is not copied.
     let header = request.headers().get(http::header::CONTENT_TYPE).cloned();
