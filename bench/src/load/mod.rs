@@ -217,11 +217,20 @@ fn run_inner(options: &Options) -> Result<bool, String> {
         .build()
         .map_err(|e| e.to_string())?;
     let sqlite = options.store == StoreKind::Sqlite;
-    let command = format!(
+    let mut command = format!(
         "cargo run -p protogate-bench --release -- load --{}{}",
         mode.name,
         if sqlite { " --store sqlite" } else { "" }
     );
+    for (flag, value) in [
+        ("--rounds", options.rounds.map(|r| r as u64)),
+        ("--secs", options.secs),
+        ("--soak-secs", options.soak_secs),
+    ] {
+        if let Some(value) = value {
+            command.push_str(&format!(" {flag} {value}"));
+        }
+    }
 
     let mut missing = Vec::new();
     let mut launches: Vec<(Subject, Launch)> = Vec::new();
