@@ -362,7 +362,9 @@ mod tests {
                     _ => !p.is_empty(),
                 })
         }
-        let pieces = ["", "/", "users", "me", "phone", "x", "phonex", "//"];
+        let pieces = [
+            "", "/", "//", "users", "me", "phone", "x", "phonex", "/users", "/me", "/phone",
+        ];
         let mut paths = vec![String::new()];
         for _ in 0..5 {
             let mut next = Vec::new();
@@ -375,18 +377,15 @@ mod tests {
             paths.sort();
             paths.dedup();
         }
-        let mut matched = 0;
         for t in [LITERALS, MIXED, LAST, ROOT] {
+            let mut matched = 0;
             for path in &paths {
                 let got = t.matches(path).is_some();
                 assert_eq!(got, reference(&t, path), "{} on {path:?}", t.source);
                 matched += usize::from(got);
             }
+            assert!(matched > 0, "no path of the alphabet matches {}", t.source);
         }
-        assert!(
-            matched > 10,
-            "the alphabet reaches every template ({matched})"
-        );
         assert_eq!(LAST.matches("/users/a%20b").unwrap()[0].value, "a b");
     }
 }
