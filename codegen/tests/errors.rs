@@ -47,10 +47,7 @@ fn gen(dir: &Path) -> (i32, String) {
         .arg(dir.join("out"))
         .output()
         .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    exit_and_stderr(out)
 }
 
 fn line_of(path: &Path, needle: &str) -> usize {
@@ -220,10 +217,7 @@ fn gen_with_protovalidate(dir: &Path, proto: &Path) -> (i32, String) {
         .arg(dir.join("out"))
         .output()
         .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    exit_and_stderr(out)
 }
 
 #[test]
@@ -300,4 +294,12 @@ message M {
         !dir.path().join("out").exists(),
         "nothing is written on error"
     );
+}
+
+/// A finished command's exit code (-1 when killed by a signal) and its standard error.
+fn exit_and_stderr(out: std::process::Output) -> (i32, String) {
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }

@@ -74,10 +74,13 @@ pub(crate) async fn call(
         Some(Some(t)) => Some(t),
         Some(None) => return fail(Status::invalid_argument("malformed grpc-timeout header")),
     };
-    if let (Some((service, index, method)), Some(ctx)) = (found, ctx.as_mut()) {
-        if method.kind == MethodKind::Unary && uncompressed(request.headers()) {
+    let native = found.filter(|(_, _, method)| {
+        method.kind == MethodKind::Unary && uncompressed(request.headers())
+    });
+    if let Some((service, index, _)) = native {
+        // `ctx` is set whenever the method was found.
+        if let Some(mut ctx) = ctx.take() {
             ctx.deadline = timeout.map(|t| std::time::Instant::now() + t);
-            let ctx = std::mem::replace(ctx, RequestContext::new(protocol, method));
             let framing = match (web, text) {
                 (false, _) => Framing::Grpc,
                 (true, false) => Framing::GrpcWeb,
