@@ -82,8 +82,60 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The longest canonical form: `9999-12-31T23:59:59.999999999Z`.
+const CANONICAL_MAX_LEN: usize = 30;
+
+impl Timestamp {
+    /// The canonical form of a timestamp within proto3 JSON's range (years 0001–9999),
+    /// written into `buf` without going through `core::fmt`: this runs for every timestamp
+    /// of every JSON answer. `None` outside that range or with nanos outside 0..1e9.
+    fn canonical(self, buf: &mut [u8; CANONICAL_MAX_LEN]) -> Option<&str> {
+        if !(MIN_SECONDS..=MAX_SECONDS).contains(&self.seconds)
+            || !(0..1_000_000_000).contains(&self.nanos)
+        {
+            return None;
+        }
+        fn digits(out: &mut [u8], mut value: u32) {
+            for slot in out.iter_mut().rev() {
+                *slot = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+        }
+        let days = self.seconds.div_euclid(86_400);
+        let secs = self.seconds.rem_euclid(86_400) as u32;
+        let (y, mo, d) = civil_from_days(days);
+        *buf = *b"0000-00-00T00:00:00.000000000Z";
+        digits(&mut buf[0..4], y as u32);
+        digits(&mut buf[5..7], mo);
+        digits(&mut buf[8..10], d);
+        digits(&mut buf[11..13], secs / 3600);
+        digits(&mut buf[14..16], secs / 60 % 60);
+        digits(&mut buf[17..19], secs % 60);
+        let n = self.nanos as u32;
+        let len = if n == 0 {
+            19
+        } else if n.is_multiple_of(1_000_000) {
+            digits(&mut buf[20..23], n / 1_000_000);
+            23
+        } else if n.is_multiple_of(1_000) {
+            digits(&mut buf[20..26], n / 1_000);
+            26
+        } else {
+            digits(&mut buf[20..29], n);
+            29
+        };
+        buf[len] = b'Z';
+        std::str::from_utf8(&buf[..=len]).ok()
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut buf = [0u8; CANONICAL_MAX_LEN];
+        if let Some(s) = self.canonical(&mut buf) {
+            return f.write_str(s);
+        }
+        // Outside proto3 JSON's range (only `Debug` and logs show these).
         let days = self.seconds.div_euclid(86_400);
         let secs = self.seconds.rem_euclid(86_400);
         let (y, mo, d) = civil_from_days(days);
@@ -94,15 +146,8 @@ impl fmt::Display for Timestamp {
             secs / 60 % 60,
             secs % 60
         )?;
-        let n = self.nanos;
-        if n != 0 {
-            if n % 1_000_000 == 0 {
-                write!(f, ".{:03}", n / 1_000_000)?;
-            } else if n % 1_000 == 0 {
-                write!(f, ".{:06}", n / 1_000)?;
-            } else {
-                write!(f, ".{n:09}")?;
-            }
+        if self.nanos != 0 {
+            write!(f, ".{:09}", self.nanos)?;
         }
         f.write_str("Z")
     }
@@ -201,14 +246,13 @@ impl std::str::FromStr for Timestamp {
 
 impl serde::Serialize for Timestamp {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if !(MIN_SECONDS..=MAX_SECONDS).contains(&self.seconds)
-            || !(0..1_000_000_000).contains(&self.nanos)
-        {
-            return Err(serde::ser::Error::custom(
+        let mut buf = [0u8; CANONICAL_MAX_LEN];
+        match self.canonical(&mut buf) {
+            Some(s) => serializer.serialize_str(s),
+            None => Err(serde::ser::Error::custom(
                 "timestamp out of the range proto3 JSON allows",
-            ));
+            )),
         }
-        serializer.collect_str(self)
     }
 }
 
@@ -240,6 +284,69 @@ impl From<pbjson_types::Timestamp> for Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The buffer writer against `core::fmt` and the parser, over a sweep of the whole range
+    /// with each fraction width.
+    #[test]
+    fn the_buffer_writer_agrees_with_fmt_and_the_parser() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let span = (MAX_SECONDS - MIN_SECONDS) as u64 + 1;
+        for i in 0..20_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let seconds = match i {
+                0 => MIN_SECONDS,
+                1 => MAX_SECONDS,
+                _ => MIN_SECONDS + (x % span) as i64,
+            };
+            let nanos = match i % 4 {
+                0 => 0,
+                1 => (x >> 40) as i32 % 1000 * 1_000_000,
+                2 => (x >> 34) as i32 % 1_000_000 * 1_000,
+                _ => (x >> 32) as i32 % 1_000_000_000,
+            }
+            .abs();
+            let t = Timestamp { seconds, nanos };
+            let text = t.to_string();
+            let (y, mo, d) = civil_from_days(seconds.div_euclid(86_400));
+            let secs = seconds.rem_euclid(86_400);
+            let fraction = match nanos {
+                0 => String::new(),
+                n if n % 1_000_000 == 0 => format!(".{:03}", n / 1_000_000),
+                n if n % 1_000 == 0 => format!(".{:06}", n / 1_000),
+                n => format!(".{n:09}"),
+            };
+            let expected = format!(
+                "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}{fraction}Z",
+                secs / 3600,
+                secs / 60 % 60,
+                secs % 60
+            );
+            assert_eq!(text, expected, "{seconds} {nanos}");
+            assert_eq!(text.parse::<Timestamp>(), Ok(t), "{text}");
+            assert_eq!(
+                serde_json::to_string(&t).ok(),
+                Some(format!("\"{text}\"")),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn out_of_range_is_refused_in_json_and_still_displayed() {
+        let t = Timestamp {
+            seconds: MAX_SECONDS + 1,
+            nanos: 0,
+        };
+        assert!(serde_json::to_string(&t).is_err());
+        assert_eq!(t.to_string(), "10000-01-01T00:00:00Z");
+        let t = Timestamp {
+            seconds: 0,
+            nanos: -1,
+        };
+        assert!(serde_json::to_string(&t).is_err());
+    }
 
     #[test]
     fn formats_z_normalized_with_0_3_6_or_9_digits() {

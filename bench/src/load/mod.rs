@@ -26,7 +26,7 @@ pub struct Options {
     /// Short runs (the default): 3 rounds of 2 s per cell, a 10 s soak.
     #[arg(long, conflicts_with = "full")]
     pub quick: bool,
-    /// Long runs: 5 rounds of 10 s per cell, a 60 s soak.
+    /// Long runs: 6 rounds of 5 s per cell, a 60 s soak.
     #[arg(long)]
     pub full: bool,
     /// Overrides the soak's length, in seconds.
@@ -82,8 +82,8 @@ impl Mode {
         let mut mode = if options.full {
             Mode {
                 name: "full",
-                rounds: 5,
-                duration: Duration::from_secs(10),
+                rounds: 6,
+                duration: Duration::from_secs(5),
                 warm_up: Duration::from_secs(2),
                 soak: Duration::from_secs(60),
             }
@@ -121,6 +121,26 @@ pub const PROTOCOLS: [Protocol; 5] = [
     Protocol::Connect,
 ];
 
+/// The protocols measured a second time at one connection with the server and the load tool
+/// on one core: those with a goal against connect-node.
+pub const SHARED_CORE_PROTOCOLS: [Protocol; 3] =
+    [Protocol::Grpc, Protocol::GrpcWeb, Protocol::Connect];
+
+/// Where the server and the load tool run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// Wherever the scheduler puts them: the matrix.
+    Free,
+    /// Both on one core (`taskset`), one connection. With one connection each request waits
+    /// for the last answer, so on separate cores every request pays two cross-core wake-ups,
+    /// and on a virtual machine those cost more than the server's work; on one core the run
+    /// measures what the server and the load tool do per request instead.
+    SharedCore,
+}
+
+/// The core of [`Placement::SharedCore`].
+const SHARED_CORE: usize = 0;
+
 /// One measured run.
 #[derive(Clone, Debug)]
 pub struct Sample {
@@ -132,6 +152,8 @@ pub struct Sample {
     pub conns: usize,
     /// The round.
     pub round: usize,
+    /// Where the server and the load tool ran.
+    pub placement: Placement,
     /// The tool's figures.
     pub run: tools::Run,
     /// Server CPU time per request, µs (user + system, from /proc).
@@ -334,22 +356,49 @@ fn run_inner(options: &Options) -> Result<bool, String> {
                     order.rotate_left(round % len);
                 }
                 for server in order {
-                    let sample = measure(server, protocol, conns, round, &mode, &token, &files)?;
-                    eprintln!(
-                        "{:>12} {:<20} c={:<3} round {}: {:>9.0} req/s p50 {:>7.0} µs p99 {:>7.0} µs cpu {:>5.1} µs/req failed {} (load {:.2})",
-                        server.variant.label(),
-                        protocol.label(),
+                    let sample = measure(
+                        server,
+                        protocol,
                         conns,
                         round,
-                        sample.run.rps,
-                        sample.run.p50_us,
-                        sample.run.p99_us,
-                        sample.cpu_us,
-                        sample.run.failed,
-                        sample.load
-                    );
+                        Placement::Free,
+                        &mode,
+                        &token,
+                        &files,
+                    )?;
                     samples.push(sample);
                 }
+            }
+        }
+    }
+    // The SQLite store has no connect-node to compare with.
+    let shared_core: &[Protocol] = if sqlite { &[] } else { &SHARED_CORE_PROTOCOLS };
+    for &protocol in shared_core {
+        let serving: Vec<&Server> = servers
+            .iter()
+            .copied()
+            .filter(|s| s.variant.serves(protocol) && !skipped.contains(&(s.variant, protocol)))
+            .collect();
+        for round in 0..mode.rounds {
+            let mut order = serving.clone();
+            if !order.is_empty() {
+                let len = order.len();
+                order.rotate_left(round % len);
+            }
+            for server in order {
+                server.pin(Some(SHARED_CORE))?;
+                let sample = measure(
+                    server,
+                    protocol,
+                    1,
+                    round,
+                    Placement::SharedCore,
+                    &mode,
+                    &token,
+                    &files,
+                );
+                server.pin(None)?;
+                samples.push(sample?);
             }
         }
     }
@@ -440,39 +489,49 @@ fn run_inner(options: &Options) -> Result<bool, String> {
     Ok(results.checks.iter().all(|c| c.problem.is_none()))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn measure(
     server: &Server,
     protocol: Protocol,
     conns: usize,
     round: usize,
+    placement: Placement,
     mode: &Mode,
     token: &str,
     files: &tools::Files,
 ) -> Result<Sample, String> {
     let load = servers::load_average();
     let cpu_before = server.cpu();
+    let core = (placement == Placement::SharedCore).then_some(SHARED_CORE);
     let run = match protocol {
-        Protocol::RestH1 => tools::wrk(server.addr, files, conns, mode.duration)?,
-        _ => tools::h2load(
-            protocol,
-            server.addr,
-            token,
-            files,
-            conns,
-            mode.duration,
-            mode.warm_up,
-        )?,
+        Protocol::RestH1 => tools::wrk(server.addr, files, conns, mode.duration, core)?,
+        _ => tools::h2load(protocol, server.addr, token, files, conns, mode, core)?,
     };
     let cpu = match (cpu_before, server.cpu()) {
         (Some(a), Some(b)) => b.saturating_sub(a).as_secs_f64() * 1e6,
         _ => f64::NAN,
     };
     let cpu_us = cpu / run.total_requests.max(1) as f64;
+    eprintln!(
+        "{:>12} {:<20} c={:<3}{} round {}: {:>9.0} req/s p50 {:>7.0} µs p99 {:>7.0} µs cpu {:>5.1} µs/req failed {} (load {:.2})",
+        server.variant.label(),
+        protocol.label(),
+        conns,
+        if core.is_some() { " one core" } else { "" },
+        round,
+        run.rps,
+        run.p50_us,
+        run.p99_us,
+        cpu_us,
+        run.failed,
+        load
+    );
     Ok(Sample {
         variant: server.variant,
         protocol,
         conns,
         round,
+        placement,
         run,
         cpu_us,
         load,

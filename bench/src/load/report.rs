@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use super::servers::Subject;
-use super::{soak, Results, Sample, CONNECTIONS, PROTOCOLS};
+use super::{soak, Placement, Results, Sample, CONNECTIONS, PROTOCOLS, SHARED_CORE_PROTOCOLS};
 use crate::client::Protocol;
 use crate::store::StoreKind;
 
@@ -61,17 +61,41 @@ fn range(values: &[f64]) -> (f64, f64) {
     (min, max)
 }
 
+/// The matrix's runs of `v` on `p` with `c` connections.
 fn cell(samples: &[Sample], v: Subject, p: Protocol, c: usize) -> Vec<&Sample> {
     samples
         .iter()
-        .filter(|s| s.variant == v && s.protocol == p && s.conns == c)
+        .filter(|s| {
+            s.variant == v && s.protocol == p && s.conns == c && s.placement == Placement::Free
+        })
+        .collect()
+}
+
+/// The one-connection runs of `v` on `p` with the server and the load tool on one core.
+fn shared_cell(samples: &[Sample], v: Subject, p: Protocol) -> Vec<&Sample> {
+    samples
+        .iter()
+        .filter(|s| s.variant == v && s.protocol == p && s.placement == Placement::SharedCore)
         .collect()
 }
 
 /// Median over rounds of protogate's req/s divided by `reference`'s in the same round.
 pub fn paired_ratio(samples: &[Sample], reference: Subject, p: Protocol, c: usize) -> f64 {
-    let base = cell(samples, reference, p, c);
-    let gate = cell(samples, Subject::Protogate, p, c);
+    round_ratios(
+        &cell(samples, reference, p, c),
+        &cell(samples, Subject::Protogate, p, c),
+    )
+}
+
+/// [`paired_ratio`] of the one-core runs.
+pub fn shared_ratio(samples: &[Sample], reference: Subject, p: Protocol) -> f64 {
+    round_ratios(
+        &shared_cell(samples, reference, p),
+        &shared_cell(samples, Subject::Protogate, p),
+    )
+}
+
+fn round_ratios(base: &[&Sample], gate: &[&Sample]) -> f64 {
     let ratios = base
         .iter()
         .filter_map(|b| {
@@ -184,6 +208,65 @@ fn commit() -> String {
     } else {
         head
     }
+}
+
+/// The one-connection runs with the server and the load tool on one core.
+fn render_shared_core(out: &mut String, r: &Results, measured: &[Subject], goals: &[Goal]) {
+    let _ = writeln!(
+        out,
+        "### One connection, server and load tool on one core\n"
+    );
+    let _ = writeln!(
+        out,
+        "The protocols with a connect-node goal again at 1 connection, each server's threads and the load tool pinned to core 0 (`taskset -a -p` for the running server, `taskset -c` for the tool), same rounds and lengths as above. With one connection the load tool sends a request only when the last answer has arrived, so with the cores free every request pays two cross-core wake-ups, which on a virtual machine can take longer than the server's own work; on one core the figure is what the server and the load tool spend per request. A server that is CPU-bound at 1 connection (see its CPU µs/req above) gains nothing here.\n"
+    );
+    let _ = write!(out, "| protocol |");
+    for s in measured {
+        let _ = write!(out, " {} |", s.label());
+    }
+    let references: Vec<&Goal> = goals
+        .iter()
+        .filter(|g| measured.contains(&g.reference))
+        .collect();
+    for g in &references {
+        let _ = write!(out, " ÷ {} |", g.reference.label());
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "|{}",
+        "---|".repeat(1 + measured.len() + references.len())
+    );
+    for p in SHARED_CORE_PROTOCOLS {
+        if shared_cell(&r.samples, Subject::Protogate, p).is_empty() {
+            continue;
+        }
+        let _ = write!(out, "| {} |", p.label());
+        for &s in measured {
+            let v: Vec<f64> = shared_cell(&r.samples, s, p)
+                .iter()
+                .map(|x| x.run.rps)
+                .collect();
+            if v.is_empty() {
+                let _ = write!(out, " — |");
+                continue;
+            }
+            let (lo, hi) = range(&v);
+            let _ = write!(out, " {:.0} ({lo:.0} – {hi:.0}) |", median(v));
+        }
+        for g in &references {
+            let ratio = shared_ratio(&r.samples, g.reference, p);
+            if !ratio.is_finite() {
+                let _ = write!(out, " — |");
+            } else if g.protocols.contains(&p) && ratio < g.factor {
+                let _ = write!(out, " **{ratio:.2}×** |");
+            } else {
+                let _ = write!(out, " {ratio:.2}× |");
+            }
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out);
 }
 
 /// The section, markers included.
@@ -380,6 +463,13 @@ pub fn render(r: &Results) -> String {
             "; the peers have no REST"
         }
     );
+
+    if SHARED_CORE_PROTOCOLS
+        .iter()
+        .any(|&p| !shared_cell(&r.samples, Subject::Protogate, p).is_empty())
+    {
+        render_shared_core(&mut out, r, &measured, goals);
+    }
 
     let _ = writeln!(out, "### Latency and server CPU\n");
     let order = measured
@@ -605,6 +695,22 @@ pub fn render(r: &Results) -> String {
                 } else {
                     "**not met**"
                 }
+            );
+        }
+    }
+    for g in goals.iter().filter(|g| g.reference == Subject::ConnectNode) {
+        for &p in g.protocols {
+            let ratio = shared_ratio(&r.samples, g.reference, p);
+            if !ratio.is_finite() {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "- {} vs {} at 1 connection, server and load tool on one core: {ratio:.2}× — goal (≥ {}×) {}",
+                p.label(),
+                g.reference.label(),
+                g.factor,
+                if ratio >= g.factor { "met" } else { "**not met**" }
             );
         }
     }

@@ -188,6 +188,31 @@ impl Server {
         cpu_time(self.pid())
     }
 
+    /// Moves every thread of the server onto `core`, or back onto every core with `None`
+    /// (`taskset -a -p`; threads started later inherit it).
+    pub fn pin(&self, core: Option<usize>) -> Result<(), String> {
+        let cores = match core {
+            Some(core) => core.to_string(),
+            None => format!(
+                "0-{}",
+                std::thread::available_parallelism().map_or(1, |n| n.get()) - 1
+            ),
+        };
+        let output = Command::new("taskset")
+            .args(["-a", "-p", "-c", &cores, &self.pid().to_string()])
+            .output()
+            .map_err(|e| format!("taskset: {e}"))?;
+        if output.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "taskset -a -p -c {cores} {} failed: {}",
+                self.pid(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            ))
+        }
+    }
+
     /// Stops the server, waiting up to 5 s for a graceful exit.
     pub fn stop(mut self) {
         drop(self.stdin.take());

@@ -133,17 +133,30 @@ pub fn versions() -> String {
     format!("{}, {}", first_line("h2load", "--version"), wrk)
 }
 
+/// `program`, run by `taskset` on `core` when one is given.
+fn on_core(program: &str, core: Option<usize>) -> Command {
+    match core {
+        Some(core) => {
+            let mut command = Command::new("taskset");
+            command.args(["-c", &core.to_string(), program]);
+            command
+        }
+        None => Command::new(program),
+    }
+}
+
 /// h2load against `addr` over an HTTP/2 `protocol`: `conns` connections, one stream each,
-/// `duration` measured after `warm_up`.
+/// the mode's duration measured after its warm-up; on `core` only, when one is given.
 pub fn h2load(
     protocol: Protocol,
     addr: std::net::SocketAddr,
     token: &str,
     files: &Files,
     conns: usize,
-    duration: Duration,
-    warm_up: Duration,
+    mode: &super::Mode,
+    core: Option<usize>,
 ) -> Result<Run, String> {
+    let (duration, warm_up) = (mode.duration, mode.warm_up);
     let log = files.dir.join("h2load.log");
     let _ = std::fs::remove_file(&log);
     let (path, content_type, body, extra): (String, &str, &Path, &[&str]) = match protocol {
@@ -173,7 +186,7 @@ pub fn h2load(
         ),
         Protocol::RestH1 => return Err("h2load speaks HTTP/2 only; use wrk".into()),
     };
-    let mut command = Command::new("h2load");
+    let mut command = on_core("h2load", core);
     command
         .args(["-c", &conns.to_string(), "-m", "1", "-t", "1"])
         .args(["-D", &format!("{}", duration.as_secs_f64())])
@@ -275,8 +288,9 @@ pub fn wrk(
     files: &Files,
     conns: usize,
     duration: Duration,
+    core: Option<usize>,
 ) -> Result<Run, String> {
-    let output = Command::new("wrk")
+    let output = on_core("wrk", core)
         .args(["-t", "1", "-c", &conns.to_string()])
         .args(["-d", &format!("{}s", duration.as_secs().max(1))])
         .arg("--latency")
