@@ -79,31 +79,85 @@ fn shared_cell(samples: &[Sample], v: Subject, p: Protocol) -> Vec<&Sample> {
         .collect()
 }
 
-/// Median over rounds of protogate's req/s divided by `reference`'s in the same round.
-pub fn paired_ratio(samples: &[Sample], reference: Subject, p: Protocol, c: usize) -> f64 {
+/// Protogate's req/s divided by `reference`'s in the same round, one value per round.
+pub fn paired_ratios(samples: &[Sample], reference: Subject, p: Protocol, c: usize) -> Vec<f64> {
     round_ratios(
         &cell(samples, reference, p, c),
         &cell(samples, Subject::Protogate, p, c),
     )
 }
 
-/// [`paired_ratio`] of the one-core runs.
-pub fn shared_ratio(samples: &[Sample], reference: Subject, p: Protocol) -> f64 {
+/// Median over rounds of [`paired_ratios`].
+pub fn paired_ratio(samples: &[Sample], reference: Subject, p: Protocol, c: usize) -> f64 {
+    median(paired_ratios(samples, reference, p, c))
+}
+
+/// [`paired_ratios`] of the one-core runs.
+pub fn shared_ratios(samples: &[Sample], reference: Subject, p: Protocol) -> Vec<f64> {
     round_ratios(
         &shared_cell(samples, reference, p),
         &shared_cell(samples, Subject::Protogate, p),
     )
 }
 
-fn round_ratios(base: &[&Sample], gate: &[&Sample]) -> f64 {
-    let ratios = base
-        .iter()
+fn round_ratios(base: &[&Sample], gate: &[&Sample]) -> Vec<f64> {
+    base.iter()
         .filter_map(|b| {
             let g = gate.iter().find(|g| g.round == b.round)?;
             Some(g.run.rps / b.run.rps)
         })
-        .collect();
-    median(ratios)
+        .filter(|x| x.is_finite())
+        .collect()
+}
+
+/// The confidence asked of an [`Interval`].
+const CONFIDENCE: f64 = 0.95;
+
+/// A distribution-free confidence interval for the median of some values: the k-th smallest
+/// and the k-th largest, k the largest for which the chance that the median lies between
+/// them is at least [`CONFIDENCE`] (the count of values under the median is binomial,
+/// n and ½), or the smallest and largest when no k reaches it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Interval {
+    /// The median.
+    pub median: f64,
+    /// The lower end.
+    pub low: f64,
+    /// The upper end.
+    pub high: f64,
+    /// The chance that the interval holds the median of the values' distribution.
+    pub coverage: f64,
+}
+
+impl Interval {
+    /// `None` without a finite value.
+    pub fn of(values: &[f64]) -> Option<Interval> {
+        let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len();
+        if n == 0 {
+            return None;
+        }
+        // coverage(k) = 1 − 2·P(B ≤ k − 1), B ~ Binomial(n, ½); k ≤ n + 1 − k.
+        let half_n = 0.5f64.powi(n as i32);
+        let (mut k, mut coverage) = (1, 0.0);
+        let (mut choose, mut tail) = (1.0, 0.0); // C(n, j − 1) and the sum of C(n, i), i < j − 1
+        for j in 1..=n.div_ceil(2) {
+            tail += choose;
+            let wide = 1.0 - 2.0 * tail * half_n;
+            if j > 1 && wide < CONFIDENCE {
+                break;
+            }
+            (k, coverage) = (j, wide);
+            choose = choose * (n + 1 - j) as f64 / j as f64;
+        }
+        Some(Interval {
+            median: median(sorted.clone()),
+            low: sorted[k - 1],
+            high: sorted[n - k],
+            coverage,
+        })
+    }
 }
 
 /// One goal of the issue: protogate at least `factor` times `reference` on `protocols`.
@@ -255,7 +309,7 @@ fn render_shared_core(out: &mut String, r: &Results, measured: &[Subject], goals
             let _ = write!(out, " {:.0} ({lo:.0} – {hi:.0}) |", median(v));
         }
         for g in &references {
-            let ratio = shared_ratio(&r.samples, g.reference, p);
+            let ratio = median(shared_ratios(&r.samples, g.reference, p));
             if !ratio.is_finite() {
                 let _ = write!(out, " — |");
             } else if g.protocols.contains(&p) && ratio < g.factor {
@@ -267,6 +321,47 @@ fn render_shared_core(out: &mut String, r: &Results, measured: &[Subject], goals
         let _ = writeln!(out);
     }
     let _ = writeln!(out);
+}
+
+/// The verdict list's text for some cells (a label each, the per-round ratios), and, given a
+/// goal, whether they meet it: every median at least the goal; a shortfall is called noise
+/// when the interval of every median under the goal still reaches it.
+fn judge(cells: &[(String, Vec<f64>)], goal: Option<f64>) -> (String, &'static str) {
+    let intervals: Vec<(&str, Interval)> = cells
+        .iter()
+        .filter_map(|(label, ratios)| Some((label.as_str(), Interval::of(ratios)?)))
+        .collect();
+    if intervals.is_empty() {
+        return ("not measured".to_owned(), "**not shown**");
+    }
+    let list = intervals
+        .iter()
+        .map(|(label, i)| {
+            let text = format!("{:.2}× ({:.2} – {:.2})", i.median, i.low, i.high);
+            if label.is_empty() {
+                text
+            } else {
+                format!("{text} {label}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let Some(goal) = goal else {
+        return (list, "");
+    };
+    let short: Vec<&Interval> = intervals
+        .iter()
+        .map(|(_, i)| i)
+        .filter(|i| i.median < goal)
+        .collect();
+    let verdict = if short.is_empty() {
+        "met"
+    } else if short.iter().all(|i| i.high >= goal) {
+        "**not met** by the median, within this run's noise"
+    } else {
+        "**not met**"
+    };
+    (list, verdict)
 }
 
 /// The section, markers included.
@@ -643,18 +738,24 @@ pub fn render(r: &Results) -> String {
     let _ = writeln!(out);
 
     let _ = writeln!(out, "### Verdict\n");
+    if let Some(i) = Interval::of(&vec![1.0; r.mode.rounds]) {
+        let _ = writeln!(
+            out,
+            "Each ratio is the median of the per-round ratios; in brackets, a {:.1} % confidence interval of that median from the same {} rounds (distribution-free: order statistics, the count of rounds under the median being binomial). A goal is met when every median reaches it; a shortfall whose interval still reaches the goal is one this run cannot tell from the machine's noise, and is marked so.\n",
+            i.coverage * 100.0,
+            r.mode.rounds
+        );
+    }
     if sqlite {
         for p in Subject::Baseline.protocols() {
-            let list = CONNECTIONS
+            let cells: Vec<(String, Vec<f64>)> = CONNECTIONS
                 .iter()
                 .map(|&c| {
-                    format!(
-                        "{:.2}× at {c}",
-                        paired_ratio(&r.samples, Subject::Baseline, *p, c)
-                    )
+                    let ratios = paired_ratios(&r.samples, Subject::Baseline, *p, c);
+                    (format!("at {c}"), ratios)
                 })
-                .collect::<Vec<_>>()
-                .join(", ");
+                .collect();
+            let (list, _) = judge(&cells, None);
             let _ = writeln!(
                 out,
                 "- {} vs baseline: {list} (no goal with this store)",
@@ -664,53 +765,36 @@ pub fn render(r: &Results) -> String {
     }
     for g in goals {
         for &p in g.protocols {
-            let ratios: Vec<(usize, f64)> = CONNECTIONS
+            let cells: Vec<(String, Vec<f64>)> = CONNECTIONS
                 .iter()
-                .map(|&c| (c, paired_ratio(&r.samples, g.reference, p, c)))
+                .map(|&c| {
+                    let ratios = paired_ratios(&r.samples, g.reference, p, c);
+                    (format!("at {c}"), ratios)
+                })
                 .collect();
-            if ratios.iter().all(|x| !x.1.is_finite()) {
-                let _ = writeln!(
-                    out,
-                    "- {} vs {}: not measured — goal (≥ {}×) **not shown**",
-                    p.label(),
-                    g.reference.label(),
-                    g.factor
-                );
-                continue;
-            }
-            let worst = ratios.iter().map(|x| x.1).fold(f64::INFINITY, f64::min);
-            let list = ratios
-                .iter()
-                .map(|(c, x)| format!("{x:.2}× at {c}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let (list, verdict) = judge(&cells, Some(g.factor));
             let _ = writeln!(
                 out,
-                "- {} vs {}: {list} — goal (≥ {}×) {}",
+                "- {} vs {}: {list} — goal (≥ {}×) {verdict}",
                 p.label(),
                 g.reference.label(),
                 g.factor,
-                if worst >= g.factor {
-                    "met"
-                } else {
-                    "**not met**"
-                }
             );
         }
     }
     for g in goals.iter().filter(|g| g.reference == Subject::ConnectNode) {
         for &p in g.protocols {
-            let ratio = shared_ratio(&r.samples, g.reference, p);
-            if !ratio.is_finite() {
+            let cells = [(String::new(), shared_ratios(&r.samples, g.reference, p))];
+            if cells[0].1.is_empty() {
                 continue;
             }
+            let (ratio, verdict) = judge(&cells, Some(g.factor));
             let _ = writeln!(
                 out,
-                "- {} vs {} at 1 connection, server and load tool on one core: {ratio:.2}× — goal (≥ {}×) {}",
+                "- {} vs {} at 1 connection, server and load tool on one core: {ratio} — goal (≥ {}×) {verdict}",
                 p.label(),
                 g.reference.label(),
                 g.factor,
-                if ratio >= g.factor { "met" } else { "**not met**" }
             );
         }
     }
@@ -956,5 +1040,62 @@ mod tests {
         assert_eq!(median(vec![3.0, f64::NAN, 1.0, 2.0]), 2.0);
         assert_eq!(median(vec![1.0, 2.0]), 1.5);
         assert!(median(vec![]).is_nan());
+    }
+
+    #[test]
+    fn the_median_interval_takes_the_widest_order_statistics_that_reach_95_percent() {
+        let rounds = |n: usize| (1..=n).map(|i| i as f64).collect::<Vec<_>>();
+        // n = 6: only min – max reaches 95 % (1 − 2/64); the next pair gives 1 − 14/64.
+        let six = Interval::of(&rounds(6)).unwrap();
+        assert_eq!((six.low, six.high, six.median), (1.0, 6.0, 3.5));
+        assert!((six.coverage - 62.0 / 64.0).abs() < 1e-12);
+        // n = 9: the 2nd and 8th (1 − 2·10/512 = 96.1 %); the 3rd and 7th give 82 %.
+        let nine = Interval::of(&rounds(9)).unwrap();
+        assert_eq!((nine.low, nine.high, nine.median), (2.0, 8.0, 5.0));
+        assert!((nine.coverage - (1.0 - 20.0 / 512.0)).abs() < 1e-12);
+        // n = 12: the 3rd and 10th (1 − 2·79/4096 = 96.1 %).
+        let twelve = Interval::of(&rounds(12)).unwrap();
+        assert_eq!((twelve.low, twelve.high), (3.0, 10.0));
+        assert!((twelve.coverage - (1.0 - 158.0 / 4096.0)).abs() < 1e-12);
+        // Too few rounds for 95 %: min – max with what it covers.
+        let three = Interval::of(&[f64::NAN, 2.0, 1.0, 3.0]).unwrap();
+        assert_eq!((three.low, three.high, three.median), (1.0, 3.0, 2.0));
+        assert!((three.coverage - 0.75).abs() < 1e-12);
+        assert_eq!(Interval::of(&[5.0]).unwrap().coverage, 0.0);
+        assert_eq!(Interval::of(&[f64::NAN]), None);
+    }
+
+    #[test]
+    fn a_shortfall_inside_its_interval_is_called_noise_and_one_outside_is_not() {
+        let cell = |label: &str, v: &[f64]| (label.to_owned(), v.to_vec());
+        let met = [
+            cell("at 1", &[0.98, 1.1, 1.0]),
+            cell("at 16", &[0.97, 0.99, 1.2]),
+        ];
+        assert_eq!(judge(&met, Some(0.97)).1, "met");
+        let noisy = [
+            cell("at 1", &[1.0, 1.1, 1.2]),
+            cell("at 16", &[0.90, 0.95, 1.01]),
+        ];
+        let (list, verdict) = judge(&noisy, Some(0.97));
+        assert_eq!(list, "1.10× (1.00 – 1.20) at 1, 0.95× (0.90 – 1.01) at 16");
+        assert_eq!(
+            verdict,
+            "**not met** by the median, within this run's noise"
+        );
+        let short = [
+            cell("at 1", &[0.90, 0.95, 1.01]),
+            cell("at 16", &[0.8, 0.9, 0.96]),
+        ];
+        assert_eq!(judge(&short, Some(0.97)).1, "**not met**");
+        assert_eq!(
+            judge(&[cell("", &[9.0, 8.0])], Some(10.0)).0,
+            "8.50× (8.00 – 9.00)"
+        );
+        assert_eq!(
+            judge(&[cell("at 1", &[])], Some(1.0)),
+            ("not measured".to_owned(), "**not shown**")
+        );
+        assert_eq!(judge(&noisy, None).1, "");
     }
 }
