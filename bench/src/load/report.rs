@@ -739,11 +739,22 @@ pub fn render(r: &Results) -> String {
 
     let _ = writeln!(out, "### Verdict\n");
     if let Some(i) = Interval::of(&vec![1.0; r.mode.rounds]) {
+        let bracket = if i.coverage >= CONFIDENCE {
+            format!(
+                "a {:.1} % confidence interval of that median from the same {} rounds (distribution-free: order statistics, the count of rounds under the median being binomial)",
+                i.coverage * 100.0,
+                r.mode.rounds
+            )
+        } else {
+            format!(
+                "the least and greatest per-round ratio — too few rounds ({}) for a 95 % interval of the median; this range holds it with {:.1} % confidence",
+                r.mode.rounds,
+                i.coverage * 100.0
+            )
+        };
         let _ = writeln!(
             out,
-            "Each ratio is the median of the per-round ratios; in brackets, a {:.1} % confidence interval of that median from the same {} rounds (distribution-free: order statistics, the count of rounds under the median being binomial). A goal is met when every median reaches it; a shortfall whose interval still reaches the goal is one this run cannot tell from the machine's noise, and is marked so.\n",
-            i.coverage * 100.0,
-            r.mode.rounds
+            "Each ratio is the median of the per-round ratios; in brackets, {bracket}. A goal is met when every median reaches it; a shortfall whose bracket still reaches the goal is one this run cannot tell from the machine's noise, and is marked so.\n"
         );
     }
     if sqlite {
