@@ -79,6 +79,7 @@ pub struct Server {
     authenticator: Arc<dyn DynAuthenticator>,
     limits: Limits,
     cors_origins: Vec<String>,
+    tcp_nodelay: bool,
 }
 
 impl Default for Server {
@@ -98,7 +99,16 @@ impl Server {
             authenticator: Arc::new(NoAuthentication),
             limits: Limits::default(),
             cors_origins: Vec::new(),
+            tcp_nodelay: true,
         }
+    }
+
+    /// Whether [`Server::serve`] and [`Server::serve_with_shutdown`] set `TCP_NODELAY` on
+    /// accepted connections (default on, as tonic's server and Go's net package do): an
+    /// answer's last segment then leaves at once instead of waiting for the peer's ACK.
+    pub fn tcp_nodelay(mut self, enabled: bool) -> Server {
+        self.tcp_nodelay = enabled;
+        self
     }
 
     /// Sets the limits. Call before `service`, which configures the gRPC routes with them.
@@ -203,6 +213,13 @@ impl Server {
         listener: tokio::net::TcpListener,
         signal: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        use axum::serve::ListenerExt as _;
+        let nodelay = self.tcp_nodelay;
+        let listener = listener.tap_io(move |tcp| {
+            if let Err(e) = tcp.set_nodelay(nodelay) {
+                tracing::debug!(error = %e, "TCP_NODELAY not set on an accepted connection");
+            }
+        });
         let service = axum::ServiceExt::<Request<Body>>::into_make_service(self.into_service());
         axum::serve(listener, service)
             .with_graceful_shutdown(signal)

@@ -1004,3 +1004,50 @@ async fn grpc_messages_over_the_limit_are_resource_exhausted_and_gzip_works() {
         .await
         .is_ok());
 }
+
+/// The server side of the connection from `client` to `server`, found among this process's
+/// descriptors, and whether it has `TCP_NODELAY`.
+#[cfg(target_os = "linux")]
+fn accepted_nodelay(server: std::net::SocketAddr, client: std::net::SocketAddr) -> Option<bool> {
+    use std::os::fd::BorrowedFd;
+    for entry in std::fs::read_dir("/proc/self/fd").ok()?.flatten() {
+        let Some(fd) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
+            continue;
+        };
+        // SAFETY: the descriptor stays open while the connection does, which the caller
+        // holds; the borrow ends with this iteration.
+        let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+        let socket = socket2::SockRef::from(&fd);
+        let here = socket.local_addr().ok().and_then(|a| a.as_socket());
+        let there = socket.peer_addr().ok().and_then(|a| a.as_socket());
+        if here == Some(server) && there == Some(client) {
+            return socket.tcp_nodelay().ok();
+        }
+    }
+    None
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn accepted_connections_get_tcp_nodelay_unless_turned_off() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    for (server, expected) in [
+        (protogate::Server::new(), true),
+        (protogate::Server::new().tcp_nodelay(false), false),
+    ] {
+        let server = server.service(lib::BookService::from_arc(Arc::new(Books::default())));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(server.serve_with_shutdown(listener, std::future::pending()));
+        let mut client = tokio::net::TcpStream::connect(addr).await.unwrap();
+        client
+            .write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut answer = [0u8; 12];
+        client.read_exact(&mut answer).await.unwrap();
+        assert_eq!(&answer, b"HTTP/1.1 200");
+        let nodelay = accepted_nodelay(addr, client.local_addr().unwrap());
+        assert_eq!(nodelay, Some(expected), "server {addr}");
+    }
+}
