@@ -87,9 +87,6 @@ fn serve_until_stopped(
         )
         .await
     });
-    // The standard-input reader of `stop::stopped` is blocked in read(2) on a blocking
-    // thread, which dropping the runtime would wait for: after SIGTERM, stop without it.
-    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

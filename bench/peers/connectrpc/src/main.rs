@@ -216,9 +216,6 @@ fn main() -> ExitCode {
             .serve_with_graceful_shutdown(router, stop::stopped())
             .await
     });
-    // The standard-input reader of `stop::stopped` is blocked in read(2) on a blocking
-    // thread, which dropping the runtime would wait for: after SIGTERM, stop without it.
-    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
