@@ -5,6 +5,9 @@
 //!   with `cargo build --release --manifest-path …` into `target/peers`.
 //! - connect-node: `npm ci` from the pinned package-lock.json, then `node server.mjs` with
 //!   the descriptor set this crate's build.rs compiled from `schemas/proto`.
+//! - grpc-gateway: `bench/peers/grpc-gateway/build.sh`, which installs Go, grpc-go and
+//!   grpc-gateway v1 from Debian, generates the Go code from `schemas/proto` and builds the
+//!   server offline into `target/peers/grpc-gateway`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -22,6 +25,7 @@ pub fn prepare(peer: Subject, repository: &Path, dir: &Path) -> Result<Launch, S
     match peer {
         Subject::Connectrpc => connectrpc(repository),
         Subject::ConnectNode => connect_node(repository, dir),
+        Subject::GrpcGateway => grpc_gateway(repository),
         Subject::Baseline | Subject::Protogate => Err(format!(
             "{} is served by this executable, not a peer",
             peer.label()
@@ -46,6 +50,25 @@ fn connectrpc(repository: &Path) -> Result<Launch, String> {
     }
     Ok(Launch {
         program: target.join("release/peer-connectrpc"),
+        args: ["--addr", "127.0.0.1:0"].map(String::from).to_vec(),
+        dir: None,
+    })
+}
+
+fn grpc_gateway(repository: &Path) -> Result<Launch, String> {
+    let script = repository.join("bench/peers/grpc-gateway/build.sh");
+    let out = repository.join("target/peers/grpc-gateway");
+    eprintln!("building the grpc-gateway peer ({})", script.display());
+    let status = Command::new("bash")
+        .arg(&script)
+        .arg(&out)
+        .status()
+        .map_err(|e| format!("bash {}: {e}", script.display()))?;
+    if !status.success() {
+        return Err(format!("building the grpc-gateway peer failed: {status}"));
+    }
+    Ok(Launch {
+        program: out.join("peer-grpc-gateway"),
         args: ["--addr", "127.0.0.1:0"].map(String::from).to_vec(),
         dir: None,
     })
@@ -148,7 +171,36 @@ pub fn versions(repository: &Path) -> Vec<(Subject, String)> {
         packages.push(format!("node {node}"));
     }
     out.push((Subject::ConnectNode, packages.join(", ")));
+    let go: Vec<String> = [
+        (
+            "grpc-gateway",
+            "golang-github-grpc-ecosystem-grpc-gateway-dev",
+        ),
+        ("grpc-go", "golang-google-grpc-dev"),
+        ("go", "golang-go"),
+    ]
+    .iter()
+    .filter_map(|(name, package)| Some(format!("{name} {}", debian_version(package)?)))
+    .collect();
+    out.push((Subject::GrpcGateway, go.join(", ")));
     out
+}
+
+/// The installed version of a Debian package, without its epoch and Debian revision.
+fn debian_version(package: &str) -> Option<String> {
+    let out = Command::new("dpkg-query")
+        .args(["-W", "-f=${Version}", package])
+        .output()
+        .ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    upstream_version(text.trim())
+}
+
+/// `2:1.19~1` → `1.19~1`, `1.6.4-2` → `1.6.4`.
+fn upstream_version(version: &str) -> Option<String> {
+    let version = version.split_once(':').map_or(version, |(_, v)| v);
+    let version = version.rsplit_once('-').map_or(version, |(v, _)| v);
+    (!version.is_empty()).then(|| version.to_string())
 }
 
 /// The version of `name` in a Cargo.lock.
@@ -187,5 +239,13 @@ mod tests {
             npm_lock_version(npm, "@connectrpc/connect").as_deref(),
             Some("2.1.1")
         );
+    }
+
+    #[test]
+    fn debian_versions_lose_epoch_and_revision() {
+        assert_eq!(upstream_version("1.6.4-2").as_deref(), Some("1.6.4"));
+        assert_eq!(upstream_version("2:1.19~1").as_deref(), Some("1.19~1"));
+        assert_eq!(upstream_version("1.33.3").as_deref(), Some("1.33.3"));
+        assert_eq!(upstream_version(""), None);
     }
 }

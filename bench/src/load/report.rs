@@ -177,8 +177,9 @@ const NO_GOAL: [Goal; 1] = [Goal {
     protocols: &[],
 }];
 
-/// The throughput goals.
-pub const GOALS: [Goal; 3] = [
+/// The throughput goals, and one comparison without a goal (empty `protocols`):
+/// grpc-gateway, the REST front ZITADEL's Go stack uses, on the protocols it serves.
+pub const GOALS: [Goal; 4] = [
     Goal {
         reference: Subject::Baseline,
         factor: RATIO_GOAL,
@@ -198,6 +199,11 @@ pub const GOALS: [Goal; 3] = [
         reference: Subject::ConnectNode,
         factor: 10.0,
         protocols: &[Protocol::Grpc, Protocol::GrpcWeb, Protocol::Connect],
+    },
+    Goal {
+        reference: Subject::GrpcGateway,
+        factor: 1.0,
+        protocols: &[],
     },
 ];
 
@@ -438,7 +444,7 @@ pub fn render(r: &Results) -> String {
     if sqlite {
         let _ = writeln!(
             out,
-            "- Peers (connectrpc, connect-node): not run with this store; they keep their users in memory."
+            "- Peers (connectrpc, connect-node, grpc-gateway): not run with this store; they keep their users in memory."
         );
     }
     let version = |s: Subject| {
@@ -458,6 +464,11 @@ pub fn render(r: &Results) -> String {
             "- connect-node{}: `bench/peers/connect-node/server.mjs` — `connectNodeAdapter` on `node:http2` (h2c), the service loaded at start from the descriptor set bench/build.rs writes, the same logic and HS256 checks written in JavaScript (node's crypto); gRPC, gRPC-Web and Connect; one node process, as connect-node runs.",
             version(Subject::ConnectNode)
         );
+        let _ = writeln!(
+            out,
+            "- grpc-gateway{}: `bench/peers/grpc-gateway`, built offline by its build.sh from Debian's Go packages — protoc-gen-go and protoc-gen-grpc-gateway (v1) over schemas/proto, grpc-go serving the service, the generated REST handlers forwarding to it over a loopback gRPC connection as ZITADEL's Go stack does, both behind one h2c port; the same logic and HS256 checks written in Go; gRPC and REST (h2c and HTTP/1.1). No goal applies; its ratio column is for information.",
+            version(Subject::GrpcGateway)
+        );
     }
     for (subject, why) in r.missing.iter().filter(|_| !sqlite) {
         let _ = writeln!(out, "- **{} not measured**: {why}", subject.label());
@@ -475,6 +486,7 @@ pub fn render(r: &Results) -> String {
     let _ = writeln!(out, "### Throughput (req/s)\n");
     let goal_list = goals
         .iter()
+        .filter(|g| !g.protocols.is_empty())
         .map(|g| {
             format!(
                 "≥ {}× {} on {}",
@@ -555,7 +567,7 @@ pub fn render(r: &Results) -> String {
         if sqlite {
             ""
         } else {
-            "; the peers have no REST"
+            "; connectrpc and connect-node have no REST, grpc-gateway serves gRPC and REST only"
         }
     );
 
@@ -806,6 +818,29 @@ pub fn render(r: &Results) -> String {
                 p.label(),
                 g.reference.label(),
                 g.factor,
+            );
+        }
+    }
+    for g in goals.iter().filter(|g| g.protocols.is_empty() && !sqlite) {
+        for &p in g.reference.protocols() {
+            let cells: Vec<(String, Vec<f64>)> = CONNECTIONS
+                .iter()
+                .map(|&c| {
+                    (
+                        format!("at {c}"),
+                        paired_ratios(&r.samples, g.reference, p, c),
+                    )
+                })
+                .collect();
+            if cells.iter().all(|(_, ratios)| ratios.is_empty()) {
+                continue;
+            }
+            let (list, _) = judge(&cells, None);
+            let _ = writeln!(
+                out,
+                "- {} vs {}: {list} (no goal; for information)",
+                p.label(),
+                g.reference.label(),
             );
         }
     }

@@ -22,14 +22,17 @@ pub enum Subject {
     Connectrpc,
     /// connect-node, `bench/peers/connect-node`.
     ConnectNode,
+    /// grpc-go with a grpc-gateway v1 REST proxy in front, `bench/peers/grpc-gateway`.
+    GrpcGateway,
 }
 
 impl Subject {
     /// All of them, in the order of the report's columns.
-    pub const ALL: [Subject; 4] = [
+    pub const ALL: [Subject; 5] = [
         Subject::Baseline,
         Subject::Connectrpc,
         Subject::ConnectNode,
+        Subject::GrpcGateway,
         Subject::Protogate,
     ];
 
@@ -40,6 +43,7 @@ impl Subject {
             Subject::Protogate => "protogate",
             Subject::Connectrpc => "connectrpc",
             Subject::ConnectNode => "connect-node",
+            Subject::GrpcGateway => "grpc-gateway",
         }
     }
 
@@ -48,7 +52,7 @@ impl Subject {
         match self {
             Subject::Baseline => Some(Variant::Baseline),
             Subject::Protogate => Some(Variant::Protogate),
-            Subject::Connectrpc | Subject::ConnectNode => None,
+            Subject::Connectrpc | Subject::ConnectNode | Subject::GrpcGateway => None,
         }
     }
 
@@ -71,6 +75,7 @@ impl Subject {
             Subject::Connectrpc | Subject::ConnectNode => {
                 &[Protocol::Grpc, Protocol::GrpcWeb, Protocol::Connect]
             }
+            Subject::GrpcGateway => &[Protocol::Grpc, Protocol::RestH2, Protocol::RestH1],
         }
     }
 

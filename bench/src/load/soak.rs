@@ -199,9 +199,9 @@ fn kinds(variant: Subject) -> Vec<Kind> {
             value: Value::Garbage,
             expect: INVALID,
         },
-        // tonic's codec and connect-node answer INTERNAL to a message that does not decode;
-        // protogate and connectrpc answer INVALID_ARGUMENT, as REST and Connect answer the
-        // same input.
+        // tonic's codec, grpc-go and connect-node answer INTERNAL to a message that does not
+        // decode; protogate and connectrpc answer INVALID_ARGUMENT, as REST and Connect answer
+        // the same input.
         Kind {
             name: "malformed protobuf gRPC",
             protocol: Protocol::Grpc,
@@ -209,7 +209,7 @@ fn kinds(variant: Subject) -> Vec<Kind> {
             token: Auth::Own,
             value: Value::Garbage,
             expect: |v| match v {
-                Subject::Baseline | Subject::ConnectNode => 13,
+                Subject::Baseline | Subject::ConnectNode | Subject::GrpcGateway => 13,
                 Subject::Protogate | Subject::Connectrpc => 3,
             },
         },
