@@ -125,7 +125,7 @@ pub async fn check(variant: Subject, addr: SocketAddr) -> Vec<Checked> {
                 .map_err(|e| e.to_string());
             let problem = match &outcome {
                 Err(e) => Some(e.clone()),
-                Ok(o) => judge(protocol, case.expect, o),
+                Ok(o) => judge(variant, protocol, case.expect, o),
             };
             out.push(Checked {
                 variant,
@@ -141,7 +141,7 @@ pub async fn check(variant: Subject, addr: SocketAddr) -> Vec<Checked> {
 }
 
 /// What is wrong with an answer, if anything.
-fn judge(protocol: Protocol, expect: i32, outcome: &Outcome) -> Option<String> {
+fn judge(variant: Subject, protocol: Protocol, expect: i32, outcome: &Outcome) -> Option<String> {
     if outcome.code != expect {
         return Some(format!(
             "expected code {expect}, got {} (HTTP {}, {:?})",
@@ -149,12 +149,9 @@ fn judge(protocol: Protocol, expect: i32, outcome: &Outcome) -> Option<String> {
         ));
     }
     let rest = matches!(protocol, Protocol::RestH1 | Protocol::RestH2);
-    if rest && outcome.http != gateway_status(expect) {
-        return Some(format!(
-            "expected HTTP {}, got {}",
-            gateway_status(expect),
-            outcome.http
-        ));
+    let status = gateway_status(variant, expect);
+    if rest && outcome.http != status {
+        return Some(format!("expected HTTP {status}, got {}", outcome.http));
     }
     if expect != 0 {
         return None;
@@ -195,10 +192,13 @@ fn judge(protocol: Protocol, expect: i32, outcome: &Outcome) -> Option<String> {
     }
 }
 
-/// grpc-gateway's HTTP status for the codes the checks expect.
-pub fn gateway_status(code: i32) -> u16 {
+/// grpc-gateway's HTTP status for the codes the checks expect: v2's table, which the REST
+/// servers of this crate follow; the grpc-gateway peer is v1, which answers FAILED_PRECONDITION
+/// with 412.
+pub fn gateway_status(variant: Subject, code: i32) -> u16 {
     match code {
         0 => 200,
+        9 if variant == Subject::GrpcGateway => 412,
         3 | 9 | 11 => 400,
         5 => 404,
         16 => 401,
