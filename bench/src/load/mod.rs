@@ -5,6 +5,7 @@ pub mod check;
 pub mod peers;
 pub mod profile;
 pub mod report;
+pub mod sampling;
 pub mod servers;
 pub mod soak;
 pub mod tools;
@@ -44,7 +45,7 @@ pub struct Options {
     /// Print the report only; leave BENCHMARKS.md alone.
     #[arg(long)]
     pub no_write: bool,
-    /// Skip the instruction counts under callgrind.
+    /// Skip the instruction counts under callgrind and the CPU sampling with perf.
     #[arg(long)]
     pub no_profile: bool,
     /// Only the instruction counts under callgrind: no load, no soak; print them and leave
@@ -130,6 +131,10 @@ pub const PROTOCOLS: [Protocol; 5] = [
 pub const SHARED_CORE_PROTOCOLS: [Protocol; 3] =
     [Protocol::Grpc, Protocol::GrpcWeb, Protocol::Connect];
 
+/// The protocols sampled with perf: one of each kind of body (protobuf, Connect's JSON,
+/// transcoded REST JSON).
+pub const SAMPLED_PROTOCOLS: [Protocol; 3] = [Protocol::Grpc, Protocol::Connect, Protocol::RestH2];
+
 /// Where the server and the load tool run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Placement {
@@ -207,6 +212,8 @@ pub struct Results {
     pub tools: String,
     /// Instructions per request under callgrind, when valgrind is here.
     pub profile: Result<Vec<profile::Count>, String>,
+    /// CPU time per request by part, sampled with perf, when perf works here.
+    pub cpu: Result<Vec<sampling::Breakdown>, String>,
 }
 
 fn repository() -> PathBuf {
@@ -442,6 +449,30 @@ fn run_inner(options: &Options) -> Result<bool, String> {
     for (server, (_, m)) in servers.iter().zip(memory.iter_mut()) {
         m.idle_after_soak = server.rss_kib();
     }
+    let cpu = if sqlite {
+        Err("not run with the SQLite store".to_string())
+    } else if options.no_profile {
+        Err("skipped (--no-profile)".to_string())
+    } else if !sampling::available() {
+        Err("`perf record -e cpu-clock` does not work here".to_string())
+    } else {
+        eprintln!("perf: CPU time per request by part");
+        // Longer runs than the matrix's: each part needs samples enough to be read.
+        let sampled = Mode {
+            duration: mode.duration.max(Duration::from_secs(5)),
+            ..mode
+        };
+        let rounds = if mode.name == "full" { 2 } else { 1 };
+        sampling::run(
+            &dir.join("perf"),
+            &servers,
+            &SAMPLED_PROTOCOLS,
+            rounds,
+            &sampled,
+            &token,
+            &files,
+        )
+    };
     let measured: Vec<Subject> = servers.iter().map(|s| s.variant).collect();
     drop(servers);
     for server in running {
@@ -474,6 +505,7 @@ fn run_inner(options: &Options) -> Result<bool, String> {
         load: (load_before, servers::load_average()),
         tools: tools::versions(),
         profile,
+        cpu,
     };
     let section = report::render(&results);
     println!("{section}");

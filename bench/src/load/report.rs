@@ -645,6 +645,19 @@ pub fn render(r: &Results) -> String {
         }
     }
 
+    let _ = writeln!(out, "### Where the CPU time goes (perf)\n");
+    match &r.cpu {
+        Ok(breakdowns) if !breakdowns.is_empty() => {
+            out.push_str(&render_cpu(breakdowns));
+        }
+        Ok(_) => {
+            let _ = writeln!(out, "No samples.\n");
+        }
+        Err(e) => {
+            let _ = writeln!(out, "Not measured: {e}.\n");
+        }
+    }
+
     let _ = writeln!(out, "### Memory (VmRSS)\n");
     let _ = writeln!(
         out,
@@ -874,6 +887,11 @@ pub fn render(r: &Results) -> String {
             );
         }
     }
+    if let Ok(breakdowns) = &r.cpu {
+        for line in cpu_verdicts(breakdowns) {
+            let _ = writeln!(out, "{line}");
+        }
+    }
     for (variant, memory) in &r.memory {
         if variant.variant().is_none() {
             continue;
@@ -962,6 +980,72 @@ pub fn write_section(path: &Path, section: &str, store: StoreKind) -> std::io::R
         },
     };
     std::fs::write(path, updated)
+}
+
+/// The table of CPU time per request by part, sampled with perf.
+pub fn render_cpu(breakdowns: &[super::sampling::Breakdown]) -> String {
+    use super::sampling::{Part, CONNECTIONS, FREQUENCY};
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "`perf record -e cpu-clock -F {FREQUENCY} -p <server>` (a software event: no hardware counters needed, no call graph) while h2load loads the server with {CONNECTIONS} connections; each sampled function goes to a part by the crate that defines it (generic code by the crate of the function, so code inlined into h2 counts as h2). µs per request = a part's samples ÷ {FREQUENCY} Hz ÷ the requests answered while sampled; the rounds' samples add up. perf's own cost lands in the kernel column, so totals run above the matrix's server CPU. Unlike the instruction counts, these are times: they show what instructions cost on this machine (cache and TLB misses, contended atomics).\n"
+    );
+    let _ = write!(out, "| protocol | server | requests |");
+    for part in Part::ALL {
+        let _ = write!(out, " {} |", part.label());
+    }
+    let _ = writeln!(out, " total µs/req |");
+    let _ = writeln!(out, "|{}", "---|".repeat(4 + Part::ALL.len()));
+    for b in breakdowns {
+        let _ = write!(
+            out,
+            "| {} | {} | {} |",
+            b.protocol.label(),
+            b.variant.label(),
+            b.requests
+        );
+        for part in Part::ALL {
+            let _ = write!(out, " {:.1} |", b.us_per_request(part));
+        }
+        let _ = writeln!(out, " {:.1} |", b.total_us_per_request());
+    }
+    let _ = writeln!(out);
+    out
+}
+
+/// Per protocol: protogate's framework part and its user-space time against each other
+/// server sampled on that protocol.
+fn cpu_verdicts(breakdowns: &[super::sampling::Breakdown]) -> Vec<String> {
+    use super::sampling::Part;
+    let user =
+        |b: &super::sampling::Breakdown| b.total_us_per_request() - b.us_per_request(Part::Kernel);
+    let mut lines = Vec::new();
+    for gate in breakdowns
+        .iter()
+        .filter(|b| b.variant == Subject::Protogate)
+    {
+        for other in breakdowns
+            .iter()
+            .filter(|b| b.protocol == gate.protocol && b.variant != Subject::Protogate)
+        {
+            lines.push(format!(
+                "- CPU time per request at {} connections, {} (perf): framework {:.1} µs (protogate) vs {:.1} µs ({}), HTTP/2 {:.1} vs {:.1} µs, all user space {:.1} vs {:.1} µs ({:.2}×), kernel {:.1} vs {:.1} µs",
+                super::sampling::CONNECTIONS,
+                gate.protocol.label(),
+                gate.us_per_request(Part::Framework),
+                other.us_per_request(Part::Framework),
+                other.variant.label(),
+                gate.us_per_request(Part::Http),
+                other.us_per_request(Part::Http),
+                user(gate),
+                user(other),
+                user(gate) / user(other),
+                gate.us_per_request(Part::Kernel),
+                other.us_per_request(Part::Kernel),
+            ));
+        }
+    }
+    lines
 }
 
 /// The table of instructions per request, with protogate's ratio to each other server.
