@@ -462,7 +462,7 @@ fn run_inner(options: &Options) -> Result<bool, String> {
             duration: mode.duration.max(Duration::from_secs(5)),
             ..mode
         };
-        let rounds = if mode.name == "full" { 2 } else { 1 };
+        let rounds = mode.rounds.min(2);
         sampling::run(
             &dir.join("perf"),
             &servers,
