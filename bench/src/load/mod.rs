@@ -2,6 +2,7 @@
 //! and wrk against them interleaved, soaks them with mixed traffic, and reports.
 
 pub mod check;
+pub mod floor;
 pub mod peers;
 pub mod profile;
 pub mod report;
@@ -214,6 +215,8 @@ pub struct Results {
     pub profile: Result<Vec<profile::Count>, String>,
     /// CPU time per request by part, sampled with perf, when perf works here.
     pub cpu: Result<Vec<sampling::Breakdown>, String>,
+    /// The loopback floor, one per round of the one-core runs.
+    pub floors: Result<Vec<floor::Floor>, String>,
 }
 
 fn repository() -> PathBuf {
@@ -384,6 +387,22 @@ fn run_inner(options: &Options) -> Result<bool, String> {
     }
     // The SQLite store has no connect-node to compare with.
     let shared_core: &[Protocol] = if sqlite { &[] } else { &SHARED_CORE_PROTOCOLS };
+    // The echo with no server, a second per round, beside the one-connection runs it bounds.
+    let floors = if sqlite {
+        Err("not run with the SQLite store".to_string())
+    } else {
+        (0..mode.rounds)
+            .map(|round| {
+                let f = floor::measure(round, Duration::from_secs(1))?;
+                eprintln!(
+                    "tcp echo round {round}: {} round trips/s across cores, {:.0} on one core",
+                    f.cross_core.map_or("—".to_string(), |r| format!("{r:.0}")),
+                    f.same_core
+                );
+                Ok(f)
+            })
+            .collect::<Result<Vec<_>, String>>()
+    };
     for &protocol in shared_core {
         let serving: Vec<&Server> = servers
             .iter()
@@ -506,6 +525,7 @@ fn run_inner(options: &Options) -> Result<bool, String> {
         tools: tools::versions(),
         profile,
         cpu,
+        floors,
     };
     let section = report::render(&results);
     println!("{section}");

@@ -79,6 +79,50 @@ fn shared_cell(samples: &[Sample], v: Subject, p: Protocol) -> Vec<&Sample> {
         .collect()
 }
 
+/// The loopback echo's round trips per second, one per round: its ends on two cores
+/// (`cross`), or on one.
+fn floor_rates(r: &Results, cross: bool) -> Vec<f64> {
+    r.floors.as_ref().map_or_else(
+        |_| Vec::new(),
+        |floors| {
+            floors
+                .iter()
+                .filter_map(|f| {
+                    if cross {
+                        f.cross_core
+                    } else {
+                        Some(f.same_core)
+                    }
+                })
+                .collect()
+        },
+    )
+}
+
+/// The echo's round trips per second divided by `reference`'s req/s at one connection on
+/// `p` in the same round: the most any server could reach against it on this machine. With
+/// `cross`, the echo across cores against the matrix's run; else on one core against the
+/// one-core run.
+fn floor_ratios(r: &Results, reference: Subject, p: Protocol, cross: bool) -> Vec<f64> {
+    let Ok(floors) = &r.floors else {
+        return Vec::new();
+    };
+    let runs = if cross {
+        cell(&r.samples, reference, p, 1)
+    } else {
+        shared_cell(&r.samples, reference, p)
+    };
+    floors
+        .iter()
+        .filter_map(|f| {
+            let echo = if cross { f.cross_core? } else { f.same_core };
+            let run = runs.iter().find(|s| s.round == f.round)?;
+            Some(echo / run.run.rps)
+        })
+        .filter(|x| x.is_finite())
+        .collect()
+}
+
 /// Protogate's req/s divided by `reference`'s in the same round, one value per round.
 pub fn paired_ratios(samples: &[Sample], reference: Subject, p: Protocol, c: usize) -> Vec<f64> {
     round_ratios(
@@ -327,6 +371,37 @@ fn render_shared_core(out: &mut String, r: &Results, measured: &[Subject], goals
         let _ = writeln!(out);
     }
     let _ = writeln!(out);
+    render_floor(out, r);
+}
+
+/// The loopback echo, under the one-connection table.
+fn render_floor(out: &mut String, r: &Results) {
+    let describe = |rates: Vec<f64>| -> Option<String> {
+        if rates.is_empty() {
+            return None;
+        }
+        let (lo, hi) = range(&rates);
+        let m = median(rates);
+        Some(format!(
+            "{m:.0} round trips/s ({lo:.0} – {hi:.0}), {:.1} µs each",
+            1e6 / m
+        ))
+    };
+    match &r.floors {
+        Ok(_) => {
+            let cross = describe(floor_rates(r, true))
+                .map(|d| format!("{d} with its two ends pinned to different cores, "))
+                .unwrap_or_default();
+            let same = describe(floor_rates(r, false)).unwrap_or_else(|| "—".into());
+            let _ = writeln!(
+                out,
+                "Loopback floor, no server: a plain TCP echo — two threads, blocking sockets, `TCP_NODELAY`, 128 bytes each way, no HTTP/2 and no work — run for 1 s in each round: {cross}{same} on one core. One connection carries at most this many requests per second, whatever the server; the matrix's one-connection runs mostly have the load tool and the server on different cores, as the first figure does.\n"
+            );
+        }
+        Err(why) => {
+            let _ = writeln!(out, "Loopback floor: {why}.\n");
+        }
+    }
 }
 
 /// The verdict list's text for some cells (a label each, the per-round ratios), and, given a
@@ -368,6 +443,34 @@ fn judge(cells: &[(String, Vec<f64>)], goal: Option<f64>) -> (String, &'static s
         "**not met**"
     };
     (list, verdict)
+}
+
+/// Where protogate misses `g` on `p` at one connection with the cores free: whether any
+/// server could meet it there, from the loopback echo's round trips against the reference's
+/// requests per second in the same rounds.
+fn reach_line(r: &Results, g: &Goal, p: Protocol) -> Option<String> {
+    let gate = Interval::of(&paired_ratios(&r.samples, g.reference, p, 1))?;
+    if gate.median >= g.factor {
+        return None;
+    }
+    let echo = Interval::of(&floor_ratios(r, g.reference, p, true))?;
+    let share = gate.median / echo.median * 100.0;
+    let reach = if echo.high < g.factor {
+        format!("the goal is out of any server's reach at 1 connection on this machine; protogate at {share:.0} % of the echo's rate")
+    } else if echo.median < g.factor {
+        format!("the echo itself misses the goal by its median (within this run's noise), so it is at the edge of any server's reach here; protogate at {share:.0} % of the echo's rate")
+    } else {
+        format!("the echo meets the goal, so a faster server could; protogate at {share:.0} % of the echo's rate")
+    };
+    Some(format!(
+        "- {} vs {} at 1 connection, against the loopback floor: the TCP echo with no server makes {:.2}× ({:.2} – {:.2}) {}'s requests per second — {reach}",
+        p.label(),
+        g.reference.label(),
+        echo.median,
+        echo.low,
+        echo.high,
+        g.reference.label(),
+    ))
 }
 
 /// The section, markers included.
@@ -834,6 +937,13 @@ pub fn render(r: &Results) -> String {
             );
         }
     }
+    for g in goals.iter().filter(|g| g.reference == Subject::ConnectNode) {
+        for &p in g.protocols {
+            if let Some(line) = reach_line(r, g, p) {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
     for g in goals.iter().filter(|g| g.protocols.is_empty() && !sqlite) {
         for &p in g.reference.protocols() {
             let cells: Vec<(String, Vec<f64>)> = CONNECTIONS
@@ -1123,6 +1233,107 @@ pub fn render_profile(counts: &[super::profile::Count]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sample(variant: Subject, round: usize, rps: f64) -> Sample {
+        Sample {
+            variant,
+            protocol: Protocol::Grpc,
+            conns: 1,
+            round,
+            placement: Placement::Free,
+            run: super::super::tools::Run {
+                requests: rps as u64,
+                rps,
+                p50_us: 0.0,
+                p99_us: 0.0,
+                failed: 0,
+                total_requests: rps as u64,
+            },
+            cpu_us: 0.0,
+            load: 0.0,
+        }
+    }
+
+    /// Five rounds: connect-node at 1,000 req/s, protogate at `gate`, the echo at `echo`.
+    fn one_connection(gate: f64, echo: f64) -> Results {
+        one_connection_rounds(gate, &[echo; 5])
+    }
+
+    /// A round per echo rate: connect-node at 1,000 req/s, protogate at `gate`.
+    fn one_connection_rounds(gate: f64, echoes: &[f64]) -> Results {
+        let mut samples = Vec::new();
+        let mut floors = Vec::new();
+        for (round, &echo) in echoes.iter().enumerate() {
+            samples.push(sample(Subject::ConnectNode, round, 1000.0));
+            samples.push(sample(Subject::Protogate, round, gate));
+            floors.push(super::super::floor::Floor {
+                round,
+                cross_core: Some(echo),
+                same_core: echo * 4.0,
+            });
+        }
+        Results {
+            mode: super::super::Mode {
+                name: "quick",
+                rounds: echoes.len(),
+                duration: std::time::Duration::from_secs(1),
+                warm_up: std::time::Duration::from_secs(1),
+                soak: std::time::Duration::from_secs(1),
+            },
+            store: StoreKind::Memory,
+            command: String::new(),
+            samples,
+            checks: Vec::new(),
+            memory: Vec::new(),
+            soaks: Vec::new(),
+            measured: vec![Subject::ConnectNode, Subject::Protogate],
+            missing: Vec::new(),
+            skipped: BTreeSet::new(),
+            peer_versions: Vec::new(),
+            load: (0.0, 0.0),
+            tools: String::new(),
+            profile: Err(String::new()),
+            cpu: Err(String::new()),
+            floors: Ok(floors),
+        }
+    }
+
+    #[test]
+    fn a_one_connection_goal_the_echo_cannot_reach_is_called_out_of_reach() {
+        let node = &GOALS[2];
+        assert_eq!(node.reference, Subject::ConnectNode);
+        let line = reach_line(&one_connection(6000.0, 8000.0), node, Protocol::Grpc)
+            .expect("a miss is explained");
+        assert!(line.contains("8.00× (8.00 – 8.00)"), "{line}");
+        assert!(line.contains("out of any server's reach"), "{line}");
+        assert!(line.contains("75 % of the echo's rate"), "{line}");
+    }
+
+    #[test]
+    fn a_one_connection_goal_the_echo_reaches_is_not_excused() {
+        let line = reach_line(&one_connection(6000.0, 30000.0), &GOALS[2], Protocol::Grpc)
+            .expect("a miss is explained");
+        assert!(line.contains("30.00×"), "{line}");
+        assert!(line.contains("the echo meets the goal"), "{line}");
+    }
+
+    #[test]
+    fn an_echo_short_by_its_median_only_is_at_the_edge() {
+        let echoes = [8000.0, 9000.0, 9500.0, 10500.0, 11000.0];
+        let line = reach_line(
+            &one_connection_rounds(6000.0, &echoes),
+            &GOALS[2],
+            Protocol::Grpc,
+        )
+        .expect("a miss is explained");
+        assert!(line.contains("9.50× (8.00 – 11.00)"), "{line}");
+        assert!(line.contains("at the edge of any server's reach"), "{line}");
+    }
+
+    #[test]
+    fn a_met_one_connection_goal_needs_no_floor() {
+        assert!(reach_line(&one_connection(12000.0, 30000.0), &GOALS[2], Protocol::Grpc).is_none());
+    }
 
     #[test]
     fn the_section_replaces_only_itself() {

@@ -203,19 +203,7 @@ impl Server {
                 std::thread::available_parallelism().map_or(1, |n| n.get()) - 1
             ),
         };
-        let output = Command::new("taskset")
-            .args(["-a", "-p", "-c", &cores, &self.pid().to_string()])
-            .output()
-            .map_err(|e| format!("taskset: {e}"))?;
-        if output.status.success() {
-            Ok(())
-        } else {
-            Err(format!(
-                "taskset -a -p -c {cores} {} failed: {}",
-                self.pid(),
-                String::from_utf8_lossy(&output.stderr).trim()
-            ))
-        }
+        super::tools::taskset(&["-a", "-p", "-c", &cores, &self.pid().to_string()])
     }
 
     /// Stops the server, waiting up to 5 s for a graceful exit.

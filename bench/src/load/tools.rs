@@ -133,6 +133,24 @@ pub fn versions() -> String {
     format!("{}, {}", first_line("h2load", "--version"), wrk)
 }
 
+/// Runs `taskset` with `args` (a core list and a process or thread id): the place of a
+/// running server or thread.
+pub fn taskset(args: &[&str]) -> Result<(), String> {
+    let output = Command::new("taskset")
+        .args(args)
+        .output()
+        .map_err(|e| format!("taskset: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "taskset {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
+    }
+}
+
 /// `program`, run by `taskset` on `core` when one is given.
 fn on_core(program: &str, core: Option<usize>) -> Command {
     match core {
