@@ -9,34 +9,70 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
+use super::{Placement, SHARED_CORE};
+use crate::client::Protocol;
+
 /// Bytes each way: about the measured gRPC request's frame.
 const MESSAGE: usize = 128;
 
-/// Round trips per second of the echo in one round.
+/// One run of the echo, in one round of the one-connection runs of `protocol`.
 #[derive(Clone, Copy, Debug)]
 pub struct Floor {
+    /// The protocol whose round it ran in.
+    pub protocol: Protocol,
     /// The round.
     pub round: usize,
-    /// Client and echo pinned to different cores (`None` on a one-core machine).
-    pub cross_core: Option<f64>,
-    /// Client and echo pinned to one core.
-    pub same_core: f64,
+    /// [`Placement::Free`]: its ends pinned to two different cores, as the matrix's
+    /// one-connection runs mostly place the load tool and the server; or both on
+    /// [`SHARED_CORE`].
+    pub placement: Placement,
+    /// Round trips per second.
+    pub rate: f64,
 }
 
-/// Measures one round: `duration` with the ends on cores 0 and 1, then on core 0 only.
-pub fn measure(round: usize, duration: Duration) -> Result<Floor, String> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let cross_core = if cores > 1 {
-        Some(round_trips(0, 1, duration)?)
-    } else {
-        None
+/// How long each echo run lasts.
+const RUN: Duration = Duration::from_secs(1);
+
+/// Runs the echo for `protocol`'s `round` and adds it to `floors`. The first failure ends
+/// the measurement: `floors` becomes the error, reported instead of the floor. Across cores
+/// on a one-core machine, nothing is run.
+pub fn record(
+    floors: &mut Result<Vec<Floor>, String>,
+    protocol: Protocol,
+    round: usize,
+    placement: Placement,
+) {
+    let Ok(list) = floors else {
+        return;
     };
-    let same_core = round_trips(0, 0, duration)?;
-    Ok(Floor {
-        round,
-        cross_core,
-        same_core,
-    })
+    let (client, echo) = match placement {
+        Placement::Free if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 => {
+            return
+        }
+        Placement::Free => (SHARED_CORE, SHARED_CORE + 1),
+        Placement::SharedCore => (SHARED_CORE, SHARED_CORE),
+    };
+    match round_trips(client, echo, RUN) {
+        Ok(rate) => {
+            eprintln!(
+                "{:>12} {:<20} c=1  {} round {round}: {rate:>9.0} round trips/s",
+                "tcp echo",
+                protocol.label(),
+                if placement == Placement::Free {
+                    "two cores"
+                } else {
+                    "one core "
+                },
+            );
+            list.push(Floor {
+                protocol,
+                round,
+                placement,
+                rate,
+            });
+        }
+        Err(e) => *floors = Err(e),
+    }
 }
 
 /// Round trips per second over loopback TCP, the client thread on `client_core` and the
@@ -137,6 +173,27 @@ mod tests {
         let rate = round_trips(0, 0, Duration::from_millis(200)).expect("an echo on core 0");
         // A loopback round trip of 128 bytes takes well under 10 ms anywhere.
         assert!(rate > 100.0, "{rate} round trips/s");
+    }
+
+    #[test]
+    fn a_run_is_recorded_under_its_protocol_round_and_placement() {
+        let mut floors = Ok(Vec::new());
+        record(&mut floors, Protocol::Connect, 3, Placement::SharedCore);
+        let floors = floors.expect("an echo on one core");
+        assert_eq!(floors.len(), 1);
+        let f = floors[0];
+        assert_eq!(
+            (f.protocol, f.round, f.placement),
+            (Protocol::Connect, 3, Placement::SharedCore)
+        );
+        assert!(f.rate > 100.0, "{} round trips/s", f.rate);
+    }
+
+    #[test]
+    fn after_a_failure_nothing_more_is_measured() {
+        let mut floors = Err("taskset: not found".to_string());
+        record(&mut floors, Protocol::Grpc, 0, Placement::SharedCore);
+        assert_eq!(floors.unwrap_err(), "taskset: not found");
     }
 
     #[test]

@@ -149,7 +149,7 @@ pub enum Placement {
 }
 
 /// The core of [`Placement::SharedCore`].
-const SHARED_CORE: usize = 0;
+pub const SHARED_CORE: usize = 0;
 
 /// One measured run.
 #[derive(Clone, Debug)]
@@ -215,7 +215,8 @@ pub struct Results {
     pub profile: Result<Vec<profile::Count>, String>,
     /// CPU time per request by part, sampled with perf, when perf works here.
     pub cpu: Result<Vec<sampling::Breakdown>, String>,
-    /// The loopback floor, one per round of the one-core runs.
+    /// The loopback floor, one per round of the one-connection runs of the protocols with a
+    /// connect-node goal, in the matrix and on one core.
     pub floors: Result<Vec<floor::Floor>, String>,
 }
 
@@ -355,6 +356,15 @@ fn run_inner(options: &Options) -> Result<bool, String> {
     }
 
     let mut samples = Vec::new();
+    // The echo with no server runs inside the rounds it bounds: the one-connection rounds of
+    // the protocols with a connect-node goal, so each ratio against it pairs runs seconds
+    // apart. The SQLite store has no connect-node to compare with.
+    let mut floors: Result<Vec<floor::Floor>, String> = if sqlite {
+        Err("not run with the SQLite store".to_string())
+    } else {
+        Ok(Vec::new())
+    };
+    let shared_core: &[Protocol] = if sqlite { &[] } else { &SHARED_CORE_PROTOCOLS };
     for conns in CONNECTIONS {
         for protocol in PROTOCOLS {
             let serving: Vec<&Server> = servers
@@ -368,6 +378,9 @@ fn run_inner(options: &Options) -> Result<bool, String> {
                     // Each server takes every place in the order over the rounds.
                     let len = order.len();
                     order.rotate_left(round % len);
+                }
+                if conns == 1 && shared_core.contains(&protocol) {
+                    floor::record(&mut floors, protocol, round, Placement::Free);
                 }
                 for server in order {
                     let sample = measure(
@@ -385,24 +398,6 @@ fn run_inner(options: &Options) -> Result<bool, String> {
             }
         }
     }
-    // The SQLite store has no connect-node to compare with.
-    let shared_core: &[Protocol] = if sqlite { &[] } else { &SHARED_CORE_PROTOCOLS };
-    // The echo with no server, a second per round, beside the one-connection runs it bounds.
-    let floors = if sqlite {
-        Err("not run with the SQLite store".to_string())
-    } else {
-        (0..mode.rounds)
-            .map(|round| {
-                let f = floor::measure(round, Duration::from_secs(1))?;
-                eprintln!(
-                    "tcp echo round {round}: {} round trips/s across cores, {:.0} on one core",
-                    f.cross_core.map_or("—".to_string(), |r| format!("{r:.0}")),
-                    f.same_core
-                );
-                Ok(f)
-            })
-            .collect::<Result<Vec<_>, String>>()
-    };
     for &protocol in shared_core {
         let serving: Vec<&Server> = servers
             .iter()
@@ -415,6 +410,7 @@ fn run_inner(options: &Options) -> Result<bool, String> {
                 let len = order.len();
                 order.rotate_left(round % len);
             }
+            floor::record(&mut floors, protocol, round, Placement::SharedCore);
             for server in order {
                 server.pin(Some(SHARED_CORE))?;
                 let sample = measure(

@@ -79,45 +79,33 @@ fn shared_cell(samples: &[Sample], v: Subject, p: Protocol) -> Vec<&Sample> {
         .collect()
 }
 
-/// The loopback echo's round trips per second, one per round: its ends on two cores
-/// (`cross`), or on one.
-fn floor_rates(r: &Results, cross: bool) -> Vec<f64> {
+/// The loopback echo's round trips per second, every run at `placement`.
+fn floor_rates(r: &Results, placement: Placement) -> Vec<f64> {
     r.floors.as_ref().map_or_else(
         |_| Vec::new(),
         |floors| {
             floors
                 .iter()
-                .filter_map(|f| {
-                    if cross {
-                        f.cross_core
-                    } else {
-                        Some(f.same_core)
-                    }
-                })
+                .filter(|f| f.placement == placement)
+                .map(|f| f.rate)
                 .collect()
         },
     )
 }
 
-/// The echo's round trips per second divided by `reference`'s req/s at one connection on
-/// `p` in the same round: the most any server could reach against it on this machine. With
-/// `cross`, the echo across cores against the matrix's run; else on one core against the
-/// one-core run.
-fn floor_ratios(r: &Results, reference: Subject, p: Protocol, cross: bool) -> Vec<f64> {
+/// The echo across cores divided by `reference`'s req/s at one connection on `p`, the two
+/// from the same round: the most any server could reach against it on this machine.
+fn floor_ratios(r: &Results, reference: Subject, p: Protocol) -> Vec<f64> {
     let Ok(floors) = &r.floors else {
         return Vec::new();
     };
-    let runs = if cross {
-        cell(&r.samples, reference, p, 1)
-    } else {
-        shared_cell(&r.samples, reference, p)
-    };
+    let runs = cell(&r.samples, reference, p, 1);
     floors
         .iter()
+        .filter(|f| f.placement == Placement::Free && f.protocol == p)
         .filter_map(|f| {
-            let echo = if cross { f.cross_core? } else { f.same_core };
             let run = runs.iter().find(|s| s.round == f.round)?;
-            Some(echo / run.run.rps)
+            Some(f.rate / run.run.rps)
         })
         .filter(|x| x.is_finite())
         .collect()
@@ -389,13 +377,14 @@ fn render_floor(out: &mut String, r: &Results) {
     };
     match &r.floors {
         Ok(_) => {
-            let cross = describe(floor_rates(r, true))
+            let cross = describe(floor_rates(r, Placement::Free))
                 .map(|d| format!("{d} with its two ends pinned to different cores, "))
                 .unwrap_or_default();
-            let same = describe(floor_rates(r, false)).unwrap_or_else(|| "—".into());
+            let same =
+                describe(floor_rates(r, Placement::SharedCore)).unwrap_or_else(|| "—".into());
             let _ = writeln!(
                 out,
-                "Loopback floor, no server: a plain TCP echo — two threads, blocking sockets, `TCP_NODELAY`, 128 bytes each way, no HTTP/2 and no work — run for 1 s in each round: {cross}{same} on one core. One connection carries at most this many requests per second, whatever the server; the matrix's one-connection runs mostly have the load tool and the server on different cores, as the first figure does.\n"
+                "Loopback floor, no server: a plain TCP echo — two threads, blocking sockets, `TCP_NODELAY`, 128 bytes each way, no HTTP/2 and no work — run for 1 s in each round of the one-connection runs above of the protocols with a connect-node goal, beside the servers of that round: {cross}{same} on one core. One connection carries at most this many requests per second, whatever the server; the matrix's one-connection runs mostly have the load tool and the server on different cores, as the first figure does.\n"
             );
         }
         Err(why) => {
@@ -453,7 +442,7 @@ fn reach_line(r: &Results, g: &Goal, p: Protocol) -> Option<String> {
     if gate.median >= g.factor {
         return None;
     }
-    let echo = Interval::of(&floor_ratios(r, g.reference, p, true))?;
+    let echo = Interval::of(&floor_ratios(r, g.reference, p))?;
     let share = gate.median / echo.median * 100.0;
     let reach = if echo.high < g.factor {
         format!("the goal is out of any server's reach at 1 connection on this machine; protogate at {share:.0} % of the echo's rate")
@@ -463,7 +452,7 @@ fn reach_line(r: &Results, g: &Goal, p: Protocol) -> Option<String> {
         format!("the echo meets the goal, so a faster server could; protogate at {share:.0} % of the echo's rate")
     };
     Some(format!(
-        "- {} vs {} at 1 connection, against the loopback floor: the TCP echo with no server makes {:.2}× ({:.2} – {:.2}) {}'s requests per second — {reach}",
+        "- {} vs {} at 1 connection, against the loopback floor: the TCP echo with no server, run in the same rounds, makes {:.2}× ({:.2} – {:.2}) {}'s requests per second — {reach}",
         p.label(),
         g.reference.label(),
         echo.median,
@@ -1266,11 +1255,15 @@ mod tests {
         for (round, &echo) in echoes.iter().enumerate() {
             samples.push(sample(Subject::ConnectNode, round, 1000.0));
             samples.push(sample(Subject::Protogate, round, gate));
-            floors.push(super::super::floor::Floor {
-                round,
-                cross_core: Some(echo),
-                same_core: echo * 4.0,
-            });
+            for (placement, rate) in [(Placement::Free, echo), (Placement::SharedCore, echo * 4.0)]
+            {
+                floors.push(super::super::floor::Floor {
+                    protocol: Protocol::Grpc,
+                    round,
+                    placement,
+                    rate,
+                });
+            }
         }
         Results {
             mode: super::super::Mode {
@@ -1328,6 +1321,18 @@ mod tests {
         .expect("a miss is explained");
         assert!(line.contains("9.50× (8.00 – 11.00)"), "{line}");
         assert!(line.contains("at the edge of any server's reach"), "{line}");
+    }
+
+    #[test]
+    fn the_echo_is_paired_with_its_own_protocol_only() {
+        let mut r = one_connection(6000.0, 8000.0);
+        if let Ok(floors) = &mut r.floors {
+            for f in floors.iter_mut() {
+                f.protocol = Protocol::Connect;
+            }
+        }
+        assert!(floor_ratios(&r, Subject::ConnectNode, Protocol::Grpc).is_empty());
+        assert!(reach_line(&r, &GOALS[2], Protocol::Grpc).is_none());
     }
 
     #[test]
