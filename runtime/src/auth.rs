@@ -2,8 +2,25 @@
 
 use std::future::Future;
 
-use crate::context::Caller;
 use crate::status::Status;
+
+/// The authenticated principal, what an [`Authenticator`] makes of a request's credentials.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Caller {
+    /// The subject (user id).
+    pub subject: String,
+    /// The organisation that owns the subject (ZITADEL's resource owner), when known.
+    pub org: Option<String>,
+    /// Permissions granted to the subject.
+    pub permissions: Vec<String>,
+}
+
+impl Caller {
+    /// Whether the caller holds `permission`.
+    pub fn has_permission(&self, permission: &str) -> bool {
+        self.permissions.iter().any(|p| p == permission)
+    }
+}
 
 /// Turns request headers into a caller. Runs on every protocol, before the permission guard.
 pub trait Authenticator: Send + Sync + 'static {

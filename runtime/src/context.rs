@@ -1,7 +1,12 @@
-//! Who is calling, over which protocol, with which headers: what a handler may look at.
+//! Who is calling, over which protocol, with which headers — and what the handler answers
+//! besides its message: what a handler may look at and set.
 
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
+use http::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::auth::Caller;
 use crate::service::MethodInfo;
 
 /// The wire protocol a request arrived on. Handlers should not need it; logs and metrics do.
@@ -17,24 +22,6 @@ pub enum Protocol {
     Connect,
 }
 
-/// The authenticated principal, put into the request by the server's authenticator.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct Caller {
-    /// The subject (user id).
-    pub subject: String,
-    /// The organisation that owns the subject (ZITADEL's resource owner), when known.
-    pub org: Option<String>,
-    /// Permissions granted to the subject.
-    pub permissions: Vec<String>,
-}
-
-impl Caller {
-    /// Whether the caller holds `permission`.
-    pub fn has_permission(&self, permission: &str) -> bool {
-        self.permissions.iter().any(|p| p == permission)
-    }
-}
-
 /// Everything about a request except its message.
 #[derive(Clone, Debug)]
 pub struct RequestContext {
@@ -43,11 +30,12 @@ pub struct RequestContext {
     /// The method being called.
     pub method: &'static MethodInfo,
     /// The request headers (gRPC metadata for gRPC).
-    pub headers: http::HeaderMap,
+    pub headers: HeaderMap,
     /// The authenticated caller, if any.
     pub caller: Option<Caller>,
     /// When the caller stops waiting, if it said.
     pub deadline: Option<Instant>,
+    response: ResponseMetadata,
 }
 
 impl RequestContext {
@@ -56,9 +44,10 @@ impl RequestContext {
         RequestContext {
             protocol,
             method,
-            headers: http::HeaderMap::new(),
+            headers: HeaderMap::new(),
             caller: None,
             deadline: None,
+            response: ResponseMetadata::default(),
         }
     }
 
@@ -66,5 +55,81 @@ impl RequestContext {
     pub fn with_caller(mut self, caller: Caller) -> RequestContext {
         self.caller = Some(caller);
         self
+    }
+
+    /// The headers and trailers the answer will carry, on success and on error alike. Clone
+    /// the handle into a response stream to set trailers while it runs.
+    pub fn response(&self) -> &ResponseMetadata {
+        &self.response
+    }
+
+    pub(crate) fn with_response(mut self, response: ResponseMetadata) -> RequestContext {
+        self.response = response;
+        self
+    }
+}
+
+/// Response headers and trailers set by a handler, rendered by each protocol in its own way:
+/// gRPC headers and trailers, the gRPC-Web trailer frame, Connect's `trailer-` headers (unary)
+/// or end-of-stream metadata (streams), REST headers (`grpc-trailer-` for trailers, as
+/// grpc-gateway does).
+///
+/// Headers set before the handler returns (for a stream: before its first message is
+/// written) are sent; trailers are read when the call ends. Cloning shares the same sets.
+#[derive(Clone, Debug, Default)]
+pub struct ResponseMetadata(Arc<Mutex<MetadataSets>>);
+
+#[derive(Debug, Default)]
+struct MetadataSets {
+    headers: HeaderMap,
+    trailers: HeaderMap,
+}
+
+impl ResponseMetadata {
+    fn lock(&self) -> MutexGuard<'_, MetadataSets> {
+        // A handler that panicked while holding the lock left plain maps behind: still usable.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Sets a response header, replacing earlier values.
+    pub fn insert_header(&self, name: HeaderName, value: HeaderValue) {
+        self.lock().headers.insert(name, value);
+    }
+
+    /// Adds a value to a response header.
+    pub fn append_header(&self, name: HeaderName, value: HeaderValue) {
+        self.lock().headers.append(name, value);
+    }
+
+    /// Sets a trailer, replacing earlier values.
+    pub fn insert_trailer(&self, name: HeaderName, value: HeaderValue) {
+        self.lock().trailers.insert(name, value);
+    }
+
+    /// Adds a value to a trailer.
+    pub fn append_trailer(&self, name: HeaderName, value: HeaderValue) {
+        self.lock().trailers.append(name, value);
+    }
+
+    /// The headers set so far.
+    pub fn headers(&self) -> HeaderMap {
+        self.lock().headers.clone()
+    }
+
+    /// The trailers set so far.
+    pub fn trailers(&self) -> HeaderMap {
+        self.lock().trailers.clone()
+    }
+
+    /// Takes the headers, leaving none (what a protocol sends once).
+    pub(crate) fn take_headers(&self) -> HeaderMap {
+        std::mem::take(&mut self.lock().headers)
+    }
+
+    /// Takes the trailers, leaving none.
+    pub(crate) fn take_trailers(&self) -> HeaderMap {
+        std::mem::take(&mut self.lock().trailers)
     }
 }

@@ -9,25 +9,31 @@
 pub mod auth;
 pub mod codec;
 pub mod context;
-pub mod dispatch;
-pub mod grpc;
 pub mod guard;
 pub mod http;
+pub mod pipeline;
+pub(crate) mod protocol;
+pub(crate) mod registry;
 pub mod rpc;
 pub mod rules;
 pub mod schema;
 pub mod server;
 pub mod service;
+pub mod services;
 pub mod status;
 pub mod validate;
 pub mod wkt;
 
-pub use auth::{bearer_token, Authenticator, NoAuthentication};
-pub use context::{Caller, Protocol, RequestContext};
+pub use auth::{bearer_token, Authenticator, Caller, NoAuthentication};
+pub use context::{Protocol, RequestContext, ResponseMetadata};
 pub use guard::Guard;
 pub use http::{BodySpec, HttpMethod, HttpRoute, PathTemplate, PathVariable, Segment};
 pub use protogate_macros::{include_generated, Validate};
-pub use server::{Limits, Mountable, Server, ServerService};
-pub use service::{MethodInfo, MethodKind, RequestStream, ResponseStream, Service, ServiceInfo};
+pub use server::{Limits, Server, ServerService};
+pub use service::{
+    Idempotency, MethodInfo, MethodKind, RequestStream, Requests, ResponseStream, Responses,
+    Service, ServiceInfo,
+};
+pub use services::health::{HealthReporter, ServingStatus};
 pub use status::{Code, Status};
 pub use validate::{Collector, Validate, Violation, Violations};

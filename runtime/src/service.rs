@@ -24,6 +24,17 @@ pub enum MethodKind {
     BidiStreaming,
 }
 
+/// A method's `idempotency_level` option.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Idempotency {
+    /// Not said (the default).
+    Unknown,
+    /// The call changes nothing: it may be retried, cached and sent as an HTTP GET.
+    NoSideEffects,
+    /// Repeating the call has the effect of one call.
+    Idempotent,
+}
+
 /// Everything the runtime needs to know about a method, generated from the schema.
 #[derive(Clone, Copy, Debug)]
 pub struct MethodInfo {
@@ -37,6 +48,8 @@ pub struct MethodInfo {
     pub kind: MethodKind,
     /// The permission guard from the method's auth option.
     pub guard: Guard,
+    /// The method's `idempotency_level`: Connect serves `NoSideEffects` methods over GET too.
+    pub idempotency: Idempotency,
     /// The REST bindings, primary first.
     pub routes: &'static [HttpRoute],
     /// The full name of the request message.
@@ -69,28 +82,62 @@ pub type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send
 /// The stream of (already validated) messages a client- or bidi-streaming handler reads.
 pub type RequestStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
 
-/// A generated service, callable without knowing its message types: what the REST and
-/// Connect protocols dispatch through, and unary gRPC and gRPC-Web calls. Streaming and
-/// compressed gRPC calls go through the tonic server instead.
+/// Request messages as they arrive, not yet decoded.
+pub type InputStream = Pin<Box<dyn Stream<Item = Result<Input, Status>> + Send + 'static>>;
+
+/// What a call sends: one message (unary and server-streaming methods) or a stream.
+pub enum Requests {
+    /// The one request message.
+    One(Input),
+    /// The request messages, read as the handler asks for them.
+    Stream(InputStream),
+}
+
+/// What a call answers: one message (unary and client-streaming methods) or a stream.
+pub enum Responses {
+    /// The one response message.
+    One(Output),
+    /// The response messages, encoded by the protocol as they come.
+    Stream(ResponseStream<Output>),
+}
+
+impl std::fmt::Debug for Requests {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Requests::One(input) => f.debug_tuple("One").field(input).finish(),
+            Requests::Stream(_) => f.write_str("Stream"),
+        }
+    }
+}
+
+impl std::fmt::Debug for Responses {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Responses::One(output) => f.debug_tuple("One").field(output).finish(),
+            Responses::Stream(_) => f.write_str("Stream"),
+        }
+    }
+}
+
+/// A generated service, callable without knowing its message types: what every protocol
+/// dispatches through. The server's pipeline has authenticated the caller and checked the
+/// method's guard before `call` runs; the generated implementation decodes, validates and
+/// calls the handler ([`crate::pipeline`]).
 pub trait Service: Send + Sync + 'static {
     /// The service's description.
     fn info(&self) -> &'static ServiceInfo;
 
-    /// Calls unary method number `method` (an index into `info().methods`): decode,
-    /// guard, validate, handle. The result is encoded by the caller's protocol.
-    fn call_unary(
-        &self,
-        method: usize,
-        ctx: RequestContext,
-        input: Input,
-    ) -> BoxFuture<Result<Output, Status>>;
+    /// The encoded `FileDescriptorSet` of the service's package and its imports, for server
+    /// reflection (empty when the service has none).
+    fn file_descriptor_set(&self) -> &'static [u8] {
+        &[]
+    }
 
-    /// Calls server-streaming method number `method`: decode, guard, validate, handle; the
-    /// messages are encoded by the caller's protocol as they come.
-    fn call_server_streaming(
+    /// Calls method number `method` (an index into `info().methods`).
+    fn call(
         &self,
         method: usize,
         ctx: RequestContext,
-        input: Input,
-    ) -> BoxFuture<Result<ResponseStream<Output>, Status>>;
+        requests: Requests,
+    ) -> BoxFuture<Result<Responses, Status>>;
 }

@@ -51,7 +51,7 @@ pub fn generate(
         .service_generator(
             tonic_prost_build::configure()
                 .build_client(true)
-                .build_server(true)
+                .build_server(false)
                 .build_transport(false)
                 .service_generator(),
         );

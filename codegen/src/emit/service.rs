@@ -1,13 +1,13 @@
 //! Per service: the static `ServiceInfo` (methods, routes, guards), the protocol-neutral handler
-//! trait, and the adapters that connect a handler to tonic and to the runtime's dispatcher.
+//! trait, and the adapter that serves a handler through the runtime's pipeline.
 
 use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{doc_attrs, rust_type};
 use crate::model::http::TemplateSegment;
-use crate::model::{Api, HttpBinding, Method, Package, Service, Streaming};
+use crate::model::{Api, HttpBinding, Idempotency, Method, Package, Service, Streaming};
 use crate::names;
 
 /// Names used for one service's generated items.
@@ -18,8 +18,6 @@ pub struct ServiceNames {
     pub adapter: Ident,
     /// `AUTH_SERVICE` (the static `ServiceInfo`).
     pub info: Ident,
-    /// `auth_service_server` (tonic's module).
-    pub server_mod: Ident,
 }
 
 impl ServiceNames {
@@ -47,7 +45,6 @@ impl ServiceNames {
             handler: ident(&handler),
             adapter: ident(&adapter),
             info: ident(&service.name.to_shouty_snake_case()),
-            server_mod: ident(&format!("{}_server", names::snake(&service.name))),
         }
     }
 }
@@ -101,6 +98,11 @@ fn info_static(
                 quote!(::protogate::Guard::Permission { permission: #permission, check_field: #check })
             }
         };
+        let idempotency = match m.idempotency {
+            Idempotency::Unknown => quote!(Unknown),
+            Idempotency::NoSideEffects => quote!(NoSideEffects),
+            Idempotency::Idempotent => quote!(Idempotent),
+        };
         let routes = m.http.iter().map(route);
         let input = &m.input;
         let output = &m.output;
@@ -113,6 +115,7 @@ fn info_static(
                 grpc_path: #grpc_path,
                 kind: ::protogate::MethodKind::#kind,
                 guard: #guard,
+                idempotency: ::protogate::Idempotency::#idempotency,
                 routes: &[#(#routes),*],
                 input_type: #input,
                 output_type: #output,
@@ -236,115 +239,52 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
         handler,
         adapter,
         info,
-        server_mod,
     } = n;
-    let server_trait = ident(&names::upper_camel(&service.name));
-    let server_struct = ident(&format!("{}Server", names::upper_camel(&service.name)));
     let adapter_doc = format!(
-        "Serves a [`{handler}`] over every protocol: gRPC through [`{server_mod}::{server_struct}`], REST and Connect through [`::protogate::Service`]."
+        "Serves a [`{handler}`] over every protocol: mount it with `::protogate::Server::service`."
     );
-    let grpc_methods = service.methods.iter().enumerate().map(|(i, m)| {
-        let fn_name = ident(&names::snake(&m.name));
-        let (input, output) = io_types(api, package, m);
-        match m.streaming {
-            Streaming::Unary => quote! {
-                async fn #fn_name(&self, request: ::tonic::Request<#input>) -> ::core::result::Result<::tonic::Response<#output>, ::tonic::Status> {
-                    let handler = &self.handler;
-                    ::protogate::grpc::unary(request, &#info.methods[#i], |ctx, request| async move {
-                        handler.#fn_name(&ctx, request).await
-                    })
-                    .await
-                }
-            },
-            Streaming::Server => {
-                let stream = format_ident!("{}Stream", names::upper_camel(&m.name));
-                quote! {
-                    type #stream = ::protogate::grpc::GrpcStream<#output>;
-                    async fn #fn_name(&self, request: ::tonic::Request<#input>) -> ::core::result::Result<::tonic::Response<Self::#stream>, ::tonic::Status> {
-                        let handler = &self.handler;
-                        ::protogate::grpc::server_streaming(request, &#info.methods[#i], |ctx, request| async move {
-                            handler.#fn_name(&ctx, request).await
-                        })
-                        .await
-                    }
-                }
+    let arms: Vec<TokenStream> = service
+        .methods
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let index = proc_macro2::Literal::usize_unsuffixed(i);
+            let fn_name = ident(&names::snake(&m.name));
+            let (input, _) = io_types(api, package, m);
+            let (step, arg) = match m.streaming {
+                Streaming::Unary => (quote!(unary), quote!(request: #input)),
+                Streaming::Server => (quote!(server_streaming), quote!(request: #input)),
+                Streaming::Client => (
+                    quote!(client_streaming),
+                    quote!(request: ::protogate::RequestStream<#input>),
+                ),
+                Streaming::Bidi => (
+                    quote!(bidi_streaming),
+                    quote!(request: ::protogate::RequestStream<#input>),
+                ),
+            };
+            quote! {
+                #index => ::protogate::pipeline::#step(ctx, requests, move |ctx, #arg| async move {
+                    handler.#fn_name(&ctx, request).await
+                }),
             }
-            Streaming::Client => quote! {
-                async fn #fn_name(&self, request: ::tonic::Request<::tonic::Streaming<#input>>) -> ::core::result::Result<::tonic::Response<#output>, ::tonic::Status> {
-                    let handler = &self.handler;
-                    ::protogate::grpc::client_streaming(request, &#info.methods[#i], |ctx, requests| async move {
-                        handler.#fn_name(&ctx, requests).await
-                    })
-                    .await
-                }
-            },
-            Streaming::Bidi => {
-                let stream = format_ident!("{}Stream", names::upper_camel(&m.name));
-                quote! {
-                    type #stream = ::protogate::grpc::GrpcStream<#output>;
-                    async fn #fn_name(&self, request: ::tonic::Request<::tonic::Streaming<#input>>) -> ::core::result::Result<::tonic::Response<Self::#stream>, ::tonic::Status> {
-                        let handler = &self.handler;
-                        ::protogate::grpc::bidi_streaming(request, &#info.methods[#i], |ctx, requests| async move {
-                            handler.#fn_name(&ctx, requests).await
-                        })
-                        .await
-                    }
-                }
-            }
+        })
+        .collect();
+    // A service without methods has nothing to match on.
+    let body = if arms.is_empty() {
+        quote! {
+            let _ = (ctx, requests);
+            ::protogate::pipeline::no_such_method(#info.name, method)
         }
-    });
-    let unary: Vec<TokenStream> = service
-        .methods
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.streaming == Streaming::Unary)
-        .map(|(i, m)| {
-            let fn_name = ident(&names::snake(&m.name));
-            let (input, _) = io_types(api, package, m);
-            quote! {
-                #i => {
-                    let handler = ::std::sync::Arc::clone(&self.handler);
-                    ::std::boxed::Box::pin(::protogate::dispatch::unary(ctx, input, move |ctx, request: #input| async move {
-                        handler.#fn_name(&ctx, request).await
-                    }))
-                }
+    } else {
+        quote! {
+            let handler = ::std::sync::Arc::clone(&self.handler);
+            match method {
+                #(#arms)*
+                _ => ::protogate::pipeline::no_such_method(#info.name, method),
             }
-        })
-        .collect();
-    let streaming: Vec<TokenStream> = service
-        .methods
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.streaming == Streaming::Server)
-        .map(|(i, m)| {
-            let fn_name = ident(&names::snake(&m.name));
-            let (input, _) = io_types(api, package, m);
-            quote! {
-                #i => {
-                    let handler = ::std::sync::Arc::clone(&self.handler);
-                    ::std::boxed::Box::pin(::protogate::dispatch::server_streaming(ctx, input, move |ctx, request: #input| async move {
-                        handler.#fn_name(&ctx, request).await
-                    }))
-                }
-            }
-        })
-        .collect();
-    let full_name = &service.full_name;
-    // With no method of a kind there is nothing to match on: refuse directly.
-    let dispatch = |arms: &[TokenStream], kind: &str| {
-        let refuse = quote! {
-            ::std::boxed::Box::pin(::core::future::ready(::core::result::Result::Err(
-                ::protogate::Status::unimplemented(::std::format!("method #{method} of {} is not a {} method", #full_name, #kind)),
-            )))
-        };
-        if arms.is_empty() {
-            quote! { let _ = (ctx, input); #refuse }
-        } else {
-            quote! { match method { #(#arms)* _ => #refuse } }
         }
     };
-    let unary_body = dispatch(&unary, "unary");
-    let streaming_body = dispatch(&streaming, "server-streaming");
     quote! {
         #[doc = #adapter_doc]
         pub struct #adapter<H> {
@@ -366,11 +306,6 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
             pub fn handler(&self) -> &::std::sync::Arc<H> {
                 &self.handler
             }
-
-            /// The tonic server for the gRPC and gRPC-Web protocols.
-            pub fn into_grpc(self) -> #server_mod::#server_struct<Self> {
-                #server_mod::#server_struct::new(self)
-            }
         }
 
         impl<H> ::core::clone::Clone for #adapter<H> {
@@ -384,43 +319,18 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
                 &#info
             }
 
-            fn call_unary(
-                &self,
-                method: usize,
-                ctx: ::protogate::RequestContext,
-                input: ::protogate::codec::Input,
-            ) -> ::protogate::service::BoxFuture<::core::result::Result<::protogate::codec::Output, ::protogate::Status>> {
-                #unary_body
-            }
-
-            fn call_server_streaming(
-                &self,
-                method: usize,
-                ctx: ::protogate::RequestContext,
-                input: ::protogate::codec::Input,
-            ) -> ::protogate::service::BoxFuture<::core::result::Result<::protogate::ResponseStream<::protogate::codec::Output>, ::protogate::Status>> {
-                #streaming_body
-            }
-        }
-
-        impl<H: #handler> ::protogate::Mountable for #adapter<H> {
-            fn add_grpc_routes(&self, routes: &mut ::tonic::service::RoutesBuilder, limits: &::protogate::Limits) {
-                let server = #server_mod::#server_struct::new(self.clone())
-                    .max_decoding_message_size(limits.max_message_size)
-                    .max_encoding_message_size(limits.max_message_size)
-                    .accept_compressed(::tonic::codec::CompressionEncoding::Gzip)
-                    .send_compressed(::tonic::codec::CompressionEncoding::Gzip);
-                routes.add_service(server);
-            }
-
             fn file_descriptor_set(&self) -> &'static [u8] {
                 FILE_DESCRIPTOR_SET
             }
-        }
 
-        #[::tonic::async_trait]
-        impl<H: #handler> #server_mod::#server_trait for #adapter<H> {
-            #(#grpc_methods)*
+            fn call(
+                &self,
+                method: usize,
+                ctx: ::protogate::RequestContext,
+                requests: ::protogate::Requests,
+            ) -> ::protogate::service::BoxFuture<::core::result::Result<::protogate::Responses, ::protogate::Status>> {
+                #body
+            }
         }
     }
 }

@@ -328,16 +328,30 @@ impl<'a> Builder<'a> {
                             method.full_name()
                         ),
                     )
-                    .hint("call it over gRPC or gRPC-Web, or remove the binding"),
+                    .hint("call it over gRPC, gRPC-Web or Connect, or remove the binding"),
                 );
             }
         }
+        let idempotency = {
+            use prost_types::method_options::IdempotencyLevel;
+            match method
+                .method_descriptor_proto()
+                .options
+                .as_ref()
+                .map(|o| o.idempotency_level())
+            {
+                Some(IdempotencyLevel::NoSideEffects) => Idempotency::NoSideEffects,
+                Some(IdempotencyLevel::Idempotent) => Idempotency::Idempotent,
+                _ => Idempotency::Unknown,
+            }
+        };
         Method {
             name: method.name().to_string(),
             full_name: method.full_name().to_string(),
             input: method.input().full_name().to_string(),
             output: method.output().full_name().to_string(),
             streaming,
+            idempotency,
             http,
             auth,
             operation,

@@ -163,6 +163,8 @@ pub struct Method {
     pub output: String,
     /// Streaming kind.
     pub streaming: Streaming,
+    /// The `idempotency_level` option.
+    pub idempotency: Idempotency,
     /// `google.api.http` bindings, primary first then `additional_bindings`.
     pub http: Vec<HttpBinding>,
     /// The auth option, if the method has one.
@@ -175,6 +177,17 @@ pub struct Method {
     pub docs: Docs,
     /// Where it is declared.
     pub location: Location,
+}
+
+/// A method's `idempotency_level`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idempotency {
+    /// Not said.
+    Unknown,
+    /// `NO_SIDE_EFFECTS`: served over Connect GET too.
+    NoSideEffects,
+    /// `IDEMPOTENT`.
+    Idempotent,
 }
 
 /// A scalar or reference type of a field.

@@ -454,467 +454,6 @@ pub mod auth_service_client {
     }
 }
 
-/// Generated server implementations.
-pub mod auth_service_server {
-    #![allow(
-        unused_variables,
-        dead_code,
-        missing_docs,
-        clippy::wildcard_imports,
-        clippy::let_unit_value,
-    )]
-    use tonic::codegen::*;
-    /// Generated trait containing gRPC methods that should be implemented for use with AuthServiceServer.
-    #[async_trait]
-    pub trait AuthService: std::marker::Send + std::marker::Sync + 'static {
-        /// Probes whether the API is alive. Needs no authentication.
-        async fn healthz(
-            &self,
-            request: tonic::Request<super::HealthzRequest>,
-        ) -> std::result::Result<tonic::Response<super::HealthzResponse>, tonic::Status>;
-        /// Returns the phone number of the authenticated user and whether it is
-        /// verified.
-        async fn get_my_phone(
-            &self,
-            request: tonic::Request<super::GetMyPhoneRequest>,
-        ) -> std::result::Result<
-            tonic::Response<super::GetMyPhoneResponse>,
-            tonic::Status,
-        >;
-        /// Sets the phone number of the authenticated user. The number is
-        /// unverified afterwards, and a new verification code is sent to it.
-        async fn set_my_phone(
-            &self,
-            request: tonic::Request<super::SetMyPhoneRequest>,
-        ) -> std::result::Result<
-            tonic::Response<super::SetMyPhoneResponse>,
-            tonic::Status,
-        >;
-        /// Verifies the phone number of the authenticated user with the code that
-        /// has been sent to the number. The number is verified afterwards.
-        async fn verify_my_phone(
-            &self,
-            request: tonic::Request<super::VerifyMyPhoneRequest>,
-        ) -> std::result::Result<
-            tonic::Response<super::VerifyMyPhoneResponse>,
-            tonic::Status,
-        >;
-        /// Sends a new verification code to the phone number of the authenticated
-        /// user. The previous code is no longer valid.
-        async fn resend_my_phone_verification(
-            &self,
-            request: tonic::Request<super::ResendMyPhoneVerificationRequest>,
-        ) -> std::result::Result<
-            tonic::Response<super::ResendMyPhoneVerificationResponse>,
-            tonic::Status,
-        >;
-        /// Removes the phone number of the authenticated user, together with any
-        /// pending verification code.
-        async fn remove_my_phone(
-            &self,
-            request: tonic::Request<super::RemoveMyPhoneRequest>,
-        ) -> std::result::Result<
-            tonic::Response<super::RemoveMyPhoneResponse>,
-            tonic::Status,
-        >;
-    }
-    /// The authentication API: what the authenticated user can do with their own
-    /// account. Every method except Healthz needs a valid access token, sent as
-    /// "authorization: Bearer" metadata or header.
-    #[derive(Debug)]
-    pub struct AuthServiceServer<T> {
-        inner: Arc<T>,
-        accept_compression_encodings: EnabledCompressionEncodings,
-        send_compression_encodings: EnabledCompressionEncodings,
-        max_decoding_message_size: Option<usize>,
-        max_encoding_message_size: Option<usize>,
-    }
-    impl<T> AuthServiceServer<T> {
-        pub fn new(inner: T) -> Self {
-            Self::from_arc(Arc::new(inner))
-        }
-        pub fn from_arc(inner: Arc<T>) -> Self {
-            Self {
-                inner,
-                accept_compression_encodings: Default::default(),
-                send_compression_encodings: Default::default(),
-                max_decoding_message_size: None,
-                max_encoding_message_size: None,
-            }
-        }
-        pub fn with_interceptor<F>(
-            inner: T,
-            interceptor: F,
-        ) -> InterceptedService<Self, F>
-        where
-            F: tonic::service::Interceptor,
-        {
-            InterceptedService::new(Self::new(inner), interceptor)
-        }
-        /// Enable decompressing requests with the given encoding.
-        #[must_use]
-        pub fn accept_compressed(mut self, encoding: CompressionEncoding) -> Self {
-            self.accept_compression_encodings.enable(encoding);
-            self
-        }
-        /// Compress responses with the given encoding, if the client supports it.
-        #[must_use]
-        pub fn send_compressed(mut self, encoding: CompressionEncoding) -> Self {
-            self.send_compression_encodings.enable(encoding);
-            self
-        }
-        /// Limits the maximum size of a decoded message.
-        ///
-        /// Default: `4MB`
-        #[must_use]
-        pub fn max_decoding_message_size(mut self, limit: usize) -> Self {
-            self.max_decoding_message_size = Some(limit);
-            self
-        }
-        /// Limits the maximum size of an encoded message.
-        ///
-        /// Default: `usize::MAX`
-        #[must_use]
-        pub fn max_encoding_message_size(mut self, limit: usize) -> Self {
-            self.max_encoding_message_size = Some(limit);
-            self
-        }
-    }
-    impl<T, B> tonic::codegen::Service<http::Request<B>> for AuthServiceServer<T>
-    where
-        T: AuthService,
-        B: Body + std::marker::Send + 'static,
-        B::Error: Into<StdError> + std::marker::Send + 'static,
-    {
-        type Response = http::Response<tonic::body::Body>;
-        type Error = std::convert::Infallible;
-        type Future = BoxFuture<Self::Response, Self::Error>;
-        fn poll_ready(
-            &mut self,
-            _cx: &mut Context<'_>,
-        ) -> Poll<std::result::Result<(), Self::Error>> {
-            Poll::Ready(Ok(()))
-        }
-        fn call(&mut self, req: http::Request<B>) -> Self::Future {
-            match req.uri().path() {
-                "/zitadel.auth.v1.AuthService/Healthz" => {
-                    #[allow(non_camel_case_types)]
-                    struct HealthzSvc<T: AuthService>(pub Arc<T>);
-                    impl<
-                        T: AuthService,
-                    > tonic::server::UnaryService<super::HealthzRequest>
-                    for HealthzSvc<T> {
-                        type Response = super::HealthzResponse;
-                        type Future = BoxFuture<
-                            tonic::Response<Self::Response>,
-                            tonic::Status,
-                        >;
-                        fn call(
-                            &mut self,
-                            request: tonic::Request<super::HealthzRequest>,
-                        ) -> Self::Future {
-                            let inner = Arc::clone(&self.0);
-                            let fut = async move {
-                                <T as AuthService>::healthz(&inner, request).await
-                            };
-                            Box::pin(fut)
-                        }
-                    }
-                    let accept_compression_encodings = self.accept_compression_encodings;
-                    let send_compression_encodings = self.send_compression_encodings;
-                    let max_decoding_message_size = self.max_decoding_message_size;
-                    let max_encoding_message_size = self.max_encoding_message_size;
-                    let inner = self.inner.clone();
-                    let fut = async move {
-                        let method = HealthzSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
-                        let mut grpc = tonic::server::Grpc::new(codec)
-                            .apply_compression_config(
-                                accept_compression_encodings,
-                                send_compression_encodings,
-                            )
-                            .apply_max_message_size_config(
-                                max_decoding_message_size,
-                                max_encoding_message_size,
-                            );
-                        let res = grpc.unary(method, req).await;
-                        Ok(res)
-                    };
-                    Box::pin(fut)
-                }
-                "/zitadel.auth.v1.AuthService/GetMyPhone" => {
-                    #[allow(non_camel_case_types)]
-                    struct GetMyPhoneSvc<T: AuthService>(pub Arc<T>);
-                    impl<
-                        T: AuthService,
-                    > tonic::server::UnaryService<super::GetMyPhoneRequest>
-                    for GetMyPhoneSvc<T> {
-                        type Response = super::GetMyPhoneResponse;
-                        type Future = BoxFuture<
-                            tonic::Response<Self::Response>,
-                            tonic::Status,
-                        >;
-                        fn call(
-                            &mut self,
-                            request: tonic::Request<super::GetMyPhoneRequest>,
-                        ) -> Self::Future {
-                            let inner = Arc::clone(&self.0);
-                            let fut = async move {
-                                <T as AuthService>::get_my_phone(&inner, request).await
-                            };
-                            Box::pin(fut)
-                        }
-                    }
-                    let accept_compression_encodings = self.accept_compression_encodings;
-                    let send_compression_encodings = self.send_compression_encodings;
-                    let max_decoding_message_size = self.max_decoding_message_size;
-                    let max_encoding_message_size = self.max_encoding_message_size;
-                    let inner = self.inner.clone();
-                    let fut = async move {
-                        let method = GetMyPhoneSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
-                        let mut grpc = tonic::server::Grpc::new(codec)
-                            .apply_compression_config(
-                                accept_compression_encodings,
-                                send_compression_encodings,
-                            )
-                            .apply_max_message_size_config(
-                                max_decoding_message_size,
-                                max_encoding_message_size,
-                            );
-                        let res = grpc.unary(method, req).await;
-                        Ok(res)
-                    };
-                    Box::pin(fut)
-                }
-                "/zitadel.auth.v1.AuthService/SetMyPhone" => {
-                    #[allow(non_camel_case_types)]
-                    struct SetMyPhoneSvc<T: AuthService>(pub Arc<T>);
-                    impl<
-                        T: AuthService,
-                    > tonic::server::UnaryService<super::SetMyPhoneRequest>
-                    for SetMyPhoneSvc<T> {
-                        type Response = super::SetMyPhoneResponse;
-                        type Future = BoxFuture<
-                            tonic::Response<Self::Response>,
-                            tonic::Status,
-                        >;
-                        fn call(
-                            &mut self,
-                            request: tonic::Request<super::SetMyPhoneRequest>,
-                        ) -> Self::Future {
-                            let inner = Arc::clone(&self.0);
-                            let fut = async move {
-                                <T as AuthService>::set_my_phone(&inner, request).await
-                            };
-                            Box::pin(fut)
-                        }
-                    }
-                    let accept_compression_encodings = self.accept_compression_encodings;
-                    let send_compression_encodings = self.send_compression_encodings;
-                    let max_decoding_message_size = self.max_decoding_message_size;
-                    let max_encoding_message_size = self.max_encoding_message_size;
-                    let inner = self.inner.clone();
-                    let fut = async move {
-                        let method = SetMyPhoneSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
-                        let mut grpc = tonic::server::Grpc::new(codec)
-                            .apply_compression_config(
-                                accept_compression_encodings,
-                                send_compression_encodings,
-                            )
-                            .apply_max_message_size_config(
-                                max_decoding_message_size,
-                                max_encoding_message_size,
-                            );
-                        let res = grpc.unary(method, req).await;
-                        Ok(res)
-                    };
-                    Box::pin(fut)
-                }
-                "/zitadel.auth.v1.AuthService/VerifyMyPhone" => {
-                    #[allow(non_camel_case_types)]
-                    struct VerifyMyPhoneSvc<T: AuthService>(pub Arc<T>);
-                    impl<
-                        T: AuthService,
-                    > tonic::server::UnaryService<super::VerifyMyPhoneRequest>
-                    for VerifyMyPhoneSvc<T> {
-                        type Response = super::VerifyMyPhoneResponse;
-                        type Future = BoxFuture<
-                            tonic::Response<Self::Response>,
-                            tonic::Status,
-                        >;
-                        fn call(
-                            &mut self,
-                            request: tonic::Request<super::VerifyMyPhoneRequest>,
-                        ) -> Self::Future {
-                            let inner = Arc::clone(&self.0);
-                            let fut = async move {
-                                <T as AuthService>::verify_my_phone(&inner, request).await
-                            };
-                            Box::pin(fut)
-                        }
-                    }
-                    let accept_compression_encodings = self.accept_compression_encodings;
-                    let send_compression_encodings = self.send_compression_encodings;
-                    let max_decoding_message_size = self.max_decoding_message_size;
-                    let max_encoding_message_size = self.max_encoding_message_size;
-                    let inner = self.inner.clone();
-                    let fut = async move {
-                        let method = VerifyMyPhoneSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
-                        let mut grpc = tonic::server::Grpc::new(codec)
-                            .apply_compression_config(
-                                accept_compression_encodings,
-                                send_compression_encodings,
-                            )
-                            .apply_max_message_size_config(
-                                max_decoding_message_size,
-                                max_encoding_message_size,
-                            );
-                        let res = grpc.unary(method, req).await;
-                        Ok(res)
-                    };
-                    Box::pin(fut)
-                }
-                "/zitadel.auth.v1.AuthService/ResendMyPhoneVerification" => {
-                    #[allow(non_camel_case_types)]
-                    struct ResendMyPhoneVerificationSvc<T: AuthService>(pub Arc<T>);
-                    impl<
-                        T: AuthService,
-                    > tonic::server::UnaryService<
-                        super::ResendMyPhoneVerificationRequest,
-                    > for ResendMyPhoneVerificationSvc<T> {
-                        type Response = super::ResendMyPhoneVerificationResponse;
-                        type Future = BoxFuture<
-                            tonic::Response<Self::Response>,
-                            tonic::Status,
-                        >;
-                        fn call(
-                            &mut self,
-                            request: tonic::Request<
-                                super::ResendMyPhoneVerificationRequest,
-                            >,
-                        ) -> Self::Future {
-                            let inner = Arc::clone(&self.0);
-                            let fut = async move {
-                                <T as AuthService>::resend_my_phone_verification(
-                                        &inner,
-                                        request,
-                                    )
-                                    .await
-                            };
-                            Box::pin(fut)
-                        }
-                    }
-                    let accept_compression_encodings = self.accept_compression_encodings;
-                    let send_compression_encodings = self.send_compression_encodings;
-                    let max_decoding_message_size = self.max_decoding_message_size;
-                    let max_encoding_message_size = self.max_encoding_message_size;
-                    let inner = self.inner.clone();
-                    let fut = async move {
-                        let method = ResendMyPhoneVerificationSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
-                        let mut grpc = tonic::server::Grpc::new(codec)
-                            .apply_compression_config(
-                                accept_compression_encodings,
-                                send_compression_encodings,
-                            )
-                            .apply_max_message_size_config(
-                                max_decoding_message_size,
-                                max_encoding_message_size,
-                            );
-                        let res = grpc.unary(method, req).await;
-                        Ok(res)
-                    };
-                    Box::pin(fut)
-                }
-                "/zitadel.auth.v1.AuthService/RemoveMyPhone" => {
-                    #[allow(non_camel_case_types)]
-                    struct RemoveMyPhoneSvc<T: AuthService>(pub Arc<T>);
-                    impl<
-                        T: AuthService,
-                    > tonic::server::UnaryService<super::RemoveMyPhoneRequest>
-                    for RemoveMyPhoneSvc<T> {
-                        type Response = super::RemoveMyPhoneResponse;
-                        type Future = BoxFuture<
-                            tonic::Response<Self::Response>,
-                            tonic::Status,
-                        >;
-                        fn call(
-                            &mut self,
-                            request: tonic::Request<super::RemoveMyPhoneRequest>,
-                        ) -> Self::Future {
-                            let inner = Arc::clone(&self.0);
-                            let fut = async move {
-                                <T as AuthService>::remove_my_phone(&inner, request).await
-                            };
-                            Box::pin(fut)
-                        }
-                    }
-                    let accept_compression_encodings = self.accept_compression_encodings;
-                    let send_compression_encodings = self.send_compression_encodings;
-                    let max_decoding_message_size = self.max_decoding_message_size;
-                    let max_encoding_message_size = self.max_encoding_message_size;
-                    let inner = self.inner.clone();
-                    let fut = async move {
-                        let method = RemoveMyPhoneSvc(inner);
-                        let codec = tonic_prost::ProstCodec::default();
-                        let mut grpc = tonic::server::Grpc::new(codec)
-                            .apply_compression_config(
-                                accept_compression_encodings,
-                                send_compression_encodings,
-                            )
-                            .apply_max_message_size_config(
-                                max_decoding_message_size,
-                                max_encoding_message_size,
-                            );
-                        let res = grpc.unary(method, req).await;
-                        Ok(res)
-                    };
-                    Box::pin(fut)
-                }
-                _ => {
-                    Box::pin(async move {
-                        let mut response = http::Response::new(
-                            tonic::body::Body::default(),
-                        );
-                        let headers = response.headers_mut();
-                        headers
-                            .insert(
-                                tonic::Status::GRPC_STATUS,
-                                (tonic::Code::Unimplemented as i32).into(),
-                            );
-                        headers
-                            .insert(
-                                http::header::CONTENT_TYPE,
-                                tonic::metadata::GRPC_CONTENT_TYPE,
-                            );
-                        Ok(response)
-                    })
-                }
-            }
-        }
-    }
-    impl<T> Clone for AuthServiceServer<T> {
-        fn clone(&self) -> Self {
-            let inner = self.inner.clone();
-            Self {
-                inner,
-                accept_compression_encodings: self.accept_compression_encodings,
-                send_compression_encodings: self.send_compression_encodings,
-                max_decoding_message_size: self.max_decoding_message_size,
-                max_encoding_message_size: self.max_encoding_message_size,
-            }
-        }
-    }
-    /// Generated gRPC service name
-    pub const SERVICE_NAME: &str = "zitadel.auth.v1.AuthService";
-    impl<T> tonic::server::NamedService for AuthServiceServer<T> {
-        const NAME: &'static str = SERVICE_NAME;
-    }
-}
-
 impl serde::Serialize for GetMyPhoneRequest {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -2344,6 +1883,7 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
             grpc_path: "/zitadel.auth.v1.AuthService/Healthz",
             kind: ::protogate::MethodKind::Unary,
             guard: ::protogate::Guard::Public,
+            idempotency: ::protogate::Idempotency::Unknown,
             routes: &[
                 ::protogate::HttpRoute {
                     method: ::protogate::HttpMethod::Get,
@@ -2368,6 +1908,7 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
             grpc_path: "/zitadel.auth.v1.AuthService/GetMyPhone",
             kind: ::protogate::MethodKind::Unary,
             guard: ::protogate::Guard::Authenticated,
+            idempotency: ::protogate::Idempotency::Unknown,
             routes: &[
                 ::protogate::HttpRoute {
                     method: ::protogate::HttpMethod::Get,
@@ -2396,6 +1937,7 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
             grpc_path: "/zitadel.auth.v1.AuthService/SetMyPhone",
             kind: ::protogate::MethodKind::Unary,
             guard: ::protogate::Guard::Authenticated,
+            idempotency: ::protogate::Idempotency::Unknown,
             routes: &[
                 ::protogate::HttpRoute {
                     method: ::protogate::HttpMethod::Put,
@@ -2424,6 +1966,7 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
             grpc_path: "/zitadel.auth.v1.AuthService/VerifyMyPhone",
             kind: ::protogate::MethodKind::Unary,
             guard: ::protogate::Guard::Authenticated,
+            idempotency: ::protogate::Idempotency::Unknown,
             routes: &[
                 ::protogate::HttpRoute {
                     method: ::protogate::HttpMethod::Post,
@@ -2453,6 +1996,7 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
             grpc_path: "/zitadel.auth.v1.AuthService/ResendMyPhoneVerification",
             kind: ::protogate::MethodKind::Unary,
             guard: ::protogate::Guard::Authenticated,
+            idempotency: ::protogate::Idempotency::Unknown,
             routes: &[
                 ::protogate::HttpRoute {
                     method: ::protogate::HttpMethod::Post,
@@ -2482,6 +2026,7 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
             grpc_path: "/zitadel.auth.v1.AuthService/RemoveMyPhone",
             kind: ::protogate::MethodKind::Unary,
             guard: ::protogate::Guard::Authenticated,
+            idempotency: ::protogate::Idempotency::Unknown,
             routes: &[
                 ::protogate::HttpRoute {
                     method: ::protogate::HttpMethod::Delete,
@@ -2571,7 +2116,7 @@ pub trait AuthServiceHandler: Send + Sync + 'static {
     > + Send;
 }
 
-///Serves a [`AuthServiceHandler`] over every protocol: gRPC through [`auth_service_server::AuthServiceServer`], REST and Connect through [`::protogate::Service`].
+///Serves a [`AuthServiceHandler`] over every protocol: mount it with `::protogate::Server::service`.
 pub struct AuthService<H> {
     handler: ::std::sync::Arc<H>,
 }
@@ -2589,10 +2134,6 @@ impl<H: AuthServiceHandler> AuthService<H> {
     pub fn handler(&self) -> &::std::sync::Arc<H> {
         &self.handler
     }
-    /// The tonic server for the gRPC and gRPC-Web protocols.
-    pub fn into_grpc(self) -> auth_service_server::AuthServiceServer<Self> {
-        auth_service_server::AuthServiceServer::new(self)
-    }
 }
 
 impl<H> ::core::clone::Clone for AuthService<H> {
@@ -2607,235 +2148,74 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
     fn info(&self) -> &'static ::protogate::ServiceInfo {
         &AUTH_SERVICE
     }
-    fn call_unary(
-        &self,
-        method: usize,
-        ctx: ::protogate::RequestContext,
-        input: ::protogate::codec::Input,
-    ) -> ::protogate::service::BoxFuture<
-        ::core::result::Result<::protogate::codec::Output, ::protogate::Status>,
-    > {
-        match method {
-            0usize => {
-                let handler = ::std::sync::Arc::clone(&self.handler);
-                ::std::boxed::Box::pin(
-                    ::protogate::dispatch::unary(
-                        ctx,
-                        input,
-                        move |ctx, request: HealthzRequest| async move {
-                            handler.healthz(&ctx, request).await
-                        },
-                    ),
-                )
-            }
-            1usize => {
-                let handler = ::std::sync::Arc::clone(&self.handler);
-                ::std::boxed::Box::pin(
-                    ::protogate::dispatch::unary(
-                        ctx,
-                        input,
-                        move |ctx, request: GetMyPhoneRequest| async move {
-                            handler.get_my_phone(&ctx, request).await
-                        },
-                    ),
-                )
-            }
-            2usize => {
-                let handler = ::std::sync::Arc::clone(&self.handler);
-                ::std::boxed::Box::pin(
-                    ::protogate::dispatch::unary(
-                        ctx,
-                        input,
-                        move |ctx, request: SetMyPhoneRequest| async move {
-                            handler.set_my_phone(&ctx, request).await
-                        },
-                    ),
-                )
-            }
-            3usize => {
-                let handler = ::std::sync::Arc::clone(&self.handler);
-                ::std::boxed::Box::pin(
-                    ::protogate::dispatch::unary(
-                        ctx,
-                        input,
-                        move |ctx, request: VerifyMyPhoneRequest| async move {
-                            handler.verify_my_phone(&ctx, request).await
-                        },
-                    ),
-                )
-            }
-            4usize => {
-                let handler = ::std::sync::Arc::clone(&self.handler);
-                ::std::boxed::Box::pin(
-                    ::protogate::dispatch::unary(
-                        ctx,
-                        input,
-                        move |ctx, request: ResendMyPhoneVerificationRequest| async move {
-                            handler.resend_my_phone_verification(&ctx, request).await
-                        },
-                    ),
-                )
-            }
-            5usize => {
-                let handler = ::std::sync::Arc::clone(&self.handler);
-                ::std::boxed::Box::pin(
-                    ::protogate::dispatch::unary(
-                        ctx,
-                        input,
-                        move |ctx, request: RemoveMyPhoneRequest| async move {
-                            handler.remove_my_phone(&ctx, request).await
-                        },
-                    ),
-                )
-            }
-            _ => {
-                ::std::boxed::Box::pin(
-                    ::core::future::ready(
-                        ::core::result::Result::Err(
-                            ::protogate::Status::unimplemented(
-                                ::std::format!(
-                                    "method #{method} of {} is not a {} method",
-                                    "zitadel.auth.v1.AuthService", "unary"
-                                ),
-                            ),
-                        ),
-                    ),
-                )
-            }
-        }
-    }
-    fn call_server_streaming(
-        &self,
-        method: usize,
-        ctx: ::protogate::RequestContext,
-        input: ::protogate::codec::Input,
-    ) -> ::protogate::service::BoxFuture<
-        ::core::result::Result<
-            ::protogate::ResponseStream<::protogate::codec::Output>,
-            ::protogate::Status,
-        >,
-    > {
-        let _ = (ctx, input);
-        ::std::boxed::Box::pin(
-            ::core::future::ready(
-                ::core::result::Result::Err(
-                    ::protogate::Status::unimplemented(
-                        ::std::format!(
-                            "method #{method} of {} is not a {} method",
-                            "zitadel.auth.v1.AuthService", "server-streaming"
-                        ),
-                    ),
-                ),
-            ),
-        )
-    }
-}
-
-impl<H: AuthServiceHandler> ::protogate::Mountable for AuthService<H> {
-    fn add_grpc_routes(
-        &self,
-        routes: &mut ::tonic::service::RoutesBuilder,
-        limits: &::protogate::Limits,
-    ) {
-        let server = auth_service_server::AuthServiceServer::new(self.clone())
-            .max_decoding_message_size(limits.max_message_size)
-            .max_encoding_message_size(limits.max_message_size)
-            .accept_compressed(::tonic::codec::CompressionEncoding::Gzip)
-            .send_compressed(::tonic::codec::CompressionEncoding::Gzip);
-        routes.add_service(server);
-    }
     fn file_descriptor_set(&self) -> &'static [u8] {
         FILE_DESCRIPTOR_SET
     }
-}
-
-#[::tonic::async_trait]
-impl<H: AuthServiceHandler> auth_service_server::AuthService for AuthService<H> {
-    async fn healthz(
+    fn call(
         &self,
-        request: ::tonic::Request<HealthzRequest>,
-    ) -> ::core::result::Result<::tonic::Response<HealthzResponse>, ::tonic::Status> {
-        let handler = &self.handler;
-        ::protogate::grpc::unary(
-                request,
-                &AUTH_SERVICE.methods[0usize],
-                |ctx, request| async move { handler.healthz(&ctx, request).await },
-            )
-            .await
-    }
-    async fn get_my_phone(
-        &self,
-        request: ::tonic::Request<GetMyPhoneRequest>,
-    ) -> ::core::result::Result<::tonic::Response<GetMyPhoneResponse>, ::tonic::Status> {
-        let handler = &self.handler;
-        ::protogate::grpc::unary(
-                request,
-                &AUTH_SERVICE.methods[1usize],
-                |ctx, request| async move { handler.get_my_phone(&ctx, request).await },
-            )
-            .await
-    }
-    async fn set_my_phone(
-        &self,
-        request: ::tonic::Request<SetMyPhoneRequest>,
-    ) -> ::core::result::Result<::tonic::Response<SetMyPhoneResponse>, ::tonic::Status> {
-        let handler = &self.handler;
-        ::protogate::grpc::unary(
-                request,
-                &AUTH_SERVICE.methods[2usize],
-                |ctx, request| async move { handler.set_my_phone(&ctx, request).await },
-            )
-            .await
-    }
-    async fn verify_my_phone(
-        &self,
-        request: ::tonic::Request<VerifyMyPhoneRequest>,
-    ) -> ::core::result::Result<
-        ::tonic::Response<VerifyMyPhoneResponse>,
-        ::tonic::Status,
+        method: usize,
+        ctx: ::protogate::RequestContext,
+        requests: ::protogate::Requests,
+    ) -> ::protogate::service::BoxFuture<
+        ::core::result::Result<::protogate::Responses, ::protogate::Status>,
     > {
-        let handler = &self.handler;
-        ::protogate::grpc::unary(
-                request,
-                &AUTH_SERVICE.methods[3usize],
-                |ctx, request| async move {
-                    handler.verify_my_phone(&ctx, request).await
-                },
-            )
-            .await
-    }
-    async fn resend_my_phone_verification(
-        &self,
-        request: ::tonic::Request<ResendMyPhoneVerificationRequest>,
-    ) -> ::core::result::Result<
-        ::tonic::Response<ResendMyPhoneVerificationResponse>,
-        ::tonic::Status,
-    > {
-        let handler = &self.handler;
-        ::protogate::grpc::unary(
-                request,
-                &AUTH_SERVICE.methods[4usize],
-                |ctx, request| async move {
-                    handler.resend_my_phone_verification(&ctx, request).await
-                },
-            )
-            .await
-    }
-    async fn remove_my_phone(
-        &self,
-        request: ::tonic::Request<RemoveMyPhoneRequest>,
-    ) -> ::core::result::Result<
-        ::tonic::Response<RemoveMyPhoneResponse>,
-        ::tonic::Status,
-    > {
-        let handler = &self.handler;
-        ::protogate::grpc::unary(
-                request,
-                &AUTH_SERVICE.methods[5usize],
-                |ctx, request| async move {
-                    handler.remove_my_phone(&ctx, request).await
-                },
-            )
-            .await
+        let handler = ::std::sync::Arc::clone(&self.handler);
+        match method {
+            0 => {
+                ::protogate::pipeline::unary(
+                    ctx,
+                    requests,
+                    move |ctx, request: HealthzRequest| async move {
+                        handler.healthz(&ctx, request).await
+                    },
+                )
+            }
+            1 => {
+                ::protogate::pipeline::unary(
+                    ctx,
+                    requests,
+                    move |ctx, request: GetMyPhoneRequest| async move {
+                        handler.get_my_phone(&ctx, request).await
+                    },
+                )
+            }
+            2 => {
+                ::protogate::pipeline::unary(
+                    ctx,
+                    requests,
+                    move |ctx, request: SetMyPhoneRequest| async move {
+                        handler.set_my_phone(&ctx, request).await
+                    },
+                )
+            }
+            3 => {
+                ::protogate::pipeline::unary(
+                    ctx,
+                    requests,
+                    move |ctx, request: VerifyMyPhoneRequest| async move {
+                        handler.verify_my_phone(&ctx, request).await
+                    },
+                )
+            }
+            4 => {
+                ::protogate::pipeline::unary(
+                    ctx,
+                    requests,
+                    move |ctx, request: ResendMyPhoneVerificationRequest| async move {
+                        handler.resend_my_phone_verification(&ctx, request).await
+                    },
+                )
+            }
+            5 => {
+                ::protogate::pipeline::unary(
+                    ctx,
+                    requests,
+                    move |ctx, request: RemoveMyPhoneRequest| async move {
+                        handler.remove_my_phone(&ctx, request).await
+                    },
+                )
+            }
+            _ => ::protogate::pipeline::no_such_method(AUTH_SERVICE.name, method),
+        }
     }
 }

@@ -1,11 +1,8 @@
-//! One listener, every protocol: gRPC and gRPC-Web (tonic), REST/JSON transcoded from
-//! `google.api.http`, and Connect, all sharing authentication, the guard, validation and the
-//! error model.
+//! One listener, every protocol: gRPC, gRPC-Web, Connect and REST/JSON transcoded from
+//! `google.api.http`, each request sent by its content type and path to its protocol and
+//! through the one pipeline ([`crate::pipeline`]).
 
-mod connect;
-mod grpc;
-mod response;
-mod rest;
+pub(crate) mod body;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,11 +10,17 @@ use std::time::Duration;
 
 use axum::body::Body;
 use http::{Request, Response};
-use tower::ServiceExt;
 use tracing::Instrument as _;
 
 use crate::auth::{Authenticator, DynAuthenticator, NoAuthentication};
-use crate::service::{MethodInfo, Service};
+use crate::pipeline;
+use crate::protocol::connect::ConnectUnary;
+use crate::protocol::connect_stream::ConnectStream;
+use crate::protocol::grpc::Grpc;
+use crate::protocol::rest::Rest;
+use crate::registry::Registry;
+use crate::service::Service;
+use crate::services::health::{Health, HealthReporter, ServingStatus};
 
 /// Size limits shared by every protocol.
 #[derive(Clone, Copy, Debug)]
@@ -34,48 +37,17 @@ impl Default for Limits {
     }
 }
 
-/// A service the server can mount: the neutral dispatcher and its gRPC routes. Generated
-/// adapters implement it.
-pub trait Mountable: Service {
-    /// Adds the service's tonic server (gRPC and gRPC-Web), configured with `limits`.
-    fn add_grpc_routes(&self, routes: &mut tonic::service::RoutesBuilder, limits: &Limits);
-
-    /// The encoded `FileDescriptorSet` of the service's package and its imports, for server
-    /// reflection.
-    fn file_descriptor_set(&self) -> &'static [u8];
-}
-
+/// What every request's pipeline shares.
 pub(crate) struct Inner {
-    pub(crate) services: Vec<Arc<dyn Service>>,
+    pub(crate) registry: Registry,
     pub(crate) authenticator: Arc<dyn DynAuthenticator>,
     pub(crate) limits: Limits,
-    pub(crate) grpc: axum::Router,
-    pub(crate) grpc_web: axum::Router,
-}
-
-impl Inner {
-    /// The method whose gRPC path is `path`.
-    pub(crate) fn method_by_grpc_path(
-        &self,
-        path: &str,
-    ) -> Option<(&Arc<dyn Service>, usize, &'static MethodInfo)> {
-        self.services.iter().find_map(|s| {
-            s.info()
-                .methods
-                .iter()
-                .enumerate()
-                .find(|(_, m)| m.grpc_path == path)
-                .map(|(i, m)| (s, i, m))
-        })
-    }
 }
 
 /// Builds and runs a protogate server.
 pub struct Server {
     services: Vec<Arc<dyn Service>>,
-    grpc: tonic::service::RoutesBuilder,
-    descriptor_sets: Vec<&'static [u8]>,
-    health: tonic_health::server::HealthReporter,
+    health: HealthReporter,
     authenticator: Arc<dyn DynAuthenticator>,
     limits: Limits,
     cors_origins: Vec<String>,
@@ -93,9 +65,7 @@ impl Server {
     pub fn new() -> Server {
         Server {
             services: Vec::new(),
-            grpc: tonic::service::Routes::builder(),
-            descriptor_sets: Vec::new(),
-            health: tonic_health::server::HealthReporter::new(),
+            health: HealthReporter::new(),
             authenticator: Arc::new(NoAuthentication),
             limits: Limits::default(),
             cors_origins: Vec::new(),
@@ -111,19 +81,14 @@ impl Server {
         self
     }
 
-    /// Sets the limits. Call before `service`, which configures the gRPC routes with them.
+    /// Sets the limits.
     pub fn limits(mut self, limits: Limits) -> Server {
         self.limits = limits;
         self
     }
 
     /// Mounts a generated service.
-    pub fn service<S: Mountable>(mut self, service: S) -> Server {
-        service.add_grpc_routes(&mut self.grpc, &self.limits);
-        let set = service.file_descriptor_set();
-        if !self.descriptor_sets.contains(&set) {
-            self.descriptor_sets.push(set);
-        }
+    pub fn service<S: Service>(mut self, service: S) -> Server {
         self.services.push(Arc::new(service));
         self
     }
@@ -145,7 +110,7 @@ impl Server {
 
     /// The `grpc.health.v1` reporter: every mounted service starts SERVING; flip a service (or
     /// `""`, the whole server) to NOT_SERVING to drain traffic.
-    pub fn health_reporter(&self) -> tonic_health::server::HealthReporter {
+    pub fn health_reporter(&self) -> HealthReporter {
         self.health.clone()
     }
 
@@ -156,43 +121,24 @@ impl Server {
 
     /// The server as one tower service, what [`Server::serve`] runs: every request goes
     /// straight to the protocol dispatch, with no router in front.
-    pub fn into_service(mut self) -> ServerService {
-        use futures_util::FutureExt as _;
-        for service in &self.services {
-            // An uncontended lock: the future is ready at once.
-            let _ = self
-                .health
-                .set_service_status(service.info().name, tonic_health::ServingStatus::Serving)
-                .now_or_never();
-        }
-        self.grpc
-            .add_service(tonic_health::pb::health_server::HealthServer::new(
-                tonic_health::server::HealthService::from_health_reporter(self.health.clone()),
-            ));
-        // The health service is described too, so reflection clients can call it.
-        let mut v1 = tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
-        let mut v1alpha = tonic_reflection::server::Builder::configure()
-            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
-        for set in &self.descriptor_sets {
-            v1 = v1.register_encoded_file_descriptor_set(set);
-            v1alpha = v1alpha.register_encoded_file_descriptor_set(set);
-        }
-        match (v1.build_v1(), v1alpha.build_v1alpha()) {
-            (Ok(v1), Ok(v1alpha)) => {
-                self.grpc.add_service(v1).add_service(v1alpha);
+    pub fn into_service(self) -> ServerService {
+        let mut registry = Registry::default();
+        let mut descriptor_sets: Vec<&'static [u8]> = Vec::new();
+        for service in self.services {
+            self.health
+                .set_service_status(service.info().name, ServingStatus::Serving);
+            let set = service.file_descriptor_set();
+            if !set.is_empty() && !descriptor_sets.contains(&set) {
+                descriptor_sets.push(set);
             }
-            (Err(e), _) | (_, Err(e)) => {
-                tracing::warn!(error = %e, "server reflection is off: the descriptor sets do not load")
-            }
+            registry.add(service);
         }
-        let grpc = grpc::responses(self.grpc.routes().prepare().into_axum_router());
-        let inner = Arc::new_cyclic(|_| Inner {
-            services: self.services,
+        registry.add(Arc::new(Health(self.health.clone())));
+        crate::services::reflection::mount(&mut registry, &descriptor_sets);
+        let inner = Arc::new(Inner {
+            registry,
             authenticator: self.authenticator,
             limits: self.limits,
-            grpc: grpc.clone(),
-            grpc_web: grpc.layer(tonic_web::GrpcWebLayer::new()),
         });
         let dispatch = Dispatch(inner);
         ServerService(match cors(&self.cors_origins) {
@@ -334,35 +280,20 @@ impl tower::Service<Request<Body>> for Dispatch {
 
 /// Which protocol a request speaks, from its content type and path.
 async fn dispatch(inner: Arc<Inner>, request: Request<Body>) -> Response<Body> {
-    let request = response::buffer_small_http1_body(request).await;
-    // Media types are case-insensitive; the usual lower-case one is not copied.
-    let header = request.headers().get(http::header::CONTENT_TYPE).cloned();
-    let raw = header.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("");
-    let content_type: std::borrow::Cow<'_, str> = if raw.bytes().any(|b| b.is_ascii_uppercase()) {
-        raw.to_ascii_lowercase().into()
-    } else {
-        raw.into()
-    };
+    let request = body::buffer_small_http1_body(request).await;
+    let protocol = protocol_of(&inner.registry, &request);
     let started = std::time::Instant::now();
-    let protocol = if content_type.starts_with("application/grpc-web") {
-        "grpc-web"
-    } else if content_type.starts_with("application/grpc") {
-        "grpc"
-    } else if connect::is_connect(&inner, &request, &content_type) {
-        "connect"
-    } else {
-        "rest"
-    };
     // Without a subscriber that wants it, no span is built: building one (and, with tracing's
     // `log` feature on, formatting it for `log`) costs more than routing the request.
     let traced = tracing::enabled!(tracing::Level::INFO);
     let target = traced.then(|| (request.method().clone(), request.uri().clone()));
     let answer = async {
         match protocol {
-            "grpc-web" => grpc::call(&inner, request, true).await,
-            "grpc" => grpc::call(&inner, request, false).await,
-            "connect" => connect::call(&inner, request, &content_type).await,
-            _ => rest::call(&inner, request, &content_type).await,
+            "grpc-web" => pipeline::run(&Grpc { web: true }, &inner, request).await,
+            "grpc" => pipeline::run(&Grpc { web: false }, &inner, request).await,
+            "connect-stream" => pipeline::run(&ConnectStream, &inner, request).await,
+            "connect" => pipeline::run(&ConnectUnary, &inner, request).await,
+            _ => pipeline::run(&Rest, &inner, request).await,
         }
     };
     let Some((method, uri)) = target else {
@@ -392,10 +323,31 @@ async fn dispatch(inner: Arc<Inner>, request: Request<Body>) -> Response<Body> {
     response
 }
 
-/// Runs a tonic router on a request; routing errors are impossible (the router has a fallback).
-pub(crate) async fn oneshot(router: axum::Router, request: Request<Body>) -> Response<Body> {
-    match router.oneshot(request).await {
-        Ok(response) => response,
-        Err(never) => match never {},
+/// The protocol a request speaks: gRPC and gRPC-Web by content type, Connect for a POST
+/// (or a GET) to a mounted method's path, REST for everything else.
+fn protocol_of(registry: &Registry, request: &Request<Body>) -> &'static str {
+    let content_type = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .map(|v| v.as_bytes())
+        .unwrap_or(b"");
+    let starts = |prefix: &[u8]| {
+        content_type.len() >= prefix.len()
+            && content_type[..prefix.len()].eq_ignore_ascii_case(prefix)
+    };
+    if starts(b"application/grpc-web") {
+        "grpc-web"
+    } else if starts(b"application/grpc") {
+        "grpc"
+    } else if (request.method() == http::Method::POST || request.method() == http::Method::GET)
+        && registry.by_grpc_path(request.uri().path()).is_some()
+    {
+        if starts(b"application/connect+") {
+            "connect-stream"
+        } else {
+            "connect"
+        }
+    } else {
+        "rest"
     }
 }

@@ -1,9 +1,10 @@
 //! The library schema's generated code, construct by construct: routes for every HttpRule
 //! form, streaming kinds, proto3 JSON, validators, and handlers served through the adapters.
 
-use protogate::codec::Input;
+use protogate::codec::{Input, Output};
 use protogate::{
-    BodySpec, HttpMethod, MethodKind, Protocol, RequestContext, Segment, Service, Validate,
+    BodySpec, HttpMethod, MethodKind, Protocol, RequestContext, Requests, Responses, Segment,
+    Service, Validate,
 };
 use protogate_build_rs_test::library::admin::v1 as admin;
 use protogate_build_rs_test::library::common::v1 as common;
@@ -15,6 +16,19 @@ fn method(service: &'static protogate::ServiceInfo, name: &str) -> &'static prot
         .iter()
         .find(|m| m.name == name)
         .unwrap_or_else(|| panic!("{name} missing"))
+}
+
+/// Calls a unary method through the neutral service, as every protocol does.
+async fn call_unary<S: Service>(
+    service: &S,
+    index: usize,
+    ctx: RequestContext,
+    input: Input,
+) -> Result<Output, protogate::Status> {
+    match service.call(index, ctx, Requests::One(input)).await? {
+        Responses::One(output) => Ok(output),
+        Responses::Stream(_) => panic!("a unary method answered with a stream"),
+    }
 }
 
 #[test]
@@ -278,14 +292,14 @@ async fn one_handler_answers_json_and_protobuf_through_the_neutral_service() {
         .position(|m| m.name == "GetAuthor")
         .unwrap();
     let ctx = RequestContext::new(Protocol::Rest, &service.info().methods[index]);
-    let output = service
-        .call_unary(
-            index,
-            ctx.clone(),
-            Input::Json(serde_json::json!({"name": "authors/orwell"})),
-        )
-        .await
-        .expect("handled");
+    let output = call_unary(
+        &service,
+        index,
+        ctx.clone(),
+        Input::Json(serde_json::json!({"name": "authors/orwell"})),
+    )
+    .await
+    .expect("handled");
     let json = output.to_json().unwrap();
     assert_eq!(json["displayName"], "George Orwell");
     assert_eq!(json["birthYear"], 1903);
@@ -293,15 +307,13 @@ async fn one_handler_answers_json_and_protobuf_through_the_neutral_service() {
     let request = prost::Message::encode_to_vec(&lib::GetAuthorRequest {
         name: "authors/x".into(),
     });
-    let output = service
-        .call_unary(index, ctx.clone(), Input::Proto(request.into()))
+    let output = call_unary(&service, index, ctx.clone(), Input::Proto(request.into()))
         .await
         .unwrap();
     let decoded: lib::Author = prost::Message::decode(output.to_proto().as_slice()).unwrap();
     assert_eq!(decoded.name, "authors/x");
 
-    let err = service
-        .call_unary(index, ctx, Input::JsonBytes("{not json".into()))
+    let err = call_unary(&service, index, ctx, Input::JsonBytes("{not json".into()))
         .await
         .unwrap_err();
     assert_eq!(err.code(), protogate::Code::InvalidArgument);
@@ -321,10 +333,14 @@ async fn invalid_requests_never_reach_the_handler() {
     }
     let service = lib::AuthorService::new(Panicking);
     let ctx = RequestContext::new(Protocol::Connect, &service.info().methods[0]);
-    let err = service
-        .call_unary(0, ctx, Input::Json(serde_json::json!({"name": ""})))
-        .await
-        .unwrap_err();
+    let err = call_unary(
+        &service,
+        0,
+        ctx,
+        Input::Json(serde_json::json!({"name": ""})),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.code(), protogate::Code::InvalidArgument);
     assert!(
         err.message().starts_with("invalid GetAuthorRequest.Name:"),
@@ -375,7 +391,8 @@ impl lib::LoanServiceHandler for Desk {
 }
 
 #[tokio::test]
-async fn streaming_methods_are_not_unary_calls() {
+async fn bidi_methods_read_a_stream_of_validated_messages() {
+    use futures_util::StreamExt;
     let service = lib::LoanService::new(Desk);
     let desk = service
         .info()
@@ -383,12 +400,22 @@ async fn streaming_methods_are_not_unary_calls() {
         .iter()
         .position(|m| m.name == "LoanDesk")
         .unwrap();
+    assert_eq!(service.info().methods[desk].kind, MethodKind::BidiStreaming);
     let ctx = RequestContext::new(Protocol::Grpc, &service.info().methods[desk]);
-    let err = service
-        .call_unary(desk, ctx, Input::Json(serde_json::json!({})))
+    let inputs = futures_util::stream::iter([
+        Ok(Input::Json(serde_json::json!({}))),
+        Ok(Input::JsonBytes("{not json".into())),
+    ]);
+    let Responses::Stream(answers) = service
+        .call(desk, ctx, Requests::Stream(Box::pin(inputs)))
         .await
-        .unwrap_err();
-    assert_eq!(err.code(), protogate::Code::Unimplemented);
-    // The gRPC server type exists for the bidi method too.
-    let _server = service.into_grpc();
+        .expect("opened")
+    else {
+        panic!("a bidi method answers with a stream");
+    };
+    let answers: Vec<_> = answers.collect().await;
+    assert_eq!(answers.len(), 2);
+    assert!(answers[0].is_ok());
+    let err = answers[1].as_ref().unwrap_err();
+    assert_eq!(err.code(), protogate::Code::InvalidArgument, "{err:?}");
 }

@@ -195,10 +195,24 @@ def test_grpc_web_text_bad_base64_is_invalid_argument():
     assert code == 3, message
 
 
-def test_grpc_web_json_codec_is_415():
-    r = http_call("POST", GET_BOOK_PATH, frame(b"{}"), {"content-type": "application/grpc-web+json"})
+def test_grpc_web_unknown_codec_is_415():
+    r = http_call("POST", GET_BOOK_PATH, frame(b"{}"), {"content-type": "application/grpc-web+xml"})
     assert r.status == 415, r
     assert "application/grpc-web+proto" in r.headers["accept-post"]
+    assert "application/grpc-web+json" in r.headers["accept-post"]
+
+
+def test_grpc_web_json_codec_is_served():
+    body = frame(b'{"name": "shelves/fiction/books/dune"}')
+    r = http_call("POST", GET_BOOK_PATH, body, {"content-type": "application/grpc-web+json"})
+    assert r.status == 200, r
+    assert r.headers["content-type"] == "application/grpc-web+json", r
+    frames = parse_frames(r.body)
+    messages = [p for f, p in frames if not f & 0x80]
+    assert len(messages) == 1, frames
+    assert json.loads(messages[0])["name"] == "shelves/fiction/books/dune"
+    code, message = grpc_web_status(r)
+    assert code == 0, message
 
 
 def test_grpc_web_compressed_flag_without_an_encoding_is_an_error():

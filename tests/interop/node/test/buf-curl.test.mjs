@@ -106,35 +106,42 @@ describe("buf curl", () => {
     assert.equal(faulty.status, CODES.data_loss * 8);
   });
 
-  test("server reflection: list services, call without a schema, health check", () => {
-    const reflect = (...args) =>
-      spawnSync(BUF, ["curl", "--protocol", "grpc", "--http2-prior-knowledge", ...args], {
-        encoding: "utf8",
-        timeout: 30_000,
-      });
-    const list = reflect("--list-services", `http://${ADDR}`);
-    assert.equal(list.status, 0, list.stderr);
-    const services = list.stdout.trim().split("\n");
-    for (const s of [
-      "library.v1.BookService",
-      "library.v1.LoanService",
-      "library.admin.v1.AdminService",
-      "grpc.health.v1.Health",
-    ]) {
-      assert.ok(services.includes(s), `${s} in ${services}`);
-    }
-    const book = reflect(
-      "-d", JSON.stringify({ name: "shelves/fiction/books/dune" }),
-      `http://${ADDR}/library.v1.BookService/GetBook`,
-    );
-    assert.equal(book.status, 0, book.stderr);
-    assert.equal(JSON.parse(book.stdout).title, "Dune");
-    for (const service of ["", "library.v1.BookService"]) {
-      const health = reflect("-d", JSON.stringify({ service }), `http://${ADDR}/grpc.health.v1.Health/Check`);
-      assert.equal(health.status, 0, health.stderr);
-      assert.deepEqual(JSON.parse(health.stdout), { status: "SERVING" });
-    }
-  });
+  // What a new user types: no --schema, so buf resolves the schema through server reflection,
+  // a bidi stream on the chosen protocol (Connect by default, half duplex over HTTP/1.1).
+  const REFLECTING = {
+    "connect (buf's default, HTTP/1.1)": [],
+    "connect over HTTP/2": ["--protocol", "connect", "--http2-prior-knowledge"],
+    grpc: ["--protocol", "grpc", "--http2-prior-knowledge"],
+    grpcweb: ["--protocol", "grpcweb"],
+  };
+  for (const [name, protocol] of Object.entries(REFLECTING)) {
+    test(`server reflection over ${name}: list services, call without a schema, health check`, () => {
+      const reflect = (...args) =>
+        spawnSync(BUF, ["curl", ...protocol, ...args], { encoding: "utf8", timeout: 30_000 });
+      const list = reflect("--list-services", `http://${ADDR}`);
+      assert.equal(list.status, 0, list.stderr);
+      const services = list.stdout.trim().split("\n");
+      for (const s of [
+        "library.v1.BookService",
+        "library.v1.LoanService",
+        "library.admin.v1.AdminService",
+        "grpc.health.v1.Health",
+      ]) {
+        assert.ok(services.includes(s), `${s} in ${services}`);
+      }
+      const book = reflect(
+        "-d", JSON.stringify({ name: "shelves/fiction/books/dune" }),
+        `http://${ADDR}/library.v1.BookService/GetBook`,
+      );
+      assert.equal(book.status, 0, book.stderr);
+      assert.equal(JSON.parse(book.stdout).title, "Dune");
+      for (const service of ["", "library.v1.BookService"]) {
+        const health = reflect("-d", JSON.stringify({ service }), `http://${ADDR}/grpc.health.v1.Health/Check`);
+        assert.equal(health.status, 0, health.stderr);
+        assert.deepEqual(JSON.parse(health.stdout), { status: "SERVING" });
+      }
+    });
+  }
 
   test("client streaming over gRPC", () => {
     const r = spawnSync(

@@ -109,11 +109,21 @@ describe("raw gRPC over HTTP/2", () => {
     await stillServing();
   });
 
-  test("a codec other than protobuf is refused with 415", async () => {
+  test("a codec the server does not speak is refused with 415", async () => {
     const json = Buffer.from(JSON.stringify({ name: "shelves/fiction/books/dune" }));
-    const r = await grpc(frame(json), { "content-type": "application/grpc+json" });
+    const r = await grpc(frame(json), { "content-type": "application/grpc+xml" });
     assert.equal(r.head[":status"], 415);
     assert.match(r.head["accept-post"], /application\/grpc\+proto/);
+    assert.match(r.head["accept-post"], /application\/grpc\+json/);
+    await stillServing();
+  });
+
+  test("the JSON codec is served over gRPC", async () => {
+    const json = Buffer.from(JSON.stringify({ name: "shelves/fiction/books/dune" }));
+    const r = await grpc(frame(json), { "content-type": "application/grpc+json" });
+    assert.equal(r.head[":status"], 200);
+    assert.equal(r.head["content-type"], "application/grpc+json");
+    assert.equal(status(r)[0], 0);
     await stillServing();
   });
 

@@ -1,12 +1,12 @@
-//! Responses shared by REST and Connect: bodies read within limits, JSON errors.
+//! Request bodies read within limits.
 
 use axum::body::Body;
 use bytes::Bytes;
 use futures_util::StreamExt as _;
-use http::{HeaderValue, Request, Response, StatusCode};
+use http::Request;
 use http_body_util::BodyExt;
 
-use crate::status::{Code, Status};
+use crate::status::Status;
 
 /// HTTP/1 bodies up to this size are read before the request is dispatched.
 const SMALL_BODY: usize = 64 * 1024;
@@ -80,32 +80,4 @@ pub(crate) async fn read_body(
             "cannot read the request body: {e}"
         ))),
     }
-}
-
-/// grpc-gateway's error response: HTTP status from the code, JSON body, `WWW-Authenticate` on 401.
-pub(crate) fn gateway_error(status: &Status) -> Response<Body> {
-    let body = serde_json::to_vec(&status.to_gateway_json()).unwrap_or_default();
-    let mut response = json_response(http_status(status.code()), body);
-    if status.code() == Code::Unauthenticated {
-        response.headers_mut().insert(
-            http::header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer"),
-        );
-    }
-    response
-}
-
-/// A JSON response.
-pub(crate) fn json_response(status: StatusCode, body: Vec<u8>) -> Response<Body> {
-    let mut response = Response::new(Body::from(body));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
-}
-
-pub(crate) fn http_status(code: Code) -> StatusCode {
-    StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }

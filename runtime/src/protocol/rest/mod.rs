@@ -1,0 +1,298 @@
+//! REST/JSON transcoded from `google.api.http`, answering like grpc-gateway: routes bucketed
+//! by HTTP method in the registry, the message assembled from body, path and query
+//! ([`message`]), grpc-gateway's error JSON and HTTP status table, server streaming as
+//! newline-delimited JSON, gzip through `Content-Encoding` / `Accept-Encoding`.
+
+mod message;
+
+use axum::body::Body;
+use http::request::Parts;
+use http::{HeaderMap, HeaderValue, Response, StatusCode};
+use serde_json::Value;
+
+pub(crate) use message::parse_query;
+
+use super::compression::Encoding;
+use super::{merge_headers, response_too_large, Opened, Refused, Wire};
+use crate::codec::Input;
+use crate::context::{Protocol, ResponseMetadata};
+use crate::http::{BodySpec, Capture, HttpRoute};
+use crate::registry::{Registry, RestMiss, Target};
+use crate::server::body::read_body;
+use crate::server::Limits;
+use crate::service::{MethodKind, Requests, Responses};
+use crate::status::{Code, Status};
+
+/// REST/JSON.
+pub(crate) struct Rest;
+
+pub(crate) struct Head {
+    route: &'static HttpRoute,
+    captures: Vec<Capture>,
+    request_encoding: Encoding,
+    response_encoding: Encoding,
+    /// The JSON name of `response_body`'s field, when the route answers with one field.
+    response_key: Option<&'static str>,
+}
+
+impl Wire for Rest {
+    type Head = Head;
+
+    fn protocol(&self) -> Protocol {
+        Protocol::Rest
+    }
+
+    fn open(&self, registry: &Registry, parts: &Parts) -> Result<Opened<Head>, Refused> {
+        let fail = |status: Status| gateway_error(&status, HeaderMap::new());
+        let found = match registry.rest(&parts.method, parts.uri.path()) {
+            Ok(found) => found,
+            Err(RestMiss::WrongMethod) => {
+                return Err(fail(Status::unimplemented("Method Not Allowed")).into())
+            }
+            Err(RestMiss::NotFound)
+                if parts.method == http::Method::GET && parts.uri.path() == "/healthz" =>
+            {
+                return Err(
+                    json_response(StatusCode::OK, br#"{"status":"SERVING"}"#.to_vec()).into(),
+                )
+            }
+            Err(RestMiss::NotFound) => return Err(fail(Status::not_found("Not Found")).into()),
+        };
+        let method = found.target.method;
+        if !matches!(method.kind, MethodKind::Unary | MethodKind::ServerStreaming) {
+            return Err(fail(Status::unimplemented(format!(
+                "{} streams requests; call it over gRPC, gRPC-Web or Connect",
+                method.full_name
+            )))
+            .into());
+        }
+        if found.route.body != BodySpec::None {
+            check_content_type(&parts.headers)?;
+        }
+        let request_encoding = Encoding::from_header(
+            parts.headers.get(http::header::CONTENT_ENCODING),
+        )
+        .map_err(|status| {
+            let mut response = fail(status);
+            *response.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+            response
+        })?;
+        let response_key = found.route.response_body.map(|field| {
+            (method.output)()
+                .field(field)
+                .map(|f| f.json_name)
+                .unwrap_or(field)
+        });
+        Ok(Opened {
+            target: found.target,
+            timeout: None,
+            head: Head {
+                route: found.route,
+                captures: found.captures,
+                request_encoding,
+                response_encoding: Encoding::for_response(
+                    parts.headers.get(http::header::ACCEPT_ENCODING),
+                    Encoding::Identity,
+                ),
+                response_key,
+            },
+        })
+    }
+
+    async fn requests(
+        &self,
+        head: &Head,
+        target: &Target,
+        parts: &Parts,
+        body: Body,
+        limits: &Limits,
+    ) -> Result<Requests, Status> {
+        let max = limits.max_message_size;
+        let bytes = match head.route.body {
+            BodySpec::None => None,
+            _ => {
+                let read_limit = match head.request_encoding {
+                    Encoding::Identity => max,
+                    _ => max.saturating_mul(2).max(1024),
+                };
+                let raw = read_body(body, &parts.headers, read_limit).await?;
+                Some(head.request_encoding.decompress(raw, max)?)
+            }
+        };
+        let first = bytes
+            .as_ref()
+            .and_then(|b| b.iter().find(|c| !c.is_ascii_whitespace()).copied());
+        Ok(Requests::One(match bytes {
+            // `body: "*"` without path variables: the body is the whole message (query
+            // parameters do not apply to it), decoded straight from the bytes.
+            Some(bytes)
+                if head.route.body == BodySpec::Whole
+                    && head.captures.is_empty()
+                    && first == Some(b'{') =>
+            {
+                Input::JsonBytes(bytes)
+            }
+            bytes => {
+                let info = (target.method.input)();
+                let message =
+                    message::assemble(head.route, &head.captures, info, bytes, parts.uri.query())?;
+                Input::Json(Value::Object(message))
+            }
+        }))
+    }
+
+    fn reply(
+        &self,
+        head: Head,
+        outcome: Result<Responses, Status>,
+        metadata: ResponseMetadata,
+        limits: &Limits,
+    ) -> Response<Body> {
+        let mut extra = metadata.take_headers();
+        let key = head.response_key;
+        let body = outcome.and_then(|responses| match responses {
+            Responses::Stream(stream) => Ok(Err(stream)),
+            Responses::One(output) => {
+                let bytes = match key {
+                    None => output.to_json_bytes()?,
+                    Some(_) => serde_json::to_vec(&select(output.to_json()?, key))
+                        .map_err(|e| Status::internal(format!("encoding the response: {e}")))?,
+                };
+                if bytes.len() > limits.max_message_size {
+                    return Err(response_too_large(bytes.len(), limits.max_message_size));
+                }
+                Ok(Ok(bytes))
+            }
+        });
+        for (name, value) in grpc_gateway_trailers(metadata.take_trailers()) {
+            extra.append(name, value);
+        }
+        let mut response = match body {
+            Err(status) => return gateway_error(&status, extra),
+            Ok(Err(stream)) => ndjson(stream, key),
+            Ok(Ok(bytes)) if head.response_encoding.worth(bytes.len()) => {
+                match head.response_encoding.compress(&bytes) {
+                    Ok(packed) => {
+                        let mut response = json_response(StatusCode::OK, packed);
+                        response.headers_mut().insert(
+                            http::header::CONTENT_ENCODING,
+                            HeaderValue::from_static(head.response_encoding.name()),
+                        );
+                        response
+                    }
+                    Err(status) => return gateway_error(&status, extra),
+                }
+            }
+            Ok(Ok(bytes)) => json_response(StatusCode::OK, bytes),
+        };
+        merge_headers(response.headers_mut(), extra);
+        response
+    }
+}
+
+/// The response, or its `response_body` field.
+fn select(json: Value, key: Option<&str>) -> Value {
+    match key {
+        Some(key) => json.get(key).cloned().unwrap_or(Value::Null),
+        None => json,
+    }
+}
+
+/// Trailers as grpc-gateway forwards them: `Grpc-Trailer-<name>` headers.
+fn grpc_gateway_trailers(trailers: HeaderMap) -> Vec<(http::HeaderName, HeaderValue)> {
+    let mut out = Vec::with_capacity(trailers.len());
+    let mut last = None;
+    for (name, value) in trailers {
+        if let Some(name) = name {
+            last = http::HeaderName::from_bytes(format!("grpc-trailer-{name}").as_bytes()).ok();
+        }
+        if let Some(name) = &last {
+            out.push((name.clone(), value));
+        }
+    }
+    out
+}
+
+/// grpc-gateway's server streaming: one `{"result":…}` per line, `{"error":…}` last on failure.
+fn ndjson(
+    stream: crate::service::ResponseStream<crate::codec::Output>,
+    key: Option<&'static str>,
+) -> Response<Body> {
+    use futures_util::StreamExt as _;
+    let lines = stream.map(move |item| {
+        let line = match item.and_then(|m| m.to_json()) {
+            Ok(json) => serde_json::json!({ "result": select(json, key) }),
+            Err(status) => serde_json::json!({ "error": status.to_gateway_json() }),
+        };
+        let mut bytes = serde_json::to_vec(&line).unwrap_or_default();
+        bytes.push(b'\n');
+        Ok::<_, std::convert::Infallible>(bytes::Bytes::from(bytes))
+    });
+    let mut response = Response::new(Body::from_stream(lines));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// A body in a content type other than JSON: 415, naming what is accepted. A request that
+/// says its body is empty may say any content type.
+fn check_content_type(headers: &HeaderMap) -> Result<(), Refused> {
+    let content_type = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let empty = headers
+        .get(http::header::CONTENT_LENGTH)
+        .is_some_and(|v| v.as_bytes() == b"0");
+    if empty
+        || content_type.is_empty()
+        || content_type.starts_with("application/json")
+        || content_type.contains("+json")
+    {
+        return Ok(());
+    }
+    let status = Status::invalid_argument(format!(
+        "unsupported content type `{content_type}`: send application/json"
+    ));
+    let mut response = gateway_error(&status, HeaderMap::new());
+    *response.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+    response.headers_mut().insert(
+        http::header::ACCEPT,
+        HeaderValue::from_static("application/json"),
+    );
+    Err(response.into())
+}
+
+/// grpc-gateway's error response: HTTP status from the code, JSON body, `WWW-Authenticate`
+/// on 401.
+pub(crate) fn gateway_error(status: &Status, extra: HeaderMap) -> Response<Body> {
+    let body = serde_json::to_vec(&status.to_gateway_json()).unwrap_or_default();
+    let mut response = json_response(
+        StatusCode::from_u16(status.code().http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        body,
+    );
+    let headers = response.headers_mut();
+    merge_headers(headers, extra);
+    if status.code() == Code::Unauthenticated {
+        headers.insert(
+            http::header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer"),
+        );
+    }
+    response
+}
+
+/// A JSON response.
+pub(crate) fn json_response(status: StatusCode, body: Vec<u8>) -> Response<Body> {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}

@@ -1,0 +1,112 @@
+//! The mounted services: gRPC paths looked up by hash, REST routes bucketed by HTTP method
+//! (as grpc-gateway's mux does), each entry pointing at one method of one service.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::http::{Capture, HttpRoute};
+use crate::service::{MethodInfo, Service};
+
+/// One method of a mounted service: what the pipeline calls.
+#[derive(Clone)]
+pub(crate) struct Target {
+    pub(crate) service: Arc<dyn Service>,
+    pub(crate) index: usize,
+    pub(crate) method: &'static MethodInfo,
+}
+
+/// A REST binding matched against a request.
+pub(crate) struct RestMatch {
+    pub(crate) target: Target,
+    pub(crate) route: &'static HttpRoute,
+    pub(crate) captures: Vec<Capture>,
+}
+
+/// Why a REST request matched nothing.
+pub(crate) enum RestMiss {
+    /// A route has the path, under another HTTP method (grpc-gateway answers 501).
+    WrongMethod,
+    /// No route has the path.
+    NotFound,
+}
+
+struct RestEntry {
+    prefix: &'static str,
+    route: &'static HttpRoute,
+    target: Target,
+}
+
+/// Every mounted service, indexed for the protocols.
+#[derive(Default)]
+pub(crate) struct Registry {
+    by_path: HashMap<&'static str, Target>,
+    rest: HashMap<&'static str, Vec<RestEntry>>,
+}
+
+impl Registry {
+    /// Adds a service. A gRPC path mounted twice keeps its first service, as the first
+    /// REST binding of a path wins.
+    pub(crate) fn add(&mut self, service: Arc<dyn Service>) {
+        let info = service.info();
+        for (index, method) in info.methods.iter().enumerate() {
+            let target = Target {
+                service: service.clone(),
+                index,
+                method,
+            };
+            if self.by_path.contains_key(method.grpc_path) {
+                tracing::warn!(
+                    path = method.grpc_path,
+                    "a method is mounted twice; the first one serves it"
+                );
+            } else {
+                self.by_path.insert(method.grpc_path, target.clone());
+            }
+            for route in method.routes {
+                self.rest
+                    .entry(route.method.as_str())
+                    .or_default()
+                    .push(RestEntry {
+                        prefix: info.rest_prefix,
+                        route,
+                        target: target.clone(),
+                    });
+            }
+        }
+    }
+
+    /// The method whose gRPC (and Connect) path is `path`.
+    pub(crate) fn by_grpc_path(&self, path: &str) -> Option<&Target> {
+        self.by_path.get(path)
+    }
+
+    /// The REST binding for `verb` and `path`.
+    pub(crate) fn rest(&self, verb: &http::Method, path: &str) -> Result<RestMatch, RestMiss> {
+        let matches = |entry: &RestEntry| {
+            let rest = path.strip_prefix(entry.prefix)?;
+            entry.route.template.matches(rest)
+        };
+        if let Some(entries) = self.rest.get(verb.as_str()) {
+            for entry in entries {
+                if let Some(captures) = matches(entry) {
+                    return Ok(RestMatch {
+                        target: entry.target.clone(),
+                        route: entry.route,
+                        captures,
+                    });
+                }
+            }
+        }
+        let elsewhere = self
+            .rest
+            .iter()
+            .filter(|(other, _)| **other != verb.as_str())
+            .flat_map(|(_, entries)| entries)
+            .any(|entry| matches(entry).is_some());
+        Err(if elsewhere {
+            RestMiss::WrongMethod
+        } else {
+            RestMiss::NotFound
+        })
+    }
+}
