@@ -118,4 +118,3 @@ pub(crate) fn timeout(
             .ok_or_else(|| Status::invalid_argument(format!("malformed {header} header"))),
     }
 }
-

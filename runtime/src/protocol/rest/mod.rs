@@ -148,7 +148,7 @@ impl Wire for Rest {
         metadata: ResponseMetadata,
         limits: &Limits,
     ) -> Response<Body> {
-        let mut extra = metadata.take_headers();
+        let extra = metadata.take_headers();
         let key = head.response_key;
         let body = outcome.and_then(|responses| match responses {
             Responses::Stream(stream) => Ok(Err(stream)),
@@ -164,11 +164,11 @@ impl Wire for Rest {
                 Ok(Ok(bytes))
             }
         });
-        for (name, value) in grpc_gateway_trailers(metadata.take_trailers()) {
-            extra.append(name, value);
-        }
+        // grpc-gateway's names for trailers start with `grpc-`, which a handler may not set
+        // itself: they are added after the handler's headers are merged.
+        let trailers = grpc_gateway_trailers(metadata.take_trailers());
         let mut response = match body {
-            Err(status) => return gateway_error(&status, extra),
+            Err(status) => return with_trailers(gateway_error(&status, extra), trailers),
             Ok(Err(stream)) => ndjson(stream, key),
             Ok(Ok(bytes)) if head.response_encoding.worth(bytes.len()) => {
                 match head.response_encoding.compress(&bytes) {
@@ -180,14 +180,24 @@ impl Wire for Rest {
                         );
                         response
                     }
-                    Err(status) => return gateway_error(&status, extra),
+                    Err(status) => return with_trailers(gateway_error(&status, extra), trailers),
                 }
             }
             Ok(Ok(bytes)) => json_response(StatusCode::OK, bytes),
         };
         merge_headers(response.headers_mut(), extra);
-        response
+        with_trailers(response, trailers)
     }
+}
+
+fn with_trailers(
+    mut response: Response<Body>,
+    trailers: Vec<(http::HeaderName, HeaderValue)>,
+) -> Response<Body> {
+    for (name, value) in trailers {
+        response.headers_mut().append(name, value);
+    }
+    response
 }
 
 /// The response, or its `response_body` field.
