@@ -14,9 +14,36 @@ pub fn go_field(s: &str) -> String {
     s.to_upper_camel_case()
 }
 
+/// tonic's module for a service's server or client (`side` is `server` or `client`), named as
+/// tonic-build names it: its own snake case of prost's type name (`HTTPService` →
+/// `h_t_t_p_service_server`, `Match` → `match_server`, never escaped).
+pub fn tonic_module(service: &str, side: &str) -> String {
+    let name = upper_camel(service);
+    let mut out = String::new();
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c.to_ascii_lowercase());
+        if chars.peek().is_some_and(|next| next.is_uppercase()) {
+            out.push('_');
+        }
+    }
+    format!("{out}_{side}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tonic_modules_are_named_like_tonic_build() {
+        assert_eq!(tonic_module("AuthService", "server"), "auth_service_server");
+        assert_eq!(tonic_module("Match", "server"), "match_server");
+        assert_eq!(
+            tonic_module("HTTPService", "client"),
+            "h_t_t_p_service_client"
+        );
+        assert_eq!(tonic_module("pinger", "server"), "pinger_server");
+    }
 
     /// The mapping must agree with prost-build's own, which names the modules the prost code
     /// refers to across packages.

@@ -48,7 +48,7 @@ pub fn check(api: &Api, upstream: &BTreeMap<String, PackageCode>) -> Result<(), 
             }
         }
         for service in &package.services {
-            let server = format!("{}_server", names::snake(&service.name));
+            let server = names::tonic_module(&service.name, "server");
             if !items.contains(server.as_str()) {
                 gaps.push(format!(
                     "service `{}`: tonic's module `{server}` (in {})",

@@ -37,11 +37,13 @@ pub fn generate(
     // (protox's order and a descriptor set's order differ).
     let mut files_by_name: Vec<_> = all.files().collect();
     files_by_name.sort_by(|a, b| a.name().cmp(b.name()));
+    let renames = super::enum_names::Renames::new(all)?;
     let requests: Vec<(Module, prost_types::FileDescriptorProto)> = files_by_name
         .into_iter()
         .map(|f| {
             let mut proto = f.file_descriptor_proto().clone();
             super::rustdoc::sanitize_source_info(&mut proto);
+            renames.apply(&mut proto);
             (Module::from_protobuf_package_name(f.package_name()), proto)
         })
         .collect();
@@ -73,7 +75,7 @@ pub fn generate(
                 .build_transport(false)
                 .service_generator(),
         );
-    let json_input = super::packageless::JsonInput::new(all);
+    let json_input = super::packageless::JsonInput::new(all, &renames);
     let packages: Vec<String> = {
         let mut p: Vec<String> = wanted
             .values()
@@ -108,16 +110,43 @@ pub fn generate(
     let (modules, serde) = (modules?, serde?);
 
     let mut out: BTreeMap<String, PackageCode> = BTreeMap::new();
-    for (module, code) in modules {
+    for (module, mut code) in modules {
         if let Some(package) = wanted.get(&module) {
+            renames.restore(package, &mut code);
             out.entry(package.clone()).or_default().prost = code;
         }
     }
     for (package, code) in serde {
-        let (package, code) = json_input.restore(&package, code);
+        let (package, mut code) = json_input.restore(&package, code);
+        renames.restore(&package, &mut code);
         out.entry(package).or_default().serde.push_str(&code);
     }
+    for code in out.values_mut() {
+        qualify_prelude(&code.prost, &mut code.serde);
+    }
     Ok(out)
+}
+
+/// pbjson-build writes `Vec` and `ToString` unqualified; in a package with a message of that
+/// name they would mean the message.
+fn qualify_prelude(prost: &str, serde: &mut String) {
+    let declares = |name: &str| {
+        prost.lines().any(|line| {
+            ["pub struct ", "pub enum ", "pub mod "].iter().any(|item| {
+                line.strip_prefix(item)
+                    .and_then(|rest| rest.strip_prefix(name))
+                    .is_some_and(|rest| rest.starts_with([' ', '{', '<', ';']))
+            })
+        })
+    };
+    for (name, bare, qualified) in [
+        ("Vec", "<Vec<", "<::std::vec::Vec<"),
+        ("ToString", "(ToString::", "(::std::string::ToString::"),
+    ] {
+        if declares(name) {
+            *serde = serde.replace(bare, qualified);
+        }
+    }
 }
 
 /// pbjson's serde impls for the packages `prefixes` (`.demo.shop`), as text by proto package

@@ -2,6 +2,7 @@
 
 pub mod complete;
 pub mod docs;
+pub mod enum_names;
 pub mod files;
 pub mod messages;
 pub mod packageless;

@@ -11,6 +11,8 @@ use prost::Message as _;
 use prost_reflect::DescriptorPool;
 use prost_types::DescriptorProto;
 
+use super::enum_names::Renames;
+
 /// The stand-in's preferred name; a package starting with it makes the name grow.
 const STAND_IN: &str = "protogate_packageless";
 
@@ -23,8 +25,9 @@ pub struct JsonInput {
 }
 
 impl JsonInput {
-    /// The descriptors of `pool`, with packageless files moved into the stand-in package.
-    pub fn new(pool: &DescriptorPool) -> JsonInput {
+    /// The descriptors of `pool` with `renames` applied and packageless files moved into the
+    /// stand-in package.
+    pub fn new(pool: &DescriptorPool, renames: &Renames) -> JsonInput {
         let stand_in = pool
             .files()
             .any(|f| f.package_name().is_empty())
@@ -33,6 +36,7 @@ impl JsonInput {
             .files()
             .map(|f| {
                 let mut proto = f.file_descriptor_proto().clone();
+                renames.apply(&mut proto);
                 if let Some(stand_in) = &stand_in {
                     if proto.package().is_empty() {
                         proto.package = Some(stand_in.clone());

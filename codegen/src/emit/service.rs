@@ -47,7 +47,7 @@ impl ServiceNames {
             handler: ident(&handler),
             adapter: ident(&adapter),
             info: ident(&service.name.to_shouty_snake_case()),
-            server_mod: ident(&format!("{}_server", names::snake(&service.name))),
+            server_mod: ident(&names::tonic_module(&service.name, "server")),
         }
     }
 }
@@ -246,50 +246,31 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
     let grpc_methods = service.methods.iter().enumerate().map(|(i, m)| {
         let fn_name = ident(&names::snake(&m.name));
         let (input, output) = io_types(api, package, m);
-        match m.streaming {
-            Streaming::Unary => quote! {
-                async fn #fn_name(&self, request: ::tonic::Request<#input>) -> ::core::result::Result<::tonic::Response<#output>, ::tonic::Status> {
+        let stream = format_ident!("{}Stream", m.name);
+        let stream_type = quote!(type #stream = ::protogate::grpc::GrpcStream<#output>;);
+        let (request, call, reply, stream_type) = match m.streaming {
+            Streaming::Unary => (quote!(#input), quote!(unary), quote!(#output), quote!()),
+            Streaming::Server => (quote!(#input), quote!(server_streaming), quote!(Self::#stream), stream_type),
+            Streaming::Client => (quote!(::tonic::Streaming<#input>), quote!(client_streaming), quote!(#output), quote!()),
+            Streaming::Bidi => (quote!(::tonic::Streaming<#input>), quote!(bidi_streaming), quote!(Self::#stream), stream_type),
+        };
+        // tonic's trait is an `#[async_trait]` trait. Its methods are written out as that macro
+        // expands them, but with `Box` qualified: the macro's bare `Box` would name a message
+        // called `Box` in this package.
+        quote! {
+            #stream_type
+            fn #fn_name<'life0, 'async_trait>(&'life0 self, request: ::tonic::Request<#request>) -> ::core::pin::Pin<::std::boxed::Box<dyn ::core::future::Future<Output = ::core::result::Result<::tonic::Response<#reply>, ::tonic::Status>> + ::core::marker::Send + 'async_trait>>
+            where
+                'life0: 'async_trait,
+                Self: 'async_trait,
+            {
+                ::std::boxed::Box::pin(async move {
                     let handler = &self.handler;
-                    ::protogate::grpc::unary(request, &#info.methods[#i], |ctx, request| async move {
-                        handler.#fn_name(&ctx, request).await
+                    ::protogate::grpc::#call(request, &#info.methods[#i], |ctx, request| async move {
+                        <H as #handler>::#fn_name(handler, &ctx, request).await
                     })
                     .await
-                }
-            },
-            Streaming::Server => {
-                let stream = format_ident!("{}Stream", names::upper_camel(&m.name));
-                quote! {
-                    type #stream = ::protogate::grpc::GrpcStream<#output>;
-                    async fn #fn_name(&self, request: ::tonic::Request<#input>) -> ::core::result::Result<::tonic::Response<Self::#stream>, ::tonic::Status> {
-                        let handler = &self.handler;
-                        ::protogate::grpc::server_streaming(request, &#info.methods[#i], |ctx, request| async move {
-                            handler.#fn_name(&ctx, request).await
-                        })
-                        .await
-                    }
-                }
-            }
-            Streaming::Client => quote! {
-                async fn #fn_name(&self, request: ::tonic::Request<::tonic::Streaming<#input>>) -> ::core::result::Result<::tonic::Response<#output>, ::tonic::Status> {
-                    let handler = &self.handler;
-                    ::protogate::grpc::client_streaming(request, &#info.methods[#i], |ctx, requests| async move {
-                        handler.#fn_name(&ctx, requests).await
-                    })
-                    .await
-                }
-            },
-            Streaming::Bidi => {
-                let stream = format_ident!("{}Stream", names::upper_camel(&m.name));
-                quote! {
-                    type #stream = ::protogate::grpc::GrpcStream<#output>;
-                    async fn #fn_name(&self, request: ::tonic::Request<::tonic::Streaming<#input>>) -> ::core::result::Result<::tonic::Response<Self::#stream>, ::tonic::Status> {
-                        let handler = &self.handler;
-                        ::protogate::grpc::bidi_streaming(request, &#info.methods[#i], |ctx, requests| async move {
-                            handler.#fn_name(&ctx, requests).await
-                        })
-                        .await
-                    }
-                }
+                })
             }
         }
     });
@@ -305,7 +286,7 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
                 #i => {
                     let handler = ::std::sync::Arc::clone(&self.handler);
                     ::std::boxed::Box::pin(::protogate::dispatch::unary(ctx, input, move |ctx, request: #input| async move {
-                        handler.#fn_name(&ctx, request).await
+                        <H as #handler>::#fn_name(&handler, &ctx, request).await
                     }))
                 }
             }
@@ -323,7 +304,7 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
                 #i => {
                     let handler = ::std::sync::Arc::clone(&self.handler);
                     ::std::boxed::Box::pin(::protogate::dispatch::server_streaming(ctx, input, move |ctx, request: #input| async move {
-                        handler.#fn_name(&ctx, request).await
+                        <H as #handler>::#fn_name(&handler, &ctx, request).await
                     }))
                 }
             }
@@ -418,7 +399,6 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
             }
         }
 
-        #[::tonic::async_trait]
         impl<H: #handler> #server_mod::#server_trait for #adapter<H> {
             #(#grpc_methods)*
         }
