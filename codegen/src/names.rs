@@ -15,8 +15,8 @@ pub fn go_field(s: &str) -> String {
 }
 
 /// tonic's module for a service's server or client (`side` is `server` or `client`), named as
-/// tonic-build names it: its own snake case of prost's type name (`HTTPService` →
-/// `h_t_t_p_service_server`, `Match` → `match_server`, never escaped).
+/// tonic-build names it: its own snake case of prost's type name (`Match` → `match_server`,
+/// never escaped as `names::snake` would).
 pub fn tonic_module(service: &str, side: &str) -> String {
     let name = upper_camel(service);
     let mut out = String::new();
@@ -38,10 +38,8 @@ mod tests {
     fn tonic_modules_are_named_like_tonic_build() {
         assert_eq!(tonic_module("AuthService", "server"), "auth_service_server");
         assert_eq!(tonic_module("Match", "server"), "match_server");
-        assert_eq!(
-            tonic_module("HTTPService", "client"),
-            "h_t_t_p_service_client"
-        );
+        assert_eq!(tonic_module("HTTPService", "client"), "http_service_client");
+        assert_eq!(tonic_module("getV2Thing", "server"), "get_v2_thing_server");
         assert_eq!(tonic_module("pinger", "server"), "pinger_server");
     }
 

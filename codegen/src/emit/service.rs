@@ -264,10 +264,11 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
                 'life0: 'async_trait,
                 Self: 'async_trait,
             {
+                // `H::method`, not `handler.method`: an rpc named `Clone` would find `Arc::clone`.
                 ::std::boxed::Box::pin(async move {
                     let handler = &self.handler;
                     ::protogate::grpc::#call(request, &#info.methods[#i], |ctx, request| async move {
-                        <H as #handler>::#fn_name(handler, &ctx, request).await
+                        H::#fn_name(handler, &ctx, request).await
                     })
                     .await
                 })
@@ -286,7 +287,7 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
                 #i => {
                     let handler = ::std::sync::Arc::clone(&self.handler);
                     ::std::boxed::Box::pin(::protogate::dispatch::unary(ctx, input, move |ctx, request: #input| async move {
-                        <H as #handler>::#fn_name(&handler, &ctx, request).await
+                        H::#fn_name(&handler, &ctx, request).await
                     }))
                 }
             }
@@ -304,7 +305,7 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
                 #i => {
                     let handler = ::std::sync::Arc::clone(&self.handler);
                     ::std::boxed::Box::pin(::protogate::dispatch::server_streaming(ctx, input, move |ctx, request: #input| async move {
-                        <H as #handler>::#fn_name(&handler, &ctx, request).await
+                        H::#fn_name(&handler, &ctx, request).await
                     }))
                 }
             }

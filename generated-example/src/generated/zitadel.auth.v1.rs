@@ -2623,7 +2623,7 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
                         ctx,
                         input,
                         move |ctx, request: HealthzRequest| async move {
-                            handler.healthz(&ctx, request).await
+                            H::healthz(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -2635,7 +2635,7 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
                         ctx,
                         input,
                         move |ctx, request: GetMyPhoneRequest| async move {
-                            handler.get_my_phone(&ctx, request).await
+                            H::get_my_phone(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -2647,7 +2647,7 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
                         ctx,
                         input,
                         move |ctx, request: SetMyPhoneRequest| async move {
-                            handler.set_my_phone(&ctx, request).await
+                            H::set_my_phone(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -2659,7 +2659,7 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
                         ctx,
                         input,
                         move |ctx, request: VerifyMyPhoneRequest| async move {
-                            handler.verify_my_phone(&ctx, request).await
+                            H::verify_my_phone(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -2671,7 +2671,8 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
                         ctx,
                         input,
                         move |ctx, request: ResendMyPhoneVerificationRequest| async move {
-                            handler.resend_my_phone_verification(&ctx, request).await
+                            H::resend_my_phone_verification(&handler, &ctx, request)
+                                .await
                         },
                     ),
                 )
@@ -2683,7 +2684,7 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
                         ctx,
                         input,
                         move |ctx, request: RemoveMyPhoneRequest| async move {
-                            handler.remove_my_phone(&ctx, request).await
+                            H::remove_my_phone(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -2749,93 +2750,179 @@ impl<H: AuthServiceHandler> ::protogate::Mountable for AuthService<H> {
     }
 }
 
-#[::tonic::async_trait]
 impl<H: AuthServiceHandler> auth_service_server::AuthService for AuthService<H> {
-    async fn healthz(
-        &self,
+    fn healthz<'life0, 'async_trait>(
+        &'life0 self,
         request: ::tonic::Request<HealthzRequest>,
-    ) -> ::core::result::Result<::tonic::Response<HealthzResponse>, ::tonic::Status> {
-        let handler = &self.handler;
-        ::protogate::grpc::unary(
-                request,
-                &AUTH_SERVICE.methods[0usize],
-                |ctx, request| async move { handler.healthz(&ctx, request).await },
-            )
-            .await
+    ) -> ::core::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::core::future::Future<
+                Output = ::core::result::Result<
+                    ::tonic::Response<HealthzResponse>,
+                    ::tonic::Status,
+                >,
+            > + ::core::marker::Send + 'async_trait,
+        >,
+    >
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        ::std::boxed::Box::pin(async move {
+            let handler = &self.handler;
+            ::protogate::grpc::unary(
+                    request,
+                    &AUTH_SERVICE.methods[0usize],
+                    |ctx, request| async move {
+                        H::healthz(handler, &ctx, request).await
+                    },
+                )
+                .await
+        })
     }
-    async fn get_my_phone(
-        &self,
+    fn get_my_phone<'life0, 'async_trait>(
+        &'life0 self,
         request: ::tonic::Request<GetMyPhoneRequest>,
-    ) -> ::core::result::Result<::tonic::Response<GetMyPhoneResponse>, ::tonic::Status> {
-        let handler = &self.handler;
-        ::protogate::grpc::unary(
-                request,
-                &AUTH_SERVICE.methods[1usize],
-                |ctx, request| async move { handler.get_my_phone(&ctx, request).await },
-            )
-            .await
+    ) -> ::core::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::core::future::Future<
+                Output = ::core::result::Result<
+                    ::tonic::Response<GetMyPhoneResponse>,
+                    ::tonic::Status,
+                >,
+            > + ::core::marker::Send + 'async_trait,
+        >,
+    >
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        ::std::boxed::Box::pin(async move {
+            let handler = &self.handler;
+            ::protogate::grpc::unary(
+                    request,
+                    &AUTH_SERVICE.methods[1usize],
+                    |ctx, request| async move {
+                        H::get_my_phone(handler, &ctx, request).await
+                    },
+                )
+                .await
+        })
     }
-    async fn set_my_phone(
-        &self,
+    fn set_my_phone<'life0, 'async_trait>(
+        &'life0 self,
         request: ::tonic::Request<SetMyPhoneRequest>,
-    ) -> ::core::result::Result<::tonic::Response<SetMyPhoneResponse>, ::tonic::Status> {
-        let handler = &self.handler;
-        ::protogate::grpc::unary(
-                request,
-                &AUTH_SERVICE.methods[2usize],
-                |ctx, request| async move { handler.set_my_phone(&ctx, request).await },
-            )
-            .await
+    ) -> ::core::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::core::future::Future<
+                Output = ::core::result::Result<
+                    ::tonic::Response<SetMyPhoneResponse>,
+                    ::tonic::Status,
+                >,
+            > + ::core::marker::Send + 'async_trait,
+        >,
+    >
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        ::std::boxed::Box::pin(async move {
+            let handler = &self.handler;
+            ::protogate::grpc::unary(
+                    request,
+                    &AUTH_SERVICE.methods[2usize],
+                    |ctx, request| async move {
+                        H::set_my_phone(handler, &ctx, request).await
+                    },
+                )
+                .await
+        })
     }
-    async fn verify_my_phone(
-        &self,
+    fn verify_my_phone<'life0, 'async_trait>(
+        &'life0 self,
         request: ::tonic::Request<VerifyMyPhoneRequest>,
-    ) -> ::core::result::Result<
-        ::tonic::Response<VerifyMyPhoneResponse>,
-        ::tonic::Status,
-    > {
-        let handler = &self.handler;
-        ::protogate::grpc::unary(
-                request,
-                &AUTH_SERVICE.methods[3usize],
-                |ctx, request| async move {
-                    handler.verify_my_phone(&ctx, request).await
-                },
-            )
-            .await
+    ) -> ::core::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::core::future::Future<
+                Output = ::core::result::Result<
+                    ::tonic::Response<VerifyMyPhoneResponse>,
+                    ::tonic::Status,
+                >,
+            > + ::core::marker::Send + 'async_trait,
+        >,
+    >
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        ::std::boxed::Box::pin(async move {
+            let handler = &self.handler;
+            ::protogate::grpc::unary(
+                    request,
+                    &AUTH_SERVICE.methods[3usize],
+                    |ctx, request| async move {
+                        H::verify_my_phone(handler, &ctx, request).await
+                    },
+                )
+                .await
+        })
     }
-    async fn resend_my_phone_verification(
-        &self,
+    fn resend_my_phone_verification<'life0, 'async_trait>(
+        &'life0 self,
         request: ::tonic::Request<ResendMyPhoneVerificationRequest>,
-    ) -> ::core::result::Result<
-        ::tonic::Response<ResendMyPhoneVerificationResponse>,
-        ::tonic::Status,
-    > {
-        let handler = &self.handler;
-        ::protogate::grpc::unary(
-                request,
-                &AUTH_SERVICE.methods[4usize],
-                |ctx, request| async move {
-                    handler.resend_my_phone_verification(&ctx, request).await
-                },
-            )
-            .await
+    ) -> ::core::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::core::future::Future<
+                Output = ::core::result::Result<
+                    ::tonic::Response<ResendMyPhoneVerificationResponse>,
+                    ::tonic::Status,
+                >,
+            > + ::core::marker::Send + 'async_trait,
+        >,
+    >
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        ::std::boxed::Box::pin(async move {
+            let handler = &self.handler;
+            ::protogate::grpc::unary(
+                    request,
+                    &AUTH_SERVICE.methods[4usize],
+                    |ctx, request| async move {
+                        H::resend_my_phone_verification(handler, &ctx, request).await
+                    },
+                )
+                .await
+        })
     }
-    async fn remove_my_phone(
-        &self,
+    fn remove_my_phone<'life0, 'async_trait>(
+        &'life0 self,
         request: ::tonic::Request<RemoveMyPhoneRequest>,
-    ) -> ::core::result::Result<
-        ::tonic::Response<RemoveMyPhoneResponse>,
-        ::tonic::Status,
-    > {
-        let handler = &self.handler;
-        ::protogate::grpc::unary(
-                request,
-                &AUTH_SERVICE.methods[5usize],
-                |ctx, request| async move {
-                    handler.remove_my_phone(&ctx, request).await
-                },
-            )
-            .await
+    ) -> ::core::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::core::future::Future<
+                Output = ::core::result::Result<
+                    ::tonic::Response<RemoveMyPhoneResponse>,
+                    ::tonic::Status,
+                >,
+            > + ::core::marker::Send + 'async_trait,
+        >,
+    >
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
+        ::std::boxed::Box::pin(async move {
+            let handler = &self.handler;
+            ::protogate::grpc::unary(
+                    request,
+                    &AUTH_SERVICE.methods[5usize],
+                    |ctx, request| async move {
+                        H::remove_my_phone(handler, &ctx, request).await
+                    },
+                )
+                .await
+        })
     }
 }

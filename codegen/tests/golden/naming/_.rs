@@ -1028,7 +1028,7 @@ impl<H: PingerHandler> ::protogate::Service for Pinger<H> {
                         ctx,
                         input,
                         move |ctx, request: Ping| async move {
-                            <H as PingerHandler>::ping(&handler, &ctx, request).await
+                            H::ping(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -1114,9 +1114,7 @@ impl<H: PingerHandler> pinger_server::Pinger for Pinger<H> {
             ::protogate::grpc::unary(
                     request,
                     &PINGER.methods[0usize],
-                    |ctx, request| async move {
-                        <H as PingerHandler>::ping(handler, &ctx, request).await
-                    },
+                    |ctx, request| async move { H::ping(handler, &ctx, request).await },
                 )
                 .await
         })
@@ -1231,8 +1229,7 @@ impl<H: WalletServiceHandler> ::protogate::Service for WalletService<H> {
                         ctx,
                         input,
                         move |ctx, request: naming::r#type::Money| async move {
-                            <H as WalletServiceHandler>::fill(&handler, &ctx, request)
-                                .await
+                            H::fill(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -1321,9 +1318,7 @@ impl<H: WalletServiceHandler> wallet_service_server::WalletService for WalletSer
             ::protogate::grpc::unary(
                     request,
                     &WALLET_SERVICE.methods[0usize],
-                    |ctx, request| async move {
-                        <H as WalletServiceHandler>::fill(handler, &ctx, request).await
-                    },
+                    |ctx, request| async move { H::fill(handler, &ctx, request).await },
                 )
                 .await
         })

@@ -1853,7 +1853,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                         ctx,
                         input,
                         move |ctx, request: Clash| async move {
-                            <H as ClashGateHandler>::info(&handler, &ctx, request).await
+                            H::info(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -1865,8 +1865,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                         ctx,
                         input,
                         move |ctx, request: ClashHandler| async move {
-                            <H as ClashGateHandler>::handler(&handler, &ctx, request)
-                                .await
+                            H::handler(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -1878,8 +1877,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                         ctx,
                         input,
                         move |ctx, request: Clash| async move {
-                            <H as ClashGateHandler>::into_grpc(&handler, &ctx, request)
-                                .await
+                            H::into_grpc(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -1891,8 +1889,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                         ctx,
                         input,
                         move |ctx, request: Clash| async move {
-                            <H as ClashGateHandler>::from_arc(&handler, &ctx, request)
-                                .await
+                            H::from_arc(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -1904,8 +1901,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                         ctx,
                         input,
                         move |ctx, request: Clash| async move {
-                            <H as ClashGateHandler>::call_unary(&handler, &ctx, request)
-                                .await
+                            H::call_unary(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -1917,12 +1913,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                         ctx,
                         input,
                         move |ctx, request: Clash| async move {
-                            <H as ClashGateHandler>::file_descriptor_set(
-                                    &handler,
-                                    &ctx,
-                                    request,
-                                )
-                                .await
+                            H::file_descriptor_set(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -1934,12 +1925,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                         ctx,
                         input,
                         move |ctx, request: Clash| async move {
-                            <H as ClashGateHandler>::add_grpc_routes(
-                                    &handler,
-                                    &ctx,
-                                    request,
-                                )
-                                .await
+                            H::add_grpc_routes(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -1951,7 +1937,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                         ctx,
                         input,
                         move |ctx, request: Clash| async move {
-                            <H as ClashGateHandler>::clone(&handler, &ctx, request).await
+                            H::clone(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -1963,7 +1949,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                         ctx,
                         input,
                         move |ctx, request: super::deep::Level1| async move {
-                            <H as ClashGateHandler>::deep(&handler, &ctx, request).await
+                            H::deep(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -2003,12 +1989,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                         ctx,
                         input,
                         move |ctx, request: Clash| async move {
-                            <H as ClashGateHandler>::call_server_streaming(
-                                    &handler,
-                                    &ctx,
-                                    request,
-                                )
-                                .await
+                            H::call_server_streaming(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -2072,9 +2053,7 @@ impl<H: ClashGateHandler> clash_server::Clash for ClashGate<H> {
             ::protogate::grpc::unary(
                     request,
                     &CLASH.methods[0usize],
-                    |ctx, request| async move {
-                        <H as ClashGateHandler>::info(handler, &ctx, request).await
-                    },
+                    |ctx, request| async move { H::info(handler, &ctx, request).await },
                 )
                 .await
         })
@@ -2102,7 +2081,7 @@ impl<H: ClashGateHandler> clash_server::Clash for ClashGate<H> {
                     request,
                     &CLASH.methods[1usize],
                     |ctx, request| async move {
-                        <H as ClashGateHandler>::handler(handler, &ctx, request).await
+                        H::handler(handler, &ctx, request).await
                     },
                 )
                 .await
@@ -2131,7 +2110,7 @@ impl<H: ClashGateHandler> clash_server::Clash for ClashGate<H> {
                     request,
                     &CLASH.methods[2usize],
                     |ctx, request| async move {
-                        <H as ClashGateHandler>::into_grpc(handler, &ctx, request).await
+                        H::into_grpc(handler, &ctx, request).await
                     },
                 )
                 .await
@@ -2160,7 +2139,7 @@ impl<H: ClashGateHandler> clash_server::Clash for ClashGate<H> {
                     request,
                     &CLASH.methods[3usize],
                     |ctx, request| async move {
-                        <H as ClashGateHandler>::from_arc(handler, &ctx, request).await
+                        H::from_arc(handler, &ctx, request).await
                     },
                 )
                 .await
@@ -2189,7 +2168,7 @@ impl<H: ClashGateHandler> clash_server::Clash for ClashGate<H> {
                     request,
                     &CLASH.methods[4usize],
                     |ctx, request| async move {
-                        <H as ClashGateHandler>::call_unary(handler, &ctx, request).await
+                        H::call_unary(handler, &ctx, request).await
                     },
                 )
                 .await
@@ -2219,12 +2198,7 @@ impl<H: ClashGateHandler> clash_server::Clash for ClashGate<H> {
                     request,
                     &CLASH.methods[5usize],
                     |ctx, request| async move {
-                        <H as ClashGateHandler>::call_server_streaming(
-                                handler,
-                                &ctx,
-                                request,
-                            )
-                            .await
+                        H::call_server_streaming(handler, &ctx, request).await
                     },
                 )
                 .await
@@ -2253,12 +2227,7 @@ impl<H: ClashGateHandler> clash_server::Clash for ClashGate<H> {
                     request,
                     &CLASH.methods[6usize],
                     |ctx, request| async move {
-                        <H as ClashGateHandler>::file_descriptor_set(
-                                handler,
-                                &ctx,
-                                request,
-                            )
-                            .await
+                        H::file_descriptor_set(handler, &ctx, request).await
                     },
                 )
                 .await
@@ -2287,8 +2256,7 @@ impl<H: ClashGateHandler> clash_server::Clash for ClashGate<H> {
                     request,
                     &CLASH.methods[7usize],
                     |ctx, request| async move {
-                        <H as ClashGateHandler>::add_grpc_routes(handler, &ctx, request)
-                            .await
+                        H::add_grpc_routes(handler, &ctx, request).await
                     },
                 )
                 .await
@@ -2316,9 +2284,7 @@ impl<H: ClashGateHandler> clash_server::Clash for ClashGate<H> {
             ::protogate::grpc::unary(
                     request,
                     &CLASH.methods[8usize],
-                    |ctx, request| async move {
-                        <H as ClashGateHandler>::clone(handler, &ctx, request).await
-                    },
+                    |ctx, request| async move { H::clone(handler, &ctx, request).await },
                 )
                 .await
         })
@@ -2345,9 +2311,7 @@ impl<H: ClashGateHandler> clash_server::Clash for ClashGate<H> {
             ::protogate::grpc::unary(
                     request,
                     &CLASH.methods[9usize],
-                    |ctx, request| async move {
-                        <H as ClashGateHandler>::deep(handler, &ctx, request).await
-                    },
+                    |ctx, request| async move { H::deep(handler, &ctx, request).await },
                 )
                 .await
         })
@@ -2458,7 +2422,7 @@ impl<H: ServiceHandler> ::protogate::Service for Service<H> {
                         ctx,
                         input,
                         move |ctx, request: Clash| async move {
-                            <H as ServiceHandler>::service(&handler, &ctx, request).await
+                            H::service(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -2470,7 +2434,7 @@ impl<H: ServiceHandler> ::protogate::Service for Service<H> {
                         ctx,
                         input,
                         move |ctx, request: ClashHandler| async move {
-                            <H as ServiceHandler>::info(&handler, &ctx, request).await
+                            H::info(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -2560,7 +2524,7 @@ impl<H: ServiceHandler> service_server::Service for Service<H> {
                     request,
                     &SERVICE.methods[0usize],
                     |ctx, request| async move {
-                        <H as ServiceHandler>::service(handler, &ctx, request).await
+                        H::service(handler, &ctx, request).await
                     },
                 )
                 .await
@@ -2588,9 +2552,7 @@ impl<H: ServiceHandler> service_server::Service for Service<H> {
             ::protogate::grpc::unary(
                     request,
                     &SERVICE.methods[1usize],
-                    |ctx, request| async move {
-                        <H as ServiceHandler>::info(handler, &ctx, request).await
-                    },
+                    |ctx, request| async move { H::info(handler, &ctx, request).await },
                 )
                 .await
         })

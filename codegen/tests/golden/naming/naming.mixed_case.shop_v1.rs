@@ -608,8 +608,7 @@ impl<H: ShopServiceHandler> ::protogate::Service for ShopService<H> {
                         ctx,
                         input,
                         move |ctx, request: Price| async move {
-                            <H as ShopServiceHandler>::get_price(&handler, &ctx, request)
-                                .await
+                            H::get_price(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -699,8 +698,7 @@ impl<H: ShopServiceHandler> shop_service_server::ShopService for ShopService<H> 
                     request,
                     &SHOP_SERVICE.methods[0usize],
                     |ctx, request| async move {
-                        <H as ShopServiceHandler>::get_price(handler, &ctx, request)
-                            .await
+                        H::get_price(handler, &ctx, request).await
                     },
                 )
                 .await

@@ -1535,8 +1535,7 @@ impl<H: PreludeServiceHandler> ::protogate::Service for PreludeService<H> {
                         ctx,
                         input,
                         move |ctx, request: Prelude| async move {
-                            <H as PreludeServiceHandler>::echo(&handler, &ctx, request)
-                                .await
+                            H::echo(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -1626,9 +1625,7 @@ for PreludeService<H> {
             ::protogate::grpc::unary(
                     request,
                     &PRELUDE_SERVICE.methods[0usize],
-                    |ctx, request| async move {
-                        <H as PreludeServiceHandler>::echo(handler, &ctx, request).await
-                    },
+                    |ctx, request| async move { H::echo(handler, &ctx, request).await },
                 )
                 .await
         })

@@ -962,7 +962,7 @@ impl<H: MatchHandler> ::protogate::Service for Match<H> {
                         ctx,
                         input,
                         move |ctx, request: Keywords| async move {
-                            <H as MatchHandler>::echo(&handler, &ctx, request).await
+                            H::echo(&handler, &ctx, request).await
                         },
                     ),
                 )
@@ -1051,9 +1051,7 @@ impl<H: MatchHandler> match_server::Match for Match<H> {
             ::protogate::grpc::unary(
                     request,
                     &MATCH.methods[0usize],
-                    |ctx, request| async move {
-                        <H as MatchHandler>::echo(handler, &ctx, request).await
-                    },
+                    |ctx, request| async move { H::echo(handler, &ctx, request).await },
                 )
                 .await
         })
