@@ -3,6 +3,9 @@
 //! module and file) and the whole tree at once.
 
 /// One `include_generated!` per package, in a tree that mirrors prost-build's modules.
+// The schema names rpcs `IntoGrpc` and `FromArc` on purpose (they collide with the adapter's
+// own methods); clippy would have `into_*`/`from_*` methods take `self` by value.
+#[allow(clippy::wrong_self_convention)]
 pub mod api {
     // Files without a package sit at the root, next to the packages they import.
     protogate::include_generated!("");
@@ -53,6 +56,7 @@ pub mod api {
 }
 
 /// The whole tree through `mod.rs`.
+#[allow(clippy::wrong_self_convention)]
 pub mod whole {
     protogate::include_generated!();
 }
