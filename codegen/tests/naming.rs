@@ -197,3 +197,36 @@ fn packages_that_share_a_rust_module_are_an_error_naming_both() {
     );
     assert!(err.contains("b.proto:1:"), "{err}");
 }
+
+#[test]
+fn a_message_whose_nested_module_is_a_package_module_is_an_error() {
+    let err = generate(&[
+        (
+            "a.proto",
+            "syntax = \"proto3\"; package demo;\nmessage Item { message Detail {} }",
+        ),
+        (
+            "b.proto",
+            "syntax = \"proto3\"; package demo.item; message B {}",
+        ),
+    ])
+    .expect_err("`demo::item` cannot hold both");
+    assert!(
+        err.contains("the nested types of `demo.Item` go to the Rust module `demo::item`, which is package `demo.item`'s module"),
+        "{err}"
+    );
+    assert!(err.contains("a.proto:2:"), "{err}");
+
+    // Without nested types the message is a struct beside the package's module: no conflict.
+    generate(&[
+        (
+            "a.proto",
+            "syntax = \"proto3\"; package demo; message Item {}",
+        ),
+        (
+            "b.proto",
+            "syntax = \"proto3\"; package demo.item; message B {}",
+        ),
+    ])
+    .unwrap();
+}

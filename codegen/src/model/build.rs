@@ -16,6 +16,8 @@ use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::load::ProtoInput;
 use crate::names;
 
+mod modules;
+
 /// Extension names the model reads.
 const HTTP: &str = "google.api.http";
 const FIELD_BEHAVIOR: &str = "google.api.field_behavior";
@@ -69,40 +71,9 @@ pub fn build(input: &ProtoInput, options: &ModelOptions, diags: &mut Diagnostics
             package.enums.push(builder.enumeration(&e));
         }
     }
-    module_collisions(&builder, &files, diags);
+    modules::package_collisions(&builder, &files, diags);
+    modules::nested_collisions(&builder, &files, diags);
     Api::new(packages.into_values().collect())
-}
-
-/// Two packages whose names differ only in case or underscores (`demo.Shop`, `demo.shop`) map
-/// to one Rust module and one output file, as they do in prost-build: an error naming both.
-fn module_collisions(builder: &Builder<'_>, files: &[FileDescriptor], diags: &mut Diagnostics) {
-    // The package statement is field 2 of FileDescriptorProto.
-    const PACKAGE: i32 = 2;
-    let mut first: BTreeMap<Vec<String>, &FileDescriptor> = BTreeMap::new();
-    let mut reported: BTreeSet<&str> = BTreeSet::new();
-    for file in files {
-        let module = names::package_module_path(file.package_name());
-        let Some(other) = first.get(&module) else {
-            first.insert(module, file);
-            continue;
-        };
-        if other.package_name() != file.package_name() && reported.insert(file.package_name()) {
-            diags.push(
-                Diagnostic::error(
-                    "package-module",
-                    builder.locate(file, &[PACKAGE]),
-                    format!(
-                        "package `{}` maps to the Rust module `{}`, as package `{}` (in {}) does",
-                        file.package_name(),
-                        module.join("::"),
-                        other.package_name(),
-                        other.name()
-                    ),
-                )
-                .hint("rename one of the packages: Rust modules are snake_case, so the two would share one module and one output file"),
-            );
-        }
-    }
 }
 
 /// The files that get code: the roots, and every file defining a type they reach.
