@@ -36,8 +36,12 @@ impl Parse for IncludeArgs {
 ///
 /// `include_generated!("zitadel.auth.v1")` includes that package's file, like
 /// `tonic::include_proto!`: put it in a module tree that mirrors the package so references
-/// across packages resolve. `include_generated!()` includes the whole tree (`mod.rs`), with one
-/// nested module per package.
+/// across packages resolve. The file is named as prost-build names it, so a package with a
+/// keyword or a non-snake-case part (`google.type`, `Demo.ShopV1`) maps to its escaped module
+/// spelling (`google.r#type.rs`, `demo.shop_v1.rs`); pass the proto package name either way.
+/// `include_generated!("")` includes the code of files without a `package` statement (prost's
+/// `_.rs`), which belongs at the root of the tree. `include_generated!()` includes the whole
+/// tree (`mod.rs`), with one nested module per package.
 #[proc_macro]
 pub fn include_generated(input: TokenStream) -> TokenStream {
     let args = syn::parse_macro_input!(input as IncludeArgs);
@@ -45,25 +49,24 @@ pub fn include_generated(input: TokenStream) -> TokenStream {
         None => "/mod.rs".to_string(),
         Some(package) => {
             let name = package.value();
-            let valid = !name.is_empty()
-                && name.split('.').all(|part| {
-                    let mut chars = part.chars();
-                    chars
-                        .next()
-                        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-                });
-            if !valid {
+            let valid = name.split('.').all(|part| {
+                let mut chars = part.chars();
+                chars
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+            });
+            if !name.is_empty() && !valid {
                 return syn::Error::new(
                     package.span(),
                     format!(
-                        "`{name}` is not a proto package name (expected e.g. \"zitadel.auth.v1\")"
+                        "`{name}` is not a proto package name (expected e.g. \"zitadel.auth.v1\", or \"\" for files without a package)"
                     ),
                 )
                 .to_compile_error()
                 .into();
             }
-            format!("/{name}.rs")
+            format!("/{}", protogate_names::package_file_name(&name))
         }
     };
     quote!(include!(concat!(env!("OUT_DIR"), #file));).into()

@@ -20,7 +20,7 @@ pub fn mod_rs(api: &Api) -> String {
         for part in names::package_module_path(&package.name) {
             node = node.children.entry(part).or_default();
         }
-        node.file = Some(format!("{}.rs", package.name));
+        node.file = Some(names::package_file_name(&package.name));
     }
     fn render(node: &Node, depth: usize, out: &mut String) {
         let pad = "    ".repeat(depth);

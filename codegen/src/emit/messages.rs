@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use prost::Message as _;
 use prost_build::Module;
 use prost_reflect::FileDescriptor;
 
@@ -17,27 +16,48 @@ pub const TIMESTAMP: &str = "::protogate::wkt::Timestamp";
 /// lowerCamelCase paths joined by commas.
 pub const FIELD_MASK: &str = "::protogate::wkt::FieldMask";
 
-/// Per package: the prost + tonic code and the pbjson serde impls.
+/// One package's upstream code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PackageCode {
+    /// prost's messages and enums and tonic's client and server modules.
+    pub prost: String,
+    /// pbjson's serde impls.
+    pub serde: String,
+}
+
+/// Per proto package (by its proto name, `""` for files without one): the prost + tonic code
+/// and the pbjson serde impls.
 pub fn generate(
     files: &[FileDescriptor],
     all: &prost_reflect::DescriptorPool,
-) -> Result<BTreeMap<String, (String, String)>, Diagnostic> {
+) -> Result<BTreeMap<String, PackageCode>, Diagnostic> {
     // prost-build resolves every referenced type through the requests, so all files go in
     // (well-known types included); only the emitted packages are kept.
     // Sorted by file name so the output does not depend on how the input was compiled
     // (protox's order and a descriptor set's order differ).
     let mut files_by_name: Vec<_> = all.files().collect();
     files_by_name.sort_by(|a, b| a.name().cmp(b.name()));
+    let renames = super::enum_names::Renames::new(all)?;
     let requests: Vec<(Module, prost_types::FileDescriptorProto)> = files_by_name
         .into_iter()
         .map(|f| {
             let mut proto = f.file_descriptor_proto().clone();
             super::rustdoc::sanitize_source_info(&mut proto);
+            renames.apply(&mut proto);
             (Module::from_protobuf_package_name(f.package_name()), proto)
         })
         .collect();
-    let wanted: std::collections::BTreeSet<String> =
-        files.iter().map(|f| f.package_name().to_string()).collect();
+    // prost-build keys its output by module (`demo.r#type`, `demo.shop_v1`), never by the proto
+    // package name: map each back through prost-build's own mapping.
+    let wanted: BTreeMap<Module, String> = files
+        .iter()
+        .map(|f| {
+            (
+                Module::from_protobuf_package_name(f.package_name()),
+                f.package_name().to_string(),
+            )
+        })
+        .collect();
 
     let mut config = prost_build::Config::new();
     config
@@ -55,14 +75,11 @@ pub fn generate(
                 .build_transport(false)
                 .service_generator(),
         );
-    let set = prost_types::FileDescriptorSet {
-        file: all.file_descriptor_protos().cloned().collect(),
-    };
-    let bytes = set.encode_to_vec();
+    let json_input = super::packageless::JsonInput::new(all, &renames);
     let packages: Vec<String> = {
-        let mut p: Vec<String> = files
-            .iter()
-            .map(|f| format!(".{}", f.package_name()))
+        let mut p: Vec<String> = wanted
+            .values()
+            .map(|package| json_input.prefix(package))
             .collect();
         p.sort();
         p.dedup();
@@ -72,12 +89,13 @@ pub fn generate(
     // thread while prost and tonic run on this one.
     let (modules, serde) = std::thread::scope(|scope| {
         let json = scope.spawn(|| {
-            std::panic::catch_unwind(|| serde_impls(&bytes, &packages)).unwrap_or_else(|panic| {
-                Err(internal(format!(
-                    "pbjson-build panicked: {}",
-                    panic_text(&panic)
-                )))
-            })
+            std::panic::catch_unwind(|| serde_impls(&json_input.descriptors, &packages))
+                .unwrap_or_else(|panic| {
+                    Err(internal(format!(
+                        "pbjson-build panicked: {}",
+                        panic_text(&panic)
+                    )))
+                })
         });
         // A panic in a code generator must surface as a diagnostic, never abort the build.
         let modules =
@@ -90,36 +108,53 @@ pub fn generate(
         (modules, serde)
     });
     let (modules, serde) = (modules?, serde?);
-    let mut serde_by_package: BTreeMap<String, String> = BTreeMap::new();
-    for (package, bytes) in serde {
-        serde_by_package
-            .entry(package.to_string())
-            .or_default()
-            .push_str(&String::from_utf8_lossy(&bytes));
-    }
 
-    let mut out = BTreeMap::new();
-    for (module, code) in modules {
-        let package = module.parts().collect::<Vec<_>>().join(".");
-        if !wanted.contains(&package) {
-            continue;
+    let mut out: BTreeMap<String, PackageCode> = BTreeMap::new();
+    for (module, mut code) in modules {
+        if let Some(package) = wanted.get(&module) {
+            renames.restore(package, &mut code);
+            out.entry(package.clone()).or_default().prost = code;
         }
-        let serde = serde_by_package.remove(&package).unwrap_or_default();
-        out.insert(package, (code, serde));
     }
-    for (package, serde) in serde_by_package {
-        out.entry(package)
-            .or_insert_with(|| (String::new(), String::new()))
-            .1 = serde;
+    for (package, code) in serde {
+        let (package, mut code) = json_input.restore(&package, code);
+        renames.restore(&package, &mut code);
+        out.entry(package).or_default().serde.push_str(&code);
+    }
+    for code in out.values_mut() {
+        qualify_prelude(&code.prost, &mut code.serde);
     }
     Ok(out)
 }
 
-/// pbjson's serde impls for `packages`, as text per package.
+/// pbjson-build writes `Vec` and `ToString` unqualified; in a package with a message of that
+/// name they would mean the message.
+fn qualify_prelude(prost: &str, serde: &mut String) {
+    let declares = |name: &str| {
+        prost.lines().any(|line| {
+            ["pub struct ", "pub enum ", "pub mod "].iter().any(|item| {
+                line.strip_prefix(item)
+                    .and_then(|rest| rest.strip_prefix(name))
+                    .is_some_and(|rest| rest.starts_with([' ', '{', '<', ';']))
+            })
+        })
+    };
+    for (name, bare, qualified) in [
+        ("Vec", "<Vec<", "<::std::vec::Vec<"),
+        ("ToString", "(ToString::", "(::std::string::ToString::"),
+    ] {
+        if declares(name) {
+            *serde = serde.replace(bare, qualified);
+        }
+    }
+}
+
+/// pbjson's serde impls for the packages `prefixes` (`.demo.shop`), as text by proto package
+/// name.
 fn serde_impls(
     descriptors: &[u8],
-    packages: &[String],
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    prefixes: &[String],
+) -> Result<Vec<(String, String)>, Diagnostic> {
     let mut json = pbjson_build::Builder::new();
     // Unknown fields are ignored on input, as grpc-gateway and Connect do.
     json.ignore_unknown_fields();
@@ -129,11 +164,16 @@ fn serde_impls(
         .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
         .extern_path(".google.protobuf.FieldMask", FIELD_MASK);
     let generated = json
-        .generate(packages, |_| Ok(Vec::<u8>::new()))
+        .generate(prefixes, |_| Ok(Vec::<u8>::new()))
         .map_err(|e| internal(format!("pbjson-build failed: {e}")))?;
+    // pbjson's `Package` displays the escaped module spelling (`demo.r#type`); its parts are
+    // the proto names, which is what the output is keyed by.
     Ok(generated
         .into_iter()
-        .map(|(package, code)| (package.to_string(), code))
+        .map(|(package, code)| {
+            let name: Vec<String> = package.path().iter().map(|p| p.to_string()).collect();
+            (name.join("."), String::from_utf8_lossy(&code).into_owned())
+        })
         .collect())
 }
 
@@ -145,7 +185,7 @@ fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "unknown panic".to_string())
 }
 
-fn internal(message: String) -> Diagnostic {
+pub(crate) fn internal(message: String) -> Diagnostic {
     Diagnostic::error(
         "codegen-internal",
         Location::new("<generator>", 0, 0),

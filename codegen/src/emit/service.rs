@@ -263,9 +263,10 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
                     quote!(request: ::protogate::RequestStream<#input>),
                 ),
             };
+            // `H::method`, not `handler.method`: an rpc named `Clone` would find `Arc::clone`.
             quote! {
                 #index => ::protogate::pipeline::#step(ctx, requests, move |ctx, #arg| async move {
-                    handler.#fn_name(&ctx, request).await
+                    H::#fn_name(&handler, &ctx, request).await
                 }),
             }
         })

@@ -16,6 +16,8 @@ use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::load::ProtoInput;
 use crate::names;
 
+mod modules;
+
 /// Extension names the model reads.
 const HTTP: &str = "google.api.http";
 const FIELD_BEHAVIOR: &str = "google.api.field_behavior";
@@ -69,6 +71,8 @@ pub fn build(input: &ProtoInput, options: &ModelOptions, diags: &mut Diagnostics
             package.enums.push(builder.enumeration(&e));
         }
     }
+    modules::package_collisions(&builder, &files, diags);
+    modules::nested_collisions(&builder, &files, diags);
     Api::new(packages.into_values().collect())
 }
 

@@ -2166,7 +2166,7 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
                     ctx,
                     requests,
                     move |ctx, request: HealthzRequest| async move {
-                        handler.healthz(&ctx, request).await
+                        H::healthz(&handler, &ctx, request).await
                     },
                 )
             }
@@ -2175,7 +2175,7 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
                     ctx,
                     requests,
                     move |ctx, request: GetMyPhoneRequest| async move {
-                        handler.get_my_phone(&ctx, request).await
+                        H::get_my_phone(&handler, &ctx, request).await
                     },
                 )
             }
@@ -2184,7 +2184,7 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
                     ctx,
                     requests,
                     move |ctx, request: SetMyPhoneRequest| async move {
-                        handler.set_my_phone(&ctx, request).await
+                        H::set_my_phone(&handler, &ctx, request).await
                     },
                 )
             }
@@ -2193,7 +2193,7 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
                     ctx,
                     requests,
                     move |ctx, request: VerifyMyPhoneRequest| async move {
-                        handler.verify_my_phone(&ctx, request).await
+                        H::verify_my_phone(&handler, &ctx, request).await
                     },
                 )
             }
@@ -2202,7 +2202,7 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
                     ctx,
                     requests,
                     move |ctx, request: ResendMyPhoneVerificationRequest| async move {
-                        handler.resend_my_phone_verification(&ctx, request).await
+                        H::resend_my_phone_verification(&handler, &ctx, request).await
                     },
                 )
             }
@@ -2211,7 +2211,7 @@ impl<H: AuthServiceHandler> ::protogate::Service for AuthService<H> {
                     ctx,
                     requests,
                     move |ctx, request: RemoveMyPhoneRequest| async move {
-                        handler.remove_my_phone(&ctx, request).await
+                        H::remove_my_phone(&handler, &ctx, request).await
                     },
                 )
             }

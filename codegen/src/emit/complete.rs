@@ -1,0 +1,234 @@
+//! The emission check: every message, enum and service of every package has its code (the prost
+//! struct or enum, pbjson's serde impls, tonic's client module), so a generator that skips a
+//! package or a type fails the run instead of leaving a hole the compiler reports far away.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::messages::{internal, PackageCode};
+use crate::diag::Diagnostic;
+use crate::model::Api;
+use crate::names;
+
+/// How many gaps the diagnostic lists by name.
+const LISTED: usize = 20;
+
+/// Fails with one internal diagnostic naming every type and service whose code is missing.
+pub fn check(api: &Api, upstream: &BTreeMap<String, PackageCode>) -> Result<(), Diagnostic> {
+    let empty = PackageCode::default();
+    let mut gaps: Vec<String> = Vec::new();
+    for package in &api.packages {
+        let code = upstream.get(&package.name).unwrap_or(&empty);
+        let items = declared_items(&code.prost);
+        let types = package
+            .messages
+            .iter()
+            .map(|m| ("message", &m.full_name, &m.rust_path))
+            .chain(
+                package
+                    .enums
+                    .iter()
+                    .map(|e| ("enum", &e.full_name, &e.rust_path)),
+            );
+        for (kind, full_name, rust_path) in types {
+            let mut missing = Vec::new();
+            if !items.contains(rust_path.as_str()) {
+                missing.push(format!("the prost {kind}"));
+            }
+            let serialize = format!("impl serde::Serialize for {rust_path} {{");
+            let deserialize = format!("impl<'de> serde::Deserialize<'de> for {rust_path} {{");
+            if !code.serde.contains(&serialize) || !code.serde.contains(&deserialize) {
+                missing.push("the serde impls".to_string());
+            }
+            if !missing.is_empty() {
+                gaps.push(format!(
+                    "{kind} `{full_name}`: {} (expected at `{rust_path}` in {})",
+                    missing.join(" and "),
+                    names::package_file_name(&package.name)
+                ));
+            }
+        }
+        for service in &package.services {
+            // tonic's client module: its server module is left out where protogate serves gRPC
+            // itself, the client is always generated.
+            let client = names::tonic_module(&service.name, "client");
+            if !items.contains(client.as_str()) {
+                gaps.push(format!(
+                    "service `{}`: tonic's module `{client}` (in {})",
+                    service.full_name,
+                    names::package_file_name(&package.name)
+                ));
+            }
+        }
+    }
+    if gaps.is_empty() {
+        return Ok(());
+    }
+    let total = gaps.len();
+    let mut listed: Vec<String> = gaps.into_iter().take(LISTED).collect();
+    if total > LISTED {
+        listed.push(format!("… and {} more", total - LISTED));
+    }
+    Err(internal(format!(
+        "generated code is missing for {total} declaration(s):\n  {}",
+        listed.join("\n  ")
+    )))
+}
+
+/// The paths of the structs, enums and modules prost and tonic declared (`outer::Inner`),
+/// read from their formatted output.
+fn declared_items(code: &str) -> BTreeSet<String> {
+    let mut items = BTreeSet::new();
+    // Open modules with the indentation of their `pub mod` line.
+    let mut modules: Vec<(usize, String)> = Vec::new();
+    for line in code.lines() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if trimmed == "}" && modules.last().is_some_and(|(i, _)| *i == indent) {
+            modules.pop();
+            continue;
+        }
+        let declared = ["pub struct ", "pub enum ", "pub mod "]
+            .iter()
+            .find_map(|keyword| Some((*keyword, trimmed.strip_prefix(keyword)?)));
+        let Some((keyword, rest)) = declared else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '#')
+            .collect();
+        let path: Vec<&str> = modules
+            .iter()
+            .map(|(_, m)| m.as_str())
+            .chain([name.as_str()])
+            .collect();
+        items.insert(path.join("::"));
+        if keyword == "pub mod " && rest.trim_end().ends_with('{') {
+            modules.push((indent, name));
+        }
+    }
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Enum, Message, Package, Service};
+
+    fn message(full_name: &str, rust_path: &str) -> Message {
+        Message {
+            name: rust_path
+                .rsplit("::")
+                .next()
+                .unwrap_or(rust_path)
+                .to_string(),
+            full_name: full_name.to_string(),
+            package: "demo.type".to_string(),
+            rust_path: rust_path.to_string(),
+            fields: vec![],
+            oneofs: vec![],
+            message_oneofs: vec![],
+            validation_disabled: false,
+            validation_ignored: false,
+            dialect: crate::model::Dialect::Pgv,
+            docs: Default::default(),
+            location: Default::default(),
+        }
+    }
+
+    fn api() -> Api {
+        Api::new(vec![Package {
+            name: "demo.type".to_string(),
+            files: vec!["demo/type.proto".to_string()],
+            services: vec![Service {
+                name: "Bank".to_string(),
+                full_name: "demo.type.Bank".to_string(),
+                package: "demo.type".to_string(),
+                methods: vec![],
+                docs: Default::default(),
+                location: Default::default(),
+            }],
+            messages: vec![
+                message("demo.type.Money", "Money"),
+                message("demo.type.Money.Cents", "money::Cents"),
+            ],
+            enums: vec![Enum {
+                name: "Currency".to_string(),
+                full_name: "demo.type.Currency".to_string(),
+                package: "demo.type".to_string(),
+                rust_path: "Currency".to_string(),
+                values: vec![],
+                docs: Default::default(),
+            }],
+        }])
+    }
+
+    fn serde_for(paths: &[&str]) -> String {
+        paths
+            .iter()
+            .map(|p| {
+                format!(
+                    "impl serde::Serialize for {p} {{\n}}\nimpl<'de> serde::Deserialize<'de> for {p} {{\n}}\n"
+                )
+            })
+            .collect()
+    }
+
+    const PROST: &str = "pub struct Money {\n    pub units: i64,\n}\n/// Nested message and enum types in `Money`.\npub mod money {\n    pub struct Cents {}\n}\npub enum Currency {\n    Unspecified = 0,\n}\npub mod bank_client {\n}\npub mod bank_server {\n    pub struct BankServer<T> {}\n}\n";
+
+    #[test]
+    fn a_complete_emission_passes() {
+        let code = PackageCode {
+            prost: PROST.to_string(),
+            serde: serde_for(&["Money", "money::Cents", "Currency"]),
+        };
+        let upstream = BTreeMap::from([("demo.type".to_string(), code)]);
+        assert_eq!(check(&api(), &upstream), Ok(()));
+    }
+
+    #[test]
+    fn a_package_dropped_whole_names_every_declaration() {
+        // What happened to `demo.type` when output was looked up by the proto package name
+        // while the generators keyed it by module (`demo.r#type`).
+        let upstream = BTreeMap::from([("demo.r#type".to_string(), PackageCode::default())]);
+        let err = check(&api(), &upstream).expect_err("the gap must be reported");
+        let text = err.to_string();
+        assert!(text.contains("missing for 4 declaration(s)"), "{text}");
+        assert!(
+            text.contains("message `demo.type.Money`: the prost message and the serde impls (expected at `Money` in demo.r#type.rs)"),
+            "{text}"
+        );
+        assert!(text.contains("enum `demo.type.Currency`"), "{text}");
+        assert!(
+            text.contains("service `demo.type.Bank`: tonic's module `bank_client`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_missing_nested_struct_or_serde_impl_is_named() {
+        let code = PackageCode {
+            // `Cents` declared at the top level instead of in `money`.
+            prost: PROST.replace(
+                "pub mod money {\n    pub struct Cents {}\n}\n",
+                "pub struct Cents {}\n",
+            ),
+            serde: serde_for(&["money::Cents", "Currency"]),
+        };
+        let upstream = BTreeMap::from([("demo.type".to_string(), code)]);
+        let text = check(&api(), &upstream)
+            .expect_err("the gaps must be reported")
+            .to_string();
+        assert!(
+            text.contains("message `demo.type.Money`: the serde impls"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "message `demo.type.Money.Cents`: the prost message (expected at `money::Cents`"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("Currency"), "{text}");
+    }
+}
