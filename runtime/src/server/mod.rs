@@ -3,6 +3,9 @@
 //! through the one pipeline ([`crate::pipeline`]).
 
 pub(crate) mod body;
+mod tls;
+
+pub use tls::{TlsConfig, TlsError};
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -52,6 +55,7 @@ pub struct Server {
     limits: Limits,
     cors_origins: Vec<String>,
     tcp_nodelay: bool,
+    tls: Option<TlsConfig>,
 }
 
 impl Default for Server {
@@ -70,6 +74,7 @@ impl Server {
             limits: Limits::default(),
             cors_origins: Vec::new(),
             tcp_nodelay: true,
+            tls: None,
         }
     }
 
@@ -78,6 +83,12 @@ impl Server {
     /// answer's last segment then leaves at once instead of waiting for the peer's ACK.
     pub fn tcp_nodelay(mut self, enabled: bool) -> Server {
         self.tcp_nodelay = enabled;
+        self
+    }
+
+    /// Serves over TLS (ALPN `h2` and `http/1.1`) instead of cleartext HTTP/1.1 and h2c.
+    pub fn tls(mut self, config: TlsConfig) -> Server {
+        self.tls = Some(config);
         self
     }
 
@@ -161,6 +172,9 @@ impl Server {
     ) -> std::io::Result<()> {
         use axum::serve::ListenerExt as _;
         let nodelay = self.tcp_nodelay;
+        if let Some(config) = self.tls.clone() {
+            return tls::serve(listener, config, self.into_service(), nodelay, signal).await;
+        }
         let listener = listener.tap_io(move |tcp| {
             if let Err(e) = tcp.set_nodelay(nodelay) {
                 tracing::debug!(error = %e, "TCP_NODELAY not set on an accepted connection");
