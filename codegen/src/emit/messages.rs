@@ -17,6 +17,10 @@ pub const TIMESTAMP: &str = "::protogate::wkt::Timestamp";
 /// lowerCamelCase paths joined by commas.
 pub const FIELD_MASK: &str = "::protogate::wkt::FieldMask";
 
+/// pbjson-types writes Any as `{"typeUrl": …, "value": "<base64>"}`; proto3 JSON wants
+/// `"@type"` plus the held message's own JSON.
+pub const ANY: &str = "::protogate::wkt::Any";
+
 /// Per package: the prost + tonic code and the pbjson serde impls.
 pub fn generate(
     files: &[FileDescriptor],
@@ -45,6 +49,7 @@ pub fn generate(
         .extern_path(".google.protobuf", "::pbjson_types")
         .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
         .extern_path(".google.protobuf.FieldMask", FIELD_MASK)
+        .extern_path(".google.protobuf.Any", ANY)
         .enable_type_names()
         .type_name_domain(["."], "type.googleapis.com")
         .format(true)
@@ -127,7 +132,8 @@ fn serde_impls(
         .map_err(|e| internal(format!("pbjson-build could not read the descriptors: {e}")))?
         .extern_path(".google.protobuf", "::pbjson_types")
         .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
-        .extern_path(".google.protobuf.FieldMask", FIELD_MASK);
+        .extern_path(".google.protobuf.FieldMask", FIELD_MASK)
+        .extern_path(".google.protobuf.Any", ANY);
     let generated = json
         .generate(packages, |_| Ok(Vec::<u8>::new()))
         .map_err(|e| internal(format!("pbjson-build failed: {e}")))?;

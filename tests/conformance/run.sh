@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs the official Connect conformance suite (server mode) against protogate.
+#
+#   tests/conformance/run.sh                      # every case config.yaml allows (what CI runs)
+#   tests/conformance/run.sh --run '**/unary/**'  # a subset: any connectconformance flag passes through
+#   CONFORMANCE_CONFIG=/tmp/narrow.yaml tests/conformance/run.sh -v
+#
+# Installs the runner pinned at v1.0.5 under target/conformance-bin (go install, needs Go
+# and its module proxy), builds protogate-conformance-server (release: the suite makes
+# thousands of calls, some with delays and large messages, and a debug server is slower
+# than the cases' timeouts allow), then runs it with no known-failures file: any failure
+# fails the script.
+#
+# Environment: CARGO_TARGET_DIR (default <repo>/target), CONFORMANCE_CONFIG (default
+# tests/conformance/config.yaml), CONFORMANCE_PROFILE (release|debug, default release).
+set -euo pipefail
+
+VERSION=v1.0.5
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+target="${CARGO_TARGET_DIR:-$root/target}"
+config="${CONFORMANCE_CONFIG:-$here/config.yaml}"
+profile="${CONFORMANCE_PROFILE:-release}"
+bin_dir="$target/conformance-bin"
+runner="$bin_dir/connectconformance"
+
+# The runner, installed once per pinned version.
+if ! "$runner" --version 2>/dev/null | grep -q "$VERSION"; then
+    echo "installing connectconformance $VERSION into $bin_dir" >&2
+    mkdir -p "$bin_dir"
+    GOBIN="$bin_dir" go install "connectrpc.com/conformance/cmd/connectconformance@$VERSION"
+fi
+
+case "$profile" in
+    release) cargo_flags=(--release); out="$target/release" ;;
+    debug) cargo_flags=(); out="$target/debug" ;;
+    *) echo "CONFORMANCE_PROFILE must be release or debug, not $profile" >&2; exit 2 ;;
+esac
+(cd "$root" && cargo build "${cargo_flags[@]}" -p protogate-conformance --bin protogate-conformance-server)
+server="$out/protogate-conformance-server"
+
+echo "connectconformance $VERSION --mode server --conf $config $* -- $server" >&2
+exec "$runner" --mode server --conf "$config" "$@" -- "$server"
