@@ -1,40 +1,13 @@
-//! Response headers and trailers, the one place the handler touches them.
+//! Response headers and trailers: the handle the handler sets them through.
 //!
-//! STUB until the runtime rewrite lands `RequestContext::response()` →
-//! `&protogate::ResponseMetadata` (a cheap-to-clone handle with `insert_header`,
-//! `append_header`, `insert_trailer`, `append_trailer`). This stand-in has the same shape
-//! and DROPS everything it is given, so every conformance case that checks response
-//! headers or trailers fails against it, honestly. When the API lands, replace everything
-//! below with:
-//!
-//! ```ignore
-//! pub use protogate::ResponseMetadata;
-//!
-//! pub fn response_metadata(ctx: &protogate::RequestContext) -> ResponseMetadata {
-//!     ctx.response().clone()
-//! }
-//! ```
+//! `RequestContext::response()` hands out the call's `protogate::ResponseMetadata`; headers
+//! set before the handler returns (for a stream: before its first message) are sent as
+//! headers, trailers at the end of the call, on success and on error alike. A clone shares
+//! the same sets, so a response stream's task can carry one.
 
-use http::{HeaderName, HeaderValue};
+pub use protogate::ResponseMetadata;
 
-/// STUB: stands in for `protogate::ResponseMetadata`; drops what it is given.
-#[derive(Clone, Debug, Default)]
-pub struct ResponseMetadata;
-
-impl ResponseMetadata {
-    /// STUB of `protogate::ResponseMetadata::append_header`: drops the header.
-    pub fn append_header(&self, name: HeaderName, value: HeaderValue) {
-        let _ = (name, value);
-    }
-
-    /// STUB of `protogate::ResponseMetadata::append_trailer`: drops the trailer.
-    pub fn append_trailer(&self, name: HeaderName, value: HeaderValue) {
-        let _ = (name, value);
-    }
-}
-
-/// STUB: the call's response metadata handle (will be `ctx.response().clone()`).
+/// The call's response metadata handle.
 pub fn response_metadata(ctx: &protogate::RequestContext) -> ResponseMetadata {
-    let _ = ctx;
-    ResponseMetadata
+    ctx.response().clone()
 }

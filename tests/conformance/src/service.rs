@@ -260,11 +260,23 @@ impl pb::ConformanceServiceHandler for Conformance {
     async fn bidi_stream(
         &self,
         ctx: &RequestContext,
-        requests: RequestStream<pb::BidiStreamRequest>,
+        mut requests: RequestStream<pb::BidiStreamRequest>,
     ) -> Result<ResponseStream<pb::BidiStreamResponse>, Status> {
+        // The response definition comes with the first request, and the runtime sends the
+        // response headers set by the time this returns: read it before returning.
+        let Some(first) = requests.next().await.transpose()? else {
+            return Ok(Box::pin(futures_util::stream::empty()));
+        };
+        if let Some(d) = &first.response_definition {
+            set_metadata(
+                &response_metadata(ctx),
+                &d.response_headers,
+                &d.response_trailers,
+            )?;
+        }
         let call = Call::of(ctx);
-        let metadata = response_metadata(ctx);
-        Ok(spawn_stream(move |tx| bidi(call, metadata, requests, tx)))
+        let requests = Box::pin(futures_util::stream::once(async { Ok(first) }).chain(requests));
+        Ok(spawn_stream(move |tx| bidi(call, requests, tx)))
     }
 
     async fn unimplemented(
@@ -296,12 +308,12 @@ impl pb::ConformanceServiceHandler for Conformance {
     }
 }
 
-/// The bidi answer. Full duplex: one response per request as it arrives (the first with the
-/// full request info, later ones with the requests since the last response), the rest once
-/// the requests end. Half duplex: every response after the requests end.
+/// The bidi answer, once the first request's headers and trailers are set. Full duplex:
+/// one response per request as it arrives (the first with the full request info, later ones
+/// with the requests since the last response), the rest once the requests end. Half
+/// duplex: every response after the requests end.
 async fn bidi(
     call: Call,
-    metadata: ResponseMetadata,
     mut requests: RequestStream<pb::BidiStreamRequest>,
     tx: mpsc::Sender<Result<pb::BidiStreamResponse, Status>>,
 ) {
@@ -332,14 +344,6 @@ async fn bidi(
             first = false;
             full_duplex = request.full_duplex;
             definition = request.response_definition;
-            if let Some(d) = &definition {
-                if let Err(status) =
-                    set_metadata(&metadata, &d.response_headers, &d.response_trailers)
-                {
-                    let _ = tx.send(Err(status)).await;
-                    return;
-                }
-            }
         }
         if full_duplex {
             let Some(d) = definition.as_ref().filter(|d| sent < d.response_data.len()) else {

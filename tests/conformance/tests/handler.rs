@@ -284,3 +284,49 @@ async fn the_json_of_an_echo_writes_the_requests_as_canonical_any() {
     let back: pb::UnaryResponse = serde_json::from_value(json).unwrap();
     assert_eq!(back, response);
 }
+
+fn header(name: &str, value: &str) -> pb::Header {
+    pb::Header {
+        name: name.into(),
+        value: vec![value.into()],
+    }
+}
+
+#[tokio::test]
+async fn headers_and_trailers_are_set_before_the_handler_returns() {
+    let mut definition = stream_definition(&[b"a"], None);
+    definition.response_headers = vec![header("x-custom-header", "h")];
+    definition.response_trailers = vec![header("x-custom-trailer", "t")];
+    let ctx = ctx("BidiStream");
+    let input = vec![bidi_request(false, Some(definition.clone()))];
+    // Not yet polled: the headers come from the first request, read before returning.
+    let _stream = Conformance
+        .bidi_stream(&ctx, requests(input))
+        .await
+        .unwrap();
+    assert_eq!(ctx.response().headers()["x-custom-header"], "h");
+    assert_eq!(ctx.response().trailers()["x-custom-trailer"], "t");
+
+    let ctx = self::ctx("ServerStream");
+    let request = pb::ServerStreamRequest {
+        response_definition: Some(definition),
+        request_data: vec![],
+    };
+    let _stream = Conformance.server_stream(&ctx, request).await.unwrap();
+    assert_eq!(ctx.response().headers()["x-custom-header"], "h");
+
+    let ctx = self::ctx("Unary");
+    let request = pb::UnaryRequest {
+        response_definition: Some(pb::UnaryResponseDefinition {
+            response_headers: vec![header("x-custom-header", "h")],
+            response_trailers: vec![header("x-custom-trailer", "t")],
+            response: Some(UnaryOutcome::Error(error(pb::Code::Aborted, "x"))),
+            ..Default::default()
+        }),
+        request_data: vec![],
+    };
+    Conformance.unary(&ctx, request).await.unwrap_err();
+    // On error too.
+    assert_eq!(ctx.response().headers()["x-custom-header"], "h");
+    assert_eq!(ctx.response().trailers()["x-custom-trailer"], "t");
+}
