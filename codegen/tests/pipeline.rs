@@ -234,3 +234,32 @@ fn the_model_keeps_every_library_construct() {
             || output.files["library.admin.v1.rs"].contains("::protogate::Segment::Multi")
     );
 }
+
+#[test]
+fn any_timestamp_and_field_mask_use_the_runtime_types_with_canonical_json() {
+    let output = pipeline::run(&library_inputs()).unwrap_or_else(|d| panic!("{d}"));
+    let admin = &output.files["library.admin.v1.rs"];
+    // `google.protobuf.Any payment_provider = 5;` and `repeated google.protobuf.Any details`.
+    assert!(
+        admin.contains("::core::option::Option<::protogate::wkt::Any>"),
+        "a singular Any field is protogate::wkt::Any"
+    );
+    assert!(
+        admin.contains("::prost::alloc::vec::Vec<::protogate::wkt::Any>"),
+        "a repeated Any field is protogate::wkt::Any"
+    );
+    assert!(
+        admin.contains("::protogate::wkt::Timestamp"),
+        "Timestamp is protogate::wkt::Timestamp"
+    );
+    assert!(
+        admin.contains("::protogate::wkt::FieldMask"),
+        "FieldMask is protogate::wkt::FieldMask"
+    );
+    for (name, text) in &output.files {
+        assert!(
+            !text.contains("pbjson_types::Any"),
+            "{name} names pbjson_types::Any, whose JSON is not proto3 JSON"
+        );
+    }
+}

@@ -76,6 +76,7 @@ well_known!(
     pbjson_types::Empty => "google.protobuf.Empty",
     crate::wkt::Timestamp => "google.protobuf.Timestamp",
     crate::wkt::FieldMask => "google.protobuf.FieldMask",
+    crate::wkt::Any => "google.protobuf.Any",
     pbjson_types::Duration => "google.protobuf.Duration",
     pbjson_types::FieldMask => "google.protobuf.FieldMask",
     pbjson_types::Struct => "google.protobuf.Struct",

@@ -148,6 +148,24 @@ impl Detail {
         }
     }
 
+    /// A detail already packed as `google.protobuf.Any` (e.g. one relayed from another
+    /// service). Its JSON, for REST, is read through the type registry of
+    /// [`crate::wkt::register_descriptors`]; a type not registered has JSON `null`.
+    pub fn from_any(any: crate::wkt::Any) -> Detail {
+        let json = match serde_json::to_value(&any) {
+            Ok(serde_json::Value::Object(mut fields)) => {
+                fields.remove("@type");
+                serde_json::Value::Object(fields)
+            }
+            _ => serde_json::Value::Null,
+        };
+        Detail {
+            type_url: any.type_url,
+            value: any.value,
+            json,
+        }
+    }
+
     /// The detail as `google.protobuf.Any`.
     pub fn to_any(&self) -> prost_types::Any {
         prost_types::Any {
@@ -211,6 +229,12 @@ impl Status {
         M: prost::Name + serde::Serialize,
     {
         self.details.push(Detail::new(detail));
+        self
+    }
+
+    /// Attaches a detail already packed as `google.protobuf.Any`, kept byte for byte.
+    pub fn with_any_detail(mut self, detail: crate::wkt::Any) -> Status {
+        self.details.push(Detail::from_any(detail));
         self
     }
 
@@ -335,6 +359,34 @@ mod tests {
             json,
             serde_json::json!({"code": 5, "message": "Code not found (COMMAND-Rsj8c)", "details": []})
         );
+    }
+
+    #[test]
+    fn a_packed_detail_is_kept_byte_for_byte() {
+        let any = crate::wkt::Any::pack(&crate::wkt::Timestamp {
+            seconds: 1,
+            nanos: 0,
+        });
+        let status = Status::internal("x").with_any_detail(any.clone());
+        let detail = &status.details()[0];
+        assert_eq!(detail.type_url, any.type_url);
+        assert_eq!(detail.value, any.value);
+        assert_eq!(
+            detail.json,
+            serde_json::json!({"value": "1970-01-01T00:00:01Z"})
+        );
+        let gateway = status.to_gateway_json();
+        assert_eq!(
+            gateway["details"][0]["@type"],
+            "type.googleapis.com/google.protobuf.Timestamp"
+        );
+        let unknown = crate::wkt::Any {
+            type_url: "type.googleapis.com/nowhere.Thing".into(),
+            value: Bytes::from_static(b"\x08\x01"),
+        };
+        let status = Status::internal("x").with_any_detail(unknown);
+        assert_eq!(status.details()[0].json, serde_json::Value::Null);
+        assert_eq!(status.to_rpc_status().details[0].value, b"\x08\x01");
     }
 
     #[test]

@@ -408,6 +408,7 @@ macro_rules! no_rules {
 no_rules!(
     crate::wkt::Timestamp,
     crate::wkt::FieldMask,
+    crate::wkt::Any,
     pbjson_types::Empty,
     pbjson_types::Timestamp,
     pbjson_types::Duration,

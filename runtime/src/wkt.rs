@@ -1,7 +1,13 @@
-//! `google.protobuf.Timestamp` with the canonical proto3 JSON form: RFC 3339, always
-//! Z-normalized, with 0, 3, 6 or 9 fractional digits (pbjson-types writes `+00:00`).
+//! Well-known types whose pbjson-types JSON is not canonical proto3 JSON, wire-identical
+//! replacements the generated code uses instead: `Timestamp` (RFC 3339, always Z-normalized,
+//! with 0, 3, 6 or 9 fractional digits; pbjson-types writes `+00:00`), `FieldMask` (one
+//! comma-joined string) and `Any` (`"@type"` plus the held message's JSON; see [`Any`]).
 
 use std::fmt;
+
+mod any;
+
+pub use any::{register_descriptors, Any, RegisterError};
 
 /// `google.protobuf.Timestamp`. Wire-compatible with every other implementation.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Message)]

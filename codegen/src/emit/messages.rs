@@ -16,6 +16,10 @@ pub const TIMESTAMP: &str = "::protogate::wkt::Timestamp";
 /// lowerCamelCase paths joined by commas.
 pub const FIELD_MASK: &str = "::protogate::wkt::FieldMask";
 
+/// pbjson-types writes Any as `{"typeUrl": …, "value": "<base64>"}`; proto3 JSON wants
+/// `"@type"` plus the held message's own JSON.
+pub const ANY: &str = "::protogate::wkt::Any";
+
 /// One package's upstream code.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PackageCode {
@@ -65,6 +69,7 @@ pub fn generate(
         .extern_path(".google.protobuf", "::pbjson_types")
         .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
         .extern_path(".google.protobuf.FieldMask", FIELD_MASK)
+        .extern_path(".google.protobuf.Any", ANY)
         .enable_type_names()
         .type_name_domain(["."], "type.googleapis.com")
         .format(true)
@@ -162,7 +167,8 @@ fn serde_impls(
         .map_err(|e| internal(format!("pbjson-build could not read the descriptors: {e}")))?
         .extern_path(".google.protobuf", "::pbjson_types")
         .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
-        .extern_path(".google.protobuf.FieldMask", FIELD_MASK);
+        .extern_path(".google.protobuf.FieldMask", FIELD_MASK)
+        .extern_path(".google.protobuf.Any", ANY);
     let generated = json
         .generate(prefixes, |_| Ok(Vec::<u8>::new()))
         .map_err(|e| internal(format!("pbjson-build failed: {e}")))?;

@@ -1,6 +1,11 @@
 //! Makes proto comments safe as rustdoc: code in a comment is another language's, so it must
 //! never become a doctest. Indented blocks and bare fences are marked as `text`, before
 //! prost-build (or protogate's own emitters) turn the comments into doc attributes.
+//!
+//! prost-build also re-renders each comment as Markdown, and it indents the continuation
+//! lines of a list item by one space where Markdown needs the marker's width: clippy's
+//! `doc_lazy_continuation` then fails the user's build. The lines of a list item are joined
+//! into one line first (a soft line break is a space in Markdown, so the text is the same).
 
 /// Rewrites the comments of a file descriptor before prost-build turns them into rustdoc.
 pub fn sanitize_source_info(file: &mut prost_types::FileDescriptorProto) {
@@ -16,7 +21,7 @@ pub fn sanitize_source_info(file: &mut prost_types::FileDescriptorProto) {
         .flatten()
         {
             let lines: Vec<String> = comment.lines().map(str::to_string).collect();
-            let fixed = fence_code(&lines);
+            let fixed = fence_code(&join_list_items(&lines));
             if fixed != lines {
                 let mut text = fixed.join("\n");
                 text.push('\n');
@@ -24,6 +29,67 @@ pub fn sanitize_source_info(file: &mut prost_types::FileDescriptorProto) {
             }
         }
     }
+}
+
+/// Whether `body` (a comment line without its first space) starts a Markdown list item:
+/// `-`, `*` or `+`, or up to nine digits and `.` or `)`, then a space.
+fn is_list_item(body: &str) -> bool {
+    let trimmed = body.trim_start();
+    if body.len() - trimmed.len() > 3 {
+        return false;
+    }
+    let rest = match trimmed.strip_prefix(['-', '*', '+']) {
+        Some(rest) => rest,
+        None => {
+            let digits = trimmed.len()
+                - trimmed
+                    .trim_start_matches(|c: char| c.is_ascii_digit())
+                    .len();
+            if digits == 0 || digits > 9 {
+                return false;
+            }
+            match trimmed[digits..].strip_prefix(['.', ')']) {
+                Some(rest) => rest,
+                None => return false,
+            }
+        }
+    };
+    rest.starts_with([' ', '\t'])
+}
+
+/// Joins the continuation lines of each list item onto the item's first line (outside code
+/// fences); everything else is left as it is.
+pub fn join_list_items(lines: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut in_fence = false;
+    let mut in_item = false;
+    for line in lines {
+        let body = line.strip_prefix(' ').unwrap_or(line);
+        let trimmed = body.trim();
+        if trimmed.starts_with("```") {
+            in_fence = !in_fence;
+            in_item = false;
+            out.push(line.clone());
+            continue;
+        }
+        if in_fence {
+            out.push(line.clone());
+            continue;
+        }
+        if trimmed.is_empty() {
+            in_item = false;
+        } else if is_list_item(body) {
+            in_item = true;
+        } else if in_item {
+            if let Some(item) = out.last_mut() {
+                item.push(' ');
+                item.push_str(trimmed);
+                continue;
+            }
+        }
+        out.push(line.clone());
+    }
+    out
 }
 
 /// Marks indented code blocks and bare fences as `text`.
@@ -103,6 +169,56 @@ mod tests {
                 " done"
             ])
         );
+    }
+
+    #[test]
+    fn list_items_are_joined_into_one_line_each() {
+        let got = join_list_items(&lines(&[
+            " If true:",
+            " - the handler reads one request, and",
+            "   then alternates.",
+            "",
+            " - if the server has nothing to send, it",
+            " throws the error.",
+            " 1. numbered, and",
+            "    continued",
+            " 2) another",
+            " -not a list item",
+            " after",
+            "",
+            " ```",
+            " - a list in code",
+            "   stays as it is",
+            " ```",
+        ]));
+        assert_eq!(
+            got,
+            lines(&[
+                " If true:",
+                " - the handler reads one request, and then alternates.",
+                "",
+                " - if the server has nothing to send, it throws the error.",
+                " 1. numbered, and continued",
+                " 2) another -not a list item after",
+                "",
+                " ```",
+                " - a list in code",
+                "   stays as it is",
+                " ```",
+            ])
+        );
+    }
+
+    #[test]
+    fn text_without_lists_is_untouched() {
+        let text = lines(&[
+            " One line.",
+            " Another line,",
+            "   indented.",
+            "",
+            "     code",
+        ]);
+        assert_eq!(join_list_items(&text), text);
     }
 
     #[test]

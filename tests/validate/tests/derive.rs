@@ -203,8 +203,8 @@ mod d {
         RepMinMax(Vec<String>) { repeated(min_items = 1, max_items = 3) }
         RepUnique(Vec<String>) { repeated(unique) }
         RepUniqueDouble(Vec<f64>) { repeated(unique) }
-        AnyIn(Option<pbjson_types::Any>) { any(in = ["type.googleapis.com/a.B"]) }
-        AnyRequired(Option<pbjson_types::Any>) { any(required) }
+        AnyIn(Option<protogate::wkt::Any>) { any(in = ["type.googleapis.com/a.B"]) }
+        AnyRequired(Option<protogate::wkt::Any>) { any(required) }
         WrapStr(Option<pbjson_types::StringValue>) { string(min_len = 2) }
         WrapInt(Option<pbjson_types::Int32Value>) { int32(gt = 0) }
     }
@@ -903,7 +903,7 @@ fn message_rules_agree_with_the_generated_messages() {
 #[test]
 fn any_wrappers_oneofs_and_disabled_agree_with_the_generated_messages() {
     let any = |url: &str| {
-        Some(pbjson_types::Any {
+        Some(protogate::wkt::Any {
             type_url: url.into(),
             value: Default::default(),
         })

@@ -106,7 +106,7 @@ fn oneofs_wrappers_and_well_known_types_follow_pgv() {
     );
     assert_eq!(
         first(&c::AnyIn {
-            val: Some(pbjson_types::Any::default())
+            val: Some(protogate::wkt::Any::default())
         })
         .2,
         "invalid AnyIn.Val: type URL must be in list [type.googleapis.com/a.B]"

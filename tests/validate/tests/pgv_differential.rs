@@ -256,13 +256,13 @@ fn cases() -> Vec<Case> {
         })),
         case!(TsLtNow, |r| some(r, timestamp_near_now)),
         case!(TsGtNowWithin, |r| some(r, timestamp_near_now)),
-        case!(AnyIn, |r| some(r, |r| pbjson_types::Any {
+        case!(AnyIn, |r| some(r, |r| protogate::wkt::Any {
             type_url: r
                 .pick(&["type.googleapis.com/a.B", "type.googleapis.com/c.D", ""])
                 .to_string(),
             value: Default::default(),
         })),
-        case!(AnyRequired, |r| some(r, |_| pbjson_types::Any::default())),
+        case!(AnyRequired, |r| some(r, |_| protogate::wkt::Any::default())),
         case!(WrapStr, |r| some(r, |r| pbjson_types::StringValue {
             value: string(r)
         })),

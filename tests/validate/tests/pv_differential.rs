@@ -287,8 +287,8 @@ fn mask(rng: &mut Rng) -> protogate::wkt::FieldMask {
     }
 }
 
-fn any(rng: &mut Rng) -> pbjson_types::Any {
-    pbjson_types::Any {
+fn any(rng: &mut Rng) -> protogate::wkt::Any {
+    protogate::wkt::Any {
         type_url: rng
             .pick(&[
                 "type.googleapis.com/pvcases.Leaf",

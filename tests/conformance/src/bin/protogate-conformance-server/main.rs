@@ -1,0 +1,61 @@
+//! The server under test for the Connect conformance suite (`connectconformance --mode
+//! server -- protogate-conformance-server`). The runner starts one process per server
+//! configuration: it reads a `ServerCompatRequest` on stdin (4-byte big-endian length, then
+//! protobuf), listens on an ephemeral port of 127.0.0.1, writes a `ServerCompatResponse`
+//! (host and port) on stdout the same way, and serves until the runner stops it.
+
+use std::process::ExitCode;
+
+use protogate_conformance::connectrpc::conformance::v1 as pb;
+use protogate_conformance::framing;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("protogate-conformance-server: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let request: pb::ServerCompatRequest = framing::read_message(&mut std::io::stdin().lock())
+        .map_err(|e| format!("reading the ServerCompatRequest from stdin: {e}"))?;
+    if request.use_tls {
+        // TLS on protogate::Server is part of issue 15's runtime work; until it lands every
+        // TLS configuration fails here, visibly.
+        return Err("TLS was requested, but protogate::Server does not serve TLS yet".into());
+    }
+    // Any types in JSON (the echoed requests, error details) are written through the
+    // descriptors of the package.
+    protogate::wkt::register_descriptors(pb::FILE_DESCRIPTOR_SET).map_err(|e| e.to_string())?;
+    let mut limits = protogate::Limits::default();
+    if request.message_receive_limit > 0 {
+        limits.max_message_size =
+            usize::try_from(request.message_receive_limit).unwrap_or(usize::MAX);
+    }
+    let server = protogate::Server::new()
+        .limits(limits)
+        .service(pb::ConformanceService::new(
+            protogate_conformance::Conformance,
+        ));
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("no local address: {e}"))?;
+    let response = pb::ServerCompatResponse {
+        host: addr.ip().to_string(),
+        port: u32::from(addr.port()),
+        pem_cert: vec![],
+    };
+    framing::write_message(&mut std::io::stdout().lock(), &response)
+        .map_err(|e| format!("writing the ServerCompatResponse to stdout: {e}"))?;
+    server
+        .serve_with_shutdown(listener, protogate::server::shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
