@@ -23,6 +23,12 @@ echo "== interop suites"
 tests/interop/run.sh || status=1
 
 # ---------------------------------------------------------------------------------------
+# The official Connect conformance suite (connectconformance v1.0.5, server mode): every
+# case of every feature tests/conformance/config.yaml declares, no known-failures list.
+echo "== Connect conformance suite"
+tests/conformance/run.sh || status=1
+
+# ---------------------------------------------------------------------------------------
 # Validators: the differential test against PGV's Python runtime (PyPI protoc-gen-validate,
 # which needs protobuf<6) and against protovalidate (PyPI protovalidate), each over >= 100,000
 # random and boundary inputs: tests/validate/pgv_oracle.py answers for both.

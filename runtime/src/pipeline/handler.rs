@@ -128,10 +128,10 @@ async fn one(requests: Requests) -> Result<Input, Status> {
         Requests::One(input) => Ok(input),
         Requests::Stream(mut stream) => {
             let first = stream.next().await.transpose()?.ok_or_else(|| {
-                Status::invalid_argument("missing request message: the call sends exactly one")
+                Status::unimplemented("missing request message: the call sends exactly one")
             })?;
             if stream.next().await.transpose()?.is_some() {
-                return Err(Status::invalid_argument(
+                return Err(Status::unimplemented(
                     "more than one request message: the call sends exactly one",
                 ));
             }

@@ -55,7 +55,10 @@ pub(crate) async fn run<W: Wire>(
         ctx.caller = caller;
         ctx.deadline = deadline.map(tokio::time::Instant::into_std);
         ctx.headers = parts.headers;
-        target.service.call(target.index, ctx, requests).await
+        match target.service.call(target.index, ctx, requests).await? {
+            Responses::Stream(stream) => first_message(stream).await,
+            one => Ok(one),
+        }
     };
     let outcome = match deadline {
         None => work.await,
@@ -72,6 +75,19 @@ pub(crate) async fn run<W: Wire>(
         (responses, _) => responses,
     });
     wire.reply(head, outcome, metadata, &inner.limits)
+}
+
+/// Waits for a response stream's first item, as gRPC and Connect servers do before they send
+/// the headers: the handler may set headers until then. A stream that fails first still
+/// sends its headers, then the error (not trailers-only): the headers were the handler's.
+async fn first_message(mut stream: ResponseStream<Output>) -> Result<Responses, Status> {
+    use futures_util::StreamExt as _;
+    Ok(Responses::Stream(match stream.next().await {
+        None => Box::pin(futures_util::stream::empty()),
+        Some(first) => {
+            Box::pin(futures_util::stream::once(std::future::ready(first)).chain(stream))
+        }
+    }))
 }
 
 /// The status of a call whose deadline passed.

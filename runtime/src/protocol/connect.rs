@@ -49,8 +49,21 @@ impl Wire for ConnectUnary {
         let target = registry
             .by_grpc_path(parts.uri.path())
             .cloned()
-            .ok_or_else(|| error(&Status::not_found("no such procedure"), HeaderMap::new()))?;
+            .ok_or_else(|| {
+                // connect-go's mux answers 404 with no error body: clients read UNIMPLEMENTED.
+                let mut response = Response::new(Body::empty());
+                *response.status_mut() = StatusCode::NOT_FOUND;
+                response
+            })?;
         let fail = |status: Status| error(&status, HeaderMap::new());
+        if parts.method != http::Method::POST && parts.method != http::Method::GET {
+            let allow = if target.method.idempotency == Idempotency::NoSideEffects {
+                "GET, POST"
+            } else {
+                "POST"
+            };
+            return Err(bare(StatusCode::METHOD_NOT_ALLOWED, "allow", allow).into());
+        }
         if target.method.kind != MethodKind::Unary {
             return Err(unsupported_media_type(&format!(
                 "{} is a streaming method: send application/connect+proto or \
@@ -145,8 +158,8 @@ impl Wire for ConnectUnary {
             Responses::Stream(_) => Err(Status::internal("a unary method answered with a stream")),
         });
         let encoded = encoded.and_then(|bytes| {
-            if bytes.len() > limits.max_message_size {
-                return Err(response_too_large(bytes.len(), limits.max_message_size));
+            if bytes.len() > limits.max_response_size {
+                return Err(response_too_large(bytes.len(), limits.max_response_size));
             }
             Ok(bytes)
         });
@@ -308,14 +321,29 @@ fn prefixed_trailers(trailers: HeaderMap) -> Vec<(http::HeaderName, HeaderValue)
 }
 
 /// A 415 naming what the procedure accepts.
-fn unsupported_media_type(message: &str) -> Response<Body> {
-    let status =
-        Status::invalid_argument(format!("{message}; this procedure accepts {ACCEPT_POST}"));
-    let mut response = error(&status, HeaderMap::new());
-    *response.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+///
+/// The body is empty, as connect-go's: Connect clients read the outcome from the HTTP status
+/// (`unknown`) and what would work from `Accept-Post`.
+pub(crate) fn unsupported_media_type(message: &str) -> Response<Body> {
+    tracing::debug!("refused with 415: {message}");
+    bare(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "accept-post",
+        ACCEPT_POST,
+    )
+}
+
+/// An answer with no body: a status and the one header that says what would work.
+pub(crate) fn bare(
+    status: StatusCode,
+    header: &'static str,
+    value: &'static str,
+) -> Response<Body> {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = status;
     response
         .headers_mut()
-        .insert("accept-post", HeaderValue::from_static(ACCEPT_POST));
+        .insert(header, HeaderValue::from_static(value));
     response
 }
 

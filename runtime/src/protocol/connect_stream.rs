@@ -8,7 +8,7 @@ use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Response};
 
 use super::compression::{Encoding, ACCEPTED};
-use super::connect::{check_protocol_version, error_json, parse_timeout, ACCEPT_POST};
+use super::connect::{check_protocol_version, error_json, parse_timeout};
 use super::envelope::{frame, input, EnvelopeReader};
 use super::{enveloped, merge_headers, streamed_body, Opened, Refused, Wire};
 use crate::context::{Protocol, ResponseMetadata};
@@ -54,15 +54,35 @@ impl Wire for ConnectStream {
         let json = match codec.as_str() {
             "application/connect+json" => true,
             "application/connect+proto" => false,
-            _ => return Err(refuse(content_type).into()),
+            _ => {
+                return Err(super::connect::unsupported_media_type(&format!(
+                    "unsupported content type `{content_type}`"
+                ))
+                .into())
+            }
         };
         let fail = |status: Status| end_only(json, &status, HeaderMap::new(), &HeaderMap::new());
         let target = registry
             .by_grpc_path(parts.uri.path())
             .cloned()
-            .ok_or_else(|| fail(Status::unimplemented("no such procedure")))?;
+            .ok_or_else(|| {
+                let mut response = Response::new(Body::empty());
+                *response.status_mut() = http::StatusCode::NOT_FOUND;
+                response
+            })?;
+        if parts.method != http::Method::POST {
+            return Err(super::connect::bare(
+                http::StatusCode::METHOD_NOT_ALLOWED,
+                "allow",
+                "POST",
+            )
+            .into());
+        }
         if target.method.kind == MethodKind::Unary {
-            return Err(refuse(content_type).into());
+            return Err(super::connect::unsupported_media_type(&format!(
+                "unsupported content type `{content_type}`"
+            ))
+            .into());
         }
         check_protocol_version(parts.headers.get("connect-protocol-version")).map_err(fail)?;
         let timeout = crate::pipeline::timeout(
@@ -119,7 +139,7 @@ impl Wire for ConnectStream {
         metadata: ResponseMetadata,
         limits: &Limits,
     ) -> Response<Body> {
-        let (json, encoding, max) = (head.json, head.response_encoding, limits.max_message_size);
+        let (json, encoding, max) = (head.json, head.response_encoding, limits.max_response_size);
         let headers = metadata.take_headers();
         let mut response = match outcome {
             Err(status) => return end_only(json, &status, headers, &metadata.take_trailers()),
@@ -202,19 +222,6 @@ fn end_stream(status: Option<&Status>, trailers: &HeaderMap) -> bytes::Bytes {
         END_STREAM,
         &serde_json::to_vec(&serde_json::Value::Object(body)).unwrap_or_default(),
     )
-}
-
-/// A 415 for a content type the procedure does not take.
-fn refuse(content_type: &str) -> Response<Body> {
-    let status = Status::invalid_argument(format!(
-        "unsupported content type `{content_type}`; this procedure accepts {ACCEPT_POST}"
-    ));
-    let mut response = super::connect::error(&status, HeaderMap::new());
-    *response.status_mut() = http::StatusCode::UNSUPPORTED_MEDIA_TYPE;
-    response
-        .headers_mut()
-        .insert("accept-post", HeaderValue::from_static(ACCEPT_POST));
-    response
 }
 
 #[cfg(test)]

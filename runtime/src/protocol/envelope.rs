@@ -107,9 +107,8 @@ impl EnvelopeReader {
             )));
         }
         if flags & COMPRESSED != 0 && self.encoding == Encoding::Identity {
-            // The client's mistake, so INVALID_ARGUMENT (gRPC's INTERNAL would blame the
-            // server), as for every other malformed body.
-            return Err(Status::invalid_argument(
+            // INTERNAL, as the gRPC spec and the Connect conformance suite have it.
+            return Err(Status::internal(
                 "protocol error: received message with compressed-flag but no encoding was \
                  specified",
             ));
@@ -137,10 +136,12 @@ impl EnvelopeReader {
     }
 
     /// The one message of a unary or server-streaming call: exactly one, nothing after it.
+    /// None or several is UNIMPLEMENTED, as gRPC and Connect answer a call whose streaming
+    /// kind does not match the method's.
     pub(crate) async fn single(mut self) -> Result<Bytes, Status> {
         let first = match self.next().await {
             None => {
-                return Err(Status::invalid_argument(
+                return Err(Status::unimplemented(
                     "missing request message: the call sends exactly one",
                 ))
             }
@@ -149,7 +150,7 @@ impl EnvelopeReader {
         if !self.buffered().is_empty() || !http_body::Body::is_end_stream(&self.body) {
             if let Some(more) = self.next().await {
                 more?;
-                return Err(Status::invalid_argument(
+                return Err(Status::unimplemented(
                     "more than one request message: the call sends exactly one",
                 ));
             }
@@ -238,7 +239,7 @@ mod tests {
     #[test]
     fn broken_bodies_are_the_callers_fault() {
         let missing = single(&[], 10).unwrap_err();
-        assert_eq!(missing.code(), Code::InvalidArgument);
+        assert_eq!(missing.code(), Code::Unimplemented);
         assert!(missing.message().starts_with("missing request message"));
         for truncated in [&b"\0\0"[..], b"\0\0\0\0\x03ab"] {
             let status = single(&[truncated], 10).unwrap_err();
@@ -249,8 +250,10 @@ mod tests {
         }
         let two = single(&[b"\0\0\0\0\x01a\0\0\0\0\x01b"], 10).unwrap_err();
         assert!(two.message().starts_with("more than one"), "{two:?}");
+        assert_eq!(two.code(), Code::Unimplemented);
         let compressed = single(&[b"\x01\0\0\0\x01a"], 10).unwrap_err();
         assert!(compressed.message().contains("compressed-flag"));
+        assert_eq!(compressed.code(), Code::Internal);
         assert_eq!(
             single(&[b"\x80\0\0\0\0"], 10).unwrap_err().code(),
             Code::InvalidArgument

@@ -60,6 +60,14 @@ impl Wire for Grpc {
             return Err(unsupported_media_type(content_type, web).into());
         };
         let fail = |status: Status| trailers_only(web, status, HeaderMap::new(), content_type);
+        if parts.method != http::Method::POST {
+            return Err(super::connect::bare(
+                http::StatusCode::METHOD_NOT_ALLOWED,
+                "allow",
+                "POST",
+            )
+            .into());
+        }
         let target = registry
             .by_grpc_path(parts.uri.path())
             .cloned()
@@ -136,7 +144,7 @@ impl Wire for Grpc {
         metadata: ResponseMetadata,
         limits: &Limits,
     ) -> Response<Body> {
-        let max = limits.max_message_size;
+        let max = limits.max_response_size;
         let (json, encoding) = (head.json, head.response_encoding);
         let responses = match outcome {
             Ok(responses) => responses,

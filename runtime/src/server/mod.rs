@@ -28,14 +28,20 @@ use crate::services::health::{Health, HealthReporter, ServingStatus};
 /// Size limits shared by every protocol.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    /// The largest request or response message, in bytes (default 4 MiB, as gRPC).
+    /// The largest request message, in bytes, after decompression (default 4 MiB, as gRPC).
+    /// A larger one is refused with RESOURCE_EXHAUSTED, by its length prefix where the
+    /// protocol has one, before its payload is read.
     pub max_message_size: usize,
+    /// The largest response message, in bytes (default 4 MiB); a larger answer becomes
+    /// RESOURCE_EXHAUSTED instead.
+    pub max_response_size: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_message_size: 4 * 1024 * 1024,
+            max_response_size: 4 * 1024 * 1024,
         }
     }
 }
@@ -337,8 +343,9 @@ async fn dispatch(inner: Arc<Inner>, request: Request<Body>) -> Response<Body> {
     response
 }
 
-/// The protocol a request speaks: gRPC and gRPC-Web by content type, Connect for a POST
-/// (or a GET) to a mounted method's path, REST for everything else.
+/// The protocol a request speaks: gRPC and gRPC-Web by content type; Connect for a request
+/// to a mounted method's path, or one that says it is Connect (`connect-protocol-version`,
+/// a Connect content type) whatever its path; REST for everything else.
 fn protocol_of(registry: &Registry, request: &Request<Body>) -> &'static str {
     let content_type = request
         .headers()
@@ -353,14 +360,13 @@ fn protocol_of(registry: &Registry, request: &Request<Body>) -> &'static str {
         "grpc-web"
     } else if starts(b"application/grpc") {
         "grpc"
-    } else if (request.method() == http::Method::POST || request.method() == http::Method::GET)
-        && registry.by_grpc_path(request.uri().path()).is_some()
+    } else if starts(b"application/connect+") {
+        "connect-stream"
+    } else if starts(b"application/proto")
+        || request.headers().contains_key("connect-protocol-version")
+        || registry.by_grpc_path(request.uri().path()).is_some()
     {
-        if starts(b"application/connect+") {
-            "connect-stream"
-        } else {
-            "connect"
-        }
+        "connect"
     } else {
         "rest"
     }

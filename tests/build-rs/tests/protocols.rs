@@ -421,6 +421,7 @@ async fn gzip_is_negotiated_on_every_protocol() {
 async fn a_small_compressed_bomb_is_resource_exhausted_on_every_protocol() {
     let addr = start(protogate::Limits {
         max_message_size: 64 * 1024,
+        ..Default::default()
     })
     .await;
     let http = reqwest::Client::new();
@@ -496,4 +497,25 @@ async fn a_connect_stream_ends_at_its_deadline() {
     assert_eq!(first, json!({"errorMessage": "scanned quick"}));
     let end: Value = serde_json::from_slice(&frames[1].1).unwrap();
     assert_eq!(end["error"]["code"], "deadline_exceeded", "{end}");
+}
+
+#[tokio::test]
+async fn a_grpc_stream_that_fails_first_still_sends_its_headers_before_the_status() {
+    use futures_util::StreamExt as _;
+    let addr = start(protogate::Limits::default()).await;
+    let mut client = lib::loan_service_client::LoanServiceClient::new(channel(addr).await);
+    // The first message breaks the patron's rule: the handler's stream fails first.
+    let bad = lib::LoanDeskRequest {
+        action: Some(lib::loan_desk_request::Action::IdentifyPatron(
+            lib::Patron::default(),
+        )),
+    };
+    let response = client
+        .loan_desk(futures_util::stream::iter([bad]))
+        .await
+        .expect("headers, not trailers-only: the handler set a trailer before failing");
+    let mut incoming = response.into_inner();
+    let err = incoming.next().await.unwrap().unwrap_err();
+    assert_eq!(err.code(), tonic::Code::InvalidArgument, "{err:?}");
+    assert_eq!(err.metadata().get("x-desk").unwrap(), "closed");
 }

@@ -158,8 +158,8 @@ impl Wire for Rest {
                     Some(_) => serde_json::to_vec(&select(output.to_json()?, key))
                         .map_err(|e| Status::internal(format!("encoding the response: {e}")))?,
                 };
-                if bytes.len() > limits.max_message_size {
-                    return Err(response_too_large(bytes.len(), limits.max_message_size));
+                if bytes.len() > limits.max_response_size {
+                    return Err(response_too_large(bytes.len(), limits.max_response_size));
                 }
                 Ok(Ok(bytes))
             }

@@ -88,9 +88,9 @@ describe("raw gRPC over HTTP/2", () => {
     await stillServing();
   });
 
-  test("a compressed flag without grpc-encoding is INVALID_ARGUMENT", async () => {
+  test("a compressed flag without grpc-encoding is INTERNAL, as the gRPC spec says", async () => {
     const [code, msg] = status(await grpc(frame(dune, 1)));
-    assert.equal(code, 3, msg);
+    assert.equal(code, 13, msg);
     await stillServing();
   });
 

@@ -94,6 +94,7 @@ async fn main() -> ExitCode {
     let mut limits = protogate::Limits::default();
     if let Some(max) = args.max_message_bytes {
         limits.max_message_size = max;
+        limits.max_response_size = max;
     }
     let library = Arc::new(store::Library::seeded());
     let server = protogate::Server::new()

@@ -23,24 +23,32 @@ async fn main() -> ExitCode {
 async fn run() -> Result<(), String> {
     let request: pb::ServerCompatRequest = framing::read_message(&mut std::io::stdin().lock())
         .map_err(|e| format!("reading the ServerCompatRequest from stdin: {e}"))?;
-    if request.use_tls {
-        // TLS on protogate::Server is part of issue 15's runtime work; until it lands every
-        // TLS configuration fails here, visibly.
-        return Err("TLS was requested, but protogate::Server does not serve TLS yet".into());
-    }
     // Any types in JSON (the echoed requests, error details) are written through the
     // descriptors of the package.
     protogate::wkt::register_descriptors(pb::FILE_DESCRIPTOR_SET).map_err(|e| e.to_string())?;
-    let mut limits = protogate::Limits::default();
+    // Connect limits what it reads, not what it writes: an echo of a request at the receive
+    // limit is larger than the limit.
+    let mut limits = protogate::Limits {
+        max_response_size: usize::MAX,
+        ..protogate::Limits::default()
+    };
     if request.message_receive_limit > 0 {
         limits.max_message_size =
             usize::try_from(request.message_receive_limit).unwrap_or(usize::MAX);
     }
-    let server = protogate::Server::new()
+    let mut server = protogate::Server::new()
         .limits(limits)
         .service(pb::ConformanceService::new(
             protogate_conformance::Conformance,
         ));
+    let mut pem_cert = Vec::new();
+    if request.use_tls {
+        let creds = request
+            .server_creds
+            .ok_or("TLS was requested without server_creds")?;
+        server = server.tls(tls(&creds, &request.client_tls_cert)?);
+        pem_cert = creds.cert;
+    }
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
         .await
         .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
@@ -50,7 +58,7 @@ async fn run() -> Result<(), String> {
     let response = pb::ServerCompatResponse {
         host: addr.ip().to_string(),
         port: u32::from(addr.port()),
-        pem_cert: vec![],
+        pem_cert,
     };
     framing::write_message(&mut std::io::stdout().lock(), &response)
         .map_err(|e| format!("writing the ServerCompatResponse to stdout: {e}"))?;
@@ -58,4 +66,15 @@ async fn run() -> Result<(), String> {
         .serve_with_shutdown(listener, protogate::server::shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// The runner's certificate for 127.0.0.1, which its clients trust; client certificates are
+/// required, and checked against `client_ca`, when the runner sends one.
+fn tls(creds: &pb::TlsCreds, client_ca: &[u8]) -> Result<protogate::TlsConfig, String> {
+    if client_ca.is_empty() {
+        protogate::TlsConfig::from_pem(&creds.cert, &creds.key)
+    } else {
+        protogate::TlsConfig::from_pem_with_client_ca(&creds.cert, &creds.key, client_ca, true)
+    }
+    .map_err(|e| format!("TLS configuration: {e}"))
 }
