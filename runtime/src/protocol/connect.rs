@@ -10,7 +10,7 @@ use bytes::Bytes;
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Response, StatusCode};
 
-use super::compression::{Encoding, ACCEPTED};
+use super::compression::{accepted, Encoding};
 use super::envelope::input;
 use super::{merge_headers, response_too_large, Opened, Refused, Wire};
 use crate::context::{Protocol, ResponseMetadata};
@@ -163,7 +163,7 @@ impl Wire for ConnectUnary {
             }
             Ok(bytes)
         });
-        for (name, value) in prefixed_trailers(metadata.take_trailers()) {
+        for (name, value) in super::prefixed(metadata.take_trailers(), "trailer-") {
             extra.append(name, value);
         }
         let body = match encoded {
@@ -195,10 +195,7 @@ impl Wire for ConnectUnary {
                 HeaderValue::from_static(head.response_encoding.name()),
             );
         }
-        headers.insert(
-            http::header::ACCEPT_ENCODING,
-            HeaderValue::from_static(ACCEPTED),
-        );
+        headers.insert(http::header::ACCEPT_ENCODING, accepted());
         response
     }
 }
@@ -267,13 +264,10 @@ fn get_head(target: &Target, parts: &Parts) -> Result<Head, Refused> {
     } else {
         message.into_bytes()
     };
-    let request_encoding = match compression.as_deref() {
+    let request_encoding = match compression {
         None => Encoding::Identity,
-        Some(name) => Encoding::parse(name.as_bytes()).ok_or_else(|| {
-            unsupported_encoding(Status::unimplemented(format!(
-                "unknown compression {name:?}: supported encodings are {ACCEPTED}, identity"
-            )))
-        })?,
+        Some(name) => Encoding::from_header(HeaderValue::from_str(&name).ok().as_ref())
+            .map_err(unsupported_encoding)?,
     };
     Ok(Head {
         json,
@@ -303,21 +297,6 @@ pub(crate) fn parse_timeout(value: &[u8]) -> Option<Duration> {
         return None;
     }
     text.parse::<u64>().ok().map(Duration::from_millis)
-}
-
-/// Trailers of a unary answer, as `trailer-` headers.
-fn prefixed_trailers(trailers: HeaderMap) -> Vec<(http::HeaderName, HeaderValue)> {
-    let mut out = Vec::with_capacity(trailers.len());
-    let mut last = None;
-    for (name, value) in trailers {
-        if let Some(name) = name {
-            last = http::HeaderName::from_bytes(format!("trailer-{name}").as_bytes()).ok();
-        }
-        if let Some(name) = &last {
-            out.push((name.clone(), value));
-        }
-    }
-    out
 }
 
 /// A 415 naming what the procedure accepts.
@@ -350,10 +329,9 @@ pub(crate) fn bare(
 /// An unknown compression: UNIMPLEMENTED, saying what is accepted.
 fn unsupported_encoding(status: Status) -> Response<Body> {
     let mut response = error(&status, HeaderMap::new());
-    response.headers_mut().insert(
-        http::header::ACCEPT_ENCODING,
-        HeaderValue::from_static(ACCEPTED),
-    );
+    response
+        .headers_mut()
+        .insert(http::header::ACCEPT_ENCODING, accepted());
     response
 }
 
@@ -429,7 +407,7 @@ mod tests {
         let mut trailers = HeaderMap::new();
         trailers.append("x-a", HeaderValue::from_static("1"));
         trailers.append("x-a", HeaderValue::from_static("2"));
-        let prefixed = prefixed_trailers(trailers);
+        let prefixed = super::super::prefixed(trailers, "trailer-");
         assert_eq!(prefixed.len(), 2);
         assert!(prefixed.iter().all(|(n, _)| n == "trailer-x-a"));
     }

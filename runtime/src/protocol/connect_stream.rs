@@ -7,9 +7,9 @@ use axum::body::Body;
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Response};
 
-use super::compression::{Encoding, ACCEPTED};
+use super::compression::{accepted, Encoding};
 use super::connect::{check_protocol_version, error_json, parse_timeout};
-use super::envelope::{frame, input, EnvelopeReader};
+use super::envelope::{frame, EnvelopeReader};
 use super::{enveloped, merge_headers, streamed_body, Opened, Refused, Wire};
 use crate::context::{Protocol, ResponseMetadata};
 use crate::registry::{Registry, Target};
@@ -94,9 +94,7 @@ impl Wire for ConnectStream {
         let request_encoding =
             Encoding::from_header(parts.headers.get(CONTENT_ENCODING)).map_err(|status| {
                 let mut response = fail(status);
-                response
-                    .headers_mut()
-                    .insert(ACCEPT_ENCODING, HeaderValue::from_static(ACCEPTED));
+                response.headers_mut().insert(ACCEPT_ENCODING, accepted());
                 response
             })?;
         Ok(Opened {
@@ -122,14 +120,7 @@ impl Wire for ConnectStream {
         limits: &Limits,
     ) -> Result<Requests, Status> {
         let reader = EnvelopeReader::new(body, limits.max_message_size, head.request_encoding);
-        Ok(match target.method.kind {
-            MethodKind::Unary | MethodKind::ServerStreaming => {
-                Requests::One(input(reader.single().await?, head.json))
-            }
-            MethodKind::ClientStreaming | MethodKind::BidiStreaming => {
-                Requests::Stream(reader.into_inputs(head.json))
-            }
-        })
+        reader.into_requests(target.method.kind, head.json).await
     }
 
     fn reply(
@@ -172,7 +163,7 @@ impl Wire for ConnectStream {
         if encoding != Encoding::Identity {
             out.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding.name()));
         }
-        out.insert(ACCEPT_ENCODING, HeaderValue::from_static(ACCEPTED));
+        out.insert(ACCEPT_ENCODING, accepted());
         response
     }
 }

@@ -7,7 +7,7 @@ use http_body_util::BodyExt as _;
 
 use super::compression::Encoding;
 use crate::codec::Input;
-use crate::service::InputStream;
+use crate::service::{InputStream, MethodKind, Requests};
 use crate::status::Status;
 
 /// The flag of a compressed message.
@@ -158,8 +158,25 @@ impl EnvelopeReader {
         Ok(first)
     }
 
+    /// The call's request messages for a method of `kind`: the one message of a unary or
+    /// server-streaming call, read now; a stream of them otherwise, read as the handler asks.
+    pub(crate) async fn into_requests(
+        self,
+        kind: MethodKind,
+        json: bool,
+    ) -> Result<Requests, Status> {
+        Ok(match kind {
+            MethodKind::Unary | MethodKind::ServerStreaming => {
+                Requests::One(input(self.single().await?, json))
+            }
+            MethodKind::ClientStreaming | MethodKind::BidiStreaming => {
+                Requests::Stream(self.into_inputs(json))
+            }
+        })
+    }
+
     /// The body's messages as a stream of inputs in one codec.
-    pub(crate) fn into_inputs(self, json: bool) -> InputStream {
+    fn into_inputs(self, json: bool) -> InputStream {
         Box::pin(futures_util::stream::unfold(
             Some(self),
             move |reader| async move {

@@ -8,14 +8,14 @@ use axum::body::Body;
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Response};
 
-use super::compression::{Encoding, ACCEPTED};
-use super::envelope::{input, EnvelopeReader};
+use super::compression::{accepted, Encoding};
+use super::envelope::EnvelopeReader;
 use super::grpc_web::{self, Web};
 use super::{enveloped, merge_headers, streamed_body, Opened, Refused, UnaryBody, Wire};
 use crate::context::{Protocol, ResponseMetadata};
 use crate::registry::{Registry, Target};
 use crate::server::Limits;
-use crate::service::{MethodKind, Requests, Responses};
+use crate::service::{Requests, Responses};
 use crate::status::Status;
 
 const GRPC_TIMEOUT: &str = "grpc-timeout";
@@ -82,7 +82,7 @@ impl Wire for Grpc {
                 let mut response = fail(status);
                 response
                     .headers_mut()
-                    .insert(GRPC_ACCEPT_ENCODING, HeaderValue::from_static(ACCEPTED));
+                    .insert(GRPC_ACCEPT_ENCODING, accepted());
                 response
             })?;
         let timeout =
@@ -127,14 +127,7 @@ impl Wire for Grpc {
             }
             _ => EnvelopeReader::new(body, max, head.request_encoding),
         };
-        Ok(match target.method.kind {
-            MethodKind::Unary | MethodKind::ServerStreaming => {
-                Requests::One(input(reader.single().await?, head.json))
-            }
-            MethodKind::ClientStreaming | MethodKind::BidiStreaming => {
-                Requests::Stream(reader.into_inputs(head.json))
-            }
-        })
+        reader.into_requests(target.method.kind, head.json).await
     }
 
     fn reply(
@@ -209,7 +202,7 @@ fn answer_headers(head: &Head, headers: &mut HeaderMap) {
             HeaderValue::from_static(head.response_encoding.name()),
         );
     }
-    headers.insert(GRPC_ACCEPT_ENCODING, HeaderValue::from_static(ACCEPTED));
+    headers.insert(GRPC_ACCEPT_ENCODING, accepted());
 }
 
 /// A failed call's trailers-only answer, with the handler's headers and trailers.

@@ -90,6 +90,25 @@ pub(crate) fn merge_headers(into: &mut http::HeaderMap, from: http::HeaderMap) {
     }
 }
 
+/// Trailers as headers named `<prefix><name>`, for protocols that send them in the head:
+/// Connect unary's `trailer-`, grpc-gateway's `grpc-trailer-`.
+pub(crate) fn prefixed(
+    trailers: http::HeaderMap,
+    prefix: &str,
+) -> Vec<(http::HeaderName, http::HeaderValue)> {
+    let mut out = Vec::with_capacity(trailers.len());
+    let mut last = None;
+    for (name, value) in trailers {
+        if let Some(name) = name {
+            last = http::HeaderName::from_bytes(format!("{prefix}{name}").as_bytes()).ok();
+        }
+        if let Some(name) = &last {
+            out.push((name.clone(), value));
+        }
+    }
+    out
+}
+
 /// Headers a handler may not set: the protocols' own.
 fn is_reserved(name: &http::HeaderName) -> bool {
     let name = name.as_str();

@@ -147,6 +147,10 @@ impl Server {
             let set = service.file_descriptor_set();
             if !set.is_empty() && !descriptor_sets.contains(&set) {
                 descriptor_sets.push(set);
+                // `Any` fields in JSON are written through the schema of what they hold.
+                if let Err(e) = crate::wkt::register_descriptors(set) {
+                    tracing::warn!(service = service.info().name, error = %e, "google.protobuf.Any values of this service's types cannot be written as JSON");
+                }
             }
             registry.add(service);
         }

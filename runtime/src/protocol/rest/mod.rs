@@ -166,7 +166,7 @@ impl Wire for Rest {
         });
         // grpc-gateway's names for trailers start with `grpc-`, which a handler may not set
         // itself: they are added after the handler's headers are merged.
-        let trailers = grpc_gateway_trailers(metadata.take_trailers());
+        let trailers = super::prefixed(metadata.take_trailers(), "grpc-trailer-");
         let mut response = match body {
             Err(status) => return with_trailers(gateway_error(&status, extra), trailers),
             Ok(Err(stream)) => ndjson(stream, key),
@@ -206,21 +206,6 @@ fn select(json: Value, key: Option<&str>) -> Value {
         Some(key) => json.get(key).cloned().unwrap_or(Value::Null),
         None => json,
     }
-}
-
-/// Trailers as grpc-gateway forwards them: `Grpc-Trailer-<name>` headers.
-fn grpc_gateway_trailers(trailers: HeaderMap) -> Vec<(http::HeaderName, HeaderValue)> {
-    let mut out = Vec::with_capacity(trailers.len());
-    let mut last = None;
-    for (name, value) in trailers {
-        if let Some(name) = name {
-            last = http::HeaderName::from_bytes(format!("grpc-trailer-{name}").as_bytes()).ok();
-        }
-        if let Some(name) = &last {
-            out.push((name.clone(), value));
-        }
-    }
-    out
 }
 
 /// grpc-gateway's server streaming: one `{"result":…}` per line, `{"error":…}` last on failure.

@@ -23,9 +23,6 @@ async fn main() -> ExitCode {
 async fn run() -> Result<(), String> {
     let request: pb::ServerCompatRequest = framing::read_message(&mut std::io::stdin().lock())
         .map_err(|e| format!("reading the ServerCompatRequest from stdin: {e}"))?;
-    // Any types in JSON (the echoed requests, error details) are written through the
-    // descriptors of the package.
-    protogate::wkt::register_descriptors(pb::FILE_DESCRIPTOR_SET).map_err(|e| e.to_string())?;
     // Connect limits what it reads, not what it writes: an echo of a request at the receive
     // limit is larger than the limit.
     let mut limits = protogate::Limits {
