@@ -63,9 +63,21 @@ impl RequestContext {
         &self.response
     }
 
-    pub(crate) fn with_response(mut self, response: ResponseMetadata) -> RequestContext {
-        self.response = response;
-        self
+    /// A context whose answer's metadata is `response`, shared with the protocol that writes
+    /// it (one allocation per call, not two).
+    pub(crate) fn with_metadata(
+        protocol: Protocol,
+        method: &'static MethodInfo,
+        response: ResponseMetadata,
+    ) -> RequestContext {
+        RequestContext {
+            protocol,
+            method,
+            headers: HeaderMap::new(),
+            caller: None,
+            deadline: None,
+            response,
+        }
     }
 }
 

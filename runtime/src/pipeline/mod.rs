@@ -51,7 +51,7 @@ pub(crate) async fn run<W: Wire>(
             .requests(&head, &target, &parts, body, &inner.limits)
             .await?;
         let mut ctx =
-            RequestContext::new(wire.protocol(), target.method).with_response(metadata.clone());
+            RequestContext::with_metadata(wire.protocol(), target.method, metadata.clone());
         ctx.caller = caller;
         ctx.deadline = deadline.map(tokio::time::Instant::into_std);
         ctx.headers = parts.headers;

@@ -236,21 +236,22 @@ fn ndjson(
 fn check_content_type(headers: &HeaderMap) -> Result<(), Refused> {
     let content_type = headers
         .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+        .map(|v| v.as_bytes())
+        .unwrap_or(b"");
     let empty = headers
         .get(http::header::CONTENT_LENGTH)
         .is_some_and(|v| v.as_bytes() == b"0");
-    if empty
-        || content_type.is_empty()
-        || content_type.starts_with("application/json")
-        || content_type.contains("+json")
-    {
+    let json =
+        content_type.len() >= 16 && content_type[..16].eq_ignore_ascii_case(b"application/json");
+    let essence = content_type.split(|&b| b == b';').next().unwrap_or(b"");
+    let suffixed =
+        essence.len() >= 5 && essence[essence.len() - 5..].eq_ignore_ascii_case(b"+json");
+    if empty || content_type.is_empty() || json || suffixed {
         return Ok(());
     }
     let status = Status::invalid_argument(format!(
-        "unsupported content type `{content_type}`: send application/json"
+        "unsupported content type `{}`: send application/json",
+        String::from_utf8_lossy(content_type)
     ));
     let mut response = gateway_error(&status, HeaderMap::new());
     *response.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
