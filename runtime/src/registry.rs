@@ -40,7 +40,8 @@ struct RestEntry {
 #[derive(Default)]
 pub(crate) struct Registry {
     by_path: HashMap<&'static str, Target>,
-    rest: HashMap<&'static str, Vec<RestEntry>>,
+    /// REST routes per HTTP method; a handful of methods, so a list beats hashing.
+    rest: Vec<(&'static str, Vec<RestEntry>)>,
 }
 
 impl Registry {
@@ -63,14 +64,16 @@ impl Registry {
                 self.by_path.insert(method.grpc_path, target.clone());
             }
             for route in method.routes {
-                self.rest
-                    .entry(route.method.as_str())
-                    .or_default()
-                    .push(RestEntry {
-                        prefix: info.rest_prefix,
-                        route,
-                        target: target.clone(),
-                    });
+                let verb = route.method.as_str();
+                let entry = RestEntry {
+                    prefix: info.rest_prefix,
+                    route,
+                    target: target.clone(),
+                };
+                match self.rest.iter_mut().find(|(v, _)| *v == verb) {
+                    Some((_, entries)) => entries.push(entry),
+                    None => self.rest.push((verb, vec![entry])),
+                }
             }
         }
     }
@@ -86,7 +89,7 @@ impl Registry {
             let rest = path.strip_prefix(entry.prefix)?;
             entry.route.template.matches(rest)
         };
-        if let Some(entries) = self.rest.get(verb.as_str()) {
+        if let Some((_, entries)) = self.rest.iter().find(|(v, _)| *v == verb.as_str()) {
             for entry in entries {
                 if let Some(captures) = matches(entry) {
                     return Ok(RestMatch {
@@ -100,7 +103,7 @@ impl Registry {
         let elsewhere = self
             .rest
             .iter()
-            .filter(|(other, _)| **other != verb.as_str())
+            .filter(|(other, _)| *other != verb.as_str())
             .flat_map(|(_, entries)| entries)
             .any(|entry| matches(entry).is_some());
         Err(if elsewhere {

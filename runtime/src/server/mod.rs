@@ -347,6 +347,16 @@ async fn dispatch(inner: Arc<Inner>, request: Request<Body>) -> Response<Body> {
     response
 }
 
+/// Whether `path` has the shape of a procedure, `/<package>.<Service>/<Method>`: two
+/// segments (only a packageless service has no dot), so REST paths skip the lookup.
+fn looks_like_procedure(path: &str) -> bool {
+    path.strip_prefix('/')
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(service, method)| {
+            !service.is_empty() && !method.is_empty() && !method.contains('/')
+        })
+}
+
 /// The protocol a request speaks: gRPC and gRPC-Web by content type; Connect for a request
 /// to a mounted method's path, or one that says it is Connect (`connect-protocol-version`,
 /// a Connect content type) whatever its path; REST for everything else.
@@ -368,7 +378,8 @@ fn protocol_of(registry: &Registry, request: &Request<Body>) -> &'static str {
         "connect-stream"
     } else if starts(b"application/proto")
         || request.headers().contains_key("connect-protocol-version")
-        || registry.by_grpc_path(request.uri().path()).is_some()
+        || (looks_like_procedure(request.uri().path())
+            && registry.by_grpc_path(request.uri().path()).is_some())
     {
         "connect"
     } else {

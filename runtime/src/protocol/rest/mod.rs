@@ -30,7 +30,8 @@ pub(crate) struct Head {
     route: &'static HttpRoute,
     captures: Vec<Capture>,
     request_encoding: Encoding,
-    response_encoding: Encoding,
+    /// `Accept-Encoding`, read only for an answer large enough to compress.
+    accept_encoding: Option<HeaderValue>,
     /// The JSON name of `response_body`'s field, when the route answers with one field.
     response_key: Option<&'static str>,
 }
@@ -90,10 +91,7 @@ impl Wire for Rest {
                 route: found.route,
                 captures: found.captures,
                 request_encoding,
-                response_encoding: Encoding::for_response(
-                    parts.headers.get(http::header::ACCEPT_ENCODING),
-                    Encoding::Identity,
-                ),
+                accept_encoding: parts.headers.get(http::header::ACCEPT_ENCODING).cloned(),
                 response_key,
             },
         })
@@ -170,20 +168,20 @@ impl Wire for Rest {
         let mut response = match body {
             Err(status) => return with_trailers(gateway_error(&status, extra), trailers),
             Ok(Err(stream)) => ndjson(stream, key),
-            Ok(Ok(bytes)) if head.response_encoding.worth(bytes.len()) => {
-                match head.response_encoding.compress(&bytes) {
+            Ok(Ok(bytes)) => match compression(&head, bytes.len()) {
+                None => json_response(StatusCode::OK, bytes),
+                Some(encoding) => match encoding.compress(&bytes) {
                     Ok(packed) => {
                         let mut response = json_response(StatusCode::OK, packed);
                         response.headers_mut().insert(
                             http::header::CONTENT_ENCODING,
-                            HeaderValue::from_static(head.response_encoding.name()),
+                            HeaderValue::from_static(encoding.name()),
                         );
                         response
                     }
                     Err(status) => return with_trailers(gateway_error(&status, extra), trailers),
-                }
-            }
-            Ok(Ok(bytes)) => json_response(StatusCode::OK, bytes),
+                },
+            },
         };
         merge_headers(response.headers_mut(), extra);
         with_trailers(response, trailers)
@@ -198,6 +196,19 @@ fn with_trailers(
         response.headers_mut().append(name, value);
     }
     response
+}
+
+/// The encoding to compress an answer of `len` bytes with, if the client accepts one and the
+/// answer is worth it (the accept header is only parsed then).
+fn compression(head: &Head, len: usize) -> Option<Encoding> {
+    if !Encoding::Gzip.worth(len) {
+        return None;
+    }
+    Some(Encoding::for_response(
+        head.accept_encoding.as_ref(),
+        Encoding::Identity,
+    ))
+    .filter(|e| *e != Encoding::Identity)
 }
 
 /// The response, or its `response_body` field.
