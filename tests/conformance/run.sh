@@ -7,7 +7,7 @@
 #
 # Installs the runner pinned at v1.0.5 under target/conformance-bin (go install, needs Go
 # and its module proxy), builds protogate-conformance-server, then runs it with no
-# known-failures file: any failure fails the script.
+# list of excused cases: any failure fails the script.
 #
 # The server is a debug build by default: CI has just built every dependency in debug for
 # `cargo test`, so only this crate compiles (a release build would compile them all again,
