@@ -28,7 +28,9 @@ profile="${CONFORMANCE_PROFILE:-debug}"
 bin_dir="$target/conformance-bin"
 runner="$bin_dir/connectconformance"
 
-# The runner, installed once per pinned version.
+# The runner, installed once per pinned version. Go is found on PATH or where the
+# official tarball puts it.
+command -v go > /dev/null 2>&1 || export PATH="$PATH:/usr/local/go/bin"
 if ! "$runner" --version 2>/dev/null | grep -q "$VERSION"; then
     echo "installing connectconformance $VERSION into $bin_dir" >&2
     mkdir -p "$bin_dir"
