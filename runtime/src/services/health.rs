@@ -221,13 +221,7 @@ impl Service for Health {
                 move |_, request: HealthCheckRequest| async move {
                     let receiver = reporter.statuses.subscribe();
                     let service = request.service;
-                    let changes = tokio_stream_of(receiver).map(move |statuses| {
-                        let status = statuses
-                            .get(&service)
-                            .copied()
-                            .unwrap_or(ServingStatus::ServiceUnknown);
-                        status
-                    });
+                    let changes = statuses_of(receiver, service);
                     let stream: ResponseStream<HealthCheckResponse> =
                         Box::pin(deduplicated(changes).map(|status| {
                             Ok(HealthCheckResponse {
@@ -242,16 +236,24 @@ impl Service for Health {
     }
 }
 
-/// Every value the watch channel holds, starting with the current one.
-fn tokio_stream_of(
+/// `service`'s status each time the table changes, starting with the current one.
+fn statuses_of(
     receiver: tokio::sync::watch::Receiver<HashMap<String, ServingStatus>>,
-) -> impl futures_core::Stream<Item = HashMap<String, ServingStatus>> + Send {
-    futures_util::stream::unfold((receiver, true), |(mut receiver, first)| async move {
-        if !first && receiver.changed().await.is_err() {
-            return None;
+    service: String,
+) -> impl futures_core::Stream<Item = ServingStatus> + Send {
+    futures_util::stream::unfold((receiver, true), move |(mut receiver, first)| {
+        let service = service.clone();
+        async move {
+            if !first && receiver.changed().await.is_err() {
+                return None;
+            }
+            let status = receiver
+                .borrow_and_update()
+                .get(&service)
+                .copied()
+                .unwrap_or(ServingStatus::ServiceUnknown);
+            Some((status, (receiver, false)))
         }
-        let value = receiver.borrow_and_update().clone();
-        Some((value, (receiver, false)))
     })
 }
 
