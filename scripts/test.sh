@@ -23,6 +23,24 @@ echo "== interop suites"
 tests/interop/run.sh || status=1
 
 # ---------------------------------------------------------------------------------------
+# protogate diff against its oracles: buf breaking (npm @bufbuild/buf, installed by the
+# interop suite above) over seeded mutations of the example, the library fixture and ZITADEL's
+# whole API (npm @zitadel/proto, extracted to a descriptor set), and oasdiff (go install,
+# pinned) over mutations of the example's OpenAPI document. Every disagreement fails.
+echo "== protogate diff vs buf breaking and oasdiff"
+mkdir -p target/zitadel target/diff-oracles
+command -v go > /dev/null 2>&1 || export PATH="$PATH:/usr/local/go/bin"
+if [ ! -x target/diff-oracles/oasdiff ]; then
+    GOBIN="$PWD/target/diff-oracles" go install github.com/oasdiff/oasdiff@v1.39.0 || status=1
+fi
+tests/zitadel/extract.sh target/zitadel/zitadel.binpb || status=1
+PROTOGATE_ORACLE_REQUIRED=1 \
+    PROTOGATE_BUF="$PWD/tests/interop/node/node_modules/.bin/buf" \
+    PROTOGATE_ZITADEL_SET="$PWD/target/zitadel/zitadel.binpb" \
+    PROTOGATE_OASDIFF="$PWD/target/diff-oracles/oasdiff" \
+    cargo test -p protogate-codegen --test diff_buf --test diff_oasdiff -- --nocapture || status=1
+
+# ---------------------------------------------------------------------------------------
 # The official Connect conformance suite (connectconformance v1.0.5, server mode): every
 # case of every feature tests/conformance/config.yaml declares; every case must pass.
 echo "== Connect conformance suite"
@@ -42,6 +60,20 @@ fi
 PROTOGATE_ORACLE_REQUIRED=1 PROTOGATE_ORACLE_PYTHON="$PWD/$venv/bin/python" \
     cargo test -p protogate-validate-test --test pgv_differential --test pv_differential \
     -- --nocapture || status=1
+
+# ---------------------------------------------------------------------------------------
+# The emitted OpenAPI documents (`protogate openapi`): the golden 3.1 and 3.0 documents of the
+# example and the library fixture, and the example's checked-in one, against
+# openapi-spec-validator (PyPI, pinned; its venv under target/). An invalid document fails.
+echo "== emitted OpenAPI documents vs openapi-spec-validator"
+venv=target/openapi-validator-venv
+if [ ! -x "$venv/bin/openapi-spec-validator" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet openapi-spec-validator==0.9.0
+fi
+for doc in codegen/tests/golden/openapi/*.json generated-example/src/generated/openapi.yaml; do
+    "$venv/bin/openapi-spec-validator" "$doc" || status=1
+done
 
 # ---------------------------------------------------------------------------------------
 # Reliability, bounded: schemathesis against the running example (50 examples per operation,

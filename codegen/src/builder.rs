@@ -45,9 +45,12 @@ pub struct Builder {
     includes: Vec<PathBuf>,
     descriptor_set: Option<PathBuf>,
     openapi: Option<PathBuf>,
+    openapi_out: Option<PathBuf>,
+    openapi_version: crate::emit::openapi::Version,
     out_dir: Option<PathBuf>,
     auth_option: Option<String>,
     emit_cargo: bool,
+    diff_against: Option<String>,
 }
 
 impl Builder {
@@ -83,6 +86,54 @@ impl Builder {
         self
     }
 
+    /// Also writes one OpenAPI document for every `google.api.http` binding to `path` (JSON, or
+    /// YAML for a `.yaml` / `.yml` name), OpenAPI 3.1 unless [`Builder::openapi_version`] says
+    /// otherwise. A relative path is relative to the build script's working directory, the
+    /// package root.
+    pub fn openapi_out(mut self, path: impl AsRef<Path>) -> Builder {
+        self.openapi_out = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// The OpenAPI version [`Builder::openapi_out`] writes (default 3.1).
+    pub fn openapi_version(mut self, version: crate::emit::openapi::Version) -> Builder {
+        self.openapi_version = version;
+        self
+    }
+
+    /// Writes the OpenAPI document [`Builder::openapi_out`] asks for, if it changed.
+    fn write_openapi(&self, output: &pipeline::Output) -> Result<(), Error> {
+        use crate::emit::openapi;
+        let Some(path) = &self.openapi_out else {
+            return Ok(());
+        };
+        let settings = openapi::Settings {
+            version: self.openapi_version,
+            base_path: output.rest_prefix.clone(),
+        };
+        let (document, warnings) = openapi::document(&output.api, &settings);
+        if self.emit_cargo {
+            for warning in &warnings {
+                for line in warning.to_string().lines() {
+                    println!("cargo:warning={line}");
+                }
+            }
+        }
+        let text = openapi::render(&document, openapi::Format::for_path(path))
+            .map_err(|d| Error::Schema(Diagnostics(vec![d])))?;
+        if std::fs::read_to_string(path).ok().as_deref() == Some(text.as_str()) {
+            return Ok(());
+        }
+        let io = |source| Error::Io {
+            path: path.clone(),
+            source,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        std::fs::write(path, text).map_err(io)
+    }
+
     /// Writes here instead of `OUT_DIR`.
     pub fn out_dir(mut self, dir: impl AsRef<Path>) -> Builder {
         self.out_dir = Some(dir.as_ref().to_path_buf());
@@ -92,6 +143,16 @@ impl Builder {
     /// The method option that carries the permission guard (default `zitadel.v1.auth_option`).
     pub fn auth_option(mut self, extension: impl Into<String>) -> Builder {
         self.auth_option = Some(extension.into());
+        self
+    }
+
+    /// Before generating, reports what changed against `against` (a descriptor set, a
+    /// directory holding the old versions of the inputs, or `git:REF`) as `cargo:warning`
+    /// lines: every breaking change under buf's FILE category and protogate's HTTP,
+    /// validation and auth rules. The report never fails the build; `protogate diff
+    /// --fail-on breaking` is the gate.
+    pub fn diff_against(mut self, against: impl Into<String>) -> Builder {
+        self.diff_against = Some(against.into());
         self
     }
 
@@ -129,6 +190,9 @@ impl Builder {
             openapi: self.openapi.clone(),
             model,
         };
+        if let Some(against) = &self.diff_against {
+            self.report_changes(against, &inputs);
+        }
         let result = pipeline::run(&inputs);
         if self.emit_cargo {
             // On failure the inputs still matter: fixing them must rerun the script.
@@ -159,6 +223,40 @@ impl Builder {
             path: out_dir,
             source,
         })?;
+        self.write_openapi(&output)?;
         Ok(())
+    }
+
+    /// Prints the change report (breaking changes first) as `cargo:warning` lines.
+    fn report_changes(&self, against: &str, inputs: &Inputs) {
+        let request = crate::diff::Request {
+            new: inputs.proto.clone(),
+            against: crate::diff::old::Against::parse(against),
+            openapi: None,
+            acknowledged: None,
+            options: crate::diff::Options {
+                model: inputs.model.clone(),
+                ..crate::diff::Options::default()
+            },
+        };
+        let lines: Vec<String> = match crate::diff::compare(&request) {
+            Ok(outcome) => {
+                let breaking: Vec<_> = outcome
+                    .findings
+                    .into_iter()
+                    .filter(|f| f.breaking)
+                    .collect();
+                crate::diff::report::render(&breaking, &[], crate::diff::report::Format::Text)
+                    .lines()
+                    .map(str::to_string)
+                    .collect()
+            }
+            Err(diags) => diags.to_string().lines().map(str::to_string).collect(),
+        };
+        if self.emit_cargo {
+            for line in lines.iter().filter(|l| !l.trim().is_empty()) {
+                println!("cargo:warning={line}");
+            }
+        }
     }
 }

@@ -20,6 +20,7 @@
 pub mod builder;
 pub mod check;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod load;
 pub mod model;

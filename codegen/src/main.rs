@@ -1,4 +1,6 @@
 //! `protogate gen (--proto FILE… -I DIR… | --descriptor-set FILE) [--openapi FILE] --out DIR [--check]`
+//! `protogate diff --against OLD (--proto FILE… -I DIR… | --descriptor-set FILE) [--openapi NEW
+//!  --against-openapi OLD_DOC] [--category C] [--format F] [--fail-on W] [--acknowledged FILE]`
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,13 +22,78 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Emit one OpenAPI document (3.1, or 3.0) for every service's google.api.http bindings.
+    Openapi(OpenapiArgs),
     /// Check the schema and generate Rust code (and API reference pages) into --out.
     Gen(GenArgs),
+    /// Report what changed against an older version of the schema, and what of it breaks
+    /// clients (buf's breaking rules plus HTTP, validation, auth and OpenAPI rules).
+    /// Exit codes: 0 nothing to fail on, 1 the --fail-on condition met, 2 usage or schema error.
+    Diff(DiffArgs),
 }
 
 #[derive(Args)]
-struct GenArgs {
-    /// Proto files to generate code for (with their imports).
+struct DiffArgs {
+    /// The old version: a descriptor-set file, a directory standing for the include root that
+    /// holds the inputs, or `git:REF` (the same paths at that revision).
+    #[arg(long, value_name = "OLD")]
+    against: String,
+    #[command(flatten)]
+    proto: ProtoArgs,
+    /// The new OpenAPI document (with --against-openapi).
+    #[arg(long, value_name = "NEW", requires = "against_openapi")]
+    openapi: Option<PathBuf>,
+    /// The old OpenAPI document: a file, or `git:REF`.
+    #[arg(long, value_name = "OLD_DOC", requires = "openapi")]
+    against_openapi: Option<String>,
+    /// buf's category whose rules decide what breaks.
+    #[arg(long, value_enum, default_value_t = CategoryArg::File)]
+    category: CategoryArg,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
+    /// What makes the command exit 1.
+    #[arg(long, value_enum, default_value_t = FailOnArg::Breaking)]
+    fail_on: FailOnArg,
+    /// Breaking changes released on purpose: `RULE ELEMENT` a line.
+    #[arg(long, value_name = "FILE")]
+    acknowledged: Option<PathBuf>,
+    /// The method option that carries the permission guard.
+    #[arg(
+        long,
+        value_name = "EXTENSION",
+        default_value = "zitadel.v1.auth_option"
+    )]
+    auth_option: String,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+#[value(rename_all = "SCREAMING_SNAKE_CASE")]
+enum CategoryArg {
+    File,
+    Package,
+    WireJson,
+    Wire,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOnArg {
+    Breaking,
+    Any,
+    None,
+}
+
+/// The proto input every command takes: files with include directories, or a descriptor set.
+#[derive(Args)]
+struct ProtoArgs {
+    /// Proto files to read (with their imports).
     #[arg(
         long = "proto",
         value_name = "FILE",
@@ -40,6 +107,24 @@ struct GenArgs {
     /// A serialized FileDescriptorSet (`protoc --include_imports -o`, `buf build -o`) instead of --proto.
     #[arg(long, value_name = "FILE")]
     descriptor_set: Option<PathBuf>,
+}
+
+impl ProtoArgs {
+    fn source(self) -> ProtoSource {
+        match self.descriptor_set {
+            Some(path) => ProtoSource::DescriptorSet(path),
+            None => ProtoSource::Files {
+                files: self.protos,
+                includes: self.includes,
+            },
+        }
+    }
+}
+
+#[derive(Args)]
+struct GenArgs {
+    #[command(flatten)]
+    proto: ProtoArgs,
     /// The OpenAPI 3.0 document the proto must agree with.
     #[arg(long, value_name = "FILE")]
     openapi: Option<PathBuf>,
@@ -61,18 +146,60 @@ struct GenArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Openapi(args) => openapi(args),
         Command::Gen(args) => gen(args),
+        Command::Diff(args) => diff(args),
+    }
+}
+
+fn diff(args: DiffArgs) -> ExitCode {
+    use protogate_codegen::diff::{self, report, Category, FailOn};
+    let new = args.proto.source();
+    let request = diff::Request {
+        new,
+        against: diff::old::Against::parse(&args.against),
+        openapi: args.openapi.zip(args.against_openapi),
+        acknowledged: args.acknowledged,
+        options: diff::Options {
+            category: match args.category {
+                CategoryArg::File => Category::File,
+                CategoryArg::Package => Category::Package,
+                CategoryArg::WireJson => Category::WireJson,
+                CategoryArg::Wire => Category::Wire,
+            },
+            model: ModelOptions {
+                auth_option: args.auth_option,
+            },
+        },
+    };
+    let outcome = match diff::compare(&request) {
+        Ok(outcome) => outcome,
+        Err(diags) => {
+            eprintln!("{diags}");
+            return ExitCode::from(2);
+        }
+    };
+    let format = match args.format {
+        FormatArg::Text => report::Format::Text,
+        FormatArg::Json => report::Format::Json,
+        FormatArg::Markdown => report::Format::Markdown,
+    };
+    let unused: Vec<&diff::ack::Entry> = outcome.unused.iter().collect();
+    println!("{}", report::render(&outcome.findings, &unused, format));
+    let fail_on = match args.fail_on {
+        FailOnArg::Breaking => FailOn::Breaking,
+        FailOnArg::Any => FailOn::Any,
+        FailOnArg::None => FailOn::None,
+    };
+    if fail_on.met(&outcome.findings) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
 fn gen(args: GenArgs) -> ExitCode {
-    let proto = match args.descriptor_set {
-        Some(path) => ProtoSource::DescriptorSet(path),
-        None => ProtoSource::Files {
-            files: args.protos,
-            includes: args.includes,
-        },
-    };
+    let proto = args.proto.source();
     let inputs = Inputs {
         proto,
         openapi: args.openapi,
@@ -125,6 +252,74 @@ fn gen(args: GenArgs) -> ExitCode {
         }
         Err(e) => {
             eprintln!("{}", pipeline::io_error(&args.out, &e));
+            ExitCode::from(1)
+        }
+    }
+}
+
+#[derive(Args)]
+struct OpenapiArgs {
+    #[command(flatten)]
+    proto: ProtoArgs,
+    /// The OpenAPI version.
+    #[arg(long, default_value = "3.1", value_parser = ["3.1", "3.0"])]
+    version: String,
+    /// The file to write (YAML for .yaml / .yml, else JSON); standard output when absent.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// The method option that carries the permission guard (methods with it need a bearer token).
+    #[arg(
+        long,
+        value_name = "EXTENSION",
+        default_value = "zitadel.v1.auth_option"
+    )]
+    auth_option: String,
+}
+
+/// `protogate openapi (--proto FILE… -I DIR… | --descriptor-set FILE) [--version 3.1|3.0] [--out FILE]`
+fn openapi(args: OpenapiArgs) -> ExitCode {
+    use protogate_codegen::emit::openapi::{Format, Version};
+    let proto = args.proto.source();
+    let inputs = Inputs {
+        proto,
+        openapi: None,
+        model: ModelOptions {
+            auth_option: args.auth_option,
+        },
+    };
+    let version = match args.version.parse::<Version>() {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let format = args
+        .out
+        .as_deref()
+        .map(Format::for_path)
+        .unwrap_or_default();
+    let output = match pipeline::openapi(&inputs, version, format) {
+        Ok(output) => output,
+        Err(diags) => {
+            eprintln!("{diags}");
+            return ExitCode::from(1);
+        }
+    };
+    for warning in &output.warnings.0 {
+        eprintln!("{warning}\n");
+    }
+    let Some(path) = args.out else {
+        print!("{}", output.text);
+        return ExitCode::SUCCESS;
+    };
+    match std::fs::write(&path, &output.text) {
+        Ok(()) => {
+            eprintln!("wrote the OpenAPI document to {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}", pipeline::io_error(&path, &e));
             ExitCode::from(1)
         }
     }

@@ -44,10 +44,29 @@ pub struct Output {
     pub inputs_read: Vec<PathBuf>,
     /// The model, for callers that want more.
     pub api: Api,
+    /// The REST base path the routes are served under (`/auth/v1`; empty for none).
+    pub rest_prefix: String,
 }
 
-/// Runs the pipeline. Any error diagnostic stops it; all of them are returned.
-pub fn run(inputs: &Inputs) -> Result<Output, Diagnostics> {
+/// An emitted OpenAPI document (`protogate openapi`).
+#[derive(Debug)]
+pub struct OpenApiOutput {
+    /// The document's text.
+    pub text: String,
+    /// Warnings (errors stop the run), the emitter's included.
+    pub warnings: Diagnostics,
+}
+
+/// What loading and checking found: everything an emitter needs.
+struct Checked {
+    proto: ProtoInput,
+    openapi: Option<OpenApiDoc>,
+    api: Api,
+    diags: Diagnostics,
+}
+
+/// load → model → check; any error diagnostic stops it.
+fn load_and_check(inputs: &Inputs) -> Result<Checked, Diagnostics> {
     let one = |d: Diagnostic| Diagnostics(vec![d]);
     let proto: ProtoInput = match &inputs.proto {
         ProtoSource::Files { files, includes } => {
@@ -68,6 +87,44 @@ pub fn run(inputs: &Inputs) -> Result<Output, Diagnostics> {
     if diags.has_errors() {
         return Err(diags.sorted());
     }
+    Ok(Checked {
+        proto,
+        openapi,
+        api,
+        diags,
+    })
+}
+
+/// Loads and checks the inputs like [`run`], then emits one OpenAPI document for every
+/// `google.api.http` binding instead of Rust code.
+pub fn openapi(
+    inputs: &Inputs,
+    version: emit::openapi::Version,
+    format: emit::openapi::Format,
+) -> Result<OpenApiOutput, Diagnostics> {
+    let mut checked = load_and_check(inputs)?;
+    let settings = emit::openapi::Settings {
+        version,
+        base_path: base_path(&checked.proto, checked.openapi.as_ref()),
+    };
+    let (document, warnings) = emit::openapi::document(&checked.api, &settings);
+    checked.diags.0.extend(warnings);
+    let text = emit::openapi::render(&document, format).map_err(|d| Diagnostics(vec![d]))?;
+    Ok(OpenApiOutput {
+        text,
+        warnings: checked.diags.sorted(),
+    })
+}
+
+/// Runs the pipeline. Any error diagnostic stops it; all of them are returned.
+pub fn run(inputs: &Inputs) -> Result<Output, Diagnostics> {
+    let one = |d: Diagnostic| Diagnostics(vec![d]);
+    let Checked {
+        proto,
+        openapi,
+        api,
+        diags,
+    } = load_and_check(inputs)?;
     let rest_prefix = base_path(&proto, openapi.as_ref());
     let mut files = emit::rust(&proto, &api, &rest_prefix).map_err(one)?;
     files.extend(emit::docs::generate(&api, openapi.as_ref(), &rest_prefix).map_err(one)?);
@@ -80,6 +137,7 @@ pub fn run(inputs: &Inputs) -> Result<Output, Diagnostics> {
         warnings: diags.sorted(),
         inputs_read,
         api,
+        rest_prefix,
     })
 }
 

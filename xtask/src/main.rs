@@ -33,6 +33,14 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// The example API's changes against an older version; exits 1 on an unacknowledged
+    /// breaking change (the gate CI runs against the parent commit).
+    Diff {
+        /// The old version: `git:REF`, a directory standing for `schemas/proto`, or a
+        /// descriptor set.
+        #[arg(long, default_value = "git:HEAD")]
+        against: String,
+    },
     /// Serving benchmarks against the hand-written baseline (protogate-bench load).
     Bench {
         /// The full run (longer rounds, 60 s soak) instead of the quick one.
@@ -41,6 +49,12 @@ enum Command {
         /// `sqlite`: the baseline and protogate on SQLite stores, into their own section.
         #[arg(long, default_value = "memory", value_parser = ["memory", "sqlite"])]
         store: String,
+    },
+    /// `protogate diff` against `buf breaking` on ZITADEL's admin API; refreshes BENCHMARKS.md.
+    BenchDiff {
+        /// Three rounds instead of fifteen.
+        #[arg(long)]
+        quick: bool,
     },
     /// Benchmark the generator against tonic-prost-build and refresh BENCHMARKS.md.
     BenchCodegen {
@@ -82,8 +96,10 @@ fn main() -> ExitCode {
     let root = workspace_root();
     match Cli::parse().command {
         Command::Gen { check } => example::gen(&root, check),
+        Command::Diff { against } => example::diff(&root, &against, true),
         Command::Synth { rpcs, files, out } => synth(&root, synth::Spec { rpcs, files }, &out),
         Command::BenchCodegen { quick } => bench::run(&root, quick),
+        Command::BenchDiff { quick } => bench::diff::run(&root, quick),
         Command::Bench { full, store } => serving_bench(&root, full, &store),
     }
 }

@@ -10,9 +10,12 @@ use serde_json::Value;
 
 use super::rules::{locate_ident, locate_key, rule_location};
 use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::emit::validate::wrapper_family;
 use crate::load::openapi::OpenApiDoc;
+use crate::model::rules::{base64_max, base64_min, literal_pattern};
 use crate::model::{
     Api, Cardinality, Field, FieldType, HttpBinding, Message, Method, Rule, RuleValue, Service,
+    Streaming,
 };
 
 const METHODS: [&str; 8] = [
@@ -93,26 +96,56 @@ impl Ptr {
     }
 }
 
-/// grpc-gateway's operationId: `Service_Method`, numbered from 2 for additional bindings.
+/// grpc-gateway's operationId: `Service_Method` (or the `openapiv2_operation` option's
+/// `operation_id`), numbered from 2 for additional bindings.
 fn operation_id(service: &Service, method: &Method, index: usize) -> String {
+    let base = match method.operation.as_ref().map(|o| o.operation_id.as_str()) {
+        Some(id) if !id.is_empty() => id.to_string(),
+        _ => format!("{}_{}", service.name, method.name),
+    };
     if index == 0 {
-        format!("{}_{}", service.name, method.name)
+        base
     } else {
-        format!("{}_{}{}", service.name, method.name, index + 1)
+        format!("{base}{}", index + 1)
     }
 }
 
-/// The binding's path as OpenAPI writes it, e.g. `/v1/{name}` for `/v1/{name=shelves/*}`. A
-/// trailing `/` is kept: `/users/me/phone/` is another route than `/users/me/phone`.
+/// The binding's path as OpenAPI writes it (see [`HttpBinding::openapi_path`]).
 fn openapi_path(binding: &HttpBinding) -> String {
-    let mut path = binding.template.openapi_path();
-    if binding.template.source.len() > 1
-        && binding.template.source.ends_with('/')
-        && !path.ends_with('/')
-    {
-        path.push('/');
+    binding.openapi_path()
+}
+
+/// The path with numbered parameters unnumbered (`/v1/{name_1}` → `/v1/{name}`): the form
+/// protoc-gen-openapiv2 and `protogate openapi` give the later of two bindings that would share
+/// a path and method.
+fn unnumbered(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else {
+            break;
+        };
+        let name = &rest[open + 1..open + len];
+        let base = match name.rsplit_once('_') {
+            Some((base, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => base,
+            _ => name,
+        };
+        out.push_str(&rest[..open]);
+        out.push('{');
+        out.push_str(base);
+        out.push('}');
+        rest = &rest[open + len + 1..];
     }
-    path
+    out.push_str(rest);
+    out
+}
+
+/// The parameter names of a path, in order (`/v1/{name}/x/{id}` → `name`, `id`).
+fn path_names(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name.to_string()))
+        .collect()
 }
 
 /// Where a key of the binding's `google.api.http` value is written (`post`, `body`, …); the
@@ -205,10 +238,25 @@ impl<'a> Checker<'a> {
         self.diags.0.last_mut().expect("just pushed")
     }
 
-    fn find_path(&self, binding: &HttpBinding) -> Option<String> {
+    /// The document's path of the binding: its own, or the numbered form (`{name_1}`) when
+    /// the operation there is the binding's.
+    fn find_path(&self, binding: &HttpBinding, expected_id: &str) -> Option<String> {
         let wanted = openapi_path(binding);
         let paths = self.doc.raw.get("paths")?.as_object()?;
-        paths.keys().find(|k| **k == wanted).cloned()
+        let verb = binding.method.to_lowercase();
+        let numbered = paths.iter().find(|(k, item)| {
+            **k != wanted
+                && unnumbered(k) == wanted
+                && item
+                    .get(&verb)
+                    .and_then(|op| op.get("operationId"))
+                    .and_then(Value::as_str)
+                    == Some(expected_id)
+        });
+        numbered
+            .map(|(k, _)| k)
+            .or_else(|| paths.keys().find(|k| **k == wanted))
+            .cloned()
     }
 
     /// The operation with this operationId: its path, method and pointer.
@@ -257,7 +305,12 @@ impl<'a> Checker<'a> {
         let pattern_at = pattern_location(binding);
         let expected_id = operation_id(service, method, index);
         let same_id = self.operation_by_id(&expected_id);
-        let Some(path_key) = self.find_path(binding) else {
+        // REST serves no method that streams requests: its bindings need no operation.
+        let served = !matches!(method.streaming, Streaming::Client | Streaming::Bidi);
+        let Some(path_key) = self.find_path(binding, &expected_id) else {
+            if !served {
+                return;
+            }
             let (related_at, note) = match &same_id {
                 Some((path, v, ptr)) => (
                     self.loc(ptr),
@@ -291,6 +344,9 @@ impl<'a> Checker<'a> {
         let path_ptr = Ptr(vec!["paths".into(), path_key.clone()]);
         let op_ptr = path_ptr.join(&verb);
         let Some(op) = self.get(&op_ptr) else {
+            if !served {
+                return;
+            }
             let (related_at, note) = match &same_id {
                 Some((path, v, ptr)) => (
                     self.loc(ptr),
@@ -358,7 +414,7 @@ impl<'a> Checker<'a> {
             return;
         };
         let output = self.api.message(&method.output);
-        self.parameters(method, binding, &path_ptr, &op_ptr, input);
+        self.parameters(method, binding, &path_key, &path_ptr, &op_ptr, input);
         self.request_body(method, binding, &op_ptr, input);
         if let Some(output) = output {
             self.response(method, binding, &op_ptr, output);
@@ -423,6 +479,7 @@ impl<'a> Checker<'a> {
         &mut self,
         method: &Method,
         binding: &HttpBinding,
+        path_key: &str,
         path_ptr: &Ptr,
         op_ptr: &Ptr,
         input: &'a Message,
@@ -445,10 +502,15 @@ impl<'a> Checker<'a> {
             .iter()
             .map(|v| v.field_path.join("."))
             .collect();
-        for var in &path_vars {
+        // The names the document's path gives the variables (`name_1` for a numbered `name`).
+        let mut doc_names = path_names(path_key);
+        if doc_names.len() != path_vars.len() {
+            doc_names = path_vars.clone();
+        }
+        for (var, doc_name) in path_vars.iter().zip(&doc_names) {
             let found = params.iter().find(|(_, p)| {
                 p.get("in").and_then(Value::as_str) == Some("path")
-                    && p.get("name").and_then(Value::as_str) == Some(var.as_str())
+                    && p.get("name").and_then(Value::as_str) == Some(doc_name.as_str())
             });
             match found {
                 None => {
@@ -457,7 +519,7 @@ impl<'a> Checker<'a> {
                         "openapi-missing-parameter",
                         at,
                         format!(
-                            "path parameter `{var}` of {} is not documented",
+                            "path parameter `{doc_name}` of {} is not documented",
                             method.full_name
                         ),
                     );
@@ -472,7 +534,7 @@ impl<'a> Checker<'a> {
                         let d = self.error(
                             "openapi-parameter-required",
                             at,
-                            format!("path parameter `{var}` must be `required: true`"),
+                            format!("path parameter `{doc_name}` must be `required: true`"),
                         );
                         d.related.push((
                             pattern_at.clone(),
@@ -493,7 +555,7 @@ impl<'a> Checker<'a> {
             let name = p.get("name").and_then(Value::as_str).unwrap_or("");
             let location = p.get("in").and_then(Value::as_str).unwrap_or("");
             match location {
-                "path" if !path_vars.iter().any(|v| v == name) => {
+                "path" if !doc_names.iter().any(|v| v == name) => {
                     let at = self.loc(ptr);
                     let d = self.error(
                         "openapi-unknown-parameter",
@@ -654,14 +716,21 @@ impl<'a> Checker<'a> {
             ));
             return;
         }
-        let (schema_ptr, schema, followed) = self.enter(
+        let (mut schema_ptr, mut schema, followed) = self.enter(
             &resp_ptr
                 .join("content")
                 .join("application/json")
                 .join("schema"),
         );
+        // grpc-gateway streams `{"result": <message>}` lines: the message is `result`.
+        let mut result_followed = false;
+        let stream = schema.and_then(|s| s.get("properties")?.get("result"));
+        if method.streaming == Streaming::Server && stream.is_some() {
+            let (p, v, f) = self.enter(&schema_ptr.join("properties").join("result"));
+            (schema_ptr, schema, result_followed) = (p, v, f);
+        }
         match schema {
-            None if followed => {}
+            None if followed || result_followed => {}
             None => {
                 let at = self.loc(&resp_ptr);
                 let d = self.error(
@@ -686,6 +755,7 @@ impl<'a> Checker<'a> {
                 None => self.message_schema(output, &schema_ptr, schema, &[]),
             },
         }
+        self.leave(result_followed);
         self.leave(followed);
     }
 
@@ -863,8 +933,9 @@ impl<'a> Checker<'a> {
                 .iter()
                 .find(|f| f.json_name == *key || f.name == *key)
             {
-                Some(field) if !field.is_required() && !skip.contains(&field.name) => {
-                    let d = self.error("openapi-required", at, format!("`{key}` is required in the schema of `{}` but not REQUIRED in the proto", message.name));
+                // A field whose rules need a value may be listed: a valid request carries it.
+                Some(field) if !field.needs_value() && !skip.contains(&field.name) => {
+                    let d = self.error("openapi-required", at, format!("`{key}` is required in the schema of `{}` but neither REQUIRED in the proto nor needed by its rules", message.name));
                     d.related.push((
                         field.location.clone(),
                         "add (google.api.field_behavior) = REQUIRED or drop it from `required`"
@@ -1158,8 +1229,13 @@ impl<'a> Checker<'a> {
         };
         let rule = |n: &str| field.rule(family, n);
         let len = rule("len").and_then(|r| r.value.as_u64());
-        let min = rule("min_len").and_then(|r| r.value.as_u64()).or(len);
-        let max = rule("max_len").and_then(|r| r.value.as_u64()).or(len);
+        let mut min = rule("min_len").and_then(|r| r.value.as_u64()).or(len);
+        let mut max = rule("max_len").and_then(|r| r.value.as_u64()).or(len);
+        if family == "bytes" {
+            // Bytes are base64 in JSON: the string's bounds are the encoded lengths.
+            min = min.map(base64_min);
+            max = max.map(base64_max);
+        }
         let label = |bound: &'static str| {
             if rule(bound).is_none() && len.is_some() {
                 "len"
@@ -1223,13 +1299,21 @@ impl<'a> Checker<'a> {
             }
         }
 
+        // Patterns and listed values of bytes hold for the raw bytes, not their base64.
+        if family == "bytes" {
+            return;
+        }
         let pattern = rule("pattern").and_then(|r| r.value.as_str().map(str::to_string));
         let prefix = rule("prefix").and_then(|r| r.value.as_str().map(str::to_string));
         let doc_pattern = schema.get("pattern").and_then(Value::as_str);
-        let prefix_pattern = prefix.as_ref().map(|p| format!("^{}", regex::escape(p)));
+        let prefix_pattern = prefix.as_ref().map(|p| format!("^{}", literal_pattern(p)));
+        // Either escaping reads the same: only syntax characters (ECMA-262), or Rust's.
+        let prefix_rust = prefix.as_ref().map(|p| format!("^{}", regex::escape(p)));
         let agrees = match (&pattern, doc_pattern) {
             (Some(p), Some(d)) => p == d,
-            (None, Some(d)) => prefix_pattern.as_deref() == Some(d),
+            (None, Some(d)) => {
+                prefix_pattern.as_deref() == Some(d) || prefix_rust.as_deref() == Some(d)
+            }
             (Some(_), None) => false,
             (None, None) => prefix.is_none(),
         };
@@ -1338,7 +1422,11 @@ impl<'a> Checker<'a> {
         ptr: &Ptr,
         schema: &'a Value,
     ) {
-        let family = field.ty.proto_name().to_string();
+        // A wrapper's bounds are its scalar's rules (`int64.gt` on an Int64Value).
+        let family = match &field.ty {
+            FieldType::Message(m) => wrapper_family(m).unwrap_or(m).to_string(),
+            ty => ty.proto_name().to_string(),
+        };
         let rule = |n: &str| field.rule(&family, n);
         let num = |r: &Rule| match &r.value {
             RuleValue::Int(v) => *v as f64,
@@ -1676,9 +1764,15 @@ paths:
 
     /// The diagnostics of the checker for the document with `from` replaced by `to`.
     fn check_with(from: &str, to: &str) -> Diagnostics {
+        check_with_proto("", "", from, to)
+    }
+
+    /// The same with the proto's `proto_from` replaced by `proto_to` too.
+    fn check_with_proto(proto_from: &str, proto_to: &str, from: &str, to: &str) -> Diagnostics {
         let dir = tempfile::tempdir().expect("tempdir");
         let proto = dir.path().join("t.proto");
-        std::fs::write(&proto, PROTO).expect("write proto");
+        assert!(PROTO.contains(proto_from));
+        std::fs::write(&proto, PROTO.replacen(proto_from, proto_to, 1)).expect("write proto");
         let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/proto");
         let input =
             load::proto::compile(&[proto], &[dir.path().to_path_buf(), schemas]).expect("compiles");
@@ -1688,6 +1782,33 @@ paths:
         let api = build(&input, &ModelOptions::default(), &mut diags);
         super::check(&api, &doc, &mut diags);
         diags
+    }
+
+    /// A field whose rules need a value may be listed as required (a valid request carries
+    /// it, and `protogate openapi` lists it); any other field may not.
+    #[test]
+    fn required_follows_the_field_behavior_or_the_rules() {
+        let listed = "              type: object\n              required: [count]\n";
+        let diags = check_with("              type: object\n", listed);
+        assert!(
+            diags.errors().any(|d| d.code == "openapi-required"),
+            "{diags}"
+        );
+        let needed = "  int32 count = 1 [(validate.rules).int32 = {gt: 0, lte: 10}];\n  repeated string tags = 2 [(validate.rules).repeated.min_items = 1];";
+        let diags = check_with_proto(
+            "  int32 count = 1 [(validate.rules).int32 = {gt: 0, lte: 10}];",
+            needed,
+            "                count: {",
+            "                tags: {type: array, minItems: 1, items: {type: string}}\n                count: {",
+        );
+        assert!(diags.0.is_empty(), "{diags}");
+        let diags = check_with_proto(
+            "  int32 count = 1 [(validate.rules).int32 = {gt: 0, lte: 10}];",
+            needed,
+            "              type: object\n              properties:\n                count: {",
+            "              type: object\n              required: [tags]\n              properties:\n                tags: {type: array, minItems: 1, items: {type: string}}\n                count: {",
+        );
+        assert!(diags.0.is_empty(), "{diags}");
     }
 
     #[test]

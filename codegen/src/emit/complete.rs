@@ -160,6 +160,7 @@ mod tests {
                 values: vec![],
                 docs: Default::default(),
             }],
+            file_options: vec![],
         }])
     }
 

@@ -27,10 +27,10 @@ pub const HEADER: &str =
 
 const EMPTY: &str = "google.protobuf.Empty";
 
-/// How deep the pages expand nested messages (in examples and query parameters). Each nested
-/// message also has its own table, so nothing is lost; without a bound, schemas whose messages
-/// reference one another in many orders produce pages that grow exponentially.
-const MAX_NESTING: usize = 4;
+/// How deep the pages expand nested messages in examples, as deep as query parameters go. Each
+/// nested message also has its own table, so nothing is lost; without a bound, schemas whose
+/// messages reference one another in many orders produce pages that grow exponentially.
+const MAX_NESTING: usize = crate::model::query::MAX_NESTING;
 
 /// Pages by file name (`docs/zitadel.auth.v1.AuthService.md`).
 pub fn generate(
@@ -308,7 +308,7 @@ impl<'a> Docs<'a> {
                 rows: path_rows,
             });
         }
-        let bound = path_bound(b);
+        let bound = b.path_fields();
         let row = |f: &Field| self.row(f.json_name.clone(), f, false);
         match b.body.as_deref() {
             Some("*") => tables.push(Table {
@@ -331,9 +331,10 @@ impl<'a> Docs<'a> {
         }
         if b.body.as_deref() != Some("*") {
             let rows: Vec<Row> = self
-                .query_fields(input, &query_skip(b))
+                .api
+                .query_params(input, &b.not_query())
                 .into_iter()
-                .map(|(n, f)| self.row(n, f, false))
+                .map(|q| self.row(q.name, q.field, false))
                 .collect();
             if !rows.is_empty() {
                 tables.push(Table {
@@ -527,28 +528,6 @@ fn binding_words(b: &HttpBinding, served: bool) -> String {
         words.push_str(" (declared, not served for a streaming request)");
     }
     words
-}
-
-/// Top-level fields a path variable sets whole, which a `body: "*"` leaves out.
-fn path_bound(b: &HttpBinding) -> Vec<String> {
-    b.template
-        .variables
-        .iter()
-        .filter(|v| v.field_path.len() == 1)
-        .map(|v| v.field_path[0].clone())
-        .collect()
-}
-
-/// Field paths that are not query parameters: the path variables and the body field.
-fn query_skip(b: &HttpBinding) -> Vec<String> {
-    let mut skip: Vec<String> = b
-        .template
-        .variables
-        .iter()
-        .map(|v| v.field_path.join("."))
-        .collect();
-    skip.extend(b.body.clone());
-    skip
 }
 
 /// A message's name for captions; well-known types keep their package, which readers know.

@@ -5,6 +5,7 @@ pub mod docs;
 pub mod enum_names;
 pub mod files;
 pub mod messages;
+pub mod openapi;
 pub mod packageless;
 pub mod rustdoc;
 pub mod schema;

@@ -61,6 +61,12 @@ pub fn build(input: &ProtoInput, options: &ModelOptions, diags: &mut Diagnostics
                 ..Package::default()
             });
         package.files.push(file.name().to_string());
+        let file_options = custom_options(&file.options());
+        if !file_options.is_empty() {
+            package
+                .file_options
+                .push((file.name().to_string(), file_options));
+        }
         for service in file.services() {
             package.services.push(builder.service(&service, diags));
         }
@@ -557,12 +563,17 @@ fn value_json(value: &Value) -> serde_json::Value {
         }
         Value::List(items) => J::Array(items.iter().map(value_json).collect()),
         Value::Map(map) => {
-            let mut obj = serde_json::Map::new();
-            let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_by_key(|(k, _)| format!("{k:?}"));
-            for (k, v) in entries {
-                obj.insert(format!("{k:?}"), value_json(v));
-            }
+            // proto3 JSON writes every map key as a string.
+            let key = |k: &prost_reflect::MapKey| match k {
+                prost_reflect::MapKey::Bool(b) => b.to_string(),
+                prost_reflect::MapKey::I32(v) => v.to_string(),
+                prost_reflect::MapKey::I64(v) => v.to_string(),
+                prost_reflect::MapKey::U32(v) => v.to_string(),
+                prost_reflect::MapKey::U64(v) => v.to_string(),
+                prost_reflect::MapKey::String(s) => s.clone(),
+            };
+            let obj: serde_json::Map<String, J> =
+                map.iter().map(|(k, v)| (key(k), value_json(v))).collect();
             J::Object(obj)
         }
     }

@@ -248,6 +248,44 @@ pub struct HttpBinding {
     pub location: Location,
 }
 
+impl HttpBinding {
+    /// The binding's path as OpenAPI writes it, e.g. `/v1/{name}` for `/v1/{name=shelves/*}`. A
+    /// trailing `/` is kept: `/users/me/phone/` is another route than `/users/me/phone`.
+    pub fn openapi_path(&self) -> String {
+        let mut path = self.template.openapi_path();
+        if self.template.source.len() > 1
+            && self.template.source.ends_with('/')
+            && !path.ends_with('/')
+        {
+            path.push('/');
+        }
+        path
+    }
+
+    /// The top-level fields a path variable sets whole (`{shelf}`, not `{book.name}`), which a
+    /// `body: "*"` leaves out.
+    pub fn path_fields(&self) -> Vec<String> {
+        self.template
+            .variables
+            .iter()
+            .filter(|v| v.field_path.len() == 1)
+            .map(|v| v.field_path[0].clone())
+            .collect()
+    }
+
+    /// Dotted field paths that are not query parameters: the path variables and the body field.
+    pub fn not_query(&self) -> Vec<String> {
+        let mut skip: Vec<String> = self
+            .template
+            .variables
+            .iter()
+            .map(|v| v.field_path.join("."))
+            .collect();
+        skip.extend(self.body.clone());
+        skip
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

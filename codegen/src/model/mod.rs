@@ -2,10 +2,12 @@
 
 pub mod build;
 pub mod http;
+pub mod query;
 pub mod rules;
 
 use crate::diag::Location;
 pub use http::{HttpBinding, PathTemplate, TemplateSegment};
+pub use query::QueryParam;
 pub use rules::{Dialect, Rule, RuleValue};
 
 /// The whole API: what the generator emits code for.
@@ -60,6 +62,17 @@ impl Api {
         let (p, e) = self.enums_by_name.get(full_name)?;
         self.packages.get(*p)?.enums.get(*e)
     }
+
+    /// The value of the file option `name` (e.g. `openapiv2_swagger`) on the first file, in
+    /// package then file order, that sets it.
+    pub fn file_option(&self, name: &str) -> Option<&serde_json::Value> {
+        self.packages
+            .iter()
+            .flat_map(|p| p.file_options.iter())
+            .flat_map(|(_, options)| options.iter())
+            .find(|o| o.name == name)
+            .map(|o| &o.value)
+    }
 }
 
 /// One proto package.
@@ -75,6 +88,8 @@ pub struct Package {
     pub messages: Vec<Message>,
     /// Enums (nested ones too).
     pub enums: Vec<Enum>,
+    /// The custom options of the package's files that set any, by proto file name.
+    pub file_options: Vec<(String, Vec<CustomOption>)>,
 }
 
 /// Leading comments of a declaration.
@@ -139,6 +154,12 @@ pub struct OperationMeta {
     pub description: String,
     /// Tags.
     pub tags: Vec<String>,
+    /// `operation_id`: replaces grpc-gateway's `Service_Method` when set.
+    pub operation_id: String,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// The descriptions of `responses`, by status (`"200"`, `"404"`, …), sorted.
+    pub responses: Vec<(String, String)>,
 }
 
 /// A custom option on a declaration, kept whether or not the generator knows it.
@@ -300,6 +321,43 @@ impl Field {
     /// Whether `google.api.field_behavior` says REQUIRED.
     pub fn is_required(&self) -> bool {
         self.behavior.iter().any(|b| b == "REQUIRED")
+    }
+
+    /// Whether a valid request carries the field in its JSON: it is REQUIRED, has a `required`
+    /// rule, or has a rule its empty value breaks (a length, item or entry count of at least
+    /// one). The rules of a field with presence, or ignored while empty (PGV's `ignore_empty`,
+    /// protovalidate's `ignore`), do not apply to an absent field.
+    pub fn needs_value(&self) -> bool {
+        let is = |name: &str, value: &RuleValue| {
+            self.rules
+                .iter()
+                .any(|r| r.name == name && r.value == *value)
+        };
+        if self.is_required() || is("required", &RuleValue::Bool(true)) {
+            return true;
+        }
+        let ignored = is("ignore_empty", &RuleValue::Bool(true))
+            || self
+                .rules
+                .iter()
+                .any(|r| r.name == "ignore" && r.value != RuleValue::Int(0));
+        if self.has_presence || ignored {
+            return false;
+        }
+        [
+            "len",
+            "min_len",
+            "min_bytes",
+            "len_bytes",
+            "min_items",
+            "min_pairs",
+        ]
+        .into_iter()
+        .any(|name| {
+            self.rules
+                .iter()
+                .any(|r| r.name == name && r.value.as_u64().is_some_and(|n| n > 0))
+        })
     }
 
     /// The rule `family.name`, if present.

@@ -284,6 +284,29 @@ fn cel_rule(m: &DynamicMessage, location: Location) -> UnsupportedRule {
     }
 }
 
+/// `text` as a regular expression matching it literally, in the syntax JSON Schema's `pattern`
+/// uses (ECMA-262): only the syntax characters are escaped, which RE2 reads the same way.
+pub fn literal_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    for c in text.chars() {
+        if "^$\\.*+?()[]{}|".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The fewest base64 characters `n` bytes take in JSON (unpadded).
+pub fn base64_min(n: u64) -> u64 {
+    (4 * n).div_ceil(3)
+}
+
+/// The most base64 characters `n` bytes take in JSON (padded).
+pub fn base64_max(n: u64) -> u64 {
+    4 * n.div_ceil(3)
+}
+
 /// The rule family a field of this kind takes (besides `message` presence rules).
 pub fn family_of_kind(kind: &Kind) -> String {
     match kind {

@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod codegen;
+pub mod diff;
 pub mod lines;
 pub mod report;
 pub mod stages;

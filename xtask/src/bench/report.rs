@@ -378,10 +378,16 @@ pub fn render(r: &Report<'_>) -> String {
 
 /// Replaces the section in `path` (or appends it; or creates the file).
 pub fn write_section(path: &Path, section: &str) -> std::io::Result<()> {
+    write_marked(path, BEGIN, END, section)
+}
+
+/// Replaces the text between the `begin` and `end` markers in `path` with `section` (which
+/// carries the markers itself), or appends it.
+pub fn write_marked(path: &Path, begin: &str, end: &str, section: &str) -> std::io::Result<()> {
     let old = std::fs::read_to_string(path).unwrap_or_default();
-    let new = match (old.find(BEGIN), old.find(END)) {
+    let new = match (old.find(begin), old.find(end)) {
         (Some(b), Some(e)) if e > b => {
-            let rest = old[e + END.len()..].trim_start_matches('\n');
+            let rest = old[e + end.len()..].trim_start_matches('\n');
             let gap = if rest.is_empty() { "" } else { "\n" };
             format!("{}{section}{gap}{rest}", &old[..b])
         }

@@ -3,8 +3,7 @@
 use serde_json::Value;
 
 use super::example::{text, Ex, Pick};
-use super::fields::needs_value;
-use super::{path_bound, query_skip, Docs};
+use super::Docs;
 use crate::model::http::TemplateVariable;
 use crate::model::{FieldType, HttpBinding, Message, Method, Streaming, TemplateSegment};
 
@@ -45,7 +44,7 @@ impl<'a> Docs<'a> {
         op: Option<&'a Value>,
         auth: &str,
     ) -> String {
-        let bound = path_bound(b);
+        let bound = b.path_fields();
         let request = op
             .and_then(|o| o.get("requestBody"))
             .map(|r| self.resolve(r));
@@ -68,9 +67,11 @@ impl<'a> Docs<'a> {
         let mut url = self.rest_url(b, input);
         if b.body.as_deref() != Some("*") {
             let query: Vec<String> = self
-                .query_fields(input, &query_skip(b))
+                .api
+                .query_params(input, &b.not_query())
                 .into_iter()
-                .filter(|(_, f)| needs_value(f) || self.explicit_example(f, None).is_some())
+                .map(|q| (q.name, q.field))
+                .filter(|(_, f)| f.needs_value() || self.explicit_example(f, None).is_some())
                 .flat_map(
                     |(name, f)| match self.field_example(f, None, true, &mut Vec::new()) {
                         Ex::Arr(items) => items
@@ -112,7 +113,11 @@ impl<'a> Docs<'a> {
         input: &'a Message,
         auth: &str,
     ) -> String {
-        let force = m.http.first().map(path_bound).unwrap_or_default();
+        let force = m
+            .http
+            .first()
+            .map(HttpBinding::path_fields)
+            .unwrap_or_default();
         let pick = Pick {
             short: true,
             skip: &[],

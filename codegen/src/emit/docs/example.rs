@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value;
 
-use super::fields::{element_type, is_wkt, needs_value};
+use super::fields::{element_type, is_wkt};
 use super::Docs;
 use crate::model::{Cardinality, Field, FieldType, Message, Rule, RuleValue};
 
@@ -103,7 +103,7 @@ impl<'a> Docs<'a> {
                 .or_else(|| self.property(schema, &f.name));
             let shown = !pick.short
                 || pick.force.contains(&f.name)
-                || needs_value(f)
+                || f.needs_value()
                 || self.explicit_example(f, prop).is_some();
             // JSON carries one member of a oneof; the first one shown stands for the others.
             if pick.skip.contains(&f.name)

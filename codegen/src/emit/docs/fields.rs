@@ -1,65 +1,10 @@
-//! Field tables: rows with JSON names, proto3 JSON types and rules in words, and the query
-//! parameters a binding leaves.
+//! Field tables: rows with JSON names, proto3 JSON types and rules in words.
 
 use super::rules::rule_words;
 use super::{Docs, Row};
 use crate::model::{Cardinality, Enum, Field, FieldType, Message, RuleValue};
 
 impl<'a> Docs<'a> {
-    /// Query parameters: the fields neither in the path nor in the body, singular messages
-    /// flattened into dotted names as grpc-gateway reads them.
-    pub(super) fn query_fields(
-        &self,
-        msg: &'a Message,
-        skip: &[String],
-    ) -> Vec<(String, &'a Field)> {
-        let mut out = Vec::new();
-        self.query_walk(msg, "", "", skip, &mut Vec::new(), &mut out);
-        out
-    }
-
-    fn query_walk(
-        &self,
-        msg: &'a Message,
-        proto: &str,
-        json: &str,
-        skip: &[String],
-        stack: &mut Vec<String>,
-        out: &mut Vec<(String, &'a Field)>,
-    ) {
-        for f in &msg.fields {
-            let path = format!("{proto}{}", f.name);
-            if skip.contains(&path) {
-                continue;
-            }
-            let name = format!("{json}{}", f.json_name);
-            // A query string cannot carry maps or repeated messages (grpc-gateway rejects them).
-            match (&f.cardinality, &f.ty) {
-                (Cardinality::Map(..), _) => {}
-                (_, FieldType::Message(t)) if !is_wkt(t) => {
-                    let inner = self.api.message(t).filter(|_| {
-                        f.cardinality == Cardinality::Single
-                            && !stack.contains(t)
-                            && stack.len() < super::MAX_NESTING
-                    });
-                    if let Some(inner) = inner {
-                        stack.push(t.clone());
-                        self.query_walk(
-                            inner,
-                            &format!("{path}."),
-                            &format!("{name}."),
-                            skip,
-                            stack,
-                            out,
-                        );
-                        stack.pop();
-                    }
-                }
-                _ => out.push((name, f)),
-            }
-        }
-    }
-
     pub(super) fn row(&self, name: String, f: &Field, in_path: bool) -> Row {
         let mut notes = vec![f.docs.text.clone()];
         if let Some(oneof) = &f.oneof {
@@ -186,29 +131,6 @@ fn wkt_words(full_name: &str) -> String {
         "BytesValue" => "string (base64 bytes) or null".into(),
         _ => format!("object `{full_name}`"),
     }
-}
-
-/// Whether a valid request must set the field: REQUIRED, or a rule that rejects the default.
-pub(super) fn needs_value(f: &Field) -> bool {
-    let at_least_one = |name: &str| {
-        f.rules
-            .iter()
-            .any(|r| r.name == name && r.value.as_u64().is_some_and(|n| n > 0))
-    };
-    f.is_required()
-        || f.rules
-            .iter()
-            .any(|r| r.name == "required" && r.value == RuleValue::Bool(true))
-        || [
-            "len",
-            "min_len",
-            "min_bytes",
-            "len_bytes",
-            "min_items",
-            "min_pairs",
-        ]
-        .into_iter()
-        .any(at_least_one)
 }
 
 /// Text for a table cell: one line, pipes escaped, and no `<` that Markdown would take for a tag.

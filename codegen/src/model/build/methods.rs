@@ -70,10 +70,34 @@ impl Builder<'_> {
                         })
                     })
                     .unwrap_or_default();
+                let mut responses: Vec<(String, String)> = m
+                    .get_field_by_name("responses")
+                    .and_then(|v| {
+                        v.as_map().map(|map| {
+                            map.iter()
+                                .filter_map(|(status, response)| {
+                                    let description = response
+                                        .as_message()?
+                                        .get_field_by_name("description")?
+                                        .as_str()?
+                                        .to_string();
+                                    Some((status.as_str()?.to_string(), description))
+                                })
+                                .collect()
+                        })
+                    })
+                    .unwrap_or_default();
+                responses.sort();
                 Some(OperationMeta {
                     summary: text("summary"),
                     description: text("description"),
                     tags,
+                    operation_id: text("operation_id"),
+                    deprecated: m
+                        .get_field_by_name("deprecated")
+                        .and_then(|v| v.as_bool())
+                        .unwrap_or(false),
+                    responses,
                 })
             });
         let streaming = match (method.is_client_streaming(), method.is_server_streaming()) {
