@@ -1,12 +1,35 @@
 """Per-operation summary of a schemathesis NDJSON report: test cases, answers by HTTP status,
-failed checks. Usage: python3 schemathesis_summary.py REPORT.ndjson"""
+failed checks.
 
+Usage: python3 schemathesis_summary.py REPORT.ndjson [--schema DOC --min-cases N]
+
+With --schema and --min-cases, every operation of DOC that takes input (a request body or
+parameters) must have had at least N cases; exits 1 otherwise, and on any failed check."""
+
+import argparse
 import collections
 import json
 import sys
 
 
-def main(path):
+def operations_with_input(doc_path):
+    """`METHOD /path` labels of the document's operations that take a body or parameters."""
+    import yaml  # schemathesis depends on PyYAML, so its venv has it
+
+    with open(doc_path, encoding="utf-8") as f:
+        doc = yaml.safe_load(f)
+    labels = []
+    for path, item in (doc.get("paths") or {}).items():
+        shared = item.get("parameters") or []
+        for method, op in item.items():
+            if method not in ("get", "put", "post", "delete", "patch", "head", "options", "trace"):
+                continue
+            if op.get("requestBody") or op.get("parameters") or shared:
+                labels.append(f"{method.upper()} {path}")
+    return labels
+
+
+def main(path, schema=None, min_cases=0):
     cases = collections.Counter()
     phases = collections.defaultdict(collections.Counter)
     statuses = collections.defaultdict(collections.Counter)
@@ -40,8 +63,21 @@ def main(path):
         print(f"{label:40} {cases[label]:>6}  [{by_phase}]  [{by_status}]  {failed}")
         for name, n in failures[label].items():
             print(f"    failed check {name}: {n}")
-    print(f"total cases {sum(cases.values())}, failed checks {sum(sum(f.values()) for f in failures.values())}")
+    failed_checks = sum(sum(f.values()) for f in failures.values())
+    print(f"total cases {sum(cases.values())}, failed checks {failed_checks}")
+    ok = failed_checks == 0
+    if schema and min_cases:
+        for label in operations_with_input(schema):
+            if cases[label] < min_cases:
+                print(f"{label}: {cases[label]} cases, fewer than the {min_cases} required")
+                ok = False
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    parser = argparse.ArgumentParser()
+    parser.add_argument("report")
+    parser.add_argument("--schema")
+    parser.add_argument("--min-cases", type=int, default=0)
+    args = parser.parse_args()
+    sys.exit(main(args.report, args.schema, args.min_cases))
