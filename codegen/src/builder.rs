@@ -109,7 +109,6 @@ impl Builder {
         };
         let settings = openapi::Settings {
             version: self.openapi_version,
-            base_path: output.rest_prefix.clone(),
         };
         let (document, warnings) = openapi::document(&output.api, &settings);
         if self.emit_cargo {

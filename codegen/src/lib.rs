@@ -26,5 +26,6 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod pipeline;
+pub mod source;
 
 pub use builder::{Builder, Error};

@@ -42,10 +42,8 @@ pub struct Output {
     pub warnings: Diagnostics,
     /// Every file that was read (for `cargo:rerun-if-changed`).
     pub inputs_read: Vec<PathBuf>,
-    /// The model, for callers that want more.
+    /// The model, for callers that want more (its `base_path` is the REST base path).
     pub api: Api,
-    /// The REST base path the routes are served under (`/auth/v1`; empty for none).
-    pub rest_prefix: String,
 }
 
 /// An emitted OpenAPI document (`protogate openapi`).
@@ -79,7 +77,8 @@ fn load_and_check(inputs: &Inputs) -> Result<Checked, Diagnostics> {
         None => None,
     };
     let mut diags = Diagnostics::default();
-    let api = model::build::build(&proto, &inputs.model, &mut diags);
+    let mut api = model::build::build(&proto, &inputs.model, &mut diags);
+    api.base_path = base_path(&proto, openapi.as_ref());
     check::rules::check(&api, &mut diags);
     if let Some(doc) = &openapi {
         check::openapi::check(&api, doc, &mut diags);
@@ -103,10 +102,7 @@ pub fn openapi(
     format: emit::openapi::Format,
 ) -> Result<OpenApiOutput, Diagnostics> {
     let mut checked = load_and_check(inputs)?;
-    let settings = emit::openapi::Settings {
-        version,
-        base_path: base_path(&checked.proto, checked.openapi.as_ref()),
-    };
+    let settings = emit::openapi::Settings { version };
     let (document, warnings) = emit::openapi::document(&checked.api, &settings);
     checked.diags.0.extend(warnings);
     let text = emit::openapi::render(&document, format).map_err(|d| Diagnostics(vec![d]))?;
@@ -125,9 +121,8 @@ pub fn run(inputs: &Inputs) -> Result<Output, Diagnostics> {
         api,
         diags,
     } = load_and_check(inputs)?;
-    let rest_prefix = base_path(&proto, openapi.as_ref());
-    let mut files = emit::rust(&proto, &api, &rest_prefix).map_err(one)?;
-    files.extend(emit::docs::generate(&api, openapi.as_ref(), &rest_prefix).map_err(one)?);
+    let mut files = emit::rust(&proto, &api).map_err(one)?;
+    files.extend(emit::docs::generate(&api, openapi.as_ref()).map_err(one)?);
     let mut inputs_read = proto.read_paths.clone();
     if let Some(path) = &inputs.openapi {
         inputs_read.push(path.clone());
@@ -137,25 +132,14 @@ pub fn run(inputs: &Inputs) -> Result<Output, Diagnostics> {
         warnings: diags.sorted(),
         inputs_read,
         api,
-        rest_prefix,
     })
 }
 
-/// The REST base path: the OpenAPI document's first server path, else the proto's
+/// The REST base path: the OpenAPI document's first server path (Swagger's `basePath`), else the proto's
 /// `openapiv2_swagger.base_path`, else none.
 fn base_path(proto: &ProtoInput, openapi: Option<&OpenApiDoc>) -> String {
-    if let Some(url) = openapi
-        .and_then(|d| d.doc.servers.first())
-        .map(|s| s.url.clone())
-    {
-        let path = match url.find("://") {
-            Some(i) => url[i + 3..]
-                .find('/')
-                .map(|j| url[i + 3 + j..].to_string())
-                .unwrap_or_default(),
-            None => url,
-        };
-        return path.trim_end_matches('/').to_string();
+    if let Some(path) = openapi.and_then(OpenApiDoc::base_path) {
+        return path;
     }
     if let Some(ext) = proto
         .pool

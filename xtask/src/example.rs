@@ -62,7 +62,6 @@ fn add_openapi(output: &mut pipeline::Output) -> Result<(), String> {
     use protogate_codegen::emit::openapi;
     let settings = openapi::Settings {
         version: openapi::Version::V3_1,
-        base_path: output.rest_prefix.clone(),
     };
     let (document, warnings) = openapi::document(&output.api, &settings);
     output.warnings.0.extend(warnings);

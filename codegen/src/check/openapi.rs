@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::rules::{locate_ident, locate_key, rule_location};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::emit::validate::wrapper_family;
 use crate::load::openapi::OpenApiDoc;
@@ -17,6 +16,7 @@ use crate::model::{
     Api, Cardinality, Field, FieldType, HttpBinding, Message, Method, Rule, RuleValue, Service,
     Streaming,
 };
+use crate::source::proto::{locate_ident, locate_key, rule_location};
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "patch", "head", "options", "trace",

@@ -1,11 +1,10 @@
-//! Where a descriptor element is written: source-code-info spans by descriptor path.
-
-use std::collections::HashMap;
+//! The descriptors of the diffed inputs with their source spans ([`Spans`], shared with the
+//! checks in [`crate::source::proto`]), and the walks over their messages and enums.
 
 use prost_types::FileDescriptorProto;
 
-use crate::diag::Location;
 use crate::load::ProtoInput;
+pub use crate::source::proto::Spans;
 
 /// Field numbers of descriptor paths (descriptor.proto).
 pub mod path {
@@ -85,112 +84,6 @@ pub mod path {
     pub const METHOD_CLIENT_STREAMING: i32 = 5;
     /// `MethodDescriptorProto.server_streaming`.
     pub const METHOD_SERVER_STREAMING: i32 = 6;
-}
-
-/// One file's spans: descriptor path → (1-based line, 1-based column).
-#[derive(Debug, Default)]
-pub struct Spans {
-    /// The path shown for the file.
-    pub file: String,
-    starts: HashMap<Vec<i32>, (u32, u32)>,
-    comments: HashMap<Vec<i32>, String>,
-}
-
-impl Spans {
-    /// The spans of `file`, shown as `shown`.
-    pub fn of(file: &FileDescriptorProto, shown: String) -> Spans {
-        let mut spans = Spans {
-            file: shown,
-            ..Spans::default()
-        };
-        if let Some(info) = &file.source_code_info {
-            for location in &info.location {
-                let (Some(&line), Some(&column)) = (location.span.first(), location.span.get(1))
-                else {
-                    continue;
-                };
-                // The first location for a path is the element itself; later ones (repeated
-                // options) must not move it.
-                spans
-                    .starts
-                    .entry(location.path.clone())
-                    .or_insert((line as u32 + 1, column as u32 + 1));
-                let mut text = String::new();
-                if let Some(leading) = &location.leading_comments {
-                    text.push_str(leading.trim());
-                }
-                if let Some(trailing) = &location.trailing_comments {
-                    if !text.is_empty() && !trailing.trim().is_empty() {
-                        text.push('\n');
-                    }
-                    text.push_str(trailing.trim());
-                }
-                if !text.is_empty() {
-                    spans.comments.entry(location.path.clone()).or_insert(text);
-                }
-            }
-        }
-        spans
-    }
-
-    /// Where the element at `path` is written; the file's first line when the descriptor
-    /// has no source info for it (as buf reports such places).
-    pub fn at(&self, path: &[i32]) -> Location {
-        match self.starts.get(path) {
-            Some(&(line, column)) => Location::new(&self.file, line, column),
-            None => self.file_level(),
-        }
-    }
-
-    /// The file as a whole: line 1, column 1.
-    pub fn file_level(&self) -> Location {
-        Location::new(&self.file, 1, 1)
-    }
-
-    /// `at` moved back to where `keyword` starts on the same line: protox places an option's
-    /// span at its value (`"x"` in `json_name = "x"`) where buf places it at the option's name.
-    /// Reads the file from disk; `at` as it is when the file or the keyword is not there.
-    pub fn back_to_keyword(&self, at: Location, keyword: &str) -> Location {
-        let Ok(text) = std::fs::read_to_string(&self.file) else {
-            return at;
-        };
-        let Some(line) = text.lines().nth((at.line as usize).saturating_sub(1)) else {
-            return at;
-        };
-        let before: String = line
-            .chars()
-            .take((at.column as usize).saturating_sub(1))
-            .collect();
-        match before.rfind(keyword) {
-            Some(byte) => {
-                let column = before[..byte].chars().count() as u32 + 1;
-                Location::new(&at.file, at.line, column)
-            }
-            None => at,
-        }
-    }
-
-    /// Whether the file's source info has a span for `path`.
-    pub fn has(&self, path: &[i32]) -> bool {
-        self.starts.contains_key(path)
-    }
-
-    /// The first of `paths` that has a span (e.g. the field's type, else the field).
-    pub fn first(&self, paths: &[&[i32]]) -> Location {
-        paths
-            .iter()
-            .find_map(|p| {
-                self.starts
-                    .get(*p)
-                    .map(|&(line, column)| Location::new(&self.file, line, column))
-            })
-            .unwrap_or_else(|| self.file_level())
-    }
-
-    /// The comments attached to the element at `path`, trimmed.
-    pub fn comment(&self, path: &[i32]) -> &str {
-        self.comments.get(path).map(String::as_str).unwrap_or("")
-    }
 }
 
 /// Every file of an input as descriptor protos, by proto name, with their spans.

@@ -33,16 +33,12 @@ const EMPTY: &str = "google.protobuf.Empty";
 const MAX_NESTING: usize = crate::model::query::MAX_NESTING;
 
 /// Pages by file name (`docs/zitadel.auth.v1.AuthService.md`).
-pub fn generate(
-    api: &Api,
-    openapi: Option<&OpenApiDoc>,
-    rest_prefix: &str,
-) -> Result<Files, Diagnostic> {
+pub fn generate(api: &Api, openapi: Option<&OpenApiDoc>) -> Result<Files, Diagnostic> {
     let empty = empty_message();
     let docs = Docs {
         api,
         raw: openapi.map(|d| &d.raw),
-        prefix: rest_prefix,
+        prefix: &api.base_path,
         empty: &empty,
     };
     let mut files = Files::new();

@@ -30,7 +30,7 @@ pub const HEADER: &str =
 pub type Files = BTreeMap<String, String>;
 
 /// Emits the Rust code for every package of the model.
-pub fn rust(input: &ProtoInput, api: &Api, rest_prefix: &str) -> Result<Files, Diagnostic> {
+pub fn rust(input: &ProtoInput, api: &Api) -> Result<Files, Diagnostic> {
     let emitted = crate::model::build::emitted_files(input);
     // prost, tonic and pbjson (upstream) run on other threads while protogate's own code is
     // built and formatted on this one: neither needs the other's output.
@@ -39,7 +39,7 @@ pub fn rust(input: &ProtoInput, api: &Api, rest_prefix: &str) -> Result<Files, D
         let ours: Result<Vec<String>, Diagnostic> = api
             .packages
             .iter()
-            .map(|package| protogate_code(input, api, package, rest_prefix))
+            .map(|package| protogate_code(input, api, package))
             .collect();
         let upstream = upstream.join().unwrap_or_else(|_| {
             Err(Diagnostic::error(
@@ -77,7 +77,6 @@ fn protogate_code(
     input: &ProtoInput,
     api: &Api,
     package: &crate::model::Package,
-    rest_prefix: &str,
 ) -> Result<String, Diagnostic> {
     let mut ours = TokenStream::new();
     for message in &package.messages {
@@ -88,7 +87,7 @@ fn protogate_code(
         ours.extend(descriptor_set(input, package));
     }
     for service in &package.services {
-        ours.extend(service::generate(api, package, service, rest_prefix));
+        ours.extend(service::generate(api, package, service));
     }
     let file: syn::File = syn::parse2(ours).map_err(|e| {
         Diagnostic::error(

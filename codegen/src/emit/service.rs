@@ -58,21 +58,16 @@ fn ident(s: &str) -> Ident {
 }
 
 /// Everything protogate adds for `service`.
-pub fn generate(api: &Api, package: &Package, service: &Service, rest_prefix: &str) -> TokenStream {
+pub fn generate(api: &Api, package: &Package, service: &Service) -> TokenStream {
     let n = ServiceNames::new(service, package);
-    let info = info_static(api, package, service, &n, rest_prefix);
+    let info = info_static(api, package, service, &n);
     let handler = handler_trait(api, package, service, &n);
     let adapter = adapter(api, package, service, &n);
     quote! { #info #handler #adapter }
 }
 
-fn info_static(
-    api: &Api,
-    package: &Package,
-    service: &Service,
-    n: &ServiceNames,
-    rest_prefix: &str,
-) -> TokenStream {
+fn info_static(api: &Api, package: &Package, service: &Service, n: &ServiceNames) -> TokenStream {
+    let rest_prefix = api.base_path.as_str();
     let info = &n.info;
     let name = &service.full_name;
     let doc = format!("The methods of `{name}`: routes, guards and streaming kinds.");

@@ -15,6 +15,9 @@ pub use rules::{Dialect, Rule, RuleValue};
 pub struct Api {
     /// Packages that get code, sorted by name.
     pub packages: Vec<Package>,
+    /// The REST base path the routes are served under (`/auth/v1`; empty for none): the
+    /// OpenAPI document's server path, else the proto's `openapiv2_swagger.base_path`.
+    pub base_path: String,
     /// Full name → (package index, message index), for lookups in large schemas.
     messages_by_name: std::collections::HashMap<String, (usize, usize)>,
     /// Full name → (package index, enum index).

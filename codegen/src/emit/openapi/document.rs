@@ -35,8 +35,9 @@ pub(super) fn build(api: &Api, settings: &Settings) -> (Node, Vec<Diagnostic>) {
     if let Some(docs) = swagger.and_then(|s| external_docs(s.get("externalDocs"))) {
         doc.set("externalDocs", docs);
     }
-    if !settings.base_path.is_empty() {
-        let server = Obj::new().with("url", settings.base_path.as_str());
+    // The REST base path the server serves the routes under (`/auth/v1`) is the server URL.
+    if !api.base_path.is_empty() {
+        let server = Obj::new().with("url", api.base_path.as_str());
         doc.set("servers", vec![Node::from(server)]);
     }
     let tags = tags(api, swagger, &paths.tags);

@@ -83,9 +83,6 @@ impl Format {
 pub struct Settings {
     /// The OpenAPI version.
     pub version: Version,
-    /// The REST base path the server serves the routes under (`/auth/v1`), the document's
-    /// server URL; none when empty.
-    pub base_path: String,
 }
 
 /// The document, and warnings for the bindings it cannot hold (an HTTP method OpenAPI has no

@@ -1,0 +1,161 @@
+use super::*;
+
+const DOC: &str = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n  /a/{id}:\n    get:\n      operationId: A_Get\n      parameters:\n        - name: id\n          in: path\n          required: true\n          schema:\n            type: string\n      responses:\n        '200':\n          description: ok\n";
+
+#[test]
+fn every_node_has_its_line() {
+    let doc = parse("api.yaml", DOC).unwrap();
+    assert_eq!(doc.version, Version::V3_0);
+    assert_eq!(
+        doc.location(&["paths", "/a/{id}", "get", "operationId"])
+            .line,
+        8
+    );
+    assert_eq!(
+        doc.location(&["paths", "/a/{id}", "get", "parameters", "0", "in"])
+            .line,
+        11
+    );
+    assert_eq!(
+        doc.location(&["paths", "/a/{id}", "get", "nothing"]).line,
+        7
+    );
+}
+
+#[test]
+fn openapi_31_is_read() {
+    let doc = parse("api.yaml", "info: {}\nopenapi: 3.1.0\npaths: {}\n").unwrap();
+    assert_eq!(doc.version, Version::V3_1);
+}
+
+#[test]
+fn other_versions_are_refused_with_their_line() {
+    let err = parse("api.yaml", "info: {}\nopenapi: 4.0.0\npaths: {}\n").unwrap_err();
+    assert_eq!(err.code, "openapi-version");
+    assert_eq!(err.location.line, 2);
+    let err = parse("api.yaml", "info: {}\n\nswagger: '1.2'\n").unwrap_err();
+    assert_eq!(err.code, "openapi-version");
+    assert_eq!(err.location.line, 3);
+    let err = parse("api.yaml", "info: {}\n").unwrap_err();
+    assert_eq!(err.code, "openapi-version");
+}
+
+#[test]
+fn malformed_yaml_names_the_line() {
+    let err = parse(
+        "api.yaml",
+        "openapi: 3.0.3\ninfo:\n  title: [unclosed\n  version: 1\n",
+    )
+    .unwrap_err();
+    assert_eq!(err.code, "openapi-yaml");
+    assert!(err.location.line >= 3, "{err}");
+}
+
+const SWAGGER: &str = r##"swagger: "2.0"
+info: {title: t, version: "1"}
+basePath: /api/v1
+securityDefinitions:
+  bearer:
+    type: apiKey
+    name: Authorization
+    in: header
+paths:
+  /things/{id}:
+    post:
+      operationId: S_Post
+      parameters:
+        - name: id
+          in: path
+          required: true
+          type: string
+          maxLength: 10
+        - name: body
+          in: body
+          required: true
+          schema:
+            $ref: "#/definitions/Thing"
+      responses:
+        "200":
+          description: ok
+          schema:
+            $ref: "#/definitions/Thing"
+definitions:
+  Thing:
+    type: object
+    properties:
+      name:
+        type: string
+"##;
+
+#[test]
+fn swagger_2_is_read_as_openapi_3_with_its_own_lines() {
+    let doc = parse("api.yaml", SWAGGER).unwrap();
+    assert_eq!(doc.version, Version::Swagger2);
+    assert_eq!(doc.base_path().as_deref(), Some("/api/v1"));
+    let op = &doc.raw["paths"]["/things/{id}"]["post"];
+    assert_eq!(op["parameters"][0]["schema"]["maxLength"], 10);
+    assert_eq!(op["parameters"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        op["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Thing"
+    );
+    assert_eq!(
+        op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Thing"
+    );
+    assert_eq!(
+        doc.raw["components"]["securitySchemes"]["bearer"]["in"],
+        "header"
+    );
+    let path = ["paths", "/things/{id}", "post"];
+    let line = |more: &[&str]| {
+        let mut t: Vec<&str> = path.to_vec();
+        t.extend(more);
+        doc.location(&t).line
+    };
+    assert_eq!(line(&["parameters", "0", "schema", "maxLength"]), 18);
+    assert_eq!(
+        line(&[
+            "requestBody",
+            "content",
+            "application/json",
+            "schema",
+            "$ref"
+        ]),
+        23
+    );
+    assert_eq!(
+        line(&["responses", "200", "content", "application/json", "schema"]),
+        27
+    );
+    assert_eq!(
+        doc.location(&["components", "schemas", "Thing", "properties", "name"])
+            .line,
+        33
+    );
+    assert_eq!(doc.location(&["servers", "0", "url"]).line, 3);
+}
+
+#[test]
+fn referenced_files_are_loaded_with_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("common.yaml"),
+        "components:\n  schemas:\n    Name:\n      type: string\n",
+    )
+    .unwrap();
+    let main = dir.path().join("api.yaml");
+    let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'common.yaml#/components/schemas/Name'}\n    B: {$ref: 'missing.yaml#/x'}\n";
+    std::fs::write(&main, text).unwrap();
+    let doc = read(&main).unwrap();
+    let part = doc.external(0, "common.yaml").unwrap();
+    let (file, raw) = doc.part(part).unwrap();
+    assert!(file.ends_with("common.yaml"));
+    assert_eq!(raw["components"]["schemas"]["Name"]["type"], "string");
+    assert_eq!(
+        doc.part_location(part, &["components", "schemas", "Name", "type"])
+            .line,
+        4
+    );
+    assert!(doc.external(0, "missing.yaml").is_err());
+}
