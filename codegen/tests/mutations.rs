@@ -1,9 +1,12 @@
 //! The drift checker proven on seeded mutations of the example documents.
 //!
-//! `mutations.txt` lists one-line edits of `schemas/` (the proto files and the OpenAPI document).
-//! Each is applied to a fresh copy of `schemas/`; the pipeline must then report an error with the
-//! expected code at the expected file and line (and, where the entry says so, a related location
-//! in the other document). The untouched documents must produce no diagnostic at all.
+//! `mutations.txt` lists one-line edits of `schemas/` (the proto files and the OpenAPI document)
+//! and of the 3.1 and Swagger 2.0 renderings of that document in `tests/fixtures/openapi/`.
+//! Each is applied to a fresh copy of `schemas/` (with the renderings beside the document); the
+//! pipeline, run with the edited document (or, for a proto edit, the entry's `document`), must
+//! then report an error with the expected code at the expected file and line (and, where the
+//! entry says so, a related location in the other document). The untouched documents must
+//! produce no diagnostic at all.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -23,11 +26,17 @@ fn schemas_dir() -> PathBuf {
 /// The proto file generation starts from and the OpenAPI document, relative to `schemas/`.
 const PROTO_ROOT: &str = "proto/zitadel/auth.proto";
 const OPENAPI: &str = "auth.openapi.yaml";
+/// The same document as OpenAPI 3.1 and as Swagger 2.0, copied beside it from the fixtures.
+const OPENAPI_3_1: &str = "auth.openapi-3.1.yaml";
+const SWAGGER: &str = "auth.swagger.json";
+/// Every document a mutation can run against.
+const DOCUMENTS: [&str; 3] = [OPENAPI, OPENAPI_3_1, SWAGGER];
 
 /// Codes about the OpenAPI document alone (not a disagreement with the proto): their errors
 /// need not point into the proto.
-const DOCUMENT_ONLY: [&str; 4] = [
+const DOCUMENT_ONLY: [&str; 5] = [
     "openapi-version",
+    "openapi-version-keyword",
     "openapi-yaml",
     "openapi-invalid",
     "openapi-ref",
@@ -91,6 +100,9 @@ struct Mutation {
     related: Option<Place>,
     /// Whether a warning (not an error) is expected: description-only differences.
     warning: bool,
+    /// The OpenAPI document the pipeline reads: the edited one, else the entry's `document`,
+    /// else the example's.
+    document: String,
     /// Line of the entry in the corpus file, for messages.
     source_line: usize,
 }
@@ -139,7 +151,7 @@ fn mutation(block: &[(usize, String, String)]) -> Result<Mutation, String> {
     };
     for (line, key, _) in block {
         if ![
-            "id", "edit", "from", "to", "code", "at", "related", "severity",
+            "id", "edit", "from", "to", "code", "at", "related", "severity", "document",
         ]
         .contains(&key.as_str())
         {
@@ -147,9 +159,21 @@ fn mutation(block: &[(usize, String, String)]) -> Result<Mutation, String> {
         }
     }
     let err = |e: String| format!("mutations.txt:{start}: {e}");
+    let edit = Place::parse(&need("edit")?).map_err(err)?;
+    let document = match get("document") {
+        Some(d) if DOCUMENTS.contains(&d.as_str()) => d,
+        Some(d) => {
+            return Err(format!(
+                "mutations.txt:{start}: document `{d}`: expected one of {DOCUMENTS:?}"
+            ))
+        }
+        None if DOCUMENTS.contains(&edit.file.as_str()) => edit.file.clone(),
+        None => OPENAPI.to_string(),
+    };
     Ok(Mutation {
         id: need("id")?,
-        edit: Place::parse(&need("edit")?).map_err(err)?,
+        edit,
+        document,
         from: need("from")?,
         to: need("to")?,
         code: need("code")?,
@@ -180,6 +204,15 @@ fn corpus() -> Vec<Mutation> {
     parse_corpus(&text).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// A copy of `schemas/` under `to`, with the renderings of the document beside it.
+fn copy_schemas(to: &Path) {
+    copy_dir(&schemas_dir(), to);
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi");
+    for name in [OPENAPI_3_1, SWAGGER] {
+        fs::copy(fixtures.join(name), to.join(name)).expect("copy a rendering of the document");
+    }
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("create dir");
     for entry in fs::read_dir(from).expect("read schemas") {
@@ -193,14 +226,15 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Runs the pipeline on the documents under `root` (a copy of `schemas/`); all diagnostics.
-fn run(root: &Path) -> Diagnostics {
+/// Runs the pipeline on the documents under `root` (a copy of `schemas/`) with `document`;
+/// all diagnostics.
+fn run(root: &Path, document: &str) -> Diagnostics {
     let inputs = Inputs {
         proto: ProtoSource::Files {
             files: vec![root.join(PROTO_ROOT)],
             includes: vec![root.join("proto")],
         },
-        openapi: Some(root.join(OPENAPI)),
+        openapi: Some(root.join(document)),
         model: ModelOptions::default(),
     };
     match pipeline::run(&inputs) {
@@ -272,7 +306,7 @@ fn judge(m: &Mutation, diags: &Diagnostics) -> Result<(), String> {
     }
     // Where the two documents disagree, the error must name both files.
     let other_file = |d: &Diagnostic| {
-        let here = if same_file(&d.location.file, OPENAPI) {
+        let here = if same_file(&d.location.file, &m.document) {
             "openapi"
         } else {
             "proto"
@@ -282,7 +316,7 @@ fn judge(m: &Mutation, diags: &Diagnostics) -> Result<(), String> {
                 && (if here == "openapi" {
                     l.file.ends_with(".proto")
                 } else {
-                    same_file(&l.file, OPENAPI)
+                    same_file(&l.file, &m.document)
                 })
         })
     };
@@ -301,12 +335,14 @@ fn judge(m: &Mutation, diags: &Diagnostics) -> Result<(), String> {
 #[test]
 fn the_untouched_documents_are_clean() {
     let dir = tempfile::tempdir().expect("tempdir");
-    copy_dir(&schemas_dir(), dir.path());
-    let diags = run(dir.path());
-    assert!(
-        diags.0.is_empty(),
-        "the example documents must produce no diagnostic:\n{diags}"
-    );
+    copy_schemas(dir.path());
+    for document in DOCUMENTS {
+        let diags = run(dir.path(), document);
+        assert!(
+            diags.0.is_empty(),
+            "the example documents ({document}) must produce no diagnostic:\n{diags}"
+        );
+    }
 }
 
 #[test]
@@ -327,7 +363,14 @@ fn the_corpus_is_well_formed() {
             m.source_line
         );
     }
-    let of_openapi = corpus.iter().filter(|m| m.edit.file == OPENAPI).count();
+    let of_openapi = corpus
+        .iter()
+        .filter(|m| DOCUMENTS.contains(&m.edit.file.as_str()))
+        .count();
+    for (document, least) in [(OPENAPI, 25), (OPENAPI_3_1, 12), (SWAGGER, 12)] {
+        let runs = corpus.iter().filter(|m| m.document == document).count();
+        assert!(runs >= least, "only {runs} mutations run against {document}");
+    }
     let of_proto = corpus
         .iter()
         .filter(|m| m.edit.file.ends_with(".proto"))
@@ -369,7 +412,7 @@ fn every_mutation_is_caught_at_its_place() {
         }
         ran += 1;
         let dir = tempfile::tempdir().expect("tempdir");
-        copy_dir(&schemas_dir(), dir.path());
+        copy_schemas(dir.path());
         if let Err(e) = apply(dir.path(), m) {
             let _ = writeln!(
                 failures,
@@ -378,7 +421,7 @@ fn every_mutation_is_caught_at_its_place() {
             );
             continue;
         }
-        let diags = run(dir.path());
+        let diags = run(dir.path(), &m.document);
         let shown = diags
             .to_string()
             .replace(&dir.path().display().to_string(), "");
