@@ -27,11 +27,11 @@ const ANNOTATIONS: [&str; 12] = [
     "$comment",
 ];
 
-/// Whether the schema holds nothing but its `allOf` and annotations.
-pub(super) fn only_all_of(v: &Value) -> bool {
+/// Whether the schema holds nothing but `keyword` (its `allOf` or `$ref`) and annotations.
+pub(super) fn only_annotations(v: &Value, keyword: &str) -> bool {
     v.as_object().is_some_and(|m| {
         m.keys()
-            .all(|k| k == "allOf" || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
+            .all(|k| k == keyword || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
     })
 }
 
@@ -241,6 +241,15 @@ impl<'a> Checker<'a> {
                         }
                     }
                 },
+            }
+        }
+        // A 3.1 `$ref` with keywords beside it: the schema it names is one more part.
+        if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
+            if let Some(target) = self.ref_target(ptr.part, r) {
+                let (target, part) = self.follow_refs(&target);
+                if let (Some(part), true) = (part, depth < 16) {
+                    self.merge_into(out, merged, conflicts, &target, part, depth + 1);
+                }
             }
         }
         let Some(parts) = obj.get("allOf").and_then(Value::as_array) else {

@@ -179,6 +179,11 @@ impl<'a> Checker<'a> {
                 return (ptr, None, first_ref);
             };
             if let Some(r) = v.get("$ref").and_then(Value::as_str) {
+                // In 3.1 the keywords beside a `$ref` hold too (in 3.0 they are ignored).
+                if self.doc.version.is_3_1() && !composition::only_annotations(v, "$ref") {
+                    let (merged_ptr, merged) = self.merge(&ptr, v);
+                    return (merged_ptr, Some(Cow::Owned(merged)), first_ref);
+                }
                 let Some(target) = self.ref_target(ptr.part, r) else {
                     return (ptr, None, first_ref);
                 };
@@ -187,7 +192,7 @@ impl<'a> Checker<'a> {
                 continue;
             }
             match v.get("allOf").and_then(Value::as_array) {
-                Some(all) if all.len() == 1 && composition::only_all_of(v) => {
+                Some(all) if all.len() == 1 && composition::only_annotations(v, "allOf") => {
                     first_ref.get_or_insert_with(|| ptr.clone());
                     ptr = ptr.join("allOf").join("0");
                 }

@@ -352,3 +352,27 @@ fn refs_into_other_files_are_followed_with_their_lines() {
         "{no_pointer}"
     );
 }
+
+#[test]
+fn keywords_beside_a_ref_hold_in_3_1() {
+    let last = "              schema: {type: object, properties: {}}\n";
+    let components = "              schema: {type: object, properties: {}}\ncomponents:\n  schemas:\n    Count: {type: integer, format: int32, exclusiveMinimum: 0}\n";
+    let with = |sibling: &str| {
+        run(
+            &[],
+            &[
+                V31,
+                (
+                    COUNT,
+                    &format!("count: {{$ref: '#/components/schemas/Count', {sibling}}}")[..],
+                ),
+                (last, components),
+            ],
+            &[],
+        )
+    };
+    let clean = with("maximum: 10");
+    assert!(clean.0.is_empty(), "{clean}");
+    let raised = with("maximum: 12");
+    assert_eq!(found(&raised), ["openapi-bound@t.yaml:13"], "{raised}");
+}

@@ -61,30 +61,42 @@ impl Convert<'_> {
 
     /// A non-body parameter (or a header): its value keywords move into `schema`.
     fn parameter(&mut self, p: &Map<String, Value>, from: &[String], to: &[String]) -> Value {
+        let (mut out, schema) = self.split(p, from, to, &at(to, &["schema"]));
+        if !schema.is_empty() {
+            out.insert("schema".into(), Value::Object(schema));
+        }
+        Value::Object(out)
+    }
+
+    /// A parameter's keywords: those about the parameter (placed under `to`), and those about
+    /// its value (placed under `schema_at`).
+    fn split(
+        &mut self,
+        p: &Map<String, Value>,
+        from: &[String],
+        to: &[String],
+        schema_at: &[String],
+    ) -> (Map<String, Value>, Map<String, Value>) {
         let mut out = Map::new();
         let mut schema = Map::new();
         self.mark(from, to);
-        let schema_at = at(to, &["schema"]);
         for (k, v) in p {
-            if k == "collectionFormat" || k == "allowEmptyValue" && !v.is_boolean() {
+            if k == "collectionFormat" {
                 continue;
             }
             let key = if k == "x-nullable" { "nullable" } else { k };
             if VALUE_KEYWORDS.contains(&k.as_str()) {
                 if schema.is_empty() {
-                    self.mark(&at(from, &[k]), &schema_at);
+                    self.mark(&at(from, &[k]), schema_at);
                 }
-                let placed = self.place(v, &at(from, &[k]), &at(&schema_at, &[key]));
+                let placed = self.place(v, &at(from, &[k]), &at(schema_at, &[key]));
                 schema.insert(key.to_string(), placed);
             } else {
                 let placed = self.place(v, &at(from, &[k]), &at(to, &[k]));
                 out.insert(k.clone(), placed);
             }
         }
-        if !schema.is_empty() {
-            out.insert("schema".into(), Value::Object(schema));
-        }
-        Value::Object(out)
+        (out, schema)
     }
 
     /// A response: its `schema` becomes `content: application/json: schema`, its headers'
@@ -294,17 +306,11 @@ impl Convert<'_> {
                 .unwrap_or("")
                 .to_string();
             let prop_at = at(&schema_at, &["properties", &name]);
-            let converted = self.parameter(p, p_from, &prop_at);
-            let schema = converted
-                .get("schema")
-                .cloned()
-                .unwrap_or(Value::Object(Map::new()));
-            self.out
-                .copy_from(&self.out.clone(), &at(&prop_at, &["schema"]), &prop_at);
+            let (_, schema) = self.split(p, p_from, &prop_at, &prop_at);
             if p.get("required").and_then(Value::as_bool) == Some(true) {
                 required.push(Value::String(name.clone()));
             }
-            properties.insert(name, schema);
+            properties.insert(name, Value::Object(schema));
         }
         let mut schema = Map::new();
         schema.insert("type".into(), Value::String("object".into()));

@@ -159,3 +159,26 @@ fn referenced_files_are_loaded_with_their_lines() {
     );
     assert!(doc.external(0, "missing.yaml").is_err());
 }
+
+#[test]
+fn swagger_form_parameters_become_a_form_body() {
+    let text = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      parameters:\n        - {name: n, in: formData, type: string, maxLength: 3, required: true}\n      responses:\n        '200': {description: ok}\n";
+    let doc = parse("api.yaml", text).unwrap();
+    let schema = &doc.raw["paths"]["/a"]["post"]["requestBody"]["content"]
+        ["application/x-www-form-urlencoded"]["schema"];
+    assert_eq!(schema["properties"]["n"]["maxLength"], 3);
+    assert_eq!(schema["required"][0], "n");
+    let at = [
+        "paths",
+        "/a",
+        "post",
+        "requestBody",
+        "content",
+        "application/x-www-form-urlencoded",
+        "schema",
+        "properties",
+        "n",
+        "maxLength",
+    ];
+    assert_eq!(doc.location(&at).line, 7);
+}
