@@ -16,7 +16,8 @@ use crate::source::proto::{locate_ident, locate_key, rule_location};
 const OPENAPI_FIELD: &str = "grpc.gateway.protoc_gen_openapiv2.options.openapiv2_field";
 
 impl<'a> Checker<'a> {
-    /// minLength/maxLength/pattern/enum against the field's PGV rules.
+    /// A single field's rules against its schema's keywords and compositions (a message's
+    /// compositions are its oneofs, compared with the message).
     pub(super) fn constraints(
         &mut self,
         message: &'a Message,
@@ -24,6 +25,18 @@ impl<'a> Checker<'a> {
         ptr: &Ptr,
         schema: &Value,
     ) {
+        let message_typed =
+            matches!(&field.ty, FieldType::Message(m) if wrapper_family(m).is_none());
+        if !message_typed {
+            if let Some((p, rules)) = self.rule_groups(message, field, ptr, schema) {
+                return self.field_rules(message, field, &p, &rules);
+            }
+        }
+        self.field_rules(message, field, ptr, schema);
+    }
+
+    /// minLength/maxLength/pattern/enum against the field's PGV rules.
+    fn field_rules(&mut self, message: &'a Message, field: &'a Field, ptr: &Ptr, schema: &Value) {
         let family = match field.ty {
             FieldType::String => "string",
             FieldType::Bytes => "bytes",

@@ -10,8 +10,9 @@
 //! [`operations`] (bindings, security, parameters), [`bodies`] (request and response bodies),
 //! [`schemas`] (messages and field types), [`constraints`] (rules against keywords),
 //! [`composition`] (`allOf` merged, `oneOf`/`anyOf` against the proto's oneofs), [`keywords`]
-//! (what the document's version allows), and [`document`] (`$ref`s and operations no binding
-//! claims).
+//! (what the document's version allows), [`rule_groups`] (rules the emitter writes as
+//! compositions: `not`, `anyOf` of formats or bounds, the empty value beside the rules), and
+//! [`document`] (`$ref`s and operations no binding claims).
 
 mod bodies;
 mod composition;
@@ -19,6 +20,7 @@ mod constraints;
 mod document;
 mod keywords;
 mod operations;
+mod rule_groups;
 mod schemas;
 #[cfg(test)]
 mod tests;

@@ -331,7 +331,9 @@ impl<'a> Checker<'a> {
                     if let Some(field) = field_by_path(self.api, input, var) {
                         let (schema_ptr, schema, followed) = self.enter(&ptr.join("schema"));
                         if let Some(schema) = schema {
-                            self.scalar_type_of(field, &field.ty, &schema_ptr, &schema);
+                            if self.scalar_type_of(field, &field.ty, &schema_ptr, &schema) {
+                                self.value_groups(field, &schema_ptr, &schema);
+                            }
                         }
                         self.leave(followed);
                     }

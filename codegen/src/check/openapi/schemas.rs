@@ -273,6 +273,9 @@ impl<'a> Checker<'a> {
                 let (items_ptr, items, followed) = self.enter(&ptr.join("items"));
                 if let Some(items) = items {
                     self.element(message, field, &field.ty, &items_ptr, &items);
+                    if !is_message(&field.ty) {
+                        self.value_groups(field, &items_ptr, &items);
+                    }
                 }
                 self.leave(followed);
                 true
@@ -284,6 +287,9 @@ impl<'a> Checker<'a> {
                 let (vp, v, followed) = self.enter(&ptr.join("additionalProperties"));
                 if let Some(v) = v.filter(|v| v.is_object()) {
                     self.element(message, field, value_ty, &vp, &v);
+                    if !is_message(value_ty) {
+                        self.value_groups(field, &vp, &v);
+                    }
                 }
                 self.leave(followed);
                 true
@@ -341,7 +347,6 @@ impl<'a> Checker<'a> {
                     return false;
                 }
                 self.enum_values(field, e, ptr, schema);
-                self.value_groups(field, ptr, schema);
                 return true;
             }
             FieldType::Message(m) => match m.as_str() {
@@ -408,7 +413,6 @@ impl<'a> Checker<'a> {
             }
             _ => {}
         }
-        self.value_groups(field, ptr, schema);
         true
     }
 
@@ -509,4 +513,9 @@ impl<'a> Checker<'a> {
                 .push((field.location.clone(), format!("enum {}", e.full_name)));
         }
     }
+}
+
+/// Whether values of `ty` are objects compared field by field (not a well-known type).
+fn is_message(ty: &FieldType) -> bool {
+    matches!(ty, FieldType::Message(name) if !name.starts_with("google.protobuf."))
 }
