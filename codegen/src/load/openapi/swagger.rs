@@ -3,7 +3,7 @@
 //! `schema` its `application/json` content, `securityDefinitions` the security schemes. Every
 //! node keeps the line it has in the Swagger file, so diagnostics point there.
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use crate::source::yaml::Lines;
 
@@ -312,22 +312,11 @@ impl Convert<'_> {
             }
             properties.insert(name, Value::Object(schema));
         }
-        let mut schema = Map::new();
-        schema.insert("type".into(), Value::String("object".into()));
-        schema.insert("properties".into(), Value::Object(properties));
+        let mut schema = json!({"type": "object", "properties": properties});
         if !required.is_empty() {
-            schema.insert("required".into(), Value::Array(required));
+            schema["required"] = Value::Array(required);
         }
-        let mut media = Map::new();
-        media.insert("schema".into(), Value::Object(schema));
-        let mut content = Map::new();
-        content.insert(
-            "application/x-www-form-urlencoded".into(),
-            Value::Object(media),
-        );
-        let mut body = Map::new();
-        body.insert("content".into(), Value::Object(content));
-        Value::Object(body)
+        json!({"content": {"application/x-www-form-urlencoded": {"schema": schema}}})
     }
 }
 
@@ -373,42 +362,32 @@ fn security_scheme(s: &Value) -> Value {
     let Some(s) = s.as_object() else {
         return s.clone();
     };
-    let mut out = Map::new();
-    match s.get("type").and_then(Value::as_str) {
-        Some("basic") => {
-            out.insert("type".into(), "http".into());
-            out.insert("scheme".into(), "basic".into());
-        }
+    let mut out = match s.get("type").and_then(Value::as_str) {
+        Some("basic") => json!({"type": "http", "scheme": "basic"}),
         Some("oauth2") => {
-            out.insert("type".into(), "oauth2".into());
             let flow = match s.get("flow").and_then(Value::as_str) {
                 Some("accessCode") => "authorizationCode",
                 Some("application") => "clientCredentials",
                 Some(other) => other,
                 None => "implicit",
             };
-            let mut f = Map::new();
-            for key in ["authorizationUrl", "tokenUrl", "scopes"] {
-                if let Some(v) = s.get(key) {
-                    f.insert(key.into(), v.clone());
-                }
-            }
-            let mut flows = Map::new();
-            flows.insert(flow.into(), Value::Object(f));
-            out.insert("flows".into(), Value::Object(flows));
+            let f: Map<String, Value> = ["authorizationUrl", "tokenUrl", "scopes"]
+                .iter()
+                .filter_map(|k| Some((k.to_string(), s.get(*k)?.clone())))
+                .collect();
+            json!({"type": "oauth2", "flows": {flow: f}})
         }
-        _ => {
-            for (k, v) in s {
-                if k != "flow" {
-                    out.insert(k.clone(), v.clone());
-                }
-            }
-        }
-    }
+        _ => Value::Object(
+            s.iter()
+                .filter(|(k, _)| *k != "flow")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+    };
     if let Some(d) = s.get("description") {
-        out.insert("description".into(), d.clone());
+        out["description"] = d.clone();
     }
-    Value::Object(out)
+    out
 }
 
 /// The 3.0 document a Swagger 2.0 document describes, with the Swagger file's lines.
