@@ -80,7 +80,7 @@ impl Builder {
         self
     }
 
-    /// Checks the proto against this OpenAPI 3.0 document.
+    /// Checks the proto against this OpenAPI document (3.0, 3.1 or Swagger 2.0).
     pub fn openapi(mut self, path: impl AsRef<Path>) -> Builder {
         self.openapi = Some(path.as_ref().to_path_buf());
         self

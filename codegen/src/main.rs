@@ -125,7 +125,7 @@ impl ProtoArgs {
 struct GenArgs {
     #[command(flatten)]
     proto: ProtoArgs,
-    /// The OpenAPI 3.0 document the proto must agree with.
+    /// The OpenAPI document (3.0, 3.1 or Swagger 2.0) the proto must agree with.
     #[arg(long, value_name = "FILE")]
     openapi: Option<PathBuf>,
     /// The output directory.

@@ -205,6 +205,14 @@ impl<'a> Checker<'a> {
                 None => return (ptr, Some(Cow::Borrowed(v)), first_ref),
             }
         }
+        let start = first_ref.clone().unwrap_or_else(|| ptr.clone());
+        let at = self.loc(&start.join("$ref"));
+        self.error(
+            "openapi-ref",
+            at,
+            "the `$ref`s followed from here form a cycle: the schema is not checked".into(),
+        )
+        .hint = Some("point one of the `$ref`s at a schema".into());
         (ptr, None, first_ref)
     }
 

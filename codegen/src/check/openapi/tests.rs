@@ -376,3 +376,18 @@ fn keywords_beside_a_ref_hold_in_3_1() {
     let raised = with("maximum: 12");
     assert_eq!(found(&raised), ["openapi-bound@t.yaml:13"], "{raised}");
 }
+
+#[test]
+fn a_ref_cycle_is_an_error() {
+    let last = "              schema: {type: object, properties: {}}\n";
+    let components = "              schema: {type: object, properties: {}}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n";
+    let diags = run(
+        &[],
+        &[
+            (COUNT, "count: {$ref: '#/components/schemas/A'}"),
+            (last, components),
+        ],
+        &[],
+    );
+    assert_eq!(found(&diags), ["openapi-ref@t.yaml:13"], "{diags}");
+}
