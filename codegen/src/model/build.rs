@@ -14,6 +14,7 @@ use super::*;
 use crate::diag::{Diagnostics, Location};
 use crate::load::ProtoInput;
 use crate::names;
+use crate::source::proto::Spans;
 
 mod methods;
 mod modules;
@@ -133,9 +134,6 @@ pub fn emitted_files(input: &ProtoInput) -> Vec<FileDescriptor> {
     files
 }
 
-/// Source path → (line, column, leading comment) for one file.
-type SourceMap = HashMap<Vec<i32>, (u32, u32, String)>;
-
 struct Builder<'a> {
     input: &'a ProtoInput,
     http: Option<ExtensionDescriptor>,
@@ -149,30 +147,22 @@ struct Builder<'a> {
     pv_oneof: Option<ExtensionDescriptor>,
     operation: Option<ExtensionDescriptor>,
     auth: Option<ExtensionDescriptor>,
-    /// Per file: source path → (line, column, leading comment).
-    sources: HashMap<String, SourceMap>,
+    /// Per file (by proto name): where its elements are written, and their comments.
+    sources: HashMap<String, Spans>,
 }
 
 impl<'a> Builder<'a> {
     fn new(input: &'a ProtoInput, options: &'a ModelOptions) -> Builder<'a> {
         let pool: &DescriptorPool = &input.pool;
         let ext = |n: &str| pool.get_extension_by_name(n);
-        let mut sources = HashMap::new();
-        for file in pool.files() {
-            let mut map = HashMap::new();
-            if let Some(info) = &file.file_descriptor_proto().source_code_info {
-                for loc in &info.location {
-                    if loc.span.len() >= 2 {
-                        map.entry(loc.path.clone()).or_insert((
-                            loc.span[0] as u32 + 1,
-                            loc.span[1] as u32 + 1,
-                            loc.leading_comments.clone().unwrap_or_default(),
-                        ));
-                    }
-                }
-            }
-            sources.insert(file.name().to_string(), map);
-        }
+        let sources = pool
+            .files()
+            .map(|file| {
+                let shown = input.display_path(file.name());
+                let spans = Spans::of(file.file_descriptor_proto(), shown);
+                (file.name().to_string(), spans)
+            })
+            .collect();
         Builder {
             input,
             http: ext(HTTP),
@@ -211,28 +201,17 @@ impl<'a> Builder<'a> {
 
     /// The location of `path` in `file`, or of its nearest ancestor with one.
     fn locate(&self, file: &FileDescriptor, path: &[i32]) -> Location {
-        let display = self.input.display_path(file.name());
-        let Some(map) = self.sources.get(file.name()) else {
-            return Location::new(display, 0, 0);
-        };
-        let mut path = path.to_vec();
-        loop {
-            if let Some((line, col, _)) = map.get(&path) {
-                return Location::new(display, *line, *col);
-            }
-            if path.pop().is_none() {
-                return Location::new(display, 0, 0);
-            }
-        }
+        self.sources
+            .get(file.name())
+            .and_then(|spans| spans.nearest(path))
+            .unwrap_or_else(|| Location::new(self.input.display_path(file.name()), 0, 0))
     }
 
     fn docs(&self, file: &FileDescriptor, path: &[i32]) -> Docs {
         let text = self
             .sources
             .get(file.name())
-            .and_then(|m| m.get(path))
-            .map(|(_, _, c)| c.as_str())
-            .unwrap_or("");
+            .map_or("", |spans| spans.leading(path));
         let lines: Vec<&str> = text
             .lines()
             .map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end())

@@ -15,6 +15,8 @@ pub struct Spans {
     pub file: String,
     starts: HashMap<Vec<i32>, (u32, u32)>,
     comments: HashMap<Vec<i32>, String>,
+    /// The element's own leading comment, as written (the first location's).
+    leading: HashMap<Vec<i32>, String>,
 }
 
 impl Spans {
@@ -32,10 +34,13 @@ impl Spans {
                 };
                 // The first location for a path is the element itself; later ones (repeated
                 // options) must not move it.
-                spans
-                    .starts
-                    .entry(location.path.clone())
-                    .or_insert((line as u32 + 1, column as u32 + 1));
+                if !spans.starts.contains_key(&location.path) {
+                    spans
+                        .starts
+                        .insert(location.path.clone(), (line as u32 + 1, column as u32 + 1));
+                    let leading = location.leading_comments.clone().unwrap_or_default();
+                    spans.leading.insert(location.path.clone(), leading);
+                }
                 let mut text = String::new();
                 if let Some(leading) = &location.leading_comments {
                     text.push_str(leading.trim());
@@ -61,6 +66,20 @@ impl Spans {
             Some(&(line, column)) => Location::new(&self.file, line, column),
             None => self.file_level(),
         }
+    }
+
+    /// Where the element at `path`, or its nearest ancestor with source info, is written.
+    pub fn nearest(&self, path: &[i32]) -> Option<Location> {
+        (0..=path.len()).rev().find_map(|len| {
+            self.starts
+                .get(&path[..len])
+                .map(|&(line, column)| Location::new(&self.file, line, column))
+        })
+    }
+
+    /// The leading comment of the element at `path` as written (untrimmed); empty for none.
+    pub fn leading(&self, path: &[i32]) -> &str {
+        self.leading.get(path).map(String::as_str).unwrap_or("")
     }
 
     /// The file as a whole: line 1, column 1.
