@@ -41,6 +41,13 @@ PROTOGATE_ORACLE_REQUIRED=1 \
     cargo test -p protogate-codegen --test diff_buf --test diff_oasdiff -- --nocapture || status=1
 
 # ---------------------------------------------------------------------------------------
+# OpenAPI round trip on ZITADEL's whole API: `protogate openapi` over the descriptor set
+# extracted above, then the drift check of the proto against that document: no error.
+echo "== ZITADEL's API against its own emitted OpenAPI document"
+PROTOGATE_ORACLE_REQUIRED=1 PROTOGATE_ZITADEL_SET="$PWD/target/zitadel/zitadel.binpb" \
+    cargo test -p protogate-codegen --test openapi_roundtrip -- --nocapture || status=1
+
+# ---------------------------------------------------------------------------------------
 # The official Connect conformance suite (connectconformance v1.0.5, server mode): every
 # case of every feature tests/conformance/config.yaml declares; every case must pass.
 echo "== Connect conformance suite"

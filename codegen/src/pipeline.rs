@@ -62,6 +62,7 @@ struct Checked {
     proto: ProtoInput,
     openapi: Option<OpenApiDoc>,
     api: Api,
+    rest_prefix: String,
     diags: Diagnostics,
 }
 
@@ -79,7 +80,9 @@ fn load_and_check(inputs: &Inputs) -> Result<Checked, Diagnostics> {
         None => None,
     };
     let mut diags = Diagnostics::default();
-    let api = model::build::build(&proto, &inputs.model, &mut diags);
+    let mut api = model::build::build(&proto, &inputs.model, &mut diags);
+    let rest_prefix = base_path(&api, openapi.as_ref());
+    api.place_services(&rest_prefix);
     check::rules::check(&api, &mut diags);
     if let Some(doc) = &openapi {
         check::openapi::check(&api, doc, &mut diags);
@@ -91,6 +94,7 @@ fn load_and_check(inputs: &Inputs) -> Result<Checked, Diagnostics> {
         proto,
         openapi,
         api,
+        rest_prefix,
         diags,
     })
 }
@@ -105,7 +109,7 @@ pub fn openapi(
     let mut checked = load_and_check(inputs)?;
     let settings = emit::openapi::Settings {
         version,
-        base_path: base_path(&checked.proto, checked.openapi.as_ref()),
+        base_path: checked.rest_prefix.clone(),
     };
     let (document, warnings) = emit::openapi::document(&checked.api, &settings);
     checked.diags.0.extend(warnings);
@@ -123,9 +127,9 @@ pub fn run(inputs: &Inputs) -> Result<Output, Diagnostics> {
         proto,
         openapi,
         api,
+        rest_prefix,
         diags,
     } = load_and_check(inputs)?;
-    let rest_prefix = base_path(&proto, openapi.as_ref());
     let mut files = emit::rust(&proto, &api, &rest_prefix).map_err(one)?;
     files.extend(emit::docs::generate(&api, openapi.as_ref(), &rest_prefix).map_err(one)?);
     let mut inputs_read = proto.read_paths.clone();
@@ -141,9 +145,10 @@ pub fn run(inputs: &Inputs) -> Result<Output, Diagnostics> {
     })
 }
 
-/// The REST base path: the OpenAPI document's first server path, else the proto's
-/// `openapiv2_swagger.base_path`, else none.
-fn base_path(proto: &ProtoInput, openapi: Option<&OpenApiDoc>) -> String {
+/// The REST base path: the OpenAPI document's first server path, else the base path every
+/// service's file declares (`openapiv2_swagger.base_path`), else none. Services under another
+/// base path carry the difference in their routes (see [`Api::place_services`]).
+fn base_path(api: &Api, openapi: Option<&OpenApiDoc>) -> String {
     if let Some(url) = openapi
         .and_then(|d| d.doc.servers.first())
         .map(|s| s.url.clone())
@@ -157,26 +162,7 @@ fn base_path(proto: &ProtoInput, openapi: Option<&OpenApiDoc>) -> String {
         };
         return path.trim_end_matches('/').to_string();
     }
-    if let Some(ext) = proto
-        .pool
-        .get_extension_by_name("grpc.gateway.protoc_gen_openapiv2.options.openapiv2_swagger")
-    {
-        for name in &proto.roots {
-            let Some(file) = proto.pool.get_file_by_name(name) else {
-                continue;
-            };
-            let options = file.options();
-            if options.has_extension(&ext) {
-                if let Some(base) = options.get_extension(&ext).as_message().and_then(|m| {
-                    m.get_field_by_name("base_path")
-                        .and_then(|v| v.as_str().map(str::to_string))
-                }) {
-                    return base.trim_end_matches('/').to_string();
-                }
-            }
-        }
-    }
-    String::new()
+    api.shared_base_path()
 }
 
 /// A diagnostic for an I/O failure on the output side.

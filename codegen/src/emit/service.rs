@@ -75,6 +75,8 @@ fn info_static(
 ) -> TokenStream {
     let info = &n.info;
     let name = &service.full_name;
+    // The service's own base path beyond the API's (services under different base paths).
+    let rest_prefix = format!("{rest_prefix}{}", service.path_prefix);
     let doc = format!("The methods of `{name}`: routes, guards and streaming kinds.");
     let methods = service.methods.iter().map(|m| {
         let method_name = &m.name;
