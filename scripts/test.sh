@@ -76,6 +76,14 @@ for doc in codegen/tests/golden/openapi/*.json generated-example/src/generated/o
 done
 
 # ---------------------------------------------------------------------------------------
+# The example's reference pages in headless Chromium (Debian chromium, npm playwright-core
+# pinned, installed under target/): /docs, Verify Phone and its constraint, and the try-it
+# form answering an empty code with InvalidArgument. `--screenshot` refreshes
+# docs/reference-pages.png; here the picture goes to target/browser/ only.
+echo "== reference pages in a browser"
+tests/browser/run.sh || status=1
+
+# ---------------------------------------------------------------------------------------
 # Reliability, bounded: schemathesis against the running example (50 examples per operation,
 # its venv under target/) and every cargo-fuzz target of bench/fuzz for 15 s from its seeds
 # (a debug build under target/fuzz; cargo-fuzz is installed when missing). The full runs and
