@@ -55,6 +55,11 @@ try {
   const form = section.locator("form.try-it");
   assert.equal(await form.locator("input[name=target]").inputValue(), "/auth/v1/users/me/phone/_verify");
   await form.locator("input[name=token]").fill(TOKEN);
+  assert.equal(
+    await page.locator("section#GetMyPhone input[name=token]").inputValue(),
+    TOKEN,
+    "a token typed into one form fills the others",
+  );
   await form.locator("textarea[name=body]").fill('{\n  "code": ""\n}');
   await form.getByRole("button", { name: "Send" }).click();
   const status = form.locator(".status");

@@ -52,6 +52,15 @@ async function send(form) {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  // One token for the page: typed into any form, it fills them all.
+  const tokens = document.querySelectorAll("form.try-it input[name=token]");
+  for (const input of tokens) {
+    input.addEventListener("input", () => {
+      for (const other of tokens) {
+        if (other !== input) other.value = input.value;
+      }
+    });
+  }
   for (const form of document.querySelectorAll("form.try-it")) {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
