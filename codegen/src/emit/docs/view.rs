@@ -23,6 +23,9 @@ pub(super) struct ServiceView {
     pub(super) messages: Vec<MessageView>,
 }
 
+/// One method's section. Its phrases hold Markdown's inline markup (code spans, links to
+/// anchors on the page) and its descriptions Markdown blocks: the Markdown template writes them
+/// as they are, the HTML template renders them (`html.rs`).
 pub(super) struct MethodView {
     pub(super) name: String,
     pub(super) title: String,
@@ -69,6 +72,7 @@ pub(super) struct Table {
     pub(super) rows: Vec<Row>,
 }
 
+/// A field: its JSON name, type and constraints in words.
 pub(super) struct Row {
     pub(super) name: String,
     pub(super) ty: String,
