@@ -71,7 +71,7 @@ if [ ! -x "$venv/bin/openapi-spec-validator" ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet openapi-spec-validator==0.9.0
 fi
-for doc in codegen/tests/golden/openapi/*.json generated-example/src/generated/openapi.yaml; do
+for doc in codegen/tests/golden/openapi/*.json generated-example/src/generated/openapi.yaml generated-example/src/generated/openapi.json; do
     "$venv/bin/openapi-spec-validator" "$doc" || status=1
 done
 
