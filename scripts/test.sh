@@ -78,9 +78,17 @@ if [ ! -x "$venv/bin/openapi-spec-validator" ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet openapi-spec-validator==0.9.0
 fi
-for doc in codegen/tests/golden/openapi/*.json generated-example/src/generated/openapi.yaml; do
+for doc in codegen/tests/golden/openapi/*.json generated-example/src/generated/openapi.yaml generated-example/src/generated/openapi.json; do
     "$venv/bin/openapi-spec-validator" "$doc" || status=1
 done
+
+# ---------------------------------------------------------------------------------------
+# The example's reference pages in headless Chromium (Debian chromium, npm playwright-core
+# pinned, installed under target/): /docs, Verify Phone and its constraint, and the try-it
+# form answering an empty code with InvalidArgument. `--screenshot` refreshes
+# docs/reference-pages.png; here the picture goes to target/browser/ only.
+echo "== reference pages in a browser"
+tests/browser/run.sh || status=1
 
 # ---------------------------------------------------------------------------------------
 # Reliability, bounded: schemathesis against the running example (50 examples per operation,
