@@ -78,7 +78,9 @@ fn load_and_check(inputs: &Inputs) -> Result<Checked, Diagnostics> {
     };
     let mut diags = Diagnostics::default();
     let mut api = model::build::build(&proto, &inputs.model, &mut diags);
-    api.base_path = base_path(&proto, openapi.as_ref());
+    api.base_path = base_path(&api, openapi.as_ref());
+    let base = api.base_path.clone();
+    api.place_services(&base);
     check::rules::check(&api, &mut diags);
     if let Some(doc) = &openapi {
         check::openapi::check(&api, doc, &mut diags);
@@ -135,32 +137,15 @@ pub fn run(inputs: &Inputs) -> Result<Output, Diagnostics> {
     })
 }
 
-/// The REST base path: the OpenAPI document's first server path (Swagger's `basePath`), else the proto's
-/// `openapiv2_swagger.base_path`, else none.
-fn base_path(proto: &ProtoInput, openapi: Option<&OpenApiDoc>) -> String {
+/// The REST base path: the OpenAPI document's first server path (Swagger's `basePath`), else
+/// the base path every service's file declares (`openapiv2_swagger.base_path`), else none.
+/// Services under another base path carry the difference in their routes (see
+/// [`Api::place_services`]).
+fn base_path(api: &Api, openapi: Option<&OpenApiDoc>) -> String {
     if let Some(path) = openapi.and_then(OpenApiDoc::base_path) {
         return path;
     }
-    if let Some(ext) = proto
-        .pool
-        .get_extension_by_name("grpc.gateway.protoc_gen_openapiv2.options.openapiv2_swagger")
-    {
-        for name in &proto.roots {
-            let Some(file) = proto.pool.get_file_by_name(name) else {
-                continue;
-            };
-            let options = file.options();
-            if options.has_extension(&ext) {
-                if let Some(base) = options.get_extension(&ext).as_message().and_then(|m| {
-                    m.get_field_by_name("base_path")
-                        .and_then(|v| v.as_str().map(str::to_string))
-                }) {
-                    return base.trim_end_matches('/').to_string();
-                }
-            }
-        }
-    }
-    String::new()
+    api.shared_base_path()
 }
 
 /// A diagnostic for an I/O failure on the output side.

@@ -198,7 +198,7 @@ fn library_schema_gets_a_page_per_service_with_streaming_described() {
     let mut pages: Vec<String> = output
         .files
         .keys()
-        .filter(|n| n.starts_with("docs/"))
+        .filter(|n| n.starts_with("docs/") && n.ends_with(".md"))
         .cloned()
         .collect();
     pages.sort();

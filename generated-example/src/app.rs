@@ -106,11 +106,14 @@ impl App {
         })
     }
 
-    /// The server: every protocol on one port, authenticated by bearer tokens.
+    /// The server: every protocol on one port, authenticated by bearer tokens, with the
+    /// OpenAPI document at `/openapi.json` and the reference pages under `/docs`.
     pub fn server(&self) -> protogate::Server {
         protogate::Server::new()
             .authenticator(self.tokens.clone())
             .service(AuthService::from_arc(self.phones.clone()))
+            .openapi(crate::reference::OPENAPI)
+            .docs(crate::reference::PAGES)
     }
 }
 

@@ -66,6 +66,9 @@ impl Banner<'_> {
             "verify-phone listening on {base} (REST under /auth/v1, gRPC, gRPC-Web and Connect)"
         ));
         line(format!("state: {}", self.database));
+        line(format!(
+            "reference: {base}/docs (a try-it form per method), OpenAPI document: {base}/openapi.json"
+        ));
         line(String::new());
         line(format!(
             "Demo user `{DEMO_USER}` of organisation `{DEMO_ORG}`; its bearer token (24 h):"
@@ -125,6 +128,8 @@ mod tests {
         .render();
         assert!(text.starts_with("verify-phone listening on http://127.0.0.1:9999 "));
         assert!(text.contains("export TOKEN=t.o.k\n"));
+        assert!(text.contains("reference: http://127.0.0.1:9999/docs "));
+        assert!(text.contains("http://127.0.0.1:9999/openapi.json"));
         assert!(
             text.contains("curl -sS -w '\\n' -X PUT http://127.0.0.1:9999/auth/v1/users/me/phone ")
         );

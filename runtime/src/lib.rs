@@ -29,6 +29,7 @@ pub use context::{Protocol, RequestContext, ResponseMetadata};
 pub use guard::Guard;
 pub use http::{BodySpec, HttpMethod, HttpRoute, PathTemplate, PathVariable, Segment};
 pub use protogate_macros::{include_generated, Validate};
+pub use server::reference;
 pub use server::{Limits, Server, ServerService, TlsConfig, TlsError};
 pub use service::{
     Idempotency, MethodInfo, MethodKind, RequestStream, Requests, ResponseStream, Responses,

@@ -83,6 +83,20 @@ impl Registry {
         self.by_path.get(path)
     }
 
+    /// Whether a mounted method claims `path`: a REST route under any HTTP method, or a gRPC
+    /// (and Connect) path.
+    pub(crate) fn routes_path(&self, path: &str) -> bool {
+        self.by_path.contains_key(path)
+            || self
+                .rest
+                .iter()
+                .flat_map(|(_, entries)| entries)
+                .any(|entry| {
+                    path.strip_prefix(entry.prefix)
+                        .is_some_and(|rest| entry.route.template.matches(rest).is_some())
+                })
+    }
+
     /// The REST binding for `verb` and `path`.
     pub(crate) fn rest(&self, verb: &http::Method, path: &str) -> Result<RestMatch, RestMiss> {
         let matches = |entry: &RestEntry| {

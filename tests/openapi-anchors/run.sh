@@ -73,6 +73,6 @@ for name in example library; do
   echo "== $name"
   python3 "$root/tests/openapi-anchors/compare.py" \
     "protogate=$out/$name/protogate.openapi.json" \
-    "openapiv3=$(find "$out/$name/openapiv3" -name '*.json' | sort | head -n 1)" \
+    "openapiv3=$out/$name/openapiv3" \
     "openapiv2=$out/$name/openapiv2/$name.swagger.json"
 done

@@ -19,6 +19,8 @@ pub const INCLUDES: &[&str] = &["schemas/proto"];
 /// The OpenAPI document emitted from the example's proto (3.1), kept beside the generated code
 /// in OUT_DIR: its diff shows what a schema change does to the REST API.
 pub const OPENAPI_OUT: &str = "openapi.yaml";
+/// The same document in JSON, which the example serves at `/openapi.json`.
+pub const OPENAPI_JSON_OUT: &str = "openapi.json";
 /// The OpenAPI document the proto must agree with, relative to the workspace root.
 pub const OPENAPI: &str = "schemas/auth.openapi.yaml";
 /// The checked-in output directory, relative to the workspace root.
@@ -57,7 +59,7 @@ pub fn inputs(root: &Path) -> Inputs {
     )
 }
 
-/// Adds the emitted OpenAPI document to the generated files; the error is the diagnostic's text.
+/// Adds the emitted OpenAPI document, in YAML and JSON, to the generated files; the error is the diagnostic's text.
 fn add_openapi(output: &mut pipeline::Output) -> Result<(), String> {
     use protogate_codegen::emit::openapi;
     let settings = openapi::Settings {
@@ -65,8 +67,13 @@ fn add_openapi(output: &mut pipeline::Output) -> Result<(), String> {
     };
     let (document, warnings) = openapi::document(&output.api, &settings);
     output.warnings.0.extend(warnings);
-    let text = openapi::render(&document, openapi::Format::Yaml).map_err(|d| d.to_string())?;
-    output.files.insert(OPENAPI_OUT.to_string(), text);
+    for (name, format) in [
+        (OPENAPI_OUT, openapi::Format::Yaml),
+        (OPENAPI_JSON_OUT, openapi::Format::Json),
+    ] {
+        let text = openapi::render(&document, format).map_err(|d| d.to_string())?;
+        output.files.insert(name.to_string(), text);
+    }
     Ok(())
 }
 

@@ -147,6 +147,8 @@ mod tests {
                 methods: vec![],
                 docs: Default::default(),
                 location: Default::default(),
+                base_path: String::new(),
+                path_prefix: String::new(),
             }],
             messages: vec![
                 message("demo.type.Money", "Money"),

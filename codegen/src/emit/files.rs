@@ -91,7 +91,9 @@ fn stale_files(dir: &Path, files: &Files) -> std::io::Result<Vec<String>> {
 }
 
 fn is_generated(text: &str) -> bool {
-    text.starts_with(HEADER) || text.starts_with(super::docs::HEADER)
+    text.starts_with(HEADER)
+        || text.starts_with(super::docs::HEADER)
+        || text.starts_with(super::docs::CSS_HEADER)
 }
 
 /// What `--check` found.

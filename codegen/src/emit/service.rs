@@ -67,9 +67,11 @@ pub fn generate(api: &Api, package: &Package, service: &Service) -> TokenStream 
 }
 
 fn info_static(api: &Api, package: &Package, service: &Service, n: &ServiceNames) -> TokenStream {
-    let rest_prefix = api.base_path.as_str();
     let info = &n.info;
     let name = &service.full_name;
+    // The API's base path, and the service's own beyond it (services under different base
+    // paths).
+    let rest_prefix = format!("{}{}", api.base_path, service.path_prefix);
     let doc = format!("The methods of `{name}`: routes, guards and streaming kinds.");
     let methods = service.methods.iter().map(|m| {
         let method_name = &m.name;

@@ -230,6 +230,8 @@ impl<'a> Builder<'a> {
             methods: service.methods().map(|m| self.method(&m, diags)).collect(),
             docs: self.docs(&file, service.path()),
             location: self.locate(&file, service.path()),
+            base_path: self.base_path(&file),
+            path_prefix: String::new(),
         }
     }
 

@@ -246,13 +246,16 @@ pub struct HttpBinding {
     pub additional: bool,
     /// Where the option is written.
     pub location: Location,
+    /// Its service's base path beyond the API's (see [`crate::model::Api::place_services`]).
+    pub path_prefix: String,
 }
 
 impl HttpBinding {
-    /// The binding's path as OpenAPI writes it, e.g. `/v1/{name}` for `/v1/{name=shelves/*}`. A
-    /// trailing `/` is kept: `/users/me/phone/` is another route than `/users/me/phone`.
+    /// The binding's path as OpenAPI writes it, e.g. `/v1/{name}` for `/v1/{name=shelves/*}`,
+    /// under its service's path prefix. A trailing `/` is kept: `/users/me/phone/` is another
+    /// route than `/users/me/phone`.
     pub fn openapi_path(&self) -> String {
-        let mut path = self.template.openapi_path();
+        let mut path = format!("{}{}", self.path_prefix, self.template.openapi_path());
         if self.template.source.len() > 1
             && self.template.source.ends_with('/')
             && !path.ends_with('/')

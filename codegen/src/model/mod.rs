@@ -49,6 +49,36 @@ impl Api {
         self.packages.iter().flat_map(|p| p.services.iter())
     }
 
+    /// Places every service's routes under the API's REST base path `base` (the document's
+    /// server path): a service whose own base path extends `base` keeps the rest as the prefix
+    /// of its routes, so services with different base paths (`/admin/v1`, `/auth/v1`) share one
+    /// document and one port. A service under another base path, or none, gets no prefix.
+    pub fn place_services(&mut self, base: &str) {
+        for service in self.packages.iter_mut().flat_map(|p| p.services.iter_mut()) {
+            let prefix = service
+                .base_path
+                .strip_prefix(base)
+                .filter(|rest| rest.is_empty() || rest.starts_with('/'))
+                .unwrap_or("")
+                .to_string();
+            for binding in service.methods.iter_mut().flat_map(|m| m.http.iter_mut()) {
+                binding.path_prefix = prefix.clone();
+            }
+            service.path_prefix = prefix;
+        }
+    }
+
+    /// The REST base path the services share: theirs when they all declare the same one (see
+    /// [`Service::base_path`]), else none.
+    pub fn shared_base_path(&self) -> String {
+        let mut bases = self.services().map(|s| s.base_path.as_str());
+        let first = bases.next().unwrap_or("");
+        match bases.all(|b| b == first) {
+            true => first.to_string(),
+            false => String::new(),
+        }
+    }
+
     /// Every message of every package, nested ones included.
     pub fn messages(&self) -> impl Iterator<Item = &Message> {
         self.packages.iter().flat_map(|p| p.messages.iter())
@@ -124,6 +154,11 @@ pub struct Service {
     pub docs: Docs,
     /// Where it is declared.
     pub location: Location,
+    /// The REST base path its file's `openapiv2_swagger` option declares (`/admin/v1`); empty
+    /// for none.
+    pub base_path: String,
+    /// What its routes carry beyond the API's base path (see [`Api::place_services`]).
+    pub path_prefix: String,
 }
 
 /// The streaming kind.

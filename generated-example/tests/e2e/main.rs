@@ -11,6 +11,7 @@ mod durability;
 mod errors;
 mod flow;
 mod lockout;
+mod reference;
 
 /// Declares `sqlite::<case>` and `postgres::<case>` tests running `<case>(backend)`.
 #[macro_export]

@@ -3,6 +3,7 @@
 //! through the one pipeline ([`crate::pipeline`]).
 
 pub(crate) mod body;
+pub mod reference;
 mod tls;
 
 pub use tls::{TlsConfig, TlsError};
@@ -24,6 +25,7 @@ use crate::protocol::rest::Rest;
 use crate::registry::Registry;
 use crate::service::Service;
 use crate::services::health::{Health, HealthReporter, ServingStatus};
+use reference::{Page, Reference};
 
 /// Size limits shared by every protocol.
 #[derive(Clone, Copy, Debug)]
@@ -51,6 +53,7 @@ pub(crate) struct Inner {
     pub(crate) registry: Registry,
     pub(crate) authenticator: Arc<dyn DynAuthenticator>,
     pub(crate) limits: Limits,
+    pub(crate) reference: Reference,
 }
 
 /// Builds and runs a protogate server.
@@ -62,6 +65,7 @@ pub struct Server {
     cors_origins: Vec<String>,
     tcp_nodelay: bool,
     tls: Option<TlsConfig>,
+    reference: Reference,
 }
 
 impl Default for Server {
@@ -81,6 +85,7 @@ impl Server {
             cors_origins: Vec::new(),
             tcp_nodelay: true,
             tls: None,
+            reference: Reference::default(),
         }
     }
 
@@ -107,6 +112,21 @@ impl Server {
     /// Mounts a generated service.
     pub fn service<S: Service>(mut self, service: S) -> Server {
         self.services.push(Arc::new(service));
+        self
+    }
+
+    /// Serves `document`, the API's OpenAPI document in JSON, at `/openapi.json` (GET and
+    /// HEAD, `application/json`), unless a route of a mounted service claims that path.
+    pub fn openapi(mut self, document: &'static str) -> Server {
+        self.reference.openapi = Some(document);
+        self
+    }
+
+    /// Serves the generated reference pages (`PAGES` of the generated `docs/pages.rs`) at
+    /// their paths under `/docs` (GET and HEAD, with a strict Content-Security-Policy),
+    /// unless a route of a mounted service claims the path.
+    pub fn docs(mut self, pages: &'static [Page]) -> Server {
+        self.reference.pages = pages;
         self
     }
 
@@ -160,6 +180,7 @@ impl Server {
             registry,
             authenticator: self.authenticator,
             limits: self.limits,
+            reference: self.reference,
         });
         let dispatch = Dispatch(inner);
         ServerService(match cors(&self.cors_origins) {
@@ -305,13 +326,23 @@ impl tower::Service<Request<Body>> for Dispatch {
 /// Which protocol a request speaks, from its content type and path.
 async fn dispatch(inner: Arc<Inner>, request: Request<Body>) -> Response<Body> {
     let request = body::buffer_small_http1_body(request).await;
-    let protocol = protocol_of(&inner.registry, &request);
+    let mut protocol = protocol_of(&inner.registry, &request);
+    let page = match protocol {
+        "rest" if !inner.reference.is_empty() => inner.reference.answer(&inner.registry, &request),
+        _ => None,
+    };
+    if page.is_some() {
+        protocol = "reference";
+    }
     let started = std::time::Instant::now();
     // Without a subscriber that wants it, no span is built: building one (and, with tracing's
     // `log` feature on, formatting it for `log`) costs more than routing the request.
     let traced = tracing::enabled!(tracing::Level::INFO);
     let target = traced.then(|| (request.method().clone(), request.uri().clone()));
     let answer = async {
+        if let Some(page) = page {
+            return page;
+        }
         match protocol {
             "grpc-web" => pipeline::run(&Grpc { web: true }, &inner, request).await,
             "grpc" => pipeline::run(&Grpc { web: false }, &inner, request).await,

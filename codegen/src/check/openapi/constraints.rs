@@ -28,7 +28,8 @@ impl<'a> Checker<'a> {
         let message_typed =
             matches!(&field.ty, FieldType::Message(m) if wrapper_family(m).is_none());
         if !message_typed {
-            if let Some((p, rules)) = self.rule_groups(message, field, ptr, schema) {
+            let own = (&field.ty, field.rules.as_slice());
+            if let Some((p, rules)) = self.rule_groups(message, field, own, ptr, schema) {
                 return self.field_rules(message, field, &p, &rules);
             }
         }
@@ -64,57 +65,59 @@ impl<'a> Checker<'a> {
         let (min_rule, max_rule) = (label("min_len"), label("max_len"));
         let doc_min = schema.get("minLength").and_then(Value::as_u64);
         let doc_max = schema.get("maxLength").and_then(Value::as_u64);
-        self.compare_bound(
-            message,
-            field,
-            ptr,
-            "minLength",
-            &format!("{family}.{min_rule}"),
-            min,
-            doc_min,
-        );
-        self.compare_bound(
-            message,
-            field,
-            ptr,
-            "maxLength",
-            &format!("{family}.{max_rule}"),
-            max,
-            doc_max,
-        );
-        // The proto's own OpenAPI annotation must say the same (checked where the rules agree).
-        if let Some(option) = field.options.iter().find(|o| o.name == OPENAPI_FIELD) {
-            let option_at = locate_ident(&field.location, "openapiv2_field");
-            for (key, json_key, rules_value, doc) in [
-                ("min_length", "minLength", min, doc_min),
-                ("max_length", "maxLength", max, doc_max),
-            ] {
-                let Some(value) = option.value.get(json_key) else {
-                    continue;
-                };
-                let annotated = value
-                    .as_u64()
-                    .or_else(|| value.as_str().and_then(|s| s.parse().ok()));
-                if annotated == doc || rules_value != doc {
-                    continue;
-                }
-                let at = self.loc(&if doc.is_some() {
-                    ptr.join(json_key)
-                } else {
-                    ptr.clone()
-                });
-                let show =
-                    |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_else(|| "absent".into());
-                let d = self.error(
-                    "openapi-bound",
-                    at,
-                    format!("`{json_key}` of `{}.{}` is {} in OpenAPI but the proto's openapiv2_field says `{key}: {}`", message.name, field.json_name, show(doc), show(annotated)),
+        // The proto's own OpenAPI annotation (`openapiv2_field`) states a string's bound the
+        // rules leave open, as protoc-gen-openapiv2 writes it; a rule, which the server
+        // enforces, wins over it.
+        let option = field.options.iter().find(|o| o.name == OPENAPI_FIELD);
+        let annotated = |json_key: &str| {
+            let value = option?.value.get(json_key)?;
+            value
+                .as_u64()
+                .or_else(|| value.as_str().and_then(|s| s.parse().ok()))
+        };
+        for (keyword, key, rule_name, proto, doc) in [
+            ("minLength", "min_length", min_rule, min, doc_min),
+            ("maxLength", "max_length", max_rule, max, doc_max),
+        ] {
+            let annotation = annotated(keyword).filter(|_| family == "string");
+            if proto.is_some() || annotation.is_none() {
+                self.compare_bound(
+                    message,
+                    field,
+                    ptr,
+                    keyword,
+                    &format!("{family}.{rule_name}"),
+                    proto,
+                    doc,
                 );
-                d.related.push((
-                    locate_key(&option_at, key, None),
-                    format!("openapiv2_field `{key}`"),
-                ));
             }
+            // Without a rule the annotation is the bound; with one, it must repeat the rule
+            // (compared where the document follows the rule: one mistake, one finding).
+            let settled = proto.is_none() || proto == doc;
+            let Some(value) = annotation.filter(|v| Some(*v) != doc && settled) else {
+                continue;
+            };
+            let at = self.loc(&if doc.is_some() {
+                ptr.join(keyword)
+            } else {
+                ptr.clone()
+            });
+            let shown = doc
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "absent".into());
+            let option_at = locate_ident(&field.location, "openapiv2_field");
+            let text = format!("`{keyword}` of `{}.{}` is {shown} in OpenAPI but the proto's openapiv2_field says `{key}: {value}`", message.name, field.json_name);
+            let d = match proto {
+                None => self.error("openapi-bound", at, text),
+                Some(rule) => self.annotation_warning(
+                    at,
+                    format!("{text}, and its `{family}.{rule_name}` says {rule}"),
+                ),
+            };
+            d.related.push((
+                locate_key(&option_at, key, None),
+                format!("openapiv2_field `{key}`"),
+            ));
         }
 
         // Patterns and listed values of bytes hold for the raw bytes, not their base64.
@@ -127,21 +130,28 @@ impl<'a> Checker<'a> {
         let prefix_pattern = prefix.as_ref().map(|p| format!("^{}", literal_pattern(p)));
         // Either escaping reads the same: only syntax characters (ECMA-262), or Rust's.
         let prefix_rust = prefix.as_ref().map(|p| format!("^{}", regex::escape(p)));
+        let annotated_pattern = option
+            .and_then(|o| o.value.get("pattern"))
+            .and_then(Value::as_str);
+        // Without a rule that becomes a pattern, the annotation is the document's pattern.
+        let patterned = ["pattern", "prefix", "suffix", "contains", "not_contains"]
+            .iter()
+            .any(|n| rule(n).is_some());
+        let by_annotation = annotated_pattern.filter(|_| !patterned);
         let agrees = match (&pattern, doc_pattern) {
             (Some(p), Some(d)) => p == d,
             (None, Some(d)) => {
-                prefix_pattern.as_deref() == Some(d) || prefix_rust.as_deref() == Some(d)
+                prefix_pattern.as_deref() == Some(d)
+                    || prefix_rust.as_deref() == Some(d)
+                    || by_annotation == Some(d)
             }
             (Some(_), None) => false,
             (None, None) => prefix.is_none(),
         };
-        let annotated_pattern = field
-            .options
-            .iter()
-            .find(|o| o.name == OPENAPI_FIELD)
-            .and_then(|o| o.value.get("pattern"))
-            .and_then(Value::as_str);
-        if let Some(annotated) = annotated_pattern.filter(|a| agrees && Some(*a) != doc_pattern) {
+        // With a rule, the annotation must repeat what the document rightly says.
+        if let Some(annotated) = annotated_pattern
+            .filter(|a| (agrees || by_annotation.is_some()) && Some(*a) != doc_pattern)
+        {
             let at = self.loc(&if doc_pattern.is_some() {
                 ptr.join("pattern")
             } else {
@@ -151,17 +161,17 @@ impl<'a> Checker<'a> {
             let doc_side = doc_pattern
                 .map(|d| format!("{d:?}"))
                 .unwrap_or_else(|| "none".into());
-            let d = self.error(
-                "openapi-pattern",
-                at,
-                format!("pattern of `{}.{}` differs: OpenAPI has {doc_side}, the proto's openapiv2_field says {annotated:?}", message.name, field.json_name),
-            );
+            let text = format!("pattern of `{}.{}` differs: OpenAPI has {doc_side}, the proto's openapiv2_field says {annotated:?}", message.name, field.json_name);
+            let d = match by_annotation {
+                Some(_) => self.error("openapi-pattern", at, text),
+                None => self.annotation_warning(at, format!("{text}, which its rules do not")),
+            };
             d.related.push((
                 locate_key(&option_at, "pattern", None),
                 "openapiv2_field `pattern`".into(),
             ));
         }
-        if !agrees {
+        if !agrees && by_annotation.is_none() {
             let at = self.loc(&if doc_pattern.is_some() {
                 ptr.join("pattern")
             } else {

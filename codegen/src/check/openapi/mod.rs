@@ -242,6 +242,13 @@ impl<'a> Checker<'a> {
         self.push(Diagnostic::warning(code, at, message))
     }
 
+    /// A disagreement inside the proto that no document can settle: the proto's own
+    /// `openapiv2_field` says another bound or pattern than its rule (which the server enforces
+    /// and the document follows).
+    fn annotation_warning(&mut self, at: Location, message: String) -> &mut Diagnostic {
+        self.warning("openapi-annotation", at, message)
+    }
+
     fn push(&mut self, d: Diagnostic) -> &mut Diagnostic {
         self.diags.push(d);
         let index = self.diags.0.len() - 1;

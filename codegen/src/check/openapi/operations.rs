@@ -160,8 +160,11 @@ impl<'a> Checker<'a> {
         };
         self.matched.insert((path_key.clone(), verb.clone()));
 
+        // `protogate openapi` qualifies an operationId another service's method already took
+        // with the package (`zitadel_user_v2beta_UserService_AddHumanUser`).
+        let qualified_id = format!("{}_{expected_id}", service.package.replace('.', "_"));
         match op.get("operationId").and_then(Value::as_str) {
-            Some(id) if id != expected_id => {
+            Some(id) if id != expected_id && id != qualified_id => {
                 let at = self.loc(&op_ptr.join("operationId"));
                 let d = self.error(
                     "openapi-operation-id",
@@ -331,8 +334,11 @@ impl<'a> Checker<'a> {
                     if let Some(field) = field_by_path(self.api, input, var) {
                         let (schema_ptr, schema, followed) = self.enter(&ptr.join("schema"));
                         if let Some(schema) = schema {
+                            // The rules' compositions; the template's pattern stands in
+                            // for the field's own.
                             if self.scalar_type_of(field, &field.ty, &schema_ptr, &schema) {
-                                self.value_groups(field, &schema_ptr, &schema);
+                                let own = (&field.ty, field.rules.as_slice());
+                                self.rule_groups(input, field, own, &schema_ptr, &schema);
                             }
                         }
                         self.leave(followed);

@@ -30,9 +30,9 @@ enum Expected<'a> {
     Empty(&'static str),
 }
 
-/// The rule family of a field's value (`string`, `int32`, `enum`; a wrapper's scalar family).
-fn family(field: &Field) -> Option<String> {
-    Some(match &field.ty {
+/// The rule family of a value (`string`, `int32`, `enum`; a wrapper's scalar family).
+fn family(ty: &FieldType) -> Option<String> {
+    Some(match ty {
         FieldType::Message(m) => wrapper_family(m)?.to_string(),
         FieldType::Enum(_) => "enum".to_string(),
         ty => ty.proto_name().to_string(),
@@ -67,9 +67,9 @@ fn only(v: &Value, keys: &[&str]) -> bool {
 }
 
 impl<'a> Checker<'a> {
-    /// What the field's rules need compositions for.
-    fn expected(&self, field: &'a Field, family: &str) -> Vec<Expected<'a>> {
-        let rule = |n: &str| field.rule(family, n);
+    /// What a value's rules need compositions for.
+    fn expected(&self, ty: &FieldType, rules: &'a [Rule], family: &str) -> Vec<Expected<'a>> {
+        let rule = |n: &str| rules.iter().find(|r| r.family == family && r.name == n);
         let mut out = Vec::new();
         if let Some(r) = rule("not_contains") {
             if let Some(s) = r.value.as_str() {
@@ -81,7 +81,7 @@ impl<'a> Checker<'a> {
         }
         if let Some(r) = rule("not_in") {
             let names = |n: i64| {
-                let FieldType::Enum(e) = &field.ty else {
+                let FieldType::Enum(e) = ty else {
                     return n.to_string();
                 };
                 self.api
@@ -121,7 +121,7 @@ impl<'a> Checker<'a> {
                 out.push(Expected::Outside(lo, hi));
             }
         }
-        let ignores_empty = field.rules.iter().any(|r| {
+        let ignores_empty = rules.iter().any(|r| {
             (r.name == "ignore_empty" && r.value == RuleValue::Bool(true))
                 || (r.name == "ignore" && r.value == RuleValue::Int(1))
         });
@@ -135,17 +135,22 @@ impl<'a> Checker<'a> {
         out
     }
 
-    /// The field's compositions against its rules; the branch holding the rules when the
-    /// empty value is allowed beside them (the rules are compared there instead).
+    /// The compositions of a value of `field` (of type `ty`, the field's own or its
+    /// elements') against its `rules`; the branch holding the rules when the empty value is
+    /// allowed beside them (the rules are compared there instead).
     pub(super) fn rule_groups(
         &mut self,
         message: &'a Message,
         field: &'a Field,
+        (ty, rules): (&FieldType, &'a [Rule]),
         ptr: &Ptr,
         schema: &Value,
     ) -> Option<(Ptr, Schema<'a>)> {
-        let family = family(field)?;
-        let mut expected = self.expected(field, &family);
+        let Some(family) = family(ty) else {
+            self.value_groups(field, ptr, schema);
+            return None;
+        };
+        let mut expected = self.expected(ty, rules, &family);
         let mut rules_branch = None;
         let name = format!("{}.{}", message.name, field.json_name);
         for group in self.groups(ptr, schema) {

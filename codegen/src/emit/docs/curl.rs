@@ -44,6 +44,36 @@ impl<'a> Docs<'a> {
         op: Option<&'a Value>,
         auth: &str,
     ) -> String {
+        let call = self.rest_call(b, input, op);
+        let verb = match b.method.as_str() {
+            "GET" => String::new(),
+            // `-X HEAD` would wait for a body that never comes.
+            "HEAD" => "--head ".into(),
+            other => format!("-X {other} "),
+        };
+        let stream = if m.streaming == Streaming::Server {
+            "-N "
+        } else {
+            ""
+        };
+        let data = call
+            .body
+            .map(|e| format!("{JSON} \\\n  -d {}", shell_quote(&e.compact())))
+            .unwrap_or_default();
+        format!(
+            "# REST\ncurl {stream}{verb}{}{auth}{data}",
+            shell_word(&format!("{SERVER}{}", call.target))
+        )
+    }
+
+    /// The example REST call of binding `b`: its path and query with example values, and
+    /// its JSON body, as the curl command and the try-it form send them.
+    pub(super) fn rest_call(
+        &self,
+        b: &HttpBinding,
+        input: &'a Message,
+        op: Option<&'a Value>,
+    ) -> RestCall {
         let bound = b.path_fields();
         let request = op
             .and_then(|o| o.get("requestBody"))
@@ -64,7 +94,7 @@ impl<'a> Docs<'a> {
                 .map(|f| self.field_example(f, schema, true, &mut Vec::new())),
             None => None,
         };
-        let mut url = self.rest_url(b, input);
+        let mut target = self.rest_path(b, input);
         if b.body.as_deref() != Some("*") {
             let query: Vec<String> = self
                 .api
@@ -83,27 +113,10 @@ impl<'a> Docs<'a> {
                 )
                 .collect();
             if !query.is_empty() {
-                url = format!("{url}?{}", query.join("&"));
+                target = format!("{target}?{}", query.join("&"));
             }
         }
-        let verb = match b.method.as_str() {
-            "GET" => String::new(),
-            // `-X HEAD` would wait for a body that never comes.
-            "HEAD" => "--head ".into(),
-            other => format!("-X {other} "),
-        };
-        let stream = if m.streaming == Streaming::Server {
-            "-N "
-        } else {
-            ""
-        };
-        let data = body
-            .map(|e| format!("{JSON} \\\n  -d {}", shell_quote(&e.compact())))
-            .unwrap_or_default();
-        format!(
-            "# REST\ncurl {stream}{verb}{}{auth}{data}",
-            shell_word(&url)
-        )
+        RestCall { target, body }
     }
 
     fn connect_command(
@@ -149,8 +162,8 @@ impl<'a> Docs<'a> {
         )
     }
 
-    /// The REST URL of `b` with example values in the path.
-    fn rest_url(&self, b: &HttpBinding, input: &'a Message) -> String {
+    /// The REST path of `b` (base path included) with example values in the path.
+    fn rest_path(&self, b: &HttpBinding, input: &'a Message) -> String {
         let t = &b.template;
         let mut path = String::new();
         let mut i = 0;
@@ -174,7 +187,7 @@ impl<'a> Docs<'a> {
             path.push(':');
             path.push_str(verb);
         }
-        format!("{SERVER}{}{path}", self.prefix)
+        format!("{}{path}", self.prefix)
     }
     /// An example value for a path variable: the field's example, or its pattern filled in.
     fn variable_value(&self, b: &HttpBinding, v: &TemplateVariable, input: &'a Message) -> String {
@@ -201,6 +214,14 @@ impl<'a> Docs<'a> {
             ),
         }
     }
+}
+
+/// An example REST call: what follows the server in the URL, and the body.
+pub(super) struct RestCall {
+    /// The path (base path included) and query string.
+    pub(super) target: String,
+    /// The JSON body, for a binding with one.
+    pub(super) body: Option<Ex>,
 }
 
 /// Sets the value at a path of object keys, creating the objects on the way.

@@ -25,7 +25,7 @@ impl<'a> Docs<'a> {
     }
 
     pub(super) fn operation(&self, b: &HttpBinding) -> Option<&'a Value> {
-        let wanted = b.template.openapi_path();
+        let wanted = b.openapi_path();
         let paths = self.raw?.get("paths")?.as_object()?;
         let (_, item) = paths
             .iter()

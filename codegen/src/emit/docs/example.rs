@@ -58,6 +58,27 @@ impl Ex {
             ("details".into(), Ex::Arr(Vec::new())),
         ])
     }
+
+    /// The grpc-gateway error body of a request that breaks `field`'s rule: InvalidArgument
+    /// with PGV's text and a `google.rpc.BadRequest` naming the field.
+    pub(super) fn bad_request(field: String, message: String) -> Ex {
+        let violation = Ex::Obj(vec![
+            ("field".into(), text(field)),
+            ("description".into(), text(message.clone())),
+        ]);
+        let detail = Ex::Obj(vec![
+            (
+                "@type".into(),
+                text("type.googleapis.com/google.rpc.BadRequest"),
+            ),
+            ("fieldViolations".into(), Ex::Arr(vec![violation])),
+        ]);
+        Ex::Obj(vec![
+            ("code".into(), Ex::Json(3.into())),
+            ("message".into(), text(message)),
+            ("details".into(), Ex::Arr(vec![detail])),
+        ])
+    }
 }
 
 pub(super) fn text(s: impl Into<String>) -> Ex {

@@ -1,7 +1,8 @@
 //! Field tables: rows with JSON names, proto3 JSON types and rules in words.
 
 use super::rules::rule_words;
-use super::{Docs, Row};
+use super::view::Row;
+use super::Docs;
 use crate::model::{Cardinality, Enum, Field, FieldType, Message, RuleValue};
 
 impl<'a> Docs<'a> {
@@ -28,10 +29,10 @@ impl<'a> Docs<'a> {
             );
         Row {
             name,
-            ty: cell(&self.type_words(f)),
+            ty: self.type_words(f),
             required: if required { "yes" } else { "no" },
-            constraints: cell(&rule_words(&f.rules, self.element_enum(f)).join("; ")),
-            description: cell(&notes.join(" ")),
+            constraints: rule_words(&f.rules, self.element_enum(f)).join("; "),
+            description: notes.join(" ").trim().to_string(),
         }
     }
 
@@ -131,30 +132,4 @@ fn wkt_words(full_name: &str) -> String {
         "BytesValue" => "string (base64 bytes) or null".into(),
         _ => format!("object `{full_name}`"),
     }
-}
-
-/// Text for a table cell: one line, pipes escaped, and no `<` that Markdown would take for a tag.
-pub(super) fn cell(text: &str) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = String::with_capacity(flat.len());
-    let mut code = false;
-    let mut chars = flat.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '`' => {
-                code = !code;
-                out.push(c);
-            }
-            '|' => out.push_str("\\|"),
-            '<' if !code
-                && chars
-                    .peek()
-                    .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) =>
-            {
-                out.push_str("&lt;")
-            }
-            _ => out.push(c),
-        }
-    }
-    out
 }

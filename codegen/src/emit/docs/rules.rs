@@ -168,9 +168,10 @@ fn listed(v: &RuleValue, en: Option<&Enum>) -> String {
     }
 }
 
-/// The PGV message for breaking the first rule of the first field that has one, e.g.
-/// `invalid VerifyMyPhoneRequest.Code: value length must be between 1 and 200 runes, inclusive`.
-pub(super) fn violation(msg: &Message) -> Option<String> {
+/// The field and the PGV message for breaking the first rule of the first field that has
+/// one, e.g. `code` and `invalid VerifyMyPhoneRequest.Code: value length must be between 1
+/// and 200 runes, inclusive`.
+pub(super) fn violation(msg: &Message) -> Option<(String, String)> {
     let field = msg.fields.iter().find(|f| !f.rules.is_empty())?;
     let get = |name: &str| {
         field
@@ -195,10 +196,13 @@ pub(super) fn violation(msg: &Message) -> Option<String> {
         (None, None, Some(b)) => format!("value length must be at most {b} {unit}"),
         (None, None, None) => first_reason(&field.rules)?,
     };
-    Some(format!(
-        "invalid {}.{}: {reason}",
-        msg.name,
-        names::go_field(&field.name)
+    Some((
+        field.name.clone(),
+        format!(
+            "invalid {}.{}: {reason}",
+            msg.name,
+            names::go_field(&field.name)
+        ),
     ))
 }
 

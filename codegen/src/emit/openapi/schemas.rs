@@ -66,7 +66,11 @@ impl<'a> Schemas<'a> {
             false => &[],
         };
         match &field.cardinality {
-            Cardinality::Single => self.value(&field.ty, rules),
+            Cardinality::Single => {
+                let mut schema = self.value(&field.ty, rules);
+                annotated_bounds(field, &mut schema);
+                schema
+            }
             Cardinality::Repeated => {
                 let items = self.value(&field.ty, nested(rules, "repeated", "items"));
                 let mut schema = Obj::new().with("type", "array").with("items", items);
@@ -493,4 +497,41 @@ fn one_ofs(message: &Message, skip: &[String], rules_on: bool) -> Vec<Vec<Node>>
         out.push(branches);
     }
     out
+}
+
+/// A single string's `minLength`, `maxLength` and `pattern` from its `openapiv2_field` option where its
+/// rules give none, as protoc-gen-openapiv2 writes them (a rule, which the server enforces,
+/// wins); beside the rules' keywords, in the set-value branch when they hold only for a set
+/// value.
+fn annotated_bounds(field: &Field, schema: &mut Obj) {
+    if field.ty != FieldType::String {
+        return;
+    }
+    let Some(option) = field.options.iter().find(|o| o.name == FIELD_OPTION) else {
+        return;
+    };
+    let target = match schema.get_mut("anyOf") {
+        Some(Node::List(branches)) if branches.len() == 2 => match &mut branches[1] {
+            Node::Obj(keywords) => keywords,
+            _ => return,
+        },
+        Some(_) => return,
+        None => schema,
+    };
+    for key in ["minLength", "maxLength"] {
+        let value = option.value.get(key).and_then(|v| {
+            v.as_u64()
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        });
+        if let Some(value) = value.filter(|_| !target.has(key)) {
+            target.set(key, value);
+        }
+    }
+    let pattern = option
+        .value
+        .get("pattern")
+        .and_then(serde_json::Value::as_str);
+    if let Some(pattern) = pattern.filter(|p| !p.is_empty() && !target.has("pattern")) {
+        target.set("pattern", pattern);
+    }
 }

@@ -1,14 +1,35 @@
 //! Methods as the model has them: streaming kind, idempotency, the auth option, the
 //! OpenAPI operation and the `google.api.http` bindings (additional bindings included).
 
-use prost_reflect::{DynamicMessage, MethodDescriptor, Value};
+use prost_reflect::{DynamicMessage, FileDescriptor, MethodDescriptor, Value};
 
 use super::super::http::{HttpBinding, PathTemplate};
 use super::super::*;
 use super::{custom_options, resolve_field_path, Builder};
 use crate::diag::{Diagnostic, Diagnostics, Location};
 
+/// The file option whose `base_path` is a REST base path.
+const OPENAPI_SWAGGER: &str = "grpc.gateway.protoc_gen_openapiv2.options.openapiv2_swagger";
+
 impl Builder<'_> {
+    /// The REST base path `file`'s `openapiv2_swagger` option declares, without a trailing `/`
+    /// (`/admin/v1`); empty for none.
+    pub(super) fn base_path(&self, file: &FileDescriptor) -> String {
+        let Some(ext) = self.input.pool.get_extension_by_name(OPENAPI_SWAGGER) else {
+            return String::new();
+        };
+        let options = file.options();
+        if !options.has_extension(&ext) {
+            return String::new();
+        }
+        options
+            .get_extension(&ext)
+            .as_message()
+            .and_then(|m| m.get_field_by_name("base_path"))
+            .and_then(|v| v.as_str().map(|s| s.trim_end_matches('/').to_string()))
+            .unwrap_or_default()
+    }
+
     pub(super) fn method(&self, method: &MethodDescriptor, diags: &mut Diagnostics) -> Method {
         let file = method.parent_file();
         let options = method.options();
@@ -221,6 +242,7 @@ impl Builder<'_> {
                         response_body,
                         additional,
                         location: location.clone(),
+                        path_prefix: String::new(),
                     });
                 }
                 Err(e) => diags.push(
