@@ -721,3 +721,30 @@ fn compositions_the_emitter_writes_are_checked() {
         }
     }
 }
+
+/// What grpc-gateway's protoc-gen-openapiv2 writes (Swagger 2.0: JSON-named path variables, a
+/// body field without the fields its path binds) reads as the document it is.
+#[test]
+fn grpc_gateways_swagger_of_the_example_agrees_with_the_proto() {
+    let path = root().join("codegen/tests/fixtures/openapi/grpc-gateway/example.swagger.json");
+    let text = std::fs::read_to_string(&path).expect("reads the fixture");
+    let findings = drift(example, &text, "example.swagger.json");
+    assert!(findings.is_empty(), "{}", findings.join("\n"));
+}
+
+/// protoc-gen-openapiv2 writes no PGV rule: against the library fixture, every finding is a
+/// rule the document lacks, none about operations, parameters, bodies or properties.
+#[test]
+fn grpc_gateways_swagger_of_the_library_lacks_only_the_rules() {
+    let path = root().join("codegen/tests/fixtures/openapi/grpc-gateway/library.swagger.json");
+    let text = std::fs::read_to_string(&path).expect("reads the fixture");
+    let findings = drift(library, &text, "library.swagger.json");
+    assert!(findings.len() > 20, "{}", findings.join("\n"));
+    let other: Vec<&String> = findings
+        .iter()
+        .filter(|f| {
+            !(f.starts_with("error[openapi-bound]") || f.starts_with("error[openapi-pattern]"))
+        })
+        .collect();
+    assert!(other.is_empty(), "{other:#?}");
+}

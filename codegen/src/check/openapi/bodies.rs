@@ -4,7 +4,7 @@
 use super::operations::{binding_location, openapi_path, pattern_location};
 use super::Checker;
 use super::Ptr;
-use crate::model::{HttpBinding, Message, Method, Streaming};
+use crate::model::{Cardinality, FieldType, HttpBinding, Message, Method, Streaming};
 
 impl<'a> Checker<'a> {
     pub(super) fn request_body(
@@ -83,8 +83,35 @@ impl<'a> Checker<'a> {
                         self.message_schema(input, &schema_ptr, &schema, &bound);
                     }
                     Some(schema) => {
-                        if let Some(field) = input.field(b) {
-                            self.field_schema(input, field, &schema_ptr, &schema);
+                        // Path variables inside the body field (`{shelf.id}` with
+                        // `body: "shelf"`) are bound by the path: the body may leave them out.
+                        let prefix = format!("{b}.");
+                        let nested: Vec<String> = binding
+                            .template
+                            .variables
+                            .iter()
+                            .filter_map(|v| {
+                                v.field_path
+                                    .join(".")
+                                    .strip_prefix(&prefix)
+                                    .map(str::to_string)
+                            })
+                            .collect();
+                        let field = input.field(b);
+                        let inner = field.and_then(|f| match &f.ty {
+                            FieldType::Message(m) if f.cardinality == Cardinality::Single => {
+                                self.api.message(m)
+                            }
+                            _ => None,
+                        });
+                        match (field, inner) {
+                            (Some(_), Some(inner)) if !nested.is_empty() => {
+                                self.message_schema(inner, &schema_ptr, &schema, &nested)
+                            }
+                            (Some(field), _) => {
+                                self.field_schema(input, field, &schema_ptr, &schema)
+                            }
+                            (None, _) => {}
                         }
                     }
                 }

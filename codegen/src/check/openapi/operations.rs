@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::{field_by_path, normalize_text, Checker, Ptr, Schema};
 use crate::diag::{Diagnostic, Location};
-use crate::model::{HttpBinding, Message, Method, Service, Streaming};
+use crate::model::{Api, FieldType, HttpBinding, Message, Method, Service, Streaming};
 use crate::source::proto::{locate_ident, locate_key};
 
 /// grpc-gateway's operationId: `Service_Method` (or the `openapiv2_operation` option's
@@ -94,7 +94,14 @@ impl<'a> Checker<'a> {
         let same_id = self.operation_by_id(&expected_id);
         // REST serves no method that streams requests: its bindings need no operation.
         let served = !matches!(method.streaming, Streaming::Client | Streaming::Bidi);
-        let Some(path_key) = self.find_path(binding, &expected_id) else {
+        let found = self.find_path(binding, &expected_id).or_else(|| {
+            // protoc-gen-openapiv2 names path variables by their JSON names by default
+            // (`json_names_for_fields`): `{recordId}` for `{record_id}`.
+            let json = json_named_path(self.api, binding, &method.input)?;
+            let paths = self.doc.raw.get("paths")?.as_object()?;
+            paths.contains_key(&json).then_some(json)
+        });
+        let Some(path_key) = found else {
             if !served {
                 return;
             }
@@ -402,4 +409,33 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// The binding's path with each variable under its JSON name (`{shelf.displayName}`), when
+/// one differs from the proto name.
+fn json_named_path(api: &Api, binding: &HttpBinding, input: &str) -> Option<String> {
+    let message = api.message(input)?;
+    let mut path = openapi_path(binding);
+    let mut changed = false;
+    for v in &binding.template.variables {
+        let proto = v.field_path.join(".");
+        let mut current = message;
+        let mut json = Vec::new();
+        for (i, part) in v.field_path.iter().enumerate() {
+            let field = current.field(part)?;
+            json.push(field.json_name.clone());
+            if i + 1 < v.field_path.len() {
+                let FieldType::Message(m) = &field.ty else {
+                    return None;
+                };
+                current = api.message(m)?;
+            }
+        }
+        let json = json.join(".");
+        if json != proto {
+            changed = true;
+            path = path.replacen(&format!("{{{proto}}}"), &format!("{{{json}}}"), 1);
+        }
+    }
+    changed.then_some(path)
 }
