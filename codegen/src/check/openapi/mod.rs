@@ -7,12 +7,12 @@
 //!
 //! The document is one JSON value with a line per node (3.0, 3.1, or Swagger 2.0 read as 3.0),
 //! plus the files its `$ref`s reach. The check walks it from the proto side:
-//! [`operations`] (bindings, security, parameters), [`bodies`] (request and response bodies),
-//! [`schemas`] (messages and field types), [`constraints`] (rules against keywords),
-//! [`composition`] (`allOf` merged, `oneOf`/`anyOf` against the proto's oneofs), [`keywords`]
-//! (what the document's version allows), [`rule_groups`] (rules the emitter writes as
+//! `operations` (bindings, security, parameters), `bodies` (request and response bodies),
+//! `schemas` (messages and field types), `constraints` (rules against keywords),
+//! `composition` (`allOf` merged, `oneOf`/`anyOf` against the proto's oneofs), `keywords`
+//! (what the document's version allows), `rule_groups` (rules the emitter writes as
 //! compositions: `not`, `anyOf` of formats or bounds, the empty value beside the rules), and
-//! [`document`] (`$ref`s and operations no binding claims).
+//! `document` (`$ref`s and operations no binding claims).
 
 mod bodies;
 mod composition;
