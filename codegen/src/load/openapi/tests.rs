@@ -182,3 +182,61 @@ fn swagger_form_parameters_become_a_form_body() {
     ];
     assert_eq!(doc.location(&at).line, 7);
 }
+
+#[test]
+fn swagger_shared_body_parameters_and_security_schemes_convert() {
+    let text = r##"swagger: "2.0"
+info: {title: t, version: "1"}
+securityDefinitions:
+  basic: {type: basic}
+  oauth: {type: oauth2, flow: accessCode, authorizationUrl: "https://a", tokenUrl: "https://t", scopes: {}}
+parameters:
+  Thing:
+    name: body
+    in: body
+    required: true
+    schema: {$ref: "#/definitions/Thing"}
+  Id: {name: id, in: path, required: true, type: string}
+paths:
+  /a/{id}:
+    parameters:
+      - $ref: "#/parameters/Id"
+    put:
+      parameters:
+        - $ref: "#/parameters/Thing"
+      responses:
+        "200": {$ref: "#/responses/Ok"}
+responses:
+  Ok: {description: ok, schema: {$ref: "#/definitions/Thing"}}
+definitions:
+  Thing: {type: object}
+"##;
+    let doc = parse("api.yaml", text).unwrap();
+    let schemes = &doc.raw["components"]["securitySchemes"];
+    assert_eq!(schemes["basic"]["scheme"], "basic");
+    assert_eq!(
+        schemes["oauth"]["flows"]["authorizationCode"]["tokenUrl"],
+        "https://t"
+    );
+    let put = &doc.raw["paths"]["/a/{id}"]["put"];
+    assert_eq!(
+        put["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Thing"
+    );
+    assert_eq!(put["requestBody"]["required"], true);
+    assert!(put.get("parameters").is_none(), "{put}");
+    assert_eq!(
+        doc.raw["paths"]["/a/{id}"]["parameters"][0]["$ref"],
+        "#/components/parameters/Id"
+    );
+    assert_eq!(
+        doc.raw["components"]["parameters"]["Id"]["schema"]["type"],
+        "string"
+    );
+    assert!(doc.raw["components"]["parameters"].get("Thing").is_none());
+    assert_eq!(put["responses"]["200"]["$ref"], "#/components/responses/Ok");
+    assert_eq!(
+        doc.raw["components"]["responses"]["Ok"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Thing"
+    );
+}
