@@ -299,3 +299,40 @@ fn densely_cross_referencing_messages_give_pages_of_bounded_size() {
     assert!(page.len() < 2_000_000, "page of {} bytes", page.len());
     assert!(page.contains("Node7"), "every message is still described");
 }
+
+/// The pages read the document's examples in any version it is written in: OpenAPI 3.1's
+/// `examples` (the first) like 3.0's `example`, and Swagger 2.0's.
+#[test]
+fn pages_take_examples_from_a_3_1_or_swagger_document() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixtures = manifest("tests/fixtures/openapi");
+    let text = std::fs::read_to_string(fixtures.join("auth.openapi-3.1.yaml")).expect("fixture");
+    let example = "      example:\n        details:\n          sequence: \"4\"\n          changeDate: \"2023-05-10T08:16:03.118Z\"\n          resourceOwner: \"69629023906488334\"\n";
+    let examples = "      examples:\n        - details:\n            sequence: \"4\"\n            changeDate: \"2023-05-10T08:16:03.118Z\"\n            resourceOwner: \"69629023906488334\"\n";
+    assert!(text.contains(example), "the fixture changed");
+    let v31 = dir.path().join("auth.openapi-3.1.yaml");
+    std::fs::write(&v31, text.replacen(example, examples, 1)).expect("writes");
+    for document in [v31, fixtures.join("auth.swagger.json")] {
+        let mut inputs = auth_inputs();
+        inputs.openapi = Some(document.clone());
+        let output = run(&inputs);
+        let page = &output.files["docs/zitadel.auth.v1.AuthService.md"];
+        let verify = section(page, "VerifyMyPhone");
+        assert!(
+            verify.contains("POST /auth/v1/users/me/phone/_verify"),
+            "{document:?}"
+        );
+        let response = json_blocks(verify)
+            .into_iter()
+            .find(|e| e.get("details").is_some_and(|d| d.is_object()))
+            .expect("a 200 example");
+        assert_eq!(
+            response["details"]["sequence"], "4",
+            "{document:?}: {response}"
+        );
+        assert_eq!(
+            response["details"]["changeDate"],
+            "2023-05-10T08:16:03.118Z"
+        );
+    }
+}

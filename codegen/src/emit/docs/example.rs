@@ -111,7 +111,7 @@ impl<'a> Docs<'a> {
         stack: &mut Vec<String>,
     ) -> Ex {
         if let Some(example) = schema
-            .and_then(|s| s.get("example"))
+            .and_then(schema_example)
             .filter(|_| pick.skip.is_empty())
         {
             return self.ordered(example, Some(msg));
@@ -249,7 +249,7 @@ impl<'a> Docs<'a> {
 
     /// A field's example from the document's property, else from its `openapiv2_field` option.
     pub(super) fn explicit_example(&self, f: &Field, prop: Option<&Value>) -> Option<Value> {
-        if let Some(v) = prop.and_then(|p| p.get("example")) {
+        if let Some(v) = prop.and_then(schema_example) {
             return Some(v.clone());
         }
         let json = f
@@ -426,4 +426,14 @@ fn wkt_example(name: &str) -> Ex {
         "BytesValue" => text("aGVsbG8="),
         _ => Ex::Obj(Vec::new()),
     }
+}
+
+/// A schema's example: `example`, or the first of OpenAPI 3.1's `examples`.
+fn schema_example(schema: &Value) -> Option<&Value> {
+    schema.get("example").or_else(|| {
+        schema
+            .get("examples")
+            .and_then(Value::as_array)
+            .and_then(|list| list.first())
+    })
 }
