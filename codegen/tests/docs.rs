@@ -310,6 +310,12 @@ fn pages_take_examples_from_a_3_1_or_swagger_document() {
     let example = "      example:\n        details:\n          sequence: \"4\"\n          changeDate: \"2023-05-10T08:16:03.118Z\"\n          resourceOwner: \"69629023906488334\"\n";
     let examples = "      examples:\n        - details:\n            sequence: \"4\"\n            changeDate: \"2023-05-10T08:16:03.118Z\"\n            resourceOwner: \"69629023906488334\"\n";
     assert!(text.contains(example), "the fixture changed");
+    // The document's `$ref`s reach auth.common.yaml beside it.
+    std::fs::copy(
+        fixtures.join("auth.common.yaml"),
+        dir.path().join("auth.common.yaml"),
+    )
+    .expect("copies");
     let v31 = dir.path().join("auth.openapi-3.1.yaml");
     std::fs::write(&v31, text.replacen(example, examples, 1)).expect("writes");
     for document in [v31, fixtures.join("auth.swagger.json")] {

@@ -31,6 +31,8 @@ const OPENAPI_3_1: &str = "auth.openapi-3.1.yaml";
 const SWAGGER: &str = "auth.swagger.json";
 /// Every document a mutation can run against.
 const DOCUMENTS: [&str; 3] = [OPENAPI, OPENAPI_3_1, SWAGGER];
+/// A file the 3.1 rendering's `$ref`s reach (copied beside it too).
+const REFERENCED: &str = "auth.common.yaml";
 
 /// Codes about the OpenAPI document alone (not a disagreement with the proto): their errors
 /// need not point into the proto.
@@ -209,7 +211,7 @@ fn corpus() -> Vec<Mutation> {
 fn copy_schemas(to: &Path) {
     copy_dir(&schemas_dir(), to);
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi");
-    for name in [OPENAPI_3_1, SWAGGER] {
+    for name in [OPENAPI_3_1, SWAGGER, REFERENCED] {
         fs::copy(fixtures.join(name), to.join(name)).expect("copy a rendering of the document");
     }
 }
@@ -307,7 +309,8 @@ fn judge(m: &Mutation, diags: &Diagnostics) -> Result<(), String> {
     }
     // Where the two documents disagree, the error must name both files.
     let other_file = |d: &Diagnostic| {
-        let here = if same_file(&d.location.file, &m.document) {
+        let in_openapi = |file: &str| same_file(file, &m.document) || same_file(file, REFERENCED);
+        let here = if in_openapi(&d.location.file) {
             "openapi"
         } else {
             "proto"
@@ -317,7 +320,7 @@ fn judge(m: &Mutation, diags: &Diagnostics) -> Result<(), String> {
                 && (if here == "openapi" {
                     l.file.ends_with(".proto")
                 } else {
-                    same_file(&l.file, &m.document)
+                    in_openapi(&l.file)
                 })
         })
     };
@@ -366,7 +369,7 @@ fn the_corpus_is_well_formed() {
     }
     let of_openapi = corpus
         .iter()
-        .filter(|m| DOCUMENTS.contains(&m.edit.file.as_str()))
+        .filter(|m| DOCUMENTS.contains(&m.edit.file.as_str()) || m.edit.file == REFERENCED)
         .count();
     for (document, least) in [(OPENAPI, 25), (OPENAPI_3_1, 12), (SWAGGER, 12)] {
         let runs = corpus.iter().filter(|m| m.document == document).count();
@@ -394,7 +397,7 @@ fn the_corpus_is_well_formed() {
     assert_eq!(
         of_openapi + of_proto,
         corpus.len(),
-        "every mutation edits the OpenAPI document or a proto file"
+        "every mutation edits an OpenAPI document (or a file it references) or a proto file"
     );
     let edited_elsewhere = |m: &Mutation| m.at.file != m.edit.file;
     assert!(
