@@ -303,3 +303,48 @@ fn exit_and_stderr(out: std::process::Output) -> (i32, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// A 3.1 keyword in a 3.0 document is an error at its line with the fix, not a silently
+/// ignored constraint.
+#[test]
+fn a_3_1_keyword_in_a_3_0_document_names_its_line() {
+    let dir = schemas();
+    let file = dir.path().join("auth.openapi.yaml");
+    edit(&file, "          example: H83J3", "          const: H83J3");
+    let (code, stderr) = gen(dir.path());
+    assert_eq!(code, 1);
+    let line = line_of(&file, "const: H83J3");
+    assert!(
+        stderr.contains("error[openapi-version-keyword]"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("auth.openapi.yaml:{line}")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("openapi: 3.1.0"),
+        "the hint names the fix: {stderr}"
+    );
+}
+
+/// A `$ref` to a file that is not there names the referring line.
+#[test]
+fn a_ref_to_a_missing_file_names_the_referring_line() {
+    let dir = schemas();
+    let file = dir.path().join("auth.openapi.yaml");
+    edit(
+        &file,
+        "$ref: \"#/components/schemas/VerifyMyPhoneRequest\"",
+        "$ref: \"common.yaml#/components/schemas/VerifyMyPhoneRequest\"",
+    );
+    let (code, stderr) = gen(dir.path());
+    assert_eq!(code, 1);
+    let line = line_of(&file, "common.yaml#/components");
+    assert!(stderr.contains("error[openapi-ref]"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("auth.openapi.yaml:{line}")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
