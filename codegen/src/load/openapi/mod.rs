@@ -298,8 +298,14 @@ fn normalize(path: &Path) -> PathBuf {
         match c {
             Component::CurDir => {}
             Component::ParentDir => {
-                if !out.pop() {
+                let up = matches!(
+                    out.components().next_back(),
+                    None | Some(Component::ParentDir)
+                );
+                if up {
                     out.push("..");
+                } else {
+                    out.pop();
                 }
             }
             other => out.push(other.as_os_str()),

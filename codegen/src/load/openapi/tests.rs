@@ -240,3 +240,19 @@ definitions:
         "#/components/schemas/Thing"
     );
 }
+
+#[test]
+fn ref_paths_are_normalized_without_the_file_system() {
+    assert_eq!(
+        normalize(Path::new("a/./b/../c.yaml")),
+        Path::new("a/c.yaml")
+    );
+    assert_eq!(
+        normalize(Path::new("../../x.yaml")),
+        Path::new("../../x.yaml")
+    );
+    assert_eq!(
+        normalize(Path::new("a/../../x.yaml")),
+        Path::new("../x.yaml")
+    );
+}
