@@ -26,11 +26,6 @@ impl Lines {
         }
     }
 
-    /// The line of exactly the node at `tokens`, if it has one.
-    pub fn exact<S: AsRef<str>>(&self, tokens: &[S]) -> Option<u32> {
-        self.0.get(&pointer(tokens)).copied()
-    }
-
     /// Records `line` for the node at `tokens` unless it has one.
     pub fn insert<S: AsRef<str>>(&mut self, tokens: &[S], line: u32) {
         self.0.entry(pointer(tokens)).or_insert(line);
