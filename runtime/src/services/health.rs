@@ -33,7 +33,7 @@ pub enum ServingStatus {
 }
 
 impl ServingStatus {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             ServingStatus::Unknown => "UNKNOWN",
             ServingStatus::Serving => "SERVING",

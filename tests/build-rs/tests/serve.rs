@@ -365,8 +365,8 @@ async fn rest_errors_follow_grpc_gateway() {
     .await;
     assert_eq!(
         (status, body["code"].clone()),
-        (501, json!(12)),
-        "known path, wrong method"
+        (405, json!(12)),
+        "known path, wrong method: RFC 9110's 405 (grpc-gateway's 501 is an option)"
     );
     let (status, body) = json_of(
         s.http

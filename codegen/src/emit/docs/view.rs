@@ -180,7 +180,12 @@ impl<'a> Docs<'a> {
             None => meta.map(|o| o.tags.clone()).unwrap_or_default(),
         };
         let rest = matches!(m.streaming, Streaming::Unary | Streaming::Server);
-        let route = |b: &HttpBinding| format!("{} {}{}{}", b.method, self.prefix, b.path_prefix, b.template.source);
+        let route = |b: &HttpBinding| {
+            format!(
+                "{} {}{}{}",
+                b.method, self.prefix, b.path_prefix, b.template.source
+            )
+        };
         let input = self
             .api
             .message(&m.input)

@@ -3,7 +3,9 @@
 //! ([`message`]), grpc-gateway's error JSON and HTTP status table, server streaming as
 //! newline-delimited JSON, gzip through `Content-Encoding` / `Accept-Encoding`.
 
+mod healthz;
 mod message;
+mod options;
 
 use axum::body::Body;
 use http::request::Parts;
@@ -11,6 +13,8 @@ use http::{HeaderMap, HeaderValue, Response, StatusCode};
 use serde_json::Value;
 
 pub(crate) use message::parse_query;
+pub(crate) use options::RestOptions;
+pub use options::WrongMethod;
 
 use super::compression::Encoding;
 use super::{merge_headers, response_too_large, Opened, Refused, Wire};
@@ -23,8 +27,8 @@ use crate::server::Limits;
 use crate::service::{MethodKind, Requests, Responses};
 use crate::status::{Code, Status};
 
-/// REST/JSON.
-pub(crate) struct Rest;
+/// REST/JSON, as the server's options say.
+pub(crate) struct Rest<'a>(pub(crate) &'a RestOptions);
 
 pub(crate) struct Head {
     route: &'static HttpRoute,
@@ -36,7 +40,7 @@ pub(crate) struct Head {
     response_key: Option<&'static str>,
 }
 
-impl Wire for Rest {
+impl Wire for Rest<'_> {
     type Head = Head;
 
     fn protocol(&self) -> Protocol {
@@ -47,15 +51,13 @@ impl Wire for Rest {
         let fail = |status: Status| gateway_error(&status, HeaderMap::new());
         let found = match registry.rest(&parts.method, parts.uri.path()) {
             Ok(found) => found,
-            Err(RestMiss::WrongMethod) => {
-                return Err(fail(Status::unimplemented("Method Not Allowed")).into())
+            Err(RestMiss::WrongMethod(allowed)) => {
+                return Err(wrong_method(self.0.wrong_method, &allowed).into())
             }
             Err(RestMiss::NotFound)
-                if parts.method == http::Method::GET && parts.uri.path() == "/healthz" =>
+                if parts.method == http::Method::GET && parts.uri.path() == healthz::PATH =>
             {
-                return Err(
-                    json_response(StatusCode::OK, br#"{"status":"SERVING"}"#.to_vec()).into(),
-                )
+                return Err(healthz::answer(&self.0.health, parts).into())
             }
             Err(RestMiss::NotFound) => return Err(fail(Status::not_found("Not Found")).into()),
         };
@@ -186,6 +188,22 @@ impl Wire for Rest {
         merge_headers(response.headers_mut(), extra);
         with_trailers(response, trailers)
     }
+}
+
+/// A known path called with another method: 405 with `Allow` (RFC 9110), or grpc-gateway's
+/// 501, both with grpc-gateway's error body (UNIMPLEMENTED).
+fn wrong_method(answer: WrongMethod, allowed: &[&str]) -> Response<Body> {
+    let mut response = gateway_error(
+        &Status::unimplemented("Method Not Allowed"),
+        HeaderMap::new(),
+    );
+    if answer == WrongMethod::MethodNotAllowed {
+        *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    }
+    if let Ok(allow) = HeaderValue::from_str(&allowed.join(", ")) {
+        response.headers_mut().insert(http::header::ALLOW, allow);
+    }
+    response
 }
 
 fn with_trailers(

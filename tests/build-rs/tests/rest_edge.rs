@@ -1,0 +1,132 @@
+//! The REST edge on a real listener: a wrong method (405 with `Allow`, or grpc-gateway's 501),
+//! `/healthz` following the health reporter, query-string errors naming the parameter, map
+//! fields in the query string, `Grpc-Metadata-*` headers both ways, and unpopulated fields.
+
+use std::net::SocketAddr;
+
+use protogate::{HealthReporter, RequestContext, ServingStatus, Status, WrongMethod};
+use protogate_build_rs_test::probe::v1 as probe;
+use serde_json::{json, Value};
+
+/// Echoes the request and the metadata it came with.
+struct Echo;
+
+impl probe::ProbeServiceHandler for Echo {
+    async fn echo(
+        &self,
+        ctx: &RequestContext,
+        request: probe::EchoRequest,
+    ) -> Result<probe::EchoResponse, Status> {
+        let mut metadata: Vec<String> = ctx
+            .headers
+            .iter()
+            .filter(|(name, _)| {
+                let name = name.as_str();
+                name == "foo" || name.starts_with("grpcgateway-") || name == "x-trace"
+            })
+            .map(|(name, value)| format!("{name}={}", value.to_str().unwrap_or("?")))
+            .collect();
+        metadata.sort();
+        let response = ctx.response();
+        response.insert_header("x-served-by".parse().unwrap(), "echo".parse().unwrap());
+        response.insert_trailer("x-rows".parse().unwrap(), "1".parse().unwrap());
+        Ok(probe::EchoResponse {
+            request: Some(request),
+            metadata,
+            ..Default::default()
+        })
+    }
+}
+
+struct Running {
+    addr: SocketAddr,
+    health: HealthReporter,
+    http: reqwest::Client,
+}
+
+impl Running {
+    async fn get(&self, path: &str) -> (u16, http::HeaderMap, Value) {
+        self.call(self.http.get(format!("http://{}{path}", self.addr)))
+            .await
+    }
+
+    async fn call(&self, request: reqwest::RequestBuilder) -> (u16, http::HeaderMap, Value) {
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"));
+        (status, headers, body)
+    }
+}
+
+async fn start(configure: impl FnOnce(protogate::Server) -> protogate::Server) -> Running {
+    let server = configure(protogate::Server::new().service(probe::ProbeService::new(Echo)));
+    let health = server.health_reporter();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(server.serve_with_shutdown(listener, std::future::pending()));
+    Running {
+        addr,
+        health,
+        http: reqwest::Client::new(),
+    }
+}
+
+#[tokio::test]
+async fn rest_known_path_with_the_wrong_method_is_405_with_allow() {
+    let s = start(|server| server).await;
+    let url = format!("http://{}/v1/probes/p1", s.addr);
+    let (status, headers, body) = s.call(s.http.put(&url).json(&json!({}))).await;
+    assert_eq!(status, 405, "{body}");
+    assert_eq!(headers["allow"], "GET, DELETE");
+    assert_eq!(
+        body,
+        json!({"code": 12, "message": "Method Not Allowed", "details": []})
+    );
+    let (status, _, body) = s.get("/v1/no/such/path").await;
+    assert_eq!((status, body["code"].clone()), (404, json!(5)));
+}
+
+#[tokio::test]
+async fn rest_wrong_method_can_answer_501_like_grpc_gateway() {
+    let s = start(|server| server.rest_wrong_method(WrongMethod::Unimplemented)).await;
+    let url = format!("http://{}/v1/probes/p1", s.addr);
+    let (status, headers, body) = s.call(s.http.post(&url).json(&json!({}))).await;
+    assert_eq!(status, 501, "{body}");
+    assert_eq!(headers["allow"], "GET, DELETE");
+    assert_eq!(
+        body,
+        json!({"code": 12, "message": "Method Not Allowed", "details": []})
+    );
+}
+
+#[tokio::test]
+async fn healthz_follows_the_health_reporter() {
+    let s = start(|server| server).await;
+    let (status, _, body) = s.get("/healthz").await;
+    assert_eq!((status, body), (200, json!({"status": "SERVING"})));
+
+    s.health.set_not_serving("");
+    let (status, _, body) = s.get("/healthz").await;
+    assert_eq!(
+        (status, body),
+        (
+            503,
+            json!({"code": 14, "message": "status:NOT_SERVING", "details": []})
+        )
+    );
+    let (status, _, body) = s.get("/healthz?service=probe.v1.ProbeService").await;
+    assert_eq!((status, body), (200, json!({"status": "SERVING"})));
+
+    s.health
+        .set_service_status("probe.v1.ProbeService", ServingStatus::NotServing);
+    let (status, _, body) = s.get("/healthz?service=probe.v1.ProbeService").await;
+    assert_eq!((status, body["code"].clone()), (503, json!(14)));
+    let (status, _, body) = s.get("/healthz?service=no.such.Service").await;
+    assert_eq!((status, body["code"].clone()), (404, json!(5)));
+
+    s.health.set_serving("");
+    let (status, _, _) = s.get("/healthz").await;
+    assert_eq!(status, 200);
+}
