@@ -130,3 +130,30 @@ async fn healthz_follows_the_health_reporter() {
     let (status, _, _) = s.get("/healthz").await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test]
+async fn grpc_metadata_headers_reach_the_handler_and_come_back() {
+    let s = start(|server| server).await;
+    let url = format!("http://{}/v1/probes/p1", s.addr);
+    let (status, headers, body) = s
+        .call(
+            s.http
+                .get(&url)
+                .header("Grpc-Metadata-Foo", "bar")
+                .header("User-Agent", "probe/1")
+                .header("X-Trace", "t1"),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let metadata = body["metadata"].as_array().unwrap();
+    for expected in ["foo=bar", "grpcgateway-user-agent=probe/1", "x-trace=t1"] {
+        assert!(metadata.contains(&json!(expected)), "{expected}: {body}");
+    }
+    assert!(
+        !metadata.contains(&json!("grpcgateway-x-trace=t1")),
+        "only permanent headers get the grpcgateway- prefix: {body}"
+    );
+    assert_eq!(headers["x-served-by"], "echo");
+    assert_eq!(headers["grpc-metadata-x-served-by"], "echo");
+    assert_eq!(headers["grpc-trailer-x-rows"], "1");
+}

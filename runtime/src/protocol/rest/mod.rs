@@ -5,6 +5,7 @@
 
 mod healthz;
 mod message;
+mod metadata;
 mod options;
 
 use axum::body::Body;
@@ -99,6 +100,10 @@ impl Wire for Rest<'_> {
         })
     }
 
+    fn incoming_metadata(&self, headers: &mut HeaderMap) {
+        metadata::incoming(headers);
+    }
+
     async fn requests(
         &self,
         head: &Head,
@@ -164,11 +169,12 @@ impl Wire for Rest<'_> {
                 Ok(Ok(bytes))
             }
         });
-        // grpc-gateway's names for trailers start with `grpc-`, which a handler may not set
-        // itself: they are added after the handler's headers are merged.
-        let trailers = super::prefixed(metadata.take_trailers(), "grpc-trailer-");
+        // grpc-gateway's names for metadata and trailers start with `grpc-`, which a handler
+        // may not set itself: they are added after the handler's headers are merged.
+        let mut gateway = metadata::outgoing(&extra);
+        gateway.extend(super::prefixed(metadata.take_trailers(), "grpc-trailer-"));
         let mut response = match body {
-            Err(status) => return with_trailers(gateway_error(&status, extra), trailers),
+            Err(status) => return with_gateway_headers(gateway_error(&status, extra), gateway),
             Ok(Err(stream)) => ndjson(stream, key),
             Ok(Ok(bytes)) => match compression(&head, bytes.len()) {
                 None => json_response(StatusCode::OK, bytes),
@@ -181,12 +187,14 @@ impl Wire for Rest<'_> {
                         );
                         response
                     }
-                    Err(status) => return with_trailers(gateway_error(&status, extra), trailers),
+                    Err(status) => {
+                        return with_gateway_headers(gateway_error(&status, extra), gateway)
+                    }
                 },
             },
         };
         merge_headers(response.headers_mut(), extra);
-        with_trailers(response, trailers)
+        with_gateway_headers(response, gateway)
     }
 }
 
@@ -206,11 +214,12 @@ fn wrong_method(answer: WrongMethod, allowed: &[&str]) -> Response<Body> {
     response
 }
 
-fn with_trailers(
+/// Adds grpc-gateway's `Grpc-Metadata-*` and `Grpc-Trailer-*` headers.
+fn with_gateway_headers(
     mut response: Response<Body>,
-    trailers: Vec<(http::HeaderName, HeaderValue)>,
+    headers: Vec<(http::HeaderName, HeaderValue)>,
 ) -> Response<Body> {
-    for (name, value) in trailers {
+    for (name, value) in headers {
         response.headers_mut().append(name, value);
     }
     response
