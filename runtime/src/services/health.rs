@@ -83,7 +83,8 @@ impl Described for HealthCheckRequest {
                 json_name: "service",
                 kind: Kind::Text,
                 repeated: false,
-                map: false,
+                map_key: None,
+                oneof: false,
             }],
         };
         &INFO

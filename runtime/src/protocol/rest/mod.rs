@@ -7,6 +7,8 @@ mod healthz;
 mod message;
 mod metadata;
 mod options;
+mod scalar;
+mod unpopulated;
 
 use axum::body::Body;
 use http::request::Parts;
@@ -39,6 +41,8 @@ pub(crate) struct Head {
     accept_encoding: Option<HeaderValue>,
     /// The JSON name of `response_body`'s field, when the route answers with one field.
     response_key: Option<&'static str>,
+    /// The response message's fields, when unpopulated ones are written.
+    unpopulated: Option<&'static crate::schema::MessageInfo>,
 }
 
 impl Wire for Rest<'_> {
@@ -96,6 +100,7 @@ impl Wire for Rest<'_> {
                 request_encoding,
                 accept_encoding: parts.headers.get(http::header::ACCEPT_ENCODING).cloned(),
                 response_key,
+                unpopulated: self.0.emit_unpopulated.then(|| (method.output)()),
             },
         })
     }
@@ -158,9 +163,10 @@ impl Wire for Rest<'_> {
         let body = outcome.and_then(|responses| match responses {
             Responses::Stream(stream) => Ok(Err(stream)),
             Responses::One(output) => {
-                let bytes = match key {
-                    None => output.to_json_bytes()?,
-                    Some(_) => serde_json::to_vec(&select(output.to_json()?, key))
+                let bytes = match (key, head.unpopulated) {
+                    (_, Some(info)) => unpopulated::to_bytes(&output.to_json()?, info, key),
+                    (None, None) => output.to_json_bytes()?,
+                    (Some(_), None) => serde_json::to_vec(&select(output.to_json()?, key))
                         .map_err(|e| Status::internal(format!("encoding the response: {e}")))?,
                 };
                 if bytes.len() > limits.max_response_size {
@@ -175,7 +181,7 @@ impl Wire for Rest<'_> {
         gateway.extend(super::prefixed(metadata.take_trailers(), "grpc-trailer-"));
         let mut response = match body {
             Err(status) => return with_gateway_headers(gateway_error(&status, extra), gateway),
-            Ok(Err(stream)) => ndjson(stream, key),
+            Ok(Err(stream)) => ndjson(stream, key, head.unpopulated),
             Ok(Ok(bytes)) => match compression(&head, bytes.len()) {
                 None => json_response(StatusCode::OK, bytes),
                 Some(encoding) => match encoding.compress(&bytes) {
@@ -250,14 +256,26 @@ fn select(json: Value, key: Option<&str>) -> Value {
 fn ndjson(
     stream: crate::service::ResponseStream<crate::codec::Output>,
     key: Option<&'static str>,
+    unpopulated: Option<&'static crate::schema::MessageInfo>,
 ) -> Response<Body> {
     use futures_util::StreamExt as _;
     let lines = stream.map(move |item| {
-        let line = match item.and_then(|m| m.to_json()) {
-            Ok(json) => serde_json::json!({ "result": select(json, key) }),
-            Err(status) => serde_json::json!({ "error": status.to_gateway_json() }),
+        let mut bytes = match item.and_then(|m| m.to_json()) {
+            Ok(json) => match unpopulated {
+                Some(info) => {
+                    let mut line = br#"{"result":"#.to_vec();
+                    line.extend(unpopulated::to_bytes(&json, info, key));
+                    line.push(b'}');
+                    line
+                }
+                None => serde_json::to_vec(&serde_json::json!({ "result": select(json, key) }))
+                    .unwrap_or_default(),
+            },
+            Err(status) => {
+                serde_json::to_vec(&serde_json::json!({ "error": status.to_gateway_json() }))
+                    .unwrap_or_default()
+            }
         };
-        let mut bytes = serde_json::to_vec(&line).unwrap_or_default();
         bytes.push(b'\n');
         Ok::<_, std::convert::Infallible>(bytes::Bytes::from(bytes))
     });
