@@ -60,8 +60,13 @@ fn kind(api: &Api, package: &Package, ty: &FieldType) -> TokenStream {
         FieldType::Enum(e) => {
             let names = api
                 .enumeration(e)
-                .map(|e| e.values.iter().map(|(name, _)| name.as_str()).collect())
-                .unwrap_or_else(Vec::new);
+                .map(|e| {
+                    e.values
+                        .iter()
+                        .map(|(name, _)| name.as_str())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default();
             quote!(::protogate::schema::Kind::Enum(&[#(#names),*]))
         }
         FieldType::Message(m) if m.starts_with("google.protobuf.") => {

@@ -104,7 +104,7 @@ mod tests {
         let int32 = Kind::Number(Number::Int32);
         assert_eq!(parse(int32, "42"), Ok(Value::from(42)));
         assert_eq!(parse(int32, "abc"), Err("a 32-bit integer".to_string()));
-        assert_eq!(parse(int32, "3000000000").is_err(), true);
+        assert!(parse(int32, "3000000000").is_err());
         assert_eq!(
             parse(Kind::Number(Number::Int64), "-7"),
             Ok(Value::String("-7".into()))
