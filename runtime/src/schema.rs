@@ -1,5 +1,6 @@
-//! A static description of request messages, generated per message: what REST needs to turn
-//! path variables and query parameters (`a.b=1`, `a=1&a=2`, `flag=true`) into proto3 JSON.
+//! A static description of messages, generated per message: what REST needs to turn path
+//! variables and query parameters (`a.b=1`, `a=1&a=2`, `flag=true`, `m[k]=v`) into proto3
+//! JSON, and to write an answer's unpopulated fields.
 
 /// The type of a field, as far as REST cares: how a query-string value is read, and what an
 /// unpopulated field is written as.

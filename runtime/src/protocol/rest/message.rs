@@ -113,8 +113,9 @@ fn resolve(info: &'static MessageInfo, path: &[&str]) -> Option<&'static crate::
     let (last, parents) = path.split_last()?;
     let mut current = info;
     for name in parents {
-        match current.field(name)?.kind {
-            Kind::Message(next) if current.field(name)?.map_key.is_none() => current = next(),
+        let field = current.field(name)?;
+        match field.kind {
+            Kind::Message(next) if field.map_key.is_none() && !field.repeated => current = next(),
             _ => return None,
         }
     }
