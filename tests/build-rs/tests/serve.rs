@@ -427,6 +427,26 @@ async fn rest_errors_follow_grpc_gateway() {
         body["details"][0]["fieldViolations"][0]["field"],
         "page_size"
     );
+    let (status, body) = json_of(
+        s.http
+            .get(s.url("/v1/shelves/s1/books?page_size=abc"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["message"].clone()),
+        (
+            400,
+            json!("query parameter `page_size`: invalid value \"abc\": expected a 32-bit integer")
+        ),
+        "a bad query parameter is named"
+    );
+    assert_eq!(
+        body["details"][0]["fieldViolations"][0]["field"],
+        "page_size"
+    );
     let response = s
         .http
         .get(s.url("/v1/shelves/s1/books"))
