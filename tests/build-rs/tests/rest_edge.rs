@@ -43,6 +43,33 @@ impl probe::ProbeServiceHandler for Echo {
             ..Default::default()
         })
     }
+
+    async fn echo_inner(
+        &self,
+        _: &RequestContext,
+        request: probe::EchoRequest,
+    ) -> Result<probe::EchoResponse, Status> {
+        Ok(Echo::plain(request))
+    }
+
+    async fn echo_twice(
+        &self,
+        _: &RequestContext,
+        request: probe::EchoRequest,
+    ) -> Result<protogate::ResponseStream<probe::EchoResponse>, Status> {
+        let answers = [Ok(Echo::plain(request.clone())), Ok(Echo::plain(request))];
+        Ok(Box::pin(futures_util::stream::iter(answers)))
+    }
+}
+
+impl Echo {
+    fn plain(request: probe::EchoRequest) -> probe::EchoResponse {
+        probe::EchoResponse {
+            request: Some(request),
+            inner: Some(probe::Inner::default()),
+            ..Default::default()
+        }
+    }
 }
 
 struct Running {
@@ -268,4 +295,27 @@ async fn unpopulated_fields_are_written_when_asked() {
         }),
         "no oneof member, no proto3 optional field"
     );
+}
+
+#[tokio::test]
+async fn unpopulated_fields_are_written_in_streams_and_response_bodies() {
+    let s = start(|server| server.rest_emit_unpopulated(true)).await;
+    let (status, _, body) = s.get("/v1/probes/p1/inner").await;
+    assert_eq!(
+        (status, body),
+        (200, json!({"tags": {}, "serial": "0"})),
+        "response_body: the field, filled"
+    );
+    let url = format!("http://{}/v1/twice/p1", s.addr);
+    let text = s.http.get(&url).send().await.unwrap().text().await.unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    for line in lines {
+        assert_eq!(line["result"]["inner"], json!({"tags": {}, "serial": "0"}));
+        assert_eq!(line["result"]["total"], "0");
+        assert_eq!(line["result"]["request"]["count"], 0);
+    }
 }
