@@ -22,9 +22,11 @@ pub(super) fn incoming(headers: &mut HeaderMap) {
         if let Some(permanent) = permanent(name.as_str()) {
             derived.push((HeaderName::from_static(permanent), value.clone()));
         } else if let Some(key) = name.as_str().strip_prefix(PREFIX) {
+            // The protocols' own names (content-length, grpc-timeout, …) describe this HTTP
+            // request and are not taken from metadata.
             match HeaderName::from_bytes(key.as_bytes()) {
-                Ok(key) => derived.push((key, value.clone())),
-                Err(_) => tracing::debug!(header = name.as_str(), "empty metadata name ignored"),
+                Ok(key) if !super::super::is_reserved(&key) => derived.push((key, value.clone())),
+                _ => tracing::debug!(header = name.as_str(), "metadata header not forwarded"),
             }
         }
     }
@@ -88,10 +90,18 @@ mod tests {
         headers.insert("grpc-metadata-foo", HeaderValue::from_static("bar"));
         headers.insert("user-agent", HeaderValue::from_static("probe/1"));
         headers.insert("x-other", HeaderValue::from_static("kept"));
+        headers.insert(
+            "grpc-metadata-content-length",
+            HeaderValue::from_static("0"),
+        );
         incoming(&mut headers);
         assert_eq!(headers["foo"], "bar");
         assert_eq!(headers["grpcgateway-user-agent"], "probe/1");
         assert_eq!(headers["x-other"], "kept");
         assert!(!headers.contains_key("grpcgateway-x-other"));
+        assert!(
+            !headers.contains_key("content-length"),
+            "the protocols' own names stay theirs"
+        );
     }
 }
