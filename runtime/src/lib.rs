@@ -28,6 +28,7 @@ pub use auth::{bearer_token, Authenticator, Caller, NoAuthentication};
 pub use context::{Protocol, RequestContext, ResponseMetadata};
 pub use guard::Guard;
 pub use http::{BodySpec, HttpMethod, HttpRoute, PathTemplate, PathVariable, Segment};
+pub use protocol::rest::WrongMethod;
 pub use protogate_macros::{include_generated, Validate};
 pub use server::reference;
 pub use server::{Limits, Server, ServerService, TlsConfig, TlsError};

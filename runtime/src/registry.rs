@@ -24,8 +24,9 @@ pub(crate) struct RestMatch {
 
 /// Why a REST request matched nothing.
 pub(crate) enum RestMiss {
-    /// A route has the path, under another HTTP method (grpc-gateway answers 501).
-    WrongMethod,
+    /// Routes have the path under these other HTTP methods (for `Allow`), in registration
+    /// order, each once.
+    WrongMethod(Vec<&'static str>),
     /// No route has the path.
     NotFound,
 }
@@ -114,16 +115,18 @@ impl Registry {
                 }
             }
         }
-        let elsewhere = self
+        let allowed: Vec<&'static str> = self
             .rest
             .iter()
-            .filter(|(other, _)| *other != verb.as_str())
-            .flat_map(|(_, entries)| entries)
-            .any(|entry| matches(entry).is_some());
-        Err(if elsewhere {
-            RestMiss::WrongMethod
-        } else {
+            .filter(|(other, entries)| {
+                *other != verb.as_str() && entries.iter().any(|entry| matches(entry).is_some())
+            })
+            .map(|(other, _)| *other)
+            .collect();
+        Err(if allowed.is_empty() {
             RestMiss::NotFound
+        } else {
+            RestMiss::WrongMethod(allowed)
         })
     }
 }

@@ -1,21 +1,41 @@
-//! A static description of request messages, generated per message: what REST needs to turn
-//! path variables and query parameters (`a.b=1`, `a=1&a=2`, `flag=true`) into proto3 JSON.
+//! A static description of messages, generated per message: what REST needs to turn path
+//! variables and query parameters (`a.b=1`, `a=1&a=2`, `flag=true`, `m[k]=v`) into proto3
+//! JSON, and to write an answer's unpopulated fields.
 
-/// The type of a field, as far as query-string parsing cares.
+/// The type of a field, as far as REST cares: how a query-string value is read, and what an
+/// unpopulated field is written as.
 #[derive(Clone, Copy, Debug)]
 pub enum Kind {
-    /// Any integer or floating-point type (proto3 JSON accepts them as strings).
-    Number,
+    /// A number of this type (proto3 JSON accepts them as strings too).
+    Number(Number),
     /// `bool`.
     Bool,
     /// `string` or `bytes` (base64).
     Text,
-    /// An enum: by name, or by number.
-    Enum,
+    /// An enum, by name or by number, with its value names in declaration order (the first
+    /// is the default).
+    Enum(&'static [&'static str]),
     /// A message type of the schema.
     Message(fn() -> &'static MessageInfo),
     /// A well-known type, by full name (`google.protobuf.Timestamp`).
     WellKnown(&'static str),
+}
+
+/// A numeric scalar type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Number {
+    /// `int32`, `sint32`, `sfixed32`.
+    Int32,
+    /// `uint32`, `fixed32`.
+    UInt32,
+    /// `int64`, `sint64`, `sfixed64` (a JSON string).
+    Int64,
+    /// `uint64`, `fixed64` (a JSON string).
+    UInt64,
+    /// `float`.
+    Float,
+    /// `double`.
+    Double,
 }
 
 /// One field.
@@ -25,12 +45,15 @@ pub struct FieldInfo {
     pub name: &'static str,
     /// The JSON name, e.g. `pageSize`.
     pub json_name: &'static str,
-    /// Its kind.
+    /// Its kind; for a map, the kind of its values.
     pub kind: Kind,
     /// `repeated`.
     pub repeated: bool,
-    /// `map<…>` (never set from a query string).
-    pub map: bool,
+    /// For `map<K, V>`, the kind of its keys (set from a query string as `field[key]=value`).
+    pub map_key: Option<Kind>,
+    /// A member of a oneof, proto3 `optional`'s included: such a field has presence and is
+    /// never written when unset.
+    pub oneof: bool,
 }
 
 /// A message.

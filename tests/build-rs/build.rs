@@ -15,6 +15,11 @@ fn main() {
     ] {
         builder = builder.proto(fixture.join(file));
     }
+    // A small schema of its own for the REST edge (query maps, metadata, unpopulated fields).
+    let probe = root.join("tests/build-rs/proto");
+    builder = builder
+        .include(&probe)
+        .proto(probe.join("probe/v1/probe.proto"));
     if let Err(e) = builder.compile() {
         eprintln!("{e}");
         std::process::exit(1);

@@ -1601,7 +1601,8 @@ impl ::protogate::schema::Described for GetMyPhoneResponse {
                         <super::super::v1::ObjectDetails as ::protogate::schema::Described>::info,
                     ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
                 ::protogate::schema::FieldInfo {
                     name: "phone",
@@ -1610,7 +1611,8 @@ impl ::protogate::schema::Described for GetMyPhoneResponse {
                         <super::super::user::v1::Phone as ::protogate::schema::Described>::info,
                     ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };
@@ -1653,7 +1655,8 @@ impl ::protogate::schema::Described for SetMyPhoneRequest {
                     json_name: "phone",
                     kind: ::protogate::schema::Kind::Text,
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };
@@ -1688,7 +1691,8 @@ impl ::protogate::schema::Described for SetMyPhoneResponse {
                         <super::super::v1::ObjectDetails as ::protogate::schema::Described>::info,
                     ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };
@@ -1725,7 +1729,8 @@ impl ::protogate::schema::Described for VerifyMyPhoneRequest {
                     json_name: "code",
                     kind: ::protogate::schema::Kind::Text,
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };
@@ -1760,7 +1765,8 @@ impl ::protogate::schema::Described for VerifyMyPhoneResponse {
                         <super::super::v1::ObjectDetails as ::protogate::schema::Described>::info,
                     ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };
@@ -1810,7 +1816,8 @@ impl ::protogate::schema::Described for ResendMyPhoneVerificationResponse {
                         <super::super::v1::ObjectDetails as ::protogate::schema::Described>::info,
                     ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };
@@ -1860,7 +1867,8 @@ impl ::protogate::schema::Described for RemoveMyPhoneResponse {
                         <super::super::v1::ObjectDetails as ::protogate::schema::Described>::info,
                     ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };

@@ -152,14 +152,16 @@ impl ::protogate::schema::Described for Phone {
                     json_name: "phone",
                     kind: ::protogate::schema::Kind::Text,
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
                 ::protogate::schema::FieldInfo {
                     name: "is_phone_verified",
                     json_name: "isPhoneVerified",
                     kind: ::protogate::schema::Kind::Bool,
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };

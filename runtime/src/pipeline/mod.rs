@@ -33,7 +33,7 @@ pub(crate) async fn run<W: Wire>(
     inner: &Inner,
     request: Request<Body>,
 ) -> Response<Body> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
     let Opened {
         target,
         timeout,
@@ -42,6 +42,7 @@ pub(crate) async fn run<W: Wire>(
         Ok(opened) => opened,
         Err(refused) => return *refused.0,
     };
+    wire.incoming_metadata(&mut parts.headers);
     let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
     let metadata = ResponseMetadata::default();
     let work = async {

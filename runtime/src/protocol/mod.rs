@@ -54,6 +54,10 @@ pub(crate) trait Wire: Sync {
     /// answered at once, in the protocol's own format.
     fn open(&self, registry: &Registry, parts: &Parts) -> Result<Opened<Self::Head>, Refused>;
 
+    /// Adds what the protocol derives from the request's headers to the metadata the
+    /// authenticator and the handler see (REST: grpc-gateway's `Grpc-Metadata-*`).
+    fn incoming_metadata(&self, _headers: &mut http::HeaderMap) {}
+
     /// The request messages, from the body (and, for some protocols, the path and query).
     /// Runs after authentication and the guard: a refused call never has its body read.
     fn requests(
@@ -110,7 +114,7 @@ pub(crate) fn prefixed(
 }
 
 /// Headers a handler may not set: the protocols' own.
-fn is_reserved(name: &http::HeaderName) -> bool {
+pub(crate) fn is_reserved(name: &http::HeaderName) -> bool {
     let name = name.as_str();
     name == "content-type"
         || name == "content-length"

@@ -21,7 +21,7 @@ use crate::pipeline;
 use crate::protocol::connect::ConnectUnary;
 use crate::protocol::connect_stream::ConnectStream;
 use crate::protocol::grpc::Grpc;
-use crate::protocol::rest::Rest;
+use crate::protocol::rest::{Rest, RestOptions, WrongMethod};
 use crate::registry::Registry;
 use crate::service::Service;
 use crate::services::health::{Health, HealthReporter, ServingStatus};
@@ -54,6 +54,7 @@ pub(crate) struct Inner {
     pub(crate) authenticator: Arc<dyn DynAuthenticator>,
     pub(crate) limits: Limits,
     pub(crate) reference: Reference,
+    pub(crate) rest: RestOptions,
 }
 
 /// Builds and runs a protogate server.
@@ -66,6 +67,8 @@ pub struct Server {
     tcp_nodelay: bool,
     tls: Option<TlsConfig>,
     reference: Reference,
+    rest_wrong_method: WrongMethod,
+    rest_emit_unpopulated: bool,
 }
 
 impl Default for Server {
@@ -86,7 +89,27 @@ impl Server {
             tcp_nodelay: true,
             tls: None,
             reference: Reference::default(),
+            rest_wrong_method: WrongMethod::default(),
+            rest_emit_unpopulated: false,
         }
+    }
+
+    /// How REST answers a known path called with a method it has no route for (default
+    /// [`WrongMethod::MethodNotAllowed`]: 405 with `Allow`, as RFC 9110 requires;
+    /// [`WrongMethod::Unimplemented`] answers 501 as grpc-gateway does).
+    pub fn rest_wrong_method(mut self, answer: WrongMethod) -> Server {
+        self.rest_wrong_method = answer;
+        self
+    }
+
+    /// Whether REST answers carry unpopulated fields with their default values (`0`, `""`,
+    /// `false`, the enum's zero name, `[]`, `{}`, `null` for a message; never a oneof's), as
+    /// grpc-gateway v2's default marshaler (`EmitUnpopulated: true`) writes them. Default off:
+    /// canonical proto3 JSON, the same bytes Connect's JSON answers carry. Costs one pass over
+    /// the answer as a JSON value.
+    pub fn rest_emit_unpopulated(mut self, emit: bool) -> Server {
+        self.rest_emit_unpopulated = emit;
+        self
     }
 
     /// Whether [`Server::serve`] and [`Server::serve_with_shutdown`] set `TCP_NODELAY` on
@@ -181,6 +204,11 @@ impl Server {
             authenticator: self.authenticator,
             limits: self.limits,
             reference: self.reference,
+            rest: RestOptions {
+                wrong_method: self.rest_wrong_method,
+                emit_unpopulated: self.rest_emit_unpopulated,
+                health: self.health.clone(),
+            },
         });
         let dispatch = Dispatch(inner);
         ServerService(match cors(&self.cors_origins) {
@@ -348,7 +376,7 @@ async fn dispatch(inner: Arc<Inner>, request: Request<Body>) -> Response<Body> {
             "grpc" => pipeline::run(&Grpc { web: false }, &inner, request).await,
             "connect-stream" => pipeline::run(&ConnectStream, &inner, request).await,
             "connect" => pipeline::run(&ConnectUnary, &inner, request).await,
-            _ => pipeline::run(&Rest, &inner, request).await,
+            _ => pipeline::run(&Rest(&inner.rest), &inner, request).await,
         }
     };
     let Some((method, uri)) = target else {

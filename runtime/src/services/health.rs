@@ -33,7 +33,7 @@ pub enum ServingStatus {
 }
 
 impl ServingStatus {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             ServingStatus::Unknown => "UNKNOWN",
             ServingStatus::Serving => "SERVING",
@@ -83,7 +83,8 @@ impl Described for HealthCheckRequest {
                 json_name: "service",
                 kind: Kind::Text,
                 repeated: false,
-                map: false,
+                map_key: None,
+                oneof: false,
             }],
         };
         &INFO

@@ -24,3 +24,11 @@ pub mod library {
         }
     }
 }
+
+/// `probe.v1`: a probe of the REST edge.
+pub mod probe {
+    /// `probe.v1`.
+    pub mod v1 {
+        protogate::include_generated!("probe.v1");
+    }
+}

@@ -365,8 +365,8 @@ async fn rest_errors_follow_grpc_gateway() {
     .await;
     assert_eq!(
         (status, body["code"].clone()),
-        (501, json!(12)),
-        "known path, wrong method"
+        (405, json!(12)),
+        "known path, wrong method: RFC 9110's 405 (grpc-gateway's 501 is an option)"
     );
     let (status, body) = json_of(
         s.http
@@ -422,6 +422,26 @@ async fn rest_errors_follow_grpc_gateway() {
     assert_eq!(
         body["details"][0]["@type"],
         "type.googleapis.com/google.rpc.BadRequest"
+    );
+    assert_eq!(
+        body["details"][0]["fieldViolations"][0]["field"],
+        "page_size"
+    );
+    let (status, body) = json_of(
+        s.http
+            .get(s.url("/v1/shelves/s1/books?page_size=abc"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["message"].clone()),
+        (
+            400,
+            json!("query parameter `page_size`: invalid value \"abc\": expected a 32-bit integer")
+        ),
+        "a bad query parameter is named"
     );
     assert_eq!(
         body["details"][0]["fieldViolations"][0]["field"],

@@ -85,9 +85,14 @@ def test_rest_unknown_route_is_404():
     gateway_error(rest("GET", "/"), 404, 5)
 
 
-def test_rest_known_path_with_the_wrong_method_is_501():
-    gateway_error(rest("PUT", "/v1/shelves/fiction/books/dune", {}), 501, 12)
-    gateway_error(rest("DELETE", "/v1/admin/settings"), 501, 12)
+def test_rest_known_path_with_the_wrong_method_is_405_with_allow():
+    # RFC 9110's answer, protogate's default; grpc-gateway's 501 is Server::rest_wrong_method.
+    r = rest("PUT", "/v1/shelves/fiction/books/dune", {})
+    gateway_error(r, 405, 12)
+    assert set(r.headers["allow"].split(", ")) >= {"GET", "DELETE"}
+    r = rest("DELETE", "/v1/admin/settings")
+    gateway_error(r, 405, 12)
+    assert set(r.headers["allow"].split(", ")) == {"GET", "PATCH"}
 
 
 def _oversized(path: str, content_type: str, extra: bytes = b"") -> bytes:

@@ -493,7 +493,8 @@ impl ::protogate::schema::Described for Ping {
                     json_name: "msg",
                     kind: ::protogate::schema::Kind::Text,
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };
@@ -537,7 +538,8 @@ impl ::protogate::schema::Described for Wallet {
                         <naming::r#type::Money as ::protogate::schema::Described>::info,
                     ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
                 ::protogate::schema::FieldInfo {
                     name: "last_ping",
@@ -546,14 +548,24 @@ impl ::protogate::schema::Described for Wallet {
                         <Ping as ::protogate::schema::Described>::info,
                     ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
                 ::protogate::schema::FieldInfo {
                     name: "currencies",
                     json_name: "currencies",
-                    kind: ::protogate::schema::Kind::Enum,
+                    kind: ::protogate::schema::Kind::Enum(
+                        &[
+                            "CURRENCY_UNSPECIFIED",
+                            "CURRENCY_EUR",
+                            "EUR",
+                            "CURRENCY_SELF",
+                            "CURRENCY_USD",
+                        ],
+                    ),
                     repeated: true,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };

@@ -660,7 +660,8 @@ impl ::protogate::schema::Described for Clash {
                     json_name: "name",
                     kind: ::protogate::schema::Kind::Text,
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };
@@ -683,7 +684,8 @@ impl ::protogate::schema::Described for ClashHandler {
                     json_name: "name",
                     kind: ::protogate::schema::Kind::Text,
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };

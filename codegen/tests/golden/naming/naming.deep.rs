@@ -762,7 +762,8 @@ impl ::protogate::schema::Described for Level1 {
                         <level1::Level2 as ::protogate::schema::Described>::info,
                     ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
                 ::protogate::schema::FieldInfo {
                     name: "shortcut",
@@ -771,7 +772,8 @@ impl ::protogate::schema::Described for Level1 {
                         <level1::level2::level3::level4::Level5 as ::protogate::schema::Described>::info,
                     ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };
@@ -806,7 +808,8 @@ impl ::protogate::schema::Described for level1::Level2 {
                         <level1::level2::Level3 as ::protogate::schema::Described>::info,
                     ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };
@@ -841,7 +844,8 @@ impl ::protogate::schema::Described for level1::level2::Level3 {
                         <level1::level2::level3::Level4 as ::protogate::schema::Described>::info,
                     ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };
@@ -876,7 +880,8 @@ impl ::protogate::schema::Described for level1::level2::level3::Level4 {
                         <level1::level2::level3::level4::Level5 as ::protogate::schema::Described>::info,
                     ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };
@@ -899,14 +904,18 @@ impl ::protogate::schema::Described for level1::level2::level3::level4::Level5 {
                     json_name: "leafName",
                     kind: ::protogate::schema::Kind::Text,
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
                 ::protogate::schema::FieldInfo {
                     name: "kind",
                     json_name: "kind",
-                    kind: ::protogate::schema::Kind::Enum,
+                    kind: ::protogate::schema::Kind::Enum(
+                        &["KIND_UNSPECIFIED", "KIND_LEAF"],
+                    ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };

@@ -291,14 +291,16 @@ impl ::protogate::schema::Described for Price {
                         <super::super::r#type::Money as ::protogate::schema::Described>::info,
                     ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
                 ::protogate::schema::FieldInfo {
                     name: "display_name",
                     json_name: "displayName",
                     kind: ::protogate::schema::Kind::Text,
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
                 ::protogate::schema::FieldInfo {
                     name: "kind",
@@ -307,7 +309,8 @@ impl ::protogate::schema::Described for Price {
                         <super::super::r#async::r#use::self_::super_::Mod as ::protogate::schema::Described>::info,
                     ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };

@@ -129,7 +129,8 @@ impl ::protogate::schema::Described for Mod {
                     json_name: "as",
                     kind: ::protogate::schema::Kind::Text,
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };

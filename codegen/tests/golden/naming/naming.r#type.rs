@@ -457,23 +457,38 @@ impl ::protogate::schema::Described for Money {
                 ::protogate::schema::FieldInfo {
                     name: "units",
                     json_name: "units",
-                    kind: ::protogate::schema::Kind::Number,
+                    kind: ::protogate::schema::Kind::Number(
+                        ::protogate::schema::Number::Int64,
+                    ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
                 ::protogate::schema::FieldInfo {
                     name: "nanos",
                     json_name: "nanos",
-                    kind: ::protogate::schema::Kind::Number,
+                    kind: ::protogate::schema::Kind::Number(
+                        ::protogate::schema::Number::Int32,
+                    ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
                 ::protogate::schema::FieldInfo {
                     name: "currency",
                     json_name: "currency",
-                    kind: ::protogate::schema::Kind::Enum,
+                    kind: ::protogate::schema::Kind::Enum(
+                        &[
+                            "CURRENCY_UNSPECIFIED",
+                            "CURRENCY_EUR",
+                            "EUR",
+                            "CURRENCY_SELF",
+                            "CURRENCY_USD",
+                        ],
+                    ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
                 ::protogate::schema::FieldInfo {
                     name: "receipt",
@@ -482,7 +497,8 @@ impl ::protogate::schema::Described for Money {
                         <super::super::Ping as ::protogate::schema::Described>::info,
                     ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };
@@ -515,7 +531,8 @@ impl ::protogate::schema::Described for Type {
                     json_name: "name",
                     kind: ::protogate::schema::Kind::Text,
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
                 ::protogate::schema::FieldInfo {
                     name: "example",
@@ -524,7 +541,8 @@ impl ::protogate::schema::Described for Type {
                         <Money as ::protogate::schema::Described>::info,
                     ),
                     repeated: false,
-                    map: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
                 },
             ],
         };

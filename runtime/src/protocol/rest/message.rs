@@ -7,6 +7,8 @@ use crate::http::{BodySpec, Capture, HttpRoute};
 use crate::schema::{Kind, MessageInfo};
 use crate::status::Status;
 
+use super::scalar;
+
 /// The request message as JSON, from the body (`bytes`, when the route takes one), the path
 /// variables and the query parameters, as grpc-gateway assembles it.
 pub(super) fn assemble(
@@ -43,7 +45,15 @@ pub(super) fn assemble(
         }
     };
     for capture in captures {
-        set_field(&mut message, info, capture.field_path, &capture.value, true)?;
+        let source = Source::Path(capture.field_path.join("."));
+        set_field(
+            &mut message,
+            info,
+            capture.field_path,
+            None,
+            &capture.value,
+            &source,
+        )?;
     }
     if route.body != BodySpec::Whole {
         if let Some(query) = query {
@@ -53,13 +63,19 @@ pub(super) fn assemble(
                 _ => None,
             };
             for (key, value) in parse_query(query) {
-                let path: Vec<&str> = key.split('.').collect();
-                if bound.contains(&key) || body_field == path.first().copied() {
+                // grpc-gateway's `map_field[key]=value`.
+                let (name, map_key) = match key.strip_suffix(']').and_then(|k| k.split_once('[')) {
+                    Some((name, map_key)) => (name, Some(map_key)),
+                    None => (key.as_str(), None),
+                };
+                let path: Vec<&str> = name.split('.').collect();
+                if bound.iter().any(|b| b == name) || body_field == path.first().copied() {
                     continue;
                 }
                 // Unknown query parameters are ignored, like unknown JSON fields.
                 if resolve(info, &path).is_some() {
-                    set_field(&mut message, info, &path, &value, false)?;
+                    let source = Source::Query(key.clone());
+                    set_field(&mut message, info, &path, map_key, &value, &source)?;
                 }
             }
         }
@@ -67,29 +83,57 @@ pub(super) fn assemble(
     Ok(message)
 }
 
+/// Where a value came from, to name it when it is refused.
+enum Source {
+    /// A path variable bound to this field path.
+    Path(String),
+    /// A query parameter, as the client spelled it.
+    Query(String),
+}
+
+impl Source {
+    /// INVALID_ARGUMENT naming the parameter, with a `google.rpc.BadRequest` field violation.
+    fn refuse(&self, description: String) -> Status {
+        let (what, name) = match self {
+            Source::Path(name) => ("path variable", name),
+            Source::Query(name) => ("query parameter", name),
+        };
+        let detail = crate::rpc::BadRequest {
+            field_violations: vec![crate::rpc::FieldViolation {
+                field: name.clone(),
+                description: description.clone(),
+            }],
+        };
+        Status::invalid_argument(format!("{what} `{name}`: {description}")).with_detail(&detail)
+    }
+}
+
 /// The field at `path`, if every step exists.
 fn resolve(info: &'static MessageInfo, path: &[&str]) -> Option<&'static crate::schema::FieldInfo> {
     let (last, parents) = path.split_last()?;
     let mut current = info;
     for name in parents {
-        match current.field(name)?.kind {
-            Kind::Message(next) => current = next(),
+        let field = current.field(name)?;
+        match field.kind {
+            Kind::Message(next) if field.map_key.is_none() && !field.repeated => current = next(),
             _ => return None,
         }
     }
     current.field(last)
 }
 
-/// Sets `path` in the JSON object from a path or query string value, typed by the schema.
+/// Sets `path` (or, with `map_key`, one entry of the map at `path`) in the JSON object from a
+/// path or query string value, typed by the schema.
 fn set_field(
     object: &mut Map<String, Value>,
     info: &'static MessageInfo,
     path: &[&str],
+    map_key: Option<&str>,
     raw: &str,
-    from_path: bool,
+    source: &Source,
 ) -> Result<(), Status> {
     let unknown = || {
-        Status::invalid_argument(format!(
+        source.refuse(format!(
             "`{}` is not a field of {}",
             path.join("."),
             info.full_name
@@ -104,62 +148,70 @@ fn set_field(
             return Err(unknown());
         };
         current_info = next();
-        let entry = current
-            .entry(field.name.to_string())
-            .or_insert_with(|| Value::Object(Map::new()));
-        current = match entry {
-            Value::Object(map) => map,
-            _ => return Err(Status::invalid_argument(format!("`{name}` is set twice"))),
+        current = match descend(current, field.name) {
+            Some(map) => map,
+            None => return Err(source.refuse(format!("`{name}` is set twice"))),
         };
     }
     let field = current_info.field(last).ok_or_else(unknown)?;
-    if field.map {
-        return Err(Status::invalid_argument(format!(
-            "map field `{}` cannot be set from the {}",
-            path.join("."),
-            if from_path { "path" } else { "query string" }
-        )));
-    }
-    let value = match field.kind {
-        Kind::Bool | Kind::WellKnown("google.protobuf.BoolValue") => match raw {
-            "true" | "1" => Value::Bool(true),
-            "false" | "0" => Value::Bool(false),
-            _ => {
-                return Err(Status::invalid_argument(format!(
-                    "`{}`: {raw:?} is not a boolean",
-                    path.join(".")
-                )))
+    let expected = |what: String| source.refuse(format!("invalid value {raw:?}: expected {what}"));
+    match (field.map_key, map_key) {
+        (Some(key_kind), Some(key)) => {
+            if matches!(field.kind, Kind::Message(_)) {
+                return Err(
+                    source.refuse("a map of messages cannot be set from the query string".into())
+                );
             }
-        },
-        Kind::Message(_) => {
-            return Err(Status::invalid_argument(format!(
-                "message field `{}` cannot be set from a single value",
+            let key = scalar::map_key(key_kind, key).map_err(|what| {
+                source.refuse(format!("invalid map key {key:?}: expected {what}"))
+            })?;
+            let value = scalar::parse(field.kind, raw).map_err(expected)?;
+            let Some(entries) = descend(current, field.name) else {
+                return Err(source.refuse(format!("`{}` is set twice", path.join("."))));
+            };
+            entries.insert(key, value);
+            return Ok(());
+        }
+        (Some(_), None) => {
+            return Err(source.refuse(format!(
+                "map field `{}` is set as {}[KEY]=VALUE",
+                path.join("."),
                 path.join(".")
             )))
         }
-        Kind::Enum => match raw.parse::<i32>() {
-            Ok(number) => Value::from(number),
-            Err(_) => Value::String(raw.to_string()),
-        },
-        _ => Value::String(raw.to_string()),
-    };
+        (None, Some(_)) => {
+            return Err(source.refuse(format!("`{}` is not a map field", path.join("."))))
+        }
+        (None, None) => {}
+    }
+    let value = scalar::parse(field.kind, raw).map_err(expected)?;
     if field.repeated {
         match current
             .entry(field.name.to_string())
             .or_insert_with(|| Value::Array(Vec::new()))
         {
             Value::Array(items) => items.push(value),
-            _ => {
-                return Err(Status::invalid_argument(format!(
-                    "`{}` is set twice",
-                    path.join(".")
-                )))
-            }
+            _ => return Err(source.refuse(format!("`{}` is set twice", path.join(".")))),
         }
     } else {
         current.insert(field.name.to_string(), value);
     }
     Ok(())
+}
+
+/// The JSON object at `name` in `object`, created empty when absent; `None` when `name`
+/// holds something else.
+fn descend<'a>(
+    object: &'a mut Map<String, Value>,
+    name: &str,
+) -> Option<&'a mut Map<String, Value>> {
+    match object
+        .entry(name.to_string())
+        .or_insert_with(|| Value::Object(Map::new()))
+    {
+        Value::Object(map) => Some(map),
+        _ => None,
+    }
 }
 
 /// `application/x-www-form-urlencoded` pairs, percent-decoded, `+` as space.

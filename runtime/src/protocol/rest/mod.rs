@@ -3,7 +3,12 @@
 //! ([`message`]), grpc-gateway's error JSON and HTTP status table, server streaming as
 //! newline-delimited JSON, gzip through `Content-Encoding` / `Accept-Encoding`.
 
+mod healthz;
 mod message;
+mod metadata;
+mod options;
+mod scalar;
+mod unpopulated;
 
 use axum::body::Body;
 use http::request::Parts;
@@ -11,6 +16,8 @@ use http::{HeaderMap, HeaderValue, Response, StatusCode};
 use serde_json::Value;
 
 pub(crate) use message::parse_query;
+pub(crate) use options::RestOptions;
+pub use options::WrongMethod;
 
 use super::compression::Encoding;
 use super::{merge_headers, response_too_large, Opened, Refused, Wire};
@@ -23,8 +30,8 @@ use crate::server::Limits;
 use crate::service::{MethodKind, Requests, Responses};
 use crate::status::{Code, Status};
 
-/// REST/JSON.
-pub(crate) struct Rest;
+/// REST/JSON, as the server's options say.
+pub(crate) struct Rest<'a>(pub(crate) &'a RestOptions);
 
 pub(crate) struct Head {
     route: &'static HttpRoute,
@@ -34,9 +41,11 @@ pub(crate) struct Head {
     accept_encoding: Option<HeaderValue>,
     /// The JSON name of `response_body`'s field, when the route answers with one field.
     response_key: Option<&'static str>,
+    /// The response message's fields, when unpopulated ones are written.
+    unpopulated: Option<&'static crate::schema::MessageInfo>,
 }
 
-impl Wire for Rest {
+impl Wire for Rest<'_> {
     type Head = Head;
 
     fn protocol(&self) -> Protocol {
@@ -47,15 +56,13 @@ impl Wire for Rest {
         let fail = |status: Status| gateway_error(&status, HeaderMap::new());
         let found = match registry.rest(&parts.method, parts.uri.path()) {
             Ok(found) => found,
-            Err(RestMiss::WrongMethod) => {
-                return Err(fail(Status::unimplemented("Method Not Allowed")).into())
+            Err(RestMiss::WrongMethod(allowed)) => {
+                return Err(wrong_method(self.0.wrong_method, &allowed).into())
             }
             Err(RestMiss::NotFound)
-                if parts.method == http::Method::GET && parts.uri.path() == "/healthz" =>
+                if parts.method == http::Method::GET && parts.uri.path() == healthz::PATH =>
             {
-                return Err(
-                    json_response(StatusCode::OK, br#"{"status":"SERVING"}"#.to_vec()).into(),
-                )
+                return Err(healthz::answer(&self.0.health, parts).into())
             }
             Err(RestMiss::NotFound) => return Err(fail(Status::not_found("Not Found")).into()),
         };
@@ -93,8 +100,13 @@ impl Wire for Rest {
                 request_encoding,
                 accept_encoding: parts.headers.get(http::header::ACCEPT_ENCODING).cloned(),
                 response_key,
+                unpopulated: self.0.emit_unpopulated.then(|| (method.output)()),
             },
         })
+    }
+
+    fn incoming_metadata(&self, headers: &mut HeaderMap) {
+        metadata::incoming(headers);
     }
 
     async fn requests(
@@ -151,9 +163,10 @@ impl Wire for Rest {
         let body = outcome.and_then(|responses| match responses {
             Responses::Stream(stream) => Ok(Err(stream)),
             Responses::One(output) => {
-                let bytes = match key {
-                    None => output.to_json_bytes()?,
-                    Some(_) => serde_json::to_vec(&select(output.to_json()?, key))
+                let bytes = match (key, head.unpopulated) {
+                    (_, Some(info)) => unpopulated::to_bytes(&output.to_json()?, info, key),
+                    (None, None) => output.to_json_bytes()?,
+                    (Some(_), None) => serde_json::to_vec(&select(output.to_json()?, key))
                         .map_err(|e| Status::internal(format!("encoding the response: {e}")))?,
                 };
                 if bytes.len() > limits.max_response_size {
@@ -162,12 +175,13 @@ impl Wire for Rest {
                 Ok(Ok(bytes))
             }
         });
-        // grpc-gateway's names for trailers start with `grpc-`, which a handler may not set
-        // itself: they are added after the handler's headers are merged.
-        let trailers = super::prefixed(metadata.take_trailers(), "grpc-trailer-");
+        // grpc-gateway's names for metadata and trailers start with `grpc-`, which a handler
+        // may not set itself: they are added after the handler's headers are merged.
+        let mut gateway = metadata::outgoing(&extra);
+        gateway.extend(super::prefixed(metadata.take_trailers(), "grpc-trailer-"));
         let mut response = match body {
-            Err(status) => return with_trailers(gateway_error(&status, extra), trailers),
-            Ok(Err(stream)) => ndjson(stream, key),
+            Err(status) => return with_gateway_headers(gateway_error(&status, extra), gateway),
+            Ok(Err(stream)) => ndjson(stream, key, head.unpopulated),
             Ok(Ok(bytes)) => match compression(&head, bytes.len()) {
                 None => json_response(StatusCode::OK, bytes),
                 Some(encoding) => match encoding.compress(&bytes) {
@@ -179,20 +193,39 @@ impl Wire for Rest {
                         );
                         response
                     }
-                    Err(status) => return with_trailers(gateway_error(&status, extra), trailers),
+                    Err(status) => {
+                        return with_gateway_headers(gateway_error(&status, extra), gateway)
+                    }
                 },
             },
         };
         merge_headers(response.headers_mut(), extra);
-        with_trailers(response, trailers)
+        with_gateway_headers(response, gateway)
     }
 }
 
-fn with_trailers(
+/// A known path called with another method: 405 with `Allow` (RFC 9110), or grpc-gateway's
+/// 501, both with grpc-gateway's error body (UNIMPLEMENTED).
+fn wrong_method(answer: WrongMethod, allowed: &[&str]) -> Response<Body> {
+    let mut response = gateway_error(
+        &Status::unimplemented("Method Not Allowed"),
+        HeaderMap::new(),
+    );
+    if answer == WrongMethod::MethodNotAllowed {
+        *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    }
+    if let Ok(allow) = HeaderValue::from_str(&allowed.join(", ")) {
+        response.headers_mut().insert(http::header::ALLOW, allow);
+    }
+    response
+}
+
+/// Adds grpc-gateway's `Grpc-Metadata-*` and `Grpc-Trailer-*` headers.
+fn with_gateway_headers(
     mut response: Response<Body>,
-    trailers: Vec<(http::HeaderName, HeaderValue)>,
+    headers: Vec<(http::HeaderName, HeaderValue)>,
 ) -> Response<Body> {
-    for (name, value) in trailers {
+    for (name, value) in headers {
         response.headers_mut().append(name, value);
     }
     response
@@ -223,14 +256,26 @@ fn select(json: Value, key: Option<&str>) -> Value {
 fn ndjson(
     stream: crate::service::ResponseStream<crate::codec::Output>,
     key: Option<&'static str>,
+    unpopulated: Option<&'static crate::schema::MessageInfo>,
 ) -> Response<Body> {
     use futures_util::StreamExt as _;
     let lines = stream.map(move |item| {
-        let line = match item.and_then(|m| m.to_json()) {
-            Ok(json) => serde_json::json!({ "result": select(json, key) }),
-            Err(status) => serde_json::json!({ "error": status.to_gateway_json() }),
+        let mut bytes = match item.and_then(|m| m.to_json()) {
+            Ok(json) => match unpopulated {
+                Some(info) => {
+                    let mut line = br#"{"result":"#.to_vec();
+                    line.extend(unpopulated::to_bytes(&json, info, key));
+                    line.push(b'}');
+                    line
+                }
+                None => serde_json::to_vec(&serde_json::json!({ "result": select(json, key) }))
+                    .unwrap_or_default(),
+            },
+            Err(status) => {
+                serde_json::to_vec(&serde_json::json!({ "error": status.to_gateway_json() }))
+                    .unwrap_or_default()
+            }
         };
-        let mut bytes = serde_json::to_vec(&line).unwrap_or_default();
         bytes.push(b'\n');
         Ok::<_, std::convert::Infallible>(bytes::Bytes::from(bytes))
     });
