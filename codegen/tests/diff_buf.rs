@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use diff_support::{mutate_set, mutate_text, rng::Rng};
+use diff_support::{mutate_set, mutate_text, rng::Rng, zitadel::zitadel_set};
 use prost::Message as _;
 use protogate_codegen::diff::{self, catalog, Category, Side};
 use protogate_codegen::load::{self, ProtoInput};
@@ -306,23 +306,6 @@ fn source_corpus(
         }
         let _ = std::fs::remove_dir_all(&new_dir);
     }
-}
-
-fn zitadel_set() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("PROTOGATE_ZITADEL_SET") {
-        return Some(PathBuf::from(path));
-    }
-    let out = root().join("target/zitadel/zitadel.binpb");
-    if out.is_file() {
-        return Some(out);
-    }
-    std::fs::create_dir_all(out.parent()?).ok()?;
-    let status = Command::new("bash")
-        .arg(root().join("tests/zitadel/extract.sh"))
-        .arg(&out)
-        .status()
-        .ok()?;
-    (status.success() && out.is_file()).then_some(out)
 }
 
 fn descriptor_corpus(buf: &Path, set_path: &Path, target: usize, seed: u64, tally: &mut Tally) {

@@ -10,13 +10,16 @@
 //! missing set fails the test instead of skipping it.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use protogate_codegen::diag::{Diagnostic, Severity};
 use protogate_codegen::emit::openapi::{Format, Version};
 use protogate_codegen::model::build::ModelOptions;
 use protogate_codegen::pipeline::{self, Inputs, ProtoSource};
 use serde_json::{json, Value};
+
+#[path = "diff_support/zitadel.rs"]
+mod zitadel;
+use zitadel::zitadel_set;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -246,23 +249,6 @@ fn the_drift_check_reads_the_multi_service_document_back() {
             shown(&findings)
         );
     }
-}
-
-fn zitadel_set() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("PROTOGATE_ZITADEL_SET") {
-        return Some(PathBuf::from(path));
-    }
-    let out = root().join("target/zitadel/zitadel.binpb");
-    if out.is_file() {
-        return Some(out);
-    }
-    std::fs::create_dir_all(out.parent()?).ok()?;
-    let status = Command::new("bash")
-        .arg(root().join("tests/zitadel/extract.sh"))
-        .arg(&out)
-        .status()
-        .ok()?;
-    (status.success() && out.is_file()).then_some(out)
 }
 
 #[test]

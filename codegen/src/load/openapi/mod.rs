@@ -2,6 +2,7 @@
 //! representation: the JSON value with the line of every node, plus the other files its
 //! `$ref`s reach, each with its own lines.
 
+mod structure;
 mod swagger;
 #[cfg(test)]
 mod tests;
@@ -169,6 +170,7 @@ pub fn parse(file: &str, text: &str) -> Result<OpenApiDoc, Diagnostic> {
             ));
         }
     }
+    structure::security_schemes(file, &raw, &lines, version)?;
     let dir = Path::new(file)
         .parent()
         .map(Path::to_path_buf)

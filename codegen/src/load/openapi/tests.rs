@@ -256,3 +256,20 @@ fn ref_paths_are_normalized_without_the_file_system() {
         Path::new("../x.yaml")
     );
 }
+
+#[test]
+fn a_security_scheme_of_no_known_type_is_refused_at_its_line() {
+    let doc = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths: {}\ncomponents:\n  securitySchemes:\n    bearerAuth:\n      type: number\n      scheme: bearer\n    key:\n      type: apiKey\n      in: header\n";
+    let e = parse("api.yaml", doc).unwrap_err();
+    assert_eq!(e.code, "openapi-invalid");
+    assert_eq!(e.location.line, 9);
+    assert!(e.message.contains("`bearerAuth`"), "{}", e.message);
+    let fixed = doc.replace("type: number", "type: http");
+    let e = parse("api.yaml", &fixed).unwrap_err();
+    assert!(
+        e.message.contains("`key` of type `apiKey` needs `name`"),
+        "{}",
+        e.message
+    );
+    assert!(parse("api.yaml", &format!("{fixed}      name: X-Key\n")).is_ok());
+}
