@@ -1,6 +1,16 @@
-//! Bearer tokens: HS256 JWTs minted with the server's key and checked on every protocol for
-//! signature, expiry, issuer and audience. The subject is the user; the `org` claim is the
-//! organisation that owns it (ZITADEL's resource owner).
+//! Bearer tokens: HS256 JWTs minted with the server's key and checked on every protocol.
+//! The subject is the user; the `org` claim is the organisation that owns it (ZITADEL's
+//! resource owner).
+//!
+//! The policy, checked in this order before a call reaches a handler:
+//! - at most [`MAX_TOKEN_BYTES`] bytes, checked before anything is decoded;
+//! - a header naming `alg: HS256` and no `kid` (the server has one key, so any key id is
+//!   unknown) and no `crit` (no extension is understood, RFC 7515 §4.1.11); `none`, other HMAC
+//!   sizes and every asymmetric algorithm are refused, so an RS/HS confusion cannot arise;
+//! - the HMAC-SHA256 signature with the server's key;
+//! - the claims `iss`, `aud` (a single string), `sub`, `org`, `iat` and `exp` present;
+//!   `iss` and `aud` equal to the server's; `exp` not past, `nbf` (when present) not future,
+//!   and `iat` not future, each with [`LEEWAY_SECS`] of clock skew allowed.
 
 use std::time::Duration;
 
@@ -8,6 +18,13 @@ use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use protogate::{Caller, Status};
 use serde::{Deserialize, Serialize};
+
+/// Tokens longer than this are refused unread: ours are about 250 bytes.
+pub const MAX_TOKEN_BYTES: usize = 4096;
+
+/// Clock skew allowed on `exp`, `nbf` and `iat`: tokens are minted and checked by machines of
+/// one deployment.
+pub const LEEWAY_SECS: u64 = 5;
 
 /// The claims of a token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,8 +80,9 @@ impl Tokens {
         validation.set_issuer(&[issuer]);
         validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        // Tokens are minted and checked by the same clock (or machines in one deployment).
-        validation.leeway = 5;
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        validation.leeway = LEEWAY_SECS;
         Tokens {
             encoding: EncodingKey::from_secret(key),
             decoding: DecodingKey::from_secret(key),
@@ -98,8 +116,23 @@ impl Tokens {
 
     /// The caller a token stands for.
     pub fn verify(&self, token: &str) -> Result<Caller, TokenError> {
+        if token.len() > MAX_TOKEN_BYTES {
+            return Err(TokenError::Invalid("too long"));
+        }
+        let header =
+            jsonwebtoken::decode_header(token).map_err(|e| TokenError::Invalid(reason(e.kind())))?;
+        if header.kid.is_some() {
+            return Err(TokenError::Invalid("unknown key"));
+        }
+        if header.crit.is_some() {
+            return Err(TokenError::Invalid("unsupported critical header"));
+        }
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|e| TokenError::Invalid(reason(e.kind())))?;
+        let now = jsonwebtoken::get_current_timestamp();
+        if data.claims.iat > now.saturating_add(LEEWAY_SECS) {
+            return Err(TokenError::Invalid("issued in the future"));
+        }
         Ok(Caller {
             subject: data.claims.sub,
             org: Some(data.claims.org),
@@ -213,5 +246,70 @@ mod tests {
         let token =
             jsonwebtoken::encode(&header, &claims(), &EncodingKey::from_secret(KEY)).expect("sign");
         assert_eq!(refusal(&token), "invalid token: wrong algorithm");
+    }
+
+    fn with_header(header: Header, claims: &Claims) -> String {
+        jsonwebtoken::encode(&header, claims, &EncodingKey::from_secret(KEY)).expect("sign")
+    }
+
+    #[test]
+    fn nbf_and_iat_in_the_future_are_refused_beyond_the_leeway() {
+        #[derive(Serialize)]
+        struct WithNbf {
+            #[serde(flatten)]
+            claims: Claims,
+            nbf: u64,
+        }
+        let now = jsonwebtoken::get_current_timestamp();
+        let sign = |nbf| {
+            let claims = WithNbf {
+                claims: claims(),
+                nbf,
+            };
+            jsonwebtoken::encode(
+                &Header::new(Algorithm::HS256),
+                &claims,
+                &EncodingKey::from_secret(KEY),
+            )
+            .expect("sign")
+        };
+        assert_eq!(refusal(&sign(now + 600)), "invalid token: not valid yet");
+        assert!(tokens().verify(&sign(now + LEEWAY_SECS)).is_ok());
+        let t = tokens();
+        let future = Claims {
+            iat: now + 600,
+            ..claims()
+        };
+        assert_eq!(
+            refusal(&t.sign(&future).expect("sign")),
+            "invalid token: issued in the future"
+        );
+        let skewed = Claims {
+            iat: now + LEEWAY_SECS - 1,
+            ..claims()
+        };
+        assert!(t.verify(&t.sign(&skewed).expect("sign")).is_ok());
+    }
+
+    #[test]
+    fn key_ids_critical_headers_and_long_tokens_are_refused() {
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some("k1".into());
+        assert_eq!(
+            refusal(&with_header(header, &claims())),
+            "invalid token: unknown key"
+        );
+        let mut header = Header::new(Algorithm::HS256);
+        header.crit = Some(vec!["exp".into()]);
+        assert_eq!(
+            refusal(&with_header(header, &claims())),
+            "invalid token: unsupported critical header"
+        );
+        let long = Claims {
+            org: "o".repeat(MAX_TOKEN_BYTES),
+            ..claims()
+        };
+        let token = tokens().sign(&long).expect("sign");
+        assert_eq!(refusal(&token), "invalid token: too long");
     }
 }
