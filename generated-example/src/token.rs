@@ -14,6 +14,7 @@
 
 use std::time::Duration;
 
+use base64::Engine as _;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use protogate::{Caller, Status};
@@ -49,6 +50,9 @@ pub enum TokenError {
     /// The token is not valid; the text says why without echoing it.
     #[error("invalid token: {0}")]
     Invalid(&'static str),
+    /// The token lacks a claim the server requires.
+    #[error("invalid token: missing claim `{0}`")]
+    MissingClaim(&'static str),
     /// Signing failed.
     #[error("cannot sign token: {0}")]
     Sign(#[from] jsonwebtoken::errors::Error),
@@ -119,26 +123,93 @@ impl Tokens {
         if token.len() > MAX_TOKEN_BYTES {
             return Err(TokenError::Invalid("too long"));
         }
-        let header =
-            jsonwebtoken::decode_header(token).map_err(|e| TokenError::Invalid(reason(e.kind())))?;
-        if header.kid.is_some() {
-            return Err(TokenError::Invalid("unknown key"));
-        }
-        if header.crit.is_some() {
-            return Err(TokenError::Invalid("unsupported critical header"));
-        }
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map_err(|e| TokenError::Invalid(reason(e.kind())))?;
+        check_header(token)?;
+        let data = jsonwebtoken::decode::<Incoming>(token, &self.decoding, &self.validation)
+            .map_err(|e| match e.kind() {
+                ErrorKind::MissingRequiredClaim(claim) => {
+                    TokenError::MissingClaim(spec_claim(claim))
+                }
+                kind => TokenError::Invalid(reason(kind)),
+            })?;
+        let claims = data.claims.complete()?;
         let now = jsonwebtoken::get_current_timestamp();
-        if data.claims.iat > now.saturating_add(LEEWAY_SECS) {
+        if claims.iat > now.saturating_add(LEEWAY_SECS) {
             return Err(TokenError::Invalid("issued in the future"));
         }
         Ok(Caller {
-            subject: data.claims.sub,
-            org: Some(data.claims.org),
+            subject: claims.sub,
+            org: Some(claims.org),
             permissions: Vec::new(),
         })
     }
+}
+
+/// The claims as they arrive: each may be missing, which [`Incoming::complete`] names.
+#[derive(Deserialize)]
+struct Incoming {
+    iss: Option<String>,
+    aud: Option<String>,
+    sub: Option<String>,
+    org: Option<String>,
+    iat: Option<u64>,
+    exp: Option<u64>,
+}
+
+impl Incoming {
+    fn complete(self) -> Result<Claims, TokenError> {
+        fn given<T>(value: Option<T>, name: &'static str) -> Result<T, TokenError> {
+            value.ok_or(TokenError::MissingClaim(name))
+        }
+        Ok(Claims {
+            iss: given(self.iss, "iss")?,
+            aud: given(self.aud, "aud")?,
+            sub: given(self.sub, "sub")?,
+            org: given(self.org, "org")?,
+            iat: given(self.iat, "iat")?,
+            exp: given(self.exp, "exp")?,
+        })
+    }
+}
+
+/// The name of a registered claim jsonwebtoken found missing, as a static string.
+fn spec_claim(claim: &str) -> &'static str {
+    match claim {
+        "iss" => "iss",
+        "aud" => "aud",
+        "sub" => "sub",
+        "exp" => "exp",
+        "nbf" => "nbf",
+        _ => "a registered claim",
+    }
+}
+
+/// The header's own checks, ahead of jsonwebtoken's: three parts, a JSON object for a header,
+/// `alg` exactly `HS256` (so `none` in any spelling is a wrong algorithm, not a parse error), no
+/// `kid` and no `crit`.
+fn check_header(token: &str) -> Result<(), TokenError> {
+    let malformed = TokenError::Invalid("malformed token");
+    let mut parts = token.split('.');
+    let (Some(header), Some(_), Some(_), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(malformed);
+    };
+    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header) else {
+        return Err(malformed);
+    };
+    let Ok(serde_json::Value::Object(header)) = serde_json::from_slice(&bytes) else {
+        return Err(malformed);
+    };
+    if header.get("alg").and_then(|a| a.as_str()) != Some("HS256") {
+        return Err(TokenError::Invalid("wrong algorithm"));
+    }
+    if header.contains_key("kid") {
+        return Err(TokenError::Invalid("unknown key"));
+    }
+    if header.contains_key("crit") {
+        return Err(TokenError::Invalid("unsupported critical header"));
+    }
+    Ok(())
 }
 
 fn reason(kind: &ErrorKind) -> &'static str {
@@ -149,7 +220,6 @@ fn reason(kind: &ErrorKind) -> &'static str {
         ErrorKind::InvalidAudience => "wrong audience",
         ErrorKind::InvalidSignature => "bad signature",
         ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm => "wrong algorithm",
-        ErrorKind::MissingRequiredClaim(_) => "a required claim is missing",
         ErrorKind::Json(_) | ErrorKind::InvalidClaimFormat(_) => "malformed claims",
         _ => "malformed token",
     }

@@ -10,6 +10,7 @@ mod concurrency;
 mod durability;
 mod errors;
 mod flow;
+mod jwt_attacks;
 mod lockout;
 mod reference;
 

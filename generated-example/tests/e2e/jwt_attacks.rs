@@ -1,0 +1,498 @@
+//! The JWT attack matrix: forged, tampered, expired, misaddressed, oversized and malformed
+//! bearer tokens sent to `SetMyPhone` over REST, gRPC and Connect. Each must answer
+//! UNAUTHENTICATED (401 with `WWW-Authenticate` on REST and Connect) with the reason, and the
+//! handler must never run: a run would set the phone and send an SMS to the outbox. A valid
+//! token, sent last, is the control that does reach it.
+
+use base64::Engine as _;
+use hmac::{Hmac, Mac as _};
+use jsonwebtoken::{Algorithm, EncodingKey};
+use serde_json::{json, Value};
+use sha2::Sha256;
+use tonic::transport::Channel;
+use verify_phone::api::zitadel::auth::v1::{self as pb, auth_service_client::AuthServiceClient};
+use verify_phone::token::MAX_TOKEN_BYTES;
+
+use crate::common::{claims, tokens, Backend, Call, Env, Protocol, Server, TOKEN_KEY};
+
+crate::on_both_databases!(only_valid_tokens_reach_the_handler);
+
+const USER: &str = "victim";
+const ORG: &str = "org";
+const NOT_BEARER: &str = "authorization header must be `Bearer <token>`";
+
+/// One attack: what the `authorization` header carries and the message it must be refused with.
+struct Case {
+    name: String,
+    header: Vec<u8>,
+    message: String,
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn hs256(key: &[u8], input: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
+    mac.update(input.as_bytes());
+    b64(&mac.finalize().into_bytes())
+}
+
+/// A token assembled by hand: any header, any claims, signed with HMAC-SHA256 under `key`
+/// whatever the header says (or unsigned when `key` is `None`).
+fn forge(header: &Value, claims: &Value, key: Option<&[u8]>) -> String {
+    let input = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(claims.to_string().as_bytes())
+    );
+    let signature = key.map(|k| hs256(k, &input)).unwrap_or_default();
+    format!("{input}.{signature}")
+}
+
+fn now() -> u64 {
+    jsonwebtoken::get_current_timestamp()
+}
+
+/// The claims of a valid token for the victim, as JSON to be altered.
+fn valid() -> Value {
+    serde_json::to_value(claims(USER, ORG)).expect("claims JSON")
+}
+
+fn with(mut claims: Value, key: &str, value: Value) -> Value {
+    claims[key] = value;
+    claims
+}
+
+fn without(mut claims: Value, key: &str) -> Value {
+    claims.as_object_mut().expect("object").remove(key);
+    claims
+}
+
+/// The attacker's own asymmetric key and its public half: RFC 8032's first Ed25519 test
+/// vector, the private key in PKCS#8 DER.
+fn attacker_ed25519() -> (EncodingKey, Vec<u8>) {
+    let hex = |s: &str| -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+            .collect()
+    };
+    let mut der = hex("302e020100300506032b657004220420");
+    der.extend(hex(
+        "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+    ));
+    let public = hex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+    (EncodingKey::from_ed_der(&der), public)
+}
+
+fn cases() -> Vec<Case> {
+    let key = TOKEN_KEY.as_bytes();
+    let hs = json!({"alg": "HS256", "typ": "JWT"});
+    let good = forge(&hs, &valid(), Some(key));
+    let parts: Vec<&str> = good.split('.').collect();
+    let bearer = |token: &str| format!("Bearer {token}").into_bytes();
+    let invalid = |why: &str| format!("invalid token: {why}");
+    let mut cases = Vec::new();
+    let mut case = |name: &str, header: Vec<u8>, message: String| {
+        cases.push(Case {
+            name: name.to_string(),
+            header,
+            message,
+        })
+    };
+
+    // `alg: none` in its spellings: unsigned, or with our valid signature left on.
+    for alg in ["none", "None", "NONE", "nOnE"] {
+        let header = json!({"alg": alg, "typ": "JWT"});
+        case(
+            &format!("alg {alg}, empty signature"),
+            bearer(&forge(&header, &valid(), None)),
+            invalid("wrong algorithm"),
+        );
+    }
+    let none = json!({"alg": "none"});
+    let unsigned = forge(&none, &valid(), None);
+    case(
+        "alg none, signature dropped",
+        bearer(unsigned.trim_end_matches('.')),
+        invalid("malformed token"),
+    );
+    case(
+        "alg none, our signature kept",
+        bearer(&format!("{}{}", unsigned, parts[2])),
+        invalid("wrong algorithm"),
+    );
+
+    // Algorithm confusion. The server's one key is an HS256 secret and it never takes the
+    // algorithm from the header: asymmetric algorithms (whose "public key" an attacker would
+    // know) and other HMAC sizes are refused before any signature is checked.
+    for alg in ["RS256", "ES256", "PS256", "EdDSA", "HS384", "HS512"] {
+        let header = json!({"alg": alg, "typ": "JWT"});
+        case(
+            &format!("alg {alg}, HMAC-signed with our key"),
+            bearer(&forge(&header, &valid(), Some(key))),
+            invalid("wrong algorithm"),
+        );
+    }
+    let (ed, public) = attacker_ed25519();
+    let jwk = json!({"kty": "OKP", "crv": "Ed25519", "x": b64(&public)});
+    let header = json!({"alg": "EdDSA", "typ": "JWT", "jwk": jwk});
+    let input = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(valid().to_string().as_bytes())
+    );
+    let signature =
+        jsonwebtoken::crypto::sign(input.as_bytes(), &ed, Algorithm::EdDSA).expect("EdDSA sign");
+    case(
+        "EdDSA signed by the attacker, its key embedded (jwk)",
+        bearer(&format!("{input}.{signature}")),
+        invalid("wrong algorithm"),
+    );
+    let public_x = b64(&public);
+    let confused = json!({"alg": "HS256", "typ": "JWT", "jwk": jwk});
+    case(
+        "HS256 with the embedded public key as the HMAC secret",
+        bearer(&forge(&confused, &valid(), Some(public_x.as_bytes()))),
+        invalid("bad signature"),
+    );
+    case(
+        "HS256 with the public key's raw bytes as the HMAC secret",
+        bearer(&forge(&hs, &valid(), Some(&public))),
+        invalid("bad signature"),
+    );
+
+    // Keys: an unknown key id (also one that would be a path), another key, an empty key.
+    for kid in ["other-key", "../../../../dev/null", ""] {
+        let header = json!({"alg": "HS256", "typ": "JWT", "kid": kid});
+        case(
+            &format!("kid {kid:?}"),
+            bearer(&forge(&header, &valid(), Some(key))),
+            invalid("unknown key"),
+        );
+    }
+    let crit = json!({"alg": "HS256", "crit": ["exp"]});
+    case(
+        "crit header",
+        bearer(&forge(&crit, &valid(), Some(key))),
+        invalid("unsupported critical header"),
+    );
+    case(
+        "signed with another key",
+        bearer(&forge(
+            &hs,
+            &valid(),
+            Some(b"another key, just as long as the server's"),
+        )),
+        invalid("bad signature"),
+    );
+    case(
+        "signed with an empty key",
+        bearer(&forge(&hs, &valid(), Some(b""))),
+        invalid("bad signature"),
+    );
+
+    // Time: beyond the 5 s leeway.
+    let t = now();
+    let exp_past = with(with(valid(), "exp", json!(t - 60)), "iat", json!(t - 600));
+    case(
+        "expired",
+        bearer(&forge(&hs, &exp_past, Some(key))),
+        invalid("expired"),
+    );
+    let nbf = with(valid(), "nbf", json!(t + 600));
+    case(
+        "nbf in the future",
+        bearer(&forge(&hs, &nbf, Some(key))),
+        invalid("not valid yet"),
+    );
+    let iat = with(valid(), "iat", json!(t + 600));
+    case(
+        "iat in the future",
+        bearer(&forge(&hs, &iat, Some(key))),
+        invalid("issued in the future"),
+    );
+    let exp_text = with(valid(), "exp", json!((t + 600).to_string()));
+    case(
+        "exp as a string",
+        bearer(&forge(&hs, &exp_text, Some(key))),
+        invalid("malformed claims"),
+    );
+
+    // Addressed to someone else.
+    let aud = with(valid(), "aud", json!("another-service"));
+    case(
+        "wrong aud",
+        bearer(&forge(&hs, &aud, Some(key))),
+        invalid("wrong audience"),
+    );
+    let iss = with(valid(), "iss", json!("https://evil.example"));
+    case(
+        "wrong iss",
+        bearer(&forge(&hs, &iss, Some(key))),
+        invalid("wrong issuer"),
+    );
+    let aud_list = with(valid(), "aud", json!(["verify-phone", "another-service"]));
+    case(
+        "aud as a list",
+        bearer(&forge(&hs, &aud_list, Some(key))),
+        invalid("malformed claims"),
+    );
+
+    // Claims missing.
+    for claim in ["sub", "exp", "iss", "aud", "org", "iat"] {
+        let missing = without(valid(), claim);
+        case(
+            &format!("missing {claim}"),
+            bearer(&forge(&hs, &missing, Some(key))),
+            format!("invalid token: missing claim `{claim}`"),
+        );
+    }
+
+    // Tampering after signing: payload (another user, a longer life) and header.
+    let other = forge(&hs, &with(valid(), "sub", json!("admin")), Some(key));
+    let other_payload = other.split('.').nth(1).expect("payload");
+    case(
+        "payload swapped, signature kept",
+        bearer(&format!("{}.{}.{}", parts[0], other_payload, parts[2])),
+        invalid("bad signature"),
+    );
+    let longer = b64(with(valid(), "exp", json!(t + 10 * 365 * 86400))
+        .to_string()
+        .as_bytes());
+    case(
+        "exp raised, signature kept",
+        bearer(&format!("{}.{longer}.{}", parts[0], parts[2])),
+        invalid("bad signature"),
+    );
+    let hs512 = b64(json!({"alg": "HS512", "typ": "JWT"}).to_string().as_bytes());
+    case(
+        "alg raised, signature kept",
+        bearer(&format!("{hs512}.{}.{}", parts[1], parts[2])),
+        invalid("wrong algorithm"),
+    );
+    let mut flipped = parts[2].to_string();
+    let last = if flipped.ends_with('A') { "B" } else { "A" };
+    flipped.replace_range(flipped.len() - 1.., last);
+    case(
+        "one signature character changed",
+        bearer(&format!("{}.{}.{flipped}", parts[0], parts[1])),
+        invalid("bad signature"),
+    );
+
+    // Size: refused unread above the limit, even when validly signed.
+    let big = tokens()
+        .sign(&crate::common::Claims {
+            org: "o".repeat(8 * 1024),
+            ..claims(USER, ORG)
+        })
+        .expect("sign");
+    assert!(big.len() > MAX_TOKEN_BYTES && big.len() < 12 * 1024);
+    case(
+        "validly signed, over the size limit (8 KiB+)",
+        bearer(&big),
+        invalid("too long"),
+    );
+
+    // Not a JWT, or not a bearer header at all.
+    for (name, token) in [
+        ("one part", "abc"),
+        ("two parts", "abc.def"),
+        ("four parts", "a.b.c.d"),
+        ("empty parts", ".."),
+        ("bad base64", "!!!.###.$$$"),
+    ] {
+        case(name, bearer(token), invalid("malformed token"));
+    }
+    case(
+        "header not JSON",
+        bearer(&format!("{}.{}.{}", b64(b"{not json"), parts[1], parts[2])),
+        invalid("malformed token"),
+    );
+    case(
+        "payload not JSON",
+        bearer(&format!("{}.{}.{}", parts[0], b64(b"[1,2"), parts[2])),
+        invalid("bad signature"),
+    );
+    for (name, header) in [
+        ("Bearer without token", "Bearer"),
+        ("Bearer and spaces", "Bearer    "),
+        ("Basic scheme", "Basic dmljdGltOnBhc3N3b3Jk"),
+        ("token without scheme", good.as_str()),
+    ] {
+        case(name, header.as_bytes().to_vec(), NOT_BEARER.to_string());
+    }
+    let mut binary = b"Bearer ".to_vec();
+    binary.extend_from_slice(&[0xff, 0xfe, b'a']);
+    case(
+        "header not text",
+        binary,
+        "authorization header is not valid text".into(),
+    );
+    cases
+}
+
+/// What the server answered to `SetMyPhone` with `authorization` set to `header`.
+#[derive(Debug)]
+enum Answer {
+    Ok,
+    Refused {
+        code: i32,
+        message: String,
+        http: Option<u16>,
+        www_authenticate: bool,
+    },
+    /// The transport refused the request before the server's code saw it.
+    Transport(#[allow(dead_code)] String),
+}
+
+async fn set_phone(server: &Server, protocol: Protocol, header: &[u8], phone: &str) -> Answer {
+    let http = reqwest::Client::new();
+    let value = reqwest::header::HeaderValue::from_bytes(header).expect("header value");
+    let request = match protocol {
+        Protocol::Rest => http
+            .put(format!("{}/auth/v1/users/me/phone", server.base()))
+            .json(&json!({ "phone": phone })),
+        Protocol::Connect => http
+            .post(format!(
+                "{}/zitadel.auth.v1.AuthService/SetMyPhone",
+                server.base()
+            ))
+            .header("connect-protocol-version", "1")
+            .json(&json!({ "phone": phone })),
+        Protocol::Grpc => return grpc_set_phone(server, header, phone).await,
+        Protocol::GrpcWeb => unreachable!("not in the matrix"),
+    };
+    let response = match request.header("authorization", value).send().await {
+        Ok(r) => r,
+        Err(e) => return Answer::Transport(e.to_string()),
+    };
+    let status = response.status().as_u16();
+    let www_authenticate = response.headers().contains_key("www-authenticate");
+    let text = response.text().await.unwrap_or_default();
+    if status == 200 {
+        return Answer::Ok;
+    }
+    let Ok(body) = serde_json::from_str::<Value>(&text) else {
+        return Answer::Transport(format!("HTTP {status}: {text}"));
+    };
+    let code = match &body["code"] {
+        Value::Number(n) => n.as_i64().unwrap_or(-1) as i32,
+        Value::String(s) if s == "unauthenticated" => 16,
+        other => panic!("unexpected code {other}"),
+    };
+    Answer::Refused {
+        code,
+        message: body["message"].as_str().unwrap_or_default().to_string(),
+        http: Some(status),
+        www_authenticate,
+    }
+}
+
+async fn grpc_set_phone(server: &Server, header: &[u8], phone: &str) -> Answer {
+    let channel = Channel::from_shared(server.base())
+        .expect("URI")
+        .connect()
+        .await
+        .expect("gRPC connects");
+    let mut request = tonic::Request::new(pb::SetMyPhoneRequest {
+        phone: phone.to_string(),
+    });
+    let Ok(value) = tonic::metadata::MetadataValue::try_from(header) else {
+        return Answer::Transport("not a metadata value".into());
+    };
+    request.metadata_mut().insert("authorization", value);
+    match AuthServiceClient::new(channel).set_my_phone(request).await {
+        Ok(_) => Answer::Ok,
+        Err(status) if status.code() == tonic::Code::Unauthenticated => Answer::Refused {
+            code: 16,
+            message: status.message().to_string(),
+            http: None,
+            www_authenticate: false,
+        },
+        Err(status) => Answer::Transport(format!("{:?}: {}", status.code(), status.message())),
+    }
+}
+
+/// A distinct phone number per attempt, so a leak in the outbox names its case.
+fn phone(n: usize) -> String {
+    format!("+4179{n:07}")
+}
+
+async fn only_valid_tokens_reach_the_handler(backend: Backend) {
+    let Some(env) = Env::new(backend).await else {
+        return;
+    };
+    let server = env.start(&[]).await;
+    let valid_token = env.user(USER, ORG).await;
+    let cases = cases();
+    let mut attempts = Vec::new();
+    for protocol in [Protocol::Rest, Protocol::Grpc, Protocol::Connect] {
+        for case in &cases {
+            let n = attempts.len();
+            attempts.push((protocol, case.name.as_str()));
+            let answer = set_phone(&server, protocol, &case.header, &phone(n)).await;
+            let Answer::Refused {
+                code,
+                message,
+                http,
+                www_authenticate,
+            } = &answer
+            else {
+                panic!("{protocol:?} {}: not refused: {answer:?}", case.name);
+            };
+            assert_eq!(
+                (*code, message.as_str()),
+                (16, case.message.as_str()),
+                "{protocol:?} {}",
+                case.name
+            );
+            if protocol != Protocol::Grpc {
+                assert_eq!(*http, Some(401), "{protocol:?} {}", case.name);
+            }
+            if protocol == Protocol::Rest {
+                assert!(
+                    www_authenticate,
+                    "{}: 401 carries WWW-Authenticate",
+                    case.name
+                );
+            }
+        }
+    }
+
+    // The handler never ran: no SMS went out and the victim has no phone.
+    let leaked: Vec<_> = env
+        .outbox()
+        .await
+        .iter()
+        .filter_map(|m| m["phone"].as_str().map(str::to_string))
+        .filter_map(|p| {
+            (0..attempts.len())
+                .find(|&n| phone(n) == p)
+                .map(|n| attempts[n])
+        })
+        .collect();
+    assert!(leaked.is_empty(), "these reached the handler: {leaked:?}");
+    let mut api = server.api(Protocol::Rest, Some(&valid_token)).await;
+    let before = api.call(Call::Get).await.expect("get");
+    assert!(before.get("phone").is_none(), "no phone was set: {before}");
+    let log = server.log_text();
+    assert!(!log.contains(&valid_token[..40]), "tokens are not logged");
+
+    // The control: a valid token reaches the handler, on each protocol.
+    let key = TOKEN_KEY.as_bytes();
+    let hs = json!({"alg": "HS256", "typ": "JWT"});
+    for (i, protocol) in [Protocol::Rest, Protocol::Grpc, Protocol::Connect]
+        .into_iter()
+        .enumerate()
+    {
+        let header = format!("Bearer {}", forge(&hs, &valid(), Some(key)));
+        let answer = set_phone(&server, protocol, header.as_bytes(), &phone(10_000 + i)).await;
+        assert!(matches!(answer, Answer::Ok), "{protocol:?}: {answer:?}");
+    }
+    let sent = env.outbox().await;
+    assert_eq!(sent.len(), 3, "one SMS per valid call: {sent:?}");
+    let after = api.call(Call::Get).await.expect("get");
+    assert_eq!(after["phone"]["phone"], phone(10_002), "{after}");
+}
