@@ -496,3 +496,76 @@ async fn only_valid_tokens_reach_the_handler(backend: Backend) {
     let after = api.call(Call::Get).await.expect("get");
     assert_eq!(after["phone"]["phone"], phone(10_002), "{after}");
 }
+
+/// Past the token limit, the transport's header limits may answer first: hyper allows a 16 KiB
+/// header list on HTTP/2 (gRPC) and about 400 KiB of head on HTTP/1.1 (REST, Connect). Below
+/// them the server answers 401 "too long"; above them the request is refused before any of
+/// the server's code runs (REST and Connect: 431; gRPC: the stream is refused). Either way the
+/// handler never runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_tokens_never_reach_the_handler() {
+    let Some(env) = Env::new(Backend::Sqlite).await else {
+        return;
+    };
+    let server = env.start(&[]).await;
+    let valid_token = env.user(USER, ORG).await;
+    for size in [
+        MAX_TOKEN_BYTES + 1,
+        15 * 1024,
+        20 * 1024,
+        64 * 1024,
+        1024 * 1024,
+    ] {
+        let header = format!("Bearer {}", "a".repeat(size));
+        for protocol in [Protocol::Rest, Protocol::Grpc, Protocol::Connect] {
+            let answer = set_phone(&server, protocol, header.as_bytes(), &phone(size)).await;
+            let seen = describe(&answer);
+            let h2_limit = protocol == Protocol::Grpc && size > 16 * 1024;
+            let h1_limit = protocol != Protocol::Grpc && size > 400 * 1024;
+            if h1_limit {
+                assert!(
+                    seen.starts_with("transport: HTTP 431"),
+                    "{size} {protocol:?}: {seen}"
+                );
+            } else if h2_limit {
+                assert!(
+                    seen.starts_with("transport: "),
+                    "{size} {protocol:?}: {seen}"
+                );
+            } else {
+                let too_long = if protocol == Protocol::Grpc {
+                    "None 16 invalid token: too long"
+                } else {
+                    "Some(401) 16 invalid token: too long"
+                };
+                assert_eq!(seen, too_long, "{size} {protocol:?}");
+            }
+        }
+    }
+    assert!(env.outbox().await.is_empty(), "no SMS was sent");
+    let mut api = server.api(Protocol::Rest, Some(&valid_token)).await;
+    let phone = api.call(Call::Get).await.expect("get");
+    assert!(phone.get("phone").is_none(), "no phone was set: {phone}");
+    // The server lives on, on every protocol.
+    let fine = format!("Bearer {valid_token}");
+    for (i, protocol) in [Protocol::Rest, Protocol::Grpc, Protocol::Connect]
+        .into_iter()
+        .enumerate()
+    {
+        let answer = set_phone(&server, protocol, fine.as_bytes(), &self::phone(20_000 + i)).await;
+        assert!(matches!(answer, Answer::Ok), "{protocol:?}: {answer:?}");
+    }
+}
+
+fn describe(answer: &Answer) -> String {
+    match answer {
+        Answer::Ok => "OK".into(),
+        Answer::Refused {
+            code,
+            message,
+            http,
+            ..
+        } => format!("{http:?} {code} {message}"),
+        Answer::Transport(t) => format!("transport: {}", &t[..t.len().min(200)]),
+    }
+}
