@@ -42,6 +42,8 @@ pub struct Env {
     pub database_url: Option<String>,
     /// Whether the keys are given by env (else the server creates them in the data dir).
     pub keys_from_env: bool,
+    /// The server's `RUST_LOG`.
+    pub rust_log: &'static str,
     postgres: Option<(String, String)>,
 }
 
@@ -71,6 +73,7 @@ impl Env {
             dir,
             database_url,
             keys_from_env: true,
+            rust_log: "warn,verify_phone=info",
             postgres,
         })
     }
@@ -84,7 +87,7 @@ impl Env {
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_verify-phone"));
         cmd.args(args)
             .current_dir(self.dir.path())
-            .env("RUST_LOG", "warn,verify_phone=info")
+            .env("RUST_LOG", self.rust_log)
             .env_remove("VERIFY_PHONE_DATA_DIR")
             .env_remove("VERIFY_PHONE_ADDR")
             .env_remove("VERIFY_PHONE_CODE_EXPIRY")
