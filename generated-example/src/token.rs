@@ -318,7 +318,7 @@ mod tests {
         assert_eq!(refusal(&token), "invalid token: wrong algorithm");
     }
 
-    fn with_header(header: Header, claims: &Claims) -> String {
+    fn with_header(header: Header, claims: &impl Serialize) -> String {
         jsonwebtoken::encode(&header, claims, &EncodingKey::from_secret(KEY)).expect("sign")
     }
 
@@ -381,5 +381,35 @@ mod tests {
         };
         let token = tokens().sign(&long).expect("sign");
         assert_eq!(refusal(&token), "invalid token: too long");
+    }
+
+    #[test]
+    fn missing_claims_are_named() {
+        for claim in ["iss", "aud", "sub", "org", "iat", "exp"] {
+            let mut value = serde_json::to_value(claims()).expect("JSON");
+            value.as_object_mut().expect("object").remove(claim);
+            let token = with_header(Header::new(Algorithm::HS256), &value);
+            assert_eq!(
+                refusal(&token),
+                format!("invalid token: missing claim `{claim}`")
+            );
+        }
+    }
+
+    #[test]
+    fn alg_none_is_a_wrong_algorithm() {
+        let b64 = |v: serde_json::Value| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+        };
+        let header = b64(serde_json::json!({"alg": "none"}));
+        let payload = b64(serde_json::to_value(claims()).expect("JSON"));
+        assert_eq!(
+            refusal(&format!("{header}.{payload}.")),
+            "invalid token: wrong algorithm"
+        );
+        assert_eq!(
+            refusal(&format!("{header}.{payload}")),
+            "invalid token: malformed token"
+        );
     }
 }
