@@ -1,5 +1,5 @@
 //! The JWT attack matrix: forged, tampered, expired, misaddressed, oversized and malformed
-//! bearer tokens sent to `SetMyPhone` over REST, gRPC and Connect. Each must answer
+//! bearer tokens sent to `SetMyPhone` over REST, gRPC, gRPC-Web and Connect. Each must answer
 //! UNAUTHENTICATED (401 with `WWW-Authenticate` on REST and Connect) with the reason, and the
 //! handler must never run: a run would set the phone and send an SMS to the outbox. A valid
 //! token, sent last, is the control that does reach it.
@@ -9,11 +9,13 @@ use hmac::{Hmac, Mac as _};
 use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::{json, Value};
 use sha2::Sha256;
-use tonic::transport::Channel;
-use verify_phone::api::zitadel::auth::v1::{self as pb, auth_service_client::AuthServiceClient};
 use verify_phone::token::MAX_TOKEN_BYTES;
 
-use crate::common::{claims, tokens, Backend, Call, Env, Protocol, Server, TOKEN_KEY};
+use crate::common::api::ALL;
+use crate::common::{claims, tokens, Backend, Call, Env, Protocol, TOKEN_KEY};
+
+mod send;
+use send::{describe, set_phone, Answer};
 
 crate::on_both_databases!(only_valid_tokens_reach_the_handler);
 
@@ -333,88 +335,6 @@ fn cases() -> Vec<Case> {
     cases
 }
 
-/// What the server answered to `SetMyPhone` with `authorization` set to `header`.
-#[derive(Debug)]
-enum Answer {
-    Ok,
-    Refused {
-        code: i32,
-        message: String,
-        http: Option<u16>,
-        www_authenticate: bool,
-    },
-    /// The transport refused the request before the server's code saw it.
-    Transport(#[allow(dead_code)] String),
-}
-
-async fn set_phone(server: &Server, protocol: Protocol, header: &[u8], phone: &str) -> Answer {
-    let http = reqwest::Client::new();
-    let value = reqwest::header::HeaderValue::from_bytes(header).expect("header value");
-    let request = match protocol {
-        Protocol::Rest => http
-            .put(format!("{}/auth/v1/users/me/phone", server.base()))
-            .json(&json!({ "phone": phone })),
-        Protocol::Connect => http
-            .post(format!(
-                "{}/zitadel.auth.v1.AuthService/SetMyPhone",
-                server.base()
-            ))
-            .header("connect-protocol-version", "1")
-            .json(&json!({ "phone": phone })),
-        Protocol::Grpc => return grpc_set_phone(server, header, phone).await,
-        Protocol::GrpcWeb => unreachable!("not in the matrix"),
-    };
-    let response = match request.header("authorization", value).send().await {
-        Ok(r) => r,
-        Err(e) => return Answer::Transport(e.to_string()),
-    };
-    let status = response.status().as_u16();
-    let www_authenticate = response.headers().contains_key("www-authenticate");
-    let text = response.text().await.unwrap_or_default();
-    if status == 200 {
-        return Answer::Ok;
-    }
-    let Ok(body) = serde_json::from_str::<Value>(&text) else {
-        return Answer::Transport(format!("HTTP {status}: {text}"));
-    };
-    let code = match &body["code"] {
-        Value::Number(n) => n.as_i64().unwrap_or(-1) as i32,
-        Value::String(s) if s == "unauthenticated" => 16,
-        other => panic!("unexpected code {other}"),
-    };
-    Answer::Refused {
-        code,
-        message: body["message"].as_str().unwrap_or_default().to_string(),
-        http: Some(status),
-        www_authenticate,
-    }
-}
-
-async fn grpc_set_phone(server: &Server, header: &[u8], phone: &str) -> Answer {
-    let channel = Channel::from_shared(server.base())
-        .expect("URI")
-        .connect()
-        .await
-        .expect("gRPC connects");
-    let mut request = tonic::Request::new(pb::SetMyPhoneRequest {
-        phone: phone.to_string(),
-    });
-    let Ok(value) = tonic::metadata::MetadataValue::try_from(header) else {
-        return Answer::Transport("not a metadata value".into());
-    };
-    request.metadata_mut().insert("authorization", value);
-    match AuthServiceClient::new(channel).set_my_phone(request).await {
-        Ok(_) => Answer::Ok,
-        Err(status) if status.code() == tonic::Code::Unauthenticated => Answer::Refused {
-            code: 16,
-            message: status.message().to_string(),
-            http: None,
-            www_authenticate: false,
-        },
-        Err(status) => Answer::Transport(format!("{:?}: {}", status.code(), status.message())),
-    }
-}
-
 /// A distinct phone number per attempt, so a leak in the outbox names its case.
 fn phone(n: usize) -> String {
     format!("+4179{n:07}")
@@ -430,7 +350,7 @@ async fn only_valid_tokens_reach_the_handler(backend: Backend) {
     let valid_token = env.user(USER, ORG).await;
     let cases = cases();
     let mut attempts = Vec::new();
-    for protocol in [Protocol::Rest, Protocol::Grpc, Protocol::Connect] {
+    for protocol in ALL {
         for case in &cases {
             let n = attempts.len();
             attempts.push((protocol, case.name.as_str()));
@@ -450,7 +370,7 @@ async fn only_valid_tokens_reach_the_handler(backend: Backend) {
                 "{protocol:?} {}",
                 case.name
             );
-            if protocol != Protocol::Grpc {
+            if matches!(protocol, Protocol::Rest | Protocol::Connect) {
                 assert_eq!(*http, Some(401), "{protocol:?} {}", case.name);
             }
             if protocol == Protocol::Rest {
@@ -482,18 +402,19 @@ async fn only_valid_tokens_reach_the_handler(backend: Backend) {
     // The control: a valid token reaches the handler, on each protocol.
     let key = TOKEN_KEY.as_bytes();
     let hs = json!({"alg": "HS256", "typ": "JWT"});
-    for (i, protocol) in [Protocol::Rest, Protocol::Grpc, Protocol::Connect]
-        .into_iter()
-        .enumerate()
-    {
+    for (i, protocol) in ALL.into_iter().enumerate() {
         let header = format!("Bearer {}", forge(&hs, &valid(), Some(key)));
         let answer = set_phone(&server, protocol, header.as_bytes(), &phone(10_000 + i)).await;
         assert!(matches!(answer, Answer::Ok), "{protocol:?}: {answer:?}");
     }
     let sent = env.outbox().await;
-    assert_eq!(sent.len(), 3, "one SMS per valid call: {sent:?}");
+    assert_eq!(sent.len(), ALL.len(), "one SMS per valid call: {sent:?}");
     let after = api.call(Call::Get).await.expect("get");
-    assert_eq!(after["phone"]["phone"], phone(10_002), "{after}");
+    assert_eq!(
+        after["phone"]["phone"],
+        phone(10_000 + ALL.len() - 1),
+        "{after}"
+    );
 
     // Refusals are logged (at debug), without the tokens.
     let log = server.log_text();
@@ -515,9 +436,10 @@ async fn only_valid_tokens_reach_the_handler(backend: Backend) {
 }
 
 /// Past the token limit, the transport's header limits may answer first: hyper allows a 16 KiB
-/// header list on HTTP/2 (gRPC) and about 400 KiB of head on HTTP/1.1 (REST, Connect). Below
+/// header list on HTTP/2 (gRPC) and about 400 KiB of head on HTTP/1.1 (REST, Connect and
+/// gRPC-Web). Below
 /// them the server answers 401 "too long"; above them the request is refused before any of
-/// the server's code runs (REST and Connect: 431; gRPC: the stream is refused). Either way the
+/// the server's code runs (HTTP/1.1: 431; gRPC: 431 or a failed stream). Either way the
 /// handler never runs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversized_tokens_never_reach_the_handler() {
@@ -534,7 +456,7 @@ async fn oversized_tokens_never_reach_the_handler() {
         1024 * 1024,
     ] {
         let header = format!("Bearer {}", "a".repeat(size));
-        for protocol in [Protocol::Rest, Protocol::Grpc, Protocol::Connect] {
+        for protocol in ALL {
             let answer = set_phone(&server, protocol, header.as_bytes(), &phone(size)).await;
             let seen = describe(&answer);
             let h2_limit = protocol == Protocol::Grpc && size > 16 * 1024;
@@ -550,7 +472,7 @@ async fn oversized_tokens_never_reach_the_handler() {
                     "{size} {protocol:?}: {seen}"
                 );
             } else {
-                let too_long = if protocol == Protocol::Grpc {
+                let too_long = if matches!(protocol, Protocol::Grpc | Protocol::GrpcWeb) {
                     "None 16 invalid token: too long"
                 } else {
                     "Some(401) 16 invalid token: too long"
@@ -565,24 +487,8 @@ async fn oversized_tokens_never_reach_the_handler() {
     assert!(phone.get("phone").is_none(), "no phone was set: {phone}");
     // The server lives on, on every protocol.
     let fine = format!("Bearer {valid_token}");
-    for (i, protocol) in [Protocol::Rest, Protocol::Grpc, Protocol::Connect]
-        .into_iter()
-        .enumerate()
-    {
+    for (i, protocol) in ALL.into_iter().enumerate() {
         let answer = set_phone(&server, protocol, fine.as_bytes(), &self::phone(20_000 + i)).await;
         assert!(matches!(answer, Answer::Ok), "{protocol:?}: {answer:?}");
-    }
-}
-
-fn describe(answer: &Answer) -> String {
-    match answer {
-        Answer::Ok => "OK".into(),
-        Answer::Refused {
-            code,
-            message,
-            http,
-            ..
-        } => format!("{http:?} {code} {message}"),
-        Answer::Transport(t) => format!("transport: {}", &t[..t.len().min(200)]),
     }
 }
