@@ -32,6 +32,38 @@ impl From<PhoneError> for Status {
     }
 }
 
+/// `google.rpc.RetryInfo` (google/rpc/error_details.proto): when a refused call may be tried
+/// again. Written by hand: the example's generation does not compile `error_details.proto`.
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct RetryInfo {
+    /// How long to wait before retrying.
+    #[prost(message, optional, tag = "1")]
+    pub retry_delay: Option<pbjson_types::Duration>,
+}
+
+impl ::prost::Name for RetryInfo {
+    const NAME: &'static str = "RetryInfo";
+    const PACKAGE: &'static str = "google.rpc";
+    fn full_name() -> String {
+        "google.rpc.RetryInfo".into()
+    }
+    fn type_url() -> String {
+        "type.googleapis.com/google.rpc.RetryInfo".into()
+    }
+}
+
+impl serde::Serialize for RetryInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let len = usize::from(self.retry_delay.is_some());
+        let mut state = serializer.serialize_struct("google.rpc.RetryInfo", len)?;
+        if let Some(delay) = &self.retry_delay {
+            state.serialize_field("retryDelay", delay)?;
+        }
+        state.end()
+    }
+}
+
 // ZITADEL's VerifyMyPhone errors (FACTS.md), checked in this order.
 
 /// The request carries no user.

@@ -25,6 +25,7 @@ pub mod config;
 pub mod errors;
 pub mod events;
 pub mod keys;
+pub mod limits;
 pub mod notify;
 pub mod phones;
 pub mod state;
