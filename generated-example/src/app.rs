@@ -8,6 +8,7 @@ use crate::code::CodeHasher;
 use crate::config::Config;
 use crate::keys::{self, KeyError};
 use crate::notify::OutboxNotifier;
+use crate::limits::SendLimits;
 use crate::phones::{PhoneConfig, Phones, UserError};
 use crate::store::{Dialect, SqlStore, StoreError};
 use crate::token::{TokenError, Tokens};
@@ -95,6 +96,12 @@ impl App {
             PhoneConfig {
                 code_expiry: config.code_expiry,
                 max_attempts: config.max_attempts,
+                limits: SendLimits {
+                    per_user: config.sends_per_user,
+                    per_phone: config.sends_per_phone,
+                    window: config.send_window,
+                    min_interval: config.resend_interval,
+                },
             },
         );
         Ok(App {
@@ -199,6 +206,10 @@ mod tests {
             code_key: None,
             code_expiry: std::time::Duration::from_secs(60),
             max_attempts: 5,
+            sends_per_phone: 5,
+            sends_per_user: 10,
+            send_window: std::time::Duration::from_secs(3600),
+            resend_interval: std::time::Duration::from_secs(30),
         };
         let app = App::open(&config).await.expect("opens");
         assert!(app.data_dir.join("verify-phone.db").exists());

@@ -100,6 +100,45 @@ pub struct Config {
         global = true
     )]
     pub max_attempts: u32,
+
+    /// Verification codes one phone number may be sent within --send-window, whoever asks
+    /// (SetMyPhone and ResendMyPhoneVerification each send one); 0 for no limit.
+    #[arg(
+        long,
+        env = "VERIFY_PHONE_SENDS_PER_PHONE",
+        default_value_t = 5,
+        global = true
+    )]
+    pub sends_per_phone: u32,
+
+    /// Verification codes one user may be sent within --send-window; 0 for no limit.
+    #[arg(
+        long,
+        env = "VERIFY_PHONE_SENDS_PER_USER",
+        default_value_t = 10,
+        global = true
+    )]
+    pub sends_per_user: u32,
+
+    /// The sliding window the send limits count over: a number with ms, s, m, h or d.
+    #[arg(
+        long,
+        env = "VERIFY_PHONE_SEND_WINDOW",
+        default_value = "1h",
+        value_parser = parse_duration,
+        global = true
+    )]
+    pub send_window: Duration,
+
+    /// The least time between two codes sent to one user, e.g. 30s; 0 for none.
+    #[arg(
+        long,
+        env = "VERIFY_PHONE_RESEND_INTERVAL",
+        default_value = "30s",
+        value_parser = parse_interval,
+        global = true
+    )]
+    pub resend_interval: Duration,
 }
 
 /// The commands.
@@ -152,6 +191,18 @@ pub struct OutboxArgs {
     pub json: bool,
 }
 
+/// Like [`parse_duration`], but `0` (with or without a unit) is allowed and means none.
+pub fn parse_interval(text: &str) -> Result<Duration, String> {
+    let digits = text.trim().trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    if !digits.is_empty() && digits.bytes().all(|b| b == b'0') {
+        if digits.len() == text.trim().len() {
+            return Ok(Duration::ZERO);
+        }
+        return parse_duration(&text.trim().replacen('0', "1", 1)).map(|_| Duration::ZERO);
+    }
+    parse_duration(text)
+}
+
 /// Parses `1h`, `10m`, `90s`, `500ms`, `2d`.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
@@ -194,6 +245,16 @@ mod tests {
     }
 
     #[test]
+    fn intervals_may_be_zero() {
+        assert_eq!(parse_interval("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_interval("0s"), Ok(Duration::ZERO));
+        assert_eq!(parse_interval("30s"), Ok(Duration::from_secs(30)));
+        for bad in ["", "0y", "x", "1"] {
+            assert!(parse_interval(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn durations_take_a_unit() {
         assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
         assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
@@ -218,6 +279,12 @@ mod tests {
             Some(Command::Outbox(OutboxArgs { json: true }))
         ));
         assert!(Cli::try_parse_from(["verify-phone", "--max-attempts", "0"]).is_err());
+        assert_eq!(cli.config.sends_per_phone, 5);
+        assert_eq!(cli.config.resend_interval, Duration::from_secs(30));
+        let cli = Cli::try_parse_from(["verify-phone", "--resend-interval", "0", "--sends-per-phone", "0"])
+            .expect("parses");
+        assert_eq!(cli.config.resend_interval, Duration::ZERO);
+        assert_eq!(cli.config.sends_per_phone, 0);
         assert!(Cli::try_parse_from(["verify-phone", "token", "--user", "u"]).is_err());
     }
 }

@@ -25,6 +25,9 @@ pub struct User {
     pub changed_at: i64,
     /// The phone number, if one is set.
     pub phone: Option<Phone>,
+    /// When each code was created for the user (µs since the epoch, oldest first), whatever
+    /// became of it: what the send limits count.
+    pub code_sends: Vec<i64>,
 }
 
 /// A user's phone number.
@@ -86,6 +89,7 @@ impl Aggregate {
                 created_at: record.created_at,
                 changed_at: record.created_at,
                 phone: None,
+                code_sends: Vec::new(),
             });
             return;
         }
@@ -104,6 +108,7 @@ impl Aggregate {
             }
             UserEvent::PhoneRemoved => user.phone = None,
             UserEvent::PhoneCodeAdded { code_hash, expiry } => {
+                user.code_sends.push(record.created_at);
                 if let Some(phone) = user.phone.as_mut() {
                     phone.code = Some(PendingCode {
                         hash: code_hash,

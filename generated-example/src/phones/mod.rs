@@ -22,9 +22,13 @@ use crate::api::zitadel::v1::ObjectDetails;
 use crate::code::{self, CodeHasher};
 use crate::errors::{self, PhoneError};
 use crate::events::{EventError, UserEvent};
+use crate::limits::{RateLimited, SendLimits, PHONE_AGGREGATE_PREFIX};
 use crate::notify::{Notifier, Sms};
 use crate::state::{Aggregate, User};
-use crate::store::{now_micros, timestamp, EventStore, RecordedEvent, StoreError};
+use crate::store::{now_micros, timestamp, EventStore, NewEvent, RecordedEvent, StoreError};
+
+/// The event counting one code sent to a phone number (aggregate `phone-sends:<number>`).
+const PHONE_SEND_RESERVED: &str = "phone.send.reserved";
 
 /// How often a command starts over after losing a race before it gives up.
 const MAX_RETRIES: usize = 32;
@@ -36,6 +40,8 @@ pub struct PhoneConfig {
     pub code_expiry: Duration,
     /// Failed attempts after which a code is invalidated (ZITADEL has no limit).
     pub max_attempts: u32,
+    /// The limits on sending codes.
+    pub limits: SendLimits,
 }
 
 impl Default for PhoneConfig {
@@ -43,6 +49,7 @@ impl Default for PhoneConfig {
         PhoneConfig {
             code_expiry: Duration::from_secs(3600),
             max_attempts: 5,
+            limits: SendLimits::default(),
         }
     }
 }
@@ -71,12 +78,42 @@ pub enum UserError {
     /// User ids are not empty.
     #[error("the user id must not be empty")]
     EmptyId,
+    /// The id is reserved for the counters of the send limits.
+    #[error("user ids must not start with `{PHONE_AGGREGATE_PREFIX}`")]
+    ReservedId,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A stored event is unreadable.
     #[error(transparent)]
     Event(#[from] EventError),
+}
+
+/// Why a command refused to run: one of the error table's rows, or a send limit.
+#[derive(Debug, thiserror::Error)]
+enum Refusal {
+    #[error("{}", .0.text)]
+    Phone(PhoneError),
+    #[error(transparent)]
+    Limited(#[from] RateLimited),
+}
+
+impl From<PhoneError> for Refusal {
+    fn from(error: PhoneError) -> Refusal {
+        Refusal::Phone(error)
+    }
+}
+
+impl From<Refusal> for Status {
+    fn from(refusal: Refusal) -> Status {
+        match refusal {
+            Refusal::Phone(error) => error.status(),
+            Refusal::Limited(limited) => {
+                tracing::info!(limit = ?limited.limit, retry_after = ?limited.retry_after, "code not sent: rate limit");
+                limited.status()
+            }
+        }
+    }
 }
 
 /// What a command decided: events to append, and what to answer once they are stored.
@@ -130,6 +167,9 @@ impl<S: EventStore, N: Notifier> Phones<S, N> {
         if user.is_empty() {
             return Err(UserError::EmptyId);
         }
+        if user.starts_with(PHONE_AGGREGATE_PREFIX) {
+            return Err(UserError::ReservedId);
+        }
         loop {
             let aggregate = Aggregate::fold(&self.store.load(user).await?)?;
             if let Some(existing) = aggregate.user {
@@ -167,7 +207,7 @@ impl<S: EventStore, N: Notifier> Phones<S, N> {
     /// another writer got there first.
     async fn execute<T, F>(&self, user_id: &str, decide: F) -> Result<(Appended, T), Status>
     where
-        F: Fn(&Aggregate, i64) -> Result<Decision<T>, PhoneError> + Send + Sync,
+        F: Fn(&Aggregate, i64) -> Result<Decision<T>, Refusal> + Send + Sync,
         T: Send,
     {
         for _ in 0..MAX_RETRIES {
@@ -204,6 +244,47 @@ impl<S: EventStore, N: Notifier> Phones<S, N> {
         }
         Err(Status::aborted(
             "the user was changed concurrently too often; try again",
+        ))
+    }
+
+    /// Runs `decide` on the current state without appending anything: the refusals a command
+    /// would answer, before a send is counted against the phone number.
+    async fn precheck<T, F>(&self, user_id: &str, decide: F) -> Result<T, Status>
+    where
+        F: Fn(&Aggregate, i64) -> Result<Decision<T>, Refusal>,
+    {
+        let aggregate = self.load(user_id).await?;
+        Ok(decide(&aggregate, now_micros())?.answer?)
+    }
+
+    /// Counts one send against `phone`'s limit, or refuses it. The count is an event of the
+    /// number's own aggregate, appended after the state it was checked on, so racing sends
+    /// (on any server sharing the database) cannot exceed the limit.
+    async fn reserve_send(&self, phone: &str) -> Result<(), Status> {
+        if self.config.limits.per_phone == 0 {
+            return Ok(());
+        }
+        let aggregate = format!("{PHONE_AGGREGATE_PREFIX}{phone}");
+        let reserved = [NewEvent {
+            event_type: PHONE_SEND_RESERVED,
+            payload: "{}".to_string(),
+        }];
+        for _ in 0..MAX_RETRIES {
+            let events = self.store.load(&aggregate).await.map_err(internal)?;
+            let expected = events.last().map_or(0, |e| e.sequence);
+            let sends: Vec<i64> = events.iter().map(|e| e.created_at).collect();
+            self.config
+                .limits
+                .check_phone(&sends, now_micros())
+                .map_err(Refusal::from)?;
+            match self.store.append(&aggregate, "", expected, &reserved).await {
+                Ok(_) => return Ok(()),
+                Err(StoreError::Conflict { .. }) => continue,
+                Err(e) => return Err(internal(e)),
+            }
+        }
+        Err(Status::aborted(
+            "the phone number was used concurrently too often; try again",
         ))
     }
 
@@ -331,20 +412,23 @@ impl<S: EventStore, N: Notifier> AuthServiceHandler for Phones<S, N> {
         let (user_id, org) = caller(ctx)?;
         let phone = normalize_phone(&request.phone).ok_or(errors::PHONE_INVALID)?;
         let (code, code_added) = self.new_code(user_id);
-        let (mut appended, ()) = self
-            .execute(user_id, |aggregate, _| {
-                let user = user_in(aggregate, org)?;
-                if user.phone.as_ref().is_some_and(|p| p.number == phone) {
-                    return Err(errors::PHONE_NOT_CHANGED);
-                }
-                Ok(Decision::append(vec![
-                    UserEvent::PhoneChanged {
-                        phone: phone.clone(),
-                    },
-                    code_added.clone(),
-                ]))
-            })
-            .await?;
+        let limits = self.config.limits;
+        let decide = |aggregate: &Aggregate, now: i64| {
+            let user = user_in(aggregate, org)?;
+            if user.phone.as_ref().is_some_and(|p| p.number == phone) {
+                return Err(errors::PHONE_NOT_CHANGED.into());
+            }
+            limits.check_user(&user.code_sends, now)?;
+            Ok(Decision::append(vec![
+                UserEvent::PhoneChanged {
+                    phone: phone.clone(),
+                },
+                code_added.clone(),
+            ]))
+        };
+        self.precheck(user_id, &decide).await?;
+        self.reserve_send(&phone).await?;
+        let (mut appended, ()) = self.execute(user_id, &decide).await?;
         self.send_code(user_id, &phone, code, &mut appended).await;
         Ok(SetMyPhoneResponse {
             details: appended.details(),
@@ -370,7 +454,7 @@ impl<S: EventStore, N: Notifier> AuthServiceHandler for Phones<S, N> {
                     .and_then(|p| p.code.as_ref())
                     .ok_or(errors::CODE_NOT_FOUND)?;
                 if pending.invalidated || pending.failures >= max_attempts {
-                    return Err(errors::CODE_LOCKED);
+                    return Err(errors::CODE_LOCKED.into());
                 }
                 // Compare first and check expiry after, so both cost the same.
                 let matches = self.codes.matches(user_id, &request.code, &pending.hash);
@@ -402,19 +486,22 @@ impl<S: EventStore, N: Notifier> AuthServiceHandler for Phones<S, N> {
     ) -> Result<ResendMyPhoneVerificationResponse, Status> {
         let (user_id, org) = caller(ctx)?;
         let (code, code_added) = self.new_code(user_id);
-        let (mut appended, phone) = self
-            .execute(user_id, |aggregate, _| {
-                let user = user_in(aggregate, org)?;
-                let p = user.phone.as_ref().ok_or(errors::PHONE_NOT_FOUND)?;
-                if p.verified {
-                    return Err(errors::PHONE_ALREADY_VERIFIED);
-                }
-                Ok(Decision {
-                    events: vec![code_added.clone()],
-                    answer: Ok(p.number.clone()),
-                })
+        let limits = self.config.limits;
+        let decide = |aggregate: &Aggregate, now: i64| {
+            let user = user_in(aggregate, org)?;
+            let p = user.phone.as_ref().ok_or(errors::PHONE_NOT_FOUND)?;
+            if p.verified {
+                return Err(errors::PHONE_ALREADY_VERIFIED.into());
+            }
+            limits.check_user(&user.code_sends, now)?;
+            Ok(Decision {
+                events: vec![code_added.clone()],
+                answer: Ok(p.number.clone()),
             })
-            .await?;
+        };
+        let number = self.precheck(user_id, &decide).await?;
+        self.reserve_send(&number).await?;
+        let (mut appended, phone) = self.execute(user_id, &decide).await?;
         self.send_code(user_id, &phone, code, &mut appended).await;
         Ok(ResendMyPhoneVerificationResponse {
             details: appended.details(),

@@ -11,6 +11,7 @@ mod durability;
 mod errors;
 mod flow;
 mod jwt_attacks;
+mod limits;
 mod lockout;
 mod reference;
 

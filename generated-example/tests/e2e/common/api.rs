@@ -8,7 +8,7 @@ use prost::Message;
 use serde_json::{json, Value};
 use tonic::transport::Channel;
 use verify_phone::api::zitadel::auth::v1::{self as pb, auth_service_client::AuthServiceClient};
-use verify_phone::errors::ErrorDetail;
+use verify_phone::errors::{ErrorDetail, RetryInfo};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Protocol {
@@ -47,6 +47,8 @@ pub struct Failure {
     pub http: Option<u16>,
     /// The `WWW-Authenticate` header (REST).
     pub www_authenticate: Option<String>,
+    /// The `retry_delay` of a `google.rpc.RetryInfo` detail, if one came.
+    pub retry_delay: Option<std::time::Duration>,
 }
 
 impl Failure {
@@ -69,6 +71,7 @@ pub struct Api {
 }
 
 const ERROR_DETAIL: &str = "type.googleapis.com/zitadel.v1.ErrorDetail";
+const RETRY_INFO: &str = "type.googleapis.com/google.rpc.RetryInfo";
 
 impl Api {
     pub async fn new(protocol: Protocol, base: &str, token: Option<&str>) -> Api {
@@ -142,12 +145,25 @@ impl Api {
                     d["message"].as_str().unwrap_or_default().to_string(),
                 )
             });
+        let retry_delay = body["details"]
+            .as_array()
+            .and_then(|details| details.iter().find(|d| d["@type"] == RETRY_INFO))
+            .map(|d| {
+                let text = d["retryDelay"].as_str().expect("retryDelay as a string");
+                let seconds: f64 = text
+                    .strip_suffix('s')
+                    .expect("ends in s")
+                    .parse()
+                    .expect("seconds");
+                std::time::Duration::from_secs_f64(seconds)
+            });
         Err(Failure {
             code: body["code"].as_i64().expect("numeric code") as i32,
             message: body["message"].as_str().unwrap_or_default().to_string(),
             detail,
             http: Some(status),
             www_authenticate: www,
+            retry_delay,
         })
     }
 
@@ -190,6 +206,7 @@ impl Api {
             detail: detail_of_rpc_status(status.details()),
             http: None,
             www_authenticate: None,
+            retry_delay: retry_of_rpc_status(status.details()),
         })
     }
 
@@ -305,6 +322,7 @@ impl Api {
             detail: detail_of_rpc_status(&details),
             http: None,
             www_authenticate: None,
+            retry_delay: retry_of_rpc_status(&details),
         })
     }
 
@@ -344,12 +362,27 @@ impl Api {
                 .and_then(|bytes| ErrorDetail::decode(bytes.as_slice()).ok())
                 .map(|d| (d.id, d.message))
         });
+        let retry_delay = body["details"].as_array().and_then(|details| {
+            details
+                .iter()
+                .find(|d| d["type"] == "google.rpc.RetryInfo")
+                .and_then(|d| d["value"].as_str())
+                .and_then(|v| {
+                    base64::engine::general_purpose::STANDARD_NO_PAD
+                        .decode(v.trim_end_matches('='))
+                        .ok()
+                })
+                .map(|bytes| RetryInfo::decode(bytes.as_slice()).expect("RetryInfo"))
+                .and_then(|r| r.retry_delay)
+                .map(duration)
+        });
         Err(Failure {
             code: connect_code(body["code"].as_str().unwrap_or_default()),
             message: body["message"].as_str().unwrap_or_default().to_string(),
             detail,
             http: Some(status),
             www_authenticate: None,
+            retry_delay,
         })
     }
 }
@@ -369,6 +402,27 @@ fn detail_of_rpc_status(bytes: &[u8]) -> Option<(String, String)> {
         .find(|any| any.type_url == ERROR_DETAIL)
         .map(|any| ErrorDetail::decode(any.value.as_slice()).expect("ErrorDetail"))
         .map(|d| (d.id, d.message))
+}
+
+fn retry_of_rpc_status(bytes: &[u8]) -> Option<std::time::Duration> {
+    if bytes.is_empty() {
+        return None;
+    }
+    let status = protogate::rpc::Status::decode(bytes).expect("google.rpc.Status");
+    status
+        .details
+        .iter()
+        .find(|any| any.type_url == RETRY_INFO)
+        .map(|any| RetryInfo::decode(any.value.as_slice()).expect("RetryInfo"))
+        .and_then(|r| r.retry_delay)
+        .map(duration)
+}
+
+fn duration(d: pbjson_types::Duration) -> std::time::Duration {
+    std::time::Duration::new(
+        u64::try_from(d.seconds).expect("non-negative"),
+        u32::try_from(d.nanos).expect("non-negative"),
+    )
 }
 
 fn connect_code(name: &str) -> i32 {

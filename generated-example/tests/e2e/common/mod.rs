@@ -94,6 +94,12 @@ impl Env {
             .env_remove("VERIFY_PHONE_MAX_ATTEMPTS")
             .env_remove("VERIFY_PHONE_TOKEN_ISSUER")
             .env_remove("VERIFY_PHONE_TOKEN_AUDIENCE")
+            // The send limits are off unless a test turns them on with flags (which win over
+            // the environment): the other tests send codes faster than the defaults allow.
+            .env("VERIFY_PHONE_SENDS_PER_PHONE", "0")
+            .env("VERIFY_PHONE_SENDS_PER_USER", "0")
+            .env("VERIFY_PHONE_RESEND_INTERVAL", "0")
+            .env_remove("VERIFY_PHONE_SEND_WINDOW")
             .kill_on_drop(true);
         match &self.database_url {
             Some(url) => cmd.env("DATABASE_URL", url),
