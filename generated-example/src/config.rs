@@ -191,14 +191,10 @@ pub struct OutboxArgs {
     pub json: bool,
 }
 
-/// Like [`parse_duration`], but `0` (with or without a unit) is allowed and means none.
+/// Like [`parse_duration`], but `0` is allowed and means none.
 pub fn parse_interval(text: &str) -> Result<Duration, String> {
-    let digits = text.trim().trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    if !digits.is_empty() && digits.bytes().all(|b| b == b'0') {
-        if digits.len() == text.trim().len() {
-            return Ok(Duration::ZERO);
-        }
-        return parse_duration(&text.trim().replacen('0', "1", 1)).map(|_| Duration::ZERO);
+    if text.trim() == "0" {
+        return Ok(Duration::ZERO);
     }
     parse_duration(text)
 }
@@ -247,9 +243,8 @@ mod tests {
     #[test]
     fn intervals_may_be_zero() {
         assert_eq!(parse_interval("0"), Ok(Duration::ZERO));
-        assert_eq!(parse_interval("0s"), Ok(Duration::ZERO));
         assert_eq!(parse_interval("30s"), Ok(Duration::from_secs(30)));
-        for bad in ["", "0y", "x", "1"] {
+        for bad in ["", "0s", "x", "1"] {
             assert!(parse_interval(bad).is_err(), "{bad}");
         }
     }
@@ -281,8 +276,14 @@ mod tests {
         assert!(Cli::try_parse_from(["verify-phone", "--max-attempts", "0"]).is_err());
         assert_eq!(cli.config.sends_per_phone, 5);
         assert_eq!(cli.config.resend_interval, Duration::from_secs(30));
-        let cli = Cli::try_parse_from(["verify-phone", "--resend-interval", "0", "--sends-per-phone", "0"])
-            .expect("parses");
+        let cli = Cli::try_parse_from([
+            "verify-phone",
+            "--resend-interval",
+            "0",
+            "--sends-per-phone",
+            "0",
+        ])
+        .expect("parses");
         assert_eq!(cli.config.resend_interval, Duration::ZERO);
         assert_eq!(cli.config.sends_per_phone, 0);
         assert!(Cli::try_parse_from(["verify-phone", "token", "--user", "u"]).is_err());

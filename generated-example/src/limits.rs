@@ -79,7 +79,9 @@ impl RateLimited {
     pub fn text(&self) -> &'static str {
         match self.limit {
             Limit::User => "Too many verification codes sent to this user, try again later",
-            Limit::Phone => "Too many verification codes sent to this phone number, try again later",
+            Limit::Phone => {
+                "Too many verification codes sent to this phone number, try again later"
+            }
             Limit::Interval => "A verification code was sent moments ago, wait before asking again",
         }
     }

@@ -171,3 +171,51 @@ fn phone_numbers_are_normalised_to_e164() {
         assert_eq!(normalize_phone(bad), None, "{bad}");
     }
 }
+
+#[tokio::test]
+async fn refusals_of_the_handler_come_before_the_number_limit_and_do_not_count() {
+    let (_dir, mut phones, _) = phones(false).await;
+    phones.config.limits = SendLimits {
+        per_user: 0,
+        per_phone: 1,
+        window: Duration::from_secs(3600),
+        min_interval: Duration::ZERO,
+    };
+    phones.ensure_user("a", "org").await.expect("user");
+    phones.ensure_user("b", "org").await.expect("user");
+    let set = |phone: &str| SetMyPhoneRequest {
+        phone: phone.into(),
+    };
+    let no_phone = phones
+        .resend_my_phone_verification(&ctx(Some("a")), ResendMyPhoneVerificationRequest {})
+        .await
+        .expect_err("no phone");
+    assert_eq!(no_phone.code(), Code::NotFound);
+    phones
+        .set_my_phone(&ctx(Some("a")), set("+41791234567"))
+        .await
+        .expect("first send");
+    // The handler's own refusal wins and uses up nothing…
+    let same = phones
+        .set_my_phone(&ctx(Some("a")), set("+41 79 123 45 67"))
+        .await
+        .expect_err("same number");
+    assert_eq!(same.message(), "Phone number not changed (PHONE-NoChg)");
+    // … while a second send to the number is refused, for any user.
+    let limited = phones
+        .set_my_phone(&ctx(Some("b")), set("+41791234567"))
+        .await
+        .expect_err("second send");
+    assert_eq!(limited.code(), Code::ResourceExhausted);
+    phones
+        .set_my_phone(&ctx(Some("b")), set("+41791234568"))
+        .await
+        .expect("another number");
+}
+
+#[tokio::test]
+async fn user_ids_of_the_counters_are_reserved() {
+    let (_dir, phones, _) = phones(false).await;
+    let reserved = phones.ensure_user("phone-sends:+41791234567", "org").await;
+    assert!(matches!(reserved, Err(UserError::ReservedId)));
+}

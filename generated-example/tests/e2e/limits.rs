@@ -43,18 +43,30 @@ async fn a_number_gets_at_most_n_codes_per_window_whoever_asks(backend: Backend)
     let mut grpc = server.api(Protocol::Grpc, Some(&bob)).await;
     let number = "+41791234567";
 
-    rest.call(Call::Set(number.into())).await.expect("set: 1st SMS");
+    rest.call(Call::Set(number.into()))
+        .await
+        .expect("set: 1st SMS");
     rest.call(Call::Resend).await.expect("resend: 2nd SMS");
     let before = rest.call(Call::Get).await.expect("get");
     let f = rest.call(Call::Resend).await.expect_err("3rd SMS");
     refused(&f, "PHONE-RtNum", Some(429), window);
     assert_eq!(env.outbox().await.len(), 2, "no SMS went out");
-    assert_eq!(rest.call(Call::Get).await.expect("get"), before, "nothing changed");
+    assert_eq!(
+        rest.call(Call::Get).await.expect("get"),
+        before,
+        "nothing changed"
+    );
 
     // Another user asking for the same number is refused too, over gRPC, and gets no phone.
-    let f = grpc.call(Call::Set(number.into())).await.expect_err("same number");
+    let f = grpc
+        .call(Call::Set(number.into()))
+        .await
+        .expect_err("same number");
     let delay = refused(&f, "PHONE-RtNum", None, window);
-    assert_eq!(grpc.call(Call::Get).await.expect("get")["phone"], serde_json::Value::Null);
+    assert_eq!(
+        grpc.call(Call::Get).await.expect("get")["phone"],
+        serde_json::Value::Null
+    );
     // Another number is not affected.
     grpc.call(Call::Set("+41791234568".into()))
         .await
@@ -63,12 +75,16 @@ async fn a_number_gets_at_most_n_codes_per_window_whoever_asks(backend: Backend)
 
     // Once the window has moved past the first send, the number gets a code again.
     tokio::time::sleep(delay + Duration::from_millis(50)).await;
-    rest.call(Call::Resend).await.expect("resend after the window");
+    rest.call(Call::Resend)
+        .await
+        .expect("resend after the window");
     let outbox = env.outbox().await;
     assert_eq!(outbox.len(), 4);
     assert_eq!(outbox[3]["phone"], number);
     let code = env.last_code("alice").await;
-    rest.call(Call::Verify(code)).await.expect("the new code works");
+    rest.call(Call::Verify(code))
+        .await
+        .expect("the new code works");
 }
 
 async fn a_user_gets_at_most_n_codes_per_window_even_after_a_restart(backend: Backend) {
@@ -79,8 +95,12 @@ async fn a_user_gets_at_most_n_codes_per_window_even_after_a_restart(backend: Ba
     let server = env.start(&flags).await;
     let (alice, bob) = (env.user("alice", "o").await, env.user("bob", "o").await);
     let mut api = server.api(Protocol::Connect, Some(&alice)).await;
-    api.call(Call::Set("+41791234567".into())).await.expect("1st");
-    api.call(Call::Set("+41791234568".into())).await.expect("2nd");
+    api.call(Call::Set("+41791234567".into()))
+        .await
+        .expect("1st");
+    api.call(Call::Set("+41791234568".into()))
+        .await
+        .expect("2nd");
     let code = env.last_code("alice").await;
     let f = api
         .call(Call::Set("+41791234569".into()))
@@ -88,13 +108,19 @@ async fn a_user_gets_at_most_n_codes_per_window_even_after_a_restart(backend: Ba
         .expect_err("3rd");
     refused(&f, "PHONE-RtUsr", Some(429), Duration::from_secs(3600));
     let phone = api.call(Call::Get).await.expect("get");
-    assert_eq!(phone["phone"]["phone"], "+41791234568", "the number did not change");
+    assert_eq!(
+        phone["phone"]["phone"], "+41791234568",
+        "the number did not change"
+    );
     assert_eq!(env.outbox().await.len(), 2);
     server.stop().await;
 
     let server = env.start(&flags).await;
     let mut api = server.api(Protocol::GrpcWeb, Some(&alice)).await;
-    let f = api.call(Call::Resend).await.expect_err("still over the limit");
+    let f = api
+        .call(Call::Resend)
+        .await
+        .expect_err("still over the limit");
     refused(&f, "PHONE-RtUsr", None, Duration::from_secs(3600));
     // The code sent last is still pending and valid.
     api.call(Call::Verify(code)).await.expect("verify");
@@ -115,7 +141,9 @@ async fn codes_for_one_user_are_spaced_by_the_resend_interval(backend: Backend) 
     let server = env.start(&["--resend-interval", "1s"]).await;
     let token = env.user("u", "o").await;
     let mut api = server.api(Protocol::GrpcWeb, Some(&token)).await;
-    api.call(Call::Set("+41791234567".into())).await.expect("set");
+    api.call(Call::Set("+41791234567".into()))
+        .await
+        .expect("set");
     let f = api.call(Call::Resend).await.expect_err("too soon");
     let delay = refused(&f, "PHONE-RtInt", None, Duration::from_secs(1));
     let f = server
@@ -127,6 +155,8 @@ async fn codes_for_one_user_are_spaced_by_the_resend_interval(backend: Backend) 
     refused(&f, "PHONE-RtInt", Some(429), Duration::from_secs(1));
     assert_eq!(env.outbox().await.len(), 1);
     tokio::time::sleep(delay + Duration::from_millis(50)).await;
-    api.call(Call::Resend).await.expect("resend after the interval");
+    api.call(Call::Resend)
+        .await
+        .expect("resend after the interval");
     assert_eq!(env.outbox().await.len(), 2);
 }
