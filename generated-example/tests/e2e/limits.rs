@@ -34,9 +34,9 @@ async fn a_number_gets_at_most_n_codes_per_window_whoever_asks(backend: Backend)
     let Some(env) = Env::new(backend).await else {
         return;
     };
-    let window = Duration::from_secs(3);
+    let window = Duration::from_secs(5);
     let server = env
-        .start(&["--sends-per-phone", "2", "--send-window", "3s"])
+        .start(&["--sends-per-phone", "2", "--send-window", "5s"])
         .await;
     let (alice, bob) = (env.user("alice", "o").await, env.user("bob", "o").await);
     let mut rest = server.api(Protocol::Rest, Some(&alice)).await;
