@@ -467,6 +467,21 @@ impl Message {
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
     }
+
+    /// Its groups of fields of which at most one is set: the proto's oneofs, then (when its
+    /// rules are on) protovalidate's message-level `oneof` rules; each with its member names and
+    /// whether one must be set (a oneof's `required` counts only when the rules are on).
+    pub fn oneof_groups(&self, rules_on: bool) -> impl Iterator<Item = (&Vec<String>, bool)> {
+        self.oneofs
+            .iter()
+            .map(move |o| (&o.fields, o.required && rules_on))
+            .chain(
+                self.message_oneofs
+                    .iter()
+                    .filter(move |_| rules_on)
+                    .map(|o| (&o.fields, o.required)),
+            )
+    }
 }
 
 /// An enum.

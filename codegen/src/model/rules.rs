@@ -284,6 +284,20 @@ fn cel_rule(m: &DynamicMessage, location: Location) -> UnsupportedRule {
     }
 }
 
+/// The nested rules `family.name` holds for a value's elements (`repeated.items`, `map.keys`,
+/// `map.values`); none when it has no such rule.
+pub fn nested_rules<'r>(rules: &'r [Rule], family: &str, name: &str) -> &'r [Rule] {
+    rules
+        .iter()
+        .find_map(|r| match &r.value {
+            RuleValue::Rules(inner) if r.family == family && r.name == name => {
+                Some(inner.as_slice())
+            }
+            _ => None,
+        })
+        .unwrap_or(&[])
+}
+
 /// `text` as a regular expression matching it literally, in the syntax JSON Schema's `pattern`
 /// uses (ECMA-262): only the syntax characters are escaped, which RE2 reads the same way.
 pub fn literal_pattern(text: &str) -> String {

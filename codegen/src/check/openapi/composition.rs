@@ -348,16 +348,7 @@ impl<'a> Checker<'a> {
         let rules_on = !message.validation_disabled && !message.validation_ignored;
         let json = |name: &String| message.field(name).map(|f| f.json_name.clone());
         let proto: Vec<(BTreeSet<String>, bool, &Vec<String>)> = message
-            .oneofs
-            .iter()
-            .map(|o| (&o.fields, o.required && rules_on))
-            .chain(
-                message
-                    .message_oneofs
-                    .iter()
-                    .filter(|_| rules_on)
-                    .map(|o| (&o.fields, o.required)),
-            )
+            .oneof_groups(rules_on)
             .map(|(fields, required)| {
                 let members = fields
                     .iter()

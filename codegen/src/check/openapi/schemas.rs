@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use super::keywords;
 use super::{join, scalar_text, Checker, Ptr};
-use crate::model::{Cardinality, Field, FieldType, Message, Rule, RuleValue};
+use crate::model::rules::nested_rules;
+use crate::model::{Cardinality, Field, FieldType, Message, RuleValue};
 use crate::source::proto::locate_ident;
 
 /// Formats that name a wire type: documenting one on a field of another type is a disagreement.
@@ -274,7 +275,7 @@ impl<'a> Checker<'a> {
                 if let Some(items) = items {
                     self.element(message, field, &field.ty, &items_ptr, &items);
                     if !is_message(&field.ty) {
-                        let rules = nested(&field.rules, "repeated", "items");
+                        let rules = nested_rules(&field.rules, "repeated", "items");
                         self.rule_groups(message, field, (&field.ty, rules), &items_ptr, &items);
                     }
                 }
@@ -289,7 +290,7 @@ impl<'a> Checker<'a> {
                 if let Some(v) = v.filter(|v| v.is_object()) {
                     self.element(message, field, value_ty, &vp, &v);
                     if !is_message(value_ty) {
-                        let rules = nested(&field.rules, "map", "values");
+                        let rules = nested_rules(&field.rules, "map", "values");
                         self.rule_groups(message, field, (value_ty, rules), &vp, &v);
                     }
                 }
@@ -520,17 +521,4 @@ impl<'a> Checker<'a> {
 /// Whether values of `ty` are objects compared field by field (not a well-known type).
 fn is_message(ty: &FieldType) -> bool {
     matches!(ty, FieldType::Message(name) if !name.starts_with("google.protobuf."))
-}
-
-/// The rules `family.name` holds for a field's elements (`repeated.items`, `map.values`).
-fn nested<'r>(rules: &'r [Rule], family: &str, name: &str) -> &'r [Rule] {
-    rules
-        .iter()
-        .find_map(|r| match &r.value {
-            RuleValue::Rules(inner) if r.family == family && r.name == name => {
-                Some(inner.as_slice())
-            }
-            _ => None,
-        })
-        .unwrap_or(&[])
 }

@@ -97,19 +97,6 @@ pub(super) fn ignores_empty(rules: &[Rule]) -> bool {
     })
 }
 
-/// The nested rules `family.name` (`repeated.items`, `map.keys`, `map.values`).
-pub(super) fn nested<'r>(rules: &'r [Rule], family: &str, name: &str) -> &'r [Rule] {
-    rules
-        .iter()
-        .find_map(|r| match &r.value {
-            RuleValue::Rules(inner) if r.family == family && r.name == name => {
-                Some(inner.as_slice())
-            }
-            _ => None,
-        })
-        .unwrap_or(&[])
-}
-
 /// The keywords of a scalar value of type `ty` (its own family's rules only).
 pub(super) fn scalar(api: &Api, version: Version, ty: &FieldType, rules: &[Rule]) -> Keywords {
     let Some(family) = family(ty) else {

@@ -5,8 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::node::{Node, Obj};
-use super::rules::{self, ignored_always, ignores_empty, nested};
+use super::rules::{self, ignored_always, ignores_empty};
 use super::Version;
+use crate::model::rules::nested_rules;
 use crate::model::{Api, Cardinality, Enum, Field, FieldType, Message, Rule};
 
 /// The error every REST call answers with.
@@ -72,7 +73,7 @@ impl<'a> Schemas<'a> {
                 schema
             }
             Cardinality::Repeated => {
-                let items = self.value(&field.ty, nested(rules, "repeated", "items"));
+                let items = self.value(&field.ty, nested_rules(rules, "repeated", "items"));
                 let mut schema = Obj::new().with("type", "array").with("items", items);
                 let empty = ignores_empty(rules).then(|| Node::List(Vec::new()));
                 rules::collection(rules, false).apply(&mut schema, empty);
@@ -81,12 +82,12 @@ impl<'a> Schemas<'a> {
             Cardinality::Map(key, value) => {
                 let mut schema = Obj::new().with("type", "object");
                 if self.version == Version::V3_1 {
-                    let keys = self.map_key(key, nested(rules, "map", "keys"));
+                    let keys = self.map_key(key, nested_rules(rules, "map", "keys"));
                     if !keys.is_empty() {
                         schema.set("propertyNames", keys);
                     }
                 }
-                let values = self.value(value, nested(rules, "map", "values"));
+                let values = self.value(value, nested_rules(rules, "map", "values"));
                 schema.set("additionalProperties", values);
                 let empty = ignores_empty(rules).then(|| Node::Obj(Obj::new()));
                 rules::collection(rules, true).apply(&mut schema, empty);
@@ -467,17 +468,7 @@ fn wrapped(name: &str) -> Option<FieldType> {
 /// a `oneOf` of one branch per member, plus one for "none set" unless a member is required.
 fn one_ofs(message: &Message, skip: &[String], rules_on: bool) -> Vec<Vec<Node>> {
     let json = |name: &String| message.field(name).map(|f| f.json_name.clone());
-    let groups = message
-        .oneofs
-        .iter()
-        .map(|o| (&o.fields, o.required && rules_on))
-        .chain(
-            message
-                .message_oneofs
-                .iter()
-                .filter(|_| rules_on)
-                .map(|o| (&o.fields, o.required)),
-        );
+    let groups = message.oneof_groups(rules_on);
     let mut out = Vec::new();
     for (fields, required) in groups {
         let members: Vec<String> = fields
