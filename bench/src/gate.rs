@@ -34,8 +34,11 @@ impl Handler {
 pub struct BenchAuthenticator(pub Tokens);
 
 impl protogate::Authenticator for BenchAuthenticator {
-    async fn authenticate(&self, headers: &http::HeaderMap) -> Result<Option<Caller>, Status> {
-        let Some(token) = protogate::bearer_token(headers)? else {
+    async fn authenticate(
+        &self,
+        request: &protogate::AuthRequest<'_>,
+    ) -> Result<Option<Caller>, Status> {
+        let Some(token) = protogate::bearer_token(request.headers)? else {
             return Ok(None);
         };
         let user = self.0.verify(token).map_err(Status::unauthenticated)?;
@@ -43,6 +46,7 @@ impl protogate::Authenticator for BenchAuthenticator {
             subject: user.id,
             org: Some(user.org),
             permissions: Vec::new(),
+            extensions: Default::default(),
         }))
     }
 }

@@ -108,9 +108,9 @@ struct KnownToken(Option<(String, protogate::Caller)>);
 impl protogate::Authenticator for KnownToken {
     async fn authenticate(
         &self,
-        headers: &HeaderMap,
+        request: &protogate::AuthRequest<'_>,
     ) -> Result<Option<protogate::Caller>, protogate::Status> {
-        let Some(token) = protogate::bearer_token(headers)? else {
+        let Some(token) = protogate::bearer_token(request.headers)? else {
             return Ok(None);
         };
         match &self.0 {
@@ -136,6 +136,7 @@ impl Harness {
                     subject: user.id,
                     org: Some(user.org),
                     permissions: Vec::new(),
+                    extensions: Default::default(),
                 },
             )
         }));

@@ -348,3 +348,50 @@ fn a_ref_to_a_missing_file_names_the_referring_line() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn an_auth_option_checking_a_missing_field_names_the_option() {
+    let dir = schemas();
+    let file = dir.path().join("proto/zitadel/auth.proto");
+    edit(
+        &file,
+        "option (zitadel.v1.auth_option) = {permission: \"authenticated\"};",
+        "option (zitadel.v1.auth_option) = {permission: \"user.read\" check_field_name: \"UserId\"};",
+    );
+    let (code, stderr) = gen(dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    let line = line_of(&file, "check_field_name: \"UserId\"");
+    assert!(stderr.contains(&format!("auth.proto:{line}:")), "{stderr}");
+    assert!(stderr.contains("auth-check-field"), "{stderr}");
+    assert!(stderr.contains("`UserId`"), "{stderr}");
+}
+
+#[test]
+fn an_auth_option_checking_a_non_string_field_is_refused() {
+    let dir = schemas();
+    let file = dir.path().join("proto/zitadel/auth.proto");
+    // VerifyMyPhone's request has a string `code`: checked by its Go name it is accepted…
+    let text = std::fs::read_to_string(&file).unwrap();
+    let verify = text.find("rpc VerifyMyPhone").unwrap();
+    let at = verify
+        + text[verify..]
+            .find("permission: \"authenticated\"")
+            .unwrap();
+    let mut changed = text.clone();
+    changed.replace_range(
+        at..at + "permission: \"authenticated\"".len(),
+        "permission: \"phone.write\" check_field_name: \"Code\"",
+    );
+    std::fs::write(&file, &changed).unwrap();
+    let (code, stderr) = gen(dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    // …while a message field is not a string.
+    std::fs::write(
+        &file,
+        changed.replacen("string code = 1 [", "bytes code = 1 [", 1),
+    )
+    .unwrap();
+    let (code, stderr) = gen(dir.path());
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("not a singular string field"), "{stderr}");
+}

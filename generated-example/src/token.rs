@@ -140,6 +140,7 @@ impl Tokens {
             subject: claims.sub,
             org: Some(claims.org),
             permissions: Vec::new(),
+            extensions: Default::default(),
         })
     }
 }
@@ -226,8 +227,11 @@ fn reason(kind: &ErrorKind) -> &'static str {
 }
 
 impl protogate::Authenticator for Tokens {
-    async fn authenticate(&self, headers: &http::HeaderMap) -> Result<Option<Caller>, Status> {
-        let Some(token) = protogate::bearer_token(headers)? else {
+    async fn authenticate(
+        &self,
+        request: &protogate::AuthRequest<'_>,
+    ) -> Result<Option<Caller>, Status> {
+        let Some(token) = protogate::bearer_token(request.headers)? else {
             return Ok(None);
         };
         match self.verify(token) {

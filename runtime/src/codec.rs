@@ -19,6 +19,8 @@ pub enum Input {
 pub trait OutputMessage: Send + std::fmt::Debug {
     /// The protobuf encoding.
     fn to_proto(&self) -> Vec<u8>;
+    /// The size of the protobuf encoding, in bytes.
+    fn encoded_len(&self) -> usize;
     /// The protobuf encoding behind the 5-byte prefix of an uncompressed gRPC, gRPC-Web or
     /// Connect message (flag 0, big-endian length), written in one allocation.
     fn to_proto_frame(&self) -> Vec<u8>;
@@ -34,6 +36,10 @@ where
 {
     fn to_proto(&self) -> Vec<u8> {
         self.encode_to_vec()
+    }
+
+    fn encoded_len(&self) -> usize {
+        prost::Message::encoded_len(self)
     }
 
     fn to_proto_frame(&self) -> Vec<u8> {
@@ -59,6 +65,16 @@ where
 
 /// A handler's response, ready to be encoded.
 pub type Output = Box<dyn OutputMessage>;
+
+impl Input {
+    /// The message's size in bytes as received (decompressed); REST's assembled JSON has none.
+    pub fn len(&self) -> Option<usize> {
+        match self {
+            Input::Proto(bytes) | Input::JsonBytes(bytes) => Some(bytes.len()),
+            Input::Json(_) => None,
+        }
+    }
+}
 
 /// Decodes a request message from any input.
 pub fn decode<M>(input: Input) -> Result<M, Status>

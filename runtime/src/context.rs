@@ -57,6 +57,18 @@ impl RequestContext {
         self
     }
 
+    /// The value of type `T` the authenticator attached to the caller (its claims, a tenant,
+    /// whatever the application's [`crate::Authenticator`] puts in [`Caller::extensions`]).
+    pub fn extension<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.caller.as_ref()?.extension::<T>()
+    }
+
+    /// Checks the method's guard against the value of the request field its auth option
+    /// names (`check_field_name`); generated code calls it once the request is decoded.
+    pub fn check_field(&self, value: &str) -> Result<(), crate::Status> {
+        self.method.guard.check_field(self.caller.as_ref(), value)
+    }
+
     /// The headers and trailers the answer will carry, on success and on error alike. Clone
     /// the handle into a response stream to set trailers while it runs.
     pub fn response(&self) -> &ResponseMetadata {

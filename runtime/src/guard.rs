@@ -1,4 +1,9 @@
-//! The permission guard generated from a method's auth option.
+//! The permission guard generated from a method's auth option, enforced as ZITADEL's
+//! authorization does: a caller's permission is `name` (held everywhere) or `name:id` (held
+//! on the object `id` only). [`Guard::check`] runs before the request is read and needs the
+//! permission in either form; for a method whose option names a `check_field_name`,
+//! [`Guard::check_field`] runs after decoding and, unless the permission is held everywhere,
+//! needs it on the object the request field names.
 
 use crate::auth::Caller;
 use crate::status::Status;
@@ -14,7 +19,9 @@ pub enum Guard {
     Permission {
         /// The permission name.
         permission: &'static str,
-        /// The request field that names the object the permission is checked on, if any.
+        /// The request field that names the object the permission is checked on, if any (the
+        /// option's `check_field_name`; generated code reads the field and calls
+        /// [`Guard::check_field`]).
         check_field: Option<&'static str>,
     },
 }
@@ -39,6 +46,28 @@ impl Guard {
                     )))
                 }
             }
+        }
+    }
+
+    /// The second half of a `check_field_name` guard, once the request is decoded: `value` is
+    /// the request field's value. The caller passes when it holds the permission everywhere,
+    /// or on the object `value` names; otherwise PERMISSION_DENIED. Guards without a checked
+    /// field let everything through here.
+    pub fn check_field(&self, caller: Option<&Caller>, value: &str) -> Result<(), Status> {
+        let Guard::Permission {
+            permission,
+            check_field: Some(field),
+        } = self
+        else {
+            return Ok(());
+        };
+        let caller = caller.ok_or_else(|| Status::unauthenticated("auth header missing"))?;
+        if caller.has_permission_on(permission, value) {
+            Ok(())
+        } else {
+            Err(Status::permission_denied(format!(
+                "permission {permission} required on the {field} of the request"
+            )))
         }
     }
 }
@@ -72,5 +101,40 @@ mod tests {
             ..Caller::default()
         };
         assert!(guard.check(Some(&caller)).is_ok());
+    }
+
+    #[test]
+    fn checked_field_needs_the_permission_on_its_object() {
+        let guard = Guard::Permission {
+            permission: "project.read",
+            check_field: Some("ProjectId"),
+        };
+        let scoped = Caller {
+            permissions: vec!["project.read:p1".into()],
+            ..Caller::default()
+        };
+        assert!(guard.check(Some(&scoped)).is_ok());
+        assert!(guard.check_field(Some(&scoped), "p1").is_ok());
+        let denied = guard.check_field(Some(&scoped), "p2").unwrap_err();
+        assert_eq!(denied.code(), Code::PermissionDenied);
+        assert!(
+            denied.message().contains("ProjectId"),
+            "{}",
+            denied.message()
+        );
+        assert_eq!(
+            guard.check_field(Some(&scoped), "").unwrap_err().code(),
+            Code::PermissionDenied
+        );
+        let global = Caller {
+            permissions: vec!["project.read".into()],
+            ..Caller::default()
+        };
+        assert!(guard.check_field(Some(&global), "p2").is_ok());
+        assert_eq!(
+            guard.check_field(None, "p1").unwrap_err().code(),
+            Code::Unauthenticated
+        );
+        assert!(Guard::Authenticated.check_field(None, "p1").is_ok());
     }
 }

@@ -11,6 +11,9 @@ pub mod codec;
 pub mod context;
 pub mod guard;
 pub mod http;
+pub mod interceptor;
+#[cfg(feature = "metrics")]
+pub mod metrics;
 pub mod pipeline;
 pub(crate) mod protocol;
 pub(crate) mod registry;
@@ -24,10 +27,12 @@ pub mod status;
 pub mod validate;
 pub mod wkt;
 
-pub use auth::{bearer_token, Authenticator, Caller, NoAuthentication};
+pub use auth::{bearer_token, AuthRequest, Authenticator, Caller, NoAuthentication};
 pub use context::{Protocol, RequestContext, ResponseMetadata};
 pub use guard::Guard;
 pub use http::{BodySpec, HttpMethod, HttpRoute, PathTemplate, PathVariable, Segment};
+pub use interceptor::{Call, Interceptor, Outcome};
+pub use pipeline::trace::TraceParent;
 pub use protocol::rest::WrongMethod;
 pub use protogate_macros::{include_generated, Validate};
 pub use server::reference;

@@ -19,7 +19,8 @@ fn main() {
     let probe = root.join("tests/build-rs/proto");
     builder = builder
         .include(&probe)
-        .proto(probe.join("probe/v1/probe.proto"));
+        .proto(probe.join("probe/v1/probe.proto"))
+        .proto(probe.join("probe/v1/projects.proto"));
     if let Err(e) = builder.compile() {
         eprintln!("{e}");
         std::process::exit(1);

@@ -260,9 +260,19 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
                     quote!(request: ::protogate::RequestStream<#input>),
                 ),
             };
+            // The auth option's `check_field_name`, checked once the request is decoded.
+            let check = m
+                .auth
+                .as_ref()
+                .and_then(|a| a.checked_field.as_deref())
+                .map(|field| {
+                    let field = ident(&names::snake(field));
+                    quote!(ctx.check_field(&request.#field)?;)
+                });
             // `H::method`, not `handler.method`: an rpc named `Clone` would find `Arc::clone`.
             quote! {
                 #index => ::protogate::pipeline::#step(ctx, requests, move |ctx, #arg| async move {
+                    #check
                     H::#fn_name(&handler, &ctx, request).await
                 }),
             }

@@ -179,8 +179,11 @@ pub enum Streaming {
 pub struct AuthRequirement {
     /// The permission; `authenticated` means any authenticated caller.
     pub permission: String,
-    /// The request field naming the object the permission is checked on.
+    /// The request field naming the object the permission is checked on, as the option
+    /// writes it (ZITADEL writes the Go name, `ProjectId`).
     pub check_field: Option<String>,
+    /// That field's proto name in the request message (`project_id`), once resolved.
+    pub checked_field: Option<String>,
 }
 
 /// The OpenAPI metadata a method carries in its `openapiv2_operation` option.

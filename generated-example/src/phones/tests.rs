@@ -54,6 +54,7 @@ fn ctx(subject: Option<&str>) -> RequestContext {
             subject: s.into(),
             org: Some("org".into()),
             permissions: vec![],
+            extensions: Default::default(),
         }),
         None => ctx,
     }

@@ -5,9 +5,12 @@
 //! generated code.
 
 mod handler;
+pub mod trace;
 
 use std::future::Future as _;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -20,11 +23,13 @@ pub use handler::{
     ResponseMessage,
 };
 
+use crate::auth::AuthRequest;
 use crate::codec::Output;
 use crate::context::{RequestContext, ResponseMetadata};
+use crate::interceptor::{Call, Observation};
 use crate::protocol::{Opened, Wire};
 use crate::server::Inner;
-use crate::service::{ResponseStream, Responses};
+use crate::service::{Requests, ResponseStream, Responses};
 use crate::status::Status;
 
 /// Serves one request that `wire` speaks.
@@ -33,6 +38,7 @@ pub(crate) async fn run<W: Wire>(
     inner: &Inner,
     request: Request<Body>,
 ) -> Response<Body> {
+    let started = std::time::Instant::now();
     let (mut parts, body) = request.into_parts();
     let Opened {
         target,
@@ -42,17 +48,43 @@ pub(crate) async fn run<W: Wire>(
         Ok(opened) => opened,
         Err(refused) => return *refused.0,
     };
+    let protocol = wire.protocol();
+    trace::record_method(target.method);
     wire.incoming_metadata(&mut parts.headers);
     let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
     let metadata = ResponseMetadata::default();
+    // Interceptors' `after` needs the call's sizes and end; without interceptors, nothing
+    // is counted.
+    let mut observation = (!inner.interceptors.is_empty())
+        .then(|| Observation::new(inner.interceptors.clone(), target.method, protocol, started));
+    let request_bytes = observation.as_ref().map(Observation::request_bytes);
     let work = async {
-        let caller = inner.authenticator.authenticate(&parts.headers).await?;
+        let caller = inner
+            .authenticator
+            .authenticate(&AuthRequest {
+                headers: &parts.headers,
+                method: target.method,
+                protocol,
+            })
+            .await?;
         target.method.guard.check(caller.as_ref())?;
-        let requests = wire
+        for interceptor in inner.interceptors.iter() {
+            let mut call = Call {
+                method: target.method,
+                protocol,
+                caller: caller.as_ref(),
+                headers: &mut parts.headers,
+                response: &metadata,
+            };
+            interceptor.before(&mut call).await?;
+        }
+        let mut requests = wire
             .requests(&head, &target, &parts, body, &inner.limits)
             .await?;
-        let mut ctx =
-            RequestContext::with_metadata(wire.protocol(), target.method, metadata.clone());
+        if let Some(counter) = &request_bytes {
+            requests = counted(requests, counter, &parts.headers);
+        }
+        let mut ctx = RequestContext::with_metadata(protocol, target.method, metadata.clone());
         ctx.caller = caller;
         ctx.deadline = deadline.map(tokio::time::Instant::into_std);
         ctx.headers = parts.headers;
@@ -75,7 +107,53 @@ pub(crate) async fn run<W: Wire>(
         })),
         (responses, _) => responses,
     });
+    trace::record_code(
+        outcome
+            .as_ref()
+            .map_or_else(Status::code, |_| crate::Code::Ok),
+    );
+    let outcome = match observation.take() {
+        None => outcome,
+        Some(mut observation) => match outcome {
+            Ok(Responses::One(output)) => {
+                observation.add_response(&output);
+                observation.finish(None);
+                Ok(Responses::One(output))
+            }
+            Ok(Responses::Stream(stream)) => Ok(Responses::Stream(observation.watch(stream))),
+            Err(status) => {
+                observation.finish(Some(&status));
+                Err(status)
+            }
+        },
+    };
     wire.reply(head, outcome, metadata, &inner.limits)
+}
+
+/// The request messages, each adding its size to `counter` as it is read (REST's assembled
+/// JSON: the body's `Content-Length`).
+fn counted(requests: Requests, counter: &Arc<AtomicU64>, headers: &http::HeaderMap) -> Requests {
+    use futures_util::StreamExt as _;
+    match requests {
+        Requests::One(input) => {
+            let len = input.len().unwrap_or_else(|| {
+                headers
+                    .get(http::header::CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok()?.parse().ok())
+                    .unwrap_or(0)
+            });
+            counter.fetch_add(len as u64, Ordering::Relaxed);
+            Requests::One(input)
+        }
+        Requests::Stream(stream) => {
+            let counter = counter.clone();
+            Requests::Stream(Box::pin(stream.inspect(move |item| {
+                if let Ok(input) = item {
+                    counter.fetch_add(input.len().unwrap_or(0) as u64, Ordering::Relaxed);
+                }
+            })))
+        }
+    }
 }
 
 /// Waits for a response stream's first item, as gRPC and Connect servers do before they send

@@ -3,6 +3,7 @@
 //! through the one pipeline ([`crate::pipeline`]).
 
 pub(crate) mod body;
+pub mod layer;
 pub mod reference;
 mod tls;
 
@@ -17,7 +18,9 @@ use http::{Request, Response};
 use tracing::Instrument as _;
 
 use crate::auth::{Authenticator, DynAuthenticator, NoAuthentication};
+use crate::interceptor::{DynInterceptor, Interceptor, Interceptors};
 use crate::pipeline;
+use crate::pipeline::trace::{lower_hex, new_span_id, TraceParent};
 use crate::protocol::connect::ConnectUnary;
 use crate::protocol::connect_stream::ConnectStream;
 use crate::protocol::grpc::Grpc;
@@ -52,6 +55,7 @@ impl Default for Limits {
 pub(crate) struct Inner {
     pub(crate) registry: Registry,
     pub(crate) authenticator: Arc<dyn DynAuthenticator>,
+    pub(crate) interceptors: Interceptors,
     pub(crate) limits: Limits,
     pub(crate) reference: Reference,
     pub(crate) rest: RestOptions,
@@ -62,6 +66,8 @@ pub struct Server {
     services: Vec<Arc<dyn Service>>,
     health: HealthReporter,
     authenticator: Arc<dyn DynAuthenticator>,
+    interceptors: Vec<Arc<dyn DynInterceptor>>,
+    layers: Vec<layer::BoxedLayer>,
     limits: Limits,
     cors_origins: Vec<String>,
     tcp_nodelay: bool,
@@ -84,6 +90,8 @@ impl Server {
             services: Vec::new(),
             health: HealthReporter::new(),
             authenticator: Arc::new(NoAuthentication),
+            interceptors: Vec::new(),
+            layers: Vec::new(),
             limits: Limits::default(),
             cors_origins: Vec::new(),
             tcp_nodelay: true,
@@ -159,6 +167,33 @@ impl Server {
         self
     }
 
+    /// Adds an interceptor: a per-method hook that runs inside the pipeline on every protocol
+    /// (see [`crate::interceptor`]). Interceptors run in the order added; their `after` runs
+    /// in reverse order.
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Server {
+        self.interceptors.push(Arc::new(interceptor));
+        self
+    }
+
+    /// Wraps the whole server in a tower layer: it sees every HTTP request as it arrives —
+    /// before protocol detection, CORS, `/healthz` and the reference pages — and every
+    /// response as it leaves. The first layer added is the outermost. For per-method hooks
+    /// that know the method, the caller and the status, use [`Server::interceptor`].
+    pub fn layer<L>(mut self, layer: L) -> Server
+    where
+        L: tower::Layer<layer::BoxedService> + Send + Sync + 'static,
+        L::Service: tower::Service<Request<Body>, Error = std::convert::Infallible>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        <L::Service as tower::Service<Request<Body>>>::Response: layer::IntoAxumResponse,
+        <L::Service as tower::Service<Request<Body>>>::Future: Send + 'static,
+    {
+        self.layers.push(layer::boxed(layer));
+        self
+    }
+
     /// Allows browsers from these origins (`*` for any).
     pub fn cors_origins<I: IntoIterator<Item = S>, S: Into<String>>(
         mut self,
@@ -202,6 +237,7 @@ impl Server {
         let inner = Arc::new(Inner {
             registry,
             authenticator: self.authenticator,
+            interceptors: self.interceptors.into(),
             limits: self.limits,
             reference: self.reference,
             rest: RestOptions {
@@ -211,10 +247,19 @@ impl Server {
             },
         });
         let dispatch = Dispatch(inner);
-        ServerService(match cors(&self.cors_origins) {
+        let plain = match cors(&self.cors_origins) {
             Some(layer) => tower::util::Either::Right(tower::Layer::layer(&layer, dispatch)),
             None => tower::util::Either::Left(dispatch),
-        })
+        };
+        if self.layers.is_empty() {
+            return ServerService(Routes::Plain(plain));
+        }
+        let service = self
+            .layers
+            .iter()
+            .rev()
+            .fold(layer::BoxedService::new(plain), |inner, layer| layer(inner));
+        ServerService(Routes::Layered(service))
     }
 
     /// Serves on `addr` until SIGTERM or Ctrl-C, letting in-flight requests finish.
@@ -298,25 +343,40 @@ fn cors(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
 
 /// A built server as a tower service (see [`Server::into_service`]).
 #[derive(Clone)]
-pub struct ServerService(tower::util::Either<Dispatch, tower_http::cors::Cors<Dispatch>>);
+pub struct ServerService(Routes);
+
+type Plain = tower::util::Either<Dispatch, tower_http::cors::Cors<Dispatch>>;
+
+/// The dispatch as built, or boxed behind the application's layers.
+#[derive(Clone)]
+enum Routes {
+    Plain(Plain),
+    Layered(layer::BoxedService),
+}
 
 impl tower::Service<Request<Body>> for ServerService {
     type Response = Response<Body>;
     type Error = std::convert::Infallible;
-    type Future =
-        <tower::util::Either<Dispatch, tower_http::cors::Cors<Dispatch>> as tower::Service<
-            Request<Body>,
-        >>::Future;
+    type Future = futures_util::future::Either<
+        <Plain as tower::Service<Request<Body>>>::Future,
+        <layer::BoxedService as tower::Service<Request<Body>>>::Future,
+    >;
 
     fn poll_ready(
         &mut self,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Result<(), Self::Error>> {
-        self.0.poll_ready(cx)
+        match &mut self.0 {
+            Routes::Plain(service) => service.poll_ready(cx),
+            Routes::Layered(service) => service.poll_ready(cx),
+        }
     }
 
     fn call(&mut self, request: Request<Body>) -> Self::Future {
-        self.0.call(request)
+        match &mut self.0 {
+            Routes::Plain(service) => futures_util::future::Either::Left(service.call(request)),
+            Routes::Layered(service) => futures_util::future::Either::Right(service.call(request)),
+        }
     }
 }
 
@@ -366,7 +426,13 @@ async fn dispatch(inner: Arc<Inner>, request: Request<Body>) -> Response<Body> {
     // Without a subscriber that wants it, no span is built: building one (and, with tracing's
     // `log` feature on, formatting it for `log`) costs more than routing the request.
     let traced = tracing::enabled!(tracing::Level::INFO);
-    let target = traced.then(|| (request.method().clone(), request.uri().clone()));
+    let target = traced.then(|| {
+        (
+            request.method().clone(),
+            request.uri().clone(),
+            TraceParent::from_headers(request.headers()),
+        )
+    });
     let answer = async {
         if let Some(page) = page {
             return page;
@@ -379,7 +445,7 @@ async fn dispatch(inner: Arc<Inner>, request: Request<Body>) -> Response<Body> {
             _ => pipeline::run(&Rest(&inner.rest), &inner, request).await,
         }
     };
-    let Some((method, uri)) = target else {
+    let Some((method, uri, trace_parent)) = target else {
         return answer.await;
     };
     // One span per request: protocol and method up front, status and latency when answered.
@@ -388,22 +454,35 @@ async fn dispatch(inner: Arc<Inner>, request: Request<Body>) -> Response<Body> {
         protocol,
         method = %method,
         path = %uri.path(),
+        rpc.system = rpc_system_of(protocol),
+        rpc.service = tracing::field::Empty,
+        rpc.method = tracing::field::Empty,
+        rpc.grpc.status_code = tracing::field::Empty,
+        trace_id = tracing::field::Empty,
+        parent_span_id = tracing::field::Empty,
+        span_id = %lower_hex(&new_span_id()),
         status = tracing::field::Empty,
-        grpc_status = tracing::field::Empty,
         latency_us = tracing::field::Empty,
     );
+    if let Some(parent) = trace_parent {
+        span.record("trace_id", lower_hex(&parent.trace_id));
+        span.record("parent_span_id", lower_hex(&parent.parent_id));
+    }
     let response = answer.instrument(span.clone()).await;
     span.record("status", response.status().as_u16());
-    if let Some(code) = response
-        .headers()
-        .get("grpc-status")
-        .and_then(|v| v.to_str().ok())
-    {
-        span.record("grpc_status", code);
-    }
     span.record("latency_us", started.elapsed().as_micros() as u64);
     span.in_scope(|| tracing::info!("answered"));
     response
+}
+
+/// The request span's `rpc.system`, from the protocol dispatch's name (`""` for what is not
+/// a call: the reference pages).
+fn rpc_system_of(protocol: &str) -> &'static str {
+    match protocol {
+        "connect" | "connect-stream" => "connect_rpc",
+        "reference" => "",
+        _ => "grpc",
+    }
 }
 
 /// Whether `path` has the shape of a procedure, `/<package>.<Service>/<Method>`: two

@@ -150,13 +150,17 @@ impl lib::BookServiceHandler for Books {
 struct Tokens;
 
 impl protogate::Authenticator for Tokens {
-    async fn authenticate(&self, headers: &http::HeaderMap) -> Result<Option<Caller>, Status> {
-        match protogate::bearer_token(headers)? {
+    async fn authenticate(
+        &self,
+        request: &protogate::AuthRequest<'_>,
+    ) -> Result<Option<Caller>, Status> {
+        match protogate::bearer_token(request.headers)? {
             None => Ok(None),
             Some("good") => Ok(Some(Caller {
                 subject: "u1".into(),
                 org: Some("o1".into()),
                 permissions: vec![],
+                extensions: Default::default(),
             })),
             Some(_) => Err(Status::unauthenticated("invalid token")),
         }

@@ -62,9 +62,14 @@ impl Builder<'_> {
                     .get_field_by_name("check_field_name")
                     .and_then(|v| v.as_str().map(str::to_string))
                     .filter(|s| !s.is_empty());
+                let checked_field = check_field.as_deref().and_then(|name| {
+                    let location = self.locate(&file, &option_path(&[ext.number() as i32]));
+                    checked_field(method, name, &location, diags)
+                });
                 Some(AuthRequirement {
                     permission,
                     check_field,
+                    checked_field,
                 })
             });
         let operation = self
@@ -269,4 +274,69 @@ impl Builder<'_> {
             }
         }
     }
+}
+
+/// The request field an auth option's `check_field_name` names — by its proto name or, as
+/// ZITADEL writes it, its Go name (`ProjectId` for `project_id`) — when it is a singular
+/// string of a method that reads one request message. Anything else is an error: the guard
+/// could not be enforced.
+fn checked_field(
+    method: &MethodDescriptor,
+    name: &str,
+    location: &Location,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    let input = method.input();
+    let Some(field) = input
+        .fields()
+        .find(|f| f.name() == name || go_name(f.name()) == name)
+    else {
+        diags.push(Diagnostic::error(
+            "auth-check-field",
+            location.clone(),
+            format!(
+                "`{}`'s auth option checks the field `{name}`, which {} does not have",
+                method.full_name(),
+                input.full_name()
+            ),
+        ));
+        return None;
+    };
+    if method.is_client_streaming() {
+        diags.push(Diagnostic::error(
+            "auth-check-field",
+            location.clone(),
+            format!(
+                "`{}`'s auth option checks a request field, but the method streams its requests",
+                method.full_name()
+            ),
+        ));
+        return None;
+    }
+    if field.is_list() || field.is_map() || field.kind() != prost_reflect::Kind::String {
+        diags.push(Diagnostic::error(
+            "auth-check-field",
+            location.clone(),
+            format!(
+                "`{}`'s auth option checks `{}`, which is not a singular string field",
+                method.full_name(),
+                field.full_name()
+            ),
+        ));
+        return None;
+    }
+    Some(field.name().to_string())
+}
+
+/// The Go field name protoc-gen-go gives a proto field: each `_`-separated part capitalised.
+fn go_name(proto_name: &str) -> String {
+    proto_name
+        .split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect()
 }
