@@ -114,13 +114,15 @@ impl App {
     }
 
     /// The server: every protocol on one port, authenticated by bearer tokens, with the
-    /// OpenAPI document at `/openapi.json` and the reference pages under `/docs`.
+    /// OpenAPI document at `/openapi.json`, the reference pages under `/docs` and per-RPC
+    /// metrics in Prometheus text at `/metrics`.
     pub fn server(&self) -> protogate::Server {
-        protogate::Server::new()
+        let server = protogate::Server::new()
             .authenticator(self.tokens.clone())
             .service(AuthService::from_arc(self.phones.clone()))
             .openapi(crate::reference::OPENAPI)
-            .docs(crate::reference::PAGES)
+            .docs(crate::reference::PAGES);
+        crate::metrics::serve(server)
     }
 }
 

@@ -26,6 +26,7 @@ pub mod errors;
 pub mod events;
 pub mod keys;
 pub mod limits;
+pub mod metrics;
 pub mod notify;
 pub mod phones;
 pub mod state;

@@ -68,7 +68,7 @@ pub type Output = Box<dyn OutputMessage>;
 
 impl Input {
     /// The message's size in bytes as received (decompressed); REST's assembled JSON has none.
-    pub fn len(&self) -> Option<usize> {
+    pub fn size(&self) -> Option<usize> {
         match self {
             Input::Proto(bytes) | Input::JsonBytes(bytes) => Some(bytes.len()),
             Input::Json(_) => None,

@@ -136,7 +136,7 @@ fn counted(requests: Requests, counter: &Arc<AtomicU64>, headers: &http::HeaderM
     use futures_util::StreamExt as _;
     match requests {
         Requests::One(input) => {
-            let len = input.len().unwrap_or_else(|| {
+            let len = input.size().unwrap_or_else(|| {
                 headers
                     .get(http::header::CONTENT_LENGTH)
                     .and_then(|v| v.to_str().ok()?.parse().ok())
@@ -149,7 +149,7 @@ fn counted(requests: Requests, counter: &Arc<AtomicU64>, headers: &http::HeaderM
             let counter = counter.clone();
             Requests::Stream(Box::pin(stream.inspect(move |item| {
                 if let Ok(input) = item {
-                    counter.fetch_add(input.len().unwrap_or(0) as u64, Ordering::Relaxed);
+                    counter.fetch_add(input.size().unwrap_or(0) as u64, Ordering::Relaxed);
                 }
             })))
         }
