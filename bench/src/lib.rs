@@ -13,6 +13,7 @@ pub mod gate;
 pub mod load;
 pub mod logic;
 pub mod props;
+pub mod refusal;
 pub mod serve;
 pub mod stop;
 pub mod store;

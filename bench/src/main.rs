@@ -41,6 +41,22 @@ enum Command {
     /// connect-node) and writes the Serving section of BENCHMARKS.md (with `--store sqlite`:
     /// both variants only, and the SQLite section).
     Load(protogate_bench::load::Options),
+    /// Measures what an unauthenticated or invalid request costs protogate against the
+    /// baseline, side by side, and writes the Refusals part of BENCHMARKS.md.
+    Refusals {
+        /// Rounds per refusal (each runs both servers, the order alternating).
+        #[arg(long, default_value_t = 9)]
+        rounds: usize,
+        /// Measured seconds per run.
+        #[arg(long, default_value_t = 3)]
+        secs: u64,
+        /// h2load connections.
+        #[arg(long, default_value_t = 16)]
+        conns: usize,
+        /// Print only; leave BENCHMARKS.md alone.
+        #[arg(long)]
+        no_write: bool,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -53,6 +69,21 @@ fn main() -> std::process::ExitCode {
             store,
         } => serve_until_stopped(variant, addr, users, store),
         Command::Load(options) => protogate_bench::load::run(options),
+        Command::Refusals {
+            rounds,
+            secs,
+            conns,
+            no_write,
+        } => {
+            let out = protogate_bench::load::repository().join("BENCHMARKS.md");
+            match protogate_bench::refusal::run(rounds, secs, conns, &out, no_write) {
+                Ok(()) => std::process::ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("refusals: {e}");
+                    std::process::ExitCode::FAILURE
+                }
+            }
+        }
     }
 }
 

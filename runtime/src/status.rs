@@ -262,6 +262,23 @@ impl Status {
         }
     }
 
+    /// The bytes of [`Status::to_gateway_json`], in grpc-gateway's key order (`code`,
+    /// `message`, `details`). A status without details — every refusal before the handler
+    /// but validation's — is written straight, without building a JSON value.
+    pub fn to_gateway_json_bytes(&self) -> Vec<u8> {
+        if !self.details.is_empty() {
+            return serde_json::to_vec(&self.to_gateway_json()).unwrap_or_default();
+        }
+        let mut out = Vec::with_capacity(40 + self.message.len());
+        out.extend_from_slice(b"{\"code\":");
+        out.extend_from_slice((self.code as i32).to_string().as_bytes());
+        out.extend_from_slice(b",\"message\":");
+        // Writing a string into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut out, &self.message);
+        out.extend_from_slice(b",\"details\":[]}");
+        out
+    }
+
     /// grpc-gateway's REST error body: `{"code":3,"message":"…","details":[{"@type":…}]}`.
     pub fn to_gateway_json(&self) -> serde_json::Value {
         let details: Vec<serde_json::Value> = self
@@ -318,6 +335,29 @@ impl From<tonic::Status> for Status {
                 .collect();
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod gateway_bytes_tests {
+    use super::*;
+
+    #[test]
+    fn gateway_bytes_match_the_json_value() {
+        for status in [
+            Status::unauthenticated("auth header missing"),
+            Status::invalid_argument("a \"quoted\" \\ message\n with ü"),
+            Status::new(Code::Ok, ""),
+        ] {
+            let bytes = status.to_gateway_json_bytes();
+            let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(value, status.to_gateway_json());
+            assert!(
+                bytes.starts_with(b"{\"code\":"),
+                "{}",
+                String::from_utf8_lossy(&bytes)
+            );
+        }
     }
 }
 

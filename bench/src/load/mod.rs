@@ -220,7 +220,8 @@ pub struct Results {
     pub floors: Result<Vec<floor::Floor>, String>,
 }
 
-fn repository() -> PathBuf {
+/// The repository root (the bench crate's parent).
+pub fn repository() -> PathBuf {
     let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     path.canonicalize().unwrap_or(path)
 }

@@ -321,7 +321,7 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), Refused> {
 /// grpc-gateway's error response: HTTP status from the code, JSON body, `WWW-Authenticate`
 /// on 401.
 pub(crate) fn gateway_error(status: &Status, extra: HeaderMap) -> Response<Body> {
-    let body = serde_json::to_vec(&status.to_gateway_json()).unwrap_or_default();
+    let body = status.to_gateway_json_bytes();
     let mut response = json_response(
         StatusCode::from_u16(status.code().http_status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
