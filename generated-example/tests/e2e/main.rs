@@ -13,6 +13,7 @@ mod flow;
 mod jwt_attacks;
 mod limits;
 mod lockout;
+mod pg_restarts;
 mod reference;
 
 /// Declares `sqlite::<case>` and `postgres::<case>` tests running `<case>(backend)`.
