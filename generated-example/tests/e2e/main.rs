@@ -15,6 +15,7 @@ mod limits;
 mod lockout;
 mod pg_restarts;
 mod reference;
+mod sqlite_faults;
 
 /// Declares `sqlite::<case>` and `postgres::<case>` tests running `<case>(backend)`.
 #[macro_export]
