@@ -41,6 +41,9 @@ enum Command {
     /// connect-node) and writes the Serving section of BENCHMARKS.md (with `--store sqlite`:
     /// both variants only, and the SQLite section).
     Load(protogate_bench::load::Options),
+    /// Restarts PostgreSQL repeatedly under the example server (`verify-phone`) running the
+    /// phone flow, and prints what the clients saw as the BENCHMARKS.md subsection.
+    PgRestarts(protogate_bench::faults::Options),
 }
 
 fn main() -> std::process::ExitCode {
@@ -53,6 +56,7 @@ fn main() -> std::process::ExitCode {
             store,
         } => serve_until_stopped(variant, addr, users, store),
         Command::Load(options) => protogate_bench::load::run(options),
+        Command::PgRestarts(options) => protogate_bench::faults::run(options),
     }
 }
 
