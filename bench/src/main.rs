@@ -42,8 +42,11 @@ enum Command {
     /// both variants only, and the SQLite section).
     Load(protogate_bench::load::Options),
     /// Restarts PostgreSQL repeatedly under the example server (`verify-phone`) running the
-    /// phone flow, and prints what the clients saw as the BENCHMARKS.md subsection.
-    PgRestarts(protogate_bench::faults::Options),
+    /// phone flow, and prints what the clients saw, as Markdown for BENCHMARKS.md.
+    PgRestarts(protogate_bench::faults::pg::Options),
+    /// Fills the example server's SQLite database to its size limit under the phone flow,
+    /// frees space, and prints what the clients saw, as Markdown for BENCHMARKS.md.
+    SqliteFull(protogate_bench::faults::sqlite::Options),
 }
 
 fn main() -> std::process::ExitCode {
@@ -56,7 +59,12 @@ fn main() -> std::process::ExitCode {
             store,
         } => serve_until_stopped(variant, addr, users, store),
         Command::Load(options) => protogate_bench::load::run(options),
-        Command::PgRestarts(options) => protogate_bench::faults::run(options),
+        Command::PgRestarts(options) => {
+            protogate_bench::faults::main(protogate_bench::faults::pg::run(options))
+        }
+        Command::SqliteFull(options) => {
+            protogate_bench::faults::main(protogate_bench::faults::sqlite::run(options))
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use prost::Message as _;
-use sqlx::{Connection as _, PgConnection, Row as _};
+use sqlx::{AnyConnection, Connection as _, Row as _};
 use verify_phone::api::zitadel::auth::v1 as pb;
 
 use crate::client::{string_field_1, Connection, Outcome, Protocol, Rpc, SET, VERIFY};
@@ -16,6 +16,8 @@ use crate::client::{string_field_1, Connection, Outcome, Protocol, Rpc, SET, VER
 /// One answer (or transport failure) as a client saw it.
 #[derive(Clone, Debug)]
 pub struct Answer {
+    /// The protocol it went over.
+    pub protocol: Protocol,
     /// When the call was sent.
     pub started: Instant,
     /// When its answer was complete.
@@ -30,12 +32,17 @@ impl Answer {
         self.status == Some((200, 0))
     }
 
-    /// How the answer is shown in the report.
+    /// How the answer is shown in the report: protocol, then the status as it came.
     pub fn label(&self) -> String {
-        match self.status {
-            Some((200, 0)) => "OK".to_string(),
-            Some((http, code)) => format!("HTTP {http}, gRPC code {code}"),
-            None => "connection failed".to_string(),
+        let protocol = match self.protocol {
+            Protocol::Grpc => "gRPC",
+            _ => "REST",
+        };
+        match (self.protocol, self.status) {
+            (_, Some((200, 0))) => format!("{protocol} OK"),
+            (Protocol::Grpc, Some((_, code))) => format!("{protocol} status {code}"),
+            (_, Some((http, code))) => format!("{protocol} HTTP {http} (code {code})"),
+            (_, None) => format!("{protocol} connection failed"),
         }
     }
 }
@@ -95,7 +102,9 @@ impl Client {
             n += 1;
             let phone = format!("+4179{:02}{n:06}", self.index);
             let json = format!(r#"{{"phone":"{phone}"}}"#);
-            let set = self.call(&mut connection, SET, &phone, &json, &journal).await;
+            let set = self
+                .call(&mut connection, SET, &phone, &json, &journal)
+                .await;
             let Some(sequence) = set else {
                 tokio::time::sleep(Duration::from_millis(20)).await;
                 continue;
@@ -112,7 +121,9 @@ impl Client {
                 continue;
             };
             let json = format!(r#"{{"code":"{code}"}}"#);
-            if let Some(sequence) = self.call(&mut connection, VERIFY, &code, &json, &journal).await
+            if let Some(sequence) = self
+                .call(&mut connection, VERIFY, &code, &json, &journal)
+                .await
             {
                 record(
                     &journal,
@@ -137,6 +148,7 @@ impl Client {
         let started = Instant::now();
         let outcome = self.send(connection, rpc, field, json).await;
         let answer = Answer {
+            protocol: self.protocol,
             started,
             finished: Instant::now(),
             status: outcome.as_ref().map(|o| (o.http, o.code)),
@@ -163,7 +175,9 @@ impl Client {
         json: &str,
     ) -> Option<Outcome> {
         if connection.is_none() {
-            *connection = Connection::open(self.addr, self.protocol.is_h2()).await.ok();
+            *connection = Connection::open(self.addr, self.protocol.is_h2())
+                .await
+                .ok();
         }
         let open = connection.as_mut()?;
         let proto = string_field_1(field);
@@ -195,13 +209,13 @@ fn sequence_of(protocol: Protocol, outcome: &Outcome) -> Option<i64> {
         .or_else(|| sequence.as_i64())
 }
 
-/// The code sent to `user` for `phone`, read from the database (retrying while it is down),
+/// The code sent to `user` for `phone`, read from the database (PostgreSQL or SQLite) (retrying while it is down),
 /// or `None` when none came within a few seconds (the database went away between the answer
 /// and the SMS).
 async fn code_in_outbox(url: &str, user: &str, phone: &str) -> Option<String> {
     let deadline = Instant::now() + Duration::from_secs(5);
     while Instant::now() < deadline {
-        if let Ok(mut db) = PgConnection::connect(url).await {
+        if let Ok(mut db) = AnyConnection::connect(url).await {
             let row = sqlx::query(
                 "SELECT code FROM outbox WHERE user_id = $1 AND phone = $2 \
                  ORDER BY id DESC LIMIT 1",
@@ -220,10 +234,10 @@ async fn code_in_outbox(url: &str, user: &str, phone: &str) -> Option<String> {
     None
 }
 
-/// The acknowledged writes missing from the database: an event at each answered sequence, of
+/// The acknowledged writes missing from the database (PostgreSQL or SQLite): an event at each answered sequence, of
 /// the right kind.
 pub async fn lost_writes(url: &str, acked: &[Acked]) -> Result<Vec<Acked>, sqlx::Error> {
-    let mut db = PgConnection::connect(url).await?;
+    let mut db = AnyConnection::connect(url).await?;
     let mut lost = Vec::new();
     for write in acked {
         let (user, sequence) = match write {
