@@ -142,7 +142,10 @@ mod tests {
         };
         let mut written = 0;
         let error = loop {
-            match store.append("u", "o", written, &[big.clone()]).await {
+            match store
+                .append("u", "o", written, std::slice::from_ref(&big))
+                .await
+            {
                 Ok(_) => written += 1,
                 Err(e) => break e,
             }
