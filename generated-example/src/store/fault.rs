@@ -7,8 +7,9 @@ use super::StoreError;
 /// A condition of the database that makes a request fail through no fault of its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StoreFault {
-    /// No connection could be had or kept: the server is down, restarting or unreachable, or
-    /// every connection stayed busy past the acquire timeout.
+    /// No connection could be had or kept: the server is down, restarting or unreachable,
+    /// every connection stayed busy past the acquire timeout, or (SQLite) another process held
+    /// the write lock past the busy timeout.
     Unavailable,
     /// The database cannot grow: the disk is full (SQLite `SQLITE_FULL`, also hit at
     /// `max_page_count`; PostgreSQL `53100 disk_full`).
@@ -19,6 +20,8 @@ pub enum StoreFault {
 }
 
 /// SQLite's primary result codes (the low byte of an extended code).
+/// `SQLITE_BUSY`: another process held the write lock past the busy timeout.
+const SQLITE_BUSY: u32 = 5;
 const SQLITE_READONLY: u32 = 8;
 const SQLITE_FULL: u32 = 13;
 /// `SQLITE_CANTOPEN`: the file (or its `-wal`/`-shm`) cannot be opened, e.g. after its
@@ -56,7 +59,7 @@ fn sqlite_fault(code: &str) -> Option<StoreFault> {
     match code.parse::<u32>().ok()? & 0xff {
         SQLITE_FULL => Some(StoreFault::Full),
         SQLITE_READONLY => Some(StoreFault::ReadOnly),
-        SQLITE_CANTOPEN => Some(StoreFault::Unavailable),
+        SQLITE_BUSY | SQLITE_CANTOPEN => Some(StoreFault::Unavailable),
         _ => None,
     }
 }
@@ -88,6 +91,7 @@ mod tests {
         assert_eq!(sqlite_fault("1032"), Some(StoreFault::ReadOnly));
         assert_eq!(sqlite_fault("1544"), Some(StoreFault::ReadOnly));
         assert_eq!(sqlite_fault("14"), Some(StoreFault::Unavailable));
+        assert_eq!(sqlite_fault("5"), Some(StoreFault::Unavailable));
         // SQLITE_CONSTRAINT_PRIMARYKEY is no fault of the database.
         assert_eq!(sqlite_fault("1555"), None);
     }
