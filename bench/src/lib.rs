@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod baseline;
 pub mod client;
+pub mod faults;
 pub mod gate;
 pub mod load;
 pub mod logic;

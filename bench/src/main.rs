@@ -57,6 +57,12 @@ enum Command {
         #[arg(long)]
         no_write: bool,
     },
+    /// Restarts PostgreSQL repeatedly under the example server (`verify-phone`) running the
+    /// phone flow, and prints what the clients saw, as Markdown for BENCHMARKS.md.
+    PgRestarts(protogate_bench::faults::pg::Options),
+    /// Fills the example server's SQLite database to its size limit under the phone flow,
+    /// frees space, and prints what the clients saw, as Markdown for BENCHMARKS.md.
+    SqliteFull(protogate_bench::faults::sqlite::Options),
 }
 
 fn main() -> std::process::ExitCode {
@@ -83,6 +89,12 @@ fn main() -> std::process::ExitCode {
                     std::process::ExitCode::FAILURE
                 }
             }
+        }
+        Command::PgRestarts(options) => {
+            protogate_bench::faults::main(protogate_bench::faults::pg::run(options))
+        }
+        Command::SqliteFull(options) => {
+            protogate_bench::faults::main(protogate_bench::faults::sqlite::run(options))
         }
     }
 }

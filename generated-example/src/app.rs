@@ -147,7 +147,7 @@ impl Opened {
                 (sqlite_url(&file)?, format!("SQLite {}", file.display()))
             }
         };
-        let store = Arc::new(SqlStore::connect(&url).await?);
+        let store = Arc::new(SqlStore::connect_with(&url, &config.store_options()).await?);
         if store.dialect() == Dialect::Postgres {
             tracing::info!(%database, "using PostgreSQL");
         }
@@ -212,6 +212,8 @@ mod tests {
             sends_per_user: 10,
             send_window: std::time::Duration::from_secs(3600),
             resend_interval: std::time::Duration::from_secs(30),
+            database_timeout: std::time::Duration::from_secs(2),
+            sqlite_max_pages: 0,
         };
         let app = App::open(&config).await.expect("opens");
         assert!(app.data_dir.join("verify-phone.db").exists());

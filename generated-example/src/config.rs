@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::store::StoreOptions;
+
 /// ZITADEL's phone verification endpoints, served as REST, gRPC, gRPC-Web and Connect on one
 /// port.
 ///
@@ -139,6 +141,39 @@ pub struct Config {
         global = true
     )]
     pub resend_interval: Duration,
+
+    /// How long a request waits for a database connection, reconnecting included, before it
+    /// is answered UNAVAILABLE (REST 503): the longest a call hangs while the database is
+    /// down. A number with ms, s, m, h or d.
+    #[arg(
+        long,
+        env = "VERIFY_PHONE_DATABASE_TIMEOUT",
+        default_value = "2s",
+        value_parser = parse_duration,
+        global = true
+    )]
+    pub database_timeout: Duration,
+
+    /// SQLite only: the most pages (4 KiB each) the database may have (PRAGMA max_page_count).
+    /// A write that would need more is refused as on a full disk (RESOURCE_EXHAUSTED, REST
+    /// 429). 0: no limit but SQLite's own and the disk's.
+    #[arg(
+        long,
+        env = "VERIFY_PHONE_SQLITE_MAX_PAGES",
+        default_value_t = 0,
+        global = true
+    )]
+    pub sqlite_max_pages: u32,
+}
+
+impl Config {
+    /// How the store uses the database.
+    pub fn store_options(&self) -> StoreOptions {
+        StoreOptions {
+            acquire_timeout: self.database_timeout,
+            sqlite_max_pages: self.sqlite_max_pages,
+        }
+    }
 }
 
 /// The commands.
@@ -276,6 +311,7 @@ mod tests {
         assert!(Cli::try_parse_from(["verify-phone", "--max-attempts", "0"]).is_err());
         assert_eq!(cli.config.sends_per_phone, 5);
         assert_eq!(cli.config.resend_interval, Duration::from_secs(30));
+        assert_eq!(cli.config.store_options(), StoreOptions::default());
         let cli = Cli::try_parse_from([
             "verify-phone",
             "--resend-interval",

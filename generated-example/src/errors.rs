@@ -130,6 +130,30 @@ pub const PHONE_ALREADY_VERIFIED: PhoneError = PhoneError {
     text: "Phone number is already verified",
 };
 
+// Ours: the database's condition, not the request's (`crate::store::StoreFault`).
+
+/// The database cannot be reached (down, restarting, or every connection busy past the
+/// acquire timeout). Nothing was changed, unless the connection broke during the commit; the
+/// call may be repeated.
+pub const STORE_UNAVAILABLE: PhoneError = PhoneError {
+    code: Code::Unavailable,
+    id: "STORE-Unavl",
+    text: "The database is unavailable, try again shortly",
+};
+/// The database is full (no space left on its disk); nothing was changed.
+pub const STORE_FULL: PhoneError = PhoneError {
+    code: Code::ResourceExhausted,
+    id: "STORE-Full",
+    text: "The database is full: nothing can be written until space is freed",
+};
+/// The database is read-only (file, directory or file system); nothing was changed. Reads
+/// still work.
+pub const STORE_READ_ONLY: PhoneError = PhoneError {
+    code: Code::Unavailable,
+    id: "STORE-RdOnl",
+    text: "The database is read-only: nothing can be written until it is writable again",
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

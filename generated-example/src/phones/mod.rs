@@ -25,7 +25,9 @@ use crate::events::{EventError, UserEvent};
 use crate::limits::{RateLimited, SendLimits, PHONE_AGGREGATE_PREFIX};
 use crate::notify::{Notifier, Sms};
 use crate::state::{Aggregate, User};
-use crate::store::{now_micros, timestamp, EventStore, NewEvent, RecordedEvent, StoreError};
+use crate::store::{
+    now_micros, timestamp, EventStore, NewEvent, RecordedEvent, StoreError, StoreFault,
+};
 
 /// The event counting one code sent to a phone number (aggregate `phone-sends:<number>`).
 const PHONE_SEND_RESERVED: &str = "phone.send.reserved";
@@ -199,7 +201,7 @@ impl<S: EventStore, N: Notifier> Phones<S, N> {
     }
 
     async fn load(&self, user_id: &str) -> Result<Aggregate, Status> {
-        let events = self.store.load(user_id).await.map_err(internal)?;
+        let events = self.store.load(user_id).await.map_err(store_failed)?;
         Aggregate::fold(&events).map_err(internal)
     }
 
@@ -232,7 +234,7 @@ impl<S: EventStore, N: Notifier> Phones<S, N> {
                         tracing::debug!(user = user_id, "lost a race for the user; deciding again");
                         continue;
                     }
-                    Err(e) => return Err(internal(e)),
+                    Err(e) => return Err(store_failed(e)),
                 }
             };
             let value = decision.answer?;
@@ -270,7 +272,7 @@ impl<S: EventStore, N: Notifier> Phones<S, N> {
             payload: "{}".to_string(),
         }];
         for _ in 0..MAX_RETRIES {
-            let events = self.store.load(&aggregate).await.map_err(internal)?;
+            let events = self.store.load(&aggregate).await.map_err(store_failed)?;
             let expected = events.last().map_or(0, |e| e.sequence);
             let sends: Vec<i64> = events.iter().map(|e| e.created_at).collect();
             self.config
@@ -280,7 +282,7 @@ impl<S: EventStore, N: Notifier> Phones<S, N> {
             match self.store.append(&aggregate, "", expected, &reserved).await {
                 Ok(_) => return Ok(()),
                 Err(StoreError::Conflict { .. }) => continue,
-                Err(e) => return Err(internal(e)),
+                Err(e) => return Err(store_failed(e)),
             }
         }
         Err(Status::aborted(
@@ -371,6 +373,20 @@ pub fn normalize_phone(input: &str) -> Option<String> {
 fn internal(error: impl std::fmt::Display) -> Status {
     tracing::error!(%error, "storage failed");
     Status::internal("internal error")
+}
+
+/// The answer to a failed store call: the database's condition with its own code and a
+/// message saying what it is (logged as a warning: it is the database's state, not a bug),
+/// anything else INTERNAL.
+fn store_failed(error: StoreError) -> Status {
+    let answer = match error.fault() {
+        Some(StoreFault::Unavailable) => errors::STORE_UNAVAILABLE,
+        Some(StoreFault::Full) => errors::STORE_FULL,
+        Some(StoreFault::ReadOnly) => errors::STORE_READ_ONLY,
+        None => return internal(error),
+    };
+    tracing::warn!(%error, id = answer.id, "database fault: {}", answer.text);
+    answer.status()
 }
 
 impl<S: EventStore, N: Notifier> AuthServiceHandler for Phones<S, N> {

@@ -5,12 +5,14 @@
 //! append on top of a state the writer did not see, which is what makes concurrent commands
 //! on one user safe without locks.
 
+mod fault;
 mod sql;
 
 use std::future::Future;
 
+pub use fault::StoreFault;
 pub(crate) use sql::redact;
-pub use sql::{Dialect, SqlStore};
+pub use sql::{Dialect, SqlStore, StoreOptions};
 
 /// An event as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]

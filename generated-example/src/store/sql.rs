@@ -33,6 +33,27 @@ impl Dialect {
     }
 }
 
+/// How the store uses its database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// How long a request waits for a database connection (including reconnecting after the
+    /// database restarted) before it fails with [`super::StoreFault::Unavailable`].
+    pub acquire_timeout: Duration,
+    /// SQLite only: the most pages (4 KiB each) the database file may have
+    /// (`PRAGMA max_page_count`); a write that needs more fails as on a full disk. 0: SQLite's
+    /// own limit.
+    pub sqlite_max_pages: u32,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            acquire_timeout: Duration::from_secs(2),
+            sqlite_max_pages: 0,
+        }
+    }
+}
+
 /// The store over a connection pool.
 #[derive(Clone, Debug)]
 pub struct SqlStore {
@@ -41,13 +62,25 @@ pub struct SqlStore {
 }
 
 impl SqlStore {
-    /// Connects to `url` and brings the schema up to date.
+    /// Connects to `url` with the default [`StoreOptions`] and brings the schema up to date.
     pub async fn connect(url: &str) -> Result<SqlStore, StoreError> {
+        SqlStore::connect_with(url, &StoreOptions::default()).await
+    }
+
+    /// Connects to `url` and brings the schema up to date.
+    ///
+    /// Connections lost to a database restart are replaced on demand: every connection is
+    /// pinged before a request gets it, a dead one is dropped, and a new one is opened (sqlx
+    /// retries refused connections until the acquire timeout). So the store needs no restart
+    /// after an outage, and during one a request fails after at most the acquire timeout.
+    pub async fn connect_with(url: &str, options: &StoreOptions) -> Result<SqlStore, StoreError> {
         let dialect = Dialect::of(url)?;
         sqlx::any::install_default_drivers();
+        let max_pages = options.sqlite_max_pages;
         let pool = AnyPoolOptions::new()
             .max_connections(8)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(options.acquire_timeout)
+            .test_before_acquire(true)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite {
@@ -55,6 +88,10 @@ impl SqlStore {
                         // acknowledged commit survive a crash of the process or the machine.
                         conn.execute("PRAGMA journal_mode = WAL").await?;
                         conn.execute("PRAGMA synchronous = FULL").await?;
+                        if max_pages > 0 {
+                            let pragma = format!("PRAGMA max_page_count = {max_pages}");
+                            conn.execute(pragma.as_str()).await?;
+                        }
                     }
                     Ok(())
                 })

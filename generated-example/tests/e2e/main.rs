@@ -14,7 +14,9 @@ mod jwt_attacks;
 mod limits;
 mod lockout;
 mod metrics;
+mod pg_restarts;
 mod reference;
+mod sqlite_faults;
 
 /// Declares `sqlite::<case>` and `postgres::<case>` tests running `<case>(backend)`.
 #[macro_export]

@@ -2,6 +2,9 @@
 //! binary as a real server process, and the command-line calls tests make.
 
 pub mod api;
+/// A private PostgreSQL cluster to stop and start (shared with the bench's `pg-restarts`).
+#[path = "../../../../bench/src/faults/cluster.rs"]
+pub mod pg_cluster;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
