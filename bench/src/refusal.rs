@@ -58,12 +58,17 @@ const REFUSALS: [Refusal; 4] = [
     },
 ];
 
-/// The measured figures of one refusal: each round's rates, both servers.
+/// The measured figures of one refusal: each round's rates, both servers, and the
+/// instructions per refusal under callgrind (baseline, protogate) when measured.
 struct Measured {
     refusal: Refusal,
     baseline: Vec<f64>,
     protogate: Vec<f64>,
+    instructions: Option<(f64, f64)>,
 }
+
+/// Requests per callgrind count, after as many again to warm up.
+const COUNTED: u64 = 1000;
 
 /// Runs `rounds` rounds of `secs` seconds per server and refusal at `conns` connections,
 /// and writes the table into `out` (BENCHMARKS.md) unless `print_only`.
@@ -96,6 +101,7 @@ pub fn run(
             refusal,
             baseline: Vec::new(),
             protogate: Vec::new(),
+            instructions: None,
         };
         for round in 0..rounds {
             let order = if round % 2 == 0 {
@@ -115,12 +121,80 @@ pub fn run(
     }
     baseline.stop();
     protogate.stop();
+    if crate::load::profile::available() {
+        let b = instructions(Subject::Baseline, &dir, &token)?;
+        let p = instructions(Subject::Protogate, &dir, &token)?;
+        for (m, (b, p)) in measured.iter_mut().zip(b.into_iter().zip(p)) {
+            m.instructions = Some((b, p));
+        }
+    }
     let section = render(&measured, rounds, secs, conns);
     println!("{section}");
     if !print_only {
         write(out, &section).map_err(|e| format!("{}: {e}", out.display()))?;
     }
     Ok(())
+}
+
+/// Instructions per refusal of each kind under callgrind: `COUNTED` requests on one
+/// connection, one after another, after as many to warm up.
+fn instructions(variant: Subject, dir: &Path, token: &str) -> Result<Vec<f64>, String> {
+    use crate::load::profile;
+    let launch = Launch::own(
+        variant.variant().ok_or("not a variant of ours")?,
+        StoreKind::Memory,
+    )?;
+    let dumps = dir.join("callgrind");
+    std::fs::create_dir_all(&dumps).map_err(|e| format!("{}: {e}", dumps.display()))?;
+    let (mut child, addr) = profile::start(variant, &launch, &dumps)?;
+    let pid = child.id().to_string();
+    let server = Counted { variant, addr };
+    let result = REFUSALS
+        .iter()
+        .map(|&refusal| {
+            let body = write_body(dir, refusal)?;
+            count(&server, refusal, &body, token, dir, COUNTED)?;
+            let before = profile::dumps(&dumps);
+            profile::control(&["-z", &pid])?;
+            count(&server, refusal, &body, token, dir, COUNTED)?;
+            profile::control(&["-d", &pid])?;
+            let dump = profile::dumps(&dumps)
+                .into_iter()
+                .find(|d| !before.contains(d))
+                .ok_or("callgrind wrote no dump")?;
+            Ok(profile::total_instructions(&dump)? as f64 / COUNTED as f64)
+        })
+        .collect();
+    let _ = Command::new("kill").arg(&pid).status();
+    let _ = child.wait();
+    result
+}
+
+/// A server h2load can reach.
+struct Counted {
+    variant: Subject,
+    addr: std::net::SocketAddr,
+}
+
+/// `n` requests on one connection, one after another.
+fn count(
+    server: &Counted,
+    refusal: Refusal,
+    body: &Path,
+    token: &str,
+    dir: &Path,
+    n: u64,
+) -> Result<(), String> {
+    h2load_with(
+        server.variant,
+        server.addr,
+        refusal,
+        body,
+        token,
+        dir,
+        &["-n", &n.to_string(), "-c", "1"],
+    )
+    .map(|_| ())
 }
 
 fn write_body(dir: &Path, refusal: Refusal) -> Result<std::path::PathBuf, String> {
@@ -154,6 +228,41 @@ fn h2load(
     conns: usize,
     dir: &Path,
 ) -> Result<f64, String> {
+    let conns = conns.to_string();
+    let secs = secs.to_string();
+    let load = [
+        "-c",
+        &conns,
+        "-m",
+        "1",
+        "-t",
+        "1",
+        "-D",
+        &secs,
+        "--warm-up-time",
+        "1",
+    ];
+    h2load_with(
+        server.variant,
+        server.addr,
+        refusal,
+        body,
+        token,
+        dir,
+        &load,
+    )
+}
+
+/// h2load with `load` (its connection and duration or count arguments); the rate.
+fn h2load_with(
+    variant: Subject,
+    addr: std::net::SocketAddr,
+    refusal: Refusal,
+    body: &Path,
+    token: &str,
+    dir: &Path,
+    load: &[&str],
+) -> Result<f64, String> {
     let (path, content_type) = if refusal.grpc {
         (grpc_path(VERIFY), "application/grpc")
     } else {
@@ -161,8 +270,7 @@ fn h2load(
     };
     let mut command = Command::new("h2load");
     command
-        .args(["-c", &conns.to_string(), "-m", "1", "-t", "1"])
-        .args(["-D", &secs.to_string(), "--warm-up-time", "1"])
+        .args(load)
         .args(["-H", &format!("content-type: {content_type}")]);
     if refusal.grpc {
         command.args(["-H", "te: trailers"]);
@@ -177,7 +285,7 @@ fn h2load(
         .arg(body)
         .arg("--log-file")
         .arg(&log)
-        .arg(format!("http://{}{path}", server.addr));
+        .arg(format!("http://{addr}{path}"));
     let output = command.output().map_err(|e| format!("h2load: {e}"))?;
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
     if !output.status.success() {
@@ -192,7 +300,7 @@ fn h2load(
     if wrong > 0 || log.is_empty() {
         return Err(format!(
             "{} answered {wrong} of {} requests with another status than {}",
-            server.variant.label(),
+            variant.label(),
             log.lines().count(),
             refusal.expect
         ));
@@ -210,7 +318,10 @@ fn render(measured: &[Measured], rounds: usize, secs: u64, conns: usize) -> Stri
          order alternating per round; every answer's HTTP status is checked. Ratio: \
          protogate's rate over the baseline's in the same round; the interval is the \
          median's ≥ 95 % order-statistics interval over the rounds. Goal: ≥ 1.0× (a \
-         refusal costs protogate no more than the hand-written server).\n\n"
+         refusal costs protogate no more than the hand-written server). Instructions: \
+         each server under callgrind, {COUNTED} refusals on one connection after as many \
+         to warm up, the server process's instructions divided by {COUNTED} (a count that \
+         does not move with the machine's load).\n\n"
     ));
     out.push_str(&format!(
         "Machine: {} CPUs; {}.\n\n",
@@ -242,8 +353,11 @@ fn render(measured: &[Measured], rounds: usize, secs: u64, conns: usize) -> Stri
             ),
             None => ("no data", "–".to_string()),
         };
+        let instructions = m.instructions.map_or("not measured".to_string(), |(b, p)| {
+            format!("{b:.0} / {p:.0} ({:.3}×)", p / b)
+        });
         out.push_str(&format!(
-            "| {} | {:.0} | {:.0} | {interval} | {verdict} |\n",
+            "| {} | {:.0} | {:.0} | {interval} | {verdict} | {instructions} |\n",
             m.refusal.label,
             median(&m.baseline),
             median(&m.protogate)

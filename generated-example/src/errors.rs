@@ -170,10 +170,10 @@ mod tests {
             "type.googleapis.com/zitadel.v1.ErrorDetail"
         );
         assert_eq!(
-            detail.json,
-            serde_json::json!({"id": "COMMAND-sM0cs", "message": "Code is invalid"})
+            detail.json(),
+            &serde_json::json!({"id": "COMMAND-sM0cs", "message": "Code is invalid"})
         );
-        let decoded = ErrorDetail::decode(detail.value.clone()).expect("protobuf");
+        let decoded = ErrorDetail::decode(detail.value().clone()).expect("protobuf");
         assert_eq!(decoded.id, "COMMAND-sM0cs");
     }
 }

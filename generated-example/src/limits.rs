@@ -224,6 +224,6 @@ mod tests {
         assert!(status.message().ends_with("(PHONE-RtNum)"));
         let retry = &status.details()[1];
         assert_eq!(retry.type_url, "type.googleapis.com/google.rpc.RetryInfo");
-        assert_eq!(retry.json, serde_json::json!({"retryDelay": "1.500s"}));
+        assert_eq!(retry.json(), &serde_json::json!({"retryDelay": "1.500s"}));
     }
 }

@@ -374,16 +374,18 @@ impl std::error::Error for Violations {}
 impl From<Violations> for Status {
     /// INVALID_ARGUMENT with PGV's text and a `google.rpc.BadRequest` listing every field.
     fn from(violations: Violations) -> Status {
+        let message = violations.to_string();
         let detail = rpc::BadRequest {
             field_violations: violations
-                .iter()
+                .0
+                .into_iter()
                 .map(|v| rpc::FieldViolation {
-                    field: v.field.clone(),
-                    description: v.message.clone(),
+                    field: v.field,
+                    description: v.message,
                 })
                 .collect(),
         };
-        Status::invalid_argument(violations.to_string()).with_detail(&detail)
+        Status::invalid_argument(message).with_detail_message(detail)
     }
 }
 

@@ -86,7 +86,8 @@ pub fn run(
     Ok(counts)
 }
 
-fn start(variant: Subject, launch: &Launch, dir: &Path) -> Result<(Child, SocketAddr), String> {
+/// Starts `variant` under callgrind; its dumps go to `dir`.
+pub fn start(variant: Subject, launch: &Launch, dir: &Path) -> Result<(Child, SocketAddr), String> {
     use std::io::BufRead as _;
     let mut command = Command::new("valgrind");
     command
@@ -121,7 +122,8 @@ fn start(variant: Subject, launch: &Launch, dir: &Path) -> Result<(Child, Socket
     Ok((child, addr))
 }
 
-fn control(args: &[&str]) -> Result<(), String> {
+/// Runs `callgrind_control` with `args`.
+pub fn control(args: &[&str]) -> Result<(), String> {
     let out = Command::new("callgrind_control")
         .args(args)
         .output()
@@ -175,7 +177,8 @@ fn measure(
         .ok_or_else(|| "callgrind wrote no dump".to_string())
 }
 
-fn dumps(dir: &Path) -> Vec<PathBuf> {
+/// The files in `dir` (callgrind's dumps among them).
+pub fn dumps(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir)
         .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default()

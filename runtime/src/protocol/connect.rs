@@ -360,10 +360,10 @@ pub(crate) fn error_json(status: &Status) -> serde_json::Value {
         .map(|d| {
             let mut detail = serde_json::json!({
                 "type": d.type_url.rsplit('/').next().unwrap_or(&d.type_url),
-                "value": base64::engine::general_purpose::STANDARD_NO_PAD.encode(&d.value),
+                "value": base64::engine::general_purpose::STANDARD_NO_PAD.encode(d.value()),
             });
-            if !d.json.is_null() {
-                detail["debug"] = d.json.clone();
+            if !d.json().is_null() {
+                detail["debug"] = d.json().clone();
             }
             detail
         })

@@ -40,7 +40,7 @@ fn request_info_of(status: &Status) -> Option<RequestInfo> {
     let last = status.details().last()?;
     let any = Any {
         type_url: last.type_url.clone(),
-        value: last.value.clone(),
+        value: last.value().clone(),
     };
     any.unpack::<RequestInfo>().unwrap()
 }

@@ -17,10 +17,10 @@ const PREFIX: &str = "grpc-metadata-";
 /// `grpc-metadata-foo`, `grpcgateway-<name>` for each permanent HTTP header. Added after the
 /// request's own values, so `HeaderMap::get` still reads what the client sent.
 pub(super) fn incoming(headers: &mut HeaderMap) {
-    let mut derived: Vec<(HeaderName, HeaderValue)> = Vec::new();
+    let mut derived: Vec<(HeaderName, HeaderValue)> = Vec::with_capacity(headers.len());
     for (name, value) in headers.iter() {
-        if let Some(permanent) = permanent(name.as_str()) {
-            derived.push((HeaderName::from_static(permanent), value.clone()));
+        if let Some(permanent) = permanent(name) {
+            derived.push((permanent.clone(), value.clone()));
         } else if let Some(key) = name.as_str().strip_prefix(PREFIX) {
             // The protocols' own names (content-length, grpc-timeout, …) describe this HTTP
             // request and are not taken from metadata.
@@ -30,41 +30,59 @@ pub(super) fn incoming(headers: &mut HeaderMap) {
             }
         }
     }
+    headers.reserve(derived.len());
     for (name, value) in derived {
         headers.append(name, value);
     }
 }
 
-/// The `grpcgateway-` name of one of HTTP's permanent request headers (grpc-gateway's
-/// `isPermanentHTTPHeader`), or `None` for any other header.
-fn permanent(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "accept" => "grpcgateway-accept",
-        "accept-charset" => "grpcgateway-accept-charset",
-        "accept-language" => "grpcgateway-accept-language",
-        "accept-ranges" => "grpcgateway-accept-ranges",
-        "authorization" => "grpcgateway-authorization",
-        "cache-control" => "grpcgateway-cache-control",
-        "content-type" => "grpcgateway-content-type",
-        "cookie" => "grpcgateway-cookie",
-        "date" => "grpcgateway-date",
-        "expect" => "grpcgateway-expect",
-        "from" => "grpcgateway-from",
-        "host" => "grpcgateway-host",
-        "if-match" => "grpcgateway-if-match",
-        "if-modified-since" => "grpcgateway-if-modified-since",
-        "if-none-match" => "grpcgateway-if-none-match",
-        "if-schedule-tag-match" => "grpcgateway-if-schedule-tag-match",
-        "if-unmodified-since" => "grpcgateway-if-unmodified-since",
-        "max-forwards" => "grpcgateway-max-forwards",
-        "origin" => "grpcgateway-origin",
-        "pragma" => "grpcgateway-pragma",
-        "referer" => "grpcgateway-referer",
-        "user-agent" => "grpcgateway-user-agent",
-        "via" => "grpcgateway-via",
-        "warning" => "grpcgateway-warning",
-        _ => return None,
-    })
+/// HTTP's permanent request headers (grpc-gateway's `isPermanentHTTPHeader`), each with its
+/// `grpcgateway-` name, made once.
+static PERMANENT: std::sync::LazyLock<Vec<(HeaderName, HeaderName)>> =
+    std::sync::LazyLock::new(|| {
+        [
+            "accept",
+            "accept-charset",
+            "accept-language",
+            "accept-ranges",
+            "authorization",
+            "cache-control",
+            "content-type",
+            "cookie",
+            "date",
+            "expect",
+            "from",
+            "host",
+            "if-match",
+            "if-modified-since",
+            "if-none-match",
+            "if-schedule-tag-match",
+            "if-unmodified-since",
+            "max-forwards",
+            "origin",
+            "pragma",
+            "referer",
+            "user-agent",
+            "via",
+            "warning",
+        ]
+        .into_iter()
+        .filter_map(|name| {
+            Some((
+                HeaderName::from_static(name),
+                HeaderName::from_bytes(format!("grpcgateway-{name}").as_bytes()).ok()?,
+            ))
+        })
+        .collect()
+    });
+
+/// The `grpcgateway-` name of one of HTTP's permanent request headers, or `None` for any
+/// other header.
+fn permanent(name: &HeaderName) -> Option<&'static HeaderName> {
+    PERMANENT
+        .iter()
+        .find(|(permanent, _)| permanent == name)
+        .map(|(_, forwarded)| forwarded)
 }
 
 /// The handler's response headers as grpc-gateway's `Grpc-Metadata-<name>` headers (the

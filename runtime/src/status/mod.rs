@@ -7,6 +7,9 @@ use prost::Message as _;
 
 use crate::rpc;
 
+mod detail;
+pub use detail::Detail;
+
 /// A gRPC status code. The numbers are the wire values of `google.rpc.Code`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(i32)]
@@ -122,59 +125,6 @@ impl fmt::Display for Code {
     }
 }
 
-/// One typed detail of a [`Status`], kept both as protobuf (for gRPC and Connect) and as
-/// proto3 JSON (for REST), both encoded when the detail is attached.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Detail {
-    /// `type.googleapis.com/<full message name>`.
-    pub type_url: String,
-    /// The protobuf encoding of the message.
-    pub value: Bytes,
-    /// The proto3 JSON of the message, without `@type`.
-    pub json: serde_json::Value,
-}
-
-impl Detail {
-    /// Encodes `message` as a detail.
-    pub fn new<M>(message: &M) -> Detail
-    where
-        M: prost::Name + serde::Serialize,
-    {
-        let json = serde_json::to_value(message).unwrap_or(serde_json::Value::Null);
-        Detail {
-            type_url: format!("type.googleapis.com/{}", M::full_name()),
-            value: Bytes::from(message.encode_to_vec()),
-            json,
-        }
-    }
-
-    /// A detail already packed as `google.protobuf.Any` (e.g. one relayed from another
-    /// service). Its JSON, for REST, is read through the type registry of
-    /// [`crate::wkt::register_descriptors`]; a type not registered has JSON `null`.
-    pub fn from_any(any: crate::wkt::Any) -> Detail {
-        let json = match serde_json::to_value(&any) {
-            Ok(serde_json::Value::Object(mut fields)) => {
-                fields.remove("@type");
-                serde_json::Value::Object(fields)
-            }
-            _ => serde_json::Value::Null,
-        };
-        Detail {
-            type_url: any.type_url,
-            value: any.value,
-            json,
-        }
-    }
-
-    /// The detail as `google.protobuf.Any`.
-    pub fn to_any(&self) -> prost_types::Any {
-        prost_types::Any {
-            type_url: self.type_url.clone(),
-            value: self.value.to_vec(),
-        }
-    }
-}
-
 /// The error every protocol renders: a code, a message and typed details.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Status {
@@ -226,9 +176,18 @@ impl Status {
     /// Attaches a typed detail (e.g. `google.rpc.BadRequest`, an API's own error detail).
     pub fn with_detail<M>(mut self, detail: &M) -> Status
     where
-        M: prost::Name + serde::Serialize,
+        M: prost::Name + serde::Serialize + Clone + Send + Sync + fmt::Debug + 'static,
     {
         self.details.push(Detail::new(detail));
+        self
+    }
+
+    /// Attaches a typed detail by value (no copy of it is made).
+    pub fn with_detail_message<M>(mut self, detail: M) -> Status
+    where
+        M: prost::Name + serde::Serialize + Send + Sync + fmt::Debug + 'static,
+    {
+        self.details.push(Detail::from_message(detail));
         self
     }
 
@@ -266,16 +225,20 @@ impl Status {
     /// `message`, `details`). A status without details — every refusal before the handler
     /// but validation's — is written straight, without building a JSON value.
     pub fn to_gateway_json_bytes(&self) -> Vec<u8> {
-        if !self.details.is_empty() {
-            return serde_json::to_vec(&self.to_gateway_json()).unwrap_or_default();
-        }
         let mut out = Vec::with_capacity(40 + self.message.len());
         out.extend_from_slice(b"{\"code\":");
         out.extend_from_slice((self.code as i32).to_string().as_bytes());
         out.extend_from_slice(b",\"message\":");
         // Writing a string into a Vec cannot fail.
         let _ = serde_json::to_writer(&mut out, &self.message);
-        out.extend_from_slice(b",\"details\":[]}");
+        out.extend_from_slice(b",\"details\":[");
+        for (i, detail) in self.details.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            detail.write_gateway_json(&mut out);
+        }
+        out.extend_from_slice(b"]}");
         out
     }
 
@@ -284,14 +247,7 @@ impl Status {
         let details: Vec<serde_json::Value> = self
             .details
             .iter()
-            .map(|d| {
-                let mut object = serde_json::Map::new();
-                object.insert("@type".into(), d.type_url.clone().into());
-                if let serde_json::Value::Object(fields) = &d.json {
-                    object.extend(fields.clone());
-                }
-                serde_json::Value::Object(object)
-            })
+            .map(Detail::to_gateway_json)
             .collect();
         serde_json::json!({
             "code": self.code as i32,
@@ -327,11 +283,7 @@ impl From<tonic::Status> for Status {
             out.details = rpc
                 .details
                 .into_iter()
-                .map(|any| Detail {
-                    type_url: any.type_url,
-                    value: Bytes::from(any.value),
-                    json: serde_json::Value::Null,
-                })
+                .map(|any| Detail::from_parts(any.type_url, Bytes::from(any.value)))
                 .collect();
         }
         out
@@ -410,10 +362,10 @@ mod tests {
         let status = Status::internal("x").with_any_detail(any.clone());
         let detail = &status.details()[0];
         assert_eq!(detail.type_url, any.type_url);
-        assert_eq!(detail.value, any.value);
+        assert_eq!(detail.value(), &any.value);
         assert_eq!(
-            detail.json,
-            serde_json::json!({"value": "1970-01-01T00:00:01Z"})
+            detail.json(),
+            &serde_json::json!({"value": "1970-01-01T00:00:01Z"})
         );
         let gateway = status.to_gateway_json();
         assert_eq!(
@@ -425,7 +377,7 @@ mod tests {
             value: Bytes::from_static(b"\x08\x01"),
         };
         let status = Status::internal("x").with_any_detail(unknown);
-        assert_eq!(status.details()[0].json, serde_json::Value::Null);
+        assert_eq!(status.details()[0].json(), &serde_json::Value::Null);
         assert_eq!(status.to_rpc_status().details[0].value, b"\x08\x01");
     }
 
@@ -445,6 +397,6 @@ mod tests {
             back.details()[0].type_url,
             "type.googleapis.com/google.rpc.BadRequest"
         );
-        assert_eq!(back.details()[0].value, status.details()[0].value);
+        assert_eq!(back.details()[0].value(), status.details()[0].value());
     }
 }
