@@ -205,13 +205,21 @@ mod tests {
                 seconds: 1,
                 nanos: 0,
             })),
-            Detail::from_parts("type.googleapis.com/x.Y".into(), Bytes::from_static(b"\x08\x01")),
+            Detail::from_parts(
+                "type.googleapis.com/x.Y".into(),
+                Bytes::from_static(b"\x08\x01"),
+            ),
         ] {
             let mut out = Vec::new();
             detail.write_gateway_json(&mut out);
             let written: serde_json::Value = serde_json::from_slice(&out)
                 .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out)));
-            assert_eq!(written, detail.to_gateway_json(), "{}", String::from_utf8_lossy(&out));
+            assert_eq!(
+                written,
+                detail.to_gateway_json(),
+                "{}",
+                String::from_utf8_lossy(&out)
+            );
             assert!(out.starts_with(b"{\"@type\":"));
         }
     }

@@ -244,11 +244,8 @@ impl Status {
 
     /// grpc-gateway's REST error body: `{"code":3,"message":"…","details":[{"@type":…}]}`.
     pub fn to_gateway_json(&self) -> serde_json::Value {
-        let details: Vec<serde_json::Value> = self
-            .details
-            .iter()
-            .map(Detail::to_gateway_json)
-            .collect();
+        let details: Vec<serde_json::Value> =
+            self.details.iter().map(Detail::to_gateway_json).collect();
         serde_json::json!({
             "code": self.code as i32,
             "message": self.message,

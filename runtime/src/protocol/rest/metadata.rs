@@ -36,53 +36,53 @@ pub(super) fn incoming(headers: &mut HeaderMap) {
     }
 }
 
-/// HTTP's permanent request headers (grpc-gateway's `isPermanentHTTPHeader`), each with its
-/// `grpcgateway-` name, made once.
-static PERMANENT: std::sync::LazyLock<Vec<(HeaderName, HeaderName)>> =
-    std::sync::LazyLock::new(|| {
-        [
-            "accept",
-            "accept-charset",
-            "accept-language",
-            "accept-ranges",
-            "authorization",
-            "cache-control",
-            "content-type",
-            "cookie",
-            "date",
-            "expect",
-            "from",
-            "host",
-            "if-match",
-            "if-modified-since",
-            "if-none-match",
-            "if-schedule-tag-match",
-            "if-unmodified-since",
-            "max-forwards",
-            "origin",
-            "pragma",
-            "referer",
-            "user-agent",
-            "via",
-            "warning",
-        ]
-        .into_iter()
-        .filter_map(|name| {
-            Some((
-                HeaderName::from_static(name),
-                HeaderName::from_bytes(format!("grpcgateway-{name}").as_bytes()).ok()?,
-            ))
-        })
+/// HTTP's permanent request headers (grpc-gateway's `isPermanentHTTPHeader`), in the order
+/// [`permanent`] numbers them.
+const PERMANENT: [&str; 24] = [
+    "accept",
+    "accept-charset",
+    "accept-language",
+    "accept-ranges",
+    "authorization",
+    "cache-control",
+    "content-type",
+    "cookie",
+    "date",
+    "expect",
+    "from",
+    "host",
+    "if-match",
+    "if-modified-since",
+    "if-none-match",
+    "if-schedule-tag-match",
+    "if-unmodified-since",
+    "max-forwards",
+    "origin",
+    "pragma",
+    "referer",
+    "user-agent",
+    "via",
+    "warning",
+];
+
+/// The `grpcgateway-` names of [`PERMANENT`], made once.
+static FORWARDED: std::sync::LazyLock<Vec<HeaderName>> = std::sync::LazyLock::new(|| {
+    PERMANENT
+        .iter()
+        .filter_map(|name| HeaderName::from_bytes(format!("grpcgateway-{name}").as_bytes()).ok())
         .collect()
-    });
+});
 
 /// The `grpcgateway-` name of one of HTTP's permanent request headers, or `None` for any
 /// other header.
 fn permanent(name: &HeaderName) -> Option<&'static HeaderName> {
-    PERMANENT
-        .iter()
-        .find(|(permanent, _)| permanent == name)
-        .map(|(_, forwarded)| forwarded)
+    let name = name.as_str();
+    // Most request headers are not permanent ones: a length check rules them out first.
+    if !(4..=21).contains(&name.len()) {
+        return None;
+    }
+    let index = PERMANENT.iter().position(|p| *p == name)?;
+    FORWARDED.get(index)
 }
 
 /// The handler's response headers as grpc-gateway's `Grpc-Metadata-<name>` headers (the
