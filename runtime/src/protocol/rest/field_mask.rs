@@ -11,42 +11,40 @@ use crate::schema::{Kind, MessageInfo};
 /// The name of the field filled.
 const UPDATE_MASK: &str = "update_mask";
 
-/// Sets `update_mask` in `message` (the request assembled from body, path and query) to the
-/// paths of the fields in the body, when the route is a PATCH with `body: "field"`, the
-/// request has a `google.protobuf.FieldMask update_mask`, and neither the query string nor
-/// the path set it. Paths use proto field names, relative to the body field, sorted.
-pub(super) fn fill_update_mask(
+/// The `update_mask` to fill, comma-joined, for a request whose body set the fields of
+/// `message` (the request as assembled from the body alone): when the route is a PATCH with
+/// `body: "field"` and the request has a `google.protobuf.FieldMask update_mask`. Paths use
+/// proto field names, relative to the body field, sorted; `None` when the body names no field.
+pub(super) fn body_mask(
     route: &HttpRoute,
     info: &'static MessageInfo,
-    message: &mut Map<String, Value>,
-) {
+    message: &Map<String, Value>,
+) -> Option<String> {
     if route.method != HttpMethod::Patch || route.request_http_body {
-        return;
+        return None;
     }
     let BodySpec::Field(body_field) = route.body else {
-        return;
+        return None;
     };
-    let Some(mask) = info.field(UPDATE_MASK) else {
-        return;
-    };
-    if mask.repeated
-        || !matches!(mask.kind, Kind::WellKnown("google.protobuf.FieldMask"))
-        || message.contains_key(mask.name)
-        || message.contains_key(mask.json_name)
-    {
-        return;
+    let mask = info.field(UPDATE_MASK)?;
+    if mask.repeated || !matches!(mask.kind, Kind::WellKnown("google.protobuf.FieldMask")) {
+        return None;
     }
-    let Some(Kind::Message(body_info)) = info.field(body_field).map(|f| f.kind) else {
-        return;
+    let Kind::Message(body_info) = info.field(body_field)?.kind else {
+        return None;
     };
-    let Some(body) = message.get(body_field) else {
-        return;
-    };
-    let paths = paths(body, body_info());
-    if !paths.is_empty() {
-        // Proto names, which the FieldMask's JSON form reads back unchanged (a lowerCamelCase
-        // round trip would lose `isbn_13`'s underscore).
-        message.insert(mask.name.to_string(), Value::String(paths.join(",")));
+    let paths = paths(message.get(body_field)?, body_info());
+    // Proto names, which the FieldMask's JSON form reads back unchanged (a lowerCamelCase
+    // round trip would lose `isbn_13`'s underscore).
+    (!paths.is_empty()).then(|| paths.join(","))
+}
+
+/// Sets `update_mask` to `mask` unless the path or the query string set it.
+pub(super) fn fill_update_mask(message: &mut Map<String, Value>, mask: Option<String>) {
+    if let Some(mask) = mask {
+        if !message.contains_key(UPDATE_MASK) {
+            message.insert(UPDATE_MASK.to_string(), Value::String(mask));
+        }
     }
 }
 

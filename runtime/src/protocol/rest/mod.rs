@@ -154,9 +154,8 @@ impl Wire for Rest<'_> {
             }
             bytes => {
                 let info = (target.method.input)();
-                let mut message =
+                let message =
                     message::assemble(head.route, &head.captures, info, bytes, parts.uri.query())?;
-                field_mask::fill_update_mask(head.route, info, &mut message);
                 Input::Json(Value::Object(message))
             }
         }))
