@@ -155,8 +155,7 @@ fn is_http_body(api: &Api, full_name: &str, field: Option<&str>) -> bool {
 }
 
 fn route(api: &Api, m: &Method, b: &HttpBinding) -> TokenStream {
-    let request_http_body =
-        b.body.is_some() && is_http_body(api, &m.input, b.body.as_deref());
+    let request_http_body = b.body.is_some() && is_http_body(api, &m.input, b.body.as_deref());
     let response_http_body = is_http_body(api, &m.output, b.response_body.as_deref());
     let method = match b.method.as_str() {
         "GET" => quote!(::protogate::HttpMethod::Get),

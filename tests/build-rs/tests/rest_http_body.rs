@@ -128,7 +128,11 @@ impl Running {
             .get("content-type")
             .map(|v| v.to_str().unwrap().to_string())
             .unwrap_or_default();
-        (status, content_type, response.bytes().await.unwrap().to_vec())
+        (
+            status,
+            content_type,
+            response.bytes().await.unwrap().to_vec(),
+        )
     }
 
     async fn json(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
@@ -282,7 +286,10 @@ async fn rest_patch_fills_the_update_mask_from_the_body() {
         ],
         "proto names, nested messages as dotted paths, maps and repeated fields whole"
     );
-    assert_eq!(echo["blob"]["name"], "b1", "the path variable is not in the mask");
+    assert_eq!(
+        echo["blob"]["name"], "b1",
+        "the path variable is not in the mask"
+    );
 
     // An empty nested object names the field itself (it clears the message).
     let clear = s

@@ -1,7 +1,9 @@
 //! REST/JSON transcoded from `google.api.http`, answering like grpc-gateway: routes bucketed
 //! by HTTP method in the registry, the message assembled from body, path and query
 //! ([`message`]), grpc-gateway's error JSON and HTTP status table, server streaming as
-//! newline-delimited JSON, gzip through `Content-Encoding` / `Accept-Encoding`.
+//! newline-delimited JSON, gzip through `Content-Encoding` / `Accept-Encoding`,
+//! `google.api.HttpBody` as raw bytes ([`http_body`]) and PATCH update masks filled from the
+//! body ([`field_mask`]).
 
 mod field_mask;
 mod healthz;
@@ -135,8 +137,14 @@ impl Wire for Rest<'_> {
             let info = (target.method.input)();
             let bytes = bytes.unwrap_or_default();
             let query = parts.uri.query();
-            let input =
-                http_body::request(head.route, &head.captures, info, &parts.headers, bytes, query)?;
+            let input = http_body::request(
+                head.route,
+                &head.captures,
+                info,
+                &parts.headers,
+                bytes,
+                query,
+            )?;
             return Ok(Requests::One(input));
         }
         let first = bytes
