@@ -1046,39 +1046,17 @@ fn temp_dir_filesystem() -> String {
     format!("under {}, {kind}", dir.display())
 }
 
-/// Replaces `store`'s section between its markers in `path`. A section not there yet is
-/// appended, the SQLite one right after the in-memory one when that is there. The file is read
-/// right before writing: other sections are other tools' and stay as they are.
+/// Replaces `store`'s section between its markers in `path`; a section not there yet is
+/// appended, the SQLite one right after the in-memory one when that is there (see
+/// [`protogate_bench_sections::replace`]).
 pub fn write_section(path: &Path, section: &str, store: StoreKind) -> std::io::Result<()> {
-    let current = std::fs::read_to_string(path).unwrap_or_default();
-    let (_, begin_prefix, end_marker) = markers(store);
-    let updated = match (current.find(begin_prefix), current.find(end_marker)) {
-        (Some(start), Some(end)) if end > start => {
-            let after = end + end_marker.len();
-            let rest = current[after..]
-                .strip_prefix('\n')
-                .unwrap_or(&current[after..]);
-            format!("{}{section}{rest}", &current[..start])
-        }
-        _ => match current.find(END).filter(|_| store == StoreKind::Sqlite) {
-            Some(end) => {
-                let after = end + END.len();
-                let rest = current[after..]
-                    .strip_prefix('\n')
-                    .unwrap_or(&current[after..]);
-                format!("{}\n\n{section}{rest}", &current[..after])
-            }
-            None => {
-                let mut text = current.clone();
-                if !text.is_empty() && !text.ends_with("\n\n") {
-                    text.push_str(if text.ends_with('\n') { "\n" } else { "\n\n" });
-                }
-                text.push_str(section);
-                text
-            }
-        },
-    };
-    std::fs::write(path, updated)
+    let (_, begin, end) = markers(store);
+    let after = (store == StoreKind::Sqlite).then_some(END);
+    protogate_bench_sections::write(
+        path,
+        protogate_bench_sections::Markers { begin, end, after },
+        section,
+    )
 }
 
 /// The table of CPU time per request by part, sampled with perf.
