@@ -1422,4 +1422,129 @@ mod tests {
         );
         assert_eq!(judge(&noisy, None).1, "");
     }
+
+    /// A report of every server, protocol and connection count over three rounds, with a
+    /// missing server, a skipped cell, memory, a soak and both floors.
+    fn full_matrix(store: StoreKind) -> Results {
+        let mut samples = Vec::new();
+        let mut floors = Vec::new();
+        for round in 0..3 {
+            for (i, variant) in Subject::ALL.into_iter().enumerate() {
+                for (j, protocol) in PROTOCOLS.into_iter().enumerate() {
+                    for (k, conns) in CONNECTIONS.into_iter().enumerate() {
+                        let rps = 1000.0 * (1 + i) as f64 + 300.0 * j as f64 + 2000.0 * k as f64
+                            - 150.0 * round as f64;
+                        let mut s = sample(variant, round, rps);
+                        s.protocol = protocol;
+                        s.conns = conns;
+                        s.run.p50_us = 100.0 + 10.0 * i as f64 + round as f64;
+                        s.run.p99_us = 900.0 + 30.0 * j as f64;
+                        s.run.failed = (i == 4 && j == 2) as u64;
+                        s.cpu_us = 20.0 + 3.0 * i as f64 + k as f64;
+                        s.load = 1.5 + 0.25 * round as f64;
+                        samples.push(s);
+                    }
+                }
+                for (j, protocol) in SHARED_CORE_PROTOCOLS.into_iter().enumerate() {
+                    let mut s = sample(variant, round, 5000.0 + 700.0 * i as f64 - 90.0 * j as f64);
+                    s.protocol = protocol;
+                    s.placement = Placement::SharedCore;
+                    samples.push(s);
+                }
+            }
+            for protocol in SHARED_CORE_PROTOCOLS {
+                for (placement, rate) in [
+                    (Placement::Free, 9000.0 + 100.0 * round as f64),
+                    (Placement::SharedCore, 30000.0 - 500.0 * round as f64),
+                ] {
+                    floors.push(super::super::floor::Floor {
+                        protocol,
+                        round,
+                        placement,
+                        rate,
+                    });
+                }
+            }
+        }
+        let mut kinds = std::collections::BTreeMap::new();
+        kinds.insert("verify", (1200, 0));
+        kinds.insert("wrong code", (300, 2));
+        Results {
+            mode: super::super::Mode {
+                name: "full",
+                rounds: 3,
+                duration: std::time::Duration::from_secs(20),
+                warm_up: std::time::Duration::from_secs(3),
+                soak: std::time::Duration::from_secs(60),
+            },
+            store,
+            command: "protogate-bench load --full".into(),
+            samples,
+            checks: Vec::new(),
+            memory: vec![(
+                Subject::Protogate,
+                super::super::Memory {
+                    idle_start: Some(10240),
+                    idle_after_load: Some(20480),
+                    idle_after_soak: None,
+                },
+            )],
+            soaks: vec![(
+                Subject::Protogate,
+                soak::Soak {
+                    duration: std::time::Duration::from_secs(60),
+                    requests: 1500,
+                    kinds,
+                    server_errors: 0,
+                    transport_errors: 1,
+                    examples: vec!["wrong code: INTERNAL".into()],
+                    writes_acked: 1200,
+                    lost_writes: 0,
+                    rss: vec![(0.0, 20000), (30.0, 21000), (60.0, 20500)],
+                },
+            )],
+            measured: Subject::ALL.into_iter().filter(|s| *s != Subject::Connectrpc).collect(),
+            missing: vec![(Subject::Connectrpc, "not installed".into())],
+            skipped: [(Subject::ConnectNode, Protocol::RestH1)].into_iter().collect(),
+            peer_versions: vec![(Subject::ConnectNode, "connect-node 2.0.0".into())],
+            load: (1.25, 2.5),
+            tools: "h2load 1.0, wrk 4.2".into(),
+            profile: Err("valgrind is not installed".into()),
+            cpu: Err("perf is not allowed".into()),
+            floors: Ok(floors),
+        }
+    }
+
+    /// The rendered report with the lines that name the machine, the day and the checkout
+    /// (which change from run to run) replaced by their labels.
+    fn rendered_without_environment(store: StoreKind) -> String {
+        let text = render(&full_matrix(store));
+        let environment = ["- Date:", "- Machine:", "- Toolchain:", "- Commit:"];
+        let mut out: String = text
+            .lines()
+            .map(|line| match environment.iter().find(|p| line.starts_with(*p)) {
+                Some(label) => label.to_string(),
+                None => line.replace(&temp_dir_filesystem(), "TEMP_DIR"),
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        out.push('\n');
+        out
+    }
+
+    /// The report's text is pinned: refactoring the renderer must not change a byte. Rerun with
+    /// `PROTOGATE_BLESS=1` after an intended change and review the diff.
+    #[test]
+    fn the_rendered_report_matches_its_golden_file() {
+        for (store, name) in [(StoreKind::Memory, "memory"), (StoreKind::Sqlite, "sqlite")] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("tests/golden/report-{name}.md"));
+            let text = rendered_without_environment(store);
+            if std::env::var_os("PROTOGATE_BLESS").is_some() {
+                std::fs::write(&path, &text).unwrap();
+            }
+            let golden = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(golden == text, "{} differs from the rendered report:\n{text}", path.display());
+        }
+    }
 }
