@@ -207,7 +207,7 @@ pub(super) fn render_throughput(
         .iter()
         .any(|&p| !shared_cell(&r.samples, Subject::Protogate, p).is_empty())
     {
-        render_shared_core(out, r, &measured, goals);
+        render_shared_core(out, r, measured, goals);
     }
 }
 
