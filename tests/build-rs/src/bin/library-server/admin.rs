@@ -134,7 +134,7 @@ impl admin_pb::AdminServiceHandler for Library {
                             current.feature_flags = patch.feature_flags.clone()
                         }
                         "retention_period" | "retentionPeriod" | "retain_forever"
-                        | "retainForever" => current.retention = patch.retention.clone(),
+                        | "retainForever" => current.retention = patch.retention,
                         "smtp_password" | "smtpPassword" => {
                             current.smtp_password = patch.smtp_password.clone()
                         }
