@@ -362,3 +362,76 @@ fn the_small_schema_agrees_with_its_own_emitted_document() {
         assert!(findings.is_empty(), "{version:?}: {}", findings.join("\n"));
     }
 }
+
+const HTTP_BODY_SCHEMA: &str = r#"syntax = "proto3";
+package t.v1;
+import "google/api/annotations.proto";
+import "google/api/httpbody.proto";
+
+service Files {
+  rpc Put(PutRequest) returns (Stored) {
+    option (google.api.http) = {post: "/v1/files/{name}" body: "content"};
+  }
+  rpc PutRaw(google.api.HttpBody) returns (Stored) {
+    option (google.api.http) = {put: "/v1/raw" body: "*"};
+  }
+  rpc Get(GetRequest) returns (google.api.HttpBody) {
+    option (google.api.http) = {get: "/v1/files/{name}"};
+  }
+  rpc Chunks(GetRequest) returns (stream google.api.HttpBody) {
+    option (google.api.http) = {get: "/v1/chunks/{name}"};
+  }
+  rpc Fetch(GetRequest) returns (PutRequest) {
+    option (google.api.http) = {get: "/v1/files/{name}/content" response_body: "content"};
+  }
+}
+
+message PutRequest {
+  string name = 1;
+  // The file's bytes.
+  google.api.HttpBody content = 2;
+}
+
+message GetRequest {
+  string name = 1;
+}
+
+message Stored {
+  int64 size = 1;
+}
+"#;
+
+#[test]
+fn http_body_is_raw_bytes_of_any_media_type() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let proto = dir.path().join("t.proto");
+    std::fs::write(&proto, HTTP_BODY_SCHEMA).expect("writes the proto");
+    let includes = vec![dir.path().to_path_buf(), root().join("schemas/proto")];
+    let inputs = move |openapi| Inputs {
+        proto: ProtoSource::Files {
+            files: vec![proto.clone()],
+            includes: includes.clone(),
+        },
+        openapi,
+        model: ModelOptions::default(),
+    };
+    let binary = json!({"*/*": {"schema": {"type": "string", "format": "binary"}}});
+    let doc = parse(&emit(&inputs(None), Version::V3_1, Format::Json));
+    let put = at(&doc, "/paths/~1v1~1files~1{name}/post");
+    assert_eq!(put["requestBody"]["content"], binary);
+    assert_eq!(put["requestBody"]["description"], "The file's bytes.");
+    assert_eq!(
+        at(&doc, "/paths/~1v1~1raw/put/requestBody/content"),
+        &binary
+    );
+    for path in [
+        "/paths/~1v1~1files~1{name}/get",
+        "/paths/~1v1~1chunks~1{name}/get",
+    ] {
+        let ok = at(&doc, &format!("{path}/responses/200"));
+        assert_eq!(ok["content"], binary, "{path}");
+    }
+    let document = emit(&inputs(None), Version::V3_1, Format::Json);
+    let findings = drift(&inputs, &document, "t.openapi.json");
+    assert!(findings.is_empty(), "{}", findings.join("\n"));
+}

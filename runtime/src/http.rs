@@ -88,6 +88,12 @@ pub struct HttpRoute {
     pub body: BodySpec,
     /// `response_body`: the response field sent as the body instead of the whole message.
     pub response_body: Option<&'static str>,
+    /// The body (the whole request for `body: "*"`, else the `body` field) is
+    /// `google.api.HttpBody`: the request's bytes and `Content-Type` go into it undecoded.
+    pub request_http_body: bool,
+    /// The response (or its `response_body` field) is `google.api.HttpBody`: its `data` is
+    /// written as the body under its `content_type`, each message's as one chunk when streamed.
+    pub response_http_body: bool,
 }
 
 /// A variable's value extracted from a path.

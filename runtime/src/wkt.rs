@@ -1,13 +1,16 @@
 //! Well-known types whose pbjson-types JSON is not canonical proto3 JSON, wire-identical
 //! replacements the generated code uses instead: `Timestamp` (RFC 3339, always Z-normalized,
 //! with 0, 3, 6 or 9 fractional digits; pbjson-types writes `+00:00`), `FieldMask` (one
-//! comma-joined string) and `Any` (`"@type"` plus the held message's JSON; see [`Any`]).
+//! comma-joined string) and `Any` (`"@type"` plus the held message's JSON; see [`Any`]); and
+//! `google.api.HttpBody` ([`HttpBody`]), which REST reads and writes as raw bytes.
 
 use std::fmt;
 
 mod any;
+mod http_body;
 
 pub use any::{register_descriptors, Any, RegisterError};
+pub use http_body::HttpBody;
 
 /// `google.protobuf.Timestamp`. Wire-compatible with every other implementation.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, prost::Message)]

@@ -63,6 +63,8 @@ static CLAIM: ServiceInfo = ServiceInfo {
             },
             body: BodySpec::None,
             response_body: None,
+            request_http_body: false,
+            response_http_body: false,
         }],
         input_type: "test.Empty",
         output_type: "test.Empty",

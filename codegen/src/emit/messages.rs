@@ -20,6 +20,13 @@ pub const FIELD_MASK: &str = "::protogate::wkt::FieldMask";
 /// `"@type"` plus the held message's own JSON.
 pub const ANY: &str = "::protogate::wkt::Any";
 
+/// `google.api.HttpBody` is the runtime's own type: REST reads and writes it as raw bytes, and
+/// a schema that uses it needs no module for `google.api`.
+pub const HTTP_BODY: &str = "::protogate::wkt::HttpBody";
+
+/// The full name of `google.api.HttpBody`.
+pub const HTTP_BODY_NAME: &str = "google.api.HttpBody";
+
 /// One package's upstream code.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PackageCode {
@@ -70,6 +77,7 @@ pub fn generate(
         .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
         .extern_path(".google.protobuf.FieldMask", FIELD_MASK)
         .extern_path(".google.protobuf.Any", ANY)
+        .extern_path(".google.api.HttpBody", HTTP_BODY)
         .enable_type_names()
         .type_name_domain(["."], "type.googleapis.com")
         .format(true)
@@ -168,7 +176,8 @@ fn serde_impls(
         .extern_path(".google.protobuf", "::pbjson_types")
         .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
         .extern_path(".google.protobuf.FieldMask", FIELD_MASK)
-        .extern_path(".google.protobuf.Any", ANY);
+        .extern_path(".google.protobuf.Any", ANY)
+        .extern_path(".google.api.HttpBody", HTTP_BODY);
     let generated = json
         .generate(prefixes, |_| Ok(Vec::<u8>::new()))
         .map_err(|e| internal(format!("pbjson-build failed: {e}")))?;

@@ -187,6 +187,9 @@ pub fn rust_type(api: &Api, from: &str, full_name: &str) -> TokenStream {
     if full_name == "google.protobuf.Any" {
         return messages::ANY.parse().unwrap_or_default();
     }
+    if full_name == messages::HTTP_BODY_NAME {
+        return messages::HTTP_BODY.parse().unwrap_or_default();
+    }
     if let Some(wkt) = full_name.strip_prefix("google.protobuf.") {
         let ident = proc_macro2::Ident::new(
             &crate::names::upper_camel(wkt),

@@ -84,7 +84,8 @@ pub fn build(input: &ProtoInput, options: &ModelOptions, diags: &mut Diagnostics
 }
 
 /// The files that get code: the roots, and every file defining a type they reach.
-/// The well-known types come from pbjson-types and are never emitted.
+/// The well-known types come from pbjson-types and `google.api.HttpBody` from the runtime: they
+/// are never emitted.
 pub fn emitted_files(input: &ProtoInput) -> Vec<FileDescriptor> {
     let pool = &input.pool;
     // prost-build emits whole packages, so reaching one file of a package brings all of them,
@@ -112,7 +113,9 @@ pub fn emitted_files(input: &ProtoInput) -> Vec<FileDescriptor> {
         }
     }
     while let Some(m) = stack.pop() {
-        if !seen.insert(m.full_name().to_string()) {
+        if m.full_name() == crate::emit::messages::HTTP_BODY_NAME
+            || !seen.insert(m.full_name().to_string())
+        {
             continue;
         }
         enter(m.package_name(), &mut stack);

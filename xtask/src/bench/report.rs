@@ -381,20 +381,15 @@ pub fn write_section(path: &Path, section: &str) -> std::io::Result<()> {
     write_marked(path, BEGIN, END, section)
 }
 
-/// Replaces the text between the `begin` and `end` markers in `path` with `section` (which
-/// carries the markers itself), or appends it.
+/// Replaces the section between the `begin` and `end` markers in `path` with `section` (which
+/// carries the markers itself), or appends it: [`protogate_bench_sections::write`].
 pub fn write_marked(path: &Path, begin: &str, end: &str, section: &str) -> std::io::Result<()> {
-    let old = std::fs::read_to_string(path).unwrap_or_default();
-    let new = match (old.find(begin), old.find(end)) {
-        (Some(b), Some(e)) if e > b => {
-            let rest = old[e + end.len()..].trim_start_matches('\n');
-            let gap = if rest.is_empty() { "" } else { "\n" };
-            format!("{}{section}{gap}{rest}", &old[..b])
-        }
-        _ if old.trim().is_empty() => format!("# Benchmarks\n\nFigures measured by the repository's own tasks; each section says how to reproduce it.\n\n{section}"),
-        _ => format!("{}\n\n{section}", old.trim_end()),
+    let markers = protogate_bench_sections::Markers {
+        begin,
+        end,
+        after: None,
     };
-    std::fs::write(path, new)
+    protogate_bench_sections::write(path, markers, section)
 }
 
 #[cfg(test)]

@@ -48,6 +48,8 @@ impl<'a> Checker<'a> {
                     format!("`body: \"{b}\"`"),
                 ));
             }
+            // `google.api.HttpBody`: raw bytes, in whatever media types the document names.
+            (Some(b), Some(_)) if input.field(b).is_some_and(is_http_body) => {}
             (Some(b), Some(_)) => {
                 let (schema_ptr, schema, followed) = self.enter(
                     &body_ptr
@@ -142,6 +144,15 @@ impl<'a> Checker<'a> {
             ));
             return;
         }
+        // A `response_body` of `google.api.HttpBody`: raw bytes, in any media type.
+        if binding
+            .response_body
+            .as_deref()
+            .and_then(|f| output.field(f))
+            .is_some_and(is_http_body)
+        {
+            return;
+        }
         let (mut schema_ptr, mut schema, followed) = self.enter(
             &resp_ptr
                 .join("content")
@@ -186,4 +197,10 @@ impl<'a> Checker<'a> {
         self.leave(result_followed);
         self.leave(followed);
     }
+}
+
+/// Whether a field is a single `google.api.HttpBody`, which REST carries as raw bytes.
+fn is_http_body(field: &crate::model::Field) -> bool {
+    field.cardinality == Cardinality::Single
+        && matches!(&field.ty, FieldType::Message(t) if t == crate::emit::messages::HTTP_BODY_NAME)
 }

@@ -7,9 +7,11 @@ use std::collections::BTreeSet;
 use super::node::{Node, Obj};
 use super::schemas::{Schemas, STATUS};
 use crate::diag::Diagnostic;
+use crate::emit::messages::HTTP_BODY_NAME;
 use crate::model::rules::literal_pattern;
 use crate::model::{
-    Api, Field, FieldType, HttpBinding, Message, Method, Service, Streaming, TemplateSegment,
+    Api, Cardinality, Field, FieldType, HttpBinding, Message, Method, Service, Streaming,
+    TemplateSegment,
 };
 
 /// The HTTP methods OpenAPI has a slot for, in the order a path item lists them.
@@ -296,6 +298,25 @@ fn request_body(
     schemas: &mut Schemas<'_>,
 ) -> Option<Obj> {
     let body = op.binding.body.as_deref()?;
+    // `google.api.HttpBody`: the raw bytes in any content type, not JSON.
+    let raw = match (body, input) {
+        ("*", _) => op.method.input == HTTP_BODY_NAME,
+        (field, Some(input)) => input.field(field).is_some_and(is_http_body),
+        (_, None) => false,
+    };
+    if raw {
+        let description = match (body, input) {
+            ("*", _) => String::new(),
+            (field, input) => input
+                .and_then(|m| m.field(field))
+                .map(|f| f.docs.text.clone())
+                .unwrap_or_default(),
+        };
+        let mut out = Obj::new();
+        out.set_text("description", &description);
+        out.set("content", binary_content());
+        return Some(out);
+    }
     let (schema, required, description) = match (body, input) {
         ("*", Some(input)) => {
             let bound: Vec<String> = op
@@ -359,6 +380,10 @@ fn responses(op: &Operation<'_>, described: &[(String, String)], schemas: &mut S
         .response_body
         .as_deref()
         .and_then(|f| output.and_then(|o| o.field(f)));
+    let raw = match selected {
+        Some(field) => is_http_body(field),
+        None => op.method.output == HTTP_BODY_NAME,
+    };
     let (mut schema, mut ok) = match selected {
         Some(field) => (
             schemas.field(field, true),
@@ -372,7 +397,13 @@ fn responses(op: &Operation<'_>, described: &[(String, String)], schemas: &mut S
             "A successful response.".to_string(),
         ),
     };
-    if op.method.streaming == Streaming::Server {
+    if raw {
+        ok = match op.method.streaming {
+            Streaming::Server => "Each response message's bytes as they come, back to back, under the first message's content type.",
+            _ => "The response's bytes, under its content type.",
+        }
+        .to_string();
+    } else if op.method.streaming == Streaming::Server {
         ok = "A stream of JSON objects, one a line: `{\"result\": …}` for each response message, `{\"error\": …}` last when the call fails.".to_string();
         let error = schemas.reference(STATUS);
         schema = Obj::new().with("type", "object").with(
@@ -382,7 +413,13 @@ fn responses(op: &Operation<'_>, described: &[(String, String)], schemas: &mut S
     }
     let mut out = Obj::new();
     let mut success = Obj::new().with("description", description("200").unwrap_or(ok));
-    success.set("content", json_content(schema));
+    success.set(
+        "content",
+        match raw {
+            true => binary_content(),
+            false => json_content(schema),
+        },
+    );
     out.set("200", success);
     for (status, text) in described {
         if status == "200" || status == "default" {
@@ -415,6 +452,23 @@ pub(super) fn error_response(schemas: &mut Schemas<'_>) -> Obj {
             "An error: the gRPC status in grpc-gateway's JSON, under the HTTP status its code maps to.",
         )
         .with("content", json_content(error))
+}
+
+/// Whether a field is a single `google.api.HttpBody`.
+fn is_http_body(field: &Field) -> bool {
+    field.cardinality == Cardinality::Single
+        && matches!(&field.ty, FieldType::Message(t) if t == HTTP_BODY_NAME)
+}
+
+/// Raw bytes of any media type (a `google.api.HttpBody`).
+fn binary_content() -> Obj {
+    Obj::new().with(
+        "*/*",
+        Obj::new().with(
+            "schema",
+            Obj::new().with("type", "string").with("format", "binary"),
+        ),
+    )
 }
 
 fn json_content(schema: Obj) -> Obj {

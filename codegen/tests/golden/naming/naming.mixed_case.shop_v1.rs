@@ -356,6 +356,8 @@ pub static SHOP_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
                     },
                     body: ::protogate::BodySpec::None,
                     response_body: None,
+                    request_http_body: false,
+                    response_http_body: false,
                 },
             ],
             input_type: "naming.MixedCase.ShopV1.Price",

@@ -1303,6 +1303,8 @@ pub static PRELUDE_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo 
                     },
                     body: ::protogate::BodySpec::Whole,
                     response_body: None,
+                    request_http_body: false,
+                    response_http_body: false,
                 },
             ],
             input_type: "naming.prelude.Prelude",

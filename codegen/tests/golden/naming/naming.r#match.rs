@@ -731,6 +731,8 @@ pub static MATCH: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
                     },
                     body: ::protogate::BodySpec::Whole,
                     response_body: None,
+                    request_http_body: false,
+                    response_http_body: false,
                 },
             ],
             input_type: "naming.match.Keywords",

@@ -44,6 +44,8 @@ pub(super) fn assemble(
             }
         }
     };
+    // grpc-gateway fills a PATCH's update mask from the body alone, before path and query.
+    let body_mask = super::field_mask::body_mask(route, info, &message);
     for capture in captures {
         let source = Source::Path(capture.field_path.join("."));
         set_field(
@@ -80,6 +82,7 @@ pub(super) fn assemble(
             }
         }
     }
+    super::field_mask::fill_update_mask(&mut message, body_mask);
     Ok(message)
 }
 

@@ -1,9 +1,13 @@
 //! REST/JSON transcoded from `google.api.http`, answering like grpc-gateway: routes bucketed
 //! by HTTP method in the registry, the message assembled from body, path and query
 //! ([`message`]), grpc-gateway's error JSON and HTTP status table, server streaming as
-//! newline-delimited JSON, gzip through `Content-Encoding` / `Accept-Encoding`.
+//! newline-delimited JSON, gzip through `Content-Encoding` / `Accept-Encoding`,
+//! `google.api.HttpBody` as raw bytes ([`http_body`]) and PATCH update masks filled from the
+//! body ([`field_mask`]).
 
+mod field_mask;
 mod healthz;
+mod http_body;
 mod message;
 mod metadata;
 mod options;
@@ -74,7 +78,7 @@ impl Wire for Rest<'_> {
             )))
             .into());
         }
-        if found.route.body != BodySpec::None {
+        if found.route.body != BodySpec::None && !found.route.request_http_body {
             check_content_type(&parts.headers)?;
         }
         let request_encoding = Encoding::from_header(
@@ -129,6 +133,20 @@ impl Wire for Rest<'_> {
                 Some(head.request_encoding.decompress(raw, max)?)
             }
         };
+        if head.route.request_http_body {
+            let info = (target.method.input)();
+            let bytes = bytes.unwrap_or_default();
+            let query = parts.uri.query();
+            let input = http_body::request(
+                head.route,
+                &head.captures,
+                info,
+                &parts.headers,
+                bytes,
+                query,
+            )?;
+            return Ok(Requests::One(input));
+        }
         let first = bytes
             .as_ref()
             .and_then(|b| b.iter().find(|c| !c.is_ascii_whitespace()).copied());
@@ -160,6 +178,18 @@ impl Wire for Rest<'_> {
     ) -> Response<Body> {
         let extra = metadata.take_headers();
         let key = head.response_key;
+        if head.route.response_http_body {
+            let mut gateway = metadata::outgoing(&extra);
+            gateway.extend(super::prefixed(metadata.take_trailers(), "grpc-trailer-"));
+            let response = match outcome.and_then(|r| http_body::response(r, key, limits)) {
+                Ok(mut response) => {
+                    merge_headers(response.headers_mut(), extra);
+                    response
+                }
+                Err(status) => gateway_error(&status, extra),
+            };
+            return with_gateway_headers(response, gateway);
+        }
         let body = outcome.and_then(|responses| match responses {
             Responses::Stream(stream) => Ok(Err(stream)),
             Responses::One(output) => {

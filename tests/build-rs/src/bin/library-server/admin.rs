@@ -111,8 +111,12 @@ impl admin_pb::AdminServiceHandler for Library {
         match r.update_mask.filter(|m| !m.paths.is_empty()) {
             None => *current = patch,
             Some(mask) => {
+                // A mask the server filled from the body (grpc-gateway's PATCH) names nested
+                // paths (`branding.theme`) and output-only fields: each path updates its
+                // top-level field, and output-only fields are left as they are (AIP-134).
                 for path in &mask.paths {
-                    match path.as_str() {
+                    let field = path.split('.').next().unwrap_or_default();
+                    match field {
                         "library_name" | "libraryName" => {
                             current.library_name = patch.library_name.clone()
                         }
@@ -120,12 +124,27 @@ impl admin_pb::AdminServiceHandler for Library {
                         "default_sort_key" | "defaultSortKey" => {
                             current.default_sort_key = patch.default_sort_key.clone()
                         }
+                        "allowed_origins" | "allowedOrigins" => {
+                            current.allowed_origins = patch.allowed_origins.clone()
+                        }
+                        "payment_provider" | "paymentProvider" => {
+                            current.payment_provider = patch.payment_provider.clone()
+                        }
                         "feature_flags" | "featureFlags" => {
                             current.feature_flags = patch.feature_flags.clone()
+                        }
+                        "retention_period" | "retentionPeriod" | "retain_forever"
+                        | "retainForever" => current.retention = patch.retention,
+                        "smtp_password" | "smtpPassword" => {
+                            current.smtp_password = patch.smtp_password.clone()
+                        }
+                        "default_loan_period" | "defaultLoanPeriod" => {
+                            current.default_loan_period = patch.default_loan_period
                         }
                         "featured_genres" | "featuredGenres" => {
                             current.featured_genres = patch.featured_genres.clone()
                         }
+                        "update_time" | "updateTime" => {}
                         other => {
                             return Err(Status::invalid_argument(format!(
                                 "`{other}` cannot be updated"

@@ -52,9 +52,13 @@ fn next_etag(etag: &str, name: &str) -> String {
 }
 
 /// Copies the fields named by `mask` from `patch` into `book`.
+/// Applies `mask`'s fields of `patch` to `book`. A mask the server filled from the body
+/// (grpc-gateway's PATCH) may name `name`, which the path already set (AIP-134 ignores it), and
+/// nested paths, which update their top-level field.
 fn apply_mask(book: &mut lib::Book, patch: lib::Book, mask: &[String]) -> Result<(), Status> {
     for path in mask {
-        match path.as_str() {
+        match path.split('.').next().unwrap_or_default() {
+            "name" => {}
             "title" => book.title = patch.title.clone(),
             "display_title" | "displayName" => book.display_title = patch.display_title.clone(),
             "page_count" | "pageCount" => book.page_count = patch.page_count,
