@@ -42,6 +42,9 @@ pub(crate) async fn run<W: Wire>(
         Ok(opened) => opened,
         Err(refused) => return *refused.0,
     };
+    let Some(permit) = inner.admission.admit(target.service.info().name) else {
+        return crate::server::shed::refuse(wire, head, &inner.limits);
+    };
     wire.incoming_metadata(&mut parts.headers);
     let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
     let metadata = ResponseMetadata::default();
@@ -75,7 +78,7 @@ pub(crate) async fn run<W: Wire>(
         })),
         (responses, _) => responses,
     });
-    wire.reply(head, outcome, metadata, &inner.limits)
+    crate::server::shed::hold(permit, wire.reply(head, outcome, metadata, &inner.limits))
 }
 
 /// Waits for a response stream's first item, as gRPC and Connect servers do before they send
