@@ -41,6 +41,12 @@ enum Command {
     /// connect-node) and writes the Serving section of BENCHMARKS.md (with `--store sqlite`:
     /// both variants only, and the SQLite section).
     Load(protogate_bench::load::Options),
+    /// Measures the server's limits under abuse (rapid reset, idle connections, slowloris,
+    /// overload with shedding) and prints the table of BENCHMARKS.md's "Limits under abuse".
+    Abuse(protogate_bench::abuse::Options),
+    /// The server `abuse` attacks, in a child process of its own.
+    #[command(hide = true)]
+    AbuseServer(protogate_bench::abuse::server::ServerOptions),
 }
 
 fn main() -> std::process::ExitCode {
@@ -53,6 +59,11 @@ fn main() -> std::process::ExitCode {
             store,
         } => serve_until_stopped(variant, addr, users, store),
         Command::Load(options) => protogate_bench::load::run(options),
+        Command::Abuse(options) => protogate_bench::abuse::run(options),
+        Command::AbuseServer(options) => {
+            let _ = tracing::subscriber::set_global_default(Silent);
+            protogate_bench::abuse::server::serve(options)
+        }
     }
 }
 
