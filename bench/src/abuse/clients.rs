@@ -41,11 +41,6 @@ impl Latencies {
     pub fn len(&self) -> usize {
         self.0.len()
     }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 /// What the well-behaved client saw.
@@ -203,7 +198,11 @@ pub async fn slowloris(
             let Ok(mut tcp) = TcpStream::connect(addr).await else {
                 return;
             };
-            if tcp.write_all(b"GET /healthz HTTP/1.1\r\nx-slow: ").await.is_err() {
+            if tcp
+                .write_all(b"GET /healthz HTTP/1.1\r\nx-slow: ")
+                .await
+                .is_err()
+            {
                 closed.fetch_add(1, Ordering::Relaxed);
                 return;
             }
@@ -237,7 +236,12 @@ pub struct Offered {
 
 /// Offers `rate` calls per second for `length` over `connections` HTTP/2 connections, each
 /// call on its own task (an open loop: a slow answer does not slow the offer).
-pub async fn open_loop(addr: SocketAddr, rate: f64, connections: usize, length: Duration) -> Offered {
+pub async fn open_loop(
+    addr: SocketAddr,
+    rate: f64,
+    connections: usize,
+    length: Duration,
+) -> Offered {
     let mut senders = Vec::new();
     for _ in 0..connections {
         let Ok(tcp) = TcpStream::connect(addr).await else {
@@ -272,12 +276,7 @@ pub async fn open_loop(addr: SocketAddr, rate: f64, connections: usize, length: 
             let status = match sender.send_request(healthz(addr)).await {
                 Ok(response) => {
                     let status = response.status().as_u16();
-                    response
-                        .into_body()
-                        .collect()
-                        .await
-                        .ok()
-                        .map(|_| status)
+                    response.into_body().collect().await.ok().map(|_| status)
                 }
                 Err(_) => None,
             };

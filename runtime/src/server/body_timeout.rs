@@ -91,13 +91,17 @@ mod tests {
 
     #[tokio::test]
     async fn a_stalled_body_fails_and_a_flowing_one_does_not() {
-        let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Frame<Bytes>, std::io::Error>>(1);
+        let (sender, receiver) =
+            tokio::sync::mpsc::channel::<Result<Frame<Bytes>, std::io::Error>>(1);
         let stream = futures_util::stream::unfold(receiver, |mut r| async move {
             r.recv().await.map(|item| (item, r))
         });
         let body = http_body_util::StreamBody::new(Box::pin(stream));
         let mut timed = TimedBody::new(body, Duration::from_millis(50));
-        sender.send(Ok(Frame::data(Bytes::from_static(b"a")))).await.unwrap();
+        sender
+            .send(Ok(Frame::data(Bytes::from_static(b"a"))))
+            .await
+            .unwrap();
         let first = timed.frame().await.unwrap().unwrap();
         assert_eq!(first.into_data().unwrap(), "a");
         let error = timed.frame().await.unwrap().unwrap_err();

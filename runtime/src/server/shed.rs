@@ -83,12 +83,7 @@ pub(crate) fn overloaded() -> Status {
 
 /// The answer to a shed call, in `wire`'s error format, with `Retry-After`.
 pub(crate) fn refuse<W: Wire>(wire: &W, head: W::Head, limits: &Limits) -> Response<Body> {
-    let mut response = wire.reply(
-        head,
-        Err(overloaded()),
-        ResponseMetadata::default(),
-        limits,
-    );
+    let mut response = wire.reply(head, Err(overloaded()), ResponseMetadata::default(), limits);
     response.headers_mut().insert(
         http::header::RETRY_AFTER,
         http::HeaderValue::from(RETRY_AFTER_SECONDS),

@@ -2,9 +2,9 @@
 //! optional or required. The accept loop ([`super::serve`]) shakes hands off the accepting
 //! task, so a slow client never holds up the next.
 
-use std::sync::Arc;
 use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use std::sync::Arc;
 use tokio_rustls::TlsAcceptor;
 
 /// Why a TLS configuration could not be built.

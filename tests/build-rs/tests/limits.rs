@@ -71,7 +71,11 @@ async fn exchange(tcp: &mut TcpStream, request: &str) -> String {
         if let Some(end) = text.find("\r\n\r\n") {
             let length: usize = text[..end]
                 .lines()
-                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").map(|v| v.trim().parse().unwrap()))
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length: ")
+                        .map(|v| v.trim().parse().unwrap())
+                })
                 .unwrap_or(0);
             if answer.len() >= end + 4 + length {
                 return text.into_owned();
@@ -103,7 +107,9 @@ async fn an_oversized_http1_head_is_answered_431() {
     assert!(answer.starts_with("HTTP/1.1 431"), "{answer}");
     // A head within the limit is served.
     let mut tcp = TcpStream::connect(addr).await.unwrap();
-    assert!(exchange(&mut tcp, &get("/v1/authors/a")).await.starts_with("HTTP/1.1 200"));
+    assert!(exchange(&mut tcp, &get("/v1/authors/a"))
+        .await
+        .starts_with("HTTP/1.1 200"));
 }
 
 #[tokio::test]
@@ -128,11 +134,16 @@ async fn silent_and_slow_heads_are_cut_off() {
     }
     for tcp in [&mut silent, &mut half_preface, &mut slow] {
         let answer = read_until_closed(tcp).await;
-        assert!(answer.is_empty() || answer.starts_with(b"HTTP/1.1 408"), "{answer:?}");
+        assert!(
+            answer.is_empty() || answer.starts_with(b"HTTP/1.1 408"),
+            "{answer:?}"
+        );
     }
     // A client that sends its request in time is served.
     let mut tcp = TcpStream::connect(addr).await.unwrap();
-    assert!(exchange(&mut tcp, &get("/v1/authors/a")).await.starts_with("HTTP/1.1 200"));
+    assert!(exchange(&mut tcp, &get("/v1/authors/a"))
+        .await
+        .starts_with("HTTP/1.1 200"));
 }
 
 #[tokio::test]
@@ -147,7 +158,10 @@ async fn a_stalled_body_ends_the_call_with_deadline_exceeded() {
                 content-type: application/json\r\ncontent-length: 40\r\n\r\n{\"name\":";
     let answer = exchange(&mut tcp, head).await;
     assert!(answer.starts_with("HTTP/1.1 504"), "{answer}");
-    assert!(answer.contains("\"code\":\"deadline_exceeded\""), "{answer}");
+    assert!(
+        answer.contains("\"code\":\"deadline_exceeded\""),
+        "{answer}"
+    );
     // Without the stall, the same call is served.
     let mut tcp = TcpStream::connect(addr).await.unwrap();
     let body = "{\"name\":\"authors/a\"}";
@@ -156,7 +170,9 @@ async fn a_stalled_body_ends_the_call_with_deadline_exceeded() {
          content-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
         body.len()
     );
-    assert!(exchange(&mut tcp, &request).await.starts_with("HTTP/1.1 200"));
+    assert!(exchange(&mut tcp, &request)
+        .await
+        .starts_with("HTTP/1.1 200"));
 }
 
 #[tokio::test]
@@ -166,8 +182,12 @@ async fn connections_over_the_per_address_limit_are_closed_at_accept() {
     let addr = start(server, Authors::default()).await;
     let mut first = TcpStream::connect(addr).await.unwrap();
     let mut second = TcpStream::connect(addr).await.unwrap();
-    assert!(exchange(&mut first, &get("/v1/authors/a")).await.starts_with("HTTP/1.1 200"));
-    assert!(exchange(&mut second, &get("/v1/authors/b")).await.starts_with("HTTP/1.1 200"));
+    assert!(exchange(&mut first, &get("/v1/authors/a"))
+        .await
+        .starts_with("HTTP/1.1 200"));
+    assert!(exchange(&mut second, &get("/v1/authors/b"))
+        .await
+        .starts_with("HTTP/1.1 200"));
     let mut third = TcpStream::connect(addr).await.unwrap();
     let _ = third.write_all(get("/v1/authors/c").as_bytes()).await;
     assert!(read_until_closed(&mut third).await.is_empty());
@@ -177,7 +197,9 @@ async fn connections_over_the_per_address_limit_are_closed_at_accept() {
     drop(first);
     let mut fourth = loop {
         let mut tcp = TcpStream::connect(addr).await.unwrap();
-        tcp.write_all(get("/v1/authors/d").as_bytes()).await.unwrap();
+        tcp.write_all(get("/v1/authors/d").as_bytes())
+            .await
+            .unwrap();
         let mut byte = [0u8; 1];
         if matches!(tcp.peek(&mut byte).await, Ok(1)) {
             break tcp;
@@ -236,9 +258,15 @@ async fn calls_over_the_concurrency_limit_are_shed_in_each_protocol() {
     let mut tcp = TcpStream::connect(addr).await.unwrap();
     let rest = exchange(&mut tcp, &get("/v1/authors/a")).await;
     assert!(rest.starts_with("HTTP/1.1 503"), "{rest}");
-    assert!(rest.to_ascii_lowercase().contains("retry-after: 1\r\n"), "{rest}");
+    assert!(
+        rest.to_ascii_lowercase().contains("retry-after: 1\r\n"),
+        "{rest}"
+    );
     assert!(rest.contains("\"code\":14"), "{rest}");
-    assert!(rest.contains("google.rpc.RetryInfo") && rest.contains("\"retryDelay\":\"1s\""), "{rest}");
+    assert!(
+        rest.contains("google.rpc.RetryInfo") && rest.contains("\"retryDelay\":\"1s\""),
+        "{rest}"
+    );
 
     // Connect: 503 with its JSON error.
     let body = "{\"name\":\"authors/a\"}";
@@ -269,7 +297,9 @@ async fn calls_over_the_concurrency_limit_are_shed_in_each_protocol() {
     authors.0.release.notify_one();
     assert!(slow.await.unwrap().starts_with("HTTP/1.1 200"));
     let mut tcp = TcpStream::connect(addr).await.unwrap();
-    assert!(exchange(&mut tcp, &get("/v1/authors/a")).await.starts_with("HTTP/1.1 200"));
+    assert!(exchange(&mut tcp, &get("/v1/authors/a"))
+        .await
+        .starts_with("HTTP/1.1 200"));
 }
 
 #[tokio::test]
@@ -311,8 +341,14 @@ async fn http2_settings_reach_the_client_and_rapid_reset_is_refused() {
         .expect("the connection outlived the flood")
         .unwrap();
     let error = ended.expect_err("the connection ended cleanly");
-    assert_eq!(error.reason(), Some(h2::Reason::ENHANCE_YOUR_CALM), "{error}");
+    assert_eq!(
+        error.reason(),
+        Some(h2::Reason::ENHANCE_YOUR_CALM),
+        "{error}"
+    );
     // The server still serves others.
     let mut tcp = TcpStream::connect(addr).await.unwrap();
-    assert!(exchange(&mut tcp, &get("/v1/authors/a")).await.starts_with("HTTP/1.1 200"));
+    assert!(exchange(&mut tcp, &get("/v1/authors/a"))
+        .await
+        .starts_with("HTTP/1.1 200"));
 }
