@@ -50,6 +50,7 @@ pub(super) async fn serve(
     let limiter = ConnectionLimiter::new(
         serving.max_connections,
         serving.max_connections_per_ip,
+        serving.abuse_cooldown,
         serving.stats.clone(),
     );
     let preface_timeout = serving.http1.header_read_timeout;
@@ -82,6 +83,7 @@ pub(super) async fn serve(
         let builder = builder.clone();
         let watcher = graceful.watcher();
         let tls = tls.clone();
+        let limiter = limiter.clone();
         tokio::spawn(async move {
             let _slot = slot;
             let hyper_service =
@@ -125,11 +127,27 @@ pub(super) async fn serve(
             };
             if let Err(e) = served {
                 tracing::debug!(%peer, error = %e, "connection ended with an error");
+                if closed_for_abuse(e.as_ref()) {
+                    limiter.cool_down(peer.ip());
+                }
             }
         });
     }
     graceful.shutdown().await;
     Ok(())
+}
+
+/// Whether a connection ended with GOAWAY ENHANCE_YOUR_CALM: HTTP/2's answer to a peer
+/// that resets or errs on too many streams (rapid reset and its kin).
+fn closed_for_abuse(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if let Some(h2) = e.downcast_ref::<h2::Error>() {
+            return h2.reason() == Some(h2::Reason::ENHANCE_YOUR_CALM);
+        }
+        next = e.source();
+    }
+    false
 }
 
 /// The HTTP/2 connection preface, whose first bytes tell HTTP/2 from HTTP/1.1.

@@ -89,6 +89,7 @@ pub(crate) struct Serving {
     pub(crate) http2: Http2Settings,
     pub(crate) max_connections: Option<usize>,
     pub(crate) max_connections_per_ip: Option<usize>,
+    pub(crate) abuse_cooldown: Option<Duration>,
     pub(crate) request_body_timeout: Option<Duration>,
     pub(crate) concurrency_limit: Option<usize>,
     pub(crate) stats: LoadStats,
@@ -146,6 +147,16 @@ impl Server {
     /// is closed at accept as with [`Server::max_connections`].
     pub fn max_connections_per_ip(mut self, max: usize) -> Server {
         self.serving.max_connections_per_ip = Some(max);
+        self
+    }
+
+    /// How long connections from an address are refused at accept after one of its
+    /// connections was closed with GOAWAY ENHANCE_YOUR_CALM (rapid reset and other stream
+    /// abuse; see [`Http2Settings::max_pending_accept_reset_streams`]). Default: not at all,
+    /// since clients behind one NAT share an address. The client sees its new connections
+    /// closed, as with [`Server::max_connections`]; open ones are kept.
+    pub fn abuse_cooldown(mut self, cooldown: Duration) -> Server {
+        self.serving.abuse_cooldown = Some(cooldown);
         self
     }
 

@@ -352,3 +352,63 @@ async fn http2_settings_reach_the_client_and_rapid_reset_is_refused() {
         .await
         .starts_with("HTTP/1.1 200"));
 }
+
+#[tokio::test]
+async fn after_rapid_reset_the_address_cools_down_and_open_connections_stay() {
+    let server = Server::new().abuse_cooldown(Duration::from_secs(60));
+    let stats = server.load_stats();
+    let addr = start(server, Authors::default()).await;
+    let mut kept = TcpStream::connect(addr).await.unwrap();
+    assert!(exchange(&mut kept, &get("/v1/authors/a"))
+        .await
+        .starts_with("HTTP/1.1 200"));
+
+    let tcp = TcpStream::connect(addr).await.unwrap();
+    let (sender, connection) = h2::client::handshake(tcp).await.unwrap();
+    let connection = tokio::spawn(connection);
+    for _ in 0..10_000 {
+        let Ok(mut ready) = sender.clone().ready().await else {
+            break;
+        };
+        let request = http::Request::get(format!("http://{addr}/v1/authors/a"))
+            .body(())
+            .unwrap();
+        let Ok((_, mut stream)) = ready.send_request(request, false) else {
+            break;
+        };
+        stream.send_reset(h2::Reason::CANCEL);
+    }
+    let ended = tokio::time::timeout(Duration::from_secs(20), connection)
+        .await
+        .expect("the connection outlived the flood")
+        .unwrap();
+    let error = ended.expect_err("the connection ended cleanly");
+    assert!(
+        error.reason() == Some(h2::Reason::ENHANCE_YOUR_CALM) || error.is_io(),
+        "{error}"
+    );
+
+    // The server notes the abuse when the connection's task ends: wait for a refusal.
+    let refused_before = stats.refused_connections();
+    let mut refused = false;
+    for _ in 0..200 {
+        let mut tcp = TcpStream::connect(addr).await.unwrap();
+        let _ = tcp.write_all(get("/v1/authors/b").as_bytes()).await;
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), tcp.read_to_end(&mut answer)).await;
+        if answer.is_empty() {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        refused,
+        "new connections from the address were still served"
+    );
+    assert!(stats.refused_connections() > refused_before);
+    // A connection opened before the abuse is still served.
+    assert!(exchange(&mut kept, &get("/v1/authors/c"))
+        .await
+        .starts_with("HTTP/1.1 200"));
+}
