@@ -340,10 +340,11 @@ async fn http2_settings_reach_the_client_and_rapid_reset_is_refused() {
         .await
         .expect("the connection outlived the flood")
         .unwrap();
+    // GOAWAY ENHANCE_YOUR_CALM, or the reset of a socket the server closed with the flood's
+    // frames still unread (then the GOAWAY is lost); without the bound the connection lives.
     let error = ended.expect_err("the connection ended cleanly");
-    assert_eq!(
-        error.reason(),
-        Some(h2::Reason::ENHANCE_YOUR_CALM),
+    assert!(
+        error.reason() == Some(h2::Reason::ENHANCE_YOUR_CALM) || error.is_io(),
         "{error}"
     );
     // The server still serves others.
