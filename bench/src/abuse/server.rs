@@ -21,6 +21,9 @@ pub struct ServerOptions {
     /// `Server::concurrency_limit` (none when absent).
     #[arg(long)]
     pub concurrency_limit: Option<usize>,
+    /// `Server::abuse_cooldown`, in seconds (none when absent).
+    #[arg(long)]
+    pub abuse_cooldown_s: Option<u64>,
 }
 
 /// `Healthz` after a fixed service time; nothing else.
@@ -98,6 +101,9 @@ pub fn serve(options: ServerOptions) -> std::process::ExitCode {
         )));
         if let Some(limit) = options.concurrency_limit {
             server = server.concurrency_limit(limit);
+        }
+        if let Some(seconds) = options.abuse_cooldown_s {
+            server = server.abuse_cooldown(Duration::from_secs(seconds));
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         println!("listening on {}", listener.local_addr()?);
