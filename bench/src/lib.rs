@@ -6,6 +6,7 @@
 //! `bench/peers/` (connectrpc, connect-node), and drives load at them ([`load`]); `tests/` holds the bounded property tests and the auth matrix.
 #![warn(missing_docs, rust_2018_idioms)]
 
+pub mod abuse;
 pub mod auth;
 pub mod baseline;
 pub mod client;

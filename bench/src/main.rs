@@ -63,6 +63,12 @@ enum Command {
     /// Fills the example server's SQLite database to its size limit under the phone flow,
     /// frees space, and prints what the clients saw, as Markdown for BENCHMARKS.md.
     SqliteFull(protogate_bench::faults::sqlite::Options),
+    /// Measures the server's limits under abuse (rapid reset, idle connections, slowloris,
+    /// overload with shedding) and prints the table of BENCHMARKS.md's "Limits under abuse".
+    Abuse(protogate_bench::abuse::Options),
+    /// The server `abuse` attacks, in a child process of its own.
+    #[command(hide = true)]
+    AbuseServer(protogate_bench::abuse::server::ServerOptions),
 }
 
 fn main() -> std::process::ExitCode {
@@ -95,6 +101,11 @@ fn main() -> std::process::ExitCode {
         }
         Command::SqliteFull(options) => {
             protogate_bench::faults::main(protogate_bench::faults::sqlite::run(options))
+        }
+        Command::Abuse(options) => protogate_bench::abuse::run(options),
+        Command::AbuseServer(options) => {
+            let _ = tracing::subscriber::set_global_default(Silent);
+            protogate_bench::abuse::server::serve(options)
         }
     }
 }

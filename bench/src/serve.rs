@@ -47,8 +47,9 @@ pub async fn serve(
 }
 
 /// Serves the variant on `listener` until `signal` the way its users would: the baseline's
-/// router on `axum::serve`, protogate with `Server::serve_with_shutdown` (the same
-/// `axum::serve`, given the server's service rather than a router around it).
+/// router on `axum::serve`, protogate with `Server::serve_with_shutdown` (its own accept
+/// loop on hyper-util's automatic HTTP/1.1-or-HTTP/2 builder, as `axum::serve` is, with the
+/// server's default limits).
 pub async fn run(
     variant: Variant,
     phones: Arc<Store>,

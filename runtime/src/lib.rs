@@ -36,7 +36,9 @@ pub use pipeline::trace::TraceParent;
 pub use protocol::rest::WrongMethod;
 pub use protogate_macros::{include_generated, Validate};
 pub use server::reference;
-pub use server::{Limits, Server, ServerService, TlsConfig, TlsError};
+pub use server::{
+    Http1Settings, Http2Settings, Limits, LoadStats, Server, ServerService, TlsConfig, TlsError,
+};
 pub use service::{
     Idempotency, MethodInfo, MethodKind, RequestStream, Requests, ResponseStream, Responses,
     Service, ServiceInfo,

@@ -48,6 +48,9 @@ pub(crate) async fn run<W: Wire>(
         Ok(opened) => opened,
         Err(refused) => return *refused.0,
     };
+    let Some(permit) = inner.admission.admit(target.service.info().name) else {
+        return crate::server::shed::refuse(wire, head, &inner.limits);
+    };
     let protocol = wire.protocol();
     trace::record_method(target.method);
     wire.incoming_metadata(&mut parts.headers);
@@ -127,7 +130,7 @@ pub(crate) async fn run<W: Wire>(
             }
         },
     };
-    wire.reply(head, outcome, metadata, &inner.limits)
+    crate::server::shed::hold(permit, wire.reply(head, outcome, metadata, &inner.limits))
 }
 
 /// The request messages, each adding its size to `counter` as it is read (REST's assembled

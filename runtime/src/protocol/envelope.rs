@@ -69,11 +69,7 @@ impl EnvelopeReader {
                         "truncated request: the body ended inside a length-prefixed message",
                     )))
                 }
-                Some(Err(e)) => {
-                    return Some(Err(Status::invalid_argument(format!(
-                        "cannot read the request body: {e}"
-                    ))))
-                }
+                Some(Err(e)) => return Some(Err(crate::server::body::unreadable(&e))),
                 Some(Ok(frame)) => {
                     let Ok(data) = frame.into_data() else {
                         continue;

@@ -39,8 +39,12 @@ pub(crate) async fn buffer_small_http1_body(request: Request<Body>) -> Request<B
     while read.len() <= SMALL_BODY {
         match body.frame().await {
             None => return Request::from_parts(parts, Body::from(read.freeze())),
-            // The client has gone; nobody will see the answer.
-            Some(Err(_)) => return Request::from_parts(parts, Body::empty()),
+            // The client has gone, or stalled past the body timeout: the protocol reads the
+            // error and answers it.
+            Some(Err(e)) => {
+                let failed = futures_util::stream::once(std::future::ready(Err::<Bytes, _>(e)));
+                return Request::from_parts(parts, Body::from_stream(failed));
+            }
             Some(Ok(frame)) => {
                 if let Ok(data) = frame.into_data() {
                     read.extend_from_slice(&data);
@@ -137,8 +141,15 @@ pub(crate) async fn read_body(
         {
             Err(too_large())
         }
-        Err(e) => Err(Status::invalid_argument(format!(
-            "cannot read the request body: {e}"
-        ))),
+        Err(e) => Err(unreadable(e.as_ref())),
     }
+}
+
+/// The status of a request body that failed while being read: DEADLINE_EXCEEDED when it
+/// stalled past the body timeout, INVALID_ARGUMENT otherwise.
+pub(crate) fn unreadable(error: &(dyn std::error::Error + 'static)) -> Status {
+    if super::body_timeout::is_stalled(error) {
+        return Status::deadline_exceeded(format!("the request body stalled: {error}"));
+    }
+    Status::invalid_argument(format!("cannot read the request body: {error}"))
 }

@@ -3,10 +3,18 @@
 //! through the one pipeline ([`crate::pipeline`]).
 
 pub(crate) mod body;
+pub(crate) mod body_timeout;
+mod conn_limit;
 pub mod layer;
 pub mod reference;
+mod serve;
+mod settings;
+pub(crate) mod shed;
+mod stats;
 mod tls;
 
+pub use settings::{Http1Settings, Http2Settings};
+pub use stats::LoadStats;
 pub use tls::{TlsConfig, TlsError};
 
 use std::net::SocketAddr;
@@ -59,6 +67,7 @@ pub(crate) struct Inner {
     pub(crate) limits: Limits,
     pub(crate) reference: Reference,
     pub(crate) rest: RestOptions,
+    pub(crate) admission: shed::Admission,
 }
 
 /// Builds and runs a protogate server.
@@ -75,6 +84,7 @@ pub struct Server {
     reference: Reference,
     rest_wrong_method: WrongMethod,
     rest_emit_unpopulated: bool,
+    serving: settings::Serving,
 }
 
 impl Default for Server {
@@ -99,6 +109,7 @@ impl Server {
             reference: Reference::default(),
             rest_wrong_method: WrongMethod::default(),
             rest_emit_unpopulated: false,
+            serving: settings::Serving::default(),
         }
     }
 
@@ -245,6 +256,10 @@ impl Server {
                 emit_unpopulated: self.rest_emit_unpopulated,
                 health: self.health.clone(),
             },
+            admission: shed::Admission::new(
+                self.serving.concurrency_limit,
+                self.serving.stats.clone(),
+            ),
         });
         let dispatch = Dispatch(inner);
         let plain = match cors(&self.cors_origins) {
@@ -274,20 +289,13 @@ impl Server {
         listener: tokio::net::TcpListener,
         signal: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        use axum::serve::ListenerExt as _;
-        let nodelay = self.tcp_nodelay;
-        if let Some(config) = self.tls.clone() {
-            return tls::serve(listener, config, self.into_service(), nodelay, signal).await;
-        }
-        let listener = listener.tap_io(move |tcp| {
-            if let Err(e) = tcp.set_nodelay(nodelay) {
-                tracing::debug!(error = %e, "TCP_NODELAY not set on an accepted connection");
-            }
-        });
-        let service = axum::ServiceExt::<Request<Body>>::into_make_service(self.into_service());
-        axum::serve(listener, service)
-            .with_graceful_shutdown(signal)
-            .await
+        let accepting = serve::Accepting {
+            serving: self.serving.clone(),
+            tls: self.tls.as_ref().map(TlsConfig::acceptor),
+            nodelay: self.tcp_nodelay,
+            service: self.into_service(),
+        };
+        serve::serve(listener, accepting, signal).await
     }
 }
 

@@ -1,20 +1,11 @@
 //! TLS for [`super::Server`]: rustls with ALPN (`h2`, `http/1.1`), client certificates
-//! optional or required, and an accept loop that shakes hands off the accepting task so a
-//! slow client never holds up the next.
+//! optional or required. The accept loop ([`super::serve`]) shakes hands off the accepting
+//! task, so a slow client never holds up the next.
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use axum::body::Body;
-use http::Request;
 use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use std::sync::Arc;
 use tokio_rustls::TlsAcceptor;
-
-use super::ServerService;
-
-/// How long a client may take to finish the TLS handshake.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Why a TLS configuration could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +95,13 @@ impl TlsConfig {
     }
 }
 
+impl TlsConfig {
+    /// The acceptor the accept loop shakes hands with.
+    pub(super) fn acceptor(&self) -> TlsAcceptor {
+        TlsAcceptor::from(self.config.clone())
+    }
+}
+
 fn alpn() -> Vec<Vec<u8>> {
     vec![b"h2".to_vec(), b"http/1.1".to_vec()]
 }
@@ -116,67 +114,4 @@ fn pem_certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> 
         return Err("no CERTIFICATE block in the PEM".into());
     }
     Ok(certs)
-}
-
-/// Accepts TLS connections on `listener` and serves them until `signal`, then lets the
-/// connections' in-flight requests finish.
-pub(super) async fn serve(
-    listener: tokio::net::TcpListener,
-    tls: TlsConfig,
-    service: ServerService,
-    nodelay: bool,
-    signal: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let acceptor = TlsAcceptor::from(tls.config);
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let mut signal = std::pin::pin!(signal);
-    loop {
-        let (tcp, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(e) => {
-                    // Out of file descriptors and the like: wait instead of spinning.
-                    tracing::debug!(error = %e, "accepting a connection failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            () = &mut signal => break,
-        };
-        if let Err(e) = tcp.set_nodelay(nodelay) {
-            tracing::debug!(error = %e, "TCP_NODELAY not set on an accepted connection");
-        }
-        let acceptor = acceptor.clone();
-        let service = service.clone();
-        let watcher = graceful.watcher();
-        tokio::spawn(async move {
-            let stream = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
-                Ok(Ok(stream)) => stream,
-                Ok(Err(e)) => {
-                    tracing::debug!(%peer, error = %e, "TLS handshake failed");
-                    return;
-                }
-                Err(_) => {
-                    tracing::debug!(%peer, "TLS handshake timed out");
-                    return;
-                }
-            };
-            let hyper_service =
-                hyper::service::service_fn(move |request: Request<hyper::body::Incoming>| {
-                    let mut service = service.clone();
-                    tower::Service::call(&mut service, request.map(Body::new))
-                });
-            let builder =
-                hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
-            let connection = builder.serve_connection_with_upgrades(
-                hyper_util::rt::TokioIo::new(stream),
-                hyper_service,
-            );
-            if let Err(e) = watcher.watch(connection.into_owned()).await {
-                tracing::debug!(%peer, error = %e, "connection ended with an error");
-            }
-        });
-    }
-    graceful.shutdown().await;
-    Ok(())
 }
