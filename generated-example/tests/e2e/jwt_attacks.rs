@@ -439,7 +439,7 @@ async fn only_valid_tokens_reach_the_handler(backend: Backend) {
 /// header list on HTTP/2 (gRPC) and about 400 KiB of head on HTTP/1.1 (REST, Connect and
 /// gRPC-Web). Below
 /// them the server answers 401 "too long"; above them the request is refused before any of
-/// the server's code runs (HTTP/1.1: 431; gRPC: 431 or a failed stream). Either way the
+/// the server's code runs (HTTP/1.1: 431 or a closed connection; gRPC: 431 or a failed stream). Either way the
 /// handler never runs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversized_tokens_never_reach_the_handler() {
@@ -460,10 +460,13 @@ async fn oversized_tokens_never_reach_the_handler() {
             let answer = set_phone(&server, protocol, header.as_bytes(), &phone(size)).await;
             let seen = describe(&answer);
             let h2_limit = protocol == Protocol::Grpc && size > 16 * 1024;
-            let h1_limit = protocol != Protocol::Grpc && size > 400 * 1024;
+            // protogate's HTTP/1.1 head limit (`Http1Settings::max_head_size`, 64 KiB).
+            let h1_limit = protocol != Protocol::Grpc && size >= 64 * 1024;
             if h1_limit {
+                // 431, or the connection closed before a client still sending reads it.
                 assert!(
-                    seen.starts_with("transport: HTTP 431"),
+                    seen.starts_with("transport: HTTP 431")
+                        || seen.starts_with("transport: error sending request"),
                     "{size} {protocol:?}: {seen}"
                 );
             } else if h2_limit {
