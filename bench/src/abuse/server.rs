@@ -24,6 +24,9 @@ pub struct ServerOptions {
     /// `Server::abuse_cooldown`, in seconds (none when absent).
     #[arg(long)]
     pub abuse_cooldown_s: Option<u64>,
+    /// The CPUs the server runs on (`0`, `0-1`); any when absent.
+    #[arg(long)]
+    pub cpus: Option<String>,
 }
 
 /// `Healthz` after a fixed service time; nothing else.
@@ -85,6 +88,14 @@ impl AuthServiceHandler for FixedServiceTime {
 /// Serves until standard input ends (or SIGTERM, Ctrl-C); prints `listening on ADDR` first.
 pub fn serve(options: ServerOptions) -> std::process::ExitCode {
     super::raise_fd_limit();
+    if let Some(spec) = &options.cpus {
+        if let Err(e) = super::cpus::parse(spec)
+            .and_then(|c| super::cpus::pin(&c).map_err(|e| format!("pinning to CPUs {spec}: {e}")))
+        {
+            eprintln!("error: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
