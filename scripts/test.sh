@@ -92,7 +92,7 @@ tests/browser/run.sh || status=1
 
 # ---------------------------------------------------------------------------------------
 # Reliability, bounded: schemathesis against the running example (50 examples per operation,
-# its venv under target/) and every cargo-fuzz target of bench/fuzz for 15 s from its seeds
+# its venv under target/) and every cargo-fuzz target of runtime/fuzz for 15 s from its seeds
 # (a debug build under target/fuzz; cargo-fuzz is installed when missing). The full runs and
 # their figures: BENCHMARKS.md, "Reliability".
 echo "== schemathesis (bounded)"
@@ -103,6 +103,6 @@ echo "== schemathesis driven by the emitted OpenAPI document"
 bench/schemathesis.sh --full --schema generated-example/src/generated/openapi.yaml \
     --min-cases 1000 || status=1
 echo "== cargo-fuzz (bounded)"
-bench/fuzz.sh || status=1
+runtime/fuzz.sh || status=1
 
 exit $status

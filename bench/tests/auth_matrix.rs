@@ -302,7 +302,7 @@ fn check(
             );
             let body = if wire == Wire::GrpcWebText {
                 // Base64 chunks, each padded on its own (message frame, trailer frame).
-                protogate_bench::props::decode_base64_chunks(body)
+                protogate_props::decode_base64_chunks(body)
             } else {
                 body.to_vec()
             };

@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# The cargo-fuzz targets of bench/fuzz, one after another.
+# The cargo-fuzz targets of runtime/fuzz, one after another.
 #
-#   bench/fuzz.sh                  bounded for CI: a debug build, each target for FUZZ_SECONDS
+#   runtime/fuzz.sh                  bounded for CI: a debug build, each target for FUZZ_SECONDS
 #                                  (default 15) from its seeds
-#   bench/fuzz.sh --full           release build, each target until FUZZ_RUNS executions
+#   runtime/fuzz.sh --full           release build, each target until FUZZ_RUNS executions
 #                                  (default 10,000,000) or FUZZ_MAX_SECONDS (default 7200)
-#   bench/fuzz.sh [--full] NAME…   only the named targets
+#   runtime/fuzz.sh [--full] NAME…   only the named targets
 #
 # Installs cargo-fuzz when missing. cargo-fuzz passes nightly-only compiler flags;
 # RUSTC_BOOTSTRAP=1 lets the stable toolchain take them. No sanitizer (`-s none`): the code
 # under test is safe Rust, and AddressSanitizer would cost half the executions. Builds go to
 # the workspace's target directory (target/fuzz), the corpora to target/fuzz-corpus/NAME,
-# seeded from bench/fuzz/seeds/NAME; crashes land in bench/fuzz/artifacts/NAME. Runs at the
+# seeded from runtime/fuzz/seeds/NAME; crashes land in runtime/fuzz/artifacts/NAME. Runs at the
 # lowest priority. Exits non-zero when a target crashes or does not build.
 set -euo pipefail
 
@@ -40,17 +40,17 @@ profile=(--dev)
 if [[ $full == 1 ]]; then
   profile=(--release)
 fi
-common=(--fuzz-dir "$root/bench/fuzz" --target-dir "$target/fuzz" -s none "${profile[@]}")
+common=(--fuzz-dir "$root/runtime/fuzz" --target-dir "$target/fuzz" -s none "${profile[@]}")
 
-cd "$root/bench"
+cd "$root/runtime"
 nice -n 19 cargo fuzz build "${common[@]}"
 
 status=0
 for name in "${targets[@]}"; do
   corpus="$target/fuzz-corpus/$name"
   mkdir -p "$corpus"
-  if [[ -d "$root/bench/fuzz/seeds/$name" ]]; then
-    cp -n "$root/bench/fuzz/seeds/$name"/* "$corpus"/ 2> /dev/null || true
+  if [[ -d "$root/runtime/fuzz/seeds/$name" ]]; then
+    cp -n "$root/runtime/fuzz/seeds/$name"/* "$corpus"/ 2> /dev/null || true
   fi
   if [[ $full == 1 ]]; then
     limits=(-runs="${FUZZ_RUNS:-10000000}" -max_total_time="${FUZZ_MAX_SECONDS:-7200}")

@@ -2,5 +2,5 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    protogate_bench::props::validators(data);
+    protogate_props::validators(data);
 });

@@ -2,6 +2,6 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    protogate_bench::props::json_decode(data);
-    protogate_bench::props::proto_decode(data);
+    protogate_props::json_decode(data);
+    protogate_props::proto_decode(data);
 });

@@ -1,10 +1,10 @@
-//! The fuzz targets' properties (`protogate_bench::props`) on seeded, mutated inputs.
+//! The fuzz targets' properties (`protogate_props`) on seeded, mutated inputs.
 //!
 //! Bounded for `cargo test`: `PROPS_ITERATIONS` inputs per target (default 500, a few
-//! seconds in all). The full run: `PROPS_ITERATIONS=1000000 cargo test -p protogate-bench
+//! seconds in all). The full run: `PROPS_ITERATIONS=1000000 cargo test -p protogate-props
 //! --release --test properties`. `PROPS_SEED` picks another seed.
 
-use protogate_bench::props::{self, gen, regressions, seeds, Harness};
+use protogate_props::{self as props, gen, regressions, seeds, Harness};
 
 fn iterations() -> usize {
     std::env::var("PROPS_ITERATIONS")
@@ -54,6 +54,30 @@ fn grpc_web_bodies_never_get_a_server_error() {
 fn rest_query_strings_never_get_a_server_error() {
     let h = Harness::new();
     drive(3, seeds::QUERY, |d| props::rest_query(&h, d));
+}
+
+#[test]
+fn the_harness_reaches_the_handler() {
+    let h = Harness::new();
+    let verify = |body: &str| {
+        let request = h
+            .request("POST", "/auth/v1/users/me/phone/_verify")
+            .header("content-type", "application/json")
+            .body(body.to_string().into())
+            .expect("request");
+        h.send(request)
+    };
+    let wrong = verify(r#"{"code":"000000"}"#);
+    assert_eq!(wrong.status, 400, "{:?}", wrong.body);
+    let right = verify(&format!(r#"{{"code":"{}"}}"#, props::PENDING_CODE));
+    assert_eq!(right.status, 200, "{:?}", right.body);
+    let phone = h.send(
+        h.request("GET", "/auth/v1/users/me/phone")
+            .body("".into())
+            .expect("request"),
+    );
+    let body: serde_json::Value = serde_json::from_slice(&phone.body).expect("JSON");
+    assert_eq!(body["phone"]["isPhoneVerified"], true, "{body}");
 }
 
 #[test]

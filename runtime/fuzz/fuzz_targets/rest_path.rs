@@ -2,6 +2,6 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    protogate_bench::props::path_match(data);
-    protogate_bench::props::percent(data);
+    protogate_props::path_match(data);
+    protogate_props::percent(data);
 });

@@ -1,9 +1,0 @@
-//! gRPC-Web request bodies, binary and text (the first byte picks), through protogate's server.
-#![no_main]
-
-static HARNESS: std::sync::LazyLock<protogate_bench::props::Harness> =
-    std::sync::LazyLock::new(protogate_bench::props::Harness::new);
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    protogate_bench::props::grpc_web_body(&HARNESS, data);
-});

@@ -1,9 +1,0 @@
-//! REST query strings on GetMyPhone through protogate's server.
-#![no_main]
-
-static HARNESS: std::sync::LazyLock<protogate_bench::props::Harness> =
-    std::sync::LazyLock::new(protogate_bench::props::Harness::new);
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    protogate_bench::props::rest_query(&HARNESS, data);
-});
