@@ -268,31 +268,23 @@ fn h2load_with(
     } else {
         (VERIFY.path.to_string(), "application/json")
     };
-    let mut command = Command::new("h2load");
-    command
-        .args(load)
-        .args(["-H", &format!("content-type: {content_type}")]);
+    let mut headers = vec![format!("content-type: {content_type}")];
     if refusal.grpc {
-        command.args(["-H", "te: trailers"]);
+        headers.push("te: trailers".into());
     }
     if refusal.token {
-        command.args(["-H", &format!("authorization: Bearer {token}")]);
+        headers.push(format!("authorization: Bearer {token}"));
     }
-    let log = dir.join("h2load.log");
-    let _ = std::fs::remove_file(&log);
-    command
-        .arg("-d")
-        .arg(body)
-        .arg("--log-file")
-        .arg(&log)
-        .arg(format!("http://{addr}{path}"));
-    let output = command.output().map_err(|e| format!("h2load: {e}"))?;
-    let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    if !output.status.success() {
-        return Err(format!("h2load failed: {text}"));
-    }
+    let load: Vec<String> = load.iter().map(|a| a.to_string()).collect();
+    let (text, log) = tools::run_h2load(&tools::H2loadCall {
+        url: format!("http://{addr}{path}"),
+        headers: &headers,
+        body,
+        load: &load,
+        log: &dir.join("h2load.log"),
+        core: None,
+    })?;
     // The log has one line per request: time, HTTP status, latency.
-    let log = std::fs::read_to_string(&log).map_err(|e| format!("h2load log: {e}"))?;
     let wrong = log
         .lines()
         .filter(|l| l.split('\t').nth(1) != Some(refusal.expect))
@@ -379,24 +371,15 @@ fn chrono_free_date() -> String {
 const BEGIN: &str = "<!-- refusals:begin (written by `protogate-bench refusals`) -->";
 const END: &str = "<!-- refusals:end -->";
 
-/// Replaces the text between the refusal markers, or adds it before the end of the
-/// Reliability section.
+/// Writes the section between its markers; the first time, after the Reliability section.
 fn write(path: &Path, section: &str) -> std::io::Result<()> {
-    let text = std::fs::read_to_string(path)?;
-    let block = format!("{BEGIN}\n{section}{END}\n");
-    let updated = match (text.find(BEGIN), text.find(END)) {
-        (Some(begin), Some(end)) if begin < end => {
-            let rest = &text[end + END.len()..];
-            format!(
-                "{}{block}{}",
-                &text[..begin],
-                rest.strip_prefix('\n').unwrap_or(rest)
-            )
-        }
-        _ => match text.find("<!-- reliability:end -->") {
-            Some(at) => format!("{}{block}\n{}", &text[..at], &text[at..]),
-            None => format!("{text}\n{block}"),
+    protogate_bench_sections::write(
+        path,
+        protogate_bench_sections::Markers {
+            begin: "<!-- refusals:begin",
+            end: END,
+            after: Some("<!-- reliability:end -->"),
         },
-    };
-    std::fs::write(path, updated)
+        &format!("{BEGIN}\n{section}{END}\n"),
+    )
 }

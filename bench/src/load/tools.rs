@@ -176,7 +176,6 @@ pub fn h2load(
 ) -> Result<Run, String> {
     let (duration, warm_up) = (mode.duration, mode.warm_up);
     let log = files.dir.join("h2load.log");
-    let _ = std::fs::remove_file(&log);
     let (path, content_type, body, extra): (String, &str, &Path, &[&str]) = match protocol {
         Protocol::Grpc => (
             client::grpc_path(VERIFY),
@@ -204,33 +203,32 @@ pub fn h2load(
         ),
         Protocol::RestH1 => return Err("h2load speaks HTTP/2 only; use wrk".into()),
     };
-    let mut command = on_core("h2load", core);
-    command
-        .args(["-c", &conns.to_string(), "-m", "1", "-t", "1"])
-        .args(["-D", &format!("{}", duration.as_secs_f64())])
-        .args(["--warm-up-time", &format!("{}", warm_up.as_secs_f64())])
-        .args(["-H", &format!("content-type: {content_type}")])
-        .args(["-H", &format!("authorization: Bearer {token}")]);
-    for header in extra {
-        command.args(["-H", header]);
-    }
-    command
-        .arg("-d")
-        .arg(body)
-        .arg("--log-file")
-        .arg(&log)
-        .arg(format!("http://{addr}{path}"));
-    let output = command.output().map_err(|e| format!("h2load: {e}"))?;
-    let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    if !output.status.success() {
-        return Err(format!(
-            "h2load failed ({}): {text}{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
+    let mut headers = vec![
+        format!("content-type: {content_type}"),
+        format!("authorization: Bearer {token}"),
+    ];
+    headers.extend(extra.iter().map(|h| h.to_string()));
+    let load = [
+        "-c".to_string(),
+        conns.to_string(),
+        "-m".into(),
+        "1".into(),
+        "-t".into(),
+        "1".into(),
+        "-D".into(),
+        format!("{}", duration.as_secs_f64()),
+        "--warm-up-time".into(),
+        format!("{}", warm_up.as_secs_f64()),
+    ];
+    let (text, log) = run_h2load(&H2loadCall {
+        url: format!("http://{addr}{path}"),
+        headers: &headers,
+        body,
+        load: &load,
+        log: &log,
+        core,
+    })?;
     let mut run = parse_h2load(&text)?;
-    let log = std::fs::read_to_string(&log).map_err(|e| format!("h2load log: {e}"))?;
     let (p50, p99) = h2load_percentiles(&log);
     run.p50_us = p50;
     run.p99_us = p99;
@@ -240,6 +238,49 @@ pub fn h2load(
     run.total_requests =
         (run.requests as f64 * (measured + warm_up.as_secs_f64()) / measured).round() as u64;
     Ok(run)
+}
+
+/// One h2load invocation: what it sends and how much of it.
+pub struct H2loadCall<'a> {
+    /// The URL every request goes to.
+    pub url: String,
+    /// Request headers, `name: value`.
+    pub headers: &'a [String],
+    /// The file whose bytes are every request's body.
+    pub body: &'a Path,
+    /// The load arguments: connections, streams, duration or request count.
+    pub load: &'a [String],
+    /// Where h2load logs one line per request (time, HTTP status, latency).
+    pub log: &'a Path,
+    /// The CPU core h2load runs on, if pinned.
+    pub core: Option<usize>,
+}
+
+/// Runs h2load; its summary (stdout) and its per-request log.
+pub fn run_h2load(call: &H2loadCall<'_>) -> Result<(String, String), String> {
+    let _ = std::fs::remove_file(call.log);
+    let mut command = on_core("h2load", call.core);
+    command.args(call.load);
+    for header in call.headers {
+        command.args(["-H", header]);
+    }
+    command
+        .arg("-d")
+        .arg(call.body)
+        .arg("--log-file")
+        .arg(call.log)
+        .arg(&call.url);
+    let output = command.output().map_err(|e| format!("h2load: {e}"))?;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    if !output.status.success() {
+        return Err(format!(
+            "h2load failed ({}): {text}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let log = std::fs::read_to_string(call.log).map_err(|e| format!("h2load log: {e}"))?;
+    Ok((text, log))
 }
 
 /// Reads h2load's summary: `finished in …, N req/s`, the request counts and status codes.
