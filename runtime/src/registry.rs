@@ -105,7 +105,17 @@ impl Registry {
             entry.route.template.matches(rest)
         };
         if let Some((_, entries)) = self.rest.iter().find(|(v, _)| *v == verb.as_str()) {
-            for entry in entries {
+            // A path whose last segment carries a `:verb` goes to a route declaring that verb
+            // first: otherwise a plain `{name}` declared before it would take `NAME:verb` as
+            // the name. Without such a route, the first route in order takes the whole path.
+            let has_verb = path
+                .rsplit('/')
+                .next()
+                .is_some_and(|last| last.contains(':'));
+            let verb_routes = entries
+                .iter()
+                .filter(|entry| has_verb && entry.route.template.verb.is_some());
+            for entry in verb_routes.chain(entries) {
                 if let Some(captures) = matches(entry) {
                     return Ok(RestMatch {
                         target: entry.target.clone(),

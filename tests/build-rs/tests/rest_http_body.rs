@@ -62,6 +62,19 @@ impl probe::BlobServiceHandler for Blobs {
         self.get(&request.name)
     }
 
+    async fn describe(
+        &self,
+        _: &RequestContext,
+        request: probe::DownloadRequest,
+    ) -> Result<probe::BlobSummary, Status> {
+        let blob = self.get(&request.name)?;
+        Ok(probe::BlobSummary {
+            name: request.name,
+            content_type: blob.content_type,
+            size: blob.data.len() as i64,
+        })
+    }
+
     async fn fetch(
         &self,
         _: &RequestContext,
@@ -316,4 +329,32 @@ async fn rest_patch_keeps_an_update_mask_from_the_query_string() {
     let empty = s.http.patch(s.url("/v1/blobs/b1")).json(&json!({}));
     let (_, echo) = s.json(empty).await;
     assert_eq!(echo.get("updateMask"), None, "{echo}");
+}
+
+#[tokio::test]
+async fn a_custom_verb_route_wins_over_a_plain_route_declared_before_it() {
+    let s = start().await;
+    for name in ["logo", "a:b"] {
+        let upload = s
+            .http
+            .post(s.url(&format!("/v1/blobs/{}", name.replace(':', "%3A"))))
+            .header("content-type", "image/png")
+            .body(PNG);
+        let (status, summary) = s.json(upload).await;
+        assert_eq!(status, 200, "{summary}");
+    }
+    // `GET /v1/blobs/{name}` (Download) is declared before `GET /v1/blobs/{name}:describe`.
+    let (status, summary) = s.json(s.http.get(s.url("/v1/blobs/logo:describe"))).await;
+    assert_eq!(status, 200, "{summary}");
+    assert_eq!(
+        summary,
+        json!({"name": "logo", "contentType": "image/png", "size": PNG.len().to_string()})
+    );
+    let (status, content_type, body) = s.send(s.http.get(s.url("/v1/blobs/logo"))).await;
+    assert_eq!((status, content_type.as_str()), (200, "image/png"));
+    assert_eq!(body, PNG);
+    // A verb no route declares stays part of the name, as grpc-gateway matches it.
+    let (status, _, body) = s.send(s.http.get(s.url("/v1/blobs/a:b"))).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(body, PNG);
 }
