@@ -358,3 +358,47 @@ async fn a_custom_verb_route_wins_over_a_plain_route_declared_before_it() {
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     assert_eq!(body, PNG);
 }
+
+#[tokio::test]
+async fn http_body_answers_in_text_types_are_compressed_and_media_are_not() {
+    use std::io::Read as _;
+    let s = start().await;
+    let csv: String = (0..400).map(|i| format!("{i},row {i}\n")).collect();
+    let mut png = PNG.to_vec();
+    png.resize(4096, 7);
+    for (name, content_type, body) in [
+        ("table", "text/csv; charset=utf-8", csv.as_bytes().to_vec()),
+        ("picture", "image/png", png.clone()),
+    ] {
+        let upload = s
+            .http
+            .post(s.url(&format!("/v1/blobs/{name}")))
+            .header("content-type", content_type)
+            .body(body);
+        let (status, summary) = s.json(upload).await;
+        assert_eq!(status, 200, "{summary}");
+    }
+    let download = |name: &str| {
+        s.http
+            .get(s.url(&format!("/v1/blobs/{name}")))
+            .header("accept-encoding", "gzip")
+            .send()
+    };
+
+    let table = download("table").await.unwrap();
+    assert_eq!(table.status(), 200);
+    assert_eq!(table.headers()["content-encoding"], "gzip");
+    assert_eq!(table.headers()["content-type"], "text/csv; charset=utf-8");
+    let packed = table.bytes().await.unwrap();
+    assert!(packed.len() < csv.len() / 2, "{} bytes", packed.len());
+    let mut unpacked = String::new();
+    flate2::read::GzDecoder::new(&packed[..])
+        .read_to_string(&mut unpacked)
+        .unwrap();
+    assert_eq!(unpacked, csv);
+
+    let picture = download("picture").await.unwrap();
+    assert_eq!(picture.status(), 200);
+    assert!(picture.headers().get("content-encoding").is_none());
+    assert_eq!(picture.bytes().await.unwrap(), png);
+}

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use super::message;
 use crate::codec::{Input, Output};
 use crate::http::{BodySpec, Capture, HttpRoute};
+use crate::protocol::compression::Encoding;
 use crate::schema::MessageInfo;
 use crate::server::Limits;
 use crate::service::Responses;
@@ -74,10 +75,15 @@ fn as_json(content_type: &str, data: &[u8]) -> Map<String, Value> {
 
 /// The response of a route that answers with `HttpBody` (`key`: the JSON name of the
 /// `response_body` field, when it is one field of the response).
+///
+/// A whole answer in a compressible content type (text, JSON, XML, SVG) is compressed with
+/// the encoding `compression` picks for its length; images, archives and other media, which
+/// are compressed already, and streams go as they are.
 pub(super) fn response(
     responses: Responses,
     key: Option<&'static str>,
     limits: &Limits,
+    compression: impl Fn(usize) -> Option<Encoding>,
 ) -> Result<Response<Body>, Status> {
     match responses {
         Responses::One(output) => {
@@ -88,7 +94,21 @@ pub(super) fn response(
                     limits.max_response_size,
                 ));
             }
-            raw_response(&body.content_type, Body::from(body.data))
+            let encoding = compressible(&body.content_type)
+                .then(|| compression(body.data.len()))
+                .flatten();
+            let Some(encoding) = encoding else {
+                return raw_response(&body.content_type, Body::from(body.data));
+            };
+            let mut response = raw_response(
+                &body.content_type,
+                Body::from(encoding.compress(&body.data)?),
+            )?;
+            response.headers_mut().insert(
+                http::header::CONTENT_ENCODING,
+                HeaderValue::from_static(encoding.name()),
+            );
+            Ok(response)
         }
         Responses::Stream(mut stream) => {
             // The pipeline has already waited for the first message, so it is ready here: its
@@ -113,6 +133,30 @@ pub(super) fn response(
             raw_response(&content_type, Body::from_stream(chunks))
         }
     }
+}
+
+/// Whether answers of `content_type` shrink when compressed: text and the structured text
+/// formats; not images, audio, video, archives or unknown bytes.
+fn compressible(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence.starts_with("text/")
+        || essence.ends_with("+json")
+        || essence.ends_with("+xml")
+        || matches!(
+            essence.as_str(),
+            "application/json"
+                | "application/xml"
+                | "application/javascript"
+                | "application/x-ndjson"
+                | "application/csv"
+                | "application/yaml"
+                | "image/svg+xml"
+        )
 }
 
 /// The `HttpBody` a response message is, or holds at `key`.

@@ -181,7 +181,9 @@ impl Wire for Rest<'_> {
         if head.route.response_http_body {
             let mut gateway = metadata::outgoing(&extra);
             gateway.extend(super::prefixed(metadata.take_trailers(), "grpc-trailer-"));
-            let response = match outcome.and_then(|r| http_body::response(r, key, limits)) {
+            let answer = outcome
+                .and_then(|r| http_body::response(r, key, limits, |len| compression(&head, len)));
+            let response = match answer {
                 Ok(mut response) => {
                     merge_headers(response.headers_mut(), extra);
                     response
