@@ -28,7 +28,7 @@ use tracing::Instrument as _;
 use crate::auth::{Authenticator, DynAuthenticator, NoAuthentication};
 use crate::interceptor::{DynInterceptor, Interceptor, Interceptors};
 use crate::pipeline;
-use crate::pipeline::trace::{lower_hex, new_span_id, TraceParent};
+use crate::pipeline::trace::{lower_hex, new_span_id, rpc_system, TraceParent};
 use crate::protocol::connect::ConnectUnary;
 use crate::protocol::connect_stream::ConnectStream;
 use crate::protocol::grpc::Grpc;
@@ -489,10 +489,13 @@ async fn dispatch(inner: Arc<Inner>, request: Request<Body>) -> Response<Body> {
 /// The request span's `rpc.system`, from the protocol dispatch's name (`""` for what is not
 /// a call: the reference pages).
 fn rpc_system_of(protocol: &str) -> &'static str {
+    use crate::context::Protocol;
     match protocol {
-        "connect" | "connect-stream" => "connect_rpc",
         "reference" => "",
-        _ => "grpc",
+        "connect" | "connect-stream" => rpc_system(Protocol::Connect),
+        "grpc-web" => rpc_system(Protocol::GrpcWeb),
+        "grpc" => rpc_system(Protocol::Grpc),
+        _ => rpc_system(Protocol::Rest),
     }
 }
 
