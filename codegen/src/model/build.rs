@@ -415,7 +415,9 @@ impl<'a> Builder<'a> {
             number: field.number(),
             ty: field_type(field),
             cardinality,
-            has_presence: field.supports_presence(),
+            // prost-build stores a proto2 `required` field bare, never in an `Option`.
+            has_presence: field.supports_presence()
+                && field.cardinality() != prost_reflect::Cardinality::Required,
             proto3_optional,
             oneof: field
                 .containing_oneof()

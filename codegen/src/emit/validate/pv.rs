@@ -37,18 +37,14 @@ impl Gen<'_> {
             let names = rule.fields.join(", ");
             let required = rule.required;
             out.push(quote! {
-                v.check_pv(
-                    #r::message_oneof(&[#(#set),*], #names, #required),
-                    "",
-                    ::protogate::validate::At::Field,
-                );
+                v.check_pv_message(#r::message_oneof(&[#(#set),*], #names, #required));
             });
         }
         for oneof in m.oneofs.iter().filter(|o| o.required) {
             let name = ident(&names::snake(&oneof.name));
-            let path = &oneof.name;
+            let site = super::site::oneof_site(&oneof.name);
             out.push(quote! {
-                v.check_pv(#r::oneof_required(&self.#name), #path, ::protogate::validate::At::Field);
+                v.check_pv_oneof(#r::oneof_required(&self.#name), #site);
             });
         }
         for field in &m.fields {

@@ -12,6 +12,7 @@ use super::number::Bound;
 use super::time::Instant;
 use super::{ensure, Check, Failure, Pattern};
 
+pub mod catalogue;
 mod net;
 mod uri;
 

@@ -1,0 +1,55 @@
+//! One case's answer: decode the message, validate it with every rule, and report what
+//! protovalidate would, or say plainly why protogate cannot answer.
+
+use prost::Message;
+use protogate::Validate;
+
+use crate::harness::{Outcome, TestResult};
+use crate::violations;
+
+fn result(outcome: Outcome) -> TestResult {
+    TestResult {
+        result: Some(outcome),
+    }
+}
+
+/// Decodes `bytes` as `M` and validates it with [`Validate::validate_all`].
+pub(crate) fn validate<M: Message + Default + Validate>(bytes: &[u8]) -> TestResult {
+    let message = match M::decode(bytes) {
+        Ok(m) => m,
+        Err(e) => {
+            return result(Outcome::UnexpectedError(format!(
+                "cannot decode the case: {e}"
+            )))
+        }
+    };
+    result(match message.validate_all() {
+        Ok(()) => Outcome::Success(true),
+        Err(found) => Outcome::ValidationError(violations::to_proto(&found)),
+    })
+}
+
+/// A message with rules protogate does not enforce: never a success.
+pub(crate) fn unenforced(reason: &str) -> TestResult {
+    result(Outcome::UnexpectedError(format!(
+        "protogate does not enforce {reason}"
+    )))
+}
+
+/// A message from a file protogate cannot load.
+pub(crate) fn unloadable(reason: &str) -> TestResult {
+    result(Outcome::UnexpectedError(reason.to_string()))
+}
+
+/// A type the executor was not generated with.
+pub(crate) fn unknown_type(name: &str) -> TestResult {
+    result(Outcome::UnexpectedError(format!(
+        "no validator for {name}: regenerate cases.binpb with run.sh --refresh"
+    )))
+}
+
+/// A message whose rules the generator rejects, as protovalidate rejects them when it builds
+/// the validator.
+pub(crate) fn rejected(diagnostic: &str) -> TestResult {
+    result(Outcome::CompilationError(diagnostic.to_string()))
+}
