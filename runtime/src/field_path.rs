@@ -18,7 +18,7 @@ pub struct FieldSite {
     /// `FieldDescriptorProto.Type` of the field (of its items for a repeated field;
     /// `TYPE_MESSAGE` for a map).
     pub ty: i32,
-    /// For a map: the key's type; 0 otherwise.
+    /// For a map: the key's type (reported on an entry's path only); 0 otherwise.
     pub key_ty: i32,
     /// For a map: the value's type; 0 otherwise.
     pub value_ty: i32,
@@ -62,10 +62,16 @@ impl FieldSite {
                 MapKey::Bool(b) => Subscript::Bool(*b),
             }),
         };
-        PathElement {
-            site: *self,
-            subscript,
-        }
+        // protovalidate gives a map's key and value types only on an entry's path.
+        let site = match subscript {
+            None => FieldSite {
+                key_ty: 0,
+                value_ty: 0,
+                ..*self
+            },
+            Some(_) => *self,
+        };
+        PathElement { site, subscript }
     }
 }
 

@@ -418,6 +418,8 @@ impl<'a> Builder<'a> {
             // prost-build stores a proto2 `required` field bare, never in an `Option`.
             has_presence: field.supports_presence()
                 && field.cardinality() != prost_reflect::Cardinality::Required,
+            required_label: field.cardinality() == prost_reflect::Cardinality::Required,
+            group: field.is_group(),
             proto3_optional,
             oneof: field
                 .containing_oneof()

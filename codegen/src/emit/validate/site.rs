@@ -36,6 +36,7 @@ pub(super) fn field_site(field: &Field) -> TokenStream {
     let number = field.number as i32;
     let (ty, key_ty, value_ty) = match &field.cardinality {
         Cardinality::Map(key, value) => (11, descriptor_type(key), descriptor_type(value)),
+        _ if field.group => (10, 0, 0),
         _ => (descriptor_type(&field.ty), 0, 0),
     };
     quote!(&::protogate::field_path::FieldSite {
