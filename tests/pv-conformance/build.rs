@@ -2,10 +2,11 @@
 //! descriptors the pinned harness sends, captured by `run.sh --refresh`), and the executor's
 //! dispatch table: type name → decode and validate, or the reason protogate cannot answer.
 //!
-//! Files protogate cannot load (editions syntax, and the files importing them) are left out of
-//! generation; their messages answer `unexpected_error` naming the reason. Messages whose rules
-//! protogate does not enforce (CEL, predefined rules), also through a field's message type,
-//! answer `unexpected_error` too: a success would claim rules that were never checked.
+//! Editions files are read as proto2 (`protogate_codegen::load::editions`); the messages of
+//! fields with implicit presence, which protogate cannot read there yet, answer
+//! `unexpected_error`. Messages whose rules protogate does not enforce (CEL, predefined rules),
+//! also through a field's message type, answer `unexpected_error` too: a success would claim
+//! rules that were never checked.
 
 #[path = "build/files.rs"]
 mod files;
@@ -31,9 +32,23 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=build");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("cargo sets OUT_DIR")?);
 
-    let all = files::read(&std::fs::read(&fixture)?)?;
-    let (loadable, unloadable) = files::split_loadable(&all);
-    let mut loadable: Vec<Vec<u8>> = loadable.iter().map(|f| f.bytes().to_vec()).collect();
+    let fixture_bytes = std::fs::read(&fixture)?;
+    let (proto2, implicit) =
+        match protogate_codegen::load::editions::as_proto2_listing_implicit(&fixture_bytes)? {
+            Some(found) => found,
+            None => (fixture_bytes, Vec::new()),
+        };
+    let unreadable: Vec<(String, String)> = implicit
+        .iter()
+        .filter_map(|field| {
+            let (message, _) = field.rsplit_once('.')?;
+            Some((
+                message.to_string(),
+                format!("field `{field}` has implicit presence in an editions file, which protogate cannot read yet"),
+            ))
+        })
+        .collect();
+    let mut loadable = files::read(&proto2)?;
     let loadable_path = out.join("cases-loadable.binpb");
     // Messages the generator rejects lose their rules and answer its diagnostic, one round per
     // batch of errors (an error can hide others behind it).
@@ -92,7 +107,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         if rejected.iter().any(|(n, _)| n == name) {
             continue;
         }
-        match scan::unenforced(&message) {
+        match scan::unenforced(&message, &unreadable) {
             Some(reason) => writeln!(
                 table,
                 "        {name:?} => crate::answer::unenforced({reason:?}),"
@@ -108,12 +123,6 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         writeln!(
             table,
             "        {name:?} => crate::answer::rejected({reason:?}),"
-        )?;
-    }
-    for (name, reason) in &unloadable {
-        writeln!(
-            table,
-            "        {name:?} => crate::answer::unloadable({reason:?}),"
         )?;
     }
     writeln!(

@@ -35,15 +35,23 @@ pub fn rust_path(message: &MessageDescriptor) -> String {
 }
 
 /// Why the validator of `message` would not enforce all of its rules: the first CEL or
-/// predefined rule found on it or on a message it embeds.
-pub fn unenforced(message: &MessageDescriptor) -> Option<String> {
+/// predefined rule found on it or on a message it embeds, or a message of `unreadable` (full
+/// name, reason) it is or embeds.
+pub fn unenforced(message: &MessageDescriptor, unreadable: &[(String, String)]) -> Option<String> {
     let mut seen = HashSet::new();
-    unenforced_in(message, &mut seen)
+    unenforced_in(message, unreadable, &mut seen)
 }
 
-fn unenforced_in(message: &MessageDescriptor, seen: &mut HashSet<String>) -> Option<String> {
+fn unenforced_in(
+    message: &MessageDescriptor,
+    unreadable: &[(String, String)],
+    seen: &mut HashSet<String>,
+) -> Option<String> {
     if !seen.insert(message.full_name().to_string()) {
         return None;
+    }
+    if let Some((_, why)) = unreadable.iter().find(|(n, _)| n == message.full_name()) {
+        return Some(why.clone());
     }
     let pool = message.parent_pool();
     let ext = |name: &str| pool.get_extension_by_name(name);
@@ -73,7 +81,7 @@ fn unenforced_in(message: &MessageDescriptor, seen: &mut HashSet<String>) -> Opt
             Kind::Message(m) => Some(m),
             _ => None,
         };
-        if let Some(why) = target.and_then(|m| unenforced_in(&m, seen)) {
+        if let Some(why) = target.and_then(|m| unenforced_in(&m, unreadable, seen)) {
             return Some(why);
         }
     }

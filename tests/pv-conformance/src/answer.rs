@@ -29,16 +29,11 @@ pub(crate) fn validate<M: Message + Default + Validate>(bytes: &[u8]) -> TestRes
     })
 }
 
-/// A message with rules protogate does not enforce: never a success.
+/// A message with rules protogate does not enforce, or cannot read: never a success.
 pub(crate) fn unenforced(reason: &str) -> TestResult {
     result(Outcome::UnexpectedError(format!(
-        "protogate does not enforce {reason}"
+        "protogate cannot validate this message: {reason}"
     )))
-}
-
-/// A message from a file protogate cannot load.
-pub(crate) fn unloadable(reason: &str) -> TestResult {
-    result(Outcome::UnexpectedError(reason.to_string()))
 }
 
 /// A type the executor was not generated with.
