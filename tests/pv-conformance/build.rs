@@ -127,7 +127,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     writeln!(
         table,
-        "        other => crate::answer::unknown_type(other),"
+        "        other => crate::answer::other_type(other, bytes),"
     )?;
     writeln!(table, "    }}\n}}")?;
     std::fs::write(out.join("dispatch.rs"), table)?;
