@@ -241,6 +241,7 @@ impl Collector {
         self.violations.push(Violation {
             field: site.map(|s| at.path(s.name)).unwrap_or_default(),
             rule: failure.rule,
+            evaluation_error: failure.evaluation_error,
             message: failure.reason.into_owned(),
             nesting: Vec::new(),
             field_path: site.map(|s| vec![s.element(&at)]).unwrap_or_default(),
@@ -353,6 +354,9 @@ pub struct Violation {
     pub rule_path: Vec<RuleField>,
     /// Whether the rule applied to a map key rather than its value.
     pub for_key: bool,
+    /// Whether the rule could not be evaluated on the value (protovalidate's runtime error)
+    /// rather than found broken.
+    pub evaluation_error: bool,
     /// Whether a protovalidate rule (not a PGV rule) was broken.
     protovalidate: bool,
 }
@@ -368,6 +372,7 @@ impl Violation {
             field_path: Vec::new(),
             rule_path: Vec::new(),
             for_key: false,
+            evaluation_error: false,
             protovalidate: false,
         }
     }

@@ -25,7 +25,11 @@ pub(crate) fn validate<M: Message + Default + Validate>(bytes: &[u8]) -> TestRes
     };
     result(match message.validate_all() {
         Ok(()) => Outcome::Success(true),
-        Err(found) => Outcome::ValidationError(violations::to_proto(&found)),
+        // protovalidate stops at a rule it cannot evaluate and reports only that.
+        Err(found) => match found.iter().find(|v| v.evaluation_error) {
+            Some(v) => Outcome::RuntimeError(v.message.clone()),
+            None => Outcome::ValidationError(violations::to_proto(&found)),
+        },
     })
 }
 
