@@ -50,6 +50,33 @@ pub struct PathElement {
 }
 
 impl FieldSite {
+    /// A field that is not a map (for a repeated field, `ty` is its items' type).
+    pub const fn field(name: &'static str, number: i32, ty: i32) -> FieldSite {
+        FieldSite {
+            name,
+            number,
+            ty,
+            key_ty: 0,
+            value_ty: 0,
+        }
+    }
+
+    /// A map field.
+    pub const fn map(name: &'static str, number: i32, key_ty: i32, value_ty: i32) -> FieldSite {
+        FieldSite {
+            name,
+            number,
+            ty: TYPE_MESSAGE,
+            key_ty,
+            value_ty,
+        }
+    }
+
+    /// A oneof, which protovalidate names without number or type.
+    pub const fn oneof(name: &'static str) -> FieldSite {
+        FieldSite::field(name, 0, 0)
+    }
+
     /// The path element of this field at `at`.
     pub fn element(&'static self, at: &At<'_>) -> PathElement {
         let subscript = match at {

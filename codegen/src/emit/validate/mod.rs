@@ -41,10 +41,12 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
             }
         };
     }
+    let sites = site::site_consts(message, &checks);
     quote! {
         impl ::protogate::Validate for #ty {
             #[inline]
             fn collect_violations(&self, v: &mut ::protogate::Collector) {
+                #(#sites)*
                 #(#checks)*
             }
         }

@@ -1,11 +1,13 @@
 //! The static field data of protovalidate's structured violation paths: each validated
-//! field's number, name and descriptor types, written into the generated code as a
-//! `protogate::field_path::FieldSite` constant so a violation costs no lookup.
+//! field's number, name and descriptor types, written once per validator as a
+//! `protogate::field_path::FieldSite` constant (`FIELD_<NAME>`, `ONEOF_<NAME>`) that the checks
+//! refer to, so a violation costs no lookup.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
 
-use crate::model::{Cardinality, Field, FieldType};
+use super::mentions;
+use crate::model::{Cardinality, Field, FieldType, Message};
 
 /// `FieldDescriptorProto.Type` of a field type.
 fn descriptor_type(ty: &FieldType) -> i32 {
@@ -30,31 +32,63 @@ fn descriptor_type(ty: &FieldType) -> i32 {
     }
 }
 
-/// `&FieldSite { … }` for `field` (a constant expression, promoted to `'static`).
-pub(super) fn field_site(field: &Field) -> TokenStream {
-    let name = &field.name;
-    let number = field.number as i32;
-    let (ty, key_ty, value_ty) = match &field.cardinality {
-        Cardinality::Map(key, value) => (11, descriptor_type(key), descriptor_type(value)),
-        _ if field.group => (10, 0, 0),
-        _ => (descriptor_type(&field.ty), 0, 0),
-    };
-    quote!(&::protogate::field_path::FieldSite {
-        name: #name,
-        number: #number,
-        ty: #ty,
-        key_ty: #key_ty,
-        value_ty: #value_ty,
-    })
+/// The constant naming a field's site.
+fn field_const(field: &Field) -> Ident {
+    format_ident!("FIELD_{}", field.name.to_uppercase())
 }
 
-/// The `FieldSite` of a oneof (for its `required`): a name without number or type.
-pub(super) fn oneof_site(name: &str) -> TokenStream {
-    quote!(&::protogate::field_path::FieldSite {
-        name: #name,
-        number: 0,
-        ty: 0,
-        key_ty: 0,
-        value_ty: 0,
-    })
+/// The constant naming a oneof's site.
+fn oneof_const(oneof: &str) -> Ident {
+    format_ident!("ONEOF_{}", oneof.to_uppercase())
+}
+
+/// `&FIELD_<NAME>`, the site of `field` in its checks.
+pub(super) fn field_site(field: &Field) -> TokenStream {
+    let name = field_const(field);
+    quote!(&#name)
+}
+
+/// `&ONEOF_<NAME>`, the site of a oneof in its `required` check.
+pub(super) fn oneof_site(oneof: &str) -> TokenStream {
+    let name = oneof_const(oneof);
+    quote!(&#name)
+}
+
+/// The site constants `checks` refer to, in declaration order.
+pub(super) fn site_consts(message: &Message, checks: &[TokenStream]) -> Vec<TokenStream> {
+    let body = quote!(#(#checks)*);
+    let site = quote!(::protogate::field_path::FieldSite);
+    let mut out = Vec::new();
+    let lit = proc_macro2::Literal::i32_unsuffixed;
+    for field in &message.fields {
+        let name = field_const(field);
+        if !mentions(&body, &name.to_string()) {
+            continue;
+        }
+        let proto_name = &field.name;
+        let number = lit(field.number as i32);
+        let value = match &field.cardinality {
+            Cardinality::Map(key, value) => {
+                let (key, value) = (lit(descriptor_type(key)), lit(descriptor_type(value)));
+                quote!(#site::map(#proto_name, #number, #key, #value))
+            }
+            _ => {
+                let ty = lit(if field.group {
+                    10
+                } else {
+                    descriptor_type(&field.ty)
+                });
+                quote!(#site::field(#proto_name, #number, #ty))
+            }
+        };
+        out.push(quote! { const #name: #site = #value; });
+    }
+    for oneof in &message.oneofs {
+        let name = oneof_const(&oneof.name);
+        if mentions(&body, &name.to_string()) {
+            let proto_name = &oneof.name;
+            out.push(quote! { const #name: #site = #site::oneof(#proto_name); });
+        }
+    }
+    out
 }
