@@ -14,7 +14,10 @@ const CASES: &str = "buf.validate.conformance.cases";
 
 #[test]
 fn features_become_proto2_labels_and_types() {
-    let (set, implicit) = editions::as_proto2_listing_implicit(&fixture())
+    let editions::Proto2Set {
+        set,
+        implicit_fields: implicit,
+    } = editions::as_proto2_listing_implicit(&fixture())
         .unwrap()
         .expect("the fixture holds editions files");
     let pool = DescriptorPool::decode(set.as_slice()).unwrap();

@@ -35,10 +35,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let fixture_bytes = std::fs::read(&fixture)?;
     let (proto2, implicit) =
         match protogate_codegen::load::editions::as_proto2_listing_implicit(&fixture_bytes)? {
-            Some(found) => found,
+            Some(found) => (found.set, found.implicit_fields),
             None => (fixture_bytes, Vec::new()),
         };
-    let unreadable: Vec<(String, String)> = implicit
+    let mut unreadable: Vec<(String, String)> = implicit
         .iter()
         .filter_map(|field| {
             let (message, _) = field.rsplit_once('.')?;
@@ -57,14 +57,36 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         let set = files::encode(&loadable);
         std::fs::write(&loadable_path, &set)?;
         let pool = prost_reflect::DescriptorPool::decode(set.as_slice())?;
-        let errors = match protogate_codegen::Builder::new()
-            .descriptor_set(&loadable_path)
-            .emit_cargo_directives(false)
-            .compile()
-        {
-            Ok(()) => break pool,
-            Err(protogate_codegen::Error::Schema(diags)) => diags.0,
-            Err(other) => return Err(other.into()),
+        // The pipeline `Builder::compile` runs, called directly for its warnings: a rule the
+        // generator reports as not enforced makes its message unanswerable.
+        let inputs = protogate_codegen::pipeline::Inputs {
+            proto: protogate_codegen::pipeline::ProtoSource::DescriptorSet(loadable_path.clone()),
+            openapi: None,
+            model: Default::default(),
+        };
+        let errors = match protogate_codegen::pipeline::run(&inputs) {
+            Ok(output) => {
+                for warning in output
+                    .warnings
+                    .0
+                    .iter()
+                    .filter(|w| w.code == "rule-unsupported")
+                {
+                    let named = quarantine::messages_named(&warning.message, &pool);
+                    if named.is_empty() {
+                        return Err(format!(
+                            "an unenforced rule names no case message:\n{warning}"
+                        )
+                        .into());
+                    }
+                    for message in named {
+                        unreadable.push((message, warning.message.clone()));
+                    }
+                }
+                protogate_codegen::emit::files::write(&out, &output.files)?;
+                break pool;
+            }
+            Err(diags) => diags.0,
         };
         let mut progress = false;
         for diag in errors

@@ -45,13 +45,25 @@ pub fn as_proto2(set: &[u8]) -> Result<Option<Vec<u8>>, Error> {
     rewrite(set, &mut Implicit::Refuse)
 }
 
+/// A descriptor set rewritten as proto2, with the implicit-presence fields read as explicit.
+#[derive(Debug)]
+pub struct Proto2Set {
+    /// The encoded set.
+    pub set: Vec<u8>,
+    /// The fields (`pkg.Message.field`) whose implicit presence was read as explicit.
+    pub implicit_fields: Vec<String>,
+}
+
 /// [`as_proto2`] for a caller that will not validate the messages of implicit-presence fields
 /// (a test harness answering them as unsupported): those fields are read with explicit
-/// presence and listed (`pkg.Message.field`) instead of refused.
-pub fn as_proto2_listing_implicit(set: &[u8]) -> Result<Option<(Vec<u8>, Vec<String>)>, Error> {
+/// presence and listed instead of refused.
+pub fn as_proto2_listing_implicit(set: &[u8]) -> Result<Option<Proto2Set>, Error> {
     let mut listed = Vec::new();
     let out = rewrite(set, &mut Implicit::List(&mut listed))?;
-    Ok(out.map(|set| (set, listed)))
+    Ok(out.map(|set| Proto2Set {
+        set,
+        implicit_fields: listed,
+    }))
 }
 
 /// What to do with an implicit-presence field.

@@ -90,7 +90,7 @@ impl Gen<'_> {
             .message
             .message_oneofs
             .iter()
-            .any(|o| o.fields.iter().any(|f| *f == field.name));
+            .any(|o| o.fields.contains(&field.name));
         if ignore == 0 && in_message_oneof {
             ignore = IGNORE_IF_ZERO;
         }
