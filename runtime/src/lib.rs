@@ -7,8 +7,10 @@
 #![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
 
 pub mod auth;
+pub mod buf_validate;
 pub mod codec;
 pub mod context;
+pub mod field_path;
 pub mod guard;
 pub mod http;
 pub mod interceptor;

@@ -2,7 +2,9 @@
 
 use std::fmt;
 
+use crate::field_path::{FieldSite, PathElement};
 use crate::rpc;
+use crate::rules::pv::catalogue::RuleField;
 use crate::rules::{Check, Failure};
 use crate::status::Status;
 
@@ -193,18 +195,60 @@ impl Collector {
         ));
     }
 
-    /// Records the outcome of a protovalidate rule: its message is the reason itself.
+    /// Records the outcome of a protovalidate rule on field `site` at `at`: its message is the
+    /// reason itself; the field and rule paths are recorded structured as well.
     #[inline]
-    pub fn check_pv(&mut self, outcome: Check, path: &str, at: At<'_>) {
+    pub fn check_pv(&mut self, outcome: Check, site: &'static FieldSite, at: At<'_>) {
         if let Err(failure) = outcome {
-            if !self.is_done() {
-                self.violations.push(Violation::new(
-                    at.path(path),
-                    failure.rule,
-                    failure.reason.into_owned(),
-                ));
-            }
+            self.fail_pv(failure, Some(site), at, true);
         }
+    }
+
+    /// Records the outcome of a oneof's `required`: the path is the oneof's name, and
+    /// protovalidate gives no rule path.
+    #[inline]
+    pub fn check_pv_oneof(&mut self, outcome: Check, oneof: &'static FieldSite) {
+        if let Err(failure) = outcome {
+            self.fail_pv(failure, Some(oneof), At::Field, false);
+        }
+    }
+
+    /// Records the outcome of a message-level rule (`(buf.validate.message).oneof`): no field,
+    /// no rule path.
+    #[inline]
+    pub fn check_pv_message(&mut self, outcome: Check) {
+        if let Err(failure) = outcome {
+            self.fail_pv(failure, None, At::Field, false);
+        }
+    }
+
+    #[cold]
+    fn fail_pv(
+        &mut self,
+        failure: Failure,
+        site: Option<&'static FieldSite>,
+        at: At<'_>,
+        rule: bool,
+    ) {
+        if self.is_done() {
+            return;
+        }
+        let rule_path = if rule {
+            crate::field_path::rule_path(failure.rule, &at)
+        } else {
+            Vec::new()
+        };
+        self.violations.push(Violation {
+            field: site.map(|s| at.path(s.name)).unwrap_or_default(),
+            rule: failure.rule,
+            evaluation_error: failure.evaluation_error,
+            message: failure.reason.into_owned(),
+            nesting: Vec::new(),
+            field_path: site.map(|s| vec![s.element(&at)]).unwrap_or_default(),
+            rule_path,
+            for_key: matches!(at, At::Key(_)),
+            protovalidate: true,
+        });
     }
 
     /// Validates an embedded message and records its violations under `path` (`path[i]` for
@@ -236,27 +280,38 @@ impl Collector {
             nesting.extend(v.nesting.iter().map(|n| n + prefix.len()));
             self.violations.push(Violation {
                 field: format!("{path}.{}", v.field),
-                rule: v.rule,
                 message: format!("{prefix}{}", v.message),
                 nesting,
+                ..v
             });
         }
     }
 
-    /// Validates an embedded message the protovalidate way: paths nest, messages stay.
-    pub fn embedded_pv<T: Validate + ?Sized>(&mut self, value: &T, path: &str, at: At<'_>) {
+    /// Validates an embedded message (field `site` at `at`) the protovalidate way: paths nest,
+    /// messages stay.
+    pub fn embedded_pv<T: Validate + ?Sized>(
+        &mut self,
+        value: &T,
+        site: &'static FieldSite,
+        at: At<'_>,
+    ) {
         if self.is_done() {
             return;
         }
         let mut inner = Collector::new(self.first_only);
         value.collect_violations(&mut inner);
-        let path = at.path(path);
+        if inner.violations.is_empty() {
+            return;
+        }
+        let path = at.path(site.name);
+        let element = site.element(&at);
         for mut v in inner.violations {
             v.field = if v.field.is_empty() {
                 path.clone()
             } else {
                 format!("{path}.{}", v.field)
             };
+            v.field_path.insert(0, element.clone());
             self.violations.push(v);
         }
     }
@@ -291,6 +346,19 @@ pub struct Violation {
     /// Byte offsets in `message` where each embedded-message prefix ends, outermost first; the
     /// joined text of [`Violations`] merges shared prefixes the way Go's `ValidateAll` nests.
     nesting: Vec<usize>,
+    /// protovalidate's structured field path, outermost field first (empty for PGV rules and
+    /// message-level rules).
+    pub field_path: Vec<PathElement>,
+    /// The path of the broken rule inside `buf.validate.FieldRules`, e.g. `string`, `min_len`
+    /// (empty for PGV rules, message-level rules and a oneof's `required`).
+    pub rule_path: Vec<RuleField>,
+    /// Whether the rule applied to a map key rather than its value.
+    pub for_key: bool,
+    /// Whether the rule could not be evaluated on the value (protovalidate's runtime error)
+    /// rather than found broken.
+    pub evaluation_error: bool,
+    /// Whether a protovalidate rule (not a PGV rule) was broken.
+    protovalidate: bool,
 }
 
 impl Violation {
@@ -301,7 +369,19 @@ impl Violation {
             rule,
             message: message.into(),
             nesting: Vec::new(),
+            field_path: Vec::new(),
+            rule_path: Vec::new(),
+            for_key: false,
+            evaluation_error: false,
+            protovalidate: false,
         }
+    }
+}
+
+impl Violation {
+    /// Whether a protovalidate rule (`buf.validate`) was broken, rather than a PGV rule.
+    pub fn is_protovalidate(&self) -> bool {
+        self.protovalidate
     }
 }
 
@@ -372,9 +452,15 @@ impl fmt::Display for Violations {
 impl std::error::Error for Violations {}
 
 impl From<Violations> for Status {
-    /// INVALID_ARGUMENT with PGV's text and a `google.rpc.BadRequest` listing every field.
+    /// INVALID_ARGUMENT with PGV's text and a `google.rpc.BadRequest` listing every field;
+    /// when protovalidate rules were broken, also the `buf.validate.Violations` protovalidate
+    /// reports (structured field and rule paths, rule ids, messages).
     fn from(violations: Violations) -> Status {
         let message = violations.to_string();
+        let protovalidate = violations
+            .iter()
+            .any(Violation::is_protovalidate)
+            .then(|| crate::buf_validate::Violations::from(&violations));
         let detail = rpc::BadRequest {
             field_violations: violations
                 .0
@@ -385,7 +471,11 @@ impl From<Violations> for Status {
                 })
                 .collect(),
         };
-        Status::invalid_argument(message).with_detail_message(detail)
+        let status = Status::invalid_argument(message).with_detail_message(detail);
+        match protovalidate {
+            Some(pv) => status.with_detail_message(pv),
+            None => status,
+        }
     }
 }
 

@@ -19,8 +19,10 @@ fn main() {
     let probe = root.join("tests/build-rs/proto");
     builder = builder
         .include(&probe)
+        .include(root.join("codegen/tests/fixtures/protovalidate"))
         .proto(probe.join("probe/v1/probe.proto"))
-        .proto(probe.join("probe/v1/projects.proto"));
+        .proto(probe.join("probe/v1/projects.proto"))
+        .proto(probe.join("probe/v1/checked.proto"));
     if let Err(e) = builder.compile() {
         eprintln!("{e}");
         std::process::exit(1);

@@ -45,7 +45,10 @@ fn check_message_oneofs(message: &Message, diags: &mut Diagnostics) {
                 diags.push(Diagnostic::error(
                     "rule-invalid",
                     rule.location.clone(),
-                    format!("`(buf.validate.message).oneof` names `{name}` twice"),
+                    format!(
+                        "`(buf.validate.message).oneof` on `{}` names `{name}` twice",
+                        message.full_name
+                    ),
                 ));
             }
         }

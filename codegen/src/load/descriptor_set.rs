@@ -21,6 +21,17 @@ pub fn read(path: &Path) -> Result<ProtoInput, Diagnostic> {
             format!("cannot read descriptor set: {e}"),
         )
     })?;
+    let bytes = match super::editions::as_proto2(&bytes) {
+        Ok(Some(proto2)) => proto2,
+        Ok(None) => bytes,
+        Err(e) => {
+            return Err(Diagnostic::error(
+                "descriptor-set-editions",
+                Location::new(&shown, 0, 0),
+                e.to_string(),
+            ))
+        }
+    };
     let set = prost_types::FileDescriptorSet::decode(bytes.as_slice()).map_err(|e| {
         Diagnostic::error(
             "descriptor-set-invalid",

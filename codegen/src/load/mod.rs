@@ -1,6 +1,7 @@
 //! Reading the inputs: proto files (through protox), descriptor sets, the OpenAPI document.
 
 pub mod descriptor_set;
+pub mod editions;
 pub mod openapi;
 pub mod proto;
 

@@ -415,7 +415,11 @@ impl<'a> Builder<'a> {
             number: field.number(),
             ty: field_type(field),
             cardinality,
-            has_presence: field.supports_presence(),
+            // prost-build stores a proto2 `required` field bare, never in an `Option`.
+            has_presence: field.supports_presence()
+                && field.cardinality() != prost_reflect::Cardinality::Required,
+            required_label: field.cardinality() == prost_reflect::Cardinality::Required,
+            group: field.is_group(),
             proto3_optional,
             oneof: field
                 .containing_oneof()

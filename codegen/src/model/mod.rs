@@ -342,6 +342,10 @@ pub struct Field {
     pub cardinality: Cardinality,
     /// Explicit presence (`optional`, message fields, oneof members).
     pub has_presence: bool,
+    /// proto2 `required`: always present once decoded, stored without an `Option`.
+    pub required_label: bool,
+    /// A proto2 group (descriptor type `TYPE_GROUP`).
+    pub group: bool,
     /// proto3 `optional`.
     pub proto3_optional: bool,
     /// The real oneof the field belongs to (not a synthetic one), by name.

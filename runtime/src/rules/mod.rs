@@ -34,6 +34,10 @@ pub struct Failure {
     pub rule: &'static str,
     /// The reason, e.g. `value length must be at least 1 runes`.
     pub reason: Cow<'static, str>,
+    /// The rule could not be evaluated on this value (protovalidate's runtime error, e.g. a
+    /// bytes `pattern` on bytes that are not UTF-8), rather than found broken. The value is
+    /// rejected either way.
+    pub evaluation_error: bool,
 }
 
 impl Failure {
@@ -41,6 +45,15 @@ impl Failure {
         Failure {
             rule,
             reason: reason.into(),
+            evaluation_error: false,
+        }
+    }
+
+    /// A rule that could not be evaluated on the value.
+    pub(crate) fn evaluation_error(rule: &'static str, reason: &'static str) -> Failure {
+        Failure {
+            evaluation_error: true,
+            ..Failure::new(rule, reason)
         }
     }
 

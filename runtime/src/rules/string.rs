@@ -211,7 +211,7 @@ pub fn known_regex_pattern(kind: KnownRegex, strict: bool) -> &'static Pattern {
 pub fn well_known_regex(value: &str, kind: KnownRegex, strict: bool) -> Check {
     pattern(value, known_regex_pattern(kind, strict)).map_err(|f| Failure {
         rule: "string.well_known_regex",
-        reason: f.reason,
+        ..f
     })
 }
 

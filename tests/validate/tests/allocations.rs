@@ -52,3 +52,30 @@ fn validating_a_valid_message_allocates_nothing() {
     assert_eq!(allocations_of(|| assert!(nested.validate().is_ok())), 0);
     assert_eq!(allocations_of(|| assert!(items.validate_all().is_ok())), 0);
 }
+
+#[test]
+fn validating_a_valid_protovalidate_message_allocates_nothing() {
+    use protogate_validate_test::pvcases::{Leaf, MapInts, MapStrings};
+    let strings = MapStrings {
+        val: [("ab".to_string(), "xyz".to_string())]
+            .into_iter()
+            .collect(),
+    };
+    let leaves = MapInts {
+        val: [(
+            7,
+            Leaf {
+                name: "ab".into(),
+                n: 1,
+            },
+        )]
+        .into_iter()
+        .collect(),
+    };
+    // Built outside the measured closures: only validation is counted.
+    assert_eq!(
+        allocations_of(|| assert!(strings.validate_all().is_ok())),
+        0
+    );
+    assert_eq!(allocations_of(|| assert!(leaves.validate_all().is_ok())), 0);
+}

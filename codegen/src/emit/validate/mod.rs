@@ -4,6 +4,7 @@
 
 mod pv;
 mod rules;
+mod site;
 mod supported;
 
 use proc_macro2::TokenStream;
@@ -40,10 +41,12 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
             }
         };
     }
+    let sites = site::site_consts(message, &checks);
     quote! {
         impl ::protogate::Validate for #ty {
             #[inline]
             fn collect_violations(&self, v: &mut ::protogate::Collector) {
+                #(#sites)*
                 #(#checks)*
             }
         }
@@ -57,6 +60,8 @@ pub(crate) struct Ctx {
     pub go_field: String,
     pub path: String,
     pub dialect: Dialect,
+    /// The field's `FieldSite` (protovalidate's structured path).
+    pub site: TokenStream,
 }
 
 impl Ctx {
@@ -67,9 +72,13 @@ impl Ctx {
             (Dialect::Pgv, None) => quote! { v.check(#call, #msg, #go, #path); },
             (Dialect::Pgv, Some(at)) => quote! { v.check_at(#call, #msg, #go, #path, #at); },
             (Dialect::Protovalidate, None) => {
-                quote! { v.check_pv(#call, #path, ::protogate::validate::At::Field); }
+                let site = &self.site;
+                quote! { v.check_pv(#call, #site, ::protogate::validate::At::Field); }
             }
-            (Dialect::Protovalidate, Some(at)) => quote! { v.check_pv(#call, #path, #at); },
+            (Dialect::Protovalidate, Some(at)) => {
+                let site = &self.site;
+                quote! { v.check_pv(#call, #site, #at); }
+            }
         }
     }
 
@@ -81,7 +90,10 @@ impl Ctx {
             .unwrap_or_else(|| quote!(::protogate::validate::At::Field));
         match self.dialect {
             Dialect::Pgv => quote! { v.embedded(value, #msg, #go, #path, #at); },
-            Dialect::Protovalidate => quote! { v.embedded_pv(value, #path, #at); },
+            Dialect::Protovalidate => {
+                let site = &self.site;
+                quote! { v.embedded_pv(value, #site, #at); }
+            }
         }
     }
 }
@@ -118,6 +130,7 @@ impl Gen<'_> {
             go_field: names::go_field(&field.name),
             path: field.name.clone(),
             dialect: dialect_of(&field.rules),
+            site: site::field_site(field),
         }
     }
 
@@ -363,9 +376,12 @@ impl Gen<'_> {
                 Dialect::Pgv => quote! {
                     v.check(::protogate::rules::message::oneof_required(&self.#oneof_field), #msg, #go, #path);
                 },
-                Dialect::Protovalidate => quote! {
-                    v.check_pv(::protogate::rules::pv::oneof_required(&self.#oneof_field), #path, ::protogate::validate::At::Field);
-                },
+                Dialect::Protovalidate => {
+                    let site = site::oneof_site(path);
+                    quote! {
+                        v.check_pv_oneof(::protogate::rules::pv::oneof_required(&self.#oneof_field), #site);
+                    }
+                }
             });
         }
         (!out.is_empty()).then(|| quote!(#(#out)*))

@@ -37,18 +37,14 @@ impl Gen<'_> {
             let names = rule.fields.join(", ");
             let required = rule.required;
             out.push(quote! {
-                v.check_pv(
-                    #r::message_oneof(&[#(#set),*], #names, #required),
-                    "",
-                    ::protogate::validate::At::Field,
-                );
+                v.check_pv_message(#r::message_oneof(&[#(#set),*], #names, #required));
             });
         }
         for oneof in m.oneofs.iter().filter(|o| o.required) {
             let name = ident(&names::snake(&oneof.name));
-            let path = &oneof.name;
+            let site = super::site::oneof_site(&oneof.name);
             out.push(quote! {
-                v.check_pv(#r::oneof_required(&self.#name), #path, ::protogate::validate::At::Field);
+                v.check_pv_oneof(#r::oneof_required(&self.#name), #site);
             });
         }
         for field in &m.fields {
@@ -87,7 +83,17 @@ impl Gen<'_> {
 
     fn pv_field(&self, field: &Field) -> Option<TokenStream> {
         let rules = &field.rules;
-        let ignore = ignore_of(rules);
+        let mut ignore = ignore_of(rules);
+        // A field named by a message-level `oneof` rule is ignored while unpopulated unless its
+        // own `ignore` says otherwise.
+        let in_message_oneof = self
+            .message
+            .message_oneofs
+            .iter()
+            .any(|o| o.fields.contains(&field.name));
+        if ignore == 0 && in_message_oneof {
+            ignore = IGNORE_IF_ZERO;
+        }
         if ignore == IGNORE_ALWAYS {
             return None;
         }
@@ -99,12 +105,31 @@ impl Gen<'_> {
         let r = rt();
         let required_failed = ctx.check(quote!(#r::required(false)), &None);
         if let Some(oneof) = &field.oneof {
-            let body = self.pv_value(&ctx, &field.ty, rules, &None)?;
+            let body = self.pv_value(&ctx, &field.ty, rules, &None);
             let pat = self.oneof_variant(oneof, field);
             let member = ident(&names::snake(oneof));
-            return Some(quote! {
-                if let ::core::option::Option::Some(#pat) = &self.#member { #body }
-            });
+            return match (body, required) {
+                (None, false) => None,
+                (Some(body), false) => Some(quote! {
+                    if let ::core::option::Option::Some(#pat) = &self.#member { #body }
+                }),
+                // `required` on a member: another member set, or none, fails it.
+                (Some(body), true) => Some(quote! {
+                    match &self.#member {
+                        ::core::option::Option::Some(#pat) => { #body }
+                        _ => { #required_failed }
+                    }
+                }),
+                (None, true) => {
+                    let set = self.is_set(field);
+                    Some(quote! { if !#set { #required_failed } })
+                }
+            };
+        }
+        if field.required_label && field.cardinality == Cardinality::Single {
+            // A proto2 `required` field is always present: its rules always run.
+            let body = self.pv_value(&ctx, &field.ty, rules, &None)?;
+            return Some(quote! { { let value = &self.#name; #body } });
         }
         match &field.cardinality {
             Cardinality::Single if field.has_presence => {

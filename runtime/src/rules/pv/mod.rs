@@ -12,6 +12,7 @@ use super::number::Bound;
 use super::time::Instant;
 use super::{ensure, Check, Failure, Pattern};
 
+pub mod catalogue;
 mod net;
 mod uri;
 
@@ -736,10 +737,15 @@ pub mod bytes {
     }
 
     /// `pattern`: the bytes as UTF-8 text match (RE2 syntax, unanchored). Bytes that are
-    /// not UTF-8 cannot be matched and fail.
+    /// not UTF-8 cannot be matched: an evaluation error, as protovalidate reports it.
     pub fn pattern(value: &[u8], pattern: &Pattern) -> Check {
-        let ok = std::str::from_utf8(value).is_ok_and(|s| pattern.is_match(s));
-        ensure(ok, "bytes.pattern", || {
+        let Ok(text) = std::str::from_utf8(value) else {
+            return Err(Failure::evaluation_error(
+                "bytes.pattern",
+                "value must be valid UTF-8 to apply regexp",
+            ));
+        };
+        ensure(pattern.is_match(text), "bytes.pattern", || {
             format!("must match regex pattern `{}`", pattern.source())
         })
     }
