@@ -1,0 +1,606 @@
+//! Operators and functions: overload resolution by argument types, and the Rust each overload
+//! becomes.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{compare, repr, rt, type_name_of, Compiler, Value};
+use crate::ast::{Expr, ExprKind};
+use crate::types::Type as Ty;
+use crate::CelError;
+
+fn no_overload(function: &str, args: &[Value], col: usize) -> CelError {
+    let types: Vec<String> = args.iter().map(|a| a.ty.to_string()).collect();
+    CelError::check(
+        col,
+        format!(
+            "found no matching overload for `{function}` applied to ({})",
+            types.join(", ")
+        ),
+    )
+}
+
+/// `&str` / `&[u8]` view of a string or bytes value.
+fn view(value: &Value) -> TokenStream {
+    let t = &value.tokens;
+    if t.to_string().starts_with('"') {
+        t.clone()
+    } else {
+        quote!(&*#t)
+    }
+}
+
+/// Functions callable only as `f(x)`, all others only as `x.f()`; `size` and `matches` both.
+fn call_style_ok(function: &str, receiver: bool) -> bool {
+    match function {
+        "size" | "matches" => true,
+        "int" | "uint" | "double" | "string" | "bytes" | "bool" | "timestamp" | "duration"
+        | "dyn" | "type" => !receiver,
+        _ => receiver,
+    }
+}
+
+impl Compiler<'_> {
+    pub(super) fn call(
+        &mut self,
+        target: Option<&Expr>,
+        function: &str,
+        args: &[Expr],
+        col: usize,
+    ) -> Result<Value, CelError> {
+        match function {
+            "_&&_" | "_||_" => return self.logic(function == "_&&_", &args[0], &args[1]),
+            "_?_:_" => return self.conditional(&args[0], &args[1], &args[2], col),
+            _ => {}
+        }
+        let receiver = target.is_some();
+        let mut values = Vec::with_capacity(args.len() + 1);
+        if let Some(target) = target {
+            values.push(self.value(target)?);
+        }
+        for arg in args {
+            values.push(self.value(arg)?);
+        }
+        if !function.starts_with(['_', '!', '-', '@']) && !call_style_ok(function, receiver) {
+            let style = if receiver {
+                "as a method"
+            } else {
+                "as a global function"
+            };
+            if known_function(function) {
+                return Err(CelError::check(
+                    col,
+                    format!("`{function}` cannot be called {style}"),
+                ));
+            }
+            return Err(CelError::check(
+                col,
+                format!("undeclared reference to function `{function}`"),
+            ));
+        }
+        let regex_literal = match args.last().map(|a| &a.kind) {
+            Some(ExprKind::String(s)) if function == "matches" => Some(s.clone()),
+            _ => None,
+        };
+        let (ty, tokens, fails) = self.overload(function, &values, regex_literal, col)?;
+        let parts: Vec<&Value> = values.iter().collect();
+        let mut value = Value::from_parts(ty.clone(), tokens, &parts);
+        value.fallible |= fails;
+        if let (Ty::List(e), "_+_") = (&ty, function) {
+            value.elem_deref = repr::built_deref(e);
+        }
+        Ok(value)
+    }
+
+    fn logic(&mut self, and: bool, left: &Expr, right: &Expr) -> Result<Value, CelError> {
+        let (a, b) = (self.value(left)?, self.value(right)?);
+        for (v, e) in [(&a, left), (&b, right)] {
+            if v.ty != Ty::Bool {
+                let op = if and { "&&" } else { "||" };
+                return Err(CelError::check(
+                    e.col,
+                    format!("operands of `{op}` must be bool, found {}", v.ty),
+                ));
+            }
+        }
+        let (x, y) = (&a.tokens, &b.tokens);
+        if !a.fallible && !b.fallible {
+            let tokens = if and {
+                quote!((#x && #y))
+            } else {
+                quote!((#x || #y))
+            };
+            return Ok(Value::new(Ty::Bool, tokens));
+        }
+        let rt = rt();
+        let f = if and { quote!(and) } else { quote!(or) };
+        Ok(Value::fallible(
+            Ty::Bool,
+            quote!(#rt::#f(|| Ok(#x), || Ok(#y))?),
+        ))
+    }
+
+    fn conditional(
+        &mut self,
+        cond: &Expr,
+        then: &Expr,
+        otherwise: &Expr,
+        col: usize,
+    ) -> Result<Value, CelError> {
+        let c = self.value(cond)?;
+        if c.ty != Ty::Bool {
+            return Err(CelError::check(
+                cond.col,
+                format!("the condition of `?:` must be bool, found {}", c.ty),
+            ));
+        }
+        let (a, b) = (self.value(then)?, self.value(otherwise)?);
+        if !a.ty.accepts(&b.ty) {
+            return Err(CelError::check(
+                col,
+                format!("the branches of `?:` differ in type: {} and {}", a.ty, b.ty),
+            ));
+        }
+        let ty = a.ty.join(&b.ty);
+        let (ct, mut at, mut bt) = (c.tokens.clone(), a.tokens.clone(), b.tokens.clone());
+        if matches!(ty, Ty::String | Ty::Bytes) && (at.to_string() != bt.to_string()) {
+            let both_literal = at.to_string().starts_with('"') && bt.to_string().starts_with('"');
+            if !both_literal {
+                at = quote!(::std::borrow::Cow::from(#at));
+                bt = quote!(::std::borrow::Cow::from(#bt));
+            }
+        }
+        let mut value = Value::from_parts(ty, quote!(if #ct { #at } else { #bt }), &[&c, &a, &b]);
+        value.elem_deref = a.elem_deref.max(b.elem_deref);
+        Ok(value)
+    }
+
+    /// The result type, the Rust expression, and whether the overload itself can fail.
+    fn overload(
+        &mut self,
+        function: &str,
+        v: &[Value],
+        regex_literal: Option<String>,
+        col: usize,
+    ) -> Result<(Ty, TokenStream, bool), CelError> {
+        use Ty::*;
+        let rt = rt();
+        let t = |i: usize| &v[i].tokens;
+        let types: Vec<&Ty> = v.iter().map(|x| &x.ty).collect();
+        let ok = |ty: Ty, tokens: TokenStream| Ok((ty, tokens, false));
+        let fails = |ty: Ty, tokens: TokenStream| Ok((ty, tokens, true));
+        match (function, types.as_slice()) {
+            ("!_", [Bool]) => ok(Bool, {
+                let a = t(0);
+                quote!((!#a))
+            }),
+            ("-_", [Int]) => fails(Int, {
+                let a = t(0);
+                quote!(#rt::neg_int(#a)?)
+            }),
+            ("-_", [Double]) => ok(Double, {
+                let a = t(0);
+                quote!((-#a))
+            }),
+            ("_==_", [_, _]) => ok(Bool, compare::equals(&v[0], &v[1], col)?),
+            ("_!=_", [_, _]) => ok(Bool, {
+                let eq = compare::equals(&v[0], &v[1], col)?;
+                quote!((!#eq))
+            }),
+            ("_<_" | "_<=_" | "_>_" | "_>=_", [_, _]) => ok(
+                Bool,
+                compare::ordering(&function[1..function.len() - 1], &v[0], &v[1], col)?,
+            ),
+            ("_+_" | "_-_" | "_*_" | "_/_" | "_%_", [Int, Int] | [Uint, Uint]) => {
+                let op = match &function[1..2] {
+                    "+" => "add",
+                    "-" => "sub",
+                    "*" => "mul",
+                    "/" => "div",
+                    _ => "rem",
+                };
+                let suffix = if *types[0] == Int { "int" } else { "uint" };
+                let f = quote::format_ident!("{}_{}", op, suffix);
+                let (a, b) = (t(0), t(1));
+                fails(types[0].clone(), quote!(#rt::#f(#a, #b)?))
+            }
+            ("_+_" | "_-_" | "_*_" | "_/_", [Double, Double]) => {
+                let op: TokenStream = function[1..2].parse().unwrap_or_default();
+                let (a, b) = (t(0), t(1));
+                ok(Double, quote!((#a #op #b)))
+            }
+            ("_+_", [String, String]) => ok(String, {
+                let (a, b) = (view(&v[0]), view(&v[1]));
+                quote!(#rt::concat(#a, #b))
+            }),
+            ("_+_", [Bytes, Bytes]) => ok(Bytes, {
+                let (a, b) = (view(&v[0]), view(&v[1]));
+                quote!(#rt::concat_bytes(#a, #b))
+            }),
+            ("_+_", [List(ea), List(eb)]) if ea.accepts(eb) => {
+                let e = ea.join(eb);
+                let (xa, xb) = (
+                    repr::normalize(&e, &quote!(e), v[0].elem_deref),
+                    repr::normalize(&e, &quote!(e), v[1].elem_deref),
+                );
+                let (a, b) = (t(0), t(1));
+                ok(
+                    Ty::list(e),
+                    quote!({
+                        let (a, b) = (&#a, &#b);
+                        a.iter().map(|e| #xa).chain(b.iter().map(|e| #xb)).collect::<::std::vec::Vec<_>>()
+                    }),
+                )
+            }
+            ("_+_", [Timestamp, Duration]) => fails(Timestamp, {
+                let (a, b) = (t(0), t(1));
+                quote!(#rt::timestamp_add(#a, #b)?)
+            }),
+            ("_+_", [Duration, Timestamp]) => fails(Timestamp, {
+                let (a, b) = (t(0), t(1));
+                quote!(#rt::timestamp_add(#b, #a)?)
+            }),
+            ("_+_", [Duration, Duration]) => fails(Duration, {
+                let (a, b) = (t(0), t(1));
+                quote!(#rt::duration_add(#a, #b)?)
+            }),
+            ("_-_", [Timestamp, Timestamp]) => fails(Duration, {
+                let (a, b) = (t(0), t(1));
+                quote!(#rt::timestamp_diff(#a, #b)?)
+            }),
+            ("_-_", [Timestamp, Duration]) => fails(Timestamp, {
+                let (a, b) = (t(0), t(1));
+                quote!(#rt::timestamp_sub(#a, #b)?)
+            }),
+            ("_-_", [Duration, Duration]) => fails(Duration, {
+                let (a, b) = (t(0), t(1));
+                quote!(#rt::duration_sub(#a, #b)?)
+            }),
+            ("@in", [_, List(e)]) => ok(Bool, self.in_list(&v[0], &v[1], e, col)?),
+            ("@in", [k, Map(key, _)]) if key.accepts(k) => {
+                let kt = repr::normalize(if **key == Dyn { k } else { key }, &quote!(k), 0);
+                let (needle, map) = (t(0), t(1));
+                ok(
+                    Bool,
+                    quote!({
+                        let (needle, map) = (#needle, &#map);
+                        #rt::MapValue::entries(map).any(|(k, _)| #kt == needle)
+                    }),
+                )
+            }
+            ("_[_]", [List(e), Int]) => {
+                let (list, index) = (t(0), t(1));
+                let element = repr::normalize(
+                    e,
+                    &quote!(#rt::index(&(#list)[..], #index)?),
+                    v[0].elem_deref,
+                );
+                fails((**e).clone(), element)
+            }
+            ("_[_]", [Map(key, value), k]) if key.accepts(k) => {
+                let kt = repr::normalize(if **key == Dyn { k } else { key }, &quote!(k), 0);
+                let (map, needle) = (t(0), t(1));
+                let found = quote!({
+                    let (map, key) = (&#map, #needle);
+                    #rt::found(#rt::MapValue::entries(map).find(|&(k, _)| #kt == key).map(|(_, v)| v), key)?
+                });
+                fails((**value).clone(), repr::normalize(value, &found, 0))
+            }
+            ("size", [String]) => ok(Int, {
+                let a = view(&v[0]);
+                quote!(#rt::size_string(#a))
+            }),
+            ("size", [Bytes]) | ("size", [List(_)]) => ok(Int, {
+                let a = t(0);
+                quote!(#rt::size((#a).len()))
+            }),
+            ("size", [Map(..)]) => ok(Int, {
+                let a = t(0);
+                quote!(#rt::size(#rt::MapValue::len(&#a)))
+            }),
+            ("contains" | "startsWith" | "endsWith", [String, String]) => {
+                let f = match function {
+                    "contains" => quote!(contains),
+                    "startsWith" => quote!(starts_with),
+                    _ => quote!(ends_with),
+                };
+                let (a, b) = (view(&v[0]), view(&v[1]));
+                ok(Bool, quote!(str::#f(#a, #b)))
+            }
+            ("contains" | "startsWith" | "endsWith", [Bytes, Bytes]) => {
+                let f = match function {
+                    "contains" => quote!(#rt::bytes_contains),
+                    "startsWith" => quote!(<[u8]>::starts_with),
+                    _ => quote!(<[u8]>::ends_with),
+                };
+                let (a, b) = (view(&v[0]), view(&v[1]));
+                ok(Bool, quote!(#f(#a, #b)))
+            }
+            ("matches", [String, String]) => {
+                let a = view(&v[0]);
+                match regex_literal {
+                    Some(pattern) => fails(
+                        Bool,
+                        quote!({
+                            static PATTERN: #rt::Regex = #rt::Regex::new(#pattern);
+                            PATTERN.is_match(#a)?
+                        }),
+                    ),
+                    None => fails(Bool, {
+                        let b = view(&v[1]);
+                        quote!(#rt::matches(#a, #b)?)
+                    }),
+                }
+            }
+            _ => self.library(function, v, col),
+        }
+    }
+
+    fn in_list(
+        &mut self,
+        needle: &Value,
+        list: &Value,
+        element: &Ty,
+        col: usize,
+    ) -> Result<TokenStream, CelError> {
+        if *element == Ty::Dyn {
+            return Ok(quote!(false));
+        }
+        let item = Value::new(
+            element.clone(),
+            repr::normalize(element, &quote!(e), list.elem_deref),
+        );
+        let probe = Value::new(needle.ty.clone(), quote!(needle));
+        let eq = compare::equals(&item, &probe, col)?;
+        let (n, l) = (&needle.tokens, &list.tokens);
+        Ok(quote!({
+            let (needle, list) = (#n, &#l);
+            list.iter().any(|e| #eq)
+        }))
+    }
+
+    /// Conversions, timestamps and durations, the string extensions and protovalidate's functions.
+    fn library(
+        &mut self,
+        function: &str,
+        v: &[Value],
+        col: usize,
+    ) -> Result<(Ty, TokenStream, bool), CelError> {
+        use Ty::*;
+        let rt = rt();
+        let t = |i: usize| &v[i].tokens;
+        let types: Vec<&Ty> = v.iter().map(|x| &x.ty).collect();
+        let ok = |ty: Ty, tokens: TokenStream| Ok((ty, tokens, false));
+        let fails = |ty: Ty, tokens: TokenStream| Ok((ty, tokens, true));
+        let a = t(0).clone();
+        let s = v.first().map(view).unwrap_or_default();
+        match (function, types.as_slice()) {
+            ("int", [Int])
+            | ("uint", [Uint])
+            | ("double", [Double])
+            | ("string", [String])
+            | ("bytes", [Bytes])
+            | ("bool", [Bool])
+            | ("timestamp", [Timestamp])
+            | ("duration", [Duration])
+            | ("dyn", [_]) => Ok((types[0].clone(), a, false)),
+            ("int", [Uint]) => fails(Int, quote!(#rt::uint_to_int(#a)?)),
+            ("int", [Double]) => fails(Int, quote!(#rt::double_to_int(#a)?)),
+            ("int", [String]) => fails(Int, quote!(#rt::string_to_int(#s)?)),
+            ("int", [Timestamp]) => ok(Int, quote!(#a.seconds)),
+            ("uint", [Int]) => fails(Uint, quote!(#rt::int_to_uint(#a)?)),
+            ("uint", [Double]) => fails(Uint, quote!(#rt::double_to_uint(#a)?)),
+            ("uint", [String]) => fails(Uint, quote!(#rt::string_to_uint(#s)?)),
+            ("double", [Int] | [Uint]) => ok(Double, quote!((#a as f64))),
+            ("double", [String]) => fails(Double, quote!(#rt::string_to_double(#s)?)),
+            ("string", [Int] | [Uint] | [Bool] | [Timestamp] | [Duration]) => {
+                ok(String, quote!(#a.to_string()))
+            }
+            ("string", [Double]) => ok(String, quote!(#rt::double_to_string(#a))),
+            ("string", [Bytes]) => fails(String, quote!(#rt::bytes_to_string(#s)?)),
+            ("bytes", [String]) => ok(Bytes, quote!(str::as_bytes(#s))),
+            ("bool", [String]) => fails(Bool, quote!(#rt::string_to_bool(#s)?)),
+            ("timestamp", [String]) => fails(Timestamp, quote!(#rt::Timestamp::parse(#s)?)),
+            ("timestamp", [Int]) => fails(Timestamp, quote!(#rt::Timestamp::from_unix(#a)?)),
+            ("duration", [String]) => fails(Duration, quote!(#rt::Duration::parse(#s)?)),
+            ("type", [ty]) => {
+                let name = type_name_of(ty);
+                ok(Ty::Type, quote!(#name))
+            }
+            (getter, [Timestamp] | [Timestamp, String]) if timestamp_part(getter).is_some() => {
+                let part = timestamp_part(getter).map(|p| quote::format_ident!("{}", p));
+                let zone = if v.len() == 2 {
+                    let z = view(&v[1]);
+                    quote!(Some(#z))
+                } else {
+                    quote!(None)
+                };
+                fails(
+                    Int,
+                    quote!(#rt::timestamp_get(#a, #rt::TimePart::#part, #zone)?),
+                )
+            }
+            ("getHours" | "getMinutes" | "getSeconds" | "getMilliseconds", [Duration]) => {
+                let f = match function {
+                    "getHours" => quote!(hours),
+                    "getMinutes" => quote!(minutes),
+                    "getSeconds" => quote!(seconds_total),
+                    _ => quote!(milliseconds),
+                };
+                ok(Int, quote!(#a.#f()))
+            }
+            ("lowerAscii", [String]) => ok(String, quote!(str::to_ascii_lowercase(#s))),
+            ("upperAscii", [String]) => ok(String, quote!(str::to_ascii_uppercase(#s))),
+            ("trim", [String]) => ok(String, quote!(#rt::trim(#s))),
+            ("charAt", [String, Int]) => fails(String, {
+                let i = t(1);
+                quote!(#rt::char_at(#s, #i)?)
+            }),
+            ("indexOf" | "lastIndexOf", [String, String])
+            | ("indexOf" | "lastIndexOf", [String, String, Int]) => {
+                let f = if function == "indexOf" {
+                    quote!(index_of)
+                } else {
+                    quote!(last_index_of)
+                };
+                let needle = view(&v[1]);
+                let from = if v.len() == 3 {
+                    let i = t(2);
+                    quote!(Some(#i))
+                } else {
+                    quote!(None)
+                };
+                fails(Int, quote!(#rt::#f(#s, #needle, #from)?))
+            }
+            ("substring", [String, Int]) => fails(String, {
+                let i = t(1);
+                quote!(#rt::substring(#s, #i, None)?)
+            }),
+            ("substring", [String, Int, Int]) => fails(String, {
+                let (i, j) = (t(1), t(2));
+                quote!(#rt::substring(#s, #i, Some(#j))?)
+            }),
+            ("replace", [String, String, String]) | ("replace", [String, String, String, Int]) => {
+                let (from, to) = (view(&v[1]), view(&v[2]));
+                let n = if v.len() == 4 {
+                    let n = t(3);
+                    quote!(#n)
+                } else {
+                    quote!(-1)
+                };
+                ok(String, quote!(#rt::replace(#s, #from, #to, #n)))
+            }
+            ("split", [String, String]) | ("split", [String, String, Int]) => {
+                let sep = view(&v[1]);
+                let n = if v.len() == 3 {
+                    let n = t(2);
+                    quote!(#n)
+                } else {
+                    quote!(-1)
+                };
+                ok(Ty::list(String), quote!(#rt::split(#s, #sep, #n)))
+            }
+            ("join", [List(e)] | [List(e), String]) if **e == String || **e == Dyn => {
+                let item = repr::normalize(&String, &quote!(e), v[0].elem_deref);
+                let sep = if v.len() == 2 {
+                    view(&v[1])
+                } else {
+                    quote!("")
+                };
+                ok(String, quote!(#rt::join((#a).iter().map(|e| #item), #sep)))
+            }
+            ("isNan", [Double]) => ok(Bool, quote!(#a.is_nan())),
+            ("isInf", [Double]) => ok(Bool, quote!(#a.is_infinite())),
+            ("isInf", [Double, Int]) => ok(Bool, {
+                let sign = t(1);
+                quote!(#rt::is_inf(#a, #sign))
+            }),
+            ("isEmail" | "isHostname" | "isUri" | "isUriRef", [String]) => {
+                let f = match function {
+                    "isEmail" => quote!(is_email),
+                    "isHostname" => quote!(is_hostname),
+                    "isUri" => quote!(is_uri),
+                    _ => quote!(is_uri_ref),
+                };
+                ok(Bool, quote!(#rt::#f(#s)))
+            }
+            ("isIp", [String]) => ok(Bool, quote!(#rt::is_ip(#s, 0))),
+            ("isIp", [String, Int]) => ok(Bool, {
+                let ver = t(1);
+                quote!(#rt::is_ip(#s, #ver))
+            }),
+            ("isIpPrefix", [String]) => ok(Bool, quote!(#rt::is_ip_prefix(#s, 0, false))),
+            ("isIpPrefix", [String, Int]) => ok(Bool, {
+                let ver = t(1);
+                quote!(#rt::is_ip_prefix(#s, #ver, false))
+            }),
+            ("isIpPrefix", [String, Bool]) => ok(Bool, {
+                let strict = t(1);
+                quote!(#rt::is_ip_prefix(#s, 0, #strict))
+            }),
+            ("isIpPrefix", [String, Int, Bool]) => ok(Bool, {
+                let (ver, strict) = (t(1), t(2));
+                quote!(#rt::is_ip_prefix(#s, #ver, #strict))
+            }),
+            ("isHostAndPort", [String, Bool]) => ok(Bool, {
+                let port = t(1);
+                quote!(#rt::is_host_and_port(#s, #port))
+            }),
+            ("unique", [List(e)])
+                if matches!(**e, Int | Uint | Double | Bool | String | Bytes | Dyn) =>
+            {
+                let item = repr::normalize(e, &quote!(e), v[0].elem_deref);
+                ok(Bool, quote!(#rt::unique((#a).iter().map(|e| #item))))
+            }
+            _ => {
+                if known_function(function) {
+                    Err(no_overload(function, v, col))
+                } else {
+                    Err(CelError::check(
+                        col,
+                        format!("undeclared reference to function `{function}`"),
+                    ))
+                }
+            }
+        }
+    }
+}
+
+fn timestamp_part(getter: &str) -> Option<&'static str> {
+    Some(match getter {
+        "getFullYear" => "FullYear",
+        "getMonth" => "Month",
+        "getDayOfYear" => "DayOfYear",
+        "getDayOfMonth" => "DayOfMonth",
+        "getDate" => "Date",
+        "getDayOfWeek" => "DayOfWeek",
+        "getHours" => "Hours",
+        "getMinutes" => "Minutes",
+        "getSeconds" => "Seconds",
+        "getMilliseconds" => "Milliseconds",
+        _ => return None,
+    })
+}
+
+fn known_function(function: &str) -> bool {
+    function.starts_with(['_', '!', '-', '@'])
+        || timestamp_part(function).is_some()
+        || matches!(
+            function,
+            "size"
+                | "contains"
+                | "startsWith"
+                | "endsWith"
+                | "matches"
+                | "int"
+                | "uint"
+                | "double"
+                | "string"
+                | "bytes"
+                | "bool"
+                | "timestamp"
+                | "duration"
+                | "dyn"
+                | "type"
+                | "lowerAscii"
+                | "upperAscii"
+                | "trim"
+                | "charAt"
+                | "indexOf"
+                | "lastIndexOf"
+                | "substring"
+                | "replace"
+                | "split"
+                | "join"
+                | "isNan"
+                | "isInf"
+                | "isEmail"
+                | "isHostname"
+                | "isUri"
+                | "isUriRef"
+                | "isIp"
+                | "isIpPrefix"
+                | "isHostAndPort"
+                | "unique"
+        )
+}

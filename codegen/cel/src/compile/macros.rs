@@ -1,0 +1,174 @@
+//! The comprehension macros as Rust iterator chains: `all`, `exists`, `exists_one`, `map`,
+//! `filter`. With a predicate that may fail, the runtime's helpers keep CEL's rules (`all` is
+//! false when any element is false, even if another errs; `exists` is true likewise).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{repr, rt, Compiler, Value};
+use crate::ast::{Comprehension, MacroKind};
+use crate::types::Type;
+use crate::CelError;
+
+impl Compiler<'_> {
+    pub(super) fn comprehension(
+        &mut self,
+        c: &Comprehension,
+        col: usize,
+    ) -> Result<Value, CelError> {
+        let range = self.value(&c.range)?;
+        let r = &range.tokens;
+        let rt = rt();
+        let (element, items) = match &range.ty {
+            Type::List(e) => {
+                let item = repr::normalize(e, &quote!(e), range.elem_deref);
+                ((**e).clone(), quote!((#r).iter().map(|e| #item)))
+            }
+            Type::Map(k, _) => {
+                let key = repr::normalize(k, &quote!(k), 0);
+                (
+                    (**k).clone(),
+                    quote!(#rt::MapValue::entries(&#r).map(|(k, _)| #key)),
+                )
+            }
+            other => {
+                return Err(CelError::check(
+                    c.range.col,
+                    format!("`{}` needs a list or a map, found {other}", c.kind.name()),
+                ))
+            }
+        };
+        let name = c.var.clone();
+        let element_ty = element.clone();
+        let (predicate, transform, ident) = self.with_local(&name, element, |this, ident| {
+            let predicate = match &c.predicate {
+                Some(p) => {
+                    let value = this.value(p)?;
+                    if value.ty != Type::Bool {
+                        return Err(CelError::check(
+                            p.col,
+                            format!(
+                                "the predicate of `{}` must be bool, found {}",
+                                c.kind.name(),
+                                value.ty
+                            ),
+                        ));
+                    }
+                    Some(value)
+                }
+                None => None,
+            };
+            let transform = c.transform.as_ref().map(|t| this.value(t)).transpose()?;
+            Ok((predicate, transform, ident.clone()))
+        })?;
+        let _ = col;
+        let fallible = predicate.as_ref().is_some_and(|p| p.fallible)
+            || transform.as_ref().is_some_and(|t| t.fallible);
+        let p = predicate
+            .as_ref()
+            .map(|p| p.tokens.clone())
+            .unwrap_or_else(|| quote!(true));
+        let x = &ident;
+        let (ty, tokens) = if fallible {
+            self.fallible_chain(
+                c.kind,
+                &items,
+                x,
+                &p,
+                transform.as_ref(),
+                predicate.is_some(),
+            )
+        } else {
+            infallible_chain(
+                c.kind,
+                &items,
+                x,
+                &p,
+                transform.as_ref(),
+                predicate.is_some(),
+            )
+        };
+        let ty = if c.kind == MacroKind::Filter {
+            Type::list(element_ty)
+        } else {
+            ty
+        };
+        let mut value = Value {
+            ty: ty.clone(),
+            tokens,
+            fallible: fallible || range.fallible,
+            elem_deref: 0,
+        };
+        if let Type::List(e) = &ty {
+            value.elem_deref = repr::built_deref(e);
+        }
+        Ok(value)
+    }
+
+    fn fallible_chain(
+        &self,
+        kind: MacroKind,
+        items: &TokenStream,
+        x: &proc_macro2::Ident,
+        p: &TokenStream,
+        transform: Option<&Value>,
+        has_predicate: bool,
+    ) -> (Type, TokenStream) {
+        let rt = rt();
+        match kind {
+            MacroKind::All => (Type::Bool, quote!(#rt::all(#items, |#x| Ok(#p))?)),
+            MacroKind::Exists => (Type::Bool, quote!(#rt::exists(#items, |#x| Ok(#p))?)),
+            MacroKind::ExistsOne => (Type::Bool, quote!(#rt::exists_one(#items, |#x| Ok(#p))?)),
+            MacroKind::Filter => (
+                Type::list(element_of(items)),
+                quote!(#rt::filter(#items, |#x| Ok(#p))?),
+            ),
+            MacroKind::Map => {
+                let (ty, t) = transform
+                    .map(|t| (t.ty.clone(), t.tokens.clone()))
+                    .unwrap_or((Type::Dyn, quote!(())));
+                let tokens = if has_predicate {
+                    quote!(#rt::filter_map(#items, |#x| Ok(#p), |#x| Ok(#t))?)
+                } else {
+                    quote!(#rt::map(#items, |#x| Ok(#t))?)
+                };
+                (Type::list(ty), tokens)
+            }
+        }
+    }
+}
+
+/// The element type of a filtered list is the range's; the caller puts it in place of this.
+fn element_of(_items: &TokenStream) -> Type {
+    Type::Dyn
+}
+
+fn infallible_chain(
+    kind: MacroKind,
+    items: &TokenStream,
+    x: &proc_macro2::Ident,
+    p: &TokenStream,
+    transform: Option<&Value>,
+    has_predicate: bool,
+) -> (Type, TokenStream) {
+    match kind {
+        MacroKind::All => (Type::Bool, quote!(#items.all(|#x| #p))),
+        MacroKind::Exists => (Type::Bool, quote!(#items.any(|#x| #p))),
+        MacroKind::ExistsOne => (Type::Bool, quote!((#items.filter(|&#x| #p).count() == 1))),
+        MacroKind::Filter => (
+            Type::list(element_of(items)),
+            quote!(#items.filter(|&#x| #p).collect::<::std::vec::Vec<_>>()),
+        ),
+        MacroKind::Map => {
+            let (ty, t) = transform
+                .map(|t| (t.ty.clone(), t.tokens.clone()))
+                .unwrap_or((Type::Dyn, quote!(())));
+            let tokens = if has_predicate {
+                quote!(#items.filter(|&#x| #p).map(|#x| #t).collect::<::std::vec::Vec<_>>())
+            } else {
+                quote!(#items.map(|#x| #t).collect::<::std::vec::Vec<_>>())
+            };
+            (Type::list(ty), tokens)
+        }
+    }
+}

@@ -1,0 +1,366 @@
+//! Type-checks the parsed tree bottom-up and emits, for each node, the Rust expression that
+//! computes it. A node that can fail carries `?` and is marked fallible; the top level wraps the
+//! whole in a closure returning `Result`, so CEL errors flow out as `protogate::cel::Error`.
+
+mod calls;
+mod compare;
+mod macros;
+mod repr;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ast::{Expr, ExprKind};
+use crate::env::{Env, Presence};
+use crate::types::Type;
+use crate::{CelError, Compiled, ResultKind};
+
+/// A compiled subexpression: its CEL type and the Rust expression computing it.
+#[derive(Clone, Debug)]
+pub(crate) struct Value {
+    /// The CEL type.
+    pub(crate) ty: Type,
+    /// The Rust expression.
+    pub(crate) tokens: TokenStream,
+    /// Whether the expression contains `?` (may fail with a CEL error).
+    pub(crate) fallible: bool,
+    /// For lists: how many references wrap each element beyond the one `iter()` adds (1 for
+    /// lists built by `filter` of messages, …).
+    pub(crate) elem_deref: usize,
+}
+
+impl Value {
+    fn new(ty: Type, tokens: TokenStream) -> Value {
+        Value {
+            ty,
+            tokens,
+            fallible: false,
+            elem_deref: 0,
+        }
+    }
+
+    fn fallible(ty: Type, tokens: TokenStream) -> Value {
+        Value {
+            ty,
+            tokens,
+            fallible: true,
+            elem_deref: 0,
+        }
+    }
+
+    /// A value computed from `parts`: fallible when any part is.
+    fn from_parts(ty: Type, tokens: TokenStream, parts: &[&Value]) -> Value {
+        Value {
+            ty,
+            tokens,
+            fallible: parts.iter().any(|p| p.fallible),
+            elem_deref: 0,
+        }
+    }
+}
+
+/// A comprehension variable in scope.
+struct Local {
+    name: String,
+    ty: Type,
+    ident: proc_macro2::Ident,
+}
+
+/// The compiler: the environment and the comprehension variables in scope.
+pub(crate) struct Compiler<'e> {
+    env: &'e dyn Env,
+    locals: Vec<Local>,
+}
+
+/// The runtime library path the emitted code calls.
+fn rt() -> TokenStream {
+    quote!(::protogate::cel)
+}
+
+const RUST_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
+    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self",
+    "static", "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield", "Self",
+];
+
+impl<'e> Compiler<'e> {
+    pub(crate) fn new(env: &'e dyn Env) -> Compiler<'e> {
+        Compiler {
+            env,
+            locals: Vec::new(),
+        }
+    }
+
+    /// Compiles the whole expression into `Result<bool | String, Error>`.
+    pub(crate) fn top_level(&mut self, expr: &Expr) -> Result<Compiled, CelError> {
+        let value = self.value(expr)?;
+        let rt = rt();
+        let (result, ok_type, body) = match value.ty {
+            Type::Bool => (ResultKind::Bool, quote!(bool), value.tokens.clone()),
+            Type::String => {
+                let t = &value.tokens;
+                (
+                    ResultKind::String,
+                    quote!(::std::string::String),
+                    quote!(::std::string::ToString::to_string(&*#t)),
+                )
+            }
+            other => {
+                return Err(CelError::check(
+                    expr.col,
+                    format!("a rule expression must yield bool or string, this one yields {other}"),
+                ))
+            }
+        };
+        let tokens = if value.fallible {
+            quote!((|| -> ::core::result::Result<#ok_type, #rt::Error> { Ok(#body) })())
+        } else {
+            quote!(::core::result::Result::<#ok_type, #rt::Error>::Ok(#body))
+        };
+        Ok(Compiled { tokens, result })
+    }
+
+    /// Type-checks and compiles one node.
+    pub(crate) fn value(&mut self, expr: &Expr) -> Result<Value, CelError> {
+        let rt = rt();
+        Ok(match &expr.kind {
+            ExprKind::Null => Value::new(Type::Null, quote!(())),
+            ExprKind::Bool(b) => Value::new(Type::Bool, quote!(#b)),
+            ExprKind::Int(i) => Value::new(Type::Int, quote!(#i)),
+            ExprKind::Uint(u) => Value::new(Type::Uint, quote!(#u)),
+            ExprKind::Double(d) => Value::new(Type::Double, double_literal(*d)),
+            ExprKind::String(s) => Value::new(Type::String, quote!(#s)),
+            ExprKind::Bytes(b) => {
+                let lit = proc_macro2::Literal::byte_string(b);
+                Value::new(Type::Bytes, quote!(&#lit[..]))
+            }
+            ExprKind::Ident(name) => self.ident(name, expr.col)?,
+            ExprKind::Select {
+                operand,
+                field,
+                test,
+            } => self.select(operand, field, *test, expr.col)?,
+            ExprKind::Call {
+                target,
+                function,
+                args,
+            } => self.call(target.as_deref(), function, args, expr.col)?,
+            ExprKind::List(items) => self.list(items, expr.col)?,
+            ExprKind::Map(entries) => self.map(entries, expr.col)?,
+            ExprKind::Struct { name, .. } => {
+                let _ = rt;
+                return Err(CelError::check(
+                    expr.col,
+                    format!("constructing message `{name}` is not supported in compiled CEL"),
+                ));
+            }
+            ExprKind::Macro(comprehension) => self.comprehension(comprehension, expr.col)?,
+        })
+    }
+
+    fn ident(&mut self, name: &str, col: usize) -> Result<Value, CelError> {
+        if let Some(local) = self.locals.iter().rev().find(|l| l.name == name) {
+            let ident = &local.ident;
+            return Ok(Value::new(local.ty.clone(), quote!(#ident)));
+        }
+        if let Some(var) = self.env.variable(name) {
+            return Ok(Value::new(var.ty, var.tokens));
+        }
+        if let Some(type_name) = type_name_value(name) {
+            return Ok(Value::new(Type::Type, quote!(#type_name)));
+        }
+        Err(CelError::check(
+            col,
+            format!("undeclared reference to `{name}`"),
+        ))
+    }
+
+    fn select(
+        &mut self,
+        operand: &Expr,
+        field: &str,
+        test: bool,
+        col: usize,
+    ) -> Result<Value, CelError> {
+        let base = self.value(operand)?;
+        let tokens = &base.tokens;
+        match &base.ty {
+            Type::Message(message) => {
+                let Some(info) = self.env.field(message, field) else {
+                    return Err(CelError::check(
+                        col,
+                        format!("message `{message}` has no field `{field}`"),
+                    ));
+                };
+                if test {
+                    let present = match &info.presence {
+                        Presence::Explicit(has) => has(tokens),
+                        Presence::Implicit => {
+                            let value = (info.access)(tokens);
+                            repr::is_set(&info.ty, &value)
+                        }
+                    };
+                    return Ok(Value::from_parts(Type::Bool, present, &[&base]));
+                }
+                let access = (info.access)(tokens);
+                Ok(Value::from_parts(info.ty, access, &[&base]))
+            }
+            Type::Map(key, value_ty) if **key == Type::String || **key == Type::Dyn => {
+                let rt = rt();
+                let found = repr::map_find(&base, &quote!(#field), &Type::String);
+                if test {
+                    return Ok(Value::from_parts(
+                        Type::Bool,
+                        quote!(#found.is_some()),
+                        &[&base],
+                    ));
+                }
+                let value = quote!(#rt::found(#found, #field)?);
+                let v = repr::normalize(value_ty, &value, 0);
+                Ok(Value::fallible((**value_ty).clone(), v))
+            }
+            other => Err(CelError::check(
+                col,
+                format!("type `{other}` has no fields (selecting `{field}`)"),
+            )),
+        }
+    }
+
+    fn list(&mut self, items: &[Expr], col: usize) -> Result<Value, CelError> {
+        let values = items
+            .iter()
+            .map(|item| self.value(item))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut element = Type::Dyn;
+        for (value, item) in values.iter().zip(items) {
+            if !element.accepts(&value.ty) {
+                return Err(CelError::check(
+                    item.col,
+                    format!(
+                        "list elements must share one type: found {element} and {}",
+                        value.ty
+                    ),
+                ));
+            }
+            element = element.join(&value.ty);
+        }
+        if values.is_empty() {
+            return Ok(Value::new(Type::list(Type::Dyn), quote!([(); 0])));
+        }
+        let _ = col;
+        let parts: Vec<&Value> = values.iter().collect();
+        let tokens = values.iter().map(|v| repr::owned_element(&element, v));
+        Ok(Value::from_parts(
+            Type::list(element.clone()),
+            quote!([#(#tokens),*]),
+            &parts,
+        ))
+    }
+
+    fn map(&mut self, entries: &[(Expr, Expr)], col: usize) -> Result<Value, CelError> {
+        let mut key_ty = Type::Dyn;
+        let mut value_ty = Type::Dyn;
+        let mut pairs = Vec::new();
+        let mut parts = Vec::new();
+        for (key, value) in entries {
+            let k = self.value(key)?;
+            let v = self.value(value)?;
+            if !matches!(k.ty, Type::Int | Type::Uint | Type::Bool | Type::String) {
+                return Err(CelError::check(
+                    key.col,
+                    format!("map keys must be int, uint, bool or string, not {}", k.ty),
+                ));
+            }
+            if !key_ty.accepts(&k.ty) || !value_ty.accepts(&v.ty) {
+                return Err(CelError::check(
+                    key.col,
+                    "map entries must share one key type and one value type",
+                ));
+            }
+            key_ty = key_ty.join(&k.ty);
+            value_ty = value_ty.join(&v.ty);
+            let (kt, vt) = (
+                repr::owned_element(&key_ty, &k),
+                repr::owned_element(&value_ty, &v),
+            );
+            pairs.push(quote!((#kt, #vt)));
+            parts.push(k);
+            parts.push(v);
+        }
+        let _ = col;
+        let refs: Vec<&Value> = parts.iter().collect();
+        Ok(Value::from_parts(
+            Type::map(key_ty, value_ty),
+            quote!([#(#pairs),*]),
+            &refs,
+        ))
+    }
+
+    /// Brings a comprehension variable into scope for the duration of `body`.
+    fn with_local<T>(
+        &mut self,
+        name: &str,
+        ty: Type,
+        body: impl FnOnce(&mut Self, &proc_macro2::Ident) -> Result<T, CelError>,
+    ) -> Result<T, CelError> {
+        let ident = if RUST_KEYWORDS.contains(&name) || name.starts_with("__") {
+            format_ident!("{}_", name.trim_start_matches('_'))
+        } else {
+            format_ident!("{}", name)
+        };
+        self.locals.push(Local {
+            name: name.to_string(),
+            ty,
+            ident: ident.clone(),
+        });
+        let result = body(self, &ident);
+        self.locals.pop();
+        result
+    }
+}
+
+fn double_literal(d: f64) -> TokenStream {
+    if d.is_nan() {
+        quote!(f64::NAN)
+    } else if d.is_infinite() {
+        if d > 0.0 {
+            quote!(f64::INFINITY)
+        } else {
+            quote!(f64::NEG_INFINITY)
+        }
+    } else {
+        let lit = proc_macro2::Literal::f64_suffixed(d);
+        quote!(#lit)
+    }
+}
+
+/// The value of a type name used as an expression (`type(x) == int`).
+fn type_name_value(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "bool" => "bool",
+        "int" => "int",
+        "uint" => "uint",
+        "double" => "double",
+        "string" => "string",
+        "bytes" => "bytes",
+        "list" => "list",
+        "map" => "map",
+        "null_type" => "null_type",
+        "type" => "type",
+        "google.protobuf.Timestamp" => "google.protobuf.Timestamp",
+        "google.protobuf.Duration" => "google.protobuf.Duration",
+        _ => return None,
+    })
+}
+
+/// The name `type(x)` yields for a value of type `ty`.
+pub(crate) fn type_name_of(ty: &Type) -> String {
+    match ty {
+        Type::List(_) => "list".to_string(),
+        Type::Map(..) => "map".to_string(),
+        Type::Wrapper(inner) => type_name_of(inner),
+        other => other.to_string(),
+    }
+}
