@@ -7,6 +7,7 @@
 #![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
 
 pub mod auth;
+pub mod cel;
 pub mod codec;
 pub mod context;
 pub mod guard;
