@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{compare, repr, rt, type_name_of, Compiler, Value};
+use super::{atom, compare, repr, rt, type_name_of, Compiler, Value};
 use crate::ast::{Expr, ExprKind};
 use crate::types::Type as Ty;
 use crate::CelError;
@@ -26,6 +26,7 @@ fn view(value: &Value) -> TokenStream {
     if t.to_string().starts_with('"') {
         t.clone()
     } else {
+        let t = atom(t);
         quote!(&*#t)
     }
 }
@@ -78,6 +79,16 @@ impl Compiler<'_> {
                 format!("undeclared reference to function `{function}`"),
             ));
         }
+        // An empty list literal adds nothing: `[] + l` is `l`.
+        if let ("_+_", [a, b]) = (function, values.as_slice()) {
+            let empty = |ty: &Ty| matches!(ty, Ty::List(e) if **e == Ty::Dyn);
+            if empty(&a.ty) && matches!(b.ty, Ty::List(_)) {
+                return Ok(b.clone());
+            }
+            if empty(&b.ty) && matches!(a.ty, Ty::List(_)) {
+                return Ok(a.clone());
+            }
+        }
         let regex_literal = match args.last().map(|a| &a.kind) {
             Some(ExprKind::String(s)) if function == "matches" => Some(s.clone()),
             _ => None,
@@ -105,11 +116,8 @@ impl Compiler<'_> {
         }
         let (x, y) = (&a.tokens, &b.tokens);
         if !a.fallible && !b.fallible {
-            let tokens = if and {
-                quote!((#x && #y))
-            } else {
-                quote!((#x || #y))
-            };
+            let (x, y) = (atom(x), atom(y));
+            let tokens = if and { quote!(#x && #y) } else { quote!(#x || #y) };
             return Ok(Value::new(Ty::Bool, tokens));
         }
         let rt = rt();
@@ -171,21 +179,21 @@ impl Compiler<'_> {
         let fails = |ty: Ty, tokens: TokenStream| Ok((ty, tokens, true));
         match (function, types.as_slice()) {
             ("!_", [Bool]) => ok(Bool, {
-                let a = t(0);
-                quote!((!#a))
+                let a = atom(t(0));
+                quote!(!#a)
             }),
             ("-_", [Int]) => fails(Int, {
                 let a = t(0);
                 quote!(#rt::neg_int(#a)?)
             }),
             ("-_", [Double]) => ok(Double, {
-                let a = t(0);
-                quote!((-#a))
+                let a = atom(t(0));
+                quote!(-#a)
             }),
             ("_==_", [_, _]) => ok(Bool, compare::equals(&v[0], &v[1], col)?),
             ("_!=_", [_, _]) => ok(Bool, {
-                let eq = compare::equals(&v[0], &v[1], col)?;
-                quote!((!#eq))
+                let eq = atom(&compare::equals(&v[0], &v[1], col)?);
+                quote!(!#eq)
             }),
             ("_<_" | "_<=_" | "_>_" | "_>=_", [_, _]) => ok(
                 Bool,
@@ -206,8 +214,8 @@ impl Compiler<'_> {
             }
             ("_+_" | "_-_" | "_*_" | "_/_", [Double, Double]) => {
                 let op: TokenStream = function[1..2].parse().unwrap_or_default();
-                let (a, b) = (t(0), t(1));
-                ok(Double, quote!((#a #op #b)))
+                let (a, b) = (atom(t(0)), atom(t(1)));
+                ok(Double, quote!(#a #op #b))
             }
             ("_+_", [String, String]) => ok(String, {
                 let (a, b) = (view(&v[0]), view(&v[1]));
@@ -227,7 +235,7 @@ impl Compiler<'_> {
                 ok(
                     Ty::list(e),
                     quote!({
-                        let (a, b) = (&#a, &#b);
+                        let (a, b) = (#a, #b);
                         a.iter().map(|e| #xa).chain(b.iter().map(|e| #xb)).collect::<::std::vec::Vec<_>>()
                     }),
                 )
@@ -257,22 +265,23 @@ impl Compiler<'_> {
                 quote!(#rt::duration_sub(#a, #b)?)
             }),
             ("@in", [_, List(e)]) => ok(Bool, self.in_list(&v[0], &v[1], e, col)?),
+            ("@in", [_, Map(key, _)]) if **key == Dyn => ok(Bool, quote!(false)),
             ("@in", [k, Map(key, _)]) if key.accepts(k) => {
                 let kt = repr::normalize(if **key == Dyn { k } else { key }, &quote!(k), 0);
                 let (needle, map) = (t(0), t(1));
                 ok(
                     Bool,
                     quote!({
-                        let (needle, map) = (#needle, &#map);
+                        let (needle, map) = (#needle, #map);
                         #rt::MapValue::entries(map).any(|(k, _)| #kt == needle)
                     }),
                 )
             }
             ("_[_]", [List(e), Int]) => {
-                let (list, index) = (t(0), t(1));
+                let (list, index) = (atom(t(0)), t(1));
                 let element = repr::normalize(
                     e,
-                    &quote!(#rt::index(&(#list)[..], #index)?),
+                    &quote!(#rt::index(&#list[..], #index)?),
                     v[0].elem_deref,
                 );
                 fails((**e).clone(), element)
@@ -281,7 +290,7 @@ impl Compiler<'_> {
                 let kt = repr::normalize(if **key == Dyn { k } else { key }, &quote!(k), 0);
                 let (map, needle) = (t(0), t(1));
                 let found = quote!({
-                    let (map, key) = (&#map, #needle);
+                    let (map, key) = (#map, #needle);
                     #rt::found(#rt::MapValue::entries(map).find(|&(k, _)| #kt == key).map(|(_, v)| v), key)?
                 });
                 fails((**value).clone(), repr::normalize(value, &found, 0))
@@ -291,12 +300,12 @@ impl Compiler<'_> {
                 quote!(#rt::size_string(#a))
             }),
             ("size", [Bytes]) | ("size", [List(_)]) => ok(Int, {
-                let a = t(0);
-                quote!(#rt::size((#a).len()))
+                let a = atom(t(0));
+                quote!(#rt::size(#a.len()))
             }),
             ("size", [Map(..)]) => ok(Int, {
                 let a = t(0);
-                quote!(#rt::size(#rt::MapValue::len(&#a)))
+                quote!(#rt::size(#rt::MapValue::len(#a)))
             }),
             ("contains" | "startsWith" | "endsWith", [String, String]) => {
                 let f = match function {
@@ -354,7 +363,7 @@ impl Compiler<'_> {
         let eq = compare::equals(&item, &probe, col)?;
         let (n, l) = (&needle.tokens, &list.tokens);
         Ok(quote!({
-            let (needle, list) = (#n, &#l);
+            let (needle, list) = (#n, #l);
             list.iter().any(|e| #eq)
         }))
     }
@@ -373,6 +382,7 @@ impl Compiler<'_> {
         let ok = |ty: Ty, tokens: TokenStream| Ok((ty, tokens, false));
         let fails = |ty: Ty, tokens: TokenStream| Ok((ty, tokens, true));
         let a = t(0).clone();
+        let ra = atom(&a);
         let s = v.first().map(view).unwrap_or_default();
         match (function, types.as_slice()) {
             ("int", [Int])
@@ -387,14 +397,14 @@ impl Compiler<'_> {
             ("int", [Uint]) => fails(Int, quote!(#rt::uint_to_int(#a)?)),
             ("int", [Double]) => fails(Int, quote!(#rt::double_to_int(#a)?)),
             ("int", [String]) => fails(Int, quote!(#rt::string_to_int(#s)?)),
-            ("int", [Timestamp]) => ok(Int, quote!(#a.seconds)),
+            ("int", [Timestamp]) => ok(Int, quote!(#ra.seconds)),
             ("uint", [Int]) => fails(Uint, quote!(#rt::int_to_uint(#a)?)),
             ("uint", [Double]) => fails(Uint, quote!(#rt::double_to_uint(#a)?)),
             ("uint", [String]) => fails(Uint, quote!(#rt::string_to_uint(#s)?)),
-            ("double", [Int] | [Uint]) => ok(Double, quote!((#a as f64))),
+            ("double", [Int] | [Uint]) => ok(Double, quote!(#ra as f64)),
             ("double", [String]) => fails(Double, quote!(#rt::string_to_double(#s)?)),
             ("string", [Int] | [Uint] | [Bool] | [Timestamp] | [Duration]) => {
-                ok(String, quote!(#a.to_string()))
+                ok(String, quote!(#ra.to_string()))
             }
             ("string", [Double]) => ok(String, quote!(#rt::double_to_string(#a))),
             ("string", [Bytes]) => fails(String, quote!(#rt::bytes_to_string(#s)?)),
@@ -427,7 +437,7 @@ impl Compiler<'_> {
                     "getSeconds" => quote!(seconds_total),
                     _ => quote!(milliseconds),
                 };
-                ok(Int, quote!(#a.#f()))
+                ok(Int, quote!(#ra.#f()))
             }
             ("lowerAscii", [String]) => ok(String, quote!(str::to_ascii_lowercase(#s))),
             ("upperAscii", [String]) => ok(String, quote!(str::to_ascii_uppercase(#s))),
@@ -480,17 +490,20 @@ impl Compiler<'_> {
                 };
                 ok(Ty::list(String), quote!(#rt::split(#s, #sep, #n)))
             }
-            ("join", [List(e)] | [List(e), String]) if **e == String || **e == Dyn => {
+            ("join", [List(e)] | [List(e), String]) if **e == Dyn => {
+                ok(String, quote!(::std::string::String::new()))
+            }
+            ("join", [List(e)] | [List(e), String]) if **e == String => {
                 let item = repr::normalize(&String, &quote!(e), v[0].elem_deref);
                 let sep = if v.len() == 2 {
                     view(&v[1])
                 } else {
                     quote!("")
                 };
-                ok(String, quote!(#rt::join((#a).iter().map(|e| #item), #sep)))
+                ok(String, quote!(#rt::join(#ra.iter().map(|e| #item), #sep)))
             }
-            ("isNan", [Double]) => ok(Bool, quote!(#a.is_nan())),
-            ("isInf", [Double]) => ok(Bool, quote!(#a.is_infinite())),
+            ("isNan", [Double]) => ok(Bool, quote!(#ra.is_nan())),
+            ("isInf", [Double]) => ok(Bool, quote!(#ra.is_infinite())),
             ("isInf", [Double, Int]) => ok(Bool, {
                 let sign = t(1);
                 quote!(#rt::is_inf(#a, #sign))
@@ -526,11 +539,12 @@ impl Compiler<'_> {
                 let port = t(1);
                 quote!(#rt::is_host_and_port(#s, #port))
             }),
+            ("unique", [List(e)]) if **e == Dyn => ok(Bool, quote!(true)),
             ("unique", [List(e)])
                 if matches!(**e, Int | Uint | Double | Bool | String | Bytes | Dyn) =>
             {
                 let item = repr::normalize(e, &quote!(e), v[0].elem_deref);
-                ok(Bool, quote!(#rt::unique((#a).iter().map(|e| #item))))
+                ok(Bool, quote!(#rt::unique(#ra.iter().map(|e| #item))))
             }
             _ => {
                 if known_function(function) {

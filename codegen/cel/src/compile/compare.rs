@@ -4,18 +4,19 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{repr, rt, Value};
+use super::{atom, repr, rt, Value};
 use crate::types::Type;
 use crate::CelError;
 
 /// A Rust `bool` expression: whether `a == b`.
 pub(crate) fn equals(a: &Value, b: &Value, col: usize) -> Result<TokenStream, CelError> {
     let (x, y) = (&a.tokens, &b.tokens);
+    let (ax, ay) = (&atom(x), &atom(y));
     let rt = rt();
     Ok(match (&a.ty, &b.ty) {
         (Type::Null, Type::Null) => quote!(true),
-        (Type::Wrapper(_), Type::Null) => quote!(#x.is_none()),
-        (Type::Null, Type::Wrapper(_)) => quote!(#y.is_none()),
+        (Type::Wrapper(_), Type::Null) => quote!(#ax.is_none()),
+        (Type::Null, Type::Wrapper(_)) => quote!(#ay.is_none()),
         (Type::Message(_), Type::Null) | (Type::Null, Type::Message(_)) => quote!(false),
         (Type::Wrapper(inner), other) | (other, Type::Wrapper(inner))
             if !matches!(other, Type::Wrapper(_)) =>
@@ -45,10 +46,10 @@ pub(crate) fn equals(a: &Value, b: &Value, col: usize) -> Result<TokenStream, Ce
             quote!(#rt::cmp_uint_double(#y, #x) == Some(::core::cmp::Ordering::Equal))
         }
         (Type::String, Type::String) | (Type::Bytes, Type::Bytes) | (Type::Type, Type::Type) => {
-            quote!((*#x == *#y))
+            quote!(*#ax == *#ay)
         }
         (Type::List(ea), Type::List(eb)) if ea.accepts(eb) => list_equals(a, b, ea, eb, col)?,
-        (l, r) if l == r && !matches!(l, Type::Map(..) | Type::Dyn) => quote!((#x == #y)),
+        (l, r) if l == r && !matches!(l, Type::Map(..) | Type::Dyn) => quote!(#ax == #ay),
         (l, r) => {
             return Err(CelError::check(
                 col,
@@ -67,13 +68,13 @@ fn list_equals(
 ) -> Result<TokenStream, CelError> {
     let (x, y) = (&a.tokens, &b.tokens);
     if *ea == Type::Dyn || *eb == Type::Dyn {
-        return Ok(quote!({ let (a, b) = (&#x, &#y); a.len() == b.len() }));
+        return Ok(quote!({ let (a, b) = (#x, #y); a.len() == b.len() }));
     }
     let left = Value::new(ea.clone(), repr::normalize(ea, &quote!(x), a.elem_deref));
     let right = Value::new(eb.clone(), repr::normalize(eb, &quote!(y), b.elem_deref));
     let eq = equals(&left, &right, col)?;
     Ok(quote!({
-        let (a, b) = (&#x, &#y);
+        let (a, b) = (#x, #y);
         a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| #eq)
     }))
 }
@@ -86,6 +87,7 @@ pub(crate) fn ordering(
     col: usize,
 ) -> Result<TokenStream, CelError> {
     let (x, y) = (&a.tokens, &b.tokens);
+    let (ax, ay) = (&atom(x), &atom(y));
     let rt = rt();
     let op_tokens: TokenStream = op.parse().unwrap_or_default();
     let (cmp, swapped) = match (&a.ty, &b.ty) {
@@ -96,7 +98,7 @@ pub(crate) fn ordering(
         (Type::Uint, Type::Double) => (quote!(#rt::cmp_uint_double(#x, #y)), false),
         (Type::Double, Type::Uint) => (quote!(#rt::cmp_uint_double(#y, #x)), true),
         (Type::String, Type::String) | (Type::Bytes, Type::Bytes) => {
-            return Ok(quote!((*#x #op_tokens *#y)))
+            return Ok(quote!(*#ax #op_tokens *#ay))
         }
         (l, r)
             if l == r
@@ -110,7 +112,7 @@ pub(crate) fn ordering(
                         | Type::Duration
                 ) =>
         {
-            return Ok(quote!((#x #op_tokens #y)))
+            return Ok(quote!(#ax #op_tokens #ay))
         }
         (l, r) => {
             return Err(CelError::check(

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{repr, rt, Compiler, Value};
+use super::{atom, repr, rt, Compiler, Value};
 use crate::ast::{Comprehension, MacroKind};
 use crate::types::Type;
 use crate::CelError;
@@ -17,18 +17,22 @@ impl Compiler<'_> {
         col: usize,
     ) -> Result<Value, CelError> {
         let range = self.value(&c.range)?;
-        let r = &range.tokens;
+        let r = &atom(&range.tokens);
         let rt = rt();
         let (element, items) = match &range.ty {
+            Type::List(e) if **e == Type::Dyn => return Ok(empty_range(c.kind)),
             Type::List(e) => {
                 let item = repr::normalize(e, &quote!(e), range.elem_deref);
-                ((**e).clone(), quote!((#r).iter().map(|e| #item)))
+                ((**e).clone(), quote!(#r.iter().map(|e| #item)))
             }
             Type::Map(k, _) => {
                 let key = repr::normalize(k, &quote!(k), 0);
                 (
                     (**k).clone(),
-                    quote!(#rt::MapValue::entries(&#r).map(|(k, _)| #key)),
+                    {
+                    let m = &range.tokens;
+                    quote!(#rt::MapValue::entries(#m).map(|(k, _)| #key))
+                },
                 )
             }
             other => {
@@ -154,7 +158,7 @@ fn infallible_chain(
     match kind {
         MacroKind::All => (Type::Bool, quote!(#items.all(|#x| #p))),
         MacroKind::Exists => (Type::Bool, quote!(#items.any(|#x| #p))),
-        MacroKind::ExistsOne => (Type::Bool, quote!((#items.filter(|&#x| #p).count() == 1))),
+        MacroKind::ExistsOne => (Type::Bool, quote!(#items.filter(|&#x| #p).count() == 1)),
         MacroKind::Filter => (
             Type::list(element_of(items)),
             quote!(#items.filter(|&#x| #p).collect::<::std::vec::Vec<_>>()),
@@ -170,5 +174,14 @@ fn infallible_chain(
             };
             (Type::list(ty), tokens)
         }
+    }
+}
+
+/// A comprehension over an empty list literal: its result without evaluating the body.
+fn empty_range(kind: MacroKind) -> Value {
+    match kind {
+        MacroKind::All => Value::new(Type::Bool, quote!(true)),
+        MacroKind::Exists | MacroKind::ExistsOne => Value::new(Type::Bool, quote!(false)),
+        MacroKind::Map | MacroKind::Filter => Value::new(Type::list(Type::Dyn), quote!([(); 0])),
     }
 }

@@ -100,7 +100,7 @@ impl<'e> Compiler<'e> {
         let (result, ok_type, body) = match value.ty {
             Type::Bool => (ResultKind::Bool, quote!(bool), value.tokens.clone()),
             Type::String => {
-                let t = &value.tokens;
+                let t = &atom(&value.tokens);
                 (
                     ResultKind::String,
                     quote!(::std::string::String),
@@ -134,7 +134,7 @@ impl<'e> Compiler<'e> {
             ExprKind::String(s) => Value::new(Type::String, quote!(#s)),
             ExprKind::Bytes(b) => {
                 let lit = proc_macro2::Literal::byte_string(b);
-                Value::new(Type::Bytes, quote!(&#lit[..]))
+                Value::new(Type::Bytes, quote!(#lit.as_slice()))
             }
             ExprKind::Ident(name) => self.ident(name, expr.col)?,
             ExprKind::Select {
@@ -185,7 +185,7 @@ impl<'e> Compiler<'e> {
         col: usize,
     ) -> Result<Value, CelError> {
         let base = self.value(operand)?;
-        let tokens = &base.tokens;
+        let tokens = &atom(&base.tokens);
         match &base.ty {
             Type::Message(message) => {
                 let Some(info) = self.env.field(message, field) else {
@@ -293,7 +293,7 @@ impl<'e> Compiler<'e> {
         let refs: Vec<&Value> = parts.iter().collect();
         Ok(Value::from_parts(
             Type::map(key_ty, value_ty),
-            quote!([#(#pairs),*]),
+            quote!(&[#(#pairs),*]),
             &refs,
         ))
     }
@@ -362,5 +362,29 @@ pub(crate) fn type_name_of(ty: &Type) -> String {
         Type::Map(..) => "map".to_string(),
         Type::Wrapper(inner) => type_name_of(inner),
         other => other.to_string(),
+    }
+}
+
+/// `tokens` as an operand of a method call, field access, index or unary operator: wrapped in
+/// parentheses unless it already binds tighter than those (a path, call chain, literal, group).
+pub(crate) fn atom(tokens: &TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, TokenTree};
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let first_ok = match trees.first() {
+        Some(TokenTree::Punct(p)) => p.as_char() == ':',
+        Some(TokenTree::Group(g)) => g.delimiter() != Delimiter::Brace,
+        Some(TokenTree::Ident(i)) => !matches!(i.to_string().as_str(), "if" | "match" | "move"),
+        Some(TokenTree::Literal(l)) => !l.to_string().starts_with('-'),
+        None => false,
+    };
+    let rest_ok = trees.iter().skip(1).all(|tree| match tree {
+        TokenTree::Punct(p) => matches!(p.as_char(), '.' | ':' | '?'),
+        TokenTree::Ident(i) => i != "as",
+        TokenTree::Group(_) | TokenTree::Literal(_) => true,
+    });
+    if first_ok && rest_ok {
+        tokens.clone()
+    } else {
+        quote!((#tokens))
     }
 }

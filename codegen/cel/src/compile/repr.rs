@@ -4,15 +4,19 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{rt, Value};
+use super::{atom, rt, Value};
 use crate::types::Type;
 
 /// The CEL value of a stored element, given `element`: an expression of type `&E` wrapped in
 /// `deref` further references.
 pub(crate) fn normalize(ty: &Type, element: &TokenStream, deref: usize) -> TokenStream {
     let rt = rt();
-    let stars = (0..deref).map(|_| quote!(*));
-    let e = quote!((#(#stars)* #element));
+    let e = if deref == 0 {
+        atom(element)
+    } else {
+        let stars = (0..deref).map(|_| quote!(*));
+        quote!((#(#stars)* #element))
+    };
     match ty {
         Type::Int => quote!(i64::from(*#e)),
         Type::Uint => quote!(u64::from(*#e)),
@@ -36,7 +40,10 @@ pub(crate) fn built_deref(ty: &Type) -> usize {
 pub(crate) fn owned_element(ty: &Type, value: &Value) -> TokenStream {
     let t = &value.tokens;
     match ty {
-        Type::String | Type::Bytes if !t.to_string().starts_with(['"', '&']) => quote!(&*#t),
+        Type::String | Type::Bytes if !t.to_string().starts_with(['"', '&']) => {
+            let t = atom(t);
+            quote!(&*#t)
+        }
         _ => t.clone(),
     }
 }
@@ -44,9 +51,10 @@ pub(crate) fn owned_element(ty: &Type, value: &Value) -> TokenStream {
 /// The `has()` test of a field without explicit presence: not the default value.
 pub(crate) fn is_set(ty: &Type, value: &TokenStream) -> TokenStream {
     let rt = rt();
+    let value = &atom(value);
     match ty {
         Type::String | Type::Bytes | Type::List(_) => quote!(!#value.is_empty()),
-        Type::Map(..) => quote!(#rt::MapValue::len(&#value) != 0),
+        Type::Map(..) => quote!(#rt::MapValue::len(#value) != 0),
         Type::Int | Type::Uint => quote!(#value != 0),
         Type::Double => quote!(#value != 0.0),
         Type::Bool => value.clone(),
@@ -73,5 +81,5 @@ pub(crate) fn map_find(map: &Value, key: &TokenStream, key_ty: &Type) -> TokenSt
         &quote!(k),
         0,
     );
-    quote!(#rt::MapValue::entries(&#m).find(|&(k, _)| #k == #key).map(|(_, v)| v))
+    quote!(#rt::MapValue::entries(#m).find(|&(k, _)| #k == #key).map(|(_, v)| v))
 }
