@@ -53,12 +53,20 @@ impl Env for TestEnv {
             "count" => implicit(Type::Int, |m| quote!(i64::from(#m.count))),
             "tags" => implicit(Type::list(Type::String), |m| quote!(&#m.tags)),
             "scores" => implicit(Type::list(Type::Int), |m| quote!(&#m.scores)),
-            "labels" => implicit(Type::map(Type::String, Type::String), |m| quote!(&#m.labels)),
-            "items" => implicit(Type::list(Type::Message("test.Msg".into())), |m| quote!(&#m.items)),
+            "labels" => implicit(
+                Type::map(Type::String, Type::String),
+                |m| quote!(&#m.labels),
+            ),
+            "items" => implicit(
+                Type::list(Type::Message("test.Msg".into())),
+                |m| quote!(&#m.items),
+            ),
             "child" => Field {
                 ty: Type::Message("test.Msg".into()),
                 presence: Presence::Explicit(Box::new(|m| quote!(#m.child.is_some()))),
-                access: Box::new(|m| quote!(::protogate::cel::message_or_default(#m.child.as_deref()))),
+                access: Box::new(
+                    |m| quote!(::protogate::cel::message_or_default(#m.child.as_deref())),
+                ),
             },
             "opt" => Field {
                 ty: Type::Wrapper(Box::new(Type::Int)),
@@ -68,9 +76,9 @@ impl Env for TestEnv {
             "when" => Field {
                 ty: Type::Timestamp,
                 presence: Presence::Explicit(Box::new(|m| quote!(#m.when.is_some()))),
-                access: Box::new(|m| {
-                    quote!(#m.when.as_ref().map(::protogate::cel::Timestamp::from).unwrap_or_default())
-                }),
+                access: Box::new(
+                    |m| quote!(#m.when.as_ref().map(::protogate::cel::Timestamp::from).unwrap_or_default()),
+                ),
             },
             _ => return None,
         })
@@ -118,7 +126,8 @@ fn table(name: &str, expressions: &[String]) -> (TokenStream, String) {
 }
 
 fn read_cases(path: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     text.lines()
         .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
         .map(str::to_string)
@@ -131,7 +140,11 @@ fn main() {
     let differential = read_cases(&dir.join("differential.txt"));
     let protogate: Vec<String> = read_cases(&dir.join("protogate.txt"))
         .iter()
-        .map(|line| line.split_once(" ==> ").map_or(line.as_str(), |(e, _)| e).to_string())
+        .map(|line| {
+            line.split_once(" ==> ")
+                .map_or(line.as_str(), |(e, _)| e)
+                .to_string()
+        })
         .collect();
     let (a, listing_a) = table("DIFFERENTIAL", &differential);
     let (b, listing_b) = table("PROTOGATE", &protogate);
@@ -141,6 +154,8 @@ fn main() {
         Ok(parsed) => prettyplease::unparse(&parsed),
         Err(_) => file.to_string(),
     };
-    std::fs::write(Path::new(&out).join("cases.rs"), formatted).unwrap_or_else(|e| panic!("writing cases.rs: {e}"));
-    std::fs::write(Path::new(&out).join("listing.txt"), listing_a + &listing_b).unwrap_or_else(|e| panic!("writing listing: {e}"));
+    std::fs::write(Path::new(&out).join("cases.rs"), formatted)
+        .unwrap_or_else(|e| panic!("writing cases.rs: {e}"));
+    std::fs::write(Path::new(&out).join("listing.txt"), listing_a + &listing_b)
+        .unwrap_or_else(|e| panic!("writing listing: {e}"));
 }

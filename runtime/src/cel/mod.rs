@@ -17,8 +17,8 @@ pub use convert::{
     string_to_double, string_to_int, string_to_uint, uint_to_int,
 };
 pub use num::{
-    add_int, add_uint, cmp_int_double, cmp_int_uint, cmp_uint_double, div_int, div_uint, mul_int,
-    mul_uint, neg_int, rem_int, rem_uint, sub_int, sub_uint,
+    add_int, add_uint, cmp_double, cmp_int_double, cmp_int_uint, cmp_uint_double, div_int,
+    div_uint, mul_int, mul_uint, neg_int, rem_int, rem_uint, sub_int, sub_uint,
 };
 pub use pv::{
     is_email, is_host_and_port, is_hostname, is_inf, is_ip, is_ip_prefix, is_uri, is_uri_ref,
@@ -62,6 +62,9 @@ pub enum Error {
     /// A function given an argument it cannot work with (a bad regex, a bad timestamp text, …).
     #[error("{0}")]
     InvalidArgument(String),
+    /// An ordering comparison with NaN.
+    #[error("NaN values cannot be ordered")]
+    NotOrdered,
     /// A timestamp or duration outside the range CEL supports.
     #[error("{0} out of range")]
     TimeRange(&'static str),

@@ -74,33 +74,38 @@ pub fn cmp_int_uint(a: i64, b: u64) -> Ordering {
     }
 }
 
+/// Orders two doubles; NaN cannot be ordered and is an error.
+pub fn cmp_double(a: f64, b: f64) -> Result<Ordering, Error> {
+    a.partial_cmp(&b).ok_or(Error::NotOrdered)
+}
+
 /// Orders an `int` against a `double` as CEL does: doubles beyond the int range are beyond
-/// every int; otherwise the int is compared as a double. `None` when `b` is NaN.
-pub fn cmp_int_double(a: i64, b: f64) -> Option<Ordering> {
+/// every int; otherwise the int is compared as a double. NaN is an error.
+pub fn cmp_int_double(a: i64, b: f64) -> Result<Ordering, Error> {
     if b.is_nan() {
-        return None;
+        return Err(Error::NotOrdered);
     }
     if b < i64::MIN as f64 {
-        return Some(Ordering::Greater);
+        return Ok(Ordering::Greater);
     }
     if b > i64::MAX as f64 {
-        return Some(Ordering::Less);
+        return Ok(Ordering::Less);
     }
-    (a as f64).partial_cmp(&b)
+    cmp_double(a as f64, b)
 }
 
 /// Orders a `uint` against a `double`, like [`cmp_int_double`].
-pub fn cmp_uint_double(a: u64, b: f64) -> Option<Ordering> {
+pub fn cmp_uint_double(a: u64, b: f64) -> Result<Ordering, Error> {
     if b.is_nan() {
-        return None;
+        return Err(Error::NotOrdered);
     }
     if b < 0.0 {
-        return Some(Ordering::Greater);
+        return Ok(Ordering::Greater);
     }
     if b > u64::MAX as f64 {
-        return Some(Ordering::Less);
+        return Ok(Ordering::Less);
     }
-    (a as f64).partial_cmp(&b)
+    cmp_double(a as f64, b)
 }
 
 #[cfg(test)]
@@ -121,8 +126,8 @@ mod tests {
     #[test]
     fn numeric_comparisons_cross_types() {
         assert_eq!(cmp_int_uint(-1, 0), Ordering::Less);
-        assert_eq!(cmp_int_double(1, 1.5), Some(Ordering::Less));
-        assert_eq!(cmp_uint_double(3, f64::NAN), None);
-        assert_eq!(cmp_int_double(i64::MAX, 1e30), Some(Ordering::Less));
+        assert_eq!(cmp_int_double(1, 1.5), Ok(Ordering::Less));
+        assert_eq!(cmp_uint_double(3, f64::NAN), Err(Error::NotOrdered));
+        assert_eq!(cmp_int_double(i64::MAX, 1e30), Ok(Ordering::Less));
     }
 }

@@ -98,35 +98,47 @@ pub fn char_at(value: &str, index: i64) -> Result<String, Error> {
 }
 
 /// `indexOf(needle[, from])`: the code point index of the first occurrence at or after `from`,
-/// or -1.
+/// or -1 (also when `from` is past the end); an empty needle is found at `from`.
 pub fn index_of(value: &str, needle: &str, from: Option<i64>) -> Result<i64, Error> {
     let from = from.unwrap_or(0);
-    let start = byte_offset(value, from)?;
-    Ok(match value[start..].find(needle) {
-        Some(offset) => super::size(code_point_count(&value[..start + offset])),
-        None => -1,
-    })
+    if needle.is_empty() {
+        return Ok(from);
+    }
+    let start = usize::try_from(from)
+        .map_err(|_| Error::InvalidArgument(format!("index out of range: {from}")))?;
+    let (chars, pattern): (Vec<char>, Vec<char>) =
+        (value.chars().collect(), needle.chars().collect());
+    if start >= chars.len() || pattern.len() > chars.len() {
+        return Ok(-1);
+    }
+    Ok((start..=chars.len() - pattern.len())
+        .find(|&i| chars[i..i + pattern.len()] == pattern[..])
+        .map_or(-1, super::size))
 }
 
 /// `lastIndexOf(needle[, from])`: the code point index of the last occurrence starting at or
-/// before `from`, or -1.
+/// before `from` (the end by default), or -1; an empty needle is found at `from`.
 pub fn last_index_of(value: &str, needle: &str, from: Option<i64>) -> Result<i64, Error> {
-    let end = match from {
-        Some(from) => {
-            let start = byte_offset(value, from)?;
-            let needle_end = start + needle.len();
-            needle_end.min(value.len())
-        }
-        None => value.len(),
+    let (chars, pattern): (Vec<char>, Vec<char>) =
+        (value.chars().collect(), needle.chars().collect());
+    let from = match from {
+        Some(from) => from,
+        None if needle.is_empty() => return Ok(super::size(chars.len())),
+        None => super::size(chars.len()) - 1,
     };
-    let mut end = end;
-    while !value.is_char_boundary(end) {
-        end += 1;
+    if needle.is_empty() {
+        return Ok(from);
     }
-    Ok(match value[..end].rfind(needle) {
-        Some(offset) => super::size(code_point_count(&value[..offset])),
-        None => -1,
-    })
+    let start = usize::try_from(from)
+        .map_err(|_| Error::InvalidArgument(format!("index out of range: {from}")))?;
+    if start >= chars.len() || pattern.len() > chars.len() {
+        return Ok(-1);
+    }
+    let start = start.min(chars.len() - pattern.len());
+    Ok((0..=start)
+        .rev()
+        .find(|&i| chars[i..i + pattern.len()] == pattern[..])
+        .map_or(-1, super::size))
 }
 
 /// `substring(start[, end])`, in code points.

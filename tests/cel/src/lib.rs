@@ -45,7 +45,11 @@ pub struct Msg {
 impl Vars {
     /// The values every case runs against.
     pub fn fixture() -> Vars {
-        let child = Msg { name: "kid".into(), count: 2, ..Msg::default() };
+        let child = Msg {
+            name: "kid".into(),
+            count: 2,
+            ..Msg::default()
+        };
         Vars {
             i: 7,
             n: -3,
@@ -64,7 +68,10 @@ impl Vars {
             m: HashMap::from([("one".to_string(), 1), ("two".to_string(), 2)]),
             mi: BTreeMap::from([(1, "x".to_string()), (2, "y".to_string())]),
             // 2024-02-29T12:30:00.5Z
-            t: Timestamp { seconds: 1_709_209_800, nanos: 500_000_000 },
+            t: Timestamp {
+                seconds: 1_709_209_800,
+                nanos: 500_000_000,
+            },
             dur: Duration::from_nanos(90 * 60 * 1_000_000_000),
             msg: Msg {
                 name: "parent".into(),
@@ -72,10 +79,19 @@ impl Vars {
                 tags: vec!["x".into(), "y".into(), "x".into()],
                 scores: vec![10, 20],
                 labels: HashMap::from([("env".to_string(), "prod".to_string())]),
-                items: vec![child.clone(), Msg { name: "other".into(), ..Msg::default() }],
+                items: vec![
+                    child.clone(),
+                    Msg {
+                        name: "other".into(),
+                        ..Msg::default()
+                    },
+                ],
                 child: Some(Box::new(child)),
                 opt: None,
-                when: Some(prost_types::Timestamp { seconds: 1_709_209_800, nanos: 0 }),
+                when: Some(prost_types::Timestamp {
+                    seconds: 1_709_209_800,
+                    nanos: 0,
+                }),
             },
         }
     }
@@ -100,7 +116,10 @@ impl Case {
 
 /// A string result as the oracle prints it, with backslashes and newlines escaped.
 pub fn render_string(value: &str) -> String {
-    format!("string:{}", value.replace('\\', "\\\\").replace('\n', "\\n"))
+    format!(
+        "string:{}",
+        value.replace('\\', "\\\\").replace('\n', "\\n")
+    )
 }
 
 #[allow(unused_variables)]

@@ -117,7 +117,11 @@ impl Compiler<'_> {
         let (x, y) = (&a.tokens, &b.tokens);
         if !a.fallible && !b.fallible {
             let (x, y) = (atom(x), atom(y));
-            let tokens = if and { quote!(#x && #y) } else { quote!(#x || #y) };
+            let tokens = if and {
+                quote!(#x && #y)
+            } else {
+                quote!(#x || #y)
+            };
             return Ok(Value::new(Ty::Bool, tokens));
         }
         let rt = rt();
@@ -195,10 +199,11 @@ impl Compiler<'_> {
                 let eq = atom(&compare::equals(&v[0], &v[1], col)?);
                 quote!(!#eq)
             }),
-            ("_<_" | "_<=_" | "_>_" | "_>=_", [_, _]) => ok(
-                Bool,
-                compare::ordering(&function[1..function.len() - 1], &v[0], &v[1], col)?,
-            ),
+            ("_<_" | "_<=_" | "_>_" | "_>=_", [_, _]) => {
+                let (tokens, can_fail) =
+                    compare::ordering(&function[1..function.len() - 1], &v[0], &v[1], col)?;
+                Ok((Bool, tokens, can_fail))
+            }
             ("_+_" | "_-_" | "_*_" | "_/_" | "_%_", [Int, Int] | [Uint, Uint]) => {
                 let op = match &function[1..2] {
                     "+" => "add",
@@ -279,11 +284,8 @@ impl Compiler<'_> {
             }
             ("_[_]", [List(e), Int]) => {
                 let (list, index) = (atom(t(0)), t(1));
-                let element = repr::normalize(
-                    e,
-                    &quote!(#rt::index(&#list[..], #index)?),
-                    v[0].elem_deref,
-                );
+                let element =
+                    repr::normalize(e, &quote!(#rt::index(&#list[..], #index)?), v[0].elem_deref);
                 fails((**e).clone(), element)
             }
             ("_[_]", [Map(key, value), k]) if key.accepts(k) => {

@@ -1,5 +1,6 @@
-//! Equality and ordering: same-type comparisons, CEL's numeric comparisons across int, uint and
-//! double, `null` against wrappers and messages, lists element by element.
+//! Equality and ordering. Equality needs operands of one type (a wrapper equals its primitive
+//! or `null`); ordering also crosses `int`, `uint` and `double`, as protovalidate's CEL
+//! configuration allows. Ordering NaN is an error, as in CEL's reference implementation.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -8,18 +9,17 @@ use super::{atom, repr, rt, Value};
 use crate::types::Type;
 use crate::CelError;
 
-/// A Rust `bool` expression: whether `a == b`.
+/// A Rust `bool` expression (never failing): whether `a == b`.
 pub(crate) fn equals(a: &Value, b: &Value, col: usize) -> Result<TokenStream, CelError> {
     let (x, y) = (&a.tokens, &b.tokens);
     let (ax, ay) = (&atom(x), &atom(y));
-    let rt = rt();
     Ok(match (&a.ty, &b.ty) {
         (Type::Null, Type::Null) => quote!(true),
         (Type::Wrapper(_), Type::Null) => quote!(#ax.is_none()),
         (Type::Null, Type::Wrapper(_)) => quote!(#ay.is_none()),
         (Type::Message(_), Type::Null) | (Type::Null, Type::Message(_)) => quote!(false),
         (Type::Wrapper(inner), other) | (other, Type::Wrapper(inner))
-            if !matches!(other, Type::Wrapper(_)) =>
+            if !matches!(other, Type::Wrapper(_)) && **inner == *other =>
         {
             let (wrapped, plain) = if matches!(a.ty, Type::Wrapper(_)) {
                 (x, y)
@@ -31,25 +31,14 @@ pub(crate) fn equals(a: &Value, b: &Value, col: usize) -> Result<TokenStream, Ce
             let eq = equals(&inner_value, &plain_value, col)?;
             quote!(match (#wrapped, #plain) { (Some(inner), plain) => #eq, (None, _) => false })
         }
-        (Type::Int, Type::Uint) => quote!(#rt::cmp_int_uint(#x, #y).is_eq()),
-        (Type::Uint, Type::Int) => quote!(#rt::cmp_int_uint(#y, #x).is_eq()),
-        (Type::Int, Type::Double) => {
-            quote!(#rt::cmp_int_double(#x, #y) == Some(::core::cmp::Ordering::Equal))
-        }
-        (Type::Double, Type::Int) => {
-            quote!(#rt::cmp_int_double(#y, #x) == Some(::core::cmp::Ordering::Equal))
-        }
-        (Type::Uint, Type::Double) => {
-            quote!(#rt::cmp_uint_double(#x, #y) == Some(::core::cmp::Ordering::Equal))
-        }
-        (Type::Double, Type::Uint) => {
-            quote!(#rt::cmp_uint_double(#y, #x) == Some(::core::cmp::Ordering::Equal))
-        }
         (Type::String, Type::String) | (Type::Bytes, Type::Bytes) | (Type::Type, Type::Type) => {
             quote!(*#ax == *#ay)
         }
         (Type::List(ea), Type::List(eb)) if ea.accepts(eb) => list_equals(a, b, ea, eb, col)?,
-        (l, r) if l == r && !matches!(l, Type::Map(..) | Type::Dyn) => quote!(#ax == #ay),
+        (Type::Map(ka, va), Type::Map(kb, vb)) if ka.accepts(kb) && va.accepts(vb) => {
+            map_equals(a, b, col)?
+        }
+        (l, r) if l == r && !matches!(l, Type::Dyn) => quote!(#ax == #ay),
         (l, r) => {
             return Err(CelError::check(
                 col,
@@ -79,40 +68,63 @@ fn list_equals(
     }))
 }
 
-/// A Rust `bool` expression: whether `a <op> b`, `op` one of `<`, `<=`, `>`, `>=`.
+/// Same size, and every entry of `a` has its key in `b` with an equal value.
+fn map_equals(a: &Value, b: &Value, col: usize) -> Result<TokenStream, CelError> {
+    let rt = rt();
+    let (x, y) = (&a.tokens, &b.tokens);
+    let (Type::Map(ka, va), Type::Map(kb, vb)) = (&a.ty, &b.ty) else {
+        return Ok(quote!(false));
+    };
+    if [ka, va, kb, vb].iter().any(|t| ***t == Type::Dyn) {
+        return Ok(quote!(#rt::MapValue::len(#x) == #rt::MapValue::len(#y)));
+    }
+    let key_a = Value::new((**ka).clone(), repr::normalize(ka, &quote!(ka), 0));
+    let key_b = Value::new((**kb).clone(), repr::normalize(kb, &quote!(kb), 0));
+    let value_a = Value::new((**va).clone(), repr::normalize(va, &quote!(va), 0));
+    let value_b = Value::new((**vb).clone(), repr::normalize(vb, &quote!(vb), 0));
+    let (keq, veq) = (
+        equals(&key_a, &key_b, col)?,
+        equals(&value_a, &value_b, col)?,
+    );
+    Ok(quote!({
+        let (a, b) = (#x, #y);
+        #rt::MapValue::len(a) == #rt::MapValue::len(b)
+            && #rt::MapValue::entries(a)
+                .all(|(ka, va)| #rt::MapValue::entries(b).any(|(kb, vb)| #keq && #veq))
+    }))
+}
+
+/// A Rust `bool` expression: whether `a <op> b`, `op` one of `<`, `<=`, `>`, `>=`; and whether
+/// it can fail (comparisons involving a double fail on NaN).
 pub(crate) fn ordering(
     op: &str,
     a: &Value,
     b: &Value,
     col: usize,
-) -> Result<TokenStream, CelError> {
+) -> Result<(TokenStream, bool), CelError> {
     let (x, y) = (&a.tokens, &b.tokens);
     let (ax, ay) = (&atom(x), &atom(y));
     let rt = rt();
     let op_tokens: TokenStream = op.parse().unwrap_or_default();
-    let (cmp, swapped) = match (&a.ty, &b.ty) {
-        (Type::Int, Type::Uint) => (quote!(#rt::cmp_int_uint(#x, #y)), false),
-        (Type::Uint, Type::Int) => (quote!(#rt::cmp_int_uint(#y, #x)), true),
-        (Type::Int, Type::Double) => (quote!(#rt::cmp_int_double(#x, #y)), false),
-        (Type::Double, Type::Int) => (quote!(#rt::cmp_int_double(#y, #x)), true),
-        (Type::Uint, Type::Double) => (quote!(#rt::cmp_uint_double(#x, #y)), false),
-        (Type::Double, Type::Uint) => (quote!(#rt::cmp_uint_double(#y, #x)), true),
+    let (cmp, swapped, fails) = match (&a.ty, &b.ty) {
+        (Type::Int, Type::Uint) => (quote!(#rt::cmp_int_uint(#x, #y)), false, false),
+        (Type::Uint, Type::Int) => (quote!(#rt::cmp_int_uint(#y, #x)), true, false),
+        (Type::Double, Type::Double) => (quote!(#rt::cmp_double(#x, #y)?), false, true),
+        (Type::Int, Type::Double) => (quote!(#rt::cmp_int_double(#x, #y)?), false, true),
+        (Type::Double, Type::Int) => (quote!(#rt::cmp_int_double(#y, #x)?), true, true),
+        (Type::Uint, Type::Double) => (quote!(#rt::cmp_uint_double(#x, #y)?), false, true),
+        (Type::Double, Type::Uint) => (quote!(#rt::cmp_uint_double(#y, #x)?), true, true),
         (Type::String, Type::String) | (Type::Bytes, Type::Bytes) => {
-            return Ok(quote!(*#ax #op_tokens *#ay))
+            return Ok((quote!(*#ax #op_tokens *#ay), false))
         }
         (l, r)
             if l == r
                 && matches!(
                     l,
-                    Type::Int
-                        | Type::Uint
-                        | Type::Double
-                        | Type::Bool
-                        | Type::Timestamp
-                        | Type::Duration
+                    Type::Int | Type::Uint | Type::Bool | Type::Timestamp | Type::Duration
                 ) =>
         {
-            return Ok(quote!(#ax #op_tokens #ay))
+            return Ok((quote!(#ax #op_tokens #ay), false))
         }
         (l, r) => {
             return Err(CelError::check(
@@ -137,12 +149,5 @@ pub(crate) fn ordering(
         ">" => quote!(is_gt),
         _ => quote!(is_ge),
     };
-    // The int/uint comparison is total; those with a double are `None` for NaN: always false.
-    if matches!(
-        (&a.ty, &b.ty),
-        (Type::Int, Type::Uint) | (Type::Uint, Type::Int)
-    ) {
-        return Ok(quote!(#cmp.#test()));
-    }
-    Ok(quote!(#cmp.is_some_and(::core::cmp::Ordering::#test)))
+    Ok((quote!(#cmp.#test()), fails))
 }

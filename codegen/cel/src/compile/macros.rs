@@ -27,13 +27,10 @@ impl Compiler<'_> {
             }
             Type::Map(k, _) => {
                 let key = repr::normalize(k, &quote!(k), 0);
-                (
-                    (**k).clone(),
-                    {
+                ((**k).clone(), {
                     let m = &range.tokens;
                     quote!(#rt::MapValue::entries(#m).map(|(k, _)| #key))
-                },
-                )
+                })
             }
             other => {
                 return Err(CelError::check(
