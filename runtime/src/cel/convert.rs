@@ -27,7 +27,7 @@ pub fn double_to_int(value: f64) -> Result<i64, Error> {
 
 /// `uint(double)`: truncates toward zero; NaN, negatives beyond -1 and values of 2^64 and more fail.
 pub fn double_to_uint(value: f64) -> Result<u64, Error> {
-    if value.is_nan() || value < 0.0 || value >= 18_446_744_073_709_551_616.0 {
+    if !(0.0..18_446_744_073_709_551_616.0).contains(&value) {
         return Err(Error::Range("double to uint"));
     }
     Ok(value.trunc() as u64)

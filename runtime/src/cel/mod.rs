@@ -225,6 +225,10 @@ pub trait MapValue {
     fn entries(&self) -> impl Iterator<Item = (&Self::Key, &Self::Value)>;
     /// The number of entries.
     fn len(&self) -> usize;
+    /// Whether there are no entries.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 impl<K, V, S> MapValue for HashMap<K, V, S> {

@@ -71,10 +71,6 @@ pub fn trim(value: &str) -> &str {
     value.trim()
 }
 
-fn code_point_count(value: &str) -> usize {
-    value.chars().count()
-}
-
 /// The byte offset of code point `index` (the length at the end), or an error past the end.
 fn byte_offset(value: &str, index: i64) -> Result<usize, Error> {
     let out_of_range = || Error::InvalidArgument(format!("index out of range: {index}"));

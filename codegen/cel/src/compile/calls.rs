@@ -23,7 +23,8 @@ fn no_overload(function: &str, args: &[Value], col: usize) -> CelError {
 /// `&str` / `&[u8]` view of a string or bytes value.
 fn view(value: &Value) -> TokenStream {
     let t = &value.tokens;
-    if t.to_string().starts_with('"') {
+    let text = t.to_string();
+    if text.starts_with('"') || text.ends_with("as_str ()") || text.ends_with("as_slice ()") {
         t.clone()
     } else {
         let t = atom(t);

@@ -23,7 +23,12 @@ impl Compiler<'_> {
             Type::List(e) if **e == Type::Dyn => return Ok(empty_range(c.kind)),
             Type::List(e) => {
                 let item = repr::normalize(e, &quote!(e), range.elem_deref);
-                ((**e).clone(), quote!(#r.iter().map(|e| #item)))
+                let items = if item.to_string() == "e" {
+                    quote!(#r.iter())
+                } else {
+                    quote!(#r.iter().map(|e| #item))
+                };
+                ((**e).clone(), items)
             }
             Type::Map(k, _) => {
                 let key = repr::normalize(k, &quote!(k), 0);

@@ -54,7 +54,7 @@ pub(crate) fn is_set(ty: &Type, value: &TokenStream) -> TokenStream {
     let value = &atom(value);
     match ty {
         Type::String | Type::Bytes | Type::List(_) => quote!(!#value.is_empty()),
-        Type::Map(..) => quote!(#rt::MapValue::len(#value) != 0),
+        Type::Map(..) => quote!(!#rt::MapValue::is_empty(#value)),
         Type::Int | Type::Uint => quote!(#value != 0),
         Type::Double => quote!(#value != 0.0),
         Type::Bool => value.clone(),
