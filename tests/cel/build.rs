@@ -134,7 +134,21 @@ fn read_cases(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Generates `proto/celrules` with protogate's generator: `cel` rules in real validators.
+fn generate_celrules() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let builder = protogate_codegen::Builder::new()
+        .include(root.join("tests/cel/proto"))
+        .include(root.join("codegen/tests/fixtures/protovalidate"))
+        .proto(root.join("tests/cel/proto/celrules/rules.proto"));
+    if let Err(e) = builder.compile() {
+        eprintln!("{e}");
+        std::process::exit(1);
+    }
+}
+
 fn main() {
+    generate_celrules();
     let dir = Path::new("cases");
     println!("cargo:rerun-if-changed=cases");
     let differential = read_cases(&dir.join("differential.txt"));

@@ -5,6 +5,7 @@
 mod convert;
 mod num;
 mod pv;
+mod rule;
 mod strings;
 mod time;
 
@@ -24,6 +25,7 @@ pub use pv::{
     is_email, is_host_and_port, is_hostname, is_inf, is_ip, is_ip_prefix, is_uri, is_uri_ref,
     unique,
 };
+pub use rule::{check_bool, check_string};
 pub use strings::{
     bytes_contains, char_at, concat, concat_bytes, index_of, join, last_index_of, matches, replace,
     size_string, split, substring, trim, Regex,
@@ -192,6 +194,13 @@ pub fn filter_map<T: Copy, U>(
         }
     }
     Ok(out)
+}
+
+/// The value of a wrapper where a value is needed: `null` is an error.
+pub fn present<T>(value: Option<T>) -> Result<T, Error> {
+    value.ok_or_else(|| {
+        Error::InvalidArgument("no such overload: null where a value is needed".to_string())
+    })
 }
 
 /// `list[index]`.

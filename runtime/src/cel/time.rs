@@ -41,6 +41,17 @@ impl Timestamp {
         i128::from(self.seconds) * NANOS_PER_SECOND + i128::from(self.nanos)
     }
 
+    /// The current time, for `now`.
+    pub fn now() -> Timestamp {
+        let since_epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        Timestamp {
+            seconds: i64::try_from(since_epoch.as_secs()).unwrap_or(MAX_SECONDS),
+            nanos: since_epoch.subsec_nanos() as i32,
+        }
+    }
+
     /// `timestamp(int)`: seconds since the epoch.
     pub fn from_unix(seconds: i64) -> Result<Timestamp, Error> {
         Timestamp::from_total_nanos(i128::from(seconds) * NANOS_PER_SECOND)
@@ -388,6 +399,15 @@ impl From<&Timestamp> for Timestamp {
 impl From<&Duration> for Duration {
     fn from(d: &Duration) -> Duration {
         *d
+    }
+}
+
+impl From<&crate::wkt::Timestamp> for Timestamp {
+    fn from(t: &crate::wkt::Timestamp) -> Timestamp {
+        Timestamp {
+            seconds: t.seconds,
+            nanos: t.nanos,
+        }
     }
 }
 

@@ -151,3 +151,9 @@ mod cases {
 }
 
 pub use cases::{DIFFERENTIAL, PROTOGATE};
+
+/// `proto/celrules`, generated with its `cel` rules compiled into the validators.
+#[allow(missing_docs)]
+pub mod celrules {
+    protogate::include_generated!("celrules");
+}

@@ -80,6 +80,16 @@ impl Compiler<'_> {
                 format!("undeclared reference to function `{function}`"),
             ));
         }
+        // A wrapper is its value wherever a value is needed; `null` there is an error.
+        let rt = rt();
+        if !matches!(function, "_==_" | "_!=_" | "dyn" | "type") {
+            for value in &mut values {
+                if let Ty::Wrapper(inner) = &value.ty {
+                    let t = &value.tokens;
+                    *value = Value::fallible((**inner).clone(), quote!(#rt::present(#t)?));
+                }
+            }
+        }
         // An empty list literal adds nothing: `[] + l` is `l`.
         if let ("_+_", [a, b]) = (function, values.as_slice()) {
             let empty = |ty: &Ty| matches!(ty, Ty::List(e) if **e == Ty::Dyn);

@@ -53,7 +53,9 @@ impl Gen<'_> {
         }
         for field in &m.fields {
             out.extend(self.pv_field(field));
+            out.extend(super::cel::field_checks(self.api, m, field));
         }
+        out.extend(super::cel::message_checks(self.api, m));
         out
     }
 
