@@ -50,10 +50,15 @@ pub fn string_to_uint(text: &str) -> Result<u64, Error> {
         .map_err(|_| Error::InvalidArgument(format!("cannot convert {text:?} to uint")))
 }
 
-/// `double(string)`.
+/// `double(string)`: a value beyond the double range is an error, not an infinity.
 pub fn string_to_double(text: &str) -> Result<f64, Error> {
-    text.parse()
-        .map_err(|_| Error::InvalidArgument(format!("cannot convert {text:?} to double")))
+    let invalid = || Error::InvalidArgument(format!("cannot convert {text:?} to double"));
+    let value: f64 = text.parse().map_err(|_| invalid())?;
+    let unsigned = text.trim_start_matches(['+', '-']).to_ascii_lowercase();
+    if value.is_infinite() && !unsigned.starts_with("inf") {
+        return Err(invalid());
+    }
+    Ok(value)
 }
 
 /// `bool(string)`: the spellings CEL accepts.

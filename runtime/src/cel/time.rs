@@ -195,6 +195,11 @@ impl Duration {
             .ok_or_else(|| Error::InvalidArgument(format!("invalid duration {text:?}")))
     }
 
+    /// `int(duration)`: nanoseconds.
+    pub fn nanos(self) -> i64 {
+        self.nanos
+    }
+
     /// `getHours()`: whole hours.
     pub fn hours(self) -> i64 {
         self.nanos / 3_600_000_000_000
@@ -377,7 +382,7 @@ pub fn timestamp_get(t: Timestamp, part: TimePart, zone: Option<&str>) -> Result
 }
 
 fn zone_offset(zone: &str) -> Option<i64> {
-    if zone == "UTC" || zone == "Z" {
+    if zone == "UTC" {
         return Some(0);
     }
     let (sign, rest) = match zone.as_bytes().first()? {

@@ -288,8 +288,8 @@ impl Compiler<'_> {
                 ok(
                     Bool,
                     quote!({
-                        let (needle, map) = (#needle, #map);
-                        #rt::MapValue::entries(map).any(|(k, _)| #kt == needle)
+                        let needle = #needle;
+                        #rt::MapValue::entries(#map).any(|(k, _)| #kt == needle)
                     }),
                 )
             }
@@ -303,8 +303,8 @@ impl Compiler<'_> {
                 let kt = repr::normalize(if **key == Dyn { k } else { key }, &quote!(k), 0);
                 let (map, needle) = (t(0), t(1));
                 let found = quote!({
-                    let (map, key) = (#map, #needle);
-                    #rt::found(#rt::MapValue::entries(map).find(|&(k, _)| #kt == key).map(|(_, v)| v), key)?
+                    let key = #needle;
+                    #rt::found(#rt::MapValue::entries(#map).find(|&(k, _)| #kt == key).map(|(_, v)| v), key)?
                 });
                 fails((**value).clone(), repr::normalize(value, &found, 0))
             }
@@ -411,6 +411,7 @@ impl Compiler<'_> {
             ("int", [Double]) => fails(Int, quote!(#rt::double_to_int(#a)?)),
             ("int", [String]) => fails(Int, quote!(#rt::string_to_int(#s)?)),
             ("int", [Timestamp]) => ok(Int, quote!(#ra.seconds)),
+            ("int", [Duration]) => ok(Int, quote!(#ra.nanos())),
             ("uint", [Int]) => fails(Uint, quote!(#rt::int_to_uint(#a)?)),
             ("uint", [Double]) => fails(Uint, quote!(#rt::double_to_uint(#a)?)),
             ("uint", [String]) => fails(Uint, quote!(#rt::string_to_uint(#s)?)),

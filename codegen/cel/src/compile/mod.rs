@@ -77,6 +77,13 @@ fn rt() -> TokenStream {
     quote!(::protogate::cel)
 }
 
+/// Names the emitted code binds itself (`let key = …`, `|e| …`); a CEL variable of one of these
+/// names gets a trailing underscore so it is never shadowed.
+const EMITTER_NAMES: &[&str] = &[
+    "a", "b", "e", "k", "v", "x", "y", "ka", "kb", "va", "vb", "key", "needle", "list", "map",
+    "inner", "plain", "now", "value",
+];
+
 const RUST_KEYWORDS: &[&str] = &[
     "as", "async", "await", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
     "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
@@ -305,7 +312,8 @@ impl<'e> Compiler<'e> {
         ty: Type,
         body: impl FnOnce(&mut Self, &proc_macro2::Ident) -> Result<T, CelError>,
     ) -> Result<T, CelError> {
-        let ident = if RUST_KEYWORDS.contains(&name) || name.starts_with("__") {
+        let taken = RUST_KEYWORDS.contains(&name) || EMITTER_NAMES.contains(&name);
+        let ident = if taken || name.starts_with("__") {
             format_ident!("{}_", name.trim_start_matches('_'))
         } else {
             format_ident!("{}", name)

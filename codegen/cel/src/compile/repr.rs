@@ -44,6 +44,10 @@ pub(crate) fn owned_element(ty: &Type, value: &Value) -> TokenStream {
             let t = atom(t);
             quote!(&*#t)
         }
+        Type::List(_) => {
+            let t = atom(t);
+            quote!(&#t[..])
+        }
         _ => t.clone(),
     }
 }
