@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{atom, compare, repr, rt, type_name_of, Compiler, Value};
+use super::{atom, compare, receiver, repr, rt, type_name_of, Compiler, Value};
 use crate::ast::{Expr, ExprKind};
 use crate::types::Type as Ty;
 use crate::CelError;
@@ -193,10 +193,7 @@ impl Compiler<'_> {
         let ok = |ty: Ty, tokens: TokenStream| Ok((ty, tokens, false));
         let fails = |ty: Ty, tokens: TokenStream| Ok((ty, tokens, true));
         match (function, types.as_slice()) {
-            ("!_", [Bool]) => ok(Bool, {
-                let a = atom(t(0));
-                quote!(!#a)
-            }),
+            ("!_", [Bool]) => ok(Bool, negate(t(0))),
             ("-_", [Int]) => fails(Int, {
                 let a = t(0);
                 quote!(#rt::neg_int(#a)?)
@@ -206,10 +203,7 @@ impl Compiler<'_> {
                 quote!(-#a)
             }),
             ("_==_", [_, _]) => ok(Bool, compare::equals(&v[0], &v[1], col)?),
-            ("_!=_", [_, _]) => ok(Bool, {
-                let eq = atom(&compare::equals(&v[0], &v[1], col)?);
-                quote!(!#eq)
-            }),
+            ("_!=_", [_, _]) => ok(Bool, negate(&compare::equals(&v[0], &v[1], col)?)),
             ("_<_" | "_<=_" | "_>_" | "_>=_", [_, _]) => {
                 let (tokens, can_fail) =
                     compare::ordering(&function[1..function.len() - 1], &v[0], &v[1], col)?;
@@ -313,7 +307,7 @@ impl Compiler<'_> {
                 quote!(#rt::size_string(#a))
             }),
             ("size", [Bytes]) | ("size", [List(_)]) => ok(Int, {
-                let a = atom(t(0));
+                let a = receiver(t(0));
                 quote!(#rt::size(#a.len()))
             }),
             ("size", [Map(..)]) => ok(Int, {
@@ -395,7 +389,7 @@ impl Compiler<'_> {
         let ok = |ty: Ty, tokens: TokenStream| Ok((ty, tokens, false));
         let fails = |ty: Ty, tokens: TokenStream| Ok((ty, tokens, true));
         let a = t(0).clone();
-        let ra = atom(&a);
+        let ra = receiver(&a);
         let s = v.first().map(view).unwrap_or_default();
         match (function, types.as_slice()) {
             ("int", [Int])
@@ -572,6 +566,31 @@ impl Compiler<'_> {
             }
         }
     }
+}
+
+/// `!value`, written as the opposite test where there is one (`is_none()`, `!=`).
+fn negate(value: &TokenStream) -> TokenStream {
+    let text = value.to_string();
+    if let Some(subject) = text.strip_suffix(". is_some ()") {
+        if let Ok(subject) = subject.parse::<TokenStream>() {
+            if atom(&subject).to_string() == subject.to_string() {
+                return quote!(#subject.is_none());
+            }
+        }
+    }
+    if let Some((left, right)) = text.split_once(" == ") {
+        let simple =
+            |side: &str| !side.contains("==") && !side.contains('|') && !side.contains('&');
+        if let (true, Ok(l), Ok(r)) = (
+            simple(left) && simple(right),
+            left.parse::<TokenStream>(),
+            right.parse::<TokenStream>(),
+        ) {
+            return quote!(#l != #r);
+        }
+    }
+    let a = atom(value);
+    quote!(!#a)
 }
 
 fn timestamp_part(getter: &str) -> Option<&'static str> {

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{atom, repr, rt, Compiler, Value};
+use super::{receiver, repr, rt, Compiler, Value};
 use crate::ast::{Comprehension, MacroKind};
 use crate::types::Type;
 use crate::CelError;
@@ -17,7 +17,7 @@ impl Compiler<'_> {
         col: usize,
     ) -> Result<Value, CelError> {
         let range = self.value(&c.range)?;
-        let r = &atom(&range.tokens);
+        let r = &receiver(&range.tokens);
         let rt = rt();
         let (element, items) = match &range.ty {
             Type::List(e) if **e == Type::Dyn => return Ok(empty_range(c.kind)),
@@ -25,6 +25,8 @@ impl Compiler<'_> {
                 let item = repr::normalize(e, &quote!(e), range.elem_deref);
                 let items = if item.to_string() == "e" {
                     quote!(#r.iter())
+                } else if item.to_string() == "* e" {
+                    quote!(#r.iter().copied())
                 } else {
                     quote!(#r.iter().map(|e| #item))
                 };

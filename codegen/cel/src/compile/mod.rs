@@ -111,7 +111,7 @@ impl<'e> Compiler<'e> {
                 (
                     ResultKind::String,
                     quote!(::std::string::String),
-                    quote!(::std::string::ToString::to_string(&*#t)),
+                    quote!(::std::string::ToString::to_string(&#t)),
                 )
             }
             other => {
@@ -121,7 +121,14 @@ impl<'e> Compiler<'e> {
                 ))
             }
         };
-        let tokens = if value.fallible {
+        // `Ok(f(…)?)` is `f(…)`: a lone fallible call is already the result.
+        let text = body.to_string();
+        let lone_call = text.ends_with(" ?")
+            && !text.starts_with(['(', '{'])
+            && atom(&body).to_string() == text;
+        let tokens = if lone_call && result == ResultKind::Bool {
+            text[..text.len() - 2].parse().unwrap_or(body.clone())
+        } else if value.fallible {
             quote!((|| -> ::core::result::Result<#ok_type, #rt::Error> { Ok(#body) })())
         } else {
             quote!(::core::result::Result::<#ok_type, #rt::Error>::Ok(#body))
@@ -395,4 +402,24 @@ pub(crate) fn atom(tokens: &TokenStream) -> TokenStream {
     } else {
         quote!((#tokens))
     }
+}
+
+/// `tokens` as the receiver of a method call: like [`atom`], but a borrow of a plain path
+/// (`&self.items`) is written without the `&` the method call adds itself.
+pub(crate) fn receiver(tokens: &TokenStream) -> TokenStream {
+    let mut trees = tokens.clone().into_iter();
+    if let Some(proc_macro2::TokenTree::Punct(p)) = trees.next() {
+        if p.as_char() == '&' {
+            let rest: TokenStream = trees.collect();
+            let simple = rest.clone().into_iter().all(|t| match t {
+                proc_macro2::TokenTree::Ident(_) => true,
+                proc_macro2::TokenTree::Punct(p) => p.as_char() == '.',
+                _ => false,
+            });
+            if simple && !rest.is_empty() {
+                return rest;
+            }
+        }
+    }
+    atom(tokens)
 }
