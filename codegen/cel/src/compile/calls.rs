@@ -108,8 +108,8 @@ impl Compiler<'_> {
         let parts: Vec<&Value> = values.iter().collect();
         let mut value = Value::from_parts(ty.clone(), tokens, &parts);
         value.fallible |= fails;
-        if let (Ty::List(e), "_+_") = (&ty, function) {
-            value.elem_deref = repr::built_deref(e);
+        if let (Ty::List(_), "_+_") = (&ty, function) {
+            value.built = true;
         }
         Ok(value)
     }
@@ -174,7 +174,7 @@ impl Compiler<'_> {
             }
         }
         let mut value = Value::from_parts(ty, quote!(if #ct { #at } else { #bt }), &[&c, &a, &b]);
-        value.elem_deref = a.elem_deref.max(b.elem_deref);
+        value.built = a.built || b.built;
         Ok(value)
     }
 
@@ -238,15 +238,19 @@ impl Compiler<'_> {
             ("_+_", [List(ea), List(eb)]) if ea.accepts(eb) => {
                 let e = ea.join(eb);
                 let (xa, xb) = (
-                    repr::normalize(&e, &quote!(e), v[0].elem_deref),
-                    repr::normalize(&e, &quote!(e), v[1].elem_deref),
+                    repr::normalize(&e, &quote!(e), v[0].built),
+                    repr::normalize(&e, &quote!(e), v[1].built),
                 );
                 let (a, b) = (t(0), t(1));
+                let (ea, eb) = (
+                    repr::elements(&quote!(a), &xa),
+                    repr::elements(&quote!(b), &xb),
+                );
                 ok(
                     Ty::list(e),
                     quote!({
                         let (a, b) = (#a, #b);
-                        a.iter().map(|e| #xa).chain(b.iter().map(|e| #xb)).collect::<::std::vec::Vec<_>>()
+                        #ea.chain(#eb).collect::<::std::vec::Vec<_>>()
                     }),
                 )
             }
@@ -277,7 +281,7 @@ impl Compiler<'_> {
             ("@in", [_, List(e)]) => ok(Bool, self.in_list(&v[0], &v[1], e, col)?),
             ("@in", [_, Map(key, _)]) if **key == Dyn => ok(Bool, quote!(false)),
             ("@in", [k, Map(key, _)]) if key.accepts(k) => {
-                let kt = repr::normalize(if **key == Dyn { k } else { key }, &quote!(k), 0);
+                let kt = repr::normalize(if **key == Dyn { k } else { key }, &quote!(k), false);
                 let (needle, map) = (t(0), t(1));
                 ok(
                     Bool,
@@ -290,17 +294,17 @@ impl Compiler<'_> {
             ("_[_]", [List(e), Int]) => {
                 let (list, index) = (atom(t(0)), t(1));
                 let element =
-                    repr::normalize(e, &quote!(#rt::index(&#list[..], #index)?), v[0].elem_deref);
+                    repr::normalize(e, &quote!(#rt::index(&#list[..], #index)?), v[0].built);
                 fails((**e).clone(), element)
             }
             ("_[_]", [Map(key, value), k]) if key.accepts(k) => {
-                let kt = repr::normalize(if **key == Dyn { k } else { key }, &quote!(k), 0);
+                let kt = repr::normalize(if **key == Dyn { k } else { key }, &quote!(k), false);
                 let (map, needle) = (t(0), t(1));
                 let found = quote!({
                     let key = #needle;
                     #rt::found(#rt::MapValue::entries(#map).find(|&(k, _)| #kt == key).map(|(_, v)| v), key)?
                 });
-                fails((**value).clone(), repr::normalize(value, &found, 0))
+                fails((**value).clone(), repr::normalize(value, &found, false))
             }
             ("size", [String]) => ok(Int, {
                 let a = view(&v[0]);
@@ -364,11 +368,17 @@ impl Compiler<'_> {
         }
         let item = Value::new(
             element.clone(),
-            repr::normalize(element, &quote!(e), list.elem_deref),
+            repr::normalize(element, &quote!(e), list.built),
         );
         let probe = Value::new(needle.ty.clone(), quote!(needle));
         let eq = compare::equals(&item, &probe, col)?;
         let (n, l) = (&needle.tokens, &list.tokens);
+        if matches!(eq.to_string().as_str(), "* e == needle" | "(* e) == needle") {
+            return Ok(quote!({
+                let (needle, list) = (#n, #l);
+                list.contains(&needle)
+            }));
+        }
         Ok(quote!({
             let (needle, list) = (#n, #l);
             list.iter().any(|e| #eq)
@@ -502,13 +512,16 @@ impl Compiler<'_> {
                 ok(String, quote!(::std::string::String::new()))
             }
             ("join", [List(e)] | [List(e), String]) if **e == String => {
-                let item = repr::normalize(&String, &quote!(e), v[0].elem_deref);
+                let item = repr::normalize(&String, &quote!(e), v[0].built);
                 let sep = if v.len() == 2 {
                     view(&v[1])
                 } else {
                     quote!("")
                 };
-                ok(String, quote!(#rt::join(#ra.iter().map(|e| #item), #sep)))
+                ok(String, {
+                    let items = repr::elements(&ra, &item);
+                    quote!(#rt::join(#items, #sep))
+                })
             }
             ("isNan", [Double]) => ok(Bool, quote!(#ra.is_nan())),
             ("isInf", [Double]) => ok(Bool, quote!(#ra.is_infinite())),
@@ -551,8 +564,11 @@ impl Compiler<'_> {
             ("unique", [List(e)])
                 if matches!(**e, Int | Uint | Double | Bool | String | Bytes | Dyn) =>
             {
-                let item = repr::normalize(e, &quote!(e), v[0].elem_deref);
-                ok(Bool, quote!(#rt::unique(#ra.iter().map(|e| #item))))
+                let item = repr::normalize(e, &quote!(e), v[0].built);
+                ok(Bool, {
+                    let items = repr::elements(&ra, &item);
+                    quote!(#rt::unique(#items))
+                })
             }
             _ => {
                 if known_function(function) {

@@ -59,8 +59,8 @@ fn list_equals(
     if *ea == Type::Dyn || *eb == Type::Dyn {
         return Ok(quote!({ let (a, b) = (#x, #y); a.len() == b.len() }));
     }
-    let left = Value::new(ea.clone(), repr::normalize(ea, &quote!(x), a.elem_deref));
-    let right = Value::new(eb.clone(), repr::normalize(eb, &quote!(y), b.elem_deref));
+    let left = Value::new(ea.clone(), repr::normalize(ea, &quote!(x), a.built));
+    let right = Value::new(eb.clone(), repr::normalize(eb, &quote!(y), b.built));
     let eq = equals(&left, &right, col)?;
     Ok(quote!({
         let (a, b) = (#x, #y);
@@ -78,10 +78,10 @@ fn map_equals(a: &Value, b: &Value, col: usize) -> Result<TokenStream, CelError>
     if [ka, va, kb, vb].iter().any(|t| ***t == Type::Dyn) {
         return Ok(quote!(#rt::MapValue::len(#x) == #rt::MapValue::len(#y)));
     }
-    let key_a = Value::new((**ka).clone(), repr::normalize(ka, &quote!(ka), 0));
-    let key_b = Value::new((**kb).clone(), repr::normalize(kb, &quote!(kb), 0));
-    let value_a = Value::new((**va).clone(), repr::normalize(va, &quote!(va), 0));
-    let value_b = Value::new((**vb).clone(), repr::normalize(vb, &quote!(vb), 0));
+    let key_a = Value::new((**ka).clone(), repr::normalize(ka, &quote!(ka), false));
+    let key_b = Value::new((**kb).clone(), repr::normalize(kb, &quote!(kb), false));
+    let value_a = Value::new((**va).clone(), repr::normalize(va, &quote!(va), false));
+    let value_b = Value::new((**vb).clone(), repr::normalize(vb, &quote!(vb), false));
     let (keq, veq) = (
         equals(&key_a, &key_b, col)?,
         equals(&value_a, &value_b, col)?,

@@ -22,18 +22,12 @@ impl Compiler<'_> {
         let (element, items) = match &range.ty {
             Type::List(e) if **e == Type::Dyn => return Ok(empty_range(c.kind)),
             Type::List(e) => {
-                let item = repr::normalize(e, &quote!(e), range.elem_deref);
-                let items = if item.to_string() == "e" {
-                    quote!(#r.iter())
-                } else if item.to_string() == "* e" {
-                    quote!(#r.iter().copied())
-                } else {
-                    quote!(#r.iter().map(|e| #item))
-                };
+                let item = repr::normalize(e, &quote!(e), range.built);
+                let items = repr::elements(r, &item);
                 ((**e).clone(), items)
             }
             Type::Map(k, _) => {
-                let key = repr::normalize(k, &quote!(k), 0);
+                let key = repr::normalize(k, &quote!(k), false);
                 ((**k).clone(), {
                     let m = &range.tokens;
                     quote!(#rt::MapValue::entries(#m).map(|(k, _)| #key))
@@ -105,10 +99,10 @@ impl Compiler<'_> {
             ty: ty.clone(),
             tokens,
             fallible: fallible || range.fallible,
-            elem_deref: 0,
+            built: false,
         };
-        if let Type::List(e) = &ty {
-            value.elem_deref = repr::built_deref(e);
+        if let Type::List(_) = &ty {
+            value.built = true;
         }
         Ok(value)
     }

@@ -24,9 +24,9 @@ pub(crate) struct Value {
     pub(crate) tokens: TokenStream,
     /// Whether the expression contains `?` (may fail with a CEL error).
     pub(crate) fallible: bool,
-    /// For lists: how many references wrap each element beyond the one `iter()` adds (1 for
-    /// lists built by `filter` of messages, …).
-    pub(crate) elem_deref: usize,
+    /// For lists: whether the elements are CEL values the emitted code built (`map`, `filter`,
+    /// `+`), rather than the stored forms the environment's fields hold.
+    pub(crate) built: bool,
 }
 
 impl Value {
@@ -35,7 +35,7 @@ impl Value {
             ty,
             tokens,
             fallible: false,
-            elem_deref: 0,
+            built: false,
         }
     }
 
@@ -44,7 +44,7 @@ impl Value {
             ty,
             tokens,
             fallible: true,
-            elem_deref: 0,
+            built: false,
         }
     }
 
@@ -54,7 +54,7 @@ impl Value {
             ty,
             tokens,
             fallible: parts.iter().any(|p| p.fallible),
-            elem_deref: 0,
+            built: false,
         }
     }
 }
@@ -232,7 +232,7 @@ impl<'e> Compiler<'e> {
                     ));
                 }
                 let value = quote!(#rt::found(#found, #field)?);
-                let v = repr::normalize(value_ty, &value, 0);
+                let v = repr::normalize(value_ty, &value, false);
                 Ok(Value::fallible((**value_ty).clone(), v))
             }
             other => Err(CelError::check(
@@ -266,11 +266,10 @@ impl<'e> Compiler<'e> {
         let _ = col;
         let parts: Vec<&Value> = values.iter().collect();
         let tokens = values.iter().map(|v| repr::owned_element(&element, v));
-        Ok(Value::from_parts(
-            Type::list(element.clone()),
-            quote!([#(#tokens),*]),
-            &parts,
-        ))
+        let mut value =
+            Value::from_parts(Type::list(element.clone()), quote!([#(#tokens),*]), &parts);
+        value.built = true;
+        Ok(value)
     }
 
     fn map(&mut self, entries: &[(Expr, Expr)], col: usize) -> Result<Value, CelError> {

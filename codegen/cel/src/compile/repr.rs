@@ -7,33 +7,28 @@ use quote::quote;
 use super::{atom, rt, Value};
 use crate::types::Type;
 
-/// The CEL value of a stored element, given `element`: an expression of type `&E` wrapped in
-/// `deref` further references.
-pub(crate) fn normalize(ty: &Type, element: &TokenStream, deref: usize) -> TokenStream {
+/// The CEL value of a list or map element, given `element`: an expression of type `&E`, `E` a
+/// stored form (`i32` for `int`, `String` for `string`, …) or, in lists the emitted code
+/// `built`, a CEL value itself.
+pub(crate) fn normalize(ty: &Type, element: &TokenStream, built: bool) -> TokenStream {
     let rt = rt();
-    let e = if deref == 0 {
-        atom(element)
-    } else {
-        let stars = (0..deref).map(|_| quote!(*));
-        quote!((#(#stars)* #element))
-    };
-    match ty {
-        Type::Int => quote!(i64::from(*#e)),
-        Type::Uint => quote!(u64::from(*#e)),
-        Type::Double => quote!(f64::from(*#e)),
-        Type::String | Type::Bytes => quote!(&**#e),
-        Type::Timestamp => quote!(#rt::Timestamp::from(#e)),
-        Type::Duration => quote!(#rt::Duration::from(#e)),
-        Type::List(_) => quote!(&#e[..]),
-        Type::Message(_) | Type::Map(..) => e,
-        Type::Bool | Type::Wrapper(_) | Type::Null | Type::Dyn | Type::Type => quote!(*#e),
+    let e = atom(element);
+    match (ty, built) {
+        (Type::String | Type::Bytes, _) => quote!(&**#e),
+        (Type::List(_), _) => quote!(&#e[..]),
+        (
+            Type::Int | Type::Uint | Type::Double | Type::Bool | Type::Timestamp | Type::Duration,
+            true,
+        )
+        | (Type::Message(_) | Type::Map(..), true) => quote!(*#e),
+        (Type::Int, false) => quote!(i64::from(*#e)),
+        (Type::Uint, false) => quote!(u64::from(*#e)),
+        (Type::Double, false) => quote!(f64::from(*#e)),
+        (Type::Timestamp, false) => quote!(#rt::Timestamp::from(#e)),
+        (Type::Duration, false) => quote!(#rt::Duration::from(#e)),
+        (Type::Message(_) | Type::Map(..), false) => e,
+        (Type::Bool | Type::Wrapper(_) | Type::Null | Type::Dyn | Type::Type, _) => quote!(*#e),
     }
-}
-
-/// How deep the elements of a list built from values of type `ty` are referenced, relative to
-/// the stored forms [`normalize`] reads (messages are held as `&Message`).
-pub(crate) fn built_deref(ty: &Type) -> usize {
-    usize::from(matches!(ty, Type::Message(_) | Type::Map(..)))
 }
 
 /// `value` as an element of a list or map literal.
@@ -83,7 +78,17 @@ pub(crate) fn map_find(map: &Value, key: &TokenStream, key_ty: &Type) -> TokenSt
             stored_key
         },
         &quote!(k),
-        0,
+        false,
     );
     quote!(#rt::MapValue::entries(#m).find(|&(k, _)| #k == #key).map(|(_, v)| v))
+}
+
+/// `list.iter()` yielding CEL values: `copied()` or the plain iterator where the values are the
+/// elements, else a `map` through [`normalize`].
+pub(crate) fn elements(list: &TokenStream, item: &TokenStream) -> TokenStream {
+    match item.to_string().as_str() {
+        "e" => quote!(#list.iter()),
+        "* e" => quote!(#list.iter().copied()),
+        _ => quote!(#list.iter().map(|e| #item)),
+    }
 }
