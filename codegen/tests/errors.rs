@@ -238,7 +238,10 @@ message M {
     let (code, stderr) = gen_with_protovalidate(dir.path(), &proto);
     assert_ne!(code, 0, "{stderr}");
     let line = line_of(&proto, "name.bad");
-    assert!(stderr.contains("error[cel-invalid]") && stderr.contains("`name.bad`"), "{stderr}");
+    assert!(
+        stderr.contains("error[cel-invalid]") && stderr.contains("`name.bad`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("applied to (string, int)"), "{stderr}");
     assert!(stderr.contains(&format!("pv.proto:{line}:")), "{stderr}");
 }

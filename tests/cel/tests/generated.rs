@@ -211,3 +211,44 @@ fn nested_messages_run_their_own_cel_rules() {
     );
     assert!(field.ends_with("zip"), "{field}");
 }
+
+#[test]
+fn oneof_members_read_as_fields_with_presence() {
+    use protogate_cel_test::celrules::{payment::Method, Payment};
+    let card = Payment {
+        method: Some(Method::Card("1234567812345678".into())),
+        amount: 10,
+    };
+    assert_eq!(
+        card.validate_all()
+            .map_err(|v| v.iter().map(|v| v.rule).collect::<Vec<_>>()),
+        Ok(())
+    );
+    let short = Payment {
+        method: Some(Method::Card("1234".into())),
+        amount: 10,
+    };
+    assert_eq!(
+        short
+            .validate_all()
+            .map_err(|v| v.iter().map(|v| v.rule).collect::<Vec<_>>()),
+        Err(vec!["card.digits"])
+    );
+    let account = Payment {
+        method: Some(Method::Account(Address {
+            city: "Bern".into(),
+            zip: "30110".into(),
+        })),
+        amount: 10,
+    };
+    assert!(account.validate_all().is_ok());
+    let none = Payment {
+        method: None,
+        amount: 10,
+    };
+    assert_eq!(
+        none.validate_all()
+            .map_err(|v| v.iter().map(|v| v.rule).collect::<Vec<_>>()),
+        Err(vec!["payment.method"])
+    );
+}

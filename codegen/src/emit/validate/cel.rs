@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::{ident, mentions};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::emit::rust_type;
+use crate::emit::{relative_path, rust_type};
 use crate::model::{Api, Cardinality, CelRule, Field, FieldType, Message};
 use crate::names;
 
@@ -35,13 +35,23 @@ impl Env for ModelEnv<'_> {
     }
 
     fn field(&self, message: &str, name: &str) -> Option<protogate_cel::Field> {
-        let field = self.api.message(message)?.field(name)?;
-        let (ty, access) = accessor(self.api, self.package, field)?;
-        let presence = if field.has_presence {
-            let name = access.name.clone();
-            Presence::Explicit(Box::new(move |m| quote!(#m.#name.is_some())))
-        } else {
-            Presence::Implicit
+        let owner = self.api.message(message)?;
+        let field = owner.field(name)?;
+        let (ty, access) = accessor(self.api, self.package, owner, field)?;
+        let presence = match &access.kind {
+            AccessKind::Oneof {
+                member, variant, ..
+            } => {
+                let (member, variant) = (member.clone(), variant.clone());
+                Presence::Explicit(Box::new(move |m| {
+                    quote!(::core::matches!(&#m.#member, ::core::option::Option::Some(#variant(_))))
+                }))
+            }
+            _ if field.has_presence => {
+                let name = access.name.clone();
+                Presence::Explicit(Box::new(move |m| quote!(#m.#name.is_some())))
+            }
+            _ => Presence::Implicit,
         };
         Some(protogate_cel::Field {
             ty,
@@ -77,6 +87,13 @@ enum AccessKind {
     Wrapper(TokenStream),
     /// A message field: the message, or its default instance when unset.
     Message(TokenStream),
+    /// A member of a oneof: its payload read as `payload` says, or the default when another
+    /// member (or none) is set.
+    Oneof {
+        member: Ident,
+        variant: TokenStream,
+        payload: Box<AccessKind>,
+    },
 }
 
 impl Access {
@@ -113,7 +130,37 @@ impl Access {
             AccessKind::Message(ty) => {
                 quote!(#rt::message_or_default::<#ty>(#m.#name.as_ref().map(::core::borrow::Borrow::borrow)))
             }
+            AccessKind::Oneof {
+                member,
+                variant,
+                payload,
+            } => {
+                let (read, default) = payload_read(payload);
+                quote!(match &#m.#member {
+                    ::core::option::Option::Some(#variant(v)) => #read,
+                    _ => #default,
+                })
+            }
         }
+    }
+}
+
+/// How a oneof payload `v` (a reference) reads as a CEL value, and the value when unset.
+fn payload_read(kind: &AccessKind) -> (TokenStream, TokenStream) {
+    let rt = quote!(::protogate::cel);
+    let default = quote!(::core::default::Default::default());
+    match kind {
+        AccessKind::Scalar { widen: None, .. } => (quote!(*v), default),
+        AccessKind::Scalar { widen: Some(w), .. } => (quote!(#w(*v)), default),
+        AccessKind::Str { .. } => (quote!(v.as_str()), quote!("")),
+        AccessKind::Bytes { .. } => (quote!(&v[..]), quote!(<&[u8]>::default())),
+        AccessKind::Time(ty) => (quote!(#rt::#ty::from(v)), default),
+        AccessKind::Wrapper(read) => (quote!({ let w = v; Some(#read) }), quote!(None)),
+        AccessKind::Message(ty) => (
+            quote!(::core::borrow::Borrow::<#ty>::borrow(v)),
+            quote!(#rt::message_or_default::<#ty>(None)),
+        ),
+        AccessKind::Collection | AccessKind::Oneof { .. } => (quote!(v), default),
     }
 }
 
@@ -165,12 +212,9 @@ fn wrapper(name: &str) -> Option<(Type, TokenStream)> {
 
 /// A field's CEL type and how to read it; `None` for what compiled CEL does not read yet
 /// (oneof members, `Any`, `Struct`, lists of wrappers).
-fn accessor(api: &Api, package: &str, field: &Field) -> Option<(Type, Access)> {
-    if field.oneof.is_some() {
-        return None;
-    }
+fn accessor(api: &Api, package: &str, owner: &Message, field: &Field) -> Option<(Type, Access)> {
     let name = ident(&names::snake(&field.name));
-    let optional = field.has_presence;
+    let optional = field.has_presence && field.oneof.is_none();
     let (ty, kind) = match (&field.cardinality, &field.ty) {
         (Cardinality::Repeated, ty) => (Type::list(element_type(ty)?), AccessKind::Collection),
         (Cardinality::Map(k, v), _) => (
@@ -197,6 +241,27 @@ fn accessor(api: &Api, package: &str, field: &Field) -> Option<(Type, Access)> {
             (cel, AccessKind::Scalar { widen, optional })
         }
     };
+    let kind = match &field.oneof {
+        None => kind,
+        Some(oneof) => {
+            let module = owner
+                .rust_path
+                .rsplit_once("::")
+                .map(|(p, last)| format!("{p}::{}", names::snake(last)))
+                .unwrap_or_else(|| names::snake(&owner.rust_path));
+            let enum_path = format!("{module}::{}", names::upper_camel(oneof));
+            let variant = format!(
+                "{}::{}",
+                relative_path(package, &owner.package, &enum_path),
+                names::upper_camel(&field.name)
+            );
+            AccessKind::Oneof {
+                member: ident(&names::snake(oneof)),
+                variant: variant.parse().ok()?,
+                payload: Box::new(kind),
+            }
+        }
+    };
     Some((ty, Access { name, kind }))
 }
 
@@ -211,8 +276,8 @@ fn compile_rule(
 }
 
 /// What `this` is for a field-level rule on `field`, or `None` when compiled CEL cannot read it.
-fn field_this(api: &Api, package: &str, field: &Field) -> Option<(Type, TokenStream)> {
-    let (ty, access) = accessor(api, package, field)?;
+fn field_this(api: &Api, owner: &Message, field: &Field) -> Option<(Type, TokenStream)> {
+    let (ty, access) = accessor(api, &owner.package, owner, field)?;
     Some((ty, access.read(&quote!(self))))
 }
 
@@ -244,7 +309,7 @@ pub fn check_rules(api: &Api, message: &Message, diags: &mut Diagnostics) {
     for field in &message.fields {
         let on = format!("{}.{}", message.full_name, field.name);
         for rule in &field.cel {
-            match field_this(api, package, field) {
+            match field_this(api, message, field) {
                 None => report(
                     rule,
                     &on,
@@ -304,13 +369,25 @@ pub(super) fn message_checks(api: &Api, message: &Message) -> Vec<TokenStream> {
 
 /// The field-level `cel` rules of `field`, skipped while a field with presence is unset.
 pub(super) fn field_checks(api: &Api, message: &Message, field: &Field) -> Vec<TokenStream> {
-    let Some(this) = field_this(api, &message.package, field) else {
+    let Some((ty, access)) = accessor(api, &message.package, message, field) else {
         return Vec::new();
     };
+    let this = (ty, access.read(&quote!(self)));
     let out = checks(api, &message.package, &field.cel, this, &field.name);
-    if out.is_empty() || !field.has_presence || field.oneof.is_some() {
+    if out.is_empty() {
         return out;
     }
-    let name = ident(&names::snake(&field.name));
-    vec![quote!(if self.#name.is_some() { #(#out)* })]
+    let present = match &access.kind {
+        AccessKind::Oneof {
+            member, variant, ..
+        } => {
+            quote!(::core::matches!(&self.#member, ::core::option::Option::Some(#variant(_))))
+        }
+        _ if field.has_presence => {
+            let name = &access.name;
+            quote!(self.#name.is_some())
+        }
+        _ => return out,
+    };
+    vec![quote!(if #present { #(#out)* })]
 }
