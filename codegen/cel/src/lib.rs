@@ -22,8 +22,8 @@
 //! | `int`       | `i64` (enums too)                                                   |
 //! | `uint`      | `u64`                                                               |
 //! | `double`    | `f64`                                                               |
-//! | `string`    | anything that dereferences to `str` (`&str`, `String`)              |
-//! | `bytes`     | anything that dereferences to `[u8]` (`&[u8]`, `Vec<u8>`, `Bytes`)  |
+//! | `string`    | `&str`                                                              |
+//! | `bytes`     | `&[u8]`                                                             |
 //! | `list(T)`   | anything indexable to a slice `[E]` (`&Vec<E>`, arrays), `E` any of the stored forms of `T` (`i32` for `int`, `String` for `string`, …) |
 //! | `map(K, V)` | a `protogate::cel::MapValue` (`&HashMap`, `&BTreeMap`, arrays of pairs)  |
 //! | message     | `&Message`                                                          |

@@ -23,13 +23,30 @@ fn no_overload(function: &str, args: &[Value], col: usize) -> CelError {
 /// `&str` / `&[u8]` view of a string or bytes value.
 fn view(value: &Value) -> TokenStream {
     let t = &value.tokens;
-    let text = t.to_string();
-    if text.starts_with('"') || text.ends_with("as_str ()") || text.ends_with("as_slice ()") {
-        t.clone()
-    } else {
-        let t = atom(t);
-        quote!(&*#t)
+    if !value.owned {
+        return t.clone();
     }
+    let target = if value.ty == Ty::Bytes {
+        quote!([u8])
+    } else {
+        quote!(str)
+    };
+    quote!(::core::convert::AsRef::<#target>::as_ref(&#t))
+}
+
+/// Functions whose string or bytes result is owned (`String`, `Vec<u8>`).
+fn owns_result(function: &str) -> bool {
+    matches!(
+        function,
+        "_+_"
+            | "string"
+            | "lowerAscii"
+            | "upperAscii"
+            | "charAt"
+            | "substring"
+            | "replace"
+            | "join"
+    )
 }
 
 /// Functions callable only as `f(x)`, all others only as `x.f()`; `size` and `matches` both.
@@ -108,6 +125,15 @@ impl Compiler<'_> {
         let parts: Vec<&Value> = values.iter().collect();
         let mut value = Value::from_parts(ty.clone(), tokens, &parts);
         value.fallible |= fails;
+        if matches!(ty, Ty::String | Ty::Bytes) {
+            let identity = matches!(function, "string" | "bytes" | "dyn")
+                && values.first().is_some_and(|v| v.ty == ty);
+            value.owned = if identity {
+                values[0].owned
+            } else {
+                owns_result(function)
+            };
+        }
         if let (Ty::List(_), "_+_") = (&ty, function) {
             value.built = true;
         }
@@ -166,14 +192,13 @@ impl Compiler<'_> {
         }
         let ty = a.ty.join(&b.ty);
         let (ct, mut at, mut bt) = (c.tokens.clone(), a.tokens.clone(), b.tokens.clone());
-        if matches!(ty, Ty::String | Ty::Bytes) && (at.to_string() != bt.to_string()) {
-            let both_literal = at.to_string().starts_with('"') && bt.to_string().starts_with('"');
-            if !both_literal {
-                at = quote!(::std::borrow::Cow::from(#at));
-                bt = quote!(::std::borrow::Cow::from(#bt));
-            }
+        // A borrowed and an owned branch meet in a `Cow`.
+        if matches!(ty, Ty::String | Ty::Bytes) && a.owned != b.owned {
+            at = quote!(::std::borrow::Cow::from(#at));
+            bt = quote!(::std::borrow::Cow::from(#bt));
         }
         let mut value = Value::from_parts(ty, quote!(if #ct { #at } else { #bt }), &[&c, &a, &b]);
+        value.owned = a.owned || b.owned;
         value.built = a.built || b.built;
         Ok(value)
     }

@@ -100,6 +100,7 @@ impl Compiler<'_> {
             tokens,
             fallible: fallible || range.fallible,
             built: false,
+            owned: false,
         };
         if let Type::List(_) = &ty {
             value.built = true;

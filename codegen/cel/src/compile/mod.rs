@@ -27,6 +27,9 @@ pub(crate) struct Value {
     /// For lists: whether the elements are CEL values the emitted code built (`map`, `filter`,
     /// `+`), rather than the stored forms the environment's fields hold.
     pub(crate) built: bool,
+    /// For strings and bytes: whether the value is owned (`String`, `Vec<u8>`, `Cow`) rather
+    /// than a `&str` / `&[u8]`.
+    pub(crate) owned: bool,
 }
 
 impl Value {
@@ -36,6 +39,7 @@ impl Value {
             tokens,
             fallible: false,
             built: false,
+            owned: false,
         }
     }
 
@@ -45,6 +49,7 @@ impl Value {
             tokens,
             fallible: true,
             built: false,
+            owned: false,
         }
     }
 
@@ -55,6 +60,7 @@ impl Value {
             tokens,
             fallible: parts.iter().any(|p| p.fallible),
             built: false,
+            owned: false,
         }
     }
 }

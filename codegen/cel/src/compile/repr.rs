@@ -35,9 +35,13 @@ pub(crate) fn normalize(ty: &Type, element: &TokenStream, built: bool) -> TokenS
 pub(crate) fn owned_element(ty: &Type, value: &Value) -> TokenStream {
     let t = &value.tokens;
     match ty {
-        Type::String | Type::Bytes if !t.to_string().starts_with(['"', '&']) => {
-            let t = atom(t);
-            quote!(&*#t)
+        Type::String | Type::Bytes if value.owned => {
+            let target = if *ty == Type::Bytes {
+                quote!([u8])
+            } else {
+                quote!(str)
+            };
+            quote!(::core::convert::AsRef::<#target>::as_ref(&#t))
         }
         Type::List(_) => {
             let t = atom(t);
