@@ -19,7 +19,7 @@ pub use convert::{
 };
 pub use num::{
     add_int, add_uint, cmp_double, cmp_int_double, cmp_int_uint, cmp_uint_double, div_int,
-    div_uint, mul_int, mul_uint, neg_int, rem_int, rem_uint, sub_int, sub_uint,
+    div_uint, double, int, mul_int, mul_uint, neg_int, rem_int, rem_uint, sub_int, sub_uint, uint,
 };
 pub use pv::{
     is_email, is_host_and_port, is_hostname, is_inf, is_ip, is_ip_prefix, is_uri, is_uri_ref,

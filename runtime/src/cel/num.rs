@@ -5,6 +5,21 @@ use std::cmp::Ordering;
 
 use super::Error;
 
+/// A stored integer (`i32`, an enum number, `i64`) as CEL's `int`.
+pub fn int(value: impl Into<i64>) -> i64 {
+    value.into()
+}
+
+/// A stored unsigned integer (`u32`, `u64`) as CEL's `uint`.
+pub fn uint(value: impl Into<u64>) -> u64 {
+    value.into()
+}
+
+/// A stored float (`f32`, `f64`) as CEL's `double`.
+pub fn double(value: impl Into<f64>) -> f64 {
+    value.into()
+}
+
 /// `a + b` on `int`.
 pub fn add_int(a: i64, b: i64) -> Result<i64, Error> {
     a.checked_add(b).ok_or(Error::Overflow)

@@ -154,9 +154,10 @@ fn infallible_chain(
     transform: Option<&Value>,
     has_predicate: bool,
 ) -> (Type, TokenStream) {
+    let predicate = closure(x, p);
     match kind {
-        MacroKind::All => (Type::Bool, quote!(#items.all(|#x| #p))),
-        MacroKind::Exists => (Type::Bool, quote!(#items.any(|#x| #p))),
+        MacroKind::All => (Type::Bool, quote!(#items.all(#predicate))),
+        MacroKind::Exists => (Type::Bool, quote!(#items.any(#predicate))),
         MacroKind::ExistsOne => (Type::Bool, quote!(#items.filter(|&#x| #p).count() == 1)),
         MacroKind::Filter => (
             Type::list(element_of(items)),
@@ -166,14 +167,36 @@ fn infallible_chain(
             let (ty, t) = transform
                 .map(|t| (t.ty.clone(), t.tokens.clone()))
                 .unwrap_or((Type::Dyn, quote!(())));
+            let f = closure(x, &t);
             let tokens = if has_predicate {
-                quote!(#items.filter(|&#x| #p).map(|#x| #t).collect::<::std::vec::Vec<_>>())
+                quote!(#items.filter(|&#x| #p).map(#f).collect::<::std::vec::Vec<_>>())
             } else {
-                quote!(#items.map(|#x| #t).collect::<::std::vec::Vec<_>>())
+                quote!(#items.map(#f).collect::<::std::vec::Vec<_>>())
             };
             (Type::list(ty), tokens)
         }
     }
+}
+
+/// `|x| body`, or the function itself when the body only calls one on `x` (`str::trim`).
+fn closure(x: &proc_macro2::Ident, body: &TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, TokenTree};
+    let trees: Vec<TokenTree> = body.clone().into_iter().collect();
+    if let Some((TokenTree::Group(args), path)) = trees.split_last() {
+        let is_path = !path.is_empty()
+            && path.iter().all(|t| match t {
+                TokenTree::Ident(_) => true,
+                TokenTree::Punct(p) => p.as_char() == ':',
+                _ => false,
+            });
+        if is_path
+            && args.delimiter() == Delimiter::Parenthesis
+            && *x == args.stream().to_string()
+        {
+            return path.iter().cloned().collect();
+        }
+    }
+    quote!(|#x| #body)
 }
 
 /// A comprehension over an empty list literal: its result without evaluating the body.

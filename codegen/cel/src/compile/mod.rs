@@ -113,11 +113,16 @@ impl<'e> Compiler<'e> {
         let (result, ok_type, body) = match value.ty {
             Type::Bool => (ResultKind::Bool, quote!(bool), value.tokens.clone()),
             Type::String => {
-                let t = &atom(&value.tokens);
+                let t = &value.tokens;
                 (
                     ResultKind::String,
                     quote!(::std::string::String),
-                    quote!(::std::string::ToString::to_string(&#t)),
+                    if value.owned {
+                        let t = atom(t);
+                        quote!(::std::string::ToString::to_string(&#t))
+                    } else {
+                        quote!(::std::string::ToString::to_string(#t))
+                    },
                 )
             }
             other => {

@@ -21,9 +21,9 @@ pub(crate) fn normalize(ty: &Type, element: &TokenStream, built: bool) -> TokenS
             true,
         )
         | (Type::Message(_) | Type::Map(..), true) => quote!(*#e),
-        (Type::Int, false) => quote!(i64::from(*#e)),
-        (Type::Uint, false) => quote!(u64::from(*#e)),
-        (Type::Double, false) => quote!(f64::from(*#e)),
+        (Type::Int, false) => quote!(#rt::int(*#e)),
+        (Type::Uint, false) => quote!(#rt::uint(*#e)),
+        (Type::Double, false) => quote!(#rt::double(*#e)),
         (Type::Timestamp, false) => quote!(#rt::Timestamp::from(#e)),
         (Type::Duration, false) => quote!(#rt::Duration::from(#e)),
         (Type::Message(_) | Type::Map(..), false) => e,
