@@ -189,9 +189,7 @@ fn closure(x: &proc_macro2::Ident, body: &TokenStream) -> TokenStream {
                 TokenTree::Punct(p) => p.as_char() == ':',
                 _ => false,
             });
-        if is_path
-            && args.delimiter() == Delimiter::Parenthesis
-            && *x == args.stream().to_string()
+        if is_path && args.delimiter() == Delimiter::Parenthesis && *x == args.stream().to_string()
         {
             return path.iter().cloned().collect();
         }

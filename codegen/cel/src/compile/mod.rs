@@ -4,6 +4,7 @@
 
 mod calls;
 mod compare;
+mod library;
 mod macros;
 mod repr;
 
