@@ -5,10 +5,35 @@
 //! interpreter runs at request time: the generated validator is plain Rust, reviewed like any
 //! other generated code.
 //!
-//! ```ignore
-//! let compiled = protogate_cel::compile("this.size() < 10", &env)?;
-//! // compiled.tokens: a Rust expression of type
-//! //   Result<bool, ::protogate::cel::Error>   (compiled.result == ResultKind::Bool)
+//! ```
+//! use protogate_cel::{compile, Env, Field, Presence, ResultKind, Type, Variable};
+//! use quote::quote;
+//!
+//! /// `this` is a `shop.Item` held in the Rust variable `item`.
+//! struct ItemEnv;
+//!
+//! impl Env for ItemEnv {
+//!     fn variable(&self, name: &str) -> Option<Variable> {
+//!         (name == "this").then(|| Variable { ty: Type::Message("shop.Item".into()), tokens: quote!(item) })
+//!     }
+//!
+//!     fn field(&self, message: &str, field: &str) -> Option<Field> {
+//!         match (message, field) {
+//!             ("shop.Item", "sku") => Some(Field {
+//!                 ty: Type::String,
+//!                 presence: Presence::Implicit,
+//!                 access: Box::new(|m| quote!(#m.sku.as_str())),
+//!             }),
+//!             _ => None,
+//!         }
+//!     }
+//! }
+//!
+//! let compiled = compile("this.sku.startsWith('A-') && size(this.sku) <= 12", &ItemEnv).unwrap();
+//! assert_eq!(compiled.result, ResultKind::Bool);
+//! // compiled.tokens: a Rust expression of type Result<bool, ::protogate::cel::Error>
+//! let error = compile("this.price > 0", &ItemEnv).unwrap_err();
+//! assert_eq!(error.column(), 6); // `price`: `shop.Item` has no such field
 //! ```
 //!
 //! # Value representation
