@@ -6,15 +6,11 @@ use std::borrow::Cow;
 use super::Error;
 use crate::rules::{Check, Failure};
 
-/// A rule whose expression yields `bool`: `false` is a violation with `message` (protovalidate
-/// words an empty message `"{id}" failed`-style; here the id stands in); an error is a
-/// violation naming it.
+/// A rule whose expression yields `bool`: `false` is a violation with the rule's `message`, as
+/// written (possibly empty); an error is a violation naming it.
 pub fn check_bool(outcome: Result<bool, Error>, id: &'static str, message: &'static str) -> Check {
     match outcome {
         Ok(true) => Ok(()),
-        Ok(false) if message.is_empty() => {
-            Err(Failure::new(id, format!("\"{id}\" returned false")))
-        }
         Ok(false) => Err(Failure::new(id, message)),
         Err(error) => Err(evaluation_error(id, error)),
     }
