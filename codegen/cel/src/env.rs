@@ -39,4 +39,10 @@ pub trait Env {
 
     /// The field `field` of the message type `message` (full name), if it exists.
     fn field(&self, message: &str, field: &str) -> Option<Field>;
+
+    /// The number of the enum value a qualified name spells (`pkg.Color.RED`), if it is one.
+    fn enum_value(&self, name: &str) -> Option<i64> {
+        let _ = name;
+        None
+    }
 }

@@ -3,7 +3,7 @@
 //! are violations, and `now` is the current time.
 
 use protogate::Validate;
-use protogate_cel_test::celrules::{Address, Item, Order};
+use protogate_cel_test::celrules::{Address, Item, Kind, Order};
 
 fn valid() -> Order {
     let now = protogate::cel::Timestamp::now().seconds;
@@ -13,10 +13,12 @@ fn valid() -> Order {
             Item {
                 sku: "a".into(),
                 quantity: 1,
+                kind: Kind::Goods as i32,
             },
             Item {
                 sku: "b".into(),
                 quantity: 100,
+                kind: Kind::Service as i32,
             },
         ],
         start: Some(protogate::wkt::Timestamp {
@@ -247,4 +249,13 @@ fn oneof_members_read_as_fields_with_presence() {
             .map_err(|v| v.iter().map(|v| v.rule).collect::<Vec<_>>()),
         Err(vec!["payment.method"])
     );
+}
+
+#[test]
+fn enum_values_are_named_constants() {
+    let mut order = valid();
+    order.items[0].kind = Kind::Unspecified as i32;
+    let (field, rule, _) = only(&order);
+    assert_eq!(rule, "kind.known");
+    assert!(field.starts_with("items"), "{field}");
 }

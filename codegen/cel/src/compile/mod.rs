@@ -210,6 +210,9 @@ impl<'e> Compiler<'e> {
         test: bool,
         col: usize,
     ) -> Result<Value, CelError> {
+        if let Some(number) = self.enum_constant(operand, field, test) {
+            return Ok(Value::new(Type::Int, quote!(#number)));
+        }
         let base = self.value(operand)?;
         let tokens = &atom(&base.tokens);
         match &base.ty {
@@ -321,6 +324,31 @@ impl<'e> Compiler<'e> {
             quote!(&[#(#pairs),*]),
             &refs,
         ))
+    }
+
+    /// The number of `operand.field` when it names an enum value (`pkg.Color.RED`) rather than
+    /// a field of a variable.
+    fn enum_constant(&self, operand: &Expr, field: &str, test: bool) -> Option<i64> {
+        fn qualified(expr: &Expr) -> Option<String> {
+            match &expr.kind {
+                ExprKind::Ident(name) => Some(name.trim_start_matches('.').to_string()),
+                ExprKind::Select {
+                    operand,
+                    field,
+                    test: false,
+                } => Some(format!("{}.{field}", qualified(operand)?)),
+                _ => None,
+            }
+        }
+        if test {
+            return None;
+        }
+        let prefix = qualified(operand)?;
+        let root = prefix.split('.').next().unwrap_or_default();
+        if self.locals.iter().any(|l| l.name == root) || self.env.variable(root).is_some() {
+            return None;
+        }
+        self.env.enum_value(&format!("{prefix}.{field}"))
     }
 
     /// Brings a comprehension variable into scope for the duration of `body`.

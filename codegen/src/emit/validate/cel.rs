@@ -59,6 +59,21 @@ impl Env for ModelEnv<'_> {
             access: Box::new(move |m| access.read(m)),
         })
     }
+
+    /// `pkg.Enum.VALUE`, or `Enum.VALUE` relative to the rule's package.
+    fn enum_value(&self, name: &str) -> Option<i64> {
+        let (enum_name, value) = name.rsplit_once('.')?;
+        let relative = format!("{}.{enum_name}", self.package);
+        let found = self
+            .api
+            .enumeration(enum_name)
+            .or_else(|| self.api.enumeration(&relative))?;
+        found
+            .values
+            .iter()
+            .find(|(n, _)| n == value)
+            .map(|(_, number)| i64::from(*number))
+    }
 }
 
 /// How the generated Rust reads a field as a CEL value.
