@@ -133,6 +133,8 @@ pub fn render_string(value: &str) -> String {
     clippy::eq_op,
     clippy::bool_comparison,
     clippy::borrow_deref_ref,
+    clippy::comparison_to_empty,
+    clippy::const_is_empty,
     clippy::deref_addrof,
     clippy::explicit_auto_deref,
     clippy::map_identity,

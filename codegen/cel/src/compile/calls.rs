@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::library::known_function;
-use super::{atom, compare, receiver, repr, rt, Compiler, Value};
+use super::{atom, compare, receiver, repr, result_of, rt, Compiler, Value};
 use crate::ast::{Expr, ExprKind};
 use crate::types::Type as Ty;
 use crate::CelError;
@@ -164,10 +164,10 @@ impl Compiler<'_> {
         }
         let rt = rt();
         let f = if and { quote!(and) } else { quote!(or) };
-        Ok(Value::fallible(
-            Ty::Bool,
-            quote!(#rt::#f(|| Ok(#x), || Ok(#y))?),
-        ))
+        Ok(Value::fallible(Ty::Bool, {
+            let (x, y) = (result_of(x), result_of(y));
+            quote!(#rt::#f(|| #x, || #y)?)
+        }))
     }
 
     fn conditional(

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{atom, repr, rt, Value};
+use super::{atom, operand, receiver, repr, rt, Value};
 use crate::types::Type;
 use crate::CelError;
 
@@ -31,14 +31,35 @@ pub(crate) fn equals(a: &Value, b: &Value, col: usize) -> Result<TokenStream, Ce
             let eq = equals(&inner_value, &plain_value, col)?;
             quote!(match (#wrapped, #plain) { (Some(inner), plain) => #eq, (None, _) => false })
         }
-        (Type::String, Type::String) | (Type::Bytes, Type::Bytes) | (Type::Type, Type::Type) => {
+        (Type::String, Type::String) | (Type::Bytes, Type::Bytes) | (Type::Type, Type::Type)
+            if a.owned || b.owned =>
+        {
             quote!(*#ax == *#ay)
+        }
+        (Type::String, Type::String) | (Type::Bytes, Type::Bytes) | (Type::Type, Type::Type) => {
+            match (x.to_string().as_str(), y.to_string().as_str()) {
+                ("\"\"", _) => {
+                    let other = receiver(y);
+                    quote!(#other.is_empty())
+                }
+                (_, "\"\"") => {
+                    let other = receiver(x);
+                    quote!(#other.is_empty())
+                }
+                _ => {
+                    let (ox, oy) = unborrowed_pair(x, y);
+                    quote!(#ox == #oy)
+                }
+            }
         }
         (Type::List(ea), Type::List(eb)) if ea.accepts(eb) => list_equals(a, b, ea, eb, col)?,
         (Type::Map(ka, va), Type::Map(kb, vb)) if ka.accepts(kb) && va.accepts(vb) => {
             map_equals(a, b, col)?
         }
-        (l, r) if l == r && !matches!(l, Type::Dyn) => quote!(#ax == #ay),
+        (l, r) if l == r && !matches!(l, Type::Dyn) => {
+            let (ox, oy) = unborrowed_pair(x, y);
+            quote!(#ox == #oy)
+        }
         (l, r) => {
             return Err(CelError::check(
                 col,
@@ -114,8 +135,12 @@ pub(crate) fn ordering(
         (Type::Double, Type::Int) => (quote!(#rt::cmp_int_double(#y, #x)?), true, true),
         (Type::Uint, Type::Double) => (quote!(#rt::cmp_uint_double(#x, #y)?), false, true),
         (Type::Double, Type::Uint) => (quote!(#rt::cmp_uint_double(#y, #x)?), true, true),
-        (Type::String, Type::String) | (Type::Bytes, Type::Bytes) => {
+        (Type::String, Type::String) | (Type::Bytes, Type::Bytes) if a.owned || b.owned => {
             return Ok((quote!(*#ax #op_tokens *#ay), false))
+        }
+        (Type::String, Type::String) | (Type::Bytes, Type::Bytes) => {
+            let (ox, oy) = (operand(x), operand(y));
+            return Ok((quote!(#ox #op_tokens #oy), false));
         }
         (l, r)
             if l == r
@@ -124,7 +149,8 @@ pub(crate) fn ordering(
                     Type::Int | Type::Uint | Type::Bool | Type::Timestamp | Type::Duration
                 ) =>
         {
-            return Ok((quote!(#ax #op_tokens #ay), false))
+            let (ox, oy) = (operand(x), operand(y));
+            return Ok((quote!(#ox #op_tokens #oy), false));
         }
         (l, r) => {
             return Err(CelError::check(
@@ -150,4 +176,24 @@ pub(crate) fn ordering(
         _ => quote!(is_ge),
     };
     Ok((quote!(#cmp.#test()), fails))
+}
+
+/// Both operands of a comparison; when both are borrows (`&**x`, `&**y`), without the borrow,
+/// which the comparison does not need.
+fn unborrowed_pair(x: &TokenStream, y: &TokenStream) -> (TokenStream, TokenStream) {
+    let strip = |t: &TokenStream| -> Option<TokenStream> {
+        let mut trees = t.clone().into_iter();
+        match trees.next() {
+            Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '&' => Some(trees.collect()),
+            _ => None,
+        }
+    };
+    match (strip(x), strip(y)) {
+        (Some(sx), Some(sy))
+            if sx.to_string().starts_with('*') && sy.to_string().starts_with('*') =>
+        {
+            (operand(&sx), operand(&sy))
+        }
+        _ => (operand(x), operand(y)),
+    }
 }

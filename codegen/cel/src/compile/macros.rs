@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{receiver, repr, rt, Compiler, Value};
+use super::{receiver, repr, result_of, rt, Compiler, Value};
 use crate::ast::{Comprehension, MacroKind};
 use crate::types::Type;
 use crate::CelError;
@@ -118,22 +118,24 @@ impl Compiler<'_> {
         has_predicate: bool,
     ) -> (Type, TokenStream) {
         let rt = rt();
+        let rp = result_of(p);
         match kind {
-            MacroKind::All => (Type::Bool, quote!(#rt::all(#items, |#x| Ok(#p))?)),
-            MacroKind::Exists => (Type::Bool, quote!(#rt::exists(#items, |#x| Ok(#p))?)),
-            MacroKind::ExistsOne => (Type::Bool, quote!(#rt::exists_one(#items, |#x| Ok(#p))?)),
+            MacroKind::All => (Type::Bool, quote!(#rt::all(#items, |#x| #rp)?)),
+            MacroKind::Exists => (Type::Bool, quote!(#rt::exists(#items, |#x| #rp)?)),
+            MacroKind::ExistsOne => (Type::Bool, quote!(#rt::exists_one(#items, |#x| #rp)?)),
             MacroKind::Filter => (
                 Type::list(element_of(items)),
-                quote!(#rt::filter(#items, |#x| Ok(#p))?),
+                quote!(#rt::filter(#items, |#x| #rp)?),
             ),
             MacroKind::Map => {
                 let (ty, t) = transform
                     .map(|t| (t.ty.clone(), t.tokens.clone()))
                     .unwrap_or((Type::Dyn, quote!(())));
+                let rt_ = result_of(&t);
                 let tokens = if has_predicate {
-                    quote!(#rt::filter_map(#items, |#x| Ok(#p), |#x| Ok(#t))?)
+                    quote!(#rt::filter_map(#items, |#x| #rp, |#x| #rt_)?)
                 } else {
-                    quote!(#rt::map(#items, |#x| Ok(#t))?)
+                    quote!(#rt::map(#items, |#x| #rt_)?)
                 };
                 (Type::list(ty), tokens)
             }

@@ -133,15 +133,11 @@ impl<'e> Compiler<'e> {
                 ))
             }
         };
-        // `Ok(f(…)?)` is `f(…)`: a lone fallible call is already the result.
-        let text = body.to_string();
-        let lone_call = text.ends_with(" ?")
-            && !text.starts_with(['(', '{'])
-            && atom(&body).to_string() == text;
-        let tokens = if lone_call && result == ResultKind::Bool {
-            text[..text.len() - 2].parse().unwrap_or(body.clone())
-        } else if value.fallible {
-            quote!((|| -> ::core::result::Result<#ok_type, #rt::Error> { Ok(#body) })())
+        let tokens = if value.fallible {
+            match lone_call(&body) {
+                Some(call) if result == ResultKind::Bool => call,
+                _ => quote!((|| -> ::core::result::Result<#ok_type, #rt::Error> { Ok(#body) })()),
+            }
         } else {
             quote!(::core::result::Result::<#ok_type, #rt::Error>::Ok(#body))
         };
@@ -446,6 +442,17 @@ pub(crate) fn atom(tokens: &TokenStream) -> TokenStream {
 /// `tokens` as the receiver of a method call: like [`atom`], but a borrow of a plain path
 /// (`&self.items`) is written without the `&` the method call adds itself.
 pub(crate) fn receiver(tokens: &TokenStream) -> TokenStream {
+    // `s.as_str().is_empty()` is `s.is_empty()`: `String` and `Vec` have the same methods.
+    let text = tokens.to_string();
+    for view in [" . as_str ()", " . as_slice ()"] {
+        if let Some(owner) = text.strip_suffix(view) {
+            if let Ok(owner) = owner.parse::<TokenStream>() {
+                if atom(&owner).to_string() == owner.to_string() {
+                    return owner;
+                }
+            }
+        }
+    }
     let mut trees = tokens.clone().into_iter();
     if let Some(proc_macro2::TokenTree::Punct(p)) = trees.next() {
         if p.as_char() == '&' {
@@ -459,6 +466,42 @@ pub(crate) fn receiver(tokens: &TokenStream) -> TokenStream {
                 return rest;
             }
         }
+    }
+    atom(tokens)
+}
+
+/// `f(…)` when `tokens` is `f(…)?`: a lone fallible call is already the `Result`.
+fn lone_call(tokens: &TokenStream) -> Option<TokenStream> {
+    let text = tokens.to_string();
+    let lone =
+        text.ends_with(" ?") && !text.starts_with(['(', '{']) && atom(tokens).to_string() == text;
+    if !lone {
+        return None;
+    }
+    text[..text.len() - 2].parse().ok()
+}
+
+/// `tokens` as a `Result`: the call itself for a lone fallible call, else `Ok(tokens)`.
+pub(crate) fn result_of(tokens: &TokenStream) -> TokenStream {
+    lone_call(tokens).unwrap_or_else(|| quote!(Ok(#tokens)))
+}
+
+/// `tokens` as an operand of a binary operator: unary operators (`&x`, `*x`, `-1`) bind tighter
+/// and need no parentheses; anything else goes through [`atom`].
+pub(crate) fn operand(tokens: &TokenStream) -> TokenStream {
+    let mut trees = tokens.clone().into_iter().peekable();
+    while let Some(proc_macro2::TokenTree::Punct(p)) = trees.peek() {
+        if !matches!(p.as_char(), '&' | '*' | '!' | '-') {
+            break;
+        }
+        trees.next();
+    }
+    let rest: TokenStream = trees.collect();
+    if !rest.is_empty()
+        && rest.to_string() != tokens.to_string()
+        && atom(&rest).to_string() == rest.to_string()
+    {
+        return tokens.clone();
     }
     atom(tokens)
 }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{atom, rt, Value};
+use super::{atom, receiver, rt, Value};
 use crate::types::Type;
 
 /// The CEL value of a list or map element, given `element`: an expression of type `&E`, `E` a
@@ -54,7 +54,7 @@ pub(crate) fn owned_element(ty: &Type, value: &Value) -> TokenStream {
 /// The `has()` test of a field without explicit presence: not the default value.
 pub(crate) fn is_set(ty: &Type, value: &TokenStream) -> TokenStream {
     let rt = rt();
-    let value = &atom(value);
+    let value = &receiver(value);
     match ty {
         Type::String | Type::Bytes | Type::List(_) => quote!(!#value.is_empty()),
         Type::Map(..) => quote!(!#rt::MapValue::is_empty(#value)),
