@@ -210,7 +210,7 @@ impl<'e> Compiler<'e> {
             return Ok(Value::new(Type::Int, quote!(#number)));
         }
         let base = self.value(operand)?;
-        let tokens = &atom(&base.tokens);
+        let tokens = &receiver(&base.tokens);
         match &base.ty {
             Type::Message(message) => {
                 let Some(info) = self.env.field(message, field) else {
