@@ -106,6 +106,20 @@ impl Parser {
         result
     }
 
+    /// Runs `parse` one level deeper, refusing nesting beyond [`MAX_DEPTH`].
+    fn nested(&mut self, parse: fn(&mut Self) -> Result<Expr, CelError>) -> Result<Expr, CelError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(CelError::parse(
+                self.peek().col,
+                "expression nested too deeply".to_string(),
+            ));
+        }
+        let result = parse(self);
+        self.depth -= 1;
+        result
+    }
+
     fn or(&mut self) -> Result<Expr, CelError> {
         let mut left = self.and()?;
         while let Tok::Punct("||") = self.peek().kind {
@@ -170,7 +184,7 @@ impl Parser {
         match token.kind {
             Tok::Punct("!") => {
                 self.next();
-                let operand = self.unary()?;
+                let operand = self.nested(Self::unary)?;
                 Ok(call(token.col, "!_", vec![operand]))
             }
             Tok::Punct("-") => {
@@ -204,7 +218,7 @@ impl Parser {
                     }
                     self.pos = literal_pos;
                 }
-                let operand = self.unary()?;
+                let operand = self.nested(Self::unary)?;
                 Ok(call(token.col, "-_", vec![operand]))
             }
             _ => self.member(),
@@ -217,7 +231,15 @@ impl Parser {
 
     fn member(&mut self) -> Result<Expr, CelError> {
         let mut expr = self.primary()?;
+        let mut links = 0;
         loop {
+            links += 1;
+            if links > MAX_DEPTH {
+                return Err(CelError::parse(
+                    self.peek().col,
+                    "expression nested too deeply".to_string(),
+                ));
+            }
             let token = self.peek().clone();
             match token.kind {
                 Tok::Punct(".") => {

@@ -239,3 +239,24 @@ fn rules_must_yield_bool_or_string() {
         format!("{e}\n  | this.age + 1\n  |          ^")
     );
 }
+
+#[test]
+fn hostile_input_is_an_error_not_a_crash() {
+    for expression in [
+        "!".repeat(10_000),
+        "-".repeat(10_000) + "1",
+        "(".repeat(10_000),
+        "[".repeat(10_000),
+        "a".to_string() + &".b".repeat(10_000),
+        "\u{1F600} + é".to_string(),
+        "'\\u123'".to_string(),
+        "0x".to_string(),
+        "1e".to_string(),
+        "\"\"\"".to_string(),
+        "l.map(x, y, z, w)".to_string(),
+        "{1: 2, 'a': 3}".to_string(),
+    ] {
+        let _ = check(&expression, &TestEnv);
+    }
+    assert!(parse(&"!".repeat(10_000)).is_err());
+}
