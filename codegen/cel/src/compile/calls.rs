@@ -68,6 +68,16 @@ impl Compiler<'_> {
         args: &[Expr],
         col: usize,
     ) -> Result<Value, CelError> {
+        // protovalidate's `getField(message, 'name')`: with a constant name, a field selection.
+        if let (None, "getField", [message, name]) = (target, function, args) {
+            return match &name.kind {
+                ExprKind::String(field) => self.select(message, field, false, name.col),
+                _ => Err(CelError::check(
+                    name.col,
+                    "`getField` needs a constant field name in compiled CEL",
+                )),
+            };
+        }
         match function {
             "_&&_" | "_||_" => return self.logic(function == "_&&_", &args[0], &args[1]),
             "_?_:_" => return self.conditional(&args[0], &args[1], &args[2], col),

@@ -199,7 +199,7 @@ impl<'e> Compiler<'e> {
         ))
     }
 
-    fn select(
+    pub(super) fn select(
         &mut self,
         operand: &Expr,
         field: &str,
