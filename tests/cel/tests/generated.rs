@@ -259,3 +259,39 @@ fn enum_values_are_named_constants() {
     assert_eq!(rule, "kind.known");
     assert!(field.starts_with("items"), "{field}");
 }
+
+#[test]
+fn cel_rules_follow_the_fields_ignore_and_required() {
+    use protogate_cel_test::celrules::Tagged;
+    let rules = |t: &Tagged| match t.validate_all() {
+        Ok(()) => Vec::new(),
+        Err(all) => all.iter().map(|v| v.rule).collect::<Vec<_>>(),
+    };
+    let ok = Tagged {
+        note: String::new(),
+        code: "AB".into(),
+        ids: vec![1],
+    };
+    assert_eq!(rules(&ok), Vec::<&str>::new());
+    assert_eq!(
+        rules(&Tagged {
+            note: "ab".into(),
+            ..ok.clone()
+        }),
+        ["note.long"]
+    );
+    assert_eq!(
+        rules(&Tagged {
+            code: String::new(),
+            ..ok.clone()
+        }),
+        ["required"]
+    );
+    assert_eq!(
+        rules(&Tagged {
+            code: "ab".into(),
+            ..ok
+        }),
+        ["code.upper"]
+    );
+}

@@ -6,10 +6,11 @@ use proc_macro2::{Ident, TokenStream};
 use protogate_cel::{compile, CelError, Compiled, Env, Presence, ResultKind, Type, Variable};
 use quote::quote;
 
+use super::pv::{ignore_of, is_zero, IGNORE_ALWAYS, IGNORE_IF_ZERO};
 use super::{ident, mentions};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::emit::{relative_path, rust_type};
-use crate::model::{Api, Cardinality, CelRule, Field, FieldType, Message};
+use crate::model::{Api, Cardinality, CelRule, Field, FieldType, Message, RuleValue};
 use crate::names;
 
 /// The environment of one rule: the API's messages, and `this`.
@@ -382,8 +383,15 @@ pub(super) fn message_checks(api: &Api, message: &Message) -> Vec<TokenStream> {
     )
 }
 
-/// The field-level `cel` rules of `field`, skipped while a field with presence is unset.
+/// The field-level `cel` rules of `field`, under the guards protovalidate puts on every rule of
+/// a field: none with `IGNORE_ALWAYS`; a field with presence only when set; a field without
+/// presence not when zero (empty) if it is `required` (which reports that) or
+/// `IGNORE_IF_ZERO_VALUE`.
 pub(super) fn field_checks(api: &Api, message: &Message, field: &Field) -> Vec<TokenStream> {
+    let ignore = ignore_of(&field.rules);
+    if field.cel.is_empty() || ignore == IGNORE_ALWAYS {
+        return Vec::new();
+    }
     let Some((ty, access)) = accessor(api, &message.package, message, field) else {
         return Vec::new();
     };
@@ -392,17 +400,31 @@ pub(super) fn field_checks(api: &Api, message: &Message, field: &Field) -> Vec<T
     if out.is_empty() {
         return out;
     }
-    let present = match &access.kind {
-        AccessKind::Oneof {
-            member, variant, ..
-        } => {
-            quote!(::core::matches!(&self.#member, ::core::option::Option::Some(#variant(_))))
-        }
-        _ if field.has_presence => {
-            let name = &access.name;
-            quote!(self.#name.is_some())
-        }
-        _ => return out,
+    let name = &access.name;
+    if let AccessKind::Oneof {
+        member, variant, ..
+    } = &access.kind
+    {
+        let set =
+            quote!(::core::matches!(&self.#member, ::core::option::Option::Some(#variant(_))));
+        return vec![quote!(if #set { #(#out)* })];
+    }
+    if field.has_presence {
+        return vec![quote!(if self.#name.is_some() { #(#out)* })];
+    }
+    let required = field
+        .rules
+        .iter()
+        .any(|r| r.name == "required" && r.value == RuleValue::Bool(true));
+    if !required && ignore != IGNORE_IF_ZERO {
+        return out;
+    }
+    let nonzero = match field.cardinality {
+        Cardinality::Single => is_zero(&field.ty).1,
+        Cardinality::Repeated | Cardinality::Map(..) => quote!(!value.is_empty()),
     };
-    vec![quote!(if #present { #(#out)* })]
+    vec![quote!({
+        let value = &self.#name;
+        if #nonzero { #(#out)* }
+    })]
 }
