@@ -221,7 +221,33 @@ fn gen_with_protovalidate(dir: &Path, proto: &Path) -> (i32, String) {
 }
 
 #[test]
-fn protovalidate_standard_rules_generate_and_cel_rules_are_reported_where_written() {
+fn a_cel_rule_that_does_not_type_check_is_an_error_where_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let proto = dir.path().join("pv.proto");
+    std::fs::write(
+        &proto,
+        r#"syntax = "proto3";
+package pvcheck;
+import "buf/validate/validate.proto";
+message M {
+  string name = 1 [(buf.validate.field).cel = {id: "name.bad", expression: "this + 1 > 0"}];
+}
+"#,
+    )
+    .unwrap();
+    let (code, stderr) = gen_with_protovalidate(dir.path(), &proto);
+    assert_ne!(code, 0, "{stderr}");
+    let line = line_of(&proto, "name.bad");
+    assert!(
+        stderr.contains("error[cel-invalid]") && stderr.contains("`name.bad`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("applied to (string, int)"), "{stderr}");
+    assert!(stderr.contains(&format!("pv.proto:{line}:")), "{stderr}");
+}
+
+#[test]
+fn protovalidate_standard_and_cel_rules_generate() {
     let dir = tempfile::tempdir().unwrap();
     let proto = dir.path().join("pv.proto");
     std::fs::write(
@@ -239,19 +265,16 @@ message M {
     .unwrap();
     let (code, stderr) = gen_with_protovalidate(dir.path(), &proto);
     assert_eq!(code, 0, "{stderr}");
-    let line = line_of(&proto, "n.even");
-    assert!(
-        stderr.contains("warning[rule-unsupported]") && stderr.contains("`n.even`"),
-        "{stderr}"
-    );
-    assert!(stderr.contains(&format!("pv.proto:{line}:")), "{stderr}");
     assert_eq!(
         stderr.matches("warning[").count(),
-        1,
-        "standard rules are generated, not reported: {stderr}"
+        0,
+        "standard and CEL rules are generated, not reported: {stderr}"
     );
     let code = std::fs::read_to_string(dir.path().join("out/pvcheck.rs")).unwrap();
     for call in [
+        "cel::check_bool",
+        "cel::rem_int",
+        "\"n.even\"",
         "pv::string::min_len",
         "pv::string::format",
         "pv::unique",

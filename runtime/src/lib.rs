@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod buf_validate;
+pub mod cel;
 pub mod codec;
 pub mod context;
 pub mod field_path;

@@ -12,6 +12,7 @@ pub fn check(api: &Api, diags: &mut Diagnostics) {
             check_field(message, field, diags);
         }
         check_message_oneofs(message, diags);
+        crate::emit::validate::cel::check_rules(api, message, diags);
     }
 }
 

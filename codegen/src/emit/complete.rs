@@ -128,6 +128,7 @@ mod tests {
             fields: vec![],
             oneofs: vec![],
             message_oneofs: vec![],
+            cel: vec![],
             validation_disabled: false,
             validation_ignored: false,
             dialect: crate::model::Dialect::Pgv,

@@ -107,6 +107,7 @@ fn empty_message() -> Message {
         fields: Vec::new(),
         oneofs: Vec::new(),
         message_oneofs: Vec::new(),
+        cel: Vec::new(),
         validation_disabled: false,
         validation_ignored: false,
         dialect: Default::default(),

@@ -299,6 +299,7 @@ impl<'a> Builder<'a> {
             })
             .collect();
         let mut message_oneofs = Vec::new();
+        let mut message_cel = Vec::new();
         if let Some(ext) = self
             .pv_message
             .as_ref()
@@ -315,7 +316,10 @@ impl<'a> Builder<'a> {
                 let (oneofs, unsupported) = read_pv_message_rules(m, &locate);
                 message_oneofs = oneofs;
                 for rule in unsupported {
-                    diags.push(rule.diagnostic(message.full_name()));
+                    match rule.as_cel() {
+                        Some(cel) => message_cel.push(cel),
+                        None => diags.push(rule.diagnostic(message.full_name())),
+                    }
                 }
             }
         }
@@ -327,6 +331,7 @@ impl<'a> Builder<'a> {
             fields,
             oneofs,
             message_oneofs,
+            cel: message_cel,
             validation_disabled: flag(&self.disabled),
             validation_ignored: flag(&self.ignored),
             dialect: self.dialect_of(&file),
@@ -346,6 +351,7 @@ impl<'a> Builder<'a> {
             p.extend_from_slice(rest);
             self.locate(&file, &p)
         };
+        let mut cel = Vec::new();
         let mut rules = match &self.rules {
             Some(ext) if options.has_extension(ext) => match &*options.get_extension(ext) {
                 Value::Message(m) => read_field_rules(m, &|rest| locate_in(ext, rest)),
@@ -364,7 +370,10 @@ impl<'a> Builder<'a> {
                     &mut unsupported,
                 ));
                 for rule in unsupported {
-                    diags.push(rule.diagnostic(field.full_name()));
+                    match rule.as_cel() {
+                        Some(rule) => cel.push(rule),
+                        None => diags.push(rule.diagnostic(field.full_name())),
+                    }
                 }
             }
         }
@@ -426,6 +435,7 @@ impl<'a> Builder<'a> {
                 .filter(|o| !o.is_synthetic())
                 .map(|o| o.name().to_string()),
             rules,
+            cel,
             behavior,
             options: custom_options(&options),
             docs: self.docs(&file, field.path()),

@@ -8,7 +8,7 @@ pub mod rules;
 use crate::diag::Location;
 pub use http::{HttpBinding, PathTemplate, TemplateSegment};
 pub use query::QueryParam;
-pub use rules::{Dialect, Rule, RuleValue};
+pub use rules::{CelRule, Dialect, Rule, RuleValue};
 
 /// The whole API: what the generator emits code for.
 #[derive(Debug, Clone, Default)]
@@ -352,6 +352,8 @@ pub struct Field {
     pub oneof: Option<String>,
     /// Validation rules (PGV `validate.rules`).
     pub rules: Vec<Rule>,
+    /// protovalidate's field-level `cel` rules.
+    pub cel: Vec<CelRule>,
     /// `google.api.field_behavior` values (`REQUIRED`, `OUTPUT_ONLY`, …).
     pub behavior: Vec<String>,
     /// Custom options.
@@ -455,6 +457,8 @@ pub struct Message {
     pub oneofs: Vec<Oneof>,
     /// protovalidate's message-level oneof rules.
     pub message_oneofs: Vec<MessageOneof>,
+    /// protovalidate's message-level `cel` rules.
+    pub cel: Vec<CelRule>,
     /// `(validate.disabled)`.
     pub validation_disabled: bool,
     /// `(validate.ignored)`.

@@ -117,11 +117,44 @@ pub struct UnsupportedRule {
     pub name: String,
     /// The expression, when there is one.
     pub expression: String,
+    /// The rule's message (CEL rules), possibly empty.
+    pub message: String,
+    /// Where it is written.
+    pub location: Location,
+}
+
+/// A protovalidate `cel` (or `cel_expression`) rule, compiled to Rust by protogate-cel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CelRule {
+    /// The rule id reported on violation (`cel_expression` rules use their expression).
+    pub id: String,
+    /// The message reported when the expression yields `false`.
+    pub message: String,
+    /// The CEL expression.
+    pub expression: String,
     /// Where it is written.
     pub location: Location,
 }
 
 impl UnsupportedRule {
+    /// The CEL rule this is, when it has an expression (not a predefined rule).
+    pub fn as_cel(&self) -> Option<CelRule> {
+        if self.expression.is_empty() {
+            return None;
+        }
+        let id = if self.name == "cel_expression" {
+            self.expression.clone()
+        } else {
+            self.name.clone()
+        };
+        Some(CelRule {
+            id,
+            message: self.message.clone(),
+            expression: self.expression.clone(),
+            location: self.location.clone(),
+        })
+    }
+
     /// The generation-time warning for it; `on` names the field or message.
     pub fn diagnostic(&self, on: &str) -> Diagnostic {
         let what = if self.expression.is_empty() {
@@ -166,6 +199,7 @@ pub fn read_pv_field_rules(
                         unsupported.push(UnsupportedRule {
                             name: "cel_expression".into(),
                             expression: e.clone(),
+                            message: String::new(),
                             location: location.clone(),
                         });
                     }
@@ -187,6 +221,7 @@ pub fn read_pv_field_rules(
                     unsupported.push(UnsupportedRule {
                         name: ext.full_name().to_string(),
                         expression: String::new(),
+                        message: String::new(),
                         location: location.clone(),
                     });
                 }
@@ -241,6 +276,7 @@ pub fn read_pv_message_rules(
                 ("cel_expression", Value::String(e)) => unsupported.push(UnsupportedRule {
                     name: "cel_expression".into(),
                     expression: e.clone(),
+                    message: String::new(),
                     location,
                 }),
                 ("oneof", Value::Message(m)) => {
@@ -280,6 +316,7 @@ fn cel_rule(m: &DynamicMessage, location: Location) -> UnsupportedRule {
     UnsupportedRule {
         name: text("id"),
         expression: text("expression"),
+        message: text("message"),
         location,
     }
 }

@@ -4,7 +4,8 @@
 //! with three differences this translation removes: RE2's Perl classes (`\d \w \s \b`) are
 //! ASCII-only while the `regex` crate's are Unicode, a `[` inside a class is a literal in RE2
 //! (a nested class in the `regex` crate), and `&&`, `~~`, `--` inside a class are literals in RE2
-//! (set operators in the `regex` crate). The runtime compiles the translated text; the
+//! (set operators in the `regex` crate), and a `{` that does not open a repetition (`a{,2}`) is a
+//! literal in RE2 (an error in the `regex` crate). The runtime compiles the translated text; the
 //! generator and `#[derive(Validate)]` check at generation time that it compiles.
 #![warn(missing_docs)]
 
@@ -44,6 +45,15 @@ pub fn re2_to_regex(source: &str) -> String {
                     None => {
                         out.push('\\');
                         out.push(next);
+                        // A Unicode class name `\p{Greek}` is copied through whole.
+                        if matches!(next, 'p' | 'P') && chars.peek() == Some(&'{') {
+                            for d in chars.by_ref() {
+                                out.push(d);
+                                if d == '}' {
+                                    break;
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -83,10 +93,31 @@ pub fn re2_to_regex(source: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
+            '{' if !in_class && !opens_repetition(chars.clone()) => out.push_str("\\{"),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Whether the text after a `{` makes it a repetition: `n}`, `n,}` or `n,m}`.
+fn opens_repetition(mut rest: impl Iterator<Item = char>) -> bool {
+    let mut digits = 0;
+    let mut next = rest.next();
+    while next.is_some_and(|c| c.is_ascii_digit()) {
+        digits += 1;
+        next = rest.next();
+    }
+    if digits == 0 {
+        return false;
+    }
+    if next == Some(',') {
+        next = rest.next();
+        while next.is_some_and(|c| c.is_ascii_digit()) {
+            next = rest.next();
+        }
+    }
+    next == Some('}')
 }
 
 #[cfg(test)]
@@ -100,5 +131,9 @@ mod tests {
         assert_eq!(re2_to_regex("[a[]"), "[a\\[]");
         assert_eq!(re2_to_regex("[a&&b]"), "[a\\&&b]");
         assert_eq!(re2_to_regex(r"^\w+$"), "^[0-9A-Za-z_]+$");
+        assert_eq!(re2_to_regex("a{,2}"), "a\\{,2}");
+        assert_eq!(re2_to_regex("a{2,}b{1,3}c{4}"), "a{2,}b{1,3}c{4}");
+        assert_eq!(re2_to_regex("{x}"), "\\{x}");
+        assert_eq!(re2_to_regex(r"\p{Han}+"), r"\p{Han}+");
     }
 }

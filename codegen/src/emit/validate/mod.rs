@@ -2,6 +2,7 @@
 //! implementation of each rule in PGV's check order (fields outside oneofs, then each oneof,
 //! then proto3 `optional` fields, as PGV's Go template orders them).
 
+pub mod cel;
 mod pv;
 mod rules;
 mod site;

@@ -12,9 +12,9 @@ use crate::model::{Cardinality, Dialect, Field, FieldType, Rule, RuleValue};
 use crate::names;
 
 /// `Ignore.IGNORE_IF_ZERO_VALUE`.
-const IGNORE_IF_ZERO: i64 = 1;
+pub(super) const IGNORE_IF_ZERO: i64 = 1;
 /// `Ignore.IGNORE_ALWAYS`.
-const IGNORE_ALWAYS: i64 = 3;
+pub(super) const IGNORE_ALWAYS: i64 = 3;
 
 /// The runtime module of protovalidate's rules.
 fn rt() -> TokenStream {
@@ -49,7 +49,9 @@ impl Gen<'_> {
         }
         for field in &m.fields {
             out.extend(self.pv_field(field));
+            out.extend(super::cel::field_checks(self.api, m, field));
         }
+        out.extend(super::cel::message_checks(self.api, m));
         out
     }
 
@@ -346,7 +348,7 @@ impl Gen<'_> {
 }
 
 /// The `ignore` setting of a rule set (0 when unset).
-fn ignore_of(rules: &[Rule]) -> i64 {
+pub(super) fn ignore_of(rules: &[Rule]) -> i64 {
     rules
         .iter()
         .find_map(|r| match (r.name.as_str(), &r.value) {
@@ -357,7 +359,7 @@ fn ignore_of(rules: &[Rule]) -> i64 {
 }
 
 /// Whether `value` (a reference) holds the zero value of `ty`, and the opposite test.
-fn is_zero(ty: &FieldType) -> (TokenStream, TokenStream) {
+pub(super) fn is_zero(ty: &FieldType) -> (TokenStream, TokenStream) {
     match ty {
         FieldType::String | FieldType::Bytes => empty(),
         FieldType::Bool => (quote!(!*value), quote!(*value)),
