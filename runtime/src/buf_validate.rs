@@ -4,8 +4,7 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::field_path::{PathElement, Subscript};
-use crate::rules::pv::catalogue::RuleField;
+use crate::field_path::{PathElement, RuleStep, Subscript};
 use crate::validate;
 
 /// `buf.validate.Violations`.
@@ -177,11 +176,12 @@ fn element(e: &PathElement) -> FieldPathElement {
     }
 }
 
-fn rule_element(r: &RuleField) -> FieldPathElement {
+fn rule_element(step: &RuleStep) -> FieldPathElement {
     FieldPathElement {
-        field_number: Some(r.number),
-        field_name: Some(r.name.to_string()),
-        field_type: Some(r.ty),
+        field_number: Some(step.field.number),
+        field_name: Some(step.field.name.to_string()),
+        field_type: Some(step.field.ty),
+        subscript: step.index.map(PathSubscript::Index),
         ..FieldPathElement::default()
     }
 }

@@ -2,7 +2,8 @@
 //! (field numbers, names and types, written by the generator as static data, plus the list
 //! index or map key met at run time) and the rule path inside `buf.validate.FieldRules`.
 
-use crate::rules::pv::catalogue::{self, RuleField};
+use crate::rules::pv::catalogue;
+pub use crate::rules::pv::catalogue::RuleField;
 use crate::validate::{At, MapKey};
 
 /// `google.protobuf.FieldDescriptorProto.Type.TYPE_MESSAGE`.
@@ -102,11 +103,53 @@ impl FieldSite {
     }
 }
 
+/// One step of a rule path: a field of a rules message, and the index in it when that field
+/// is a list (`cel[1]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleStep {
+    /// The rules message's field.
+    pub field: RuleField,
+    /// The index, for a step into a list of rules.
+    pub index: Option<u64>,
+}
+
+impl RuleStep {
+    /// A step into a field that is not a list.
+    pub const fn field(name: &'static str, number: i32, ty: i32) -> RuleStep {
+        RuleStep {
+            field: RuleField { name, number, ty },
+            index: None,
+        }
+    }
+
+    /// A step to item `index` of a list of rules, e.g. `cel[0]`.
+    pub const fn item(name: &'static str, number: i32, ty: i32, index: u64) -> RuleStep {
+        RuleStep {
+            field: RuleField { name, number, ty },
+            index: Some(index),
+        }
+    }
+}
+
+impl From<RuleField> for RuleStep {
+    fn from(field: RuleField) -> RuleStep {
+        RuleStep { field, index: None }
+    }
+}
+
 /// The rule path of a failed rule with protovalidate id `rule_id` (`string.min_len`,
 /// `int32.gt_lt_exclusive`, `string.email_empty`, `required`) applied at `at`: inside
 /// `repeated.items`, `map.keys` or `map.values` for list items and map entries. Empty when the
 /// id names no rule field.
-pub fn rule_path(rule_id: &str, at: &At<'_>) -> Vec<RuleField> {
+pub fn rule_path(rule_id: &str, at: &At<'_>) -> Vec<RuleStep> {
+    rule_fields(rule_id, at)
+        .into_iter()
+        .map(RuleStep::from)
+        .collect()
+}
+
+/// The rule fields of [`rule_path`].
+fn rule_fields(rule_id: &str, at: &At<'_>) -> Vec<RuleField> {
     let field_rule = |name: &str| catalogue::FIELD_RULES.iter().find(|f| f.name == name);
     let mut out: Vec<RuleField> = Vec::with_capacity(4);
     let (holder, nested) = match at {
@@ -161,8 +204,10 @@ pub fn rule_path(rule_id: &str, at: &At<'_>) -> Vec<RuleField> {
 mod tests {
     use super::*;
 
-    fn names(path: &[RuleField]) -> Vec<(&str, i32, i32)> {
-        path.iter().map(|f| (f.name, f.number, f.ty)).collect()
+    fn names(path: &[RuleStep]) -> Vec<(&str, i32, i32)> {
+        path.iter()
+            .map(|s| (s.field.name, s.field.number, s.field.ty))
+            .collect()
     }
 
     #[test]

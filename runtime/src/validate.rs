@@ -2,9 +2,8 @@
 
 use std::fmt;
 
-use crate::field_path::{FieldSite, PathElement};
+use crate::field_path::{FieldSite, PathElement, RuleStep};
 use crate::rpc;
-use crate::rules::pv::catalogue::RuleField;
 use crate::rules::{Check, Failure};
 use crate::status::Status;
 
@@ -204,6 +203,22 @@ impl Collector {
         }
     }
 
+    /// Records the outcome of a rule whose rule path the generator wrote out (a `cel` rule:
+    /// `cel[2]` of the field's or the message's rules): on field `site` at `at`, or on the
+    /// message when `site` is `None`.
+    #[inline]
+    pub fn check_pv_rule(
+        &mut self,
+        outcome: Check,
+        site: Option<&'static FieldSite>,
+        at: At<'_>,
+        rule_path: &'static [RuleStep],
+    ) {
+        if let Err(failure) = outcome {
+            self.fail_pv_at(failure, site, at, rule_path.to_vec());
+        }
+    }
+
     /// Records the outcome of a oneof's `required`: the path is the oneof's name, and
     /// protovalidate gives no rule path.
     #[inline]
@@ -238,6 +253,20 @@ impl Collector {
         } else {
             Vec::new()
         };
+        self.fail_pv_at(failure, site, at, rule_path);
+    }
+
+    #[cold]
+    fn fail_pv_at(
+        &mut self,
+        failure: Failure,
+        site: Option<&'static FieldSite>,
+        at: At<'_>,
+        rule_path: Vec<RuleStep>,
+    ) {
+        if self.is_done() {
+            return;
+        }
         self.violations.push(Violation {
             field: site.map(|s| at.path(s.name)).unwrap_or_default(),
             rule: failure.rule,
@@ -351,7 +380,7 @@ pub struct Violation {
     pub field_path: Vec<PathElement>,
     /// The path of the broken rule inside `buf.validate.FieldRules`, e.g. `string`, `min_len`
     /// (empty for PGV rules, message-level rules and a oneof's `required`).
-    pub rule_path: Vec<RuleField>,
+    pub rule_path: Vec<RuleStep>,
     /// Whether the rule applied to a map key rather than its value.
     pub for_key: bool,
     /// Whether the rule could not be evaluated on the value (protovalidate's runtime error)

@@ -121,6 +121,11 @@ pub struct UnsupportedRule {
     pub message: String,
     /// Where it is written.
     pub location: Location,
+    /// The element rules it sits in (`items`, `keys`, `values`), when it is not on the field
+    /// itself.
+    pub element: Option<String>,
+    /// Its position in its list of rules (`cel[1]`).
+    pub index: usize,
 }
 
 /// A protovalidate `cel` (or `cel_expression`) rule, compiled to Rust by protogate-cel.
@@ -134,12 +139,16 @@ pub struct CelRule {
     pub expression: String,
     /// Where it is written.
     pub location: Location,
+    /// Written as a `cel_expression` string rather than a `cel` rule message.
+    pub shorthand: bool,
+    /// Its position in its list (`cel[1]`, `cel_expression[0]`).
+    pub index: usize,
 }
 
 impl UnsupportedRule {
     /// The CEL rule this is, when it has an expression (not a predefined rule).
     pub fn as_cel(&self) -> Option<CelRule> {
-        if self.expression.is_empty() {
+        if self.expression.is_empty() || self.element.is_some() {
             return None;
         }
         let id = if self.name == "cel_expression" {
@@ -152,6 +161,8 @@ impl UnsupportedRule {
             message: self.message.clone(),
             expression: self.expression.clone(),
             location: self.location.clone(),
+            shorthand: self.name == "cel_expression",
+            index: self.index,
         })
     }
 
@@ -165,7 +176,12 @@ impl UnsupportedRule {
         Diagnostic::warning(
             "rule-unsupported",
             self.location.clone(),
-            format!("{what} on `{on}` is not enforced by this protogate version"),
+            match &self.element {
+                None => format!("{what} on `{on}` is not enforced by this protogate version"),
+                Some(element) => format!(
+                    "{what} on the {element} of `{on}` is not enforced by this protogate version"
+                ),
+            },
         )
         .hint("protogate generates the standard protovalidate rules only; enforce this one in the handler")
     }
@@ -187,20 +203,25 @@ pub fn read_pv_field_rules(
         let location = locate(&[field.number() as i32]);
         match (field.name(), value) {
             ("cel", Value::List(items)) => {
-                for item in items {
+                for (index, item) in items.iter().enumerate() {
                     if let Value::Message(m) = item {
-                        unsupported.push(cel_rule(m, location.clone()));
+                        unsupported.push(UnsupportedRule {
+                            index,
+                            ..cel_rule(m, location.clone())
+                        });
                     }
                 }
             }
             ("cel_expression", Value::List(items)) => {
-                for item in items {
+                for (index, item) in items.iter().enumerate() {
                     if let Value::String(e) = item {
                         unsupported.push(UnsupportedRule {
                             name: "cel_expression".into(),
                             expression: e.clone(),
                             message: String::new(),
                             location: location.clone(),
+                            element: None,
+                            index,
                         });
                     }
                 }
@@ -223,6 +244,8 @@ pub fn read_pv_field_rules(
                         expression: String::new(),
                         message: String::new(),
                         location: location.clone(),
+                        element: None,
+                        index: 0,
                     });
                 }
                 for (rule_field, value) in family_msg.fields() {
@@ -239,7 +262,11 @@ pub fn read_pv_field_rules(
                         ))
                     };
                     let value = rule_value(value, &nested);
-                    unsupported.extend(inner.into_inner());
+                    unsupported.extend(inner.into_inner().into_iter().map(|mut rule| {
+                        rule.element
+                            .get_or_insert_with(|| rule_field.name().to_string());
+                        rule
+                    }));
                     if let Some(value) = value {
                         out.push(Rule {
                             family: fam.to_string(),
@@ -272,12 +299,17 @@ pub fn read_pv_message_rules(
         for (index, item) in items.iter().enumerate() {
             let location = locate(&[field.number() as i32, index as i32]);
             match (field.name(), item) {
-                ("cel", Value::Message(m)) => unsupported.push(cel_rule(m, location)),
+                ("cel", Value::Message(m)) => unsupported.push(UnsupportedRule {
+                    index,
+                    ..cel_rule(m, location)
+                }),
                 ("cel_expression", Value::String(e)) => unsupported.push(UnsupportedRule {
                     name: "cel_expression".into(),
                     expression: e.clone(),
                     message: String::new(),
                     location,
+                    element: None,
+                    index,
                 }),
                 ("oneof", Value::Message(m)) => {
                     let fields: Vec<String> = m
@@ -318,6 +350,8 @@ fn cel_rule(m: &DynamicMessage, location: Location) -> UnsupportedRule {
         expression: text("expression"),
         message: text("message"),
         location,
+        element: None,
+        index: 0,
     }
 }
 

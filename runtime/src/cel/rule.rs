@@ -27,5 +27,8 @@ pub fn check_string(outcome: Result<String, Error>, id: &'static str) -> Check {
 }
 
 fn evaluation_error(id: &'static str, error: Error) -> Failure {
-    Failure::new(id, format!("error evaluating {id}: {error}"))
+    Failure {
+        evaluation_error: true,
+        ..Failure::new(id, format!("error evaluating {id}: {error}"))
+    }
 }

@@ -82,6 +82,8 @@ impl Env for ModelEnv<'_> {
 struct Access {
     name: Ident,
     kind: AccessKind,
+    /// A proto2 `required` message field, which prost stores without `Option`.
+    required: bool,
 }
 
 #[derive(Clone)]
@@ -116,6 +118,11 @@ impl Access {
     fn read(&self, m: &TokenStream) -> TokenStream {
         let name = &self.name;
         let rt = quote!(::protogate::cel);
+        let stored = if self.required {
+            quote!(::core::option::Option::Some(&#m.#name))
+        } else {
+            quote!(#m.#name.as_ref())
+        };
         match &self.kind {
             AccessKind::Scalar {
                 widen: None,
@@ -140,11 +147,11 @@ impl Access {
             }
             AccessKind::Collection => quote!(&#m.#name),
             AccessKind::Time(ty) => {
-                quote!(#m.#name.as_ref().map(#rt::#ty::from).unwrap_or_default())
+                quote!(#stored.map(#rt::#ty::from).unwrap_or_default())
             }
-            AccessKind::Wrapper(read) => quote!(#m.#name.as_ref().map(|w| #read)),
+            AccessKind::Wrapper(read) => quote!(#stored.map(|w| #read)),
             AccessKind::Message(ty) => {
-                quote!(#rt::message_or_default::<#ty>(#m.#name.as_ref().map(::core::borrow::Borrow::borrow)))
+                quote!(#rt::message_or_default::<#ty>(#stored.map(::core::borrow::Borrow::borrow)))
             }
             AccessKind::Oneof {
                 member,
@@ -278,7 +285,18 @@ fn accessor(api: &Api, package: &str, owner: &Message, field: &Field) -> Option<
             }
         }
     };
-    Some((ty, Access { name, kind }))
+    let required = field.required_label
+        && field.oneof.is_none()
+        && field.cardinality == Cardinality::Single
+        && matches!(field.ty, FieldType::Message(_));
+    Some((
+        ty,
+        Access {
+            name,
+            kind,
+            required,
+        },
+    ))
 }
 
 /// Compiles one rule with `this` bound to `this`.
@@ -341,25 +359,59 @@ pub fn check_rules(api: &Api, message: &Message, diags: &mut Diagnostics) {
     }
 }
 
-/// One `v.check_pv(…)` per rule; rules that do not compile were reported by [`check_rules`].
+/// `cel` (a list of `buf.validate.Rule`) and `cel_expression` (a list of strings) in
+/// `buf.validate.FieldRules`: the lists a field rule's path indexes.
+const FIELD_CEL: i32 = 23;
+const FIELD_CEL_EXPRESSION: i32 = 29;
+
+/// One `v.check_pv_rule(…)` per rule, on the field `site` (the message when `None`, whose
+/// rules protovalidate reports without a rule path), with the rule path `cel[i]` or
+/// `cel_expression[i]` for a field; rules that do not compile were reported by
+/// [`check_rules`].
 fn checks(
     api: &Api,
     package: &str,
     rules: &[CelRule],
     this: (Type, TokenStream),
-    path: &str,
+    site: Option<TokenStream>,
 ) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for rule in rules {
         let Ok(compiled) = compile_rule(api, package, rule, this.clone()) else {
             continue;
         };
-        let (id, message, tokens) = (&rule.id, &rule.message, &compiled.tokens);
+        let index = rule.index as u64;
+        let (list, number, ty) = if rule.shorthand {
+            ("cel_expression", FIELD_CEL_EXPRESSION, 9)
+        } else {
+            ("cel", FIELD_CEL, 11)
+        };
+        let (site, path) = match &site {
+            Some(site) => (
+                quote!(::core::option::Option::Some(#site)),
+                quote!({
+                    const PATH: &[::protogate::field_path::RuleStep] =
+                        &[::protogate::field_path::RuleStep::item(#list, #number, #ty, #index)];
+                    PATH
+                }),
+            ),
+            None => (quote!(::core::option::Option::None), quote!(&[])),
+        };
+        // protovalidate's message for a rule without one: the expression and its verdict.
+        let default_message;
+        let message = if rule.message.is_empty() {
+            default_message = format!("\"{}\" returned false", rule.expression);
+            &default_message
+        } else {
+            &rule.message
+        };
+        let (id, tokens) = (&rule.id, &compiled.tokens);
         let outcome = match compiled.result {
             ResultKind::Bool => quote!(::protogate::cel::check_bool(#tokens, #id, #message)),
             ResultKind::String => quote!(::protogate::cel::check_string(#tokens, #id)),
         };
-        let check = quote!(v.check_pv(#outcome, #path, ::protogate::validate::At::Field););
+        let check =
+            quote!(v.check_pv_rule(#outcome, #site, ::protogate::validate::At::Field, #path););
         out.push(if mentions(tokens, "now") {
             quote!({
                 let now = ::protogate::cel::Timestamp::now();
@@ -379,7 +431,7 @@ pub(super) fn message_checks(api: &Api, message: &Message) -> Vec<TokenStream> {
         &message.package,
         &message.cel,
         message_this(message),
-        "",
+        None,
     )
 }
 
@@ -396,7 +448,8 @@ pub(super) fn field_checks(api: &Api, message: &Message, field: &Field) -> Vec<T
         return Vec::new();
     };
     let this = (ty, access.read(&quote!(self)));
-    let out = checks(api, &message.package, &field.cel, this, &field.name);
+    let site = super::site::field_site(field);
+    let out = checks(api, &message.package, &field.cel, this, Some(site));
     if out.is_empty() {
         return out;
     }
@@ -423,6 +476,9 @@ pub(super) fn field_checks(api: &Api, message: &Message, field: &Field) -> Vec<T
         Cardinality::Single => is_zero(&field.ty).1,
         Cardinality::Repeated | Cardinality::Map(..) => quote!(!value.is_empty()),
     };
+    if !mentions(&nonzero, "value") {
+        return vec![quote!(if #nonzero { #(#out)* })];
+    }
     vec![quote!({
         let value = &self.#name;
         if #nonzero { #(#out)* }
