@@ -167,7 +167,11 @@ fn rules_on_unset_fields_with_presence_are_skipped() {
     };
     assert_eq!(
         only(&order),
-        ("priority".into(), "priority.small".into(), String::new())
+        (
+            "priority".into(),
+            "priority.small".into(),
+            "\"this == null || this < 10\" returned false".into()
+        )
     );
     let order = Order {
         ttl: Some(pbjson_types::Duration {
