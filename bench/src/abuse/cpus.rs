@@ -43,6 +43,14 @@ pub fn pin(cpus: &[usize]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Pins this thread to the CPUs `spec` names (see [`parse`]), when given.
+pub fn pin_spec(spec: Option<&str>) -> Result<(), String> {
+    let Some(spec) = spec else {
+        return Ok(());
+    };
+    pin(&parse(spec)?).map_err(|e| format!("pinning to CPUs {spec}: {e}"))
+}
+
 /// How many CPUs this process may run on.
 pub fn available() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)

@@ -28,13 +28,9 @@ pub struct FloodOptions {
 
 /// Floods for the given time, then prints `resets N closed M` on one line.
 pub fn run(options: FloodOptions) -> std::process::ExitCode {
-    if let Some(spec) = &options.cpus {
-        if let Err(e) = super::cpus::parse(spec)
-            .and_then(|c| super::cpus::pin(&c).map_err(|e| format!("pinning to CPUs {spec}: {e}")))
-        {
-            eprintln!("error: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
+    if let Err(e) = super::cpus::pin_spec(options.cpus.as_deref()) {
+        eprintln!("error: {e}");
+        return std::process::ExitCode::FAILURE;
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -88,13 +88,9 @@ impl AuthServiceHandler for FixedServiceTime {
 /// Serves until standard input ends (or SIGTERM, Ctrl-C); prints `listening on ADDR` first.
 pub fn serve(options: ServerOptions) -> std::process::ExitCode {
     super::raise_fd_limit();
-    if let Some(spec) = &options.cpus {
-        if let Err(e) = super::cpus::parse(spec)
-            .and_then(|c| super::cpus::pin(&c).map_err(|e| format!("pinning to CPUs {spec}: {e}")))
-        {
-            eprintln!("error: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
+    if let Err(e) = super::cpus::pin_spec(options.cpus.as_deref()) {
+        eprintln!("error: {e}");
+        return std::process::ExitCode::FAILURE;
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
