@@ -62,7 +62,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         let inputs = protogate_codegen::pipeline::Inputs {
             proto: protogate_codegen::pipeline::ProtoSource::DescriptorSet(loadable_path.clone()),
             openapi: None,
-            model: Default::default(),
+            // Unenforced rules as warnings, so their messages are found and answered apart.
+            model: protogate_codegen::model::build::ModelOptions {
+                unenforced_rules: protogate_codegen::model::build::UnenforcedRules::Warn,
+                ..Default::default()
+            },
         };
         let errors = match protogate_codegen::pipeline::run(&inputs) {
             Ok(output) => {

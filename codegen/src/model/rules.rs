@@ -174,7 +174,7 @@ impl UnsupportedRule {
             format!("custom CEL rule `{}` (`{}`)", self.name, self.expression)
         };
         Diagnostic::warning(
-            "rule-unsupported",
+            crate::check::unenforced::CODE,
             self.location.clone(),
             match &self.element {
                 None => format!("{what} on `{on}` is not enforced by this protogate version"),

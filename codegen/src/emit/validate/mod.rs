@@ -43,6 +43,14 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
         };
     }
     let sites = site::site_consts(message, &checks);
+    // protovalidate reports every violation of a request; PGV its first (the default).
+    let request = (message.dialect == Dialect::Protovalidate).then(|| {
+        quote! {
+            fn validate_request(&self) -> ::core::result::Result<(), ::protogate::Violations> {
+                ::protogate::Validate::validate_all(self)
+            }
+        }
+    });
     quote! {
         impl ::protogate::Validate for #ty {
             #[inline]
@@ -50,6 +58,7 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
                 #(#sites)*
                 #(#checks)*
             }
+            #request
         }
     }
 }
