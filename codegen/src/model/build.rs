@@ -128,9 +128,7 @@ pub fn emitted_files(input: &ProtoInput) -> Vec<FileDescriptor> {
         }
     }
     while let Some(m) = stack.pop() {
-        if m.full_name() == crate::emit::messages::HTTP_BODY_NAME
-            || !seen.insert(m.full_name().to_string())
-        {
+        if m.full_name() == super::HTTP_BODY || !seen.insert(m.full_name().to_string()) {
             continue;
         }
         enter(m.package_name(), &mut stack);
