@@ -264,7 +264,7 @@ impl<'a> Docs<'a> {
         let Some(input) = input else {
             return vec![Table {
                 caption: match raw {
-                    Some(b) => raw_body_caption(b, &name),
+                    Some(b) => raw_body_caption(b, name),
                     None => format!("The request is a `{}`.", m.input),
                 },
                 rows: Vec::new(),
@@ -308,7 +308,7 @@ impl<'a> Docs<'a> {
         let row = |f: &Field| self.row(f.json_name.clone(), f, false);
         if raw.is_some() {
             tables.push(Table {
-                caption: raw_body_caption(b, &name),
+                caption: raw_body_caption(b, name),
                 rows: Vec::new(),
             });
         }
