@@ -31,6 +31,10 @@ pub(crate) struct Value {
     /// For strings and bytes: whether the value is owned (`String`, `Vec<u8>`, `Cow`) rather
     /// than a `&str` / `&[u8]`.
     pub(crate) owned: bool,
+    /// Whether evaluating it always fails: a field of `dyn(message)` the message does not
+    /// have, which CEL checks only at run time. Its type is `dyn` and its Rust expression
+    /// takes whatever type its context needs.
+    pub(crate) always_fails: bool,
 }
 
 impl Value {
@@ -41,6 +45,7 @@ impl Value {
             fallible: false,
             built: false,
             owned: false,
+            always_fails: false,
         }
     }
 
@@ -51,6 +56,16 @@ impl Value {
             fallible: true,
             built: false,
             owned: false,
+            always_fails: false,
+        }
+    }
+
+    /// `dyn(message).field` for a field the message does not have: an error when evaluated.
+    fn no_such_field(field: &str) -> Value {
+        let rt = rt();
+        Value {
+            always_fails: true,
+            ..Value::fallible(Type::Dyn, quote!(#rt::no_such_field(#field)?))
         }
     }
 
@@ -62,6 +77,7 @@ impl Value {
             fallible: parts.iter().any(|p| p.fallible),
             built: false,
             owned: false,
+            always_fails: false,
         }
     }
 }
@@ -113,6 +129,8 @@ impl<'e> Compiler<'e> {
         let rt = rt();
         let (result, ok_type, body) = match value.ty {
             Type::Bool => (ResultKind::Bool, quote!(bool), value.tokens.clone()),
+            // An expression that always fails is a run-time error, whatever it would yield.
+            _ if value.always_fails => (ResultKind::Bool, quote!(bool), value.tokens.clone()),
             Type::String => {
                 let t = &value.tokens;
                 (
@@ -135,7 +153,8 @@ impl<'e> Compiler<'e> {
         };
         let tokens = if value.fallible {
             match lone_call(&body) {
-                Some(call) if result == ResultKind::Bool => call,
+                // A call that always fails has no type of its own to name: the closure gives it.
+                Some(call) if result == ResultKind::Bool && !value.always_fails => call,
                 _ => quote!((|| -> ::core::result::Result<#ok_type, #rt::Error> { Ok(#body) })()),
             }
         } else {
@@ -210,10 +229,18 @@ impl<'e> Compiler<'e> {
             return Ok(Value::new(Type::Int, quote!(#number)));
         }
         let base = self.value(operand)?;
+        if base.always_fails {
+            return Ok(base);
+        }
         let tokens = &receiver(&base.tokens);
         match &base.ty {
             Type::Message(message) => {
                 let Some(info) = self.env.field(message, field) else {
+                    // `dyn(m).f` type-checks in CEL whatever `m` is; a missing field is a
+                    // run-time error there.
+                    if is_dyn_call(operand) {
+                        return Ok(Value::no_such_field(field));
+                    }
                     return Err(CelError::check(
                         col,
                         format!("message `{message}` has no field `{field}`"),
@@ -258,6 +285,9 @@ impl<'e> Compiler<'e> {
             .iter()
             .map(|item| self.value(item))
             .collect::<Result<Vec<_>, _>>()?;
+        if let Some(failing) = values.iter().find(|v| v.always_fails) {
+            return Ok(failing.clone());
+        }
         let mut element = Type::Dyn;
         for (value, item) in values.iter().zip(items) {
             if !element.accepts(&value.ty) {
@@ -291,6 +321,9 @@ impl<'e> Compiler<'e> {
         for (key, value) in entries {
             let k = self.value(key)?;
             let v = self.value(value)?;
+            if k.always_fails || v.always_fails {
+                return Ok(if k.always_fails { k } else { v });
+            }
             if !matches!(k.ty, Type::Int | Type::Uint | Type::Bool | Type::String) {
                 return Err(CelError::check(
                     key.col,
@@ -504,4 +537,10 @@ pub(crate) fn operand(tokens: &TokenStream) -> TokenStream {
         return tokens.clone();
     }
     atom(tokens)
+}
+
+/// Whether `expr` is a call of `dyn(…)`.
+fn is_dyn_call(expr: &Expr) -> bool {
+    matches!(&expr.kind, ExprKind::Call { target: None, function, args }
+        if function == "dyn" && args.len() == 1)
 }
