@@ -17,7 +17,7 @@ impl Compiler<'_> {
         col: usize,
     ) -> Result<Value, CelError> {
         let range = self.value(&c.range)?;
-        if range.always_fails {
+        if range.failure.is_some() {
             return Ok(range);
         }
         let r = &receiver(&range.tokens);
@@ -104,7 +104,7 @@ impl Compiler<'_> {
             fallible: fallible || range.fallible,
             built: false,
             owned: false,
-            always_fails: false,
+            failure: None,
         };
         if let Type::List(_) = &ty {
             value.built = true;

@@ -31,10 +31,10 @@ pub(crate) struct Value {
     /// For strings and bytes: whether the value is owned (`String`, `Vec<u8>`, `Cow`) rather
     /// than a `&str` / `&[u8]`.
     pub(crate) owned: bool,
-    /// Whether evaluating it always fails: a field of `dyn(message)` the message does not
-    /// have, which CEL checks only at run time. Its type is `dyn` and its Rust expression
-    /// takes whatever type its context needs.
-    pub(crate) always_fails: bool,
+    /// The error evaluating it always gives, if it always fails: a field of `dyn(message)` the
+    /// message does not have, which CEL checks only at run time. Its type is then `dyn` and its
+    /// Rust expression takes whatever type its context needs.
+    pub(crate) failure: Option<TokenStream>,
 }
 
 impl Value {
@@ -45,7 +45,7 @@ impl Value {
             fallible: false,
             built: false,
             owned: false,
-            always_fails: false,
+            failure: None,
         }
     }
 
@@ -56,7 +56,7 @@ impl Value {
             fallible: true,
             built: false,
             owned: false,
-            always_fails: false,
+            failure: None,
         }
     }
 
@@ -64,7 +64,7 @@ impl Value {
     fn no_such_field(field: &str) -> Value {
         let rt = rt();
         Value {
-            always_fails: true,
+            failure: Some(quote!(#rt::Error::NoSuchField(#field))),
             ..Value::fallible(Type::Dyn, quote!(#rt::no_such_field(#field)?))
         }
     }
@@ -77,7 +77,7 @@ impl Value {
             fallible: parts.iter().any(|p| p.fallible),
             built: false,
             owned: false,
-            always_fails: false,
+            failure: None,
         }
     }
 }
@@ -127,10 +127,16 @@ impl<'e> Compiler<'e> {
     pub(crate) fn top_level(&mut self, expr: &Expr) -> Result<Compiled, CelError> {
         let value = self.value(expr)?;
         let rt = rt();
+        // An expression that always fails is a run-time error, whatever it would yield.
+        if let Some(error) = &value.failure {
+            let tokens = quote!(::core::result::Result::<bool, #rt::Error>::Err(#error));
+            return Ok(Compiled {
+                tokens,
+                result: ResultKind::Bool,
+            });
+        }
         let (result, ok_type, body) = match value.ty {
             Type::Bool => (ResultKind::Bool, quote!(bool), value.tokens.clone()),
-            // An expression that always fails is a run-time error, whatever it would yield.
-            _ if value.always_fails => (ResultKind::Bool, quote!(bool), value.tokens.clone()),
             Type::String => {
                 let t = &value.tokens;
                 (
@@ -153,8 +159,7 @@ impl<'e> Compiler<'e> {
         };
         let tokens = if value.fallible {
             match lone_call(&body) {
-                // A call that always fails has no type of its own to name: the closure gives it.
-                Some(call) if result == ResultKind::Bool && !value.always_fails => call,
+                Some(call) if result == ResultKind::Bool => call,
                 _ => quote!((|| -> ::core::result::Result<#ok_type, #rt::Error> { Ok(#body) })()),
             }
         } else {
@@ -229,7 +234,7 @@ impl<'e> Compiler<'e> {
             return Ok(Value::new(Type::Int, quote!(#number)));
         }
         let base = self.value(operand)?;
-        if base.always_fails {
+        if base.failure.is_some() {
             return Ok(base);
         }
         let tokens = &receiver(&base.tokens);
@@ -285,7 +290,7 @@ impl<'e> Compiler<'e> {
             .iter()
             .map(|item| self.value(item))
             .collect::<Result<Vec<_>, _>>()?;
-        if let Some(failing) = values.iter().find(|v| v.always_fails) {
+        if let Some(failing) = values.iter().find(|v| v.failure.is_some()) {
             return Ok(failing.clone());
         }
         let mut element = Type::Dyn;
@@ -321,8 +326,8 @@ impl<'e> Compiler<'e> {
         for (key, value) in entries {
             let k = self.value(key)?;
             let v = self.value(value)?;
-            if k.always_fails || v.always_fails {
-                return Ok(if k.always_fails { k } else { v });
+            if k.failure.is_some() || v.failure.is_some() {
+                return Ok(if k.failure.is_some() { k } else { v });
             }
             if !matches!(k.ty, Type::Int | Type::Uint | Type::Bool | Type::String) {
                 return Err(CelError::check(

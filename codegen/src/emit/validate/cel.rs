@@ -188,7 +188,7 @@ fn payload_read(kind: &AccessKind) -> (TokenStream, TokenStream) {
 }
 
 /// The CEL type of a scalar or enum, and the widening its stored Rust form needs.
-fn scalar(ty: &FieldType) -> Option<(Type, Option<TokenStream>)> {
+pub(super) fn scalar(ty: &FieldType) -> Option<(Type, Option<TokenStream>)> {
     use FieldType::*;
     Some(match ty {
         Double => (Type::Double, None),
@@ -205,7 +205,7 @@ fn scalar(ty: &FieldType) -> Option<(Type, Option<TokenStream>)> {
 }
 
 /// The CEL type of a value of `ty` as an element of a list or map (stored as prost stores it).
-fn element_type(ty: &FieldType) -> Option<Type> {
+pub(super) fn element_type(ty: &FieldType) -> Option<Type> {
     match ty {
         FieldType::Message(name) => match name.as_str() {
             "google.protobuf.Timestamp" => Some(Type::Timestamp),
@@ -345,7 +345,7 @@ pub fn check_rules(api: &Api, message: &Message, diags: &mut Diagnostics) {
         for rule in &field.cel {
             let this = match &rule.element {
                 None => field_this(api, message, field),
-                Some(element) => element_this(field, element),
+                Some(element) => super::cel_elements::element_this(field, element),
             };
             match this {
                 None => report(
@@ -370,17 +370,17 @@ const FIELD_CEL_EXPRESSION: i32 = 29;
 
 /// Where the rules of a field apply: the field's site, the place in it (`At::Field`, or a list
 /// item or map entry) and the rule steps before `cel[i]` (`repeated`, `items` for list items).
-struct Place {
-    site: TokenStream,
-    at: TokenStream,
-    prefix: Vec<TokenStream>,
+pub(super) struct Place {
+    pub(super) site: TokenStream,
+    pub(super) at: TokenStream,
+    pub(super) prefix: Vec<TokenStream>,
 }
 
 /// One `v.check_pv_rule(…)` per rule, at `place` (the message when `None`, whose rules
 /// protovalidate reports without a rule path), with the rule path `cel[i]` or
 /// `cel_expression[i]` after the place's prefix; rules that do not compile were reported by
 /// [`check_rules`].
-fn checks<'r>(
+pub(super) fn checks<'r>(
     api: &Api,
     package: &str,
     rules: impl IntoIterator<Item = &'r CelRule>,
@@ -506,72 +506,4 @@ pub(super) fn field_checks(api: &Api, message: &Message, field: &Field) -> Vec<T
         let value = &self.#name;
         if #nonzero { #(#out)* }
     })]
-}
-
-/// What `this` is for a rule on the elements of `field` (`element` is `items`, `keys` or
-/// `values`): the item, key or value bound to `value` (a reference) where the rule runs.
-fn element_this(field: &Field, element: &str) -> Option<(Type, TokenStream)> {
-    let ty = match (&field.cardinality, element) {
-        (Cardinality::Repeated, "items") => &field.ty,
-        (Cardinality::Map(key, _), "keys") => key,
-        (Cardinality::Map(_, value), "values") => value,
-        _ => return None,
-    };
-    let read = match ty {
-        FieldType::String => quote!(value.as_str()),
-        FieldType::Bytes => quote!(&value[..]),
-        FieldType::Message(m) => match m.as_str() {
-            "google.protobuf.Timestamp" => quote!(::protogate::cel::Timestamp::from(value)),
-            "google.protobuf.Duration" => quote!(::protogate::cel::Duration::from(value)),
-            _ => quote!(value),
-        },
-        other => match scalar(other)?.1 {
-            Some(widen) => quote!(#widen(*value)),
-            None => quote!(*value),
-        },
-    };
-    Some((element_type(ty)?, read))
-}
-
-/// The `cel` rules on the elements of `field` (`items`, `keys` or `values`), run inside the
-/// validator's loop over them with the item (`index`) or entry (`key`) bound; the rule path is
-/// `repeated.items.cel[i]`, `map.keys.cel[i]` or `map.values.cel[i]`.
-pub(super) fn element_checks(
-    api: &Api,
-    message: &Message,
-    field: &Field,
-    element: &str,
-) -> Vec<TokenStream> {
-    let rules: Vec<&CelRule> = field
-        .cel
-        .iter()
-        .filter(|r| r.element.as_deref() == Some(element))
-        .collect();
-    if rules.is_empty() {
-        return Vec::new();
-    }
-    let Some(this) = element_this(field, element) else {
-        return Vec::new();
-    };
-    let step = |name: &str, number: i32| quote!(::protogate::field_path::RuleStep::field(#name, #number, 11));
-    let (at, prefix) = match element {
-        "items" => (
-            quote!(::protogate::validate::At::Item(index)),
-            vec![step("repeated", 18), step("items", 4)],
-        ),
-        "keys" => (
-            quote!(::protogate::validate::At::Key(key.into())),
-            vec![step("map", 19), step("keys", 4)],
-        ),
-        _ => (
-            quote!(::protogate::validate::At::Value(key.into())),
-            vec![step("map", 19), step("values", 5)],
-        ),
-    };
-    let place = Place {
-        site: super::site::field_site(field),
-        at,
-        prefix,
-    };
-    checks(api, &message.package, rules, this, Some(&place))
 }

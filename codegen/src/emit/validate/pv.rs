@@ -271,7 +271,7 @@ impl Gen<'_> {
             _ => Vec::new(),
         };
         let at = Some(quote!(::protogate::validate::At::Item(index)));
-        let cel = super::cel::element_checks(self.api, self.message, field, "items");
+        let cel = super::cel_elements::element_checks(self.api, self.message, field, "items");
         if let Some(body) = self.pv_element(ctx, &field.ty, &items, &at, cel) {
             out.push(quote! {
                 for (index, value) in value.iter().enumerate() { #body }
@@ -308,7 +308,8 @@ impl Gen<'_> {
         }
         let key_at = Some(quote!(::protogate::validate::At::Key(key.into())));
         let value_at = Some(quote!(::protogate::validate::At::Value(key.into())));
-        let cel = |element| super::cel::element_checks(self.api, self.message, field, element);
+        let cel =
+            |element| super::cel_elements::element_checks(self.api, self.message, field, element);
         let keys = self
             .pv_element(ctx, key_ty, &nested("keys"), &key_at, cel("keys"))
             .map(|body| quote! { { let value = key; #body } });
