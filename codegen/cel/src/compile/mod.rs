@@ -278,6 +278,8 @@ impl<'e> Compiler<'e> {
                 let v = repr::normalize(value_ty, &value, false);
                 Ok(Value::fallible((**value_ty).clone(), v))
             }
+            // Selecting on `dyn(x)` whatever `x` is checks only at run time, where it fails.
+            _ if is_dyn_call(operand) => Ok(Value::no_such_field(field)),
             other => Err(CelError::check(
                 col,
                 format!("type `{other}` has no fields (selecting `{field}`)"),
