@@ -24,6 +24,10 @@ fn valid() -> Inventory {
         .into_iter()
         .collect(),
         kinds: vec![Kind::Goods as i32],
+        stamps: vec![protogate::wkt::Timestamp {
+            seconds: 1_000_000_000,
+            nanos: 0,
+        }],
     }
 }
 
@@ -120,6 +124,17 @@ fn an_item_cel_expression_reports_the_expression_as_its_id() {
     assert_eq!(v.rule, "this != 0");
     assert_eq!(rule_path(&v), "repeated.items.cel_expression[0]");
     assert_eq!(subscript(&v), Some(Subscript::Index(1)));
+}
+
+#[test]
+fn item_rules_read_timestamps() {
+    let mut inventory = valid();
+    inventory.stamps.push(protogate::wkt::Timestamp {
+        seconds: 0,
+        nanos: 0,
+    });
+    let v = only(&inventory);
+    assert_eq!((v.rule, v.field.as_str()), ("stamp.recent", "stamps[1]"));
 }
 
 #[test]
