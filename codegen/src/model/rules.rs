@@ -143,12 +143,15 @@ pub struct CelRule {
     pub shorthand: bool,
     /// Its position in its list (`cel[1]`, `cel_expression[0]`).
     pub index: usize,
+    /// The element rules it sits in (`items`, `keys`, `values`), where `this` is each list
+    /// item, map key or map value; `None` for a rule on the field (or message) itself.
+    pub element: Option<String>,
 }
 
 impl UnsupportedRule {
     /// The CEL rule this is, when it has an expression (not a predefined rule).
     pub fn as_cel(&self) -> Option<CelRule> {
-        if self.expression.is_empty() || self.element.is_some() {
+        if self.expression.is_empty() {
             return None;
         }
         let id = if self.name == "cel_expression" {
@@ -163,6 +166,7 @@ impl UnsupportedRule {
             location: self.location.clone(),
             shorthand: self.name == "cel_expression",
             index: self.index,
+            element: self.element.clone(),
         })
     }
 

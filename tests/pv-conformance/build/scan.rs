@@ -101,14 +101,9 @@ fn option(
     }
 }
 
-/// A predefined (extension) rule, an unknown rule, or a CEL rule below the top level (the
-/// generator compiles a field's and a message's own `cel` rules, not those of list items or
-/// map entries) anywhere in a rules message.
+/// A predefined (extension) rule or an unknown rule anywhere in a rules message (the generator
+/// compiles every `cel` rule: a field's, a message's and those of list items and map entries).
 fn not_enforced(rules: &DynamicMessage) -> Option<String> {
-    not_enforced_at(rules, true)
-}
-
-fn not_enforced_at(rules: &DynamicMessage, top: bool) -> Option<String> {
     if let Some((ext, _)) = rules.extensions().next() {
         return Some(format!("predefined rule `{}`", ext.full_name()));
     }
@@ -120,19 +115,16 @@ fn not_enforced_at(rules: &DynamicMessage, top: bool) -> Option<String> {
     }
     for (field, value) in rules.fields() {
         match (field.name(), value) {
-            ("cel" | "cel_expression", Value::List(items)) if !top && !items.is_empty() => {
-                return Some("a custom CEL rule on list items or map entries".to_string());
-            }
             ("cel" | "cel_expression", _) => {}
             (_, Value::Message(inner)) => {
-                if let Some(why) = not_enforced_at(inner, false) {
+                if let Some(why) = not_enforced(inner) {
                     return Some(why);
                 }
             }
             (_, Value::List(items)) => {
                 for item in items {
                     if let Value::Message(inner) = item {
-                        if let Some(why) = not_enforced_at(inner, false) {
+                        if let Some(why) = not_enforced(inner) {
                             return Some(why);
                         }
                     }

@@ -271,7 +271,8 @@ impl Gen<'_> {
             _ => Vec::new(),
         };
         let at = Some(quote!(::protogate::validate::At::Item(index)));
-        if let Some(body) = self.pv_element(ctx, &field.ty, &items, &at) {
+        let cel = super::cel_elements::element_checks(self.api, self.message, field, "items");
+        if let Some(body) = self.pv_element(ctx, &field.ty, &items, &at, cel) {
             out.push(quote! {
                 for (index, value) in value.iter().enumerate() { #body }
             });
@@ -307,10 +308,12 @@ impl Gen<'_> {
         }
         let key_at = Some(quote!(::protogate::validate::At::Key(key.into())));
         let value_at = Some(quote!(::protogate::validate::At::Value(key.into())));
+        let cel =
+            |element| super::cel_elements::element_checks(self.api, self.message, field, element);
         let keys = self
-            .pv_element(ctx, key_ty, &nested("keys"), &key_at)
+            .pv_element(ctx, key_ty, &nested("keys"), &key_at, cel("keys"))
             .map(|body| quote! { { let value = key; #body } });
-        let values = self.pv_element(ctx, value_ty, &nested("values"), &value_at);
+        let values = self.pv_element(ctx, value_ty, &nested("values"), &value_at, cel("values"));
         if keys.is_some() || values.is_some() {
             let values = values.map(|body| quote! { { let value = entry; #body } });
             let body = quote!(#keys #values);
@@ -326,19 +329,28 @@ impl Gen<'_> {
         (!out.is_empty()).then(|| quote!(#(#out)*))
     }
 
-    /// One list item or map key/value: its own `ignore`, then its rules.
+    /// One list item or map key/value: its own `ignore`, then its rules and its `cel` checks.
     fn pv_element(
         &self,
         ctx: &Ctx,
         ty: &FieldType,
         rules: &[Rule],
         at: &Option<TokenStream>,
+        cel: Vec<TokenStream>,
     ) -> Option<TokenStream> {
         let ignore = ignore_of(rules);
         if ignore == IGNORE_ALWAYS {
             return None;
         }
-        let body = self.pv_value(ctx, ty, rules, at)?;
+        let checks: Vec<TokenStream> = self
+            .pv_value(ctx, ty, rules, at)
+            .into_iter()
+            .chain(cel)
+            .collect();
+        if checks.is_empty() {
+            return None;
+        }
+        let body = quote!(#(#checks)*);
         if ignore == IGNORE_IF_ZERO && !matches!(ty, FieldType::Message(_)) {
             let (_, nonzero) = is_zero(ty);
             return Some(quote!(if #nonzero { #body }));
