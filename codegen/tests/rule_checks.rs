@@ -171,6 +171,19 @@ const CASES: &[Case] = &[
     error("    lte: 1", "    lte: inf", "rule-infinite"),
     error("in: [0.5, 1]", "in: [0.5, nan]", "rule-nan"),
     error("in: [0.5, 1]", "not_in: [-inf]", "rule-infinite"),
+    // A literal every value must hold, longer than the longest value allowed.
+    error(
+        "    min_len: 2",
+        "    min_len: 2 prefix: \"abcdefghij\"",
+        "rule-contradiction",
+    ),
+    error(
+        "    max_len: 20",
+        "    max_len: 20 const: \"abcdefghijklmnopqrstuvwxyz\"",
+        "rule-contradiction",
+    ),
+    // PGV checks `gt` when `gte` is set too.
+    warning("    gte: 0", "    gte: 0 gt: 0", "rule-redundant"),
     // Contradictions inside element rules, reported at the element's own key.
     error("    min_len: 3", "    min_len: 9", "rule-contradiction"),
     error(

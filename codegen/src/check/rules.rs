@@ -1,7 +1,9 @@
 //! Rules that cannot be satisfied, do not fit their field, or that the generator cannot emit.
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
-use crate::emit::validate::{is_number_family, supported};
+use protogate_rules::checks::{self, Literal, Subject, WrittenRule};
+
+use crate::emit::validate::supported;
 use crate::model::{Api, Cardinality, Dialect, Field, FieldType, Message, Rule, RuleValue};
 use crate::source::proto::{locate_ident, locate_key, rule_location};
 
@@ -164,13 +166,6 @@ impl Target<'_> {
     }
 }
 
-/// The fixed-length rules and the bounds they override: (family, len, min, max).
-const LENGTHS: [(&str, &str, &str, &str); 3] = [
-    ("string", "len", "min_len", "max_len"),
-    ("string", "len_bytes", "min_bytes", "max_bytes"),
-    ("bytes", "len", "min_len", "max_len"),
-];
-
 /// The checks of one rule set.
 fn check_rules(target: &Target<'_>, rules: &[Rule], diags: &mut Diagnostics) {
     let name = target.name.as_str();
@@ -218,86 +213,6 @@ fn check_rules(target: &Target<'_>, rules: &[Rule], diags: &mut Diagnostics) {
         }
     }
     let get = |fam: &str, n: &str| rules.iter().find(|r| r.family == fam && r.name == n);
-    let num = |r: Option<&Rule>| r.and_then(|r| r.value.as_u64());
-    // min > max for every length-like pair.
-    for (fam, lo, hi, unit) in [
-        ("string", "min_len", "max_len", "characters"),
-        ("string", "min_bytes", "max_bytes", "bytes"),
-        ("bytes", "min_len", "max_len", "bytes"),
-        ("repeated", "min_items", "max_items", "items"),
-        ("map", "min_pairs", "max_pairs", "pairs"),
-    ] {
-        if let (Some(a), Some(b)) = (num(get(fam, lo)), num(get(fam, hi))) {
-            if a > b {
-                let lo_at = get(fam, lo).map(at).unwrap_or_default();
-                let hi_at = get(fam, hi).map(at).unwrap_or_default();
-                diags.push(
-                    Diagnostic::error(
-                        "rule-contradiction",
-                        lo_at,
-                        format!("`{fam}.{lo}` ({a}) is greater than `{fam}.{hi}` ({b}) on {name}: no value can pass"),
-                    )
-                    .related(hi_at, format!("`{fam}.{hi}` is {b}"))
-                    .hint(format!("make {lo} <= {hi} {unit}")),
-                );
-            }
-        }
-    }
-    // A fixed length that contradicts a bound.
-    for (fam, len_name, min_name, max_name) in LENGTHS {
-        let Some(len) = num(get(fam, len_name)) else {
-            continue;
-        };
-        let too_small = num(get(fam, max_name)).is_some_and(|m| len > m);
-        let too_big = num(get(fam, min_name)).is_some_and(|m| len < m);
-        if too_small || too_big {
-            let (other, bound) = if too_small {
-                (max_name, "at most")
-            } else {
-                (min_name, "at least")
-            };
-            let other_rule = get(fam, other);
-            let mut d = Diagnostic::error(
-                "rule-contradiction",
-                get(fam, len_name).map(at).unwrap_or_default(),
-                format!(
-                    "`{fam}.{len_name}` ({len}) contradicts `{fam}.{other}` ({}) on {name}: the length must be {bound} {}",
-                    num(other_rule).unwrap_or_default(),
-                    num(other_rule).unwrap_or_default()
-                ),
-            );
-            if let Some(r) = other_rule {
-                d = d.related(at(r), format!("`{fam}.{other}`"));
-            }
-            diags.push(d.hint(format!("drop `{len_name}` or the bound it contradicts")));
-        }
-    }
-    // Affixes that cannot fit.
-    let max_rule = get("string", "max_len")
-        .filter(|r| r.value.as_u64().is_some())
-        .or(get("string", "len"));
-    if let Some((max_rule, max)) = max_rule.and_then(|r| r.value.as_u64().map(|m| (r, m))) {
-        for affix in ["prefix", "suffix", "contains", "const"] {
-            if let Some(r) = get("string", affix) {
-                if let Some(text) = r.value.as_str() {
-                    let n = text.chars().count() as u64;
-                    if n > max {
-                        diags.push(
-                            Diagnostic::error(
-                                "rule-contradiction",
-                                at(r),
-                                format!(
-                                    "`string.{affix}` {text:?} is {n} characters but {name} allows at most {max}"
-                                ),
-                            )
-                            .related(at(max_rule), format!("`{}` is {max}", max_rule.id()))
-                            .hint(format!("shorten the {affix} or raise {}", max_rule.name)),
-                        );
-                    }
-                }
-            }
-        }
-    }
     // Patterns must compile with RE2's syntax, through the runtime's translation to the regex
     // crate (the same text the validators compile).
     for fam in ["string", "bytes"] {
@@ -319,131 +234,60 @@ fn check_rules(target: &Target<'_>, rules: &[Rule], diags: &mut Diagnostics) {
             }
         }
     }
-    redundant_rules(target, rules, diags);
-    if is_number_family(expected) {
-        number_bounds(target, rules, diags);
-    }
+    shared_checks(target, rules, diags);
 }
 
-/// Rules that PGV ignores next to another (`not_in` next to `in`, `min_len`/`max_len` next to
-/// `len`): warnings, since the schema says more than is checked.
-fn redundant_rules(target: &Target<'_>, rules: &[Rule], diags: &mut Diagnostics) {
-    let name = target.name.as_str();
-    let get = |fam: &str, n: &str| rules.iter().find(|r| r.family == fam && r.name == n);
-    let non_empty = |r: &&Rule| !matches!(&r.value, RuleValue::List(l) if l.is_empty());
-    let mut families: Vec<&str> = rules.iter().map(|r| r.family.as_str()).collect();
-    families.dedup();
-    for fam in families {
-        if let (Some(a), Some(b)) = (
-            get(fam, "in").filter(non_empty),
-            get(fam, "not_in").filter(non_empty),
-        ) {
-            let message = if b.dialect == Dialect::Pgv {
-                format!(
-                    "`{fam}.not_in` on {name} has no effect next to `{fam}.in`: PGV checks `not_in` only when `in` is empty"
-                )
-            } else {
-                format!(
-                    "`{fam}.not_in` next to `{fam}.in` on {name}: only values of `in` can pass, so leave the excluded ones out of `in` instead"
-                )
-            };
-            diags.push(
-                Diagnostic::warning("rule-redundant", target.locate(b), message)
-                    .related(target.locate(a), format!("`{fam}.in`"))
-                    .hint("keep one of `in` and `not_in`"),
-            );
+/// The contradictions and redundancies protogate-rules finds, family by family, as
+/// diagnostics at the rules' lines.
+fn shared_checks(target: &Target<'_>, rules: &[Rule], diags: &mut Diagnostics) {
+    let mut families: Vec<(&str, Dialect)> = Vec::new();
+    for rule in rules {
+        if !families.contains(&(rule.family.as_str(), rule.dialect)) {
+            families.push((rule.family.as_str(), rule.dialect));
         }
     }
-    for (fam, len, min, max) in LENGTHS {
-        let Some(fixed) = get(fam, len) else { continue };
-        for bound in [min, max].iter().filter_map(|b| get(fam, b)) {
-            let why = if bound.dialect == Dialect::Pgv {
-                format!("PGV checks only `{len}` when it is set")
+    for (family, dialect) in families {
+        let group: Vec<&Rule> = rules
+            .iter()
+            .filter(|r| r.family == family && r.dialect == dialect)
+            .collect();
+        let written: Vec<WrittenRule> = group
+            .iter()
+            .map(|r| WrittenRule::new(r.name.as_str(), literal(&r.value)))
+            .collect();
+        let subject = Subject::new(dialect.into(), family).on(&target.name);
+        for finding in checks::check(&subject, &written) {
+            let at = |i: usize| group.get(i).map(|r| target.locate(r)).unwrap_or_default();
+            let mut d = if finding.kind.is_error() {
+                Diagnostic::error(finding.kind.code(), at(finding.rule), finding.message)
             } else {
-                format!("`{len}` fixes the length")
+                Diagnostic::warning(finding.kind.code(), at(finding.rule), finding.message)
             };
-            diags.push(
-                Diagnostic::warning(
-                    "rule-redundant",
-                    target.locate(bound),
-                    format!(
-                        "`{}` on {name} has no effect next to `{fam}.{len}`: {why}",
-                        bound.id()
-                    ),
-                )
-                .related(target.locate(fixed), format!("`{fam}.{len}`"))
-                .hint(format!("drop `{}` or `{len}`", bound.name)),
-            );
+            for note in finding.related {
+                d = d.related(at(note.rule), note.label);
+            }
+            if let Some(hint) = finding.hint {
+                d = d.hint(hint);
+            }
+            diags.push(d);
         }
     }
 }
 
-/// Float bounds must be numbers (NaN compares false with everything: a NaN bound makes the rule
-/// pass or fail regardless of the value), and exclusive bounds must leave some value.
-fn number_bounds(target: &Target<'_>, rules: &[Rule], diags: &mut Diagnostics) {
-    let name = target.name.as_str();
-    let expected = target.expected.as_str();
-    let get = |n: &str| rules.iter().find(|r| r.family == expected && r.name == n);
-    for rule in rules.iter().filter(|r| r.family == expected) {
-        let values: Vec<f64> = match &rule.value {
-            RuleValue::Float(v) => vec![*v],
-            RuleValue::List(items) => items
-                .iter()
-                .filter_map(|v| match v {
-                    RuleValue::Float(f) => Some(*f),
-                    _ => None,
-                })
-                .collect(),
-            _ => continue,
-        };
-        if let Some(bad) = values.iter().find(|v| !v.is_finite()) {
-            let (code, what) = if bad.is_nan() {
-                (
-                    "rule-nan",
-                    "NaN: no number compares with NaN, so the rule cannot work",
-                )
-            } else {
-                (
-                    "rule-infinite",
-                    "infinite: protogate emits finite bounds only",
-                )
-            };
-            diags.push(
-                Diagnostic::error(
-                    code,
-                    target.locate(rule),
-                    format!("`{}` on {name} is {what}", rule.id()),
-                )
-                .hint("use a finite number; `(validate.rules).double` has no NaN check"),
-            );
-        }
-    }
-    // Equal exclusive bounds on both sides admit no value (gte == lte is an allowed exclusion).
-    let f = |n: &str| {
-        get(n).map(|r| match &r.value {
-            RuleValue::Float(v) => *v,
-            RuleValue::Int(v) => *v as f64,
-            RuleValue::Uint(v) => *v as f64,
-            _ => 0.0,
-        })
-    };
-    if let (Some(lo), Some(hi)) = (f("gt").or(f("gte")), f("lt").or(f("lte"))) {
-        if lo == hi
-            && (f("gt").is_some() || f("lt").is_some())
-            && f("gte").is_none()
-            && f("lte").is_none()
-        {
-            diags.push(Diagnostic::error(
-                "rule-contradiction",
-                get("gt")
-                    .or(get("gte"))
-                    .map(|r| target.locate(r))
-                    .unwrap_or_default(),
-                format!("the bounds of {name} exclude every value ({lo} < x < {hi})"),
-            ));
-        }
+/// A rule value as the shared checks read it.
+fn literal(value: &RuleValue) -> Literal {
+    match value {
+        RuleValue::Bool(b) => Literal::Flag(*b),
+        RuleValue::Int(i) => Literal::Int(i128::from(*i)),
+        RuleValue::Uint(u) => Literal::Int(i128::from(*u)),
+        RuleValue::Float(f) => Literal::Float(*f),
+        RuleValue::Str(s) => Literal::Text(s.clone()),
+        RuleValue::Bytes(b) => Literal::Bytes(b.clone()),
+        RuleValue::List(items) => Literal::List(items.iter().map(literal).collect()),
+        RuleValue::Time(..) | RuleValue::Rules(_) => Literal::Other,
     }
 }
+
 fn type_label(field: &Field) -> String {
     match &field.cardinality {
         Cardinality::Repeated => format!("repeated {}", field.ty.proto_name()),
