@@ -188,7 +188,7 @@ const CASES: &[Case] = &[
     error("    min_len: 3", "    min_len: 9", "rule-contradiction"),
     error(
         "values: {int64: {gte: 0}}",
-        "values: {int64: {gt: 5, lt: 5}}",
+        "values: {int64: {gt: 5, lt: 6}}",
         "rule-contradiction",
     ),
 ];

@@ -9,87 +9,23 @@ use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Expr, Fields, Lit, LitStr, Type, UnOp};
 
+use protogate_rules::catalogue::{self, is_number_family, Dialect};
+use protogate_rules::checks::{self, FindingKind, Literal as RuleLiteral, Subject, WrittenRule};
+
 use crate::time_lit;
 
-const NUMBERS: &[&str] = &[
-    "float", "double", "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32",
-    "fixed64", "sfixed32", "sfixed64",
-];
+/// The families the derive takes: PGV's, and `oneof` for `(validate.required)` on a oneof.
+fn family_names() -> String {
+    catalogue::families(Dialect::Pgv)
+        .iter()
+        .map(|f| f.name)
+        .chain(["oneof"])
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
-const STRING_RULES: &[&str] = &[
-    "const",
-    "in",
-    "not_in",
-    "len",
-    "min_len",
-    "max_len",
-    "len_bytes",
-    "min_bytes",
-    "max_bytes",
-    "prefix",
-    "suffix",
-    "contains",
-    "not_contains",
-    "pattern",
-    "email",
-    "hostname",
-    "ip",
-    "ipv4",
-    "ipv6",
-    "uri",
-    "uri_ref",
-    "address",
-    "uuid",
-    "well_known_regex",
-    "strict",
-    "ignore_empty",
-];
-const BYTES_RULES: &[&str] = &[
-    "const",
-    "in",
-    "not_in",
-    "len",
-    "min_len",
-    "max_len",
-    "prefix",
-    "suffix",
-    "contains",
-    "pattern",
-    "ip",
-    "ipv4",
-    "ipv6",
-    "ignore_empty",
-];
-const NUMBER_RULES: &[&str] = &[
-    "const",
-    "lt",
-    "lte",
-    "gt",
-    "gte",
-    "in",
-    "not_in",
-    "ignore_empty",
-];
-const ENUM_RULES: &[&str] = &["const", "defined_only", "in", "not_in"];
-const DURATION_RULES: &[&str] = &[
-    "required", "const", "lt", "lte", "gt", "gte", "in", "not_in",
-];
-const TIMESTAMP_RULES: &[&str] = &[
-    "required", "const", "lt", "lte", "gt", "gte", "lt_now", "gt_now", "within",
-];
-const REPEATED_RULES: &[&str] = &["min_items", "max_items", "unique", "items", "ignore_empty"];
-const MAP_RULES: &[&str] = &[
-    "min_pairs",
-    "max_pairs",
-    "no_sparse",
-    "keys",
-    "values",
-    "ignore_empty",
-];
-const FAMILIES: &str =
-    "string, bytes, bool, enum, message, repeated, map, duration, timestamp, any, oneof, \
-     float, double, int32, int64, uint32, uint64, sint32, sint64, fixed32, fixed64, sfixed32, \
-     sfixed64";
+/// The rules of `oneof`, the one family the derive adds to PGV's.
+const ONEOF_RULES: &[&str] = &["required"];
 
 pub fn derive(input: DeriveInput) -> syn::Result<TokenStream> {
     let ident = &input.ident;
@@ -188,7 +124,7 @@ fn parse_family(meta: &ParseNestedMeta<'_>) -> syn::Result<Family> {
     let ident = meta
         .path
         .get_ident()
-        .ok_or_else(|| meta.error(format!("expected a rule family: one of {FAMILIES}")))?;
+        .ok_or_else(|| meta.error(format!("expected a rule family: one of {}", family_names())))?;
     let mut rules = Vec::new();
     if meta.input.peek(syn::Token![=]) {
         return Err(meta.error(format!(
@@ -349,7 +285,7 @@ fn field_checks(ctx: &FieldCtx<'_>, family: &Family) -> syn::Result<TokenStream>
 
 /// Whether a family applies to a scalar value (and so to a wrapper's `value`).
 fn is_scalar(family: &str) -> bool {
-    matches!(family, "string" | "bytes" | "bool") || NUMBERS.contains(&family)
+    matches!(family, "string" | "bytes" | "bool") || is_number_family(family)
 }
 
 /// The scalar family of a `google.protobuf` wrapper type (`StringValue` → `string`).
@@ -376,23 +312,16 @@ struct Rules<'a> {
 impl<'a> Rules<'a> {
     fn new(family: &'a Family) -> syn::Result<Rules<'a>> {
         let name = family.name.as_str();
-        let allowed: &[&str] = match name {
-            "string" => STRING_RULES,
-            "bytes" => BYTES_RULES,
-            "bool" => &["const"],
-            "enum" => ENUM_RULES,
-            "message" => &["required", "skip"],
-            "repeated" => REPEATED_RULES,
-            "map" => MAP_RULES,
-            "duration" => DURATION_RULES,
-            "timestamp" => TIMESTAMP_RULES,
-            "any" => &["required", "in", "not_in"],
-            "oneof" => &["required"],
-            f if NUMBERS.contains(&f) => NUMBER_RULES,
-            _ => {
+        let allowed: Vec<&str> = match catalogue::family(Dialect::Pgv, name) {
+            Some(f) => f.rule_names().collect(),
+            None if name == "oneof" => ONEOF_RULES.to_vec(),
+            None => {
                 return Err(syn::Error::new(
                     family.span,
-                    format!("unknown rule family `{name}`: expected one of {FAMILIES}"),
+                    format!(
+                        "unknown rule family `{name}`: expected one of {}",
+                        family_names()
+                    ),
                 ))
             }
         };
@@ -415,7 +344,8 @@ impl<'a> Rules<'a> {
                 ));
             }
             seen.push(&arg.name);
-            let nested = matches!(arg.name.as_str(), "items" | "keys" | "values");
+            let nested = catalogue::rule(Dialect::Pgv, name, &arg.name)
+                .is_some_and(|r| r.is_element_rules());
             match (&arg.value, nested) {
                 (ArgValue::Nested(_), false) => {
                     return Err(syn::Error::new(
@@ -437,7 +367,7 @@ impl<'a> Rules<'a> {
             }
         }
         let rules = Rules { family };
-        rules.exclusive("in", "not_in", "PGV checks only `in` when both are set")?;
+        rules.shared_checks()?;
         Ok(rules)
     }
 
@@ -449,27 +379,35 @@ impl<'a> Rules<'a> {
         self.get(name).is_some()
     }
 
-    /// An error when both rules are given.
-    fn exclusive(&self, a: &str, b: &str, why: &str) -> syn::Result<()> {
-        if let (Some(x), Some(y)) = (self.get(a), self.get(b)) {
-            let (first, later) = if self.position(a) < self.position(b) {
-                (x, y)
-            } else {
-                (y, x)
+    /// The contradictions and redundancies protogate-rules finds, as compile errors: a rule
+    /// with no effect is an error here, since a derive has no warnings.
+    fn shared_checks(&self) -> syn::Result<()> {
+        let family = self.family.name.as_str();
+        let written: Vec<WrittenRule> = self
+            .family
+            .rules
+            .iter()
+            .map(|arg| WrittenRule::new(arg.name.as_str(), literal(&arg.value)))
+            .collect();
+        let subject = Subject::new(Dialect::Pgv, family);
+        let mut errors: Option<syn::Error> = None;
+        for finding in checks::check(&subject, &written) {
+            let Some(arg) = self.family.rules.get(finding.rule) else {
+                continue;
             };
-            return Err(syn::Error::new(
-                later.ident.span(),
-                format!(
-                    "`{}` cannot be combined with `{}`: {why}",
-                    later.name, first.name
-                ),
-            ));
+            // A bad number is the value's fault; a conflict is the rule's.
+            let error = match (&arg.value, finding.kind) {
+                (ArgValue::Expr(e), FindingKind::Nan | FindingKind::Infinite) => {
+                    syn::Error::new_spanned(e, finding.message)
+                }
+                _ => syn::Error::new(arg.ident.span(), finding.message),
+            };
+            match &mut errors {
+                None => errors = Some(error),
+                Some(all) => all.combine(error),
+            }
         }
-        Ok(())
-    }
-
-    fn position(&self, name: &str) -> Option<usize> {
-        self.family.rules.iter().position(|a| a.name == name)
+        errors.map_or(Ok(()), Err)
     }
 
     /// The value of a `rule = value` rule.
@@ -563,18 +501,9 @@ impl<'a> Rules<'a> {
         }
     }
 
-    /// `min` <= `max`, as the generator checks it.
-    fn ordered(&self, min: &str, max: &str) -> syn::Result<(Option<u64>, Option<u64>)> {
-        let (a, b) = (self.int(min)?, self.int(max)?);
-        if let (Some(a), Some(b), Some(arg)) = (a, b, self.get(min)) {
-            if a > b {
-                return Err(syn::Error::new(
-                    arg.ident.span(),
-                    format!("`{min}` ({a}) is greater than `{max}` ({b}): no value can pass"),
-                ));
-            }
-        }
-        Ok((a, b))
+    /// A minimum and a maximum (their order is checked by protogate-rules).
+    fn range(&self, min: &str, max: &str) -> syn::Result<(Option<u64>, Option<u64>)> {
+        Ok((self.int(min)?, self.int(max)?))
     }
 }
 
@@ -622,7 +551,7 @@ fn value_checks(site: &Site<'_>, rules: &Rules<'_>) -> syn::Result<Vec<TokenStre
             }
         }
         "enum" => enum_checks(site, rules, &mut out)?,
-        f if NUMBERS.contains(&f) => number_checks(site, rules, &mut out)?,
+        f if is_number_family(f) => number_checks(site, rules, &mut out)?,
         "duration" | "timestamp" => time_checks(site, rules, &mut out)?,
         "any" => {
             let r = quote!(::protogate::rules::message);
@@ -668,20 +597,14 @@ fn string_checks(
     if let Some((f, l)) = in_or_not_in(rules, |name, e| lit_str(e, name).map(|s| quote!(#s)))? {
         out.push(site.check(quote!(#r::#f(value, &[#(#l),*]))));
     }
-    out.extend(runes.check);
-    out.extend(bytes.check);
+    out.extend(runes);
+    out.extend(bytes);
     out.extend(affixes(
         site,
         rules,
         &r,
         &["prefix", "suffix", "contains", "not_contains"],
-        &runes.max,
-        "characters",
-        |name, e| {
-            let s = lit_str(e, name)?;
-            let n = s.value().chars().count() as u64;
-            Ok((quote!(#s), Some(n)))
-        },
+        |name, e| lit_str(e, name).map(|s| quote!(#s)),
     )?);
     for known in [
         "ip", "ipv4", "ipv6", "email", "hostname", "address", "uri", "uri_ref", "uuid",
@@ -729,71 +652,44 @@ fn string_checks(
 }
 
 /// A length family (`len` alone, or `min`/`max`): its check, calling `exact` or `range` of the
-/// runtime module `r` (PGV ignores the bounds when `len` is set, so together they are an error),
-/// and the largest length allowed, if bounded.
-struct Lengths {
-    check: Option<TokenStream>,
-    max: Option<(String, u64)>,
-}
-
+/// runtime module `r` (PGV ignores the bounds when `len` is set, so together they are an error
+/// from protogate-rules).
 fn lengths(
     site: &Site<'_>,
     rules: &Rules<'_>,
     r: &TokenStream,
     [len, min, max]: [&str; 3],
     [exact, range]: [&str; 2],
-) -> syn::Result<Lengths> {
-    rules.exclusive(len, min, "PGV ignores the bounds when `len` is set")?;
-    rules.exclusive(len, max, "PGV ignores the bounds when `len` is set")?;
-    let (lo, hi) = rules.ordered(min, max)?;
+) -> syn::Result<Option<TokenStream>> {
+    let (lo, hi) = rules.range(min, max)?;
     let (exact, range) = (
         syn::Ident::new(exact, Span::call_site()),
         syn::Ident::new(range, Span::call_site()),
     );
     Ok(match (rules.int(len)?, lo, hi) {
-        (Some(n), ..) => Lengths {
-            check: Some(site.check(quote!(#r::#exact(value, #n)))),
-            max: Some((len.to_string(), n)),
-        },
-        (None, None, None) => Lengths {
-            check: None,
-            max: None,
-        },
+        (Some(n), ..) => Some(site.check(quote!(#r::#exact(value, #n)))),
+        (None, None, None) => None,
         (None, lo, hi) => {
-            let (lo_t, hi_t) = (opt(lo), opt(hi));
-            Lengths {
-                check: Some(site.check(quote!(#r::#range(value, #lo_t, #hi_t)))),
-                max: hi.map(|m| (max.to_string(), m)),
-            }
+            let (lo, hi) = (opt(lo), opt(hi));
+            Some(site.check(quote!(#r::#range(value, #lo, #hi))))
         }
     })
 }
 
-/// `prefix`, `suffix`, `contains` (and `not_contains`): each a literal of `n` units (from
-/// `literal`) that must fit in the length bound when it is a required part of the value.
+/// `prefix`, `suffix`, `contains` (and `not_contains`), each with its literal from `literal`.
 fn affixes(
     site: &Site<'_>,
     rules: &Rules<'_>,
     r: &TokenStream,
     names: &[&str],
-    max_len: &Option<(String, u64)>,
-    unit: &str,
-    literal: impl Fn(&str, &Expr) -> syn::Result<(TokenStream, Option<u64>)>,
+    literal: impl Fn(&str, &Expr) -> syn::Result<TokenStream>,
 ) -> syn::Result<Vec<TokenStream>> {
     let mut out = Vec::new();
     for &affix in names {
         let Some((_, e)) = rules.expr(affix)? else {
             continue;
         };
-        let (lit, n) = literal(affix, e)?;
-        if let (Some((limit, max)), Some(n), false) = (max_len, n, affix == "not_contains") {
-            if n > *max {
-                return Err(syn::Error::new(
-                    e.span(),
-                    format!("the {affix} is {n} {unit} but `{limit}` is {max}: no value can pass"),
-                ));
-            }
-        }
+        let lit = literal(affix, e)?;
         let f = syn::Ident::new(affix, e.span());
         out.push(site.check(quote!(#r::#f(value, #lit))));
     }
@@ -842,15 +738,13 @@ fn bytes_checks(site: &Site<'_>, rules: &Rules<'_>, out: &mut Vec<TokenStream>) 
         ["len", "min_len", "max_len"],
         ["len", "len_range"],
     )?;
-    out.extend(lengths.check);
+    out.extend(lengths);
     out.extend(affixes(
         site,
         rules,
         &r,
         &["prefix", "suffix", "contains"],
-        &lengths.max,
-        "bytes",
-        |name, e| Ok((bytes_lit(e, name)?, byte_count(e))),
+        |name, e| bytes_lit(e, name),
     )?);
     if let Some((f, l)) = in_or_not_in(rules, |name, e| bytes_lit(e, name))? {
         out.push(site.check(quote!(#r::#f(value, &[#(#l),*]))));
@@ -872,16 +766,46 @@ fn bytes_checks(site: &Site<'_>, rules: &Rules<'_>, out: &mut Vec<TokenStream>) 
     Ok(())
 }
 
-fn byte_count(e: &Expr) -> Option<u64> {
+/// A rule's value as protogate-rules reads it. Only literals are looked into; a constant or
+/// an expression is left to rustc, except `f32::NAN` / `f64::NAN`, which no bound may be.
+fn literal(value: &ArgValue) -> RuleLiteral {
+    let e = match value {
+        ArgValue::Flag => return RuleLiteral::Flag(true),
+        ArgValue::Nested(_) => return RuleLiteral::Other,
+        ArgValue::Expr(e) => &**e,
+    };
     match e {
-        Expr::Lit(syn::ExprLit {
-            lit: Lit::ByteStr(b),
-            ..
-        }) => Some(b.value().len() as u64),
-        Expr::Lit(syn::ExprLit {
-            lit: Lit::Str(s), ..
-        }) => Some(s.value().len() as u64),
-        _ => None,
+        Expr::Lit(l) => lit_literal(&l.lit, false),
+        Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => match &*u.expr {
+            Expr::Lit(l) => lit_literal(&l.lit, true),
+            _ => RuleLiteral::Other,
+        },
+        Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "NAN") => {
+            RuleLiteral::Float(f64::NAN)
+        }
+        Expr::Array(a) => RuleLiteral::List(
+            a.elems
+                .iter()
+                .map(|item| literal(&ArgValue::Expr(Box::new(item.clone()))))
+                .collect(),
+        ),
+        _ => RuleLiteral::Other,
+    }
+}
+
+fn lit_literal(lit: &Lit, negative: bool) -> RuleLiteral {
+    let sign: i32 = if negative { -1 } else { 1 };
+    match lit {
+        Lit::Bool(b) if !negative => RuleLiteral::Flag(b.value),
+        Lit::Int(i) => i.base10_parse::<i128>().map_or(RuleLiteral::Other, |v| {
+            RuleLiteral::Int(i128::from(sign) * v)
+        }),
+        Lit::Float(f) => f.base10_parse::<f64>().map_or(RuleLiteral::Other, |v| {
+            RuleLiteral::Float(f64::from(sign) * v)
+        }),
+        Lit::Str(s) if !negative => RuleLiteral::Text(s.value()),
+        Lit::ByteStr(b) if !negative => RuleLiteral::Bytes(b.value()),
+        _ => RuleLiteral::Other,
     }
 }
 
@@ -901,14 +825,6 @@ fn number_type(family: &str) -> &'static str {
 /// range-checked here; any other expression (a constant, `f64::INFINITY`) is left to rustc.
 fn number(family: &str, name: &str, e: &Expr) -> syn::Result<TokenStream> {
     let ty = number_type(family);
-    if let Expr::Path(p) = e {
-        if p.path.segments.last().is_some_and(|s| s.ident == "NAN") {
-            return Err(syn::Error::new_spanned(
-                e,
-                format!("`{name}` is NaN: no number compares with NaN, so the rule cannot work"),
-            ));
-        }
-    }
     let (negative, lit) = match e {
         Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => match &*u.expr {
             Expr::Lit(l) => (true, &l.lit),
@@ -995,7 +911,6 @@ fn number_checks(
         out.push(site.check(quote!(#r::r#const(#family, value, #c))));
     }
     let bound = |ex: &str, inc: &str| -> syn::Result<TokenStream> {
-        rules.exclusive(ex, inc, "a side has one bound")?;
         Ok(if let Some(e) = lit(ex)? {
             quote!(::core::option::Option::Some(#r::Bound::exclusive(#e)))
         } else if let Some(e) = lit(inc)? {
@@ -1141,7 +1056,6 @@ fn time_checks(site: &Site<'_>, rules: &Rules<'_>, out: &mut Vec<TokenStream>) -
         inner.push(site.check(quote!(#r::r#const(value, #c))));
     }
     let bound = |ex: &str, inc: &str| -> syn::Result<Option<TokenStream>> {
-        rules.exclusive(ex, inc, "a side has one bound")?;
         let b = quote!(::protogate::rules::number::Bound);
         Ok(if let Some(e) = lit(ex)? {
             Some(quote!(::core::option::Option::Some(#b::exclusive(#e))))
@@ -1152,24 +1066,10 @@ fn time_checks(site: &Site<'_>, rules: &Rules<'_>, out: &mut Vec<TokenStream>) -
     let (lower, upper) = (bound("gt", "gte")?, bound("lt", "lte")?);
     let relative = ["lt_now", "gt_now", "within"];
     if lower.is_some() || upper.is_some() {
-        if let Some(arg) = relative.iter().find_map(|n| rules.get(n)) {
-            return Err(syn::Error::new(
-                arg.ident.span(),
-                format!(
-                    "`{}` cannot be combined with `lt`/`lte`/`gt`/`gte`: PGV checks only the fixed bounds",
-                    arg.name
-                ),
-            ));
-        }
         let none = quote!(::core::option::Option::None);
         let (lower, upper) = (lower.unwrap_or_else(|| none.clone()), upper.unwrap_or(none));
         inner.push(site.check(quote!(#r::range(value, #lower, #upper))));
     } else if relative.iter().any(|n| rules.has(n)) {
-        rules.exclusive(
-            "lt_now",
-            "gt_now",
-            "no timestamp is both before and after now",
-        )?;
         let (lt_now, gt_now) = (rules.flag("lt_now")?, rules.flag("gt_now")?);
         let within = match lit("within")? {
             Some(w) => quote!(::core::option::Option::Some(#w)),
@@ -1249,7 +1149,7 @@ fn repeated_checks(ctx: &FieldCtx<'_>, rules: &Rules<'_>, ty: &Type) -> syn::Res
     let ident = &ctx.ident;
     let mut out = Vec::new();
     if rules.has("min_items") || rules.has("max_items") {
-        let (min, max) = rules.ordered("min_items", "max_items")?;
+        let (min, max) = rules.range("min_items", "max_items")?;
         let (min, max) = (opt(min), opt(max));
         out.push(site.check(quote!(
             ::protogate::rules::collection::repeated::items(values.len(), #min, #max)
@@ -1291,7 +1191,7 @@ fn map_checks(ctx: &FieldCtx<'_>, rules: &Rules<'_>, ty: &Type) -> syn::Result<T
     let ident = &ctx.ident;
     let mut out = Vec::new();
     if rules.has("min_pairs") || rules.has("max_pairs") {
-        let (min, max) = rules.ordered("min_pairs", "max_pairs")?;
+        let (min, max) = rules.range("min_pairs", "max_pairs")?;
         let (min, max) = (opt(min), opt(max));
         out.push(site.check(quote!(
             ::protogate::rules::collection::map::pairs(values.len(), #min, #max)
@@ -1409,7 +1309,7 @@ fn check_type(family: &Family, ty: &Type) -> syn::Result<()> {
         "repeated" => kind == "list" || kind == "bytes",
         "map" => kind == "map",
         "message" | "duration" | "timestamp" | "any" | "oneof" => false,
-        n if NUMBERS.contains(&n) => kind == number_type(n),
+        n if is_number_family(n) => kind == number_type(n),
         _ => true,
     };
     if fits {

@@ -1,10 +1,11 @@
-//! Bounds: NaN and infinite numbers, exclusive bounds that leave nothing, two bounds on one
+//! Bounds: NaN and infinite numbers, exclusive integer bounds that leave nothing, two bounds on one
 //! side, and timestamps' relative rules next to fixed bounds.
 
 use super::{Dialect, Finding, FindingKind, Literal, Subject, Written};
-use crate::catalogue::is_number_family;
+use crate::catalogue::{is_float_family, is_number_family};
 
-/// Every float of a numeric family's rules must be a number, and `gt` == `lt` admits nothing.
+/// Every float of a numeric family's rules must be a number, and integer bounds must leave a
+/// value between them.
 pub(super) fn numbers(subject: &Subject<'_>, written: &Written<'_>, out: &mut Vec<Finding>) {
     let on = subject.where_();
     for (at, rule) in written.rules.iter().enumerate() {
@@ -40,43 +41,30 @@ pub(super) fn numbers(subject: &Subject<'_>, written: &Written<'_>, out: &mut Ve
             )),
         );
     }
-    // Equal exclusive bounds on both sides admit no value (gte == lte admits exactly one).
-    if written.get("gte").is_some() || written.get("lte").is_some() {
+    // Exclusive bounds one apart leave no integer between them. (Equal bounds are not a
+    // contradiction: PGV, protovalidate and the runtime read `gt` >= `lt` as an exclusion, so
+    // `gt: 5, lt: 5` rejects 5 only.)
+    if is_float_family(subject.family) {
         return;
     }
-    let (Some((gt_at, gt)), Some((lt_at, lt))) = (written.get("gt"), written.get("lt")) else {
+    let (Some((gt_at, Literal::Int(gt))), Some((lt_at, Literal::Int(lt)))) =
+        (written.get("gt"), written.get("lt"))
+    else {
         return;
     };
-    let equal = match (gt, lt) {
-        (Literal::Int(a), Literal::Int(b)) => a == b,
-        (Literal::Float(a), Literal::Float(b)) => a == b,
-        (Literal::Int(a), Literal::Float(b)) | (Literal::Float(b), Literal::Int(a)) => {
-            *a as f64 == *b
-        }
-        _ => false,
-    };
-    if equal {
+    if *lt == gt + 1 {
         let (gt_id, lt_id) = (subject.id("gt"), subject.id("lt"));
         out.push(
             Finding::new(
                 FindingKind::Contradiction,
                 gt_at,
                 format!(
-                    "{gt_id} and {lt_id} are both {}{on}: the bounds exclude every value",
-                    show(gt)
+                    "{gt_id} ({gt}) and {lt_id} ({lt}){on} leave no integer between them: no value can pass"
                 ),
             )
-            .related(lt_at, lt_id)
-            .hint("use `gte` or `lte` to admit the bound itself".into()),
+            .related(lt_at, format!("{lt_id} is {lt}"))
+            .hint("use `gte` or `lte` to admit a bound itself".into()),
         );
-    }
-}
-
-fn show(value: &Literal) -> String {
-    match value {
-        Literal::Int(i) => i.to_string(),
-        Literal::Float(f) => f.to_string(),
-        _ => String::new(),
     }
 }
 

@@ -120,15 +120,27 @@ fn float_bounds_must_be_finite() {
 }
 
 #[test]
-fn equal_exclusive_bounds_admit_nothing() {
-    let found = pgv("int64", &[("gt", Literal::Int(5)), ("lt", Literal::Int(5))]);
+fn exclusive_integer_bounds_one_apart_admit_nothing() {
+    let found = pgv("int64", &[("gt", Literal::Int(4)), ("lt", Literal::Int(5))]);
     assert_eq!(kinds(&found), [FindingKind::Contradiction]);
+    assert_eq!(
+        found[0].message,
+        "`int64.gt` (4) and `int64.lt` (5) leave no integer between them: no value can pass"
+    );
+    assert!(pgv("int64", &[("gt", Literal::Int(4)), ("lt", Literal::Int(6))]).is_empty());
     assert!(pgv(
         "int64",
-        &[("gte", Literal::Int(5)), ("lte", Literal::Int(5))]
+        &[("gte", Literal::Int(4)), ("lt", Literal::Int(5))]
     )
     .is_empty());
-    assert!(pgv("int64", &[("gt", Literal::Int(4)), ("lt", Literal::Int(5))]).is_empty());
+    // Equal bounds exclude one value: PGV reads `gt` >= `lt` as "outside the range".
+    assert!(pgv("int64", &[("gt", Literal::Int(5)), ("lt", Literal::Int(5))]).is_empty());
+    // Reals lie between any two floats.
+    assert!(pgv(
+        "double",
+        &[("gt", Literal::Float(4.0)), ("lt", Literal::Float(5.0))]
+    )
+    .is_empty());
 }
 
 #[test]

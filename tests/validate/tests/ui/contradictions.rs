@@ -42,6 +42,30 @@ struct RequiredItems {
     a: Vec<Ts>,
 }
 
+#[derive(protogate::Validate)]
+struct TwoLowerBounds {
+    #[validate(int64(gt = 1, gte = 2))]
+    a: i64,
+}
+
+#[derive(protogate::Validate)]
+struct BeforeAndAfterNow {
+    #[validate(timestamp(lt_now, gt_now))]
+    a: Option<Ts>,
+}
+
+#[derive(protogate::Validate)]
+struct LongBytesConst {
+    #[validate(bytes(len = 2, r#const = b"abc"))]
+    a: Vec<u8>,
+}
+
+#[derive(protogate::Validate)]
+struct NoIntegerBetween {
+    #[validate(uint32(gt = 4, lt = 5))]
+    a: u32,
+}
+
 struct Ts {
     seconds: i64,
     nanos: i32,
