@@ -175,18 +175,15 @@ fn generate_prost_protovalidate() {
     let encoded = compiler.encode_file_descriptor_set();
     std::fs::write(out.join("descriptors.bin"), &encoded)
         .unwrap_or_else(|e| panic!("writing descriptors.bin: {e}"));
-    let mut own = compiler.file_descriptor_set();
-    own.file
-        .retain(|file| matches!(file.package(), "celrules" | "pvcases"));
+    // prost-build needs the imports to see the field types; it also writes their modules, which
+    // nothing includes.
     prost_build::Config::new()
         .out_dir(&out)
-        .compile_fds(own)
+        .compile_fds(compiler.file_descriptor_set())
         .unwrap_or_else(|e| panic!("prost-build: {e}"));
     prost_protovalidate_build::Builder::new()
         .file_descriptor_set_bytes(encoded)
         .out_dir(&out)
-        .extern_path(".celrules", "crate::prost_generated::celrules")
-        .extern_path(".pvcases", "crate::prost_generated::pvcases")
         .compile()
         .unwrap_or_else(|e| panic!("prost-protovalidate-build: {e}"));
 }

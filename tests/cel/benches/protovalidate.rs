@@ -15,8 +15,8 @@ use std::cell::Cell;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use prost::Message as _;
-use prost_reflect::{DescriptorPool, DynamicMessage};
 use prost_protovalidate::Validator;
+use prost_reflect::{DescriptorPool, DynamicMessage};
 use protogate_cel_test::prost_generated::{self, DESCRIPTORS};
 use protogate_cel_test::{celrules, pvcases};
 
@@ -88,7 +88,9 @@ impl Runtime {
 
 /// The calls the server makes for a protovalidate message: every violation.
 fn protogate_violations(message: &impl protogate::Validate) -> usize {
-    message.validate_all().map_or_else(|v| v.iter().count(), |()| 0)
+    message
+        .validate_all()
+        .map_or_else(|v| v.iter().count(), |()| 0)
 }
 
 fn generated_violations(message: &impl prost_protovalidate::Validate) -> usize {
@@ -107,10 +109,19 @@ where
     let expected = protogate_violations(&message);
     assert_eq!(expected == 0, name.ends_with("_valid"), "{name}: protogate");
     assert_eq!(runtime.violations(&dynamic), expected, "{name}: runtime");
-    report_allocations(name, [
-        ("protogate", allocations_per_call(|| drop(message.validate_all()))),
-        ("runtime", allocations_per_call(|| drop(runtime.validator.validate(&dynamic)))),
-    ]);
+    report_allocations(
+        name,
+        [
+            (
+                "protogate",
+                allocations_per_call(|| drop(message.validate_all())),
+            ),
+            (
+                "runtime",
+                allocations_per_call(|| drop(runtime.validator.validate(&dynamic))),
+            ),
+        ],
+    );
     Box::new(move |c| {
         let mut group = c.benchmark_group(name);
         measure_protogate_and_runtime(&mut group, runtime, &message, &dynamic);
@@ -131,12 +142,28 @@ where
     let expected = protogate_violations(&message);
     assert_eq!(expected == 0, name.ends_with("_valid"), "{name}: protogate");
     assert_eq!(runtime.violations(&dynamic), expected, "{name}: runtime");
-    assert_eq!(generated_violations(&generated), expected, "{name}: generated");
-    report_allocations(name, [
-        ("protogate", allocations_per_call(|| drop(message.validate_all()))),
-        ("runtime", allocations_per_call(|| drop(runtime.validator.validate(&dynamic)))),
-        ("generated", allocations_per_call(|| drop(generated.validate()))),
-    ]);
+    assert_eq!(
+        generated_violations(&generated),
+        expected,
+        "{name}: generated"
+    );
+    report_allocations(
+        name,
+        [
+            (
+                "protogate",
+                allocations_per_call(|| drop(message.validate_all())),
+            ),
+            (
+                "runtime",
+                allocations_per_call(|| drop(runtime.validator.validate(&dynamic))),
+            ),
+            (
+                "generated",
+                allocations_per_call(|| drop(generated.validate())),
+            ),
+        ],
+    );
     Box::new(move |c| {
         let mut group = c.benchmark_group(name);
         measure_protogate_and_runtime(&mut group, runtime, &message, &dynamic);
@@ -248,25 +275,41 @@ fn bench(c: &mut Criterion) {
     let runtime = Runtime::new();
     let measures = vec![
         cel_input(&runtime, "cel_account_valid", account()),
-        cel_input(&runtime, "cel_account_invalid", celrules::Account {
-            handle: "ada".into(),
-            ..account()
-        }),
+        cel_input(
+            &runtime,
+            "cel_account_invalid",
+            celrules::Account {
+                handle: "ada".into(),
+                ..account()
+            },
+        ),
         cel_input(&runtime, "cel_payment_valid", payment()),
-        cel_input(&runtime, "cel_payment_invalid", celrules::Payment {
-            amount: 5000,
-            ..payment()
-        }),
+        cel_input(
+            &runtime,
+            "cel_payment_invalid",
+            celrules::Payment {
+                amount: 5000,
+                ..payment()
+            },
+        ),
         standard_input::<_, generated::Strings>(&runtime, "standard_strings_valid", strings()),
-        standard_input::<_, generated::Strings>(&runtime, "standard_strings_invalid", pvcases::Strings {
-            len: "toolong".into(),
-            ..strings()
-        }),
+        standard_input::<_, generated::Strings>(
+            &runtime,
+            "standard_strings_invalid",
+            pvcases::Strings {
+                len: "toolong".into(),
+                ..strings()
+            },
+        ),
         standard_input::<_, generated::Formats>(&runtime, "standard_formats_valid", formats()),
-        standard_input::<_, generated::Formats>(&runtime, "standard_formats_invalid", pvcases::Formats {
-            email: "not-an-email".into(),
-            ..formats()
-        }),
+        standard_input::<_, generated::Formats>(
+            &runtime,
+            "standard_formats_invalid",
+            pvcases::Formats {
+                email: "not-an-email".into(),
+                ..formats()
+            },
+        ),
         standard_input::<_, generated::Collections>(
             &runtime,
             "standard_collections_valid",

@@ -171,7 +171,7 @@ pub mod pvcases {
 /// The benchmark's schemas as prost-build generates them, with prost-protovalidate-build's
 /// `Validate` impls for the messages without `cel` rules (feature `compare`).
 #[cfg(feature = "compare")]
-#[allow(missing_docs, clippy::all)]
+#[allow(missing_docs, unused_parens, clippy::all)]
 pub mod prost_generated {
     pub mod celrules {
         include!(concat!(env!("OUT_DIR"), "/prost/celrules.rs"));
@@ -181,9 +181,11 @@ pub mod prost_generated {
         include!(concat!(env!("OUT_DIR"), "/prost/pvcases.rs"));
     }
 
+    // Its impls name the types by package (`pvcases::Strings`), the modules above.
     include!(concat!(env!("OUT_DIR"), "/prost/validate_impl.rs"));
 
     /// The encoded descriptor set of both schemas with their imports, `buf.validate` options
     /// included, for prost-protovalidate's runtime `Validator`.
-    pub static DESCRIPTORS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/prost/descriptors.bin"));
+    pub static DESCRIPTORS: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/prost/descriptors.bin"));
 }
