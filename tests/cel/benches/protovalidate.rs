@@ -14,7 +14,6 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use prost::Message as _;
 use prost_protovalidate::Validator;
 use prost_reflect::{DescriptorPool, DynamicMessage};
 use protogate_cel_test::prost_generated::{self, DESCRIPTORS};
