@@ -360,9 +360,14 @@ pub mod timestamp {
 
 /// String rules.
 pub mod string {
+    //! The rules are `#[inline]`: called with the schema's constants, a comparison folds into
+    //! the generated validator (a `const` or an `in` becomes a length test and a fixed-size
+    //! compare) instead of a call and a `memcmp` of run-time length.
+
     use super::*;
 
     /// `const`.
+    #[inline]
     pub fn r#const(value: &str, expected: &str) -> Check {
         ensure(value == expected, "string.const", || {
             format!("must equal `{expected}`")
@@ -374,6 +379,7 @@ pub mod string {
     }
 
     /// `len`.
+    #[inline]
     pub fn len(value: &str, n: u64) -> Check {
         ensure(chars(value) == n, "string.len", || {
             format!("must be {n} characters")
@@ -400,6 +406,7 @@ pub mod string {
     }
 
     /// `len_bytes`.
+    #[inline]
     pub fn len_bytes(value: &str, n: u64) -> Check {
         ensure(value.len() as u64 == n, "string.len_bytes", || {
             format!("must be {n} bytes")
@@ -407,6 +414,7 @@ pub mod string {
     }
 
     /// `min_bytes`.
+    #[inline]
     pub fn min_bytes(value: &str, n: u64) -> Check {
         ensure(value.len() as u64 >= n, "string.min_bytes", || {
             format!("must be at least {n} bytes")
@@ -414,6 +422,7 @@ pub mod string {
     }
 
     /// `max_bytes`.
+    #[inline]
     pub fn max_bytes(value: &str, n: u64) -> Check {
         ensure(value.len() as u64 <= n, "string.max_bytes", || {
             format!("must be at most {n} bytes")
@@ -421,6 +430,7 @@ pub mod string {
     }
 
     /// `pattern` (RE2 syntax, unanchored).
+    #[inline]
     pub fn pattern(value: &str, pattern: &Pattern) -> Check {
         ensure(pattern.is_match(value), "string.pattern", || {
             format!("does not match regex pattern `{}`", pattern.source())
@@ -428,6 +438,7 @@ pub mod string {
     }
 
     /// `prefix`.
+    #[inline]
     pub fn prefix(value: &str, prefix: &str) -> Check {
         ensure(value.starts_with(prefix), "string.prefix", || {
             format!("does not have prefix `{prefix}`")
@@ -435,6 +446,7 @@ pub mod string {
     }
 
     /// `suffix`.
+    #[inline]
     pub fn suffix(value: &str, suffix: &str) -> Check {
         ensure(value.ends_with(suffix), "string.suffix", || {
             format!("does not have suffix `{suffix}`")
@@ -442,6 +454,7 @@ pub mod string {
     }
 
     /// `contains`.
+    #[inline]
     pub fn contains(value: &str, needle: &str) -> Check {
         ensure(value.contains(needle), "string.contains", || {
             format!("does not contain substring `{needle}`")
@@ -449,6 +462,7 @@ pub mod string {
     }
 
     /// `not_contains`.
+    #[inline]
     pub fn not_contains(value: &str, needle: &str) -> Check {
         ensure(!value.contains(needle), "string.not_contains", || {
             format!("contains substring `{needle}`")
@@ -456,6 +470,7 @@ pub mod string {
     }
 
     /// `in`.
+    #[inline]
     pub fn r#in(value: &str, list: &[&str]) -> Check {
         ensure(list.contains(&value), "string.in", || {
             format!("must be in list {}", list_text(list, |s| s.to_string()))
@@ -463,6 +478,7 @@ pub mod string {
     }
 
     /// `not_in`.
+    #[inline]
     pub fn not_in(value: &str, list: &[&str]) -> Check {
         ensure(!list.contains(&value), "string.not_in", || {
             format!("must not be in list {}", list_text(list, |s| s.to_string()))
