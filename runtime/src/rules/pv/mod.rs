@@ -358,12 +358,10 @@ pub mod timestamp {
 // ---------------------------------------------------------------------------------------
 // Strings.
 
-/// String rules.
+/// String rules. They are `#[inline]`: called with the schema's constants, a comparison folds
+/// into the generated validator (a `const` or an `in` becomes a length test and a fixed-size
+/// compare) instead of a cross-crate call and a `memcmp` of run-time length.
 pub mod string {
-    //! The rules are `#[inline]`: called with the schema's constants, a comparison folds into
-    //! the generated validator (a `const` or an `in` becomes a length test and a fixed-size
-    //! compare) instead of a call and a `memcmp` of run-time length.
-
     use super::*;
 
     /// `const`.
