@@ -10,45 +10,25 @@
 //! on the number of violations (every violation is collected, as protovalidate does), and the
 //! allocations of one validation are counted and printed.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use prost_protovalidate::Validator;
 use prost_reflect::{DescriptorPool, DynamicMessage};
+use protogate_cel_test::allocations::{allocations, CountingAllocator};
 use protogate_cel_test::prost_generated::{self, DESCRIPTORS};
 use protogate_cel_test::{celrules, pvcases};
 
-struct Counting;
-
-thread_local! {
-    // Per thread: allocations of criterion's other threads must not count.
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: CountingAllocator = CountingAllocator;
 
 /// Allocations of one call, averaged over a hundred after a first (which may fill caches:
 /// compiled regexes, prost-protovalidate's evaluators).
 fn allocations_per_call(mut call: impl FnMut()) -> f64 {
     call();
-    let before = ALLOCATIONS.with(Cell::get);
+    let before = allocations();
     for _ in 0..100 {
         call();
     }
-    (ALLOCATIONS.with(Cell::get) - before) as f64 / 100.0
+    (allocations() - before) as f64 / 100.0
 }
 
 /// prost-protovalidate's runtime mode: one `Validator`, reused, and the descriptors of both

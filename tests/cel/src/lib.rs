@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+pub mod allocations;
+
 use protogate::cel::{Duration, Error, Timestamp};
 
 /// The values of the variables the cases refer to (the oracle binds the same values).
