@@ -352,6 +352,7 @@ impl<'a> Builder<'a> {
             self.locate(&file, &p)
         };
         let mut cel = Vec::new();
+        let mut predefined = Vec::new();
         let mut rules = match &self.rules {
             Some(ext) if options.has_extension(ext) => match &*options.get_extension(ext) {
                 Value::Message(m) => read_field_rules(m, &|rest| locate_in(ext, rest)),
@@ -368,6 +369,7 @@ impl<'a> Builder<'a> {
                     &|rule| pv_element_family(field, rule),
                     &|rest| locate_in(ext, rest),
                     &mut unsupported,
+                    &mut predefined,
                 ));
                 for rule in unsupported {
                     match rule.as_cel() {
@@ -436,6 +438,7 @@ impl<'a> Builder<'a> {
                 .map(|o| o.name().to_string()),
             rules,
             cel,
+            predefined,
             behavior,
             options: custom_options(&options),
             docs: self.docs(&file, field.path()),

@@ -34,8 +34,8 @@ pub fn rust_path(message: &MessageDescriptor) -> String {
     parts.join("::")
 }
 
-/// Why the validator of `message` would not enforce all of its rules: the first CEL or
-/// predefined rule found on it or on a message it embeds, or a message of `unreadable` (full
+/// Why the validator of `message` would not enforce all of its rules: the first rule it cannot
+/// enforce found on it or on a message it embeds, or a message of `unreadable` (full
 /// name, reason) it is or embeds.
 pub fn unenforced(message: &MessageDescriptor, unreadable: &[(String, String)]) -> Option<String> {
     let mut seen = HashSet::new();
@@ -101,17 +101,15 @@ fn option(
     }
 }
 
-/// A predefined (extension) rule, an unknown rule, or a CEL rule below the top level (the
-/// generator compiles a field's and a message's own `cel` rules, not those of list items or
-/// map entries) anywhere in a rules message.
+/// An unknown rule, or a CEL rule below the top level (the generator compiles a field's and a
+/// message's own `cel` rules, not those of list items or map entries) anywhere in a rules
+/// message. Predefined (extension) rules the generator cannot enforce are its own
+/// `rule-unsupported` warnings.
 fn not_enforced(rules: &DynamicMessage) -> Option<String> {
     not_enforced_at(rules, true)
 }
 
 fn not_enforced_at(rules: &DynamicMessage, top: bool) -> Option<String> {
-    if let Some((ext, _)) = rules.extensions().next() {
-        return Some(format!("predefined rule `{}`", ext.full_name()));
-    }
     if rules.unknown_fields().next().is_some() {
         return Some(format!(
             "a rule of `{}` this protogate version does not know",

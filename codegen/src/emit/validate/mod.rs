@@ -3,6 +3,7 @@
 //! then proto3 `optional` fields, as PGV's Go template orders them).
 
 pub mod cel;
+pub mod predefined;
 mod pv;
 mod rules;
 mod site;

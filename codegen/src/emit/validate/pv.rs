@@ -6,9 +6,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::predefined;
 use super::rules::{bound, bytes_lit, instant, non_empty_list, number_literal, pattern};
 use super::{enum_type, ident, is_number_family, mentions, wrapped_type, wrapper_family, Ctx, Gen};
-use crate::model::{Cardinality, Dialect, Field, FieldType, Rule, RuleValue};
+use crate::model::{Cardinality, Dialect, Field, FieldType, PredefinedRule, Rule, RuleValue};
 use crate::names;
 
 /// `Ignore.IGNORE_IF_ZERO_VALUE`.
@@ -106,8 +107,9 @@ impl Gen<'_> {
         let name = ident(&names::snake(&field.name));
         let r = rt();
         let required_failed = ctx.check(quote!(#r::required(false)), &None);
+        let own = predefined::at_element(field, None);
         if let Some(oneof) = &field.oneof {
-            let body = self.pv_value(&ctx, &field.ty, rules, &None);
+            let body = self.pv_value(&ctx, &field.ty, rules, &own, &None);
             let pat = self.oneof_variant(oneof, field);
             let member = ident(&names::snake(oneof));
             return match (body, required) {
@@ -130,12 +132,12 @@ impl Gen<'_> {
         }
         if field.required_label && field.cardinality == Cardinality::Single {
             // A proto2 `required` field is always present: its rules always run.
-            let body = self.pv_value(&ctx, &field.ty, rules, &None)?;
+            let body = self.pv_value(&ctx, &field.ty, rules, &own, &None)?;
             return Some(quote! { { let value = &self.#name; #body } });
         }
         match &field.cardinality {
             Cardinality::Single if field.has_presence => {
-                let body = self.pv_value(&ctx, &field.ty, rules, &None);
+                let body = self.pv_value(&ctx, &field.ty, rules, &own, &None);
                 match (body, required) {
                     (None, false) => None,
                     (Some(body), false) => Some(quote! {
@@ -153,7 +155,7 @@ impl Gen<'_> {
                 }
             }
             Cardinality::Single => {
-                let body = self.pv_value(&ctx, &field.ty, rules, &None);
+                let body = self.pv_value(&ctx, &field.ty, rules, &own, &None);
                 let zero = is_zero(&field.ty);
                 self.guard_zero(
                     body,
@@ -223,18 +225,22 @@ impl Gen<'_> {
         ctx: &Ctx,
         ty: &FieldType,
         rules: &[Rule],
+        predefined: &[&PredefinedRule],
         at: &Option<TokenStream>,
     ) -> Option<TokenStream> {
         let mut out = Vec::new();
         match ty {
             FieldType::Message(m) => {
                 if let Some(family) = wrapper_family(m) {
-                    let inner = family_checks(self, ctx, family, rules, &wrapped_type(m), at);
+                    let wrapped = wrapped_type(m);
+                    let mut inner = family_checks(self, ctx, family, rules, &wrapped, at);
+                    inner.extend(self.predefined_checks(ctx, &wrapped, predefined, at));
                     if !inner.is_empty() {
                         out.push(quote! { { let value = &value.value; #(#inner)* } });
                     }
                 } else if let Some(family) = well_known_family(m) {
                     out.extend(family_checks(self, ctx, family, rules, ty, at));
+                    out.extend(self.predefined_checks(ctx, ty, predefined, at));
                 } else if self.is_validated_message(m) {
                     out.push(ctx.embedded(at));
                 }
@@ -242,9 +248,39 @@ impl Gen<'_> {
             _ => {
                 let family = scalar_family(ty, rules);
                 out.extend(family_checks(self, ctx, &family, rules, ty, at));
+                out.extend(self.predefined_checks(ctx, ty, predefined, at));
             }
         }
         (!out.is_empty()).then(|| quote!(#(#out)*))
+    }
+
+    /// The predefined rules `predefined` on one value of `ty` bound to `value`.
+    fn predefined_checks(
+        &self,
+        ctx: &Ctx,
+        ty: &FieldType,
+        predefined: &[&PredefinedRule],
+        at: &Option<TokenStream>,
+    ) -> Vec<TokenStream> {
+        match predefined::value_this(ty) {
+            Some(this) if !predefined.is_empty() => {
+                let package = &self.message.package;
+                predefined::checks(self.api, package, predefined, &this, &ctx.site, at)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The predefined rules on a whole repeated or map `field` bound to `value`.
+    fn predefined_collection_checks(&self, ctx: &Ctx, field: &Field) -> Vec<TokenStream> {
+        let rules = predefined::at_element(field, None);
+        match predefined::collection_this(field) {
+            Some(this) if !rules.is_empty() => {
+                let package = &self.message.package;
+                predefined::checks(self.api, package, &rules, &this, &ctx.site, &None)
+            }
+            _ => Vec::new(),
+        }
     }
 
     fn pv_repeated(&self, ctx: &Ctx, field: &Field) -> Option<TokenStream> {
@@ -266,12 +302,14 @@ impl Gen<'_> {
         if get("unique") == Some(&RuleValue::Bool(true)) {
             out.push(ctx.check(quote!(#r::unique(value)), &None));
         }
+        out.extend(self.predefined_collection_checks(ctx, field));
         let items = match get("items") {
             Some(RuleValue::Rules(r)) => r.clone(),
             _ => Vec::new(),
         };
         let at = Some(quote!(::protogate::validate::At::Item(index)));
-        if let Some(body) = self.pv_element(ctx, &field.ty, &items, &at) {
+        let item_predefined = predefined::at_element(field, Some("items"));
+        if let Some(body) = self.pv_element(ctx, &field.ty, &items, &item_predefined, &at) {
             out.push(quote! {
                 for (index, value) in value.iter().enumerate() { #body }
             });
@@ -305,12 +343,21 @@ impl Gen<'_> {
         if let Some(n) = get("max_pairs").and_then(RuleValue::as_u64) {
             out.push(ctx.check(quote!(#r::max_pairs(value.len(), #n)), &None));
         }
+        out.extend(self.predefined_collection_checks(ctx, field));
         let key_at = Some(quote!(::protogate::validate::At::Key(key.into())));
         let value_at = Some(quote!(::protogate::validate::At::Value(key.into())));
+        let key_predefined = predefined::at_element(field, Some("keys"));
+        let value_predefined = predefined::at_element(field, Some("values"));
         let keys = self
-            .pv_element(ctx, key_ty, &nested("keys"), &key_at)
+            .pv_element(ctx, key_ty, &nested("keys"), &key_predefined, &key_at)
             .map(|body| quote! { { let value = key; #body } });
-        let values = self.pv_element(ctx, value_ty, &nested("values"), &value_at);
+        let values = self.pv_element(
+            ctx,
+            value_ty,
+            &nested("values"),
+            &value_predefined,
+            &value_at,
+        );
         if keys.is_some() || values.is_some() {
             let values = values.map(|body| quote! { { let value = entry; #body } });
             let body = quote!(#keys #values);
@@ -332,13 +379,14 @@ impl Gen<'_> {
         ctx: &Ctx,
         ty: &FieldType,
         rules: &[Rule],
+        predefined: &[&PredefinedRule],
         at: &Option<TokenStream>,
     ) -> Option<TokenStream> {
         let ignore = ignore_of(rules);
         if ignore == IGNORE_ALWAYS {
             return None;
         }
-        let body = self.pv_value(ctx, ty, rules, at)?;
+        let body = self.pv_value(ctx, ty, rules, predefined, at)?;
         if ignore == IGNORE_IF_ZERO && !matches!(ty, FieldType::Message(_)) {
             let (_, nonzero) = is_zero(ty);
             return Some(quote!(if #nonzero { #body }));
