@@ -78,6 +78,9 @@ impl Compiler<'_> {
                 )),
             };
         }
+        if let (Some(template), "format", [items]) = (target, function, args) {
+            return self.format(template, items, col);
+        }
         match function {
             "_&&_" | "_||_" => return self.logic(function == "_&&_", &args[0], &args[1]),
             "_?_:_" => return self.conditional(&args[0], &args[1], &args[2], col),
