@@ -8,8 +8,8 @@ pub mod rules;
 
 use crate::diag::Location;
 pub use http::{HttpBinding, PathTemplate, TemplateSegment};
-pub use query::QueryParam;
 pub use predefined::{ElementKind, PredefinedRule, RuleLiteral};
+pub use query::QueryParam;
 pub use rules::{CelRule, Dialect, Rule, RuleValue};
 
 /// The whole API: what the generator emits code for.

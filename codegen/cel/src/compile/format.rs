@@ -17,7 +17,10 @@ enum Piece {
     /// Text copied as is (`%%` already read as `%`).
     Text(String),
     /// A `%` clause: its verb and precision (`%.2f`).
-    Clause { verb: char, precision: Option<usize> },
+    Clause {
+        verb: char,
+        precision: Option<usize>,
+    },
 }
 
 /// The pieces of `template`, or the column (1-based, within the template) and the reason it is
@@ -180,7 +183,10 @@ fn render(
         }
         ('x' | 'X', Type::String) => {
             let s = view(value);
-            (quote!(#rt::format_hex_bytes(str::as_bytes(#s), #upper)), false)
+            (
+                quote!(#rt::format_hex_bytes(str::as_bytes(#s), #upper)),
+                false,
+            )
         }
         ('x' | 'X', Type::Bytes) => {
             let b = view(value);

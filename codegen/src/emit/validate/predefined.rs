@@ -11,8 +11,7 @@ use super::cel::{element_type, ModelEnv};
 use super::{mentions, wrapped_type, wrapper_family};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{
-    Api, Cardinality, CelRule, ElementKind, Field, FieldType, Message, PredefinedRule,
-    RuleLiteral,
+    Api, Cardinality, CelRule, ElementKind, Field, FieldType, Message, PredefinedRule, RuleLiteral,
 };
 
 /// The environment of a predefined rule: the model's, plus `rule`.
@@ -271,9 +270,7 @@ fn family_step(family: &str) -> Option<(&str, i32)> {
 /// The rule path of a predefined rule: where its element rules sit, its family, then the
 /// extension as protovalidate names it (`[pkg.ext]`).
 fn rule_path(rule: &PredefinedRule) -> Option<TokenStream> {
-    let step = |name: &str, number: i32, ty: i32| {
-        quote!(::protogate::field_path::RuleStep::field(#name, #number, #ty))
-    };
+    let step = |name: &str, number: i32, ty: i32| quote!(::protogate::field_path::RuleStep::field(#name, #number, #ty));
     let mut steps = Vec::new();
     match rule.element.as_deref() {
         None => {}
