@@ -134,13 +134,15 @@ fn read_cases(path: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Generates `proto/celrules` with protogate's generator: `cel` rules in real validators.
+/// Generates `proto/celrules` and `proto/predefinedrules` with protogate's generator: `cel` and
+/// predefined rules in real validators.
 fn generate_celrules() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let builder = protogate_codegen::Builder::new()
         .include(root.join("tests/cel/proto"))
         .include(root.join("codegen/tests/fixtures/protovalidate"))
-        .proto(root.join("tests/cel/proto/celrules/rules.proto"));
+        .proto(root.join("tests/cel/proto/celrules/rules.proto"))
+        .proto(root.join("tests/cel/proto/predefinedrules/predefined.proto"));
     if let Err(e) = builder.compile() {
         eprintln!("{e}");
         std::process::exit(1);

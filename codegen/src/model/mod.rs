@@ -8,7 +8,7 @@ pub mod rules;
 
 use crate::diag::Location;
 pub use http::{HttpBinding, PathTemplate, TemplateSegment};
-pub use predefined::{ElementKind, PredefinedRule, RuleLiteral};
+pub use predefined::{ElementKind, PredefinedRule, RuleLiteral, RulesField};
 pub use query::QueryParam;
 pub use rules::{CelRule, Dialect, Rule, RuleValue};
 

@@ -28,8 +28,24 @@ pub struct PredefinedRule {
     pub value: RuleLiteral,
     /// The extension's `(buf.validate.predefined).cel` rules.
     pub cel: Vec<CelRule>,
+    /// The rules message the extension extends (`buf.validate.StringRules`), which the
+    /// expressions read as `rules`.
+    pub rules_message: String,
+    /// Its fields as the field sets them (the default when unset), which `rules.<name>` reads.
+    pub rules_fields: Vec<RulesField>,
     /// Where the field sets it.
     pub location: Location,
+}
+
+/// A field of the rules message a predefined rule reads as `rules`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RulesField {
+    /// Its name (`min_len`).
+    pub name: String,
+    /// Its value, or the default when unset.
+    pub value: RuleLiteral,
+    /// Whether the field sets it (`has(rules.min_len)`).
+    pub set: bool,
 }
 
 /// A value of a predefined rule, typed as CEL reads it.
@@ -82,6 +98,7 @@ pub enum ElementKind {
 pub fn read_predefined(
     ext: &ExtensionDescriptor,
     value: &Value,
+    rules: &DynamicMessage,
     family: &str,
     location: Location,
 ) -> Result<PredefinedRule, UnsupportedRule> {
@@ -97,18 +114,21 @@ pub fn read_predefined(
     if cel.is_empty() {
         return Err(unsupported());
     }
-    let value = match value {
-        Value::List(items) => {
-            let kind = element_kind(&ext.kind()).ok_or_else(unsupported)?;
-            let items = items
-                .iter()
-                .map(literal)
-                .collect::<Option<Vec<_>>>()
-                .ok_or_else(unsupported)?;
-            RuleLiteral::List(kind, items)
-        }
-        single => literal(single).ok_or_else(unsupported)?,
-    };
+    let value = field_literal(&ext.kind(), value).ok_or_else(unsupported)?;
+    // Fields of kinds compiled CEL cannot hold as a literal (nested rules messages) are left
+    // out: an expression reading them fails to compile, with a diagnostic.
+    let rules_fields = rules
+        .descriptor()
+        .fields()
+        .filter_map(|field| {
+            let value = field_literal(&field.kind(), &rules.get_field(&field))?;
+            Some(RulesField {
+                name: field.name().to_string(),
+                value,
+                set: rules.has_field(&field),
+            })
+        })
+        .collect();
     Ok(PredefinedRule {
         family: family.to_string(),
         element: None,
@@ -117,8 +137,21 @@ pub fn read_predefined(
         field_type: ext.field_descriptor_proto().r#type.unwrap_or_default(),
         value,
         cel,
+        rules_message: rules.descriptor().full_name().to_string(),
+        rules_fields,
         location,
     })
+}
+
+/// The value of a field of `kind` (a list for a repeated one) as CEL reads it.
+fn field_literal(kind: &Kind, value: &Value) -> Option<RuleLiteral> {
+    match value {
+        Value::List(items) => Some(RuleLiteral::List(
+            element_kind(kind)?,
+            items.iter().map(literal).collect::<Option<Vec<_>>>()?,
+        )),
+        single => literal(single),
+    }
 }
 
 /// The `(buf.validate.predefined).cel` rules of `ext`, in order.

@@ -243,7 +243,7 @@ pub fn read_pv_field_rules(
             (fam, Value::Message(family_msg)) => {
                 for (ext, value) in family_msg.extensions() {
                     let at = locate(&[field.number() as i32, ext.number() as i32]);
-                    match read_predefined(&ext, value, fam, at) {
+                    match read_predefined(&ext, value, family_msg, fam, at) {
                         Ok(rule) => predefined.push(rule),
                         Err(rule) => unsupported.push(rule),
                     }

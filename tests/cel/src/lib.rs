@@ -159,3 +159,9 @@ pub use cases::{DIFFERENTIAL, PROTOGATE};
 pub mod celrules {
     protogate::include_generated!("celrules");
 }
+
+/// `proto/predefinedrules`, generated with its predefined rules compiled into the validators.
+#[allow(missing_docs)]
+pub mod predefinedrules {
+    protogate::include_generated!("predefinedrules");
+}

@@ -4,7 +4,7 @@
 //! `check_pv_rule` call whose rule path ends in the extension (`string.[pkg.ext]`).
 
 use proc_macro2::{Literal, TokenStream};
-use protogate_cel::{compile, CelError, Compiled, Env, ResultKind, Type, Variable};
+use protogate_cel::{compile, CelError, Compiled, Env, Presence, ResultKind, Type, Variable};
 use quote::quote;
 
 use super::cel::{element_type, ModelEnv};
@@ -14,25 +14,44 @@ use crate::model::{
     Api, Cardinality, CelRule, ElementKind, Field, FieldType, Message, PredefinedRule, RuleLiteral,
 };
 
-/// The environment of a predefined rule: the model's, plus `rule`.
+/// The environment of a predefined rule: the model's, plus `rule` and `rules`.
 struct PredefinedEnv<'a> {
     model: ModelEnv<'a>,
-    rule: (Type, TokenStream),
+    predefined: &'a PredefinedRule,
 }
 
 impl Env for PredefinedEnv<'_> {
     fn variable(&self, name: &str) -> Option<Variable> {
         match name {
-            "rule" => Some(Variable {
-                ty: self.rule.0.clone(),
-                tokens: self.rule.1.clone(),
+            "rule" => {
+                let (ty, tokens) = literal(&self.predefined.value);
+                Some(Variable { ty, tokens })
+            }
+            // Only its fields are read, each as the literal the field sets.
+            "rules" => Some(Variable {
+                ty: Type::Message(self.predefined.rules_message.clone()),
+                tokens: quote!(()),
             }),
             other => self.model.variable(other),
         }
     }
 
     fn field(&self, message: &str, name: &str) -> Option<protogate_cel::Field> {
-        self.model.field(message, name)
+        if message != self.predefined.rules_message {
+            return self.model.field(message, name);
+        }
+        let field = self
+            .predefined
+            .rules_fields
+            .iter()
+            .find(|f| f.name == name)?;
+        let (ty, tokens) = literal(&field.value);
+        let set = field.set;
+        Some(protogate_cel::Field {
+            ty,
+            presence: Presence::Explicit(Box::new(move |_| quote!(#set))),
+            access: Box::new(move |_| tokens.clone()),
+        })
     }
 
     fn enum_value(&self, name: &str) -> Option<i64> {
@@ -49,7 +68,7 @@ fn compile_rule(
 ) -> Result<Compiled, CelError> {
     let env = PredefinedEnv {
         model: ModelEnv::new(api, package, this),
-        rule: literal(&predefined.value),
+        predefined,
     };
     compile(&rule.expression, &env)
 }
