@@ -31,6 +31,7 @@ const PV_FILE: &str = "buf/validate/validate.proto";
 const PV_FIELD: &str = "buf.validate.field";
 const PV_MESSAGE: &str = "buf.validate.message";
 const PV_ONEOF: &str = "buf.validate.oneof";
+const PV_PREDEFINED: &str = "buf.validate.predefined";
 const OPENAPI_OPERATION: &str = "grpc.gateway.protoc_gen_openapiv2.options.openapiv2_operation";
 
 /// Settings that change what the model reads.
@@ -210,6 +211,23 @@ impl<'a> Builder<'a> {
             .unwrap_or_else(|| Location::new(self.input.display_path(file.name()), 0, 0))
     }
 
+    /// Points each CEL rule of a predefined rule at its expression in the extension's
+    /// declaration (`[(buf.validate.predefined).cel = {…}]`), where a type error is fixed.
+    fn locate_predefined_cel(&self, rule: &mut PredefinedRule) {
+        let Some(ext) = self.input.pool.get_extension_by_name(&rule.extension) else {
+            return;
+        };
+        let Some(option) = self.input.pool.get_extension_by_name(PV_PREDEFINED) else {
+            return;
+        };
+        for cel in &mut rule.cel {
+            let mut path = ext.path().to_vec();
+            // FieldDescriptorProto.options, the option, PredefinedRules.cel, the item.
+            path.extend([8, option.number() as i32, 1, cel.index as i32]);
+            cel.location = self.locate(&ext.parent_file(), &path);
+        }
+    }
+
     fn docs(&self, file: &FileDescriptor, path: &[i32]) -> Docs {
         let text = self
             .sources
@@ -371,6 +389,9 @@ impl<'a> Builder<'a> {
                     &mut unsupported,
                     &mut predefined,
                 ));
+                for rule in &mut predefined {
+                    self.locate_predefined_cel(rule);
+                }
                 for rule in unsupported {
                     match rule.as_cel() {
                         Some(rule) => cel.push(rule),

@@ -234,6 +234,7 @@ pub fn check_rules(api: &Api, message: &Message, diags: &mut Diagnostics) {
                         predefined.extension, rule.id, predefined.family
                     ),
                 )
+                .related(rule.location.clone(), "the expression is declared here")
                 .hint("the extension's `(buf.validate.predefined).cel` expressions are compiled to Rust at generation; fix the expression or the rule it is set on")
             };
             let Some(this) = this_at(field, predefined.element.as_deref()) else {
