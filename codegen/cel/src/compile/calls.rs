@@ -165,6 +165,20 @@ impl Compiler<'_> {
                 ));
             }
         }
+        // A constant operand (a presence known at build time, `has(rules.x)` in a predefined
+        // rule) decides or drops out; CEL's `&&` and `||` are commutative, errors included.
+        let constant = |v: &Value| match v.tokens.to_string().as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        };
+        match (constant(&a), constant(&b)) {
+            (Some(x), _) if x != and => return Ok(a),
+            (Some(_), _) => return Ok(b),
+            (_, Some(y)) if y != and => return Ok(b),
+            (_, Some(_)) => return Ok(a),
+            (None, None) => {}
+        }
         let (x, y) = (&a.tokens, &b.tokens);
         if !a.fallible && !b.fallible {
             let (x, y) = (atom(x), atom(y));
@@ -428,6 +442,12 @@ impl Compiler<'_> {
 /// `!value`, written as the opposite test where there is one (`is_none()`, `!=`).
 fn negate(value: &TokenStream) -> TokenStream {
     let text = value.to_string();
+    // A presence known at build time (`!has(rules.x)` in a predefined rule) folds.
+    match text.as_str() {
+        "true" => return quote!(false),
+        "false" => return quote!(true),
+        _ => {}
+    }
     if let Some(subject) = text.strip_suffix(". is_some ()") {
         if let Ok(subject) = subject.parse::<TokenStream>() {
             if atom(&subject).to_string() == subject.to_string() {

@@ -115,15 +115,24 @@ impl Compiler<'_> {
                 Piece::Clause { verb, precision } => {
                     let Some(arg) = args.next() else { break };
                     let value = self.value(arg)?;
-                    let (tokens, fails) = render(*verb, *precision, &value, arg.col)?;
-                    fallible |= fails || value.fallible;
-                    rendered.push(tokens);
+                    rendered.push(render(*verb, *precision, &value, arg.col)?);
+                    fallible |= value.fallible;
                     rust_template.push_str("{}");
                 }
             }
         }
-        let template = Literal::string(&rust_template);
-        let tokens = quote!(::std::format!(#template, #(#rendered),*));
+        // A lone clause is the argument's own text, without `format!`.
+        let tokens = match rendered.as_slice() {
+            [(tokens, true)] if rust_template == "{}" => tokens.clone(),
+            [(tokens, false)] if rust_template == "{}" => {
+                quote!(::std::string::ToString::to_string(&#tokens))
+            }
+            _ => {
+                let template = Literal::string(&rust_template);
+                let args = rendered.iter().map(|(tokens, _)| tokens);
+                quote!(::std::format!(#template, #(#args),*))
+            }
+        };
         let mut value = if fallible {
             Value::fallible(Type::String, tokens)
         } else {
@@ -134,7 +143,8 @@ impl Compiler<'_> {
     }
 }
 
-/// The `Display` expression of one argument under `verb`, and whether it can fail.
+/// The `Display` expression of one argument under `verb`, and whether it is a `String`
+/// already.
 fn render(
     verb: char,
     precision: Option<usize>,
@@ -161,7 +171,7 @@ fn render(
         }
         ('s' | 'd', Type::Int | Type::Uint) | ('s', Type::Bool) => (a, false),
         ('s', Type::Timestamp | Type::Duration) => (a, false),
-        ('s' | 'd', Type::Double) => (quote!(#rt::double_to_string(#a)), false),
+        ('s' | 'd', Type::Double) => (quote!(#rt::double_to_string(#a)), true),
         ('s', Type::Null) => (quote!("null"), false),
         ('f' | 'e', _) if as_double().is_some() => {
             let x = as_double().unwrap_or_default();
@@ -171,26 +181,26 @@ fn render(
             } else {
                 quote!(format_scientific)
             };
-            (quote!(#rt::#f(#x, #digits)), false)
+            (quote!(#rt::#f(#x, #digits)), true)
         }
         ('x' | 'X' | 'o' | 'b', Type::Int) => {
             let radix = radix(verb);
-            (quote!(#rt::format_int_radix(#a, #radix, #upper)), false)
+            (quote!(#rt::format_int_radix(#a, #radix, #upper)), true)
         }
         ('x' | 'X' | 'o' | 'b', Type::Uint) => {
             let radix = radix(verb);
-            (quote!(#rt::format_uint_radix(#a, #radix, #upper)), false)
+            (quote!(#rt::format_uint_radix(#a, #radix, #upper)), true)
         }
         ('x' | 'X', Type::String) => {
             let s = view(value);
             (
                 quote!(#rt::format_hex_bytes(str::as_bytes(#s), #upper)),
-                false,
+                true,
             )
         }
         ('x' | 'X', Type::Bytes) => {
             let b = view(value);
-            (quote!(#rt::format_hex_bytes(#b, #upper)), false)
+            (quote!(#rt::format_hex_bytes(#b, #upper)), true)
         }
         (verb, ty) => {
             return Err(CelError::check(
