@@ -23,6 +23,8 @@ fn gen(source: &str) -> (tempfile::TempDir, i32, String) {
         .arg(dir.path())
         .arg("-I")
         .arg(root().join("codegen/tests/fixtures/protovalidate"))
+        .arg("-I")
+        .arg(root().join("schemas/proto"))
         .arg("--out")
         .arg(dir.path().join("out"))
         .output()
@@ -105,6 +107,22 @@ fn an_extension_without_predefined_cel_rules_is_reported_as_not_enforced() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stderr.contains("warning[rule-unsupported]") && stderr.contains("pvpre.without_cel"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_predefined_rule_in_a_message_validated_the_pgv_way_is_reported_as_not_enforced() {
+    let source = EXTENSIONS.replace(
+        "import \"buf/validate/validate.proto\";",
+        "import \"buf/validate/validate.proto\";\nimport \"validate/validate.proto\";",
+    ) + "message M {\n  optional int32 n = 1 [(buf.validate.field).int32.(multiple_of) = 4];\n}\n";
+    let (_dir, code, stderr) = gen(&source);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("warning[rule-unsupported]")
+            && stderr.contains("pvpre.multiple_of")
+            && stderr.contains("protoc-gen-validate's semantics"),
         "{stderr}"
     );
 }

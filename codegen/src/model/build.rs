@@ -18,6 +18,7 @@ use crate::source::proto::Spans;
 
 mod methods;
 mod modules;
+mod predefined;
 
 /// Extension names the model reads.
 const HTTP: &str = "google.api.http";
@@ -209,23 +210,6 @@ impl<'a> Builder<'a> {
             .get(file.name())
             .and_then(|spans| spans.nearest(path))
             .unwrap_or_else(|| Location::new(self.input.display_path(file.name()), 0, 0))
-    }
-
-    /// Points each CEL rule of a predefined rule at its expression in the extension's
-    /// declaration (`[(buf.validate.predefined).cel = {…}]`), where a type error is fixed.
-    fn locate_predefined_cel(&self, rule: &mut PredefinedRule) {
-        let Some(ext) = self.input.pool.get_extension_by_name(&rule.extension) else {
-            return;
-        };
-        let Some(option) = self.input.pool.get_extension_by_name(PV_PREDEFINED) else {
-            return;
-        };
-        for cel in &mut rule.cel {
-            let mut path = ext.path().to_vec();
-            // FieldDescriptorProto.options, the option, PredefinedRules.cel, the item.
-            path.extend([8, option.number() as i32, 1, cel.index as i32]);
-            cel.location = self.locate(&ext.parent_file(), &path);
-        }
     }
 
     fn docs(&self, file: &FileDescriptor, path: &[i32]) -> Docs {

@@ -8,10 +8,11 @@ use protogate_cel::{compile, CelError, Compiled, Env, Presence, ResultKind, Type
 use quote::quote;
 
 use super::cel::{element_type, ModelEnv};
-use super::{mentions, wrapped_type, wrapper_family};
+use super::{mentions, wrapped_type, wrapper_family, Ctx, Gen};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{
-    Api, Cardinality, CelRule, ElementKind, Field, FieldType, Message, PredefinedRule, RuleLiteral,
+    Api, Cardinality, CelRule, Dialect, ElementKind, Field, FieldType, Message, PredefinedRule,
+    RuleLiteral,
 };
 
 /// The environment of a predefined rule: the model's, plus `rule` and `rules`.
@@ -237,7 +238,23 @@ pub fn check_rules(api: &Api, message: &Message, diags: &mut Diagnostics) {
                 .related(rule.location.clone(), "the expression is declared here")
                 .hint("the extension's `(buf.validate.predefined).cel` expressions are compiled to Rust at generation; fix the expression or the rule it is set on")
             };
-            let Some(this) = this_at(field, predefined.element.as_deref()) else {
+            if message.dialect == Dialect::Pgv {
+                diags.push(
+                    Diagnostic::warning(
+                        "rule-unsupported",
+                        predefined.location.clone(),
+                        format!(
+                            "predefined rule `{}` on `{on}` is not enforced: the message is validated with protoc-gen-validate's semantics (its file imports validate/validate.proto)",
+                            predefined.extension
+                        ),
+                    )
+                    .hint("predefined rules apply to messages validated the protovalidate way"),
+                );
+                continue;
+            }
+            let this = this_at(field, predefined.element.as_deref())
+                .filter(|_| rule_path(predefined).is_some());
+            let Some(this) = this else {
                 if let Some(rule) = predefined.cel.first() {
                     diags.push(report(
                         rule,
@@ -363,4 +380,39 @@ pub(super) fn checks(
         }
     }
     out
+}
+
+impl Gen<'_> {
+    /// The predefined rules `predefined` on one value of `ty` bound to `value`.
+    pub(super) fn predefined_checks(
+        &self,
+        ctx: &Ctx,
+        ty: &FieldType,
+        predefined: &[&PredefinedRule],
+        at: &Option<TokenStream>,
+    ) -> Vec<TokenStream> {
+        match value_this(ty) {
+            Some(this) if !predefined.is_empty() => {
+                let package = &self.message.package;
+                checks(self.api, package, predefined, &this, &ctx.site, at)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The predefined rules on a whole repeated or map `field` bound to `value`.
+    pub(super) fn predefined_collection_checks(
+        &self,
+        ctx: &Ctx,
+        field: &Field,
+    ) -> Vec<TokenStream> {
+        let rules = at_element(field, None);
+        match collection_this(field) {
+            Some(this) if !rules.is_empty() => {
+                let package = &self.message.package;
+                checks(self.api, package, &rules, &this, &ctx.site, &None)
+            }
+            _ => Vec::new(),
+        }
+    }
 }

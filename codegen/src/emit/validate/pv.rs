@@ -254,35 +254,6 @@ impl Gen<'_> {
         (!out.is_empty()).then(|| quote!(#(#out)*))
     }
 
-    /// The predefined rules `predefined` on one value of `ty` bound to `value`.
-    fn predefined_checks(
-        &self,
-        ctx: &Ctx,
-        ty: &FieldType,
-        predefined: &[&PredefinedRule],
-        at: &Option<TokenStream>,
-    ) -> Vec<TokenStream> {
-        match predefined::value_this(ty) {
-            Some(this) if !predefined.is_empty() => {
-                let package = &self.message.package;
-                predefined::checks(self.api, package, predefined, &this, &ctx.site, at)
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    /// The predefined rules on a whole repeated or map `field` bound to `value`.
-    fn predefined_collection_checks(&self, ctx: &Ctx, field: &Field) -> Vec<TokenStream> {
-        let rules = predefined::at_element(field, None);
-        match predefined::collection_this(field) {
-            Some(this) if !rules.is_empty() => {
-                let package = &self.message.package;
-                predefined::checks(self.api, package, &rules, &this, &ctx.site, &None)
-            }
-            _ => Vec::new(),
-        }
-    }
-
     fn pv_repeated(&self, ctx: &Ctx, field: &Field) -> Option<TokenStream> {
         let r = rt();
         let get = |n: &str| {
