@@ -4,9 +4,10 @@
 //!
 //! Editions files are read as proto2 (`protogate_codegen::load::editions`); the messages of
 //! fields with implicit presence, which protogate cannot read there yet, answer
-//! `unexpected_error`. Messages whose rules protogate does not enforce (CEL, predefined rules),
-//! also through a field's message type, answer `unexpected_error` too: a success would claim
-//! rules that were never checked.
+//! `unexpected_error`. Messages whose rules protogate does not enforce (the generator's
+//! `rule-unsupported` warnings, CEL rules on list items and map entries), also through a
+//! field's message type, answer `unexpected_error` too: a success would claim rules that were
+//! never checked.
 
 #[path = "build/files.rs"]
 mod files;
