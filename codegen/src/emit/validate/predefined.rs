@@ -416,3 +416,49 @@ impl Gen<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The literal of `value` as the generated file spells it.
+    fn spelled(value: RuleLiteral) -> (Type, String) {
+        let (ty, tokens) = literal(&value);
+        let expr: syn::Expr = syn::parse2(tokens).expect("a Rust expression");
+        (ty, quote!(#expr).to_string())
+    }
+
+    #[test]
+    fn rule_values_become_typed_rust_literals() {
+        assert_eq!(spelled(RuleLiteral::Int(-2)), (Type::Int, "- 2i64".into()));
+        assert_eq!(
+            spelled(RuleLiteral::Double(-1.5)),
+            (Type::Double, "- 1.5f64".into())
+        );
+        assert_eq!(
+            spelled(RuleLiteral::Double(f64::NAN)),
+            (Type::Double, "f64 :: NAN".into())
+        );
+        assert_eq!(
+            spelled(RuleLiteral::Duration(1, 500_000_000)),
+            (
+                Type::Duration,
+                ":: protogate :: cel :: Duration :: from_nanos (1500000000i64)".into()
+            )
+        );
+        assert_eq!(
+            spelled(RuleLiteral::List(
+                ElementKind::Uint,
+                vec![RuleLiteral::Uint(1), RuleLiteral::Uint(2)]
+            )),
+            (Type::list(Type::Uint), "[1u64 , 2u64]".into())
+        );
+        assert_eq!(
+            spelled(RuleLiteral::List(ElementKind::String, Vec::new())),
+            (
+                Type::list(Type::String),
+                "< [& str ; 0] > :: default ()".into()
+            )
+        );
+    }
+}
