@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostics;
-use crate::model::build::ModelOptions;
+use crate::model::build::{ModelOptions, UnenforcedRules};
 use crate::pipeline::{self, Inputs, ProtoSource};
 
 /// Why a build failed.
@@ -51,6 +51,7 @@ pub struct Builder {
     auth_option: Option<String>,
     emit_cargo: bool,
     diff_against: Option<String>,
+    allow_unenforced_rules: bool,
 }
 
 impl Builder {
@@ -155,6 +156,14 @@ impl Builder {
         self
     }
 
+    /// Generates validators even when the schema has rules they cannot enforce, reporting
+    /// each as a `cargo:warning` instead of failing the build; the handler must then enforce
+    /// them. Off by default: validation is closed, never silently open.
+    pub fn allow_unenforced_rules(mut self) -> Builder {
+        self.allow_unenforced_rules = true;
+        self
+    }
+
     /// Whether to print `cargo:rerun-if-changed` and `cargo:warning` lines (on by default).
     pub fn emit_cargo_directives(mut self, yes: bool) -> Builder {
         self.emit_cargo = yes;
@@ -183,6 +192,9 @@ impl Builder {
         let mut model = ModelOptions::default();
         if let Some(auth) = &self.auth_option {
             model.auth_option = auth.clone();
+        }
+        if self.allow_unenforced_rules {
+            model.unenforced_rules = UnenforcedRules::Warn;
         }
         let inputs = Inputs {
             proto,

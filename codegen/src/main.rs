@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use protogate_codegen::model::build::ModelOptions;
+use protogate_codegen::model::build::{ModelOptions, UnenforcedRules};
 use protogate_codegen::pipeline::{self, Inputs, ProtoSource};
 
 #[derive(Parser)]
@@ -141,6 +141,10 @@ struct GenArgs {
         default_value = "zitadel.v1.auth_option"
     )]
     auth_option: String,
+    /// Generate even when validation rules cannot be enforced (each becomes a warning and
+    /// must be enforced by the handler); without it they are errors.
+    #[arg(long)]
+    allow_unenforced_rules: bool,
 }
 
 fn main() -> ExitCode {
@@ -169,6 +173,7 @@ fn diff(args: DiffArgs) -> ExitCode {
             },
             model: ModelOptions {
                 auth_option: args.auth_option,
+                ..ModelOptions::default()
             },
         },
     };
@@ -205,6 +210,11 @@ fn gen(args: GenArgs) -> ExitCode {
         openapi: args.openapi,
         model: ModelOptions {
             auth_option: args.auth_option,
+            unenforced_rules: if args.allow_unenforced_rules {
+                UnenforcedRules::Warn
+            } else {
+                UnenforcedRules::Deny
+            },
         },
     };
     let output = match pipeline::run(&inputs) {
@@ -285,6 +295,7 @@ fn openapi(args: OpenapiArgs) -> ExitCode {
         openapi: None,
         model: ModelOptions {
             auth_option: args.auth_option,
+            ..ModelOptions::default()
         },
     };
     let version = match args.version.parse::<Version>() {

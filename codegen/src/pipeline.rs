@@ -6,7 +6,11 @@ use crate::check;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::emit::{self, Files};
 use crate::load::{self, openapi::OpenApiDoc, ProtoInput};
-use crate::model::{self, build::ModelOptions, Api};
+use crate::model::{
+    self,
+    build::{ModelOptions, UnenforcedRules},
+    Api,
+};
 
 /// Where the proto input comes from.
 #[derive(Debug, Clone)]
@@ -64,7 +68,7 @@ struct Checked {
 }
 
 /// load → model → check; any error diagnostic stops it.
-fn load_and_check(inputs: &Inputs) -> Result<Checked, Diagnostics> {
+fn load_and_check(inputs: &Inputs, unenforced: UnenforcedRules) -> Result<Checked, Diagnostics> {
     let one = |d: Diagnostic| Diagnostics(vec![d]);
     let proto: ProtoInput = match &inputs.proto {
         ProtoSource::Files { files, includes } => {
@@ -85,6 +89,7 @@ fn load_and_check(inputs: &Inputs) -> Result<Checked, Diagnostics> {
     if let Some(doc) = &openapi {
         check::openapi::check(&api, doc, &mut diags);
     }
+    check::unenforced::apply(unenforced, &mut diags);
     if diags.has_errors() {
         return Err(diags.sorted());
     }
@@ -103,7 +108,8 @@ pub fn openapi(
     version: emit::openapi::Version,
     format: emit::openapi::Format,
 ) -> Result<OpenApiOutput, Diagnostics> {
-    let mut checked = load_and_check(inputs)?;
+    // A document enforces nothing: rules the validators cannot enforce are only warnings here.
+    let mut checked = load_and_check(inputs, UnenforcedRules::Warn)?;
     let settings = emit::openapi::Settings { version };
     let (document, warnings) = emit::openapi::document(&checked.api, &settings);
     checked.diags.0.extend(warnings);
@@ -122,7 +128,7 @@ pub fn run(inputs: &Inputs) -> Result<Output, Diagnostics> {
         openapi,
         api,
         diags,
-    } = load_and_check(inputs)?;
+    } = load_and_check(inputs, inputs.model.unenforced_rules)?;
     let mut files = emit::rust(&proto, &api).map_err(one)?;
     files.extend(emit::docs::generate(&api, openapi.as_ref()).map_err(one)?);
     let mut inputs_read = proto.read_paths.clone();

@@ -342,3 +342,41 @@ fn pages_take_examples_from_a_3_1_or_swagger_document() {
         );
     }
 }
+
+#[test]
+fn http_body_methods_are_documented_as_raw_bytes_not_json() {
+    let probe = manifest("../tests/build-rs/proto");
+    let output = run(&Inputs {
+        proto: ProtoSource::Files {
+            files: vec![probe.join("probe/v1/probe.proto")],
+            includes: vec![probe, manifest("../schemas/proto")],
+        },
+        openapi: None,
+        model: ModelOptions::default(),
+    });
+    let page = &output.files["docs/probe.v1.BlobService.md"];
+
+    let upload = section(page, "Upload");
+    assert!(
+        upload.contains("Raw body (`google.api.HttpBody`, the `content` field of `UploadRequest`)"),
+        "{upload}"
+    );
+    assert!(upload.contains("request: any (raw bytes"), "{upload}");
+    assert!(upload.contains("--data-binary @upload.bin"), "{upload}");
+    assert!(!upload.contains("JSON body"), "{upload}");
+
+    let raw = section(page, "UploadRaw");
+    assert!(raw.contains("Raw body (`google.api.HttpBody`)"), "{raw}");
+
+    let download = section(page, "Download");
+    assert!(
+        download.contains("REST answers raw bytes (`google.api.HttpBody`)"),
+        "{download}"
+    );
+    assert!(download.contains("response: any (raw bytes"), "{download}");
+
+    // A method without HttpBody keeps its JSON wording.
+    let describe = section(page, "Describe");
+    assert!(describe.contains("`application/json`"), "{describe}");
+    assert!(!describe.contains("raw bytes"), "{describe}");
+}

@@ -247,6 +247,35 @@ message M {
 }
 
 #[test]
+fn a_cel_rule_on_list_items_is_checked_against_the_item_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let proto = dir.path().join("pv.proto");
+    std::fs::write(
+        &proto,
+        r#"syntax = "proto3";
+package pvcheck;
+import "buf/validate/validate.proto";
+message M {
+  repeated int32 ids = 1 [(buf.validate.field).repeated.items.cel = {id: "ids.prefix", expression: "this.startsWith('a')"}];
+}
+"#,
+    )
+    .unwrap();
+    let (code, stderr) = gen_with_protovalidate(dir.path(), &proto);
+    assert_ne!(code, 0, "{stderr}");
+    let line = line_of(&proto, "ids.prefix");
+    assert!(
+        stderr.contains("error[cel-invalid]") && stderr.contains("`ids.prefix`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("applied to (int, string)"),
+        "`this` is an item, an int: {stderr}"
+    );
+    assert!(stderr.contains(&format!("pv.proto:{line}:")), "{stderr}");
+}
+
+#[test]
 fn protovalidate_standard_and_cel_rules_generate() {
     let dir = tempfile::tempdir().unwrap();
     let proto = dir.path().join("pv.proto");

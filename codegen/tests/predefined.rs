@@ -1,6 +1,6 @@
 //! protovalidate predefined rules at generation: compiled into the validator with the
 //! extension in the rule path, a type error reported where the rule is set, an extension
-//! without CEL rules reported as not enforced.
+//! without CEL rules refused as not enforced (closed by default).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,6 +12,11 @@ fn root() -> PathBuf {
 /// Writes `source` as `pv.proto` in a temp dir and runs `protogate gen` on it; returns the
 /// dir, the exit code and stderr.
 fn gen(source: &str) -> (tempfile::TempDir, i32, String) {
+    gen_with(source, &[])
+}
+
+/// [`gen`] with extra arguments.
+fn gen_with(source: &str, extra: &[&str]) -> (tempfile::TempDir, i32, String) {
     let dir = tempfile::tempdir().expect("a temp dir");
     let proto = dir.path().join("pv.proto");
     std::fs::write(&proto, source).expect("writing pv.proto");
@@ -27,6 +32,7 @@ fn gen(source: &str) -> (tempfile::TempDir, i32, String) {
         .arg(root().join("schemas/proto"))
         .arg("--out")
         .arg(dir.path().join("out"))
+        .args(extra)
         .output()
         .expect("running protogate");
     let code = out.status.code().unwrap_or(-1);
@@ -99,11 +105,17 @@ fn a_predefined_rule_that_does_not_type_check_is_an_error_where_it_is_set() {
 }
 
 #[test]
-fn an_extension_without_predefined_cel_rules_is_reported_as_not_enforced() {
+fn an_extension_without_predefined_cel_rules_is_an_error_unless_allowed() {
     let source = format!(
         "{EXTENSIONS}message M {{\n  optional int32 n = 1 [(buf.validate.field).int32.(without_cel) = true];\n}}\n"
     );
     let (_dir, code, stderr) = gen(&source);
+    assert_ne!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("error[rule-unsupported]") && stderr.contains("pvpre.without_cel"),
+        "{stderr}"
+    );
+    let (_dir, code, stderr) = gen_with(&source, &["--allow-unenforced-rules"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stderr.contains("warning[rule-unsupported]") && stderr.contains("pvpre.without_cel"),
@@ -112,15 +124,15 @@ fn an_extension_without_predefined_cel_rules_is_reported_as_not_enforced() {
 }
 
 #[test]
-fn a_predefined_rule_in_a_message_validated_the_pgv_way_is_reported_as_not_enforced() {
+fn a_predefined_rule_in_a_message_validated_the_pgv_way_is_an_error() {
     let source = EXTENSIONS.replace(
         "import \"buf/validate/validate.proto\";",
         "import \"buf/validate/validate.proto\";\nimport \"validate/validate.proto\";",
     ) + "message M {\n  optional int32 n = 1 [(buf.validate.field).int32.(multiple_of) = 4];\n}\n";
     let (_dir, code, stderr) = gen(&source);
-    assert_eq!(code, 0, "{stderr}");
+    assert_ne!(code, 0, "{stderr}");
     assert!(
-        stderr.contains("warning[rule-unsupported]")
+        stderr.contains("error[rule-unsupported]")
             && stderr.contains("pvpre.multiple_of")
             && stderr.contains("protoc-gen-validate's semantics"),
         "{stderr}"

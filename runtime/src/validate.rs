@@ -26,11 +26,23 @@ pub trait Validate {
         self.collect_violations(&mut collector);
         collector.finish()
     }
+
+    /// What the server runs on every request: the first violation for PGV's rules (as
+    /// PGV's generated `Validate()` behind grpc-gateway), every violation for protovalidate's
+    /// (as protovalidate does unless told to fail fast). Generated code chooses by the
+    /// message's rule dialect.
+    fn validate_request(&self) -> Result<(), Violations> {
+        self.validate()
+    }
 }
 
 impl<T: Validate + ?Sized> Validate for Box<T> {
     fn collect_violations(&self, collector: &mut Collector) {
         (**self).collect_violations(collector)
+    }
+
+    fn validate_request(&self) -> Result<(), Violations> {
+        (**self).validate_request()
     }
 }
 
@@ -472,7 +484,20 @@ fn render(items: &[&Violation], depth: usize, f: &mut fmt::Formatter<'_>) -> fmt
 }
 
 impl fmt::Display for Violations {
+    /// PGV's joined text, or for protovalidate's rules protovalidate's: `validation error:`
+    /// then ` - field: message [rule id]` a line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.0.is_empty() && self.0.iter().all(Violation::is_protovalidate) {
+            f.write_str("validation error:")?;
+            for v in &self.0 {
+                f.write_str("\n - ")?;
+                if !v.field.is_empty() {
+                    write!(f, "{}: ", v.field)?;
+                }
+                write!(f, "{} [{}]", v.message, v.rule)?;
+            }
+            return Ok(());
+        }
         let items: Vec<&Violation> = self.0.iter().collect();
         render(&items, 0, f)
     }

@@ -2,12 +2,11 @@
 //! descriptors the pinned harness sends, captured by `run.sh --refresh`), and the executor's
 //! dispatch table: type name → decode and validate, or the reason protogate cannot answer.
 //!
-//! Editions files are read as proto2 (`protogate_codegen::load::editions`); the messages of
-//! fields with implicit presence, which protogate cannot read there yet, answer
-//! `unexpected_error`. Messages whose rules protogate does not enforce (the generator's
-//! `rule-unsupported` warnings, CEL rules on list items and map entries), also through a
-//! field's message type, answer `unexpected_error` too: a success would claim rules that were
-//! never checked.
+//! Editions files are read as their proto2 or proto3 equivalent
+//! (`protogate_codegen::load::editions`). Messages whose rules protogate does not enforce (the
+//! generator's `rule-unsupported` diagnostics, which the executor alone turns into warnings),
+//! also through a field's message type, answer `unexpected_error`: a success would claim rules
+//! that were never checked.
 
 #[path = "build/files.rs"]
 mod files;
@@ -34,22 +33,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("cargo sets OUT_DIR")?);
 
     let fixture_bytes = std::fs::read(&fixture)?;
-    let (proto2, implicit) =
-        match protogate_codegen::load::editions::as_proto2_listing_implicit(&fixture_bytes)? {
-            Some(found) => (found.set, found.implicit_fields),
-            None => (fixture_bytes, Vec::new()),
-        };
-    let mut unreadable: Vec<(String, String)> = implicit
-        .iter()
-        .filter_map(|field| {
-            let (message, _) = field.rsplit_once('.')?;
-            Some((
-                message.to_string(),
-                format!("field `{field}` has implicit presence in an editions file, which protogate cannot read yet"),
-            ))
-        })
-        .collect();
-    let mut loadable = files::read(&proto2)?;
+    let readable = match protogate_codegen::load::editions::without_editions(&fixture_bytes)? {
+        Some(rewritten) => rewritten,
+        None => fixture_bytes,
+    };
+    let mut unreadable: Vec<(String, String)> = Vec::new();
+    let mut loadable = files::read(&readable)?;
     let loadable_path = out.join("cases-loadable.binpb");
     // Messages the generator rejects lose their rules and answer its diagnostic, one round per
     // batch of errors (an error can hide others behind it).
@@ -63,7 +52,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         let inputs = protogate_codegen::pipeline::Inputs {
             proto: protogate_codegen::pipeline::ProtoSource::DescriptorSet(loadable_path.clone()),
             openapi: None,
-            model: Default::default(),
+            // Unenforced rules as warnings, so their messages are found and answered apart.
+            model: protogate_codegen::model::build::ModelOptions {
+                unenforced_rules: protogate_codegen::model::build::UnenforcedRules::Warn,
+                ..Default::default()
+            },
         };
         let errors = match protogate_codegen::pipeline::run(&inputs) {
             Ok(output) => {

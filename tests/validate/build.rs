@@ -8,6 +8,7 @@ fn main() {
         .include(root.join("schemas/proto"))
         .include(root.join("codegen/tests/fixtures/protovalidate"))
         .proto(here.join("pgvcases/cases.proto"))
+        .proto(here.join("pgvcases/numbers.proto"))
         .proto(here.join("pvcases/cases.proto"));
     if let Err(e) = builder.compile() {
         eprintln!("{e}");

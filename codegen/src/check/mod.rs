@@ -2,3 +2,4 @@
 
 pub mod openapi;
 pub mod rules;
+pub mod unenforced;

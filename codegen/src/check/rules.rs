@@ -210,7 +210,7 @@ fn check_rules(target: &Target<'_>, rules: &[Rule], diags: &mut Diagnostics) {
         if !supported(rule) {
             diags.push(
                 Diagnostic::warning(
-                    "rule-unsupported",
+                    crate::check::unenforced::CODE,
                     at(rule),
                     format!("rule `{}` on {name} is not enforced by this protogate version", rule.id()),
                 )

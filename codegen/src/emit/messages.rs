@@ -24,9 +24,6 @@ pub const ANY: &str = "::protogate::wkt::Any";
 /// a schema that uses it needs no module for `google.api`.
 pub const HTTP_BODY: &str = "::protogate::wkt::HttpBody";
 
-/// The full name of `google.api.HttpBody`.
-pub const HTTP_BODY_NAME: &str = "google.api.HttpBody";
-
 /// One package's upstream code.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PackageCode {

@@ -187,7 +187,7 @@ pub fn rust_type(api: &Api, from: &str, full_name: &str) -> TokenStream {
     if full_name == "google.protobuf.Any" {
         return messages::ANY.parse().unwrap_or_default();
     }
-    if full_name == messages::HTTP_BODY_NAME {
+    if full_name == crate::model::HTTP_BODY {
         return messages::HTTP_BODY.parse().unwrap_or_default();
     }
     if let Some(wkt) = full_name.strip_prefix("google.protobuf.") {

@@ -137,26 +137,9 @@ fn described(api: &Api, package: &str, full_name: &str) -> TokenStream {
     quote!(<#ty as ::protogate::schema::Described>::info)
 }
 
-/// Whether the message `full_name`, or its field `field` when one is named, is
-/// `google.api.HttpBody` (`*` names the whole message).
-fn is_http_body(api: &Api, full_name: &str, field: Option<&str>) -> bool {
-    use crate::model::{Cardinality, FieldType};
-    let http_body = super::messages::HTTP_BODY_NAME;
-    match field {
-        None | Some("*") => full_name == http_body,
-        Some(field) => api
-            .message(full_name)
-            .and_then(|m| m.fields.iter().find(|f| f.name == field))
-            .is_some_and(|f| {
-                f.cardinality == Cardinality::Single
-                    && matches!(&f.ty, FieldType::Message(t) if t == http_body)
-            }),
-    }
-}
-
 fn route(api: &Api, m: &Method, b: &HttpBinding) -> TokenStream {
-    let request_http_body = b.body.is_some() && is_http_body(api, &m.input, b.body.as_deref());
-    let response_http_body = is_http_body(api, &m.output, b.response_body.as_deref());
+    let request_http_body = b.body.is_some() && api.is_http_body(&m.input, b.body.as_deref());
+    let response_http_body = api.is_http_body(&m.output, b.response_body.as_deref());
     let method = match b.method.as_str() {
         "GET" => quote!(::protogate::HttpMethod::Get),
         "PUT" => quote!(::protogate::HttpMethod::Put),

@@ -21,8 +21,8 @@ pub fn read(path: &Path) -> Result<ProtoInput, Diagnostic> {
             format!("cannot read descriptor set: {e}"),
         )
     })?;
-    let bytes = match super::editions::as_proto2(&bytes) {
-        Ok(Some(proto2)) => proto2,
+    let bytes = match super::editions::without_editions(&bytes) {
+        Ok(Some(rewritten)) => rewritten,
         Ok(None) => bytes,
         Err(e) => {
             return Err(Diagnostic::error(

@@ -41,14 +41,29 @@ pub struct ModelOptions {
     /// The method option that carries the permission (a message with `permission` and
     /// optionally `check_field_name`).
     pub auth_option: String,
+    /// What a validation rule the generated validators cannot enforce is: an error (the
+    /// default: validation never fails open) or, when opted out, a warning.
+    pub unenforced_rules: UnenforcedRules,
 }
 
 impl Default for ModelOptions {
     fn default() -> Self {
         ModelOptions {
             auth_option: "zitadel.v1.auth_option".to_string(),
+            unenforced_rules: UnenforcedRules::Deny,
         }
     }
+}
+
+/// The policy for rules protogate reads but cannot enforce (`rule-unsupported`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UnenforcedRules {
+    /// A generation error: a server never runs without a rule its schema declares.
+    #[default]
+    Deny,
+    /// A warning: the rule is left to the handler (`Builder::allow_unenforced_rules`,
+    /// `protogate gen --allow-unenforced-rules`).
+    Warn,
 }
 
 /// Builds the model. Problems with individual options are diagnostics, not failures.
@@ -115,9 +130,7 @@ pub fn emitted_files(input: &ProtoInput) -> Vec<FileDescriptor> {
         }
     }
     while let Some(m) = stack.pop() {
-        if m.full_name() == crate::emit::messages::HTTP_BODY_NAME
-            || !seen.insert(m.full_name().to_string())
-        {
+        if m.full_name() == super::HTTP_BODY || !seen.insert(m.full_name().to_string()) {
             continue;
         }
         enter(m.package_name(), &mut stack);

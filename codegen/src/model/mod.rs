@@ -26,6 +26,9 @@ pub struct Api {
     enums_by_name: std::collections::HashMap<String, (usize, usize)>,
 }
 
+/// The full name of `google.api.HttpBody`.
+pub const HTTP_BODY: &str = "google.api.HttpBody";
+
 impl Api {
     /// An API of these packages.
     pub fn new(packages: Vec<Package>) -> Api {
@@ -90,6 +93,19 @@ impl Api {
     pub fn message(&self, full_name: &str) -> Option<&Message> {
         let (p, m) = self.messages_by_name.get(full_name)?;
         self.packages.get(*p)?.messages.get(*m)
+    }
+
+    /// Whether the message `full_name`, or its field `field` when one is named, is
+    /// `google.api.HttpBody` (`*` names the whole message): REST then carries raw bytes in the
+    /// body's own content type rather than JSON.
+    pub fn is_http_body(&self, full_name: &str, field: Option<&str>) -> bool {
+        match field {
+            None | Some("*") => full_name == HTTP_BODY,
+            Some(field) => self
+                .message(full_name)
+                .and_then(|m| m.field(field))
+                .is_some_and(Field::is_http_body),
+        }
     }
 
     /// The enum with this full name.
@@ -369,6 +385,12 @@ pub struct Field {
 }
 
 impl Field {
+    /// Whether this is a single `google.api.HttpBody`, which REST carries as raw bytes.
+    pub fn is_http_body(&self) -> bool {
+        self.cardinality == Cardinality::Single
+            && matches!(&self.ty, FieldType::Message(t) if t == HTTP_BODY)
+    }
+
     /// Whether `google.api.field_behavior` says REQUIRED.
     pub fn is_required(&self) -> bool {
         self.behavior.iter().any(|b| b == "REQUIRED")

@@ -189,6 +189,8 @@ fn predefined_cel(ext: &ExtensionDescriptor, location: &Location) -> Vec<CelRule
                 location: location.clone(),
                 shorthand: false,
                 index,
+                // Where the predefined rule applies is the predefined rule's own `element`.
+                element: None,
             })
         })
         .collect()

@@ -144,12 +144,15 @@ pub struct CelRule {
     pub shorthand: bool,
     /// Its position in its list (`cel[1]`, `cel_expression[0]`).
     pub index: usize,
+    /// The element rules it sits in (`items`, `keys`, `values`), where `this` is each list
+    /// item, map key or map value; `None` for a rule on the field (or message) itself.
+    pub element: Option<String>,
 }
 
 impl UnsupportedRule {
     /// The CEL rule this is, when it has an expression (not a predefined rule).
     pub fn as_cel(&self) -> Option<CelRule> {
-        if self.expression.is_empty() || self.element.is_some() {
+        if self.expression.is_empty() {
             return None;
         }
         let id = if self.name == "cel_expression" {
@@ -164,6 +167,7 @@ impl UnsupportedRule {
             location: self.location.clone(),
             shorthand: self.name == "cel_expression",
             index: self.index,
+            element: self.element.clone(),
         })
     }
 
@@ -175,7 +179,7 @@ impl UnsupportedRule {
             format!("custom CEL rule `{}` (`{}`)", self.name, self.expression)
         };
         Diagnostic::warning(
-            "rule-unsupported",
+            crate::check::unenforced::CODE,
             self.location.clone(),
             match &self.element {
                 None => format!("{what} on `{on}` is not enforced by this protogate version"),

@@ -57,6 +57,9 @@ pub enum Error {
     /// `map[key]` with no such key.
     #[error("no such key: {0}")]
     NoSuchKey(String),
+    /// A field selected on a `dyn` value whose message has no such field.
+    #[error("no such field '{0}'")]
+    NoSuchField(&'static str),
     /// `list[i]` outside the list.
     #[error("index out of range: {index} (size {size})")]
     IndexOutOfRange {
@@ -221,6 +224,12 @@ pub fn index<E>(list: &[E], index: i64) -> Result<&E, Error> {
 /// The value found by a map look-up, or the no-such-key error.
 pub fn found<V>(value: Option<V>, key: impl std::fmt::Display) -> Result<V, Error> {
     value.ok_or_else(|| Error::NoSuchKey(key.to_string()))
+}
+
+/// The value of `dyn(message).field` where the message has no such field: always the
+/// no-such-field error, of whatever type the expression around it needs.
+pub fn no_such_field<T>(field: &'static str) -> Result<T, Error> {
+    Err(Error::NoSuchField(field))
 }
 
 /// `size()` of bytes, lists and maps, as CEL's `int`.

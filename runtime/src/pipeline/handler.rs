@@ -117,7 +117,7 @@ pub fn no_such_method(service: &str, method: usize) -> BoxFuture<Result<Response
 /// Decodes and validates one request message.
 fn accept<Req: RequestMessage>(input: Input) -> Result<Req, Status> {
     let request: Req = codec::decode(input)?;
-    request.validate()?;
+    request.validate_request()?;
     Ok(request)
 }
 

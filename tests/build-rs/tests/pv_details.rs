@@ -31,7 +31,7 @@ async fn start() -> SocketAddr {
 }
 
 /// The violation of `{"name": "abc", "counts": {"k": 0}}`, as protovalidate reports it in
-/// proto3 JSON (the server validates up to the first violation).
+/// proto3 JSON.
 fn expected_json() -> Value {
     json!({"violations": [
         {
@@ -136,5 +136,56 @@ async fn grpc_protovalidate_failure_carries_buf_validate_violations_beside_bad_r
                 for_key: None,
             }],
         }
+    );
+}
+
+#[tokio::test]
+async fn every_protovalidate_violation_is_reported_not_only_the_first() {
+    let addr = start().await;
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}/v1/checked"))
+        .json(&json!({"name": "ab", "counts": {"k": 0, "m": 2, "n": -1}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    let bad_request: Vec<(&str, &str)> = body["details"][0]["fieldViolations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["field"].as_str().unwrap(),
+                v["description"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        bad_request,
+        [
+            ("name", "must be at least 3 characters"),
+            ("counts[\"k\"]", "must be greater than 0"),
+            ("counts[\"n\"]", "must be greater than 0"),
+        ],
+        "{body}"
+    );
+    let rule_ids: Vec<&str> = body["details"][1]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rule_ids,
+        ["string.min_len", "int32.gt", "int32.gt"],
+        "{body}"
+    );
+    // The message as protovalidate words a validation error.
+    assert_eq!(
+        body["message"],
+        "validation error:\n - name: must be at least 3 characters [string.min_len]\n \
+         - counts[\"k\"]: must be greater than 0 [int32.gt]\n \
+         - counts[\"n\"]: must be greater than 0 [int32.gt]"
     );
 }

@@ -101,15 +101,10 @@ fn option(
     }
 }
 
-/// An unknown rule, or a CEL rule below the top level (the generator compiles a field's and a
-/// message's own `cel` rules, not those of list items or map entries) anywhere in a rules
-/// message. Predefined (extension) rules the generator cannot enforce are its own
-/// `rule-unsupported` warnings.
+/// An unknown rule anywhere in a rules message (the generator compiles every `cel` rule: a
+/// field's, a message's and those of list items and map entries). Predefined (extension) rules
+/// the generator cannot enforce are its own `rule-unsupported` diagnostics.
 fn not_enforced(rules: &DynamicMessage) -> Option<String> {
-    not_enforced_at(rules, true)
-}
-
-fn not_enforced_at(rules: &DynamicMessage, top: bool) -> Option<String> {
     if rules.unknown_fields().next().is_some() {
         return Some(format!(
             "a rule of `{}` this protogate version does not know",
@@ -118,19 +113,16 @@ fn not_enforced_at(rules: &DynamicMessage, top: bool) -> Option<String> {
     }
     for (field, value) in rules.fields() {
         match (field.name(), value) {
-            ("cel" | "cel_expression", Value::List(items)) if !top && !items.is_empty() => {
-                return Some("a custom CEL rule on list items or map entries".to_string());
-            }
             ("cel" | "cel_expression", _) => {}
             (_, Value::Message(inner)) => {
-                if let Some(why) = not_enforced_at(inner, false) {
+                if let Some(why) = not_enforced(inner) {
                     return Some(why);
                 }
             }
             (_, Value::List(items)) => {
                 for item in items {
                     if let Value::Message(inner) = item {
-                        if let Some(why) = not_enforced_at(inner, false) {
+                        if let Some(why) = not_enforced(inner) {
                             return Some(why);
                         }
                     }

@@ -90,7 +90,18 @@ const BYTES_IP: Known = Known {
 /// Python does not check that a Duration is valid (seconds and nanos of one sign).
 const DURATION_VALID: Known = Known {
     class: "duration-validity",
-    explains: |shown, ours| !ours && shown.contains("nanos: -"),
+    explains: |shown, ours| {
+        let number = |key: &str| -> Option<i64> {
+            let rest = &shown[shown.find(key)? + key.len()..];
+            let end = rest.find(|c: char| c != '-' && !c.is_ascii_digit())?;
+            rest[..end].parse().ok()
+        };
+        let mixed_signs = match (number("seconds: "), number("nanos: ")) {
+            (Some(seconds), Some(nanos)) => seconds.signum() * nanos.signum() < 0,
+            _ => false,
+        };
+        !ours && mixed_signs
+    },
 };
 
 macro_rules! case {
@@ -126,6 +137,14 @@ fn duration(rng: &mut Rng) -> pbjson_types::Duration {
     pbjson_types::Duration {
         seconds: rng.below(14) as i64 - 2,
         nanos: *rng.pick(&[0, 0, 1, 500_000_000, 999_999_999, -1]),
+    }
+}
+
+/// A timestamp within a few seconds of 1000 s after the epoch, on and beside the bounds.
+fn timestamp_around_1000(rng: &mut Rng) -> protogate::wkt::Timestamp {
+    protogate::wkt::Timestamp {
+        seconds: 995 + rng.below(10) as i64,
+        nanos: *rng.pick(&[0, 1]),
     }
 }
 
@@ -250,10 +269,7 @@ fn cases() -> Vec<Case> {
         case!(DurRange, |r| some(r, duration), Some(DURATION_VALID)),
         case!(DurRequired, |r| some(r, duration)),
         case!(DurIn, |r| some(r, duration), Some(DURATION_VALID)),
-        case!(TsGt, |r| some(r, |r| protogate::wkt::Timestamp {
-            seconds: 995 + r.below(10) as i64,
-            nanos: *r.pick(&[0, 1]),
-        })),
+        case!(TsGt, |r| some(r, timestamp_around_1000)),
         case!(TsLtNow, |r| some(r, timestamp_near_now)),
         case!(TsGtNowWithin, |r| some(r, timestamp_near_now)),
         case!(AnyIn, |r| some(r, |r| protogate::wkt::Any {
@@ -270,7 +286,177 @@ fn cases() -> Vec<Case> {
             value: int(r) as i32
         })),
         case!(Disabled, string),
+        case!(BytesConst, bytes),
+        case!(BytesNotIn, bytes),
+        case!(BytesSuffix, bytes),
+        case!(BytesIgnoreEmpty, bytes),
+        case!(AnyNotIn, |r| some(r, |r| protogate::wkt::Any {
+            type_url: r
+                .pick(&["type.googleapis.com/a.B", "type.googleapis.com/c.D", ""])
+                .to_string(),
+            value: Default::default(),
+        })),
+        case!(DurConst, |r| some(r, duration), Some(DURATION_VALID)),
+        case!(DurClosed, |r| some(r, duration), Some(DURATION_VALID)),
+        case!(DurNotIn, |r| some(r, duration), Some(DURATION_VALID)),
+        case!(MapIgnoreEmpty, |r| list(r, |r| (string(r), string(r)))
+            .into_iter()
+            .collect()),
+        case!(MapNoSparse, |r| list(r, |r| (
+            string(r),
+            c::Inner { name: string(r) }
+        ))
+        .into_iter()
+        .collect()),
+        case!(TsConst, |r| some(r, timestamp_around_1000)),
+        case!(TsClosed, |r| some(r, timestamp_around_1000)),
+        case!(TsLtRequired, |r| some(r, timestamp_around_1000)),
+        // numbers.proto: every numeric family with each of its rules.
+        case!(NumI32Bounds, |r| int(r) as i32),
+        case!(NumI32BoundsIncl, |r| int(r) as i32),
+        case!(NumI32In, |r| int(r) as i32),
+        case!(NumI32NotIn, |r| int(r) as i32),
+        case!(NumI32Const, |r| int(r) as i32),
+        case!(NumI32IgnoreEmpty, |r| int(r) as i32),
+        case!(NumI64Bounds, int),
+        case!(NumI64BoundsIncl, int),
+        case!(NumI64In, int),
+        case!(NumI64NotIn, int),
+        case!(NumI64Const, int),
+        case!(NumI64IgnoreEmpty, int),
+        case!(NumU32Bounds, |r| int(r) as u32),
+        case!(NumU32BoundsIncl, |r| int(r) as u32),
+        case!(NumU32In, |r| int(r) as u32),
+        case!(NumU32NotIn, |r| int(r) as u32),
+        case!(NumU32Const, |r| int(r) as u32),
+        case!(NumU32IgnoreEmpty, |r| int(r) as u32),
+        case!(NumU64Bounds, |r| int(r) as u64),
+        case!(NumU64BoundsIncl, |r| int(r) as u64),
+        case!(NumU64In, |r| int(r) as u64),
+        case!(NumU64NotIn, |r| int(r) as u64),
+        case!(NumU64Const, |r| int(r) as u64),
+        case!(NumU64IgnoreEmpty, |r| int(r) as u64),
+        case!(NumS32Bounds, |r| int(r) as i32),
+        case!(NumS32BoundsIncl, |r| int(r) as i32),
+        case!(NumS32In, |r| int(r) as i32),
+        case!(NumS32NotIn, |r| int(r) as i32),
+        case!(NumS32Const, |r| int(r) as i32),
+        case!(NumS32IgnoreEmpty, |r| int(r) as i32),
+        case!(NumS64Bounds, int),
+        case!(NumS64BoundsIncl, int),
+        case!(NumS64In, int),
+        case!(NumS64NotIn, int),
+        case!(NumS64Const, int),
+        case!(NumS64IgnoreEmpty, int),
+        case!(NumF32Bounds, |r| int(r) as u32),
+        case!(NumF32BoundsIncl, |r| int(r) as u32),
+        case!(NumF32In, |r| int(r) as u32),
+        case!(NumF32NotIn, |r| int(r) as u32),
+        case!(NumF32Const, |r| int(r) as u32),
+        case!(NumF32IgnoreEmpty, |r| int(r) as u32),
+        case!(NumF64Bounds, |r| int(r) as u64),
+        case!(NumF64BoundsIncl, |r| int(r) as u64),
+        case!(NumF64In, |r| int(r) as u64),
+        case!(NumF64NotIn, |r| int(r) as u64),
+        case!(NumF64Const, |r| int(r) as u64),
+        case!(NumF64IgnoreEmpty, |r| int(r) as u64),
+        case!(NumSf32Bounds, |r| int(r) as i32),
+        case!(NumSf32BoundsIncl, |r| int(r) as i32),
+        case!(NumSf32In, |r| int(r) as i32),
+        case!(NumSf32NotIn, |r| int(r) as i32),
+        case!(NumSf32Const, |r| int(r) as i32),
+        case!(NumSf32IgnoreEmpty, |r| int(r) as i32),
+        case!(NumSf64Bounds, int),
+        case!(NumSf64BoundsIncl, int),
+        case!(NumSf64In, int),
+        case!(NumSf64NotIn, int),
+        case!(NumSf64Const, int),
+        case!(NumSf64IgnoreEmpty, int),
+        case!(NumFltBounds, |r| double(r) as f32),
+        case!(NumFltBoundsIncl, |r| double(r) as f32),
+        case!(NumFltIn, |r| double(r) as f32),
+        case!(NumFltNotIn, |r| double(r) as f32),
+        case!(NumFltConst, |r| double(r) as f32),
+        case!(NumFltIgnoreEmpty, |r| double(r) as f32),
+        case!(NumDblBounds, double),
+        case!(NumDblBoundsIncl, double),
+        case!(NumDblIn, double),
+        case!(NumDblNotIn, double),
+        case!(NumDblConst, double),
+        case!(NumDblIgnoreEmpty, double),
     ]
+}
+
+/// Every one of PGV's field rules (each field of a `validate.*Rules` message: 174) is set on
+/// some case message above, directly or under `items`, `keys` or `values`: the differential
+/// test exercises all of them through generated code.
+#[test]
+fn every_pgv_rule_is_exercised_through_generated_code() {
+    use prost_reflect::{DescriptorPool, DynamicMessage, ReflectMessage as _, Value};
+    use std::collections::BTreeSet;
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files = ["pgvcases/cases.proto", "pgvcases/numbers.proto"];
+    let includes = [root.join("proto"), root.join("../../schemas/proto")];
+    // Encoded, so the rule options (extensions) survive into the pool.
+    let set = protox::Compiler::new(includes)
+        .and_then(|mut compiler| {
+            compiler.include_imports(true).open_files(files)?;
+            Ok(compiler.encode_file_descriptor_set())
+        })
+        .expect("the case schemas compile");
+    let pool = DescriptorPool::decode(set.as_slice()).expect("a descriptor pool");
+    let rules_ext = pool
+        .get_extension_by_name("validate.rules")
+        .expect("validate.rules");
+
+    let mut all = BTreeSet::new();
+    for message in pool.all_messages() {
+        let name = message.full_name();
+        if name.starts_with("validate.") && name.ends_with("Rules") && name != "validate.FieldRules"
+        {
+            for field in message.fields() {
+                all.insert(format!("{}.{}", message.name(), field.name()));
+            }
+        }
+    }
+    assert_eq!(all.len(), 174, "PGV's rule count changed: {all:?}");
+
+    fn walk(rules: &DynamicMessage, used: &mut BTreeSet<String>) {
+        for (_, family) in rules.fields() {
+            let Value::Message(family) = family else {
+                continue;
+            };
+            for (rule, value) in family.fields() {
+                used.insert(format!("{}.{}", family.descriptor().name(), rule.name()));
+                if let Value::Message(nested) = value {
+                    if nested.descriptor().full_name() == "validate.FieldRules" {
+                        walk(nested, used);
+                    }
+                }
+            }
+        }
+    }
+    let mut used = BTreeSet::new();
+    for case in cases() {
+        let message = pool
+            .get_message_by_name(&format!("pgvcases.{}", case.name))
+            .unwrap_or_else(|| panic!("no message pgvcases.{}", case.name));
+        for field in message.fields() {
+            let options = field.options();
+            if options.has_extension(&rules_ext) {
+                if let Value::Message(rules) = &*options.get_extension(&rules_ext) {
+                    walk(rules, &mut used);
+                }
+            }
+        }
+    }
+    let missing: Vec<&String> = all.difference(&used).collect();
+    assert!(
+        missing.is_empty(),
+        "{} of 174 PGV rules are on no case message of the differential test: {missing:?}",
+        missing.len()
+    );
 }
 
 #[test]

@@ -94,6 +94,11 @@ impl Compiler<'_> {
         for arg in args {
             values.push(self.value(arg)?);
         }
+        // A call with an argument that always fails fails the same way (CEL's errors
+        // propagate through every function but the logical operators).
+        if let Some(failing) = values.iter().find(|v| v.failure.is_some()) {
+            return Ok(failing.clone());
+        }
         if !function.starts_with(['_', '!', '-', '@']) && !call_style_ok(function, receiver) {
             let style = if receiver {
                 "as a method"
@@ -157,7 +162,7 @@ impl Compiler<'_> {
     fn logic(&mut self, and: bool, left: &Expr, right: &Expr) -> Result<Value, CelError> {
         let (a, b) = (self.value(left)?, self.value(right)?);
         for (v, e) in [(&a, left), (&b, right)] {
-            if v.ty != Ty::Bool {
+            if v.ty != Ty::Bool && v.failure.is_none() {
                 let op = if and { "&&" } else { "||" };
                 return Err(CelError::check(
                     e.col,
@@ -205,6 +210,9 @@ impl Compiler<'_> {
         col: usize,
     ) -> Result<Value, CelError> {
         let c = self.value(cond)?;
+        if c.failure.is_some() {
+            return Ok(c);
+        }
         if c.ty != Ty::Bool {
             return Err(CelError::check(
                 cond.col,

@@ -17,6 +17,9 @@ impl Compiler<'_> {
         col: usize,
     ) -> Result<Value, CelError> {
         let range = self.value(&c.range)?;
+        if range.failure.is_some() {
+            return Ok(range);
+        }
         let r = &receiver(&range.tokens);
         let rt = rt();
         let (element, items) = match &range.ty {
@@ -101,6 +104,7 @@ impl Compiler<'_> {
             fallible: fallible || range.fallible,
             built: false,
             owned: false,
+            failure: None,
         };
         if let Type::List(_) = &ty {
             value.built = true;

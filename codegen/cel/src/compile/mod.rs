@@ -32,6 +32,10 @@ pub(crate) struct Value {
     /// For strings and bytes: whether the value is owned (`String`, `Vec<u8>`, `Cow`) rather
     /// than a `&str` / `&[u8]`.
     pub(crate) owned: bool,
+    /// The error evaluating it always gives, if it always fails: a field of `dyn(message)` the
+    /// message does not have, which CEL checks only at run time. Its type is then `dyn` and its
+    /// Rust expression takes whatever type its context needs.
+    pub(crate) failure: Option<TokenStream>,
 }
 
 impl Value {
@@ -42,6 +46,7 @@ impl Value {
             fallible: false,
             built: false,
             owned: false,
+            failure: None,
         }
     }
 
@@ -52,6 +57,16 @@ impl Value {
             fallible: true,
             built: false,
             owned: false,
+            failure: None,
+        }
+    }
+
+    /// `dyn(message).field` for a field the message does not have: an error when evaluated.
+    fn no_such_field(field: &str) -> Value {
+        let rt = rt();
+        Value {
+            failure: Some(quote!(#rt::Error::NoSuchField(#field))),
+            ..Value::fallible(Type::Dyn, quote!(#rt::no_such_field(#field)?))
         }
     }
 
@@ -63,6 +78,7 @@ impl Value {
             fallible: parts.iter().any(|p| p.fallible),
             built: false,
             owned: false,
+            failure: None,
         }
     }
 }
@@ -112,6 +128,14 @@ impl<'e> Compiler<'e> {
     pub(crate) fn top_level(&mut self, expr: &Expr) -> Result<Compiled, CelError> {
         let value = self.value(expr)?;
         let rt = rt();
+        // An expression that always fails is a run-time error, whatever it would yield.
+        if let Some(error) = &value.failure {
+            let tokens = quote!(::core::result::Result::<bool, #rt::Error>::Err(#error));
+            return Ok(Compiled {
+                tokens,
+                result: ResultKind::Bool,
+            });
+        }
         let (result, ok_type, body) = match value.ty {
             Type::Bool => (ResultKind::Bool, quote!(bool), value.tokens.clone()),
             Type::String => {
@@ -211,10 +235,18 @@ impl<'e> Compiler<'e> {
             return Ok(Value::new(Type::Int, quote!(#number)));
         }
         let base = self.value(operand)?;
+        if base.failure.is_some() {
+            return Ok(base);
+        }
         let tokens = &receiver(&base.tokens);
         match &base.ty {
             Type::Message(message) => {
                 let Some(info) = self.env.field(message, field) else {
+                    // `dyn(m).f` type-checks in CEL whatever `m` is; a missing field is a
+                    // run-time error there.
+                    if is_dyn_call(operand) {
+                        return Ok(Value::no_such_field(field));
+                    }
                     return Err(CelError::check(
                         col,
                         format!("message `{message}` has no field `{field}`"),
@@ -247,6 +279,8 @@ impl<'e> Compiler<'e> {
                 let v = repr::normalize(value_ty, &value, false);
                 Ok(Value::fallible((**value_ty).clone(), v))
             }
+            // Selecting on `dyn(x)` whatever `x` is checks only at run time, where it fails.
+            _ if is_dyn_call(operand) => Ok(Value::no_such_field(field)),
             other => Err(CelError::check(
                 col,
                 format!("type `{other}` has no fields (selecting `{field}`)"),
@@ -259,6 +293,9 @@ impl<'e> Compiler<'e> {
             .iter()
             .map(|item| self.value(item))
             .collect::<Result<Vec<_>, _>>()?;
+        if let Some(failing) = values.iter().find(|v| v.failure.is_some()) {
+            return Ok(failing.clone());
+        }
         let mut element = Type::Dyn;
         for (value, item) in values.iter().zip(items) {
             if !element.accepts(&value.ty) {
@@ -292,6 +329,9 @@ impl<'e> Compiler<'e> {
         for (key, value) in entries {
             let k = self.value(key)?;
             let v = self.value(value)?;
+            if k.failure.is_some() || v.failure.is_some() {
+                return Ok(if k.failure.is_some() { k } else { v });
+            }
             if !matches!(k.ty, Type::Int | Type::Uint | Type::Bool | Type::String) {
                 return Err(CelError::check(
                     key.col,
@@ -505,4 +545,10 @@ pub(crate) fn operand(tokens: &TokenStream) -> TokenStream {
         return tokens.clone();
     }
     atom(tokens)
+}
+
+/// Whether `expr` is a call of `dyn(…)`.
+fn is_dyn_call(expr: &Expr) -> bool {
+    matches!(&expr.kind, ExprKind::Call { target: None, function, args }
+        if function == "dyn" && args.len() == 1)
 }

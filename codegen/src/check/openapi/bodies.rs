@@ -4,7 +4,7 @@
 use super::operations::{binding_location, openapi_path, pattern_location};
 use super::Checker;
 use super::Ptr;
-use crate::model::{Cardinality, FieldType, HttpBinding, Message, Method, Streaming};
+use crate::model::{Cardinality, Field, FieldType, HttpBinding, Message, Method, Streaming};
 
 impl<'a> Checker<'a> {
     pub(super) fn request_body(
@@ -49,7 +49,7 @@ impl<'a> Checker<'a> {
                 ));
             }
             // `google.api.HttpBody`: raw bytes, in whatever media types the document names.
-            (Some(b), Some(_)) if input.field(b).is_some_and(is_http_body) => {}
+            (Some(b), Some(_)) if input.field(b).is_some_and(Field::is_http_body) => {}
             (Some(b), Some(_)) => {
                 let (schema_ptr, schema, followed) = self.enter(
                     &body_ptr
@@ -149,7 +149,7 @@ impl<'a> Checker<'a> {
             .response_body
             .as_deref()
             .and_then(|f| output.field(f))
-            .is_some_and(is_http_body)
+            .is_some_and(Field::is_http_body)
         {
             return;
         }
@@ -197,10 +197,4 @@ impl<'a> Checker<'a> {
         self.leave(result_followed);
         self.leave(followed);
     }
-}
-
-/// Whether a field is a single `google.api.HttpBody`, which REST carries as raw bytes.
-fn is_http_body(field: &crate::model::Field) -> bool {
-    field.cardinality == Cardinality::Single
-        && matches!(&field.ty, FieldType::Message(t) if t == crate::emit::messages::HTTP_BODY_NAME)
 }

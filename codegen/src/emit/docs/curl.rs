@@ -56,10 +56,16 @@ impl<'a> Docs<'a> {
         } else {
             ""
         };
-        let data = call
-            .body
-            .map(|e| format!("{JSON} \\\n  -d {}", shell_quote(&e.compact())))
-            .unwrap_or_default();
+        let data = match self.raw_bodies(m, b).request {
+            true => {
+                " \\\n  -H 'Content-Type: application/octet-stream' \\\n  --data-binary @upload.bin"
+                    .to_string()
+            }
+            false => call
+                .body
+                .map(|e| format!("{JSON} \\\n  -d {}", shell_quote(&e.compact())))
+                .unwrap_or_default(),
+        };
         format!(
             "# REST\ncurl {stream}{verb}{}{auth}{data}",
             shell_word(&format!("{SERVER}{}", call.target))

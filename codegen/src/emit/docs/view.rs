@@ -192,8 +192,9 @@ impl<'a> Docs<'a> {
             .or((m.input == EMPTY).then_some(self.empty));
         let output = self.api.message(&m.output);
         let (error_status, error) = self.error(m, input, op);
+        let raw = primary.map(|b| self.raw_bodies(m, b)).unwrap_or_default();
         let (protocols, protocol_note) =
-            protocols(m, &grpc_path, primary.filter(|_| rest).map(route));
+            protocols(m, &grpc_path, primary.filter(|_| rest).map(route), raw);
         MethodView {
             name: m.name.clone(),
             title: title.to_string(),
@@ -224,10 +225,19 @@ impl<'a> Docs<'a> {
             examples: input
                 .map(|i| self.commands(m, &grpc_path, i, op, rest))
                 .unwrap_or_default(),
+            // The form sends JSON: an upload of raw bytes is left to the curl command.
             try_it: primary
-                .filter(|_| rest)
+                .filter(|_| rest && !raw.request)
                 .zip(input)
                 .map(|(b, input)| self.try_it(m, b, input, op)),
+        }
+    }
+
+    /// Which REST bodies of binding `b` are `google.api.HttpBody` (raw bytes, not JSON).
+    pub(super) fn raw_bodies(&self, m: &Method, b: &HttpBinding) -> RawBodies {
+        RawBodies {
+            request: b.body.is_some() && self.api.is_http_body(&m.input, b.body.as_deref()),
+            response: self.api.is_http_body(&m.output, b.response_body.as_deref()),
         }
     }
 
@@ -249,9 +259,14 @@ impl<'a> Docs<'a> {
 
     fn request(&self, m: &Method, input: Option<&'a Message>, rest: bool) -> Vec<Table> {
         let name = short_name(&m.input);
+        let binding = m.http.first().filter(|_| rest);
+        let raw = binding.filter(|b| self.raw_bodies(m, b).request);
         let Some(input) = input else {
             return vec![Table {
-                caption: format!("The request is a `{}`.", m.input),
+                caption: match raw {
+                    Some(b) => raw_body_caption(b, name),
+                    None => format!("The request is a `{}`.", m.input),
+                },
                 rows: Vec::new(),
             }];
         };
@@ -265,7 +280,6 @@ impl<'a> Docs<'a> {
                     .collect(),
             }]
         };
-        let binding = m.http.first().filter(|_| rest);
         let Some(b) = binding else {
             return all(match m.streaming {
                 Streaming::Client | Streaming::Bidi => {
@@ -292,7 +306,14 @@ impl<'a> Docs<'a> {
         }
         let bound = b.path_fields();
         let row = |f: &Field| self.row(f.json_name.clone(), f, false);
+        if raw.is_some() {
+            tables.push(Table {
+                caption: raw_body_caption(b, name),
+                rows: Vec::new(),
+            });
+        }
         match b.body.as_deref() {
+            _ if raw.is_some() => {}
             Some("*") => tables.push(Table {
                 caption: match bound.is_empty() {
                     true => format!("JSON body: the request message `{name}`."),
@@ -347,7 +368,13 @@ impl<'a> Docs<'a> {
         if m.streaming == Streaming::Server || m.streaming == Streaming::Bidi {
             note.push(format!("The response is a stream of `{name}` messages; REST sends each as a line `{{\"result\": …}}`."));
         }
-        if let Some(field) = m.http.first().and_then(|b| b.response_body.as_deref()) {
+        let raw = m
+            .http
+            .first()
+            .is_some_and(|b| self.raw_bodies(m, b).response);
+        if raw {
+            note.push("REST answers raw bytes (`google.api.HttpBody`): the body is `data`, sent with `content_type` as its `Content-Type`; gRPC and Connect answer the message.".to_string());
+        } else if let Some(field) = m.http.first().and_then(|b| b.response_body.as_deref()) {
             note.push(format!("REST answers only the `{field}` field of the message; gRPC and Connect answer all of it."));
         }
         Response {
@@ -394,7 +421,31 @@ impl<'a> Docs<'a> {
 }
 
 /// The protocols a method is served over, by streaming kind, and a note on what is left out.
-fn protocols(m: &Method, grpc_path: &str, rest_route: Option<String>) -> (Vec<Protocol>, String) {
+/// The request section's words for a REST body that is a `google.api.HttpBody`.
+fn raw_body_caption(b: &HttpBinding, message: &str) -> String {
+    format!(
+        "Raw body (`google.api.HttpBody`{}): the bytes as sent, in any content type; the \
+         `Content-Type` header becomes `content_type` and the bytes `data`.",
+        match b.body.as_deref() {
+            Some("*") | None => String::new(),
+            Some(field) => format!(", the `{field}` field of `{message}`"),
+        }
+    )
+}
+
+/// Which REST bodies of a binding are `google.api.HttpBody`: raw bytes in any content type.
+#[derive(Clone, Copy, Default)]
+pub(super) struct RawBodies {
+    pub(super) request: bool,
+    pub(super) response: bool,
+}
+
+fn protocols(
+    m: &Method,
+    grpc_path: &str,
+    rest_route: Option<String>,
+    raw: RawBodies,
+) -> (Vec<Protocol>, String) {
     let row = |name, content_types: &str, endpoint: String| Protocol {
         name,
         content_types: content_types.into(),
@@ -403,10 +454,19 @@ fn protocols(m: &Method, grpc_path: &str, rest_route: Option<String>) -> (Vec<Pr
     let post = format!("`POST {grpc_path}`");
     let mut rows = Vec::new();
     if let Some(route) = rest_route {
-        let json = if m.streaming == Streaming::Server {
-            "`application/json` (one JSON object a line)"
-        } else {
-            "`application/json`"
+        let json = match (raw.request, raw.response, m.streaming == Streaming::Server) {
+            (true, true, _) => "any (raw bytes both ways, `google.api.HttpBody`)",
+            (true, false, _) => {
+                "request: any (raw bytes, `google.api.HttpBody`); response: `application/json`"
+            }
+            (false, true, false) => {
+                "request: `application/json`; response: any (raw bytes, `google.api.HttpBody`)"
+            }
+            (false, true, true) => {
+                "request: `application/json`; response: raw bytes a message (`google.api.HttpBody`)"
+            }
+            (false, false, true) => "`application/json` (one JSON object a line)",
+            (false, false, false) => "`application/json`",
         };
         rows.push(row("REST", json, format!("`{route}`")));
     }

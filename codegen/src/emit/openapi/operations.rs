@@ -7,11 +7,9 @@ use std::collections::BTreeSet;
 use super::node::{Node, Obj};
 use super::schemas::{Schemas, STATUS};
 use crate::diag::Diagnostic;
-use crate::emit::messages::HTTP_BODY_NAME;
 use crate::model::rules::literal_pattern;
 use crate::model::{
-    Api, Cardinality, Field, FieldType, HttpBinding, Message, Method, Service, Streaming,
-    TemplateSegment,
+    Api, Field, FieldType, HttpBinding, Message, Method, Service, Streaming, TemplateSegment,
 };
 
 /// The HTTP methods OpenAPI has a slot for, in the order a path item lists them.
@@ -299,11 +297,7 @@ fn request_body(
 ) -> Option<Obj> {
     let body = op.binding.body.as_deref()?;
     // `google.api.HttpBody`: the raw bytes in any content type, not JSON.
-    let raw = match (body, input) {
-        ("*", _) => op.method.input == HTTP_BODY_NAME,
-        (field, Some(input)) => input.field(field).is_some_and(is_http_body),
-        (_, None) => false,
-    };
+    let raw = op.api.is_http_body(&op.method.input, Some(body));
     if raw {
         let description = match (body, input) {
             ("*", _) => String::new(),
@@ -380,10 +374,9 @@ fn responses(op: &Operation<'_>, described: &[(String, String)], schemas: &mut S
         .response_body
         .as_deref()
         .and_then(|f| output.and_then(|o| o.field(f)));
-    let raw = match selected {
-        Some(field) => is_http_body(field),
-        None => op.method.output == HTTP_BODY_NAME,
-    };
+    let raw = op
+        .api
+        .is_http_body(&op.method.output, op.binding.response_body.as_deref());
     let (mut schema, mut ok) = match selected {
         Some(field) => (
             schemas.field(field, true),
@@ -452,12 +445,6 @@ pub(super) fn error_response(schemas: &mut Schemas<'_>) -> Obj {
             "An error: the gRPC status in grpc-gateway's JSON, under the HTTP status its code maps to.",
         )
         .with("content", json_content(error))
-}
-
-/// Whether a field is a single `google.api.HttpBody`.
-fn is_http_body(field: &Field) -> bool {
-    field.cardinality == Cardinality::Single
-        && matches!(&field.ty, FieldType::Message(t) if t == HTTP_BODY_NAME)
 }
 
 /// Raw bytes of any media type (a `google.api.HttpBody`).

@@ -195,7 +195,7 @@ fn payload_read(kind: &AccessKind) -> (TokenStream, TokenStream) {
 }
 
 /// The CEL type of a scalar or enum, and the widening its stored Rust form needs.
-fn scalar(ty: &FieldType) -> Option<(Type, Option<TokenStream>)> {
+pub(super) fn scalar(ty: &FieldType) -> Option<(Type, Option<TokenStream>)> {
     use FieldType::*;
     Some(match ty {
         Double => (Type::Double, None),
@@ -350,7 +350,11 @@ pub fn check_rules(api: &Api, message: &Message, diags: &mut Diagnostics) {
     for field in &message.fields {
         let on = format!("{}.{}", message.full_name, field.name);
         for rule in &field.cel {
-            match field_this(api, message, field) {
+            let this = match &rule.element {
+                None => field_this(api, message, field),
+                Some(element) => super::cel_elements::element_this(field, element),
+            };
+            match this {
                 None => report(
                     rule,
                     &on,
@@ -371,16 +375,24 @@ pub fn check_rules(api: &Api, message: &Message, diags: &mut Diagnostics) {
 const FIELD_CEL: i32 = 23;
 const FIELD_CEL_EXPRESSION: i32 = 29;
 
-/// One `v.check_pv_rule(…)` per rule, on the field `site` (the message when `None`, whose
-/// rules protovalidate reports without a rule path), with the rule path `cel[i]` or
-/// `cel_expression[i]` for a field; rules that do not compile were reported by
+/// Where the rules of a field apply: the field's site, the place in it (`At::Field`, or a list
+/// item or map entry) and the rule steps before `cel[i]` (`repeated`, `items` for list items).
+pub(super) struct Place {
+    pub(super) site: TokenStream,
+    pub(super) at: TokenStream,
+    pub(super) prefix: Vec<TokenStream>,
+}
+
+/// One `v.check_pv_rule(…)` per rule, at `place` (the message when `None`, whose rules
+/// protovalidate reports without a rule path), with the rule path `cel[i]` or
+/// `cel_expression[i]` after the place's prefix; rules that do not compile were reported by
 /// [`check_rules`].
-fn checks(
+pub(super) fn checks<'r>(
     api: &Api,
     package: &str,
-    rules: &[CelRule],
+    rules: impl IntoIterator<Item = &'r CelRule>,
     this: (Type, TokenStream),
-    site: Option<TokenStream>,
+    place: Option<&Place>,
 ) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for rule in rules {
@@ -393,16 +405,23 @@ fn checks(
         } else {
             ("cel", FIELD_CEL, 11)
         };
-        let (site, path) = match &site {
-            Some(site) => (
+        let (site, at, path) = match place {
+            Some(Place { site, at, prefix }) => (
                 quote!(::core::option::Option::Some(#site)),
+                at.clone(),
                 quote!({
-                    const PATH: &[::protogate::field_path::RuleStep] =
-                        &[::protogate::field_path::RuleStep::item(#list, #number, #ty, #index)];
+                    const PATH: &[::protogate::field_path::RuleStep] = &[
+                        #(#prefix,)*
+                        ::protogate::field_path::RuleStep::item(#list, #number, #ty, #index)
+                    ];
                     PATH
                 }),
             ),
-            None => (quote!(::core::option::Option::None), quote!(&[])),
+            None => (
+                quote!(::core::option::Option::None),
+                quote!(::protogate::validate::At::Field),
+                quote!(&[]),
+            ),
         };
         // protovalidate's message for a rule without one: the expression and its verdict.
         let default_message;
@@ -417,8 +436,7 @@ fn checks(
             ResultKind::Bool => quote!(::protogate::cel::check_bool(#tokens, #id, #message)),
             ResultKind::String => quote!(::protogate::cel::check_string(#tokens, #id)),
         };
-        let check =
-            quote!(v.check_pv_rule(#outcome, #site, ::protogate::validate::At::Field, #path););
+        let check = quote!(v.check_pv_rule(#outcome, #site, #at, #path););
         out.push(if mentions(tokens, "now") {
             quote!({
                 let now = ::protogate::cel::Timestamp::now();
@@ -448,15 +466,20 @@ pub(super) fn message_checks(api: &Api, message: &Message) -> Vec<TokenStream> {
 /// `IGNORE_IF_ZERO_VALUE`.
 pub(super) fn field_checks(api: &Api, message: &Message, field: &Field) -> Vec<TokenStream> {
     let ignore = ignore_of(&field.rules);
-    if field.cel.is_empty() || ignore == IGNORE_ALWAYS {
+    let rules: Vec<&CelRule> = field.cel.iter().filter(|r| r.element.is_none()).collect();
+    if rules.is_empty() || ignore == IGNORE_ALWAYS {
         return Vec::new();
     }
     let Some((ty, access)) = accessor(api, &message.package, message, field) else {
         return Vec::new();
     };
     let this = (ty, access.read(&quote!(self)));
-    let site = super::site::field_site(field);
-    let out = checks(api, &message.package, &field.cel, this, Some(site));
+    let place = Place {
+        site: super::site::field_site(field),
+        at: quote!(::protogate::validate::At::Field),
+        prefix: Vec::new(),
+    };
+    let out = checks(api, &message.package, rules, this, Some(&place));
     if out.is_empty() {
         return out;
     }

@@ -3,6 +3,7 @@
 //! then proto3 `optional` fields, as PGV's Go template orders them).
 
 pub mod cel;
+mod cel_elements;
 pub mod predefined;
 mod pv;
 mod rules;
@@ -44,6 +45,14 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
         };
     }
     let sites = site::site_consts(message, &checks);
+    // protovalidate reports every violation of a request; PGV its first (the default).
+    let request = (message.dialect == Dialect::Protovalidate).then(|| {
+        quote! {
+            fn validate_request(&self) -> ::core::result::Result<(), ::protogate::Violations> {
+                ::protogate::Validate::validate_all(self)
+            }
+        }
+    });
     quote! {
         impl ::protogate::Validate for #ty {
             #[inline]
@@ -51,6 +60,7 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
                 #(#sites)*
                 #(#checks)*
             }
+            #request
         }
     }
 }

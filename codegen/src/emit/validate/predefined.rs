@@ -241,7 +241,7 @@ pub fn check_rules(api: &Api, message: &Message, diags: &mut Diagnostics) {
             if message.dialect == Dialect::Pgv {
                 diags.push(
                     Diagnostic::warning(
-                        "rule-unsupported",
+                        crate::check::unenforced::CODE,
                         predefined.location.clone(),
                         format!(
                             "predefined rule `{}` on `{on}` is not enforced: the message is validated with protoc-gen-validate's semantics (its file imports validate/validate.proto)",

@@ -280,7 +280,8 @@ impl Gen<'_> {
         };
         let at = Some(quote!(::protogate::validate::At::Item(index)));
         let item_predefined = predefined::at_element(field, Some("items"));
-        if let Some(body) = self.pv_element(ctx, &field.ty, &items, &item_predefined, &at) {
+        let cel = super::cel_elements::element_checks(self.api, self.message, field, "items");
+        if let Some(body) = self.pv_element(ctx, &field.ty, &items, &item_predefined, &at, cel) {
             out.push(quote! {
                 for (index, value) in value.iter().enumerate() { #body }
             });
@@ -319,8 +320,17 @@ impl Gen<'_> {
         let value_at = Some(quote!(::protogate::validate::At::Value(key.into())));
         let key_predefined = predefined::at_element(field, Some("keys"));
         let value_predefined = predefined::at_element(field, Some("values"));
+        let cel =
+            |element| super::cel_elements::element_checks(self.api, self.message, field, element);
         let keys = self
-            .pv_element(ctx, key_ty, &nested("keys"), &key_predefined, &key_at)
+            .pv_element(
+                ctx,
+                key_ty,
+                &nested("keys"),
+                &key_predefined,
+                &key_at,
+                cel("keys"),
+            )
             .map(|body| quote! { { let value = key; #body } });
         let values = self.pv_element(
             ctx,
@@ -328,6 +338,7 @@ impl Gen<'_> {
             &nested("values"),
             &value_predefined,
             &value_at,
+            cel("values"),
         );
         if keys.is_some() || values.is_some() {
             let values = values.map(|body| quote! { { let value = entry; #body } });
@@ -344,7 +355,7 @@ impl Gen<'_> {
         (!out.is_empty()).then(|| quote!(#(#out)*))
     }
 
-    /// One list item or map key/value: its own `ignore`, then its rules.
+    /// One list item or map key/value: its own `ignore`, then its rules and its `cel` checks.
     fn pv_element(
         &self,
         ctx: &Ctx,
@@ -352,12 +363,21 @@ impl Gen<'_> {
         rules: &[Rule],
         predefined: &[&PredefinedRule],
         at: &Option<TokenStream>,
+        cel: Vec<TokenStream>,
     ) -> Option<TokenStream> {
         let ignore = ignore_of(rules);
         if ignore == IGNORE_ALWAYS {
             return None;
         }
-        let body = self.pv_value(ctx, ty, rules, predefined, at)?;
+        let checks: Vec<TokenStream> = self
+            .pv_value(ctx, ty, rules, predefined, at)
+            .into_iter()
+            .chain(cel)
+            .collect();
+        if checks.is_empty() {
+            return None;
+        }
+        let body = quote!(#(#checks)*);
         if ignore == IGNORE_IF_ZERO && !matches!(ty, FieldType::Message(_)) {
             let (_, nonzero) = is_zero(ty);
             return Some(quote!(if #nonzero { #body }));

@@ -112,7 +112,9 @@ fn is_ip_literal(s: &str) -> bool {
         None => (s, None),
     };
     if let Some(z) = zone {
-        if z.is_empty() || !chars_ok(z, is_unreserved) {
+        // `ZoneID = 1*( unreserved / pct-encoded )`, whose decoded octets are UTF-8 (as a
+        // reg-name's are).
+        if z.is_empty() || !chars_ok(z, is_unreserved) || !decodes_to_utf8(z) {
             return false;
         }
     }
@@ -194,6 +196,11 @@ mod tests {
         assert!(is_uri("urn:isbn:0451450523"));
         assert!(is_uri("http://[fe80::1%25eth0]:80/"));
         assert!(is_uri("http://[v1.x]/"));
+        assert!(is_uri("https://[::1%25foo%c3%96]"));
+        assert!(
+            !is_uri("https://[::1%25foo%c3x%96]"),
+            "a zone that is not UTF-8"
+        );
         assert!(!is_uri("http://exa mple.com"));
         assert!(!is_uri("http://%zz"));
         assert!(!is_uri("http://a%"));
