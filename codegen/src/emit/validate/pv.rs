@@ -27,7 +27,9 @@ impl Gen<'_> {
     pub(super) fn pv_message_checks(&self) -> Vec<TokenStream> {
         let m = self.message;
         let r = rt();
-        let mut out = Vec::new();
+        // protovalidate's order: message-level CEL rules, message `oneof` rules, oneofs, then
+        // the fields in declaration order.
+        let mut out = super::cel::message_checks(self.api, m);
         for rule in &m.message_oneofs {
             let set: Vec<TokenStream> = rule
                 .fields
@@ -52,7 +54,6 @@ impl Gen<'_> {
             out.extend(self.pv_field(field));
             out.extend(super::cel::field_checks(self.api, m, field));
         }
-        out.extend(super::cel::message_checks(self.api, m));
         out
     }
 
