@@ -134,15 +134,17 @@ fn read_cases(path: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Generates `proto/celrules` with protogate's generator: `cel` rules in real validators. With
-/// the feature `compare`, also the standard-rule messages of `tests/validate/proto/pvcases`, which
-/// the benchmark compares with prost-protovalidate's generated validators.
+/// Generates `proto/celrules` and `proto/predefinedrules` with protogate's generator: `cel` and
+/// predefined rules in real validators. With the feature `compare`, also the standard-rule
+/// messages of `tests/validate/proto/pvcases`, which the benchmark compares with
+/// prost-protovalidate's generated validators.
 fn generate_celrules() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let builder = protogate_codegen::Builder::new()
         .include(root.join("tests/cel/proto"))
         .include(root.join("codegen/tests/fixtures/protovalidate"))
-        .proto(root.join("tests/cel/proto/celrules/rules.proto"));
+        .proto(root.join("tests/cel/proto/celrules/rules.proto"))
+        .proto(root.join("tests/cel/proto/predefinedrules/predefined.proto"));
     #[cfg(feature = "compare")]
     let builder = builder
         .include(root.join("tests/validate/proto"))

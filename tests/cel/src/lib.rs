@@ -191,3 +191,9 @@ pub mod prost_generated {
     pub static DESCRIPTORS: &[u8] =
         include_bytes!(concat!(env!("OUT_DIR"), "/prost/descriptors.bin"));
 }
+
+/// `proto/predefinedrules`, generated with its predefined rules compiled into the validators.
+#[allow(missing_docs)]
+pub mod predefinedrules {
+    protogate::include_generated!("predefinedrules");
+}
