@@ -54,6 +54,13 @@ echo "== Connect conformance suite"
 tests/conformance/run.sh || status=1
 
 # ---------------------------------------------------------------------------------------
+# protovalidate's official conformance suite (protovalidate-conformance v1.2.2, built from the
+# pinned Go module, with the strictest settings protovalidate-go passes): every one of its
+# 2,872 cases must pass, with no expected-failures file.
+echo "== protovalidate conformance suite"
+tests/pv-conformance/run.sh || status=1
+
+# ---------------------------------------------------------------------------------------
 # Validators: the differential test against PGV's Python runtime (PyPI protoc-gen-validate,
 # which needs protobuf<6) and against protovalidate (PyPI protovalidate), each over >= 100,000
 # random and boundary inputs: tests/validate/pgv_oracle.py answers for both.

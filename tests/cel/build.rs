@@ -134,21 +134,66 @@ fn read_cases(path: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Generates `proto/celrules` with protogate's generator: `cel` rules in real validators.
+/// Generates `proto/celrules` and `proto/predefinedrules` with protogate's generator: `cel` and
+/// predefined rules in real validators. With the feature `compare`, also the standard-rule
+/// messages of `tests/validate/proto/pvcases`, which the benchmark compares with
+/// prost-protovalidate's generated validators.
 fn generate_celrules() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let builder = protogate_codegen::Builder::new()
         .include(root.join("tests/cel/proto"))
         .include(root.join("codegen/tests/fixtures/protovalidate"))
-        .proto(root.join("tests/cel/proto/celrules/rules.proto"));
+        .proto(root.join("tests/cel/proto/celrules/rules.proto"))
+        .proto(root.join("tests/cel/proto/predefinedrules/predefined.proto"));
+    #[cfg(feature = "compare")]
+    let builder = builder
+        .include(root.join("tests/validate/proto"))
+        .proto(root.join("tests/validate/proto/pvcases/cases.proto"));
     if let Err(e) = builder.compile() {
         eprintln!("{e}");
         std::process::exit(1);
     }
 }
 
+/// The benchmark's schemas as prost-protovalidate sees them (feature `compare`): prost-build's
+/// types and prost-protovalidate-build's `Validate` impls in `OUT_DIR/prost/`, and the encoded
+/// descriptor set its runtime `Validator` reads the rules from.
+#[cfg(feature = "compare")]
+fn generate_prost_protovalidate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut compiler = protox::Compiler::new([
+        root.join("tests/cel/proto"),
+        root.join("tests/validate/proto"),
+        root.join("codegen/tests/fixtures/protovalidate"),
+    ])
+    .unwrap_or_else(|e| panic!("protox: {e}"));
+    compiler
+        .include_imports(true)
+        .open_files(["celrules/rules.proto", "pvcases/cases.proto"])
+        .unwrap_or_else(|e| panic!("protox: {e}"));
+    let out = Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("prost");
+    std::fs::create_dir_all(&out).unwrap_or_else(|e| panic!("creating {}: {e}", out.display()));
+    // The encoded set keeps the `buf.validate` options, which prost_types' descriptors drop.
+    let encoded = compiler.encode_file_descriptor_set();
+    std::fs::write(out.join("descriptors.bin"), &encoded)
+        .unwrap_or_else(|e| panic!("writing descriptors.bin: {e}"));
+    // prost-build needs the imports to see the field types; it also writes their modules, which
+    // nothing includes.
+    prost_build::Config::new()
+        .out_dir(&out)
+        .compile_fds(compiler.file_descriptor_set())
+        .unwrap_or_else(|e| panic!("prost-build: {e}"));
+    prost_protovalidate_build::Builder::new()
+        .file_descriptor_set_bytes(encoded)
+        .out_dir(&out)
+        .compile()
+        .unwrap_or_else(|e| panic!("prost-protovalidate-build: {e}"));
+}
+
 fn main() {
     generate_celrules();
+    #[cfg(feature = "compare")]
+    generate_prost_protovalidate();
     let dir = Path::new("cases");
     println!("cargo:rerun-if-changed=cases");
     let differential = read_cases(&dir.join("differential.txt"));

@@ -3,9 +3,10 @@
 //! dispatch table: type name → decode and validate, or the reason protogate cannot answer.
 //!
 //! Editions files are read as their proto2 or proto3 equivalent
-//! (`protogate_codegen::load::editions`). Messages whose rules protogate does not enforce
-//! (predefined rules), also through a field's message type, answer `unexpected_error`: a
-//! success would claim rules that were never checked.
+//! (`protogate_codegen::load::editions`). Messages whose rules protogate does not enforce (the
+//! generator's `rule-unsupported` diagnostics, which the executor alone turns into warnings),
+//! also through a field's message type, answer `unexpected_error`: a success would claim rules
+//! that were never checked.
 
 #[path = "build/files.rs"]
 mod files;

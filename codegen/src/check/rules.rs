@@ -15,6 +15,7 @@ pub fn check(api: &Api, diags: &mut Diagnostics) {
         }
         check_message_oneofs(message, diags);
         crate::emit::validate::cel::check_rules(api, message, diags);
+        crate::emit::validate::predefined::check_rules(api, message, diags);
     }
 }
 

@@ -18,6 +18,7 @@ use crate::source::proto::Spans;
 
 mod methods;
 mod modules;
+mod predefined;
 
 /// Extension names the model reads.
 const HTTP: &str = "google.api.http";
@@ -31,6 +32,7 @@ const PV_FILE: &str = "buf/validate/validate.proto";
 const PV_FIELD: &str = "buf.validate.field";
 const PV_MESSAGE: &str = "buf.validate.message";
 const PV_ONEOF: &str = "buf.validate.oneof";
+const PV_PREDEFINED: &str = "buf.validate.predefined";
 const OPENAPI_OPERATION: &str = "grpc.gateway.protoc_gen_openapiv2.options.openapiv2_operation";
 
 /// Settings that change what the model reads.
@@ -365,6 +367,7 @@ impl<'a> Builder<'a> {
             self.locate(&file, &p)
         };
         let mut cel = Vec::new();
+        let mut predefined = Vec::new();
         let mut rules = match &self.rules {
             Some(ext) if options.has_extension(ext) => match &*options.get_extension(ext) {
                 Value::Message(m) => read_field_rules(m, &|rest| locate_in(ext, rest)),
@@ -381,7 +384,11 @@ impl<'a> Builder<'a> {
                     &|rule| pv_element_family(field, rule),
                     &|rest| locate_in(ext, rest),
                     &mut unsupported,
+                    &mut predefined,
                 ));
+                for rule in &mut predefined {
+                    self.locate_predefined_cel(rule);
+                }
                 for rule in unsupported {
                     match rule.as_cel() {
                         Some(rule) => cel.push(rule),
@@ -449,6 +456,7 @@ impl<'a> Builder<'a> {
                 .map(|o| o.name().to_string()),
             rules,
             cel,
+            predefined,
             behavior,
             options: custom_options(&options),
             docs: self.docs(&file, field.path()),

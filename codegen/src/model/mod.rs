@@ -2,11 +2,13 @@
 
 pub mod build;
 pub mod http;
+pub mod predefined;
 pub mod query;
 pub mod rules;
 
 use crate::diag::Location;
 pub use http::{HttpBinding, PathTemplate, TemplateSegment};
+pub use predefined::{ElementKind, PredefinedRule, RuleLiteral, RulesField};
 pub use query::QueryParam;
 pub use rules::{CelRule, Dialect, Rule, RuleValue};
 
@@ -370,6 +372,8 @@ pub struct Field {
     pub rules: Vec<Rule>,
     /// protovalidate's field-level `cel` rules.
     pub cel: Vec<CelRule>,
+    /// protovalidate's predefined rules set on the field, its items, keys or values.
+    pub predefined: Vec<PredefinedRule>,
     /// `google.api.field_behavior` values (`REQUIRED`, `OUTPUT_ONLY`, …).
     pub behavior: Vec<String>,
     /// Custom options.

@@ -4,6 +4,7 @@
 
 use prost_reflect::{DynamicMessage, Kind, ReflectMessage, Value};
 
+use super::predefined::{read_predefined, PredefinedRule};
 use crate::diag::{Diagnostic, Location};
 
 /// A rule value.
@@ -193,14 +194,16 @@ impl UnsupportedRule {
 
 /// Reads a `buf.validate.FieldRules` message of a field whose own rules belong to `family`
 /// (`string`, `repeated`, `message`, …); `element` gives the families of list items and of map
-/// keys and values. Field-level `required` and `ignore` become rules of `family`; CEL and
-/// predefined rules are returned as unsupported.
+/// keys and values. Field-level `required` and `ignore` become rules of `family`; predefined
+/// rules go to `predefined`; CEL rules, and predefined rules the generator cannot read, are
+/// returned as unsupported.
 pub fn read_pv_field_rules(
     rules: &DynamicMessage,
     family: &str,
     element: &dyn Fn(&str) -> String,
     locate: &dyn Fn(&[i32]) -> Location,
     unsupported: &mut Vec<UnsupportedRule>,
+    predefined: &mut Vec<PredefinedRule>,
 ) -> Vec<Rule> {
     let mut out = Vec::new();
     for (field, value) in rules.fields() {
@@ -242,20 +245,18 @@ pub fn read_pv_field_rules(
                 }
             }
             (fam, Value::Message(family_msg)) => {
-                for (ext, _) in family_msg.extensions() {
-                    unsupported.push(UnsupportedRule {
-                        name: ext.full_name().to_string(),
-                        expression: String::new(),
-                        message: String::new(),
-                        location: location.clone(),
-                        element: None,
-                        index: 0,
-                    });
+                for (ext, value) in family_msg.extensions() {
+                    let at = locate(&[field.number() as i32, ext.number() as i32]);
+                    match read_predefined(&ext, value, family_msg, fam, at) {
+                        Ok(rule) => predefined.push(rule),
+                        Err(rule) => unsupported.push(rule),
+                    }
                 }
                 for (rule_field, value) in family_msg.fields() {
                     let at = locate(&[field.number() as i32, rule_field.number() as i32]);
                     let nested_family = element(rule_field.name());
                     let inner = std::cell::RefCell::new(Vec::new());
+                    let inner_predefined = std::cell::RefCell::new(Vec::new());
                     let nested = |m: &DynamicMessage| {
                         RuleValue::Rules(read_pv_field_rules(
                             m,
@@ -263,10 +264,16 @@ pub fn read_pv_field_rules(
                             &|_| "message".to_string(),
                             locate,
                             &mut inner.borrow_mut(),
+                            &mut inner_predefined.borrow_mut(),
                         ))
                     };
                     let value = rule_value(value, &nested);
                     unsupported.extend(inner.into_inner().into_iter().map(|mut rule| {
+                        rule.element
+                            .get_or_insert_with(|| rule_field.name().to_string());
+                        rule
+                    }));
+                    predefined.extend(inner_predefined.into_inner().into_iter().map(|mut rule| {
                         rule.element
                             .get_or_insert_with(|| rule_field.name().to_string());
                         rule

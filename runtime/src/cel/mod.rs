@@ -3,6 +3,7 @@
 //! here interprets CEL.
 
 mod convert;
+mod format;
 mod num;
 mod pv;
 mod rule;
@@ -16,6 +17,9 @@ use std::sync::{Mutex, OnceLock};
 pub use convert::{
     bytes_to_string, double_to_int, double_to_string, double_to_uint, int_to_uint, string_to_bool,
     string_to_double, string_to_int, string_to_uint, uint_to_int,
+};
+pub use format::{
+    format_fixed, format_hex_bytes, format_int_radix, format_scientific, format_uint_radix,
 };
 pub use num::{
     add_int, add_uint, cmp_double, cmp_int_double, cmp_int_uint, cmp_uint_double, div_int,

@@ -34,8 +34,8 @@ pub fn rust_path(message: &MessageDescriptor) -> String {
     parts.join("::")
 }
 
-/// Why the validator of `message` would not enforce all of its rules: the first CEL or
-/// predefined rule found on it or on a message it embeds, or a message of `unreadable` (full
+/// Why the validator of `message` would not enforce all of its rules: the first rule it cannot
+/// enforce found on it or on a message it embeds, or a message of `unreadable` (full
 /// name, reason) it is or embeds.
 pub fn unenforced(message: &MessageDescriptor, unreadable: &[(String, String)]) -> Option<String> {
     let mut seen = HashSet::new();
@@ -101,12 +101,10 @@ fn option(
     }
 }
 
-/// A predefined (extension) rule or an unknown rule anywhere in a rules message (the generator
-/// compiles every `cel` rule: a field's, a message's and those of list items and map entries).
+/// An unknown rule anywhere in a rules message (the generator compiles every `cel` rule: a
+/// field's, a message's and those of list items and map entries). Predefined (extension) rules
+/// the generator cannot enforce are its own `rule-unsupported` diagnostics.
 fn not_enforced(rules: &DynamicMessage) -> Option<String> {
-    if let Some((ext, _)) = rules.extensions().next() {
-        return Some(format!("predefined rule `{}`", ext.full_name()));
-    }
     if rules.unknown_fields().next().is_some() {
         return Some(format!(
             "a rule of `{}` this protogate version does not know",

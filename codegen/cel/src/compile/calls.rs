@@ -78,6 +78,9 @@ impl Compiler<'_> {
                 )),
             };
         }
+        if let (Some(template), "format", [items]) = (target, function, args) {
+            return self.format(template, items, col);
+        }
         match function {
             "_&&_" | "_||_" => return self.logic(function == "_&&_", &args[0], &args[1]),
             "_?_:_" => return self.conditional(&args[0], &args[1], &args[2], col),
@@ -166,6 +169,20 @@ impl Compiler<'_> {
                     format!("operands of `{op}` must be bool, found {}", v.ty),
                 ));
             }
+        }
+        // A constant operand (a presence known at build time, `has(rules.x)` in a predefined
+        // rule) decides or drops out; CEL's `&&` and `||` are commutative, errors included.
+        let constant = |v: &Value| match v.tokens.to_string().as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        };
+        match (constant(&a), constant(&b)) {
+            (Some(x), _) if x != and => return Ok(a),
+            (Some(_), _) => return Ok(b),
+            (_, Some(y)) if y != and => return Ok(b),
+            (_, Some(_)) => return Ok(a),
+            (None, None) => {}
         }
         let (x, y) = (&a.tokens, &b.tokens);
         if !a.fallible && !b.fallible {
@@ -433,6 +450,12 @@ impl Compiler<'_> {
 /// `!value`, written as the opposite test where there is one (`is_none()`, `!=`).
 fn negate(value: &TokenStream) -> TokenStream {
     let text = value.to_string();
+    // A presence known at build time (`!has(rules.x)` in a predefined rule) folds.
+    match text.as_str() {
+        "true" => return quote!(false),
+        "false" => return quote!(true),
+        _ => {}
+    }
     if let Some(subject) = text.strip_suffix(". is_some ()") {
         if let Ok(subject) = subject.parse::<TokenStream>() {
             if atom(&subject).to_string() == subject.to_string() {

@@ -4,6 +4,7 @@
 
 mod calls;
 mod compare;
+mod format;
 mod library;
 mod macros;
 mod repr;

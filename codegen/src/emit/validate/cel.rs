@@ -14,10 +14,17 @@ use crate::model::{Api, Cardinality, CelRule, Field, FieldType, Message, RuleVal
 use crate::names;
 
 /// The environment of one rule: the API's messages, and `this`.
-struct ModelEnv<'a> {
+pub(super) struct ModelEnv<'a> {
     api: &'a Api,
     package: &'a str,
     this: (Type, TokenStream),
+}
+
+impl<'a> ModelEnv<'a> {
+    /// The environment of a rule written in `package` whose `this` is `this`.
+    pub(super) fn new(api: &'a Api, package: &'a str, this: (Type, TokenStream)) -> Self {
+        ModelEnv { api, package, this }
+    }
 }
 
 impl Env for ModelEnv<'_> {
@@ -306,7 +313,7 @@ fn compile_rule(
     rule: &CelRule,
     this: (Type, TokenStream),
 ) -> Result<Compiled, CelError> {
-    compile(&rule.expression, &ModelEnv { api, package, this })
+    compile(&rule.expression, &ModelEnv::new(api, package, this))
 }
 
 /// What `this` is for a field-level rule on `field`, or `None` when compiled CEL cannot read it.

@@ -4,6 +4,7 @@
 
 pub mod cel;
 mod cel_elements;
+pub mod predefined;
 mod pv;
 mod rules;
 mod site;

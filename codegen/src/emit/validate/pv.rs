@@ -6,9 +6,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::predefined;
 use super::rules::{bound, bytes_lit, instant, non_empty_list, number_literal, pattern};
 use super::{enum_type, ident, is_number_family, mentions, wrapped_type, wrapper_family, Ctx, Gen};
-use crate::model::{Cardinality, Dialect, Field, FieldType, Rule, RuleValue};
+use crate::model::{Cardinality, Dialect, Field, FieldType, PredefinedRule, Rule, RuleValue};
 use crate::names;
 
 /// `Ignore.IGNORE_IF_ZERO_VALUE`.
@@ -107,8 +108,9 @@ impl Gen<'_> {
         let name = ident(&names::snake(&field.name));
         let r = rt();
         let required_failed = ctx.check(quote!(#r::required(false)), &None);
+        let own = predefined::at_element(field, None);
         if let Some(oneof) = &field.oneof {
-            let body = self.pv_value(&ctx, &field.ty, rules, &None);
+            let body = self.pv_value(&ctx, &field.ty, rules, &own, &None);
             let pat = self.oneof_variant(oneof, field);
             let member = ident(&names::snake(oneof));
             return match (body, required) {
@@ -131,12 +133,12 @@ impl Gen<'_> {
         }
         if field.required_label && field.cardinality == Cardinality::Single {
             // A proto2 `required` field is always present: its rules always run.
-            let body = self.pv_value(&ctx, &field.ty, rules, &None)?;
+            let body = self.pv_value(&ctx, &field.ty, rules, &own, &None)?;
             return Some(quote! { { let value = &self.#name; #body } });
         }
         match &field.cardinality {
             Cardinality::Single if field.has_presence => {
-                let body = self.pv_value(&ctx, &field.ty, rules, &None);
+                let body = self.pv_value(&ctx, &field.ty, rules, &own, &None);
                 match (body, required) {
                     (None, false) => None,
                     (Some(body), false) => Some(quote! {
@@ -154,7 +156,7 @@ impl Gen<'_> {
                 }
             }
             Cardinality::Single => {
-                let body = self.pv_value(&ctx, &field.ty, rules, &None);
+                let body = self.pv_value(&ctx, &field.ty, rules, &own, &None);
                 let zero = is_zero(&field.ty);
                 self.guard_zero(
                     body,
@@ -224,18 +226,22 @@ impl Gen<'_> {
         ctx: &Ctx,
         ty: &FieldType,
         rules: &[Rule],
+        predefined: &[&PredefinedRule],
         at: &Option<TokenStream>,
     ) -> Option<TokenStream> {
         let mut out = Vec::new();
         match ty {
             FieldType::Message(m) => {
                 if let Some(family) = wrapper_family(m) {
-                    let inner = family_checks(self, ctx, family, rules, &wrapped_type(m), at);
+                    let wrapped = wrapped_type(m);
+                    let mut inner = family_checks(self, ctx, family, rules, &wrapped, at);
+                    inner.extend(self.predefined_checks(ctx, &wrapped, predefined, at));
                     if !inner.is_empty() {
                         out.push(quote! { { let value = &value.value; #(#inner)* } });
                     }
                 } else if let Some(family) = well_known_family(m) {
                     out.extend(family_checks(self, ctx, family, rules, ty, at));
+                    out.extend(self.predefined_checks(ctx, ty, predefined, at));
                 } else if self.is_validated_message(m) {
                     out.push(ctx.embedded(at));
                 }
@@ -243,6 +249,7 @@ impl Gen<'_> {
             _ => {
                 let family = scalar_family(ty, rules);
                 out.extend(family_checks(self, ctx, &family, rules, ty, at));
+                out.extend(self.predefined_checks(ctx, ty, predefined, at));
             }
         }
         (!out.is_empty()).then(|| quote!(#(#out)*))
@@ -267,13 +274,15 @@ impl Gen<'_> {
         if get("unique") == Some(&RuleValue::Bool(true)) {
             out.push(ctx.check(quote!(#r::unique(value)), &None));
         }
+        out.extend(self.predefined_collection_checks(ctx, field));
         let items = match get("items") {
             Some(RuleValue::Rules(r)) => r.clone(),
             _ => Vec::new(),
         };
         let at = Some(quote!(::protogate::validate::At::Item(index)));
+        let item_predefined = predefined::at_element(field, Some("items"));
         let cel = super::cel_elements::element_checks(self.api, self.message, field, "items");
-        if let Some(body) = self.pv_element(ctx, &field.ty, &items, &at, cel) {
+        if let Some(body) = self.pv_element(ctx, &field.ty, &items, &item_predefined, &at, cel) {
             out.push(quote! {
                 for (index, value) in value.iter().enumerate() { #body }
             });
@@ -307,14 +316,31 @@ impl Gen<'_> {
         if let Some(n) = get("max_pairs").and_then(RuleValue::as_u64) {
             out.push(ctx.check(quote!(#r::max_pairs(value.len(), #n)), &None));
         }
+        out.extend(self.predefined_collection_checks(ctx, field));
         let key_at = Some(quote!(::protogate::validate::At::Key(key.into())));
         let value_at = Some(quote!(::protogate::validate::At::Value(key.into())));
+        let key_predefined = predefined::at_element(field, Some("keys"));
+        let value_predefined = predefined::at_element(field, Some("values"));
         let cel =
             |element| super::cel_elements::element_checks(self.api, self.message, field, element);
         let keys = self
-            .pv_element(ctx, key_ty, &nested("keys"), &key_at, cel("keys"))
+            .pv_element(
+                ctx,
+                key_ty,
+                &nested("keys"),
+                &key_predefined,
+                &key_at,
+                cel("keys"),
+            )
             .map(|body| quote! { { let value = key; #body } });
-        let values = self.pv_element(ctx, value_ty, &nested("values"), &value_at, cel("values"));
+        let values = self.pv_element(
+            ctx,
+            value_ty,
+            &nested("values"),
+            &value_predefined,
+            &value_at,
+            cel("values"),
+        );
         if keys.is_some() || values.is_some() {
             let values = values.map(|body| quote! { { let value = entry; #body } });
             let body = quote!(#keys #values);
@@ -336,6 +362,7 @@ impl Gen<'_> {
         ctx: &Ctx,
         ty: &FieldType,
         rules: &[Rule],
+        predefined: &[&PredefinedRule],
         at: &Option<TokenStream>,
         cel: Vec<TokenStream>,
     ) -> Option<TokenStream> {
@@ -344,7 +371,7 @@ impl Gen<'_> {
             return None;
         }
         let checks: Vec<TokenStream> = self
-            .pv_value(ctx, ty, rules, at)
+            .pv_value(ctx, ty, rules, predefined, at)
             .into_iter()
             .chain(cel)
             .collect();

@@ -358,11 +358,14 @@ pub mod timestamp {
 // ---------------------------------------------------------------------------------------
 // Strings.
 
-/// String rules.
+/// String rules. They are `#[inline]`: called with the schema's constants, a comparison folds
+/// into the generated validator (a `const` or an `in` becomes a length test and a fixed-size
+/// compare) instead of a cross-crate call and a `memcmp` of run-time length.
 pub mod string {
     use super::*;
 
     /// `const`.
+    #[inline]
     pub fn r#const(value: &str, expected: &str) -> Check {
         ensure(value == expected, "string.const", || {
             format!("must equal `{expected}`")
@@ -374,6 +377,7 @@ pub mod string {
     }
 
     /// `len`.
+    #[inline]
     pub fn len(value: &str, n: u64) -> Check {
         ensure(chars(value) == n, "string.len", || {
             format!("must be {n} characters")
@@ -400,6 +404,7 @@ pub mod string {
     }
 
     /// `len_bytes`.
+    #[inline]
     pub fn len_bytes(value: &str, n: u64) -> Check {
         ensure(value.len() as u64 == n, "string.len_bytes", || {
             format!("must be {n} bytes")
@@ -407,6 +412,7 @@ pub mod string {
     }
 
     /// `min_bytes`.
+    #[inline]
     pub fn min_bytes(value: &str, n: u64) -> Check {
         ensure(value.len() as u64 >= n, "string.min_bytes", || {
             format!("must be at least {n} bytes")
@@ -414,6 +420,7 @@ pub mod string {
     }
 
     /// `max_bytes`.
+    #[inline]
     pub fn max_bytes(value: &str, n: u64) -> Check {
         ensure(value.len() as u64 <= n, "string.max_bytes", || {
             format!("must be at most {n} bytes")
@@ -421,6 +428,7 @@ pub mod string {
     }
 
     /// `pattern` (RE2 syntax, unanchored).
+    #[inline]
     pub fn pattern(value: &str, pattern: &Pattern) -> Check {
         ensure(pattern.is_match(value), "string.pattern", || {
             format!("does not match regex pattern `{}`", pattern.source())
@@ -428,6 +436,7 @@ pub mod string {
     }
 
     /// `prefix`.
+    #[inline]
     pub fn prefix(value: &str, prefix: &str) -> Check {
         ensure(value.starts_with(prefix), "string.prefix", || {
             format!("does not have prefix `{prefix}`")
@@ -435,6 +444,7 @@ pub mod string {
     }
 
     /// `suffix`.
+    #[inline]
     pub fn suffix(value: &str, suffix: &str) -> Check {
         ensure(value.ends_with(suffix), "string.suffix", || {
             format!("does not have suffix `{suffix}`")
@@ -442,6 +452,7 @@ pub mod string {
     }
 
     /// `contains`.
+    #[inline]
     pub fn contains(value: &str, needle: &str) -> Check {
         ensure(value.contains(needle), "string.contains", || {
             format!("does not contain substring `{needle}`")
@@ -449,6 +460,7 @@ pub mod string {
     }
 
     /// `not_contains`.
+    #[inline]
     pub fn not_contains(value: &str, needle: &str) -> Check {
         ensure(!value.contains(needle), "string.not_contains", || {
             format!("contains substring `{needle}`")
@@ -456,6 +468,7 @@ pub mod string {
     }
 
     /// `in`.
+    #[inline]
     pub fn r#in(value: &str, list: &[&str]) -> Check {
         ensure(list.contains(&value), "string.in", || {
             format!("must be in list {}", list_text(list, |s| s.to_string()))
@@ -463,6 +476,7 @@ pub mod string {
     }
 
     /// `not_in`.
+    #[inline]
     pub fn not_in(value: &str, list: &[&str]) -> Check {
         ensure(!list.contains(&value), "string.not_in", || {
             format!("must not be in list {}", list_text(list, |s| s.to_string()))
