@@ -161,6 +161,40 @@ pub fn rule(dialect: Dialect, family: &str, name: &str) -> Option<&'static RuleS
     self::family(dialect, family)?.rule(name)
 }
 
+/// What a rule does to the values it accepts, as its value changes: the reading a
+/// breaking-change report or a document needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Effect {
+    /// A lower bound (`min_len`, `min_items`, `gt`, `gte`): raising it accepts fewer values.
+    Lower,
+    /// An upper bound (`max_len`, `max_pairs`, `lt`, `lte`, `within`): lowering it accepts fewer.
+    Upper,
+    /// An allow list (`in`): dropping an item accepts fewer values.
+    Allow,
+    /// A deny list (`not_in`): adding an item accepts fewer values.
+    Deny,
+    /// Skips the other rules (`ignore_empty`, protovalidate's `ignore`, `message.skip`):
+    /// setting it accepts more values.
+    Skip,
+    /// Anything else (`const`, `len`, `pattern`, `email`, …): any change is a different rule.
+    Exact,
+}
+
+/// The effect of the rule called `name`, in any family and either dialect (a rule name means
+/// the same wherever it appears).
+pub fn effect(name: &str) -> Effect {
+    match name {
+        "min_len" | "min_bytes" | "min_items" | "min_pairs" | "gt" | "gte" => Effect::Lower,
+        "max_len" | "max_bytes" | "max_items" | "max_pairs" | "lt" | "lte" | "within" => {
+            Effect::Upper
+        }
+        "in" => Effect::Allow,
+        "not_in" => Effect::Deny,
+        "ignore_empty" | "ignore" | "skip" => Effect::Skip,
+        _ => Effect::Exact,
+    }
+}
+
 /// The rules of a numeric family in both dialects' shared order: `const`, `lt`, `lte`, `gt`,
 /// `gte`, `in`, `not_in`.
 pub(crate) const fn number_bounds(kind: ValueKind) -> [RuleSpec; 7] {
@@ -197,6 +231,26 @@ mod tests {
         assert!(family(Dialect::Protovalidate, "field_mask").is_some());
         let items = rule(Dialect::Pgv, "repeated", "items").expect("repeated.items");
         assert!(items.is_element_rules());
+    }
+
+    #[test]
+    fn every_bound_and_list_rule_has_its_effect() {
+        for dialect in [Dialect::Pgv, Dialect::Protovalidate] {
+            for family in families(dialect) {
+                for rule in family.rules {
+                    let expected = match rule.name {
+                        n if n.starts_with("min_") || n == "gt" || n == "gte" => Effect::Lower,
+                        n if n.starts_with("max_") || n == "lt" || n == "lte" => Effect::Upper,
+                        "within" => Effect::Upper,
+                        "in" => Effect::Allow,
+                        "not_in" => Effect::Deny,
+                        "ignore_empty" | "skip" => Effect::Skip,
+                        _ => Effect::Exact,
+                    };
+                    assert_eq!(effect(rule.name), expected, "{}.{}", family.name, rule.name);
+                }
+            }
+        }
     }
 
     #[test]

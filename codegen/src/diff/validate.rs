@@ -1,6 +1,8 @@
 //! `VALIDATE_*`: validation rules tightened (breaking: a request valid before is now refused)
 //! or loosened (reported, not breaking). Fields pair by message and field number.
 
+use protogate_rules::catalogue::{self, Effect};
+
 use super::{ApiPair, Finding};
 use crate::diag::Location;
 use crate::model::{Field, Message, Rule, RuleValue};
@@ -94,35 +96,9 @@ fn flatten<'a>(rules: &'a [Rule], prefix: &str) -> Vec<Flat<'a>> {
     out
 }
 
-/// What a rule does to the accepted values when it is added or its value grows.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    /// A lower bound (`min_len`, `gte`): raising it tightens.
-    Lower,
-    /// An upper bound (`max_len`, `lt`, `within`): lowering it tightens.
-    Upper,
-    /// An allow list (`in`): dropping a value tightens.
-    Allow,
-    /// A deny list (`not_in`): adding a value tightens.
-    Deny,
-    /// Skips the other rules (`ignore_empty`, `ignore`): adding it loosens.
-    Skip,
-    /// Anything else (`pattern`, `const`, `len`, `email`): any change is a different rule.
-    Exact,
-}
-
-fn kind(id: &str) -> Kind {
-    let name = id.rsplit('.').next().unwrap_or(id);
-    match name {
-        "min_len" | "min_bytes" | "min_items" | "min_pairs" | "gt" | "gte" => Kind::Lower,
-        "max_len" | "max_bytes" | "max_items" | "max_pairs" | "lt" | "lte" | "within" => {
-            Kind::Upper
-        }
-        "in" => Kind::Allow,
-        "not_in" => Kind::Deny,
-        "ignore_empty" | "ignore" | "skip" => Kind::Skip,
-        _ => Kind::Exact,
-    }
+/// What a rule does to the accepted values, from the rule catalogue.
+fn effect(id: &str) -> Effect {
+    catalogue::effect(id.rsplit('.').next().unwrap_or(id))
 }
 
 /// A numeric reading of a bound, for comparing two values of the same rule.
@@ -164,7 +140,7 @@ fn compare_rules(
     let on = format!("field \"{}\"", field.name);
     for n in new {
         let Some(o) = old.iter().find(|o| o.id == n.id) else {
-            let skip = kind(&n.id) == Kind::Skip;
+            let skip = effect(&n.id) == Effect::Skip;
             out.push(Finding::own(
                 if skip {
                     "VALIDATE_RULE_LOOSENED"
@@ -183,19 +159,19 @@ fn compare_rules(
         }
         let tighter = match (o.value, n.value) {
             // A flag (`required`, `email`, `uuid`) restricts when set.
-            (RuleValue::Bool(before), RuleValue::Bool(after)) if kind(&n.id) == Kind::Skip => {
+            (RuleValue::Bool(before), RuleValue::Bool(after)) if effect(&n.id) == Effect::Skip => {
                 Some(*before && !*after)
             }
             (RuleValue::Bool(before), RuleValue::Bool(after)) => Some(*after && !*before),
             _ => None,
         };
-        let tighter = tighter.or_else(|| match kind(&n.id) {
-            Kind::Lower => number(n.value).zip(number(o.value)).map(|(n, o)| n > o),
-            Kind::Upper => number(n.value).zip(number(o.value)).map(|(n, o)| n < o),
-            Kind::Allow => lists(o.value, n.value).map(|(o, n)| o.iter().any(|v| !n.contains(v))),
-            Kind::Deny => lists(o.value, n.value).map(|(o, n)| n.iter().any(|v| !o.contains(v))),
-            Kind::Skip => Some(false),
-            Kind::Exact => None,
+        let tighter = tighter.or_else(|| match effect(&n.id) {
+            Effect::Lower => number(n.value).zip(number(o.value)).map(|(n, o)| n > o),
+            Effect::Upper => number(n.value).zip(number(o.value)).map(|(n, o)| n < o),
+            Effect::Allow => lists(o.value, n.value).map(|(o, n)| o.iter().any(|v| !n.contains(v))),
+            Effect::Deny => lists(o.value, n.value).map(|(o, n)| n.iter().any(|v| !o.contains(v))),
+            Effect::Skip => Some(false),
+            Effect::Exact => None,
         });
         let (rule, breaking) = match tighter {
             Some(true) => ("VALIDATE_RULE_NO_TIGHTEN", true),
@@ -216,7 +192,7 @@ fn compare_rules(
         ));
     }
     for o in old.iter().filter(|o| !new.iter().any(|n| n.id == o.id)) {
-        let skip = kind(&o.id) == Kind::Skip;
+        let skip = effect(&o.id) == Effect::Skip;
         out.push(Finding::own(
             if skip {
                 "VALIDATE_RULE_NO_TIGHTEN"
