@@ -161,6 +161,39 @@ pub fn rule(dialect: Dialect, family: &str, name: &str) -> Option<&'static RuleS
     self::family(dialect, family)?.rule(name)
 }
 
+/// The `google.protobuf` wrapper messages and the scalar family their `value` takes.
+pub const WRAPPERS: [(&str, &str); 9] = [
+    ("google.protobuf.StringValue", "string"),
+    ("google.protobuf.BytesValue", "bytes"),
+    ("google.protobuf.BoolValue", "bool"),
+    ("google.protobuf.DoubleValue", "double"),
+    ("google.protobuf.FloatValue", "float"),
+    ("google.protobuf.Int32Value", "int32"),
+    ("google.protobuf.Int64Value", "int64"),
+    ("google.protobuf.UInt32Value", "uint32"),
+    ("google.protobuf.UInt64Value", "uint64"),
+];
+
+/// The scalar family of a wrapper message's value (`google.protobuf.StringValue` → `string`).
+pub fn wrapper_family(message: &str) -> Option<&'static str> {
+    WRAPPERS
+        .iter()
+        .find(|(name, _)| *name == message)
+        .map(|(_, family)| *family)
+}
+
+/// The family a singular field of message type `message` (a full name) takes: a well-known
+/// type's own, a wrapper's scalar family, else `message`.
+pub fn message_family(message: &str) -> &'static str {
+    match message {
+        "google.protobuf.Duration" => "duration",
+        "google.protobuf.Timestamp" => "timestamp",
+        "google.protobuf.Any" => "any",
+        "google.protobuf.FieldMask" => "field_mask",
+        other => wrapper_family(other).unwrap_or("message"),
+    }
+}
+
 /// What a rule does to the values it accepts, as its value changes: the reading a
 /// breaking-change report or a document needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -250,6 +283,16 @@ mod tests {
                     assert_eq!(effect(rule.name), expected, "{}.{}", family.name, rule.name);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn message_types_take_their_family() {
+        assert_eq!(message_family("google.protobuf.Timestamp"), "timestamp");
+        assert_eq!(message_family("google.protobuf.UInt32Value"), "uint32");
+        assert_eq!(message_family("pkg.Thing"), "message");
+        for (_, wrapped) in WRAPPERS {
+            assert!(family(Dialect::Pgv, wrapped).is_some(), "{wrapped}");
         }
     }
 

@@ -1,6 +1,7 @@
 //! Rules that cannot be satisfied, do not fit their field, or that the generator cannot emit.
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
+use protogate_rules::catalogue;
 use protogate_rules::checks::{self, Literal, Subject, WrittenRule};
 
 use crate::emit::validate::supported;
@@ -68,22 +69,7 @@ pub fn expected_family(field: &Field) -> String {
     }
     match &field.ty {
         FieldType::Enum(_) => "enum".into(),
-        FieldType::Message(m) => match m.as_str() {
-            "google.protobuf.Duration" => "duration".into(),
-            "google.protobuf.Timestamp" => "timestamp".into(),
-            "google.protobuf.Any" => "any".into(),
-            "google.protobuf.FieldMask" => "field_mask".into(),
-            "google.protobuf.StringValue" => "string".into(),
-            "google.protobuf.BytesValue" => "bytes".into(),
-            "google.protobuf.BoolValue" => "bool".into(),
-            "google.protobuf.DoubleValue" => "double".into(),
-            "google.protobuf.FloatValue" => "float".into(),
-            "google.protobuf.Int32Value" => "int32".into(),
-            "google.protobuf.Int64Value" => "int64".into(),
-            "google.protobuf.UInt32Value" => "uint32".into(),
-            "google.protobuf.UInt64Value" => "uint64".into(),
-            _ => "message".into(),
-        },
+        FieldType::Message(m) => catalogue::message_family(m).into(),
         other => other.proto_name().to_string(),
     }
 }

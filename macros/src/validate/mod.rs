@@ -301,18 +301,7 @@ fn is_scalar(family: &str) -> bool {
 
 /// The scalar family of a `google.protobuf` wrapper type (`StringValue` → `string`).
 fn wrapper_family(ty: &Type) -> Option<&'static str> {
-    Some(match type_shape(ty)?.0.as_str() {
-        "StringValue" => "string",
-        "BytesValue" => "bytes",
-        "BoolValue" => "bool",
-        "DoubleValue" => "double",
-        "FloatValue" => "float",
-        "Int32Value" => "int32",
-        "Int64Value" => "int64",
-        "UInt32Value" => "uint32",
-        "UInt64Value" => "uint64",
-        _ => return None,
-    })
+    catalogue::wrapper_family(&format!("google.protobuf.{}", type_shape(ty)?.0))
 }
 
 /// PGV's Go field name: `resource_owner` → `ResourceOwner`.

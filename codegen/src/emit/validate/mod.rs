@@ -15,6 +15,9 @@ use quote::quote;
 
 pub use supported::{is_number_family, supported};
 
+/// The scalar family of a wrapper type (`google.protobuf.StringValue` → `string`).
+pub(crate) use protogate_rules::catalogue::wrapper_family;
+
 use super::rust_type;
 use crate::model::{
     Api, Cardinality, Dialect, Field, FieldType, Message, Package, Rule, RuleValue,
@@ -423,22 +426,6 @@ pub(crate) fn flag(rules: &[Rule], family: &str, name: &str) -> bool {
     rules
         .iter()
         .any(|r| r.family == family && r.name == name && r.value == RuleValue::Bool(true))
-}
-
-/// The scalar family of a wrapper type (`google.protobuf.StringValue` → `string`).
-pub(crate) fn wrapper_family(full: &str) -> Option<&'static str> {
-    Some(match full {
-        "google.protobuf.StringValue" => "string",
-        "google.protobuf.BytesValue" => "bytes",
-        "google.protobuf.BoolValue" => "bool",
-        "google.protobuf.DoubleValue" => "double",
-        "google.protobuf.FloatValue" => "float",
-        "google.protobuf.Int32Value" => "int32",
-        "google.protobuf.Int64Value" => "int64",
-        "google.protobuf.UInt32Value" => "uint32",
-        "google.protobuf.UInt64Value" => "uint64",
-        _ => return None,
-    })
 }
 
 /// The field type of a wrapper's `value`.
