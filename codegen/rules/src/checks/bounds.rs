@@ -7,7 +7,7 @@ use crate::catalogue::{is_float_family, is_number_family};
 /// Every float of a numeric family's rules must be a number, and integer bounds must leave a
 /// value between them.
 pub(super) fn numbers(subject: &Subject<'_>, written: &Written<'_>, out: &mut Vec<Finding>) {
-    let on = subject.where_();
+    let on = subject.on_phrase();
     for (at, rule) in written.rules.iter().enumerate() {
         let bad = match &rule.value {
             Literal::Float(v) if !v.is_finite() => Some(*v),
@@ -76,7 +76,7 @@ pub(super) fn sides(subject: &Subject<'_>, written: &Written<'_>, out: &mut Vec<
     if subject.dialect != Dialect::Pgv || !bounded {
         return;
     }
-    let on = subject.where_();
+    let on = subject.on_phrase();
     for (exclusive, inclusive) in [("gt", "gte"), ("lt", "lte")] {
         let (Some((kept, _)), Some((ignored, _))) =
             (written.get(exclusive), written.get(inclusive))
@@ -101,7 +101,7 @@ pub(super) fn sides(subject: &Subject<'_>, written: &Written<'_>, out: &mut Vec<
 /// `lt_now`, `gt_now` and `within` of timestamps: both directions at once admit nothing, and
 /// PGV ignores them next to a fixed bound.
 pub(super) fn relative(subject: &Subject<'_>, written: &Written<'_>, out: &mut Vec<Finding>) {
-    let on = subject.where_();
+    let on = subject.on_phrase();
     let set = |name| {
         written
             .get(name)

@@ -33,7 +33,7 @@ fn fixed(family: &str) -> &'static [(&'static str, &'static str, &'static str, &
 const AFFIXES: [&str; 4] = ["prefix", "suffix", "contains", "const"];
 
 pub(super) fn check(subject: &Subject<'_>, written: &Written<'_>, out: &mut Vec<Finding>) {
-    let on = subject.where_();
+    let on = subject.on_phrase();
     for &(lo, hi, unit) in ranges(subject.family) {
         let (Some((lo_at, a)), Some((hi_at, b))) = (written.length(lo), written.length(hi)) else {
             continue;
@@ -111,7 +111,7 @@ fn affixes(subject: &Subject<'_>, written: &Written<'_>, out: &mut Vec<Finding>)
         "bytes" => &[("max_len", "len", "bytes")],
         _ => return,
     };
-    let on = subject.where_();
+    let on = subject.on_phrase();
     for &(max, len, unit) in limits {
         let Some((limit_at, limit)) = written.length(max).or_else(|| written.length(len)) else {
             continue;

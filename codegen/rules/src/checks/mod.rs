@@ -103,7 +103,7 @@ impl<'a> Subject<'a> {
     }
 
     /// ` on <what>`, or nothing.
-    fn where_(&self) -> String {
+    fn on_phrase(&self) -> String {
         self.on.map(|on| format!(" on {on}")).unwrap_or_default()
     }
 }
@@ -235,7 +235,7 @@ fn in_and_not_in(subject: &Subject<'_>, written: &Written<'_>, out: &mut Vec<Fin
     let (Some((allowed, _)), Some((denied, _))) = (non_empty("in"), non_empty("not_in")) else {
         return;
     };
-    let (in_, not_in, on) = (subject.id("in"), subject.id("not_in"), subject.where_());
+    let (in_, not_in, on) = (subject.id("in"), subject.id("not_in"), subject.on_phrase());
     let message = match subject.dialect {
         Dialect::Pgv => format!(
             "{not_in}{on} has no effect next to {in_}: PGV checks `not_in` only when `in` is empty"
