@@ -182,6 +182,12 @@ const CASES: &[Case] = &[
         "    max_len: 20 const: \"abcdefghijklmnopqrstuvwxyz\"",
         "rule-contradiction",
     ),
+    // `strict` tunes `well_known_regex` only.
+    warning(
+        "pattern: \"^[a-z]+$\"",
+        "pattern: \"^[a-z]+$\" strict: false",
+        "rule-redundant",
+    ),
     // PGV checks `gt` when `gte` is set too.
     warning("    gte: 0", "    gte: 0 gt: 0", "rule-redundant"),
     // Contradictions inside element rules, reported at the element's own key.

@@ -111,11 +111,6 @@ pub(super) fn string_checks(
         };
         let strict = !rules.has("strict") || rules.flag("strict")?;
         out.push(site.check(quote!(#r::well_known_regex(value, #kind, #strict))));
-    } else if let Some(arg) = rules.get("strict") {
-        return Err(syn::Error::new(
-            arg.ident.span(),
-            "`strict` applies to `well_known_regex` only",
-        ));
     }
     if let Some(p) = rules.text("pattern")? {
         out.push(pattern(site, &p, quote!(#r::pattern(value, &PATTERN)))?);

@@ -225,7 +225,31 @@ pub fn check(subject: &Subject<'_>, rules: &[WrittenRule]) -> Vec<Finding> {
         bounds::relative(subject, &written, &mut out);
     }
     in_and_not_in(subject, &written, &mut out);
+    strict_alone(subject, &written, &mut out);
     out
+}
+
+/// `string.strict` tunes `well_known_regex` and does nothing on its own.
+fn strict_alone(subject: &Subject<'_>, written: &Written<'_>, out: &mut Vec<Finding>) {
+    if subject.family != "string" || written.get("well_known_regex").is_some() {
+        return;
+    }
+    let Some((at, _)) = written.get("strict") else {
+        return;
+    };
+    out.push(
+        Finding::new(
+            FindingKind::Redundant,
+            at,
+            format!(
+                "{}{} has no effect without {}: it applies to `well_known_regex` only",
+                subject.id("strict"),
+                subject.on_phrase(),
+                subject.id("well_known_regex")
+            ),
+        )
+        .hint("drop `strict`, or add the `well_known_regex` it tunes".into()),
+    );
 }
 
 /// `not_in` next to `in`: PGV checks `not_in` only without `in`; in protovalidate only values

@@ -209,3 +209,18 @@ fn not_in_next_to_in_is_worded_per_dialect() {
     let empty = [("in", Literal::List(Vec::new())), pairs[1].clone()];
     assert!(pgv("int32", &empty).is_empty());
 }
+
+#[test]
+fn strict_without_well_known_regex_has_no_effect() {
+    let found = pgv("string", &[("strict", Literal::Flag(false))]);
+    assert_eq!(kinds(&found), [FindingKind::Redundant]);
+    let known = Literal::Other;
+    assert!(pgv(
+        "string",
+        &[
+            ("well_known_regex", known),
+            ("strict", Literal::Flag(false))
+        ]
+    )
+    .is_empty());
+}

@@ -66,6 +66,12 @@ struct NoIntegerBetween {
     a: u32,
 }
 
+#[derive(protogate::Validate)]
+struct StrictAlone {
+    #[validate(string(strict = false))]
+    a: String,
+}
+
 struct Ts {
     seconds: i64,
     nanos: i32,
