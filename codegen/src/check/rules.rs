@@ -199,28 +199,6 @@ fn check_rules(target: &Target<'_>, rules: &[Rule], diags: &mut Diagnostics) {
             );
         }
     }
-    let get = |fam: &str, n: &str| rules.iter().find(|r| r.family == fam && r.name == n);
-    // Patterns must compile with RE2's syntax, through the runtime's translation to the regex
-    // crate (the same text the validators compile).
-    for fam in ["string", "bytes"] {
-        if let Some(r) = get(fam, "pattern") {
-            if let Some(p) = r.value.as_str() {
-                if let Err(e) = regex::Regex::new(&protogate_re2::re2_to_regex(p)) {
-                    let first = e
-                        .to_string()
-                        .lines()
-                        .last()
-                        .unwrap_or("")
-                        .trim()
-                        .to_string();
-                    diags.push(
-                        Diagnostic::error("rule-invalid-regex", at(r), format!("`{fam}.pattern` {p:?} on {name} is not a valid RE2 expression: {first}"))
-                            .hint("PGV patterns use RE2 syntax: no look-around or back-references"),
-                    );
-                }
-            }
-        }
-    }
     shared_checks(target, rules, diags);
 }
 

@@ -96,9 +96,10 @@ impl<'a> Rules<'a> {
             };
             // A bad number is the value's fault; a conflict is the rule's.
             let error = match (&arg.value, finding.kind) {
-                (ArgValue::Expr(e), FindingKind::Nan | FindingKind::Infinite) => {
-                    syn::Error::new_spanned(e, finding.message)
-                }
+                (
+                    ArgValue::Expr(e),
+                    FindingKind::Nan | FindingKind::Infinite | FindingKind::InvalidPattern,
+                ) => syn::Error::new_spanned(e, finding.message),
                 _ => syn::Error::new(arg.ident.span(), finding.message),
             };
             match &mut errors {

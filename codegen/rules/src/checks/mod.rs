@@ -1,5 +1,5 @@
-//! Rules that contradict each other or have no effect next to another, found once for every
-//! caller.
+//! Rules that contradict each other, have no effect next to another, or cannot work (a NaN
+//! bound, a pattern that does not compile), found once for every caller.
 //!
 //! A caller describes the rules written for one family of one field as [`WrittenRule`]s (the
 //! rule's name and its literal value) and gets [`Finding`]s back, each pointing at the rules it
@@ -119,6 +119,8 @@ pub enum FindingKind {
     Nan,
     /// A bound is infinite.
     Infinite,
+    /// A pattern is not a valid RE2 expression (as the runtime translates and compiles it).
+    InvalidPattern,
 }
 
 impl FindingKind {
@@ -129,6 +131,7 @@ impl FindingKind {
             FindingKind::Redundant => "rule-redundant",
             FindingKind::Nan => "rule-nan",
             FindingKind::Infinite => "rule-infinite",
+            FindingKind::InvalidPattern => "rule-invalid-regex",
         }
     }
 
@@ -226,7 +229,38 @@ pub fn check(subject: &Subject<'_>, rules: &[WrittenRule]) -> Vec<Finding> {
     }
     in_and_not_in(subject, &written, &mut out);
     strict_alone(subject, &written, &mut out);
+    pattern(subject, &written, &mut out);
     out
+}
+
+/// A `pattern` must compile with RE2's syntax, through the runtime's translation to the regex
+/// crate (the same text the validators compile).
+fn pattern(subject: &Subject<'_>, written: &Written<'_>, out: &mut Vec<Finding>) {
+    if !matches!(subject.family, "string" | "bytes") {
+        return;
+    }
+    let Some((at, Literal::Text(p))) = written.get("pattern") else {
+        return;
+    };
+    let Err(e) = regex::Regex::new(&protogate_re2::re2_to_regex(p)) else {
+        return;
+    };
+    // The regex crate's message ends with the reason, after the pattern and a caret line.
+    let text = e.to_string();
+    let reason = text.lines().last().unwrap_or_default().trim();
+    let reason = reason.strip_prefix("error: ").unwrap_or(reason);
+    out.push(
+        Finding::new(
+            FindingKind::InvalidPattern,
+            at,
+            format!(
+                "{} {p:?}{} is not a valid RE2 expression: {reason}",
+                subject.id("pattern"),
+                subject.on_phrase()
+            ),
+        )
+        .hint("patterns use RE2 syntax: no look-around or back-references".into()),
+    );
 }
 
 /// `string.strict` tunes `well_known_regex` and does nothing on its own.

@@ -224,3 +224,14 @@ fn strict_without_well_known_regex_has_no_effect() {
     )
     .is_empty());
 }
+
+#[test]
+fn patterns_must_be_re2() {
+    let found = pgv("string", &[("pattern", Literal::Text("(?=a)".into()))]);
+    assert_eq!(kinds(&found), [FindingKind::InvalidPattern]);
+    assert!(found[0]
+        .message
+        .starts_with("`string.pattern` \"(?=a)\" is not a valid RE2 expression: "));
+    // RE2 reads a `[` inside a class literally, which the translation keeps.
+    assert!(pgv("bytes", &[("pattern", Literal::Text("^[a[]+$".into()))]).is_empty());
+}
