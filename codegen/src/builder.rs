@@ -51,6 +51,7 @@ pub struct Builder {
     auth_option: Option<String>,
     emit_cargo: bool,
     diff_against: Option<String>,
+    options: crate::emit::Options,
 }
 
 impl Builder {
@@ -133,6 +134,148 @@ impl Builder {
         std::fs::write(path, text).map_err(io)
     }
 
+    /// Whether to generate tonic's client for each service (off by default: protogate serves
+    /// every protocol itself, the client is for callers of the API).
+    pub fn build_client(mut self, yes: bool) -> Builder {
+        self.options.build_client = yes;
+        self
+    }
+
+    /// Whether to generate the server side of each service: the handler trait, the adapter,
+    /// the `ServiceInfo` static and the descriptor set for reflection (on by default).
+    pub fn build_server(mut self, yes: bool) -> Builder {
+        self.options.build_server = yes;
+        self
+    }
+
+    /// Generates only these services (full proto names, `zitadel.auth.v1.AuthService`); every
+    /// message of the input is still generated. Naming a service the schema does not have is
+    /// an error.
+    pub fn services<I, S>(mut self, names: I) -> Builder
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.options
+            .services
+            .get_or_insert_with(Vec::new)
+            .extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds an attribute to the messages and enums matching `path` (as prost-build's
+    /// `type_attribute`: `.` for all, `.pkg.Message`, `Message`).
+    pub fn type_attribute(
+        mut self,
+        path: impl Into<String>,
+        attribute: impl Into<String>,
+    ) -> Builder {
+        self.options
+            .type_attributes
+            .push((path.into(), attribute.into()));
+        self
+    }
+
+    /// Adds an attribute to the messages matching `path` (prost-build's `message_attribute`).
+    pub fn message_attribute(
+        mut self,
+        path: impl Into<String>,
+        attribute: impl Into<String>,
+    ) -> Builder {
+        self.options
+            .message_attributes
+            .push((path.into(), attribute.into()));
+        self
+    }
+
+    /// Adds an attribute to the enums matching `path` (prost-build's `enum_attribute`).
+    pub fn enum_attribute(
+        mut self,
+        path: impl Into<String>,
+        attribute: impl Into<String>,
+    ) -> Builder {
+        self.options
+            .enum_attributes
+            .push((path.into(), attribute.into()));
+        self
+    }
+
+    /// Adds an attribute to the fields matching `path` (prost-build's `field_attribute`:
+    /// `.pkg.Message.field`).
+    pub fn field_attribute(
+        mut self,
+        path: impl Into<String>,
+        attribute: impl Into<String>,
+    ) -> Builder {
+        self.options
+            .field_attributes
+            .push((path.into(), attribute.into()));
+        self
+    }
+
+    /// `bytes` fields under these paths are `bytes::Bytes` instead of `Vec<u8>`.
+    pub fn bytes<I, S>(mut self, paths: I) -> Builder
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.options.bytes.extend(paths.into_iter().map(Into::into));
+        self
+    }
+
+    /// Map fields under these paths are `BTreeMap` instead of `HashMap`.
+    pub fn btree_map<I, S>(mut self, paths: I) -> Builder
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.options
+            .btree_map
+            .extend(paths.into_iter().map(Into::into));
+        self
+    }
+
+    /// Message fields matching `path` are held in a `Box` (prost-build's `boxed`).
+    pub fn boxed(mut self, path: impl Into<String>) -> Builder {
+        self.options.boxed.push(path.into());
+        self
+    }
+
+    /// Proto comments under these paths are not carried into the Rust code (prost-build's
+    /// `disable_comments`; it covers protogate's handler traits too).
+    pub fn disable_comments<I, S>(mut self, paths: I) -> Builder
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.options
+            .disable_comments
+            .extend(paths.into_iter().map(Into::into));
+        self
+    }
+
+    /// Whether to write the API reference pages (Markdown and HTML under `docs/`; on by
+    /// default).
+    pub fn docs(mut self, yes: bool) -> Builder {
+        self.options.docs = yes;
+        self
+    }
+
+    /// Whether to generate proto3 JSON (pbjson's serde impls; on by default). The server
+    /// speaks JSON, so turning it off needs [`Builder::build_server`]`(false)`.
+    pub fn json(mut self, yes: bool) -> Builder {
+        self.options.json = yes;
+        self
+    }
+
+    /// Whether to generate validators from the schema's PGV and protovalidate rules (on by
+    /// default). Without them every message still implements `protogate::Validate`, checking
+    /// nothing.
+    pub fn validators(mut self, yes: bool) -> Builder {
+        self.options.validators = yes;
+        self
+    }
+
     /// Writes here instead of `OUT_DIR`.
     pub fn out_dir(mut self, dir: impl AsRef<Path>) -> Builder {
         self.out_dir = Some(dir.as_ref().to_path_buf());
@@ -192,7 +335,7 @@ impl Builder {
         if let Some(against) = &self.diff_against {
             self.report_changes(against, &inputs);
         }
-        let result = pipeline::run(&inputs);
+        let result = pipeline::run_with(&inputs, &self.options);
         if self.emit_cargo {
             // On failure the inputs still matter: fixing them must rerun the script.
             let read: Vec<PathBuf> = match &result {
@@ -218,10 +361,12 @@ impl Builder {
                 }
             }
         }
-        crate::emit::files::write(&out_dir, &output.files).map_err(|source| Error::Io {
-            path: out_dir,
-            source,
-        })?;
+        crate::emit::files::write(&out_dir, &output.files, &output.binary_files).map_err(
+            |source| Error::Io {
+                path: out_dir,
+                source,
+            },
+        )?;
         self.write_openapi(&output)?;
         Ok(())
     }

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::messages::{internal, PackageCode};
+use super::options::Options;
 use crate::diag::Diagnostic;
 use crate::model::Api;
 use crate::names;
@@ -13,7 +14,11 @@ use crate::names;
 const LISTED: usize = 20;
 
 /// Fails with one internal diagnostic naming every type and service whose code is missing.
-pub fn check(api: &Api, upstream: &BTreeMap<String, PackageCode>) -> Result<(), Diagnostic> {
+pub fn check(
+    api: &Api,
+    upstream: &BTreeMap<String, PackageCode>,
+    options: &Options,
+) -> Result<(), Diagnostic> {
     let empty = PackageCode::default();
     let mut gaps: Vec<String> = Vec::new();
     for package in &api.packages {
@@ -36,7 +41,9 @@ pub fn check(api: &Api, upstream: &BTreeMap<String, PackageCode>) -> Result<(), 
             }
             let serialize = format!("impl serde::Serialize for {rust_path} {{");
             let deserialize = format!("impl<'de> serde::Deserialize<'de> for {rust_path} {{");
-            if !code.serde.contains(&serialize) || !code.serde.contains(&deserialize) {
+            if options.json
+                && (!code.serde.contains(&serialize) || !code.serde.contains(&deserialize))
+            {
                 missing.push("the serde impls".to_string());
             }
             if !missing.is_empty() {
@@ -47,9 +54,8 @@ pub fn check(api: &Api, upstream: &BTreeMap<String, PackageCode>) -> Result<(), 
                 ));
             }
         }
-        for service in &package.services {
-            // tonic's client module: its server module is left out where protogate serves gRPC
-            // itself, the client is always generated.
+        for service in package.services.iter().filter(|_| options.build_client) {
+            // tonic's client module, when asked for: protogate serves gRPC itself.
             let client = names::tonic_module(&service.name, "client");
             if !items.contains(client.as_str()) {
                 gaps.push(format!(

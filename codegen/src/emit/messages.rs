@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use prost_build::Module;
 use prost_reflect::FileDescriptor;
 
+use super::options::Options;
 use crate::diag::{Diagnostic, Location};
 
 /// pbjson-types writes `+00:00` where proto3 JSON requires `Z`; the runtime's Timestamp is
@@ -41,6 +42,7 @@ pub struct PackageCode {
 pub fn generate(
     files: &[FileDescriptor],
     all: &prost_reflect::DescriptorPool,
+    options: &Options,
 ) -> Result<BTreeMap<String, PackageCode>, Diagnostic> {
     // prost-build resolves every referenced type through the requests, so all files go in
     // (well-known types included); only the emitted packages are kept.
@@ -70,24 +72,7 @@ pub fn generate(
         })
         .collect();
 
-    let mut config = prost_build::Config::new();
-    config
-        .compile_well_known_types()
-        .extern_path(".google.protobuf", "::pbjson_types")
-        .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
-        .extern_path(".google.protobuf.FieldMask", FIELD_MASK)
-        .extern_path(".google.protobuf.Any", ANY)
-        .extern_path(".google.api.HttpBody", HTTP_BODY)
-        .enable_type_names()
-        .type_name_domain(["."], "type.googleapis.com")
-        .format(true)
-        .service_generator(
-            tonic_prost_build::configure()
-                .build_client(true)
-                .build_server(false)
-                .build_transport(false)
-                .service_generator(),
-        );
+    let config = prost_config(options);
     let json_input = super::packageless::JsonInput::new(all, &renames);
     let packages: Vec<String> = {
         let mut p: Vec<String> = wanted
@@ -102,7 +87,10 @@ pub fn generate(
     // thread while prost and tonic run on this one.
     let (modules, serde) = std::thread::scope(|scope| {
         let json = scope.spawn(|| {
-            std::panic::catch_unwind(|| serde_impls(&json_input.descriptors, &packages))
+            if !options.json {
+                return Ok(Vec::new());
+            }
+            std::panic::catch_unwind(|| serde_impls(&json_input.descriptors, &packages, options))
                 .unwrap_or_else(|panic| {
                     Err(internal(format!(
                         "pbjson-build panicked: {}",
@@ -111,6 +99,7 @@ pub fn generate(
                 })
         });
         // A panic in a code generator must surface as a diagnostic, never abort the build.
+        let mut config = config;
         let modules =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.generate(requests)))
                 .map_err(|panic| internal(format!("prost-build panicked: {}", panic_text(&panic))))
@@ -167,6 +156,7 @@ fn qualify_prelude(prost: &str, serde: &mut String) {
 fn serde_impls(
     descriptors: &[u8],
     prefixes: &[String],
+    options: &Options,
 ) -> Result<Vec<(String, String)>, Diagnostic> {
     let mut json = pbjson_build::Builder::new();
     // Unknown fields are ignored on input, as grpc-gateway and Connect do.
@@ -177,7 +167,11 @@ fn serde_impls(
         .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
         .extern_path(".google.protobuf.FieldMask", FIELD_MASK)
         .extern_path(".google.protobuf.Any", ANY)
-        .extern_path(".google.api.HttpBody", HTTP_BODY);
+        .extern_path(".google.api.HttpBody", HTTP_BODY)
+        .btree_map(options.btree_map.iter().cloned());
+    for (proto_path, rust_path) in &options.extern_paths {
+        json.extern_path(proto_path.clone(), rust_path.clone());
+    }
     let generated = json
         .generate(prefixes, |_| Ok(Vec::<u8>::new()))
         .map_err(|e| internal(format!("pbjson-build failed: {e}")))?;
@@ -190,6 +184,82 @@ fn serde_impls(
             (name.join("."), String::from_utf8_lossy(&code).into_owned())
         })
         .collect())
+}
+
+/// prost-build's settings: protogate's well-known types, type names for `Any`, and the output
+/// knobs prost and tonic have.
+fn prost_config(options: &Options) -> prost_build::Config {
+    let mut config = prost_build::Config::new();
+    config
+        .compile_well_known_types()
+        .extern_path(".google.protobuf", "::pbjson_types")
+        .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
+        .extern_path(".google.protobuf.FieldMask", FIELD_MASK)
+        .extern_path(".google.protobuf.Any", ANY)
+        .extern_path(".google.api.HttpBody", HTTP_BODY)
+        .enable_type_names()
+        .type_name_domain(["."], "type.googleapis.com")
+        .format(true)
+        .bytes(&options.bytes)
+        .btree_map(&options.btree_map)
+        .disable_comments(&options.disable_comments);
+    for (proto_path, rust_path) in &options.extern_paths {
+        config.extern_path(proto_path, rust_path);
+    }
+    for (path, attribute) in &options.type_attributes {
+        config.type_attribute(path, attribute);
+    }
+    for (path, attribute) in &options.message_attributes {
+        config.message_attribute(path, attribute);
+    }
+    for (path, attribute) in &options.enum_attributes {
+        config.enum_attribute(path, attribute);
+    }
+    for (path, attribute) in &options.field_attributes {
+        config.field_attribute(path, attribute);
+    }
+    for path in &options.boxed {
+        config.boxed(path);
+    }
+    if options.build_client {
+        config.service_generator(Box::new(SelectedServices {
+            inner: tonic_prost_build::configure()
+                .build_client(true)
+                .build_server(false)
+                .build_transport(false)
+                .disable_comments(options.disable_comments.iter().cloned())
+                .service_generator(),
+            options: options.clone(),
+        }));
+    }
+    config
+}
+
+/// tonic's client generator, for the services the options select only.
+struct SelectedServices {
+    inner: Box<dyn prost_build::ServiceGenerator>,
+    options: Options,
+}
+
+impl prost_build::ServiceGenerator for SelectedServices {
+    fn generate(&mut self, service: prost_build::Service, buf: &mut String) {
+        let full_name = if service.package.is_empty() {
+            service.proto_name.clone()
+        } else {
+            format!("{}.{}", service.package, service.proto_name)
+        };
+        if self.options.wants_service(&full_name) {
+            self.inner.generate(service, buf);
+        }
+    }
+
+    fn finalize(&mut self, buf: &mut String) {
+        self.inner.finalize(buf);
+    }
+
+    fn finalize_package(&mut self, package: &str, buf: &mut String) {
+        self.inner.finalize_package(package, buf);
+    }
 }
 
 fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {

@@ -19,6 +19,18 @@ use crate::model::{
 };
 use crate::names;
 
+/// `impl Validate` that checks nothing, for output generated without validators (the server
+/// still needs every request to be `Validate`).
+pub fn no_checks(api: &Api, package: &Package, message: &Message) -> TokenStream {
+    let ty = rust_type(api, &package.name, &message.full_name);
+    quote! {
+        impl ::protogate::Validate for #ty {
+            #[inline]
+            fn collect_violations(&self, _: &mut ::protogate::Collector) {}
+        }
+    }
+}
+
 /// `impl Validate` for one message.
 pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream {
     let ty = rust_type(api, &package.name, &message.full_name);
@@ -35,12 +47,7 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
         };
     }
     if checks.is_empty() {
-        return quote! {
-            impl ::protogate::Validate for #ty {
-                #[inline]
-                fn collect_violations(&self, _: &mut ::protogate::Collector) {}
-            }
-        };
+        return no_checks(api, package, message);
     }
     let sites = site::site_consts(message, &checks);
     quote! {
