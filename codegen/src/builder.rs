@@ -223,7 +223,9 @@ impl Builder {
         self
     }
 
-    /// Map fields under these paths are `BTreeMap` instead of `HashMap`.
+    /// Map fields under these paths are `BTreeMap` instead of `HashMap`. proto3 JSON decides
+    /// per message, so a selected map field takes the other maps of its message (and of the
+    /// messages nested in it) along.
     pub fn btree_map<I, S>(mut self, paths: I) -> Builder
     where
         I: IntoIterator<Item = S>,

@@ -72,7 +72,8 @@ pub fn generate(
         })
         .collect();
 
-    let config = prost_config(options);
+    let btree_map = BTreeMapSelection::new(all, &options.btree_map);
+    let config = prost_config(options, &btree_map.prost_fields);
     let json_input = super::packageless::JsonInput::new(all, &renames);
     let packages: Vec<String> = {
         let mut p: Vec<String> = wanted
@@ -90,13 +91,20 @@ pub fn generate(
             if !options.json {
                 return Ok(Vec::new());
             }
-            std::panic::catch_unwind(|| serde_impls(&json_input.descriptors, &packages, options))
-                .unwrap_or_else(|panic| {
-                    Err(internal(format!(
-                        "pbjson-build panicked: {}",
-                        panic_text(&panic)
-                    )))
-                })
+            std::panic::catch_unwind(|| {
+                serde_impls(
+                    &json_input.descriptors,
+                    &packages,
+                    options,
+                    &btree_map.pbjson_messages,
+                )
+            })
+            .unwrap_or_else(|panic| {
+                Err(internal(format!(
+                    "pbjson-build panicked: {}",
+                    panic_text(&panic)
+                )))
+            })
         });
         // A panic in a code generator must surface as a diagnostic, never abort the build.
         let mut config = config;
@@ -157,6 +165,7 @@ fn serde_impls(
     descriptors: &[u8],
     prefixes: &[String],
     options: &Options,
+    btree_map_messages: &[String],
 ) -> Result<Vec<(String, String)>, Diagnostic> {
     let mut json = pbjson_build::Builder::new();
     // Unknown fields are ignored on input, as grpc-gateway and Connect do.
@@ -168,7 +177,7 @@ fn serde_impls(
         .extern_path(".google.protobuf.FieldMask", FIELD_MASK)
         .extern_path(".google.protobuf.Any", ANY)
         .extern_path(".google.api.HttpBody", HTTP_BODY)
-        .btree_map(options.btree_map.iter().cloned());
+        .btree_map(btree_map_messages.iter().cloned());
     for (proto_path, rust_path) in &options.extern_paths {
         json.extern_path(proto_path.clone(), rust_path.clone());
     }
@@ -188,7 +197,7 @@ fn serde_impls(
 
 /// prost-build's settings: protogate's well-known types, type names for `Any`, and the output
 /// knobs prost and tonic have.
-fn prost_config(options: &Options) -> prost_build::Config {
+fn prost_config(options: &Options, btree_map_fields: &[String]) -> prost_build::Config {
     let mut config = prost_build::Config::new();
     config
         .compile_well_known_types()
@@ -201,7 +210,7 @@ fn prost_config(options: &Options) -> prost_build::Config {
         .type_name_domain(["."], "type.googleapis.com")
         .format(true)
         .bytes(&options.bytes)
-        .btree_map(&options.btree_map)
+        .btree_map(btree_map_fields)
         .disable_comments(&options.disable_comments);
     for (proto_path, rust_path) in &options.extern_paths {
         config.extern_path(proto_path, rust_path);
@@ -235,6 +244,60 @@ fn prost_config(options: &Options) -> prost_build::Config {
     config
 }
 
+/// Which map fields are `BTreeMap`s, told to prost and pbjson alike. prost matches the
+/// patterns against fields, pbjson against messages (and everything nested in them): a message
+/// with a selected map field has all its maps, and those of its nested messages, selected, so
+/// the two generators always agree on a field's type.
+struct BTreeMapSelection {
+    /// `.pkg.Message.field` for every selected map field (for prost).
+    prost_fields: Vec<String>,
+    /// `.pkg.Message` for every message whose maps are selected (for pbjson).
+    pbjson_messages: Vec<String>,
+}
+
+impl BTreeMapSelection {
+    fn new(pool: &prost_reflect::DescriptorPool, patterns: &[String]) -> BTreeMapSelection {
+        let mut selection = BTreeMapSelection {
+            prost_fields: Vec::new(),
+            pbjson_messages: Vec::new(),
+        };
+        if patterns.is_empty() {
+            return selection;
+        }
+        let selected = |field: &prost_reflect::FieldDescriptor| {
+            field.is_map()
+                && patterns
+                    .iter()
+                    .any(|p| super::options::path_matches(p, field.full_name()))
+        };
+        for message in pool.all_messages() {
+            if message.fields().any(|f| selected(&f)) {
+                selection
+                    .pbjson_messages
+                    .push(format!(".{}", message.full_name()));
+            }
+        }
+        for message in pool.all_messages() {
+            let covered = selection.pbjson_messages.iter().any(|m| {
+                let name = format!(".{}", message.full_name());
+                name == *m
+                    || name
+                        .strip_prefix(m.as_str())
+                        .is_some_and(|r| r.starts_with('.'))
+            });
+            if covered {
+                selection.prost_fields.extend(
+                    message
+                        .fields()
+                        .filter(|f| f.is_map())
+                        .map(|f| format!(".{}", f.full_name())),
+                );
+            }
+        }
+        selection
+    }
+}
+
 /// tonic's client generator, for the services the options select only.
 struct SelectedServices {
     inner: Box<dyn prost_build::ServiceGenerator>,
@@ -248,9 +311,22 @@ impl prost_build::ServiceGenerator for SelectedServices {
         } else {
             format!("{}.{}", service.package, service.proto_name)
         };
-        if self.options.wants_service(&full_name) {
-            self.inner.generate(service, buf);
+        if !self.options.wants_service(&full_name) {
+            return;
         }
+        let mut service = service;
+        if self.options.comments_disabled(&full_name) {
+            service.comments = prost_build::Comments::default();
+        }
+        for method in &mut service.methods {
+            if self
+                .options
+                .comments_disabled(&format!("{full_name}.{}", method.proto_name))
+            {
+                method.comments = prost_build::Comments::default();
+            }
+        }
+        self.inner.generate(service, buf);
     }
 
     fn finalize(&mut self, buf: &mut String) {
