@@ -1,0 +1,12 @@
+//! The knobs schema generated twice by build.rs: `server` (one service, `Bytes`, `BTreeMap` and
+//! boxed fields, extra attributes) and `lean` (messages only: no JSON, no validators).
+
+/// `knobs.v1` with protogate's server side for `PingService` only.
+pub mod server {
+    include!(concat!(env!("OUT_DIR"), "/server/knobs.v1.rs"));
+}
+
+/// `knobs.v1` as plain prost messages.
+pub mod lean {
+    include!(concat!(env!("OUT_DIR"), "/lean/knobs.v1.rs"));
+}
