@@ -163,6 +163,14 @@ impl Builder {
         self
     }
 
+    /// Whether the handler traits' methods get default bodies that answer UNIMPLEMENTED
+    /// (tonic's `generate_default_stubs`; off by default), so a handler implements only what
+    /// it serves.
+    pub fn generate_default_stubs(mut self, yes: bool) -> Builder {
+        self.options.default_stubs = yes;
+        self
+    }
+
     /// Adds an attribute to the messages and enums matching `path` (as prost-build's
     /// `type_attribute`: `.` for all, `.pkg.Message`, `Message`).
     pub fn type_attribute(

@@ -157,6 +157,9 @@ struct OutputArgs {
     /// Generate only this service (full name, `pkg.v1.Service`); repeat for more.
     #[arg(long = "service", value_name = "NAME")]
     services: Vec<String>,
+    /// Handler trait methods answer UNIMPLEMENTED unless implemented.
+    #[arg(long)]
+    generate_default_stubs: bool,
     /// `PATH=ATTRIBUTE` on matching messages and enums (prost's type_attribute).
     #[arg(long, value_name = "PATH=ATTRIBUTE", value_parser = path_and_value)]
     type_attribute: Vec<(String, String)>,
@@ -201,6 +204,7 @@ impl OutputArgs {
             build_client: self.build_client,
             build_server: !self.no_server,
             services: (!self.services.is_empty()).then_some(self.services),
+            default_stubs: self.generate_default_stubs,
             type_attributes: self.type_attribute,
             message_attributes: self.message_attribute,
             enum_attributes: self.enum_attribute,

@@ -12,6 +12,9 @@ pub struct Options {
     pub build_server: bool,
     /// Only these services (full proto names, `zitadel.auth.v1.AuthService`); all when `None`.
     pub services: Option<Vec<String>>,
+    /// Default bodies for the handler traits' methods, answering UNIMPLEMENTED (tonic's
+    /// `generate_default_stubs`): a handler implements only the methods it serves.
+    pub default_stubs: bool,
     /// `(path, attribute)`: attributes on matching messages and enums (prost's `type_attribute`).
     pub type_attributes: Vec<(String, String)>,
     /// `(path, attribute)`: attributes on matching messages (prost's `message_attribute`).
@@ -46,6 +49,7 @@ impl Default for Options {
             build_client: false,
             build_server: true,
             services: None,
+            default_stubs: false,
             type_attributes: Vec::new(),
             message_attributes: Vec::new(),
             enum_attributes: Vec::new(),

@@ -248,13 +248,32 @@ fn handler_trait(
             Streaming::Client => (quote!(requests: ::protogate::RequestStream<#input>), quote!(#output)),
             Streaming::Bidi => (quote!(requests: ::protogate::RequestStream<#input>), quote!(::protogate::ResponseStream<#output>)),
         };
-        quote! {
-            #docs
+        let signature = quote! {
             fn #fn_name(
                 &self,
                 ctx: &::protogate::RequestContext,
                 #arg,
-            ) -> impl ::core::future::Future<Output = ::core::result::Result<#ret, ::protogate::Status>> + Send;
+            ) -> impl ::core::future::Future<Output = ::core::result::Result<#ret, ::protogate::Status>> + Send
+        };
+        if !options.default_stubs {
+            return quote! { #docs #signature; };
+        }
+        let argument = match m.streaming {
+            Streaming::Unary | Streaming::Server => quote!(request),
+            Streaming::Client | Streaming::Bidi => quote!(requests),
+        };
+        let message = format!("{} is not implemented", m.full_name);
+        quote! {
+            #docs
+            #[doc = ""]
+            #[doc = "Answers UNIMPLEMENTED unless implemented."]
+            #signature {
+                let _ = (ctx, #argument);
+                ::core::future::ready(::core::result::Result::Err(::protogate::Status::new(
+                    ::protogate::Code::Unimplemented,
+                    #message,
+                )))
+            }
         }
     });
     quote! {
