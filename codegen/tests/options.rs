@@ -273,3 +273,41 @@ fn the_cli_takes_the_same_knobs() {
     assert!(!code.contains("::protogate::rules::"));
     assert!(!out.path().join("docs").exists());
 }
+
+#[test]
+fn default_stubs_give_every_handler_method_a_body_answering_unimplemented() {
+    let (_out, plain) = generate(|b| b);
+    assert!(!plain.contains("is not implemented"));
+    let handler = item(&plain, "pub trait BlobServiceHandler");
+    assert!(handler.contains(") -> impl ::core::future::Future<"));
+    assert!(!handler.contains("::core::future::ready("), "{handler}");
+    let (_out, stubs) = generate(|b| b.generate_default_stubs(true));
+    let handler = item(&stubs, "pub trait BlobServiceHandler");
+    assert!(handler.contains("\"knobs.v1.BlobService.PutBlob is not implemented\""));
+    assert!(handler.contains("\"knobs.v1.BlobService.GetBlob is not implemented\""));
+    assert_eq!(
+        stubs.matches("::protogate::Code::Unimplemented").count(),
+        3,
+        "one per method"
+    );
+}
+
+#[test]
+fn a_validator_reading_a_deprecated_field_allows_it_on_that_impl_only() {
+    let (_out, code) = generate(|b| b);
+    let origin = item(&code, "impl ::protogate::Validate for Origin {");
+    assert!(origin.contains("self.region"), "{origin}");
+    let at = code
+        .find("impl ::protogate::Validate for Origin {")
+        .expect("Origin's validator");
+    assert!(
+        code[..at].ends_with("#[allow(deprecated)]\n"),
+        "the attribute sits on the impl"
+    );
+    assert_eq!(
+        code.matches("#[allow(deprecated)]\nimpl ::protogate::Validate")
+            .count(),
+        1
+    );
+    assert!(!code.contains("#![allow"), "nothing crate-wide");
+}

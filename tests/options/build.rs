@@ -15,6 +15,7 @@ fn main() {
     let server = schema()
         .out_dir(out.join("server"))
         .services(["knobs.v1.PingService"])
+        .generate_default_stubs(true)
         .bytes([".knobs.v1.Blob.data"])
         .btree_map([".knobs.v1.Blob.labels"])
         .boxed(".knobs.v1.Blob.origin")

@@ -348,6 +348,8 @@ pub struct Field {
     pub group: bool,
     /// proto3 `optional`.
     pub proto3_optional: bool,
+    /// `[deprecated = true]`: prost marks the Rust field `#[deprecated]`.
+    pub deprecated: bool,
     /// The real oneof the field belongs to (not a synthetic one), by name.
     pub oneof: Option<String>,
     /// Validation rules (PGV `validate.rules`).

@@ -1,5 +1,8 @@
 //! The knobs schema generated twice by build.rs: `server` (one service, `Bytes`, `BTreeMap` and
 //! boxed fields, extra attributes) and `lean` (messages only: no JSON, no validators).
+// The generated code must compile without a warning (a deprecated field read by a validator
+// is allowed on that validator alone).
+#![deny(warnings)]
 
 /// `knobs.v1` with protogate's server side for `PingService` only.
 pub mod server {

@@ -19,6 +19,7 @@ fn blob() -> server::Blob {
         // `boxed`.
         origin: Some(Box::new(server::Origin {
             host: "example.com".into(),
+            ..Default::default()
         })),
         tier: server::Tier::Cold as i32,
     }
@@ -26,13 +27,25 @@ fn blob() -> server::Blob {
 
 #[test]
 fn a_type_attribute_derives_ord_on_the_message() {
-    let a = server::Origin { host: "a".into() };
-    let b = server::Origin { host: "b".into() };
+    let a = server::Origin {
+        host: "a".into(),
+        ..Default::default()
+    };
+    let b = server::Origin {
+        host: "b".into(),
+        ..Default::default()
+    };
     assert!(a < b);
     let set = std::collections::BTreeSet::from([b.clone(), a.clone(), b]);
     assert_eq!(
         set.into_iter().collect::<Vec<_>>(),
-        [a, server::Origin { host: "b".into() }]
+        [
+            a,
+            server::Origin {
+                host: "b".into(),
+                ..Default::default()
+            }
+        ]
     );
 }
 
@@ -76,7 +89,10 @@ fn the_lean_build_has_plain_messages_without_json_or_validation() {
         name: String::new(),
         data: vec![0; 100],
         labels: Default::default(),
-        origin: Some(lean::Origin { host: "h".into() }),
+        origin: Some(lean::Origin {
+            host: "h".into(),
+            ..Default::default()
+        }),
         tier: lean::Tier::Hot as i32,
     };
     // Nothing is checked: the rules broken here are not generated.
@@ -129,4 +145,32 @@ async fn the_one_service_generated_serves_rest_with_the_changed_types() {
         .await
         .expect("answers");
     assert_eq!(response.status(), 400);
+}
+
+/// Implements nothing: the default stubs answer.
+struct Nothing;
+
+impl server::PingServiceHandler for Nothing {}
+
+#[tokio::test]
+async fn a_handler_that_implements_nothing_answers_unimplemented_from_the_default_stubs() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let addr = listener.local_addr().expect("address");
+    let server = protogate::Server::new().service(server::PingService::new(Nothing));
+    tokio::spawn(server.serve_with_shutdown(listener, std::future::pending()));
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}/v1/ping"))
+        .json(&serde_json::to_value(blob()).expect("serializes"))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), 501);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(body["code"], 12);
+    assert_eq!(
+        body["message"],
+        "knobs.v1.PingService.Ping is not implemented"
+    );
 }

@@ -4,6 +4,7 @@
 //! tests/zitadel/api/serve.rs: one method of every service over REST and gRPC on a real socket.
 
 mod crate_files;
+mod report;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -16,7 +17,7 @@ use protogate_codegen::pipeline::{self, Inputs, ProtoSource};
 /// What to run.
 #[derive(Debug, Clone, Default)]
 pub struct Request {
-    /// Build and test only: no clean `cargo check` timing.
+    /// Build and test only: no timings, no BENCHMARKS.md section.
     pub quick: bool,
     /// Only these files of the API (`zitadel/auth.proto`) and their imports; all when empty.
     pub only: Vec<String>,
@@ -50,6 +51,8 @@ pub struct Size {
     pub bytes: usize,
     /// Bytes of the descriptor sets beside them.
     pub descriptor_bytes: usize,
+    /// The longest line of Rust, in characters.
+    pub longest_line: usize,
 }
 
 /// Runs the task; the error is what to print.
@@ -83,21 +86,49 @@ pub fn run(root: &Path, request: &Request) -> Result<(), String> {
         size.bytes,
         size.descriptor_bytes,
     );
-    if !request.quick {
-        // Only the API crate is cleaned: the dependencies stay built, as in an edit-check loop.
-        cargo(root, &crate_dir, &["clean", "-p", "zitadel-api"])?;
-        let check = timed(|| cargo(root, &crate_dir, &["check", "--lib"]))?;
+    if request.quick {
+        let build = timed(|| cargo(root, &crate_dir, &["test", "--no-run"]))?;
         eprintln!(
-            "cargo check of the generated crate (dependencies built): {}",
-            seconds(check)
+            "cargo test --no-run of the generated crate: {}",
+            seconds(build)
         );
+        return cargo(root, &crate_dir, &["test", "--", "--nocapture"]);
     }
-    let build = timed(|| cargo(root, &crate_dir, &["test", "--no-run"]))?;
+    let load_before = crate::bench::report::load_average();
+    let client_options = emit::Options {
+        build_client: true,
+        ..options()
+    };
+    let with_client = pipeline::run_with(&inputs, &client_options).map_err(|d| d.to_string())?;
+    // The dependencies are checked first; then only the API crate is cleaned and timed, as in
+    // an edit-check loop.
+    cargo(root, &crate_dir, &["check", "--lib"])?;
+    cargo(root, &crate_dir, &["clean", "-p", "zitadel-api"])?;
+    let check = timed(|| cargo(root, &crate_dir, &["check", "--lib"]))?;
+    eprintln!(
+        "cargo check --lib of the generated crate (dependencies checked): {}",
+        seconds(check)
+    );
+    let test_build = timed(|| cargo(root, &crate_dir, &["test", "--no-run"]))?;
     eprintln!(
         "cargo test --no-run of the generated crate: {}",
-        seconds(build)
+        seconds(test_build)
     );
-    cargo(root, &crate_dir, &["test"])?;
+    cargo(root, &crate_dir, &["test", "--", "--nocapture"])?;
+    let figures = report::Figures {
+        services,
+        methods,
+        lean: size,
+        with_client: self::size(&with_client.files, &with_client.binary_files),
+        generation,
+        check,
+        test_build,
+        machine: crate::bench::report::machine(root, &load_before),
+    };
+    let path = root.join("BENCHMARKS.md");
+    report::write(&path, &report::render(&figures))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("wrote the ZITADEL section of BENCHMARKS.md");
     Ok(())
 }
 
@@ -140,10 +171,13 @@ fn extract(root: &Path, only: &[String]) -> Result<PathBuf, String> {
 /// Runs cargo on the crate, sharing the workspace's target directory (its dependencies are
 /// the workspace's, already built).
 fn cargo(root: &Path, crate_dir: &Path, args: &[&str]) -> Result<(), String> {
+    // The manifest goes right after the subcommand: what follows `--` is the test binary's.
+    let (subcommand, rest) = args.split_first().unwrap_or((&"build", &[]));
     let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(args)
+        .arg(subcommand)
         .arg("--manifest-path")
         .arg(crate_dir.join("Cargo.toml"))
+        .args(rest)
         .env("CARGO_TARGET_DIR", root.join("target"))
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -178,6 +212,8 @@ pub fn size(files: &emit::Files, binary: &emit::BinaryFiles) -> Size {
     {
         size.rust_files += 1;
         size.lines += text.lines().count();
+        let longest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        size.longest_line = size.longest_line.max(longest);
         size.bytes += text.len();
     }
     size.descriptor_bytes = binary.values().map(Vec::len).sum();

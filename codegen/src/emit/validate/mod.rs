@@ -50,7 +50,14 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
         return no_checks(api, package, message);
     }
     let sites = site::site_consts(message, &checks);
+    // The checks read every field with rules, deprecated ones too: allowed on this impl only.
+    let allow = message
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
     quote! {
+        #allow
         impl ::protogate::Validate for #ty {
             #[inline]
             fn collect_violations(&self, v: &mut ::protogate::Collector) {
