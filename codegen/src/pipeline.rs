@@ -159,6 +159,7 @@ pub fn run_with(inputs: &Inputs, options: &emit::Options) -> Result<Output, Diag
                 .retain(|s| options.wants_service(&s.full_name));
         }
     }
+    api.apply_extern_paths(&options.extern_paths);
     let emit::RustOutput {
         mut files,
         binary: binary_files,

@@ -311,3 +311,34 @@ fn a_validator_reading_a_deprecated_field_allows_it_on_that_impl_only() {
     );
     assert!(!code.contains("#![allow"), "nothing crate-wide");
 }
+
+#[test]
+fn extern_path_names_the_types_generated_elsewhere_and_emits_nothing_for_them() {
+    let out = tempfile::tempdir().expect("temporary directory");
+    Builder::new()
+        .emit_cargo_directives(false)
+        .include(fixture())
+        .include(root().join("schemas/proto"))
+        .proto(fixture().join("knobs/uses/v1/uses.proto"))
+        .extern_path(".knobs.v1", "::knobs_types::v1")
+        .out_dir(out.path())
+        .compile()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let uses = std::fs::read_to_string(out.path().join("knobs.uses.v1.rs")).expect("uses");
+    assert!(
+        uses.contains("::core::option::Option<::knobs_types::v1::Blob>"),
+        "prost: {uses}"
+    );
+    // protogate's validator recurses into the extern type through its path.
+    let validator = item(&uses, "impl ::protogate::Validate for Envelope {");
+    assert!(validator.contains("v.embedded("), "{validator}");
+    assert!(uses.contains("::knobs_types::v1::Tier"), "the enum check");
+    // Nothing of knobs.v1 is generated here.
+    let knobs = std::fs::read_to_string(out.path().join("knobs.v1.rs")).unwrap_or_default();
+    assert!(!knobs.contains("pub struct Blob"), "{knobs}");
+    assert!(
+        !knobs.contains("impl ::protogate::Validate for Blob"),
+        "{knobs}"
+    );
+    assert!(!knobs.contains("impl serde::Serialize for Blob"), "{knobs}");
+}

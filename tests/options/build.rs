@@ -1,6 +1,7 @@
 //! Generates the knobs schema twice into OUT_DIR, the way a user's build script would: a server
 //! of one service with `Bytes`, `BTreeMap` and boxed fields and extra attributes, and a lean
-//! messages-only build without JSON, validators, docs or comments.
+//! messages-only build without JSON, validators, docs or comments; and a package that uses the
+//! first build's types through `extern_path`.
 
 fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -29,7 +30,15 @@ fn main() {
         .validators(false)
         .docs(false)
         .disable_comments(["."]);
-    for builder in [server, lean] {
+    // knobs.v1's types are `server`'s: this build generates only what uses them.
+    let uses = protogate_codegen::Builder::new()
+        .include(&fixture)
+        .include(root.join("schemas/proto"))
+        .proto(fixture.join("knobs/uses/v1/uses.proto"))
+        .extern_path(".knobs.v1", "crate::server")
+        .out_dir(out.join("uses"))
+        .docs(false);
+    for builder in [server, lean, uses] {
         if let Err(e) = builder.compile() {
             eprintln!("{e}");
             std::process::exit(1);

@@ -34,7 +34,7 @@ pub fn check(
                     .iter()
                     .map(|e| ("enum", &e.full_name, &e.rust_path)),
             );
-        for (kind, full_name, rust_path) in types {
+        for (kind, full_name, rust_path) in types.filter(|(_, n, _)| api.extern_type(n).is_none()) {
             let mut missing = Vec::new();
             if !items.contains(rust_path.as_str()) {
                 missing.push(format!("the prost {kind}"));

@@ -181,6 +181,8 @@ fn serde_impls(
     for (proto_path, rust_path) in &options.extern_paths {
         json.extern_path(proto_path.clone(), rust_path.clone());
     }
+    // Types generated elsewhere bring their own impls.
+    json.exclude(options.extern_paths.iter().map(|(proto, _)| proto.clone()));
     let generated = json
         .generate(prefixes, |_| Ok(Vec::<u8>::new()))
         .map_err(|e| internal(format!("pbjson-build failed: {e}")))?;

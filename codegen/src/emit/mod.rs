@@ -108,7 +108,12 @@ fn protogate_code(
 ) -> Result<(String, Option<Vec<u8>>), Diagnostic> {
     let mut descriptor_set_bytes = None;
     let mut ours = TokenStream::new();
-    for message in &package.messages {
+    // Types generated elsewhere bring their own validators and tables.
+    let local = package
+        .messages
+        .iter()
+        .filter(|m| api.extern_type(&m.full_name).is_none());
+    for message in local {
         ours.extend(if options.validators {
             validate::generate(api, package, message)
         } else {
@@ -221,6 +226,9 @@ pub fn doc_attrs(text: &str) -> TokenStream {
 
 /// The Rust path of a type as seen from the module of package `from`.
 pub fn rust_type(api: &Api, from: &str, full_name: &str) -> TokenStream {
+    if let Some(path) = api.extern_type(full_name) {
+        return path.parse().unwrap_or_default();
+    }
     if full_name == "google.protobuf.Timestamp" {
         return messages::TIMESTAMP.parse().unwrap_or_default();
     }

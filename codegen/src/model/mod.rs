@@ -1,6 +1,7 @@
 //! The one intermediate representation every check and emitter reads.
 
 pub mod build;
+mod externs;
 pub mod http;
 pub mod query;
 pub mod rules;
@@ -22,6 +23,8 @@ pub struct Api {
     messages_by_name: std::collections::HashMap<String, (usize, usize)>,
     /// Full name → (package index, enum index).
     enums_by_name: std::collections::HashMap<String, (usize, usize)>,
+    /// Full name → Rust path of the types generated elsewhere (`extern_path`).
+    extern_types: std::collections::HashMap<String, String>,
 }
 
 impl Api {

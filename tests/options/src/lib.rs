@@ -13,3 +13,8 @@ pub mod server {
 pub mod lean {
     include!(concat!(env!("OUT_DIR"), "/lean/knobs.v1.rs"));
 }
+
+/// `knobs.uses.v1`, whose `knobs.v1` types are [`server`]'s (`extern_path`).
+pub mod uses {
+    include!(concat!(env!("OUT_DIR"), "/uses/knobs.uses.v1.rs"));
+}

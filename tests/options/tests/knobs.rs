@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use protogate::{RequestContext, Status, Validate};
-use protogate_options_test::{lean, server};
+use protogate_options_test::{lean, server, uses};
 
 fn blob() -> server::Blob {
     server::Blob {
@@ -173,4 +173,30 @@ async fn a_handler_that_implements_nothing_answers_unimplemented_from_the_defaul
         body["message"],
         "knobs.v1.PingService.Ping is not implemented"
     );
+}
+
+#[test]
+fn an_extern_type_is_used_as_is_and_checked_by_its_own_validator() {
+    let envelope = uses::Envelope {
+        blob: Some(blob()),
+        tier: server::Tier::Hot as i32,
+        note: "kept".into(),
+    };
+    assert!(envelope.validate().is_ok());
+    let json = serde_json::to_value(&envelope).expect("serializes");
+    assert_eq!(json["blob"]["name"], "report");
+    let back: uses::Envelope = serde_json::from_value(json).expect("deserializes");
+    assert_eq!(back, envelope);
+
+    let mut unnamed = envelope.clone();
+    if let Some(blob) = unnamed.blob.as_mut() {
+        blob.name.clear();
+    }
+    let violations = unnamed.validate().expect_err("server::Blob's own rule");
+    assert!(violations.to_string().contains("Name"), "{violations}");
+    let missing = uses::Envelope {
+        blob: None,
+        ..envelope
+    };
+    assert!(missing.validate().is_err(), "required");
 }

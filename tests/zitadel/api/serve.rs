@@ -1,11 +1,14 @@
-//! One method of every ZITADEL service, served over REST and gRPC on a real socket.
+//! Every unary method of every ZITADEL service called over REST and gRPC on a real socket.
 //!
 //! `cargo xtask zitadel` copies this file into the generated crate (target/zitadel/api). Every
 //! service is mounted with `Unimplemented`, which implements nothing: a call that reaches its
 //! method's handler answers UNIMPLEMENTED naming that very method, so the answer proves the
 //! route, the guard, decoding and validation ran for the method that was called. A method whose
-//! empty request fails its own validation (INVALID_ARGUMENT) is skipped for the next one; any
-//! other answer is a failure.
+//! empty request fails its validation answers INVALID_ARGUMENT and is counted; any other answer
+//! (a route miss, another method's handler) is a failure, and every service must have at least
+//! one method reached over each protocol (over gRPC only when it has no HTTP bindings). Over
+//! gRPC an empty protobuf message is sent first, then, when it fails validation, the JSON of
+//! the REST call's path variables with gRPC's JSON codec.
 
 use std::net::SocketAddr;
 
@@ -83,6 +86,10 @@ fn rest_call(
             Segment::Single | Segment::Multi => path.push('1'),
         }
     }
+    if route.template.segments.is_empty() {
+        // The template `/`: the service's prefix and a slash.
+        path.push('/');
+    }
     if let Some(verb) = route.template.verb {
         path.push(':');
         path.push_str(verb);
@@ -122,22 +129,61 @@ async fn rest(
     }
 }
 
-async fn grpc(addr: SocketAddr, path: &str) -> Answer {
+/// One HTTP/2 connection for every gRPC call.
+async fn grpc_connection(addr: SocketAddr) -> hyper::client::conn::http2::SendRequest<Full<Bytes>> {
     let tcp = tokio::net::TcpStream::connect(addr)
         .await
         .expect("connects");
-    let (mut sender, connection) = hyper::client::conn::http2::handshake(
+    let (sender, connection) = hyper::client::conn::http2::handshake(
         hyper_util::rt::TokioExecutor::new(),
         hyper_util::rt::TokioIo::new(tcp),
     )
     .await
     .expect("HTTP/2");
     tokio::spawn(connection);
-    // One empty message: every field at its default.
+    sender
+}
+
+/// The request of `method` with every variable of its first route set to `1`, as proto3 JSON.
+fn variables_json(method: &MethodInfo) -> serde_json::Value {
+    let mut json = serde_json::json!({});
+    for variable in method
+        .routes
+        .first()
+        .map_or(&[][..], |r| r.template.variables)
+    {
+        let mut at = &mut json;
+        for (i, name) in variable.field_path.iter().enumerate() {
+            let leaf = i + 1 == variable.field_path.len();
+            let value = if leaf {
+                serde_json::json!("1")
+            } else {
+                serde_json::json!({})
+            };
+            let Some(object) = at.as_object_mut() else {
+                break;
+            };
+            at = object.entry(name.to_string()).or_insert(value);
+        }
+    }
+    json
+}
+
+/// A gRPC call with one message: `message` is protobuf or, for `application/grpc+json`, JSON.
+async fn grpc(
+    sender: &mut hyper::client::conn::http2::SendRequest<Full<Bytes>>,
+    addr: SocketAddr,
+    path: &str,
+    content_type: &str,
+    message: &[u8],
+) -> Answer {
+    let mut frame = vec![0u8];
+    frame.extend_from_slice(&u32::try_from(message.len()).expect("small").to_be_bytes());
+    frame.extend_from_slice(message);
     let request = hyper::Request::post(format!("http://{addr}{path}"))
-        .header("content-type", "application/grpc")
+        .header("content-type", content_type)
         .header("te", "trailers")
-        .body(Full::new(Bytes::from_static(&[0, 0, 0, 0, 0])))
+        .body(Full::new(Bytes::from(frame)))
         .expect("request");
     let response = sender.send_request(request).await.expect("gRPC answers");
     let (parts, body) = response.into_parts();
@@ -158,73 +204,105 @@ async fn grpc(addr: SocketAddr, path: &str) -> Answer {
     }
 }
 
+/// How the calls of one protocol went.
+#[derive(Default)]
+struct Tally {
+    /// Methods whose handler answered.
+    reached: usize,
+    /// Methods whose empty request failed its validation.
+    invalid: usize,
+}
+
+impl Tally {
+    /// Counts `answer` of `method`; anything but its own handler or INVALID_ARGUMENT is a
+    /// failure (another method's handler means the route went astray).
+    fn count(
+        &mut self,
+        what: String,
+        method: &MethodInfo,
+        answer: &Answer,
+        failures: &mut Vec<String>,
+    ) -> bool {
+        if reached(method, answer) {
+            self.reached += 1;
+            return true;
+        }
+        if answer.code == 3 {
+            self.invalid += 1;
+        } else {
+            failures.push(format!(
+                "{what} ({}): {} {}",
+                method.full_name, answer.detail, answer.message
+            ));
+        }
+        false
+    }
+}
+
 #[tokio::test]
-async fn one_method_of_every_service_answers_over_rest_and_grpc() {
+async fn every_unary_method_is_served_by_its_own_handler_over_rest_and_grpc() {
     assert!(!zitadel_api::SERVICES.is_empty());
     let addr = start().await;
     let client = reqwest::Client::new();
+    let mut sender = grpc_connection(addr).await;
     let mut failures: Vec<String> = Vec::new();
+    let (mut rest_tally, mut grpc_tally) = (Tally::default(), Tally::default());
     let mut served = 0;
     for service in zitadel_api::SERVICES {
-        let unary = || {
-            service
-                .methods
-                .iter()
-                .filter(|m| m.kind == MethodKind::Unary)
-        };
-        let mut rest_method = None;
-        for method in unary() {
-            let Some(call) = rest_call(service, method) else {
-                continue;
-            };
-            let answer = rest(&client, addr, &call).await;
-            if reached(method, &answer) {
-                rest_method = Some(method.name);
-                break;
+        let (mut over_rest, mut over_grpc) = (false, false);
+        for method in service
+            .methods
+            .iter()
+            .filter(|m| m.kind == MethodKind::Unary)
+        {
+            if let Some(call) = rest_call(service, method) {
+                let answer = rest(&client, addr, &call).await;
+                let what = format!("REST {} {}", call.0, call.1);
+                over_rest |= rest_tally.count(what, method, &answer, &mut failures);
             }
-            if answer.code != 3 {
-                failures.push(format!(
-                    "REST {} {} ({}): {}",
-                    call.0, call.1, method.full_name, answer.detail
-                ));
+            // An empty protobuf message; when that fails validation, proto3 JSON (gRPC's JSON
+            // codec) with the route's variables set, as the REST call sent them.
+            let mut answer =
+                grpc(&mut sender, addr, method.grpc_path, "application/grpc", &[]).await;
+            if answer.code == 3 && !method.routes.is_empty() {
+                let json = variables_json(method).to_string();
+                answer = grpc(
+                    &mut sender,
+                    addr,
+                    method.grpc_path,
+                    "application/grpc+json",
+                    json.as_bytes(),
+                )
+                .await;
             }
+            let what = format!("gRPC {}", method.grpc_path);
+            over_grpc |= grpc_tally.count(what, method, &answer, &mut failures);
         }
-        let mut grpc_method = None;
-        for method in unary() {
-            let answer = grpc(addr, method.grpc_path).await;
-            if reached(method, &answer) {
-                grpc_method = Some(method.name);
-                break;
-            }
-            if answer.code != 3 {
-                failures.push(format!(
-                    "gRPC {}: {} {}",
-                    method.grpc_path, answer.detail, answer.message
-                ));
-            }
-        }
-        match (rest_method, grpc_method) {
-            (Some(rest), Some(grpc)) => {
-                served += 1;
-                eprintln!("{}: REST {rest}, gRPC {grpc}", service.name);
-            }
-            _ => failures.push(format!(
-                "{}: no method reached over {}",
-                service.name,
-                if rest_method.is_none() {
-                    "REST"
-                } else {
-                    "gRPC"
-                }
-            )),
+        // A service without HTTP bindings is served over gRPC only.
+        let has_routes = service.methods.iter().any(|m| !m.routes.is_empty());
+        if (over_rest || !has_routes) && over_grpc {
+            served += 1;
+        } else {
+            failures.push(format!(
+                "{}: no method reached over REST and gRPC both",
+                service.name
+            ));
         }
     }
+    let methods: usize = zitadel_api::SERVICES.iter().map(|s| s.methods.len()).sum();
+    eprintln!(
+        "{served} of {} services served over REST and gRPC; of {methods} methods, REST reached {} handlers ({} empty requests refused by validation), gRPC {} ({} refused)",
+        zitadel_api::SERVICES.len(),
+        rest_tally.reached,
+        rest_tally.invalid,
+        grpc_tally.reached,
+        grpc_tally.invalid,
+    );
     assert!(
         failures.is_empty(),
         "{} failure(s):\n{}",
         failures.len(),
         failures.join("\n")
     );
-    eprintln!("{served} services served over REST and gRPC");
     assert_eq!(served, zitadel_api::SERVICES.len());
 }
