@@ -173,6 +173,14 @@ mod tests {
         }])
     }
 
+    /// The client is checked when it is asked for.
+    fn with_client() -> Options {
+        Options {
+            build_client: true,
+            ..Options::default()
+        }
+    }
+
     fn serde_for(paths: &[&str]) -> String {
         paths
             .iter()
@@ -193,7 +201,27 @@ mod tests {
             serde: serde_for(&["Money", "money::Cents", "Currency"]),
         };
         let upstream = BTreeMap::from([("demo.type".to_string(), code)]);
-        assert_eq!(check(&api(), &upstream), Ok(()));
+        assert_eq!(check(&api(), &upstream, &with_client()), Ok(()));
+    }
+
+    #[test]
+    fn no_client_is_looked_for_unless_asked_for_and_no_serde_without_json() {
+        let code = PackageCode {
+            prost: PROST.replace("pub mod bank_client {\n}\n", ""),
+            serde: String::new(),
+        };
+        let upstream = BTreeMap::from([("demo.type".to_string(), code)]);
+        let lean = Options {
+            json: false,
+            build_server: false,
+            ..Options::default()
+        };
+        assert_eq!(check(&api(), &upstream, &lean), Ok(()));
+        let text = check(&api(), &upstream, &with_client())
+            .expect_err("client and serde asked for")
+            .to_string();
+        assert!(text.contains("tonic's module `bank_client`"), "{text}");
+        assert!(text.contains("the serde impls"), "{text}");
     }
 
     #[test]
@@ -201,7 +229,7 @@ mod tests {
         // What happened to `demo.type` when output was looked up by the proto package name
         // while the generators keyed it by module (`demo.r#type`).
         let upstream = BTreeMap::from([("demo.r#type".to_string(), PackageCode::default())]);
-        let err = check(&api(), &upstream).expect_err("the gap must be reported");
+        let err = check(&api(), &upstream, &with_client()).expect_err("the gap must be reported");
         let text = err.to_string();
         assert!(text.contains("missing for 4 declaration(s)"), "{text}");
         assert!(
@@ -226,7 +254,7 @@ mod tests {
             serde: serde_for(&["money::Cents", "Currency"]),
         };
         let upstream = BTreeMap::from([("demo.type".to_string(), code)]);
-        let text = check(&api(), &upstream)
+        let text = check(&api(), &upstream, &with_client())
             .expect_err("the gaps must be reported")
             .to_string();
         assert!(

@@ -51,7 +51,7 @@ pub fn rust(input: &ProtoInput, api: &Api, options: &Options) -> Result<RustOutp
     // built and formatted on this one: neither needs the other's output.
     let (upstream, ours) = std::thread::scope(|scope| {
         let upstream = scope.spawn(|| messages::generate(&emitted, &input.pool, options));
-        let ours: Result<Vec<(String, Option<Vec<u8>>)>, Diagnostic> = api
+        let ours: Result<Vec<OwnCode>, Diagnostic> = api
             .packages
             .iter()
             .map(|package| protogate_code(input, api, package, options))
@@ -69,7 +69,14 @@ pub fn rust(input: &ProtoInput, api: &Api, options: &Options) -> Result<RustOutp
     complete::check(api, &generated, options)?;
     let mut files = Files::new();
     let mut binary = BinaryFiles::new();
-    for (package, (ours, descriptor_set)) in api.packages.iter().zip(ours) {
+    for (
+        package,
+        OwnCode {
+            code: ours,
+            descriptor_set,
+        },
+    ) in api.packages.iter().zip(ours)
+    {
         if let Some(set) = descriptor_set {
             binary.insert(descriptor_set_file_name(&package.name), set);
         }
@@ -97,6 +104,14 @@ pub fn descriptor_set_file_name(package: &str) -> String {
     format!("{stem}.bin")
 }
 
+/// protogate's own code for one package and the descriptor set it includes.
+struct OwnCode {
+    /// Formatted Rust.
+    code: String,
+    /// The encoded descriptor set, when the package serves services.
+    descriptor_set: Option<Vec<u8>>,
+}
+
 /// protogate's own code for one package (validators, schema tables, descriptor set, service
 /// tables, handler traits and adapters), formatted, and the encoded descriptor set the code
 /// includes when the package serves services.
@@ -105,7 +120,7 @@ fn protogate_code(
     api: &Api,
     package: &crate::model::Package,
     options: &Options,
-) -> Result<(String, Option<Vec<u8>>), Diagnostic> {
+) -> Result<OwnCode, Diagnostic> {
     let mut descriptor_set_bytes = None;
     let mut ours = TokenStream::new();
     // Types generated elsewhere bring their own validators and tables.
@@ -139,7 +154,10 @@ fn protogate_code(
         )
         .hint("this is a protogate bug; please report it with the schema")
     })?;
-    Ok((prettyplease::unparse(&file), descriptor_set_bytes))
+    Ok(OwnCode {
+        code: prettyplease::unparse(&file),
+        descriptor_set: descriptor_set_bytes,
+    })
 }
 
 /// `FILE_DESCRIPTOR_SET`, included from the package's `.bin` file beside its `.rs` file (a
