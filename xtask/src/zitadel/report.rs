@@ -44,7 +44,7 @@ pub(super) fn render(f: &Figures) -> String {
     let _ = writeln!(s, "### A whole real API: ZITADEL\n");
     let _ = writeln!(
         s,
-        "Command: `cargo xtask zitadel` — every service of ZITADEL's published API (npm `@zitadel/proto` 1.3.1, extracted by tests/zitadel/extract.sh: {} services, {} RPCs) generated into `target/zitadel/api` with protogate's default output (server side, proto3 JSON, validators, no tonic client) plus default handler stubs, no reference pages; compiled with `#![deny(warnings)]`; tests/zitadel/api/serve.rs then served one method of every service over REST and gRPC on a real socket (all {} passed). One run of each step.\n",
+        "Command: `cargo xtask zitadel` — every service of ZITADEL's published API (npm `@zitadel/proto` 1.3.1, extracted by tests/zitadel/extract.sh: {} services, {} RPCs) generated into `target/zitadel/api` with protogate's default output (server side, proto3 JSON, validators, no tonic client) plus default handler stubs, no reference pages; compiled with `#![deny(warnings)]`; tests/zitadel/api/serve.rs then called every unary method over REST and over gRPC on a real socket, each answered by its own handler or refused by its validation, and every one of the {} services was reached over both (passed). One run of each step, on a shared machine: the load average below tells how much the figures were slowed.\n",
         f.services, f.methods, f.services
     );
     s.push_str(&f.machine);
