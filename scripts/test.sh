@@ -48,6 +48,13 @@ PROTOGATE_ORACLE_REQUIRED=1 PROTOGATE_ZITADEL_SET="$PWD/target/zitadel/zitadel.b
     cargo test -p protogate-codegen --test openapi_roundtrip -- --nocapture || status=1
 
 # ---------------------------------------------------------------------------------------
+# ZITADEL's auth API generated into a crate (target/zitadel/api), compiled with warnings
+# denied and served: one method of the service over REST and gRPC on a real socket.
+# `cargo xtask zitadel` without --only does the same for all 30 services of the API.
+echo "== ZITADEL's auth API generated, compiled and served"
+cargo xtask zitadel --quick --only zitadel/auth.proto || status=1
+
+# ---------------------------------------------------------------------------------------
 # The official Connect conformance suite (connectconformance v1.0.5, server mode): every
 # case of every feature tests/conformance/config.yaml declares; every case must pass.
 echo "== Connect conformance suite"

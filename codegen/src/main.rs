@@ -145,6 +145,94 @@ struct GenArgs {
     /// must be enforced by the handler); without it they are errors.
     #[arg(long)]
     allow_unenforced_rules: bool,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// What the generated code contains (`Builder`'s knobs, with tonic-prost-build's names).
+#[derive(Args)]
+struct OutputArgs {
+    /// Also generate tonic's client for each service.
+    #[arg(long)]
+    build_client: bool,
+    /// Generate no server side (handler traits, adapters, service tables).
+    #[arg(long)]
+    no_server: bool,
+    /// Generate only this service (full name, `pkg.v1.Service`); repeat for more.
+    #[arg(long = "service", value_name = "NAME")]
+    services: Vec<String>,
+    /// Handler trait methods answer UNIMPLEMENTED unless implemented.
+    #[arg(long)]
+    generate_default_stubs: bool,
+    /// `PATH=ATTRIBUTE` on matching messages and enums (prost's type_attribute).
+    #[arg(long, value_name = "PATH=ATTRIBUTE", value_parser = path_and_value)]
+    type_attribute: Vec<(String, String)>,
+    /// `PATH=ATTRIBUTE` on matching messages.
+    #[arg(long, value_name = "PATH=ATTRIBUTE", value_parser = path_and_value)]
+    message_attribute: Vec<(String, String)>,
+    /// `PATH=ATTRIBUTE` on matching enums.
+    #[arg(long, value_name = "PATH=ATTRIBUTE", value_parser = path_and_value)]
+    enum_attribute: Vec<(String, String)>,
+    /// `PATH=ATTRIBUTE` on matching fields (`.pkg.Message.field`).
+    #[arg(long, value_name = "PATH=ATTRIBUTE", value_parser = path_and_value)]
+    field_attribute: Vec<(String, String)>,
+    /// `bytes` fields under PATH as `bytes::Bytes`.
+    #[arg(long, value_name = "PATH")]
+    bytes: Vec<String>,
+    /// Map fields under PATH as `BTreeMap`.
+    #[arg(long, value_name = "PATH")]
+    btree_map: Vec<String>,
+    /// Message fields matching PATH in a `Box`.
+    #[arg(long, value_name = "PATH")]
+    boxed: Vec<String>,
+    /// `PROTO_PATH=RUST_PATH`: a type generated elsewhere.
+    #[arg(long, value_name = "PROTO_PATH=RUST_PATH", value_parser = path_and_value)]
+    extern_path: Vec<(String, String)>,
+    /// Leave the proto comments under PATH out of the Rust code.
+    #[arg(long, value_name = "PATH")]
+    disable_comments: Vec<String>,
+    /// Write no API reference pages (docs/).
+    #[arg(long)]
+    no_docs: bool,
+    /// Generate no proto3 JSON (needs --no-server).
+    #[arg(long)]
+    no_json: bool,
+    /// Generate no validators (messages still implement Validate, checking nothing).
+    #[arg(long)]
+    no_validators: bool,
+}
+
+impl OutputArgs {
+    fn options(self) -> protogate_codegen::emit::Options {
+        protogate_codegen::emit::Options {
+            build_client: self.build_client,
+            build_server: !self.no_server,
+            services: (!self.services.is_empty()).then_some(self.services),
+            default_stubs: self.generate_default_stubs,
+            type_attributes: self.type_attribute,
+            message_attributes: self.message_attribute,
+            enum_attributes: self.enum_attribute,
+            field_attributes: self.field_attribute,
+            bytes: self.bytes,
+            btree_map: self.btree_map,
+            boxed: self.boxed,
+            extern_paths: self.extern_path,
+            disable_comments: self.disable_comments,
+            docs: !self.no_docs,
+            json: !self.no_json,
+            validators: !self.no_validators,
+        }
+    }
+}
+
+/// `PATH=VALUE`, split at the first `=` (attributes may hold more).
+fn path_and_value(arg: &str) -> Result<(String, String), String> {
+    match arg.split_once('=') {
+        Some((path, value)) if !path.is_empty() && !value.is_empty() => {
+            Ok((path.to_string(), value.to_string()))
+        }
+        _ => Err(format!("expected PATH=VALUE, found `{arg}`")),
+    }
 }
 
 fn main() -> ExitCode {
@@ -217,7 +305,8 @@ fn gen(args: GenArgs) -> ExitCode {
             },
         },
     };
-    let output = match pipeline::run(&inputs) {
+    let options = args.output.options();
+    let output = match pipeline::run_with(&inputs, &options) {
         Ok(output) => output,
         Err(diags) => {
             eprintln!("{diags}");
@@ -228,7 +317,11 @@ fn gen(args: GenArgs) -> ExitCode {
         eprintln!("{warning}\n");
     }
     if args.check {
-        return match protogate_codegen::emit::files::check(&args.out, &output.files) {
+        return match protogate_codegen::emit::files::check(
+            &args.out,
+            &output.files,
+            &output.binary_files,
+        ) {
             Ok(staleness) if staleness.is_fresh() => {
                 eprintln!(
                     "{} is up to date ({} files)",
@@ -250,7 +343,7 @@ fn gen(args: GenArgs) -> ExitCode {
             }
         };
     }
-    match protogate_codegen::emit::files::write(&args.out, &output.files) {
+    match protogate_codegen::emit::files::write(&args.out, &output.files, &output.binary_files) {
         Ok(written) => {
             eprintln!(
                 "generated {} files into {} ({} changed)",

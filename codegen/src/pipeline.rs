@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::check;
 use crate::diag::{Diagnostic, Diagnostics, Location};
-use crate::emit::{self, Files};
+use crate::emit::{self, BinaryFiles, Files};
 use crate::load::{self, openapi::OpenApiDoc, ProtoInput};
 use crate::model::{
     self,
@@ -42,6 +42,8 @@ pub struct Inputs {
 pub struct Output {
     /// Generated files by name.
     pub files: Files,
+    /// Generated binary files by name (the descriptor sets the package files include).
+    pub binary_files: BinaryFiles,
     /// Warnings (errors stop the run).
     pub warnings: Diagnostics,
     /// Every file that was read (for `cargo:rerun-if-changed`).
@@ -120,23 +122,64 @@ pub fn openapi(
     })
 }
 
-/// Runs the pipeline. Any error diagnostic stops it; all of them are returned.
+/// Runs the pipeline with the default output options. Any error diagnostic stops it; all of
+/// them are returned.
 pub fn run(inputs: &Inputs) -> Result<Output, Diagnostics> {
+    run_with(inputs, &emit::Options::default())
+}
+
+/// Runs the pipeline, generating what `options` asks for.
+pub fn run_with(inputs: &Inputs, options: &emit::Options) -> Result<Output, Diagnostics> {
     let one = |d: Diagnostic| Diagnostics(vec![d]);
+    if let Some(conflict) = options.conflict() {
+        return Err(one(Diagnostic::error(
+            "output-options",
+            Location::new("<options>", 0, 0),
+            conflict.to_string(),
+        )));
+    }
     let Checked {
         proto,
         openapi,
-        api,
+        mut api,
         diags,
     } = load_and_check(inputs, inputs.model.unenforced_rules)?;
-    let mut files = emit::rust(&proto, &api).map_err(one)?;
-    files.extend(emit::docs::generate(&api, openapi.as_ref()).map_err(one)?);
+    if let Some(names) = &options.services {
+        let unknown: Vec<&String> = names
+            .iter()
+            .filter(|n| {
+                let n = n.strip_prefix('.').unwrap_or(n);
+                !api.services().any(|s| s.full_name == n)
+            })
+            .collect();
+        if let Some(name) = unknown.first() {
+            return Err(one(Diagnostic::error(
+                "output-options",
+                Location::new("<options>", 0, 0),
+                format!("no service `{name}` in the schema (name it with its package: `pkg.v1.Service`)"),
+            )));
+        }
+        for package in &mut api.packages {
+            package
+                .services
+                .retain(|s| options.wants_service(&s.full_name));
+        }
+    }
+    api.apply_extern_paths(&options.extern_paths);
+    let emit::RustOutput {
+        mut files,
+        binary: binary_files,
+    } = emit::rust(&proto, &api, options).map_err(one)?;
+    if options.docs {
+        files.extend(emit::docs::generate(&api, openapi.as_ref()).map_err(one)?);
+    }
     let mut inputs_read = proto.read_paths.clone();
     if let Some(path) = &inputs.openapi {
         inputs_read.push(path.clone());
     }
     Ok(Output {
         files,
+        binary_files,
         warnings: diags.sorted(),
         inputs_read,
         api,

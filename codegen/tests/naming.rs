@@ -33,7 +33,12 @@ fn run(files: Vec<PathBuf>, includes: Vec<PathBuf>) -> Result<Output, String> {
         openapi: None,
         model: ModelOptions::default(),
     };
-    pipeline::run(&inputs).map_err(|d| d.to_string())
+    // tests/naming calls the services through tonic's client: the golden output has it too.
+    let options = protogate_codegen::emit::Options {
+        build_client: true,
+        ..Default::default()
+    };
+    pipeline::run_with(&inputs, &options).map_err(|d| d.to_string())
 }
 
 fn fixture() -> Output {
@@ -61,9 +66,12 @@ fn naming_fixture_matches_its_golden_output() {
     assert!(output.warnings.0.is_empty(), "{}", output.warnings);
     let golden = root().join("codegen/tests/golden/naming");
     if std::env::var_os("PROTOGATE_BLESS").is_some() {
-        protogate_codegen::emit::files::write(&golden, &output.files).unwrap();
+        protogate_codegen::emit::files::write(&golden, &output.files, &output.binary_files)
+            .unwrap();
     }
-    let staleness = protogate_codegen::emit::files::check(&golden, &output.files).unwrap();
+    let staleness =
+        protogate_codegen::emit::files::check(&golden, &output.files, &output.binary_files)
+            .unwrap();
     assert!(
         staleness.is_fresh(),
         "codegen/tests/golden/naming is stale (rerun with PROTOGATE_BLESS=1 and review the diff):\n{staleness}"

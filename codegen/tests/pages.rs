@@ -161,9 +161,11 @@ fn library_pages_match_their_golden_files() {
         .collect();
     assert!(pages.len() >= 8, "{:?}", pages.keys());
     if std::env::var_os("PROTOGATE_BLESS").is_some() {
-        protogate_codegen::emit::files::write(&golden, &pages).expect("writes the golden files");
+        protogate_codegen::emit::files::write(&golden, &pages, &Default::default())
+            .expect("writes the golden files");
     }
-    let staleness = protogate_codegen::emit::files::check(&golden, &pages).expect("reads");
+    let staleness =
+        protogate_codegen::emit::files::check(&golden, &pages, &Default::default()).expect("reads");
     assert!(
         staleness.is_fresh(),
         "codegen/tests/golden/pages is stale (rerun with PROTOGATE_BLESS=1 and review the diff):\n{staleness}"

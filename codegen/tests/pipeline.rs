@@ -48,16 +48,28 @@ fn library_inputs() -> Inputs {
     }
 }
 
+/// The example's output options (`cargo xtask gen`): with tonic's client, which its
+/// end-to-end tests call.
+fn example_options() -> protogate_codegen::emit::Options {
+    protogate_codegen::emit::Options {
+        build_client: true,
+        ..Default::default()
+    }
+}
+
 #[test]
 fn example_output_matches_the_checked_in_golden_files() {
-    let output = pipeline::run(&example_inputs()).unwrap_or_else(|d| panic!("{d}"));
+    let output =
+        pipeline::run_with(&example_inputs(), &example_options()).unwrap_or_else(|d| panic!("{d}"));
     assert!(
         output.warnings.0.is_empty(),
         "the example has no warnings:\n{}",
         output.warnings
     );
     let golden = root().join("generated-example/src/generated");
-    let staleness = protogate_codegen::emit::files::check(&golden, &output.files).unwrap();
+    let staleness =
+        protogate_codegen::emit::files::check(&golden, &output.files, &output.binary_files)
+            .unwrap();
     assert!(
         staleness.is_fresh(),
         "generated-example/src/generated is stale (run `cargo xtask gen`):\n{staleness}"
@@ -149,6 +161,7 @@ fn a_descriptor_set_generates_the_same_code_as_the_proto_files() {
         }
         assert_eq!(text.len(), other.len(), "{name} differs in length");
     }
+    assert_eq!(from_files.binary_files, from_set.binary_files);
 }
 
 #[test]

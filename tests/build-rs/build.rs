@@ -3,7 +3,9 @@
 fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let fixture = root.join("codegen/tests/fixtures/library");
+    // The tests call the services through tonic's client too.
     let mut builder = protogate_codegen::Builder::new()
+        .build_client(true)
         .include(&fixture)
         .include(root.join("schemas/proto"));
     for file in [

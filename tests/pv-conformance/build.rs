@@ -77,7 +77,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                         unreadable.push((message, warning.message.clone()));
                     }
                 }
-                protogate_codegen::emit::files::write(&out, &output.files)?;
+                protogate_codegen::emit::files::write(&out, &output.files, &output.binary_files)?;
                 break pool;
             }
             Err(diags) => diags.0,

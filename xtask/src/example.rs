@@ -48,6 +48,14 @@ pub fn inputs_with(root: &Path, proto: ProtoSource) -> Inputs {
     }
 }
 
+/// The output options of the example: its end-to-end tests call it through tonic's client.
+pub fn options() -> protogate_codegen::emit::Options {
+    protogate_codegen::emit::Options {
+        build_client: true,
+        ..protogate_codegen::emit::Options::default()
+    }
+}
+
 /// The pipeline inputs `cargo xtask gen` uses.
 pub fn inputs(root: &Path) -> Inputs {
     inputs_with(
@@ -80,7 +88,7 @@ fn add_openapi(output: &mut pipeline::Output) -> Result<(), String> {
 /// `cargo xtask gen [--check]`: regenerates the example (or, with `check`, only compares).
 pub fn gen(root: &Path, check: bool) -> ExitCode {
     let out = root.join(OUT_DIR);
-    let mut output = match pipeline::run(&inputs(root)) {
+    let mut output = match pipeline::run_with(&inputs(root), &options()) {
         Ok(output) => output,
         Err(diags) => {
             eprintln!("{diags}");
@@ -99,7 +107,7 @@ pub fn gen(root: &Path, check: bool) -> ExitCode {
         report_changes(root);
     }
     if check {
-        return match files::check(&out, &output.files) {
+        return match files::check(&out, &output.files, &output.binary_files) {
             Ok(staleness) if staleness.is_fresh() => {
                 eprintln!("{shown} is up to date ({} files)", output.files.len());
                 ExitCode::SUCCESS
@@ -114,7 +122,7 @@ pub fn gen(root: &Path, check: bool) -> ExitCode {
             }
         };
     }
-    match files::write(&out, &output.files) {
+    match files::write(&out, &output.files, &output.binary_files) {
         Ok(written) => {
             eprintln!(
                 "generated {} files into {shown} ({} changed)",

@@ -5,12 +5,14 @@
 //! cargo xtask gen [--check]
 //! cargo xtask synth [--rpcs N] [--files M] --out DIR
 //! cargo xtask bench-codegen [--quick]
+//! cargo xtask zitadel [--quick] [--only zitadel/auth.proto]
 //! ```
 #![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
 
 pub mod bench;
 pub mod example;
 pub mod synth;
+pub mod zitadel;
 
 use std::path::PathBuf;
 

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::{bench, example, synth, workspace_root};
+use xtask::{bench, example, synth, workspace_root, zitadel};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "protogate repository tasks")]
@@ -56,6 +56,16 @@ enum Command {
         #[arg(long)]
         quick: bool,
     },
+    /// Generate ZITADEL's whole API (tests/zitadel) into target/zitadel/api, compile it and
+    /// serve one method of every service over REST and gRPC.
+    Zitadel {
+        /// Build and test only, without the clean `cargo check` timing.
+        #[arg(long)]
+        quick: bool,
+        /// Only this file of the API and its imports (`zitadel/auth.proto`); repeatable.
+        #[arg(long, value_name = "FILE")]
+        only: Vec<String>,
+    },
     /// Benchmark the generator against tonic-prost-build and refresh BENCHMARKS.md.
     BenchCodegen {
         /// Fewer repetitions, for smoke runs.
@@ -101,6 +111,7 @@ fn main() -> ExitCode {
         Command::BenchCodegen { quick } => bench::run(&root, quick),
         Command::BenchDiff { quick } => bench::diff::run(&root, quick),
         Command::Bench { full, store } => serving_bench(&root, full, &store),
+        Command::Zitadel { quick, only } => zitadel::main(&root, &zitadel::Request { quick, only }),
     }
 }
 

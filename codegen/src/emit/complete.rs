@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::messages::{internal, PackageCode};
+use super::options::Options;
 use crate::diag::Diagnostic;
 use crate::model::Api;
 use crate::names;
@@ -13,7 +14,11 @@ use crate::names;
 const LISTED: usize = 20;
 
 /// Fails with one internal diagnostic naming every type and service whose code is missing.
-pub fn check(api: &Api, upstream: &BTreeMap<String, PackageCode>) -> Result<(), Diagnostic> {
+pub fn check(
+    api: &Api,
+    upstream: &BTreeMap<String, PackageCode>,
+    options: &Options,
+) -> Result<(), Diagnostic> {
     let empty = PackageCode::default();
     let mut gaps: Vec<String> = Vec::new();
     for package in &api.packages {
@@ -29,14 +34,16 @@ pub fn check(api: &Api, upstream: &BTreeMap<String, PackageCode>) -> Result<(), 
                     .iter()
                     .map(|e| ("enum", &e.full_name, &e.rust_path)),
             );
-        for (kind, full_name, rust_path) in types {
+        for (kind, full_name, rust_path) in types.filter(|(_, n, _)| api.extern_type(n).is_none()) {
             let mut missing = Vec::new();
             if !items.contains(rust_path.as_str()) {
                 missing.push(format!("the prost {kind}"));
             }
             let serialize = format!("impl serde::Serialize for {rust_path} {{");
             let deserialize = format!("impl<'de> serde::Deserialize<'de> for {rust_path} {{");
-            if !code.serde.contains(&serialize) || !code.serde.contains(&deserialize) {
+            if options.json
+                && (!code.serde.contains(&serialize) || !code.serde.contains(&deserialize))
+            {
                 missing.push("the serde impls".to_string());
             }
             if !missing.is_empty() {
@@ -47,9 +54,8 @@ pub fn check(api: &Api, upstream: &BTreeMap<String, PackageCode>) -> Result<(), 
                 ));
             }
         }
-        for service in &package.services {
-            // tonic's client module: its server module is left out where protogate serves gRPC
-            // itself, the client is always generated.
+        for service in package.services.iter().filter(|_| options.build_client) {
+            // tonic's client module, when asked for: protogate serves gRPC itself.
             let client = names::tonic_module(&service.name, "client");
             if !items.contains(client.as_str()) {
                 gaps.push(format!(
@@ -167,6 +173,14 @@ mod tests {
         }])
     }
 
+    /// The client is checked when it is asked for.
+    fn with_client() -> Options {
+        Options {
+            build_client: true,
+            ..Options::default()
+        }
+    }
+
     fn serde_for(paths: &[&str]) -> String {
         paths
             .iter()
@@ -187,7 +201,27 @@ mod tests {
             serde: serde_for(&["Money", "money::Cents", "Currency"]),
         };
         let upstream = BTreeMap::from([("demo.type".to_string(), code)]);
-        assert_eq!(check(&api(), &upstream), Ok(()));
+        assert_eq!(check(&api(), &upstream, &with_client()), Ok(()));
+    }
+
+    #[test]
+    fn no_client_is_looked_for_unless_asked_for_and_no_serde_without_json() {
+        let code = PackageCode {
+            prost: PROST.replace("pub mod bank_client {\n}\n", ""),
+            serde: String::new(),
+        };
+        let upstream = BTreeMap::from([("demo.type".to_string(), code)]);
+        let lean = Options {
+            json: false,
+            build_server: false,
+            ..Options::default()
+        };
+        assert_eq!(check(&api(), &upstream, &lean), Ok(()));
+        let text = check(&api(), &upstream, &with_client())
+            .expect_err("client and serde asked for")
+            .to_string();
+        assert!(text.contains("tonic's module `bank_client`"), "{text}");
+        assert!(text.contains("the serde impls"), "{text}");
     }
 
     #[test]
@@ -195,7 +229,7 @@ mod tests {
         // What happened to `demo.type` when output was looked up by the proto package name
         // while the generators keyed it by module (`demo.r#type`).
         let upstream = BTreeMap::from([("demo.r#type".to_string(), PackageCode::default())]);
-        let err = check(&api(), &upstream).expect_err("the gap must be reported");
+        let err = check(&api(), &upstream, &with_client()).expect_err("the gap must be reported");
         let text = err.to_string();
         assert!(text.contains("missing for 4 declaration(s)"), "{text}");
         assert!(
@@ -220,7 +254,7 @@ mod tests {
             serde: serde_for(&["money::Cents", "Currency"]),
         };
         let upstream = BTreeMap::from([("demo.type".to_string(), code)]);
-        let text = check(&api(), &upstream)
+        let text = check(&api(), &upstream, &with_client())
             .expect_err("the gaps must be reported")
             .to_string();
         assert!(

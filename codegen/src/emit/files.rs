@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::{Files, HEADER};
+use super::{BinaryFiles, Files, HEADER};
 use crate::model::Api;
 use crate::names;
 
@@ -38,30 +38,35 @@ pub fn mod_rs(api: &Api) -> String {
     out
 }
 
-/// Writes the files that differ and removes generated files that are no longer produced.
-/// Returns the names written.
-pub fn write(dir: &Path, files: &Files) -> std::io::Result<Vec<String>> {
+/// Writes the files (text and binary) that differ and removes generated files that are no
+/// longer produced. Returns the names written.
+pub fn write(dir: &Path, files: &Files, binary: &BinaryFiles) -> std::io::Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
-    for (name, content) in files {
+    let contents = files
+        .iter()
+        .map(|(name, text)| (name, text.as_bytes()))
+        .chain(binary.iter().map(|(name, bytes)| (name, bytes.as_slice())));
+    for (name, content) in contents {
         let path = dir.join(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(content.as_str()) {
+        if std::fs::read(&path).ok().as_deref() != Some(content) {
             std::fs::write(&path, content)?;
             written.push(name.clone());
         }
     }
-    for stale in stale_files(dir, files)? {
+    for stale in stale_files(dir, files, binary)? {
         std::fs::remove_file(dir.join(&stale))?;
         written.push(stale);
     }
     Ok(written)
 }
 
-/// Generated files in `dir` (they start with the header) that `files` no longer contains.
-fn stale_files(dir: &Path, files: &Files) -> std::io::Result<Vec<String>> {
+/// Generated files in `dir` that `files` and `binary` no longer contain: text files that start
+/// with the header, and descriptor sets (`pkg.bin`) beside a generated `pkg.rs`.
+fn stale_files(dir: &Path, files: &Files, binary: &BinaryFiles) -> std::io::Result<Vec<String>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -75,12 +80,16 @@ fn stale_files(dir: &Path, files: &Files) -> std::io::Result<Vec<String>> {
                 continue;
             };
             let name = rel.to_string_lossy().replace('\\', "/");
-            if files.contains_key(&name) {
+            if files.contains_key(&name) || binary.contains_key(&name) {
                 continue;
             }
-            let generated = std::fs::read_to_string(&path)
-                .map(|t| is_generated(&t))
-                .unwrap_or(false);
+            let text_of = |path: &Path| std::fs::read_to_string(path).ok();
+            let generated = match name.strip_suffix(".bin") {
+                Some(stem) => {
+                    text_of(&dir.join(format!("{stem}.rs"))).is_some_and(|t| t.starts_with(HEADER))
+                }
+                None => text_of(&path).is_some_and(|t| is_generated(&t)),
+            };
             if generated {
                 out.push(name);
             }
@@ -129,8 +138,8 @@ impl std::fmt::Display for Staleness {
     }
 }
 
-/// Compares `dir` with `files` without writing anything.
-pub fn check(dir: &Path, files: &Files) -> std::io::Result<Staleness> {
+/// Compares `dir` with `files` and `binary` without writing anything.
+pub fn check(dir: &Path, files: &Files, binary: &BinaryFiles) -> std::io::Result<Staleness> {
     let mut out = Staleness::default();
     for (name, content) in files {
         match std::fs::read_to_string(dir.join(name)) {
@@ -141,8 +150,18 @@ pub fn check(dir: &Path, files: &Files) -> std::io::Result<Staleness> {
             Ok(_) => {}
         }
     }
+    for (name, content) in binary {
+        match std::fs::read(dir.join(name)) {
+            Err(_) => out.missing.push(name.clone()),
+            Ok(old) if old != *content => out.changed.push((
+                name.clone(),
+                format!("{} bytes, was {} bytes", content.len(), old.len()),
+            )),
+            Ok(_) => {}
+        }
+    }
     if dir.is_dir() {
-        out.extra = stale_files(dir, files)?;
+        out.extra = stale_files(dir, files, binary)?;
     }
     Ok(out)
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use prost_build::Module;
 use prost_reflect::FileDescriptor;
 
+use super::options::Options;
 use crate::diag::{Diagnostic, Location};
 
 /// pbjson-types writes `+00:00` where proto3 JSON requires `Z`; the runtime's Timestamp is
@@ -38,6 +39,7 @@ pub struct PackageCode {
 pub fn generate(
     files: &[FileDescriptor],
     all: &prost_reflect::DescriptorPool,
+    options: &Options,
 ) -> Result<BTreeMap<String, PackageCode>, Diagnostic> {
     // prost-build resolves every referenced type through the requests, so all files go in
     // (well-known types included); only the emitted packages are kept.
@@ -67,24 +69,8 @@ pub fn generate(
         })
         .collect();
 
-    let mut config = prost_build::Config::new();
-    config
-        .compile_well_known_types()
-        .extern_path(".google.protobuf", "::pbjson_types")
-        .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
-        .extern_path(".google.protobuf.FieldMask", FIELD_MASK)
-        .extern_path(".google.protobuf.Any", ANY)
-        .extern_path(".google.api.HttpBody", HTTP_BODY)
-        .enable_type_names()
-        .type_name_domain(["."], "type.googleapis.com")
-        .format(true)
-        .service_generator(
-            tonic_prost_build::configure()
-                .build_client(true)
-                .build_server(false)
-                .build_transport(false)
-                .service_generator(),
-        );
+    let btree_map = BTreeMapSelection::new(all, &options.btree_map);
+    let config = prost_config(options, &btree_map.prost_fields);
     let json_input = super::packageless::JsonInput::new(all, &renames);
     let packages: Vec<String> = {
         let mut p: Vec<String> = wanted
@@ -99,15 +85,26 @@ pub fn generate(
     // thread while prost and tonic run on this one.
     let (modules, serde) = std::thread::scope(|scope| {
         let json = scope.spawn(|| {
-            std::panic::catch_unwind(|| serde_impls(&json_input.descriptors, &packages))
-                .unwrap_or_else(|panic| {
-                    Err(internal(format!(
-                        "pbjson-build panicked: {}",
-                        panic_text(&panic)
-                    )))
-                })
+            if !options.json {
+                return Ok(Vec::new());
+            }
+            std::panic::catch_unwind(|| {
+                serde_impls(
+                    &json_input.descriptors,
+                    &packages,
+                    options,
+                    &btree_map.pbjson_messages,
+                )
+            })
+            .unwrap_or_else(|panic| {
+                Err(internal(format!(
+                    "pbjson-build panicked: {}",
+                    panic_text(&panic)
+                )))
+            })
         });
         // A panic in a code generator must surface as a diagnostic, never abort the build.
+        let mut config = config;
         let modules =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.generate(requests)))
                 .map_err(|panic| internal(format!("prost-build panicked: {}", panic_text(&panic))))
@@ -164,6 +161,8 @@ fn qualify_prelude(prost: &str, serde: &mut String) {
 fn serde_impls(
     descriptors: &[u8],
     prefixes: &[String],
+    options: &Options,
+    btree_map_messages: &[String],
 ) -> Result<Vec<(String, String)>, Diagnostic> {
     let mut json = pbjson_build::Builder::new();
     // Unknown fields are ignored on input, as grpc-gateway and Connect do.
@@ -174,7 +173,13 @@ fn serde_impls(
         .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
         .extern_path(".google.protobuf.FieldMask", FIELD_MASK)
         .extern_path(".google.protobuf.Any", ANY)
-        .extern_path(".google.api.HttpBody", HTTP_BODY);
+        .extern_path(".google.api.HttpBody", HTTP_BODY)
+        .btree_map(btree_map_messages.iter().cloned());
+    for (proto_path, rust_path) in &options.extern_paths {
+        json.extern_path(proto_path.clone(), rust_path.clone());
+    }
+    // Types generated elsewhere bring their own impls.
+    json.exclude(options.extern_paths.iter().map(|(proto, _)| proto.clone()));
     let generated = json
         .generate(prefixes, |_| Ok(Vec::<u8>::new()))
         .map_err(|e| internal(format!("pbjson-build failed: {e}")))?;
@@ -187,6 +192,149 @@ fn serde_impls(
             (name.join("."), String::from_utf8_lossy(&code).into_owned())
         })
         .collect())
+}
+
+/// prost-build's settings: protogate's well-known types, type names for `Any`, and the output
+/// knobs prost and tonic have.
+fn prost_config(options: &Options, btree_map_fields: &[String]) -> prost_build::Config {
+    let mut config = prost_build::Config::new();
+    config
+        .compile_well_known_types()
+        .extern_path(".google.protobuf", "::pbjson_types")
+        .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
+        .extern_path(".google.protobuf.FieldMask", FIELD_MASK)
+        .extern_path(".google.protobuf.Any", ANY)
+        .extern_path(".google.api.HttpBody", HTTP_BODY)
+        .enable_type_names()
+        .type_name_domain(["."], "type.googleapis.com")
+        .format(true)
+        .bytes(&options.bytes)
+        .btree_map(btree_map_fields)
+        .disable_comments(&options.disable_comments);
+    for (proto_path, rust_path) in &options.extern_paths {
+        config.extern_path(proto_path, rust_path);
+    }
+    for (path, attribute) in &options.type_attributes {
+        config.type_attribute(path, attribute);
+    }
+    for (path, attribute) in &options.message_attributes {
+        config.message_attribute(path, attribute);
+    }
+    for (path, attribute) in &options.enum_attributes {
+        config.enum_attribute(path, attribute);
+    }
+    for (path, attribute) in &options.field_attributes {
+        config.field_attribute(path, attribute);
+    }
+    for path in &options.boxed {
+        config.boxed(path);
+    }
+    if options.build_client {
+        config.service_generator(Box::new(SelectedServices {
+            inner: tonic_prost_build::configure()
+                .build_client(true)
+                .build_server(false)
+                .build_transport(false)
+                .disable_comments(options.disable_comments.iter().cloned())
+                .service_generator(),
+            options: options.clone(),
+        }));
+    }
+    config
+}
+
+/// Which map fields are `BTreeMap`s, told to prost and pbjson alike. prost matches the
+/// patterns against fields, pbjson against messages (and everything nested in them): a message
+/// with a selected map field has all its maps, and those of its nested messages, selected, so
+/// the two generators always agree on a field's type.
+struct BTreeMapSelection {
+    /// `.pkg.Message.field` for every selected map field (for prost).
+    prost_fields: Vec<String>,
+    /// `.pkg.Message` for every message whose maps are selected (for pbjson).
+    pbjson_messages: Vec<String>,
+}
+
+impl BTreeMapSelection {
+    fn new(pool: &prost_reflect::DescriptorPool, patterns: &[String]) -> BTreeMapSelection {
+        let mut selection = BTreeMapSelection {
+            prost_fields: Vec::new(),
+            pbjson_messages: Vec::new(),
+        };
+        if patterns.is_empty() {
+            return selection;
+        }
+        let selected = |field: &prost_reflect::FieldDescriptor| {
+            field.is_map()
+                && patterns
+                    .iter()
+                    .any(|p| super::options::path_matches(p, field.full_name()))
+        };
+        for message in pool.all_messages() {
+            if message.fields().any(|f| selected(&f)) {
+                selection
+                    .pbjson_messages
+                    .push(format!(".{}", message.full_name()));
+            }
+        }
+        for message in pool.all_messages() {
+            let covered = selection.pbjson_messages.iter().any(|m| {
+                let name = format!(".{}", message.full_name());
+                name == *m
+                    || name
+                        .strip_prefix(m.as_str())
+                        .is_some_and(|r| r.starts_with('.'))
+            });
+            if covered {
+                selection.prost_fields.extend(
+                    message
+                        .fields()
+                        .filter(|f| f.is_map())
+                        .map(|f| format!(".{}", f.full_name())),
+                );
+            }
+        }
+        selection
+    }
+}
+
+/// tonic's client generator, for the services the options select only.
+struct SelectedServices {
+    inner: Box<dyn prost_build::ServiceGenerator>,
+    options: Options,
+}
+
+impl prost_build::ServiceGenerator for SelectedServices {
+    fn generate(&mut self, service: prost_build::Service, buf: &mut String) {
+        let full_name = if service.package.is_empty() {
+            service.proto_name.clone()
+        } else {
+            format!("{}.{}", service.package, service.proto_name)
+        };
+        if !self.options.wants_service(&full_name) {
+            return;
+        }
+        let mut service = service;
+        if self.options.comments_disabled(&full_name) {
+            service.comments = prost_build::Comments::default();
+        }
+        for method in &mut service.methods {
+            if self
+                .options
+                .comments_disabled(&format!("{full_name}.{}", method.proto_name))
+            {
+                method.comments = prost_build::Comments::default();
+            }
+        }
+        self.inner.generate(service, buf);
+    }
+
+    fn finalize(&mut self, buf: &mut String) {
+        self.inner.finalize(buf);
+    }
+
+    fn finalize_package(&mut self, package: &str, buf: &mut String) {
+        self.inner.finalize_package(package, buf);
+    }
 }
 
 fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {

@@ -6,6 +6,7 @@ pub mod enum_names;
 pub mod files;
 pub mod messages;
 pub mod openapi;
+pub mod options;
 pub mod packageless;
 pub mod rustdoc;
 pub mod schema;
@@ -20,6 +21,7 @@ use quote::quote;
 use crate::diag::Diagnostic;
 use crate::load::ProtoInput;
 use crate::model::Api;
+pub use options::Options;
 
 /// The header every generated file starts with.
 pub const HEADER: &str =
@@ -29,17 +31,30 @@ pub const HEADER: &str =
 /// as prost-build names it (`google.r#type.rs`, `_.rs` without a package).
 pub type Files = BTreeMap<String, String>;
 
-/// Emits the Rust code for every package of the model.
-pub fn rust(input: &ProtoInput, api: &Api) -> Result<Files, Diagnostic> {
+/// Generated binary files by name: each package's encoded descriptor set (`zitadel.auth.v1.bin`),
+/// which its Rust file includes with `include_bytes!`.
+pub type BinaryFiles = BTreeMap<String, Vec<u8>>;
+
+/// What [`rust`] emits.
+#[derive(Debug, Default)]
+pub struct RustOutput {
+    /// One file per package and `mod.rs`.
+    pub files: Files,
+    /// The descriptor sets the package files include.
+    pub binary: BinaryFiles,
+}
+
+/// Emits the Rust code for every package of the model, as `options` asks.
+pub fn rust(input: &ProtoInput, api: &Api, options: &Options) -> Result<RustOutput, Diagnostic> {
     let emitted = crate::model::build::emitted_files(input);
     // prost, tonic and pbjson (upstream) run on other threads while protogate's own code is
     // built and formatted on this one: neither needs the other's output.
     let (upstream, ours) = std::thread::scope(|scope| {
-        let upstream = scope.spawn(|| messages::generate(&emitted, &input.pool));
-        let ours: Result<Vec<String>, Diagnostic> = api
+        let upstream = scope.spawn(|| messages::generate(&emitted, &input.pool, options));
+        let ours: Result<Vec<OwnCode>, Diagnostic> = api
             .packages
             .iter()
-            .map(|package| protogate_code(input, api, package))
+            .map(|package| protogate_code(input, api, package, options))
             .collect();
         let upstream = upstream.join().unwrap_or_else(|_| {
             Err(Diagnostic::error(
@@ -51,9 +66,20 @@ pub fn rust(input: &ProtoInput, api: &Api) -> Result<Files, Diagnostic> {
         (upstream, ours)
     });
     let (mut generated, ours) = (upstream?, ours?);
-    complete::check(api, &generated)?;
+    complete::check(api, &generated, options)?;
     let mut files = Files::new();
-    for (package, ours) in api.packages.iter().zip(ours) {
+    let mut binary = BinaryFiles::new();
+    for (
+        package,
+        OwnCode {
+            code: ours,
+            descriptor_set,
+        },
+    ) in api.packages.iter().zip(ours)
+    {
+        if let Some(set) = descriptor_set {
+            binary.insert(descriptor_set_file_name(&package.name), set);
+        }
         let code = generated.remove(&package.name).unwrap_or_default();
         // prost and tonic format their own output and pbjson writes formatted code; only
         // protogate's part is formatted here, so large schemas are not re-parsed whole.
@@ -68,26 +94,57 @@ pub fn rust(input: &ProtoInput, api: &Api) -> Result<Files, Diagnostic> {
         );
     }
     files.insert("mod.rs".to_string(), files::mod_rs(api));
-    Ok(files)
+    Ok(RustOutput { files, binary })
+}
+
+/// `zitadel.auth.v1.bin`: the package's descriptor set, beside its `zitadel.auth.v1.rs`.
+pub fn descriptor_set_file_name(package: &str) -> String {
+    let rust_file = crate::names::package_file_name(package);
+    let stem = rust_file.strip_suffix(".rs").unwrap_or(&rust_file);
+    format!("{stem}.bin")
+}
+
+/// protogate's own code for one package and the descriptor set it includes.
+struct OwnCode {
+    /// Formatted Rust.
+    code: String,
+    /// The encoded descriptor set, when the package serves services.
+    descriptor_set: Option<Vec<u8>>,
 }
 
 /// protogate's own code for one package (validators, schema tables, descriptor set, service
-/// tables, handler traits and adapters), formatted.
+/// tables, handler traits and adapters), formatted, and the encoded descriptor set the code
+/// includes when the package serves services.
 fn protogate_code(
     input: &ProtoInput,
     api: &Api,
     package: &crate::model::Package,
-) -> Result<String, Diagnostic> {
+    options: &Options,
+) -> Result<OwnCode, Diagnostic> {
+    let mut descriptor_set_bytes = None;
     let mut ours = TokenStream::new();
-    for message in &package.messages {
-        ours.extend(validate::generate(api, package, message));
+    // Types generated elsewhere bring their own validators and tables.
+    let local = package
+        .messages
+        .iter()
+        .filter(|m| api.extern_type(&m.full_name).is_none());
+    for message in local {
+        ours.extend(if options.validators {
+            validate::generate(api, package, message)
+        } else {
+            validate::no_checks(api, package, message)
+        });
         ours.extend(schema::generate(api, package, message));
     }
-    if !package.services.is_empty() {
-        ours.extend(descriptor_set(input, package));
-    }
-    for service in &package.services {
-        ours.extend(service::generate(api, package, service));
+    if options.build_server {
+        if !package.services.is_empty() {
+            let set = descriptor_set(input, package);
+            ours.extend(include_descriptor_set(&package.name));
+            descriptor_set_bytes = Some(set);
+        }
+        for service in &package.services {
+            ours.extend(service::generate(api, package, service, options));
+        }
     }
     let file: syn::File = syn::parse2(ours).map_err(|e| {
         Diagnostic::error(
@@ -97,12 +154,26 @@ fn protogate_code(
         )
         .hint("this is a protogate bug; please report it with the schema")
     })?;
-    Ok(prettyplease::unparse(&file))
+    Ok(OwnCode {
+        code: prettyplease::unparse(&file),
+        descriptor_set: descriptor_set_bytes,
+    })
 }
 
-/// `FILE_DESCRIPTOR_SET`: the package's files and everything they import, without source
-/// info, for server reflection.
-fn descriptor_set(input: &ProtoInput, package: &crate::model::Package) -> TokenStream {
+/// `FILE_DESCRIPTOR_SET`, included from the package's `.bin` file beside its `.rs` file (a
+/// literal would put the whole set on one line of the generated file).
+fn include_descriptor_set(package: &str) -> TokenStream {
+    let file = descriptor_set_file_name(package);
+    quote! {
+        /// The package's proto files and their imports (an encoded `FileDescriptorSet`), for
+        /// server reflection.
+        pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(#file);
+    }
+}
+
+/// The encoded descriptor set of the package's files and everything they import, without
+/// source info.
+fn descriptor_set(input: &ProtoInput, package: &crate::model::Package) -> Vec<u8> {
     use prost::Message as _;
     let mut names: Vec<String> = Vec::new();
     let mut stack: Vec<String> = package.files.clone();
@@ -132,12 +203,7 @@ fn descriptor_set(input: &ProtoInput, package: &crate::model::Package) -> TokenS
             })
             .collect(),
     };
-    let bytes = proc_macro2::Literal::byte_string(&set.encode_to_vec());
-    quote! {
-        /// The package's proto files and their imports (an encoded `FileDescriptorSet`), for
-        /// server reflection.
-        pub const FILE_DESCRIPTOR_SET: &[u8] = #bytes;
-    }
+    set.encode_to_vec()
 }
 
 /// prost-build's own `@generated` line; the file gets protogate's header instead.
@@ -178,6 +244,9 @@ pub fn doc_attrs(text: &str) -> TokenStream {
 
 /// The Rust path of a type as seen from the module of package `from`.
 pub fn rust_type(api: &Api, from: &str, full_name: &str) -> TokenStream {
+    if let Some(path) = api.extern_type(full_name) {
+        return path.parse().unwrap_or_default();
+    }
     if full_name == "google.protobuf.Timestamp" {
         return messages::TIMESTAMP.parse().unwrap_or_default();
     }

@@ -5,6 +5,7 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+use super::options::Options;
 use super::{doc_attrs, rust_type};
 use crate::model::http::TemplateSegment;
 use crate::model::{Api, HttpBinding, Idempotency, Method, Package, Service, Streaming};
@@ -58,10 +59,10 @@ fn ident(s: &str) -> Ident {
 }
 
 /// Everything protogate adds for `service`.
-pub fn generate(api: &Api, package: &Package, service: &Service) -> TokenStream {
+pub fn generate(api: &Api, package: &Package, service: &Service, options: &Options) -> TokenStream {
     let n = ServiceNames::new(service, package);
     let info = info_static(api, package, service, &n);
-    let handler = handler_trait(api, package, service, &n);
+    let handler = handler_trait(api, package, service, &n, options);
     let adapter = adapter(api, package, service, &n);
     quote! { #info #handler #adapter }
 }
@@ -198,17 +199,31 @@ fn io_types(api: &Api, package: &Package, m: &Method) -> (TokenStream, TokenStre
     )
 }
 
-fn handler_trait(api: &Api, package: &Package, service: &Service, n: &ServiceNames) -> TokenStream {
+fn handler_trait(
+    api: &Api,
+    package: &Package,
+    service: &Service,
+    n: &ServiceNames,
+    options: &Options,
+) -> TokenStream {
+    // The proto comments, unless the options leave them out.
+    let comments = |full_name: &str, text: &str| {
+        if options.comments_disabled(full_name) {
+            quote!()
+        } else {
+            doc_attrs(text)
+        }
+    };
     let handler = &n.handler;
     let adapter = &n.adapter;
     let service_doc = format!(
         "The implementation of `{}`, once for every protocol: mount it with [`{adapter}::new`].",
         service.full_name
     );
-    let service_docs = doc_attrs(&service.docs.text);
+    let service_docs = comments(&service.full_name, &service.docs.text);
     let methods = service.methods.iter().map(|m| {
         let fn_name = ident(&names::snake(&m.name));
-        let docs = doc_attrs(&m.docs.text);
+        let docs = comments(&m.full_name, &m.docs.text);
         let (input, output) = io_types(api, package, m);
         let (arg, ret) = match m.streaming {
             Streaming::Unary => (quote!(request: #input), quote!(#output)),
@@ -216,13 +231,32 @@ fn handler_trait(api: &Api, package: &Package, service: &Service, n: &ServiceNam
             Streaming::Client => (quote!(requests: ::protogate::RequestStream<#input>), quote!(#output)),
             Streaming::Bidi => (quote!(requests: ::protogate::RequestStream<#input>), quote!(::protogate::ResponseStream<#output>)),
         };
-        quote! {
-            #docs
+        let signature = quote! {
             fn #fn_name(
                 &self,
                 ctx: &::protogate::RequestContext,
                 #arg,
-            ) -> impl ::core::future::Future<Output = ::core::result::Result<#ret, ::protogate::Status>> + Send;
+            ) -> impl ::core::future::Future<Output = ::core::result::Result<#ret, ::protogate::Status>> + Send
+        };
+        if !options.default_stubs {
+            return quote! { #docs #signature; };
+        }
+        let argument = match m.streaming {
+            Streaming::Unary | Streaming::Server => quote!(request),
+            Streaming::Client | Streaming::Bidi => quote!(requests),
+        };
+        let message = format!("{} is not implemented", m.full_name);
+        quote! {
+            #docs
+            #[doc = ""]
+            #[doc = "Answers UNIMPLEMENTED unless implemented."]
+            #signature {
+                let _ = (ctx, #argument);
+                ::core::future::ready(::core::result::Result::Err(::protogate::Status::new(
+                    ::protogate::Code::Unimplemented,
+                    #message,
+                )))
+            }
         }
     });
     quote! {

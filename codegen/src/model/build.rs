@@ -450,6 +450,11 @@ impl<'a> Builder<'a> {
             required_label: field.cardinality() == prost_reflect::Cardinality::Required,
             group: field.is_group(),
             proto3_optional,
+            deprecated: field
+                .field_descriptor_proto()
+                .options
+                .as_ref()
+                .is_some_and(|o| o.deprecated()),
             oneof: field
                 .containing_oneof()
                 .filter(|o| !o.is_synthetic())

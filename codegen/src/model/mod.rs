@@ -1,6 +1,7 @@
 //! The one intermediate representation every check and emitter reads.
 
 pub mod build;
+mod externs;
 pub mod http;
 pub mod predefined;
 pub mod query;
@@ -24,6 +25,8 @@ pub struct Api {
     messages_by_name: std::collections::HashMap<String, (usize, usize)>,
     /// Full name → (package index, enum index).
     enums_by_name: std::collections::HashMap<String, (usize, usize)>,
+    /// Full name → Rust path of the types generated elsewhere (`extern_path`).
+    extern_types: std::collections::HashMap<String, String>,
 }
 
 /// The full name of `google.api.HttpBody`.
@@ -366,6 +369,8 @@ pub struct Field {
     pub group: bool,
     /// proto3 `optional`.
     pub proto3_optional: bool,
+    /// `[deprecated = true]`: prost marks the Rust field `#[deprecated]`.
+    pub deprecated: bool,
     /// The real oneof the field belongs to (not a synthetic one), by name.
     pub oneof: Option<String>,
     /// Validation rules (PGV `validate.rules`).

@@ -116,7 +116,7 @@ fn protogate_crate(root: &Path, case: &Case, dir: &Path) -> Result<Scratch, Stri
     let output = protogate_codegen::pipeline::run(&inputs).map_err(|d| d.to_string())?;
     let generated_dir = dir.join("src/generated");
     reset(&generated_dir)?;
-    files::write(&generated_dir, &output.files).map_err(|e| e.to_string())?;
+    files::write(&generated_dir, &output.files, &output.binary_files).map_err(|e| e.to_string())?;
     let generated = output
         .files
         .keys()

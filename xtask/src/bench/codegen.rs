@@ -152,7 +152,7 @@ fn protogate(case: &Case, proto: ProtoSource, out: &Path) -> Result<(), String> 
         model: ModelOptions::default(),
     };
     let output = pipeline::run(&inputs).map_err(|d| d.to_string())?;
-    files::write(out, &output.files).map_err(|e| e.to_string())?;
+    files::write(out, &output.files, &output.binary_files).map_err(|e| e.to_string())?;
     Ok(())
 }
 

@@ -63,10 +63,11 @@ pub fn measure(case: &Case, reps: usize) -> Result<Vec<Samples>, String> {
         }
         let (upstream, t_upstream) = time(|| {
             let emitted = model::build::emitted_files(&proto);
-            emit::messages::generate(&emitted, &proto.pool).map_err(text)
+            emit::messages::generate(&emitted, &proto.pool, &emit::Options::default()).map_err(text)
         });
         upstream?;
-        let (rust, t_rust) = time(|| emit::rust(&proto, &api).map_err(text));
+        let (rust, t_rust) =
+            time(|| emit::rust(&proto, &api, &emit::Options::default()).map_err(text));
         rust?;
         took.push(t_upstream);
         took.push(t_rust.saturating_sub(t_upstream));

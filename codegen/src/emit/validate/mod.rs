@@ -24,6 +24,18 @@ use crate::model::{
 };
 use crate::names;
 
+/// `impl Validate` that checks nothing, for output generated without validators (the server
+/// still needs every request to be `Validate`).
+pub fn no_checks(api: &Api, package: &Package, message: &Message) -> TokenStream {
+    let ty = rust_type(api, &package.name, &message.full_name);
+    quote! {
+        impl ::protogate::Validate for #ty {
+            #[inline]
+            fn collect_violations(&self, _: &mut ::protogate::Collector) {}
+        }
+    }
+}
+
 /// `impl Validate` for one message.
 pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream {
     let ty = rust_type(api, &package.name, &message.full_name);
@@ -40,12 +52,7 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
         };
     }
     if checks.is_empty() {
-        return quote! {
-            impl ::protogate::Validate for #ty {
-                #[inline]
-                fn collect_violations(&self, _: &mut ::protogate::Collector) {}
-            }
-        };
+        return no_checks(api, package, message);
     }
     let sites = site::site_consts(message, &checks);
     // protovalidate reports every violation of a request; PGV its first (the default).
@@ -56,7 +63,14 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
             }
         }
     });
+    // The checks read every field with rules, deprecated ones too: allowed on this impl only.
+    let allow = message
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
     quote! {
+        #allow
         impl ::protogate::Validate for #ty {
             #[inline]
             fn collect_violations(&self, v: &mut ::protogate::Collector) {
