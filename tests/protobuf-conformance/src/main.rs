@@ -30,7 +30,13 @@ use conformance::conformance_response::Result as Answer;
 use conformance::{ConformanceRequest, ConformanceResponse, WireFormat};
 use protobuf_test_messages::proto3::TestAllTypesProto3;
 
+/// The test messages' descriptor set, for `google.protobuf.Any` (see build.rs).
+const TEST_MESSAGES_DESCRIPTORS: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/test_messages_proto3.binpb"));
+
 fn main() -> io::Result<()> {
+    protogate::wkt::register_descriptors(TEST_MESSAGES_DESCRIPTORS)
+        .map_err(|e| io::Error::other(format!("registering the test messages: {e}")))?;
     let mut stdin = io::stdin().lock();
     let mut stdout = io::stdout().lock();
     while let Some(request) = read_frame(&mut stdin)? {
