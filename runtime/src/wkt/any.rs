@@ -132,9 +132,23 @@ impl<'de> serde::Deserialize<'de> for Any {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Any, D::Error> {
         use serde::de::Error as _;
         // Held whole: `"@type"` may come after the fields it describes.
-        let object = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+        let mut object = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
         if object.is_empty() {
             return Ok(Any::default());
+        }
+        // `google.protobuf.Empty` is written `{"@type": …, "value": {}}`, but protobuf's own
+        // parsers also read it without `"value"` (its JSON is an empty object); prost-reflect
+        // requires the member.
+        let holds_empty = object
+            .get("@type")
+            .and_then(serde_json::Value::as_str)
+            .and_then(message_name)
+            == Some("google.protobuf.Empty");
+        if holds_empty && !object.contains_key("value") {
+            object.insert(
+                "value".to_string(),
+                serde_json::Value::Object(Default::default()),
+            );
         }
         let pool = pool().map_err(D::Error::custom)?;
         let descriptor = any_descriptor(&pool).map_err(D::Error::custom)?;
