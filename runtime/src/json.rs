@@ -1,0 +1,229 @@
+//! The proto3 JSON readers of numbers and bytes that generated serde impls name.
+//!
+//! pbjson-build's generated code reads these through `pbjson::private`, whose readers take an
+//! integer only as an integer literal and bytes only as one base64 alphabet per value.
+//! protogate's generator points that code here instead, where the readers follow the proto3
+//! JSON mapping as protobuf's own parsers do:
+//!
+//! - an integer field takes a number or a string, also in fraction or exponent form when the
+//!   value is integral and in range (`1e5`, `"100000.000"`); anything else is refused;
+//! - a `float` or `double` field takes a number or a string, and `"NaN"`, `"Infinity"` and
+//!   `"-Infinity"`; a `float` refuses a finite value beyond `f32`'s range instead of
+//!   rounding it to infinity;
+//! - a `bytes` field takes standard or URL-safe base64, with or without padding.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine as _;
+use serde::de::Visitor;
+
+/// A number field's value as proto3 JSON writes it: a number or a string.
+#[derive(Debug, Copy, Clone, PartialEq, PartialOrd, Eq, Ord, Hash)]
+pub struct NumberDeserialize<T>(pub T);
+
+/// A protobuf scalar number type, as proto3 JSON reads it.
+pub trait ProtoNumber: Sized {
+    /// The proto type's name, for errors.
+    const PROTO_NAME: &'static str;
+    /// From a JSON integer literal, if it fits.
+    fn from_i64(value: i64) -> Option<Self>;
+    /// From a JSON integer literal above `i64::MAX`, if it fits.
+    fn from_u64(value: u64) -> Option<Self>;
+    /// From a JSON number with a fraction or an exponent, if it is a value of this type.
+    fn from_f64(value: f64) -> Option<Self>;
+    /// From a JSON string.
+    fn from_text(text: &str) -> Option<Self>;
+}
+
+macro_rules! proto_integer {
+    ($ty:ty, $name:literal, $min:expr, $end:expr) => {
+        impl ProtoNumber for $ty {
+            const PROTO_NAME: &'static str = $name;
+
+            fn from_i64(value: i64) -> Option<Self> {
+                <$ty>::try_from(value).ok()
+            }
+
+            fn from_u64(value: u64) -> Option<Self> {
+                <$ty>::try_from(value).ok()
+            }
+
+            fn from_f64(value: f64) -> Option<Self> {
+                // `$end` is the first value past the type's range, exact as an f64.
+                let integral = value.is_finite() && value.fract() == 0.0;
+                (integral && value >= $min && value < $end).then(|| value as $ty)
+            }
+
+            fn from_text(text: &str) -> Option<Self> {
+                text.parse::<$ty>().ok().or_else(|| {
+                    // `parse::<f64>` also reads "inf" and "nan", which `from_f64` refuses.
+                    let decimal = text.contains(['.', 'e', 'E']);
+                    decimal
+                        .then(|| text.parse::<f64>().ok())
+                        .flatten()
+                        .and_then(Self::from_f64)
+                })
+            }
+        }
+    };
+}
+
+proto_integer!(i32, "int32", -2_147_483_648.0, 2_147_483_648.0);
+proto_integer!(u32, "uint32", 0.0, 4_294_967_296.0);
+proto_integer!(
+    i64,
+    "int64",
+    -9_223_372_036_854_775_808.0,
+    9_223_372_036_854_775_808.0
+);
+proto_integer!(u64, "uint64", 0.0, 18_446_744_073_709_551_616.0);
+
+/// A float's text: a number, or one of the three names proto3 JSON gives the non-finite values.
+fn float_text(text: &str) -> Option<f64> {
+    match text {
+        "NaN" => Some(f64::NAN),
+        "Infinity" => Some(f64::INFINITY),
+        "-Infinity" => Some(f64::NEG_INFINITY),
+        // Rust also reads "inf", "infinity" and "nan" in any case; proto3 JSON does not.
+        _ if text
+            .bytes()
+            .all(|c| c.is_ascii_digit() || b"+-.eE".contains(&c)) =>
+        {
+            text.parse().ok()
+        }
+        _ => None,
+    }
+}
+
+impl ProtoNumber for f64 {
+    const PROTO_NAME: &'static str = "double";
+
+    fn from_i64(value: i64) -> Option<Self> {
+        Some(value as f64)
+    }
+
+    fn from_u64(value: u64) -> Option<Self> {
+        Some(value as f64)
+    }
+
+    fn from_f64(value: f64) -> Option<Self> {
+        // A JSON literal too large for a double reads as infinity; protobuf refuses it.
+        value.is_finite().then_some(value)
+    }
+
+    fn from_text(text: &str) -> Option<Self> {
+        let value = float_text(text)?;
+        (value.is_finite() || !text.bytes().any(|c| c.is_ascii_digit())).then_some(value)
+    }
+}
+
+impl ProtoNumber for f32 {
+    const PROTO_NAME: &'static str = "float";
+
+    fn from_i64(value: i64) -> Option<Self> {
+        Some(value as f32)
+    }
+
+    fn from_u64(value: u64) -> Option<Self> {
+        Some(value as f32)
+    }
+
+    fn from_f64(value: f64) -> Option<Self> {
+        (value.is_finite() && value.abs() <= f64::from(f32::MAX)).then_some(value as f32)
+    }
+
+    fn from_text(text: &str) -> Option<Self> {
+        let value = float_text(text)?;
+        if value.is_finite() {
+            Self::from_f64(value)
+        } else if text.bytes().any(|c| c.is_ascii_digit()) {
+            None
+        } else {
+            Some(value as f32)
+        }
+    }
+}
+
+struct NumberVisitor<T>(PhantomData<T>);
+
+impl<T: ProtoNumber> NumberVisitor<T> {
+    fn refuse<E: serde::de::Error>(&self, shown: impl fmt::Display) -> E {
+        E::custom(format!("{shown} is not a valid {} value", T::PROTO_NAME))
+    }
+}
+
+impl<T: ProtoNumber> Visitor<'_> for NumberVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a {} as a number or a string", T::PROTO_NAME)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
+        T::from_i64(v).ok_or_else(|| self.refuse(v))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
+        T::from_u64(v).ok_or_else(|| self.refuse(v))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<T, E> {
+        T::from_f64(v).ok_or_else(|| self.refuse(v))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        T::from_text(v).ok_or_else(|| self.refuse(format_args!("{v:?}")))
+    }
+}
+
+impl<'de, T: ProtoNumber> serde::Deserialize<'de> for NumberDeserialize<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_any(NumberVisitor(PhantomData))
+            .map(NumberDeserialize)
+    }
+}
+
+/// A bytes field's value: base64 text, standard or URL-safe, padded or not.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BytesDeserialize<T>(pub T);
+
+struct Base64Visitor;
+
+impl Visitor<'_> for Base64Visitor {
+    type Value = Vec<u8>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("base64 text")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Vec<u8>, E> {
+        const ANY_PADDING: GeneralPurposeConfig =
+            GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+        const STANDARD: GeneralPurpose =
+            GeneralPurpose::new(&base64::alphabet::STANDARD, ANY_PADDING);
+        const URL_SAFE: GeneralPurpose =
+            GeneralPurpose::new(&base64::alphabet::URL_SAFE, ANY_PADDING);
+        let engine = if v.contains(['-', '_']) {
+            URL_SAFE
+        } else {
+            STANDARD
+        };
+        engine
+            .decode(v)
+            .map_err(|e| E::custom(format!("invalid base64: {e}")))
+    }
+}
+
+impl<'de, T: From<Vec<u8>>> serde::Deserialize<'de> for BytesDeserialize<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let bytes = deserializer.deserialize_str(Base64Visitor)?;
+        Ok(BytesDeserialize(bytes.into()))
+    }
+}
+
+#[cfg(test)]
+#[path = "json_tests.rs"]
+mod tests;
