@@ -868,7 +868,7 @@ impl<'de> serde::Deserialize<'de> for BulkImportSummary {
                                 return Err(serde::de::Error::duplicate_field("importedCount"));
                             }
                             imported_count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Failures => {
@@ -1001,7 +1001,7 @@ impl<'de> serde::Deserialize<'de> for bulk_import_summary::Failure {
                                 return Err(serde::de::Error::duplicate_field("index"));
                             }
                             index__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Message => {
@@ -1191,7 +1191,7 @@ impl<'de> serde::Deserialize<'de> for ExportFile {
                                 return Err(serde::de::Error::duplicate_field("content"));
                             }
                             content__ = 
-                                Some(map_.next_value::<::pbjson::private::BytesDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::BytesDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::SizeBytes => {
@@ -1199,7 +1199,7 @@ impl<'de> serde::Deserialize<'de> for ExportFile {
                                 return Err(serde::de::Error::duplicate_field("sizeBytes"));
                             }
                             size_bytes__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::CreateTime => {
@@ -1488,7 +1488,7 @@ impl<'de> serde::Deserialize<'de> for GetLegacyRecordRequest {
                                 return Err(serde::de::Error::duplicate_field("recordId"));
                             }
                             record_id__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -1797,7 +1797,7 @@ impl<'de> serde::Deserialize<'de> for LegacyCatalogRecord {
                                 return Err(serde::de::Error::duplicate_field("recordId"));
                             }
                             record_id__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::ListPrice => {
@@ -2117,7 +2117,7 @@ impl<'de> serde::Deserialize<'de> for PurgeLoansResponse {
                                 return Err(serde::de::Error::duplicate_field("purgedCount"));
                             }
                             purged_count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::PurgedLoanNames => {

@@ -2153,7 +2153,7 @@ impl<'de> serde::Deserialize<'de> for Author {
                                 return Err(serde::de::Error::duplicate_field("birthYear"));
                             }
                             birth_year__ = 
-                                map_.next_value::<::std::option::Option<::pbjson::private::NumberDeserialize<_>>>()?.map(|x| x.0)
+                                map_.next_value::<::std::option::Option<::protogate::json::NumberDeserialize<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::DeathYear => {
@@ -2161,7 +2161,7 @@ impl<'de> serde::Deserialize<'de> for Author {
                                 return Err(serde::de::Error::duplicate_field("deathYear"));
                             }
                             death_year__ = 
-                                map_.next_value::<::std::option::Option<::pbjson::private::NumberDeserialize<_>>>()?.map(|x| x.0)
+                                map_.next_value::<::std::option::Option<::protogate::json::NumberDeserialize<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PenNames => {
@@ -2867,7 +2867,7 @@ impl<'de> serde::Deserialize<'de> for Book {
                                 return Err(serde::de::Error::duplicate_field("pageCount"));
                             }
                             page_count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Authors => {
@@ -2917,7 +2917,7 @@ impl<'de> serde::Deserialize<'de> for Book {
                                 return Err(serde::de::Error::duplicate_field("seriesPosition"));
                             }
                             series_position__ = 
-                                map_.next_value::<::std::option::Option<::pbjson::private::NumberDeserialize<_>>>()?.map(|x| x.0)
+                                map_.next_value::<::std::option::Option<::protogate::json::NumberDeserialize<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::Labels => {
@@ -2933,7 +2933,7 @@ impl<'de> serde::Deserialize<'de> for Book {
                                 return Err(serde::de::Error::duplicate_field("editions"));
                             }
                             editions__ = Some(
-                                map_.next_value::<std::collections::HashMap<::pbjson::private::NumberDeserialize<i64>, _>>()?
+                                map_.next_value::<std::collections::HashMap<::protogate::json::NumberDeserialize<i64>, _>>()?
                                     .into_iter().map(|(k,v)| (k.0, v)).collect()
                             );
                         }
@@ -2951,7 +2951,7 @@ impl<'de> serde::Deserialize<'de> for Book {
                                 return Err(serde::de::Error::duplicate_field("coverImages"));
                             }
                             cover_images__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, ::pbjson::private::BytesDeserialize<_>>>()?
+                                map_.next_value::<std::collections::HashMap<_, ::protogate::json::BytesDeserialize<_>>>()?
                                     .into_iter().map(|(k,v)| (k, v.0)).collect()
                             );
                         }
@@ -2990,7 +2990,7 @@ impl<'de> serde::Deserialize<'de> for Book {
                                 return Err(serde::de::Error::duplicate_field("contentSha256"));
                             }
                             content_sha256__ = 
-                                Some(map_.next_value::<::pbjson::private::BytesDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::BytesDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Contributors => {
@@ -3287,7 +3287,7 @@ impl<'de> serde::Deserialize<'de> for book::Edition {
                                 return Err(serde::de::Error::duplicate_field("year"));
                             }
                             year__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Format => {
@@ -3434,7 +3434,7 @@ impl<'de> serde::Deserialize<'de> for book::edition::Printing {
                                 return Err(serde::de::Error::duplicate_field("number"));
                             }
                             number__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::PrintTime => {
@@ -3448,7 +3448,7 @@ impl<'de> serde::Deserialize<'de> for book::edition::Printing {
                                 return Err(serde::de::Error::duplicate_field("copies"));
                             }
                             copies__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Paper => {
@@ -5274,7 +5274,7 @@ impl<'de> serde::Deserialize<'de> for ListBooksRequest {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::PageToken => {
@@ -5464,7 +5464,7 @@ impl<'de> serde::Deserialize<'de> for ListBooksResponse {
                                 return Err(serde::de::Error::duplicate_field("totalSize"));
                             }
                             total_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -5577,7 +5577,7 @@ impl<'de> serde::Deserialize<'de> for ListShelvesRequest {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::PageToken => {
@@ -5717,7 +5717,7 @@ impl<'de> serde::Deserialize<'de> for ListShelvesResponse {
                                 return Err(serde::de::Error::duplicate_field("totalSize"));
                             }
                             total_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -6813,7 +6813,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("weightGrams"));
                             }
                             weight_grams__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::ThicknessCm => {
@@ -6821,7 +6821,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("thicknessCm"));
                             }
                             thickness_cm__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::IllustrationCount => {
@@ -6829,7 +6829,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("illustrationCount"));
                             }
                             illustration_count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::WordCount => {
@@ -6837,7 +6837,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("wordCount"));
                             }
                             word_count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::PrintRun => {
@@ -6845,7 +6845,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("printRun"));
                             }
                             print_run__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Barcode => {
@@ -6853,7 +6853,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("barcode"));
                             }
                             barcode__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::StorageTempDeltaC => {
@@ -6861,7 +6861,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("storageTempDeltaC"));
                             }
                             storage_temp_delta_c__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::PriceDeltaMicros => {
@@ -6869,7 +6869,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("priceDeltaMicros"));
                             }
                             price_delta_micros__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Crc32c => {
@@ -6877,7 +6877,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("crc32c"));
                             }
                             crc32c__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Fingerprint => {
@@ -6885,7 +6885,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("fingerprint"));
                             }
                             fingerprint__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::UtcOffsetSeconds => {
@@ -6893,7 +6893,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("utcOffsetSeconds"));
                             }
                             utc_offset_seconds__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::AcquiredUnixMs => {
@@ -6901,7 +6901,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("acquiredUnixMs"));
                             }
                             acquired_unix_ms__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::HasDustJacket => {
@@ -6921,7 +6921,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("spinePhoto"));
                             }
                             spine_photo__ = 
-                                Some(map_.next_value::<::pbjson::private::BytesDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::BytesDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -7141,7 +7141,7 @@ impl<'de> serde::Deserialize<'de> for Shelf {
                                 return Err(serde::de::Error::duplicate_field("capacity"));
                             }
                             capacity__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::CreateTime => {
@@ -7163,7 +7163,7 @@ impl<'de> serde::Deserialize<'de> for Shelf {
                                 return Err(serde::de::Error::duplicate_field("bookCount"));
                             }
                             book_count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::BranchAddress => {

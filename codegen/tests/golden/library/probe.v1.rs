@@ -1549,7 +1549,7 @@ impl<'de> serde::Deserialize<'de> for BlobSummary {
                                 return Err(serde::de::Error::duplicate_field("size"));
                             }
                             size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -1666,7 +1666,7 @@ impl<'de> serde::Deserialize<'de> for CheckRequest {
                                 return Err(serde::de::Error::duplicate_field("counts"));
                             }
                             counts__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, ::pbjson::private::NumberDeserialize<i32>>>()?
+                                map_.next_value::<std::collections::HashMap<_, ::protogate::json::NumberDeserialize<i32>>>()?
                                     .into_iter().map(|(k,v)| (k, v.0)).collect()
                             );
                         }
@@ -1945,7 +1945,7 @@ impl<'de> serde::Deserialize<'de> for DownloadRequest {
                                 return Err(serde::de::Error::duplicate_field("chunkSize"));
                             }
                             chunk_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::FailAfter => {
@@ -1953,7 +1953,7 @@ impl<'de> serde::Deserialize<'de> for DownloadRequest {
                                 return Err(serde::de::Error::duplicate_field("failAfter"));
                             }
                             fail_after__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -2193,7 +2193,7 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                                 return Err(serde::de::Error::duplicate_field("count"));
                             }
                             count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Big => {
@@ -2201,7 +2201,7 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                                 return Err(serde::de::Error::duplicate_field("big"));
                             }
                             big__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Small => {
@@ -2209,7 +2209,7 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                                 return Err(serde::de::Error::duplicate_field("small"));
                             }
                             small__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Ratio => {
@@ -2217,7 +2217,7 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                                 return Err(serde::de::Error::duplicate_field("ratio"));
                             }
                             ratio__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Flag => {
@@ -2245,7 +2245,7 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                                 return Err(serde::de::Error::duplicate_field("colorsBySlot"));
                             }
                             colors_by_slot__ = Some(
-                                map_.next_value::<std::collections::HashMap<::pbjson::private::NumberDeserialize<i32>, Color>>()?
+                                map_.next_value::<std::collections::HashMap<::protogate::json::NumberDeserialize<i32>, Color>>()?
                                     .into_iter().map(|(k,v)| (k.0, v as i32)).collect()
                             );
                         }
@@ -2254,7 +2254,7 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                                 return Err(serde::de::Error::duplicate_field("totals"));
                             }
                             totals__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, ::pbjson::private::NumberDeserialize<i64>>>()?
+                                map_.next_value::<std::collections::HashMap<_, ::protogate::json::NumberDeserialize<i64>>>()?
                                     .into_iter().map(|(k,v)| (k, v.0)).collect()
                             );
                         }
@@ -2269,7 +2269,7 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                                 return Err(serde::de::Error::duplicate_field("numbers"));
                             }
                             numbers__ = 
-                                Some(map_.next_value::<Vec<::pbjson::private::NumberDeserialize<_>>>()?
+                                Some(map_.next_value::<Vec<::protogate::json::NumberDeserialize<_>>>()?
                                     .into_iter().map(|x| x.0).collect())
                             ;
                         }
@@ -2278,7 +2278,7 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                                 return Err(serde::de::Error::duplicate_field("share"));
                             }
                             share__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -2517,7 +2517,7 @@ impl<'de> serde::Deserialize<'de> for EchoResponse {
                                 return Err(serde::de::Error::duplicate_field("total"));
                             }
                             total__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Color => {
@@ -2557,7 +2557,7 @@ impl<'de> serde::Deserialize<'de> for EchoResponse {
                                 return Err(serde::de::Error::duplicate_field("blob"));
                             }
                             blob__ = 
-                                Some(map_.next_value::<::pbjson::private::BytesDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::BytesDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Inners => {
@@ -2576,7 +2576,7 @@ impl<'de> serde::Deserialize<'de> for EchoResponse {
                             if choice__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("number"));
                             }
-                            choice__ = map_.next_value::<::std::option::Option<::pbjson::private::NumberDeserialize<_>>>()?.map(|x| echo_response::Choice::Number(x.0));
+                            choice__ = map_.next_value::<::std::option::Option<::protogate::json::NumberDeserialize<_>>>()?.map(|x| echo_response::Choice::Number(x.0));
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -2802,7 +2802,7 @@ impl<'de> serde::Deserialize<'de> for Inner {
                                 return Err(serde::de::Error::duplicate_field("serial"));
                             }
                             serial__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {

@@ -280,7 +280,7 @@ impl<'de> serde::Deserialize<'de> for Money {
                                 return Err(serde::de::Error::duplicate_field("units"));
                             }
                             units__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Nanos => {
@@ -288,7 +288,7 @@ impl<'de> serde::Deserialize<'de> for Money {
                                 return Err(serde::de::Error::duplicate_field("nanos"));
                             }
                             nanos__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Currency => {
