@@ -200,8 +200,10 @@ impl Visitor<'_> for Base64Visitor {
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Vec<u8>, E> {
-        const ANY_PADDING: GeneralPurposeConfig =
-            GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+        // Bits past the last whole byte are dropped, as protobuf's parsers drop them.
+        const ANY_PADDING: GeneralPurposeConfig = GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true);
         const STANDARD: GeneralPurpose =
             GeneralPurpose::new(&base64::alphabet::STANDARD, ANY_PADDING);
         const URL_SAFE: GeneralPurpose =

@@ -70,5 +70,6 @@ fn bytes_read_standard_and_url_safe_base64_padded_or_not() {
     assert_eq!(bytes("\"AQI\"").unwrap(), [1, 2]);
     assert_eq!(bytes("\"-_8\"").unwrap(), [0xfb, 0xff]);
     assert_eq!(bytes("\"+/8=\"").unwrap(), [0xfb, 0xff]);
+    assert_eq!(bytes("\"-_\"").unwrap(), [0xfb]);
     assert!(bytes("\"*\"").is_err());
 }

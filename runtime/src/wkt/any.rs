@@ -113,6 +113,13 @@ impl serde::Serialize for Any {
         if self.type_url.is_empty() && self.value.is_empty() {
             return serializer.serialize_map(Some(0))?.end();
         }
+        // protobuf's own printers give Empty no special form: its JSON is its (empty) fields
+        // beside `"@type"`, and their parsers refuse a `"value"` member for it.
+        if message_name(&self.type_url) == Some("google.protobuf.Empty") {
+            let mut map = serializer.serialize_map(Some(1))?;
+            map.serialize_entry("@type", &self.type_url)?;
+            return map.end();
+        }
         let pool = pool().map_err(S::Error::custom)?;
         let known = message_name(&self.type_url)
             .and_then(|name| pool.get_message_by_name(name))
@@ -136,9 +143,8 @@ impl<'de> serde::Deserialize<'de> for Any {
         if object.is_empty() {
             return Ok(Any::default());
         }
-        // `google.protobuf.Empty` is written `{"@type": …, "value": {}}`, but protobuf's own
-        // parsers also read it without `"value"` (its JSON is an empty object); prost-reflect
-        // requires the member.
+        // `google.protobuf.Empty` is written `{"@type": …}` (see `serialize`); prost-reflect
+        // reads it only as `{"@type": …, "value": {}}`, which is read too.
         let holds_empty = object
             .get("@type")
             .and_then(serde_json::Value::as_str)

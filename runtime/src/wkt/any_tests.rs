@@ -123,7 +123,7 @@ fn an_empty_any_is_an_empty_object() {
 }
 
 #[test]
-fn an_any_holding_empty_reads_with_or_without_its_value_member() {
+fn an_any_holding_empty_is_its_type_alone_and_reads_with_or_without_value() {
     let empty = Any {
         type_url: "type.googleapis.com/google.protobuf.Empty".to_string(),
         value: bytes::Bytes::new(),
@@ -135,6 +135,10 @@ fn an_any_holding_empty_reads_with_or_without_its_value_member() {
         let any: Any = serde_json::from_str(text).unwrap();
         assert_eq!(any, empty, "{text}");
     }
+    assert_eq!(
+        serde_json::to_value(&empty).unwrap(),
+        json!({"@type": "type.googleapis.com/google.protobuf.Empty"})
+    );
 }
 
 #[test]
