@@ -10,7 +10,8 @@
 //! - a `float` or `double` field takes a number or a string, and `"NaN"`, `"Infinity"` and
 //!   `"-Infinity"`; a `float` refuses a finite value beyond `f32`'s range instead of
 //!   rounding it to infinity;
-//! - a `bytes` field takes standard or URL-safe base64, with or without padding.
+//! - a `bytes` field takes standard or URL-safe base64, with or without padding;
+//! - an enum field ([`OpenEnum`]) keeps a number its enum does not name, both ways.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -223,6 +224,79 @@ impl<'de, T: From<Vec<u8>>> serde::Deserialize<'de> for BytesDeserialize<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let bytes = deserializer.deserialize_str(Base64Visitor)?;
         Ok(BytesDeserialize(bytes.into()))
+    }
+}
+
+/// A proto3 (open) enum field's value: any `i32`, written by name when the enum `E` names it
+/// and as the number otherwise, and read from a name of `E` or from any number.
+pub struct OpenEnum<E>(pub i32, PhantomData<E>);
+
+impl<E> OpenEnum<E> {
+    /// The field's value.
+    pub fn new(value: i32) -> OpenEnum<E> {
+        OpenEnum(value, PhantomData)
+    }
+}
+
+impl<E> fmt::Debug for OpenEnum<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("OpenEnum").field(&self.0).finish()
+    }
+}
+
+impl<E> serde::Serialize for OpenEnum<E>
+where
+    E: TryFrom<i32> + serde::Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match E::try_from(self.0) {
+            Ok(named) => named.serialize(serializer),
+            Err(_) => serializer.serialize_i32(self.0),
+        }
+    }
+}
+
+struct OpenEnumVisitor<E>(PhantomData<E>);
+
+impl<'de, E> Visitor<'de> for OpenEnumVisitor<E>
+where
+    E: serde::Deserialize<'de> + Into<i32>,
+{
+    type Value = OpenEnum<E>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an enum value's name or number")
+    }
+
+    fn visit_i64<Er: serde::de::Error>(self, v: i64) -> Result<OpenEnum<E>, Er> {
+        i32::try_from(v)
+            .map(OpenEnum::new)
+            .map_err(|_| Er::custom(format!("enum number {v} is not an int32")))
+    }
+
+    fn visit_u64<Er: serde::de::Error>(self, v: u64) -> Result<OpenEnum<E>, Er> {
+        i32::try_from(v)
+            .map(OpenEnum::new)
+            .map_err(|_| Er::custom(format!("enum number {v} is not an int32")))
+    }
+
+    fn visit_str<Er: serde::de::Error>(self, v: &str) -> Result<OpenEnum<E>, Er> {
+        let named = E::deserialize(serde::de::value::StrDeserializer::<Er>::new(v))?;
+        Ok(OpenEnum::new(named.into()))
+    }
+
+    fn visit_borrowed_str<Er: serde::de::Error>(self, v: &'de str) -> Result<OpenEnum<E>, Er> {
+        let named = E::deserialize(serde::de::value::BorrowedStrDeserializer::<Er>::new(v))?;
+        Ok(OpenEnum::new(named.into()))
+    }
+}
+
+impl<'de, E> serde::Deserialize<'de> for OpenEnum<E>
+where
+    E: serde::Deserialize<'de> + Into<i32>,
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(OpenEnumVisitor(PhantomData))
     }
 }
 

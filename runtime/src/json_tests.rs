@@ -73,3 +73,47 @@ fn bytes_read_standard_and_url_safe_base64_padded_or_not() {
     assert_eq!(bytes("\"-_\"").unwrap(), [0xfb]);
     assert!(bytes("\"*\"").is_err());
 }
+
+/// A stand-in for a generated enum: named values 0 and 1.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+enum Colour {
+    #[serde(rename = "RED")]
+    Red,
+    #[serde(rename = "BLUE")]
+    Blue,
+}
+
+impl TryFrom<i32> for Colour {
+    type Error = ();
+
+    fn try_from(value: i32) -> Result<Colour, ()> {
+        match value {
+            0 => Ok(Colour::Red),
+            1 => Ok(Colour::Blue),
+            _ => Err(()),
+        }
+    }
+}
+
+impl From<Colour> for i32 {
+    fn from(colour: Colour) -> i32 {
+        colour as i32
+    }
+}
+
+#[test]
+fn an_open_enum_writes_a_name_or_the_unnamed_number() {
+    let write = |n| serde_json::to_string(&super::OpenEnum::<Colour>::new(n)).unwrap();
+    assert_eq!(write(1), "\"BLUE\"");
+    assert_eq!(write(123), "123");
+}
+
+#[test]
+fn an_open_enum_reads_a_name_or_any_int32() {
+    let read = |json: &str| serde_json::from_str::<super::OpenEnum<Colour>>(json).map(|e| e.0);
+    assert_eq!(read("\"BLUE\"").unwrap(), 1);
+    assert_eq!(read("123").unwrap(), 123);
+    assert_eq!(read("-5").unwrap(), -5);
+    assert!(read("\"GREEN\"").is_err());
+    assert!(read("2147483648").is_err());
+}

@@ -134,6 +134,7 @@ pub fn generate(
     for code in out.values_mut() {
         qualify_prelude(&code.prost, &mut code.serde);
         use_runtime_readers(&mut code.serde);
+        code.serde = super::open_enums::rewrite(&code.serde);
     }
     Ok(out)
 }

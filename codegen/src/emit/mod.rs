@@ -5,6 +5,7 @@ pub mod docs;
 pub mod enum_names;
 pub mod files;
 pub mod messages;
+mod open_enums;
 pub mod openapi;
 pub mod packageless;
 pub mod rustdoc;
