@@ -54,7 +54,7 @@ macro_rules! proto_integer {
             fn from_f64(value: f64) -> Option<Self> {
                 // `$end` is the first value past the type's range, exact as an f64.
                 let integral = value.is_finite() && value.fract() == 0.0;
-                (integral && value >= $min && value < $end).then(|| value as $ty)
+                (integral && ($min..$end).contains(&value)).then(|| value as $ty)
             }
 
             fn from_text(text: &str) -> Option<Self> {

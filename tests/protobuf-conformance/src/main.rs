@@ -5,7 +5,12 @@
 //! Messages are decoded and encoded with the codecs protogate's server uses
 //! (`protogate::codec::decode` and `OutputMessage`), so the suite measures what a client of a
 //! protogate server sees. Text format and JSPB are answered `skipped`: protogate speaks neither.
+//!
+//! The runner counts passes only in total; at the end the testee prints to stderr how many
+//! requests of each message type and test category it answered and skipped, so that `run.sh`
+//! can tell passes per category (answered less the runner's failures of that category).
 
+use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 
 use bytes::Bytes;
@@ -39,9 +44,23 @@ fn main() -> io::Result<()> {
         .map_err(|e| io::Error::other(format!("registering the test messages: {e}")))?;
     let mut stdin = io::stdin().lock();
     let mut stdout = io::stdout().lock();
+    // (message type, test category) → (answered, skipped).
+    let mut tally: BTreeMap<(String, String), (u32, u32)> = BTreeMap::new();
     while let Some(request) = read_frame(&mut stdin)? {
         let answer = match ConformanceRequest::decode(request.as_slice()) {
-            Ok(request) => answer(request),
+            Ok(request) => {
+                let key = (
+                    request.message_type.clone(),
+                    request.test_category().as_str_name().to_string(),
+                );
+                let answer = answer(request);
+                let counts = tally.entry(key).or_default();
+                match answer {
+                    Answer::Skipped(_) => counts.1 += 1,
+                    _ => counts.0 += 1,
+                }
+                answer
+            }
             Err(e) => Answer::RuntimeError(format!("unreadable ConformanceRequest: {e}")),
         };
         let response = ConformanceResponse {
@@ -53,6 +72,9 @@ fn main() -> io::Result<()> {
         stdout.write_all(&len.to_le_bytes())?;
         stdout.write_all(&response)?;
         stdout.flush()?;
+    }
+    for ((message_type, category), (answered, skipped)) in tally {
+        eprintln!("testee tally: {message_type} {category} answered={answered} skipped={skipped}");
     }
     Ok(())
 }

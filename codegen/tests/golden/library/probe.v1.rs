@@ -2041,8 +2041,7 @@ impl serde::Serialize for EchoRequest {
             struct_ser.serialize_field("flag", &self.flag)?;
         }
         if self.color != 0 {
-            let v = Color::try_from(self.color)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.color)))?;
+            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<Color>::new(self.color))?;
             struct_ser.serialize_field("color", &v)?;
         }
         if !self.labels.is_empty() {
@@ -2051,8 +2050,7 @@ impl serde::Serialize for EchoRequest {
         if !self.colors_by_slot.is_empty() {
             let v: std::collections::HashMap<_, _> = self.colors_by_slot.iter()
                 .map(|(k, v)| {
-                    let v = Color::try_from(*v)
-                        .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", *v)))?;
+                    let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<Color>::new(*v))?;
                     Ok((k, v))
                 }).collect::<std::result::Result<_,_>>()?;
             struct_ser.serialize_field("colorsBySlot", &v)?;
@@ -2230,7 +2228,7 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                             if color__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("color"));
                             }
-                            color__ = Some(map_.next_value::<Color>()? as i32);
+                            color__ = Some(map_.next_value::<::protogate::json::OpenEnum<Color>>()?.0);
                         }
                         GeneratedField::Labels => {
                             if labels__.is_some() {
@@ -2245,8 +2243,8 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                                 return Err(serde::de::Error::duplicate_field("colorsBySlot"));
                             }
                             colors_by_slot__ = Some(
-                                map_.next_value::<std::collections::HashMap<::protogate::json::NumberDeserialize<i32>, Color>>()?
-                                    .into_iter().map(|(k,v)| (k.0, v as i32)).collect()
+                                map_.next_value::<std::collections::HashMap<::protogate::json::NumberDeserialize<i32>, ::protogate::json::OpenEnum<Color>>>()?
+                                    .into_iter().map(|(k,v)| (k.0, v.0)).collect()
                             );
                         }
                         GeneratedField::Totals => {
@@ -2361,8 +2359,7 @@ impl serde::Serialize for EchoResponse {
             struct_ser.serialize_field("total", ToString::to_string(&self.total).as_str())?;
         }
         if self.color != 0 {
-            let v = Color::try_from(self.color)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.color)))?;
+            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<Color>::new(self.color))?;
             struct_ser.serialize_field("color", &v)?;
         }
         if !self.labels.is_empty() {
@@ -2524,7 +2521,7 @@ impl<'de> serde::Deserialize<'de> for EchoResponse {
                             if color__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("color"));
                             }
-                            color__ = Some(map_.next_value::<Color>()? as i32);
+                            color__ = Some(map_.next_value::<::protogate::json::OpenEnum<Color>>()?.0);
                         }
                         GeneratedField::Labels => {
                             if labels__.is_some() {

@@ -194,8 +194,7 @@ impl serde::Serialize for Money {
             struct_ser.serialize_field("nanos", &self.nanos)?;
         }
         if self.currency != 0 {
-            let v = Currency::try_from(self.currency)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.currency)))?;
+            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<Currency>::new(self.currency))?;
             struct_ser.serialize_field("currency", &v)?;
         }
         if let Some(v) = self.receipt.as_ref() {
@@ -295,7 +294,7 @@ impl<'de> serde::Deserialize<'de> for Money {
                             if currency__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("currency"));
                             }
-                            currency__ = Some(map_.next_value::<Currency>()? as i32);
+                            currency__ = Some(map_.next_value::<::protogate::json::OpenEnum<Currency>>()?.0);
                         }
                         GeneratedField::Receipt => {
                             if receipt__.is_some() {
