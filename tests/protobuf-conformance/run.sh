@@ -47,4 +47,36 @@ cd "$root"
 cargo build -q -p protogate-protobuf-conformance
 testee="$root/target/debug/protogate-protobuf-conformance"
 
-"$libs/ld-linux-x86-64.so.2" --library-path "$libs" "$runner" "$@" "$testee"
+log="$work/last-run.log"
+status=0
+"$libs/ld-linux-x86-64.so.2" --library-path "$libs" "$runner" "$@" "$testee" >"$log" 2>&1 || status=$?
+grep -E '^(ERROR|WARNING), test=|^CONFORMANCE' "$log" | sed 's/, request=.*//' || true
+
+# Per message type and test category: the testee's tally of answered and skipped requests, less
+# the runner's failures (required, and recommended ones, which fail the run only with
+# --enforce_recommended) of that type and category.
+echo
+printf '%-50s %-33s %7s %9s %12s %8s\n' "message type" "test category" passed failed "failed(rec.)" skipped
+awk '
+    /^testee tally: / {
+        key = $3 " " $4
+        split($5, a, "="); answered[key] = a[2]
+        split($6, s, "="); skipped[key] = s[2]
+        keys[key] = 1
+    }
+    /^(ERROR|WARNING), test=/ {
+        type = $0; sub(/.*message_type: "/, "", type); sub(/".*/, "", type)
+        cat = $0; sub(/.*test_category: /, "", cat); sub(/[ ,].*/, "", cat)
+        key = type " " cat
+        if ($0 ~ /test=Recommended\./) recommended[key]++; else required[key]++
+    }
+    END {
+        for (key in keys) {
+            split(key, k, " ")
+            failed = required[key] + recommended[key]
+            printf "%-50s %-33s %7d %9d %12d %8d\n", k[1], k[2], answered[key] - failed, required[key] + 0, recommended[key] + 0, skipped[key]
+        }
+    }
+' "$log" | sort
+echo "full log: $log"
+exit "$status"

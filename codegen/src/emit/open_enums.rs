@@ -20,7 +20,7 @@ const NULL_VALUE: &str = "::pbjson_types::NullValue";
 
 static WRITE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?s)([A-Za-z_:][A-Za-z0-9_:]*)::try_from\(([^()]*)\)\s*\.map_err\(\|_\| serde::ser::Error::custom\(format!\("Invalid variant \{\}", [^()]*\)\)\)"#,
+        r#"(?s)([A-Za-z_:][A-Za-z0-9_:#]*)::try_from\(([^()]*)\)\s*\.map_err\(\|_\| serde::ser::Error::custom\(format!\("Invalid variant \{\}", [^()]*\)\)\)"#,
     )
     .expect("a valid pattern")
 });
@@ -89,6 +89,16 @@ mod tests {
         assert_eq!(
             rewrite(pbjson),
             "let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<m::E>::new(self.e))?;"
+        );
+    }
+
+    #[test]
+    fn writing_names_enums_under_raw_identifiers() {
+        let pbjson = r#"naming::r#type::Currency::try_from(v)
+                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", v)))"#;
+        assert_eq!(
+            rewrite(pbjson),
+            "Ok::<_, S::Error>(::protogate::json::OpenEnum::<naming::r#type::Currency>::new(v))"
         );
     }
 

@@ -368,7 +368,7 @@ impl serde::Serialize for Wallet {
         }
         if !self.currencies.is_empty() {
             let v = self.currencies.iter().cloned().map(|v| {
-                naming::r#Ok::<_, S::Error>(::protogate::json::OpenEnum::<type::Currency>::new(v))
+                Ok::<_, S::Error>(::protogate::json::OpenEnum::<naming::r#type::Currency>::new(v))
                 }).collect::<std::result::Result<Vec<_>, _>>()?;
             struct_ser.serialize_field("currencies", &v)?;
         }
