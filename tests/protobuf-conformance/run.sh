@@ -64,13 +64,20 @@ awk '
         split($6, s, "="); skipped[key] = s[2]
         keys[key] = 1
     }
-    /^(ERROR|WARNING), test=/ {
-        type = $0; sub(/.*message_type: "/, "", type); sub(/".*/, "", type)
-        cat = $0; sub(/.*test_category: /, "", cat); sub(/[ ,].*/, "", cat)
+    # A failure can span lines (a multi-line message before its request): it is read whole.
+    function count_failure() {
+        if (failure == "") return
+        type = failure; sub(/.*message_type: "/, "", type); sub(/".*/, "", type)
+        cat = failure; sub(/.*test_category: /, "", cat); sub(/[ ,].*/, "", cat)
         key = type " " cat
-        if ($0 ~ /test=Recommended\./) recommended[key]++; else required[key]++
+        if (failure ~ /^[A-Z]+, test=Recommended\./) recommended[key]++; else required[key]++
+        failure = ""
     }
+    /^(ERROR|WARNING), test=/ { count_failure(); failure = $0; next }
+    /^(CONFORMANCE|testee tally)/ { count_failure() }
+    failure != "" { failure = failure " " $0 }
     END {
+        count_failure()
         for (key in keys) {
             split(key, k, " ")
             failed = required[key] + recommended[key]
