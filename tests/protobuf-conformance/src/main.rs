@@ -22,22 +22,27 @@ pub mod conformance {
     protogate::include_generated!("conformance");
 }
 
-/// `protobuf_test_messages.proto3`: the proto3 test messages.
+/// `protobuf_test_messages.*`: the test messages.
 pub mod protobuf_test_messages {
     /// `protobuf_test_messages.proto3`.
     pub mod proto3 {
         protogate::include_generated!("protobuf_test_messages.proto3");
+    }
+    /// `protobuf_test_messages.proto2`.
+    pub mod proto2 {
+        protogate::include_generated!("protobuf_test_messages.proto2");
     }
 }
 
 use conformance::conformance_request::Payload;
 use conformance::conformance_response::Result as Answer;
 use conformance::{ConformanceRequest, ConformanceResponse, WireFormat};
+use protobuf_test_messages::proto2::TestAllTypesProto2;
 use protobuf_test_messages::proto3::TestAllTypesProto3;
 
 /// The test messages' descriptor set, for `google.protobuf.Any` (see build.rs).
 const TEST_MESSAGES_DESCRIPTORS: &[u8] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/test_messages_proto3.binpb"));
+    include_bytes!(concat!(env!("OUT_DIR"), "/test_messages.binpb"));
 
 fn main() -> io::Result<()> {
     protogate::wkt::register_descriptors(TEST_MESSAGES_DESCRIPTORS)
@@ -97,6 +102,9 @@ fn answer(request: ConformanceRequest) -> Answer {
     match request.message_type.as_str() {
         "protobuf_test_messages.proto3.TestAllTypesProto3" => {
             round_trip::<TestAllTypesProto3>(&request)
+        }
+        "protobuf_test_messages.proto2.TestAllTypesProto2" => {
+            round_trip::<TestAllTypesProto2>(&request)
         }
         other => Answer::Skipped(format!("protogate generates no {other} here")),
     }
