@@ -11,7 +11,9 @@
 //!   `"-Infinity"`; a `float` refuses a finite value beyond `f32`'s range instead of
 //!   rounding it to infinity;
 //! - a `bytes` field takes standard or URL-safe base64, with or without padding;
-//! - an enum field ([`OpenEnum`]) keeps a number its enum does not name, both ways.
+//! - an enum field ([`OpenEnum`]) keeps a number its enum does not name, both ways;
+//! - a `float` or `double` field ([`Floats`]) writes NaN and the infinities as proto3 JSON's
+//!   strings, where serde_json would write `null`.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -297,6 +299,76 @@ where
 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(OpenEnumVisitor(PhantomData))
+    }
+}
+
+/// A `float` or `double` field's value (single, list or map) as proto3 JSON writes it:
+/// non-finite numbers as `"NaN"`, `"Infinity"` and `"-Infinity"`.
+pub struct Floats<'a, T: ?Sized>(pub &'a T);
+
+/// A value made of floats, written as proto3 JSON writes floats.
+pub trait FloatJson {
+    /// Writes the value.
+    fn serialize_floats<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+}
+
+fn non_finite_name(value: f64) -> &'static str {
+    if value.is_nan() {
+        "NaN"
+    } else if value > 0.0 {
+        "Infinity"
+    } else {
+        "-Infinity"
+    }
+}
+
+impl FloatJson for f64 {
+    fn serialize_floats<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.is_finite() {
+            serializer.serialize_f64(*self)
+        } else {
+            serializer.serialize_str(non_finite_name(*self))
+        }
+    }
+}
+
+impl FloatJson for f32 {
+    fn serialize_floats<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.is_finite() {
+            serializer.serialize_f32(*self)
+        } else {
+            serializer.serialize_str(non_finite_name(f64::from(*self)))
+        }
+    }
+}
+
+impl<T: FloatJson + ?Sized> FloatJson for &T {
+    fn serialize_floats<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize_floats(serializer)
+    }
+}
+
+impl<T: FloatJson> FloatJson for Vec<T> {
+    fn serialize_floats<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter().map(Floats))
+    }
+}
+
+impl<K: serde::Serialize, V: FloatJson, H> FloatJson for std::collections::HashMap<K, V, H> {
+    fn serialize_floats<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter().map(|(k, v)| (k, Floats(v))))
+    }
+}
+
+impl<K: serde::Serialize, V: FloatJson> FloatJson for std::collections::BTreeMap<K, V> {
+    fn serialize_floats<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter().map(|(k, v)| (k, Floats(v))))
+    }
+}
+
+impl<T: FloatJson + ?Sized> serde::Serialize for Floats<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_floats(serializer)
     }
 }
 

@@ -117,3 +117,28 @@ fn an_open_enum_reads_a_name_or_any_int32() {
     assert!(read("\"GREEN\"").is_err());
     assert!(read("2147483648").is_err());
 }
+
+#[test]
+fn floats_write_non_finite_values_by_name_in_every_container() {
+    use super::Floats;
+    let write = |json: Result<String, serde_json::Error>| json.unwrap();
+    assert_eq!(write(serde_json::to_string(&Floats(&f64::NAN))), "\"NaN\"");
+    assert_eq!(
+        write(serde_json::to_string(&Floats(&f32::INFINITY))),
+        "\"Infinity\""
+    );
+    assert_eq!(
+        write(serde_json::to_string(&Floats(&f64::NEG_INFINITY))),
+        "\"-Infinity\""
+    );
+    assert_eq!(write(serde_json::to_string(&Floats(&1.5f32))), "1.5");
+    assert_eq!(
+        write(serde_json::to_string(&Floats(&vec![1.0f64, f64::NAN]))),
+        "[1.0,\"NaN\"]"
+    );
+    let map = std::collections::BTreeMap::from([(1, f32::NEG_INFINITY)]);
+    assert_eq!(
+        write(serde_json::to_string(&Floats(&map))),
+        "{\"1\":\"-Infinity\"}"
+    );
+}

@@ -131,8 +131,10 @@ pub fn generate(
         renames.restore(&package, &mut code);
         out.entry(package).or_default().serde.push_str(&code);
     }
+    let float_fields = super::json_floats::float_fields(all);
     for code in out.values_mut() {
         qualify_prelude(&code.prost, &mut code.serde);
+        code.serde = super::json_floats::rewrite(&code.serde, &float_fields);
         use_runtime_readers(&mut code.serde);
         code.serde = super::open_enums::rewrite(&code.serde);
     }

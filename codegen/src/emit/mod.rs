@@ -4,6 +4,7 @@ pub mod complete;
 pub mod docs;
 pub mod enum_names;
 pub mod files;
+mod json_floats;
 pub mod messages;
 mod open_enums;
 pub mod openapi;
