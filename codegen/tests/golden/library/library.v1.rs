@@ -6612,10 +6612,10 @@ impl serde::Serialize for PhysicalProperties {
         }
         let mut struct_ser = serializer.serialize_struct("library.v1.PhysicalProperties", len)?;
         if self.weight_grams != 0. {
-            struct_ser.serialize_field("weightGrams", &self.weight_grams)?;
+            struct_ser.serialize_field("weightGrams", &::protogate::json::Floats(&self.weight_grams))?;
         }
         if self.thickness_cm != 0. {
-            struct_ser.serialize_field("thicknessCm", &self.thickness_cm)?;
+            struct_ser.serialize_field("thicknessCm", &::protogate::json::Floats(&self.thickness_cm))?;
         }
         if self.illustration_count != 0 {
             struct_ser.serialize_field("illustrationCount", &self.illustration_count)?;

@@ -2035,7 +2035,7 @@ impl serde::Serialize for EchoRequest {
             struct_ser.serialize_field("small", &self.small)?;
         }
         if self.ratio != 0. {
-            struct_ser.serialize_field("ratio", &self.ratio)?;
+            struct_ser.serialize_field("ratio", &::protogate::json::Floats(&self.ratio))?;
         }
         if self.flag {
             struct_ser.serialize_field("flag", &self.flag)?;
@@ -2067,7 +2067,7 @@ impl serde::Serialize for EchoRequest {
             struct_ser.serialize_field("numbers", &self.numbers)?;
         }
         if self.share != 0. {
-            struct_ser.serialize_field("share", &self.share)?;
+            struct_ser.serialize_field("share", &::protogate::json::Floats(&self.share))?;
         }
         struct_ser.end()
     }
