@@ -5,6 +5,8 @@
 //! Messages are decoded and encoded with the codecs protogate's server uses
 //! (`protogate::codec::decode` and `OutputMessage`), so the suite measures what a client of a
 //! protogate server sees. Text format and JSPB are answered `skipped`: protogate speaks neither.
+//! The server ignores unknown JSON fields in every call, so `JSON_IGNORE_UNKNOWN_PARSING_TEST`
+//! is answered like `JSON_TEST`.
 //!
 //! The runner counts passes only in total; at the end the testee prints to stderr how many
 //! requests of each message type and test category it answered and skipped, so that `run.sh`
