@@ -15,6 +15,7 @@ pub mod field_path;
 pub mod guard;
 pub mod http;
 pub mod interceptor;
+pub mod json;
 #[cfg(feature = "metrics")]
 pub mod metrics;
 pub mod pipeline;

@@ -176,7 +176,8 @@ impl std::str::FromStr for Timestamp {
         if b.len() < 20
             || b[4] != b'-'
             || b[7] != b'-'
-            || !matches!(b[10], b'T' | b't')
+            // proto3 JSON takes RFC 3339's upper-case separators only, as protobuf's parsers do.
+            || b[10] != b'T'
             || b[13] != b':'
             || b[16] != b':'
         {
@@ -230,7 +231,7 @@ impl std::str::FromStr for Timestamp {
             rest = &frac[digits..];
         }
         let offset = match rest {
-            "Z" | "z" => 0,
+            "Z" => 0,
             o if o.len() == 6 && (o.starts_with('+') || o.starts_with('-')) && &o[3..4] == ":" => {
                 let oh = num(s.len() - 5..s.len() - 3)?;
                 let om = num(s.len() - 2..s.len())?;
@@ -355,6 +356,13 @@ mod tests {
             nanos: -1,
         };
         assert!(serde_json::to_string(&t).is_err());
+    }
+
+    #[test]
+    fn lower_case_separators_are_refused_as_protobuf_refuses_them() {
+        assert!("2023-05-10T12:00:00Z".parse::<Timestamp>().is_ok());
+        assert!("2023-05-10t12:00:00Z".parse::<Timestamp>().is_err());
+        assert!("2023-05-10T12:00:00z".parse::<Timestamp>().is_err());
     }
 
     #[test]

@@ -128,10 +128,26 @@ pub fn generate(
         renames.restore(&package, &mut code);
         out.entry(package).or_default().serde.push_str(&code);
     }
+    let float_fields = super::json_floats::float_fields(all);
     for code in out.values_mut() {
         qualify_prelude(&code.prost, &mut code.serde);
+        code.serde = super::json_floats::rewrite(&code.serde, &float_fields);
+        use_runtime_readers(&mut code.serde);
+        code.serde = super::open_enums::rewrite(&code.serde);
     }
     Ok(out)
+}
+
+/// pbjson's number and bytes readers refuse what proto3 JSON allows (an integer in exponent
+/// form, URL-safe base64 with padding) and accept what it refuses (a float beyond its range);
+/// the runtime's readers of the same shape follow the mapping (`protogate::json`).
+fn use_runtime_readers(serde: &mut String) {
+    for reader in ["NumberDeserialize", "BytesDeserialize"] {
+        *serde = serde.replace(
+            &format!("::pbjson::private::{reader}"),
+            &format!("::protogate::json::{reader}"),
+        );
+    }
 }
 
 /// pbjson-build writes `Vec` and `ToString` unqualified; in a package with a message of that

@@ -545,7 +545,7 @@ impl<'de> serde::Deserialize<'de> for ListDetails {
                                 return Err(serde::de::Error::duplicate_field("totalResult"));
                             }
                             total_result__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::ProcessedSequence => {
@@ -553,7 +553,7 @@ impl<'de> serde::Deserialize<'de> for ListDetails {
                                 return Err(serde::de::Error::duplicate_field("processedSequence"));
                             }
                             processed_sequence__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::ViewTimestamp => {
@@ -682,7 +682,7 @@ impl<'de> serde::Deserialize<'de> for ListQuery {
                                 return Err(serde::de::Error::duplicate_field("offset"));
                             }
                             offset__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Limit => {
@@ -690,7 +690,7 @@ impl<'de> serde::Deserialize<'de> for ListQuery {
                                 return Err(serde::de::Error::duplicate_field("limit"));
                             }
                             limit__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Asc => {
@@ -947,7 +947,7 @@ impl<'de> serde::Deserialize<'de> for ObjectDetails {
                                 return Err(serde::de::Error::duplicate_field("sequence"));
                             }
                             sequence__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::CreationDate => {

@@ -113,6 +113,13 @@ impl serde::Serialize for Any {
         if self.type_url.is_empty() && self.value.is_empty() {
             return serializer.serialize_map(Some(0))?.end();
         }
+        // protobuf's own printers give Empty no special form: its JSON is its (empty) fields
+        // beside `"@type"`, and their parsers refuse a `"value"` member for it.
+        if message_name(&self.type_url) == Some("google.protobuf.Empty") {
+            let mut map = serializer.serialize_map(Some(1))?;
+            map.serialize_entry("@type", &self.type_url)?;
+            return map.end();
+        }
         let pool = pool().map_err(S::Error::custom)?;
         let known = message_name(&self.type_url)
             .and_then(|name| pool.get_message_by_name(name))
@@ -132,9 +139,22 @@ impl<'de> serde::Deserialize<'de> for Any {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Any, D::Error> {
         use serde::de::Error as _;
         // Held whole: `"@type"` may come after the fields it describes.
-        let object = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+        let mut object = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
         if object.is_empty() {
             return Ok(Any::default());
+        }
+        // `google.protobuf.Empty` is written `{"@type": …}` (see `serialize`); prost-reflect
+        // reads it only as `{"@type": …, "value": {}}`, which is read too.
+        let holds_empty = object
+            .get("@type")
+            .and_then(serde_json::Value::as_str)
+            .and_then(message_name)
+            == Some("google.protobuf.Empty");
+        if holds_empty && !object.contains_key("value") {
+            object.insert(
+                "value".to_string(),
+                serde_json::Value::Object(Default::default()),
+            );
         }
         let pool = pool().map_err(D::Error::custom)?;
         let descriptor = any_descriptor(&pool).map_err(D::Error::custom)?;

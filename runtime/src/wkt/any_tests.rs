@@ -123,6 +123,25 @@ fn an_empty_any_is_an_empty_object() {
 }
 
 #[test]
+fn an_any_holding_empty_is_its_type_alone_and_reads_with_or_without_value() {
+    let empty = Any {
+        type_url: "type.googleapis.com/google.protobuf.Empty".to_string(),
+        value: bytes::Bytes::new(),
+    };
+    for text in [
+        r#"{"@type": "type.googleapis.com/google.protobuf.Empty"}"#,
+        r#"{"@type": "type.googleapis.com/google.protobuf.Empty", "value": {}}"#,
+    ] {
+        let any: Any = serde_json::from_str(text).unwrap();
+        assert_eq!(any, empty, "{text}");
+    }
+    assert_eq!(
+        serde_json::to_value(&empty).unwrap(),
+        json!({"@type": "type.googleapis.com/google.protobuf.Empty"})
+    );
+}
+
+#[test]
 fn an_unregistered_type_is_an_error_not_a_guess() {
     let any = Any {
         type_url: "type.googleapis.com/nowhere.Thing".into(),

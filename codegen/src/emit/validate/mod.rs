@@ -176,7 +176,8 @@ impl Gen<'_> {
             Cardinality::Repeated => self.repeated_checks(&ctx, field, &expr),
             Cardinality::Map(key, value) => self.map_checks(&ctx, field, key, value, &expr),
             Cardinality::Single => {
-                let is_message = matches!(field.ty, FieldType::Message(_));
+                // prost gives a proto2 `required` message field no `Option`: always present.
+                let is_message = matches!(field.ty, FieldType::Message(_)) && !field.required_label;
                 if is_message || field.proto3_optional {
                     self.optional_checks(&ctx, field, &expr)
                 } else {

@@ -868,7 +868,7 @@ impl<'de> serde::Deserialize<'de> for BulkImportSummary {
                                 return Err(serde::de::Error::duplicate_field("importedCount"));
                             }
                             imported_count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Failures => {
@@ -1001,7 +1001,7 @@ impl<'de> serde::Deserialize<'de> for bulk_import_summary::Failure {
                                 return Err(serde::de::Error::duplicate_field("index"));
                             }
                             index__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Message => {
@@ -1063,8 +1063,7 @@ impl serde::Serialize for ExportFile {
             struct_ser.serialize_field("name", &self.name)?;
         }
         if self.format != 0 {
-            let v = ExportFormat::try_from(self.format)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.format)))?;
+            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<ExportFormat>::new(self.format))?;
             struct_ser.serialize_field("format", &v)?;
         }
         if !self.content_type.is_empty() {
@@ -1178,7 +1177,7 @@ impl<'de> serde::Deserialize<'de> for ExportFile {
                             if format__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("format"));
                             }
-                            format__ = Some(map_.next_value::<ExportFormat>()? as i32);
+                            format__ = Some(map_.next_value::<::protogate::json::OpenEnum<ExportFormat>>()?.0);
                         }
                         GeneratedField::ContentType => {
                             if content_type__.is_some() {
@@ -1191,7 +1190,7 @@ impl<'de> serde::Deserialize<'de> for ExportFile {
                                 return Err(serde::de::Error::duplicate_field("content"));
                             }
                             content__ = 
-                                Some(map_.next_value::<::pbjson::private::BytesDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::BytesDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::SizeBytes => {
@@ -1199,7 +1198,7 @@ impl<'de> serde::Deserialize<'de> for ExportFile {
                                 return Err(serde::de::Error::duplicate_field("sizeBytes"));
                             }
                             size_bytes__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::CreateTime => {
@@ -1488,7 +1487,7 @@ impl<'de> serde::Deserialize<'de> for GetLegacyRecordRequest {
                                 return Err(serde::de::Error::duplicate_field("recordId"));
                             }
                             record_id__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -1797,7 +1796,7 @@ impl<'de> serde::Deserialize<'de> for LegacyCatalogRecord {
                                 return Err(serde::de::Error::duplicate_field("recordId"));
                             }
                             record_id__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::ListPrice => {
@@ -1910,8 +1909,7 @@ impl serde::Serialize for PurgeLoansRequest {
         }
         if !self.states.is_empty() {
             let v = self.states.iter().cloned().map(|v| {
-                super::super::v1::loan::State::try_from(v)
-                    .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", v)))
+                Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::super::v1::loan::State>::new(v))
                 }).collect::<std::result::Result<Vec<_>, _>>()?;
             struct_ser.serialize_field("states", &v)?;
         }
@@ -2003,7 +2001,7 @@ impl<'de> serde::Deserialize<'de> for PurgeLoansRequest {
                             if states__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("states"));
                             }
-                            states__ = Some(map_.next_value::<Vec<super::super::v1::loan::State>>()?.into_iter().map(|x| x as i32).collect());
+                            states__ = Some(map_.next_value::<Vec<::protogate::json::OpenEnum<super::super::v1::loan::State>>>()?.into_iter().map(|x| x.0).collect());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -2117,7 +2115,7 @@ impl<'de> serde::Deserialize<'de> for PurgeLoansResponse {
                                 return Err(serde::de::Error::duplicate_field("purgedCount"));
                             }
                             purged_count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::PurgedLoanNames => {
@@ -2212,8 +2210,7 @@ impl serde::Serialize for Settings {
         }
         if !self.featured_genres.is_empty() {
             let v = self.featured_genres.iter().cloned().map(|v| {
-                super::super::common::v1::Genre::try_from(v)
-                    .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", v)))
+                Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::super::common::v1::Genre>::new(v))
                 }).collect::<std::result::Result<Vec<_>, _>>()?;
             struct_ser.serialize_field("featuredGenres", &v)?;
         }
@@ -2403,7 +2400,7 @@ impl<'de> serde::Deserialize<'de> for Settings {
                             if featured_genres__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("featuredGenres"));
                             }
-                            featured_genres__ = Some(map_.next_value::<Vec<super::super::common::v1::Genre>>()?.into_iter().map(|x| x as i32).collect());
+                            featured_genres__ = Some(map_.next_value::<Vec<::protogate::json::OpenEnum<super::super::common::v1::Genre>>>()?.into_iter().map(|x| x.0).collect());
                         }
                         GeneratedField::RetentionPeriod => {
                             if retention__.is_some() {

@@ -502,7 +502,7 @@ impl<'de> serde::Deserialize<'de> for DateRange {
                                 return Err(serde::de::Error::duplicate_field("startYear"));
                             }
                             start_year__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::EndYear => {
@@ -510,7 +510,7 @@ impl<'de> serde::Deserialize<'de> for DateRange {
                                 return Err(serde::de::Error::duplicate_field("endYear"));
                             }
                             end_year__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -730,7 +730,7 @@ impl<'de> serde::Deserialize<'de> for Money {
                                 return Err(serde::de::Error::duplicate_field("units"));
                             }
                             units__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Nanos => {
@@ -738,7 +738,7 @@ impl<'de> serde::Deserialize<'de> for Money {
                                 return Err(serde::de::Error::duplicate_field("nanos"));
                             }
                             nanos__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {

@@ -2043,8 +2043,7 @@ impl serde::Serialize for Author {
         if !self.genres_by_language.is_empty() {
             let v: std::collections::HashMap<_, _> = self.genres_by_language.iter()
                 .map(|(k, v)| {
-                    let v = super::common::v1::Genre::try_from(*v)
-                        .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", *v)))?;
+                    let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::common::v1::Genre>::new(*v))?;
                     Ok((k, v))
                 }).collect::<std::result::Result<_,_>>()?;
             struct_ser.serialize_field("genresByLanguage", &v)?;
@@ -2153,7 +2152,7 @@ impl<'de> serde::Deserialize<'de> for Author {
                                 return Err(serde::de::Error::duplicate_field("birthYear"));
                             }
                             birth_year__ = 
-                                map_.next_value::<::std::option::Option<::pbjson::private::NumberDeserialize<_>>>()?.map(|x| x.0)
+                                map_.next_value::<::std::option::Option<::protogate::json::NumberDeserialize<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::DeathYear => {
@@ -2161,7 +2160,7 @@ impl<'de> serde::Deserialize<'de> for Author {
                                 return Err(serde::de::Error::duplicate_field("deathYear"));
                             }
                             death_year__ = 
-                                map_.next_value::<::std::option::Option<::pbjson::private::NumberDeserialize<_>>>()?.map(|x| x.0)
+                                map_.next_value::<::std::option::Option<::protogate::json::NumberDeserialize<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::PenNames => {
@@ -2175,8 +2174,8 @@ impl<'de> serde::Deserialize<'de> for Author {
                                 return Err(serde::de::Error::duplicate_field("genresByLanguage"));
                             }
                             genres_by_language__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, super::common::v1::Genre>>()?
-                                    .into_iter().map(|(k,v)| (k, v as i32)).collect()
+                                map_.next_value::<std::collections::HashMap<_, ::protogate::json::OpenEnum<super::common::v1::Genre>>>()?
+                                    .into_iter().map(|(k,v)| (k, v.0)).collect()
                             );
                         }
                         GeneratedField::__SkipField__ => {
@@ -2546,19 +2545,16 @@ impl serde::Serialize for Book {
         }
         if !self.genres.is_empty() {
             let v = self.genres.iter().cloned().map(|v| {
-                super::common::v1::Genre::try_from(v)
-                    .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", v)))
+                Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::common::v1::Genre>::new(v))
                 }).collect::<std::result::Result<Vec<_>, _>>()?;
             struct_ser.serialize_field("genres", &v)?;
         }
         if self.format != 0 {
-            let v = super::common::v1::BookFormat::try_from(self.format)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.format)))?;
+            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::common::v1::BookFormat>::new(self.format))?;
             struct_ser.serialize_field("format", &v)?;
         }
         if self.condition != 0 {
-            let v = book::Condition::try_from(self.condition)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.condition)))?;
+            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<book::Condition>::new(self.condition))?;
             struct_ser.serialize_field("condition", &v)?;
         }
         if !self.r#type.is_empty() {
@@ -2582,8 +2578,7 @@ impl serde::Serialize for Book {
         if !self.copy_conditions.is_empty() {
             let v: std::collections::HashMap<_, _> = self.copy_conditions.iter()
                 .map(|(k, v)| {
-                    let v = book::Condition::try_from(*v)
-                        .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", *v)))?;
+                    let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<book::Condition>::new(*v))?;
                     Ok((k, v))
                 }).collect::<std::result::Result<_,_>>()?;
             struct_ser.serialize_field("copyConditions", &v)?;
@@ -2867,7 +2862,7 @@ impl<'de> serde::Deserialize<'de> for Book {
                                 return Err(serde::de::Error::duplicate_field("pageCount"));
                             }
                             page_count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Authors => {
@@ -2880,19 +2875,19 @@ impl<'de> serde::Deserialize<'de> for Book {
                             if genres__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("genres"));
                             }
-                            genres__ = Some(map_.next_value::<Vec<super::common::v1::Genre>>()?.into_iter().map(|x| x as i32).collect());
+                            genres__ = Some(map_.next_value::<Vec<::protogate::json::OpenEnum<super::common::v1::Genre>>>()?.into_iter().map(|x| x.0).collect());
                         }
                         GeneratedField::Format => {
                             if format__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("format"));
                             }
-                            format__ = Some(map_.next_value::<super::common::v1::BookFormat>()? as i32);
+                            format__ = Some(map_.next_value::<::protogate::json::OpenEnum<super::common::v1::BookFormat>>()?.0);
                         }
                         GeneratedField::Condition => {
                             if condition__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("condition"));
                             }
-                            condition__ = Some(map_.next_value::<book::Condition>()? as i32);
+                            condition__ = Some(map_.next_value::<::protogate::json::OpenEnum<book::Condition>>()?.0);
                         }
                         GeneratedField::Type => {
                             if r#type__.is_some() {
@@ -2917,7 +2912,7 @@ impl<'de> serde::Deserialize<'de> for Book {
                                 return Err(serde::de::Error::duplicate_field("seriesPosition"));
                             }
                             series_position__ = 
-                                map_.next_value::<::std::option::Option<::pbjson::private::NumberDeserialize<_>>>()?.map(|x| x.0)
+                                map_.next_value::<::std::option::Option<::protogate::json::NumberDeserialize<_>>>()?.map(|x| x.0)
                             ;
                         }
                         GeneratedField::Labels => {
@@ -2933,7 +2928,7 @@ impl<'de> serde::Deserialize<'de> for Book {
                                 return Err(serde::de::Error::duplicate_field("editions"));
                             }
                             editions__ = Some(
-                                map_.next_value::<std::collections::HashMap<::pbjson::private::NumberDeserialize<i64>, _>>()?
+                                map_.next_value::<std::collections::HashMap<::protogate::json::NumberDeserialize<i64>, _>>()?
                                     .into_iter().map(|(k,v)| (k.0, v)).collect()
                             );
                         }
@@ -2942,8 +2937,8 @@ impl<'de> serde::Deserialize<'de> for Book {
                                 return Err(serde::de::Error::duplicate_field("copyConditions"));
                             }
                             copy_conditions__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, book::Condition>>()?
-                                    .into_iter().map(|(k,v)| (k, v as i32)).collect()
+                                map_.next_value::<std::collections::HashMap<_, ::protogate::json::OpenEnum<book::Condition>>>()?
+                                    .into_iter().map(|(k,v)| (k, v.0)).collect()
                             );
                         }
                         GeneratedField::CoverImages => {
@@ -2951,7 +2946,7 @@ impl<'de> serde::Deserialize<'de> for Book {
                                 return Err(serde::de::Error::duplicate_field("coverImages"));
                             }
                             cover_images__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, ::pbjson::private::BytesDeserialize<_>>>()?
+                                map_.next_value::<std::collections::HashMap<_, ::protogate::json::BytesDeserialize<_>>>()?
                                     .into_iter().map(|(k,v)| (k, v.0)).collect()
                             );
                         }
@@ -2990,7 +2985,7 @@ impl<'de> serde::Deserialize<'de> for Book {
                                 return Err(serde::de::Error::duplicate_field("contentSha256"));
                             }
                             content_sha256__ = 
-                                Some(map_.next_value::<::pbjson::private::BytesDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::BytesDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Contributors => {
@@ -3195,8 +3190,7 @@ impl serde::Serialize for book::Edition {
             struct_ser.serialize_field("year", &self.year)?;
         }
         if self.format != 0 {
-            let v = super::common::v1::BookFormat::try_from(self.format)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.format)))?;
+            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::common::v1::BookFormat>::new(self.format))?;
             struct_ser.serialize_field("format", &v)?;
         }
         if !self.printings.is_empty() {
@@ -3287,14 +3281,14 @@ impl<'de> serde::Deserialize<'de> for book::Edition {
                                 return Err(serde::de::Error::duplicate_field("year"));
                             }
                             year__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Format => {
                             if format__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("format"));
                             }
-                            format__ = Some(map_.next_value::<super::common::v1::BookFormat>()? as i32);
+                            format__ = Some(map_.next_value::<::protogate::json::OpenEnum<super::common::v1::BookFormat>>()?.0);
                         }
                         GeneratedField::Printings => {
                             if printings__.is_some() {
@@ -3350,8 +3344,7 @@ impl serde::Serialize for book::edition::Printing {
             struct_ser.serialize_field("copies", &self.copies)?;
         }
         if self.paper != 0 {
-            let v = book::edition::printing::PaperType::try_from(self.paper)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.paper)))?;
+            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<book::edition::printing::PaperType>::new(self.paper))?;
             struct_ser.serialize_field("paper", &v)?;
         }
         struct_ser.end()
@@ -3434,7 +3427,7 @@ impl<'de> serde::Deserialize<'de> for book::edition::Printing {
                                 return Err(serde::de::Error::duplicate_field("number"));
                             }
                             number__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::PrintTime => {
@@ -3448,14 +3441,14 @@ impl<'de> serde::Deserialize<'de> for book::edition::Printing {
                                 return Err(serde::de::Error::duplicate_field("copies"));
                             }
                             copies__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Paper => {
                             if paper__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("paper"));
                             }
-                            paper__ = Some(map_.next_value::<book::edition::printing::PaperType>()? as i32);
+                            paper__ = Some(map_.next_value::<::protogate::json::OpenEnum<book::edition::printing::PaperType>>()?.0);
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -5141,8 +5134,7 @@ impl serde::Serialize for ListBooksRequest {
             struct_ser.serialize_field("authors", &self.authors)?;
         }
         if self.format != 0 {
-            let v = super::common::v1::BookFormat::try_from(self.format)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.format)))?;
+            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::common::v1::BookFormat>::new(self.format))?;
             struct_ser.serialize_field("format", &v)?;
         }
         if let Some(v) = self.published.as_ref() {
@@ -5150,8 +5142,7 @@ impl serde::Serialize for ListBooksRequest {
         }
         if !self.genres.is_empty() {
             let v = self.genres.iter().cloned().map(|v| {
-                super::common::v1::Genre::try_from(v)
-                    .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", v)))
+                Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::common::v1::Genre>::new(v))
                 }).collect::<std::result::Result<Vec<_>, _>>()?;
             struct_ser.serialize_field("genres", &v)?;
         }
@@ -5274,7 +5265,7 @@ impl<'de> serde::Deserialize<'de> for ListBooksRequest {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::PageToken => {
@@ -5299,7 +5290,7 @@ impl<'de> serde::Deserialize<'de> for ListBooksRequest {
                             if format__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("format"));
                             }
-                            format__ = Some(map_.next_value::<super::common::v1::BookFormat>()? as i32);
+                            format__ = Some(map_.next_value::<::protogate::json::OpenEnum<super::common::v1::BookFormat>>()?.0);
                         }
                         GeneratedField::Published => {
                             if published__.is_some() {
@@ -5311,7 +5302,7 @@ impl<'de> serde::Deserialize<'de> for ListBooksRequest {
                             if genres__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("genres"));
                             }
-                            genres__ = Some(map_.next_value::<Vec<super::common::v1::Genre>>()?.into_iter().map(|x| x as i32).collect());
+                            genres__ = Some(map_.next_value::<Vec<::protogate::json::OpenEnum<super::common::v1::Genre>>>()?.into_iter().map(|x| x.0).collect());
                         }
                         GeneratedField::OrderBy => {
                             if order_by__.is_some() {
@@ -5464,7 +5455,7 @@ impl<'de> serde::Deserialize<'de> for ListBooksResponse {
                                 return Err(serde::de::Error::duplicate_field("totalSize"));
                             }
                             total_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -5577,7 +5568,7 @@ impl<'de> serde::Deserialize<'de> for ListShelvesRequest {
                                 return Err(serde::de::Error::duplicate_field("pageSize"));
                             }
                             page_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::PageToken => {
@@ -5717,7 +5708,7 @@ impl<'de> serde::Deserialize<'de> for ListShelvesResponse {
                                 return Err(serde::de::Error::duplicate_field("totalSize"));
                             }
                             total_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -5782,8 +5773,7 @@ impl serde::Serialize for Loan {
             struct_ser.serialize_field("borrower", v)?;
         }
         if self.state != 0 {
-            let v = loan::State::try_from(self.state)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.state)))?;
+            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<loan::State>::new(self.state))?;
             struct_ser.serialize_field("state", &v)?;
         }
         if let Some(v) = self.checkout_time.as_ref() {
@@ -5921,7 +5911,7 @@ impl<'de> serde::Deserialize<'de> for Loan {
                             if state__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("state"));
                             }
-                            state__ = Some(map_.next_value::<loan::State>()? as i32);
+                            state__ = Some(map_.next_value::<::protogate::json::OpenEnum<loan::State>>()?.0);
                         }
                         GeneratedField::CheckoutTime => {
                             if checkout_time__.is_some() {
@@ -6622,10 +6612,10 @@ impl serde::Serialize for PhysicalProperties {
         }
         let mut struct_ser = serializer.serialize_struct("library.v1.PhysicalProperties", len)?;
         if self.weight_grams != 0. {
-            struct_ser.serialize_field("weightGrams", &self.weight_grams)?;
+            struct_ser.serialize_field("weightGrams", &::protogate::json::Floats(&self.weight_grams))?;
         }
         if self.thickness_cm != 0. {
-            struct_ser.serialize_field("thicknessCm", &self.thickness_cm)?;
+            struct_ser.serialize_field("thicknessCm", &::protogate::json::Floats(&self.thickness_cm))?;
         }
         if self.illustration_count != 0 {
             struct_ser.serialize_field("illustrationCount", &self.illustration_count)?;
@@ -6813,7 +6803,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("weightGrams"));
                             }
                             weight_grams__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::ThicknessCm => {
@@ -6821,7 +6811,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("thicknessCm"));
                             }
                             thickness_cm__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::IllustrationCount => {
@@ -6829,7 +6819,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("illustrationCount"));
                             }
                             illustration_count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::WordCount => {
@@ -6837,7 +6827,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("wordCount"));
                             }
                             word_count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::PrintRun => {
@@ -6845,7 +6835,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("printRun"));
                             }
                             print_run__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Barcode => {
@@ -6853,7 +6843,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("barcode"));
                             }
                             barcode__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::StorageTempDeltaC => {
@@ -6861,7 +6851,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("storageTempDeltaC"));
                             }
                             storage_temp_delta_c__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::PriceDeltaMicros => {
@@ -6869,7 +6859,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("priceDeltaMicros"));
                             }
                             price_delta_micros__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Crc32c => {
@@ -6877,7 +6867,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("crc32c"));
                             }
                             crc32c__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Fingerprint => {
@@ -6885,7 +6875,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("fingerprint"));
                             }
                             fingerprint__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::UtcOffsetSeconds => {
@@ -6893,7 +6883,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("utcOffsetSeconds"));
                             }
                             utc_offset_seconds__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::AcquiredUnixMs => {
@@ -6901,7 +6891,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("acquiredUnixMs"));
                             }
                             acquired_unix_ms__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::HasDustJacket => {
@@ -6921,7 +6911,7 @@ impl<'de> serde::Deserialize<'de> for PhysicalProperties {
                                 return Err(serde::de::Error::duplicate_field("spinePhoto"));
                             }
                             spine_photo__ = 
-                                Some(map_.next_value::<::pbjson::private::BytesDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::BytesDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -6992,8 +6982,7 @@ impl serde::Serialize for Shelf {
             struct_ser.serialize_field("displayName", &self.display_name)?;
         }
         if self.theme != 0 {
-            let v = super::common::v1::Genre::try_from(self.theme)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.theme)))?;
+            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::common::v1::Genre>::new(self.theme))?;
             struct_ser.serialize_field("theme", &v)?;
         }
         if self.capacity != 0 {
@@ -7134,14 +7123,14 @@ impl<'de> serde::Deserialize<'de> for Shelf {
                             if theme__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("theme"));
                             }
-                            theme__ = Some(map_.next_value::<super::common::v1::Genre>()? as i32);
+                            theme__ = Some(map_.next_value::<::protogate::json::OpenEnum<super::common::v1::Genre>>()?.0);
                         }
                         GeneratedField::Capacity => {
                             if capacity__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("capacity"));
                             }
                             capacity__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::CreateTime => {
@@ -7163,7 +7152,7 @@ impl<'de> serde::Deserialize<'de> for Shelf {
                                 return Err(serde::de::Error::duplicate_field("bookCount"));
                             }
                             book_count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::BranchAddress => {

@@ -1549,7 +1549,7 @@ impl<'de> serde::Deserialize<'de> for BlobSummary {
                                 return Err(serde::de::Error::duplicate_field("size"));
                             }
                             size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -1666,7 +1666,7 @@ impl<'de> serde::Deserialize<'de> for CheckRequest {
                                 return Err(serde::de::Error::duplicate_field("counts"));
                             }
                             counts__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, ::pbjson::private::NumberDeserialize<i32>>>()?
+                                map_.next_value::<std::collections::HashMap<_, ::protogate::json::NumberDeserialize<i32>>>()?
                                     .into_iter().map(|(k,v)| (k, v.0)).collect()
                             );
                         }
@@ -1945,7 +1945,7 @@ impl<'de> serde::Deserialize<'de> for DownloadRequest {
                                 return Err(serde::de::Error::duplicate_field("chunkSize"));
                             }
                             chunk_size__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::FailAfter => {
@@ -1953,7 +1953,7 @@ impl<'de> serde::Deserialize<'de> for DownloadRequest {
                                 return Err(serde::de::Error::duplicate_field("failAfter"));
                             }
                             fail_after__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -2035,14 +2035,13 @@ impl serde::Serialize for EchoRequest {
             struct_ser.serialize_field("small", &self.small)?;
         }
         if self.ratio != 0. {
-            struct_ser.serialize_field("ratio", &self.ratio)?;
+            struct_ser.serialize_field("ratio", &::protogate::json::Floats(&self.ratio))?;
         }
         if self.flag {
             struct_ser.serialize_field("flag", &self.flag)?;
         }
         if self.color != 0 {
-            let v = Color::try_from(self.color)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.color)))?;
+            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<Color>::new(self.color))?;
             struct_ser.serialize_field("color", &v)?;
         }
         if !self.labels.is_empty() {
@@ -2051,8 +2050,7 @@ impl serde::Serialize for EchoRequest {
         if !self.colors_by_slot.is_empty() {
             let v: std::collections::HashMap<_, _> = self.colors_by_slot.iter()
                 .map(|(k, v)| {
-                    let v = Color::try_from(*v)
-                        .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", *v)))?;
+                    let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<Color>::new(*v))?;
                     Ok((k, v))
                 }).collect::<std::result::Result<_,_>>()?;
             struct_ser.serialize_field("colorsBySlot", &v)?;
@@ -2069,7 +2067,7 @@ impl serde::Serialize for EchoRequest {
             struct_ser.serialize_field("numbers", &self.numbers)?;
         }
         if self.share != 0. {
-            struct_ser.serialize_field("share", &self.share)?;
+            struct_ser.serialize_field("share", &::protogate::json::Floats(&self.share))?;
         }
         struct_ser.end()
     }
@@ -2193,7 +2191,7 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                                 return Err(serde::de::Error::duplicate_field("count"));
                             }
                             count__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Big => {
@@ -2201,7 +2199,7 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                                 return Err(serde::de::Error::duplicate_field("big"));
                             }
                             big__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Small => {
@@ -2209,7 +2207,7 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                                 return Err(serde::de::Error::duplicate_field("small"));
                             }
                             small__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Ratio => {
@@ -2217,7 +2215,7 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                                 return Err(serde::de::Error::duplicate_field("ratio"));
                             }
                             ratio__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Flag => {
@@ -2230,7 +2228,7 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                             if color__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("color"));
                             }
-                            color__ = Some(map_.next_value::<Color>()? as i32);
+                            color__ = Some(map_.next_value::<::protogate::json::OpenEnum<Color>>()?.0);
                         }
                         GeneratedField::Labels => {
                             if labels__.is_some() {
@@ -2245,8 +2243,8 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                                 return Err(serde::de::Error::duplicate_field("colorsBySlot"));
                             }
                             colors_by_slot__ = Some(
-                                map_.next_value::<std::collections::HashMap<::pbjson::private::NumberDeserialize<i32>, Color>>()?
-                                    .into_iter().map(|(k,v)| (k.0, v as i32)).collect()
+                                map_.next_value::<std::collections::HashMap<::protogate::json::NumberDeserialize<i32>, ::protogate::json::OpenEnum<Color>>>()?
+                                    .into_iter().map(|(k,v)| (k.0, v.0)).collect()
                             );
                         }
                         GeneratedField::Totals => {
@@ -2254,7 +2252,7 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                                 return Err(serde::de::Error::duplicate_field("totals"));
                             }
                             totals__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, ::pbjson::private::NumberDeserialize<i64>>>()?
+                                map_.next_value::<std::collections::HashMap<_, ::protogate::json::NumberDeserialize<i64>>>()?
                                     .into_iter().map(|(k,v)| (k, v.0)).collect()
                             );
                         }
@@ -2269,7 +2267,7 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                                 return Err(serde::de::Error::duplicate_field("numbers"));
                             }
                             numbers__ = 
-                                Some(map_.next_value::<Vec<::pbjson::private::NumberDeserialize<_>>>()?
+                                Some(map_.next_value::<Vec<::protogate::json::NumberDeserialize<_>>>()?
                                     .into_iter().map(|x| x.0).collect())
                             ;
                         }
@@ -2278,7 +2276,7 @@ impl<'de> serde::Deserialize<'de> for EchoRequest {
                                 return Err(serde::de::Error::duplicate_field("share"));
                             }
                             share__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -2361,8 +2359,7 @@ impl serde::Serialize for EchoResponse {
             struct_ser.serialize_field("total", ToString::to_string(&self.total).as_str())?;
         }
         if self.color != 0 {
-            let v = Color::try_from(self.color)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.color)))?;
+            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<Color>::new(self.color))?;
             struct_ser.serialize_field("color", &v)?;
         }
         if !self.labels.is_empty() {
@@ -2517,14 +2514,14 @@ impl<'de> serde::Deserialize<'de> for EchoResponse {
                                 return Err(serde::de::Error::duplicate_field("total"));
                             }
                             total__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Color => {
                             if color__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("color"));
                             }
-                            color__ = Some(map_.next_value::<Color>()? as i32);
+                            color__ = Some(map_.next_value::<::protogate::json::OpenEnum<Color>>()?.0);
                         }
                         GeneratedField::Labels => {
                             if labels__.is_some() {
@@ -2557,7 +2554,7 @@ impl<'de> serde::Deserialize<'de> for EchoResponse {
                                 return Err(serde::de::Error::duplicate_field("blob"));
                             }
                             blob__ = 
-                                Some(map_.next_value::<::pbjson::private::BytesDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::BytesDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Inners => {
@@ -2576,7 +2573,7 @@ impl<'de> serde::Deserialize<'de> for EchoResponse {
                             if choice__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("number"));
                             }
-                            choice__ = map_.next_value::<::std::option::Option<::pbjson::private::NumberDeserialize<_>>>()?.map(|x| echo_response::Choice::Number(x.0));
+                            choice__ = map_.next_value::<::std::option::Option<::protogate::json::NumberDeserialize<_>>>()?.map(|x| echo_response::Choice::Number(x.0));
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;
@@ -2802,7 +2799,7 @@ impl<'de> serde::Deserialize<'de> for Inner {
                                 return Err(serde::de::Error::duplicate_field("serial"));
                             }
                             serial__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {

@@ -368,8 +368,7 @@ impl serde::Serialize for Wallet {
         }
         if !self.currencies.is_empty() {
             let v = self.currencies.iter().cloned().map(|v| {
-                naming::r#type::Currency::try_from(v)
-                    .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", v)))
+                Ok::<_, S::Error>(::protogate::json::OpenEnum::<naming::r#type::Currency>::new(v))
                 }).collect::<std::result::Result<Vec<_>, _>>()?;
             struct_ser.serialize_field("currencies", &v)?;
         }
@@ -460,7 +459,7 @@ impl<'de> serde::Deserialize<'de> for Wallet {
                             if currencies__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("currencies"));
                             }
-                            currencies__ = Some(map_.next_value::<Vec<naming::r#type::Currency>>()?.into_iter().map(|x| x as i32).collect());
+                            currencies__ = Some(map_.next_value::<Vec<::protogate::json::OpenEnum<naming::r#type::Currency>>>()?.into_iter().map(|x| x.0).collect());
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;

@@ -628,8 +628,7 @@ impl serde::Serialize for level1::level2::level3::level4::Level5 {
             struct_ser.serialize_field("leafName", &self.leaf_name)?;
         }
         if self.kind != 0 {
-            let v = level1::level2::level3::level4::Kind::try_from(self.kind)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.kind)))?;
+            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<level1::level2::level3::level4::Kind>::new(self.kind))?;
             struct_ser.serialize_field("kind", &v)?;
         }
         struct_ser.end()
@@ -709,7 +708,7 @@ impl<'de> serde::Deserialize<'de> for level1::level2::level3::level4::Level5 {
                             if kind__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("kind"));
                             }
-                            kind__ = Some(map_.next_value::<level1::level2::level3::level4::Kind>()? as i32);
+                            kind__ = Some(map_.next_value::<::protogate::json::OpenEnum<level1::level2::level3::level4::Kind>>()?.0);
                         }
                         GeneratedField::__SkipField__ => {
                             let _ = map_.next_value::<serde::de::IgnoredAny>()?;

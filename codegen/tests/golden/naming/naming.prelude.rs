@@ -630,7 +630,7 @@ impl<'de> serde::Deserialize<'de> for Prelude {
                                 return Err(serde::de::Error::duplicate_field("numbers"));
                             }
                             numbers__ = 
-                                Some(map_.next_value::<::std::vec::Vec<::pbjson::private::NumberDeserialize<_>>>()?
+                                Some(map_.next_value::<::std::vec::Vec<::protogate::json::NumberDeserialize<_>>>()?
                                     .into_iter().map(|x| x.0).collect())
                             ;
                         }
@@ -639,7 +639,7 @@ impl<'de> serde::Deserialize<'de> for Prelude {
                                 return Err(serde::de::Error::duplicate_field("blob"));
                             }
                             blob__ = 
-                                Some(map_.next_value::<::pbjson::private::BytesDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::BytesDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::__SkipField__ => {
@@ -956,7 +956,7 @@ impl<'de> serde::Deserialize<'de> for Vec {
                                 return Err(serde::de::Error::duplicate_field("items"));
                             }
                             items__ = 
-                                Some(map_.next_value::<::std::vec::Vec<::pbjson::private::NumberDeserialize<_>>>()?
+                                Some(map_.next_value::<::std::vec::Vec<::protogate::json::NumberDeserialize<_>>>()?
                                     .into_iter().map(|x| x.0).collect())
                             ;
                         }

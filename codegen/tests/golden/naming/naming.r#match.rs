@@ -412,7 +412,7 @@ impl<'de> serde::Deserialize<'de> for Keywords {
                                 return Err(serde::de::Error::duplicate_field("async"));
                             }
                             r#async__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Fn => {
@@ -468,7 +468,7 @@ impl<'de> serde::Deserialize<'de> for Keywords {
                                 return Err(serde::de::Error::duplicate_field("mod"));
                             }
                             r#mod__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, ::pbjson::private::NumberDeserialize<i32>>>()?
+                                map_.next_value::<std::collections::HashMap<_, ::protogate::json::NumberDeserialize<i32>>>()?
                                     .into_iter().map(|(k,v)| (k, v.0)).collect()
                             );
                         }
@@ -482,7 +482,7 @@ impl<'de> serde::Deserialize<'de> for Keywords {
                             if r#match__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("where"));
                             }
-                            r#match__ = map_.next_value::<::std::option::Option<::pbjson::private::NumberDeserialize<_>>>()?.map(|x| keywords::Match::Where(x.0));
+                            r#match__ = map_.next_value::<::std::option::Option<::protogate::json::NumberDeserialize<_>>>()?.map(|x| keywords::Match::Where(x.0));
                         }
                         GeneratedField::Impl => {
                             if r#match__.is_some() {

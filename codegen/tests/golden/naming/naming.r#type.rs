@@ -194,8 +194,7 @@ impl serde::Serialize for Money {
             struct_ser.serialize_field("nanos", &self.nanos)?;
         }
         if self.currency != 0 {
-            let v = Currency::try_from(self.currency)
-                .map_err(|_| serde::ser::Error::custom(format!("Invalid variant {}", self.currency)))?;
+            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<Currency>::new(self.currency))?;
             struct_ser.serialize_field("currency", &v)?;
         }
         if let Some(v) = self.receipt.as_ref() {
@@ -280,7 +279,7 @@ impl<'de> serde::Deserialize<'de> for Money {
                                 return Err(serde::de::Error::duplicate_field("units"));
                             }
                             units__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Nanos => {
@@ -288,14 +287,14 @@ impl<'de> serde::Deserialize<'de> for Money {
                                 return Err(serde::de::Error::duplicate_field("nanos"));
                             }
                             nanos__ = 
-                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
                             ;
                         }
                         GeneratedField::Currency => {
                             if currency__.is_some() {
                                 return Err(serde::de::Error::duplicate_field("currency"));
                             }
-                            currency__ = Some(map_.next_value::<Currency>()? as i32);
+                            currency__ = Some(map_.next_value::<::protogate::json::OpenEnum<Currency>>()?.0);
                         }
                         GeneratedField::Receipt => {
                             if receipt__.is_some() {
