@@ -63,7 +63,8 @@ fn is_ipv4(value: &str) -> bool {
 fn is_ipv6(value: &str, zone_allowed: bool) -> bool {
     let addr = match value.split_once('%') {
         Some((addr, zone)) => {
-            if !zone_allowed || zone.is_empty() {
+            // A zone is any non-empty text without a NUL character.
+            if !zone_allowed || zone.is_empty() || zone.contains('\0') {
                 return false;
             }
             addr
@@ -239,6 +240,9 @@ mod tests {
         assert!(!is_ip("01.2.3.4", 4));
         assert!(is_ip("fe80::1%eth0", 6));
         assert!(!is_ip("fe80::1%", 6));
+        // Any zone text but one with a NUL (found by the differential test against protovalidate).
+        assert!(is_ip("9::%A%c", 6));
+        assert!(!is_ip("9::%A\0c", 6));
         assert!(is_ip("::ffff:1.2.3.4", 6));
         assert!(!is_ip("::ffff:1.2.3.4", 4));
         assert!(is_ip_prefix("10.0.0.0/8", 4, true));
