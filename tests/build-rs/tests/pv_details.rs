@@ -144,7 +144,8 @@ async fn every_protovalidate_violation_is_reported_not_only_the_first() {
     let addr = start().await;
     let response = reqwest::Client::new()
         .post(format!("http://{addr}/v1/checked"))
-        .json(&json!({"name": "ab", "counts": {"k": 0, "m": 2, "n": -1}}))
+        // One broken map entry: map entries have no defined order.
+        .json(&json!({"name": "ab", "counts": {"k": 0, "m": 2}}))
         .send()
         .await
         .unwrap();
@@ -166,7 +167,6 @@ async fn every_protovalidate_violation_is_reported_not_only_the_first() {
         [
             ("name", "must be at least 3 characters"),
             ("counts[\"k\"]", "must be greater than 0"),
-            ("counts[\"n\"]", "must be greater than 0"),
         ],
         "{body}"
     );
@@ -176,16 +176,11 @@ async fn every_protovalidate_violation_is_reported_not_only_the_first() {
         .iter()
         .map(|v| v["ruleId"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        rule_ids,
-        ["string.min_len", "int32.gt", "int32.gt"],
-        "{body}"
-    );
+    assert_eq!(rule_ids, ["string.min_len", "int32.gt"], "{body}");
     // The message as protovalidate words a validation error.
     assert_eq!(
         body["message"],
         "validation error:\n - name: must be at least 3 characters [string.min_len]\n \
-         - counts[\"k\"]: must be greater than 0 [int32.gt]\n \
-         - counts[\"n\"]: must be greater than 0 [int32.gt]"
+         - counts[\"k\"]: must be greater than 0 [int32.gt]"
     );
 }
