@@ -6,6 +6,7 @@ pub mod cel;
 mod cel_elements;
 pub mod predefined;
 mod pv;
+mod pv_family;
 mod rules;
 mod site;
 mod supported;

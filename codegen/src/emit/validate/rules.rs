@@ -16,7 +16,7 @@ pub(super) fn family(
     at: &Option<TokenStream>,
 ) -> Vec<TokenStream> {
     if ctx.dialect == crate::model::Dialect::Protovalidate {
-        return super::pv::family_checks(gen, ctx, family, rules, ty, at);
+        return super::pv_family::family_checks(gen, ctx, family, rules, ty, at);
     }
     let rules: Vec<&Rule> = rules.iter().filter(|r| r.family == family).collect();
     let get = |name: &str| rules.iter().find(|r| r.name == name).map(|r| &r.value);
