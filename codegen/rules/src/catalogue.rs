@@ -4,13 +4,18 @@
 //! (PGV) and `buf/validate/validate.proto` (protovalidate); `tests/catalogue.rs` proves them
 //! equal to those files.
 
+pub mod meaning;
 mod pgv;
 mod protovalidate;
 
-/// Which option a rule is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub use meaning::{meaning, Meaning};
+
+/// Which option a rule is written in. The checks are the same; ids, messages and some
+/// semantics differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Dialect {
     /// protoc-gen-validate's `(validate.rules)`.
+    #[default]
     Pgv,
     /// protovalidate's `(buf.validate.field)`.
     Protovalidate,
@@ -216,14 +221,16 @@ pub enum Effect {
 /// The effect of the rule called `name`, in any family and either dialect (a rule name means
 /// the same wherever it appears).
 pub fn effect(name: &str) -> Effect {
-    match name {
-        "min_len" | "min_bytes" | "min_items" | "min_pairs" | "gt" | "gte" => Effect::Lower,
-        "max_len" | "max_bytes" | "max_items" | "max_pairs" | "lt" | "lte" | "within" => {
+    use meaning::{Limit, Side};
+    // The family only decides what a size counts, never its effect.
+    match meaning("", name) {
+        Some(Meaning::Size(_, Limit::Min) | Meaning::Bound(Side::Lower, _)) => Effect::Lower,
+        Some(Meaning::Size(_, Limit::Max) | Meaning::Bound(Side::Upper, _) | Meaning::Within) => {
             Effect::Upper
         }
-        "in" => Effect::Allow,
-        "not_in" => Effect::Deny,
-        "ignore_empty" | "ignore" | "skip" => Effect::Skip,
+        Some(Meaning::In) => Effect::Allow,
+        Some(Meaning::NotIn) => Effect::Deny,
+        Some(Meaning::IgnoreEmpty | Meaning::Ignore | Meaning::Skip) => Effect::Skip,
         _ => Effect::Exact,
     }
 }

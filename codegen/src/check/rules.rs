@@ -220,7 +220,7 @@ fn shared_checks(target: &Target<'_>, rules: &[Rule], diags: &mut Diagnostics) {
             .iter()
             .map(|r| WrittenRule::new(r.name.as_str(), literal(&r.value)))
             .collect();
-        let subject = Subject::new(dialect.into(), family).on(&target.name);
+        let subject = Subject::new(dialect, family).on(&target.name);
         for finding in checks::check(&subject, &written) {
             let at = |i: usize| group.get(i).map(|r| target.locate(r)).unwrap_or_default();
             let mut d = if finding.kind.is_error() {

@@ -11,7 +11,9 @@ use crate::diag::Location;
 pub use http::{HttpBinding, PathTemplate, TemplateSegment};
 pub use predefined::{ElementKind, PredefinedRule, RuleLiteral, RulesField};
 pub use query::QueryParam;
-pub use rules::{CelRule, Dialect, Rule, RuleValue};
+pub use rules::{
+    CelRule, Dialect, Element, Format, Limit, Meaning, Measure, Rule, RuleValue, Side, TextRule,
+};
 
 /// The whole API: what the generator emits code for.
 #[derive(Debug, Clone, Default)]

@@ -49,16 +49,8 @@ impl RuleValue {
     }
 }
 
-/// Which option a rule comes from: PGV's `(validate.rules)` or protovalidate's
-/// `(buf.validate.field)`. The checks are the same; ids, messages and some semantics differ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Dialect {
-    /// protoc-gen-validate.
-    #[default]
-    Pgv,
-    /// protovalidate.
-    Protovalidate,
-}
+pub use protogate_rules::catalogue::meaning::{Element, Format, Limit, Measure, Side, TextRule};
+pub use protogate_rules::catalogue::{Dialect, Meaning};
 
 /// One rule, e.g. `string.min_len = 1`.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +71,11 @@ impl Rule {
     /// `family.name`, the id used in violations.
     pub fn id(&self) -> String {
         format!("{}.{}", self.family, self.name)
+    }
+
+    /// What the rule means, from the catalogue; `None` for a rule the catalogue does not know.
+    pub fn meaning(&self) -> Option<Meaning> {
+        protogate_rules::catalogue::meaning(&self.family, &self.name)
     }
 }
 

@@ -1,80 +1,120 @@
 //! Validation rules in words for readers ("non-empty and <= 200 characters"), and the PGV
 //! message a request breaking the first rule gets.
 
-use crate::model::{Enum, Message, Rule, RuleValue};
+use crate::model::{
+    Element, Enum, Format, Limit, Meaning, Measure, Message, Rule, RuleValue, Side, TextRule,
+};
 use crate::names;
+
+/// protovalidate's `IGNORE_IF_ZERO_VALUE`.
+const IGNORE_IF_ZERO_VALUE: i64 = 1;
+/// protovalidate's `IGNORE_ALWAYS`.
+const IGNORE_ALWAYS: i64 = 3;
+
+/// The value of the rule meaning `meaning`, if the field has one.
+fn find(rules: &[Rule], meaning: Meaning) -> Option<&RuleValue> {
+    rules
+        .iter()
+        .find(|r| r.meaning() == Some(meaning))
+        .map(|r| &r.value)
+}
+
+/// The exact, least and greatest size in `measure`.
+fn sizes(rules: &[Rule], measure: Measure) -> [Option<u64>; 3] {
+    [Limit::Exact, Limit::Min, Limit::Max]
+        .map(|limit| find(rules, Meaning::Size(measure, limit)).and_then(RuleValue::as_u64))
+}
+
+/// The lower and upper bound, each with whether it is inclusive.
+fn bound_values(rules: &[Rule]) -> [Option<(bool, &RuleValue)>; 2] {
+    [Side::Lower, Side::Upper].map(|side| {
+        find(rules, Meaning::Bound(side, false))
+            .map(|v| (false, v))
+            .or_else(|| find(rules, Meaning::Bound(side, true)).map(|v| (true, v)))
+    })
+}
 
 /// Every rule of a field as short phrases, bounds first.
 pub(super) fn rule_words(rules: &[Rule], en: Option<&Enum>) -> Vec<String> {
-    let get = |name: &str| rules.iter().find(|r| r.name == name).map(|r| &r.value);
-    let unit = if rules.iter().any(|r| r.family == "bytes") {
-        "bytes"
-    } else {
-        "characters"
-    };
     let mut out = Vec::new();
-    out.extend(length(get("len"), get("min_len"), get("max_len"), unit));
-    out.extend(length(
-        get("len_bytes"),
-        get("min_bytes"),
-        get("max_bytes"),
-        "bytes",
-    ));
-    out.extend(count(get("min_items"), get("max_items"), "items"));
-    out.extend(count(get("min_pairs"), get("max_pairs"), "entries"));
-    out.extend(bounds(get("gt"), get("gte"), get("lt"), get("lte")));
+    out.extend(length(sizes(rules, Measure::Characters), "characters"));
+    out.extend(length(sizes(rules, Measure::Bytes), "bytes"));
+    out.extend(count(sizes(rules, Measure::Items), "items"));
+    out.extend(count(sizes(rules, Measure::Pairs), "entries"));
+    out.extend(bounds(bound_values(rules)));
     for r in rules {
-        let phrase = match (r.name.as_str(), &r.value) {
-            ("len" | "min_len" | "max_len" | "len_bytes" | "min_bytes" | "max_bytes", _) => {
-                continue
+        let Some(meaning) = r.meaning() else {
+            out.push(format!("{} {}", r.name.replace('_', " "), show(&r.value)));
+            continue;
+        };
+        let v = &r.value;
+        let phrase = match (meaning, v) {
+            (Meaning::Size(..) | Meaning::Bound(..), _) => continue,
+            (Meaning::Text(TextRule::Prefix), v) => format!("starts with {}", quoted(v)),
+            (Meaning::Text(TextRule::Suffix), v) => format!("ends with {}", quoted(v)),
+            (Meaning::Text(TextRule::Contains), v) => format!("contains {}", quoted(v)),
+            (Meaning::Text(TextRule::NotContains), v) => {
+                format!("does not contain {}", quoted(v))
             }
-            (
-                "min_items" | "max_items" | "min_pairs" | "max_pairs" | "gt" | "gte" | "lt" | "lte",
-                _,
-            ) => continue,
-            ("prefix", v) => format!("starts with {}", quoted(v)),
-            ("suffix", v) => format!("ends with {}", quoted(v)),
-            ("contains", v) => format!("contains {}", quoted(v)),
-            ("not_contains", v) => format!("does not contain {}", quoted(v)),
-            ("pattern", v) => format!("matches `{}`", show(v)),
-            ("const", v) => format!("equals {}", listed(v, en)),
-            ("in", v) => format!("one of {}", listed(v, en)),
-            ("not_in", v) => format!("none of {}", listed(v, en)),
-            ("within", v) => format!("within {} of now", show(v)),
-            ("items", RuleValue::Rules(inner)) => {
-                format!("each item: {}", rule_words(inner, en).join(", "))
+            (Meaning::Pattern, v) => format!("matches `{}`", show(v)),
+            (Meaning::Const, v) => format!("equals {}", listed(v, en)),
+            (Meaning::In, v) => format!("one of {}", listed(v, en)),
+            (Meaning::NotIn, v) => format!("none of {}", listed(v, en)),
+            (Meaning::Example, v) => format!("for example {}", listed(v, en)),
+            (Meaning::Within, v) => format!("within {} of now", show(v)),
+            (Meaning::Elements(element), RuleValue::Rules(inner)) => {
+                let (what, en) = match element {
+                    Element::Items => ("item", en),
+                    Element::Keys => ("key", None),
+                    Element::Values => ("value", en),
+                };
+                format!("each {what}: {}", rule_words(inner, en).join(", "))
             }
-            ("keys", RuleValue::Rules(inner)) => {
-                format!("each key: {}", rule_words(inner, None).join(", "))
+            (Meaning::WellKnownRegex, RuleValue::Int(1)) => "a valid HTTP header name".into(),
+            (Meaning::WellKnownRegex, RuleValue::Int(2)) => "a valid HTTP header value".into(),
+            (Meaning::Ignore, RuleValue::Int(IGNORE_IF_ZERO_VALUE)) => {
+                "checked only when set".into()
             }
-            ("values", RuleValue::Rules(inner)) => {
-                format!("each value: {}", rule_words(inner, en).join(", "))
-            }
+            (Meaning::Ignore, RuleValue::Int(IGNORE_ALWAYS)) => "not validated".into(),
             (_, RuleValue::Bool(false)) => continue,
-            ("defined_only", _) => "a defined enum value".into(),
-            ("required", _) => "required".into(),
-            ("unique", _) => "items are unique".into(),
-            ("no_sparse", _) => "no empty values".into(),
-            ("skip", _) => "not validated".into(),
-            ("ignore_empty", _) => "checked only when not empty".into(),
-            ("lt_now", _) => "in the past".into(),
-            ("gt_now", _) => "in the future".into(),
-            (format, RuleValue::Bool(true)) => format!("a valid {}", format.replace('_', " ")),
-            (name, v) => format!("{} {}", name.replace('_', " "), show(v)),
+            (Meaning::DefinedOnly, _) => "a defined enum value".into(),
+            (Meaning::Required, _) => "required".into(),
+            (Meaning::Unique, _) => "items are unique".into(),
+            (Meaning::NoSparse, _) => "no empty values".into(),
+            (Meaning::Finite, _) => "finite (not NaN nor infinite)".into(),
+            (Meaning::Skip, _) => "not validated".into(),
+            (Meaning::IgnoreEmpty, _) => "checked only when not empty".into(),
+            (Meaning::Now(Side::Upper), _) => "in the past".into(),
+            (Meaning::Now(Side::Lower), _) => "in the future".into(),
+            (Meaning::Format(format), RuleValue::Bool(true)) => {
+                format!("a valid {}", format_words(format))
+            }
+            // `strict` tunes `well_known_regex`; the other values say nothing to a reader.
+            (Meaning::Strict | Meaning::WellKnownRegex | Meaning::Ignore, _) => continue,
+            (_, v) => format!("{} {}", r.name.replace('_', " "), show(v)),
         };
         out.push(phrase);
     }
     out
 }
 
-fn length(
-    len: Option<&RuleValue>,
-    min: Option<&RuleValue>,
-    max: Option<&RuleValue>,
-    unit: &str,
-) -> Option<String> {
-    let n = |v: Option<&RuleValue>| v.and_then(RuleValue::as_u64);
-    Some(match (n(len), n(min), n(max)) {
+/// A format in words (`uri_ref` → `URI reference`).
+fn format_words(format: Format) -> String {
+    match format {
+        Format::Ip => "IP address".into(),
+        Format::Ipv4 => "IPv4 address".into(),
+        Format::Ipv6 => "IPv6 address".into(),
+        Format::Uri => "URI".into(),
+        Format::UriRef => "URI reference".into(),
+        Format::Uuid => "UUID".into(),
+        Format::Tuuid => "UUID without dashes".into(),
+        Format::Ulid => "ULID".into(),
+        other => other.rule_name().replace('_', " "),
+    }
+}
+
+fn length([len, min, max]: [Option<u64>; 3], unit: &str) -> Option<String> {
+    Some(match (len, min, max) {
         (Some(n), _, _) => format!("exactly {n} {unit}"),
         (None, Some(a), Some(b)) if a == b => format!("exactly {a} {unit}"),
         (None, Some(1), Some(b)) => format!("non-empty and <= {b} {unit}"),
@@ -86,9 +126,8 @@ fn length(
     })
 }
 
-fn count(min: Option<&RuleValue>, max: Option<&RuleValue>, unit: &str) -> Option<String> {
-    let n = |v: Option<&RuleValue>| v.and_then(RuleValue::as_u64);
-    Some(match (n(min), n(max)) {
+fn count([_, min, max]: [Option<u64>; 3], unit: &str) -> Option<String> {
+    Some(match (min, max) {
         (Some(a), Some(b)) if a == b => format!("exactly {a} {unit}"),
         (Some(a), Some(b)) => format!("at least {a} and at most {b} {unit}"),
         (Some(a), None) => format!("at least {a} {unit}"),
@@ -97,18 +136,13 @@ fn count(min: Option<&RuleValue>, max: Option<&RuleValue>, unit: &str) -> Option
     })
 }
 
-fn bounds(
-    gt: Option<&RuleValue>,
-    gte: Option<&RuleValue>,
-    lt: Option<&RuleValue>,
-    lte: Option<&RuleValue>,
-) -> Option<String> {
-    let lower = gt
-        .map(|v| (format!("> {}", show(v)), v))
-        .or(gte.map(|v| (format!(">= {}", show(v)), v)));
-    let upper = lt
-        .map(|v| (format!("< {}", show(v)), v))
-        .or(lte.map(|v| (format!("<= {}", show(v)), v)));
+fn bounds([lower, upper]: [Option<(bool, &RuleValue)>; 2]) -> Option<String> {
+    let op = |inclusive: bool, strict: &str, or_equal: &str| match inclusive {
+        true => or_equal.to_string(),
+        false => strict.to_string(),
+    };
+    let lower = lower.map(|(i, v)| (format!("{} {}", op(i, ">", ">="), show(v)), v));
+    let upper = upper.map(|(i, v)| (format!("{} {}", op(i, "<", "<="), show(v)), v));
     Some(match (lower, upper) {
         // PGV reads an upper bound below the lower one as "outside the range".
         (Some((l, lv)), Some((u, uv))) if magnitude(uv) < magnitude(lv) => format!("{u} or {l}"),
@@ -173,28 +207,28 @@ fn listed(v: &RuleValue, en: Option<&Enum>) -> String {
 /// and 200 runes, inclusive`.
 pub(super) fn violation(msg: &Message) -> Option<(String, String)> {
     let field = msg.fields.iter().find(|f| !f.rules.is_empty())?;
-    let get = |name: &str| {
-        field
-            .rules
-            .iter()
-            .find(|r| r.name == name)
-            .map(|r| &r.value)
-    };
-    let n = |name: &str| get(name).and_then(RuleValue::as_u64);
-    let unit = if field.rules.iter().any(|r| r.family == "bytes") {
-        "bytes"
-    } else {
-        "runes"
-    };
-    let reason = match (n("len"), n("min_len"), n("max_len")) {
-        (Some(l), _, _) => format!("value length must be {l} {unit}"),
-        (None, Some(a), Some(b)) if a == b => format!("value length must be {a} {unit}"),
-        (None, Some(a), Some(b)) => {
-            format!("value length must be between {a} and {b} {unit}, inclusive")
+    let size = [Measure::Characters, Measure::Bytes]
+        .into_iter()
+        .map(|measure| (measure, sizes(&field.rules, measure)))
+        .find(|(_, sizes)| sizes.iter().any(Option::is_some));
+    let reason = match size {
+        Some((measure, [len, min, max])) => {
+            let unit = match measure {
+                Measure::Characters => "runes",
+                _ => "bytes",
+            };
+            match (len, min, max) {
+                (Some(l), _, _) => format!("value length must be {l} {unit}"),
+                (None, Some(a), Some(b)) if a == b => format!("value length must be {a} {unit}"),
+                (None, Some(a), Some(b)) => {
+                    format!("value length must be between {a} and {b} {unit}, inclusive")
+                }
+                (None, Some(a), None) => format!("value length must be at least {a} {unit}"),
+                (None, None, Some(b)) => format!("value length must be at most {b} {unit}"),
+                (None, None, None) => first_reason(&field.rules)?,
+            }
         }
-        (None, Some(a), None) => format!("value length must be at least {a} {unit}"),
-        (None, None, Some(b)) => format!("value length must be at most {b} {unit}"),
-        (None, None, None) => first_reason(&field.rules)?,
+        None => first_reason(&field.rules)?,
     };
     Some((
         field.name.clone(),
@@ -207,13 +241,7 @@ pub(super) fn violation(msg: &Message) -> Option<(String, String)> {
 }
 
 fn first_reason(rules: &[Rule]) -> Option<String> {
-    let get = |name: &str| rules.iter().find(|r| r.name == name).map(|r| &r.value);
-    let lower = get("gt")
-        .map(|v| (false, v))
-        .or(get("gte").map(|v| (true, v)));
-    let upper = get("lt")
-        .map(|v| (false, v))
-        .or(get("lte").map(|v| (true, v)));
+    let [lower, upper] = bound_values(rules);
     let eq = |inclusive: bool| if inclusive { "or equal to " } else { "" };
     match (lower, upper) {
         (Some((li, l)), Some((ui, u))) if magnitude(u) >= magnitude(l) => {
@@ -241,19 +269,29 @@ fn first_reason(rules: &[Rule]) -> Option<String> {
         (None, None) => {}
     }
     let r = rules.first()?;
-    Some(match (r.name.as_str(), &r.value) {
-        ("prefix", v) => format!("value does not have prefix {:?}", show(v)),
-        ("suffix", v) => format!("value does not have suffix {:?}", show(v)),
-        ("contains", v) => format!("value does not contain substring {:?}", show(v)),
-        ("pattern", v) => format!("value does not match regex pattern {:?}", show(v)),
-        ("in", RuleValue::List(items)) => format!(
+    Some(match (r.meaning()?, &r.value) {
+        (Meaning::Text(TextRule::Prefix), v) => {
+            format!("value does not have prefix {:?}", show(v))
+        }
+        (Meaning::Text(TextRule::Suffix), v) => {
+            format!("value does not have suffix {:?}", show(v))
+        }
+        (Meaning::Text(TextRule::Contains), v) => {
+            format!("value does not contain substring {:?}", show(v))
+        }
+        (Meaning::Pattern, v) => format!("value does not match regex pattern {:?}", show(v)),
+        (Meaning::In, RuleValue::List(items)) => format!(
             "value must be in list [{}]",
             items.iter().map(show).collect::<Vec<_>>().join(" ")
         ),
-        ("min_items", v) => format!("value must contain at least {} item(s)", show(v)),
-        ("max_items", v) => format!("value must contain no more than {} item(s)", show(v)),
-        ("required", _) => "value is required".into(),
-        ("defined_only", _) => "value must be one of the defined enum values".into(),
+        (Meaning::Size(Measure::Items, Limit::Min), v) => {
+            format!("value must contain at least {} item(s)", show(v))
+        }
+        (Meaning::Size(Measure::Items, Limit::Max), v) => {
+            format!("value must contain no more than {} item(s)", show(v))
+        }
+        (Meaning::Required, _) => "value is required".into(),
+        (Meaning::DefinedOnly, _) => "value must be one of the defined enum values".into(),
         _ => return None,
     })
 }

@@ -8,22 +8,13 @@ use crate::model::{Dialect, Rule};
 
 pub use protogate_rules::catalogue::is_number_family;
 
-impl From<Dialect> for catalogue::Dialect {
-    fn from(dialect: Dialect) -> catalogue::Dialect {
-        match dialect {
-            Dialect::Pgv => catalogue::Dialect::Pgv,
-            Dialect::Protovalidate => catalogue::Dialect::Protovalidate,
-        }
-    }
-}
-
 /// Whether the generator emits code for this rule (the others are reported by the checker).
 pub fn supported(rule: &Rule) -> bool {
     // protovalidate's field-level `required` and `ignore` are read as rules of the field's
     // family (`message.required`, `string.ignore`).
     let field_level = rule.dialect == Dialect::Protovalidate
         && matches!(rule.name.as_str(), "required" | "ignore");
-    field_level || catalogue::rule(rule.dialect.into(), &rule.family, &rule.name).is_some()
+    field_level || catalogue::rule(rule.dialect, &rule.family, &rule.name).is_some()
 }
 
 #[cfg(test)]
