@@ -74,10 +74,6 @@ impl<'a> Rules<'a> {
         self.family.rules.iter().find(|a| a.name == name)
     }
 
-    pub(super) fn has(&self, name: &str) -> bool {
-        self.get(name).is_some()
-    }
-
     /// The contradictions and redundancies protogate-rules finds, as compile errors: a rule
     /// with no effect is an error here, since a derive has no warnings.
     fn shared_checks(&self) -> syn::Result<()> {
@@ -121,29 +117,6 @@ impl<'a> Rules<'a> {
                     format!("`{name}` takes a value, e.g. `{name} = …`"),
                 )),
             },
-        }
-    }
-
-    pub(super) fn int(&self, name: &str) -> syn::Result<Option<u64>> {
-        match self.expr(name)? {
-            None => Ok(None),
-            Some((
-                _,
-                Expr::Lit(syn::ExprLit {
-                    lit: Lit::Int(i), ..
-                }),
-            )) => i.base10_parse().map(Some),
-            Some((_, e)) => Err(syn::Error::new(
-                e.span(),
-                format!("`{name}` takes an integer"),
-            )),
-        }
-    }
-
-    pub(super) fn text(&self, name: &str) -> syn::Result<Option<LitStr>> {
-        match self.expr(name)? {
-            None => Ok(None),
-            Some((_, e)) => lit_str(e, name).map(Some),
         }
     }
 
@@ -200,11 +173,6 @@ impl<'a> Rules<'a> {
             _ => None,
         }
     }
-
-    /// A minimum and a maximum (their order is checked by protogate-rules).
-    pub(super) fn range(&self, min: &str, max: &str) -> syn::Result<(Option<u64>, Option<u64>)> {
-        Ok((self.int(min)?, self.int(max)?))
-    }
 }
 
 pub(super) fn lit_str(e: &Expr, name: &str) -> syn::Result<LitStr> {
@@ -216,19 +184,6 @@ pub(super) fn lit_str(e: &Expr, name: &str) -> syn::Result<LitStr> {
             e.span(),
             format!("`{name}` takes a string literal"),
         )),
-    }
-}
-
-pub(super) fn opt(v: Option<u64>) -> TokenStream {
-    match v {
-        Some(n) => quote!(::core::option::Option::Some(#n)),
-        None => quote!(::core::option::Option::None),
-    }
-}
-
-pub(super) fn wrap_if(out: &mut Vec<TokenStream>, cond: bool, test: TokenStream) {
-    if cond && !out.is_empty() {
-        *out = vec![quote!(if #test { #(#out)* })];
     }
 }
 
