@@ -228,6 +228,23 @@ impl Site for PgvSite {
     }
 }
 
+impl From<&Value> for crate::checks::Literal {
+    /// The value as the contradiction checks read it (they do not look into instants and
+    /// expressions).
+    fn from(value: &Value) -> crate::checks::Literal {
+        use crate::checks::Literal;
+        match value {
+            Value::Bool(b) => Literal::Flag(*b),
+            Value::Int(i) => Literal::Int(*i),
+            Value::Float(f) => Literal::Float(*f),
+            Value::Text(s) => Literal::Text(s.clone()),
+            Value::Bytes(b) => Literal::Bytes(b.clone()),
+            Value::List(items) => Literal::List(items.iter().map(Literal::from).collect()),
+            Value::Time { .. } | Value::Expr(_) => Literal::Other,
+        }
+    }
+}
+
 /// The field itself, as a violation's position.
 pub fn at_field() -> TokenStream {
     quote!(::protogate::validate::At::Field)
@@ -281,6 +298,22 @@ impl Emit<'_> {
     /// The statement checking `call`.
     fn check(&self, call: TokenStream) -> TokenStream {
         self.site.check(call, self.at)
+    }
+
+    /// The rules `names` of the runtime module `module`, each called as `f(value, literal)`.
+    fn each(
+        &self,
+        module: &TokenStream,
+        names: &[&str],
+        lit: &dyn Fn(&Rule, &Value) -> TokenStream,
+        out: &mut Vec<TokenStream>,
+    ) {
+        for &name in names {
+            if let Some(rule) = self.written.rule(name) {
+                let (f, c) = (function(name), lit(rule, &rule.value));
+                out.push(self.check(quote!(#module::#f(value, #c))));
+            }
+        }
     }
 
     /// A pattern check, its `static` regex compiled once.

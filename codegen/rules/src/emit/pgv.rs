@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::literals::{self, bound, instant, items, none, number, opt_u64};
-use super::{function, Emit, Value};
+use super::{Emit, Value};
 use crate::catalogue::is_number_family;
 
 /// The checks of one PGV family on `value`.
@@ -60,22 +60,6 @@ fn lengths(
     None
 }
 
-/// `prefix`, `suffix`, `contains`, … each with its literal.
-fn affixes(
-    emit: &Emit<'_>,
-    r: &TokenStream,
-    names: &[&str],
-    lit: &dyn Fn(&super::Rule, &Value) -> TokenStream,
-    out: &mut Vec<TokenStream>,
-) {
-    for &name in names {
-        if let Some(rule) = emit.written.rule(name) {
-            let (f, c) = (function(name), lit(rule, &rule.value));
-            out.push(emit.check(quote!(#r::#f(value, #c))));
-        }
-    }
-}
-
 /// The flags naming a well-known format, each a function of `r` without arguments.
 fn formats(emit: &Emit<'_>, r: &TokenStream, names: &[&str], out: &mut Vec<TokenStream>) {
     for &name in names {
@@ -109,7 +93,7 @@ fn string(emit: &Emit<'_>) -> Vec<TokenStream> {
     let bytes = ["len_bytes", "min_bytes", "max_bytes"];
     out.extend(lengths(emit, &r, bytes, ["len_bytes", "bytes_range"]));
     let affix_names = ["prefix", "suffix", "contains", "not_contains"];
-    affixes(emit, &r, &affix_names, &literals::text, &mut out);
+    emit.each(&r, &affix_names, &literals::text, &mut out);
     let known = [
         "ip", "ipv4", "ipv6", "email", "hostname", "address", "uri", "uri_ref", "uuid",
     ];
@@ -140,13 +124,8 @@ fn bytes(emit: &Emit<'_>) -> Vec<TokenStream> {
         ["len", "min_len", "max_len"],
         ["len", "len_range"],
     ));
-    affixes(
-        emit,
-        &r,
-        &["prefix", "suffix", "contains"],
-        &literals::bytes,
-        &mut out,
-    );
+    let affix_names = ["prefix", "suffix", "contains"];
+    emit.each(&r, &affix_names, &literals::bytes, &mut out);
     if let Some((f, l)) = in_or_not_in(emit, scalar_lists(), &literals::bytes) {
         out.push(emit.check(quote!(#r::#f(value, &[#(#l),*]))));
     }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::literals::{self, bound, instant, items, none, number};
-use super::{function, Emit, Rule, Value};
+use super::{Emit, Rule, Value};
 use crate::catalogue::is_number_family;
 
 /// The runtime module of protovalidate's rules.
@@ -45,22 +45,6 @@ fn lists(
                 }
                 None => emit.check(quote!(#module::#func(#subject, &[#(#l),*]))),
             });
-        }
-    }
-}
-
-/// Rules of `module` taking `value` and one literal each.
-fn each(
-    emit: &Emit<'_>,
-    module: &TokenStream,
-    names: &[&str],
-    lit: &dyn Fn(&Rule, &Value) -> TokenStream,
-    out: &mut Vec<TokenStream>,
-) {
-    for &name in names {
-        if let Some(rule) = emit.written.rule(name) {
-            let (f, c) = (function(name), lit(rule, &rule.value));
-            out.push(emit.check(quote!(#module::#f(value, #c))));
         }
     }
 }
@@ -110,7 +94,7 @@ fn string(emit: &Emit<'_>) -> Vec<TokenStream> {
     let r = rt();
     let s = quote!(#r::string);
     let mut out = Vec::new();
-    each(emit, &s, &["const"], &literals::text, &mut out);
+    emit.each(&s, &["const"], &literals::text, &mut out);
     let lengths = [
         "len",
         "min_len",
@@ -124,7 +108,7 @@ fn string(emit: &Emit<'_>) -> Vec<TokenStream> {
         out.push(emit.pattern(rule, quote!(#s::pattern(value, &PATTERN))));
     }
     let affixes = ["prefix", "suffix", "contains", "not_contains"];
-    each(emit, &s, &affixes, &literals::text, &mut out);
+    emit.each(&s, &affixes, &literals::text, &mut out);
     lists(emit, &s, &quote!(value), &literals::text, None, &mut out);
     if let Some(format) = string_format(emit) {
         out.push(emit.check(quote!(#s::format(value, #s::Format::#format))));
@@ -137,13 +121,13 @@ fn bytes(emit: &Emit<'_>) -> Vec<TokenStream> {
     let r = rt();
     let b = quote!(#r::bytes);
     let mut out = Vec::new();
-    each(emit, &b, &["const"], &literals::bytes, &mut out);
+    emit.each(&b, &["const"], &literals::bytes, &mut out);
     counts(emit, &b, &["len", "min_len", "max_len"], &mut out);
     if let Some(rule) = w.rule("pattern") {
         out.push(emit.pattern(rule, quote!(#b::pattern(value, &PATTERN))));
     }
     let affixes = ["prefix", "suffix", "contains"];
-    each(emit, &b, &affixes, &literals::bytes, &mut out);
+    emit.each(&b, &affixes, &literals::bytes, &mut out);
     lists(emit, &b, &quote!(value), &literals::bytes, None, &mut out);
     for (name, variant) in [
         ("ip", quote!(Ip)),
@@ -167,7 +151,7 @@ fn time(emit: &Emit<'_>, family: &str) -> Vec<TokenStream> {
         quote!(#r::timestamp)
     };
     let mut inner = Vec::new();
-    each(emit, &t, &["const"], &instant, &mut inner);
+    emit.each(&t, &["const"], &instant, &mut inner);
     let lower = bound(w.rule("gt"), w.rule("gte"), &instant);
     let range = range_id(emit, family, |a, b| time_of(a) >= time_of(b)).map(|id| {
         let upper = bound(w.rule("lt"), w.rule("lte"), &instant).unwrap_or_else(none);

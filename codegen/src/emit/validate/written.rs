@@ -2,10 +2,10 @@
 //! literal emitters of protogate-rules decide the runtime calls, this side only converts.
 
 use proc_macro2::TokenStream;
-use protogate_rules::emit::{self, Facts, Value, Written};
+use protogate_rules::emit::{self, Facts, Written};
 
 use super::{enum_type, Ctx, Gen};
-use crate::model::{FieldType, Rule, RuleValue};
+use crate::model::{FieldType, Rule};
 
 /// The checks of `family` on `value` (a reference), in the order of the field's dialect.
 pub(super) fn family(
@@ -33,24 +33,6 @@ pub(super) fn of_family(rules: &[Rule], family: &str) -> Vec<emit::Rule> {
     rules
         .iter()
         .filter(|r| r.family == family)
-        .filter_map(|r| value(&r.value).map(|v| emit::Rule::new(r.name.as_str(), v)))
+        .filter_map(|r| r.value.literal().map(|v| emit::Rule::new(r.name.as_str(), v)))
         .collect()
-}
-
-/// A rule value as a literal to emit; nested rules are not one.
-fn value(v: &RuleValue) -> Option<Value> {
-    Some(match v {
-        RuleValue::Bool(b) => Value::Bool(*b),
-        RuleValue::Int(i) => Value::Int(i128::from(*i)),
-        RuleValue::Uint(u) => Value::Int(i128::from(*u)),
-        RuleValue::Float(f) => Value::Float(*f),
-        RuleValue::Str(s) => Value::Text(s.clone()),
-        RuleValue::Bytes(b) => Value::Bytes(b.clone()),
-        RuleValue::Time(seconds, nanos) => Value::Time {
-            seconds: *seconds,
-            nanos: *nanos,
-        },
-        RuleValue::List(items) => Value::List(items.iter().filter_map(value).collect()),
-        RuleValue::Rules(_) => return None,
-    })
 }
