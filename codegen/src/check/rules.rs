@@ -241,7 +241,10 @@ fn shared_checks(target: &Target<'_>, rules: &[Rule], diags: &mut Diagnostics) {
 
 /// A rule value as the shared checks read it.
 fn literal(value: &RuleValue) -> Literal {
-    value.literal().as_ref().map_or(Literal::Other, Literal::from)
+    value
+        .literal()
+        .as_ref()
+        .map_or(Literal::Other, Literal::from)
 }
 
 fn type_label(field: &Field) -> String {

@@ -41,7 +41,12 @@ fn element_checks(
                 ),
             ));
         }
-        out.extend(value_checks(site, Some(at), &rules)?);
+        let checks = value_checks(site, Some(at), &rules)?;
+        // A wrapper element's rules apply to its `value`, as on a field.
+        match ty.and_then(wrapper_family) {
+            Some(_) if is_scalar(&family.name) => out.extend(emit::unwrapped(checks)),
+            _ => out.extend(checks),
+        }
     }
     Ok((!out.is_empty()).then(|| quote!(#(#out)*)))
 }

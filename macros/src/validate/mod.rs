@@ -11,7 +11,7 @@ use syn::{Data, DeriveInput, Expr, Fields, Lit, LitStr, Type, UnOp};
 
 use protogate_rules::catalogue::{self, is_number_family, Dialect};
 use protogate_rules::checks::{self, FindingKind, Literal as RuleLiteral, Subject, WrittenRule};
-use protogate_rules::emit::{PgvSite, Site};
+use protogate_rules::emit::{self, PgvSite, Required, Site};
 
 use crate::time_lit;
 
@@ -236,15 +236,13 @@ fn field_checks(ctx: &FieldCtx<'_>, family: &Family) -> syn::Result<TokenStream>
             return Err(syn::Error::new(at, "`required` needs an `Option<…>` field"));
         }
         let has_value_rules = ctx.families.iter().any(|other| other.name != "message");
-        let call = match f {
-            "message" if wrapped.is_some() && has_value_rules => {
-                quote!(::protogate::rules::message::wrapper_required(&self.#ident))
-            }
-            "message" => quote!(::protogate::rules::message::required(&self.#ident)),
-            "oneof" => quote!(::protogate::rules::message::oneof_required(&self.#ident)),
-            _ => quote!(::protogate::rules::message::family_required(#f, &self.#ident)),
+        let presence = match f {
+            "message" if wrapped.is_some() && has_value_rules => Required::Wrapper,
+            "message" => Required::Message,
+            "oneof" => Required::Oneof,
+            _ => Required::Family(f),
         };
-        out.push(site.check(call, None));
+        out.push(site.check(emit::required(presence, &quote!(self.#ident)), None));
     }
     // Well-known types carry no validator of their own: no recursion into them.
     let well_known = wrapped.is_some()
@@ -253,11 +251,12 @@ fn field_checks(ctx: &FieldCtx<'_>, family: &Family) -> syn::Result<TokenStream>
     if f == "message" && well_known {
         return Ok(quote!(#(#out)*));
     }
-    let mut body = value_checks(&site, None, &rules)?;
-    if let (Some(_), true) = (wrapped, is_scalar(f)) {
+    let body = value_checks(&site, None, &rules)?;
+    let body: Vec<TokenStream> = match (wrapped, is_scalar(f)) {
         // A wrapper's rules apply to its `value`.
-        body = vec![quote!({ let value = &value.value; #(#body)* })];
-    }
+        (Some(_), true) => emit::unwrapped(body).into_iter().collect(),
+        _ => body,
+    };
     if !body.is_empty() {
         out.push(ctx.bind(quote_spanned!(span=> #(#body)*)));
     }

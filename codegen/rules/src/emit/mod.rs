@@ -27,6 +27,7 @@
 mod collections;
 mod literals;
 mod pgv;
+mod presence;
 mod protovalidate;
 #[cfg(test)]
 mod tests;
@@ -37,6 +38,7 @@ use quote::quote;
 use crate::catalogue::Dialect;
 
 pub use collections::{map, mentions, repeated};
+pub use presence::{required, Required};
 
 /// A rule's literal value, as the emitters turn it into Rust.
 #[derive(Debug, Clone)]
@@ -243,6 +245,12 @@ impl From<&Value> for crate::checks::Literal {
             Value::Time { .. } | Value::Expr(_) => Literal::Other,
         }
     }
+}
+
+/// The checks of a `google.protobuf` wrapper's rules (`Option<StringValue>`, …), run on the
+/// wrapped `value`; `None` when there are none.
+pub fn unwrapped(checks: Vec<TokenStream>) -> Option<TokenStream> {
+    (!checks.is_empty()).then(|| quote! { { let value = &value.value; #(#checks)* } })
 }
 
 /// The field itself, as a violation's position.

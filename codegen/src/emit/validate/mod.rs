@@ -11,7 +11,7 @@ mod supported;
 mod written;
 
 use proc_macro2::TokenStream;
-use protogate_rules::emit::{self, PgvSite, Site};
+use protogate_rules::emit::{self, PgvSite, Required, Site};
 use quote::quote;
 
 pub use supported::{is_number_family, supported};
@@ -194,25 +194,18 @@ impl Gen<'_> {
         let family = value_family(&field.rules);
         let wrapper = matches!(&field.ty, FieldType::Message(m) if wrapper_family(m).is_some());
         let required = flag(&field.rules, "message", "required");
-        match (&field.ty, family) {
+        let presence = match (&field.ty, family) {
             (FieldType::Message(_), Some(f @ ("duration" | "timestamp" | "any")))
                 if flag(&field.rules, f, "required") =>
             {
-                out.push(ctx.check(
-                    quote!(::protogate::rules::message::family_required(#f, &#expr)),
-                    None,
-                ));
+                Some(Required::Family(f))
             }
-            (FieldType::Message(_), Some(_)) if wrapper && required => {
-                out.push(ctx.check(
-                    quote!(::protogate::rules::message::wrapper_required(&#expr)),
-                    None,
-                ));
-            }
-            (FieldType::Message(_), None) if required => {
-                out.push(ctx.check(quote!(::protogate::rules::message::required(&#expr)), None));
-            }
-            _ => {}
+            (FieldType::Message(_), Some(_)) if wrapper && required => Some(Required::Wrapper),
+            (FieldType::Message(_), None) if required => Some(Required::Message),
+            _ => None,
+        };
+        if let Some(presence) = presence {
+            out.push(ctx.check(emit::required(presence, expr), None));
         }
         if let Some(body) = self.value_checks(ctx, &field.ty, &field.rules, &None) {
             out.push(quote! {
@@ -237,9 +230,7 @@ impl Gen<'_> {
             FieldType::Message(m) => {
                 if let (Some(f), Some(_)) = (family, wrapper_family(m)) {
                     let body = written::family(self, ctx, f, field_rules, &wrapped_type(m), at);
-                    if !body.is_empty() {
-                        out.push(quote! { { let value = &value.value; #(#body)* } });
-                    }
+                    out.extend(emit::unwrapped(body));
                 } else if let Some(f) = family {
                     out.extend(written::family(self, ctx, f, field_rules, ty, at));
                 } else if self.is_validated_message(m) && !flag(field_rules, "message", "skip") {
@@ -340,7 +331,7 @@ impl Gen<'_> {
             let path = &oneof.name;
             out.push(match oneof.dialect {
                 Dialect::Pgv => PgvSite::new(msg, go, path).check(
-                    quote!(::protogate::rules::message::oneof_required(&self.#oneof_field)),
+                    emit::required(Required::Oneof, &quote!(self.#oneof_field)),
                     None,
                 ),
                 Dialect::Protovalidate => {

@@ -4,7 +4,7 @@
 //! messages validated in place with their paths prefixed.
 
 use proc_macro2::TokenStream;
-use protogate_rules::emit::Site;
+use protogate_rules::emit::{unwrapped, Site};
 use quote::quote;
 
 use super::predefined;
@@ -237,9 +237,7 @@ impl Gen<'_> {
                     let wrapped = wrapped_type(m);
                     let mut inner = family_checks(self, ctx, family, rules, &wrapped, at);
                     inner.extend(self.predefined_checks(ctx, &wrapped, predefined, at));
-                    if !inner.is_empty() {
-                        out.push(quote! { { let value = &value.value; #(#inner)* } });
-                    }
+                    out.extend(unwrapped(inner));
                 } else if let Some(family) = well_known_family(m) {
                     out.extend(family_checks(self, ctx, family, rules, ty, at));
                     out.extend(self.predefined_checks(ctx, ty, predefined, at));

@@ -33,6 +33,10 @@ pub(super) fn of_family(rules: &[Rule], family: &str) -> Vec<emit::Rule> {
     rules
         .iter()
         .filter(|r| r.family == family)
-        .filter_map(|r| r.value.literal().map(|v| emit::Rule::new(r.name.as_str(), v)))
+        .filter_map(|r| {
+            r.value
+                .literal()
+                .map(|v| emit::Rule::new(r.name.as_str(), v))
+        })
         .collect()
 }
