@@ -16,15 +16,10 @@ pub fn repeated(
     written: &Written<'_>,
     items: Option<TokenStream>,
 ) -> Option<TokenStream> {
-    let mut out = Vec::new();
-    let (min, max) = (written.get("min_items"), written.get("max_items"));
-    if min.is_some() || max.is_some() {
-        let (min, max) = (opt_u64(min), opt_u64(max));
-        out.push(site.check(
-            quote!(::protogate::rules::collection::repeated::items(values.len(), #min, #max)),
-            None,
-        ));
-    }
+    let count = quote!(::protogate::rules::collection::repeated::items);
+    let mut out: Vec<TokenStream> = size(site, written, ["min_items", "max_items"], count)
+        .into_iter()
+        .collect();
     let at = at_item();
     let mut per_item = Vec::new();
     if written.flag("unique") {
@@ -56,15 +51,10 @@ pub fn map(
     keys: Option<TokenStream>,
     values: Option<TokenStream>,
 ) -> Option<TokenStream> {
-    let mut out = Vec::new();
-    let (min, max) = (written.get("min_pairs"), written.get("max_pairs"));
-    if min.is_some() || max.is_some() {
-        let (min, max) = (opt_u64(min), opt_u64(max));
-        out.push(site.check(
-            quote!(::protogate::rules::collection::map::pairs(values.len(), #min, #max)),
-            None,
-        ));
-    }
+    let count = quote!(::protogate::rules::collection::map::pairs);
+    let mut out: Vec<TokenStream> = size(site, written, ["min_pairs", "max_pairs"], count)
+        .into_iter()
+        .collect();
     let keys = keys.map(|body| quote! { { let value = key; #body } });
     match (keys, values) {
         (None, None) => {}
@@ -74,6 +64,21 @@ pub fn map(
         (Some(keys), None) => out.push(quote! { for key in values.keys() { #keys } }),
     }
     bind(map, written, out)
+}
+
+/// The check of a collection's size by `count(len, min, max)`, when a bound is written.
+fn size(
+    site: &dyn Site,
+    written: &Written<'_>,
+    [min, max]: [&str; 2],
+    count: TokenStream,
+) -> Option<TokenStream> {
+    let (min, max) = (written.get(min), written.get(max));
+    if min.is_none() && max.is_none() {
+        return None;
+    }
+    let (min, max) = (opt_u64(min), opt_u64(max));
+    Some(site.check(quote!(#count(values.len(), #min, #max)), None))
 }
 
 /// `{ let values = &collection; … }`, skipped for an empty collection under `ignore_empty`.
