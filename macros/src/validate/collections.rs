@@ -1,10 +1,10 @@
 //! The checks of `repeated` and `map` rules, around the checks of their items, keys and
 //! values (the shapes are protogate-rules' emitters; this side reads the element rules).
 
-use protogate_rules::emit::{self, at_item, at_key, at_value, PgvSite};
+use protogate_rules::emit::{self, at_item, at_key, at_value, Facts, PgvSite};
 
 use super::types::generic_arg;
-use super::values::{value_checks, written};
+use super::values::value_checks;
 use super::*;
 
 /// The checks of the element rules `items(…)`, `keys(…)` or `values(…)` on `value`, reported
@@ -59,26 +59,19 @@ fn element_word(rule: &str) -> &'static str {
     }
 }
 
-/// The rules of `repeated` or `map` in the emitters' terms.
-fn collection_rules(rules: &Rules<'_>) -> syn::Result<Vec<emit::Rule>> {
-    // `no_sparse` is satisfied by construction: a Rust map holds a value for every key.
-    Ok(written(rules)?.0)
-}
-
 pub(super) fn repeated_checks(
     ctx: &FieldCtx<'_>,
     rules: &Rules<'_>,
     ty: &Type,
 ) -> syn::Result<TokenStream> {
     let site = ctx.site();
-    let collection = collection_rules(rules)?;
     let items = match rules.nested("items") {
         Some((arg, families)) => {
             element_checks(&site, &at_item(), arg, families, generic_arg(ty, "Vec", 0))?
         }
         None => None,
     };
-    let written = emit::Written::new(Dialect::Pgv, "repeated", &collection, Default::default());
+    let written = emit::Written::new(Dialect::Pgv, "repeated", &rules.written, Facts::default());
     let ident = &ctx.ident;
     Ok(emit::repeated(&site, &quote!(self.#ident), &written, items).unwrap_or_default())
 }
@@ -89,7 +82,7 @@ pub(super) fn map_checks(
     ty: &Type,
 ) -> syn::Result<TokenStream> {
     let site = ctx.site();
-    let collection = collection_rules(rules)?;
+    // `no_sparse` is satisfied by construction: a Rust map holds a value for every key.
     let map_arg = |i| generic_arg(ty, "HashMap", i).or_else(|| generic_arg(ty, "BTreeMap", i));
     let elements = |name: &str, at: TokenStream, index: usize| match rules.nested(name) {
         Some((arg, families)) => element_checks(&site, &at, arg, families, map_arg(index)),
@@ -97,7 +90,7 @@ pub(super) fn map_checks(
     };
     let keys = elements("keys", at_key(), 0)?;
     let values = elements("values", at_value(), 1)?;
-    let written = emit::Written::new(Dialect::Pgv, "map", &collection, Default::default());
+    let written = emit::Written::new(Dialect::Pgv, "map", &rules.written, Facts::default());
     let ident = &ctx.ident;
     Ok(emit::map(&site, &quote!(self.#ident), &written, keys, values).unwrap_or_default())
 }

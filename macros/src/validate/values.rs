@@ -25,18 +25,18 @@ pub(super) fn value_checks(
             vec![emit::Site::embedded(site, at)]
         });
     }
-    let (written, facts) = written(rules)?;
-    let written = Written::new(Dialect::Pgv, family, &written, facts);
+    let written = Written::new(Dialect::Pgv, family, &rules.written, rules.facts.clone());
     Ok(emit::family(site, at, &written))
 }
 
-/// The rules of one family with their values read, and the type facts they name
-/// (`defined_only = Color` names the enum type).
-pub(super) fn written(rules: &Rules<'_>) -> syn::Result<(Vec<emit::Rule>, Facts)> {
+/// The rules of one family that hold a value, read; the index of each one's attribute
+/// argument; and the type facts they name (`defined_only = Color` names the enum type).
+pub(super) fn read(rules: &Rules<'_>) -> syn::Result<(Vec<emit::Rule>, Vec<usize>, Facts)> {
     let family = rules.family.name.as_str();
     let mut out = Vec::new();
+    let mut args = Vec::new();
     let mut facts = Facts::default();
-    for arg in &rules.family.rules {
+    for (index, arg) in rules.family.rules.iter().enumerate() {
         let Some(spec) = catalogue::rule(Dialect::Pgv, family, &arg.name) else {
             continue;
         };
@@ -67,8 +67,9 @@ pub(super) fn written(rules: &Rules<'_>) -> syn::Result<(Vec<emit::Rule>, Facts)
             one(family, &arg.name, spec.kind, e)?
         };
         out.push(emit::Rule::new(arg.name.as_str(), value).at(span));
+        args.push(index);
     }
-    Ok((out, facts))
+    Ok((out, args, facts))
 }
 
 /// The enum type `defined_only` names.
@@ -195,6 +196,10 @@ fn number(family: &str, name: &str, e: &Expr) -> syn::Result<Value> {
             _ => return Ok(Value::Expr(quote!(#e))),
         },
         Expr::Lit(l) => (false, &l.lit),
+        // `f32::NAN` / `f64::NAN`, which no bound may be: the checks say so at the value.
+        Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "NAN") => {
+            return Ok(Value::Float(f64::NAN))
+        }
         _ => return Ok(Value::Expr(quote!(#e))),
     };
     let out_of_range = |shown: String| {
