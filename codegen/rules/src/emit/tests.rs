@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::*;
+use crate::catalogue::ValueKind;
 
 /// A site that shows the call and the position only.
 struct Plain;
@@ -147,4 +148,86 @@ fn repeated_binds_the_item_only_when_its_checks_use_it() {
 fn map_without_rules_emits_nothing() {
     let written = Written::new(Dialect::Pgv, "map", &[], Facts::default());
     assert!(map(&Plain, &quote!(self.labels), &written, None, None).is_none());
+}
+
+/// A sample value for a rule taking `kind` (a list of one, for a list rule).
+fn sample(kind: ValueKind, list: bool) -> Value {
+    let one = match kind {
+        ValueKind::Bool => Value::Bool(true),
+        ValueKind::Float | ValueKind::Double => Value::Float(1.5),
+        ValueKind::String => Value::Text("a".into()),
+        ValueKind::Bytes => Value::Bytes(vec![1]),
+        ValueKind::Duration | ValueKind::Timestamp => Value::Time {
+            seconds: 1,
+            nanos: 0,
+        },
+        ValueKind::FieldMask => Value::List(vec![Value::Text("a.b".into())]),
+        // Integers, lengths, counts and `KnownRegex::HTTP_HEADER_NAME`.
+        _ => Value::Int(1),
+    };
+    if list {
+        Value::List(vec![one])
+    } else {
+        one
+    }
+}
+
+/// Rules that check nothing on their own: they tune or skip the others (`strict`,
+/// `ignore_empty`, `ignore`, `skip`), are about presence (`required`), or document (`example`).
+const ALONE_SILENT: &[&str] = &[
+    "strict",
+    "ignore_empty",
+    "ignore",
+    "skip",
+    "required",
+    "example",
+    "no_sparse",
+];
+
+#[test]
+fn every_value_rule_of_the_catalogue_is_emitted() {
+    for dialect in [Dialect::Pgv, Dialect::Protovalidate] {
+        for family in crate::catalogue::families(dialect) {
+            // Collections and presence have their own emitters (`repeated`, `map`, `required`).
+            if matches!(family.name, "message" | "repeated" | "map") {
+                continue;
+            }
+            for spec in family.rules {
+                if ALONE_SILENT.contains(&spec.name) {
+                    continue;
+                }
+                let rules = [Rule::new(spec.name, sample(spec.kind, spec.list))];
+                let facts = Facts {
+                    enum_type: Some(quote!(Color)),
+                    enum_into_i32: false,
+                };
+                let out = emitted(dialect, family.name, &rules, facts);
+                assert!(
+                    out.contains("check ("),
+                    "{dialect:?} `{}.{}` emits no check: {out:?}",
+                    family.name,
+                    spec.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_pgv_collection_rule_is_emitted() {
+    let list = quote!(self.list);
+    for (name, value) in [
+        ("min_items", Value::Int(1)),
+        ("max_items", Value::Int(1)),
+        ("unique", Value::Bool(true)),
+    ] {
+        let rules = [Rule::new(name, value)];
+        let written = Written::new(Dialect::Pgv, "repeated", &rules, Facts::default());
+        assert!(repeated(&Plain, &list, &written, None).is_some(), "{name}");
+    }
+    for name in ["min_pairs", "max_pairs"] {
+        let rules = [Rule::new(name, Value::Int(1))];
+        let written = Written::new(Dialect::Pgv, "map", &rules, Facts::default());
+        assert!(map(&Plain, &list, &written, None, None).is_some(), "{name}");
+    }
 }
