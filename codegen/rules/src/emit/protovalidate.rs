@@ -89,13 +89,29 @@ fn number_family(emit: &Emit<'_>, f: &str) -> Vec<TokenStream> {
     vec![quote! { { let value = *value; #(#out)* } }]
 }
 
+/// What `string` and `bytes` share, in their declaration order: `const`, the lengths,
+/// `pattern`, the affixes, `in` and `not_in`, with literals from `lit`.
+fn text_like(
+    emit: &Emit<'_>,
+    module: &TokenStream,
+    [lengths, affixes]: [&[&str]; 2],
+    lit: &dyn Fn(&Rule, &Value) -> TokenStream,
+) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    emit.each(module, &["const"], lit, &mut out);
+    counts(emit, module, lengths, &mut out);
+    if let Some(rule) = emit.written.rule("pattern") {
+        out.push(emit.pattern(rule, quote!(#module::pattern(value, &PATTERN))));
+    }
+    emit.each(module, affixes, lit, &mut out);
+    lists(emit, module, &quote!(value), lit, None, &mut out);
+    out
+}
+
 fn string(emit: &Emit<'_>) -> Vec<TokenStream> {
-    let w = emit.written;
     let r = rt();
     let s = quote!(#r::string);
-    let mut out = Vec::new();
-    emit.each(&s, &["const"], &literals::text, &mut out);
-    let lengths = [
+    let lengths: &[&str] = &[
         "len",
         "min_len",
         "max_len",
@@ -103,13 +119,8 @@ fn string(emit: &Emit<'_>) -> Vec<TokenStream> {
         "min_bytes",
         "max_bytes",
     ];
-    counts(emit, &s, &lengths, &mut out);
-    if let Some(rule) = w.rule("pattern") {
-        out.push(emit.pattern(rule, quote!(#s::pattern(value, &PATTERN))));
-    }
-    let affixes = ["prefix", "suffix", "contains", "not_contains"];
-    emit.each(&s, &affixes, &literals::text, &mut out);
-    lists(emit, &s, &quote!(value), &literals::text, None, &mut out);
+    let affixes: &[&str] = &["prefix", "suffix", "contains", "not_contains"];
+    let mut out = text_like(emit, &s, [lengths, affixes], &literals::text);
     if let Some(format) = string_format(emit) {
         out.push(emit.check(quote!(#s::format(value, #s::Format::#format))));
     }
@@ -120,15 +131,9 @@ fn bytes(emit: &Emit<'_>) -> Vec<TokenStream> {
     let w = emit.written;
     let r = rt();
     let b = quote!(#r::bytes);
-    let mut out = Vec::new();
-    emit.each(&b, &["const"], &literals::bytes, &mut out);
-    counts(emit, &b, &["len", "min_len", "max_len"], &mut out);
-    if let Some(rule) = w.rule("pattern") {
-        out.push(emit.pattern(rule, quote!(#b::pattern(value, &PATTERN))));
-    }
-    let affixes = ["prefix", "suffix", "contains"];
-    emit.each(&b, &affixes, &literals::bytes, &mut out);
-    lists(emit, &b, &quote!(value), &literals::bytes, None, &mut out);
+    let lengths: &[&str] = &["len", "min_len", "max_len"];
+    let affixes: &[&str] = &["prefix", "suffix", "contains"];
+    let mut out = text_like(emit, &b, [lengths, affixes], &literals::bytes);
     for (name, variant) in [
         ("ip", quote!(Ip)),
         ("ipv4", quote!(Ipv4)),
