@@ -102,7 +102,7 @@ pub fn include_generated(input: TokenStream) -> TokenStream {
 /// `double`, …), `message`, `repeated` (with `items(…)`), `map` (with `keys(…)` and
 /// `values(…)`), `duration`, `timestamp`, `any` and `oneof(required)` (on the `Option` of a
 /// oneof enum), with PGV's rule names; scalar rules on a `google.protobuf` wrapper field
-/// (`Option<StringValue>`, …) apply to its value; `#[validate(disabled)]` (or `ignored`) on the
+/// (`Option<StringValue>`, …), list item or map value apply to its value; `#[validate(disabled)]` (or `ignored`) on the
 /// struct turns every check off; `in`/`not_in` take a list
 /// (`in = ["a", "b"]`), bytes take `b"…"` or string literals, durations Go's syntax (`"1.5s"`)
 /// and timestamps RFC 3339 (`"2023-05-10T12:00:00Z"`). Recursion into list items and map values

@@ -9,7 +9,9 @@
 //! - [`checks`]: the rules that contradict each other or have no effect next to another,
 //!   found over a neutral description of the written rules and reported as [`checks::Finding`]s
 //!   that each caller turns into its own error type (a diagnostic at a proto line, a compile
-//!   error at an attribute's span).
+//!   error at an attribute's span);
+//! - [`emit`]: the literal emitters, which turn the written rules of a family into calls of
+//!   the runtime's rule functions, over the same kind of neutral description.
 //!
 //! ```
 //! use protogate_rules::catalogue::{self, Dialect};
@@ -32,3 +34,4 @@
 
 pub mod catalogue;
 pub mod checks;
+pub mod emit;

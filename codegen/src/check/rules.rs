@@ -241,16 +241,10 @@ fn shared_checks(target: &Target<'_>, rules: &[Rule], diags: &mut Diagnostics) {
 
 /// A rule value as the shared checks read it.
 fn literal(value: &RuleValue) -> Literal {
-    match value {
-        RuleValue::Bool(b) => Literal::Flag(*b),
-        RuleValue::Int(i) => Literal::Int(i128::from(*i)),
-        RuleValue::Uint(u) => Literal::Int(i128::from(*u)),
-        RuleValue::Float(f) => Literal::Float(*f),
-        RuleValue::Str(s) => Literal::Text(s.clone()),
-        RuleValue::Bytes(b) => Literal::Bytes(b.clone()),
-        RuleValue::List(items) => Literal::List(items.iter().map(literal).collect()),
-        RuleValue::Time(..) | RuleValue::Rules(_) => Literal::Other,
-    }
+    value
+        .literal()
+        .as_ref()
+        .map_or(Literal::Other, Literal::from)
 }
 
 fn type_label(field: &Field) -> String {

@@ -40,6 +40,27 @@ impl RuleValue {
         }
     }
 
+    /// As a literal the shared emitters and checks read; nested rules are not one.
+    pub fn literal(&self) -> Option<protogate_rules::emit::Value> {
+        use protogate_rules::emit::Value;
+        Some(match self {
+            RuleValue::Bool(b) => Value::Bool(*b),
+            RuleValue::Int(i) => Value::Int(i128::from(*i)),
+            RuleValue::Uint(u) => Value::Int(i128::from(*u)),
+            RuleValue::Float(f) => Value::Float(*f),
+            RuleValue::Str(s) => Value::Text(s.clone()),
+            RuleValue::Bytes(b) => Value::Bytes(b.clone()),
+            RuleValue::Time(seconds, nanos) => Value::Time {
+                seconds: *seconds,
+                nanos: *nanos,
+            },
+            RuleValue::List(items) => {
+                Value::List(items.iter().filter_map(RuleValue::literal).collect())
+            }
+            RuleValue::Rules(_) => return None,
+        })
+    }
+
     /// As a string, if it is one.
     pub fn as_str(&self) -> Option<&str> {
         match self {

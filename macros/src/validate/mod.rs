@@ -1,9 +1,9 @@
-//! `#[derive(Validate)]`: PGV-style field attributes expanded into calls to the same runtime
-//! rule functions the generator emits (codegen/src/emit/validate/rules.rs), in the same order,
-//! so hand-written structs and generated messages share one implementation of every rule and
-//! report the same ids and messages.
+//! `#[derive(Validate)]`: PGV-style field attributes read into the description the literal
+//! emitters of protogate-rules take, which write the same runtime calls, in the same order, as
+//! for generated validators: hand-written structs and generated messages share one
+//! implementation of every rule and report the same ids and messages.
 
-use proc_macro2::{Literal, Span, TokenStream};
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
@@ -11,19 +11,19 @@ use syn::{Data, DeriveInput, Expr, Fields, Lit, LitStr, Type, UnOp};
 
 use protogate_rules::catalogue::{self, is_number_family, Dialect};
 use protogate_rules::checks::{self, FindingKind, Literal as RuleLiteral, Subject, WrittenRule};
+use protogate_rules::emit::{self, PgvSite, Required, Site};
 
 use crate::time_lit;
 
 mod collections;
 mod rules;
-mod scalars;
-mod time;
 mod types;
+mod values;
 
 use collections::{map_checks, repeated_checks};
 use rules::Rules;
-use scalars::value_checks;
 use types::{check_type, option_inner, type_shape};
+use values::value_checks;
 
 /// The families the derive takes: PGV's, and `oneof` for `(validate.required)` on a oneof.
 fn family_names() -> String {
@@ -203,40 +203,9 @@ impl FieldCtx<'_> {
         }
     }
 
-    fn site(&self, at: Option<TokenStream>) -> Site<'_> {
-        Site {
-            message: &self.message,
-            go_field: &self.go_field,
-            path: &self.path,
-            at,
-        }
-    }
-}
-
-/// Where checks report: the field itself, or a list item / map key / map value of it.
-struct Site<'a> {
-    message: &'a str,
-    go_field: &'a str,
-    path: &'a str,
-    at: Option<TokenStream>,
-}
-
-impl Site<'_> {
-    fn check(&self, call: TokenStream) -> TokenStream {
-        let (m, g, p) = (self.message, self.go_field, self.path);
-        match &self.at {
-            None => quote!(v.check(#call, #m, #g, #p);),
-            Some(at) => quote!(v.check_at(#call, #m, #g, #p, #at);),
-        }
-    }
-
-    fn embedded(&self) -> TokenStream {
-        let (m, g, p) = (self.message, self.go_field, self.path);
-        let at = self
-            .at
-            .clone()
-            .unwrap_or_else(|| quote!(::protogate::validate::At::Field));
-        quote!(v.embedded(value, #m, #g, #p, #at);)
+    /// Where the field's checks report, in PGV's names.
+    fn site(&self) -> PgvSite {
+        PgvSite::new(&self.message, &self.go_field, &self.path)
     }
 }
 
@@ -245,7 +214,7 @@ fn field_checks(ctx: &FieldCtx<'_>, family: &Family) -> syn::Result<TokenStream>
     let rules = Rules::new(family)?;
     let inner = option_inner(ctx.ty).unwrap_or(ctx.ty);
     check_type(family, inner)?;
-    let site = ctx.site(None);
+    let site = ctx.site();
     let ident = &ctx.ident;
     let span = family.span;
     match family.name.as_str() {
@@ -267,14 +236,13 @@ fn field_checks(ctx: &FieldCtx<'_>, family: &Family) -> syn::Result<TokenStream>
             return Err(syn::Error::new(at, "`required` needs an `Option<…>` field"));
         }
         let has_value_rules = ctx.families.iter().any(|other| other.name != "message");
-        out.push(site.check(match f {
-            "message" if wrapped.is_some() && has_value_rules => {
-                quote!(::protogate::rules::message::wrapper_required(&self.#ident))
-            }
-            "message" => quote!(::protogate::rules::message::required(&self.#ident)),
-            "oneof" => quote!(::protogate::rules::message::oneof_required(&self.#ident)),
-            _ => quote!(::protogate::rules::message::family_required(#f, &self.#ident)),
-        }));
+        let presence = match f {
+            "message" if wrapped.is_some() && has_value_rules => Required::Wrapper,
+            "message" => Required::Message,
+            "oneof" => Required::Oneof,
+            _ => Required::Family(f),
+        };
+        out.push(site.check(emit::required(presence, &quote!(self.#ident)), None));
     }
     // Well-known types carry no validator of their own: no recursion into them.
     let well_known = wrapped.is_some()
@@ -283,11 +251,12 @@ fn field_checks(ctx: &FieldCtx<'_>, family: &Family) -> syn::Result<TokenStream>
     if f == "message" && well_known {
         return Ok(quote!(#(#out)*));
     }
-    let mut body = value_checks(&site, &rules)?;
-    if let (Some(_), true) = (wrapped, is_scalar(f)) {
+    let body = value_checks(&site, None, &rules)?;
+    let body: Vec<TokenStream> = match (wrapped, is_scalar(f)) {
         // A wrapper's rules apply to its `value`.
-        body = vec![quote!({ let value = &value.value; #(#body)* })];
-    }
+        (Some(_), true) => emit::unwrapped(body).into_iter().collect(),
+        _ => body,
+    };
     if !body.is_empty() {
         out.push(ctx.bind(quote_spanned!(span=> #(#body)*)));
     }

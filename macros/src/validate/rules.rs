@@ -1,11 +1,17 @@
 //! The rules written for one family: look-ups by name, their values, and the checks of
 //! protogate-rules over them.
 
+use protogate_rules::emit::{self, Facts};
+
 use super::*;
 
-/// The rules of one family, checked against the family's rule names.
+/// The rules of one family, checked against the family's rule names, their values read.
 pub(super) struct Rules<'a> {
     pub(super) family: &'a Family,
+    /// The rules that hold a value, as the emitters read them.
+    pub(super) written: Vec<emit::Rule>,
+    /// What the rules name of the value's type.
+    pub(super) facts: Facts,
 }
 
 impl<'a> Rules<'a> {
@@ -65,8 +71,15 @@ impl<'a> Rules<'a> {
                 _ => {}
             }
         }
-        let rules = Rules { family };
-        rules.shared_checks()?;
+        let mut rules = Rules {
+            family,
+            written: Vec::new(),
+            facts: Facts::default(),
+        };
+        let (written, args, facts) = values::read(&rules)?;
+        rules.shared_checks(&written, &args)?;
+        rules.written = written;
+        rules.facts = facts;
         Ok(rules)
     }
 
@@ -74,24 +87,22 @@ impl<'a> Rules<'a> {
         self.family.rules.iter().find(|a| a.name == name)
     }
 
-    pub(super) fn has(&self, name: &str) -> bool {
-        self.get(name).is_some()
-    }
-
     /// The contradictions and redundancies protogate-rules finds, as compile errors: a rule
     /// with no effect is an error here, since a derive has no warnings.
-    fn shared_checks(&self) -> syn::Result<()> {
+    /// `args` holds the index of each written rule's attribute argument.
+    fn shared_checks(&self, written: &[emit::Rule], args: &[usize]) -> syn::Result<()> {
         let family = self.family.name.as_str();
-        let written: Vec<WrittenRule> = self
-            .family
-            .rules
+        let written: Vec<WrittenRule> = written
             .iter()
-            .map(|arg| WrittenRule::new(arg.name.as_str(), literal(&arg.value)))
+            .map(|r| WrittenRule::new(r.name.as_str(), RuleLiteral::from(&r.value)))
             .collect();
         let subject = Subject::new(Dialect::Pgv, family);
         let mut errors: Option<syn::Error> = None;
         for finding in checks::check(&subject, &written) {
-            let Some(arg) = self.family.rules.get(finding.rule) else {
+            let Some(arg) = args
+                .get(finding.rule)
+                .and_then(|&i| self.family.rules.get(i))
+            else {
                 continue;
             };
             // A bad number is the value's fault; a conflict is the rule's.
@@ -121,29 +132,6 @@ impl<'a> Rules<'a> {
                     format!("`{name}` takes a value, e.g. `{name} = …`"),
                 )),
             },
-        }
-    }
-
-    pub(super) fn int(&self, name: &str) -> syn::Result<Option<u64>> {
-        match self.expr(name)? {
-            None => Ok(None),
-            Some((
-                _,
-                Expr::Lit(syn::ExprLit {
-                    lit: Lit::Int(i), ..
-                }),
-            )) => i.base10_parse().map(Some),
-            Some((_, e)) => Err(syn::Error::new(
-                e.span(),
-                format!("`{name}` takes an integer"),
-            )),
-        }
-    }
-
-    pub(super) fn text(&self, name: &str) -> syn::Result<Option<LitStr>> {
-        match self.expr(name)? {
-            None => Ok(None),
-            Some((_, e)) => lit_str(e, name).map(Some),
         }
     }
 
@@ -200,11 +188,6 @@ impl<'a> Rules<'a> {
             _ => None,
         }
     }
-
-    /// A minimum and a maximum (their order is checked by protogate-rules).
-    pub(super) fn range(&self, min: &str, max: &str) -> syn::Result<(Option<u64>, Option<u64>)> {
-        Ok((self.int(min)?, self.int(max)?))
-    }
 }
 
 pub(super) fn lit_str(e: &Expr, name: &str) -> syn::Result<LitStr> {
@@ -216,61 +199,5 @@ pub(super) fn lit_str(e: &Expr, name: &str) -> syn::Result<LitStr> {
             e.span(),
             format!("`{name}` takes a string literal"),
         )),
-    }
-}
-
-pub(super) fn opt(v: Option<u64>) -> TokenStream {
-    match v {
-        Some(n) => quote!(::core::option::Option::Some(#n)),
-        None => quote!(::core::option::Option::None),
-    }
-}
-
-pub(super) fn wrap_if(out: &mut Vec<TokenStream>, cond: bool, test: TokenStream) {
-    if cond && !out.is_empty() {
-        *out = vec![quote!(if #test { #(#out)* })];
-    }
-}
-
-/// A rule's value as protogate-rules reads it. Only literals are looked into; a constant or
-/// an expression is left to rustc, except `f32::NAN` / `f64::NAN`, which no bound may be.
-pub(super) fn literal(value: &ArgValue) -> RuleLiteral {
-    let e = match value {
-        ArgValue::Flag => return RuleLiteral::Flag(true),
-        ArgValue::Nested(_) => return RuleLiteral::Other,
-        ArgValue::Expr(e) => &**e,
-    };
-    match e {
-        Expr::Lit(l) => lit_literal(&l.lit, false),
-        Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => match &*u.expr {
-            Expr::Lit(l) => lit_literal(&l.lit, true),
-            _ => RuleLiteral::Other,
-        },
-        Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "NAN") => {
-            RuleLiteral::Float(f64::NAN)
-        }
-        Expr::Array(a) => RuleLiteral::List(
-            a.elems
-                .iter()
-                .map(|item| literal(&ArgValue::Expr(Box::new(item.clone()))))
-                .collect(),
-        ),
-        _ => RuleLiteral::Other,
-    }
-}
-
-pub(super) fn lit_literal(lit: &Lit, negative: bool) -> RuleLiteral {
-    let sign: i32 = if negative { -1 } else { 1 };
-    match lit {
-        Lit::Bool(b) if !negative => RuleLiteral::Flag(b.value),
-        Lit::Int(i) => i.base10_parse::<i128>().map_or(RuleLiteral::Other, |v| {
-            RuleLiteral::Int(i128::from(sign) * v)
-        }),
-        Lit::Float(f) => f.base10_parse::<f64>().map_or(RuleLiteral::Other, |v| {
-            RuleLiteral::Float(f64::from(sign) * v)
-        }),
-        Lit::Str(s) if !negative => RuleLiteral::Text(s.value()),
-        Lit::ByteStr(b) if !negative => RuleLiteral::Bytes(b.value()),
-        _ => RuleLiteral::Other,
     }
 }

@@ -1,6 +1,6 @@
 //! The Rust types rules are written on: their shapes, and whether a family fits one.
 
-use super::scalars::number_type;
+use super::values::number_type;
 use super::*;
 
 /// The last path segment of a type and its generic type arguments (`Vec<T>` → `Vec`, [T]).

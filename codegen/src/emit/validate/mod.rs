@@ -6,12 +6,12 @@ pub mod cel;
 mod cel_elements;
 pub mod predefined;
 mod pv;
-mod pv_family;
-mod rules;
 mod site;
 mod supported;
+mod written;
 
 use proc_macro2::TokenStream;
+use protogate_rules::emit::{self, PgvSite, Required, Site};
 use quote::quote;
 
 pub use supported::{is_number_family, supported};
@@ -95,33 +95,32 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// PGV's names for the field.
+    fn pgv(&self) -> PgvSite {
+        PgvSite::new(&self.msg, &self.go_field, &self.path)
+    }
+}
+
+impl Site for Ctx {
     /// `v.check(...)` (or `check_at` inside a list or map) for a rule call.
-    pub fn check(&self, call: TokenStream, at: &Option<TokenStream>) -> TokenStream {
-        let (msg, go, path) = (&self.msg, &self.go_field, &self.path);
+    fn check(&self, call: TokenStream, at: Option<&TokenStream>) -> TokenStream {
+        let site = &self.site;
         match (self.dialect, at) {
-            (Dialect::Pgv, None) => quote! { v.check(#call, #msg, #go, #path); },
-            (Dialect::Pgv, Some(at)) => quote! { v.check_at(#call, #msg, #go, #path, #at); },
+            (Dialect::Pgv, at) => self.pgv().check(call, at),
             (Dialect::Protovalidate, None) => {
-                let site = &self.site;
                 quote! { v.check_pv(#call, #site, ::protogate::validate::At::Field); }
             }
-            (Dialect::Protovalidate, Some(at)) => {
-                let site = &self.site;
-                quote! { v.check_pv(#call, #site, #at); }
-            }
+            (Dialect::Protovalidate, Some(at)) => quote! { v.check_pv(#call, #site, #at); },
         }
     }
 
     /// Recursive validation of an embedded message bound to `value`.
-    pub fn embedded(&self, at: &Option<TokenStream>) -> TokenStream {
-        let (msg, go, path) = (&self.msg, &self.go_field, &self.path);
-        let at = at
-            .clone()
-            .unwrap_or_else(|| quote!(::protogate::validate::At::Field));
+    fn embedded(&self, at: Option<&TokenStream>) -> TokenStream {
         match self.dialect {
-            Dialect::Pgv => quote! { v.embedded(value, #msg, #go, #path, #at); },
+            Dialect::Pgv => self.pgv().embedded(at),
             Dialect::Protovalidate => {
                 let site = &self.site;
+                let at = at.cloned().unwrap_or_else(emit::at_field);
                 quote! { v.embedded_pv(value, #site, #at); }
             }
         }
@@ -195,25 +194,18 @@ impl Gen<'_> {
         let family = value_family(&field.rules);
         let wrapper = matches!(&field.ty, FieldType::Message(m) if wrapper_family(m).is_some());
         let required = flag(&field.rules, "message", "required");
-        match (&field.ty, family) {
+        let presence = match (&field.ty, family) {
             (FieldType::Message(_), Some(f @ ("duration" | "timestamp" | "any")))
                 if flag(&field.rules, f, "required") =>
             {
-                out.push(ctx.check(
-                    quote!(::protogate::rules::message::family_required(#f, &#expr)),
-                    &None,
-                ));
+                Some(Required::Family(f))
             }
-            (FieldType::Message(_), Some(_)) if wrapper && required => {
-                out.push(ctx.check(
-                    quote!(::protogate::rules::message::wrapper_required(&#expr)),
-                    &None,
-                ));
-            }
-            (FieldType::Message(_), None) if required => {
-                out.push(ctx.check(quote!(::protogate::rules::message::required(&#expr)), &None));
-            }
-            _ => {}
+            (FieldType::Message(_), Some(_)) if wrapper && required => Some(Required::Wrapper),
+            (FieldType::Message(_), None) if required => Some(Required::Message),
+            _ => None,
+        };
+        if let Some(presence) = presence {
+            out.push(ctx.check(emit::required(presence, expr), None));
         }
         if let Some(body) = self.value_checks(ctx, &field.ty, &field.rules, &None) {
             out.push(quote! {
@@ -237,19 +229,17 @@ impl Gen<'_> {
         match ty {
             FieldType::Message(m) => {
                 if let (Some(f), Some(_)) = (family, wrapper_family(m)) {
-                    let body = rules::family(self, ctx, f, field_rules, &wrapped_type(m), at);
-                    if !body.is_empty() {
-                        out.push(quote! { { let value = &value.value; #(#body)* } });
-                    }
+                    let body = written::family(self, ctx, f, field_rules, &wrapped_type(m), at);
+                    out.extend(emit::unwrapped(body));
                 } else if let Some(f) = family {
-                    out.extend(rules::family(self, ctx, f, field_rules, ty, at));
+                    out.extend(written::family(self, ctx, f, field_rules, ty, at));
                 } else if self.is_validated_message(m) && !flag(field_rules, "message", "skip") {
-                    out.push(ctx.embedded(at));
+                    out.push(ctx.embedded(at.as_ref()));
                 }
             }
             _ => {
                 if let Some(f) = family {
-                    out.extend(rules::family(self, ctx, f, field_rules, ty, at));
+                    out.extend(written::family(self, ctx, f, field_rules, ty, at));
                 }
             }
         }
@@ -257,50 +247,17 @@ impl Gen<'_> {
     }
 
     fn repeated_checks(&self, ctx: &Ctx, field: &Field, expr: &TokenStream) -> Option<TokenStream> {
-        let rules = family_rules(&field.rules, "repeated");
-        let get = |n: &str| rules.iter().find(|r| r.name == n).map(|r| &r.value);
-        let mut out = Vec::new();
-        let min = opt_u64(get("min_items"));
-        let max = opt_u64(get("max_items"));
-        if get("min_items").is_some() || get("max_items").is_some() {
-            out.push(ctx.check(
-                quote!(::protogate::rules::collection::repeated::items(values.len(), #min, #max)),
-                &None,
-            ));
-        }
-        let at = Some(quote!(::protogate::validate::At::Item(index)));
-        let mut per_item = Vec::new();
-        if get("unique") == Some(&RuleValue::Bool(true)) {
-            per_item.push(ctx.check(
-                quote!(::protogate::rules::collection::repeated::unique_at(
-                    values, index
-                )),
-                &at,
-            ));
-        }
-        let items = match get("items") {
-            Some(RuleValue::Rules(r)) => r.clone(),
-            _ => Vec::new(),
-        };
-        per_item.extend(self.value_checks(ctx, &field.ty, &items, &at));
-        if !per_item.is_empty() {
-            let body = quote!(#(#per_item)*);
-            out.push(if mentions(&body, "value") {
-                quote! { for (index, value) in values.iter().enumerate() { #body } }
-            } else {
-                quote! { for index in 0..values.len() { #body } }
-            });
-        }
-        if out.is_empty() {
-            return None;
-        }
-        let body = quote!(#(#out)*);
-        let body = if flag(&field.rules, "repeated", "ignore_empty") {
-            quote!(if !values.is_empty() { #body })
-        } else {
-            body
-        };
-        Some(quote! { { let values = &#expr; #body } })
+        let rules = written::of_family(&field.rules, "repeated");
+        let written = emit::Written::new(
+            emit_dialect(ctx),
+            "repeated",
+            &rules,
+            emit::Facts::default(),
+        );
+        let items = nested_rules(&field.rules, "repeated", "items");
+        let at = Some(emit::at_item());
+        let items = self.value_checks(ctx, &field.ty, &items, &at);
+        emit::repeated(ctx, expr, &written, items)
     }
 
     fn map_checks(
@@ -311,43 +268,12 @@ impl Gen<'_> {
         value_ty: &FieldType,
         expr: &TokenStream,
     ) -> Option<TokenStream> {
-        let rules = family_rules(&field.rules, "map");
-        let get = |n: &str| rules.iter().find(|r| r.name == n).map(|r| &r.value);
-        let nested = |n: &str| match get(n) {
-            Some(RuleValue::Rules(r)) => r.clone(),
-            _ => Vec::new(),
-        };
-        let mut out = Vec::new();
-        if get("min_pairs").is_some() || get("max_pairs").is_some() {
-            let (min, max) = (opt_u64(get("min_pairs")), opt_u64(get("max_pairs")));
-            out.push(ctx.check(
-                quote!(::protogate::rules::collection::map::pairs(values.len(), #min, #max)),
-                &None,
-            ));
-        }
-        let key_at = Some(quote!(::protogate::validate::At::Key(key.into())));
-        let value_at = Some(quote!(::protogate::validate::At::Value(key.into())));
-        let key_checks = self
-            .value_checks(ctx, key_ty, &nested("keys"), &key_at)
-            .map(|body| quote! { { let value = key; #body } });
-        let value_checks = self.value_checks(ctx, value_ty, &nested("values"), &value_at);
-        match (key_checks, value_checks) {
-            (None, None) => {}
-            (keys, Some(values_body)) => out.push(quote! {
-                for (key, value) in values.iter() { #keys #values_body }
-            }),
-            (Some(keys), None) => out.push(quote! { for key in values.keys() { #keys } }),
-        }
-        if out.is_empty() {
-            return None;
-        }
-        let body = quote!(#(#out)*);
-        let body = if flag(&field.rules, "map", "ignore_empty") {
-            quote!(if !values.is_empty() { #body })
-        } else {
-            body
-        };
-        Some(quote! { { let values = &#expr; #body } })
+        let rules = written::of_family(&field.rules, "map");
+        let written = emit::Written::new(emit_dialect(ctx), "map", &rules, emit::Facts::default());
+        let nested = |name| nested_rules(&field.rules, "map", name);
+        let keys = self.value_checks(ctx, key_ty, &nested("keys"), &Some(emit::at_key()));
+        let values = self.value_checks(ctx, value_ty, &nested("values"), &Some(emit::at_value()));
+        emit::map(ctx, expr, &written, keys, values)
     }
 
     /// The path of the Rust enum prost generates for the oneof `name` of this message.
@@ -404,9 +330,10 @@ impl Gen<'_> {
             let go = names::go_field(&oneof.name);
             let path = &oneof.name;
             out.push(match oneof.dialect {
-                Dialect::Pgv => quote! {
-                    v.check(::protogate::rules::message::oneof_required(&self.#oneof_field), #msg, #go, #path);
-                },
+                Dialect::Pgv => PgvSite::new(msg, go, path).check(
+                    emit::required(Required::Oneof, &quote!(self.#oneof_field)),
+                    None,
+                ),
                 Dialect::Protovalidate => {
                     let site = site::oneof_site(path);
                     quote! {
@@ -432,11 +359,6 @@ pub(crate) fn value_family(rules: &[Rule]) -> Option<&str> {
         .find(|f| *f != "message" && *f != "field")
 }
 
-/// The rules of one family.
-pub(crate) fn family_rules<'r>(rules: &'r [Rule], family: &str) -> Vec<&'r Rule> {
-    rules.iter().filter(|r| r.family == family).collect()
-}
-
 /// Whether `family.name` is set to true.
 pub(crate) fn flag(rules: &[Rule], family: &str, name: &str) -> bool {
     rules
@@ -459,21 +381,24 @@ fn wrapped_type(full: &str) -> FieldType {
     }
 }
 
-pub(crate) fn opt_u64(v: Option<&RuleValue>) -> TokenStream {
-    match v.and_then(RuleValue::as_u64) {
-        Some(n) => quote!(::core::option::Option::Some(#n)),
-        None => quote!(::core::option::Option::None),
-    }
+/// The nested rules of an element (`repeated.items`, `map.keys`, `map.values`).
+fn nested_rules(rules: &[Rule], family: &str, name: &str) -> Vec<Rule> {
+    rules
+        .iter()
+        .find(|r| r.family == family && r.name == name)
+        .and_then(|r| match &r.value {
+            RuleValue::Rules(nested) => Some(nested.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
-/// Whether the tokens use the identifier `name` (so a loop binds it only when needed).
-fn mentions(tokens: &TokenStream, name: &str) -> bool {
-    tokens.clone().into_iter().any(|t| match t {
-        proc_macro2::TokenTree::Ident(i) => i == name,
-        proc_macro2::TokenTree::Group(g) => mentions(&g.stream(), name),
-        _ => false,
-    })
+/// The dialect of a field's checks, as the emitters name it.
+fn emit_dialect(ctx: &Ctx) -> protogate_rules::catalogue::Dialect {
+    ctx.dialect.into()
 }
+
+pub(crate) use protogate_rules::emit::mentions;
 
 pub(crate) fn ident(s: &str) -> proc_macro2::Ident {
     match s.strip_prefix("r#") {

@@ -4,10 +4,11 @@
 //! messages validated in place with their paths prefixed.
 
 use proc_macro2::TokenStream;
+use protogate_rules::emit::{unwrapped, Site};
 use quote::quote;
 
 use super::predefined;
-use super::pv_family::family_checks;
+use super::written::family as family_checks;
 use super::{ident, mentions, wrapped_type, wrapper_family, Ctx, Gen};
 use crate::model::{Cardinality, Dialect, Field, FieldType, PredefinedRule, Rule, RuleValue};
 use crate::names;
@@ -107,7 +108,7 @@ impl Gen<'_> {
         let ctx = self.pv_ctx(field);
         let name = ident(&names::snake(&field.name));
         let r = rt();
-        let required_failed = ctx.check(quote!(#r::required(false)), &None);
+        let required_failed = ctx.check(quote!(#r::required(false)), None);
         let own = predefined::at_element(field, None);
         if let Some(oneof) = &field.oneof {
             let body = self.pv_value(&ctx, &field.ty, rules, &own, &None);
@@ -236,14 +237,12 @@ impl Gen<'_> {
                     let wrapped = wrapped_type(m);
                     let mut inner = family_checks(self, ctx, family, rules, &wrapped, at);
                     inner.extend(self.predefined_checks(ctx, &wrapped, predefined, at));
-                    if !inner.is_empty() {
-                        out.push(quote! { { let value = &value.value; #(#inner)* } });
-                    }
+                    out.extend(unwrapped(inner));
                 } else if let Some(family) = well_known_family(m) {
                     out.extend(family_checks(self, ctx, family, rules, ty, at));
                     out.extend(self.predefined_checks(ctx, ty, predefined, at));
                 } else if self.is_validated_message(m) {
-                    out.push(ctx.embedded(at));
+                    out.push(ctx.embedded(at.as_ref()));
                 }
             }
             _ => {
@@ -266,13 +265,13 @@ impl Gen<'_> {
         };
         let mut out = Vec::new();
         if let Some(n) = get("min_items").and_then(RuleValue::as_u64) {
-            out.push(ctx.check(quote!(#r::min_items(value.len(), #n)), &None));
+            out.push(ctx.check(quote!(#r::min_items(value.len(), #n)), None));
         }
         if let Some(n) = get("max_items").and_then(RuleValue::as_u64) {
-            out.push(ctx.check(quote!(#r::max_items(value.len(), #n)), &None));
+            out.push(ctx.check(quote!(#r::max_items(value.len(), #n)), None));
         }
         if get("unique") == Some(&RuleValue::Bool(true)) {
-            out.push(ctx.check(quote!(#r::unique(value)), &None));
+            out.push(ctx.check(quote!(#r::unique(value)), None));
         }
         out.extend(self.predefined_collection_checks(ctx, field));
         let items = match get("items") {
@@ -311,10 +310,10 @@ impl Gen<'_> {
         };
         let mut out = Vec::new();
         if let Some(n) = get("min_pairs").and_then(RuleValue::as_u64) {
-            out.push(ctx.check(quote!(#r::min_pairs(value.len(), #n)), &None));
+            out.push(ctx.check(quote!(#r::min_pairs(value.len(), #n)), None));
         }
         if let Some(n) = get("max_pairs").and_then(RuleValue::as_u64) {
-            out.push(ctx.check(quote!(#r::max_pairs(value.len(), #n)), &None));
+            out.push(ctx.check(quote!(#r::max_pairs(value.len(), #n)), None));
         }
         out.extend(self.predefined_collection_checks(ctx, field));
         let key_at = Some(quote!(::protogate::validate::At::Key(key.into())));
