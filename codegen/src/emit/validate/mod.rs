@@ -25,15 +25,13 @@ use crate::model::{
 };
 use crate::names;
 
-/// `impl Validate` that checks nothing, for output generated without validators (the server
-/// still needs every request to be `Validate`).
+/// `impl Validate` that checks nothing (the trait's default), for a message without rules and
+/// for output generated without validators: the server still needs every request to be
+/// `Validate`.
 pub fn no_checks(api: &Api, package: &Package, message: &Message) -> TokenStream {
     let ty = rust_type(api, &package.name, &message.full_name);
     quote! {
-        impl ::protogate::Validate for #ty {
-            #[inline]
-            fn collect_violations(&self, _: &mut ::protogate::Collector) {}
-        }
+        impl ::protogate::Validate for #ty {}
     }
 }
 
@@ -64,14 +62,12 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
             }
         }
     });
-    // The checks read every field with rules, deprecated ones too: allowed on this impl only.
-    let allow = message
-        .fields
-        .iter()
-        .any(|f| f.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
+    // prost marks a deprecated field `#[deprecated]`, and the checks read deprecated fields as
+    // PGV does: expected on this impl, only when it reads one, so the lint stays precise.
+    let reads_deprecated = reads_deprecated(message, &quote!(#(#sites)* #(#checks)*));
+    let expect = reads_deprecated.then(|| quote!(#[expect(deprecated)]));
     quote! {
-        #allow
+        #expect
         impl ::protogate::Validate for #ty {
             #[inline]
             fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -467,6 +463,44 @@ pub(crate) fn opt_u64(v: Option<&RuleValue>) -> TokenStream {
 }
 
 /// Whether the tokens use the identifier `name` (so a loop binds it only when needed).
+/// Whether `body` reads a field of `message` the schema deprecated: `self.name` for a field, or
+/// the variant path `Oneof::Name` for a oneof member.
+fn reads_deprecated(message: &Message, body: &TokenStream) -> bool {
+    let reads: Vec<[String; 2]> = message
+        .fields
+        .iter()
+        .filter(|f| f.deprecated)
+        .map(|f| match &f.oneof {
+            Some(oneof) => [names::upper_camel(oneof), names::upper_camel(&f.name)],
+            None => ["self".to_string(), names::snake(&f.name)],
+        })
+        .collect();
+    !reads.is_empty() && contains_access(body, &reads)
+}
+
+/// Whether `tokens` hold `a.b` or `a::b` for one of the `[a, b]` pairs.
+fn contains_access(tokens: &TokenStream, pairs: &[[String; 2]]) -> bool {
+    use proc_macro2::TokenTree;
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let is_ident = |t: &TokenTree, name: &str| matches!(t, TokenTree::Ident(i) if *i == name);
+    let is_punct = |t: &TokenTree, c: char| matches!(t, TokenTree::Punct(p) if p.as_char() == c);
+    trees.iter().enumerate().any(|(i, t)| {
+        if let TokenTree::Group(g) = t {
+            return contains_access(&g.stream(), pairs);
+        }
+        pairs.iter().any(|[a, b]| {
+            let rest = &trees[i..];
+            match rest {
+                [x, dot, y, ..] if is_ident(x, a) && is_punct(dot, '.') => is_ident(y, b),
+                [x, c1, c2, y, ..] if is_ident(x, a) && is_punct(c1, ':') && is_punct(c2, ':') => {
+                    is_ident(y, b)
+                }
+                _ => false,
+            }
+        })
+    })
+}
+
 fn mentions(tokens: &TokenStream, name: &str) -> bool {
     tokens.clone().into_iter().any(|t| match t {
         proc_macro2::TokenTree::Ident(i) => i == name,
