@@ -163,6 +163,7 @@ impl ::protogate::schema::Described for level1::level2::level3::Level4 {
 }
 
 impl ::protogate::Validate for level1::level2::level3::level4::Level5 {}
+
 impl ::protogate::schema::Described for level1::level2::level3::level4::Level5 {
     fn info() -> &'static ::protogate::schema::MessageInfo {
         static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {

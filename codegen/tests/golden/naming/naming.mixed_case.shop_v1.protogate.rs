@@ -60,7 +60,7 @@ impl ::protogate::schema::Described for Price {
 /// server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("naming.mixed_case.shop_v1.bin");
 
-///The methods of `naming.MixedCase.ShopV1.ShopService`: routes, guards and streaming kinds.
+/// The methods of `naming.MixedCase.ShopV1.ShopService`: routes, guards and streaming kinds.
 pub static SHOP_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
     name: "naming.MixedCase.ShopV1.ShopService",
     rest_prefix: "",
@@ -106,15 +106,15 @@ pub static SHOP_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
     ],
 };
 
-///The method numbers of `naming.MixedCase.ShopV1.ShopService`: each method's index in `SHOP_SERVICE.methods`.
+/// The method numbers of `naming.MixedCase.ShopV1.ShopService`: each method's index in `SHOP_SERVICE.methods`.
 pub mod shop_service_methods {
-    ///`naming.MixedCase.ShopV1.ShopService.GetPrice`.
+    /// `naming.MixedCase.ShopV1.ShopService.GetPrice`.
     pub const GET_PRICE: usize = 0;
 }
 
 /// A shop.
 ///
-///The implementation of `naming.MixedCase.ShopV1.ShopService`, once for every protocol: mount it with [`ShopService::new`].
+/// The implementation of `naming.MixedCase.ShopV1.ShopService`, once for every protocol: mount it with [`ShopService::new`].
 pub trait ShopServiceHandler: Send + Sync + 'static {
     /// Prices an item.
     fn get_price(
@@ -126,7 +126,7 @@ pub trait ShopServiceHandler: Send + Sync + 'static {
     > + Send;
 }
 
-///Serves a [`ShopServiceHandler`] over every protocol: mount it with `::protogate::Server::service`.
+/// Serves a [`ShopServiceHandler`] over every protocol: mount it with `::protogate::Server::service`.
 pub struct ShopService<H> {
     handler: ::std::sync::Arc<H>,
 }

@@ -179,7 +179,7 @@ impl ::protogate::schema::Described for Keywords {
 /// server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("naming.r#match.bin");
 
-///The methods of `naming.match.Match`: routes, guards and streaming kinds.
+/// The methods of `naming.match.Match`: routes, guards and streaming kinds.
 pub static MATCH: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
     name: "naming.match.Match",
     rest_prefix: "",
@@ -224,15 +224,15 @@ pub static MATCH: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
     ],
 };
 
-///The method numbers of `naming.match.Match`: each method's index in `MATCH.methods`.
+/// The method numbers of `naming.match.Match`: each method's index in `MATCH.methods`.
 pub mod match_methods {
-    ///`naming.match.Match.Echo`.
+    /// `naming.match.Match.Echo`.
     pub const ECHO: usize = 0;
 }
 
 /// A service in a keyword package.
 ///
-///The implementation of `naming.match.Match`, once for every protocol: mount it with [`Match::new`].
+/// The implementation of `naming.match.Match`, once for every protocol: mount it with [`Match::new`].
 pub trait MatchHandler: Send + Sync + 'static {
     /// Echoes the keywords.
     fn echo(
@@ -244,7 +244,7 @@ pub trait MatchHandler: Send + Sync + 'static {
     > + Send;
 }
 
-///Serves a [`MatchHandler`] over every protocol: mount it with `::protogate::Server::service`.
+/// Serves a [`MatchHandler`] over every protocol: mount it with `::protogate::Server::service`.
 pub struct Match<H> {
     handler: ::std::sync::Arc<H>,
 }
