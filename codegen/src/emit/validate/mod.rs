@@ -462,7 +462,6 @@ pub(crate) fn opt_u64(v: Option<&RuleValue>) -> TokenStream {
     }
 }
 
-/// Whether the tokens use the identifier `name` (so a loop binds it only when needed).
 /// Whether `body` reads a field of `message` the schema deprecated: `self.name` for a field, or
 /// the variant path `Oneof::Name` for a oneof member.
 fn reads_deprecated(message: &Message, body: &TokenStream) -> bool {
@@ -501,6 +500,7 @@ fn contains_access(tokens: &TokenStream, pairs: &[[String; 2]]) -> bool {
     })
 }
 
+/// Whether the tokens use the identifier `name` (so a loop binds it only when needed).
 fn mentions(tokens: &TokenStream, name: &str) -> bool {
     tokens.clone().into_iter().any(|t| match t {
         proc_macro2::TokenTree::Ident(i) => i == name,
@@ -519,4 +519,42 @@ pub(crate) fn ident(s: &str) -> proc_macro2::Ident {
 /// The Rust path of an enum type, for `defined_only`.
 pub(crate) fn enum_type(gen_api: &Api, package: &Package, full: &str) -> TokenStream {
     rust_type(gen_api, &package.name, full)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_access_is_found_in_nested_groups_and_nothing_else_is() {
+        let pairs = [
+            ["self".to_string(), "old".to_string()],
+            ["Kind".to_string(), "Legacy".to_string()],
+        ];
+        let field = quote!({
+            if let Some(value) = &self.old {
+                v.check(value);
+            }
+        });
+        let variant = quote!(match &self.kind {
+            Some(m::Kind::Legacy(value)) => {}
+            _ => {}
+        });
+        assert!(contains_access(&field, &pairs));
+        assert!(contains_access(&variant, &pairs));
+        for other in [
+            quote!({
+                let value = &value.old;
+            }),
+            quote!({
+                let value = &self.older;
+            }),
+            quote!(match &self.kind {
+                Some(m::Kind::Current(value)) => {}
+                _ => {}
+            }),
+        ] {
+            assert!(!contains_access(&other, &pairs), "{other}");
+        }
+    }
 }
