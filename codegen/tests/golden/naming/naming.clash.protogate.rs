@@ -41,6 +41,63 @@ impl ::protogate::schema::Described for ClashHandler {
     }
 }
 
+impl ::protogate::Validate for ClashMethods {
+    #[inline]
+    fn collect_violations(&self, v: &mut ::protogate::Collector) {
+        if let ::core::option::Option::Some(value) = &self.entry {
+            v.embedded(
+                value,
+                "ClashMethods",
+                "Entry",
+                "entry",
+                ::protogate::validate::At::Field,
+            );
+        }
+    }
+}
+
+impl ::protogate::schema::Described for ClashMethods {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "naming.clash.ClashMethods",
+            fields: &[
+                ::protogate::schema::FieldInfo {
+                    name: "entry",
+                    json_name: "entry",
+                    kind: ::protogate::schema::Kind::Message(
+                        <clash_methods::Entry as ::protogate::schema::Described>::info,
+                    ),
+                    repeated: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
+                },
+            ],
+        };
+        &INFO
+    }
+}
+
+impl ::protogate::Validate for clash_methods::Entry {}
+
+impl ::protogate::schema::Described for clash_methods::Entry {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "naming.clash.ClashMethods.Entry",
+            fields: &[
+                ::protogate::schema::FieldInfo {
+                    name: "name",
+                    json_name: "name",
+                    kind: ::protogate::schema::Kind::Text,
+                    repeated: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
+                },
+            ],
+        };
+        &INFO
+    }
+}
+
 /// The package's proto files and their imports (an encoded `FileDescriptorSet`), for
 /// server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("naming.clash.bin");
@@ -244,7 +301,7 @@ pub static CLASH: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
 };
 
 /// The method numbers of `naming.clash.Clash`: each method's index in `CLASH.methods`.
-pub mod clash_methods {
+pub mod clash_gate_methods {
     /// `naming.clash.Clash.Info`.
     pub const INFO: usize = 0;
     /// `naming.clash.Clash.Handler`.
@@ -392,7 +449,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
     > {
         let handler = ::std::sync::Arc::clone(&self.handler);
         match method {
-            clash_methods::INFO => {
+            clash_gate_methods::INFO => {
                 ::protogate::pipeline::unary(
                     ctx,
                     requests,
@@ -401,7 +458,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                     },
                 )
             }
-            clash_methods::HANDLER => {
+            clash_gate_methods::HANDLER => {
                 ::protogate::pipeline::unary(
                     ctx,
                     requests,
@@ -410,7 +467,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                     },
                 )
             }
-            clash_methods::INTO_GRPC => {
+            clash_gate_methods::INTO_GRPC => {
                 ::protogate::pipeline::unary(
                     ctx,
                     requests,
@@ -419,7 +476,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                     },
                 )
             }
-            clash_methods::FROM_ARC => {
+            clash_gate_methods::FROM_ARC => {
                 ::protogate::pipeline::unary(
                     ctx,
                     requests,
@@ -428,7 +485,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                     },
                 )
             }
-            clash_methods::CALL_UNARY => {
+            clash_gate_methods::CALL_UNARY => {
                 ::protogate::pipeline::unary(
                     ctx,
                     requests,
@@ -437,7 +494,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                     },
                 )
             }
-            clash_methods::CALL_SERVER_STREAMING => {
+            clash_gate_methods::CALL_SERVER_STREAMING => {
                 ::protogate::pipeline::server_streaming(
                     ctx,
                     requests,
@@ -446,7 +503,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                     },
                 )
             }
-            clash_methods::FILE_DESCRIPTOR_SET => {
+            clash_gate_methods::FILE_DESCRIPTOR_SET => {
                 ::protogate::pipeline::unary(
                     ctx,
                     requests,
@@ -455,7 +512,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                     },
                 )
             }
-            clash_methods::ADD_GRPC_ROUTES => {
+            clash_gate_methods::ADD_GRPC_ROUTES => {
                 ::protogate::pipeline::unary(
                     ctx,
                     requests,
@@ -464,7 +521,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                     },
                 )
             }
-            clash_methods::CLONE => {
+            clash_gate_methods::CLONE => {
                 ::protogate::pipeline::unary(
                     ctx,
                     requests,
@@ -473,7 +530,7 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
                     },
                 )
             }
-            clash_methods::DEEP => {
+            clash_gate_methods::DEEP => {
                 ::protogate::pipeline::unary(
                     ctx,
                     requests,

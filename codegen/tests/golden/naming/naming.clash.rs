@@ -34,6 +34,44 @@ impl ::prost::Name for ClashHandler {
     }
 }
 
+/// Its nested type goes to the module `clash_methods`, the name of the service's method numbers:
+/// those become `clash_gate_methods` instead.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct ClashMethods {
+    #[prost(message, optional, tag = "1")]
+    pub entry: ::core::option::Option<clash_methods::Entry>,
+}
+
+/// Nested message and enum types in `ClashMethods`.
+pub mod clash_methods {
+    #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+    pub struct Entry {
+        #[prost(string, tag = "1")]
+        pub name: ::prost::alloc::string::String,
+    }
+    impl ::prost::Name for Entry {
+        const NAME: &'static str = "Entry";
+        const PACKAGE: &'static str = "naming.clash";
+        fn full_name() -> ::prost::alloc::string::String {
+            "naming.clash.ClashMethods.Entry".into()
+        }
+        fn type_url() -> ::prost::alloc::string::String {
+            "type.googleapis.com/naming.clash.ClashMethods.Entry".into()
+        }
+    }
+}
+
+impl ::prost::Name for ClashMethods {
+    const NAME: &'static str = "ClashMethods";
+    const PACKAGE: &'static str = "naming.clash";
+    fn full_name() -> ::prost::alloc::string::String {
+        "naming.clash.ClashMethods".into()
+    }
+    fn type_url() -> ::prost::alloc::string::String {
+        "type.googleapis.com/naming.clash.ClashMethods".into()
+    }
+}
+
 /// Generated client implementations.
 pub mod clash_client {
     #![allow(
@@ -642,5 +680,199 @@ impl<'de> serde::Deserialize<'de> for ClashHandler {
             }
         }
         deserializer.deserialize_struct("naming.clash.ClashHandler", FIELDS, GeneratedVisitor)
+    }
+}
+
+impl serde::Serialize for ClashMethods {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if self.entry.is_some() {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("naming.clash.ClashMethods", len)?;
+        if let Some(v) = self.entry.as_ref() {
+            struct_ser.serialize_field("entry", v)?;
+        }
+        struct_ser.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClashMethods {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "entry",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            Entry,
+            __SkipField__,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl serde::de::Visitor<'_> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "entry" => Ok(GeneratedField::Entry),
+                            _ => Ok(GeneratedField::__SkipField__),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = ClashMethods;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct naming.clash.ClashMethods")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ClashMethods, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut entry__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::Entry => {
+                            if entry__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("entry"));
+                            }
+                            entry__ = map_.next_value()?;
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ClashMethods {
+                    entry: entry__,
+                })
+            }
+        }
+        deserializer.deserialize_struct("naming.clash.ClashMethods", FIELDS, GeneratedVisitor)
+    }
+}
+
+impl serde::Serialize for clash_methods::Entry {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if !self.name.is_empty() {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("naming.clash.ClashMethods.Entry", len)?;
+        if !self.name.is_empty() {
+            struct_ser.serialize_field("name", &self.name)?;
+        }
+        struct_ser.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for clash_methods::Entry {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "name",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            Name,
+            __SkipField__,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl serde::de::Visitor<'_> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "name" => Ok(GeneratedField::Name),
+                            _ => Ok(GeneratedField::__SkipField__),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = clash_methods::Entry;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct naming.clash.ClashMethods.Entry")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<clash_methods::Entry, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut name__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::Name => {
+                            if name__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            name__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(clash_methods::Entry {
+                    name: name__.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("naming.clash.ClashMethods.Entry", FIELDS, GeneratedVisitor)
     }
 }
