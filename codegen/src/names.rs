@@ -6,7 +6,8 @@
 use heck::ToUpperCamelCase;
 
 pub use protogate_names::{
-    package_file_name, package_module_path, sanitize, snake, upper_camel, PACKAGELESS_FILE,
+    package_file_name, package_module_path, protogate_file_name, sanitize, snake, upper_camel,
+    PACKAGELESS_FILE,
 };
 
 /// PGV's Go field name in messages: `resource_owner` → `ResourceOwner`.

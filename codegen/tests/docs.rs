@@ -380,3 +380,59 @@ fn http_body_methods_are_documented_as_raw_bytes_not_json() {
     assert!(describe.contains("`application/json`"), "{describe}");
     assert!(!describe.contains("raw bytes"), "{describe}");
 }
+
+/// The service page (Markdown and HTML) of a chain of `links` messages, each referencing the
+/// next twice, the last referencing the first: a cycle whose paths double with every link.
+fn chain_pages(links: usize) -> (String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut proto = String::from(
+        "syntax = \"proto3\";\npackage chain.v1;\nimport \"google/api/annotations.proto\";\n",
+    );
+    for i in 0..links {
+        let next = (i + 1) % links;
+        proto.push_str(&format!(
+            "// Link {i}.\nmessage Link{i} {{\n  string id = 1;\n  Link{next} left = 2;\n  repeated Link{next} right = 3;\n}}\n"
+        ));
+    }
+    proto.push_str(
+        "service ChainService {\n  rpc Get(Link0) returns (Link0) {\n    option (google.api.http) = { post: \"/v1/links\" body: \"*\" };\n  }\n}\n",
+    );
+    let file = dir.path().join("chain.proto");
+    std::fs::write(&file, proto).unwrap();
+    let output = run(&Inputs {
+        proto: ProtoSource::Files {
+            files: vec![file],
+            includes: vec![dir.path().to_path_buf(), manifest("../schemas/proto")],
+        },
+        openapi: None,
+        model: ModelOptions::default(),
+    });
+    let page = |ext: &str| output.files[&format!("docs/chain.v1.ChainService.{ext}")].clone();
+    (page("md"), page("html"))
+}
+
+/// Doubling a chain of references (a cycle, with two references per link) doubles what the
+/// extra links add to its page: a message past the first level is a link to its own section,
+/// described once, never inlined again along each path (quadratic growth would quadruple it,
+/// inlining along the paths would multiply it by 2^links).
+#[test]
+fn pages_grow_linearly_along_a_chain_and_a_cycle_of_message_references() {
+    let sizes: Vec<[usize; 2]> = [8, 16, 32]
+        .into_iter()
+        .map(|links| {
+            let (md, html) = chain_pages(links);
+            for i in 0..links {
+                assert!(md.contains(&format!("Link{i}")), "Link{i} is described");
+            }
+            [md.len(), html.len()]
+        })
+        .collect();
+    for (format, i) in [("Markdown", 0), ("HTML", 1)] {
+        let (small, medium, large) = (sizes[0][i], sizes[1][i], sizes[2][i]);
+        let (first, second) = (medium - small, large - medium);
+        assert!(
+            second * 2 <= first * 5,
+            "{format}: 8, 16, 32 links give {small}, {medium}, {large} bytes"
+        );
+    }
+}

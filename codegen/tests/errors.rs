@@ -65,6 +65,10 @@ fn the_untouched_schema_generates() {
     let (code, stderr) = gen(dir.path());
     assert_eq!(code, 0, "{stderr}");
     assert!(dir.path().join("out/zitadel.auth.v1.rs").is_file());
+    assert!(dir
+        .path()
+        .join("out/zitadel.auth.v1.protogate.rs")
+        .is_file());
 }
 
 #[test]
@@ -299,7 +303,7 @@ message M {
         0,
         "standard and CEL rules are generated, not reported: {stderr}"
     );
-    let code = std::fs::read_to_string(dir.path().join("out/pvcheck.rs")).unwrap();
+    let code = std::fs::read_to_string(dir.path().join("out/pvcheck.protogate.rs")).unwrap();
     for call in [
         "cel::check_bool",
         "cel::rem_int",

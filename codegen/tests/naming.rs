@@ -90,24 +90,34 @@ fn files_are_named_as_prost_build_names_them() {
     assert_eq!(
         names,
         [
+            "_.protogate.rs",
             "_.rs",
             "mod.rs",
+            "naming.clash.protogate.rs",
             "naming.clash.rs",
+            "naming.deep.protogate.rs",
             "naming.deep.rs",
+            "naming.mixed_case.shop_v1.protogate.rs",
             "naming.mixed_case.shop_v1.rs",
+            "naming.prelude.protogate.rs",
             "naming.prelude.rs",
+            "naming.r#async.r#use.self_.super_.protogate.rs",
             "naming.r#async.r#use.self_.super_.rs",
+            "naming.r#match.protogate.rs",
             "naming.r#match.rs",
+            "naming.r#type.protogate.rs",
             "naming.r#type.rs",
         ]
     );
     let mod_rs = &output.files["mod.rs"];
     assert!(
-        mod_rs.contains("\ninclude!(\"_.rs\");\npub mod naming {\n"),
+        mod_rs.contains("\ninclude!(\"_.rs\");\ninclude!(\"_.protogate.rs\");\npub mod naming {\n"),
         "{mod_rs}"
     );
     assert!(
-        mod_rs.contains("    pub mod r#type {\n        include!(\"naming.r#type.rs\");"),
+        mod_rs.contains(
+            "    pub mod r#type {\n        include!(\"naming.r#type.rs\");\n        include!(\"naming.r#type.protogate.rs\");"
+        ),
         "{mod_rs}"
     );
     assert!(output.files.contains_key("docs/Pinger.md"));
@@ -178,9 +188,12 @@ fn a_file_without_a_package_generates_at_the_root() {
     let code = &output.files["_.rs"];
     assert!(code.contains("pub struct Ping {"), "{code}");
     assert!(code.contains("impl serde::Serialize for Ping {"), "{code}");
-    assert!(code.contains("grpc_path: \"/Pinger/Ping\""), "{code}");
-    assert!(code.contains("pub trait PingerHandler"), "{code}");
-    assert!(output.files["mod.rs"].ends_with("include!(\"_.rs\");\n"));
+    let own = &output.files["_.protogate.rs"];
+    assert!(own.contains("grpc_path: \"/Pinger/Ping\""), "{own}");
+    assert!(own.contains("pub trait PingerHandler"), "{own}");
+    assert!(
+        output.files["mod.rs"].ends_with("include!(\"_.rs\");\ninclude!(\"_.protogate.rs\");\n")
+    );
 }
 
 #[test]
@@ -237,4 +250,22 @@ fn a_message_whose_nested_module_is_a_package_module_is_an_error() {
         ),
     ])
     .unwrap();
+}
+
+#[test]
+fn a_package_named_like_a_protogate_file_is_an_error() {
+    let err = generate(&[
+        ("a.proto", "syntax = \"proto3\"; package demo; message A {}"),
+        (
+            "b.proto",
+            "syntax = \"proto3\";\npackage demo.protogate; message B {}",
+        ),
+    ])
+    .expect_err("`demo.protogate.rs` cannot hold both");
+    assert!(err.contains("error[package-file]"), "{err}");
+    assert!(
+        err.contains("package `demo.protogate` would be generated into `demo.protogate.rs`, the file of protogate's code for package `demo`"),
+        "{err}"
+    );
+    assert!(err.contains("b.proto:2:"), "{err}");
 }

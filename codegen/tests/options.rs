@@ -24,14 +24,86 @@ fn builder(out: &Path) -> Builder {
         .out_dir(out)
 }
 
-/// The generated `knobs.v1.rs` of a run configured by `configure`.
+/// The generated code of package `knobs.v1` in a run configured by `configure`: its file
+/// (`knobs.v1.rs`) followed by the file of protogate's code (`knobs.v1.protogate.rs`).
 fn generate(configure: impl FnOnce(Builder) -> Builder) -> (tempfile::TempDir, String) {
     let out = tempfile::tempdir().expect("temporary directory");
     configure(builder(out.path()))
         .compile()
         .unwrap_or_else(|e| panic!("{e}"));
-    let code = std::fs::read_to_string(out.path().join("knobs.v1.rs")).expect("knobs.v1.rs");
+    let code = package_code(out.path(), "knobs.v1");
     (out, code)
+}
+
+/// `<package>.rs` followed by `<package>.protogate.rs` from `dir`.
+fn package_code(dir: &Path, package: &str) -> String {
+    let read = |name: String| {
+        std::fs::read_to_string(dir.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    read(format!("{package}.rs")) + &read(format!("{package}.protogate.rs"))
+}
+
+#[test]
+fn protogate_code_is_in_its_own_file_beside_the_upstream_file() {
+    let out = tempfile::tempdir().expect("temporary directory");
+    builder(out.path())
+        .build_client(true)
+        .compile()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let upstream = std::fs::read_to_string(out.path().join("knobs.v1.rs")).expect("knobs.v1.rs");
+    let own = std::fs::read_to_string(out.path().join("knobs.v1.protogate.rs"))
+        .expect("knobs.v1.protogate.rs");
+    for upstream_item in [
+        "pub struct Blob {",
+        "impl serde::Serialize for Blob {",
+        "pub mod blob_service_client",
+    ] {
+        assert!(upstream.contains(upstream_item), "{upstream_item}");
+        assert!(!own.contains(upstream_item), "{upstream_item}");
+    }
+    for own_item in [
+        "impl ::protogate::Validate for Blob {",
+        "impl ::protogate::schema::Described for Blob {",
+        "pub static BLOB_SERVICE: ::protogate::ServiceInfo",
+        "pub mod blob_service_methods {",
+        "pub trait BlobServiceHandler",
+        "pub const FILE_DESCRIPTOR_SET",
+    ] {
+        assert!(own.contains(own_item), "{own_item}");
+        assert!(!upstream.contains(own_item), "{own_item}");
+    }
+    let mod_rs = std::fs::read_to_string(out.path().join("mod.rs")).expect("mod.rs");
+    assert!(
+        mod_rs.contains("include!(\"knobs.v1.rs\");\n        include!(\"knobs.v1.protogate.rs\");"),
+        "{mod_rs}"
+    );
+}
+
+#[test]
+fn the_adapter_dispatches_on_named_method_numbers() {
+    let (_out, code) = generate(|b| b);
+    let numbers = item(&code, "pub mod blob_service_methods {");
+    assert!(
+        numbers.contains("pub const PUT_BLOB: usize = 0;"),
+        "{numbers}"
+    );
+    assert!(
+        numbers.contains("pub const GET_BLOB: usize = 1;"),
+        "{numbers}"
+    );
+    let adapter = item(
+        &code,
+        "impl<H: BlobServiceHandler> ::protogate::Service for BlobService<H> {",
+    );
+    assert!(
+        adapter.contains("blob_service_methods::PUT_BLOB => "),
+        "{adapter}"
+    );
+    assert!(
+        adapter.contains("blob_service_methods::GET_BLOB => "),
+        "{adapter}"
+    );
+    assert!(!adapter.contains("0 => "), "{adapter}");
 }
 
 /// The item that starts with `start`, up to its closing line at the same indentation.
@@ -261,7 +333,7 @@ fn the_cli_takes_the_same_knobs() {
         .status()
         .expect("runs protogate");
     assert!(status.success());
-    let code = std::fs::read_to_string(out.path().join("knobs.v1.rs")).expect("knobs.v1.rs");
+    let code = package_code(out.path(), "knobs.v1");
     assert!(code.contains("pub mod blob_service_client"));
     assert!(!code.contains("PingServiceHandler"));
     assert!(code.contains("pub data: ::prost::bytes::Bytes"));
@@ -293,23 +365,35 @@ fn default_stubs_give_every_handler_method_a_body_answering_unimplemented() {
 }
 
 #[test]
-fn a_validator_reading_a_deprecated_field_allows_it_on_that_impl_only() {
-    let (_out, code) = generate(|b| b);
-    let origin = item(&code, "impl ::protogate::Validate for Origin {");
+fn a_validator_reading_a_deprecated_field_expects_the_lint_on_that_impl_only() {
+    let (out, _) = generate(|b| b);
+    let own = std::fs::read_to_string(out.path().join("knobs.v1.protogate.rs"))
+        .expect("knobs.v1.protogate.rs");
+    let origin = item(&own, "impl ::protogate::Validate for Origin {");
     assert!(origin.contains("self.region"), "{origin}");
-    let at = code
+    let at = own
         .find("impl ::protogate::Validate for Origin {")
         .expect("Origin's validator");
     assert!(
-        code[..at].ends_with("#[allow(deprecated)]\n"),
-        "the attribute sits on the impl"
+        own[..at].ends_with("#[expect(deprecated)]\n"),
+        "the expectation sits on the impl"
     );
-    assert_eq!(
-        code.matches("#[allow(deprecated)]\nimpl ::protogate::Validate")
-            .count(),
-        1
-    );
-    assert!(!code.contains("#![allow"), "nothing crate-wide");
+    // A deprecated oneof member is read through its variant.
+    let get = item(&own, "impl ::protogate::Validate for GetBlobRequest {");
+    assert!(get.contains("Version::Revision(value)"), "{get}");
+    let at = own
+        .find("impl ::protogate::Validate for GetBlobRequest {")
+        .expect("GetBlobRequest's validator");
+    assert!(own[..at].ends_with("#[expect(deprecated)]\n"));
+    assert_eq!(own.matches("#[expect(deprecated)]").count(), 2);
+    assert!(!own.contains("#[allow("), "no allow in protogate's code");
+    assert!(!own.contains("#![allow"), "nothing crate-wide");
+
+    // Without validators nothing reads the field, so nothing is expected.
+    let (out, _) = generate(|b| b.validators(false));
+    let own = std::fs::read_to_string(out.path().join("knobs.v1.protogate.rs"))
+        .expect("knobs.v1.protogate.rs");
+    assert!(!own.contains("deprecated"), "{own}");
 }
 
 #[test]
@@ -324,7 +408,7 @@ fn extern_path_names_the_types_generated_elsewhere_and_emits_nothing_for_them() 
         .out_dir(out.path())
         .compile()
         .unwrap_or_else(|e| panic!("{e}"));
-    let uses = std::fs::read_to_string(out.path().join("knobs.uses.v1.rs")).expect("uses");
+    let uses = package_code(out.path(), "knobs.uses.v1");
     assert!(
         uses.contains("::core::option::Option<::knobs_types::v1::Blob>"),
         "prost: {uses}"
@@ -334,7 +418,8 @@ fn extern_path_names_the_types_generated_elsewhere_and_emits_nothing_for_them() 
     assert!(validator.contains("v.embedded("), "{validator}");
     assert!(uses.contains("::knobs_types::v1::Tier"), "the enum check");
     // Nothing of knobs.v1 is generated here.
-    let knobs = std::fs::read_to_string(out.path().join("knobs.v1.rs")).unwrap_or_default();
+    let read = |name: &str| std::fs::read_to_string(out.path().join(name)).unwrap_or_default();
+    let knobs = read("knobs.v1.rs") + &read("knobs.v1.protogate.rs");
     assert!(!knobs.contains("pub struct Blob"), "{knobs}");
     assert!(
         !knobs.contains("impl ::protogate::Validate for Blob"),

@@ -68,7 +68,8 @@ fn a_predefined_rule_compiles_into_the_validator_with_the_extension_in_its_rule_
     let (dir, code, stderr) = gen(&source);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(stderr.matches("warning[").count(), 0, "{stderr}");
-    let code = std::fs::read_to_string(dir.path().join("out/pvpre.rs")).expect("pvpre.rs");
+    let code = std::fs::read_to_string(dir.path().join("out/pvpre.protogate.rs"))
+        .expect("pvpre.protogate.rs");
     for expected in [
         "\"int32.multiple_of\"",
         "\"must be a multiple of the rule\"",

@@ -27,7 +27,7 @@ fn generate(file: &str, package: &str) -> String {
     };
     let output = pipeline::run(&inputs)
         .unwrap_or_else(|diags| panic!("the test schema does not generate:\n{diags}"));
-    output.files[&format!("{package}.rs")].clone()
+    output.files[&format!("{package}.protogate.rs")].clone()
 }
 
 /// Every `impl ::protogate::Validate for …` block of a generated file, in file order.
@@ -36,7 +36,13 @@ fn validators(code: &str) -> String {
     let mut rest = code;
     while let Some(start) = rest.find("impl ::protogate::Validate for ") {
         let block = &rest[start..];
-        let end = block.find("\n}\n").map_or(block.len(), |i| i + 3);
+        // A message without rules keeps the trait's default: `impl … for X {}` on one line.
+        let first_line = block.find('\n').map_or(block.len(), |i| i + 1);
+        let end = if block[..first_line].trim_end().ends_with("{}") {
+            first_line
+        } else {
+            block.find("\n}\n").map_or(block.len(), |i| i + 3)
+        };
         out.push_str(&block[..end]);
         out.push('\n');
         rest = &block[end..];

@@ -34,10 +34,11 @@ impl Parse for IncludeArgs {
 
 /// Includes generated code from `OUT_DIR`.
 ///
-/// `include_generated!("zitadel.auth.v1")` includes that package's file, like
+/// `include_generated!("zitadel.auth.v1")` includes that package's files, like
 /// `tonic::include_proto!`: put it in a module tree that mirrors the package so references
-/// across packages resolve. The file is named as prost-build names it, so a package with a
-/// keyword or a non-snake-case part (`google.type`, `Demo.ShopV1`) maps to its escaped module
+/// across packages resolve. The package's prost, tonic and JSON code is in the file prost-build
+/// names, protogate's own code beside it (`zitadel.auth.v1.protogate.rs`). Both names follow
+/// prost-build's, so a package with a keyword or a non-snake-case part (`google.type`, `Demo.ShopV1`) maps to its escaped module
 /// spelling (`google.r#type.rs`, `demo.shop_v1.rs`); pass the proto package name either way.
 /// `include_generated!("")` includes the code of files without a `package` statement (prost's
 /// `_.rs`), which belongs at the root of the tree. `include_generated!()` includes the whole
@@ -66,7 +67,13 @@ pub fn include_generated(input: TokenStream) -> TokenStream {
                 .to_compile_error()
                 .into();
             }
-            format!("/{}", protogate_names::package_file_name(&name))
+            let upstream = format!("/{}", protogate_names::package_file_name(&name));
+            let own = format!("/{}", protogate_names::protogate_file_name(&name));
+            return quote! {
+                include!(concat!(env!("OUT_DIR"), #upstream));
+                include!(concat!(env!("OUT_DIR"), #own));
+            }
+            .into();
         }
     };
     quote!(include!(concat!(env!("OUT_DIR"), #file));).into()

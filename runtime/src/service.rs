@@ -133,11 +133,15 @@ pub trait Service: Send + Sync + 'static {
         &[]
     }
 
-    /// Calls method number `method` (an index into `info().methods`).
+    /// Calls method number `method` (an index into `info().methods`). The default answers that
+    /// there is no such method: what a service without methods keeps.
     fn call(
         &self,
         method: usize,
         ctx: RequestContext,
         requests: Requests,
-    ) -> BoxFuture<Result<Responses, Status>>;
+    ) -> BoxFuture<Result<Responses, Status>> {
+        let _ = (ctx, requests);
+        crate::pipeline::no_such_method(self.info().name, method)
+    }
 }

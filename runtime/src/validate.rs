@@ -10,8 +10,11 @@ use crate::status::Status;
 /// A message that knows its schema's constraints.
 pub trait Validate {
     /// Records the violations of this message, in PGV's check order. Generated code
-    /// implements this; callers use [`Validate::validate`] or [`Validate::validate_all`].
-    fn collect_violations(&self, collector: &mut Collector);
+    /// implements this for messages with rules; the default, for messages without, records
+    /// none. Callers use [`Validate::validate`] or [`Validate::validate_all`].
+    fn collect_violations(&self, collector: &mut Collector) {
+        let _ = collector;
+    }
 
     /// Checks the rules in PGV's order and stops at the first violation.
     fn validate(&self) -> Result<(), Violations> {

@@ -61,5 +61,11 @@ fn synthetic_schema_of_500_rpcs_in_30_files_generates_every_method() {
             output.files.contains_key(&format!("{package}.rs")),
             "no file for package {package}"
         );
+        assert!(
+            output
+                .files
+                .contains_key(&format!("{package}.protogate.rs")),
+            "no protogate file for package {package}"
+        );
     }
 }

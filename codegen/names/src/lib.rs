@@ -57,6 +57,15 @@ pub fn package_file_name(package: &str) -> String {
     }
 }
 
+/// The file of protogate's own code for a proto package, beside prost-build's
+/// [`package_file_name`] (`demo.type` → `demo.r#type.protogate.rs`, `_.protogate.rs` without a
+/// package): the package's module includes both.
+pub fn protogate_file_name(package: &str) -> String {
+    let upstream = package_file_name(package);
+    let stem = upstream.strip_suffix(".rs").unwrap_or(&upstream);
+    format!("{stem}.protogate.rs")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +90,15 @@ mod tests {
     fn files_without_a_package_go_to_the_root() {
         assert!(package_module_path("").is_empty());
         assert_eq!(package_file_name(""), "_.rs");
+    }
+
+    #[test]
+    fn protogate_code_sits_beside_the_package_file() {
+        assert_eq!(
+            protogate_file_name("zitadel.auth.v1"),
+            "zitadel.auth.v1.protogate.rs"
+        );
+        assert_eq!(protogate_file_name("demo.type"), "demo.r#type.protogate.rs");
+        assert_eq!(protogate_file_name(""), "_.protogate.rs");
     }
 }

@@ -7,12 +7,28 @@ use super::{BinaryFiles, Files, HEADER};
 use crate::model::Api;
 use crate::names;
 
-/// `mod.rs`: one nested module per package, each including its file.
+/// `mod.rs`: one nested module per package, each including the package's file and the file of
+/// protogate's code beside it.
 pub fn mod_rs(api: &Api) -> String {
+    render_mod_rs(api, |package| {
+        vec![
+            names::package_file_name(package),
+            names::protogate_file_name(package),
+        ]
+    })
+}
+
+/// `mod.rs` over the package files alone, for a tree prost and tonic generated without
+/// protogate (what `cargo xtask bench-codegen` compares with).
+pub fn upstream_mod_rs(api: &Api) -> String {
+    render_mod_rs(api, |package| vec![names::package_file_name(package)])
+}
+
+fn render_mod_rs(api: &Api, files_of: impl Fn(&str) -> Vec<String>) -> String {
     #[derive(Default)]
     struct Node {
         children: BTreeMap<String, Node>,
-        file: Option<String>,
+        files: Vec<String>,
     }
     let mut root = Node::default();
     for package in &api.packages {
@@ -20,11 +36,11 @@ pub fn mod_rs(api: &Api) -> String {
         for part in names::package_module_path(&package.name) {
             node = node.children.entry(part).or_default();
         }
-        node.file = Some(names::package_file_name(&package.name));
+        node.files = files_of(&package.name);
     }
     fn render(node: &Node, depth: usize, out: &mut String) {
         let pad = "    ".repeat(depth);
-        if let Some(file) = &node.file {
+        for file in &node.files {
             out.push_str(&format!("{pad}include!(\"{file}\");\n"));
         }
         for (name, child) in &node.children {

@@ -19,6 +19,8 @@ pub struct ServiceNames {
     pub adapter: Ident,
     /// `AUTH_SERVICE` (the static `ServiceInfo`).
     pub info: Ident,
+    /// `auth_service_methods` (the module of the method numbers).
+    pub methods: Ident,
 }
 
 impl ServiceNames {
@@ -42,10 +44,25 @@ impl ServiceNames {
         } else {
             format!("{camel}Handler")
         };
+        // prost gives a message with nested types a module of the message's snake-case name.
+        let module_taken = |n: &str| {
+            package
+                .messages
+                .iter()
+                .any(|m| !m.rust_path.contains("::") && names::snake(&m.rust_path) == n)
+        };
+        let snake = names::snake(&service.name);
+        let snake = snake.strip_prefix("r#").unwrap_or(&snake);
+        let methods = if module_taken(&format!("{snake}_methods")) {
+            format!("{snake}_gate_methods")
+        } else {
+            format!("{snake}_methods")
+        };
         ServiceNames {
             handler: ident(&handler),
             adapter: ident(&adapter),
             info: ident(&service.name.to_shouty_snake_case()),
+            methods: ident(&methods),
         }
     }
 }
@@ -62,9 +79,43 @@ fn ident(s: &str) -> Ident {
 pub fn generate(api: &Api, package: &Package, service: &Service, options: &Options) -> TokenStream {
     let n = ServiceNames::new(service, package);
     let info = info_static(api, package, service, &n);
+    let numbers = method_numbers(service, &n);
     let handler = handler_trait(api, package, service, &n, options);
     let adapter = adapter(api, package, service, &n);
-    quote! { #info #handler #adapter }
+    quote! { #info #numbers #handler #adapter }
+}
+
+/// The constant naming a method's number in the module of [`method_numbers`].
+fn method_number(m: &Method) -> Ident {
+    ident(&m.name.to_shouty_snake_case())
+}
+
+/// A module of one constant per method, its index in the `ServiceInfo`'s methods (the number
+/// `Service::call` receives); nothing for a service without methods.
+fn method_numbers(service: &Service, n: &ServiceNames) -> TokenStream {
+    if service.methods.is_empty() {
+        return quote!();
+    }
+    let module = &n.methods;
+    let doc = format!(
+        " The method numbers of `{}`: each method's index in `{}.methods`.",
+        service.full_name, n.info
+    );
+    let consts = service.methods.iter().enumerate().map(|(index, m)| {
+        let name = method_number(m);
+        let doc = format!(" `{}`.", m.full_name);
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote! {
+            #[doc = #doc]
+            pub const #name: usize = #index;
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        pub mod #module {
+            #(#consts)*
+        }
+    }
 }
 
 fn info_static(api: &Api, package: &Package, service: &Service, n: &ServiceNames) -> TokenStream {
@@ -73,7 +124,7 @@ fn info_static(api: &Api, package: &Package, service: &Service, n: &ServiceNames
     // The API's base path, and the service's own beyond it (services under different base
     // paths).
     let rest_prefix = format!("{}{}", api.base_path, service.path_prefix);
-    let doc = format!("The methods of `{name}`: routes, guards and streaming kinds.");
+    let doc = format!(" The methods of `{name}`: routes, guards and streaming kinds.");
     let methods = service.methods.iter().map(|m| {
         let method_name = &m.name;
         let full_name = &m.full_name;
@@ -217,7 +268,7 @@ fn handler_trait(
     let handler = &n.handler;
     let adapter = &n.adapter;
     let service_doc = format!(
-        "The implementation of `{}`, once for every protocol: mount it with [`{adapter}::new`].",
+        " The implementation of `{}`, once for every protocol: mount it with [`{adapter}::new`].",
         service.full_name
     );
     let service_docs = comments(&service.full_name, &service.docs.text);
@@ -274,16 +325,16 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
         handler,
         adapter,
         info,
+        methods,
     } = n;
     let adapter_doc = format!(
-        "Serves a [`{handler}`] over every protocol: mount it with `::protogate::Server::service`."
+        " Serves a [`{handler}`] over every protocol: mount it with `::protogate::Server::service`."
     );
     let arms: Vec<TokenStream> = service
         .methods
         .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let index = proc_macro2::Literal::usize_unsuffixed(i);
+        .map(|m| {
+            let number = method_number(m);
             let fn_name = ident(&names::snake(&m.name));
             let (input, _) = io_types(api, package, m);
             let (step, arg) = match m.streaming {
@@ -309,28 +360,30 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
                 });
             // `H::method`, not `handler.method`: an rpc named `Clone` would find `Arc::clone`.
             quote! {
-                #index => ::protogate::pipeline::#step(ctx, requests, move |ctx, #arg| async move {
+                #methods::#number => ::protogate::pipeline::#step(ctx, requests, move |ctx, #arg| async move {
                     #check
                     H::#fn_name(&handler, &ctx, request).await
                 }),
             }
         })
         .collect();
-    // A service without methods has nothing to match on.
-    let body = if arms.is_empty() {
+    // A service without methods keeps `Service::call`'s default, which has none to call.
+    let call = (!arms.is_empty()).then(|| {
         quote! {
-            let _ = (ctx, requests);
-            ::protogate::pipeline::no_such_method(#info.name, method)
-        }
-    } else {
-        quote! {
-            let handler = ::std::sync::Arc::clone(&self.handler);
-            match method {
-                #(#arms)*
-                _ => ::protogate::pipeline::no_such_method(#info.name, method),
+            fn call(
+                &self,
+                method: usize,
+                ctx: ::protogate::RequestContext,
+                requests: ::protogate::Requests,
+            ) -> ::protogate::service::BoxFuture<::core::result::Result<::protogate::Responses, ::protogate::Status>> {
+                let handler = ::std::sync::Arc::clone(&self.handler);
+                match method {
+                    #(#arms)*
+                    _ => ::protogate::pipeline::no_such_method(#info.name, method),
+                }
             }
         }
-    };
+    });
     quote! {
         #[doc = #adapter_doc]
         pub struct #adapter<H> {
@@ -369,14 +422,7 @@ fn adapter(api: &Api, package: &Package, service: &Service, n: &ServiceNames) ->
                 FILE_DESCRIPTOR_SET
             }
 
-            fn call(
-                &self,
-                method: usize,
-                ctx: ::protogate::RequestContext,
-                requests: ::protogate::Requests,
-            ) -> ::protogate::service::BoxFuture<::core::result::Result<::protogate::Responses, ::protogate::Status>> {
-                #body
-            }
+            #call
         }
     }
 }

@@ -97,6 +97,7 @@ pub fn build(input: &ProtoInput, options: &ModelOptions, diags: &mut Diagnostics
     }
     modules::package_collisions(&builder, &files, diags);
     modules::nested_collisions(&builder, &files, diags);
+    modules::protogate_file_collisions(&builder, &files, diags);
     Api::new(packages.into_values().collect())
 }
 

@@ -3,14 +3,17 @@ pub mod zitadel {
     pub mod auth {
         pub mod v1 {
             include!("zitadel.auth.v1.rs");
+            include!("zitadel.auth.v1.protogate.rs");
         }
     }
     pub mod user {
         pub mod v1 {
             include!("zitadel.user.v1.rs");
+            include!("zitadel.user.v1.protogate.rs");
         }
     }
     pub mod v1 {
         include!("zitadel.v1.rs");
+        include!("zitadel.v1.protogate.rs");
     }
 }

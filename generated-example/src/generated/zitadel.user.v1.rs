@@ -136,35 +136,3 @@ impl<'de> serde::Deserialize<'de> for Phone {
         deserializer.deserialize_struct("zitadel.user.v1.Phone", FIELDS, GeneratedVisitor)
     }
 }
-
-impl ::protogate::Validate for Phone {
-    #[inline]
-    fn collect_violations(&self, _: &mut ::protogate::Collector) {}
-}
-
-impl ::protogate::schema::Described for Phone {
-    fn info() -> &'static ::protogate::schema::MessageInfo {
-        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
-            full_name: "zitadel.user.v1.Phone",
-            fields: &[
-                ::protogate::schema::FieldInfo {
-                    name: "phone",
-                    json_name: "phone",
-                    kind: ::protogate::schema::Kind::Text,
-                    repeated: false,
-                    map_key: ::core::option::Option::None,
-                    oneof: false,
-                },
-                ::protogate::schema::FieldInfo {
-                    name: "is_phone_verified",
-                    json_name: "isPhoneVerified",
-                    kind: ::protogate::schema::Kind::Bool,
-                    repeated: false,
-                    map_key: ::core::option::Option::None,
-                    oneof: false,
-                },
-            ],
-        };
-        &INFO
-    }
-}

@@ -82,6 +82,34 @@ fn validators_check_the_bytes_field_and_the_name() {
     assert!(unnamed.validate().is_err());
 }
 
+/// The rules of deprecated fields still hold: a field's and a oneof member's (their validators
+/// read them, and the crate compiles with warnings denied).
+#[test]
+#[expect(deprecated)] // the test sets the deprecated fields on purpose
+fn deprecated_fields_are_still_validated() {
+    let origin = server::Origin {
+        host: "example.com".into(),
+        region: "far-too-long".into(),
+    };
+    let violations = origin
+        .validate()
+        .expect_err("12 characters is over max_len 8");
+    assert!(
+        violations.to_string().contains("Origin.Region"),
+        "{violations}"
+    );
+    let request = |revision| server::GetBlobRequest {
+        name: "report".into(),
+        version: Some(server::get_blob_request::Version::Revision(revision)),
+    };
+    assert!(request(3).validate().is_ok());
+    let violations = request(0).validate().expect_err("revision must be > 0");
+    assert!(
+        violations.to_string().contains("GetBlobRequest.Revision"),
+        "{violations}"
+    );
+}
+
 #[test]
 fn the_lean_build_has_plain_messages_without_json_or_validation() {
     use prost::Message as _;

@@ -148,7 +148,7 @@ fn tonic_crate(root: &Path, case: &Case, dir: &Path) -> Result<Scratch, String> 
     let fds = protox::compile(&case.files, &case.includes).map_err(|e| e.to_string())?;
     codegen::tonic(fds, &generated_dir)?;
     let mod_rs = generated_dir.join("mod.rs");
-    std::fs::write(&mod_rs, files::mod_rs(&api)).map_err(|e| e.to_string())?;
+    std::fs::write(&mod_rs, files::upstream_mod_rs(&api)).map_err(|e| e.to_string())?;
     let mut generated = vec![mod_rs];
     for package in &api.packages {
         let path = generated_dir.join(format!("{}.rs", package.name));

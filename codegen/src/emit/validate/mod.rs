@@ -25,15 +25,13 @@ use crate::model::{
 };
 use crate::names;
 
-/// `impl Validate` that checks nothing, for output generated without validators (the server
-/// still needs every request to be `Validate`).
+/// `impl Validate` that checks nothing (the trait's default), for a message without rules and
+/// for output generated without validators: the server still needs every request to be
+/// `Validate`.
 pub fn no_checks(api: &Api, package: &Package, message: &Message) -> TokenStream {
     let ty = rust_type(api, &package.name, &message.full_name);
     quote! {
-        impl ::protogate::Validate for #ty {
-            #[inline]
-            fn collect_violations(&self, _: &mut ::protogate::Collector) {}
-        }
+        impl ::protogate::Validate for #ty {}
     }
 }
 
@@ -64,14 +62,12 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
             }
         }
     });
-    // The checks read every field with rules, deprecated ones too: allowed on this impl only.
-    let allow = message
-        .fields
-        .iter()
-        .any(|f| f.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
+    // prost marks a deprecated field `#[deprecated]`, and the checks read deprecated fields as
+    // PGV does: expected on this impl, only when it reads one, so the lint stays precise.
+    let reads_deprecated = reads_deprecated(message, &quote!(#(#sites)* #(#checks)*));
+    let expect = reads_deprecated.then(|| quote!(#[expect(deprecated)]));
     quote! {
-        #allow
+        #expect
         impl ::protogate::Validate for #ty {
             #[inline]
             fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -248,12 +244,7 @@ impl Gen<'_> {
 
     fn repeated_checks(&self, ctx: &Ctx, field: &Field, expr: &TokenStream) -> Option<TokenStream> {
         let rules = written::of_family(&field.rules, "repeated");
-        let written = emit::Written::new(
-            emit_dialect(ctx),
-            "repeated",
-            &rules,
-            emit::Facts::default(),
-        );
+        let written = emit::Written::new(ctx.dialect, "repeated", &rules, emit::Facts::default());
         let items = nested_rules(&field.rules, "repeated", "items");
         let at = Some(emit::at_item());
         let items = self.value_checks(ctx, &field.ty, &items, &at);
@@ -269,7 +260,7 @@ impl Gen<'_> {
         expr: &TokenStream,
     ) -> Option<TokenStream> {
         let rules = written::of_family(&field.rules, "map");
-        let written = emit::Written::new(emit_dialect(ctx), "map", &rules, emit::Facts::default());
+        let written = emit::Written::new(ctx.dialect, "map", &rules, emit::Facts::default());
         let nested = |name| nested_rules(&field.rules, "map", name);
         let keys = self.value_checks(ctx, key_ty, &nested("keys"), &Some(emit::at_key()));
         let values = self.value_checks(ctx, value_ty, &nested("values"), &Some(emit::at_value()));
@@ -393,9 +384,42 @@ fn nested_rules(rules: &[Rule], family: &str, name: &str) -> Vec<Rule> {
         .unwrap_or_default()
 }
 
-/// The dialect of a field's checks, as the emitters name it.
-fn emit_dialect(ctx: &Ctx) -> protogate_rules::catalogue::Dialect {
-    ctx.dialect.into()
+/// Whether `body` reads a field of `message` the schema deprecated: `self.name` for a field, or
+/// the variant path `Oneof::Name` for a oneof member.
+fn reads_deprecated(message: &Message, body: &TokenStream) -> bool {
+    let reads: Vec<[String; 2]> = message
+        .fields
+        .iter()
+        .filter(|f| f.deprecated)
+        .map(|f| match &f.oneof {
+            Some(oneof) => [names::upper_camel(oneof), names::upper_camel(&f.name)],
+            None => ["self".to_string(), names::snake(&f.name)],
+        })
+        .collect();
+    !reads.is_empty() && contains_access(body, &reads)
+}
+
+/// Whether `tokens` hold `a.b` or `a::b` for one of the `[a, b]` pairs.
+fn contains_access(tokens: &TokenStream, pairs: &[[String; 2]]) -> bool {
+    use proc_macro2::TokenTree;
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let is_ident = |t: &TokenTree, name: &str| matches!(t, TokenTree::Ident(i) if *i == name);
+    let is_punct = |t: &TokenTree, c: char| matches!(t, TokenTree::Punct(p) if p.as_char() == c);
+    trees.iter().enumerate().any(|(i, t)| {
+        if let TokenTree::Group(g) = t {
+            return contains_access(&g.stream(), pairs);
+        }
+        pairs.iter().any(|[a, b]| {
+            let rest = &trees[i..];
+            match rest {
+                [x, dot, y, ..] if is_ident(x, a) && is_punct(dot, '.') => is_ident(y, b),
+                [x, c1, c2, y, ..] if is_ident(x, a) && is_punct(c1, ':') && is_punct(c2, ':') => {
+                    is_ident(y, b)
+                }
+                _ => false,
+            }
+        })
+    })
 }
 
 pub(crate) use protogate_rules::emit::mentions;
@@ -410,4 +434,42 @@ pub(crate) fn ident(s: &str) -> proc_macro2::Ident {
 /// The Rust path of an enum type, for `defined_only`.
 pub(crate) fn enum_type(gen_api: &Api, package: &Package, full: &str) -> TokenStream {
     rust_type(gen_api, &package.name, full)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_access_is_found_in_nested_groups_and_nothing_else_is() {
+        let pairs = [
+            ["self".to_string(), "old".to_string()],
+            ["Kind".to_string(), "Legacy".to_string()],
+        ];
+        let field = quote!({
+            if let Some(value) = &self.old {
+                v.check(value);
+            }
+        });
+        let variant = quote!(match &self.kind {
+            Some(m::Kind::Legacy(value)) => {}
+            _ => {}
+        });
+        assert!(contains_access(&field, &pairs));
+        assert!(contains_access(&variant, &pairs));
+        for other in [
+            quote!({
+                let value = &value.old;
+            }),
+            quote!({
+                let value = &self.older;
+            }),
+            quote!(match &self.kind {
+                Some(m::Kind::Current(value)) => {}
+                _ => {}
+            }),
+        ] {
+            assert!(!contains_access(&other, &pairs), "{other}");
+        }
+    }
 }

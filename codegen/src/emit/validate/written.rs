@@ -24,7 +24,7 @@ pub(super) fn family(
         },
         enum_into_i32: false,
     };
-    let written = Written::new(ctx.dialect.into(), family, &rules, facts);
+    let written = Written::new(ctx.dialect, family, &rules, facts);
     emit::family(ctx, at.as_ref(), &written)
 }
 

@@ -51,6 +51,46 @@ pub(super) fn nested_collisions(
     }
 }
 
+/// A package whose output file is another package's file of protogate's code (package
+/// `demo.protogate` writes `demo.protogate.rs`, where package `demo`'s protogate code goes).
+pub(super) fn protogate_file_collisions(
+    builder: &Builder<'_>,
+    files: &[FileDescriptor],
+    diags: &mut Diagnostics,
+) {
+    // The package statement is field 2 of FileDescriptorProto.
+    const PACKAGE: i32 = 2;
+    let own_files: BTreeMap<String, &str> = files
+        .iter()
+        .map(|f| {
+            (
+                names::protogate_file_name(f.package_name()),
+                f.package_name(),
+            )
+        })
+        .collect();
+    let mut reported: BTreeSet<&str> = BTreeSet::new();
+    for file in files {
+        let name = names::package_file_name(file.package_name());
+        let Some(owner) = own_files.get(&name) else {
+            continue;
+        };
+        if reported.insert(file.package_name()) {
+            diags.push(
+                Diagnostic::error(
+                    "package-file",
+                    builder.locate(file, &[PACKAGE]),
+                    format!(
+                        "package `{}` would be generated into `{name}`, the file of protogate's code for package `{owner}`",
+                        file.package_name(),
+                    ),
+                )
+                .hint("rename the package: its last part cannot be `protogate` beside its parent package"),
+            );
+        }
+    }
+}
+
 /// Two packages whose names differ only in case or underscores (`demo.Shop`, `demo.shop`) map
 /// to one Rust module and one output file, as they do in prost-build: an error naming both.
 pub(super) fn package_collisions(

@@ -3,19 +3,23 @@ pub mod library {
     pub mod admin {
         pub mod v1 {
             include!("library.admin.v1.rs");
+            include!("library.admin.v1.protogate.rs");
         }
     }
     pub mod common {
         pub mod v1 {
             include!("library.common.v1.rs");
+            include!("library.common.v1.protogate.rs");
         }
     }
     pub mod v1 {
         include!("library.v1.rs");
+        include!("library.v1.protogate.rs");
     }
 }
 pub mod probe {
     pub mod v1 {
         include!("probe.v1.rs");
+        include!("probe.v1.protogate.rs");
     }
 }

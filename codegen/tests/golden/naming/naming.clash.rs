@@ -34,6 +34,44 @@ impl ::prost::Name for ClashHandler {
     }
 }
 
+/// Its nested type goes to the module `clash_methods`, the name of the service's method numbers:
+/// those become `clash_gate_methods` instead.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct ClashMethods {
+    #[prost(message, optional, tag = "1")]
+    pub entry: ::core::option::Option<clash_methods::Entry>,
+}
+
+/// Nested message and enum types in `ClashMethods`.
+pub mod clash_methods {
+    #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+    pub struct Entry {
+        #[prost(string, tag = "1")]
+        pub name: ::prost::alloc::string::String,
+    }
+    impl ::prost::Name for Entry {
+        const NAME: &'static str = "Entry";
+        const PACKAGE: &'static str = "naming.clash";
+        fn full_name() -> ::prost::alloc::string::String {
+            "naming.clash.ClashMethods.Entry".into()
+        }
+        fn type_url() -> ::prost::alloc::string::String {
+            "type.googleapis.com/naming.clash.ClashMethods.Entry".into()
+        }
+    }
+}
+
+impl ::prost::Name for ClashMethods {
+    const NAME: &'static str = "ClashMethods";
+    const PACKAGE: &'static str = "naming.clash";
+    fn full_name() -> ::prost::alloc::string::String {
+        "naming.clash.ClashMethods".into()
+    }
+    fn type_url() -> ::prost::alloc::string::String {
+        "type.googleapis.com/naming.clash.ClashMethods".into()
+    }
+}
+
 /// Generated client implementations.
 pub mod clash_client {
     #![allow(
@@ -645,594 +683,196 @@ impl<'de> serde::Deserialize<'de> for ClashHandler {
     }
 }
 
-impl ::protogate::Validate for Clash {
-    #[inline]
-    fn collect_violations(&self, _: &mut ::protogate::Collector) {}
-}
-
-impl ::protogate::schema::Described for Clash {
-    fn info() -> &'static ::protogate::schema::MessageInfo {
-        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
-            full_name: "naming.clash.CLASH",
-            fields: &[
-                ::protogate::schema::FieldInfo {
-                    name: "name",
-                    json_name: "name",
-                    kind: ::protogate::schema::Kind::Text,
-                    repeated: false,
-                    map_key: ::core::option::Option::None,
-                    oneof: false,
-                },
-            ],
-        };
-        &INFO
-    }
-}
-
-impl ::protogate::Validate for ClashHandler {
-    #[inline]
-    fn collect_violations(&self, _: &mut ::protogate::Collector) {}
-}
-
-impl ::protogate::schema::Described for ClashHandler {
-    fn info() -> &'static ::protogate::schema::MessageInfo {
-        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
-            full_name: "naming.clash.ClashHandler",
-            fields: &[
-                ::protogate::schema::FieldInfo {
-                    name: "name",
-                    json_name: "name",
-                    kind: ::protogate::schema::Kind::Text,
-                    repeated: false,
-                    map_key: ::core::option::Option::None,
-                    oneof: false,
-                },
-            ],
-        };
-        &INFO
-    }
-}
-
-/// The package's proto files and their imports (an encoded `FileDescriptorSet`), for
-/// server reflection.
-pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("naming.clash.bin");
-
-///The methods of `naming.clash.Clash`: routes, guards and streaming kinds.
-pub static CLASH: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "naming.clash.Clash",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "Info",
-            full_name: "naming.clash.Clash.Info",
-            grpc_path: "/naming.clash.Clash/Info",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/clash/{name}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("clash"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["name"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "Handler",
-            full_name: "naming.clash.Clash.Handler",
-            grpc_path: "/naming.clash.Clash/Handler",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/clash/handler",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("clash"),
-                            ::protogate::Segment::Literal("handler"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "naming.clash.ClashHandler",
-            output_type: "naming.clash.ClashHandler",
-            input: <ClashHandler as ::protogate::schema::Described>::info,
-            output: <ClashHandler as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "IntoGrpc",
-            full_name: "naming.clash.Clash.IntoGrpc",
-            grpc_path: "/naming.clash.Clash/IntoGrpc",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "FromArc",
-            full_name: "naming.clash.Clash.FromArc",
-            grpc_path: "/naming.clash.Clash/FromArc",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "CallUnary",
-            full_name: "naming.clash.Clash.CallUnary",
-            grpc_path: "/naming.clash.Clash/CallUnary",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "CallServerStreaming",
-            full_name: "naming.clash.Clash.CallServerStreaming",
-            grpc_path: "/naming.clash.Clash/CallServerStreaming",
-            kind: ::protogate::MethodKind::ServerStreaming,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "FileDescriptorSet",
-            full_name: "naming.clash.Clash.FileDescriptorSet",
-            grpc_path: "/naming.clash.Clash/FileDescriptorSet",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "AddGrpcRoutes",
-            full_name: "naming.clash.Clash.AddGrpcRoutes",
-            grpc_path: "/naming.clash.Clash/AddGrpcRoutes",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "Clone",
-            full_name: "naming.clash.Clash.Clone",
-            grpc_path: "/naming.clash.Clash/Clone",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "Deep",
-            full_name: "naming.clash.Clash.Deep",
-            grpc_path: "/naming.clash.Clash/Deep",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/clash/deep",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("clash"),
-                            ::protogate::Segment::Literal("deep"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "naming.deep.Level1",
-            output_type: "naming.deep.Level1",
-            input: <super::deep::Level1 as ::protogate::schema::Described>::info,
-            output: <super::deep::Level1 as ::protogate::schema::Described>::info,
-        },
-    ],
-};
-
-/// Its adapter and handler trait would be `Clash` and `ClashHandler`, both taken by messages:
-/// they get a `Gate` suffix instead.
-///
-///The implementation of `naming.clash.Clash`, once for every protocol: mount it with [`ClashGate::new`].
-pub trait ClashGateHandler: Send + Sync + 'static {
-    fn info(
-        &self,
-        ctx: &::protogate::RequestContext,
-        request: Clash,
-    ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Clash, ::protogate::Status>,
-    > + Send;
-    fn handler(
-        &self,
-        ctx: &::protogate::RequestContext,
-        request: ClashHandler,
-    ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<ClashHandler, ::protogate::Status>,
-    > + Send;
-    fn into_grpc(
-        &self,
-        ctx: &::protogate::RequestContext,
-        request: Clash,
-    ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Clash, ::protogate::Status>,
-    > + Send;
-    fn from_arc(
-        &self,
-        ctx: &::protogate::RequestContext,
-        request: Clash,
-    ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Clash, ::protogate::Status>,
-    > + Send;
-    fn call_unary(
-        &self,
-        ctx: &::protogate::RequestContext,
-        request: Clash,
-    ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Clash, ::protogate::Status>,
-    > + Send;
-    fn call_server_streaming(
-        &self,
-        ctx: &::protogate::RequestContext,
-        request: Clash,
-    ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<
-            ::protogate::ResponseStream<Clash>,
-            ::protogate::Status,
-        >,
-    > + Send;
-    fn file_descriptor_set(
-        &self,
-        ctx: &::protogate::RequestContext,
-        request: Clash,
-    ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Clash, ::protogate::Status>,
-    > + Send;
-    fn add_grpc_routes(
-        &self,
-        ctx: &::protogate::RequestContext,
-        request: Clash,
-    ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Clash, ::protogate::Status>,
-    > + Send;
-    fn clone(
-        &self,
-        ctx: &::protogate::RequestContext,
-        request: Clash,
-    ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Clash, ::protogate::Status>,
-    > + Send;
-    fn deep(
-        &self,
-        ctx: &::protogate::RequestContext,
-        request: super::deep::Level1,
-    ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<super::deep::Level1, ::protogate::Status>,
-    > + Send;
-}
-
-///Serves a [`ClashGateHandler`] over every protocol: mount it with `::protogate::Server::service`.
-pub struct ClashGate<H> {
-    handler: ::std::sync::Arc<H>,
-}
-
-impl<H: ClashGateHandler> ClashGate<H> {
-    /// Wraps a handler.
-    pub fn new(handler: H) -> Self {
-        Self::from_arc(::std::sync::Arc::new(handler))
-    }
-    /// Wraps a shared handler.
-    pub fn from_arc(handler: ::std::sync::Arc<H>) -> Self {
-        Self { handler }
-    }
-    /// The handler.
-    pub fn handler(&self) -> &::std::sync::Arc<H> {
-        &self.handler
-    }
-}
-
-impl<H> ::core::clone::Clone for ClashGate<H> {
-    fn clone(&self) -> Self {
-        Self {
-            handler: ::std::sync::Arc::clone(&self.handler),
+impl serde::Serialize for ClashMethods {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if self.entry.is_some() {
+            len += 1;
         }
-    }
-}
-
-impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
-    fn info(&self) -> &'static ::protogate::ServiceInfo {
-        &CLASH
-    }
-    fn file_descriptor_set(&self) -> &'static [u8] {
-        FILE_DESCRIPTOR_SET
-    }
-    fn call(
-        &self,
-        method: usize,
-        ctx: ::protogate::RequestContext,
-        requests: ::protogate::Requests,
-    ) -> ::protogate::service::BoxFuture<
-        ::core::result::Result<::protogate::Responses, ::protogate::Status>,
-    > {
-        let handler = ::std::sync::Arc::clone(&self.handler);
-        match method {
-            0 => {
-                ::protogate::pipeline::unary(
-                    ctx,
-                    requests,
-                    move |ctx, request: Clash| async move {
-                        H::info(&handler, &ctx, request).await
-                    },
-                )
-            }
-            1 => {
-                ::protogate::pipeline::unary(
-                    ctx,
-                    requests,
-                    move |ctx, request: ClashHandler| async move {
-                        H::handler(&handler, &ctx, request).await
-                    },
-                )
-            }
-            2 => {
-                ::protogate::pipeline::unary(
-                    ctx,
-                    requests,
-                    move |ctx, request: Clash| async move {
-                        H::into_grpc(&handler, &ctx, request).await
-                    },
-                )
-            }
-            3 => {
-                ::protogate::pipeline::unary(
-                    ctx,
-                    requests,
-                    move |ctx, request: Clash| async move {
-                        H::from_arc(&handler, &ctx, request).await
-                    },
-                )
-            }
-            4 => {
-                ::protogate::pipeline::unary(
-                    ctx,
-                    requests,
-                    move |ctx, request: Clash| async move {
-                        H::call_unary(&handler, &ctx, request).await
-                    },
-                )
-            }
-            5 => {
-                ::protogate::pipeline::server_streaming(
-                    ctx,
-                    requests,
-                    move |ctx, request: Clash| async move {
-                        H::call_server_streaming(&handler, &ctx, request).await
-                    },
-                )
-            }
-            6 => {
-                ::protogate::pipeline::unary(
-                    ctx,
-                    requests,
-                    move |ctx, request: Clash| async move {
-                        H::file_descriptor_set(&handler, &ctx, request).await
-                    },
-                )
-            }
-            7 => {
-                ::protogate::pipeline::unary(
-                    ctx,
-                    requests,
-                    move |ctx, request: Clash| async move {
-                        H::add_grpc_routes(&handler, &ctx, request).await
-                    },
-                )
-            }
-            8 => {
-                ::protogate::pipeline::unary(
-                    ctx,
-                    requests,
-                    move |ctx, request: Clash| async move {
-                        H::clone(&handler, &ctx, request).await
-                    },
-                )
-            }
-            9 => {
-                ::protogate::pipeline::unary(
-                    ctx,
-                    requests,
-                    move |ctx, request: super::deep::Level1| async move {
-                        H::deep(&handler, &ctx, request).await
-                    },
-                )
-            }
-            _ => ::protogate::pipeline::no_such_method(CLASH.name, method),
+        let mut struct_ser = serializer.serialize_struct("naming.clash.ClashMethods", len)?;
+        if let Some(v) = self.entry.as_ref() {
+            struct_ser.serialize_field("entry", v)?;
         }
+        struct_ser.end()
     }
 }
 
-///The methods of `naming.clash.Service`: routes, guards and streaming kinds.
-pub static SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "naming.clash.Service",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "Service",
-            full_name: "naming.clash.Service.Service",
-            grpc_path: "/naming.clash.Service/Service",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "Info",
-            full_name: "naming.clash.Service.Info",
-            grpc_path: "/naming.clash.Service/Info",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.ClashHandler",
-            output_type: "naming.clash.ClashHandler",
-            input: <ClashHandler as ::protogate::schema::Described>::info,
-            output: <ClashHandler as ::protogate::schema::Described>::info,
-        },
-    ],
-};
+impl<'de> serde::Deserialize<'de> for ClashMethods {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "entry",
+        ];
 
-/// A service named like the runtime's trait and tonic's, in the same package.
-///
-///The implementation of `naming.clash.Service`, once for every protocol: mount it with [`Service::new`].
-pub trait ServiceHandler: Send + Sync + 'static {
-    fn service(
-        &self,
-        ctx: &::protogate::RequestContext,
-        request: Clash,
-    ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<Clash, ::protogate::Status>,
-    > + Send;
-    fn info(
-        &self,
-        ctx: &::protogate::RequestContext,
-        request: ClashHandler,
-    ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<ClashHandler, ::protogate::Status>,
-    > + Send;
-}
-
-///Serves a [`ServiceHandler`] over every protocol: mount it with `::protogate::Server::service`.
-pub struct Service<H> {
-    handler: ::std::sync::Arc<H>,
-}
-
-impl<H: ServiceHandler> Service<H> {
-    /// Wraps a handler.
-    pub fn new(handler: H) -> Self {
-        Self::from_arc(::std::sync::Arc::new(handler))
-    }
-    /// Wraps a shared handler.
-    pub fn from_arc(handler: ::std::sync::Arc<H>) -> Self {
-        Self { handler }
-    }
-    /// The handler.
-    pub fn handler(&self) -> &::std::sync::Arc<H> {
-        &self.handler
-    }
-}
-
-impl<H> ::core::clone::Clone for Service<H> {
-    fn clone(&self) -> Self {
-        Self {
-            handler: ::std::sync::Arc::clone(&self.handler),
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            Entry,
+            __SkipField__,
         }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl serde::de::Visitor<'_> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "entry" => Ok(GeneratedField::Entry),
+                            _ => Ok(GeneratedField::__SkipField__),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = ClashMethods;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct naming.clash.ClashMethods")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ClashMethods, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut entry__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::Entry => {
+                            if entry__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("entry"));
+                            }
+                            entry__ = map_.next_value()?;
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ClashMethods {
+                    entry: entry__,
+                })
+            }
+        }
+        deserializer.deserialize_struct("naming.clash.ClashMethods", FIELDS, GeneratedVisitor)
     }
 }
 
-impl<H: ServiceHandler> ::protogate::Service for Service<H> {
-    fn info(&self) -> &'static ::protogate::ServiceInfo {
-        &SERVICE
-    }
-    fn file_descriptor_set(&self) -> &'static [u8] {
-        FILE_DESCRIPTOR_SET
-    }
-    fn call(
-        &self,
-        method: usize,
-        ctx: ::protogate::RequestContext,
-        requests: ::protogate::Requests,
-    ) -> ::protogate::service::BoxFuture<
-        ::core::result::Result<::protogate::Responses, ::protogate::Status>,
-    > {
-        let handler = ::std::sync::Arc::clone(&self.handler);
-        match method {
-            0 => {
-                ::protogate::pipeline::unary(
-                    ctx,
-                    requests,
-                    move |ctx, request: Clash| async move {
-                        H::service(&handler, &ctx, request).await
-                    },
-                )
-            }
-            1 => {
-                ::protogate::pipeline::unary(
-                    ctx,
-                    requests,
-                    move |ctx, request: ClashHandler| async move {
-                        H::info(&handler, &ctx, request).await
-                    },
-                )
-            }
-            _ => ::protogate::pipeline::no_such_method(SERVICE.name, method),
+impl serde::Serialize for clash_methods::Entry {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if !self.name.is_empty() {
+            len += 1;
         }
+        let mut struct_ser = serializer.serialize_struct("naming.clash.ClashMethods.Entry", len)?;
+        if !self.name.is_empty() {
+            struct_ser.serialize_field("name", &self.name)?;
+        }
+        struct_ser.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for clash_methods::Entry {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "name",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            Name,
+            __SkipField__,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl serde::de::Visitor<'_> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "name" => Ok(GeneratedField::Name),
+                            _ => Ok(GeneratedField::__SkipField__),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = clash_methods::Entry;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct naming.clash.ClashMethods.Entry")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<clash_methods::Entry, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut name__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::Name => {
+                            if name__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            name__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::__SkipField__ => {
+                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(clash_methods::Entry {
+                    name: name__.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("naming.clash.ClashMethods.Entry", FIELDS, GeneratedVisitor)
     }
 }

@@ -113,27 +113,3 @@ impl<'de> serde::Deserialize<'de> for Mod {
         deserializer.deserialize_struct("naming.r#async.r#use.self_.super_.Mod", FIELDS, GeneratedVisitor)
     }
 }
-
-impl ::protogate::Validate for Mod {
-    #[inline]
-    fn collect_violations(&self, _: &mut ::protogate::Collector) {}
-}
-
-impl ::protogate::schema::Described for Mod {
-    fn info() -> &'static ::protogate::schema::MessageInfo {
-        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
-            full_name: "naming.async.use.self.super.Mod",
-            fields: &[
-                ::protogate::schema::FieldInfo {
-                    name: "as",
-                    json_name: "as",
-                    kind: ::protogate::schema::Kind::Text,
-                    repeated: false,
-                    map_key: ::core::option::Option::None,
-                    oneof: false,
-                },
-            ],
-        };
-        &INFO
-    }
-}
