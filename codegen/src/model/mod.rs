@@ -408,43 +408,36 @@ impl Field {
     /// one). The rules of a field with presence, or ignored while empty (PGV's `ignore_empty`,
     /// protovalidate's `ignore`), do not apply to an absent field.
     pub fn needs_value(&self) -> bool {
-        let is = |name: &str, value: &RuleValue| {
+        let is = |meaning: Meaning, value: &RuleValue| {
             self.rules
                 .iter()
-                .any(|r| r.name == name && r.value == *value)
+                .any(|r| r.meaning() == Some(meaning) && r.value == *value)
         };
-        if self.is_required() || is("required", &RuleValue::Bool(true)) {
+        if self.is_required() || is(Meaning::Required, &RuleValue::Bool(true)) {
             return true;
         }
-        let ignored = is("ignore_empty", &RuleValue::Bool(true))
+        // Any `ignore` but IGNORE_UNSPECIFIED (0) lets an absent field pass.
+        let ignored = is(Meaning::IgnoreEmpty, &RuleValue::Bool(true))
             || self
                 .rules
                 .iter()
-                .any(|r| r.name == "ignore" && r.value != RuleValue::Int(0));
+                .any(|r| r.meaning() == Some(Meaning::Ignore) && r.value != RuleValue::Int(0));
         if self.has_presence || ignored {
             return false;
         }
-        [
-            "len",
-            "min_len",
-            "min_bytes",
-            "len_bytes",
-            "min_items",
-            "min_pairs",
-        ]
-        .into_iter()
-        .any(|name| {
-            self.rules
-                .iter()
-                .any(|r| r.name == name && r.value.as_u64().is_some_and(|n| n > 0))
+        self.rules.iter().any(|r| {
+            matches!(
+                r.meaning(),
+                Some(Meaning::Size(_, Limit::Exact | Limit::Min))
+            ) && r.value.as_u64().is_some_and(|n| n > 0)
         })
     }
 
-    /// The rule `family.name`, if present.
-    pub fn rule(&self, family: &str, name: &str) -> Option<&Rule> {
+    /// The rule of `family` meaning `meaning`, if present.
+    pub fn rule(&self, family: &str, meaning: Meaning) -> Option<&Rule> {
         self.rules
             .iter()
-            .find(|r| r.family == family && r.name == name)
+            .find(|r| r.family == family && r.meaning() == Some(meaning))
     }
 }
 

@@ -100,6 +100,28 @@ impl Rule {
     }
 }
 
+/// protovalidate's `IGNORE_IF_ZERO_VALUE`: the rules hold only for a set value.
+pub const IGNORE_IF_ZERO_VALUE: i64 = 1;
+/// protovalidate's `IGNORE_ALWAYS`: the field is never validated.
+pub const IGNORE_ALWAYS: i64 = 3;
+
+/// Whether the rules hold only for a non-empty value (PGV's `ignore_empty`,
+/// protovalidate's `IGNORE_IF_ZERO_VALUE`).
+pub fn ignores_empty(rules: &[Rule]) -> bool {
+    rules.iter().any(|r| match (r.meaning(), &r.value) {
+        (Some(Meaning::IgnoreEmpty), RuleValue::Bool(true)) => true,
+        (Some(Meaning::Ignore), RuleValue::Int(n)) => *n == IGNORE_IF_ZERO_VALUE,
+        _ => false,
+    })
+}
+
+/// Whether the rules switch validation off entirely (protovalidate's `IGNORE_ALWAYS`).
+pub fn ignored_always(rules: &[Rule]) -> bool {
+    rules
+        .iter()
+        .any(|r| r.meaning() == Some(Meaning::Ignore) && r.value == RuleValue::Int(IGNORE_ALWAYS))
+}
+
 /// Reads a `validate.FieldRules` message. `locate` maps a rule (family field number,
 /// rule field number) to its location.
 pub fn read_field_rules(rules: &DynamicMessage, locate: &dyn Fn(&[i32]) -> Location) -> Vec<Rule> {

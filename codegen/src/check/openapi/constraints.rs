@@ -9,7 +9,9 @@ use super::keywords::{bound, bound_keyword, listed};
 use super::{join, scalar_text, Checker, Ptr};
 use crate::emit::validate::wrapper_family;
 use crate::model::rules::{base64_max, base64_min, literal_pattern};
-use crate::model::{Field, FieldType, Message, Rule, RuleValue};
+use crate::model::{
+    Field, FieldType, Limit, Meaning, Measure, Message, Rule, RuleValue, Side, TextRule,
+};
 use crate::source::proto::{locate_ident, locate_key, rule_location};
 
 /// The field option carrying the proto's own OpenAPI annotations.
@@ -46,23 +48,30 @@ impl<'a> Checker<'a> {
                 return;
             }
         };
-        let rule = |n: &str| field.rule(family, n);
-        let len = rule("len").and_then(|r| r.value.as_u64());
-        let mut min = rule("min_len").and_then(|r| r.value.as_u64()).or(len);
-        let mut max = rule("max_len").and_then(|r| r.value.as_u64()).or(len);
-        if family == "bytes" {
+        let rule = |m: Meaning| field.rule(family, m);
+        let measure = match family {
+            "bytes" => Measure::Bytes,
+            _ => Measure::Characters,
+        };
+        let size = |limit| rule(Meaning::Size(measure, limit));
+        let len = size(Limit::Exact).and_then(|r| r.value.as_u64());
+        let mut min = size(Limit::Min).and_then(|r| r.value.as_u64()).or(len);
+        let mut max = size(Limit::Max).and_then(|r| r.value.as_u64()).or(len);
+        if measure == Measure::Bytes {
             // Bytes are base64 in JSON: the string's bounds are the encoded lengths.
             min = min.map(base64_min);
             max = max.map(base64_max);
         }
-        let label = |bound: &'static str| {
-            if rule(bound).is_none() && len.is_some() {
-                "len"
-            } else {
-                bound
-            }
+        // The rule a bound comes from, by name: `len` stands for a missing `min_len`/`max_len`.
+        let label = |limit| match (size(limit), size(Limit::Exact)) {
+            (None, Some(exact)) => exact.name.as_str(),
+            (Some(r), _) => r.name.as_str(),
+            (None, None) => match limit {
+                Limit::Min => "min_len",
+                _ => "max_len",
+            },
         };
-        let (min_rule, max_rule) = (label("min_len"), label("max_len"));
+        let (min_rule, max_rule) = (label(Limit::Min), label(Limit::Max));
         let doc_min = schema.get("minLength").and_then(Value::as_u64);
         let doc_max = schema.get("maxLength").and_then(Value::as_u64);
         // The proto's own OpenAPI annotation (`openapiv2_field`) states a string's bound the
@@ -124,8 +133,9 @@ impl<'a> Checker<'a> {
         if family == "bytes" {
             return;
         }
-        let pattern = rule("pattern").and_then(|r| r.value.as_str().map(str::to_string));
-        let prefix = rule("prefix").and_then(|r| r.value.as_str().map(str::to_string));
+        let prefix_rule = Meaning::Text(TextRule::Prefix);
+        let pattern = rule(Meaning::Pattern).and_then(|r| r.value.as_str().map(str::to_string));
+        let prefix = rule(prefix_rule).and_then(|r| r.value.as_str().map(str::to_string));
         let doc_pattern = schema.get("pattern").and_then(Value::as_str);
         let prefix_pattern = prefix.as_ref().map(|p| format!("^{}", literal_pattern(p)));
         // Either escaping reads the same: only syntax characters (ECMA-262), or Rust's.
@@ -134,9 +144,11 @@ impl<'a> Checker<'a> {
             .and_then(|o| o.value.get("pattern"))
             .and_then(Value::as_str);
         // Without a rule that becomes a pattern, the annotation is the document's pattern.
-        let patterned = ["pattern", "prefix", "suffix", "contains", "not_contains"]
+        let patterned = field
+            .rules
             .iter()
-            .any(|n| rule(n).is_some());
+            .filter(|r| r.family == family)
+            .any(|r| matches!(r.meaning(), Some(Meaning::Pattern | Meaning::Text(_))));
         let by_annotation = annotated_pattern.filter(|_| !patterned);
         let agrees = match (&pattern, doc_pattern) {
             (Some(p), Some(d)) => p == d,
@@ -188,7 +200,7 @@ impl<'a> Checker<'a> {
             let doc_side = doc_pattern
                 .map(|d| format!("{d:?}"))
                 .unwrap_or_else(|| "none".into());
-            let (related_at, note) = match rule("pattern").or(rule("prefix")) {
+            let (related_at, note) = match rule(Meaning::Pattern).or(rule(prefix_rule)) {
                 Some(r) => (rule_location(r), format!("the proto's `{}`", r.id())),
                 None => (
                     field.location.clone(),
@@ -202,7 +214,7 @@ impl<'a> Checker<'a> {
         self.further_patterns(message, field, ptr, family);
 
         // `in` (or `const`) is the schema's `enum` (or 3.1's `const`).
-        let proto_rule = rule("in").or(rule("const"));
+        let proto_rule = rule(Meaning::In).or(rule(Meaning::Const));
         let proto: Option<BTreeSet<String>> = proto_rule.map(|r| match &r.value {
             RuleValue::List(l) => l
                 .iter()
@@ -247,12 +259,14 @@ impl<'a> Checker<'a> {
     /// The patterns of an `allOf` beyond the first against the substring rules beyond the
     /// first pattern: `prefix` (beside `pattern`), `suffix` and `contains`.
     fn further_patterns(&mut self, message: &Message, field: &Field, ptr: &Ptr, family: &str) {
-        let rule = |n: &str| field.rule(family, n);
-        let text = |n: &str| rule(n).and_then(|r| r.value.as_str().map(str::to_string));
+        let rule = |m: Meaning| field.rule(family, m);
+        let text = |m: Meaning| rule(m).and_then(|r| r.value.as_str().map(str::to_string));
+        let [prefix, suffix, contains] =
+            [TextRule::Prefix, TextRule::Suffix, TextRule::Contains].map(Meaning::Text);
         // Each rule with the patterns that say it (either escaping reads the same).
         let mut proto: Vec<(&Rule, [String; 2])> = Vec::new();
-        if rule("pattern").is_some() {
-            if let (Some(r), Some(p)) = (rule("prefix"), text("prefix")) {
+        if rule(Meaning::Pattern).is_some() {
+            if let (Some(r), Some(p)) = (rule(prefix), text(prefix)) {
                 proto.push((
                     r,
                     [
@@ -262,7 +276,7 @@ impl<'a> Checker<'a> {
                 ));
             }
         }
-        if let (Some(r), Some(s)) = (rule("suffix"), text("suffix")) {
+        if let (Some(r), Some(s)) = (rule(suffix), text(suffix)) {
             proto.push((
                 r,
                 [
@@ -271,7 +285,7 @@ impl<'a> Checker<'a> {
                 ],
             ));
         }
-        if let (Some(r), Some(c)) = (rule("contains"), text("contains")) {
+        if let (Some(r), Some(c)) = (rule(contains), text(contains)) {
             proto.push((r, [literal_pattern(&c), regex::escape(&c)]));
         }
         let doc = self.extra_patterns(ptr);
@@ -335,7 +349,7 @@ impl<'a> Checker<'a> {
             FieldType::Message(m) => wrapper_family(m).unwrap_or(m).to_string(),
             ty => ty.proto_name().to_string(),
         };
-        let rule = |n: &str| field.rule(&family, n);
+        let rule = |m: Meaning| field.rule(&family, m);
         let num = |r: &Rule| match &r.value {
             RuleValue::Int(v) => *v as f64,
             RuleValue::Uint(v) => *v as f64,
@@ -343,12 +357,12 @@ impl<'a> Checker<'a> {
             _ => f64::NAN,
         };
         // (value, exclusive, rule) on each side.
-        let lower = rule("gt")
-            .map(|r| (num(r), true, r))
-            .or(rule("gte").map(|r| (num(r), false, r)));
-        let upper = rule("lt")
-            .map(|r| (num(r), true, r))
-            .or(rule("lte").map(|r| (num(r), false, r)));
+        let side = |side| {
+            rule(Meaning::Bound(side, false))
+                .map(|r| (num(r), true, r))
+                .or(rule(Meaning::Bound(side, true)).map(|r| (num(r), false, r)))
+        };
+        let (lower, upper) = (side(Side::Lower), side(Side::Upper));
         if let (Some(lo), Some(hi)) = (lower, upper) {
             if lo.0 > hi.0 {
                 // PGV's "outside the range": OpenAPI 3.0 cannot say it, so there is nothing to compare.

@@ -13,7 +13,7 @@ use super::keywords::bound;
 use super::{join, scalar_text, Checker, Ptr, Schema};
 use crate::emit::validate::wrapper_family;
 use crate::model::rules::literal_pattern;
-use crate::model::{Field, FieldType, Message, Rule, RuleValue};
+use crate::model::{Field, FieldType, Format, Meaning, Message, Rule, RuleValue, Side, TextRule};
 use crate::source::proto::rule_location;
 
 /// What a rule of the field needs a composition for.
@@ -69,9 +69,13 @@ fn only(v: &Value, keys: &[&str]) -> bool {
 impl<'a> Checker<'a> {
     /// What a value's rules need compositions for.
     fn expected(&self, ty: &FieldType, rules: &'a [Rule], family: &str) -> Vec<Expected<'a>> {
-        let rule = |n: &str| rules.iter().find(|r| r.family == family && r.name == n);
+        let rule = |m: Meaning| {
+            rules
+                .iter()
+                .find(|r| r.family == family && r.meaning() == Some(m))
+        };
         let mut out = Vec::new();
-        if let Some(r) = rule("not_contains") {
+        if let Some(r) = rule(Meaning::Text(TextRule::NotContains)) {
             if let Some(s) = r.value.as_str() {
                 out.push(Expected::NotPattern(
                     r,
@@ -79,7 +83,7 @@ impl<'a> Checker<'a> {
                 ));
             }
         }
-        if let Some(r) = rule("not_in") {
+        if let Some(r) = rule(Meaning::NotIn) {
             let names = |n: i64| {
                 let FieldType::Enum(e) = ty else {
                     return n.to_string();
@@ -101,30 +105,29 @@ impl<'a> Checker<'a> {
             };
             out.push(Expected::NotIn(r, values));
         }
-        let flag = |n: &str| rule(n).filter(|r| r.value == RuleValue::Bool(true));
-        if let Some(r) = flag("ip") {
+        let flag = |f| rule(Meaning::Format(f)).filter(|r| r.value == RuleValue::Bool(true));
+        if let Some(r) = flag(Format::Ip) {
             out.push(Expected::Formats(r, BTreeSet::from(["ipv4", "ipv6"])));
         }
-        if let Some(r) = flag("address") {
+        if let Some(r) = flag(Format::Address) {
             out.push(Expected::Formats(
                 r,
                 BTreeSet::from(["hostname", "ipv4", "ipv6"]),
             ));
         }
-        let side = |a: &str, b: &str| {
-            rule(a)
+        let side = |side| {
+            rule(Meaning::Bound(side, false))
                 .and_then(|r| Some((number(r)?, true, r)))
-                .or_else(|| rule(b).and_then(|r| Some((number(r)?, false, r))))
+                .or_else(|| {
+                    rule(Meaning::Bound(side, true)).and_then(|r| Some((number(r)?, false, r)))
+                })
         };
-        if let (Some(lo), Some(hi)) = (side("gt", "gte"), side("lt", "lte")) {
+        if let (Some(lo), Some(hi)) = (side(Side::Lower), side(Side::Upper)) {
             if lo.0 > hi.0 {
                 out.push(Expected::Outside(lo, hi));
             }
         }
-        let ignores_empty = rules.iter().any(|r| {
-            (r.name == "ignore_empty" && r.value == RuleValue::Bool(true))
-                || (r.name == "ignore" && r.value == RuleValue::Int(1))
-        });
+        let ignores_empty = crate::model::rules::ignores_empty(rules);
         if ignores_empty {
             out.push(Expected::Empty(match family {
                 "string" | "bytes" => "",

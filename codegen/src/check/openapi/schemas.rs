@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::keywords;
 use super::{join, scalar_text, Checker, Ptr};
 use crate::model::rules::nested_rules;
-use crate::model::{Cardinality, Field, FieldType, Message, RuleValue};
+use crate::model::{Cardinality, Field, FieldType, Limit, Meaning, Measure, Message, RuleValue};
 use crate::source::proto::locate_ident;
 
 /// Formats that name a wire type: documenting one on a field of another type is a disagreement.
@@ -242,15 +242,19 @@ impl<'a> Checker<'a> {
             _ => self.value_groups(field, ptr, schema),
         }
         if field.cardinality == Cardinality::Repeated {
-            for (kw, rule) in [("minItems", "min_items"), ("maxItems", "max_items")] {
-                let proto = field.rule("repeated", rule).and_then(|r| r.value.as_u64());
+            for (kw, limit, name) in [
+                ("minItems", Limit::Min, "min_items"),
+                ("maxItems", Limit::Max, "max_items"),
+            ] {
+                let rule = field.rule("repeated", Meaning::Size(Measure::Items, limit));
+                let proto = rule.and_then(|r| r.value.as_u64());
                 let doc = schema.get(kw).and_then(Value::as_u64);
                 self.compare_bound(
                     message,
                     field,
                     ptr,
                     kw,
-                    &format!("repeated.{rule}"),
+                    &format!("repeated.{name}"),
                     proto,
                     doc,
                 );
@@ -489,8 +493,8 @@ impl<'a> Checker<'a> {
         };
         let narrowed: Option<Vec<i64>> = match field.cardinality {
             Cardinality::Single => field
-                .rule("enum", "in")
-                .or(field.rule("enum", "const"))
+                .rule("enum", Meaning::In)
+                .or(field.rule("enum", Meaning::Const))
                 .map(numbers),
             _ => None,
         };

@@ -8,7 +8,18 @@ use serde_json::Value;
 
 use super::fields::{element_type, is_wkt};
 use super::Docs;
-use crate::model::{Cardinality, Field, FieldType, Message, Rule, RuleValue};
+use crate::model::{
+    Cardinality, Element, Field, FieldType, Format, Limit, Meaning, Measure, Message, Rule,
+    RuleValue, Side, TextRule,
+};
+
+/// The value of the rule meaning `meaning`, if there is one.
+fn find(rules: &[Rule], meaning: Meaning) -> Option<&RuleValue> {
+    rules
+        .iter()
+        .find(|r| r.meaning() == Some(meaning))
+        .map(|r| &r.value)
+}
 
 /// The proto option whose `example` (a JSON text) documents a field.
 const FIELD_OPTION: &str = "grpc.gateway.protoc_gen_openapiv2.options.openapiv2_field";
@@ -185,11 +196,13 @@ impl<'a> Docs<'a> {
         stack: &mut Vec<String>,
     ) -> Ex {
         use FieldType::*;
-        let rule = |name: &str| rules.iter().find(|r| r.name == name).map(|r| &r.value);
-        let listed = rule("const").cloned().or_else(|| match rule("in") {
-            Some(RuleValue::List(items)) => items.first().cloned(),
-            _ => None,
-        });
+        let listed =
+            find(rules, Meaning::Const)
+                .cloned()
+                .or_else(|| match find(rules, Meaning::In) {
+                    Some(RuleValue::List(items)) => items.first().cloned(),
+                    _ => None,
+                });
         match ty {
             Message(name) if is_wkt(name) => wkt_example(name),
             Message(name) => match self
@@ -322,7 +335,12 @@ fn sorted(mut entries: Vec<(String, Ex)>) -> Vec<(String, Ex)> {
 fn element_rules(f: &Field) -> Vec<Rule> {
     f.rules
         .iter()
-        .filter(|r| matches!(r.name.as_str(), "items" | "values"))
+        .filter(|r| {
+            matches!(
+                r.meaning(),
+                Some(Meaning::Elements(Element::Items | Element::Values))
+            )
+        })
         .flat_map(|r| match &r.value {
             RuleValue::Rules(inner) => inner.clone(),
             _ => Vec::new(),
@@ -332,41 +350,41 @@ fn element_rules(f: &Field) -> Vec<Rule> {
 
 /// A string that passes the field's length, affix and format rules (patterns aside).
 fn string_example(rules: &[Rule]) -> String {
-    let rule = |name: &str| rules.iter().find(|r| r.name == name).map(|r| &r.value);
-    let flag = |name: &str| rule(name) == Some(&RuleValue::Bool(true));
+    let flag = |format| find(rules, Meaning::Format(format)) == Some(&RuleValue::Bool(true));
     for (format, example) in [
-        ("email", "user@example.com"),
-        ("hostname", "example.com"),
-        ("uri", "https://example.com"),
-        ("uri_ref", "https://example.com"),
-        ("ipv6", "2001:db8::1"),
-        ("ip", "192.0.2.1"),
-        ("ipv4", "192.0.2.1"),
-        ("address", "example.com"),
-        ("uuid", "0b5d7f9e-2c1a-4e3b-9f6d-8a7c5e4b3a21"),
+        (Format::Email, "user@example.com"),
+        (Format::Hostname, "example.com"),
+        (Format::Uri, "https://example.com"),
+        (Format::UriRef, "https://example.com"),
+        (Format::Ipv6, "2001:db8::1"),
+        (Format::Ip, "192.0.2.1"),
+        (Format::Ipv4, "192.0.2.1"),
+        (Format::Address, "example.com"),
+        (Format::Uuid, "0b5d7f9e-2c1a-4e3b-9f6d-8a7c5e4b3a21"),
     ] {
         if flag(format) {
             return example.into();
         }
     }
-    let affix = |name: &str| rule(name).and_then(RuleValue::as_str).unwrap_or("");
-    let body = if affix("contains").is_empty() {
-        "string"
-    } else {
-        affix("contains")
+    let affix = |rule| {
+        find(rules, Meaning::Text(rule))
+            .and_then(RuleValue::as_str)
+            .unwrap_or("")
     };
-    let mut out: Vec<char> = format!("{}{body}{}", affix("prefix"), affix("suffix"))
-        .chars()
-        .collect();
-    let len = rule("len").and_then(RuleValue::as_u64).map(|n| n as usize);
-    let min = len
-        .or(rule("min_len")
+    let body = match affix(TextRule::Contains) {
+        "" => "string",
+        contained => contained,
+    };
+    let (prefix, suffix) = (affix(TextRule::Prefix), affix(TextRule::Suffix));
+    let mut out: Vec<char> = format!("{prefix}{body}{suffix}").chars().collect();
+    let size = |limit| {
+        find(rules, Meaning::Size(Measure::Characters, limit))
             .and_then(RuleValue::as_u64)
-            .map(|n| n as usize))
-        .unwrap_or(0);
-    let max = len.or(rule("max_len")
-        .and_then(RuleValue::as_u64)
-        .map(|n| n as usize));
+            .map(|n| n as usize)
+    };
+    let len = size(Limit::Exact);
+    let min = len.or(size(Limit::Min)).unwrap_or(0);
+    let max = len.or(size(Limit::Max));
     while out.len() < min {
         out.push('x');
     }
@@ -387,17 +405,12 @@ fn number(rules: &[Rule], listed: Option<RuleValue>, base: f64) -> f64 {
     if let Some(n) = listed.as_ref().and_then(value) {
         return n;
     }
-    let bound = |name: &str| {
-        rules
-            .iter()
-            .find(|r| r.name == name)
-            .and_then(|r| value(&r.value))
-    };
+    let bound = |side, inclusive| find(rules, Meaning::Bound(side, inclusive)).and_then(value);
     let mut n = base;
-    if let Some(lo) = bound("gte").or(bound("gt").map(|v| v + 1.0)) {
+    if let Some(lo) = bound(Side::Lower, true).or(bound(Side::Lower, false).map(|v| v + 1.0)) {
         n = n.max(lo);
     }
-    if let Some(hi) = bound("lte").or(bound("lt").map(|v| v - 1.0)) {
+    if let Some(hi) = bound(Side::Upper, true).or(bound(Side::Upper, false).map(|v| v - 1.0)) {
         n = n.min(hi);
     }
     n

@@ -3,7 +3,7 @@
 use super::rules::rule_words;
 use super::view::Row;
 use super::Docs;
-use crate::model::{Cardinality, Enum, Field, FieldType, Message, RuleValue};
+use crate::model::{Cardinality, Enum, Field, FieldType, Meaning, Message, RuleValue};
 
 impl<'a> Docs<'a> {
     pub(super) fn row(&self, name: String, f: &Field, in_path: bool) -> Row {
@@ -24,7 +24,7 @@ impl<'a> Docs<'a> {
         let required = in_path
             || f.is_required()
             || matches!(
-                f.rule("message", "required").map(|r| &r.value),
+                f.rule("message", Meaning::Required).map(|r| &r.value),
                 Some(RuleValue::Bool(true))
             );
         Row {

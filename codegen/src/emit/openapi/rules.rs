@@ -7,10 +7,9 @@ use super::node::{Node, Obj};
 use super::Version;
 use crate::emit::validate::{is_number_family, wrapper_family};
 use crate::model::rules::{base64_max, base64_min, literal_pattern};
-use crate::model::{Api, FieldType, Rule, RuleValue};
-
-/// protovalidate's `IGNORE_ALWAYS`: the field is never validated.
-const IGNORE_ALWAYS: i64 = 3;
+use crate::model::{
+    Api, FieldType, Format, Limit, Meaning, Measure, Rule, RuleValue, Side, TextRule,
+};
 
 /// The keywords of one value's rules.
 #[derive(Debug, Default)]
@@ -82,20 +81,7 @@ pub(super) fn family(ty: &FieldType) -> Option<&'static str> {
     })
 }
 
-/// Whether the rules switch validation off entirely (protovalidate's `IGNORE_ALWAYS`).
-pub(super) fn ignored_always(rules: &[Rule]) -> bool {
-    rules
-        .iter()
-        .any(|r| r.name == "ignore" && r.value == RuleValue::Int(IGNORE_ALWAYS))
-}
-
-/// Whether the rules hold only for a non-empty value.
-pub(super) fn ignores_empty(rules: &[Rule]) -> bool {
-    rules.iter().any(|r| {
-        (r.name == "ignore_empty" && r.value == RuleValue::Bool(true))
-            || (r.name == "ignore" && r.value == RuleValue::Int(1))
-    })
-}
+pub(super) use crate::model::rules::{ignored_always, ignores_empty};
 
 /// The keywords of a scalar value of type `ty` (its own family's rules only).
 pub(super) fn scalar(api: &Api, version: Version, ty: &FieldType, rules: &[Rule]) -> Keywords {
@@ -103,13 +89,17 @@ pub(super) fn scalar(api: &Api, version: Version, ty: &FieldType, rules: &[Rule]
         return Keywords::default();
     };
     let own: Vec<&Rule> = rules.iter().filter(|r| r.family == family).collect();
-    let get = |name: &str| own.iter().find(|r| r.name == name).map(|r| &r.value);
+    let get = |meaning: Meaning| {
+        own.iter()
+            .find(|r| r.meaning() == Some(meaning))
+            .map(|r| &r.value)
+    };
     let mut k = Keywords::default();
     match family {
         "string" => string(version, &get, &mut k),
         "bytes" => bytes(&get, &mut k),
         "bool" => {
-            if let Some(RuleValue::Bool(b)) = get("const") {
+            if let Some(RuleValue::Bool(b)) = get(Meaning::Const) {
                 constant(version, Node::Bool(*b), &mut k);
             }
         }
@@ -127,28 +117,18 @@ pub(super) fn scalar(api: &Api, version: Version, ty: &FieldType, rules: &[Rule]
 /// `minItems`, `maxItems`, `uniqueItems` of a repeated field; `minProperties`,
 /// `maxProperties` of a map.
 pub(super) fn collection(rules: &[Rule], map: bool) -> Keywords {
-    let family = if map { "map" } else { "repeated" };
-    let count = |name: &str| {
+    let (measure, min_kw, max_kw) = match map {
+        false => (Measure::Items, "minItems", "maxItems"),
+        true => (Measure::Pairs, "minProperties", "maxProperties"),
+    };
+    let count = |limit: Limit| {
         rules
             .iter()
-            .find(|r| r.family == family && r.name == name)
+            .find(|r| r.meaning() == Some(Meaning::Size(measure, limit)))
             .and_then(|r| r.value.as_u64())
     };
     let mut k = Keywords::default();
-    let (min, max, min_kw, max_kw) = match map {
-        false => (
-            count("min_items"),
-            count("max_items"),
-            "minItems",
-            "maxItems",
-        ),
-        true => (
-            count("min_pairs"),
-            count("max_pairs"),
-            "minProperties",
-            "maxProperties",
-        ),
-    };
+    let (min, max) = (count(Limit::Min), count(Limit::Max));
     if let Some(n) = min {
         k.push(min_kw, n);
     }
@@ -157,67 +137,95 @@ pub(super) fn collection(rules: &[Rule], map: bool) -> Keywords {
     }
     let unique = rules
         .iter()
-        .any(|r| r.family == "repeated" && r.name == "unique" && r.value == RuleValue::Bool(true));
+        .any(|r| r.meaning() == Some(Meaning::Unique) && r.value == RuleValue::Bool(true));
     if unique && !map {
         k.push("uniqueItems", true);
     }
     k
 }
 
-type Get<'g, 'r> = dyn Fn(&str) -> Option<&'r RuleValue> + 'g;
+type Get<'g, 'r> = dyn Fn(Meaning) -> Option<&'r RuleValue> + 'g;
+
+/// The least and greatest size in `measure` (an exact size is both).
+fn size_bounds(get: &Get<'_, '_>, measure: Measure) -> [Option<u64>; 2] {
+    let n = |limit| get(Meaning::Size(measure, limit)).and_then(RuleValue::as_u64);
+    let exact = n(Limit::Exact);
+    [n(Limit::Min).or(exact), n(Limit::Max).or(exact)]
+}
+
+/// The JSON Schema `format` of a string format rule, where JSON Schema has one.
+fn json_schema_format(format: Format) -> Option<&'static str> {
+    Some(match format {
+        Format::Email => "email",
+        Format::Hostname => "hostname",
+        Format::Ipv4 => "ipv4",
+        Format::Ipv6 => "ipv6",
+        Format::Uri => "uri",
+        Format::UriRef => "uri-reference",
+        Format::Uuid => "uuid",
+        _ => return None,
+    })
+}
 
 fn string(version: Version, get: &Get<'_, '_>, k: &mut Keywords) {
-    let n = |name: &str| get(name).and_then(RuleValue::as_u64);
-    if let Some(min) = n("min_len").or(n("len")) {
+    let [min, max] = size_bounds(get, Measure::Characters);
+    if let Some(min) = min {
         k.push("minLength", min);
     }
-    if let Some(max) = n("max_len").or(n("len")) {
+    if let Some(max) = max {
         k.push("maxLength", max);
     }
-    let text = |name: &str| get(name).and_then(RuleValue::as_str);
+    let text = |meaning| get(meaning).and_then(RuleValue::as_str);
+    let (prefix, suffix, contains, not_contains) = (
+        Meaning::Text(TextRule::Prefix),
+        Meaning::Text(TextRule::Suffix),
+        Meaning::Text(TextRule::Contains),
+        Meaning::Text(TextRule::NotContains),
+    );
     // The drift check reads `pattern` as the `pattern` rule, else the `prefix`; the other
     // substring rules are further patterns every value must match too.
-    let first = text("pattern")
+    let first = text(Meaning::Pattern)
         .map(str::to_string)
-        .or_else(|| text("prefix").map(|p| format!("^{}", literal_pattern(p))));
+        .or_else(|| text(prefix).map(|p| format!("^{}", literal_pattern(p))));
     let mut more = Vec::new();
-    if text("pattern").is_some() {
-        more.extend(text("prefix").map(|p| format!("^{}", literal_pattern(p))));
+    if text(Meaning::Pattern).is_some() {
+        more.extend(text(prefix).map(|p| format!("^{}", literal_pattern(p))));
     }
-    more.extend(text("suffix").map(|s| format!("{}$", literal_pattern(s))));
-    more.extend(text("contains").map(literal_pattern));
+    more.extend(text(suffix).map(|s| format!("{}$", literal_pattern(s))));
+    more.extend(text(contains).map(literal_pattern));
     if let Some(p) = first {
         k.push("pattern", p);
     }
     for p in more {
         k.all_of.push(Obj::new().with("pattern", p).into());
     }
-    if let Some(s) = text("not_contains") {
+    if let Some(s) = text(not_contains) {
         let not = Obj::new().with("pattern", literal_pattern(s));
         k.all_of.push(Obj::new().with("not", not).into());
     }
-    let flag = |name: &str| get(name) == Some(&RuleValue::Bool(true));
-    let format = |f: &str| Node::from(Obj::new().with("format", f));
-    for (rule, format_name) in [
-        ("email", "email"),
-        ("hostname", "hostname"),
-        ("ipv4", "ipv4"),
-        ("ipv6", "ipv6"),
-        ("uri", "uri"),
-        ("uri_ref", "uri-reference"),
-        ("uuid", "uuid"),
-    ] {
-        if flag(rule) {
-            k.push("format", format_name);
+    let flag = |f: Format| get(Meaning::Format(f)) == Some(&RuleValue::Bool(true));
+    let format = |name: &str| Node::from(Obj::new().with("format", name));
+    for f in Format::ALL {
+        if let Some(name) = json_schema_format(f).filter(|_| flag(f)) {
+            k.push("format", name);
         }
     }
-    if flag("ip") {
-        let any = vec![format("ipv4"), format("ipv6")];
-        k.all_of.push(Obj::new().with("anyOf", any).into());
-    }
-    if flag("address") {
-        let any = vec![format("hostname"), format("ipv4"), format("ipv6")];
-        k.all_of.push(Obj::new().with("anyOf", any).into());
+    // An IP address or an address is one of several formats.
+    for (f, any) in [
+        (Format::Ip, vec![Format::Ipv4, Format::Ipv6]),
+        (
+            Format::Address,
+            vec![Format::Hostname, Format::Ipv4, Format::Ipv6],
+        ),
+    ] {
+        if flag(f) {
+            let any: Vec<Node> = any
+                .into_iter()
+                .filter_map(json_schema_format)
+                .map(format)
+                .collect();
+            k.all_of.push(Obj::new().with("anyOf", any).into());
+        }
     }
     let str_node = |v: &RuleValue| v.as_str().map(Node::from);
     values(version, get, &str_node, k);
@@ -226,11 +234,11 @@ fn string(version: Version, get: &Get<'_, '_>, k: &mut Keywords) {
 /// bytes travel as base64: `n` bytes are `ceil(4n/3)` characters unpadded and `4·ceil(n/3)`
 /// padded, the bounds a length rule gives the string.
 fn bytes(get: &Get<'_, '_>, k: &mut Keywords) {
-    let n = |name: &str| get(name).and_then(RuleValue::as_u64);
-    if let Some(min) = n("min_len").or(n("len")) {
+    let [min, max] = size_bounds(get, Measure::Bytes);
+    if let Some(min) = min {
         k.push("minLength", base64_min(min));
     }
-    if let Some(max) = n("max_len").or(n("len")) {
+    if let Some(max) = max {
         k.push("maxLength", base64_max(max));
     }
 }
@@ -242,14 +250,18 @@ fn number(version: Version, family: &str, get: &Get<'_, '_>, k: &mut Keywords) {
         RuleValue::Float(f) if f.is_finite() => Some((Node::Float(*f), *f)),
         _ => None,
     };
-    let lower = get("gt")
-        .and_then(num)
-        .map(|n| (n, true))
-        .or_else(|| get("gte").and_then(num).map(|n| (n, false)));
-    let upper = get("lt")
-        .and_then(num)
-        .map(|n| (n, true))
-        .or_else(|| get("lte").and_then(num).map(|n| (n, false)));
+    // Each side's value, with whether it is exclusive.
+    let side = |side| {
+        get(Meaning::Bound(side, false))
+            .and_then(num)
+            .map(|n| (n, true))
+            .or_else(|| {
+                get(Meaning::Bound(side, true))
+                    .and_then(num)
+                    .map(|n| (n, false))
+            })
+    };
+    let (lower, upper) = (side(Side::Lower), side(Side::Upper));
     let bound = |lower: bool, value: Node, exclusive: bool| {
         let (plain, strict) = match lower {
             true => ("minimum", "exclusiveMinimum"),
@@ -329,13 +341,13 @@ fn values(
             one => value(one).into_iter().collect(),
         }
     };
-    if let Some(c) = get("const").and_then(value) {
+    if let Some(c) = get(Meaning::Const).and_then(value) {
         constant(version, c, k);
     }
-    if let Some(allowed) = get("in").map(list).filter(|l| !l.is_empty()) {
+    if let Some(allowed) = get(Meaning::In).map(list).filter(|l| !l.is_empty()) {
         k.push("enum", allowed);
     }
-    if let Some(denied) = get("not_in").map(list).filter(|l| !l.is_empty()) {
+    if let Some(denied) = get(Meaning::NotIn).map(list).filter(|l| !l.is_empty()) {
         let not = Obj::new().with("enum", denied);
         k.all_of.push(Obj::new().with("not", not).into());
     }
