@@ -4,12 +4,10 @@ pub mod complete;
 pub mod docs;
 pub mod enum_names;
 pub mod files;
-mod json_floats;
+pub mod json;
 pub mod messages;
-mod open_enums;
 pub mod openapi;
 pub mod options;
-pub mod packageless;
 pub mod rustdoc;
 pub mod schema;
 pub mod service;
@@ -49,10 +47,10 @@ pub struct RustOutput {
 /// Emits the Rust code for every package of the model, as `options` asks.
 pub fn rust(input: &ProtoInput, api: &Api, options: &Options) -> Result<RustOutput, Diagnostic> {
     let emitted = crate::model::build::emitted_files(input);
-    // prost, tonic and pbjson (upstream) run on other threads while protogate's own code is
+    // prost and tonic (upstream) and the JSON code run on other threads while protogate's own code is
     // built and formatted on this one: neither needs the other's output.
     let (upstream, ours) = std::thread::scope(|scope| {
-        let upstream = scope.spawn(|| messages::generate(&emitted, &input.pool, options));
+        let upstream = scope.spawn(|| messages::generate(api, &emitted, &input.pool, options));
         let ours: Result<Vec<OwnCode>, Diagnostic> = api
             .packages
             .iter()

@@ -22,6 +22,7 @@ mod duration;
 mod leaf;
 mod message;
 mod readers;
+mod struct_value;
 mod well_known;
 
 pub use leaf::{Base64, Enum, Leaf, MapField, MapKey, Plain, ProtoEnum};

@@ -25,8 +25,6 @@ through_serde!(
     crate::wkt::Any,
     crate::wkt::HttpBody,
     pbjson_types::Empty,
-    pbjson_types::Struct,
-    pbjson_types::ListValue,
     pbjson_types::SourceContext,
     pbjson_types::Type,
     pbjson_types::Field,
@@ -37,22 +35,6 @@ through_serde!(
     pbjson_types::Method,
     pbjson_types::Mixin
 );
-
-/// `google.protobuf.Value` reads `null` as its `null_value`, also where a field's `null` would
-/// mean "absent".
-impl Leaf<Plain> for pbjson_types::Value {
-    fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.serialize(serializer)
-    }
-    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
-        pbjson_types::Value::deserialize(deserializer).map(Some)
-    }
-    fn null() -> Option<Self> {
-        Some(pbjson_types::Value {
-            kind: Some(pbjson_types::value::Kind::NullValue(0)),
-        })
-    }
-}
 
 impl ProtoEnum for pbjson_types::NullValue {
     const VALUES: &'static [(&'static str, i32)] = &[("NULL_VALUE", 0)];
