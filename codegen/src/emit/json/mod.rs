@@ -156,10 +156,10 @@ fn write_fn(fields: &[FieldCode], out: &mut String) {
 }
 
 fn read_fn(fields: &[FieldCode], out: &mut String) {
-    let (field, r) = if fields.is_empty() {
-        ("_field", "_r")
-    } else {
-        ("field", "r")
+    let (field, r) = match fields.len() {
+        0 => ("_field", "_r"),
+        1 => ("_field", "r"),
+        _ => ("field", "r"),
     };
     let _ = writeln!(
         out,
@@ -169,7 +169,11 @@ fn read_fn(fields: &[FieldCode], out: &mut String) {
         out.push_str("        ::core::result::Result::Ok(())\n    }\n");
         return;
     }
-    out.push_str("        match field {\n");
+    // One field needs no dispatch: only its position is ever read.
+    let dispatch = fields.len() > 1;
+    if dispatch {
+        out.push_str("        match field {\n");
+    }
     for (i, field) in fields.iter().enumerate() {
         let pattern = if i + 1 == fields.len() {
             "_".to_string()
@@ -188,9 +192,16 @@ fn read_fn(fields: &[FieldCode], out: &mut String) {
                 field.rust_name
             ),
         };
-        let _ = writeln!(out, "            {pattern} => {call},");
+        if dispatch {
+            let _ = writeln!(out, "            {pattern} => {call},");
+        } else {
+            let _ = writeln!(out, "        {call}");
+        }
     }
-    out.push_str("        }\n    }\n");
+    if dispatch {
+        out.push_str("        }\n");
+    }
+    out.push_str("    }\n");
 }
 
 fn enumeration(api: &Api, package: &str, e: &EnumDescriptor, out: &mut String) {

@@ -651,1908 +651,418 @@ pub mod admin_service_client {
     }
 }
 
-impl serde::Serialize for BulkImportBooksRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.shelf.is_empty() {
-            len += 1;
-        }
-        if self.book.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.admin.v1.BulkImportBooksRequest", len)?;
-        if !self.shelf.is_empty() {
-            struct_ser.serialize_field("shelf", &self.shelf)?;
-        }
-        if let Some(v) = self.book.as_ref() {
-            struct_ser.serialize_field("book", v)?;
-        }
-        struct_ser.end()
+impl ::protogate::json::Message for GetSettingsRequest {
+    const NAME: &'static str = "library.admin.v1.GetSettingsRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("readMask", "read_mask"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.read_mask)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.optional::<::protogate::json::Plain, _>(&mut self.read_mask)
     }
 }
 
-impl<'de> serde::Deserialize<'de> for BulkImportBooksRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "shelf",
-            "book",
-        ];
+::protogate::json_message!(GetSettingsRequest);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Shelf,
-            Book,
-            __SkipField__,
+impl ::protogate::json::Message for UpdateSettingsRequest {
+    const NAME: &'static str = "library.admin.v1.UpdateSettingsRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("settings", "settings"),
+        ("updateMask", "update_mask"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.settings)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.update_mask)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.optional::<::protogate::json::Plain, _>(&mut self.settings),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.update_mask),
         }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "shelf" => Ok(GeneratedField::Shelf),
-                            "book" => Ok(GeneratedField::Book),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = BulkImportBooksRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.admin.v1.BulkImportBooksRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<BulkImportBooksRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut shelf__ = None;
-                let mut book__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Shelf => {
-                            if shelf__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("shelf"));
-                            }
-                            shelf__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Book => {
-                            if book__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("book"));
-                            }
-                            book__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BulkImportBooksRequest {
-                    shelf: shelf__.unwrap_or_default(),
-                    book: book__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.admin.v1.BulkImportBooksRequest", FIELDS, GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for BulkImportSummary {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.imported_count != 0 {
-            len += 1;
+::protogate::json_message!(UpdateSettingsRequest);
+
+impl ::protogate::json::Message for Settings {
+    const NAME: &'static str = "library.admin.v1.Settings";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("libraryName", "library_name"),
+        ("branding", "branding"),
+        ("defaultSortKey", "default_sort_key"),
+        ("allowedOrigins", "allowed_origins"),
+        ("paymentProvider", "payment_provider"),
+        ("featureFlags", "feature_flags"),
+        ("retentionPeriod", "retention_period"),
+        ("retainForever", "retain_forever"),
+        ("smtpPassword", "smtp_password"),
+        ("updateTime", "update_time"),
+        ("defaultLoanPeriod", "default_loan_period"),
+        ("featuredGenres", "featured_genres"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.library_name)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.branding)?;
+        w.optional::<::protogate::json::Plain, _>(2, &self.default_sort_key)?;
+        w.optional::<::protogate::json::Plain, _>(3, &self.allowed_origins)?;
+        w.optional::<::protogate::json::Plain, _>(4, &self.payment_provider)?;
+        w.map::<::protogate::json::Plain, _>(5, &self.feature_flags)?;
+        match &self.retention {
+            ::core::option::Option::Some(settings::Retention::RetentionPeriod(v)) => w.member::<::protogate::json::Plain, _>(6, v)?,
+            ::core::option::Option::Some(settings::Retention::RetainForever(v)) => w.member::<::protogate::json::Plain, _>(7, v)?,
+            ::core::option::Option::None => {}
         }
-        if !self.failures.is_empty() {
-            len += 1;
+        w.single::<::protogate::json::Plain, _>(8, &self.smtp_password)?;
+        w.optional::<::protogate::json::Plain, _>(9, &self.update_time)?;
+        w.optional::<::protogate::json::Plain, _>(10, &self.default_loan_period)?;
+        w.repeated::<::protogate::json::Enum<super::super::common::v1::Genre>, _>(11, &self.featured_genres)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.library_name),
+            1 => r.optional::<::protogate::json::Plain, _>(&mut self.branding),
+            2 => r.optional::<::protogate::json::Plain, _>(&mut self.default_sort_key),
+            3 => r.optional::<::protogate::json::Plain, _>(&mut self.allowed_origins),
+            4 => r.optional::<::protogate::json::Plain, _>(&mut self.payment_provider),
+            5 => r.map::<::protogate::json::Plain, _>(&mut self.feature_flags),
+            6 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.retention, settings::Retention::RetentionPeriod),
+            7 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.retention, settings::Retention::RetainForever),
+            8 => r.single::<::protogate::json::Plain, _>(&mut self.smtp_password),
+            9 => r.optional::<::protogate::json::Plain, _>(&mut self.update_time),
+            10 => r.optional::<::protogate::json::Plain, _>(&mut self.default_loan_period),
+            _ => r.repeated::<::protogate::json::Enum<super::super::common::v1::Genre>, _>(&mut self.featured_genres),
         }
-        if self.elapsed.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.admin.v1.BulkImportSummary", len)?;
-        if self.imported_count != 0 {
-            struct_ser.serialize_field("importedCount", &self.imported_count)?;
-        }
-        if !self.failures.is_empty() {
-            struct_ser.serialize_field("failures", &self.failures)?;
-        }
-        if let Some(v) = self.elapsed.as_ref() {
-            struct_ser.serialize_field("elapsed", v)?;
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for BulkImportSummary {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "imported_count",
-            "importedCount",
-            "failures",
-            "elapsed",
-        ];
+::protogate::json_message!(Settings);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            ImportedCount,
-            Failures,
-            Elapsed,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "importedCount" | "imported_count" => Ok(GeneratedField::ImportedCount),
-                            "failures" => Ok(GeneratedField::Failures),
-                            "elapsed" => Ok(GeneratedField::Elapsed),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = BulkImportSummary;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.admin.v1.BulkImportSummary")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<BulkImportSummary, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut imported_count__ = None;
-                let mut failures__ = None;
-                let mut elapsed__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::ImportedCount => {
-                            if imported_count__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("importedCount"));
-                            }
-                            imported_count__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Failures => {
-                            if failures__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("failures"));
-                            }
-                            failures__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Elapsed => {
-                            if elapsed__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("elapsed"));
-                            }
-                            elapsed__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BulkImportSummary {
-                    imported_count: imported_count__.unwrap_or_default(),
-                    failures: failures__.unwrap_or_default(),
-                    elapsed: elapsed__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.admin.v1.BulkImportSummary", FIELDS, GeneratedVisitor)
+impl ::protogate::json::Message for GetExportFileRequest {
+    const NAME: &'static str = "library.admin.v1.GetExportFileRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.single::<::protogate::json::Plain, _>(&mut self.name)
     }
 }
 
-impl serde::Serialize for bulk_import_summary::Failure {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.index != 0 {
-            len += 1;
+::protogate::json_message!(GetExportFileRequest);
+
+impl ::protogate::json::Message for ExportFile {
+    const NAME: &'static str = "library.admin.v1.ExportFile";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+        ("format", "format"),
+        ("contentType", "content_type"),
+        ("content", "content"),
+        ("sizeBytes", "size_bytes"),
+        ("createTime", "create_time"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        w.single::<::protogate::json::Enum<ExportFormat>, _>(1, &self.format)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.content_type)?;
+        w.single::<::protogate::json::Base64, _>(3, &self.content)?;
+        w.single::<::protogate::json::Plain, _>(4, &self.size_bytes)?;
+        w.optional::<::protogate::json::Plain, _>(5, &self.create_time)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
+            1 => r.single::<::protogate::json::Enum<ExportFormat>, _>(&mut self.format),
+            2 => r.single::<::protogate::json::Plain, _>(&mut self.content_type),
+            3 => r.single::<::protogate::json::Base64, _>(&mut self.content),
+            4 => r.single::<::protogate::json::Plain, _>(&mut self.size_bytes),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.create_time),
         }
-        if !self.message.is_empty() {
-            len += 1;
-        }
-        if !self.details.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.admin.v1.BulkImportSummary.Failure", len)?;
-        if self.index != 0 {
-            struct_ser.serialize_field("index", &self.index)?;
-        }
-        if !self.message.is_empty() {
-            struct_ser.serialize_field("message", &self.message)?;
-        }
-        if !self.details.is_empty() {
-            struct_ser.serialize_field("details", &self.details)?;
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for bulk_import_summary::Failure {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "index",
-            "message",
-            "details",
-        ];
+::protogate::json_message!(ExportFile);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Index,
-            Message,
-            Details,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "index" => Ok(GeneratedField::Index),
-                            "message" => Ok(GeneratedField::Message),
-                            "details" => Ok(GeneratedField::Details),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = bulk_import_summary::Failure;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.admin.v1.BulkImportSummary.Failure")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<bulk_import_summary::Failure, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut index__ = None;
-                let mut message__ = None;
-                let mut details__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Index => {
-                            if index__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("index"));
-                            }
-                            index__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Message => {
-                            if message__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("message"));
-                            }
-                            message__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Details => {
-                            if details__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("details"));
-                            }
-                            details__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(bulk_import_summary::Failure {
-                    index: index__.unwrap_or_default(),
-                    message: message__.unwrap_or_default(),
-                    details: details__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.admin.v1.BulkImportSummary.Failure", FIELDS, GeneratedVisitor)
+impl ::protogate::json::Message for GetLegacyRecordRequest {
+    const NAME: &'static str = "library.admin.v1.GetLegacyRecordRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("recordId", "record_id"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.record_id)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.single::<::protogate::json::Plain, _>(&mut self.record_id)
     }
 }
 
-impl serde::Serialize for ExportFile {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
+::protogate::json_message!(GetLegacyRecordRequest);
+
+impl ::protogate::json::Message for LegacyCatalogRecord {
+    const NAME: &'static str = "library.admin.v1.LegacyCatalogRecord";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("recordId", "record_id"),
+        ("listPrice", "list_price"),
+        ("wearRatio", "wear_ratio"),
+        ("legacyId", "legacy_id"),
+        ("barcode", "barcode"),
+        ("circulationCount", "circulation_count"),
+        ("copiesOwned", "copies_owned"),
+        ("isReference", "is_reference"),
+        ("callNumber", "call_number"),
+        ("marcBlob", "marc_blob"),
+        ("importTime", "import_time"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.record_id)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.list_price)?;
+        w.optional::<::protogate::json::Plain, _>(2, &self.wear_ratio)?;
+        w.optional::<::protogate::json::Plain, _>(3, &self.legacy_id)?;
+        w.optional::<::protogate::json::Plain, _>(4, &self.barcode)?;
+        w.optional::<::protogate::json::Plain, _>(5, &self.circulation_count)?;
+        w.optional::<::protogate::json::Plain, _>(6, &self.copies_owned)?;
+        w.optional::<::protogate::json::Plain, _>(7, &self.is_reference)?;
+        w.optional::<::protogate::json::Plain, _>(8, &self.call_number)?;
+        w.optional::<::protogate::json::Plain, _>(9, &self.marc_blob)?;
+        w.optional::<::protogate::json::Plain, _>(10, &self.import_time)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.record_id),
+            1 => r.optional::<::protogate::json::Plain, _>(&mut self.list_price),
+            2 => r.optional::<::protogate::json::Plain, _>(&mut self.wear_ratio),
+            3 => r.optional::<::protogate::json::Plain, _>(&mut self.legacy_id),
+            4 => r.optional::<::protogate::json::Plain, _>(&mut self.barcode),
+            5 => r.optional::<::protogate::json::Plain, _>(&mut self.circulation_count),
+            6 => r.optional::<::protogate::json::Plain, _>(&mut self.copies_owned),
+            7 => r.optional::<::protogate::json::Plain, _>(&mut self.is_reference),
+            8 => r.optional::<::protogate::json::Plain, _>(&mut self.call_number),
+            9 => r.optional::<::protogate::json::Plain, _>(&mut self.marc_blob),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.import_time),
         }
-        if self.format != 0 {
-            len += 1;
-        }
-        if !self.content_type.is_empty() {
-            len += 1;
-        }
-        if !self.content.is_empty() {
-            len += 1;
-        }
-        if self.size_bytes != 0 {
-            len += 1;
-        }
-        if self.create_time.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.admin.v1.ExportFile", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        if self.format != 0 {
-            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<ExportFormat>::new(self.format))?;
-            struct_ser.serialize_field("format", &v)?;
-        }
-        if !self.content_type.is_empty() {
-            struct_ser.serialize_field("contentType", &self.content_type)?;
-        }
-        if !self.content.is_empty() {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("content", pbjson::private::base64::encode(&self.content).as_str())?;
-        }
-        if self.size_bytes != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("sizeBytes", ToString::to_string(&self.size_bytes).as_str())?;
-        }
-        if let Some(v) = self.create_time.as_ref() {
-            struct_ser.serialize_field("createTime", v)?;
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ExportFile {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-            "format",
-            "content_type",
-            "contentType",
-            "content",
-            "size_bytes",
-            "sizeBytes",
-            "create_time",
-            "createTime",
-        ];
+::protogate::json_message!(LegacyCatalogRecord);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            Format,
-            ContentType,
-            Content,
-            SizeBytes,
-            CreateTime,
-            __SkipField__,
+impl ::protogate::json::Message for BulkImportBooksRequest {
+    const NAME: &'static str = "library.admin.v1.BulkImportBooksRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("shelf", "shelf"),
+        ("book", "book"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.book)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.shelf),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.book),
         }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            "format" => Ok(GeneratedField::Format),
-                            "contentType" | "content_type" => Ok(GeneratedField::ContentType),
-                            "content" => Ok(GeneratedField::Content),
-                            "sizeBytes" | "size_bytes" => Ok(GeneratedField::SizeBytes),
-                            "createTime" | "create_time" => Ok(GeneratedField::CreateTime),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = ExportFile;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.admin.v1.ExportFile")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ExportFile, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                let mut format__ = None;
-                let mut content_type__ = None;
-                let mut content__ = None;
-                let mut size_bytes__ = None;
-                let mut create_time__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Format => {
-                            if format__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("format"));
-                            }
-                            format__ = Some(map_.next_value::<::protogate::json::OpenEnum<ExportFormat>>()?.0);
-                        }
-                        GeneratedField::ContentType => {
-                            if content_type__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("contentType"));
-                            }
-                            content_type__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Content => {
-                            if content__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("content"));
-                            }
-                            content__ = 
-                                Some(map_.next_value::<::protogate::json::BytesDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::SizeBytes => {
-                            if size_bytes__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sizeBytes"));
-                            }
-                            size_bytes__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::CreateTime => {
-                            if create_time__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("createTime"));
-                            }
-                            create_time__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ExportFile {
-                    name: name__.unwrap_or_default(),
-                    format: format__.unwrap_or_default(),
-                    content_type: content_type__.unwrap_or_default(),
-                    content: content__.unwrap_or_default(),
-                    size_bytes: size_bytes__.unwrap_or_default(),
-                    create_time: create_time__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.admin.v1.ExportFile", FIELDS, GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for ExportFormat {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        let variant = match self {
-            Self::Unspecified => "EXPORT_FORMAT_UNSPECIFIED",
-            Self::Csv => "CSV",
-            Self::JsonLines => "JSON_LINES",
-            Self::Marc21 => "MARC21",
-        };
-        serializer.serialize_str(variant)
+::protogate::json_message!(BulkImportBooksRequest);
+
+impl ::protogate::json::Message for BulkImportSummary {
+    const NAME: &'static str = "library.admin.v1.BulkImportSummary";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("importedCount", "imported_count"),
+        ("failures", "failures"),
+        ("elapsed", "elapsed"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.imported_count)?;
+        w.repeated::<::protogate::json::Plain, _>(1, &self.failures)?;
+        w.optional::<::protogate::json::Plain, _>(2, &self.elapsed)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.imported_count),
+            1 => r.repeated::<::protogate::json::Plain, _>(&mut self.failures),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.elapsed),
+        }
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ExportFormat {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "EXPORT_FORMAT_UNSPECIFIED",
-            "CSV",
-            "JSON_LINES",
-            "MARC21",
-        ];
+::protogate::json_message!(BulkImportSummary);
 
-        struct GeneratedVisitor;
-
-        impl serde::de::Visitor<'_> for GeneratedVisitor {
-            type Value = ExportFormat;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(formatter, "expected one of: {:?}", &FIELDS)
-            }
-
-            fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Signed(v), &self)
-                    })
-            }
-
-            fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(v), &self)
-                    })
-            }
-
-            fn visit_str<E>(self, value: &str) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                match value {
-                    "EXPORT_FORMAT_UNSPECIFIED" => Ok(ExportFormat::Unspecified),
-                    "CSV" => Ok(ExportFormat::Csv),
-                    "JSON_LINES" => Ok(ExportFormat::JsonLines),
-                    "MARC21" => Ok(ExportFormat::Marc21),
-                    _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
-                }
-            }
+impl ::protogate::json::Message for bulk_import_summary::Failure {
+    const NAME: &'static str = "library.admin.v1.BulkImportSummary.Failure";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("index", "index"),
+        ("message", "message"),
+        ("details", "details"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.index)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.message)?;
+        w.repeated::<::protogate::json::Plain, _>(2, &self.details)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.index),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.message),
+            _ => r.repeated::<::protogate::json::Plain, _>(&mut self.details),
         }
-        deserializer.deserialize_any(GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for GetExportFileRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
+::protogate::json_message!(bulk_import_summary::Failure);
+
+impl ::protogate::json::Message for PurgeLoansRequest {
+    const NAME: &'static str = "library.admin.v1.PurgeLoansRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("olderThan", "older_than"),
+        ("dryRun", "dry_run"),
+        ("states", "states"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.older_than)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.dry_run)?;
+        w.repeated::<::protogate::json::Enum<super::super::v1::loan::State>, _>(2, &self.states)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.optional::<::protogate::json::Plain, _>(&mut self.older_than),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.dry_run),
+            _ => r.repeated::<::protogate::json::Enum<super::super::v1::loan::State>, _>(&mut self.states),
         }
-        let mut struct_ser = serializer.serialize_struct("library.admin.v1.GetExportFileRequest", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetExportFileRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-        ];
+::protogate::json_message!(PurgeLoansRequest);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            __SkipField__,
+impl ::protogate::json::Message for PurgeLoansResponse {
+    const NAME: &'static str = "library.admin.v1.PurgeLoansResponse";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("purgedCount", "purged_count"),
+        ("purgedLoanNames", "purged_loan_names"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.purged_count)?;
+        w.repeated::<::protogate::json::Plain, _>(1, &self.purged_loan_names)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.purged_count),
+            _ => r.repeated::<::protogate::json::Plain, _>(&mut self.purged_loan_names),
         }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = GetExportFileRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.admin.v1.GetExportFileRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<GetExportFileRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetExportFileRequest {
-                    name: name__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.admin.v1.GetExportFileRequest", FIELDS, GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for GetLegacyRecordRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.record_id != 0 {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.admin.v1.GetLegacyRecordRequest", len)?;
-        if self.record_id != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("recordId", ToString::to_string(&self.record_id).as_str())?;
-        }
-        struct_ser.end()
-    }
+::protogate::json_message!(PurgeLoansResponse);
+
+impl ::protogate::json::ProtoEnum for ExportFormat {
+    const VALUES: &'static [(&'static str, i32)] = &[
+        ("EXPORT_FORMAT_UNSPECIFIED", 0),
+        ("CSV", 1),
+        ("JSON_LINES", 2),
+        ("MARC21", 3),
+    ];
 }
 
-impl<'de> serde::Deserialize<'de> for GetLegacyRecordRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "record_id",
-            "recordId",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            RecordId,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "recordId" | "record_id" => Ok(GeneratedField::RecordId),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = GetLegacyRecordRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.admin.v1.GetLegacyRecordRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<GetLegacyRecordRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut record_id__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::RecordId => {
-                            if record_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("recordId"));
-                            }
-                            record_id__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetLegacyRecordRequest {
-                    record_id: record_id__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.admin.v1.GetLegacyRecordRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for GetSettingsRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.read_mask.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.admin.v1.GetSettingsRequest", len)?;
-        if let Some(v) = self.read_mask.as_ref() {
-            struct_ser.serialize_field("readMask", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetSettingsRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "read_mask",
-            "readMask",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            ReadMask,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "readMask" | "read_mask" => Ok(GeneratedField::ReadMask),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = GetSettingsRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.admin.v1.GetSettingsRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<GetSettingsRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut read_mask__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::ReadMask => {
-                            if read_mask__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("readMask"));
-                            }
-                            read_mask__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetSettingsRequest {
-                    read_mask: read_mask__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.admin.v1.GetSettingsRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for LegacyCatalogRecord {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.record_id != 0 {
-            len += 1;
-        }
-        if self.list_price.is_some() {
-            len += 1;
-        }
-        if self.wear_ratio.is_some() {
-            len += 1;
-        }
-        if self.legacy_id.is_some() {
-            len += 1;
-        }
-        if self.barcode.is_some() {
-            len += 1;
-        }
-        if self.circulation_count.is_some() {
-            len += 1;
-        }
-        if self.copies_owned.is_some() {
-            len += 1;
-        }
-        if self.is_reference.is_some() {
-            len += 1;
-        }
-        if self.call_number.is_some() {
-            len += 1;
-        }
-        if self.marc_blob.is_some() {
-            len += 1;
-        }
-        if self.import_time.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.admin.v1.LegacyCatalogRecord", len)?;
-        if self.record_id != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("recordId", ToString::to_string(&self.record_id).as_str())?;
-        }
-        if let Some(v) = self.list_price.as_ref() {
-            struct_ser.serialize_field("listPrice", v)?;
-        }
-        if let Some(v) = self.wear_ratio.as_ref() {
-            struct_ser.serialize_field("wearRatio", v)?;
-        }
-        if let Some(v) = self.legacy_id.as_ref() {
-            struct_ser.serialize_field("legacyId", v)?;
-        }
-        if let Some(v) = self.barcode.as_ref() {
-            struct_ser.serialize_field("barcode", v)?;
-        }
-        if let Some(v) = self.circulation_count.as_ref() {
-            struct_ser.serialize_field("circulationCount", v)?;
-        }
-        if let Some(v) = self.copies_owned.as_ref() {
-            struct_ser.serialize_field("copiesOwned", v)?;
-        }
-        if let Some(v) = self.is_reference.as_ref() {
-            struct_ser.serialize_field("isReference", v)?;
-        }
-        if let Some(v) = self.call_number.as_ref() {
-            struct_ser.serialize_field("callNumber", v)?;
-        }
-        if let Some(v) = self.marc_blob.as_ref() {
-            struct_ser.serialize_field("marcBlob", v)?;
-        }
-        if let Some(v) = self.import_time.as_ref() {
-            struct_ser.serialize_field("importTime", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LegacyCatalogRecord {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "record_id",
-            "recordId",
-            "list_price",
-            "listPrice",
-            "wear_ratio",
-            "wearRatio",
-            "legacy_id",
-            "legacyId",
-            "barcode",
-            "circulation_count",
-            "circulationCount",
-            "copies_owned",
-            "copiesOwned",
-            "is_reference",
-            "isReference",
-            "call_number",
-            "callNumber",
-            "marc_blob",
-            "marcBlob",
-            "import_time",
-            "importTime",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            RecordId,
-            ListPrice,
-            WearRatio,
-            LegacyId,
-            Barcode,
-            CirculationCount,
-            CopiesOwned,
-            IsReference,
-            CallNumber,
-            MarcBlob,
-            ImportTime,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "recordId" | "record_id" => Ok(GeneratedField::RecordId),
-                            "listPrice" | "list_price" => Ok(GeneratedField::ListPrice),
-                            "wearRatio" | "wear_ratio" => Ok(GeneratedField::WearRatio),
-                            "legacyId" | "legacy_id" => Ok(GeneratedField::LegacyId),
-                            "barcode" => Ok(GeneratedField::Barcode),
-                            "circulationCount" | "circulation_count" => Ok(GeneratedField::CirculationCount),
-                            "copiesOwned" | "copies_owned" => Ok(GeneratedField::CopiesOwned),
-                            "isReference" | "is_reference" => Ok(GeneratedField::IsReference),
-                            "callNumber" | "call_number" => Ok(GeneratedField::CallNumber),
-                            "marcBlob" | "marc_blob" => Ok(GeneratedField::MarcBlob),
-                            "importTime" | "import_time" => Ok(GeneratedField::ImportTime),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = LegacyCatalogRecord;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.admin.v1.LegacyCatalogRecord")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<LegacyCatalogRecord, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut record_id__ = None;
-                let mut list_price__ = None;
-                let mut wear_ratio__ = None;
-                let mut legacy_id__ = None;
-                let mut barcode__ = None;
-                let mut circulation_count__ = None;
-                let mut copies_owned__ = None;
-                let mut is_reference__ = None;
-                let mut call_number__ = None;
-                let mut marc_blob__ = None;
-                let mut import_time__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::RecordId => {
-                            if record_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("recordId"));
-                            }
-                            record_id__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::ListPrice => {
-                            if list_price__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("listPrice"));
-                            }
-                            list_price__ = map_.next_value()?;
-                        }
-                        GeneratedField::WearRatio => {
-                            if wear_ratio__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("wearRatio"));
-                            }
-                            wear_ratio__ = map_.next_value()?;
-                        }
-                        GeneratedField::LegacyId => {
-                            if legacy_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("legacyId"));
-                            }
-                            legacy_id__ = map_.next_value()?;
-                        }
-                        GeneratedField::Barcode => {
-                            if barcode__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("barcode"));
-                            }
-                            barcode__ = map_.next_value()?;
-                        }
-                        GeneratedField::CirculationCount => {
-                            if circulation_count__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("circulationCount"));
-                            }
-                            circulation_count__ = map_.next_value()?;
-                        }
-                        GeneratedField::CopiesOwned => {
-                            if copies_owned__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("copiesOwned"));
-                            }
-                            copies_owned__ = map_.next_value()?;
-                        }
-                        GeneratedField::IsReference => {
-                            if is_reference__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("isReference"));
-                            }
-                            is_reference__ = map_.next_value()?;
-                        }
-                        GeneratedField::CallNumber => {
-                            if call_number__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("callNumber"));
-                            }
-                            call_number__ = map_.next_value()?;
-                        }
-                        GeneratedField::MarcBlob => {
-                            if marc_blob__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("marcBlob"));
-                            }
-                            marc_blob__ = map_.next_value()?;
-                        }
-                        GeneratedField::ImportTime => {
-                            if import_time__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("importTime"));
-                            }
-                            import_time__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(LegacyCatalogRecord {
-                    record_id: record_id__.unwrap_or_default(),
-                    list_price: list_price__,
-                    wear_ratio: wear_ratio__,
-                    legacy_id: legacy_id__,
-                    barcode: barcode__,
-                    circulation_count: circulation_count__,
-                    copies_owned: copies_owned__,
-                    is_reference: is_reference__,
-                    call_number: call_number__,
-                    marc_blob: marc_blob__,
-                    import_time: import_time__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.admin.v1.LegacyCatalogRecord", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for PurgeLoansRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.older_than.is_some() {
-            len += 1;
-        }
-        if self.dry_run {
-            len += 1;
-        }
-        if !self.states.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.admin.v1.PurgeLoansRequest", len)?;
-        if let Some(v) = self.older_than.as_ref() {
-            struct_ser.serialize_field("olderThan", v)?;
-        }
-        if self.dry_run {
-            struct_ser.serialize_field("dryRun", &self.dry_run)?;
-        }
-        if !self.states.is_empty() {
-            let v = self.states.iter().cloned().map(|v| {
-                Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::super::v1::loan::State>::new(v))
-                }).collect::<std::result::Result<Vec<_>, _>>()?;
-            struct_ser.serialize_field("states", &v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PurgeLoansRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "older_than",
-            "olderThan",
-            "dry_run",
-            "dryRun",
-            "states",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            OlderThan,
-            DryRun,
-            States,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "olderThan" | "older_than" => Ok(GeneratedField::OlderThan),
-                            "dryRun" | "dry_run" => Ok(GeneratedField::DryRun),
-                            "states" => Ok(GeneratedField::States),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = PurgeLoansRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.admin.v1.PurgeLoansRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<PurgeLoansRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut older_than__ = None;
-                let mut dry_run__ = None;
-                let mut states__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::OlderThan => {
-                            if older_than__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("olderThan"));
-                            }
-                            older_than__ = map_.next_value()?;
-                        }
-                        GeneratedField::DryRun => {
-                            if dry_run__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("dryRun"));
-                            }
-                            dry_run__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::States => {
-                            if states__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("states"));
-                            }
-                            states__ = Some(map_.next_value::<Vec<::protogate::json::OpenEnum<super::super::v1::loan::State>>>()?.into_iter().map(|x| x.0).collect());
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PurgeLoansRequest {
-                    older_than: older_than__,
-                    dry_run: dry_run__.unwrap_or_default(),
-                    states: states__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.admin.v1.PurgeLoansRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for PurgeLoansResponse {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.purged_count != 0 {
-            len += 1;
-        }
-        if !self.purged_loan_names.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.admin.v1.PurgeLoansResponse", len)?;
-        if self.purged_count != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("purgedCount", ToString::to_string(&self.purged_count).as_str())?;
-        }
-        if !self.purged_loan_names.is_empty() {
-            struct_ser.serialize_field("purgedLoanNames", &self.purged_loan_names)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PurgeLoansResponse {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "purged_count",
-            "purgedCount",
-            "purged_loan_names",
-            "purgedLoanNames",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            PurgedCount,
-            PurgedLoanNames,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "purgedCount" | "purged_count" => Ok(GeneratedField::PurgedCount),
-                            "purgedLoanNames" | "purged_loan_names" => Ok(GeneratedField::PurgedLoanNames),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = PurgeLoansResponse;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.admin.v1.PurgeLoansResponse")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<PurgeLoansResponse, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut purged_count__ = None;
-                let mut purged_loan_names__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::PurgedCount => {
-                            if purged_count__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("purgedCount"));
-                            }
-                            purged_count__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::PurgedLoanNames => {
-                            if purged_loan_names__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("purgedLoanNames"));
-                            }
-                            purged_loan_names__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PurgeLoansResponse {
-                    purged_count: purged_count__.unwrap_or_default(),
-                    purged_loan_names: purged_loan_names__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.admin.v1.PurgeLoansResponse", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for Settings {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.library_name.is_empty() {
-            len += 1;
-        }
-        if self.branding.is_some() {
-            len += 1;
-        }
-        if self.default_sort_key.is_some() {
-            len += 1;
-        }
-        if self.allowed_origins.is_some() {
-            len += 1;
-        }
-        if self.payment_provider.is_some() {
-            len += 1;
-        }
-        if !self.feature_flags.is_empty() {
-            len += 1;
-        }
-        if !self.smtp_password.is_empty() {
-            len += 1;
-        }
-        if self.update_time.is_some() {
-            len += 1;
-        }
-        if self.default_loan_period.is_some() {
-            len += 1;
-        }
-        if !self.featured_genres.is_empty() {
-            len += 1;
-        }
-        if self.retention.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.admin.v1.Settings", len)?;
-        if !self.library_name.is_empty() {
-            struct_ser.serialize_field("libraryName", &self.library_name)?;
-        }
-        if let Some(v) = self.branding.as_ref() {
-            struct_ser.serialize_field("branding", v)?;
-        }
-        if let Some(v) = self.default_sort_key.as_ref() {
-            struct_ser.serialize_field("defaultSortKey", v)?;
-        }
-        if let Some(v) = self.allowed_origins.as_ref() {
-            struct_ser.serialize_field("allowedOrigins", v)?;
-        }
-        if let Some(v) = self.payment_provider.as_ref() {
-            struct_ser.serialize_field("paymentProvider", v)?;
-        }
-        if !self.feature_flags.is_empty() {
-            struct_ser.serialize_field("featureFlags", &self.feature_flags)?;
-        }
-        if !self.smtp_password.is_empty() {
-            struct_ser.serialize_field("smtpPassword", &self.smtp_password)?;
-        }
-        if let Some(v) = self.update_time.as_ref() {
-            struct_ser.serialize_field("updateTime", v)?;
-        }
-        if let Some(v) = self.default_loan_period.as_ref() {
-            struct_ser.serialize_field("defaultLoanPeriod", v)?;
-        }
-        if !self.featured_genres.is_empty() {
-            let v = self.featured_genres.iter().cloned().map(|v| {
-                Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::super::common::v1::Genre>::new(v))
-                }).collect::<std::result::Result<Vec<_>, _>>()?;
-            struct_ser.serialize_field("featuredGenres", &v)?;
-        }
-        if let Some(v) = self.retention.as_ref() {
-            match v {
-                settings::Retention::RetentionPeriod(v) => {
-                    struct_ser.serialize_field("retentionPeriod", v)?;
-                }
-                settings::Retention::RetainForever(v) => {
-                    struct_ser.serialize_field("retainForever", v)?;
-                }
-            }
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Settings {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "library_name",
-            "libraryName",
-            "branding",
-            "default_sort_key",
-            "defaultSortKey",
-            "allowed_origins",
-            "allowedOrigins",
-            "payment_provider",
-            "paymentProvider",
-            "feature_flags",
-            "featureFlags",
-            "smtp_password",
-            "smtpPassword",
-            "update_time",
-            "updateTime",
-            "default_loan_period",
-            "defaultLoanPeriod",
-            "featured_genres",
-            "featuredGenres",
-            "retention_period",
-            "retentionPeriod",
-            "retain_forever",
-            "retainForever",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            LibraryName,
-            Branding,
-            DefaultSortKey,
-            AllowedOrigins,
-            PaymentProvider,
-            FeatureFlags,
-            SmtpPassword,
-            UpdateTime,
-            DefaultLoanPeriod,
-            FeaturedGenres,
-            RetentionPeriod,
-            RetainForever,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "libraryName" | "library_name" => Ok(GeneratedField::LibraryName),
-                            "branding" => Ok(GeneratedField::Branding),
-                            "defaultSortKey" | "default_sort_key" => Ok(GeneratedField::DefaultSortKey),
-                            "allowedOrigins" | "allowed_origins" => Ok(GeneratedField::AllowedOrigins),
-                            "paymentProvider" | "payment_provider" => Ok(GeneratedField::PaymentProvider),
-                            "featureFlags" | "feature_flags" => Ok(GeneratedField::FeatureFlags),
-                            "smtpPassword" | "smtp_password" => Ok(GeneratedField::SmtpPassword),
-                            "updateTime" | "update_time" => Ok(GeneratedField::UpdateTime),
-                            "defaultLoanPeriod" | "default_loan_period" => Ok(GeneratedField::DefaultLoanPeriod),
-                            "featuredGenres" | "featured_genres" => Ok(GeneratedField::FeaturedGenres),
-                            "retentionPeriod" | "retention_period" => Ok(GeneratedField::RetentionPeriod),
-                            "retainForever" | "retain_forever" => Ok(GeneratedField::RetainForever),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Settings;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.admin.v1.Settings")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Settings, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut library_name__ = None;
-                let mut branding__ = None;
-                let mut default_sort_key__ = None;
-                let mut allowed_origins__ = None;
-                let mut payment_provider__ = None;
-                let mut feature_flags__ = None;
-                let mut smtp_password__ = None;
-                let mut update_time__ = None;
-                let mut default_loan_period__ = None;
-                let mut featured_genres__ = None;
-                let mut retention__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::LibraryName => {
-                            if library_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("libraryName"));
-                            }
-                            library_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Branding => {
-                            if branding__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("branding"));
-                            }
-                            branding__ = map_.next_value()?;
-                        }
-                        GeneratedField::DefaultSortKey => {
-                            if default_sort_key__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("defaultSortKey"));
-                            }
-                            default_sort_key__ = map_.next_value()?;
-                        }
-                        GeneratedField::AllowedOrigins => {
-                            if allowed_origins__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("allowedOrigins"));
-                            }
-                            allowed_origins__ = map_.next_value()?;
-                        }
-                        GeneratedField::PaymentProvider => {
-                            if payment_provider__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("paymentProvider"));
-                            }
-                            payment_provider__ = map_.next_value()?;
-                        }
-                        GeneratedField::FeatureFlags => {
-                            if feature_flags__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("featureFlags"));
-                            }
-                            feature_flags__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, _>>()?
-                            );
-                        }
-                        GeneratedField::SmtpPassword => {
-                            if smtp_password__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("smtpPassword"));
-                            }
-                            smtp_password__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::UpdateTime => {
-                            if update_time__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("updateTime"));
-                            }
-                            update_time__ = map_.next_value()?;
-                        }
-                        GeneratedField::DefaultLoanPeriod => {
-                            if default_loan_period__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("defaultLoanPeriod"));
-                            }
-                            default_loan_period__ = map_.next_value()?;
-                        }
-                        GeneratedField::FeaturedGenres => {
-                            if featured_genres__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("featuredGenres"));
-                            }
-                            featured_genres__ = Some(map_.next_value::<Vec<::protogate::json::OpenEnum<super::super::common::v1::Genre>>>()?.into_iter().map(|x| x.0).collect());
-                        }
-                        GeneratedField::RetentionPeriod => {
-                            if retention__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("retentionPeriod"));
-                            }
-                            retention__ = map_.next_value::<::std::option::Option<_>>()?.map(settings::Retention::RetentionPeriod)
-;
-                        }
-                        GeneratedField::RetainForever => {
-                            if retention__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("retainForever"));
-                            }
-                            retention__ = map_.next_value::<::std::option::Option<_>>()?.map(settings::Retention::RetainForever);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Settings {
-                    library_name: library_name__.unwrap_or_default(),
-                    branding: branding__,
-                    default_sort_key: default_sort_key__,
-                    allowed_origins: allowed_origins__,
-                    payment_provider: payment_provider__,
-                    feature_flags: feature_flags__.unwrap_or_default(),
-                    smtp_password: smtp_password__.unwrap_or_default(),
-                    update_time: update_time__,
-                    default_loan_period: default_loan_period__,
-                    featured_genres: featured_genres__.unwrap_or_default(),
-                    retention: retention__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.admin.v1.Settings", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for UpdateSettingsRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.settings.is_some() {
-            len += 1;
-        }
-        if self.update_mask.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.admin.v1.UpdateSettingsRequest", len)?;
-        if let Some(v) = self.settings.as_ref() {
-            struct_ser.serialize_field("settings", v)?;
-        }
-        if let Some(v) = self.update_mask.as_ref() {
-            struct_ser.serialize_field("updateMask", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateSettingsRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "settings",
-            "update_mask",
-            "updateMask",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Settings,
-            UpdateMask,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "settings" => Ok(GeneratedField::Settings),
-                            "updateMask" | "update_mask" => Ok(GeneratedField::UpdateMask),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = UpdateSettingsRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.admin.v1.UpdateSettingsRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<UpdateSettingsRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut settings__ = None;
-                let mut update_mask__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Settings => {
-                            if settings__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("settings"));
-                            }
-                            settings__ = map_.next_value()?;
-                        }
-                        GeneratedField::UpdateMask => {
-                            if update_mask__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("updateMask"));
-                            }
-                            update_mask__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateSettingsRequest {
-                    settings: settings__,
-                    update_mask: update_mask__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.admin.v1.UpdateSettingsRequest", FIELDS, GeneratedVisitor)
-    }
-}
+::protogate::json_enum!(ExportFormat);
 
 impl ::protogate::Validate for GetSettingsRequest {
     #[inline]

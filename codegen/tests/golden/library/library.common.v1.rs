@@ -176,586 +176,125 @@ impl BookFormat {
     }
 }
 
-impl serde::Serialize for Address {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.street.is_empty() {
-            len += 1;
+impl ::protogate::json::Message for DateRange {
+    const NAME: &'static str = "library.common.v1.DateRange";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("startYear", "start_year"),
+        ("endYear", "end_year"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.start_year)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.end_year)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.start_year),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.end_year),
         }
-        if !self.city.is_empty() {
-            len += 1;
-        }
-        if !self.postal_code.is_empty() {
-            len += 1;
-        }
-        if !self.region_code.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.common.v1.Address", len)?;
-        if !self.street.is_empty() {
-            struct_ser.serialize_field("street", &self.street)?;
-        }
-        if !self.city.is_empty() {
-            struct_ser.serialize_field("city", &self.city)?;
-        }
-        if !self.postal_code.is_empty() {
-            struct_ser.serialize_field("postalCode", &self.postal_code)?;
-        }
-        if !self.region_code.is_empty() {
-            struct_ser.serialize_field("regionCode", &self.region_code)?;
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Address {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "street",
-            "city",
-            "postal_code",
-            "postalCode",
-            "region_code",
-            "regionCode",
-        ];
+::protogate::json_message!(DateRange);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Street,
-            City,
-            PostalCode,
-            RegionCode,
-            __SkipField__,
+impl ::protogate::json::Message for Money {
+    const NAME: &'static str = "library.common.v1.Money";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("currencyCode", "currency_code"),
+        ("units", "units"),
+        ("nanos", "nanos"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.currency_code)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.units)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.nanos)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.currency_code),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.units),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.nanos),
         }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "street" => Ok(GeneratedField::Street),
-                            "city" => Ok(GeneratedField::City),
-                            "postalCode" | "postal_code" => Ok(GeneratedField::PostalCode),
-                            "regionCode" | "region_code" => Ok(GeneratedField::RegionCode),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Address;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.common.v1.Address")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Address, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut street__ = None;
-                let mut city__ = None;
-                let mut postal_code__ = None;
-                let mut region_code__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Street => {
-                            if street__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("street"));
-                            }
-                            street__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::City => {
-                            if city__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("city"));
-                            }
-                            city__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::PostalCode => {
-                            if postal_code__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("postalCode"));
-                            }
-                            postal_code__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::RegionCode => {
-                            if region_code__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("regionCode"));
-                            }
-                            region_code__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Address {
-                    street: street__.unwrap_or_default(),
-                    city: city__.unwrap_or_default(),
-                    postal_code: postal_code__.unwrap_or_default(),
-                    region_code: region_code__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.common.v1.Address", FIELDS, GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for BookFormat {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        let variant = match self {
-            Self::Unspecified => "BOOK_FORMAT_UNSPECIFIED",
-            Self::Hardcover => "HARDCOVER",
-            Self::Paperback => "PAPERBACK",
-            Self::Ebook => "EBOOK",
-            Self::Audiobook => "AUDIOBOOK",
-        };
-        serializer.serialize_str(variant)
+::protogate::json_message!(Money);
+
+impl ::protogate::json::Message for Address {
+    const NAME: &'static str = "library.common.v1.Address";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("street", "street"),
+        ("city", "city"),
+        ("postalCode", "postal_code"),
+        ("regionCode", "region_code"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.street)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.city)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.postal_code)?;
+        w.single::<::protogate::json::Plain, _>(3, &self.region_code)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.street),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.city),
+            2 => r.single::<::protogate::json::Plain, _>(&mut self.postal_code),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.region_code),
+        }
     }
 }
 
-impl<'de> serde::Deserialize<'de> for BookFormat {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "BOOK_FORMAT_UNSPECIFIED",
-            "HARDCOVER",
-            "PAPERBACK",
-            "EBOOK",
-            "AUDIOBOOK",
-        ];
+::protogate::json_message!(Address);
 
-        struct GeneratedVisitor;
-
-        impl serde::de::Visitor<'_> for GeneratedVisitor {
-            type Value = BookFormat;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(formatter, "expected one of: {:?}", &FIELDS)
-            }
-
-            fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Signed(v), &self)
-                    })
-            }
-
-            fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(v), &self)
-                    })
-            }
-
-            fn visit_str<E>(self, value: &str) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                match value {
-                    "BOOK_FORMAT_UNSPECIFIED" => Ok(BookFormat::Unspecified),
-                    "HARDCOVER" => Ok(BookFormat::Hardcover),
-                    "PAPERBACK" => Ok(BookFormat::Paperback),
-                    "EBOOK" => Ok(BookFormat::Ebook),
-                    "AUDIOBOOK" => Ok(BookFormat::Audiobook),
-                    _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
-                }
-            }
-        }
-        deserializer.deserialize_any(GeneratedVisitor)
-    }
+impl ::protogate::json::ProtoEnum for Genre {
+    const VALUES: &'static [(&'static str, i32)] = &[
+        ("GENRE_UNSPECIFIED", 0),
+        ("FICTION", 1),
+        ("NON_FICTION", 2),
+        ("SCIENCE_FICTION", 3),
+        ("FANTASY", 4),
+        ("MYSTERY", 5),
+        ("BIOGRAPHY", 6),
+        ("POETRY", 7),
+    ];
 }
 
-impl serde::Serialize for DateRange {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.start_year != 0 {
-            len += 1;
-        }
-        if self.end_year != 0 {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.common.v1.DateRange", len)?;
-        if self.start_year != 0 {
-            struct_ser.serialize_field("startYear", &self.start_year)?;
-        }
-        if self.end_year != 0 {
-            struct_ser.serialize_field("endYear", &self.end_year)?;
-        }
-        struct_ser.end()
-    }
+::protogate::json_enum!(Genre);
+
+impl ::protogate::json::ProtoEnum for BookFormat {
+    const VALUES: &'static [(&'static str, i32)] = &[
+        ("BOOK_FORMAT_UNSPECIFIED", 0),
+        ("HARDCOVER", 1),
+        ("PAPERBACK", 2),
+        ("EBOOK", 3),
+        ("AUDIOBOOK", 4),
+    ];
 }
 
-impl<'de> serde::Deserialize<'de> for DateRange {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "start_year",
-            "startYear",
-            "end_year",
-            "endYear",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            StartYear,
-            EndYear,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "startYear" | "start_year" => Ok(GeneratedField::StartYear),
-                            "endYear" | "end_year" => Ok(GeneratedField::EndYear),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = DateRange;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.common.v1.DateRange")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<DateRange, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut start_year__ = None;
-                let mut end_year__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::StartYear => {
-                            if start_year__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("startYear"));
-                            }
-                            start_year__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::EndYear => {
-                            if end_year__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("endYear"));
-                            }
-                            end_year__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DateRange {
-                    start_year: start_year__.unwrap_or_default(),
-                    end_year: end_year__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.common.v1.DateRange", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for Genre {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        let variant = match self {
-            Self::Unspecified => "GENRE_UNSPECIFIED",
-            Self::Fiction => "FICTION",
-            Self::NonFiction => "NON_FICTION",
-            Self::ScienceFiction => "SCIENCE_FICTION",
-            Self::Fantasy => "FANTASY",
-            Self::Mystery => "MYSTERY",
-            Self::Biography => "BIOGRAPHY",
-            Self::Poetry => "POETRY",
-        };
-        serializer.serialize_str(variant)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Genre {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "GENRE_UNSPECIFIED",
-            "FICTION",
-            "NON_FICTION",
-            "SCIENCE_FICTION",
-            "FANTASY",
-            "MYSTERY",
-            "BIOGRAPHY",
-            "POETRY",
-        ];
-
-        struct GeneratedVisitor;
-
-        impl serde::de::Visitor<'_> for GeneratedVisitor {
-            type Value = Genre;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(formatter, "expected one of: {:?}", &FIELDS)
-            }
-
-            fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Signed(v), &self)
-                    })
-            }
-
-            fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(v), &self)
-                    })
-            }
-
-            fn visit_str<E>(self, value: &str) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                match value {
-                    "GENRE_UNSPECIFIED" => Ok(Genre::Unspecified),
-                    "FICTION" => Ok(Genre::Fiction),
-                    "NON_FICTION" => Ok(Genre::NonFiction),
-                    "SCIENCE_FICTION" => Ok(Genre::ScienceFiction),
-                    "FANTASY" => Ok(Genre::Fantasy),
-                    "MYSTERY" => Ok(Genre::Mystery),
-                    "BIOGRAPHY" => Ok(Genre::Biography),
-                    "POETRY" => Ok(Genre::Poetry),
-                    _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
-                }
-            }
-        }
-        deserializer.deserialize_any(GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for Money {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.currency_code.is_empty() {
-            len += 1;
-        }
-        if self.units != 0 {
-            len += 1;
-        }
-        if self.nanos != 0 {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.common.v1.Money", len)?;
-        if !self.currency_code.is_empty() {
-            struct_ser.serialize_field("currencyCode", &self.currency_code)?;
-        }
-        if self.units != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("units", ToString::to_string(&self.units).as_str())?;
-        }
-        if self.nanos != 0 {
-            struct_ser.serialize_field("nanos", &self.nanos)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Money {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "currency_code",
-            "currencyCode",
-            "units",
-            "nanos",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            CurrencyCode,
-            Units,
-            Nanos,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "currencyCode" | "currency_code" => Ok(GeneratedField::CurrencyCode),
-                            "units" => Ok(GeneratedField::Units),
-                            "nanos" => Ok(GeneratedField::Nanos),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Money;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.common.v1.Money")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Money, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut currency_code__ = None;
-                let mut units__ = None;
-                let mut nanos__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::CurrencyCode => {
-                            if currency_code__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("currencyCode"));
-                            }
-                            currency_code__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Units => {
-                            if units__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("units"));
-                            }
-                            units__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Nanos => {
-                            if nanos__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("nanos"));
-                            }
-                            nanos__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Money {
-                    currency_code: currency_code__.unwrap_or_default(),
-                    units: units__.unwrap_or_default(),
-                    nanos: nanos__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.common.v1.Money", FIELDS, GeneratedVisitor)
-    }
-}
+::protogate::json_enum!(BookFormat);
 
 impl ::protogate::Validate for DateRange {
     #[inline]

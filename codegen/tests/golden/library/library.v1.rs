@@ -1998,5559 +1998,1213 @@ pub mod shelf_service_client {
     }
 }
 
-impl serde::Serialize for Author {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
-        }
-        if !self.display_name.is_empty() {
-            len += 1;
-        }
-        if self.birth_year.is_some() {
-            len += 1;
-        }
-        if self.death_year.is_some() {
-            len += 1;
-        }
-        if !self.pen_names.is_empty() {
-            len += 1;
-        }
-        if !self.genres_by_language.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.Author", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        if !self.display_name.is_empty() {
-            struct_ser.serialize_field("displayName", &self.display_name)?;
-        }
-        if let Some(v) = self.birth_year.as_ref() {
-            struct_ser.serialize_field("birthYear", v)?;
-        }
-        if let Some(v) = self.death_year.as_ref() {
-            struct_ser.serialize_field("deathYear", v)?;
-        }
-        if !self.pen_names.is_empty() {
-            struct_ser.serialize_field("penNames", &self.pen_names)?;
-        }
-        if !self.genres_by_language.is_empty() {
-            let v: std::collections::HashMap<_, _> = self.genres_by_language.iter()
-                .map(|(k, v)| {
-                    let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::common::v1::Genre>::new(*v))?;
-                    Ok((k, v))
-                }).collect::<std::result::Result<_,_>>()?;
-            struct_ser.serialize_field("genresByLanguage", &v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Author {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-            "display_name",
-            "displayName",
-            "birth_year",
-            "birthYear",
-            "death_year",
-            "deathYear",
-            "pen_names",
-            "penNames",
-            "genres_by_language",
-            "genresByLanguage",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            DisplayName,
-            BirthYear,
-            DeathYear,
-            PenNames,
-            GenresByLanguage,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            "displayName" | "display_name" => Ok(GeneratedField::DisplayName),
-                            "birthYear" | "birth_year" => Ok(GeneratedField::BirthYear),
-                            "deathYear" | "death_year" => Ok(GeneratedField::DeathYear),
-                            "penNames" | "pen_names" => Ok(GeneratedField::PenNames),
-                            "genresByLanguage" | "genres_by_language" => Ok(GeneratedField::GenresByLanguage),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Author;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.Author")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Author, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                let mut display_name__ = None;
-                let mut birth_year__ = None;
-                let mut death_year__ = None;
-                let mut pen_names__ = None;
-                let mut genres_by_language__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::DisplayName => {
-                            if display_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("displayName"));
-                            }
-                            display_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::BirthYear => {
-                            if birth_year__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("birthYear"));
-                            }
-                            birth_year__ = 
-                                map_.next_value::<::std::option::Option<::protogate::json::NumberDeserialize<_>>>()?.map(|x| x.0)
-                            ;
-                        }
-                        GeneratedField::DeathYear => {
-                            if death_year__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("deathYear"));
-                            }
-                            death_year__ = 
-                                map_.next_value::<::std::option::Option<::protogate::json::NumberDeserialize<_>>>()?.map(|x| x.0)
-                            ;
-                        }
-                        GeneratedField::PenNames => {
-                            if pen_names__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("penNames"));
-                            }
-                            pen_names__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::GenresByLanguage => {
-                            if genres_by_language__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("genresByLanguage"));
-                            }
-                            genres_by_language__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, ::protogate::json::OpenEnum<super::common::v1::Genre>>>()?
-                                    .into_iter().map(|(k,v)| (k, v.0)).collect()
-                            );
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Author {
-                    name: name__.unwrap_or_default(),
-                    display_name: display_name__.unwrap_or_default(),
-                    birth_year: birth_year__,
-                    death_year: death_year__,
-                    pen_names: pen_names__.unwrap_or_default(),
-                    genres_by_language: genres_by_language__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.Author", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for BatchGetBooksRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.shelf.is_empty() {
-            len += 1;
-        }
-        if !self.names.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.BatchGetBooksRequest", len)?;
-        if !self.shelf.is_empty() {
-            struct_ser.serialize_field("shelf", &self.shelf)?;
-        }
-        if !self.names.is_empty() {
-            struct_ser.serialize_field("names", &self.names)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BatchGetBooksRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "shelf",
-            "names",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Shelf,
-            Names,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "shelf" => Ok(GeneratedField::Shelf),
-                            "names" => Ok(GeneratedField::Names),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = BatchGetBooksRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.BatchGetBooksRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<BatchGetBooksRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut shelf__ = None;
-                let mut names__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Shelf => {
-                            if shelf__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("shelf"));
-                            }
-                            shelf__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Names => {
-                            if names__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("names"));
-                            }
-                            names__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BatchGetBooksRequest {
-                    shelf: shelf__.unwrap_or_default(),
-                    names: names__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.BatchGetBooksRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for BatchGetBooksResponse {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.books.is_empty() {
-            len += 1;
-        }
-        if !self.missing_names.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.BatchGetBooksResponse", len)?;
-        if !self.books.is_empty() {
-            struct_ser.serialize_field("books", &self.books)?;
-        }
-        if !self.missing_names.is_empty() {
-            struct_ser.serialize_field("missingNames", &self.missing_names)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BatchGetBooksResponse {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "books",
-            "missing_names",
-            "missingNames",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Books,
-            MissingNames,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "books" => Ok(GeneratedField::Books),
-                            "missingNames" | "missing_names" => Ok(GeneratedField::MissingNames),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = BatchGetBooksResponse;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.BatchGetBooksResponse")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<BatchGetBooksResponse, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut books__ = None;
-                let mut missing_names__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Books => {
-                            if books__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("books"));
-                            }
-                            books__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::MissingNames => {
-                            if missing_names__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("missingNames"));
-                            }
-                            missing_names__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BatchGetBooksResponse {
-                    books: books__.unwrap_or_default(),
-                    missing_names: missing_names__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.BatchGetBooksResponse", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for Book {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
-        }
-        if !self.title.is_empty() {
-            len += 1;
-        }
-        if !self.isbn_13.is_empty() {
-            len += 1;
-        }
-        if !self.display_title.is_empty() {
-            len += 1;
-        }
-        if self.page_count != 0 {
-            len += 1;
-        }
-        if !self.authors.is_empty() {
-            len += 1;
-        }
-        if !self.genres.is_empty() {
-            len += 1;
-        }
-        if self.format != 0 {
-            len += 1;
-        }
-        if self.condition != 0 {
-            len += 1;
-        }
-        if !self.r#type.is_empty() {
-            len += 1;
-        }
-        if !self.r#ref.is_empty() {
-            len += 1;
-        }
-        if self.subtitle.is_some() {
-            len += 1;
-        }
-        if self.series_position.is_some() {
-            len += 1;
-        }
-        if !self.labels.is_empty() {
-            len += 1;
-        }
-        if !self.editions.is_empty() {
-            len += 1;
-        }
-        if !self.copy_conditions.is_empty() {
-            len += 1;
-        }
-        if !self.cover_images.is_empty() {
-            len += 1;
-        }
-        if self.physical.is_some() {
-            len += 1;
-        }
-        if self.publish_time.is_some() {
-            len += 1;
-        }
-        if self.audio_length.is_some() {
-            len += 1;
-        }
-        if self.extra_metadata.is_some() {
-            len += 1;
-        }
-        if self.raw_subjects.is_some() {
-            len += 1;
-        }
-        if !self.content_sha256.is_empty() {
-            len += 1;
-        }
-        if !self.contributors.is_empty() {
-            len += 1;
-        }
-        if !self.cover_url_2x.is_empty() {
-            len += 1;
-        }
-        if self.create_time.is_some() {
-            len += 1;
-        }
-        if self.update_time.is_some() {
-            len += 1;
-        }
-        if !self.etag.is_empty() {
-            len += 1;
-        }
-        if !self.internal_notes.is_empty() {
-            len += 1;
-        }
-        if self.acquisition.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.Book", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        if !self.title.is_empty() {
-            struct_ser.serialize_field("title", &self.title)?;
-        }
-        if !self.isbn_13.is_empty() {
-            struct_ser.serialize_field("isbn13", &self.isbn_13)?;
-        }
-        if !self.display_title.is_empty() {
-            struct_ser.serialize_field("displayName", &self.display_title)?;
-        }
-        if self.page_count != 0 {
-            struct_ser.serialize_field("pageCount", &self.page_count)?;
-        }
-        if !self.authors.is_empty() {
-            struct_ser.serialize_field("authors", &self.authors)?;
-        }
-        if !self.genres.is_empty() {
-            let v = self.genres.iter().cloned().map(|v| {
-                Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::common::v1::Genre>::new(v))
-                }).collect::<std::result::Result<Vec<_>, _>>()?;
-            struct_ser.serialize_field("genres", &v)?;
-        }
-        if self.format != 0 {
-            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::common::v1::BookFormat>::new(self.format))?;
-            struct_ser.serialize_field("format", &v)?;
-        }
-        if self.condition != 0 {
-            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<book::Condition>::new(self.condition))?;
-            struct_ser.serialize_field("condition", &v)?;
-        }
-        if !self.r#type.is_empty() {
-            struct_ser.serialize_field("type", &self.r#type)?;
-        }
-        if !self.r#ref.is_empty() {
-            struct_ser.serialize_field("ref", &self.r#ref)?;
-        }
-        if let Some(v) = self.subtitle.as_ref() {
-            struct_ser.serialize_field("subtitle", v)?;
-        }
-        if let Some(v) = self.series_position.as_ref() {
-            struct_ser.serialize_field("seriesPosition", v)?;
-        }
-        if !self.labels.is_empty() {
-            struct_ser.serialize_field("labels", &self.labels)?;
-        }
-        if !self.editions.is_empty() {
-            struct_ser.serialize_field("editions", &self.editions)?;
-        }
-        if !self.copy_conditions.is_empty() {
-            let v: std::collections::HashMap<_, _> = self.copy_conditions.iter()
-                .map(|(k, v)| {
-                    let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<book::Condition>::new(*v))?;
-                    Ok((k, v))
-                }).collect::<std::result::Result<_,_>>()?;
-            struct_ser.serialize_field("copyConditions", &v)?;
-        }
-        if !self.cover_images.is_empty() {
-            let v: std::collections::HashMap<_, _> = self.cover_images.iter()
-                .map(|(k, v)| (k, pbjson::private::base64::encode(v))).collect();
-            struct_ser.serialize_field("coverImages", &v)?;
-        }
-        if let Some(v) = self.physical.as_ref() {
-            struct_ser.serialize_field("physical", v)?;
-        }
-        if let Some(v) = self.publish_time.as_ref() {
-            struct_ser.serialize_field("publishTime", v)?;
-        }
-        if let Some(v) = self.audio_length.as_ref() {
-            struct_ser.serialize_field("audioLength", v)?;
-        }
-        if let Some(v) = self.extra_metadata.as_ref() {
-            struct_ser.serialize_field("extraMetadata", v)?;
-        }
-        if let Some(v) = self.raw_subjects.as_ref() {
-            struct_ser.serialize_field("rawSubjects", v)?;
-        }
-        if !self.content_sha256.is_empty() {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("contentSha256", pbjson::private::base64::encode(&self.content_sha256).as_str())?;
-        }
-        if !self.contributors.is_empty() {
-            struct_ser.serialize_field("contributors", &self.contributors)?;
-        }
-        if !self.cover_url_2x.is_empty() {
-            struct_ser.serialize_field("coverUrl2x", &self.cover_url_2x)?;
-        }
-        if let Some(v) = self.create_time.as_ref() {
-            struct_ser.serialize_field("createTime", v)?;
-        }
-        if let Some(v) = self.update_time.as_ref() {
-            struct_ser.serialize_field("updateTime", v)?;
-        }
-        if !self.etag.is_empty() {
-            struct_ser.serialize_field("etag", &self.etag)?;
-        }
-        if !self.internal_notes.is_empty() {
-            struct_ser.serialize_field("internalNotes", &self.internal_notes)?;
-        }
-        if let Some(v) = self.acquisition.as_ref() {
-            match v {
-                book::Acquisition::Donation(v) => {
-                    struct_ser.serialize_field("donation", v)?;
-                }
-                book::Acquisition::PurchaseOrderId(v) => {
-                    struct_ser.serialize_field("purchaseOrderId", v)?;
-                }
-            }
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Book {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-            "title",
-            "isbn_13",
-            "isbn13",
-            "display_title",
-            "displayName",
-            "page_count",
-            "pageCount",
-            "authors",
-            "genres",
-            "format",
-            "condition",
-            "type",
-            "ref",
-            "subtitle",
-            "series_position",
-            "seriesPosition",
-            "labels",
-            "editions",
-            "copy_conditions",
-            "copyConditions",
-            "cover_images",
-            "coverImages",
-            "physical",
-            "publish_time",
-            "publishTime",
-            "audio_length",
-            "audioLength",
-            "extra_metadata",
-            "extraMetadata",
-            "raw_subjects",
-            "rawSubjects",
-            "content_sha256",
-            "contentSha256",
-            "contributors",
-            "cover_url_2x",
-            "coverUrl2x",
-            "create_time",
-            "createTime",
-            "update_time",
-            "updateTime",
-            "etag",
-            "internal_notes",
-            "internalNotes",
-            "donation",
-            "purchase_order_id",
-            "purchaseOrderId",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            Title,
-            Isbn13,
-            DisplayTitle,
-            PageCount,
-            Authors,
-            Genres,
-            Format,
-            Condition,
-            Type,
-            Ref,
-            Subtitle,
-            SeriesPosition,
-            Labels,
-            Editions,
-            CopyConditions,
-            CoverImages,
-            Physical,
-            PublishTime,
-            AudioLength,
-            ExtraMetadata,
-            RawSubjects,
-            ContentSha256,
-            Contributors,
-            CoverUrl2x,
-            CreateTime,
-            UpdateTime,
-            Etag,
-            InternalNotes,
-            Donation,
-            PurchaseOrderId,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            "title" => Ok(GeneratedField::Title),
-                            "isbn13" | "isbn_13" => Ok(GeneratedField::Isbn13),
-                            "displayName" | "display_title" => Ok(GeneratedField::DisplayTitle),
-                            "pageCount" | "page_count" => Ok(GeneratedField::PageCount),
-                            "authors" => Ok(GeneratedField::Authors),
-                            "genres" => Ok(GeneratedField::Genres),
-                            "format" => Ok(GeneratedField::Format),
-                            "condition" => Ok(GeneratedField::Condition),
-                            "type" => Ok(GeneratedField::Type),
-                            "ref" => Ok(GeneratedField::Ref),
-                            "subtitle" => Ok(GeneratedField::Subtitle),
-                            "seriesPosition" | "series_position" => Ok(GeneratedField::SeriesPosition),
-                            "labels" => Ok(GeneratedField::Labels),
-                            "editions" => Ok(GeneratedField::Editions),
-                            "copyConditions" | "copy_conditions" => Ok(GeneratedField::CopyConditions),
-                            "coverImages" | "cover_images" => Ok(GeneratedField::CoverImages),
-                            "physical" => Ok(GeneratedField::Physical),
-                            "publishTime" | "publish_time" => Ok(GeneratedField::PublishTime),
-                            "audioLength" | "audio_length" => Ok(GeneratedField::AudioLength),
-                            "extraMetadata" | "extra_metadata" => Ok(GeneratedField::ExtraMetadata),
-                            "rawSubjects" | "raw_subjects" => Ok(GeneratedField::RawSubjects),
-                            "contentSha256" | "content_sha256" => Ok(GeneratedField::ContentSha256),
-                            "contributors" => Ok(GeneratedField::Contributors),
-                            "coverUrl2x" | "cover_url_2x" => Ok(GeneratedField::CoverUrl2x),
-                            "createTime" | "create_time" => Ok(GeneratedField::CreateTime),
-                            "updateTime" | "update_time" => Ok(GeneratedField::UpdateTime),
-                            "etag" => Ok(GeneratedField::Etag),
-                            "internalNotes" | "internal_notes" => Ok(GeneratedField::InternalNotes),
-                            "donation" => Ok(GeneratedField::Donation),
-                            "purchaseOrderId" | "purchase_order_id" => Ok(GeneratedField::PurchaseOrderId),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Book;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.Book")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Book, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                let mut title__ = None;
-                let mut isbn_13__ = None;
-                let mut display_title__ = None;
-                let mut page_count__ = None;
-                let mut authors__ = None;
-                let mut genres__ = None;
-                let mut format__ = None;
-                let mut condition__ = None;
-                let mut r#type__ = None;
-                let mut r#ref__ = None;
-                let mut subtitle__ = None;
-                let mut series_position__ = None;
-                let mut labels__ = None;
-                let mut editions__ = None;
-                let mut copy_conditions__ = None;
-                let mut cover_images__ = None;
-                let mut physical__ = None;
-                let mut publish_time__ = None;
-                let mut audio_length__ = None;
-                let mut extra_metadata__ = None;
-                let mut raw_subjects__ = None;
-                let mut content_sha256__ = None;
-                let mut contributors__ = None;
-                let mut cover_url_2x__ = None;
-                let mut create_time__ = None;
-                let mut update_time__ = None;
-                let mut etag__ = None;
-                let mut internal_notes__ = None;
-                let mut acquisition__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Title => {
-                            if title__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("title"));
-                            }
-                            title__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Isbn13 => {
-                            if isbn_13__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("isbn13"));
-                            }
-                            isbn_13__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::DisplayTitle => {
-                            if display_title__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("displayName"));
-                            }
-                            display_title__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::PageCount => {
-                            if page_count__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageCount"));
-                            }
-                            page_count__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Authors => {
-                            if authors__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("authors"));
-                            }
-                            authors__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Genres => {
-                            if genres__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("genres"));
-                            }
-                            genres__ = Some(map_.next_value::<Vec<::protogate::json::OpenEnum<super::common::v1::Genre>>>()?.into_iter().map(|x| x.0).collect());
-                        }
-                        GeneratedField::Format => {
-                            if format__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("format"));
-                            }
-                            format__ = Some(map_.next_value::<::protogate::json::OpenEnum<super::common::v1::BookFormat>>()?.0);
-                        }
-                        GeneratedField::Condition => {
-                            if condition__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("condition"));
-                            }
-                            condition__ = Some(map_.next_value::<::protogate::json::OpenEnum<book::Condition>>()?.0);
-                        }
-                        GeneratedField::Type => {
-                            if r#type__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("type"));
-                            }
-                            r#type__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Ref => {
-                            if r#ref__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("ref"));
-                            }
-                            r#ref__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Subtitle => {
-                            if subtitle__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("subtitle"));
-                            }
-                            subtitle__ = map_.next_value()?;
-                        }
-                        GeneratedField::SeriesPosition => {
-                            if series_position__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("seriesPosition"));
-                            }
-                            series_position__ = 
-                                map_.next_value::<::std::option::Option<::protogate::json::NumberDeserialize<_>>>()?.map(|x| x.0)
-                            ;
-                        }
-                        GeneratedField::Labels => {
-                            if labels__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("labels"));
-                            }
-                            labels__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, _>>()?
-                            );
-                        }
-                        GeneratedField::Editions => {
-                            if editions__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("editions"));
-                            }
-                            editions__ = Some(
-                                map_.next_value::<std::collections::HashMap<::protogate::json::NumberDeserialize<i64>, _>>()?
-                                    .into_iter().map(|(k,v)| (k.0, v)).collect()
-                            );
-                        }
-                        GeneratedField::CopyConditions => {
-                            if copy_conditions__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("copyConditions"));
-                            }
-                            copy_conditions__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, ::protogate::json::OpenEnum<book::Condition>>>()?
-                                    .into_iter().map(|(k,v)| (k, v.0)).collect()
-                            );
-                        }
-                        GeneratedField::CoverImages => {
-                            if cover_images__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("coverImages"));
-                            }
-                            cover_images__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, ::protogate::json::BytesDeserialize<_>>>()?
-                                    .into_iter().map(|(k,v)| (k, v.0)).collect()
-                            );
-                        }
-                        GeneratedField::Physical => {
-                            if physical__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("physical"));
-                            }
-                            physical__ = map_.next_value()?;
-                        }
-                        GeneratedField::PublishTime => {
-                            if publish_time__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("publishTime"));
-                            }
-                            publish_time__ = map_.next_value()?;
-                        }
-                        GeneratedField::AudioLength => {
-                            if audio_length__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("audioLength"));
-                            }
-                            audio_length__ = map_.next_value()?;
-                        }
-                        GeneratedField::ExtraMetadata => {
-                            if extra_metadata__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("extraMetadata"));
-                            }
-                            extra_metadata__ = map_.next_value()?;
-                        }
-                        GeneratedField::RawSubjects => {
-                            if raw_subjects__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("rawSubjects"));
-                            }
-                            raw_subjects__ = map_.next_value()?;
-                        }
-                        GeneratedField::ContentSha256 => {
-                            if content_sha256__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("contentSha256"));
-                            }
-                            content_sha256__ = 
-                                Some(map_.next_value::<::protogate::json::BytesDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Contributors => {
-                            if contributors__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("contributors"));
-                            }
-                            contributors__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::CoverUrl2x => {
-                            if cover_url_2x__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("coverUrl2x"));
-                            }
-                            cover_url_2x__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::CreateTime => {
-                            if create_time__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("createTime"));
-                            }
-                            create_time__ = map_.next_value()?;
-                        }
-                        GeneratedField::UpdateTime => {
-                            if update_time__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("updateTime"));
-                            }
-                            update_time__ = map_.next_value()?;
-                        }
-                        GeneratedField::Etag => {
-                            if etag__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("etag"));
-                            }
-                            etag__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::InternalNotes => {
-                            if internal_notes__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("internalNotes"));
-                            }
-                            internal_notes__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Donation => {
-                            if acquisition__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("donation"));
-                            }
-                            acquisition__ = map_.next_value::<::std::option::Option<_>>()?.map(book::Acquisition::Donation)
-;
-                        }
-                        GeneratedField::PurchaseOrderId => {
-                            if acquisition__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("purchaseOrderId"));
-                            }
-                            acquisition__ = map_.next_value::<::std::option::Option<_>>()?.map(book::Acquisition::PurchaseOrderId);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Book {
-                    name: name__.unwrap_or_default(),
-                    title: title__.unwrap_or_default(),
-                    isbn_13: isbn_13__.unwrap_or_default(),
-                    display_title: display_title__.unwrap_or_default(),
-                    page_count: page_count__.unwrap_or_default(),
-                    authors: authors__.unwrap_or_default(),
-                    genres: genres__.unwrap_or_default(),
-                    format: format__.unwrap_or_default(),
-                    condition: condition__.unwrap_or_default(),
-                    r#type: r#type__.unwrap_or_default(),
-                    r#ref: r#ref__.unwrap_or_default(),
-                    subtitle: subtitle__,
-                    series_position: series_position__,
-                    labels: labels__.unwrap_or_default(),
-                    editions: editions__.unwrap_or_default(),
-                    copy_conditions: copy_conditions__.unwrap_or_default(),
-                    cover_images: cover_images__.unwrap_or_default(),
-                    physical: physical__,
-                    publish_time: publish_time__,
-                    audio_length: audio_length__,
-                    extra_metadata: extra_metadata__,
-                    raw_subjects: raw_subjects__,
-                    content_sha256: content_sha256__.unwrap_or_default(),
-                    contributors: contributors__.unwrap_or_default(),
-                    cover_url_2x: cover_url_2x__.unwrap_or_default(),
-                    create_time: create_time__,
-                    update_time: update_time__,
-                    etag: etag__.unwrap_or_default(),
-                    internal_notes: internal_notes__.unwrap_or_default(),
-                    acquisition: acquisition__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.Book", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for book::Condition {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        let variant = match self {
-            Self::Unspecified => "CONDITION_UNSPECIFIED",
-            Self::Mint => "MINT",
-            Self::Good => "GOOD",
-            Self::Worn => "WORN",
-            Self::Damaged => "DAMAGED",
-        };
-        serializer.serialize_str(variant)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for book::Condition {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "CONDITION_UNSPECIFIED",
-            "MINT",
-            "GOOD",
-            "WORN",
-            "DAMAGED",
-        ];
-
-        struct GeneratedVisitor;
-
-        impl serde::de::Visitor<'_> for GeneratedVisitor {
-            type Value = book::Condition;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(formatter, "expected one of: {:?}", &FIELDS)
-            }
-
-            fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Signed(v), &self)
-                    })
-            }
-
-            fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(v), &self)
-                    })
-            }
-
-            fn visit_str<E>(self, value: &str) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                match value {
-                    "CONDITION_UNSPECIFIED" => Ok(book::Condition::Unspecified),
-                    "MINT" => Ok(book::Condition::Mint),
-                    "GOOD" => Ok(book::Condition::Good),
-                    "WORN" => Ok(book::Condition::Worn),
-                    "DAMAGED" => Ok(book::Condition::Damaged),
-                    _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
-                }
-            }
-        }
-        deserializer.deserialize_any(GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for book::Edition {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.publisher.is_empty() {
-            len += 1;
-        }
-        if self.year != 0 {
-            len += 1;
-        }
-        if self.format != 0 {
-            len += 1;
-        }
-        if !self.printings.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.Book.Edition", len)?;
-        if !self.publisher.is_empty() {
-            struct_ser.serialize_field("publisher", &self.publisher)?;
-        }
-        if self.year != 0 {
-            struct_ser.serialize_field("year", &self.year)?;
-        }
-        if self.format != 0 {
-            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::common::v1::BookFormat>::new(self.format))?;
-            struct_ser.serialize_field("format", &v)?;
-        }
-        if !self.printings.is_empty() {
-            struct_ser.serialize_field("printings", &self.printings)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for book::Edition {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "publisher",
-            "year",
-            "format",
-            "printings",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Publisher,
-            Year,
-            Format,
-            Printings,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "publisher" => Ok(GeneratedField::Publisher),
-                            "year" => Ok(GeneratedField::Year),
-                            "format" => Ok(GeneratedField::Format),
-                            "printings" => Ok(GeneratedField::Printings),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = book::Edition;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.Book.Edition")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<book::Edition, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut publisher__ = None;
-                let mut year__ = None;
-                let mut format__ = None;
-                let mut printings__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Publisher => {
-                            if publisher__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("publisher"));
-                            }
-                            publisher__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Year => {
-                            if year__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("year"));
-                            }
-                            year__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Format => {
-                            if format__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("format"));
-                            }
-                            format__ = Some(map_.next_value::<::protogate::json::OpenEnum<super::common::v1::BookFormat>>()?.0);
-                        }
-                        GeneratedField::Printings => {
-                            if printings__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("printings"));
-                            }
-                            printings__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(book::Edition {
-                    publisher: publisher__.unwrap_or_default(),
-                    year: year__.unwrap_or_default(),
-                    format: format__.unwrap_or_default(),
-                    printings: printings__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.Book.Edition", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for book::edition::Printing {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.number != 0 {
-            len += 1;
-        }
-        if self.print_time.is_some() {
-            len += 1;
-        }
-        if self.copies != 0 {
-            len += 1;
-        }
-        if self.paper != 0 {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.Book.Edition.Printing", len)?;
-        if self.number != 0 {
-            struct_ser.serialize_field("number", &self.number)?;
-        }
-        if let Some(v) = self.print_time.as_ref() {
-            struct_ser.serialize_field("printTime", v)?;
-        }
-        if self.copies != 0 {
-            struct_ser.serialize_field("copies", &self.copies)?;
-        }
-        if self.paper != 0 {
-            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<book::edition::printing::PaperType>::new(self.paper))?;
-            struct_ser.serialize_field("paper", &v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for book::edition::Printing {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "number",
-            "print_time",
-            "printTime",
-            "copies",
-            "paper",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Number,
-            PrintTime,
-            Copies,
-            Paper,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "number" => Ok(GeneratedField::Number),
-                            "printTime" | "print_time" => Ok(GeneratedField::PrintTime),
-                            "copies" => Ok(GeneratedField::Copies),
-                            "paper" => Ok(GeneratedField::Paper),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = book::edition::Printing;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.Book.Edition.Printing")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<book::edition::Printing, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut number__ = None;
-                let mut print_time__ = None;
-                let mut copies__ = None;
-                let mut paper__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Number => {
-                            if number__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("number"));
-                            }
-                            number__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::PrintTime => {
-                            if print_time__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("printTime"));
-                            }
-                            print_time__ = map_.next_value()?;
-                        }
-                        GeneratedField::Copies => {
-                            if copies__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("copies"));
-                            }
-                            copies__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Paper => {
-                            if paper__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("paper"));
-                            }
-                            paper__ = Some(map_.next_value::<::protogate::json::OpenEnum<book::edition::printing::PaperType>>()?.0);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(book::edition::Printing {
-                    number: number__.unwrap_or_default(),
-                    print_time: print_time__,
-                    copies: copies__.unwrap_or_default(),
-                    paper: paper__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.Book.Edition.Printing", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for book::edition::printing::PaperType {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        let variant = match self {
-            Self::Unspecified => "PAPER_TYPE_UNSPECIFIED",
-            Self::Newsprint => "NEWSPRINT",
-            Self::AcidFree => "ACID_FREE",
-        };
-        serializer.serialize_str(variant)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for book::edition::printing::PaperType {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "PAPER_TYPE_UNSPECIFIED",
-            "NEWSPRINT",
-            "ACID_FREE",
-        ];
-
-        struct GeneratedVisitor;
-
-        impl serde::de::Visitor<'_> for GeneratedVisitor {
-            type Value = book::edition::printing::PaperType;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(formatter, "expected one of: {:?}", &FIELDS)
-            }
-
-            fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Signed(v), &self)
-                    })
-            }
-
-            fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(v), &self)
-                    })
-            }
-
-            fn visit_str<E>(self, value: &str) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                match value {
-                    "PAPER_TYPE_UNSPECIFIED" => Ok(book::edition::printing::PaperType::Unspecified),
-                    "NEWSPRINT" => Ok(book::edition::printing::PaperType::Newsprint),
-                    "ACID_FREE" => Ok(book::edition::printing::PaperType::AcidFree),
-                    _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
-                }
-            }
-        }
-        deserializer.deserialize_any(GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for BookEvent {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.event_time.is_some() {
-            len += 1;
-        }
-        if !self.resume_token.is_empty() {
-            len += 1;
-        }
-        if self.event.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.BookEvent", len)?;
-        if let Some(v) = self.event_time.as_ref() {
-            struct_ser.serialize_field("eventTime", v)?;
-        }
-        if !self.resume_token.is_empty() {
-            struct_ser.serialize_field("resumeToken", &self.resume_token)?;
-        }
-        if let Some(v) = self.event.as_ref() {
-            match v {
-                book_event::Event::Created(v) => {
-                    struct_ser.serialize_field("created", v)?;
-                }
-                book_event::Event::Updated(v) => {
-                    struct_ser.serialize_field("updated", v)?;
-                }
-                book_event::Event::DeletedName(v) => {
-                    struct_ser.serialize_field("deletedName", v)?;
-                }
-                book_event::Event::Heartbeat(v) => {
-                    struct_ser.serialize_field("heartbeat", v)?;
-                }
-            }
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BookEvent {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "event_time",
-            "eventTime",
-            "resume_token",
-            "resumeToken",
-            "created",
-            "updated",
-            "deleted_name",
-            "deletedName",
-            "heartbeat",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            EventTime,
-            ResumeToken,
-            Created,
-            Updated,
-            DeletedName,
-            Heartbeat,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "eventTime" | "event_time" => Ok(GeneratedField::EventTime),
-                            "resumeToken" | "resume_token" => Ok(GeneratedField::ResumeToken),
-                            "created" => Ok(GeneratedField::Created),
-                            "updated" => Ok(GeneratedField::Updated),
-                            "deletedName" | "deleted_name" => Ok(GeneratedField::DeletedName),
-                            "heartbeat" => Ok(GeneratedField::Heartbeat),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = BookEvent;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.BookEvent")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<BookEvent, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut event_time__ = None;
-                let mut resume_token__ = None;
-                let mut event__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::EventTime => {
-                            if event_time__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("eventTime"));
-                            }
-                            event_time__ = map_.next_value()?;
-                        }
-                        GeneratedField::ResumeToken => {
-                            if resume_token__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("resumeToken"));
-                            }
-                            resume_token__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Created => {
-                            if event__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("created"));
-                            }
-                            event__ = map_.next_value::<::std::option::Option<_>>()?.map(book_event::Event::Created)
-;
-                        }
-                        GeneratedField::Updated => {
-                            if event__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("updated"));
-                            }
-                            event__ = map_.next_value::<::std::option::Option<_>>()?.map(book_event::Event::Updated)
-;
-                        }
-                        GeneratedField::DeletedName => {
-                            if event__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("deletedName"));
-                            }
-                            event__ = map_.next_value::<::std::option::Option<_>>()?.map(book_event::Event::DeletedName);
-                        }
-                        GeneratedField::Heartbeat => {
-                            if event__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("heartbeat"));
-                            }
-                            event__ = map_.next_value::<::std::option::Option<_>>()?.map(book_event::Event::Heartbeat)
-;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BookEvent {
-                    event_time: event_time__,
-                    resume_token: resume_token__.unwrap_or_default(),
-                    event: event__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.BookEvent", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for BookExistsRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.BookExistsRequest", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BookExistsRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = BookExistsRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.BookExistsRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<BookExistsRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BookExistsRequest {
-                    name: name__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.BookExistsRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for CancelLoanRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
-        }
-        if !self.reason.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.CancelLoanRequest", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        if !self.reason.is_empty() {
-            struct_ser.serialize_field("reason", &self.reason)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CancelLoanRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-            "reason",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            Reason,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            "reason" => Ok(GeneratedField::Reason),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = CancelLoanRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.CancelLoanRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<CancelLoanRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                let mut reason__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Reason => {
-                            if reason__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("reason"));
-                            }
-                            reason__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CancelLoanRequest {
-                    name: name__.unwrap_or_default(),
-                    reason: reason__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.CancelLoanRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for CheckoutBookRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
-        }
-        if !self.patron_id.is_empty() {
-            len += 1;
-        }
-        if self.loan_period.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.CheckoutBookRequest", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        if !self.patron_id.is_empty() {
-            struct_ser.serialize_field("patronId", &self.patron_id)?;
-        }
-        if let Some(v) = self.loan_period.as_ref() {
-            struct_ser.serialize_field("loanPeriod", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CheckoutBookRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-            "patron_id",
-            "patronId",
-            "loan_period",
-            "loanPeriod",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            PatronId,
-            LoanPeriod,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            "patronId" | "patron_id" => Ok(GeneratedField::PatronId),
-                            "loanPeriod" | "loan_period" => Ok(GeneratedField::LoanPeriod),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = CheckoutBookRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.CheckoutBookRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<CheckoutBookRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                let mut patron_id__ = None;
-                let mut loan_period__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::PatronId => {
-                            if patron_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("patronId"));
-                            }
-                            patron_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::LoanPeriod => {
-                            if loan_period__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("loanPeriod"));
-                            }
-                            loan_period__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CheckoutBookRequest {
-                    name: name__.unwrap_or_default(),
-                    patron_id: patron_id__.unwrap_or_default(),
-                    loan_period: loan_period__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.CheckoutBookRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for CreateBookRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.shelf.is_empty() {
-            len += 1;
-        }
-        if self.book.is_some() {
-            len += 1;
-        }
-        if !self.book_id.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.CreateBookRequest", len)?;
-        if !self.shelf.is_empty() {
-            struct_ser.serialize_field("shelf", &self.shelf)?;
-        }
-        if let Some(v) = self.book.as_ref() {
-            struct_ser.serialize_field("book", v)?;
-        }
-        if !self.book_id.is_empty() {
-            struct_ser.serialize_field("bookId", &self.book_id)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateBookRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "shelf",
-            "book",
-            "book_id",
-            "bookId",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Shelf,
-            Book,
-            BookId,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "shelf" => Ok(GeneratedField::Shelf),
-                            "book" => Ok(GeneratedField::Book),
-                            "bookId" | "book_id" => Ok(GeneratedField::BookId),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = CreateBookRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.CreateBookRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<CreateBookRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut shelf__ = None;
-                let mut book__ = None;
-                let mut book_id__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Shelf => {
-                            if shelf__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("shelf"));
-                            }
-                            shelf__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Book => {
-                            if book__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("book"));
-                            }
-                            book__ = map_.next_value()?;
-                        }
-                        GeneratedField::BookId => {
-                            if book_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("bookId"));
-                            }
-                            book_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateBookRequest {
-                    shelf: shelf__.unwrap_or_default(),
-                    book: book__,
-                    book_id: book_id__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.CreateBookRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for CreateShelfRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.shelf.is_some() {
-            len += 1;
-        }
-        if !self.request_id.is_empty() {
-            len += 1;
-        }
-        if self.validate_only {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.CreateShelfRequest", len)?;
-        if let Some(v) = self.shelf.as_ref() {
-            struct_ser.serialize_field("shelf", v)?;
-        }
-        if !self.request_id.is_empty() {
-            struct_ser.serialize_field("requestId", &self.request_id)?;
-        }
-        if self.validate_only {
-            struct_ser.serialize_field("validateOnly", &self.validate_only)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateShelfRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "shelf",
-            "request_id",
-            "requestId",
-            "validate_only",
-            "validateOnly",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Shelf,
-            RequestId,
-            ValidateOnly,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "shelf" => Ok(GeneratedField::Shelf),
-                            "requestId" | "request_id" => Ok(GeneratedField::RequestId),
-                            "validateOnly" | "validate_only" => Ok(GeneratedField::ValidateOnly),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = CreateShelfRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.CreateShelfRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<CreateShelfRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut shelf__ = None;
-                let mut request_id__ = None;
-                let mut validate_only__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Shelf => {
-                            if shelf__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("shelf"));
-                            }
-                            shelf__ = map_.next_value()?;
-                        }
-                        GeneratedField::RequestId => {
-                            if request_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("requestId"));
-                            }
-                            request_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ValidateOnly => {
-                            if validate_only__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("validateOnly"));
-                            }
-                            validate_only__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateShelfRequest {
-                    shelf: shelf__,
-                    request_id: request_id__.unwrap_or_default(),
-                    validate_only: validate_only__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.CreateShelfRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for DeleteBookRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
-        }
-        if !self.etag.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.DeleteBookRequest", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        if !self.etag.is_empty() {
-            struct_ser.serialize_field("etag", &self.etag)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteBookRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-            "etag",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            Etag,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            "etag" => Ok(GeneratedField::Etag),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = DeleteBookRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.DeleteBookRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<DeleteBookRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                let mut etag__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Etag => {
-                            if etag__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("etag"));
-                            }
-                            etag__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteBookRequest {
-                    name: name__.unwrap_or_default(),
-                    etag: etag__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.DeleteBookRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for DeleteShelfRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.shelf.is_empty() {
-            len += 1;
-        }
-        if self.force {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.DeleteShelfRequest", len)?;
-        if !self.shelf.is_empty() {
-            struct_ser.serialize_field("shelf", &self.shelf)?;
-        }
-        if self.force {
-            struct_ser.serialize_field("force", &self.force)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteShelfRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "shelf",
-            "force",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Shelf,
-            Force,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "shelf" => Ok(GeneratedField::Shelf),
-                            "force" => Ok(GeneratedField::Force),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = DeleteShelfRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.DeleteShelfRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<DeleteShelfRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut shelf__ = None;
-                let mut force__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Shelf => {
-                            if shelf__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("shelf"));
-                            }
-                            shelf__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Force => {
-                            if force__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("force"));
-                            }
-                            force__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteShelfRequest {
-                    shelf: shelf__.unwrap_or_default(),
-                    force: force__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.DeleteShelfRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for Donation {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.donor_name.is_empty() {
-            len += 1;
-        }
-        if self.donate_time.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.Donation", len)?;
-        if !self.donor_name.is_empty() {
-            struct_ser.serialize_field("donorName", &self.donor_name)?;
-        }
-        if let Some(v) = self.donate_time.as_ref() {
-            struct_ser.serialize_field("donateTime", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Donation {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "donor_name",
-            "donorName",
-            "donate_time",
-            "donateTime",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            DonorName,
-            DonateTime,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "donorName" | "donor_name" => Ok(GeneratedField::DonorName),
-                            "donateTime" | "donate_time" => Ok(GeneratedField::DonateTime),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Donation;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.Donation")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Donation, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut donor_name__ = None;
-                let mut donate_time__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::DonorName => {
-                            if donor_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("donorName"));
-                            }
-                            donor_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::DonateTime => {
-                            if donate_time__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("donateTime"));
-                            }
-                            donate_time__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Donation {
-                    donor_name: donor_name__.unwrap_or_default(),
-                    donate_time: donate_time__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.Donation", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for GetAuthorRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.GetAuthorRequest", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetAuthorRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = GetAuthorRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.GetAuthorRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<GetAuthorRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetAuthorRequest {
-                    name: name__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.GetAuthorRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for GetBookRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
-        }
-        if self.read_mask.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.GetBookRequest", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        if let Some(v) = self.read_mask.as_ref() {
-            struct_ser.serialize_field("readMask", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetBookRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-            "read_mask",
-            "readMask",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            ReadMask,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            "readMask" | "read_mask" => Ok(GeneratedField::ReadMask),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = GetBookRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.GetBookRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<GetBookRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                let mut read_mask__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ReadMask => {
-                            if read_mask__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("readMask"));
-                            }
-                            read_mask__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetBookRequest {
-                    name: name__.unwrap_or_default(),
-                    read_mask: read_mask__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.GetBookRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for GetLoanRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.GetLoanRequest", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetLoanRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = GetLoanRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.GetLoanRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<GetLoanRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetLoanRequest {
-                    name: name__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.GetLoanRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for GetShelfRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.shelf.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.GetShelfRequest", len)?;
-        if !self.shelf.is_empty() {
-            struct_ser.serialize_field("shelf", &self.shelf)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetShelfRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "shelf",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Shelf,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "shelf" => Ok(GeneratedField::Shelf),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = GetShelfRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.GetShelfRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<GetShelfRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut shelf__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Shelf => {
-                            if shelf__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("shelf"));
-                            }
-                            shelf__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetShelfRequest {
-                    shelf: shelf__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.GetShelfRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for ListBooksRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.shelf.is_empty() {
-            len += 1;
-        }
-        if self.page_size != 0 {
-            len += 1;
-        }
-        if !self.page_token.is_empty() {
-            len += 1;
-        }
-        if !self.filter.is_empty() {
-            len += 1;
-        }
-        if !self.authors.is_empty() {
-            len += 1;
-        }
-        if self.format != 0 {
-            len += 1;
-        }
-        if self.published.is_some() {
-            len += 1;
-        }
-        if !self.genres.is_empty() {
-            len += 1;
-        }
-        if !self.order_by.is_empty() {
-            len += 1;
-        }
-        if self.show_out_of_print {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.ListBooksRequest", len)?;
-        if !self.shelf.is_empty() {
-            struct_ser.serialize_field("shelf", &self.shelf)?;
-        }
-        if self.page_size != 0 {
-            struct_ser.serialize_field("pageSize", &self.page_size)?;
-        }
-        if !self.page_token.is_empty() {
-            struct_ser.serialize_field("pageToken", &self.page_token)?;
-        }
-        if !self.filter.is_empty() {
-            struct_ser.serialize_field("filter", &self.filter)?;
-        }
-        if !self.authors.is_empty() {
-            struct_ser.serialize_field("authors", &self.authors)?;
-        }
-        if self.format != 0 {
-            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::common::v1::BookFormat>::new(self.format))?;
-            struct_ser.serialize_field("format", &v)?;
-        }
-        if let Some(v) = self.published.as_ref() {
-            struct_ser.serialize_field("published", v)?;
-        }
-        if !self.genres.is_empty() {
-            let v = self.genres.iter().cloned().map(|v| {
-                Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::common::v1::Genre>::new(v))
-                }).collect::<std::result::Result<Vec<_>, _>>()?;
-            struct_ser.serialize_field("genres", &v)?;
-        }
-        if !self.order_by.is_empty() {
-            struct_ser.serialize_field("orderBy", &self.order_by)?;
-        }
-        if self.show_out_of_print {
-            struct_ser.serialize_field("showOutOfPrint", &self.show_out_of_print)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListBooksRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "shelf",
-            "page_size",
-            "pageSize",
-            "page_token",
-            "pageToken",
-            "filter",
-            "authors",
-            "format",
-            "published",
-            "genres",
-            "order_by",
-            "orderBy",
-            "show_out_of_print",
-            "showOutOfPrint",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Shelf,
-            PageSize,
-            PageToken,
-            Filter,
-            Authors,
-            Format,
-            Published,
-            Genres,
-            OrderBy,
-            ShowOutOfPrint,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "shelf" => Ok(GeneratedField::Shelf),
-                            "pageSize" | "page_size" => Ok(GeneratedField::PageSize),
-                            "pageToken" | "page_token" => Ok(GeneratedField::PageToken),
-                            "filter" => Ok(GeneratedField::Filter),
-                            "authors" => Ok(GeneratedField::Authors),
-                            "format" => Ok(GeneratedField::Format),
-                            "published" => Ok(GeneratedField::Published),
-                            "genres" => Ok(GeneratedField::Genres),
-                            "orderBy" | "order_by" => Ok(GeneratedField::OrderBy),
-                            "showOutOfPrint" | "show_out_of_print" => Ok(GeneratedField::ShowOutOfPrint),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = ListBooksRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.ListBooksRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ListBooksRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut shelf__ = None;
-                let mut page_size__ = None;
-                let mut page_token__ = None;
-                let mut filter__ = None;
-                let mut authors__ = None;
-                let mut format__ = None;
-                let mut published__ = None;
-                let mut genres__ = None;
-                let mut order_by__ = None;
-                let mut show_out_of_print__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Shelf => {
-                            if shelf__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("shelf"));
-                            }
-                            shelf__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::PageSize => {
-                            if page_size__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageSize"));
-                            }
-                            page_size__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::PageToken => {
-                            if page_token__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageToken"));
-                            }
-                            page_token__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Filter => {
-                            if filter__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("filter"));
-                            }
-                            filter__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Authors => {
-                            if authors__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("authors"));
-                            }
-                            authors__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Format => {
-                            if format__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("format"));
-                            }
-                            format__ = Some(map_.next_value::<::protogate::json::OpenEnum<super::common::v1::BookFormat>>()?.0);
-                        }
-                        GeneratedField::Published => {
-                            if published__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("published"));
-                            }
-                            published__ = map_.next_value()?;
-                        }
-                        GeneratedField::Genres => {
-                            if genres__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("genres"));
-                            }
-                            genres__ = Some(map_.next_value::<Vec<::protogate::json::OpenEnum<super::common::v1::Genre>>>()?.into_iter().map(|x| x.0).collect());
-                        }
-                        GeneratedField::OrderBy => {
-                            if order_by__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("orderBy"));
-                            }
-                            order_by__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ShowOutOfPrint => {
-                            if show_out_of_print__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("showOutOfPrint"));
-                            }
-                            show_out_of_print__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListBooksRequest {
-                    shelf: shelf__.unwrap_or_default(),
-                    page_size: page_size__.unwrap_or_default(),
-                    page_token: page_token__.unwrap_or_default(),
-                    filter: filter__.unwrap_or_default(),
-                    authors: authors__.unwrap_or_default(),
-                    format: format__.unwrap_or_default(),
-                    published: published__,
-                    genres: genres__.unwrap_or_default(),
-                    order_by: order_by__.unwrap_or_default(),
-                    show_out_of_print: show_out_of_print__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.ListBooksRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for ListBooksResponse {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.books.is_empty() {
-            len += 1;
-        }
-        if !self.next_page_token.is_empty() {
-            len += 1;
-        }
-        if self.total_size != 0 {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.ListBooksResponse", len)?;
-        if !self.books.is_empty() {
-            struct_ser.serialize_field("books", &self.books)?;
-        }
-        if !self.next_page_token.is_empty() {
-            struct_ser.serialize_field("nextPageToken", &self.next_page_token)?;
-        }
-        if self.total_size != 0 {
-            struct_ser.serialize_field("totalSize", &self.total_size)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListBooksResponse {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "books",
-            "next_page_token",
-            "nextPageToken",
-            "total_size",
-            "totalSize",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Books,
-            NextPageToken,
-            TotalSize,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "books" => Ok(GeneratedField::Books),
-                            "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            "totalSize" | "total_size" => Ok(GeneratedField::TotalSize),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = ListBooksResponse;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.ListBooksResponse")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ListBooksResponse, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut books__ = None;
-                let mut next_page_token__ = None;
-                let mut total_size__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Books => {
-                            if books__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("books"));
-                            }
-                            books__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::NextPageToken => {
-                            if next_page_token__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("nextPageToken"));
-                            }
-                            next_page_token__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TotalSize => {
-                            if total_size__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("totalSize"));
-                            }
-                            total_size__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListBooksResponse {
-                    books: books__.unwrap_or_default(),
-                    next_page_token: next_page_token__.unwrap_or_default(),
-                    total_size: total_size__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.ListBooksResponse", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for ListShelvesRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.page_size != 0 {
-            len += 1;
-        }
-        if !self.page_token.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.ListShelvesRequest", len)?;
-        if self.page_size != 0 {
-            struct_ser.serialize_field("pageSize", &self.page_size)?;
-        }
-        if !self.page_token.is_empty() {
-            struct_ser.serialize_field("pageToken", &self.page_token)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListShelvesRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "page_size",
-            "pageSize",
-            "page_token",
-            "pageToken",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            PageSize,
-            PageToken,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "pageSize" | "page_size" => Ok(GeneratedField::PageSize),
-                            "pageToken" | "page_token" => Ok(GeneratedField::PageToken),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = ListShelvesRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.ListShelvesRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ListShelvesRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut page_size__ = None;
-                let mut page_token__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::PageSize => {
-                            if page_size__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageSize"));
-                            }
-                            page_size__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::PageToken => {
-                            if page_token__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("pageToken"));
-                            }
-                            page_token__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListShelvesRequest {
-                    page_size: page_size__.unwrap_or_default(),
-                    page_token: page_token__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.ListShelvesRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for ListShelvesResponse {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.shelves.is_empty() {
-            len += 1;
-        }
-        if !self.next_page_token.is_empty() {
-            len += 1;
-        }
-        if self.total_size != 0 {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.ListShelvesResponse", len)?;
-        if !self.shelves.is_empty() {
-            struct_ser.serialize_field("shelves", &self.shelves)?;
-        }
-        if !self.next_page_token.is_empty() {
-            struct_ser.serialize_field("nextPageToken", &self.next_page_token)?;
-        }
-        if self.total_size != 0 {
-            struct_ser.serialize_field("totalSize", &self.total_size)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListShelvesResponse {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "shelves",
-            "next_page_token",
-            "nextPageToken",
-            "total_size",
-            "totalSize",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Shelves,
-            NextPageToken,
-            TotalSize,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "shelves" => Ok(GeneratedField::Shelves),
-                            "nextPageToken" | "next_page_token" => Ok(GeneratedField::NextPageToken),
-                            "totalSize" | "total_size" => Ok(GeneratedField::TotalSize),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = ListShelvesResponse;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.ListShelvesResponse")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ListShelvesResponse, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut shelves__ = None;
-                let mut next_page_token__ = None;
-                let mut total_size__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Shelves => {
-                            if shelves__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("shelves"));
-                            }
-                            shelves__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::NextPageToken => {
-                            if next_page_token__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("nextPageToken"));
-                            }
-                            next_page_token__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::TotalSize => {
-                            if total_size__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("totalSize"));
-                            }
-                            total_size__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListShelvesResponse {
-                    shelves: shelves__.unwrap_or_default(),
-                    next_page_token: next_page_token__.unwrap_or_default(),
-                    total_size: total_size__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.ListShelvesResponse", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for Loan {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
-        }
-        if !self.book.is_empty() {
-            len += 1;
-        }
-        if self.borrower.is_some() {
-            len += 1;
-        }
-        if self.state != 0 {
-            len += 1;
-        }
-        if self.checkout_time.is_some() {
-            len += 1;
-        }
-        if self.due_time.is_some() {
-            len += 1;
-        }
-        if self.loan_period.is_some() {
-            len += 1;
-        }
-        if !self.renewals.is_empty() {
-            len += 1;
-        }
-        if self.late_fee.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.Loan", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        if !self.book.is_empty() {
-            struct_ser.serialize_field("book", &self.book)?;
-        }
-        if let Some(v) = self.borrower.as_ref() {
-            struct_ser.serialize_field("borrower", v)?;
-        }
-        if self.state != 0 {
-            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<loan::State>::new(self.state))?;
-            struct_ser.serialize_field("state", &v)?;
-        }
-        if let Some(v) = self.checkout_time.as_ref() {
-            struct_ser.serialize_field("checkoutTime", v)?;
-        }
-        if let Some(v) = self.due_time.as_ref() {
-            struct_ser.serialize_field("dueTime", v)?;
-        }
-        if let Some(v) = self.loan_period.as_ref() {
-            struct_ser.serialize_field("loanPeriod", v)?;
-        }
-        if !self.renewals.is_empty() {
-            struct_ser.serialize_field("renewals", &self.renewals)?;
-        }
-        if let Some(v) = self.late_fee.as_ref() {
-            struct_ser.serialize_field("lateFee", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Loan {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-            "book",
-            "borrower",
-            "state",
-            "checkout_time",
-            "checkoutTime",
-            "due_time",
-            "dueTime",
-            "loan_period",
-            "loanPeriod",
-            "renewals",
-            "late_fee",
-            "lateFee",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            Book,
-            Borrower,
-            State,
-            CheckoutTime,
-            DueTime,
-            LoanPeriod,
-            Renewals,
-            LateFee,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            "book" => Ok(GeneratedField::Book),
-                            "borrower" => Ok(GeneratedField::Borrower),
-                            "state" => Ok(GeneratedField::State),
-                            "checkoutTime" | "checkout_time" => Ok(GeneratedField::CheckoutTime),
-                            "dueTime" | "due_time" => Ok(GeneratedField::DueTime),
-                            "loanPeriod" | "loan_period" => Ok(GeneratedField::LoanPeriod),
-                            "renewals" => Ok(GeneratedField::Renewals),
-                            "lateFee" | "late_fee" => Ok(GeneratedField::LateFee),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Loan;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.Loan")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Loan, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                let mut book__ = None;
-                let mut borrower__ = None;
-                let mut state__ = None;
-                let mut checkout_time__ = None;
-                let mut due_time__ = None;
-                let mut loan_period__ = None;
-                let mut renewals__ = None;
-                let mut late_fee__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Book => {
-                            if book__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("book"));
-                            }
-                            book__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Borrower => {
-                            if borrower__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("borrower"));
-                            }
-                            borrower__ = map_.next_value()?;
-                        }
-                        GeneratedField::State => {
-                            if state__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("state"));
-                            }
-                            state__ = Some(map_.next_value::<::protogate::json::OpenEnum<loan::State>>()?.0);
-                        }
-                        GeneratedField::CheckoutTime => {
-                            if checkout_time__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("checkoutTime"));
-                            }
-                            checkout_time__ = map_.next_value()?;
-                        }
-                        GeneratedField::DueTime => {
-                            if due_time__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("dueTime"));
-                            }
-                            due_time__ = map_.next_value()?;
-                        }
-                        GeneratedField::LoanPeriod => {
-                            if loan_period__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("loanPeriod"));
-                            }
-                            loan_period__ = map_.next_value()?;
-                        }
-                        GeneratedField::Renewals => {
-                            if renewals__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("renewals"));
-                            }
-                            renewals__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::LateFee => {
-                            if late_fee__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lateFee"));
-                            }
-                            late_fee__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Loan {
-                    name: name__.unwrap_or_default(),
-                    book: book__.unwrap_or_default(),
-                    borrower: borrower__,
-                    state: state__.unwrap_or_default(),
-                    checkout_time: checkout_time__,
-                    due_time: due_time__,
-                    loan_period: loan_period__,
-                    renewals: renewals__.unwrap_or_default(),
-                    late_fee: late_fee__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.Loan", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for loan::Renewal {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.renew_time.is_some() {
-            len += 1;
-        }
-        if self.new_due_time.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.Loan.Renewal", len)?;
-        if let Some(v) = self.renew_time.as_ref() {
-            struct_ser.serialize_field("renewTime", v)?;
-        }
-        if let Some(v) = self.new_due_time.as_ref() {
-            struct_ser.serialize_field("newDueTime", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for loan::Renewal {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "renew_time",
-            "renewTime",
-            "new_due_time",
-            "newDueTime",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            RenewTime,
-            NewDueTime,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "renewTime" | "renew_time" => Ok(GeneratedField::RenewTime),
-                            "newDueTime" | "new_due_time" => Ok(GeneratedField::NewDueTime),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = loan::Renewal;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.Loan.Renewal")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<loan::Renewal, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut renew_time__ = None;
-                let mut new_due_time__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::RenewTime => {
-                            if renew_time__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("renewTime"));
-                            }
-                            renew_time__ = map_.next_value()?;
-                        }
-                        GeneratedField::NewDueTime => {
-                            if new_due_time__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("newDueTime"));
-                            }
-                            new_due_time__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(loan::Renewal {
-                    renew_time: renew_time__,
-                    new_due_time: new_due_time__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.Loan.Renewal", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for loan::State {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        let variant = match self {
-            Self::Unspecified => "STATE_UNSPECIFIED",
-            Self::Active => "ACTIVE",
-            Self::Returned => "RETURNED",
-            Self::Overdue => "OVERDUE",
-            Self::Cancelled => "CANCELLED",
-        };
-        serializer.serialize_str(variant)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for loan::State {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "STATE_UNSPECIFIED",
-            "ACTIVE",
-            "RETURNED",
-            "OVERDUE",
-            "CANCELLED",
-        ];
-
-        struct GeneratedVisitor;
-
-        impl serde::de::Visitor<'_> for GeneratedVisitor {
-            type Value = loan::State;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(formatter, "expected one of: {:?}", &FIELDS)
-            }
-
-            fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Signed(v), &self)
-                    })
-            }
-
-            fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(v), &self)
-                    })
-            }
-
-            fn visit_str<E>(self, value: &str) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                match value {
-                    "STATE_UNSPECIFIED" => Ok(loan::State::Unspecified),
-                    "ACTIVE" => Ok(loan::State::Active),
-                    "RETURNED" => Ok(loan::State::Returned),
-                    "OVERDUE" => Ok(loan::State::Overdue),
-                    "CANCELLED" => Ok(loan::State::Cancelled),
-                    _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
-                }
-            }
-        }
-        deserializer.deserialize_any(GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for LoanDeskRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.action.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.LoanDeskRequest", len)?;
-        if let Some(v) = self.action.as_ref() {
-            match v {
-                loan_desk_request::Action::IdentifyPatron(v) => {
-                    struct_ser.serialize_field("identifyPatron", v)?;
-                }
-                loan_desk_request::Action::ScanBarcode(v) => {
-                    struct_ser.serialize_field("scanBarcode", v)?;
-                }
-                loan_desk_request::Action::Finish(v) => {
-                    struct_ser.serialize_field("finish", v)?;
-                }
-            }
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LoanDeskRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "identify_patron",
-            "identifyPatron",
-            "scan_barcode",
-            "scanBarcode",
-            "finish",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            IdentifyPatron,
-            ScanBarcode,
-            Finish,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "identifyPatron" | "identify_patron" => Ok(GeneratedField::IdentifyPatron),
-                            "scanBarcode" | "scan_barcode" => Ok(GeneratedField::ScanBarcode),
-                            "finish" => Ok(GeneratedField::Finish),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = LoanDeskRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.LoanDeskRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<LoanDeskRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut action__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::IdentifyPatron => {
-                            if action__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("identifyPatron"));
-                            }
-                            action__ = map_.next_value::<::std::option::Option<_>>()?.map(loan_desk_request::Action::IdentifyPatron)
-;
-                        }
-                        GeneratedField::ScanBarcode => {
-                            if action__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("scanBarcode"));
-                            }
-                            action__ = map_.next_value::<::std::option::Option<_>>()?.map(loan_desk_request::Action::ScanBarcode);
-                        }
-                        GeneratedField::Finish => {
-                            if action__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("finish"));
-                            }
-                            action__ = map_.next_value::<::std::option::Option<_>>()?.map(loan_desk_request::Action::Finish);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(LoanDeskRequest {
-                    action: action__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.LoanDeskRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for LoanDeskResponse {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.result.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.LoanDeskResponse", len)?;
-        if let Some(v) = self.result.as_ref() {
-            match v {
-                loan_desk_response::Result::Loan(v) => {
-                    struct_ser.serialize_field("loan", v)?;
-                }
-                loan_desk_response::Result::ErrorMessage(v) => {
-                    struct_ser.serialize_field("errorMessage", v)?;
-                }
-            }
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LoanDeskResponse {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "loan",
-            "error_message",
-            "errorMessage",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Loan,
-            ErrorMessage,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "loan" => Ok(GeneratedField::Loan),
-                            "errorMessage" | "error_message" => Ok(GeneratedField::ErrorMessage),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = LoanDeskResponse;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.LoanDeskResponse")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<LoanDeskResponse, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut result__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Loan => {
-                            if result__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("loan"));
-                            }
-                            result__ = map_.next_value::<::std::option::Option<_>>()?.map(loan_desk_response::Result::Loan)
-;
-                        }
-                        GeneratedField::ErrorMessage => {
-                            if result__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("errorMessage"));
-                            }
-                            result__ = map_.next_value::<::std::option::Option<_>>()?.map(loan_desk_response::Result::ErrorMessage);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(LoanDeskResponse {
-                    result: result__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.LoanDeskResponse", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for Patron {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.patron_id.is_empty() {
-            len += 1;
-        }
-        if !self.display_name.is_empty() {
-            len += 1;
-        }
-        if !self.email.is_empty() {
-            len += 1;
-        }
-        if self.home_address.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.Patron", len)?;
-        if !self.patron_id.is_empty() {
-            struct_ser.serialize_field("patronId", &self.patron_id)?;
-        }
-        if !self.display_name.is_empty() {
-            struct_ser.serialize_field("displayName", &self.display_name)?;
-        }
-        if !self.email.is_empty() {
-            struct_ser.serialize_field("email", &self.email)?;
-        }
-        if let Some(v) = self.home_address.as_ref() {
-            struct_ser.serialize_field("homeAddress", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Patron {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "patron_id",
-            "patronId",
-            "display_name",
-            "displayName",
-            "email",
-            "home_address",
-            "homeAddress",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            PatronId,
-            DisplayName,
-            Email,
-            HomeAddress,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "patronId" | "patron_id" => Ok(GeneratedField::PatronId),
-                            "displayName" | "display_name" => Ok(GeneratedField::DisplayName),
-                            "email" => Ok(GeneratedField::Email),
-                            "homeAddress" | "home_address" => Ok(GeneratedField::HomeAddress),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Patron;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.Patron")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Patron, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut patron_id__ = None;
-                let mut display_name__ = None;
-                let mut email__ = None;
-                let mut home_address__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::PatronId => {
-                            if patron_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("patronId"));
-                            }
-                            patron_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::DisplayName => {
-                            if display_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("displayName"));
-                            }
-                            display_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Email => {
-                            if email__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("email"));
-                            }
-                            email__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::HomeAddress => {
-                            if home_address__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("homeAddress"));
-                            }
-                            home_address__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Patron {
-                    patron_id: patron_id__.unwrap_or_default(),
-                    display_name: display_name__.unwrap_or_default(),
-                    email: email__.unwrap_or_default(),
-                    home_address: home_address__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.Patron", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for PhysicalProperties {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.weight_grams != 0. {
-            len += 1;
-        }
-        if self.thickness_cm != 0. {
-            len += 1;
-        }
-        if self.illustration_count != 0 {
-            len += 1;
-        }
-        if self.word_count != 0 {
-            len += 1;
-        }
-        if self.print_run != 0 {
-            len += 1;
-        }
-        if self.barcode != 0 {
-            len += 1;
-        }
-        if self.storage_temp_delta_c != 0 {
-            len += 1;
-        }
-        if self.price_delta_micros != 0 {
-            len += 1;
-        }
-        if self.crc32c != 0 {
-            len += 1;
-        }
-        if self.fingerprint != 0 {
-            len += 1;
-        }
-        if self.utc_offset_seconds != 0 {
-            len += 1;
-        }
-        if self.acquired_unix_ms != 0 {
-            len += 1;
-        }
-        if self.has_dust_jacket {
-            len += 1;
-        }
-        if !self.binding_material.is_empty() {
-            len += 1;
-        }
-        if !self.spine_photo.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.PhysicalProperties", len)?;
-        if self.weight_grams != 0. {
-            struct_ser.serialize_field("weightGrams", &::protogate::json::Floats(&self.weight_grams))?;
-        }
-        if self.thickness_cm != 0. {
-            struct_ser.serialize_field("thicknessCm", &::protogate::json::Floats(&self.thickness_cm))?;
-        }
-        if self.illustration_count != 0 {
-            struct_ser.serialize_field("illustrationCount", &self.illustration_count)?;
-        }
-        if self.word_count != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("wordCount", ToString::to_string(&self.word_count).as_str())?;
-        }
-        if self.print_run != 0 {
-            struct_ser.serialize_field("printRun", &self.print_run)?;
-        }
-        if self.barcode != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("barcode", ToString::to_string(&self.barcode).as_str())?;
-        }
-        if self.storage_temp_delta_c != 0 {
-            struct_ser.serialize_field("storageTempDeltaC", &self.storage_temp_delta_c)?;
-        }
-        if self.price_delta_micros != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("priceDeltaMicros", ToString::to_string(&self.price_delta_micros).as_str())?;
-        }
-        if self.crc32c != 0 {
-            struct_ser.serialize_field("crc32c", &self.crc32c)?;
-        }
-        if self.fingerprint != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("fingerprint", ToString::to_string(&self.fingerprint).as_str())?;
-        }
-        if self.utc_offset_seconds != 0 {
-            struct_ser.serialize_field("utcOffsetSeconds", &self.utc_offset_seconds)?;
-        }
-        if self.acquired_unix_ms != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("acquiredUnixMs", ToString::to_string(&self.acquired_unix_ms).as_str())?;
-        }
-        if self.has_dust_jacket {
-            struct_ser.serialize_field("hasDustJacket", &self.has_dust_jacket)?;
-        }
-        if !self.binding_material.is_empty() {
-            struct_ser.serialize_field("bindingMaterial", &self.binding_material)?;
-        }
-        if !self.spine_photo.is_empty() {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("spinePhoto", pbjson::private::base64::encode(&self.spine_photo).as_str())?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PhysicalProperties {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "weight_grams",
-            "weightGrams",
-            "thickness_cm",
-            "thicknessCm",
-            "illustration_count",
-            "illustrationCount",
-            "word_count",
-            "wordCount",
-            "print_run",
-            "printRun",
-            "barcode",
-            "storage_temp_delta_c",
-            "storageTempDeltaC",
-            "price_delta_micros",
-            "priceDeltaMicros",
-            "crc32c",
-            "fingerprint",
-            "utc_offset_seconds",
-            "utcOffsetSeconds",
-            "acquired_unix_ms",
-            "acquiredUnixMs",
-            "has_dust_jacket",
-            "hasDustJacket",
-            "binding_material",
-            "bindingMaterial",
-            "spine_photo",
-            "spinePhoto",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            WeightGrams,
-            ThicknessCm,
-            IllustrationCount,
-            WordCount,
-            PrintRun,
-            Barcode,
-            StorageTempDeltaC,
-            PriceDeltaMicros,
-            Crc32c,
-            Fingerprint,
-            UtcOffsetSeconds,
-            AcquiredUnixMs,
-            HasDustJacket,
-            BindingMaterial,
-            SpinePhoto,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "weightGrams" | "weight_grams" => Ok(GeneratedField::WeightGrams),
-                            "thicknessCm" | "thickness_cm" => Ok(GeneratedField::ThicknessCm),
-                            "illustrationCount" | "illustration_count" => Ok(GeneratedField::IllustrationCount),
-                            "wordCount" | "word_count" => Ok(GeneratedField::WordCount),
-                            "printRun" | "print_run" => Ok(GeneratedField::PrintRun),
-                            "barcode" => Ok(GeneratedField::Barcode),
-                            "storageTempDeltaC" | "storage_temp_delta_c" => Ok(GeneratedField::StorageTempDeltaC),
-                            "priceDeltaMicros" | "price_delta_micros" => Ok(GeneratedField::PriceDeltaMicros),
-                            "crc32c" => Ok(GeneratedField::Crc32c),
-                            "fingerprint" => Ok(GeneratedField::Fingerprint),
-                            "utcOffsetSeconds" | "utc_offset_seconds" => Ok(GeneratedField::UtcOffsetSeconds),
-                            "acquiredUnixMs" | "acquired_unix_ms" => Ok(GeneratedField::AcquiredUnixMs),
-                            "hasDustJacket" | "has_dust_jacket" => Ok(GeneratedField::HasDustJacket),
-                            "bindingMaterial" | "binding_material" => Ok(GeneratedField::BindingMaterial),
-                            "spinePhoto" | "spine_photo" => Ok(GeneratedField::SpinePhoto),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = PhysicalProperties;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.PhysicalProperties")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<PhysicalProperties, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut weight_grams__ = None;
-                let mut thickness_cm__ = None;
-                let mut illustration_count__ = None;
-                let mut word_count__ = None;
-                let mut print_run__ = None;
-                let mut barcode__ = None;
-                let mut storage_temp_delta_c__ = None;
-                let mut price_delta_micros__ = None;
-                let mut crc32c__ = None;
-                let mut fingerprint__ = None;
-                let mut utc_offset_seconds__ = None;
-                let mut acquired_unix_ms__ = None;
-                let mut has_dust_jacket__ = None;
-                let mut binding_material__ = None;
-                let mut spine_photo__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::WeightGrams => {
-                            if weight_grams__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("weightGrams"));
-                            }
-                            weight_grams__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::ThicknessCm => {
-                            if thickness_cm__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("thicknessCm"));
-                            }
-                            thickness_cm__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::IllustrationCount => {
-                            if illustration_count__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("illustrationCount"));
-                            }
-                            illustration_count__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::WordCount => {
-                            if word_count__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("wordCount"));
-                            }
-                            word_count__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::PrintRun => {
-                            if print_run__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("printRun"));
-                            }
-                            print_run__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Barcode => {
-                            if barcode__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("barcode"));
-                            }
-                            barcode__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::StorageTempDeltaC => {
-                            if storage_temp_delta_c__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("storageTempDeltaC"));
-                            }
-                            storage_temp_delta_c__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::PriceDeltaMicros => {
-                            if price_delta_micros__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("priceDeltaMicros"));
-                            }
-                            price_delta_micros__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Crc32c => {
-                            if crc32c__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("crc32c"));
-                            }
-                            crc32c__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Fingerprint => {
-                            if fingerprint__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("fingerprint"));
-                            }
-                            fingerprint__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::UtcOffsetSeconds => {
-                            if utc_offset_seconds__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("utcOffsetSeconds"));
-                            }
-                            utc_offset_seconds__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::AcquiredUnixMs => {
-                            if acquired_unix_ms__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("acquiredUnixMs"));
-                            }
-                            acquired_unix_ms__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::HasDustJacket => {
-                            if has_dust_jacket__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("hasDustJacket"));
-                            }
-                            has_dust_jacket__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::BindingMaterial => {
-                            if binding_material__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("bindingMaterial"));
-                            }
-                            binding_material__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::SpinePhoto => {
-                            if spine_photo__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("spinePhoto"));
-                            }
-                            spine_photo__ = 
-                                Some(map_.next_value::<::protogate::json::BytesDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PhysicalProperties {
-                    weight_grams: weight_grams__.unwrap_or_default(),
-                    thickness_cm: thickness_cm__.unwrap_or_default(),
-                    illustration_count: illustration_count__.unwrap_or_default(),
-                    word_count: word_count__.unwrap_or_default(),
-                    print_run: print_run__.unwrap_or_default(),
-                    barcode: barcode__.unwrap_or_default(),
-                    storage_temp_delta_c: storage_temp_delta_c__.unwrap_or_default(),
-                    price_delta_micros: price_delta_micros__.unwrap_or_default(),
-                    crc32c: crc32c__.unwrap_or_default(),
-                    fingerprint: fingerprint__.unwrap_or_default(),
-                    utc_offset_seconds: utc_offset_seconds__.unwrap_or_default(),
-                    acquired_unix_ms: acquired_unix_ms__.unwrap_or_default(),
-                    has_dust_jacket: has_dust_jacket__.unwrap_or_default(),
-                    binding_material: binding_material__.unwrap_or_default(),
-                    spine_photo: spine_photo__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.PhysicalProperties", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for Shelf {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.id.is_empty() {
-            len += 1;
-        }
-        if !self.display_name.is_empty() {
-            len += 1;
-        }
-        if self.theme != 0 {
-            len += 1;
-        }
-        if self.capacity != 0 {
-            len += 1;
-        }
-        if self.create_time.is_some() {
-            len += 1;
-        }
-        if !self.labels.is_empty() {
-            len += 1;
-        }
-        if self.book_count != 0 {
-            len += 1;
-        }
-        if self.location.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.Shelf", len)?;
-        if !self.id.is_empty() {
-            struct_ser.serialize_field("id", &self.id)?;
-        }
-        if !self.display_name.is_empty() {
-            struct_ser.serialize_field("displayName", &self.display_name)?;
-        }
-        if self.theme != 0 {
-            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<super::common::v1::Genre>::new(self.theme))?;
-            struct_ser.serialize_field("theme", &v)?;
-        }
-        if self.capacity != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("capacity", ToString::to_string(&self.capacity).as_str())?;
-        }
-        if let Some(v) = self.create_time.as_ref() {
-            struct_ser.serialize_field("createTime", v)?;
-        }
-        if !self.labels.is_empty() {
-            struct_ser.serialize_field("labels", &self.labels)?;
-        }
-        if self.book_count != 0 {
-            struct_ser.serialize_field("bookCount", &self.book_count)?;
-        }
-        if let Some(v) = self.location.as_ref() {
-            match v {
-                shelf::Location::BranchAddress(v) => {
-                    struct_ser.serialize_field("branchAddress", v)?;
-                }
-                shelf::Location::RoomCode(v) => {
-                    struct_ser.serialize_field("roomCode", v)?;
-                }
-            }
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Shelf {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "id",
-            "display_name",
-            "displayName",
-            "theme",
-            "capacity",
-            "create_time",
-            "createTime",
-            "labels",
-            "book_count",
-            "bookCount",
-            "branch_address",
-            "branchAddress",
-            "room_code",
-            "roomCode",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Id,
-            DisplayName,
-            Theme,
-            Capacity,
-            CreateTime,
-            Labels,
-            BookCount,
-            BranchAddress,
-            RoomCode,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "id" => Ok(GeneratedField::Id),
-                            "displayName" | "display_name" => Ok(GeneratedField::DisplayName),
-                            "theme" => Ok(GeneratedField::Theme),
-                            "capacity" => Ok(GeneratedField::Capacity),
-                            "createTime" | "create_time" => Ok(GeneratedField::CreateTime),
-                            "labels" => Ok(GeneratedField::Labels),
-                            "bookCount" | "book_count" => Ok(GeneratedField::BookCount),
-                            "branchAddress" | "branch_address" => Ok(GeneratedField::BranchAddress),
-                            "roomCode" | "room_code" => Ok(GeneratedField::RoomCode),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Shelf;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.Shelf")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Shelf, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut id__ = None;
-                let mut display_name__ = None;
-                let mut theme__ = None;
-                let mut capacity__ = None;
-                let mut create_time__ = None;
-                let mut labels__ = None;
-                let mut book_count__ = None;
-                let mut location__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Id => {
-                            if id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::DisplayName => {
-                            if display_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("displayName"));
-                            }
-                            display_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Theme => {
-                            if theme__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("theme"));
-                            }
-                            theme__ = Some(map_.next_value::<::protogate::json::OpenEnum<super::common::v1::Genre>>()?.0);
-                        }
-                        GeneratedField::Capacity => {
-                            if capacity__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("capacity"));
-                            }
-                            capacity__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::CreateTime => {
-                            if create_time__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("createTime"));
-                            }
-                            create_time__ = map_.next_value()?;
-                        }
-                        GeneratedField::Labels => {
-                            if labels__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("labels"));
-                            }
-                            labels__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, _>>()?
-                            );
-                        }
-                        GeneratedField::BookCount => {
-                            if book_count__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("bookCount"));
-                            }
-                            book_count__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::BranchAddress => {
-                            if location__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("branchAddress"));
-                            }
-                            location__ = map_.next_value::<::std::option::Option<_>>()?.map(shelf::Location::BranchAddress)
-;
-                        }
-                        GeneratedField::RoomCode => {
-                            if location__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("roomCode"));
-                            }
-                            location__ = map_.next_value::<::std::option::Option<_>>()?.map(shelf::Location::RoomCode);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Shelf {
-                    id: id__.unwrap_or_default(),
-                    display_name: display_name__.unwrap_or_default(),
-                    theme: theme__.unwrap_or_default(),
-                    capacity: capacity__.unwrap_or_default(),
-                    create_time: create_time__,
-                    labels: labels__.unwrap_or_default(),
-                    book_count: book_count__.unwrap_or_default(),
-                    location: location__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.Shelf", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for UpdateBookRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.book.is_some() {
-            len += 1;
-        }
-        if self.update_mask.is_some() {
-            len += 1;
-        }
-        if self.allow_missing {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.UpdateBookRequest", len)?;
-        if let Some(v) = self.book.as_ref() {
-            struct_ser.serialize_field("book", v)?;
-        }
-        if let Some(v) = self.update_mask.as_ref() {
-            struct_ser.serialize_field("updateMask", v)?;
-        }
-        if self.allow_missing {
-            struct_ser.serialize_field("allowMissing", &self.allow_missing)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateBookRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "book",
-            "update_mask",
-            "updateMask",
-            "allow_missing",
-            "allowMissing",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Book,
-            UpdateMask,
-            AllowMissing,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "book" => Ok(GeneratedField::Book),
-                            "updateMask" | "update_mask" => Ok(GeneratedField::UpdateMask),
-                            "allowMissing" | "allow_missing" => Ok(GeneratedField::AllowMissing),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = UpdateBookRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.UpdateBookRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<UpdateBookRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut book__ = None;
-                let mut update_mask__ = None;
-                let mut allow_missing__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Book => {
-                            if book__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("book"));
-                            }
-                            book__ = map_.next_value()?;
-                        }
-                        GeneratedField::UpdateMask => {
-                            if update_mask__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("updateMask"));
-                            }
-                            update_mask__ = map_.next_value()?;
-                        }
-                        GeneratedField::AllowMissing => {
-                            if allow_missing__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("allowMissing"));
-                            }
-                            allow_missing__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateBookRequest {
-                    book: book__,
-                    update_mask: update_mask__,
-                    allow_missing: allow_missing__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.UpdateBookRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for UpdateShelfRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.shelf.is_some() {
-            len += 1;
-        }
-        if self.allow_missing.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.UpdateShelfRequest", len)?;
-        if let Some(v) = self.shelf.as_ref() {
-            struct_ser.serialize_field("shelf", v)?;
-        }
-        if let Some(v) = self.allow_missing.as_ref() {
-            struct_ser.serialize_field("allowMissing", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateShelfRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "shelf",
-            "allow_missing",
-            "allowMissing",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Shelf,
-            AllowMissing,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "shelf" => Ok(GeneratedField::Shelf),
-                            "allowMissing" | "allow_missing" => Ok(GeneratedField::AllowMissing),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = UpdateShelfRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.UpdateShelfRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<UpdateShelfRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut shelf__ = None;
-                let mut allow_missing__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Shelf => {
-                            if shelf__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("shelf"));
-                            }
-                            shelf__ = map_.next_value()?;
-                        }
-                        GeneratedField::AllowMissing => {
-                            if allow_missing__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("allowMissing"));
-                            }
-                            allow_missing__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateShelfRequest {
-                    shelf: shelf__,
-                    allow_missing: allow_missing__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.UpdateShelfRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for WatchBooksRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.shelf.is_empty() {
-            len += 1;
-        }
-        if !self.resume_token.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("library.v1.WatchBooksRequest", len)?;
-        if !self.shelf.is_empty() {
-            struct_ser.serialize_field("shelf", &self.shelf)?;
-        }
-        if !self.resume_token.is_empty() {
-            struct_ser.serialize_field("resumeToken", &self.resume_token)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WatchBooksRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "shelf",
-            "resume_token",
-            "resumeToken",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Shelf,
-            ResumeToken,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "shelf" => Ok(GeneratedField::Shelf),
-                            "resumeToken" | "resume_token" => Ok(GeneratedField::ResumeToken),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = WatchBooksRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct library.v1.WatchBooksRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<WatchBooksRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut shelf__ = None;
-                let mut resume_token__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Shelf => {
-                            if shelf__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("shelf"));
-                            }
-                            shelf__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ResumeToken => {
-                            if resume_token__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("resumeToken"));
-                            }
-                            resume_token__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(WatchBooksRequest {
-                    shelf: shelf__.unwrap_or_default(),
-                    resume_token: resume_token__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("library.v1.WatchBooksRequest", FIELDS, GeneratedVisitor)
-    }
-}
+impl ::protogate::json::Message for Author {
+    const NAME: &'static str = "library.v1.Author";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+        ("displayName", "display_name"),
+        ("birthYear", "birth_year"),
+        ("deathYear", "death_year"),
+        ("penNames", "pen_names"),
+        ("genresByLanguage", "genres_by_language"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.display_name)?;
+        w.optional::<::protogate::json::Plain, _>(2, &self.birth_year)?;
+        w.optional::<::protogate::json::Plain, _>(3, &self.death_year)?;
+        w.repeated::<::protogate::json::Plain, _>(4, &self.pen_names)?;
+        w.map::<::protogate::json::Enum<super::common::v1::Genre>, _>(5, &self.genres_by_language)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.display_name),
+            2 => r.optional::<::protogate::json::Plain, _>(&mut self.birth_year),
+            3 => r.optional::<::protogate::json::Plain, _>(&mut self.death_year),
+            4 => r.repeated::<::protogate::json::Plain, _>(&mut self.pen_names),
+            _ => r.map::<::protogate::json::Enum<super::common::v1::Genre>, _>(&mut self.genres_by_language),
+        }
+    }
+}
+
+::protogate::json_message!(Author);
+
+impl ::protogate::json::Message for GetAuthorRequest {
+    const NAME: &'static str = "library.v1.GetAuthorRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.single::<::protogate::json::Plain, _>(&mut self.name)
+    }
+}
+
+::protogate::json_message!(GetAuthorRequest);
+
+impl ::protogate::json::Message for Book {
+    const NAME: &'static str = "library.v1.Book";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+        ("title", "title"),
+        ("isbn13", "isbn_13"),
+        ("displayName", "display_title"),
+        ("pageCount", "page_count"),
+        ("authors", "authors"),
+        ("genres", "genres"),
+        ("format", "format"),
+        ("condition", "condition"),
+        ("type", "type"),
+        ("ref", "ref"),
+        ("subtitle", "subtitle"),
+        ("seriesPosition", "series_position"),
+        ("donation", "donation"),
+        ("purchaseOrderId", "purchase_order_id"),
+        ("labels", "labels"),
+        ("editions", "editions"),
+        ("copyConditions", "copy_conditions"),
+        ("coverImages", "cover_images"),
+        ("physical", "physical"),
+        ("publishTime", "publish_time"),
+        ("audioLength", "audio_length"),
+        ("extraMetadata", "extra_metadata"),
+        ("rawSubjects", "raw_subjects"),
+        ("contentSha256", "content_sha256"),
+        ("contributors", "contributors"),
+        ("coverUrl2x", "cover_url_2x"),
+        ("createTime", "create_time"),
+        ("updateTime", "update_time"),
+        ("etag", "etag"),
+        ("internalNotes", "internal_notes"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.title)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.isbn_13)?;
+        w.single::<::protogate::json::Plain, _>(3, &self.display_title)?;
+        w.single::<::protogate::json::Plain, _>(4, &self.page_count)?;
+        w.repeated::<::protogate::json::Plain, _>(5, &self.authors)?;
+        w.repeated::<::protogate::json::Enum<super::common::v1::Genre>, _>(6, &self.genres)?;
+        w.single::<::protogate::json::Enum<super::common::v1::BookFormat>, _>(7, &self.format)?;
+        w.single::<::protogate::json::Enum<book::Condition>, _>(8, &self.condition)?;
+        w.single::<::protogate::json::Plain, _>(9, &self.r#type)?;
+        w.single::<::protogate::json::Plain, _>(10, &self.r#ref)?;
+        w.optional::<::protogate::json::Plain, _>(11, &self.subtitle)?;
+        w.optional::<::protogate::json::Plain, _>(12, &self.series_position)?;
+        match &self.acquisition {
+            ::core::option::Option::Some(book::Acquisition::Donation(v)) => w.member::<::protogate::json::Plain, _>(13, v)?,
+            ::core::option::Option::Some(book::Acquisition::PurchaseOrderId(v)) => w.member::<::protogate::json::Plain, _>(14, v)?,
+            ::core::option::Option::None => {}
+        }
+        w.map::<::protogate::json::Plain, _>(15, &self.labels)?;
+        w.map::<::protogate::json::Plain, _>(16, &self.editions)?;
+        w.map::<::protogate::json::Enum<book::Condition>, _>(17, &self.copy_conditions)?;
+        w.map::<::protogate::json::Base64, _>(18, &self.cover_images)?;
+        w.optional::<::protogate::json::Plain, _>(19, &self.physical)?;
+        w.optional::<::protogate::json::Plain, _>(20, &self.publish_time)?;
+        w.optional::<::protogate::json::Plain, _>(21, &self.audio_length)?;
+        w.optional::<::protogate::json::Plain, _>(22, &self.extra_metadata)?;
+        w.optional::<::protogate::json::Plain, _>(23, &self.raw_subjects)?;
+        w.single::<::protogate::json::Base64, _>(24, &self.content_sha256)?;
+        w.repeated::<::protogate::json::Plain, _>(25, &self.contributors)?;
+        w.single::<::protogate::json::Plain, _>(26, &self.cover_url_2x)?;
+        w.optional::<::protogate::json::Plain, _>(27, &self.create_time)?;
+        w.optional::<::protogate::json::Plain, _>(28, &self.update_time)?;
+        w.single::<::protogate::json::Plain, _>(29, &self.etag)?;
+        w.single::<::protogate::json::Plain, _>(30, &self.internal_notes)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.title),
+            2 => r.single::<::protogate::json::Plain, _>(&mut self.isbn_13),
+            3 => r.single::<::protogate::json::Plain, _>(&mut self.display_title),
+            4 => r.single::<::protogate::json::Plain, _>(&mut self.page_count),
+            5 => r.repeated::<::protogate::json::Plain, _>(&mut self.authors),
+            6 => r.repeated::<::protogate::json::Enum<super::common::v1::Genre>, _>(&mut self.genres),
+            7 => r.single::<::protogate::json::Enum<super::common::v1::BookFormat>, _>(&mut self.format),
+            8 => r.single::<::protogate::json::Enum<book::Condition>, _>(&mut self.condition),
+            9 => r.single::<::protogate::json::Plain, _>(&mut self.r#type),
+            10 => r.single::<::protogate::json::Plain, _>(&mut self.r#ref),
+            11 => r.optional::<::protogate::json::Plain, _>(&mut self.subtitle),
+            12 => r.optional::<::protogate::json::Plain, _>(&mut self.series_position),
+            13 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.acquisition, book::Acquisition::Donation),
+            14 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.acquisition, book::Acquisition::PurchaseOrderId),
+            15 => r.map::<::protogate::json::Plain, _>(&mut self.labels),
+            16 => r.map::<::protogate::json::Plain, _>(&mut self.editions),
+            17 => r.map::<::protogate::json::Enum<book::Condition>, _>(&mut self.copy_conditions),
+            18 => r.map::<::protogate::json::Base64, _>(&mut self.cover_images),
+            19 => r.optional::<::protogate::json::Plain, _>(&mut self.physical),
+            20 => r.optional::<::protogate::json::Plain, _>(&mut self.publish_time),
+            21 => r.optional::<::protogate::json::Plain, _>(&mut self.audio_length),
+            22 => r.optional::<::protogate::json::Plain, _>(&mut self.extra_metadata),
+            23 => r.optional::<::protogate::json::Plain, _>(&mut self.raw_subjects),
+            24 => r.single::<::protogate::json::Base64, _>(&mut self.content_sha256),
+            25 => r.repeated::<::protogate::json::Plain, _>(&mut self.contributors),
+            26 => r.single::<::protogate::json::Plain, _>(&mut self.cover_url_2x),
+            27 => r.optional::<::protogate::json::Plain, _>(&mut self.create_time),
+            28 => r.optional::<::protogate::json::Plain, _>(&mut self.update_time),
+            29 => r.single::<::protogate::json::Plain, _>(&mut self.etag),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.internal_notes),
+        }
+    }
+}
+
+::protogate::json_message!(Book);
+
+impl ::protogate::json::Message for book::Edition {
+    const NAME: &'static str = "library.v1.Book.Edition";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("publisher", "publisher"),
+        ("year", "year"),
+        ("format", "format"),
+        ("printings", "printings"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.publisher)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.year)?;
+        w.single::<::protogate::json::Enum<super::common::v1::BookFormat>, _>(2, &self.format)?;
+        w.repeated::<::protogate::json::Plain, _>(3, &self.printings)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.publisher),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.year),
+            2 => r.single::<::protogate::json::Enum<super::common::v1::BookFormat>, _>(&mut self.format),
+            _ => r.repeated::<::protogate::json::Plain, _>(&mut self.printings),
+        }
+    }
+}
+
+::protogate::json_message!(book::Edition);
+
+impl ::protogate::json::Message for book::edition::Printing {
+    const NAME: &'static str = "library.v1.Book.Edition.Printing";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("number", "number"),
+        ("printTime", "print_time"),
+        ("copies", "copies"),
+        ("paper", "paper"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.number)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.print_time)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.copies)?;
+        w.single::<::protogate::json::Enum<book::edition::printing::PaperType>, _>(3, &self.paper)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.number),
+            1 => r.optional::<::protogate::json::Plain, _>(&mut self.print_time),
+            2 => r.single::<::protogate::json::Plain, _>(&mut self.copies),
+            _ => r.single::<::protogate::json::Enum<book::edition::printing::PaperType>, _>(&mut self.paper),
+        }
+    }
+}
+
+::protogate::json_message!(book::edition::Printing);
+
+impl ::protogate::json::ProtoEnum for book::edition::printing::PaperType {
+    const VALUES: &'static [(&'static str, i32)] = &[
+        ("PAPER_TYPE_UNSPECIFIED", 0),
+        ("NEWSPRINT", 1),
+        ("ACID_FREE", 2),
+    ];
+}
+
+::protogate::json_enum!(book::edition::printing::PaperType);
+
+impl ::protogate::json::ProtoEnum for book::Condition {
+    const VALUES: &'static [(&'static str, i32)] = &[
+        ("CONDITION_UNSPECIFIED", 0),
+        ("MINT", 1),
+        ("GOOD", 2),
+        ("WORN", 3),
+        ("DAMAGED", 4),
+    ];
+}
+
+::protogate::json_enum!(book::Condition);
+
+impl ::protogate::json::Message for Donation {
+    const NAME: &'static str = "library.v1.Donation";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("donorName", "donor_name"),
+        ("donateTime", "donate_time"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.donor_name)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.donate_time)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.donor_name),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.donate_time),
+        }
+    }
+}
+
+::protogate::json_message!(Donation);
+
+impl ::protogate::json::Message for PhysicalProperties {
+    const NAME: &'static str = "library.v1.PhysicalProperties";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("weightGrams", "weight_grams"),
+        ("thicknessCm", "thickness_cm"),
+        ("illustrationCount", "illustration_count"),
+        ("wordCount", "word_count"),
+        ("printRun", "print_run"),
+        ("barcode", "barcode"),
+        ("storageTempDeltaC", "storage_temp_delta_c"),
+        ("priceDeltaMicros", "price_delta_micros"),
+        ("crc32c", "crc32c"),
+        ("fingerprint", "fingerprint"),
+        ("utcOffsetSeconds", "utc_offset_seconds"),
+        ("acquiredUnixMs", "acquired_unix_ms"),
+        ("hasDustJacket", "has_dust_jacket"),
+        ("bindingMaterial", "binding_material"),
+        ("spinePhoto", "spine_photo"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.weight_grams)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.thickness_cm)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.illustration_count)?;
+        w.single::<::protogate::json::Plain, _>(3, &self.word_count)?;
+        w.single::<::protogate::json::Plain, _>(4, &self.print_run)?;
+        w.single::<::protogate::json::Plain, _>(5, &self.barcode)?;
+        w.single::<::protogate::json::Plain, _>(6, &self.storage_temp_delta_c)?;
+        w.single::<::protogate::json::Plain, _>(7, &self.price_delta_micros)?;
+        w.single::<::protogate::json::Plain, _>(8, &self.crc32c)?;
+        w.single::<::protogate::json::Plain, _>(9, &self.fingerprint)?;
+        w.single::<::protogate::json::Plain, _>(10, &self.utc_offset_seconds)?;
+        w.single::<::protogate::json::Plain, _>(11, &self.acquired_unix_ms)?;
+        w.single::<::protogate::json::Plain, _>(12, &self.has_dust_jacket)?;
+        w.single::<::protogate::json::Plain, _>(13, &self.binding_material)?;
+        w.single::<::protogate::json::Base64, _>(14, &self.spine_photo)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.weight_grams),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.thickness_cm),
+            2 => r.single::<::protogate::json::Plain, _>(&mut self.illustration_count),
+            3 => r.single::<::protogate::json::Plain, _>(&mut self.word_count),
+            4 => r.single::<::protogate::json::Plain, _>(&mut self.print_run),
+            5 => r.single::<::protogate::json::Plain, _>(&mut self.barcode),
+            6 => r.single::<::protogate::json::Plain, _>(&mut self.storage_temp_delta_c),
+            7 => r.single::<::protogate::json::Plain, _>(&mut self.price_delta_micros),
+            8 => r.single::<::protogate::json::Plain, _>(&mut self.crc32c),
+            9 => r.single::<::protogate::json::Plain, _>(&mut self.fingerprint),
+            10 => r.single::<::protogate::json::Plain, _>(&mut self.utc_offset_seconds),
+            11 => r.single::<::protogate::json::Plain, _>(&mut self.acquired_unix_ms),
+            12 => r.single::<::protogate::json::Plain, _>(&mut self.has_dust_jacket),
+            13 => r.single::<::protogate::json::Plain, _>(&mut self.binding_material),
+            _ => r.single::<::protogate::json::Base64, _>(&mut self.spine_photo),
+        }
+    }
+}
+
+::protogate::json_message!(PhysicalProperties);
+
+impl ::protogate::json::Message for ListBooksRequest {
+    const NAME: &'static str = "library.v1.ListBooksRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("shelf", "shelf"),
+        ("pageSize", "page_size"),
+        ("pageToken", "page_token"),
+        ("filter", "filter"),
+        ("authors", "authors"),
+        ("format", "format"),
+        ("published", "published"),
+        ("genres", "genres"),
+        ("orderBy", "order_by"),
+        ("showOutOfPrint", "show_out_of_print"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.page_size)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.page_token)?;
+        w.single::<::protogate::json::Plain, _>(3, &self.filter)?;
+        w.repeated::<::protogate::json::Plain, _>(4, &self.authors)?;
+        w.single::<::protogate::json::Enum<super::common::v1::BookFormat>, _>(5, &self.format)?;
+        w.optional::<::protogate::json::Plain, _>(6, &self.published)?;
+        w.repeated::<::protogate::json::Enum<super::common::v1::Genre>, _>(7, &self.genres)?;
+        w.single::<::protogate::json::Plain, _>(8, &self.order_by)?;
+        w.single::<::protogate::json::Plain, _>(9, &self.show_out_of_print)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.shelf),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.page_size),
+            2 => r.single::<::protogate::json::Plain, _>(&mut self.page_token),
+            3 => r.single::<::protogate::json::Plain, _>(&mut self.filter),
+            4 => r.repeated::<::protogate::json::Plain, _>(&mut self.authors),
+            5 => r.single::<::protogate::json::Enum<super::common::v1::BookFormat>, _>(&mut self.format),
+            6 => r.optional::<::protogate::json::Plain, _>(&mut self.published),
+            7 => r.repeated::<::protogate::json::Enum<super::common::v1::Genre>, _>(&mut self.genres),
+            8 => r.single::<::protogate::json::Plain, _>(&mut self.order_by),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.show_out_of_print),
+        }
+    }
+}
+
+::protogate::json_message!(ListBooksRequest);
+
+impl ::protogate::json::Message for ListBooksResponse {
+    const NAME: &'static str = "library.v1.ListBooksResponse";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("books", "books"),
+        ("nextPageToken", "next_page_token"),
+        ("totalSize", "total_size"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.repeated::<::protogate::json::Plain, _>(0, &self.books)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.next_page_token)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.total_size)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.repeated::<::protogate::json::Plain, _>(&mut self.books),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.next_page_token),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.total_size),
+        }
+    }
+}
+
+::protogate::json_message!(ListBooksResponse);
+
+impl ::protogate::json::Message for GetBookRequest {
+    const NAME: &'static str = "library.v1.GetBookRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+        ("readMask", "read_mask"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.read_mask)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.read_mask),
+        }
+    }
+}
+
+::protogate::json_message!(GetBookRequest);
+
+impl ::protogate::json::Message for CreateBookRequest {
+    const NAME: &'static str = "library.v1.CreateBookRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("shelf", "shelf"),
+        ("book", "book"),
+        ("bookId", "book_id"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.book)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.book_id)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.shelf),
+            1 => r.optional::<::protogate::json::Plain, _>(&mut self.book),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.book_id),
+        }
+    }
+}
+
+::protogate::json_message!(CreateBookRequest);
+
+impl ::protogate::json::Message for UpdateBookRequest {
+    const NAME: &'static str = "library.v1.UpdateBookRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("book", "book"),
+        ("updateMask", "update_mask"),
+        ("allowMissing", "allow_missing"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.book)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.update_mask)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.allow_missing)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.optional::<::protogate::json::Plain, _>(&mut self.book),
+            1 => r.optional::<::protogate::json::Plain, _>(&mut self.update_mask),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.allow_missing),
+        }
+    }
+}
+
+::protogate::json_message!(UpdateBookRequest);
+
+impl ::protogate::json::Message for DeleteBookRequest {
+    const NAME: &'static str = "library.v1.DeleteBookRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+        ("etag", "etag"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.etag)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.etag),
+        }
+    }
+}
+
+::protogate::json_message!(DeleteBookRequest);
+
+impl ::protogate::json::Message for CheckoutBookRequest {
+    const NAME: &'static str = "library.v1.CheckoutBookRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+        ("patronId", "patron_id"),
+        ("loanPeriod", "loan_period"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.patron_id)?;
+        w.optional::<::protogate::json::Plain, _>(2, &self.loan_period)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.patron_id),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.loan_period),
+        }
+    }
+}
+
+::protogate::json_message!(CheckoutBookRequest);
+
+impl ::protogate::json::Message for BookExistsRequest {
+    const NAME: &'static str = "library.v1.BookExistsRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.single::<::protogate::json::Plain, _>(&mut self.name)
+    }
+}
+
+::protogate::json_message!(BookExistsRequest);
+
+impl ::protogate::json::Message for BatchGetBooksRequest {
+    const NAME: &'static str = "library.v1.BatchGetBooksRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("shelf", "shelf"),
+        ("names", "names"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
+        w.repeated::<::protogate::json::Plain, _>(1, &self.names)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.shelf),
+            _ => r.repeated::<::protogate::json::Plain, _>(&mut self.names),
+        }
+    }
+}
+
+::protogate::json_message!(BatchGetBooksRequest);
+
+impl ::protogate::json::Message for BatchGetBooksResponse {
+    const NAME: &'static str = "library.v1.BatchGetBooksResponse";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("books", "books"),
+        ("missingNames", "missing_names"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.repeated::<::protogate::json::Plain, _>(0, &self.books)?;
+        w.repeated::<::protogate::json::Plain, _>(1, &self.missing_names)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.repeated::<::protogate::json::Plain, _>(&mut self.books),
+            _ => r.repeated::<::protogate::json::Plain, _>(&mut self.missing_names),
+        }
+    }
+}
+
+::protogate::json_message!(BatchGetBooksResponse);
+
+impl ::protogate::json::Message for WatchBooksRequest {
+    const NAME: &'static str = "library.v1.WatchBooksRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("shelf", "shelf"),
+        ("resumeToken", "resume_token"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.resume_token)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.shelf),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.resume_token),
+        }
+    }
+}
+
+::protogate::json_message!(WatchBooksRequest);
+
+impl ::protogate::json::Message for BookEvent {
+    const NAME: &'static str = "library.v1.BookEvent";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("eventTime", "event_time"),
+        ("resumeToken", "resume_token"),
+        ("created", "created"),
+        ("updated", "updated"),
+        ("deletedName", "deleted_name"),
+        ("heartbeat", "heartbeat"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.event_time)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.resume_token)?;
+        match &self.event {
+            ::core::option::Option::Some(book_event::Event::Created(v)) => w.member::<::protogate::json::Plain, _>(2, v)?,
+            ::core::option::Option::Some(book_event::Event::Updated(v)) => w.member::<::protogate::json::Plain, _>(3, v)?,
+            ::core::option::Option::Some(book_event::Event::DeletedName(v)) => w.member::<::protogate::json::Plain, _>(4, v)?,
+            ::core::option::Option::Some(book_event::Event::Heartbeat(v)) => w.member::<::protogate::json::Plain, _>(5, v)?,
+            ::core::option::Option::None => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.optional::<::protogate::json::Plain, _>(&mut self.event_time),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.resume_token),
+            2 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.event, book_event::Event::Created),
+            3 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.event, book_event::Event::Updated),
+            4 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.event, book_event::Event::DeletedName),
+            _ => r.oneof::<::protogate::json::Plain, _, _>(&mut self.event, book_event::Event::Heartbeat),
+        }
+    }
+}
+
+::protogate::json_message!(BookEvent);
+
+impl ::protogate::json::Message for Patron {
+    const NAME: &'static str = "library.v1.Patron";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("patronId", "patron_id"),
+        ("displayName", "display_name"),
+        ("email", "email"),
+        ("homeAddress", "home_address"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.patron_id)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.display_name)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.email)?;
+        w.optional::<::protogate::json::Plain, _>(3, &self.home_address)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.patron_id),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.display_name),
+            2 => r.single::<::protogate::json::Plain, _>(&mut self.email),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.home_address),
+        }
+    }
+}
+
+::protogate::json_message!(Patron);
+
+impl ::protogate::json::Message for Loan {
+    const NAME: &'static str = "library.v1.Loan";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+        ("book", "book"),
+        ("borrower", "borrower"),
+        ("state", "state"),
+        ("checkoutTime", "checkout_time"),
+        ("dueTime", "due_time"),
+        ("loanPeriod", "loan_period"),
+        ("renewals", "renewals"),
+        ("lateFee", "late_fee"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.book)?;
+        w.optional::<::protogate::json::Plain, _>(2, &self.borrower)?;
+        w.single::<::protogate::json::Enum<loan::State>, _>(3, &self.state)?;
+        w.optional::<::protogate::json::Plain, _>(4, &self.checkout_time)?;
+        w.optional::<::protogate::json::Plain, _>(5, &self.due_time)?;
+        w.optional::<::protogate::json::Plain, _>(6, &self.loan_period)?;
+        w.repeated::<::protogate::json::Plain, _>(7, &self.renewals)?;
+        w.optional::<::protogate::json::Plain, _>(8, &self.late_fee)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.book),
+            2 => r.optional::<::protogate::json::Plain, _>(&mut self.borrower),
+            3 => r.single::<::protogate::json::Enum<loan::State>, _>(&mut self.state),
+            4 => r.optional::<::protogate::json::Plain, _>(&mut self.checkout_time),
+            5 => r.optional::<::protogate::json::Plain, _>(&mut self.due_time),
+            6 => r.optional::<::protogate::json::Plain, _>(&mut self.loan_period),
+            7 => r.repeated::<::protogate::json::Plain, _>(&mut self.renewals),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.late_fee),
+        }
+    }
+}
+
+::protogate::json_message!(Loan);
+
+impl ::protogate::json::Message for loan::Renewal {
+    const NAME: &'static str = "library.v1.Loan.Renewal";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("renewTime", "renew_time"),
+        ("newDueTime", "new_due_time"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.renew_time)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.new_due_time)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.optional::<::protogate::json::Plain, _>(&mut self.renew_time),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.new_due_time),
+        }
+    }
+}
+
+::protogate::json_message!(loan::Renewal);
+
+impl ::protogate::json::ProtoEnum for loan::State {
+    const VALUES: &'static [(&'static str, i32)] = &[
+        ("STATE_UNSPECIFIED", 0),
+        ("ACTIVE", 1),
+        ("RETURNED", 2),
+        ("OVERDUE", 3),
+        ("CANCELLED", 4),
+    ];
+}
+
+::protogate::json_enum!(loan::State);
+
+impl ::protogate::json::Message for GetLoanRequest {
+    const NAME: &'static str = "library.v1.GetLoanRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.single::<::protogate::json::Plain, _>(&mut self.name)
+    }
+}
+
+::protogate::json_message!(GetLoanRequest);
+
+impl ::protogate::json::Message for CancelLoanRequest {
+    const NAME: &'static str = "library.v1.CancelLoanRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+        ("reason", "reason"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.reason)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.reason),
+        }
+    }
+}
+
+::protogate::json_message!(CancelLoanRequest);
+
+impl ::protogate::json::Message for LoanDeskRequest {
+    const NAME: &'static str = "library.v1.LoanDeskRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("identifyPatron", "identify_patron"),
+        ("scanBarcode", "scan_barcode"),
+        ("finish", "finish"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        match &self.action {
+            ::core::option::Option::Some(loan_desk_request::Action::IdentifyPatron(v)) => w.member::<::protogate::json::Plain, _>(0, v)?,
+            ::core::option::Option::Some(loan_desk_request::Action::ScanBarcode(v)) => w.member::<::protogate::json::Plain, _>(1, v)?,
+            ::core::option::Option::Some(loan_desk_request::Action::Finish(v)) => w.member::<::protogate::json::Plain, _>(2, v)?,
+            ::core::option::Option::None => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.action, loan_desk_request::Action::IdentifyPatron),
+            1 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.action, loan_desk_request::Action::ScanBarcode),
+            _ => r.oneof::<::protogate::json::Plain, _, _>(&mut self.action, loan_desk_request::Action::Finish),
+        }
+    }
+}
+
+::protogate::json_message!(LoanDeskRequest);
+
+impl ::protogate::json::Message for LoanDeskResponse {
+    const NAME: &'static str = "library.v1.LoanDeskResponse";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("loan", "loan"),
+        ("errorMessage", "error_message"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        match &self.result {
+            ::core::option::Option::Some(loan_desk_response::Result::Loan(v)) => w.member::<::protogate::json::Plain, _>(0, v)?,
+            ::core::option::Option::Some(loan_desk_response::Result::ErrorMessage(v)) => w.member::<::protogate::json::Plain, _>(1, v)?,
+            ::core::option::Option::None => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.result, loan_desk_response::Result::Loan),
+            _ => r.oneof::<::protogate::json::Plain, _, _>(&mut self.result, loan_desk_response::Result::ErrorMessage),
+        }
+    }
+}
+
+::protogate::json_message!(LoanDeskResponse);
+
+impl ::protogate::json::Message for Shelf {
+    const NAME: &'static str = "library.v1.Shelf";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("id", "id"),
+        ("displayName", "display_name"),
+        ("theme", "theme"),
+        ("capacity", "capacity"),
+        ("branchAddress", "branch_address"),
+        ("roomCode", "room_code"),
+        ("createTime", "create_time"),
+        ("labels", "labels"),
+        ("bookCount", "book_count"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.id)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.display_name)?;
+        w.single::<::protogate::json::Enum<super::common::v1::Genre>, _>(2, &self.theme)?;
+        w.single::<::protogate::json::Plain, _>(3, &self.capacity)?;
+        match &self.location {
+            ::core::option::Option::Some(shelf::Location::BranchAddress(v)) => w.member::<::protogate::json::Plain, _>(4, v)?,
+            ::core::option::Option::Some(shelf::Location::RoomCode(v)) => w.member::<::protogate::json::Plain, _>(5, v)?,
+            ::core::option::Option::None => {}
+        }
+        w.optional::<::protogate::json::Plain, _>(6, &self.create_time)?;
+        w.map::<::protogate::json::Plain, _>(7, &self.labels)?;
+        w.single::<::protogate::json::Plain, _>(8, &self.book_count)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.id),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.display_name),
+            2 => r.single::<::protogate::json::Enum<super::common::v1::Genre>, _>(&mut self.theme),
+            3 => r.single::<::protogate::json::Plain, _>(&mut self.capacity),
+            4 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.location, shelf::Location::BranchAddress),
+            5 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.location, shelf::Location::RoomCode),
+            6 => r.optional::<::protogate::json::Plain, _>(&mut self.create_time),
+            7 => r.map::<::protogate::json::Plain, _>(&mut self.labels),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.book_count),
+        }
+    }
+}
+
+::protogate::json_message!(Shelf);
+
+impl ::protogate::json::Message for CreateShelfRequest {
+    const NAME: &'static str = "library.v1.CreateShelfRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("shelf", "shelf"),
+        ("requestId", "request_id"),
+        ("validateOnly", "validate_only"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.shelf)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.request_id)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.validate_only)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.optional::<::protogate::json::Plain, _>(&mut self.shelf),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.request_id),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.validate_only),
+        }
+    }
+}
+
+::protogate::json_message!(CreateShelfRequest);
+
+impl ::protogate::json::Message for GetShelfRequest {
+    const NAME: &'static str = "library.v1.GetShelfRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("shelf", "shelf"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.single::<::protogate::json::Plain, _>(&mut self.shelf)
+    }
+}
+
+::protogate::json_message!(GetShelfRequest);
+
+impl ::protogate::json::Message for ListShelvesRequest {
+    const NAME: &'static str = "library.v1.ListShelvesRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("pageSize", "page_size"),
+        ("pageToken", "page_token"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.page_size)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.page_token)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.page_size),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.page_token),
+        }
+    }
+}
+
+::protogate::json_message!(ListShelvesRequest);
+
+impl ::protogate::json::Message for ListShelvesResponse {
+    const NAME: &'static str = "library.v1.ListShelvesResponse";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("shelves", "shelves"),
+        ("nextPageToken", "next_page_token"),
+        ("totalSize", "total_size"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.repeated::<::protogate::json::Plain, _>(0, &self.shelves)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.next_page_token)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.total_size)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.repeated::<::protogate::json::Plain, _>(&mut self.shelves),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.next_page_token),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.total_size),
+        }
+    }
+}
+
+::protogate::json_message!(ListShelvesResponse);
+
+impl ::protogate::json::Message for UpdateShelfRequest {
+    const NAME: &'static str = "library.v1.UpdateShelfRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("shelf", "shelf"),
+        ("allowMissing", "allow_missing"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.shelf)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.allow_missing)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.optional::<::protogate::json::Plain, _>(&mut self.shelf),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.allow_missing),
+        }
+    }
+}
+
+::protogate::json_message!(UpdateShelfRequest);
+
+impl ::protogate::json::Message for DeleteShelfRequest {
+    const NAME: &'static str = "library.v1.DeleteShelfRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("shelf", "shelf"),
+        ("force", "force"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.force)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.shelf),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.force),
+        }
+    }
+}
+
+::protogate::json_message!(DeleteShelfRequest);
 
 impl ::protogate::Validate for Author {
     #[inline]

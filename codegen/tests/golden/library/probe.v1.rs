@@ -1133,2352 +1133,531 @@ pub mod project_service_client {
     }
 }
 
-impl serde::Serialize for Blob {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
+impl ::protogate::json::Message for CheckRequest {
+    const NAME: &'static str = "probe.v1.CheckRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+        ("counts", "counts"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        w.map::<::protogate::json::Plain, _>(1, &self.counts)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
+            _ => r.map::<::protogate::json::Plain, _>(&mut self.counts),
         }
-        if self.content.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("probe.v1.Blob", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        if let Some(v) = self.content.as_ref() {
-            struct_ser.serialize_field("content", v)?;
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Blob {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-            "content",
-        ];
+::protogate::json_message!(CheckRequest);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            Content,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            "content" => Ok(GeneratedField::Content),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Blob;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct probe.v1.Blob")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Blob, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                let mut content__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Content => {
-                            if content__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("content"));
-                            }
-                            content__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Blob {
-                    name: name__.unwrap_or_default(),
-                    content: content__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("probe.v1.Blob", FIELDS, GeneratedVisitor)
+impl ::protogate::json::Message for CheckResponse {
+    const NAME: &'static str = "probe.v1.CheckResponse";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        _w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        _r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        ::core::result::Result::Ok(())
     }
 }
 
-impl serde::Serialize for BlobMeta {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
+::protogate::json_message!(CheckResponse);
+
+impl ::protogate::json::Message for EchoRequest {
+    const NAME: &'static str = "probe.v1.EchoRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("id", "id"),
+        ("count", "count"),
+        ("big", "big"),
+        ("small", "small"),
+        ("ratio", "ratio"),
+        ("flag", "flag"),
+        ("color", "color"),
+        ("labels", "labels"),
+        ("colorsBySlot", "colors_by_slot"),
+        ("totals", "totals"),
+        ("inner", "inner"),
+        ("numbers", "numbers"),
+        ("share", "share"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.id)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.count)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.big)?;
+        w.single::<::protogate::json::Plain, _>(3, &self.small)?;
+        w.single::<::protogate::json::Plain, _>(4, &self.ratio)?;
+        w.single::<::protogate::json::Plain, _>(5, &self.flag)?;
+        w.single::<::protogate::json::Enum<Color>, _>(6, &self.color)?;
+        w.map::<::protogate::json::Plain, _>(7, &self.labels)?;
+        w.map::<::protogate::json::Enum<Color>, _>(8, &self.colors_by_slot)?;
+        w.map::<::protogate::json::Plain, _>(9, &self.totals)?;
+        w.optional::<::protogate::json::Plain, _>(10, &self.inner)?;
+        w.repeated::<::protogate::json::Plain, _>(11, &self.numbers)?;
+        w.single::<::protogate::json::Plain, _>(12, &self.share)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.id),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.count),
+            2 => r.single::<::protogate::json::Plain, _>(&mut self.big),
+            3 => r.single::<::protogate::json::Plain, _>(&mut self.small),
+            4 => r.single::<::protogate::json::Plain, _>(&mut self.ratio),
+            5 => r.single::<::protogate::json::Plain, _>(&mut self.flag),
+            6 => r.single::<::protogate::json::Enum<Color>, _>(&mut self.color),
+            7 => r.map::<::protogate::json::Plain, _>(&mut self.labels),
+            8 => r.map::<::protogate::json::Enum<Color>, _>(&mut self.colors_by_slot),
+            9 => r.map::<::protogate::json::Plain, _>(&mut self.totals),
+            10 => r.optional::<::protogate::json::Plain, _>(&mut self.inner),
+            11 => r.repeated::<::protogate::json::Plain, _>(&mut self.numbers),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.share),
         }
-        if !self.display_name.is_empty() {
-            len += 1;
-        }
-        if self.owner.is_some() {
-            len += 1;
-        }
-        if !self.labels.is_empty() {
-            len += 1;
-        }
-        if !self.tags.is_empty() {
-            len += 1;
-        }
-        if self.created.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("probe.v1.BlobMeta", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        if !self.display_name.is_empty() {
-            struct_ser.serialize_field("displayName", &self.display_name)?;
-        }
-        if let Some(v) = self.owner.as_ref() {
-            struct_ser.serialize_field("owner", v)?;
-        }
-        if !self.labels.is_empty() {
-            struct_ser.serialize_field("labels", &self.labels)?;
-        }
-        if !self.tags.is_empty() {
-            struct_ser.serialize_field("tags", &self.tags)?;
-        }
-        if let Some(v) = self.created.as_ref() {
-            struct_ser.serialize_field("created", v)?;
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for BlobMeta {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-            "display_name",
-            "displayName",
-            "owner",
-            "labels",
-            "tags",
-            "created",
-        ];
+::protogate::json_message!(EchoRequest);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            DisplayName,
-            Owner,
-            Labels,
-            Tags,
-            Created,
-            __SkipField__,
+impl ::protogate::json::Message for Inner {
+    const NAME: &'static str = "probe.v1.Inner";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("tags", "tags"),
+        ("serial", "serial"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.map::<::protogate::json::Plain, _>(0, &self.tags)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.serial)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.map::<::protogate::json::Plain, _>(&mut self.tags),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.serial),
         }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            "displayName" | "display_name" => Ok(GeneratedField::DisplayName),
-                            "owner" => Ok(GeneratedField::Owner),
-                            "labels" => Ok(GeneratedField::Labels),
-                            "tags" => Ok(GeneratedField::Tags),
-                            "created" => Ok(GeneratedField::Created),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = BlobMeta;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct probe.v1.BlobMeta")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<BlobMeta, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                let mut display_name__ = None;
-                let mut owner__ = None;
-                let mut labels__ = None;
-                let mut tags__ = None;
-                let mut created__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::DisplayName => {
-                            if display_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("displayName"));
-                            }
-                            display_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Owner => {
-                            if owner__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("owner"));
-                            }
-                            owner__ = map_.next_value()?;
-                        }
-                        GeneratedField::Labels => {
-                            if labels__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("labels"));
-                            }
-                            labels__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, _>>()?
-                            );
-                        }
-                        GeneratedField::Tags => {
-                            if tags__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tags"));
-                            }
-                            tags__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Created => {
-                            if created__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("created"));
-                            }
-                            created__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BlobMeta {
-                    name: name__.unwrap_or_default(),
-                    display_name: display_name__.unwrap_or_default(),
-                    owner: owner__,
-                    labels: labels__.unwrap_or_default(),
-                    tags: tags__.unwrap_or_default(),
-                    created: created__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("probe.v1.BlobMeta", FIELDS, GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for BlobSummary {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
+::protogate::json_message!(Inner);
+
+impl ::protogate::json::Message for EchoResponse {
+    const NAME: &'static str = "probe.v1.EchoResponse";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("request", "request"),
+        ("metadata", "metadata"),
+        ("total", "total"),
+        ("color", "color"),
+        ("labels", "labels"),
+        ("at", "at"),
+        ("inner", "inner"),
+        ("text", "text"),
+        ("number", "number"),
+        ("maybe", "maybe"),
+        ("blob", "blob"),
+        ("inners", "inners"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.request)?;
+        w.repeated::<::protogate::json::Plain, _>(1, &self.metadata)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.total)?;
+        w.single::<::protogate::json::Enum<Color>, _>(3, &self.color)?;
+        w.map::<::protogate::json::Plain, _>(4, &self.labels)?;
+        w.optional::<::protogate::json::Plain, _>(5, &self.at)?;
+        w.optional::<::protogate::json::Plain, _>(6, &self.inner)?;
+        match &self.choice {
+            ::core::option::Option::Some(echo_response::Choice::Text(v)) => w.member::<::protogate::json::Plain, _>(7, v)?,
+            ::core::option::Option::Some(echo_response::Choice::Number(v)) => w.member::<::protogate::json::Plain, _>(8, v)?,
+            ::core::option::Option::None => {}
         }
-        if !self.content_type.is_empty() {
-            len += 1;
+        w.optional::<::protogate::json::Plain, _>(9, &self.maybe)?;
+        w.single::<::protogate::json::Base64, _>(10, &self.blob)?;
+        w.repeated::<::protogate::json::Plain, _>(11, &self.inners)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.optional::<::protogate::json::Plain, _>(&mut self.request),
+            1 => r.repeated::<::protogate::json::Plain, _>(&mut self.metadata),
+            2 => r.single::<::protogate::json::Plain, _>(&mut self.total),
+            3 => r.single::<::protogate::json::Enum<Color>, _>(&mut self.color),
+            4 => r.map::<::protogate::json::Plain, _>(&mut self.labels),
+            5 => r.optional::<::protogate::json::Plain, _>(&mut self.at),
+            6 => r.optional::<::protogate::json::Plain, _>(&mut self.inner),
+            7 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.choice, echo_response::Choice::Text),
+            8 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.choice, echo_response::Choice::Number),
+            9 => r.optional::<::protogate::json::Plain, _>(&mut self.maybe),
+            10 => r.single::<::protogate::json::Base64, _>(&mut self.blob),
+            _ => r.repeated::<::protogate::json::Plain, _>(&mut self.inners),
         }
-        if self.size != 0 {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("probe.v1.BlobSummary", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        if !self.content_type.is_empty() {
-            struct_ser.serialize_field("contentType", &self.content_type)?;
-        }
-        if self.size != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("size", ToString::to_string(&self.size).as_str())?;
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for BlobSummary {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-            "content_type",
-            "contentType",
-            "size",
-        ];
+::protogate::json_message!(EchoResponse);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            ContentType,
-            Size,
-            __SkipField__,
+impl ::protogate::json::Message for UploadRequest {
+    const NAME: &'static str = "probe.v1.UploadRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+        ("content", "content"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.content)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.content),
         }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            "contentType" | "content_type" => Ok(GeneratedField::ContentType),
-                            "size" => Ok(GeneratedField::Size),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = BlobSummary;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct probe.v1.BlobSummary")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<BlobSummary, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                let mut content_type__ = None;
-                let mut size__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ContentType => {
-                            if content_type__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("contentType"));
-                            }
-                            content_type__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Size => {
-                            if size__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("size"));
-                            }
-                            size__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BlobSummary {
-                    name: name__.unwrap_or_default(),
-                    content_type: content_type__.unwrap_or_default(),
-                    size: size__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("probe.v1.BlobSummary", FIELDS, GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for CheckRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
+::protogate::json_message!(UploadRequest);
+
+impl ::protogate::json::Message for BlobSummary {
+    const NAME: &'static str = "probe.v1.BlobSummary";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+        ("contentType", "content_type"),
+        ("size", "size"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.content_type)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.size)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.content_type),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.size),
         }
-        if !self.counts.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("probe.v1.CheckRequest", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        if !self.counts.is_empty() {
-            struct_ser.serialize_field("counts", &self.counts)?;
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CheckRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-            "counts",
-        ];
+::protogate::json_message!(BlobSummary);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            Counts,
-            __SkipField__,
+impl ::protogate::json::Message for DownloadRequest {
+    const NAME: &'static str = "probe.v1.DownloadRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+        ("chunkSize", "chunk_size"),
+        ("failAfter", "fail_after"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.chunk_size)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.fail_after)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.chunk_size),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.fail_after),
         }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            "counts" => Ok(GeneratedField::Counts),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = CheckRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct probe.v1.CheckRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<CheckRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                let mut counts__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Counts => {
-                            if counts__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("counts"));
-                            }
-                            counts__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, ::protogate::json::NumberDeserialize<i32>>>()?
-                                    .into_iter().map(|(k,v)| (k, v.0)).collect()
-                            );
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CheckRequest {
-                    name: name__.unwrap_or_default(),
-                    counts: counts__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("probe.v1.CheckRequest", FIELDS, GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for CheckResponse {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let len = 0;
-        let struct_ser = serializer.serialize_struct("probe.v1.CheckResponse", len)?;
-        struct_ser.end()
+::protogate::json_message!(DownloadRequest);
+
+impl ::protogate::json::Message for Blob {
+    const NAME: &'static str = "probe.v1.Blob";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+        ("content", "content"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.content)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.content),
+        }
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CheckResponse {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-        ];
+::protogate::json_message!(Blob);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            __SkipField__,
+impl ::protogate::json::Message for BlobMeta {
+    const NAME: &'static str = "probe.v1.BlobMeta";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+        ("displayName", "display_name"),
+        ("owner", "owner"),
+        ("labels", "labels"),
+        ("tags", "tags"),
+        ("created", "created"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.display_name)?;
+        w.optional::<::protogate::json::Plain, _>(2, &self.owner)?;
+        w.map::<::protogate::json::Plain, _>(3, &self.labels)?;
+        w.repeated::<::protogate::json::Plain, _>(4, &self.tags)?;
+        w.optional::<::protogate::json::Plain, _>(5, &self.created)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.display_name),
+            2 => r.optional::<::protogate::json::Plain, _>(&mut self.owner),
+            3 => r.map::<::protogate::json::Plain, _>(&mut self.labels),
+            4 => r.repeated::<::protogate::json::Plain, _>(&mut self.tags),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.created),
         }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                            Ok(GeneratedField::__SkipField__)
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = CheckResponse;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct probe.v1.CheckResponse")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<CheckResponse, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                while map_.next_key::<GeneratedField>()?.is_some() {
-                    let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                }
-                Ok(CheckResponse {
-                })
-            }
-        }
-        deserializer.deserialize_struct("probe.v1.CheckResponse", FIELDS, GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for Color {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        let variant = match self {
-            Self::Unspecified => "COLOR_UNSPECIFIED",
-            Self::Red => "RED",
-            Self::Blue => "BLUE",
-        };
-        serializer.serialize_str(variant)
+::protogate::json_message!(BlobMeta);
+
+impl ::protogate::json::Message for Owner {
+    const NAME: &'static str = "probe.v1.Owner";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+        ("emailAddress", "email_address"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.email_address)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.email_address),
+        }
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Color {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "COLOR_UNSPECIFIED",
-            "RED",
-            "BLUE",
-        ];
+::protogate::json_message!(Owner);
 
-        struct GeneratedVisitor;
-
-        impl serde::de::Visitor<'_> for GeneratedVisitor {
-            type Value = Color;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(formatter, "expected one of: {:?}", &FIELDS)
-            }
-
-            fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Signed(v), &self)
-                    })
-            }
-
-            fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(v), &self)
-                    })
-            }
-
-            fn visit_str<E>(self, value: &str) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                match value {
-                    "COLOR_UNSPECIFIED" => Ok(Color::Unspecified),
-                    "RED" => Ok(Color::Red),
-                    "BLUE" => Ok(Color::Blue),
-                    _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
-                }
-            }
+impl ::protogate::json::Message for UpdateBlobRequest {
+    const NAME: &'static str = "probe.v1.UpdateBlobRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("blob", "blob"),
+        ("updateMask", "update_mask"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.blob)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.update_mask)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.optional::<::protogate::json::Plain, _>(&mut self.blob),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.update_mask),
         }
-        deserializer.deserialize_any(GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for DownloadRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
-        }
-        if self.chunk_size != 0 {
-            len += 1;
-        }
-        if self.fail_after != 0 {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("probe.v1.DownloadRequest", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        if self.chunk_size != 0 {
-            struct_ser.serialize_field("chunkSize", &self.chunk_size)?;
-        }
-        if self.fail_after != 0 {
-            struct_ser.serialize_field("failAfter", &self.fail_after)?;
-        }
-        struct_ser.end()
+::protogate::json_message!(UpdateBlobRequest);
+
+impl ::protogate::json::ProtoEnum for Color {
+    const VALUES: &'static [(&'static str, i32)] = &[
+        ("COLOR_UNSPECIFIED", 0),
+        ("RED", 1),
+        ("BLUE", 2),
+    ];
+}
+
+::protogate::json_enum!(Color);
+
+impl ::protogate::json::Message for GetProjectRequest {
+    const NAME: &'static str = "probe.v1.GetProjectRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("projectId", "project_id"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.project_id)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.single::<::protogate::json::Plain, _>(&mut self.project_id)
     }
 }
 
-impl<'de> serde::Deserialize<'de> for DownloadRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-            "chunk_size",
-            "chunkSize",
-            "fail_after",
-            "failAfter",
-        ];
+::protogate::json_message!(GetProjectRequest);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            ChunkSize,
-            FailAfter,
-            __SkipField__,
+impl ::protogate::json::Message for Project {
+    const NAME: &'static str = "probe.v1.Project";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("id", "id"),
+        ("name", "name"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.id)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.name)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.id),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.name),
         }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            "chunkSize" | "chunk_size" => Ok(GeneratedField::ChunkSize),
-                            "failAfter" | "fail_after" => Ok(GeneratedField::FailAfter),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = DownloadRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct probe.v1.DownloadRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<DownloadRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                let mut chunk_size__ = None;
-                let mut fail_after__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::ChunkSize => {
-                            if chunk_size__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("chunkSize"));
-                            }
-                            chunk_size__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::FailAfter => {
-                            if fail_after__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("failAfter"));
-                            }
-                            fail_after__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DownloadRequest {
-                    name: name__.unwrap_or_default(),
-                    chunk_size: chunk_size__.unwrap_or_default(),
-                    fail_after: fail_after__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("probe.v1.DownloadRequest", FIELDS, GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for EchoRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.id.is_empty() {
-            len += 1;
-        }
-        if self.count != 0 {
-            len += 1;
-        }
-        if self.big != 0 {
-            len += 1;
-        }
-        if self.small != 0 {
-            len += 1;
-        }
-        if self.ratio != 0. {
-            len += 1;
-        }
-        if self.flag {
-            len += 1;
-        }
-        if self.color != 0 {
-            len += 1;
-        }
-        if !self.labels.is_empty() {
-            len += 1;
-        }
-        if !self.colors_by_slot.is_empty() {
-            len += 1;
-        }
-        if !self.totals.is_empty() {
-            len += 1;
-        }
-        if self.inner.is_some() {
-            len += 1;
-        }
-        if !self.numbers.is_empty() {
-            len += 1;
-        }
-        if self.share != 0. {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("probe.v1.EchoRequest", len)?;
-        if !self.id.is_empty() {
-            struct_ser.serialize_field("id", &self.id)?;
-        }
-        if self.count != 0 {
-            struct_ser.serialize_field("count", &self.count)?;
-        }
-        if self.big != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("big", ToString::to_string(&self.big).as_str())?;
-        }
-        if self.small != 0 {
-            struct_ser.serialize_field("small", &self.small)?;
-        }
-        if self.ratio != 0. {
-            struct_ser.serialize_field("ratio", &::protogate::json::Floats(&self.ratio))?;
-        }
-        if self.flag {
-            struct_ser.serialize_field("flag", &self.flag)?;
-        }
-        if self.color != 0 {
-            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<Color>::new(self.color))?;
-            struct_ser.serialize_field("color", &v)?;
-        }
-        if !self.labels.is_empty() {
-            struct_ser.serialize_field("labels", &self.labels)?;
-        }
-        if !self.colors_by_slot.is_empty() {
-            let v: std::collections::HashMap<_, _> = self.colors_by_slot.iter()
-                .map(|(k, v)| {
-                    let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<Color>::new(*v))?;
-                    Ok((k, v))
-                }).collect::<std::result::Result<_,_>>()?;
-            struct_ser.serialize_field("colorsBySlot", &v)?;
-        }
-        if !self.totals.is_empty() {
-            let v: std::collections::HashMap<_, _> = self.totals.iter()
-                .map(|(k, v)| (k, v.to_string())).collect();
-            struct_ser.serialize_field("totals", &v)?;
-        }
-        if let Some(v) = self.inner.as_ref() {
-            struct_ser.serialize_field("inner", v)?;
-        }
-        if !self.numbers.is_empty() {
-            struct_ser.serialize_field("numbers", &self.numbers)?;
-        }
-        if self.share != 0. {
-            struct_ser.serialize_field("share", &::protogate::json::Floats(&self.share))?;
-        }
-        struct_ser.end()
+::protogate::json_message!(Project);
+
+impl ::protogate::json::Message for WhoAmIRequest {
+    const NAME: &'static str = "probe.v1.WhoAmIRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        _w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        _r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        ::core::result::Result::Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for EchoRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "id",
-            "count",
-            "big",
-            "small",
-            "ratio",
-            "flag",
-            "color",
-            "labels",
-            "colors_by_slot",
-            "colorsBySlot",
-            "totals",
-            "inner",
-            "numbers",
-            "share",
-        ];
+::protogate::json_message!(WhoAmIRequest);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Id,
-            Count,
-            Big,
-            Small,
-            Ratio,
-            Flag,
-            Color,
-            Labels,
-            ColorsBySlot,
-            Totals,
-            Inner,
-            Numbers,
-            Share,
-            __SkipField__,
+impl ::protogate::json::Message for WhoAmIResponse {
+    const NAME: &'static str = "probe.v1.WhoAmIResponse";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("subject", "subject"),
+        ("tenant", "tenant"),
+        ("stamped", "stamped"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.subject)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.tenant)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.stamped)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.subject),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.tenant),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.stamped),
         }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "id" => Ok(GeneratedField::Id),
-                            "count" => Ok(GeneratedField::Count),
-                            "big" => Ok(GeneratedField::Big),
-                            "small" => Ok(GeneratedField::Small),
-                            "ratio" => Ok(GeneratedField::Ratio),
-                            "flag" => Ok(GeneratedField::Flag),
-                            "color" => Ok(GeneratedField::Color),
-                            "labels" => Ok(GeneratedField::Labels),
-                            "colorsBySlot" | "colors_by_slot" => Ok(GeneratedField::ColorsBySlot),
-                            "totals" => Ok(GeneratedField::Totals),
-                            "inner" => Ok(GeneratedField::Inner),
-                            "numbers" => Ok(GeneratedField::Numbers),
-                            "share" => Ok(GeneratedField::Share),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = EchoRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct probe.v1.EchoRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<EchoRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut id__ = None;
-                let mut count__ = None;
-                let mut big__ = None;
-                let mut small__ = None;
-                let mut ratio__ = None;
-                let mut flag__ = None;
-                let mut color__ = None;
-                let mut labels__ = None;
-                let mut colors_by_slot__ = None;
-                let mut totals__ = None;
-                let mut inner__ = None;
-                let mut numbers__ = None;
-                let mut share__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Id => {
-                            if id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Count => {
-                            if count__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("count"));
-                            }
-                            count__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Big => {
-                            if big__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("big"));
-                            }
-                            big__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Small => {
-                            if small__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("small"));
-                            }
-                            small__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Ratio => {
-                            if ratio__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("ratio"));
-                            }
-                            ratio__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Flag => {
-                            if flag__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("flag"));
-                            }
-                            flag__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Color => {
-                            if color__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("color"));
-                            }
-                            color__ = Some(map_.next_value::<::protogate::json::OpenEnum<Color>>()?.0);
-                        }
-                        GeneratedField::Labels => {
-                            if labels__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("labels"));
-                            }
-                            labels__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, _>>()?
-                            );
-                        }
-                        GeneratedField::ColorsBySlot => {
-                            if colors_by_slot__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("colorsBySlot"));
-                            }
-                            colors_by_slot__ = Some(
-                                map_.next_value::<std::collections::HashMap<::protogate::json::NumberDeserialize<i32>, ::protogate::json::OpenEnum<Color>>>()?
-                                    .into_iter().map(|(k,v)| (k.0, v.0)).collect()
-                            );
-                        }
-                        GeneratedField::Totals => {
-                            if totals__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("totals"));
-                            }
-                            totals__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, ::protogate::json::NumberDeserialize<i64>>>()?
-                                    .into_iter().map(|(k,v)| (k, v.0)).collect()
-                            );
-                        }
-                        GeneratedField::Inner => {
-                            if inner__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("inner"));
-                            }
-                            inner__ = map_.next_value()?;
-                        }
-                        GeneratedField::Numbers => {
-                            if numbers__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("numbers"));
-                            }
-                            numbers__ = 
-                                Some(map_.next_value::<Vec<::protogate::json::NumberDeserialize<_>>>()?
-                                    .into_iter().map(|x| x.0).collect())
-                            ;
-                        }
-                        GeneratedField::Share => {
-                            if share__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("share"));
-                            }
-                            share__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(EchoRequest {
-                    id: id__.unwrap_or_default(),
-                    count: count__.unwrap_or_default(),
-                    big: big__.unwrap_or_default(),
-                    small: small__.unwrap_or_default(),
-                    ratio: ratio__.unwrap_or_default(),
-                    flag: flag__.unwrap_or_default(),
-                    color: color__.unwrap_or_default(),
-                    labels: labels__.unwrap_or_default(),
-                    colors_by_slot: colors_by_slot__.unwrap_or_default(),
-                    totals: totals__.unwrap_or_default(),
-                    inner: inner__,
-                    numbers: numbers__.unwrap_or_default(),
-                    share: share__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("probe.v1.EchoRequest", FIELDS, GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for EchoResponse {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.request.is_some() {
-            len += 1;
-        }
-        if !self.metadata.is_empty() {
-            len += 1;
-        }
-        if self.total != 0 {
-            len += 1;
-        }
-        if self.color != 0 {
-            len += 1;
-        }
-        if !self.labels.is_empty() {
-            len += 1;
-        }
-        if self.at.is_some() {
-            len += 1;
-        }
-        if self.inner.is_some() {
-            len += 1;
-        }
-        if self.maybe.is_some() {
-            len += 1;
-        }
-        if !self.blob.is_empty() {
-            len += 1;
-        }
-        if !self.inners.is_empty() {
-            len += 1;
-        }
-        if self.choice.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("probe.v1.EchoResponse", len)?;
-        if let Some(v) = self.request.as_ref() {
-            struct_ser.serialize_field("request", v)?;
-        }
-        if !self.metadata.is_empty() {
-            struct_ser.serialize_field("metadata", &self.metadata)?;
-        }
-        if self.total != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("total", ToString::to_string(&self.total).as_str())?;
-        }
-        if self.color != 0 {
-            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<Color>::new(self.color))?;
-            struct_ser.serialize_field("color", &v)?;
-        }
-        if !self.labels.is_empty() {
-            struct_ser.serialize_field("labels", &self.labels)?;
-        }
-        if let Some(v) = self.at.as_ref() {
-            struct_ser.serialize_field("at", v)?;
-        }
-        if let Some(v) = self.inner.as_ref() {
-            struct_ser.serialize_field("inner", v)?;
-        }
-        if let Some(v) = self.maybe.as_ref() {
-            struct_ser.serialize_field("maybe", v)?;
-        }
-        if !self.blob.is_empty() {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("blob", pbjson::private::base64::encode(&self.blob).as_str())?;
-        }
-        if !self.inners.is_empty() {
-            struct_ser.serialize_field("inners", &self.inners)?;
-        }
-        if let Some(v) = self.choice.as_ref() {
-            match v {
-                echo_response::Choice::Text(v) => {
-                    struct_ser.serialize_field("text", v)?;
-                }
-                echo_response::Choice::Number(v) => {
-                    struct_ser.serialize_field("number", v)?;
-                }
-            }
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EchoResponse {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "request",
-            "metadata",
-            "total",
-            "color",
-            "labels",
-            "at",
-            "inner",
-            "maybe",
-            "blob",
-            "inners",
-            "text",
-            "number",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Request,
-            Metadata,
-            Total,
-            Color,
-            Labels,
-            At,
-            Inner,
-            Maybe,
-            Blob,
-            Inners,
-            Text,
-            Number,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "request" => Ok(GeneratedField::Request),
-                            "metadata" => Ok(GeneratedField::Metadata),
-                            "total" => Ok(GeneratedField::Total),
-                            "color" => Ok(GeneratedField::Color),
-                            "labels" => Ok(GeneratedField::Labels),
-                            "at" => Ok(GeneratedField::At),
-                            "inner" => Ok(GeneratedField::Inner),
-                            "maybe" => Ok(GeneratedField::Maybe),
-                            "blob" => Ok(GeneratedField::Blob),
-                            "inners" => Ok(GeneratedField::Inners),
-                            "text" => Ok(GeneratedField::Text),
-                            "number" => Ok(GeneratedField::Number),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = EchoResponse;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct probe.v1.EchoResponse")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<EchoResponse, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut request__ = None;
-                let mut metadata__ = None;
-                let mut total__ = None;
-                let mut color__ = None;
-                let mut labels__ = None;
-                let mut at__ = None;
-                let mut inner__ = None;
-                let mut maybe__ = None;
-                let mut blob__ = None;
-                let mut inners__ = None;
-                let mut choice__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Request => {
-                            if request__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("request"));
-                            }
-                            request__ = map_.next_value()?;
-                        }
-                        GeneratedField::Metadata => {
-                            if metadata__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("metadata"));
-                            }
-                            metadata__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Total => {
-                            if total__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("total"));
-                            }
-                            total__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Color => {
-                            if color__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("color"));
-                            }
-                            color__ = Some(map_.next_value::<::protogate::json::OpenEnum<Color>>()?.0);
-                        }
-                        GeneratedField::Labels => {
-                            if labels__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("labels"));
-                            }
-                            labels__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, _>>()?
-                            );
-                        }
-                        GeneratedField::At => {
-                            if at__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("at"));
-                            }
-                            at__ = map_.next_value()?;
-                        }
-                        GeneratedField::Inner => {
-                            if inner__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("inner"));
-                            }
-                            inner__ = map_.next_value()?;
-                        }
-                        GeneratedField::Maybe => {
-                            if maybe__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("maybe"));
-                            }
-                            maybe__ = map_.next_value()?;
-                        }
-                        GeneratedField::Blob => {
-                            if blob__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("blob"));
-                            }
-                            blob__ = 
-                                Some(map_.next_value::<::protogate::json::BytesDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Inners => {
-                            if inners__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("inners"));
-                            }
-                            inners__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Text => {
-                            if choice__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("text"));
-                            }
-                            choice__ = map_.next_value::<::std::option::Option<_>>()?.map(echo_response::Choice::Text);
-                        }
-                        GeneratedField::Number => {
-                            if choice__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("number"));
-                            }
-                            choice__ = map_.next_value::<::std::option::Option<::protogate::json::NumberDeserialize<_>>>()?.map(|x| echo_response::Choice::Number(x.0));
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(EchoResponse {
-                    request: request__,
-                    metadata: metadata__.unwrap_or_default(),
-                    total: total__.unwrap_or_default(),
-                    color: color__.unwrap_or_default(),
-                    labels: labels__.unwrap_or_default(),
-                    at: at__,
-                    inner: inner__,
-                    maybe: maybe__,
-                    blob: blob__.unwrap_or_default(),
-                    inners: inners__.unwrap_or_default(),
-                    choice: choice__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("probe.v1.EchoResponse", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for GetProjectRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.project_id.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("probe.v1.GetProjectRequest", len)?;
-        if !self.project_id.is_empty() {
-            struct_ser.serialize_field("projectId", &self.project_id)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetProjectRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "project_id",
-            "projectId",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            ProjectId,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "projectId" | "project_id" => Ok(GeneratedField::ProjectId),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = GetProjectRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct probe.v1.GetProjectRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<GetProjectRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut project_id__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::ProjectId => {
-                            if project_id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("projectId"));
-                            }
-                            project_id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetProjectRequest {
-                    project_id: project_id__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("probe.v1.GetProjectRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for Inner {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.tags.is_empty() {
-            len += 1;
-        }
-        if self.serial != 0 {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("probe.v1.Inner", len)?;
-        if !self.tags.is_empty() {
-            struct_ser.serialize_field("tags", &self.tags)?;
-        }
-        if self.serial != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("serial", ToString::to_string(&self.serial).as_str())?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Inner {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "tags",
-            "serial",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Tags,
-            Serial,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "tags" => Ok(GeneratedField::Tags),
-                            "serial" => Ok(GeneratedField::Serial),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Inner;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct probe.v1.Inner")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Inner, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut tags__ = None;
-                let mut serial__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Tags => {
-                            if tags__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tags"));
-                            }
-                            tags__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, _>>()?
-                            );
-                        }
-                        GeneratedField::Serial => {
-                            if serial__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("serial"));
-                            }
-                            serial__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Inner {
-                    tags: tags__.unwrap_or_default(),
-                    serial: serial__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("probe.v1.Inner", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for Owner {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
-        }
-        if !self.email_address.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("probe.v1.Owner", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        if !self.email_address.is_empty() {
-            struct_ser.serialize_field("emailAddress", &self.email_address)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Owner {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-            "email_address",
-            "emailAddress",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            EmailAddress,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            "emailAddress" | "email_address" => Ok(GeneratedField::EmailAddress),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Owner;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct probe.v1.Owner")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Owner, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                let mut email_address__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::EmailAddress => {
-                            if email_address__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("emailAddress"));
-                            }
-                            email_address__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Owner {
-                    name: name__.unwrap_or_default(),
-                    email_address: email_address__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("probe.v1.Owner", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for Project {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.id.is_empty() {
-            len += 1;
-        }
-        if !self.name.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("probe.v1.Project", len)?;
-        if !self.id.is_empty() {
-            struct_ser.serialize_field("id", &self.id)?;
-        }
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Project {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "id",
-            "name",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Id,
-            Name,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "id" => Ok(GeneratedField::Id),
-                            "name" => Ok(GeneratedField::Name),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Project;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct probe.v1.Project")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Project, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut id__ = None;
-                let mut name__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Id => {
-                            if id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Project {
-                    id: id__.unwrap_or_default(),
-                    name: name__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("probe.v1.Project", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for UpdateBlobRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.blob.is_some() {
-            len += 1;
-        }
-        if self.update_mask.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("probe.v1.UpdateBlobRequest", len)?;
-        if let Some(v) = self.blob.as_ref() {
-            struct_ser.serialize_field("blob", v)?;
-        }
-        if let Some(v) = self.update_mask.as_ref() {
-            struct_ser.serialize_field("updateMask", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateBlobRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "blob",
-            "update_mask",
-            "updateMask",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Blob,
-            UpdateMask,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "blob" => Ok(GeneratedField::Blob),
-                            "updateMask" | "update_mask" => Ok(GeneratedField::UpdateMask),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = UpdateBlobRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct probe.v1.UpdateBlobRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<UpdateBlobRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut blob__ = None;
-                let mut update_mask__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Blob => {
-                            if blob__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("blob"));
-                            }
-                            blob__ = map_.next_value()?;
-                        }
-                        GeneratedField::UpdateMask => {
-                            if update_mask__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("updateMask"));
-                            }
-                            update_mask__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateBlobRequest {
-                    blob: blob__,
-                    update_mask: update_mask__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("probe.v1.UpdateBlobRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for UploadRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
-        }
-        if self.content.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("probe.v1.UploadRequest", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        if let Some(v) = self.content.as_ref() {
-            struct_ser.serialize_field("content", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UploadRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-            "content",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            Content,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            "content" => Ok(GeneratedField::Content),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = UploadRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct probe.v1.UploadRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<UploadRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                let mut content__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Content => {
-                            if content__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("content"));
-                            }
-                            content__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UploadRequest {
-                    name: name__.unwrap_or_default(),
-                    content: content__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("probe.v1.UploadRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for WhoAmIRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let len = 0;
-        let struct_ser = serializer.serialize_struct("probe.v1.WhoAmIRequest", len)?;
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WhoAmIRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                            Ok(GeneratedField::__SkipField__)
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = WhoAmIRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct probe.v1.WhoAmIRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<WhoAmIRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                while map_.next_key::<GeneratedField>()?.is_some() {
-                    let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                }
-                Ok(WhoAmIRequest {
-                })
-            }
-        }
-        deserializer.deserialize_struct("probe.v1.WhoAmIRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for WhoAmIResponse {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.subject.is_empty() {
-            len += 1;
-        }
-        if !self.tenant.is_empty() {
-            len += 1;
-        }
-        if !self.stamped.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("probe.v1.WhoAmIResponse", len)?;
-        if !self.subject.is_empty() {
-            struct_ser.serialize_field("subject", &self.subject)?;
-        }
-        if !self.tenant.is_empty() {
-            struct_ser.serialize_field("tenant", &self.tenant)?;
-        }
-        if !self.stamped.is_empty() {
-            struct_ser.serialize_field("stamped", &self.stamped)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WhoAmIResponse {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "subject",
-            "tenant",
-            "stamped",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Subject,
-            Tenant,
-            Stamped,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "subject" => Ok(GeneratedField::Subject),
-                            "tenant" => Ok(GeneratedField::Tenant),
-                            "stamped" => Ok(GeneratedField::Stamped),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = WhoAmIResponse;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct probe.v1.WhoAmIResponse")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<WhoAmIResponse, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut subject__ = None;
-                let mut tenant__ = None;
-                let mut stamped__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Subject => {
-                            if subject__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("subject"));
-                            }
-                            subject__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Tenant => {
-                            if tenant__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("tenant"));
-                            }
-                            tenant__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Stamped => {
-                            if stamped__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("stamped"));
-                            }
-                            stamped__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(WhoAmIResponse {
-                    subject: subject__.unwrap_or_default(),
-                    tenant: tenant__.unwrap_or_default(),
-                    stamped: stamped__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("probe.v1.WhoAmIResponse", FIELDS, GeneratedVisitor)
-    }
-}
+::protogate::json_message!(WhoAmIResponse);
 
 impl ::protogate::Validate for CheckRequest {
     #[inline]

@@ -245,237 +245,59 @@ pub mod wallet_service_client {
     }
 }
 
-impl serde::Serialize for Ping {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.msg.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("protogate_packageless.Ping", len)?;
-        if !self.msg.is_empty() {
-            struct_ser.serialize_field("msg", &self.msg)?;
-        }
-        struct_ser.end()
+impl ::protogate::json::Message for Ping {
+    const NAME: &'static str = "Ping";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("msg", "msg"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.msg)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.single::<::protogate::json::Plain, _>(&mut self.msg)
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Ping {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "msg",
-        ];
+::protogate::json_message!(Ping);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Msg,
-            __SkipField__,
+impl ::protogate::json::Message for Wallet {
+    const NAME: &'static str = "Wallet";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("balance", "balance"),
+        ("lastPing", "last_ping"),
+        ("currencies", "currencies"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.balance)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.last_ping)?;
+        w.repeated::<::protogate::json::Enum<naming::r#type::Currency>, _>(2, &self.currencies)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.optional::<::protogate::json::Plain, _>(&mut self.balance),
+            1 => r.optional::<::protogate::json::Plain, _>(&mut self.last_ping),
+            _ => r.repeated::<::protogate::json::Enum<naming::r#type::Currency>, _>(&mut self.currencies),
         }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "msg" => Ok(GeneratedField::Msg),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Ping;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct protogate_packageless.Ping")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Ping, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut msg__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Msg => {
-                            if msg__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("msg"));
-                            }
-                            msg__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Ping {
-                    msg: msg__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("protogate_packageless.Ping", FIELDS, GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for Wallet {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.balance.is_some() {
-            len += 1;
-        }
-        if self.last_ping.is_some() {
-            len += 1;
-        }
-        if !self.currencies.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("protogate_packageless.Wallet", len)?;
-        if let Some(v) = self.balance.as_ref() {
-            struct_ser.serialize_field("balance", v)?;
-        }
-        if let Some(v) = self.last_ping.as_ref() {
-            struct_ser.serialize_field("lastPing", v)?;
-        }
-        if !self.currencies.is_empty() {
-            let v = self.currencies.iter().cloned().map(|v| {
-                Ok::<_, S::Error>(::protogate::json::OpenEnum::<naming::r#type::Currency>::new(v))
-                }).collect::<std::result::Result<Vec<_>, _>>()?;
-            struct_ser.serialize_field("currencies", &v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Wallet {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "balance",
-            "last_ping",
-            "lastPing",
-            "currencies",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Balance,
-            LastPing,
-            Currencies,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "balance" => Ok(GeneratedField::Balance),
-                            "lastPing" | "last_ping" => Ok(GeneratedField::LastPing),
-                            "currencies" => Ok(GeneratedField::Currencies),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Wallet;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct protogate_packageless.Wallet")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Wallet, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut balance__ = None;
-                let mut last_ping__ = None;
-                let mut currencies__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Balance => {
-                            if balance__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("balance"));
-                            }
-                            balance__ = map_.next_value()?;
-                        }
-                        GeneratedField::LastPing => {
-                            if last_ping__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("lastPing"));
-                            }
-                            last_ping__ = map_.next_value()?;
-                        }
-                        GeneratedField::Currencies => {
-                            if currencies__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("currencies"));
-                            }
-                            currencies__ = Some(map_.next_value::<Vec<::protogate::json::OpenEnum<naming::r#type::Currency>>>()?.into_iter().map(|x| x.0).collect());
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Wallet {
-                    balance: balance__,
-                    last_ping: last_ping__,
-                    currencies: currencies__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("protogate_packageless.Wallet", FIELDS, GeneratedVisitor)
-    }
-}
+::protogate::json_message!(Wallet);
 
 impl ::protogate::Validate for Ping {
     #[inline]

@@ -131,599 +131,139 @@ impl ::prost::Name for Level1 {
     }
 }
 
-impl serde::Serialize for Level1 {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.level2.is_some() {
-            len += 1;
+impl ::protogate::json::Message for Level1 {
+    const NAME: &'static str = "naming.deep.Level1";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("level2", "level2"),
+        ("shortcut", "shortcut"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.level2)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.shortcut)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.optional::<::protogate::json::Plain, _>(&mut self.level2),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.shortcut),
         }
-        if self.shortcut.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.deep.Level1", len)?;
-        if let Some(v) = self.level2.as_ref() {
-            struct_ser.serialize_field("level2", v)?;
-        }
-        if let Some(v) = self.shortcut.as_ref() {
-            struct_ser.serialize_field("shortcut", v)?;
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Level1 {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "level2",
-            "shortcut",
-        ];
+::protogate::json_message!(Level1);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Level2,
-            Shortcut,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "level2" => Ok(GeneratedField::Level2),
-                            "shortcut" => Ok(GeneratedField::Shortcut),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Level1;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.deep.Level1")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Level1, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut level2__ = None;
-                let mut shortcut__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Level2 => {
-                            if level2__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("level2"));
-                            }
-                            level2__ = map_.next_value()?;
-                        }
-                        GeneratedField::Shortcut => {
-                            if shortcut__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("shortcut"));
-                            }
-                            shortcut__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Level1 {
-                    level2: level2__,
-                    shortcut: shortcut__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.deep.Level1", FIELDS, GeneratedVisitor)
+impl ::protogate::json::Message for level1::Level2 {
+    const NAME: &'static str = "naming.deep.Level1.Level2";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("level3", "level3"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.level3)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.optional::<::protogate::json::Plain, _>(&mut self.level3)
     }
 }
 
-impl serde::Serialize for level1::Level2 {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.level3.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.deep.Level1.Level2", len)?;
-        if let Some(v) = self.level3.as_ref() {
-            struct_ser.serialize_field("level3", v)?;
-        }
-        struct_ser.end()
+::protogate::json_message!(level1::Level2);
+
+impl ::protogate::json::Message for level1::level2::Level3 {
+    const NAME: &'static str = "naming.deep.Level1.Level2.Level3";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("level4", "level4"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.level4)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.optional::<::protogate::json::Plain, _>(&mut self.level4)
     }
 }
 
-impl<'de> serde::Deserialize<'de> for level1::Level2 {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "level3",
-        ];
+::protogate::json_message!(level1::level2::Level3);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Level3,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "level3" => Ok(GeneratedField::Level3),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = level1::Level2;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.deep.Level1.Level2")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<level1::Level2, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut level3__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Level3 => {
-                            if level3__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("level3"));
-                            }
-                            level3__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(level1::Level2 {
-                    level3: level3__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.deep.Level1.Level2", FIELDS, GeneratedVisitor)
+impl ::protogate::json::Message for level1::level2::level3::Level4 {
+    const NAME: &'static str = "naming.deep.Level1.Level2.Level3.Level4";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("level5", "level5"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.level5)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.optional::<::protogate::json::Plain, _>(&mut self.level5)
     }
 }
 
-impl serde::Serialize for level1::level2::Level3 {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.level4.is_some() {
-            len += 1;
+::protogate::json_message!(level1::level2::level3::Level4);
+
+impl ::protogate::json::Message for level1::level2::level3::level4::Level5 {
+    const NAME: &'static str = "naming.deep.Level1.Level2.Level3.Level4.Level5";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("leafName", "leaf_name"),
+        ("kind", "kind"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.leaf_name)?;
+        w.single::<::protogate::json::Enum<level1::level2::level3::level4::Kind>, _>(1, &self.kind)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.leaf_name),
+            _ => r.single::<::protogate::json::Enum<level1::level2::level3::level4::Kind>, _>(&mut self.kind),
         }
-        let mut struct_ser = serializer.serialize_struct("naming.deep.Level1.Level2.Level3", len)?;
-        if let Some(v) = self.level4.as_ref() {
-            struct_ser.serialize_field("level4", v)?;
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for level1::level2::Level3 {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "level4",
-        ];
+::protogate::json_message!(level1::level2::level3::level4::Level5);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Level4,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "level4" => Ok(GeneratedField::Level4),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = level1::level2::Level3;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.deep.Level1.Level2.Level3")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<level1::level2::Level3, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut level4__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Level4 => {
-                            if level4__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("level4"));
-                            }
-                            level4__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(level1::level2::Level3 {
-                    level4: level4__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.deep.Level1.Level2.Level3", FIELDS, GeneratedVisitor)
-    }
+impl ::protogate::json::ProtoEnum for level1::level2::level3::level4::Kind {
+    const VALUES: &'static [(&'static str, i32)] = &[
+        ("KIND_UNSPECIFIED", 0),
+        ("KIND_LEAF", 1),
+    ];
 }
 
-impl serde::Serialize for level1::level2::level3::Level4 {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.level5.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.deep.Level1.Level2.Level3.Level4", len)?;
-        if let Some(v) = self.level5.as_ref() {
-            struct_ser.serialize_field("level5", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for level1::level2::level3::Level4 {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "level5",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Level5,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "level5" => Ok(GeneratedField::Level5),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = level1::level2::level3::Level4;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.deep.Level1.Level2.Level3.Level4")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<level1::level2::level3::Level4, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut level5__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Level5 => {
-                            if level5__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("level5"));
-                            }
-                            level5__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(level1::level2::level3::Level4 {
-                    level5: level5__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.deep.Level1.Level2.Level3.Level4", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for level1::level2::level3::level4::Kind {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        let variant = match self {
-            Self::Unspecified => "KIND_UNSPECIFIED",
-            Self::Leaf => "KIND_LEAF",
-        };
-        serializer.serialize_str(variant)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for level1::level2::level3::level4::Kind {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "KIND_UNSPECIFIED",
-            "KIND_LEAF",
-        ];
-
-        struct GeneratedVisitor;
-
-        impl serde::de::Visitor<'_> for GeneratedVisitor {
-            type Value = level1::level2::level3::level4::Kind;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(formatter, "expected one of: {:?}", &FIELDS)
-            }
-
-            fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Signed(v), &self)
-                    })
-            }
-
-            fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(v), &self)
-                    })
-            }
-
-            fn visit_str<E>(self, value: &str) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                match value {
-                    "KIND_UNSPECIFIED" => Ok(level1::level2::level3::level4::Kind::Unspecified),
-                    "KIND_LEAF" => Ok(level1::level2::level3::level4::Kind::Leaf),
-                    _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
-                }
-            }
-        }
-        deserializer.deserialize_any(GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for level1::level2::level3::level4::Level5 {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.leaf_name.is_empty() {
-            len += 1;
-        }
-        if self.kind != 0 {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.deep.Level1.Level2.Level3.Level4.Level5", len)?;
-        if !self.leaf_name.is_empty() {
-            struct_ser.serialize_field("leafName", &self.leaf_name)?;
-        }
-        if self.kind != 0 {
-            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<level1::level2::level3::level4::Kind>::new(self.kind))?;
-            struct_ser.serialize_field("kind", &v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for level1::level2::level3::level4::Level5 {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "leaf_name",
-            "leafName",
-            "kind",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            LeafName,
-            Kind,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "leafName" | "leaf_name" => Ok(GeneratedField::LeafName),
-                            "kind" => Ok(GeneratedField::Kind),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = level1::level2::level3::level4::Level5;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.deep.Level1.Level2.Level3.Level4.Level5")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<level1::level2::level3::level4::Level5, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut leaf_name__ = None;
-                let mut kind__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::LeafName => {
-                            if leaf_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("leafName"));
-                            }
-                            leaf_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Kind => {
-                            if kind__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("kind"));
-                            }
-                            kind__ = Some(map_.next_value::<::protogate::json::OpenEnum<level1::level2::level3::level4::Kind>>()?.0);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(level1::level2::level3::level4::Level5 {
-                    leaf_name: leaf_name__.unwrap_or_default(),
-                    kind: kind__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.deep.Level1.Level2.Level3.Level4.Level5", FIELDS, GeneratedVisitor)
-    }
-}
+::protogate::json_enum!(level1::level2::level3::level4::Kind);
 
 impl ::protogate::Validate for Level1 {
     #[inline]

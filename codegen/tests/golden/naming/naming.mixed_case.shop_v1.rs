@@ -129,137 +129,36 @@ pub mod shop_service_client {
     }
 }
 
-impl serde::Serialize for Price {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.amount.is_some() {
-            len += 1;
+impl ::protogate::json::Message for Price {
+    const NAME: &'static str = "naming.MixedCase.ShopV1.Price";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("amount", "amount"),
+        ("displayName", "display_name"),
+        ("kind", "kind"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.amount)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.display_name)?;
+        w.optional::<::protogate::json::Plain, _>(2, &self.kind)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.optional::<::protogate::json::Plain, _>(&mut self.amount),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.display_name),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.kind),
         }
-        if !self.display_name.is_empty() {
-            len += 1;
-        }
-        if self.kind.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.mixed_case.shop_v1.Price", len)?;
-        if let Some(v) = self.amount.as_ref() {
-            struct_ser.serialize_field("amount", v)?;
-        }
-        if !self.display_name.is_empty() {
-            struct_ser.serialize_field("displayName", &self.display_name)?;
-        }
-        if let Some(v) = self.kind.as_ref() {
-            struct_ser.serialize_field("kind", v)?;
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Price {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "amount",
-            "display_name",
-            "displayName",
-            "kind",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Amount,
-            DisplayName,
-            Kind,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "amount" => Ok(GeneratedField::Amount),
-                            "displayName" | "display_name" => Ok(GeneratedField::DisplayName),
-                            "kind" => Ok(GeneratedField::Kind),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Price;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.mixed_case.shop_v1.Price")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Price, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut amount__ = None;
-                let mut display_name__ = None;
-                let mut kind__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Amount => {
-                            if amount__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("amount"));
-                            }
-                            amount__ = map_.next_value()?;
-                        }
-                        GeneratedField::DisplayName => {
-                            if display_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("displayName"));
-                            }
-                            display_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Kind => {
-                            if kind__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("kind"));
-                            }
-                            kind__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Price {
-                    amount: amount__,
-                    display_name: display_name__.unwrap_or_default(),
-                    kind: kind__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.mixed_case.shop_v1.Price", FIELDS, GeneratedVisitor)
-    }
-}
+::protogate::json_message!(Price);
 
 impl ::protogate::Validate for Price {
     #[inline]

@@ -227,752 +227,176 @@ pub mod prelude_service_client {
     }
 }
 
-impl serde::Serialize for Box {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.inner.is_some() {
-            len += 1;
-        }
-        if !self.label.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.prelude.Box", len)?;
-        if let Some(v) = self.inner.as_ref() {
-            struct_ser.serialize_field("inner", v)?;
-        }
-        if !self.label.is_empty() {
-            struct_ser.serialize_field("label", &self.label)?;
-        }
-        struct_ser.end()
+impl ::protogate::json::Message for Option {
+    const NAME: &'static str = "naming.prelude.Option";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("value", "value"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.value)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.single::<::protogate::json::Plain, _>(&mut self.value)
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Box {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "inner",
-            "label",
-        ];
+::protogate::json_message!(Option);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Inner,
-            Label,
-            __SkipField__,
+impl ::protogate::json::Message for Result {
+    const NAME: &'static str = "naming.prelude.Result";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("ok", "ok"),
+        ("errors", "errors"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.ok)?;
+        w.repeated::<::protogate::json::Plain, _>(1, &self.errors)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.ok),
+            _ => r.repeated::<::protogate::json::Plain, _>(&mut self.errors),
         }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "inner" => Ok(GeneratedField::Inner),
-                            "label" => Ok(GeneratedField::Label),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Box;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.prelude.Box")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Box, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut inner__ = None;
-                let mut label__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Inner => {
-                            if inner__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("inner"));
-                            }
-                            inner__ = map_.next_value()?;
-                        }
-                        GeneratedField::Label => {
-                            if label__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("label"));
-                            }
-                            label__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Box {
-                    inner: inner__,
-                    label: label__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.prelude.Box", FIELDS, GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for Option {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.value.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.prelude.Option", len)?;
-        if !self.value.is_empty() {
-            struct_ser.serialize_field("value", &self.value)?;
-        }
-        struct_ser.end()
+::protogate::json_message!(Result);
+
+impl ::protogate::json::Message for String {
+    const NAME: &'static str = "naming.prelude.String";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("text", "text"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.text)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.single::<::protogate::json::Plain, _>(&mut self.text)
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Option {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "value",
-        ];
+::protogate::json_message!(String);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Value,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "value" => Ok(GeneratedField::Value),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Option;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.prelude.Option")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Option, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut value__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Value => {
-                            if value__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("value"));
-                            }
-                            value__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Option {
-                    value: value__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.prelude.Option", FIELDS, GeneratedVisitor)
+impl ::protogate::json::Message for Vec {
+    const NAME: &'static str = "naming.prelude.Vec";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("items", "items"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.repeated::<::protogate::json::Plain, _>(0, &self.items)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.repeated::<::protogate::json::Plain, _>(&mut self.items)
     }
 }
 
-impl serde::Serialize for Prelude {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.option.is_some() {
-            len += 1;
+::protogate::json_message!(Vec);
+
+impl ::protogate::json::Message for Box {
+    const NAME: &'static str = "naming.prelude.Box";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("inner", "inner"),
+        ("label", "label"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.inner)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.label)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.optional::<::protogate::json::Plain, _>(&mut self.inner),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.label),
         }
-        if self.result.is_some() {
-            len += 1;
-        }
-        if !self.strings.is_empty() {
-            len += 1;
-        }
-        if !self.vecs.is_empty() {
-            len += 1;
-        }
-        if self.r#box.is_some() {
-            len += 1;
-        }
-        if self.maybe.is_some() {
-            len += 1;
-        }
-        if !self.numbers.is_empty() {
-            len += 1;
-        }
-        if !self.blob.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.prelude.Prelude", len)?;
-        if let Some(v) = self.option.as_ref() {
-            struct_ser.serialize_field("option", v)?;
-        }
-        if let Some(v) = self.result.as_ref() {
-            struct_ser.serialize_field("result", v)?;
-        }
-        if !self.strings.is_empty() {
-            struct_ser.serialize_field("strings", &self.strings)?;
-        }
-        if !self.vecs.is_empty() {
-            struct_ser.serialize_field("vecs", &self.vecs)?;
-        }
-        if let Some(v) = self.r#box.as_ref() {
-            struct_ser.serialize_field("box", v)?;
-        }
-        if let Some(v) = self.maybe.as_ref() {
-            struct_ser.serialize_field("maybe", v)?;
-        }
-        if !self.numbers.is_empty() {
-            struct_ser.serialize_field("numbers", &self.numbers.iter().map(ToString::to_string).collect::<::std::vec::Vec<_>>())?;
-        }
-        if !self.blob.is_empty() {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("blob", pbjson::private::base64::encode(&self.blob).as_str())?;
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Prelude {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "option",
-            "result",
-            "strings",
-            "vecs",
-            "box",
-            "maybe",
-            "numbers",
-            "blob",
-        ];
+::protogate::json_message!(Box);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Option,
-            Result,
-            Strings,
-            Vecs,
-            Box,
-            Maybe,
-            Numbers,
-            Blob,
-            __SkipField__,
+impl ::protogate::json::Message for Prelude {
+    const NAME: &'static str = "naming.prelude.Prelude";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("option", "option"),
+        ("result", "result"),
+        ("strings", "strings"),
+        ("vecs", "vecs"),
+        ("box", "box"),
+        ("maybe", "maybe"),
+        ("numbers", "numbers"),
+        ("blob", "blob"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.option)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.result)?;
+        w.repeated::<::protogate::json::Plain, _>(2, &self.strings)?;
+        w.map::<::protogate::json::Plain, _>(3, &self.vecs)?;
+        w.optional::<::protogate::json::Plain, _>(4, &self.r#box)?;
+        w.optional::<::protogate::json::Plain, _>(5, &self.maybe)?;
+        w.repeated::<::protogate::json::Plain, _>(6, &self.numbers)?;
+        w.single::<::protogate::json::Base64, _>(7, &self.blob)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.optional::<::protogate::json::Plain, _>(&mut self.option),
+            1 => r.optional::<::protogate::json::Plain, _>(&mut self.result),
+            2 => r.repeated::<::protogate::json::Plain, _>(&mut self.strings),
+            3 => r.map::<::protogate::json::Plain, _>(&mut self.vecs),
+            4 => r.optional::<::protogate::json::Plain, _>(&mut self.r#box),
+            5 => r.optional::<::protogate::json::Plain, _>(&mut self.maybe),
+            6 => r.repeated::<::protogate::json::Plain, _>(&mut self.numbers),
+            _ => r.single::<::protogate::json::Base64, _>(&mut self.blob),
         }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "option" => Ok(GeneratedField::Option),
-                            "result" => Ok(GeneratedField::Result),
-                            "strings" => Ok(GeneratedField::Strings),
-                            "vecs" => Ok(GeneratedField::Vecs),
-                            "box" => Ok(GeneratedField::Box),
-                            "maybe" => Ok(GeneratedField::Maybe),
-                            "numbers" => Ok(GeneratedField::Numbers),
-                            "blob" => Ok(GeneratedField::Blob),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Prelude;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.prelude.Prelude")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Prelude, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut option__ = None;
-                let mut result__ = None;
-                let mut strings__ = None;
-                let mut vecs__ = None;
-                let mut r#box__ = None;
-                let mut maybe__ = None;
-                let mut numbers__ = None;
-                let mut blob__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Option => {
-                            if option__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("option"));
-                            }
-                            option__ = map_.next_value()?;
-                        }
-                        GeneratedField::Result => {
-                            if result__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("result"));
-                            }
-                            result__ = map_.next_value()?;
-                        }
-                        GeneratedField::Strings => {
-                            if strings__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("strings"));
-                            }
-                            strings__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Vecs => {
-                            if vecs__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("vecs"));
-                            }
-                            vecs__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, _>>()?
-                            );
-                        }
-                        GeneratedField::Box => {
-                            if r#box__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("box"));
-                            }
-                            r#box__ = map_.next_value()?;
-                        }
-                        GeneratedField::Maybe => {
-                            if maybe__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("maybe"));
-                            }
-                            maybe__ = map_.next_value()?;
-                        }
-                        GeneratedField::Numbers => {
-                            if numbers__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("numbers"));
-                            }
-                            numbers__ = 
-                                Some(map_.next_value::<::std::vec::Vec<::protogate::json::NumberDeserialize<_>>>()?
-                                    .into_iter().map(|x| x.0).collect())
-                            ;
-                        }
-                        GeneratedField::Blob => {
-                            if blob__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("blob"));
-                            }
-                            blob__ = 
-                                Some(map_.next_value::<::protogate::json::BytesDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Prelude {
-                    option: option__,
-                    result: result__,
-                    strings: strings__.unwrap_or_default(),
-                    vecs: vecs__.unwrap_or_default(),
-                    r#box: r#box__,
-                    maybe: maybe__,
-                    numbers: numbers__.unwrap_or_default(),
-                    blob: blob__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.prelude.Prelude", FIELDS, GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for Result {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.ok {
-            len += 1;
-        }
-        if !self.errors.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.prelude.Result", len)?;
-        if self.ok {
-            struct_ser.serialize_field("ok", &self.ok)?;
-        }
-        if !self.errors.is_empty() {
-            struct_ser.serialize_field("errors", &self.errors)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Result {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "ok",
-            "errors",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Ok,
-            Errors,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "ok" => Ok(GeneratedField::Ok),
-                            "errors" => Ok(GeneratedField::Errors),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Result;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.prelude.Result")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Result, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut ok__ = None;
-                let mut errors__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Ok => {
-                            if ok__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("ok"));
-                            }
-                            ok__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Errors => {
-                            if errors__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("errors"));
-                            }
-                            errors__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Result {
-                    ok: ok__.unwrap_or_default(),
-                    errors: errors__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.prelude.Result", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for String {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.text.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.prelude.String", len)?;
-        if !self.text.is_empty() {
-            struct_ser.serialize_field("text", &self.text)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for String {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "text",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Text,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "text" => Ok(GeneratedField::Text),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = String;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.prelude.String")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<String, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut text__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Text => {
-                            if text__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("text"));
-                            }
-                            text__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(String {
-                    text: text__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.prelude.String", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for Vec {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.items.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.prelude.Vec", len)?;
-        if !self.items.is_empty() {
-            struct_ser.serialize_field("items", &self.items.iter().map(ToString::to_string).collect::<::std::vec::Vec<_>>())?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Vec {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "items",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Items,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "items" => Ok(GeneratedField::Items),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Vec;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.prelude.Vec")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Vec, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut items__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Items => {
-                            if items__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("items"));
-                            }
-                            items__ = 
-                                Some(map_.next_value::<::std::vec::Vec<::protogate::json::NumberDeserialize<_>>>()?
-                                    .into_iter().map(|x| x.0).collect())
-                            ;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Vec {
-                    items: items__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.prelude.Vec", FIELDS, GeneratedVisitor)
-    }
-}
+::protogate::json_message!(Prelude);
 
 impl ::protogate::Validate for Option {
     #[inline]

@@ -17,102 +17,28 @@ impl ::prost::Name for Mod {
     }
 }
 
-impl serde::Serialize for Mod {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.r#as.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.r#async.r#use.self_.super_.Mod", len)?;
-        if !self.r#as.is_empty() {
-            struct_ser.serialize_field("as", &self.r#as)?;
-        }
-        struct_ser.end()
+impl ::protogate::json::Message for Mod {
+    const NAME: &'static str = "naming.async.use.self.super.Mod";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("as", "as"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.r#as)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.single::<::protogate::json::Plain, _>(&mut self.r#as)
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Mod {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "as",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            As,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "as" => Ok(GeneratedField::As),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Mod;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.r#async.r#use.self_.super_.Mod")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Mod, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut r#as__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::As => {
-                            if r#as__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("as"));
-                            }
-                            r#as__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Mod {
-                    r#as: r#as__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.r#async.r#use.self_.super_.Mod", FIELDS, GeneratedVisitor)
-    }
-}
+::protogate::json_message!(Mod);
 
 impl ::protogate::Validate for Mod {
     #[inline]

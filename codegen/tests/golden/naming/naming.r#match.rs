@@ -162,361 +162,78 @@ pub mod match_client {
     }
 }
 
-impl serde::Serialize for Keywords {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.r#type.is_empty() {
-            len += 1;
+impl ::protogate::json::Message for Keywords {
+    const NAME: &'static str = "naming.match.Keywords";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("type", "type"),
+        ("ref", "ref"),
+        ("self", "self"),
+        ("async", "async"),
+        ("fn", "fn"),
+        ("super", "super"),
+        ("crate", "crate"),
+        ("useIt", "use"),
+        ("selfType", "self_type"),
+        ("money", "money"),
+        ("loop", "loop"),
+        ("where", "where"),
+        ("impl", "impl"),
+        ("dyn", "dyn"),
+        ("in", "in"),
+        ("mod", "mod"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.r#type)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.r#ref)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.self_)?;
+        w.single::<::protogate::json::Plain, _>(3, &self.r#async)?;
+        w.single::<::protogate::json::Plain, _>(4, &self.r#fn)?;
+        w.single::<::protogate::json::Plain, _>(5, &self.super_)?;
+        w.single::<::protogate::json::Plain, _>(6, &self.crate_)?;
+        w.single::<::protogate::json::Plain, _>(7, &self.r#use)?;
+        w.single::<::protogate::json::Plain, _>(8, &self.self_type)?;
+        w.optional::<::protogate::json::Plain, _>(9, &self.money)?;
+        match &self.r#match {
+            ::core::option::Option::Some(keywords::Match::Loop(v)) => w.member::<::protogate::json::Plain, _>(10, v)?,
+            ::core::option::Option::Some(keywords::Match::Where(v)) => w.member::<::protogate::json::Plain, _>(11, v)?,
+            ::core::option::Option::Some(keywords::Match::Impl(v)) => w.member::<::protogate::json::Plain, _>(12, v)?,
+            ::core::option::Option::None => {}
         }
-        if !self.r#ref.is_empty() {
-            len += 1;
+        w.optional::<::protogate::json::Plain, _>(13, &self.r#dyn)?;
+        w.repeated::<::protogate::json::Plain, _>(14, &self.r#in)?;
+        w.map::<::protogate::json::Plain, _>(15, &self.r#mod)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.r#type),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.r#ref),
+            2 => r.single::<::protogate::json::Plain, _>(&mut self.self_),
+            3 => r.single::<::protogate::json::Plain, _>(&mut self.r#async),
+            4 => r.single::<::protogate::json::Plain, _>(&mut self.r#fn),
+            5 => r.single::<::protogate::json::Plain, _>(&mut self.super_),
+            6 => r.single::<::protogate::json::Plain, _>(&mut self.crate_),
+            7 => r.single::<::protogate::json::Plain, _>(&mut self.r#use),
+            8 => r.single::<::protogate::json::Plain, _>(&mut self.self_type),
+            9 => r.optional::<::protogate::json::Plain, _>(&mut self.money),
+            10 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.r#match, keywords::Match::Loop),
+            11 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.r#match, keywords::Match::Where),
+            12 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.r#match, keywords::Match::Impl),
+            13 => r.optional::<::protogate::json::Plain, _>(&mut self.r#dyn),
+            14 => r.repeated::<::protogate::json::Plain, _>(&mut self.r#in),
+            _ => r.map::<::protogate::json::Plain, _>(&mut self.r#mod),
         }
-        if self.self_ {
-            len += 1;
-        }
-        if self.r#async != 0 {
-            len += 1;
-        }
-        if !self.r#fn.is_empty() {
-            len += 1;
-        }
-        if !self.super_.is_empty() {
-            len += 1;
-        }
-        if !self.crate_.is_empty() {
-            len += 1;
-        }
-        if !self.r#use.is_empty() {
-            len += 1;
-        }
-        if !self.self_type.is_empty() {
-            len += 1;
-        }
-        if self.money.is_some() {
-            len += 1;
-        }
-        if self.r#dyn.is_some() {
-            len += 1;
-        }
-        if !self.r#in.is_empty() {
-            len += 1;
-        }
-        if !self.r#mod.is_empty() {
-            len += 1;
-        }
-        if self.r#match.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.r#match.Keywords", len)?;
-        if !self.r#type.is_empty() {
-            struct_ser.serialize_field("type", &self.r#type)?;
-        }
-        if !self.r#ref.is_empty() {
-            struct_ser.serialize_field("ref", &self.r#ref)?;
-        }
-        if self.self_ {
-            struct_ser.serialize_field("self", &self.self_)?;
-        }
-        if self.r#async != 0 {
-            struct_ser.serialize_field("async", &self.r#async)?;
-        }
-        if !self.r#fn.is_empty() {
-            struct_ser.serialize_field("fn", &self.r#fn)?;
-        }
-        if !self.super_.is_empty() {
-            struct_ser.serialize_field("super", &self.super_)?;
-        }
-        if !self.crate_.is_empty() {
-            struct_ser.serialize_field("crate", &self.crate_)?;
-        }
-        if !self.r#use.is_empty() {
-            struct_ser.serialize_field("useIt", &self.r#use)?;
-        }
-        if !self.self_type.is_empty() {
-            struct_ser.serialize_field("selfType", &self.self_type)?;
-        }
-        if let Some(v) = self.money.as_ref() {
-            struct_ser.serialize_field("money", v)?;
-        }
-        if let Some(v) = self.r#dyn.as_ref() {
-            struct_ser.serialize_field("dyn", v)?;
-        }
-        if !self.r#in.is_empty() {
-            struct_ser.serialize_field("in", &self.r#in)?;
-        }
-        if !self.r#mod.is_empty() {
-            struct_ser.serialize_field("mod", &self.r#mod)?;
-        }
-        if let Some(v) = self.r#match.as_ref() {
-            match v {
-                keywords::Match::Loop(v) => {
-                    struct_ser.serialize_field("loop", v)?;
-                }
-                keywords::Match::Where(v) => {
-                    #[allow(clippy::needless_borrow)]
-                    #[allow(clippy::needless_borrows_for_generic_args)]
-                    struct_ser.serialize_field("where", ToString::to_string(&v).as_str())?;
-                }
-                keywords::Match::Impl(v) => {
-                    struct_ser.serialize_field("impl", v)?;
-                }
-            }
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Keywords {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "type",
-            "ref",
-            "self",
-            "async",
-            "fn",
-            "super",
-            "crate",
-            "use",
-            "useIt",
-            "self_type",
-            "selfType",
-            "money",
-            "dyn",
-            "in",
-            "mod",
-            "loop",
-            "where",
-            "impl",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Type,
-            Ref,
-            Self_,
-            Async,
-            Fn,
-            Super,
-            Crate,
-            Use,
-            SelfType,
-            Money,
-            Dyn,
-            In,
-            Mod,
-            Loop,
-            Where,
-            Impl,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "type" => Ok(GeneratedField::Type),
-                            "ref" => Ok(GeneratedField::Ref),
-                            "self" => Ok(GeneratedField::Self_),
-                            "async" => Ok(GeneratedField::Async),
-                            "fn" => Ok(GeneratedField::Fn),
-                            "super" => Ok(GeneratedField::Super),
-                            "crate" => Ok(GeneratedField::Crate),
-                            "useIt" | "use" => Ok(GeneratedField::Use),
-                            "selfType" | "self_type" => Ok(GeneratedField::SelfType),
-                            "money" => Ok(GeneratedField::Money),
-                            "dyn" => Ok(GeneratedField::Dyn),
-                            "in" => Ok(GeneratedField::In),
-                            "mod" => Ok(GeneratedField::Mod),
-                            "loop" => Ok(GeneratedField::Loop),
-                            "where" => Ok(GeneratedField::Where),
-                            "impl" => Ok(GeneratedField::Impl),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Keywords;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.r#match.Keywords")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Keywords, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut r#type__ = None;
-                let mut r#ref__ = None;
-                let mut self___ = None;
-                let mut r#async__ = None;
-                let mut r#fn__ = None;
-                let mut super___ = None;
-                let mut crate___ = None;
-                let mut r#use__ = None;
-                let mut self_type__ = None;
-                let mut money__ = None;
-                let mut r#dyn__ = None;
-                let mut r#in__ = None;
-                let mut r#mod__ = None;
-                let mut r#match__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Type => {
-                            if r#type__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("type"));
-                            }
-                            r#type__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Ref => {
-                            if r#ref__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("ref"));
-                            }
-                            r#ref__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Self_ => {
-                            if self___.is_some() {
-                                return Err(serde::de::Error::duplicate_field("self"));
-                            }
-                            self___ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Async => {
-                            if r#async__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("async"));
-                            }
-                            r#async__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Fn => {
-                            if r#fn__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("fn"));
-                            }
-                            r#fn__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Super => {
-                            if super___.is_some() {
-                                return Err(serde::de::Error::duplicate_field("super"));
-                            }
-                            super___ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Crate => {
-                            if crate___.is_some() {
-                                return Err(serde::de::Error::duplicate_field("crate"));
-                            }
-                            crate___ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Use => {
-                            if r#use__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("useIt"));
-                            }
-                            r#use__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::SelfType => {
-                            if self_type__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("selfType"));
-                            }
-                            self_type__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Money => {
-                            if money__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("money"));
-                            }
-                            money__ = map_.next_value()?;
-                        }
-                        GeneratedField::Dyn => {
-                            if r#dyn__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("dyn"));
-                            }
-                            r#dyn__ = map_.next_value()?;
-                        }
-                        GeneratedField::In => {
-                            if r#in__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("in"));
-                            }
-                            r#in__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Mod => {
-                            if r#mod__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("mod"));
-                            }
-                            r#mod__ = Some(
-                                map_.next_value::<std::collections::HashMap<_, ::protogate::json::NumberDeserialize<i32>>>()?
-                                    .into_iter().map(|(k,v)| (k, v.0)).collect()
-                            );
-                        }
-                        GeneratedField::Loop => {
-                            if r#match__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("loop"));
-                            }
-                            r#match__ = map_.next_value::<::std::option::Option<_>>()?.map(keywords::Match::Loop);
-                        }
-                        GeneratedField::Where => {
-                            if r#match__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("where"));
-                            }
-                            r#match__ = map_.next_value::<::std::option::Option<::protogate::json::NumberDeserialize<_>>>()?.map(|x| keywords::Match::Where(x.0));
-                        }
-                        GeneratedField::Impl => {
-                            if r#match__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("impl"));
-                            }
-                            r#match__ = map_.next_value::<::std::option::Option<_>>()?.map(keywords::Match::Impl)
-;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Keywords {
-                    r#type: r#type__.unwrap_or_default(),
-                    r#ref: r#ref__.unwrap_or_default(),
-                    self_: self___.unwrap_or_default(),
-                    r#async: r#async__.unwrap_or_default(),
-                    r#fn: r#fn__.unwrap_or_default(),
-                    super_: super___.unwrap_or_default(),
-                    crate_: crate___.unwrap_or_default(),
-                    r#use: r#use__.unwrap_or_default(),
-                    self_type: self_type__.unwrap_or_default(),
-                    money: money__,
-                    r#dyn: r#dyn__,
-                    r#in: r#in__.unwrap_or_default(),
-                    r#mod: r#mod__.unwrap_or_default(),
-                    r#match: r#match__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.r#match.Keywords", FIELDS, GeneratedVisitor)
-    }
-}
+::protogate::json_message!(Keywords);
 
 impl ::protogate::Validate for Keywords {
     #[inline]

@@ -82,356 +82,79 @@ impl Currency {
     }
 }
 
-impl serde::Serialize for Currency {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        let variant = match self {
-            Self::Unspecified => "CURRENCY_UNSPECIFIED",
-            Self::CurrencyEur => "CURRENCY_EUR",
-            Self::Eur => "EUR",
-            Self::CurrencySelf => "CURRENCY_SELF",
-            Self::Usd => "CURRENCY_USD",
-        };
-        serializer.serialize_str(variant)
+impl ::protogate::json::Message for Money {
+    const NAME: &'static str = "naming.type.Money";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("units", "units"),
+        ("nanos", "nanos"),
+        ("currency", "currency"),
+        ("receipt", "receipt"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.units)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.nanos)?;
+        w.single::<::protogate::json::Enum<Currency>, _>(2, &self.currency)?;
+        w.optional::<::protogate::json::Plain, _>(3, &self.receipt)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.units),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.nanos),
+            2 => r.single::<::protogate::json::Enum<Currency>, _>(&mut self.currency),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.receipt),
+        }
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Currency {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "CURRENCY_UNSPECIFIED",
-            "CURRENCY_EUR",
-            "EUR",
-            "CURRENCY_SELF",
-            "CURRENCY_USD",
-        ];
+::protogate::json_message!(Money);
 
-        struct GeneratedVisitor;
-
-        impl serde::de::Visitor<'_> for GeneratedVisitor {
-            type Value = Currency;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(formatter, "expected one of: {:?}", &FIELDS)
-            }
-
-            fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Signed(v), &self)
-                    })
-            }
-
-            fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(v), &self)
-                    })
-            }
-
-            fn visit_str<E>(self, value: &str) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                match value {
-                    "CURRENCY_UNSPECIFIED" => Ok(Currency::Unspecified),
-                    "CURRENCY_EUR" => Ok(Currency::CurrencyEur),
-                    "EUR" => Ok(Currency::Eur),
-                    "CURRENCY_SELF" => Ok(Currency::CurrencySelf),
-                    "CURRENCY_USD" => Ok(Currency::Usd),
-                    _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
-                }
-            }
+impl ::protogate::json::Message for Type {
+    const NAME: &'static str = "naming.type.Type";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("name", "name"),
+        ("example", "example"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.example)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.example),
         }
-        deserializer.deserialize_any(GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for Money {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.units != 0 {
-            len += 1;
-        }
-        if self.nanos != 0 {
-            len += 1;
-        }
-        if self.currency != 0 {
-            len += 1;
-        }
-        if self.receipt.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.r#type.Money", len)?;
-        if self.units != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("units", ToString::to_string(&self.units).as_str())?;
-        }
-        if self.nanos != 0 {
-            struct_ser.serialize_field("nanos", &self.nanos)?;
-        }
-        if self.currency != 0 {
-            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<Currency>::new(self.currency))?;
-            struct_ser.serialize_field("currency", &v)?;
-        }
-        if let Some(v) = self.receipt.as_ref() {
-            struct_ser.serialize_field("receipt", v)?;
-        }
-        struct_ser.end()
-    }
+::protogate::json_message!(Type);
+
+impl ::protogate::json::ProtoEnum for Currency {
+    const VALUES: &'static [(&'static str, i32)] = &[
+        ("CURRENCY_UNSPECIFIED", 0),
+        ("CURRENCY_EUR", 1),
+        ("EUR", 2),
+        ("CURRENCY_SELF", 3),
+        ("CURRENCY_USD", 4),
+    ];
 }
 
-impl<'de> serde::Deserialize<'de> for Money {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "units",
-            "nanos",
-            "currency",
-            "receipt",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Units,
-            Nanos,
-            Currency,
-            Receipt,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "units" => Ok(GeneratedField::Units),
-                            "nanos" => Ok(GeneratedField::Nanos),
-                            "currency" => Ok(GeneratedField::Currency),
-                            "receipt" => Ok(GeneratedField::Receipt),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Money;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.r#type.Money")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Money, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut units__ = None;
-                let mut nanos__ = None;
-                let mut currency__ = None;
-                let mut receipt__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Units => {
-                            if units__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("units"));
-                            }
-                            units__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Nanos => {
-                            if nanos__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("nanos"));
-                            }
-                            nanos__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Currency => {
-                            if currency__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("currency"));
-                            }
-                            currency__ = Some(map_.next_value::<::protogate::json::OpenEnum<Currency>>()?.0);
-                        }
-                        GeneratedField::Receipt => {
-                            if receipt__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("receipt"));
-                            }
-                            receipt__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Money {
-                    units: units__.unwrap_or_default(),
-                    nanos: nanos__.unwrap_or_default(),
-                    currency: currency__.unwrap_or_default(),
-                    receipt: receipt__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.r#type.Money", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for Type {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.name.is_empty() {
-            len += 1;
-        }
-        if self.example.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.r#type.Type", len)?;
-        if !self.name.is_empty() {
-            struct_ser.serialize_field("name", &self.name)?;
-        }
-        if let Some(v) = self.example.as_ref() {
-            struct_ser.serialize_field("example", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Type {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "name",
-            "example",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Name,
-            Example,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "name" => Ok(GeneratedField::Name),
-                            "example" => Ok(GeneratedField::Example),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Type;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.r#type.Type")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Type, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut name__ = None;
-                let mut example__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Name => {
-                            if name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("name"));
-                            }
-                            name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Example => {
-                            if example__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("example"));
-                            }
-                            example__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Type {
-                    name: name__.unwrap_or_default(),
-                    example: example__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.r#type.Type", FIELDS, GeneratedVisitor)
-    }
-}
+::protogate::json_enum!(Currency);
 
 impl ::protogate::Validate for Money {
     #[inline]
