@@ -454,1071 +454,276 @@ pub mod auth_service_client {
     }
 }
 
-impl serde::Serialize for GetMyPhoneRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let len = 0;
-        let struct_ser = serializer.serialize_struct("zitadel.auth.v1.GetMyPhoneRequest", len)?;
-        struct_ser.end()
+impl ::protogate::json::Message for HealthzRequest {
+    const NAME: &'static str = "zitadel.auth.v1.HealthzRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        _w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        _r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        ::core::result::Result::Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetMyPhoneRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-        ];
+::protogate::json_message!(HealthzRequest);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                            Ok(GeneratedField::__SkipField__)
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = GetMyPhoneRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.auth.v1.GetMyPhoneRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<GetMyPhoneRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                while map_.next_key::<GeneratedField>()?.is_some() {
-                    let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                }
-                Ok(GetMyPhoneRequest {
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.auth.v1.GetMyPhoneRequest", FIELDS, GeneratedVisitor)
+impl ::protogate::json::Message for HealthzResponse {
+    const NAME: &'static str = "zitadel.auth.v1.HealthzResponse";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        _w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        _r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        ::core::result::Result::Ok(())
     }
 }
 
-impl serde::Serialize for GetMyPhoneResponse {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.details.is_some() {
-            len += 1;
-        }
-        if self.phone.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("zitadel.auth.v1.GetMyPhoneResponse", len)?;
-        if let Some(v) = self.details.as_ref() {
-            struct_ser.serialize_field("details", v)?;
-        }
-        if let Some(v) = self.phone.as_ref() {
-            struct_ser.serialize_field("phone", v)?;
-        }
-        struct_ser.end()
+::protogate::json_message!(HealthzResponse);
+
+impl ::protogate::json::Message for GetMyPhoneRequest {
+    const NAME: &'static str = "zitadel.auth.v1.GetMyPhoneRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        _w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        _r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        ::core::result::Result::Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetMyPhoneResponse {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "details",
-            "phone",
-        ];
+::protogate::json_message!(GetMyPhoneRequest);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Details,
-            Phone,
-            __SkipField__,
+impl ::protogate::json::Message for GetMyPhoneResponse {
+    const NAME: &'static str = "zitadel.auth.v1.GetMyPhoneResponse";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("details", "details"),
+        ("phone", "phone"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.details)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.phone)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.optional::<::protogate::json::Plain, _>(&mut self.details),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.phone),
         }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "details" => Ok(GeneratedField::Details),
-                            "phone" => Ok(GeneratedField::Phone),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = GetMyPhoneResponse;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.auth.v1.GetMyPhoneResponse")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<GetMyPhoneResponse, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut details__ = None;
-                let mut phone__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Details => {
-                            if details__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("details"));
-                            }
-                            details__ = map_.next_value()?;
-                        }
-                        GeneratedField::Phone => {
-                            if phone__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("phone"));
-                            }
-                            phone__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetMyPhoneResponse {
-                    details: details__,
-                    phone: phone__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.auth.v1.GetMyPhoneResponse", FIELDS, GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for HealthzRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let len = 0;
-        let struct_ser = serializer.serialize_struct("zitadel.auth.v1.HealthzRequest", len)?;
-        struct_ser.end()
+::protogate::json_message!(GetMyPhoneResponse);
+
+impl ::protogate::json::Message for SetMyPhoneRequest {
+    const NAME: &'static str = "zitadel.auth.v1.SetMyPhoneRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("phone", "phone"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.phone)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.single::<::protogate::json::Plain, _>(&mut self.phone)
     }
 }
 
-impl<'de> serde::Deserialize<'de> for HealthzRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-        ];
+::protogate::json_message!(SetMyPhoneRequest);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                            Ok(GeneratedField::__SkipField__)
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = HealthzRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.auth.v1.HealthzRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<HealthzRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                while map_.next_key::<GeneratedField>()?.is_some() {
-                    let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                }
-                Ok(HealthzRequest {
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.auth.v1.HealthzRequest", FIELDS, GeneratedVisitor)
+impl ::protogate::json::Message for SetMyPhoneResponse {
+    const NAME: &'static str = "zitadel.auth.v1.SetMyPhoneResponse";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("details", "details"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.details)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.optional::<::protogate::json::Plain, _>(&mut self.details)
     }
 }
 
-impl serde::Serialize for HealthzResponse {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let len = 0;
-        let struct_ser = serializer.serialize_struct("zitadel.auth.v1.HealthzResponse", len)?;
-        struct_ser.end()
+::protogate::json_message!(SetMyPhoneResponse);
+
+impl ::protogate::json::Message for VerifyMyPhoneRequest {
+    const NAME: &'static str = "zitadel.auth.v1.VerifyMyPhoneRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("code", "code"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.code)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.single::<::protogate::json::Plain, _>(&mut self.code)
     }
 }
 
-impl<'de> serde::Deserialize<'de> for HealthzResponse {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-        ];
+::protogate::json_message!(VerifyMyPhoneRequest);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                            Ok(GeneratedField::__SkipField__)
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = HealthzResponse;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.auth.v1.HealthzResponse")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<HealthzResponse, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                while map_.next_key::<GeneratedField>()?.is_some() {
-                    let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                }
-                Ok(HealthzResponse {
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.auth.v1.HealthzResponse", FIELDS, GeneratedVisitor)
+impl ::protogate::json::Message for VerifyMyPhoneResponse {
+    const NAME: &'static str = "zitadel.auth.v1.VerifyMyPhoneResponse";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("details", "details"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.details)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.optional::<::protogate::json::Plain, _>(&mut self.details)
     }
 }
 
-impl serde::Serialize for RemoveMyPhoneRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let len = 0;
-        let struct_ser = serializer.serialize_struct("zitadel.auth.v1.RemoveMyPhoneRequest", len)?;
-        struct_ser.end()
+::protogate::json_message!(VerifyMyPhoneResponse);
+
+impl ::protogate::json::Message for ResendMyPhoneVerificationRequest {
+    const NAME: &'static str = "zitadel.auth.v1.ResendMyPhoneVerificationRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        _w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        _r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        ::core::result::Result::Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for RemoveMyPhoneRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-        ];
+::protogate::json_message!(ResendMyPhoneVerificationRequest);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                            Ok(GeneratedField::__SkipField__)
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = RemoveMyPhoneRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.auth.v1.RemoveMyPhoneRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<RemoveMyPhoneRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                while map_.next_key::<GeneratedField>()?.is_some() {
-                    let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                }
-                Ok(RemoveMyPhoneRequest {
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.auth.v1.RemoveMyPhoneRequest", FIELDS, GeneratedVisitor)
+impl ::protogate::json::Message for ResendMyPhoneVerificationResponse {
+    const NAME: &'static str = "zitadel.auth.v1.ResendMyPhoneVerificationResponse";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("details", "details"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.details)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.optional::<::protogate::json::Plain, _>(&mut self.details)
     }
 }
 
-impl serde::Serialize for RemoveMyPhoneResponse {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.details.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("zitadel.auth.v1.RemoveMyPhoneResponse", len)?;
-        if let Some(v) = self.details.as_ref() {
-            struct_ser.serialize_field("details", v)?;
-        }
-        struct_ser.end()
+::protogate::json_message!(ResendMyPhoneVerificationResponse);
+
+impl ::protogate::json::Message for RemoveMyPhoneRequest {
+    const NAME: &'static str = "zitadel.auth.v1.RemoveMyPhoneRequest";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        _w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        _r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        ::core::result::Result::Ok(())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for RemoveMyPhoneResponse {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "details",
-        ];
+::protogate::json_message!(RemoveMyPhoneRequest);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Details,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "details" => Ok(GeneratedField::Details),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = RemoveMyPhoneResponse;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.auth.v1.RemoveMyPhoneResponse")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<RemoveMyPhoneResponse, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut details__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Details => {
-                            if details__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("details"));
-                            }
-                            details__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RemoveMyPhoneResponse {
-                    details: details__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.auth.v1.RemoveMyPhoneResponse", FIELDS, GeneratedVisitor)
+impl ::protogate::json::Message for RemoveMyPhoneResponse {
+    const NAME: &'static str = "zitadel.auth.v1.RemoveMyPhoneResponse";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("details", "details"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.optional::<::protogate::json::Plain, _>(0, &self.details)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        _field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        r.optional::<::protogate::json::Plain, _>(&mut self.details)
     }
 }
 
-impl serde::Serialize for ResendMyPhoneVerificationRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let len = 0;
-        let struct_ser = serializer.serialize_struct("zitadel.auth.v1.ResendMyPhoneVerificationRequest", len)?;
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ResendMyPhoneVerificationRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                            Ok(GeneratedField::__SkipField__)
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = ResendMyPhoneVerificationRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.auth.v1.ResendMyPhoneVerificationRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ResendMyPhoneVerificationRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                while map_.next_key::<GeneratedField>()?.is_some() {
-                    let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                }
-                Ok(ResendMyPhoneVerificationRequest {
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.auth.v1.ResendMyPhoneVerificationRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for ResendMyPhoneVerificationResponse {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.details.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("zitadel.auth.v1.ResendMyPhoneVerificationResponse", len)?;
-        if let Some(v) = self.details.as_ref() {
-            struct_ser.serialize_field("details", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ResendMyPhoneVerificationResponse {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "details",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Details,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "details" => Ok(GeneratedField::Details),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = ResendMyPhoneVerificationResponse;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.auth.v1.ResendMyPhoneVerificationResponse")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ResendMyPhoneVerificationResponse, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut details__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Details => {
-                            if details__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("details"));
-                            }
-                            details__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ResendMyPhoneVerificationResponse {
-                    details: details__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.auth.v1.ResendMyPhoneVerificationResponse", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for SetMyPhoneRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.phone.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("zitadel.auth.v1.SetMyPhoneRequest", len)?;
-        if !self.phone.is_empty() {
-            struct_ser.serialize_field("phone", &self.phone)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SetMyPhoneRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "phone",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Phone,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "phone" => Ok(GeneratedField::Phone),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = SetMyPhoneRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.auth.v1.SetMyPhoneRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<SetMyPhoneRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut phone__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Phone => {
-                            if phone__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("phone"));
-                            }
-                            phone__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SetMyPhoneRequest {
-                    phone: phone__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.auth.v1.SetMyPhoneRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for SetMyPhoneResponse {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.details.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("zitadel.auth.v1.SetMyPhoneResponse", len)?;
-        if let Some(v) = self.details.as_ref() {
-            struct_ser.serialize_field("details", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SetMyPhoneResponse {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "details",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Details,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "details" => Ok(GeneratedField::Details),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = SetMyPhoneResponse;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.auth.v1.SetMyPhoneResponse")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<SetMyPhoneResponse, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut details__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Details => {
-                            if details__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("details"));
-                            }
-                            details__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SetMyPhoneResponse {
-                    details: details__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.auth.v1.SetMyPhoneResponse", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for VerifyMyPhoneRequest {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.code.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("zitadel.auth.v1.VerifyMyPhoneRequest", len)?;
-        if !self.code.is_empty() {
-            struct_ser.serialize_field("code", &self.code)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VerifyMyPhoneRequest {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "code",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Code,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "code" => Ok(GeneratedField::Code),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = VerifyMyPhoneRequest;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.auth.v1.VerifyMyPhoneRequest")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<VerifyMyPhoneRequest, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut code__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Code => {
-                            if code__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("code"));
-                            }
-                            code__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(VerifyMyPhoneRequest {
-                    code: code__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.auth.v1.VerifyMyPhoneRequest", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for VerifyMyPhoneResponse {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.details.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("zitadel.auth.v1.VerifyMyPhoneResponse", len)?;
-        if let Some(v) = self.details.as_ref() {
-            struct_ser.serialize_field("details", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VerifyMyPhoneResponse {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "details",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Details,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "details" => Ok(GeneratedField::Details),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = VerifyMyPhoneResponse;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.auth.v1.VerifyMyPhoneResponse")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<VerifyMyPhoneResponse, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut details__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Details => {
-                            if details__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("details"));
-                            }
-                            details__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(VerifyMyPhoneResponse {
-                    details: details__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.auth.v1.VerifyMyPhoneResponse", FIELDS, GeneratedVisitor)
-    }
-}
+::protogate::json_message!(RemoveMyPhoneResponse);
 
 impl ::protogate::Validate for HealthzRequest {
     #[inline]

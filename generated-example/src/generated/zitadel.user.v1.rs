@@ -22,120 +22,33 @@ impl ::prost::Name for Phone {
     }
 }
 
-impl serde::Serialize for Phone {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.phone.is_empty() {
-            len += 1;
+impl ::protogate::json::Message for Phone {
+    const NAME: &'static str = "zitadel.user.v1.Phone";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("phone", "phone"),
+        ("isPhoneVerified", "is_phone_verified"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.phone)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.is_phone_verified)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.phone),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.is_phone_verified),
         }
-        if self.is_phone_verified {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("zitadel.user.v1.Phone", len)?;
-        if !self.phone.is_empty() {
-            struct_ser.serialize_field("phone", &self.phone)?;
-        }
-        if self.is_phone_verified {
-            struct_ser.serialize_field("isPhoneVerified", &self.is_phone_verified)?;
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Phone {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "phone",
-            "is_phone_verified",
-            "isPhoneVerified",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Phone,
-            IsPhoneVerified,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "phone" => Ok(GeneratedField::Phone),
-                            "isPhoneVerified" | "is_phone_verified" => Ok(GeneratedField::IsPhoneVerified),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Phone;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.user.v1.Phone")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Phone, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut phone__ = None;
-                let mut is_phone_verified__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Phone => {
-                            if phone__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("phone"));
-                            }
-                            phone__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::IsPhoneVerified => {
-                            if is_phone_verified__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("isPhoneVerified"));
-                            }
-                            is_phone_verified__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Phone {
-                    phone: phone__.unwrap_or_default(),
-                    is_phone_verified: is_phone_verified__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.user.v1.Phone", FIELDS, GeneratedVisitor)
-    }
-}
+::protogate::json_message!(Phone);
 
 impl ::protogate::Validate for Phone {
     #[inline]

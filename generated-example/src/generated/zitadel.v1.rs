@@ -207,874 +207,200 @@ impl ::prost::Name for AuthOption {
     }
 }
 
-impl serde::Serialize for AuthOption {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.permission.is_empty() {
-            len += 1;
+impl ::protogate::json::Message for ErrorDetail {
+    const NAME: &'static str = "zitadel.v1.ErrorDetail";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("id", "id"),
+        ("message", "message"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.id)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.message)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.id),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.message),
         }
-        if !self.check_field_name.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("zitadel.v1.AuthOption", len)?;
-        if !self.permission.is_empty() {
-            struct_ser.serialize_field("permission", &self.permission)?;
-        }
-        if !self.check_field_name.is_empty() {
-            struct_ser.serialize_field("checkFieldName", &self.check_field_name)?;
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AuthOption {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "permission",
-            "check_field_name",
-            "checkFieldName",
-        ];
+::protogate::json_message!(ErrorDetail);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Permission,
-            CheckFieldName,
-            __SkipField__,
+impl ::protogate::json::Message for LocalizedMessage {
+    const NAME: &'static str = "zitadel.v1.LocalizedMessage";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("key", "key"),
+        ("localizedMessage", "localized_message"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.key)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.localized_message)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.key),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.localized_message),
         }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "permission" => Ok(GeneratedField::Permission),
-                            "checkFieldName" | "check_field_name" => Ok(GeneratedField::CheckFieldName),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = AuthOption;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.v1.AuthOption")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<AuthOption, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut permission__ = None;
-                let mut check_field_name__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Permission => {
-                            if permission__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("permission"));
-                            }
-                            permission__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::CheckFieldName => {
-                            if check_field_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("checkFieldName"));
-                            }
-                            check_field_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AuthOption {
-                    permission: permission__.unwrap_or_default(),
-                    check_field_name: check_field_name__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.v1.AuthOption", FIELDS, GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for ErrorDetail {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.id.is_empty() {
-            len += 1;
+::protogate::json_message!(LocalizedMessage);
+
+impl ::protogate::json::Message for ObjectDetails {
+    const NAME: &'static str = "zitadel.v1.ObjectDetails";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("sequence", "sequence"),
+        ("creationDate", "creation_date"),
+        ("changeDate", "change_date"),
+        ("resourceOwner", "resource_owner"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.sequence)?;
+        w.optional::<::protogate::json::Plain, _>(1, &self.creation_date)?;
+        w.optional::<::protogate::json::Plain, _>(2, &self.change_date)?;
+        w.single::<::protogate::json::Plain, _>(3, &self.resource_owner)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.sequence),
+            1 => r.optional::<::protogate::json::Plain, _>(&mut self.creation_date),
+            2 => r.optional::<::protogate::json::Plain, _>(&mut self.change_date),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.resource_owner),
         }
-        if !self.message.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("zitadel.v1.ErrorDetail", len)?;
-        if !self.id.is_empty() {
-            struct_ser.serialize_field("id", &self.id)?;
-        }
-        if !self.message.is_empty() {
-            struct_ser.serialize_field("message", &self.message)?;
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ErrorDetail {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "id",
-            "message",
-        ];
+::protogate::json_message!(ObjectDetails);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Id,
-            Message,
-            __SkipField__,
+impl ::protogate::json::Message for ListQuery {
+    const NAME: &'static str = "zitadel.v1.ListQuery";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("offset", "offset"),
+        ("limit", "limit"),
+        ("asc", "asc"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.offset)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.limit)?;
+        w.single::<::protogate::json::Plain, _>(2, &self.asc)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.offset),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.limit),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.asc),
         }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "id" => Ok(GeneratedField::Id),
-                            "message" => Ok(GeneratedField::Message),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = ErrorDetail;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.v1.ErrorDetail")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ErrorDetail, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut id__ = None;
-                let mut message__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Id => {
-                            if id__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("id"));
-                            }
-                            id__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Message => {
-                            if message__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("message"));
-                            }
-                            message__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ErrorDetail {
-                    id: id__.unwrap_or_default(),
-                    message: message__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.v1.ErrorDetail", FIELDS, GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for ListDetails {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.total_result != 0 {
-            len += 1;
+::protogate::json_message!(ListQuery);
+
+impl ::protogate::json::Message for ListDetails {
+    const NAME: &'static str = "zitadel.v1.ListDetails";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("totalResult", "total_result"),
+        ("processedSequence", "processed_sequence"),
+        ("viewTimestamp", "view_timestamp"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.total_result)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.processed_sequence)?;
+        w.optional::<::protogate::json::Plain, _>(2, &self.view_timestamp)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.total_result),
+            1 => r.single::<::protogate::json::Plain, _>(&mut self.processed_sequence),
+            _ => r.optional::<::protogate::json::Plain, _>(&mut self.view_timestamp),
         }
-        if self.processed_sequence != 0 {
-            len += 1;
-        }
-        if self.view_timestamp.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("zitadel.v1.ListDetails", len)?;
-        if self.total_result != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("totalResult", ToString::to_string(&self.total_result).as_str())?;
-        }
-        if self.processed_sequence != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("processedSequence", ToString::to_string(&self.processed_sequence).as_str())?;
-        }
-        if let Some(v) = self.view_timestamp.as_ref() {
-            struct_ser.serialize_field("viewTimestamp", v)?;
-        }
-        struct_ser.end()
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ListDetails {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "total_result",
-            "totalResult",
-            "processed_sequence",
-            "processedSequence",
-            "view_timestamp",
-            "viewTimestamp",
-        ];
+::protogate::json_message!(ListDetails);
 
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            TotalResult,
-            ProcessedSequence,
-            ViewTimestamp,
-            __SkipField__,
+impl ::protogate::json::ProtoEnum for TextQueryMethod {
+    const VALUES: &'static [(&'static str, i32)] = &[
+        ("TEXT_QUERY_METHOD_EQUALS", 0),
+        ("TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE", 1),
+        ("TEXT_QUERY_METHOD_STARTS_WITH", 2),
+        ("TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE", 3),
+        ("TEXT_QUERY_METHOD_CONTAINS", 4),
+        ("TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE", 5),
+        ("TEXT_QUERY_METHOD_ENDS_WITH", 6),
+        ("TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE", 7),
+    ];
+}
+
+::protogate::json_enum!(TextQueryMethod);
+
+impl ::protogate::json::Message for AuthOption {
+    const NAME: &'static str = "zitadel.v1.AuthOption";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("permission", "permission"),
+        ("checkFieldName", "check_field_name"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.permission)?;
+        w.single::<::protogate::json::Plain, _>(1, &self.check_field_name)?;
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.permission),
+            _ => r.single::<::protogate::json::Plain, _>(&mut self.check_field_name),
         }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "totalResult" | "total_result" => Ok(GeneratedField::TotalResult),
-                            "processedSequence" | "processed_sequence" => Ok(GeneratedField::ProcessedSequence),
-                            "viewTimestamp" | "view_timestamp" => Ok(GeneratedField::ViewTimestamp),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = ListDetails;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.v1.ListDetails")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ListDetails, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut total_result__ = None;
-                let mut processed_sequence__ = None;
-                let mut view_timestamp__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::TotalResult => {
-                            if total_result__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("totalResult"));
-                            }
-                            total_result__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::ProcessedSequence => {
-                            if processed_sequence__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("processedSequence"));
-                            }
-                            processed_sequence__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::ViewTimestamp => {
-                            if view_timestamp__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("viewTimestamp"));
-                            }
-                            view_timestamp__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListDetails {
-                    total_result: total_result__.unwrap_or_default(),
-                    processed_sequence: processed_sequence__.unwrap_or_default(),
-                    view_timestamp: view_timestamp__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.v1.ListDetails", FIELDS, GeneratedVisitor)
     }
 }
 
-impl serde::Serialize for ListQuery {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.offset != 0 {
-            len += 1;
-        }
-        if self.limit != 0 {
-            len += 1;
-        }
-        if self.asc {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("zitadel.v1.ListQuery", len)?;
-        if self.offset != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("offset", ToString::to_string(&self.offset).as_str())?;
-        }
-        if self.limit != 0 {
-            struct_ser.serialize_field("limit", &self.limit)?;
-        }
-        if self.asc {
-            struct_ser.serialize_field("asc", &self.asc)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListQuery {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "offset",
-            "limit",
-            "asc",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Offset,
-            Limit,
-            Asc,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "offset" => Ok(GeneratedField::Offset),
-                            "limit" => Ok(GeneratedField::Limit),
-                            "asc" => Ok(GeneratedField::Asc),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = ListQuery;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.v1.ListQuery")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ListQuery, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut offset__ = None;
-                let mut limit__ = None;
-                let mut asc__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Offset => {
-                            if offset__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("offset"));
-                            }
-                            offset__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Limit => {
-                            if limit__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("limit"));
-                            }
-                            limit__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::Asc => {
-                            if asc__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("asc"));
-                            }
-                            asc__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListQuery {
-                    offset: offset__.unwrap_or_default(),
-                    limit: limit__.unwrap_or_default(),
-                    asc: asc__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.v1.ListQuery", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for LocalizedMessage {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.key.is_empty() {
-            len += 1;
-        }
-        if !self.localized_message.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("zitadel.v1.LocalizedMessage", len)?;
-        if !self.key.is_empty() {
-            struct_ser.serialize_field("key", &self.key)?;
-        }
-        if !self.localized_message.is_empty() {
-            struct_ser.serialize_field("localizedMessage", &self.localized_message)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LocalizedMessage {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "key",
-            "localized_message",
-            "localizedMessage",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Key,
-            LocalizedMessage,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "key" => Ok(GeneratedField::Key),
-                            "localizedMessage" | "localized_message" => Ok(GeneratedField::LocalizedMessage),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = LocalizedMessage;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.v1.LocalizedMessage")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<LocalizedMessage, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut key__ = None;
-                let mut localized_message__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Key => {
-                            if key__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("key"));
-                            }
-                            key__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::LocalizedMessage => {
-                            if localized_message__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("localizedMessage"));
-                            }
-                            localized_message__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(LocalizedMessage {
-                    key: key__.unwrap_or_default(),
-                    localized_message: localized_message__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.v1.LocalizedMessage", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for ObjectDetails {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.sequence != 0 {
-            len += 1;
-        }
-        if self.creation_date.is_some() {
-            len += 1;
-        }
-        if self.change_date.is_some() {
-            len += 1;
-        }
-        if !self.resource_owner.is_empty() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("zitadel.v1.ObjectDetails", len)?;
-        if self.sequence != 0 {
-            #[allow(clippy::needless_borrow)]
-            #[allow(clippy::needless_borrows_for_generic_args)]
-            struct_ser.serialize_field("sequence", ToString::to_string(&self.sequence).as_str())?;
-        }
-        if let Some(v) = self.creation_date.as_ref() {
-            struct_ser.serialize_field("creationDate", v)?;
-        }
-        if let Some(v) = self.change_date.as_ref() {
-            struct_ser.serialize_field("changeDate", v)?;
-        }
-        if !self.resource_owner.is_empty() {
-            struct_ser.serialize_field("resourceOwner", &self.resource_owner)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ObjectDetails {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "sequence",
-            "creation_date",
-            "creationDate",
-            "change_date",
-            "changeDate",
-            "resource_owner",
-            "resourceOwner",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Sequence,
-            CreationDate,
-            ChangeDate,
-            ResourceOwner,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "sequence" => Ok(GeneratedField::Sequence),
-                            "creationDate" | "creation_date" => Ok(GeneratedField::CreationDate),
-                            "changeDate" | "change_date" => Ok(GeneratedField::ChangeDate),
-                            "resourceOwner" | "resource_owner" => Ok(GeneratedField::ResourceOwner),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = ObjectDetails;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct zitadel.v1.ObjectDetails")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ObjectDetails, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut sequence__ = None;
-                let mut creation_date__ = None;
-                let mut change_date__ = None;
-                let mut resource_owner__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Sequence => {
-                            if sequence__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("sequence"));
-                            }
-                            sequence__ = 
-                                Some(map_.next_value::<::protogate::json::NumberDeserialize<_>>()?.0)
-                            ;
-                        }
-                        GeneratedField::CreationDate => {
-                            if creation_date__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("creationDate"));
-                            }
-                            creation_date__ = map_.next_value()?;
-                        }
-                        GeneratedField::ChangeDate => {
-                            if change_date__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("changeDate"));
-                            }
-                            change_date__ = map_.next_value()?;
-                        }
-                        GeneratedField::ResourceOwner => {
-                            if resource_owner__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("resourceOwner"));
-                            }
-                            resource_owner__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ObjectDetails {
-                    sequence: sequence__.unwrap_or_default(),
-                    creation_date: creation_date__,
-                    change_date: change_date__,
-                    resource_owner: resource_owner__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("zitadel.v1.ObjectDetails", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for TextQueryMethod {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        let variant = match self {
-            Self::Equals => "TEXT_QUERY_METHOD_EQUALS",
-            Self::EqualsIgnoreCase => "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE",
-            Self::StartsWith => "TEXT_QUERY_METHOD_STARTS_WITH",
-            Self::StartsWithIgnoreCase => "TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE",
-            Self::Contains => "TEXT_QUERY_METHOD_CONTAINS",
-            Self::ContainsIgnoreCase => "TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE",
-            Self::EndsWith => "TEXT_QUERY_METHOD_ENDS_WITH",
-            Self::EndsWithIgnoreCase => "TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE",
-        };
-        serializer.serialize_str(variant)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TextQueryMethod {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "TEXT_QUERY_METHOD_EQUALS",
-            "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE",
-            "TEXT_QUERY_METHOD_STARTS_WITH",
-            "TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE",
-            "TEXT_QUERY_METHOD_CONTAINS",
-            "TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE",
-            "TEXT_QUERY_METHOD_ENDS_WITH",
-            "TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE",
-        ];
-
-        struct GeneratedVisitor;
-
-        impl serde::de::Visitor<'_> for GeneratedVisitor {
-            type Value = TextQueryMethod;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(formatter, "expected one of: {:?}", &FIELDS)
-            }
-
-            fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Signed(v), &self)
-                    })
-            }
-
-            fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(v), &self)
-                    })
-            }
-
-            fn visit_str<E>(self, value: &str) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                match value {
-                    "TEXT_QUERY_METHOD_EQUALS" => Ok(TextQueryMethod::Equals),
-                    "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE" => Ok(TextQueryMethod::EqualsIgnoreCase),
-                    "TEXT_QUERY_METHOD_STARTS_WITH" => Ok(TextQueryMethod::StartsWith),
-                    "TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE" => Ok(TextQueryMethod::StartsWithIgnoreCase),
-                    "TEXT_QUERY_METHOD_CONTAINS" => Ok(TextQueryMethod::Contains),
-                    "TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE" => Ok(TextQueryMethod::ContainsIgnoreCase),
-                    "TEXT_QUERY_METHOD_ENDS_WITH" => Ok(TextQueryMethod::EndsWith),
-                    "TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE" => Ok(TextQueryMethod::EndsWithIgnoreCase),
-                    _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
-                }
-            }
-        }
-        deserializer.deserialize_any(GeneratedVisitor)
-    }
-}
+::protogate::json_message!(AuthOption);
 
 impl ::protogate::Validate for ErrorDetail {
     #[inline]
