@@ -81,7 +81,7 @@ pub fn rust(input: &ProtoInput, api: &Api, options: &Options) -> Result<RustOutp
             binary.insert(descriptor_set_file_name(&package.name), set);
         }
         let code = generated.remove(&package.name).unwrap_or_default();
-        // prost and tonic format their own output and pbjson writes formatted code; only
+        // prost and tonic format their own output and the JSON code is written formatted; only
         // protogate's part is formatted here, so large schemas are not re-parsed whole.
         let formatted = separate_items(&format!(
             "{}\n{}\n{ours}",
