@@ -39,11 +39,17 @@ pub fn check(
             if !items.contains(rust_path.as_str()) {
                 missing.push(format!("the prost {kind}"));
             }
-            let serde_impls = match kind {
-                "message" => format!("::protogate::json_message!({rust_path});"),
-                _ => format!("::protogate::json_enum!({rust_path});"),
+            let invocation = match kind {
+                "message" => "::protogate::json_message!(",
+                _ => "::protogate::json_enum!(",
             };
-            if options.json && !code.serde.contains(&serde_impls) {
+            let names_type = |line: &str| {
+                line.strip_prefix(invocation)
+                    .map(|rest| rest.trim_start_matches(super::json::ALLOW_DEPRECATED))
+                    .and_then(|rest| rest.strip_suffix(");"))
+                    == Some(rust_path.as_str())
+            };
+            if options.json && !code.serde.lines().any(names_type) {
                 missing.push("the JSON code".to_string());
             }
             if !missing.is_empty() {

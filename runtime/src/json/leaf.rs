@@ -64,7 +64,7 @@ macro_rules! large_integer {
         /// Written as a string: JSON numbers beyond 2^53 lose precision in many readers.
         impl Leaf<Plain> for $ty {
             fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_str(self)
+                serializer.serialize_str(itoa::Buffer::new().format(*self))
             }
             fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Self>, D::Error> {
                 deserializer.deserialize_any(NumberVisitor(PhantomData)).map(Some)
@@ -277,7 +277,7 @@ macro_rules! integer_key {
     ($($ty:ty),*) => {$(
         impl MapKey for $ty {
             fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_str(self)
+                serializer.serialize_str(itoa::Buffer::new().format(*self))
             }
             fn parse(text: &str) -> Option<Self> {
                 text.parse().ok()

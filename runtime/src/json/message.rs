@@ -19,6 +19,14 @@ pub trait Message: Default {
     /// position in this table.
     const FIELDS: &'static [(&'static str, &'static str)];
 
+    /// The position in [`Message::FIELDS`] of the field `name` names (its JSON or proto name).
+    /// The generator overrides this scan with a `match` for messages of many fields.
+    fn field(name: &str) -> Option<usize> {
+        Self::FIELDS
+            .iter()
+            .position(|(json, proto)| *json == name || *proto == name)
+    }
+
     /// Writes the fields that are present (and those without presence that are not default).
     fn write<M: SerializeMap>(&self, w: &mut Writer<M>) -> Result<(), M::Error>;
 
@@ -33,6 +41,10 @@ pub trait Message: Default {
 impl<T: Message> Message for Box<T> {
     const NAME: &'static str = T::NAME;
     const FIELDS: &'static [(&'static str, &'static str)] = T::FIELDS;
+
+    fn field(name: &str) -> Option<usize> {
+        T::field(name)
+    }
 
     fn write<M: SerializeMap>(&self, w: &mut Writer<M>) -> Result<(), M::Error> {
         (**self).write(w)
@@ -245,14 +257,15 @@ impl<'de, A: MapAccess<'de>> Reader<'_, 'de, A> {
 
 /// Which fields a message's JSON named, to refuse a second mention.
 enum Seen {
-    Few(u128),
+    /// Up to 256 fields, without allocating.
+    Few([u64; 4]),
     Many(Vec<bool>),
 }
 
 impl Seen {
     fn new(fields: usize) -> Seen {
-        if fields <= 128 {
-            Seen::Few(0)
+        if fields <= 256 {
+            Seen::Few([0; 4])
         } else {
             Seen::Many(vec![false; fields])
         }
@@ -261,12 +274,15 @@ impl Seen {
     /// Marks `field`; `false` when it was marked already.
     fn mark(&mut self, field: usize) -> bool {
         match self {
-            Seen::Few(bits) => {
-                let bit = 1u128 << (field % 128);
-                let new = *bits & bit == 0;
-                *bits |= bit;
-                new
-            }
+            Seen::Few(words) => match words.get_mut(field / 64) {
+                Some(word) => {
+                    let bit = 1u64 << (field % 64);
+                    let new = *word & bit == 0;
+                    *word |= bit;
+                    new
+                }
+                None => true,
+            },
             Seen::Many(seen) => match seen.get_mut(field) {
                 Some(seen) => !std::mem::replace(seen, true),
                 None => true,
@@ -287,7 +303,7 @@ impl<'de, T: Message> Visitor<'de> for MessageVisitor<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut message = T::default();
         let mut seen = Seen::new(T::FIELDS.len());
-        while let Some(key) = map.next_key_seed(FieldKey(T::FIELDS))? {
+        while let Some(key) = map.next_key_seed(FieldKey::<T>(PhantomData))? {
             let Some(field) = key else {
                 map.next_value::<IgnoredAny>()?;
                 continue;
@@ -311,9 +327,9 @@ impl<'de, T: Message> Visitor<'de> for MessageVisitor<T> {
 
 /// A message's key: the position of the field it names (by JSON or proto name), `None` for an
 /// unknown field.
-struct FieldKey(&'static [(&'static str, &'static str)]);
+struct FieldKey<T>(PhantomData<T>);
 
-impl<'de> DeserializeSeed<'de> for FieldKey {
+impl<'de, T: Message> DeserializeSeed<'de> for FieldKey<T> {
     type Value = Option<usize>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
@@ -321,7 +337,7 @@ impl<'de> DeserializeSeed<'de> for FieldKey {
     }
 }
 
-impl Visitor<'_> for FieldKey {
+impl<T: Message> Visitor<'_> for FieldKey<T> {
     type Value = Option<usize>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -329,10 +345,7 @@ impl Visitor<'_> for FieldKey {
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Option<usize>, E> {
-        Ok(self
-            .0
-            .iter()
-            .position(|(json, proto)| *json == v || *proto == v))
+        Ok(T::field(v))
     }
 }
 

@@ -36,10 +36,12 @@ pub use serde as __serde;
 pub use serde::de::MapAccess;
 pub use serde::ser::SerializeMap;
 
-/// `serde::Serialize` and `serde::Deserialize` for messages that implement [`Message`].
+/// `serde::Serialize` and `serde::Deserialize` for messages that implement [`Message`]; the
+/// attributes before a type (`#[allow(deprecated)]`) go on both impls.
 #[macro_export]
 macro_rules! json_message {
-    ($($message:ty),* $(,)?) => {$(
+    ($($(#[$attr:meta])* $message:ty),* $(,)?) => {$(
+        $(#[$attr])*
         impl $crate::json::__serde::Serialize for $message {
             fn serialize<S: $crate::json::__serde::Serializer>(
                 &self,
@@ -48,6 +50,7 @@ macro_rules! json_message {
                 $crate::json::serialize_message(self, serializer)
             }
         }
+        $(#[$attr])*
         impl<'de> $crate::json::__serde::Deserialize<'de> for $message {
             fn deserialize<D: $crate::json::__serde::Deserializer<'de>>(
                 deserializer: D,
@@ -62,7 +65,8 @@ macro_rules! json_message {
 /// by name, and read from any name or a number the enum has.
 #[macro_export]
 macro_rules! json_enum {
-    ($($enumeration:ty),* $(,)?) => {$(
+    ($($(#[$attr:meta])* $enumeration:ty),* $(,)?) => {$(
+        $(#[$attr])*
         impl $crate::json::__serde::Serialize for $enumeration {
             fn serialize<S: $crate::json::__serde::Serializer>(
                 &self,
@@ -71,6 +75,7 @@ macro_rules! json_enum {
                 $crate::json::serialize_enum::<Self, S>(*self as i32, serializer)
             }
         }
+        $(#[$attr])*
         impl<'de> $crate::json::__serde::Deserialize<'de> for $enumeration {
             fn deserialize<D: $crate::json::__serde::Deserializer<'de>>(
                 deserializer: D,

@@ -60,11 +60,13 @@ fn message_tree(api: &Api, package: &str, message: &MessageDescriptor, out: &mut
     }
 }
 
-/// `#[allow(deprecated)]` where the schema deprecates what the code names: prost marks such
+/// `#[allow(deprecated)] ` where the schema deprecates what the code names: prost marks such
 /// items `#[deprecated]`.
+pub const ALLOW_DEPRECATED: &str = "#[allow(deprecated)] ";
+
 fn deprecation_allowance(deprecated: bool) -> &'static str {
     if deprecated {
-        "#[allow(deprecated)]\n"
+        ALLOW_DEPRECATED
     } else {
         ""
     }
@@ -85,7 +87,11 @@ fn message_code(api: &Api, package: &str, message: &MessageDescriptor, out: &mut
         == Some(true)
         || fields.iter().any(|f| f.deprecated);
     let allow = deprecation_allowance(deprecated);
-    let _ = writeln!(out, "{allow}impl {JSON}::Message for {rust} {{");
+    let _ = writeln!(
+        out,
+        "{}impl {JSON}::Message for {rust} {{",
+        allow.replace(' ', "\n")
+    );
     let _ = writeln!(
         out,
         "    const NAME: &'static str = \"{}\";",
@@ -103,10 +109,32 @@ fn message_code(api: &Api, package: &str, message: &MessageDescriptor, out: &mut
         );
     }
     out.push_str("    ];\n");
+    if fields.len() > FIELDS_SCANNED {
+        field_fn(&fields, out);
+    }
     write_fn(&fields, out);
     read_fn(&fields, out);
     out.push_str("}\n");
-    let _ = writeln!(out, "{allow}::protogate::json_message!({rust});");
+    let _ = writeln!(out, "::protogate::json_message!({allow}{rust});");
+}
+
+/// Messages of up to this many fields find a key by scanning their table (as fast as a
+/// `match` for so few); larger ones get a generated `match`.
+const FIELDS_SCANNED: usize = 8;
+
+/// `Message::field` as a `match` on both names of every field.
+fn field_fn(fields: &[FieldCode], out: &mut String) {
+    out.push_str("    fn field(name: &str) -> ::core::option::Option<usize> {\n");
+    out.push_str("        ::core::option::Option::Some(match name {\n");
+    for field in fields {
+        let pattern = if field.json_name == field.proto_name {
+            format!("{:?}", field.json_name)
+        } else {
+            format!("{:?} | {:?}", field.json_name, field.proto_name)
+        };
+        let _ = writeln!(out, "            {pattern} => {},", field.index);
+    }
+    out.push_str("            _ => return ::core::option::Option::None,\n        })\n    }\n");
 }
 
 fn write_fn(fields: &[FieldCode], out: &mut String) {
@@ -216,11 +244,15 @@ fn enumeration(api: &Api, package: &str, e: &EnumDescriptor, out: &mut String) {
         .and_then(|o| o.deprecated)
         == Some(true);
     let allow = deprecation_allowance(deprecated);
-    let _ = writeln!(out, "{allow}impl {JSON}::ProtoEnum for {rust} {{");
+    let _ = writeln!(
+        out,
+        "{}impl {JSON}::ProtoEnum for {rust} {{",
+        allow.replace(' ', "\n")
+    );
     out.push_str("    const VALUES: &'static [(&'static str, i32)] = &[\n");
     for value in e.values() {
         let _ = writeln!(out, "        ({:?}, {}),", value.name(), value.number());
     }
     out.push_str("    ];\n}\n");
-    let _ = writeln!(out, "{allow}::protogate::json_enum!({rust});");
+    let _ = writeln!(out, "::protogate::json_enum!({allow}{rust});");
 }
