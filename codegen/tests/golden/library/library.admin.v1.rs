@@ -718,6 +718,23 @@ impl ::protogate::json::Message for Settings {
         ("defaultLoanPeriod", "default_loan_period"),
         ("featuredGenres", "featured_genres"),
     ];
+    fn field(name: &str) -> ::core::option::Option<usize> {
+        ::core::option::Option::Some(match name {
+            "libraryName" | "library_name" => 0,
+            "branding" => 1,
+            "defaultSortKey" | "default_sort_key" => 2,
+            "allowedOrigins" | "allowed_origins" => 3,
+            "paymentProvider" | "payment_provider" => 4,
+            "featureFlags" | "feature_flags" => 5,
+            "retentionPeriod" | "retention_period" => 6,
+            "retainForever" | "retain_forever" => 7,
+            "smtpPassword" | "smtp_password" => 8,
+            "updateTime" | "update_time" => 9,
+            "defaultLoanPeriod" | "default_loan_period" => 10,
+            "featuredGenres" | "featured_genres" => 11,
+            _ => return ::core::option::Option::None,
+        })
+    }
     fn write<M: ::protogate::json::SerializeMap>(
         &self,
         w: &mut ::protogate::json::Writer<M>,
@@ -864,6 +881,22 @@ impl ::protogate::json::Message for LegacyCatalogRecord {
         ("marcBlob", "marc_blob"),
         ("importTime", "import_time"),
     ];
+    fn field(name: &str) -> ::core::option::Option<usize> {
+        ::core::option::Option::Some(match name {
+            "recordId" | "record_id" => 0,
+            "listPrice" | "list_price" => 1,
+            "wearRatio" | "wear_ratio" => 2,
+            "legacyId" | "legacy_id" => 3,
+            "barcode" => 4,
+            "circulationCount" | "circulation_count" => 5,
+            "copiesOwned" | "copies_owned" => 6,
+            "isReference" | "is_reference" => 7,
+            "callNumber" | "call_number" => 8,
+            "marcBlob" | "marc_blob" => 9,
+            "importTime" | "import_time" => 10,
+            _ => return ::core::option::Option::None,
+        })
+    }
     fn write<M: ::protogate::json::SerializeMap>(
         &self,
         w: &mut ::protogate::json::Writer<M>,

@@ -2096,6 +2096,42 @@ impl ::protogate::json::Message for Book {
         ("etag", "etag"),
         ("internalNotes", "internal_notes"),
     ];
+    fn field(name: &str) -> ::core::option::Option<usize> {
+        ::core::option::Option::Some(match name {
+            "name" => 0,
+            "title" => 1,
+            "isbn13" | "isbn_13" => 2,
+            "displayName" | "display_title" => 3,
+            "pageCount" | "page_count" => 4,
+            "authors" => 5,
+            "genres" => 6,
+            "format" => 7,
+            "condition" => 8,
+            "type" => 9,
+            "ref" => 10,
+            "subtitle" => 11,
+            "seriesPosition" | "series_position" => 12,
+            "donation" => 13,
+            "purchaseOrderId" | "purchase_order_id" => 14,
+            "labels" => 15,
+            "editions" => 16,
+            "copyConditions" | "copy_conditions" => 17,
+            "coverImages" | "cover_images" => 18,
+            "physical" => 19,
+            "publishTime" | "publish_time" => 20,
+            "audioLength" | "audio_length" => 21,
+            "extraMetadata" | "extra_metadata" => 22,
+            "rawSubjects" | "raw_subjects" => 23,
+            "contentSha256" | "content_sha256" => 24,
+            "contributors" => 25,
+            "coverUrl2x" | "cover_url_2x" => 26,
+            "createTime" | "create_time" => 27,
+            "updateTime" | "update_time" => 28,
+            "etag" => 29,
+            "internalNotes" | "internal_notes" => 30,
+            _ => return ::core::option::Option::None,
+        })
+    }
     fn write<M: ::protogate::json::SerializeMap>(
         &self,
         w: &mut ::protogate::json::Writer<M>,
@@ -2316,6 +2352,26 @@ impl ::protogate::json::Message for PhysicalProperties {
         ("bindingMaterial", "binding_material"),
         ("spinePhoto", "spine_photo"),
     ];
+    fn field(name: &str) -> ::core::option::Option<usize> {
+        ::core::option::Option::Some(match name {
+            "weightGrams" | "weight_grams" => 0,
+            "thicknessCm" | "thickness_cm" => 1,
+            "illustrationCount" | "illustration_count" => 2,
+            "wordCount" | "word_count" => 3,
+            "printRun" | "print_run" => 4,
+            "barcode" => 5,
+            "storageTempDeltaC" | "storage_temp_delta_c" => 6,
+            "priceDeltaMicros" | "price_delta_micros" => 7,
+            "crc32c" => 8,
+            "fingerprint" => 9,
+            "utcOffsetSeconds" | "utc_offset_seconds" => 10,
+            "acquiredUnixMs" | "acquired_unix_ms" => 11,
+            "hasDustJacket" | "has_dust_jacket" => 12,
+            "bindingMaterial" | "binding_material" => 13,
+            "spinePhoto" | "spine_photo" => 14,
+            _ => return ::core::option::Option::None,
+        })
+    }
     fn write<M: ::protogate::json::SerializeMap>(
         &self,
         w: &mut ::protogate::json::Writer<M>,
@@ -2378,6 +2434,21 @@ impl ::protogate::json::Message for ListBooksRequest {
         ("orderBy", "order_by"),
         ("showOutOfPrint", "show_out_of_print"),
     ];
+    fn field(name: &str) -> ::core::option::Option<usize> {
+        ::core::option::Option::Some(match name {
+            "shelf" => 0,
+            "pageSize" | "page_size" => 1,
+            "pageToken" | "page_token" => 2,
+            "filter" => 3,
+            "authors" => 4,
+            "format" => 5,
+            "published" => 6,
+            "genres" => 7,
+            "orderBy" | "order_by" => 8,
+            "showOutOfPrint" | "show_out_of_print" => 9,
+            _ => return ::core::option::Option::None,
+        })
+    }
     fn write<M: ::protogate::json::SerializeMap>(
         &self,
         w: &mut ::protogate::json::Writer<M>,
@@ -2793,6 +2864,20 @@ impl ::protogate::json::Message for Loan {
         ("renewals", "renewals"),
         ("lateFee", "late_fee"),
     ];
+    fn field(name: &str) -> ::core::option::Option<usize> {
+        ::core::option::Option::Some(match name {
+            "name" => 0,
+            "book" => 1,
+            "borrower" => 2,
+            "state" => 3,
+            "checkoutTime" | "checkout_time" => 4,
+            "dueTime" | "due_time" => 5,
+            "loanPeriod" | "loan_period" => 6,
+            "renewals" => 7,
+            "lateFee" | "late_fee" => 8,
+            _ => return ::core::option::Option::None,
+        })
+    }
     fn write<M: ::protogate::json::SerializeMap>(
         &self,
         w: &mut ::protogate::json::Writer<M>,
@@ -2998,6 +3083,20 @@ impl ::protogate::json::Message for Shelf {
         ("labels", "labels"),
         ("bookCount", "book_count"),
     ];
+    fn field(name: &str) -> ::core::option::Option<usize> {
+        ::core::option::Option::Some(match name {
+            "id" => 0,
+            "displayName" | "display_name" => 1,
+            "theme" => 2,
+            "capacity" => 3,
+            "branchAddress" | "branch_address" => 4,
+            "roomCode" | "room_code" => 5,
+            "createTime" | "create_time" => 6,
+            "labels" => 7,
+            "bookCount" | "book_count" => 8,
+            _ => return ::core::option::Option::None,
+        })
+    }
     fn write<M: ::protogate::json::SerializeMap>(
         &self,
         w: &mut ::protogate::json::Writer<M>,

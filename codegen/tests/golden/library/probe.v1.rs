@@ -1199,6 +1199,24 @@ impl ::protogate::json::Message for EchoRequest {
         ("numbers", "numbers"),
         ("share", "share"),
     ];
+    fn field(name: &str) -> ::core::option::Option<usize> {
+        ::core::option::Option::Some(match name {
+            "id" => 0,
+            "count" => 1,
+            "big" => 2,
+            "small" => 3,
+            "ratio" => 4,
+            "flag" => 5,
+            "color" => 6,
+            "labels" => 7,
+            "colorsBySlot" | "colors_by_slot" => 8,
+            "totals" => 9,
+            "inner" => 10,
+            "numbers" => 11,
+            "share" => 12,
+            _ => return ::core::option::Option::None,
+        })
+    }
     fn write<M: ::protogate::json::SerializeMap>(
         &self,
         w: &mut ::protogate::json::Writer<M>,
@@ -1287,6 +1305,23 @@ impl ::protogate::json::Message for EchoResponse {
         ("blob", "blob"),
         ("inners", "inners"),
     ];
+    fn field(name: &str) -> ::core::option::Option<usize> {
+        ::core::option::Option::Some(match name {
+            "request" => 0,
+            "metadata" => 1,
+            "total" => 2,
+            "color" => 3,
+            "labels" => 4,
+            "at" => 5,
+            "inner" => 6,
+            "text" => 7,
+            "number" => 8,
+            "maybe" => 9,
+            "blob" => 10,
+            "inners" => 11,
+            _ => return ::core::option::Option::None,
+        })
+    }
     fn write<M: ::protogate::json::SerializeMap>(
         &self,
         w: &mut ::protogate::json::Writer<M>,

@@ -131,6 +131,78 @@ impl ::prost::Name for Level1 {
     }
 }
 
+/// Deprecated items: prost marks them `#\[deprecated\]`, and the generated code that names them
+/// must still compile without warnings.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct Retired {
+    #[deprecated]
+    #[prost(string, tag = "1")]
+    pub old_name: ::prost::alloc::string::String,
+    #[prost(enumeration = "retired::Mode", tag = "2")]
+    pub mode: i32,
+    #[prost(oneof = "retired::Choice", tags = "3, 4")]
+    pub choice: ::core::option::Option<retired::Choice>,
+}
+
+/// Nested message and enum types in `Retired`.
+pub mod retired {
+    #[derive(
+        Clone,
+        Copy,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        ::prost::Enumeration
+    )]
+    #[repr(i32)]
+    pub enum Mode {
+        Unspecified = 0,
+        Old = 1,
+    }
+    impl Mode {
+        /// String value of the enum field names used in the ProtoBuf definition.
+        ///
+        /// The values are not transformed in any way and thus are considered stable
+        /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+        pub fn as_str_name(&self) -> &'static str {
+            match self {
+                Self::Unspecified => "MODE_UNSPECIFIED",
+                Self::Old => "MODE_OLD",
+            }
+        }
+        /// Creates an enum from field names used in the ProtoBuf definition.
+        pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+            match value {
+                "MODE_UNSPECIFIED" => Some(Self::Unspecified),
+                "MODE_OLD" => Some(Self::Old),
+                _ => None,
+            }
+        }
+    }
+    #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
+    pub enum Choice {
+        #[deprecated]
+        #[prost(string, tag = "3")]
+        Gone(::prost::alloc::string::String),
+        #[prost(int32, tag = "4")]
+        Kept(i32),
+    }
+}
+
+impl ::prost::Name for Retired {
+    const NAME: &'static str = "Retired";
+    const PACKAGE: &'static str = "naming.deep";
+    fn full_name() -> ::prost::alloc::string::String {
+        "naming.deep.Retired".into()
+    }
+    fn type_url() -> ::prost::alloc::string::String {
+        "type.googleapis.com/naming.deep.Retired".into()
+    }
+}
+
 impl ::protogate::json::Message for Level1 {
     const NAME: &'static str = "naming.deep.Level1";
     const FIELDS: &'static [(&'static str, &'static str)] = &[
@@ -264,6 +336,54 @@ impl ::protogate::json::ProtoEnum for level1::level2::level3::level4::Kind {
 }
 
 ::protogate::json_enum!(level1::level2::level3::level4::Kind);
+
+#[allow(deprecated)]
+impl ::protogate::json::Message for Retired {
+    const NAME: &'static str = "naming.deep.Retired";
+    const FIELDS: &'static [(&'static str, &'static str)] = &[
+        ("oldName", "old_name"),
+        ("mode", "mode"),
+        ("gone", "gone"),
+        ("kept", "kept"),
+    ];
+    fn write<M: ::protogate::json::SerializeMap>(
+        &self,
+        w: &mut ::protogate::json::Writer<M>,
+    ) -> ::core::result::Result<(), M::Error> {
+        w.single::<::protogate::json::Plain, _>(0, &self.old_name)?;
+        w.single::<::protogate::json::Enum<retired::Mode>, _>(1, &self.mode)?;
+        match &self.choice {
+            ::core::option::Option::Some(retired::Choice::Gone(v)) => w.member::<::protogate::json::Plain, _>(2, v)?,
+            ::core::option::Option::Some(retired::Choice::Kept(v)) => w.member::<::protogate::json::Plain, _>(3, v)?,
+            ::core::option::Option::None => {}
+        }
+        ::core::result::Result::Ok(())
+    }
+    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+        &mut self,
+        field: usize,
+        r: &mut ::protogate::json::Reader<'_, 'de, A>,
+    ) -> ::core::result::Result<(), A::Error> {
+        match field {
+            0 => r.single::<::protogate::json::Plain, _>(&mut self.old_name),
+            1 => r.single::<::protogate::json::Enum<retired::Mode>, _>(&mut self.mode),
+            2 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.choice, retired::Choice::Gone),
+            _ => r.oneof::<::protogate::json::Plain, _, _>(&mut self.choice, retired::Choice::Kept),
+        }
+    }
+}
+
+::protogate::json_message!(#[allow(deprecated)] Retired);
+
+#[allow(deprecated)]
+impl ::protogate::json::ProtoEnum for retired::Mode {
+    const VALUES: &'static [(&'static str, i32)] = &[
+        ("MODE_UNSPECIFIED", 0),
+        ("MODE_OLD", 1),
+    ];
+}
+
+::protogate::json_enum!(#[allow(deprecated)] retired::Mode);
 
 impl ::protogate::Validate for Level1 {
     #[inline]
@@ -455,6 +575,58 @@ impl ::protogate::schema::Described for level1::level2::level3::level4::Level5 {
                     repeated: false,
                     map_key: ::core::option::Option::None,
                     oneof: false,
+                },
+            ],
+        };
+        &INFO
+    }
+}
+
+impl ::protogate::Validate for Retired {
+    #[inline]
+    fn collect_violations(&self, _: &mut ::protogate::Collector) {}
+}
+
+impl ::protogate::schema::Described for Retired {
+    fn info() -> &'static ::protogate::schema::MessageInfo {
+        static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+            full_name: "naming.deep.Retired",
+            fields: &[
+                ::protogate::schema::FieldInfo {
+                    name: "old_name",
+                    json_name: "oldName",
+                    kind: ::protogate::schema::Kind::Text,
+                    repeated: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
+                },
+                ::protogate::schema::FieldInfo {
+                    name: "mode",
+                    json_name: "mode",
+                    kind: ::protogate::schema::Kind::Enum(
+                        &["MODE_UNSPECIFIED", "MODE_OLD"],
+                    ),
+                    repeated: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
+                },
+                ::protogate::schema::FieldInfo {
+                    name: "gone",
+                    json_name: "gone",
+                    kind: ::protogate::schema::Kind::Text,
+                    repeated: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: true,
+                },
+                ::protogate::schema::FieldInfo {
+                    name: "kept",
+                    json_name: "kept",
+                    kind: ::protogate::schema::Kind::Number(
+                        ::protogate::schema::Number::Int32,
+                    ),
+                    repeated: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: true,
                 },
             ],
         };

@@ -182,6 +182,27 @@ impl ::protogate::json::Message for Keywords {
         ("in", "in"),
         ("mod", "mod"),
     ];
+    fn field(name: &str) -> ::core::option::Option<usize> {
+        ::core::option::Option::Some(match name {
+            "type" => 0,
+            "ref" => 1,
+            "self" => 2,
+            "async" => 3,
+            "fn" => 4,
+            "super" => 5,
+            "crate" => 6,
+            "useIt" | "use" => 7,
+            "selfType" | "self_type" => 8,
+            "money" => 9,
+            "loop" => 10,
+            "where" => 11,
+            "impl" => 12,
+            "dyn" => 13,
+            "in" => 14,
+            "mod" => 15,
+            _ => return ::core::option::Option::None,
+        })
+    }
     fn write<M: ::protogate::json::SerializeMap>(
         &self,
         w: &mut ::protogate::json::Writer<M>,
