@@ -4,9 +4,8 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
-// The package has messages the benchmark does not use.
-#[allow(dead_code)]
-mod generated {
+/// `protobuf_test_messages.proto3`, as the testee includes it.
+pub mod generated {
     protogate::include_generated!("protobuf_test_messages.proto3");
 }
 
