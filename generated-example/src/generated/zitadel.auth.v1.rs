@@ -458,17 +458,17 @@ impl ::protogate::json::Message for HealthzRequest {
     const NAME: &'static str = "zitadel.auth.v1.HealthzRequest";
     const FIELDS: &'static [(&'static str, &'static str)] = &[
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        _w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        _w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        _r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        _r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         ::core::result::Result::Ok(())
     }
 }
@@ -479,17 +479,17 @@ impl ::protogate::json::Message for HealthzResponse {
     const NAME: &'static str = "zitadel.auth.v1.HealthzResponse";
     const FIELDS: &'static [(&'static str, &'static str)] = &[
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        _w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        _w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        _r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        _r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         ::core::result::Result::Ok(())
     }
 }
@@ -500,17 +500,17 @@ impl ::protogate::json::Message for GetMyPhoneRequest {
     const NAME: &'static str = "zitadel.auth.v1.GetMyPhoneRequest";
     const FIELDS: &'static [(&'static str, &'static str)] = &[
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        _w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        _w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        _r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        _r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         ::core::result::Result::Ok(())
     }
 }
@@ -523,19 +523,19 @@ impl ::protogate::json::Message for GetMyPhoneResponse {
         ("details", "details"),
         ("phone", "phone"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.optional::<::protogate::json::Plain, _>(0, &self.details)?;
         w.optional::<::protogate::json::Plain, _>(1, &self.phone)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.optional::<::protogate::json::Plain, _>(&mut self.details),
             _ => r.optional::<::protogate::json::Plain, _>(&mut self.phone),
@@ -550,18 +550,18 @@ impl ::protogate::json::Message for SetMyPhoneRequest {
     const FIELDS: &'static [(&'static str, &'static str)] = &[
         ("phone", "phone"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.phone)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         r.single::<::protogate::json::Plain, _>(&mut self.phone)
     }
 }
@@ -573,18 +573,18 @@ impl ::protogate::json::Message for SetMyPhoneResponse {
     const FIELDS: &'static [(&'static str, &'static str)] = &[
         ("details", "details"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.optional::<::protogate::json::Plain, _>(0, &self.details)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         r.optional::<::protogate::json::Plain, _>(&mut self.details)
     }
 }
@@ -596,18 +596,18 @@ impl ::protogate::json::Message for VerifyMyPhoneRequest {
     const FIELDS: &'static [(&'static str, &'static str)] = &[
         ("code", "code"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.code)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         r.single::<::protogate::json::Plain, _>(&mut self.code)
     }
 }
@@ -619,18 +619,18 @@ impl ::protogate::json::Message for VerifyMyPhoneResponse {
     const FIELDS: &'static [(&'static str, &'static str)] = &[
         ("details", "details"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.optional::<::protogate::json::Plain, _>(0, &self.details)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         r.optional::<::protogate::json::Plain, _>(&mut self.details)
     }
 }
@@ -641,17 +641,17 @@ impl ::protogate::json::Message for ResendMyPhoneVerificationRequest {
     const NAME: &'static str = "zitadel.auth.v1.ResendMyPhoneVerificationRequest";
     const FIELDS: &'static [(&'static str, &'static str)] = &[
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        _w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        _w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        _r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        _r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         ::core::result::Result::Ok(())
     }
 }
@@ -663,18 +663,18 @@ impl ::protogate::json::Message for ResendMyPhoneVerificationResponse {
     const FIELDS: &'static [(&'static str, &'static str)] = &[
         ("details", "details"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.optional::<::protogate::json::Plain, _>(0, &self.details)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         r.optional::<::protogate::json::Plain, _>(&mut self.details)
     }
 }
@@ -685,17 +685,17 @@ impl ::protogate::json::Message for RemoveMyPhoneRequest {
     const NAME: &'static str = "zitadel.auth.v1.RemoveMyPhoneRequest";
     const FIELDS: &'static [(&'static str, &'static str)] = &[
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        _w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        _w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        _r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        _r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         ::core::result::Result::Ok(())
     }
 }
@@ -707,18 +707,18 @@ impl ::protogate::json::Message for RemoveMyPhoneResponse {
     const FIELDS: &'static [(&'static str, &'static str)] = &[
         ("details", "details"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.optional::<::protogate::json::Plain, _>(0, &self.details)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         r.optional::<::protogate::json::Plain, _>(&mut self.details)
     }
 }

@@ -213,19 +213,19 @@ impl ::protogate::json::Message for ErrorDetail {
         ("id", "id"),
         ("message", "message"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.id)?;
         w.single::<::protogate::json::Plain, _>(1, &self.message)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.id),
             _ => r.single::<::protogate::json::Plain, _>(&mut self.message),
@@ -241,19 +241,19 @@ impl ::protogate::json::Message for LocalizedMessage {
         ("key", "key"),
         ("localizedMessage", "localized_message"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.key)?;
         w.single::<::protogate::json::Plain, _>(1, &self.localized_message)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.key),
             _ => r.single::<::protogate::json::Plain, _>(&mut self.localized_message),
@@ -271,21 +271,21 @@ impl ::protogate::json::Message for ObjectDetails {
         ("changeDate", "change_date"),
         ("resourceOwner", "resource_owner"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.sequence)?;
         w.optional::<::protogate::json::Plain, _>(1, &self.creation_date)?;
         w.optional::<::protogate::json::Plain, _>(2, &self.change_date)?;
         w.single::<::protogate::json::Plain, _>(3, &self.resource_owner)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.sequence),
             1 => r.optional::<::protogate::json::Plain, _>(&mut self.creation_date),
@@ -304,20 +304,20 @@ impl ::protogate::json::Message for ListQuery {
         ("limit", "limit"),
         ("asc", "asc"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.offset)?;
         w.single::<::protogate::json::Plain, _>(1, &self.limit)?;
         w.single::<::protogate::json::Plain, _>(2, &self.asc)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.offset),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.limit),
@@ -335,20 +335,20 @@ impl ::protogate::json::Message for ListDetails {
         ("processedSequence", "processed_sequence"),
         ("viewTimestamp", "view_timestamp"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.total_result)?;
         w.single::<::protogate::json::Plain, _>(1, &self.processed_sequence)?;
         w.optional::<::protogate::json::Plain, _>(2, &self.view_timestamp)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.total_result),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.processed_sequence),
@@ -380,19 +380,19 @@ impl ::protogate::json::Message for AuthOption {
         ("permission", "permission"),
         ("checkFieldName", "check_field_name"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.permission)?;
         w.single::<::protogate::json::Plain, _>(1, &self.check_field_name)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.permission),
             _ => r.single::<::protogate::json::Plain, _>(&mut self.check_field_name),

@@ -137,11 +137,13 @@ fn field_fn(fields: &[FieldCode], out: &mut String) {
     out.push_str("            _ => return ::core::option::Option::None,\n        })\n    }\n");
 }
 
+/// The type parameters of `write` and `read` are `__M` and `__A`: prost names no type with a
+/// leading underscore, so they never hide a schema's type (an enum `M` used by a field).
 fn write_fn(fields: &[FieldCode], out: &mut String) {
     let w = if fields.is_empty() { "_w" } else { "w" };
     let _ = writeln!(
         out,
-        "    fn write<M: {JSON}::SerializeMap>(\n        &self,\n        {w}: &mut {JSON}::Writer<M>,\n    ) -> ::core::result::Result<(), M::Error> {{"
+        "    fn write<__M: {JSON}::SerializeMap>(\n        &self,\n        {w}: &mut {JSON}::Writer<__M>,\n    ) -> ::core::result::Result<(), __M::Error> {{"
     );
     let mut oneofs_done: Vec<&str> = Vec::new();
     for field in fields {
@@ -191,7 +193,7 @@ fn read_fn(fields: &[FieldCode], out: &mut String) {
     };
     let _ = writeln!(
         out,
-        "    fn read<'de, A: {JSON}::MapAccess<'de>>(\n        &mut self,\n        {field}: usize,\n        {r}: &mut {JSON}::Reader<'_, 'de, A>,\n    ) -> ::core::result::Result<(), A::Error> {{"
+        "    fn read<'de, __A: {JSON}::MapAccess<'de>>(\n        &mut self,\n        {field}: usize,\n        {r}: &mut {JSON}::Reader<'_, 'de, __A>,\n    ) -> ::core::result::Result<(), __A::Error> {{"
     );
     if fields.is_empty() {
         out.push_str("        ::core::result::Result::Ok(())\n    }\n");

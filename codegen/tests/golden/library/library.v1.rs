@@ -2008,10 +2008,10 @@ impl ::protogate::json::Message for Author {
         ("penNames", "pen_names"),
         ("genresByLanguage", "genres_by_language"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.name)?;
         w.single::<::protogate::json::Plain, _>(1, &self.display_name)?;
         w.optional::<::protogate::json::Plain, _>(2, &self.birth_year)?;
@@ -2020,11 +2020,11 @@ impl ::protogate::json::Message for Author {
         w.map::<::protogate::json::Enum<super::common::v1::Genre>, _>(5, &self.genres_by_language)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.display_name),
@@ -2043,18 +2043,18 @@ impl ::protogate::json::Message for GetAuthorRequest {
     const FIELDS: &'static [(&'static str, &'static str)] = &[
         ("name", "name"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.name)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         r.single::<::protogate::json::Plain, _>(&mut self.name)
     }
 }
@@ -2132,10 +2132,10 @@ impl ::protogate::json::Message for Book {
             _ => return ::core::option::Option::None,
         })
     }
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.name)?;
         w.single::<::protogate::json::Plain, _>(1, &self.title)?;
         w.single::<::protogate::json::Plain, _>(2, &self.isbn_13)?;
@@ -2172,11 +2172,11 @@ impl ::protogate::json::Message for Book {
         w.single::<::protogate::json::Plain, _>(30, &self.internal_notes)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.title),
@@ -2223,21 +2223,21 @@ impl ::protogate::json::Message for book::Edition {
         ("format", "format"),
         ("printings", "printings"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.publisher)?;
         w.single::<::protogate::json::Plain, _>(1, &self.year)?;
         w.single::<::protogate::json::Enum<super::common::v1::BookFormat>, _>(2, &self.format)?;
         w.repeated::<::protogate::json::Plain, _>(3, &self.printings)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.publisher),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.year),
@@ -2257,21 +2257,21 @@ impl ::protogate::json::Message for book::edition::Printing {
         ("copies", "copies"),
         ("paper", "paper"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.number)?;
         w.optional::<::protogate::json::Plain, _>(1, &self.print_time)?;
         w.single::<::protogate::json::Plain, _>(2, &self.copies)?;
         w.single::<::protogate::json::Enum<book::edition::printing::PaperType>, _>(3, &self.paper)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.number),
             1 => r.optional::<::protogate::json::Plain, _>(&mut self.print_time),
@@ -2311,19 +2311,19 @@ impl ::protogate::json::Message for Donation {
         ("donorName", "donor_name"),
         ("donateTime", "donate_time"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.donor_name)?;
         w.optional::<::protogate::json::Plain, _>(1, &self.donate_time)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.donor_name),
             _ => r.optional::<::protogate::json::Plain, _>(&mut self.donate_time),
@@ -2372,10 +2372,10 @@ impl ::protogate::json::Message for PhysicalProperties {
             _ => return ::core::option::Option::None,
         })
     }
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.weight_grams)?;
         w.single::<::protogate::json::Plain, _>(1, &self.thickness_cm)?;
         w.single::<::protogate::json::Plain, _>(2, &self.illustration_count)?;
@@ -2393,11 +2393,11 @@ impl ::protogate::json::Message for PhysicalProperties {
         w.single::<::protogate::json::Base64, _>(14, &self.spine_photo)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.weight_grams),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.thickness_cm),
@@ -2449,10 +2449,10 @@ impl ::protogate::json::Message for ListBooksRequest {
             _ => return ::core::option::Option::None,
         })
     }
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
         w.single::<::protogate::json::Plain, _>(1, &self.page_size)?;
         w.single::<::protogate::json::Plain, _>(2, &self.page_token)?;
@@ -2465,11 +2465,11 @@ impl ::protogate::json::Message for ListBooksRequest {
         w.single::<::protogate::json::Plain, _>(9, &self.show_out_of_print)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.shelf),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.page_size),
@@ -2494,20 +2494,20 @@ impl ::protogate::json::Message for ListBooksResponse {
         ("nextPageToken", "next_page_token"),
         ("totalSize", "total_size"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.repeated::<::protogate::json::Plain, _>(0, &self.books)?;
         w.single::<::protogate::json::Plain, _>(1, &self.next_page_token)?;
         w.single::<::protogate::json::Plain, _>(2, &self.total_size)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.repeated::<::protogate::json::Plain, _>(&mut self.books),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.next_page_token),
@@ -2524,19 +2524,19 @@ impl ::protogate::json::Message for GetBookRequest {
         ("name", "name"),
         ("readMask", "read_mask"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.name)?;
         w.optional::<::protogate::json::Plain, _>(1, &self.read_mask)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
             _ => r.optional::<::protogate::json::Plain, _>(&mut self.read_mask),
@@ -2553,20 +2553,20 @@ impl ::protogate::json::Message for CreateBookRequest {
         ("book", "book"),
         ("bookId", "book_id"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
         w.optional::<::protogate::json::Plain, _>(1, &self.book)?;
         w.single::<::protogate::json::Plain, _>(2, &self.book_id)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.shelf),
             1 => r.optional::<::protogate::json::Plain, _>(&mut self.book),
@@ -2584,20 +2584,20 @@ impl ::protogate::json::Message for UpdateBookRequest {
         ("updateMask", "update_mask"),
         ("allowMissing", "allow_missing"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.optional::<::protogate::json::Plain, _>(0, &self.book)?;
         w.optional::<::protogate::json::Plain, _>(1, &self.update_mask)?;
         w.single::<::protogate::json::Plain, _>(2, &self.allow_missing)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.optional::<::protogate::json::Plain, _>(&mut self.book),
             1 => r.optional::<::protogate::json::Plain, _>(&mut self.update_mask),
@@ -2614,19 +2614,19 @@ impl ::protogate::json::Message for DeleteBookRequest {
         ("name", "name"),
         ("etag", "etag"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.name)?;
         w.single::<::protogate::json::Plain, _>(1, &self.etag)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
             _ => r.single::<::protogate::json::Plain, _>(&mut self.etag),
@@ -2643,20 +2643,20 @@ impl ::protogate::json::Message for CheckoutBookRequest {
         ("patronId", "patron_id"),
         ("loanPeriod", "loan_period"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.name)?;
         w.single::<::protogate::json::Plain, _>(1, &self.patron_id)?;
         w.optional::<::protogate::json::Plain, _>(2, &self.loan_period)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.patron_id),
@@ -2672,18 +2672,18 @@ impl ::protogate::json::Message for BookExistsRequest {
     const FIELDS: &'static [(&'static str, &'static str)] = &[
         ("name", "name"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.name)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         r.single::<::protogate::json::Plain, _>(&mut self.name)
     }
 }
@@ -2696,19 +2696,19 @@ impl ::protogate::json::Message for BatchGetBooksRequest {
         ("shelf", "shelf"),
         ("names", "names"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
         w.repeated::<::protogate::json::Plain, _>(1, &self.names)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.shelf),
             _ => r.repeated::<::protogate::json::Plain, _>(&mut self.names),
@@ -2724,19 +2724,19 @@ impl ::protogate::json::Message for BatchGetBooksResponse {
         ("books", "books"),
         ("missingNames", "missing_names"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.repeated::<::protogate::json::Plain, _>(0, &self.books)?;
         w.repeated::<::protogate::json::Plain, _>(1, &self.missing_names)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.repeated::<::protogate::json::Plain, _>(&mut self.books),
             _ => r.repeated::<::protogate::json::Plain, _>(&mut self.missing_names),
@@ -2752,19 +2752,19 @@ impl ::protogate::json::Message for WatchBooksRequest {
         ("shelf", "shelf"),
         ("resumeToken", "resume_token"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
         w.single::<::protogate::json::Plain, _>(1, &self.resume_token)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.shelf),
             _ => r.single::<::protogate::json::Plain, _>(&mut self.resume_token),
@@ -2784,10 +2784,10 @@ impl ::protogate::json::Message for BookEvent {
         ("deletedName", "deleted_name"),
         ("heartbeat", "heartbeat"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.optional::<::protogate::json::Plain, _>(0, &self.event_time)?;
         w.single::<::protogate::json::Plain, _>(1, &self.resume_token)?;
         match &self.event {
@@ -2799,11 +2799,11 @@ impl ::protogate::json::Message for BookEvent {
         }
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.optional::<::protogate::json::Plain, _>(&mut self.event_time),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.resume_token),
@@ -2825,21 +2825,21 @@ impl ::protogate::json::Message for Patron {
         ("email", "email"),
         ("homeAddress", "home_address"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.patron_id)?;
         w.single::<::protogate::json::Plain, _>(1, &self.display_name)?;
         w.single::<::protogate::json::Plain, _>(2, &self.email)?;
         w.optional::<::protogate::json::Plain, _>(3, &self.home_address)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.patron_id),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.display_name),
@@ -2878,10 +2878,10 @@ impl ::protogate::json::Message for Loan {
             _ => return ::core::option::Option::None,
         })
     }
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.name)?;
         w.single::<::protogate::json::Plain, _>(1, &self.book)?;
         w.optional::<::protogate::json::Plain, _>(2, &self.borrower)?;
@@ -2893,11 +2893,11 @@ impl ::protogate::json::Message for Loan {
         w.optional::<::protogate::json::Plain, _>(8, &self.late_fee)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.book),
@@ -2920,19 +2920,19 @@ impl ::protogate::json::Message for loan::Renewal {
         ("renewTime", "renew_time"),
         ("newDueTime", "new_due_time"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.optional::<::protogate::json::Plain, _>(0, &self.renew_time)?;
         w.optional::<::protogate::json::Plain, _>(1, &self.new_due_time)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.optional::<::protogate::json::Plain, _>(&mut self.renew_time),
             _ => r.optional::<::protogate::json::Plain, _>(&mut self.new_due_time),
@@ -2959,18 +2959,18 @@ impl ::protogate::json::Message for GetLoanRequest {
     const FIELDS: &'static [(&'static str, &'static str)] = &[
         ("name", "name"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.name)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         r.single::<::protogate::json::Plain, _>(&mut self.name)
     }
 }
@@ -2983,19 +2983,19 @@ impl ::protogate::json::Message for CancelLoanRequest {
         ("name", "name"),
         ("reason", "reason"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.name)?;
         w.single::<::protogate::json::Plain, _>(1, &self.reason)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
             _ => r.single::<::protogate::json::Plain, _>(&mut self.reason),
@@ -3012,10 +3012,10 @@ impl ::protogate::json::Message for LoanDeskRequest {
         ("scanBarcode", "scan_barcode"),
         ("finish", "finish"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         match &self.action {
             ::core::option::Option::Some(loan_desk_request::Action::IdentifyPatron(v)) => w.member::<::protogate::json::Plain, _>(0, v)?,
             ::core::option::Option::Some(loan_desk_request::Action::ScanBarcode(v)) => w.member::<::protogate::json::Plain, _>(1, v)?,
@@ -3024,11 +3024,11 @@ impl ::protogate::json::Message for LoanDeskRequest {
         }
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.action, loan_desk_request::Action::IdentifyPatron),
             1 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.action, loan_desk_request::Action::ScanBarcode),
@@ -3045,10 +3045,10 @@ impl ::protogate::json::Message for LoanDeskResponse {
         ("loan", "loan"),
         ("errorMessage", "error_message"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         match &self.result {
             ::core::option::Option::Some(loan_desk_response::Result::Loan(v)) => w.member::<::protogate::json::Plain, _>(0, v)?,
             ::core::option::Option::Some(loan_desk_response::Result::ErrorMessage(v)) => w.member::<::protogate::json::Plain, _>(1, v)?,
@@ -3056,11 +3056,11 @@ impl ::protogate::json::Message for LoanDeskResponse {
         }
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.oneof::<::protogate::json::Plain, _, _>(&mut self.result, loan_desk_response::Result::Loan),
             _ => r.oneof::<::protogate::json::Plain, _, _>(&mut self.result, loan_desk_response::Result::ErrorMessage),
@@ -3097,10 +3097,10 @@ impl ::protogate::json::Message for Shelf {
             _ => return ::core::option::Option::None,
         })
     }
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.id)?;
         w.single::<::protogate::json::Plain, _>(1, &self.display_name)?;
         w.single::<::protogate::json::Enum<super::common::v1::Genre>, _>(2, &self.theme)?;
@@ -3115,11 +3115,11 @@ impl ::protogate::json::Message for Shelf {
         w.single::<::protogate::json::Plain, _>(8, &self.book_count)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.id),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.display_name),
@@ -3143,20 +3143,20 @@ impl ::protogate::json::Message for CreateShelfRequest {
         ("requestId", "request_id"),
         ("validateOnly", "validate_only"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.optional::<::protogate::json::Plain, _>(0, &self.shelf)?;
         w.single::<::protogate::json::Plain, _>(1, &self.request_id)?;
         w.single::<::protogate::json::Plain, _>(2, &self.validate_only)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.optional::<::protogate::json::Plain, _>(&mut self.shelf),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.request_id),
@@ -3172,18 +3172,18 @@ impl ::protogate::json::Message for GetShelfRequest {
     const FIELDS: &'static [(&'static str, &'static str)] = &[
         ("shelf", "shelf"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         r.single::<::protogate::json::Plain, _>(&mut self.shelf)
     }
 }
@@ -3196,19 +3196,19 @@ impl ::protogate::json::Message for ListShelvesRequest {
         ("pageSize", "page_size"),
         ("pageToken", "page_token"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.page_size)?;
         w.single::<::protogate::json::Plain, _>(1, &self.page_token)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.page_size),
             _ => r.single::<::protogate::json::Plain, _>(&mut self.page_token),
@@ -3225,20 +3225,20 @@ impl ::protogate::json::Message for ListShelvesResponse {
         ("nextPageToken", "next_page_token"),
         ("totalSize", "total_size"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.repeated::<::protogate::json::Plain, _>(0, &self.shelves)?;
         w.single::<::protogate::json::Plain, _>(1, &self.next_page_token)?;
         w.single::<::protogate::json::Plain, _>(2, &self.total_size)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.repeated::<::protogate::json::Plain, _>(&mut self.shelves),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.next_page_token),
@@ -3255,19 +3255,19 @@ impl ::protogate::json::Message for UpdateShelfRequest {
         ("shelf", "shelf"),
         ("allowMissing", "allow_missing"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.optional::<::protogate::json::Plain, _>(0, &self.shelf)?;
         w.optional::<::protogate::json::Plain, _>(1, &self.allow_missing)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.optional::<::protogate::json::Plain, _>(&mut self.shelf),
             _ => r.optional::<::protogate::json::Plain, _>(&mut self.allow_missing),
@@ -3283,19 +3283,19 @@ impl ::protogate::json::Message for DeleteShelfRequest {
         ("shelf", "shelf"),
         ("force", "force"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
         w.single::<::protogate::json::Plain, _>(1, &self.force)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.shelf),
             _ => r.single::<::protogate::json::Plain, _>(&mut self.force),

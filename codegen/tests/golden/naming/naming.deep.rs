@@ -209,19 +209,19 @@ impl ::protogate::json::Message for Level1 {
         ("level2", "level2"),
         ("shortcut", "shortcut"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.optional::<::protogate::json::Plain, _>(0, &self.level2)?;
         w.optional::<::protogate::json::Plain, _>(1, &self.shortcut)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.optional::<::protogate::json::Plain, _>(&mut self.level2),
             _ => r.optional::<::protogate::json::Plain, _>(&mut self.shortcut),
@@ -236,18 +236,18 @@ impl ::protogate::json::Message for level1::Level2 {
     const FIELDS: &'static [(&'static str, &'static str)] = &[
         ("level3", "level3"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.optional::<::protogate::json::Plain, _>(0, &self.level3)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         r.optional::<::protogate::json::Plain, _>(&mut self.level3)
     }
 }
@@ -259,18 +259,18 @@ impl ::protogate::json::Message for level1::level2::Level3 {
     const FIELDS: &'static [(&'static str, &'static str)] = &[
         ("level4", "level4"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.optional::<::protogate::json::Plain, _>(0, &self.level4)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         r.optional::<::protogate::json::Plain, _>(&mut self.level4)
     }
 }
@@ -282,18 +282,18 @@ impl ::protogate::json::Message for level1::level2::level3::Level4 {
     const FIELDS: &'static [(&'static str, &'static str)] = &[
         ("level5", "level5"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.optional::<::protogate::json::Plain, _>(0, &self.level5)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         r.optional::<::protogate::json::Plain, _>(&mut self.level5)
     }
 }
@@ -306,19 +306,19 @@ impl ::protogate::json::Message for level1::level2::level3::level4::Level5 {
         ("leafName", "leaf_name"),
         ("kind", "kind"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.leaf_name)?;
         w.single::<::protogate::json::Enum<level1::level2::level3::level4::Kind>, _>(1, &self.kind)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.leaf_name),
             _ => r.single::<::protogate::json::Enum<level1::level2::level3::level4::Kind>, _>(&mut self.kind),
@@ -346,10 +346,10 @@ impl ::protogate::json::Message for Retired {
         ("gone", "gone"),
         ("kept", "kept"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.old_name)?;
         w.single::<::protogate::json::Enum<retired::Mode>, _>(1, &self.mode)?;
         match &self.choice {
@@ -359,11 +359,11 @@ impl ::protogate::json::Message for Retired {
         }
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.old_name),
             1 => r.single::<::protogate::json::Enum<retired::Mode>, _>(&mut self.mode),

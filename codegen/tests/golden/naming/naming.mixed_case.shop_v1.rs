@@ -136,20 +136,20 @@ impl ::protogate::json::Message for Price {
         ("displayName", "display_name"),
         ("kind", "kind"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.optional::<::protogate::json::Plain, _>(0, &self.amount)?;
         w.single::<::protogate::json::Plain, _>(1, &self.display_name)?;
         w.optional::<::protogate::json::Plain, _>(2, &self.kind)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.optional::<::protogate::json::Plain, _>(&mut self.amount),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.display_name),

@@ -108,6 +108,11 @@ pub struct Prelude {
     pub numbers: ::prost::alloc::vec::Vec<i64>,
     #[prost(bytes = "vec", tag = "8")]
     pub blob: ::prost::alloc::vec::Vec<u8>,
+    /// Enums named like the type parameters generated code would pick (`M`, `A`).
+    #[prost(enumeration = "M", tag = "9")]
+    pub m: i32,
+    #[prost(enumeration = "A", repeated, tag = "10")]
+    pub a: ::prost::alloc::vec::Vec<i32>,
 }
 
 impl ::prost::Name for Prelude {
@@ -118,6 +123,56 @@ impl ::prost::Name for Prelude {
     }
     fn type_url() -> ::prost::alloc::string::String {
         "type.googleapis.com/naming.prelude.Prelude".into()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
+#[repr(i32)]
+pub enum M {
+    Unspecified = 0,
+}
+
+impl M {
+    /// String value of the enum field names used in the ProtoBuf definition.
+    ///
+    /// The values are not transformed in any way and thus are considered stable
+    /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+    pub fn as_str_name(&self) -> &'static str {
+        match self {
+            Self::Unspecified => "M_UNSPECIFIED",
+        }
+    }
+    /// Creates an enum from field names used in the ProtoBuf definition.
+    pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+        match value {
+            "M_UNSPECIFIED" => Some(Self::Unspecified),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
+#[repr(i32)]
+pub enum A {
+    Unspecified = 0,
+}
+
+impl A {
+    /// String value of the enum field names used in the ProtoBuf definition.
+    ///
+    /// The values are not transformed in any way and thus are considered stable
+    /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+    pub fn as_str_name(&self) -> &'static str {
+        match self {
+            Self::Unspecified => "A_UNSPECIFIED",
+        }
+    }
+    /// Creates an enum from field names used in the ProtoBuf definition.
+    pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+        match value {
+            "A_UNSPECIFIED" => Some(Self::Unspecified),
+            _ => None,
+        }
     }
 }
 
@@ -232,18 +287,18 @@ impl ::protogate::json::Message for Option {
     const FIELDS: &'static [(&'static str, &'static str)] = &[
         ("value", "value"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.value)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         r.single::<::protogate::json::Plain, _>(&mut self.value)
     }
 }
@@ -256,19 +311,19 @@ impl ::protogate::json::Message for Result {
         ("ok", "ok"),
         ("errors", "errors"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.ok)?;
         w.repeated::<::protogate::json::Plain, _>(1, &self.errors)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.ok),
             _ => r.repeated::<::protogate::json::Plain, _>(&mut self.errors),
@@ -283,18 +338,18 @@ impl ::protogate::json::Message for String {
     const FIELDS: &'static [(&'static str, &'static str)] = &[
         ("text", "text"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.text)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         r.single::<::protogate::json::Plain, _>(&mut self.text)
     }
 }
@@ -306,18 +361,18 @@ impl ::protogate::json::Message for Vec {
     const FIELDS: &'static [(&'static str, &'static str)] = &[
         ("items", "items"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.repeated::<::protogate::json::Plain, _>(0, &self.items)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         _field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         r.repeated::<::protogate::json::Plain, _>(&mut self.items)
     }
 }
@@ -330,19 +385,19 @@ impl ::protogate::json::Message for Box {
         ("inner", "inner"),
         ("label", "label"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.optional::<::protogate::json::Plain, _>(0, &self.inner)?;
         w.single::<::protogate::json::Plain, _>(1, &self.label)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.optional::<::protogate::json::Plain, _>(&mut self.inner),
             _ => r.single::<::protogate::json::Plain, _>(&mut self.label),
@@ -363,11 +418,28 @@ impl ::protogate::json::Message for Prelude {
         ("maybe", "maybe"),
         ("numbers", "numbers"),
         ("blob", "blob"),
+        ("m", "m"),
+        ("a", "a"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn field(name: &str) -> ::core::option::Option<usize> {
+        ::core::option::Option::Some(match name {
+            "option" => 0,
+            "result" => 1,
+            "strings" => 2,
+            "vecs" => 3,
+            "box" => 4,
+            "maybe" => 5,
+            "numbers" => 6,
+            "blob" => 7,
+            "m" => 8,
+            "a" => 9,
+            _ => return ::core::option::Option::None,
+        })
+    }
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.optional::<::protogate::json::Plain, _>(0, &self.option)?;
         w.optional::<::protogate::json::Plain, _>(1, &self.result)?;
         w.repeated::<::protogate::json::Plain, _>(2, &self.strings)?;
@@ -376,13 +448,15 @@ impl ::protogate::json::Message for Prelude {
         w.optional::<::protogate::json::Plain, _>(5, &self.maybe)?;
         w.repeated::<::protogate::json::Plain, _>(6, &self.numbers)?;
         w.single::<::protogate::json::Base64, _>(7, &self.blob)?;
+        w.single::<::protogate::json::Enum<M>, _>(8, &self.m)?;
+        w.repeated::<::protogate::json::Enum<A>, _>(9, &self.a)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.optional::<::protogate::json::Plain, _>(&mut self.option),
             1 => r.optional::<::protogate::json::Plain, _>(&mut self.result),
@@ -391,12 +465,30 @@ impl ::protogate::json::Message for Prelude {
             4 => r.optional::<::protogate::json::Plain, _>(&mut self.r#box),
             5 => r.optional::<::protogate::json::Plain, _>(&mut self.maybe),
             6 => r.repeated::<::protogate::json::Plain, _>(&mut self.numbers),
-            _ => r.single::<::protogate::json::Base64, _>(&mut self.blob),
+            7 => r.single::<::protogate::json::Base64, _>(&mut self.blob),
+            8 => r.single::<::protogate::json::Enum<M>, _>(&mut self.m),
+            _ => r.repeated::<::protogate::json::Enum<A>, _>(&mut self.a),
         }
     }
 }
 
 ::protogate::json_message!(Prelude);
+
+impl ::protogate::json::ProtoEnum for M {
+    const VALUES: &'static [(&'static str, i32)] = &[
+        ("M_UNSPECIFIED", 0),
+    ];
+}
+
+::protogate::json_enum!(M);
+
+impl ::protogate::json::ProtoEnum for A {
+    const VALUES: &'static [(&'static str, i32)] = &[
+        ("A_UNSPECIFIED", 0),
+    ];
+}
+
+::protogate::json_enum!(A);
 
 impl ::protogate::Validate for Option {
     #[inline]
@@ -688,6 +780,22 @@ impl ::protogate::schema::Described for Prelude {
                     json_name: "blob",
                     kind: ::protogate::schema::Kind::Text,
                     repeated: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
+                },
+                ::protogate::schema::FieldInfo {
+                    name: "m",
+                    json_name: "m",
+                    kind: ::protogate::schema::Kind::Enum(&["M_UNSPECIFIED"]),
+                    repeated: false,
+                    map_key: ::core::option::Option::None,
+                    oneof: false,
+                },
+                ::protogate::schema::FieldInfo {
+                    name: "a",
+                    json_name: "a",
+                    kind: ::protogate::schema::Kind::Enum(&["A_UNSPECIFIED"]),
+                    repeated: true,
                     map_key: ::core::option::Option::None,
                     oneof: false,
                 },

@@ -203,10 +203,10 @@ impl ::protogate::json::Message for Keywords {
             _ => return ::core::option::Option::None,
         })
     }
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.r#type)?;
         w.single::<::protogate::json::Plain, _>(1, &self.r#ref)?;
         w.single::<::protogate::json::Plain, _>(2, &self.self_)?;
@@ -228,11 +228,11 @@ impl ::protogate::json::Message for Keywords {
         w.map::<::protogate::json::Plain, _>(15, &self.r#mod)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.r#type),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.r#ref),

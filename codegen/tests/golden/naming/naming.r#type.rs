@@ -90,21 +90,21 @@ impl ::protogate::json::Message for Money {
         ("currency", "currency"),
         ("receipt", "receipt"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.units)?;
         w.single::<::protogate::json::Plain, _>(1, &self.nanos)?;
         w.single::<::protogate::json::Enum<Currency>, _>(2, &self.currency)?;
         w.optional::<::protogate::json::Plain, _>(3, &self.receipt)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.units),
             1 => r.single::<::protogate::json::Plain, _>(&mut self.nanos),
@@ -122,19 +122,19 @@ impl ::protogate::json::Message for Type {
         ("name", "name"),
         ("example", "example"),
     ];
-    fn write<M: ::protogate::json::SerializeMap>(
+    fn write<__M: ::protogate::json::SerializeMap>(
         &self,
-        w: &mut ::protogate::json::Writer<M>,
-    ) -> ::core::result::Result<(), M::Error> {
+        w: &mut ::protogate::json::Writer<__M>,
+    ) -> ::core::result::Result<(), __M::Error> {
         w.single::<::protogate::json::Plain, _>(0, &self.name)?;
         w.optional::<::protogate::json::Plain, _>(1, &self.example)?;
         ::core::result::Result::Ok(())
     }
-    fn read<'de, A: ::protogate::json::MapAccess<'de>>(
+    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
         field: usize,
-        r: &mut ::protogate::json::Reader<'_, 'de, A>,
-    ) -> ::core::result::Result<(), A::Error> {
+        r: &mut ::protogate::json::Reader<'_, 'de, __A>,
+    ) -> ::core::result::Result<(), __A::Error> {
         match field {
             0 => r.single::<::protogate::json::Plain, _>(&mut self.name),
             _ => r.optional::<::protogate::json::Plain, _>(&mut self.example),
