@@ -287,7 +287,7 @@ impl Builder {
         self
     }
 
-    /// Whether to generate proto3 JSON (pbjson's serde impls; on by default). The server
+    /// Whether to generate proto3 JSON (serde impls through `protogate::json`; on by default). The server
     /// speaks JSON, so turning it off needs [`Builder::build_server`]`(false)`.
     pub fn json(mut self, yes: bool) -> Builder {
         self.options.json = yes;

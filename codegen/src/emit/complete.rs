@@ -1,5 +1,5 @@
 //! The emission check: every message, enum and service of every package has its code (the prost
-//! struct or enum, pbjson's serde impls, tonic's client module), so a generator that skips a
+//! struct or enum, its JSON code, tonic's client module), so a generator that skips a
 //! package or a type fails the run instead of leaving a hole the compiler reports far away.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,12 +39,18 @@ pub fn check(
             if !items.contains(rust_path.as_str()) {
                 missing.push(format!("the prost {kind}"));
             }
-            let serialize = format!("impl serde::Serialize for {rust_path} {{");
-            let deserialize = format!("impl<'de> serde::Deserialize<'de> for {rust_path} {{");
-            if options.json
-                && (!code.serde.contains(&serialize) || !code.serde.contains(&deserialize))
-            {
-                missing.push("the serde impls".to_string());
+            let invocation = match kind {
+                "message" => "::protogate::json_message!(",
+                _ => "::protogate::json_enum!(",
+            };
+            let names_type = |line: &str| {
+                line.strip_prefix(invocation)
+                    .map(|rest| rest.trim_start_matches(super::json::ALLOW_DEPRECATED))
+                    .and_then(|rest| rest.strip_suffix(");"))
+                    == Some(rust_path.as_str())
+            };
+            if options.json && !code.serde.lines().any(names_type) {
+                missing.push("the JSON code".to_string());
             }
             if !missing.is_empty() {
                 gaps.push(format!(
@@ -181,15 +187,14 @@ mod tests {
         }
     }
 
-    fn serde_for(paths: &[&str]) -> String {
-        paths
+    fn serde_for(messages: &[&str], enums: &[&str]) -> String {
+        let messages = messages
             .iter()
-            .map(|p| {
-                format!(
-                    "impl serde::Serialize for {p} {{\n}}\nimpl<'de> serde::Deserialize<'de> for {p} {{\n}}\n"
-                )
-            })
-            .collect()
+            .map(|p| format!("::protogate::json_message!({p});\n"));
+        let enums = enums
+            .iter()
+            .map(|p| format!("::protogate::json_enum!({p});\n"));
+        messages.chain(enums).collect()
     }
 
     const PROST: &str = "pub struct Money {\n    pub units: i64,\n}\n/// Nested message and enum types in `Money`.\npub mod money {\n    pub struct Cents {}\n}\npub enum Currency {\n    Unspecified = 0,\n}\npub mod bank_client {\n}\npub mod bank_server {\n    pub struct BankServer<T> {}\n}\n";
@@ -198,14 +203,14 @@ mod tests {
     fn a_complete_emission_passes() {
         let code = PackageCode {
             prost: PROST.to_string(),
-            serde: serde_for(&["Money", "money::Cents", "Currency"]),
+            serde: serde_for(&["Money", "money::Cents"], &["Currency"]),
         };
         let upstream = BTreeMap::from([("demo.type".to_string(), code)]);
         assert_eq!(check(&api(), &upstream, &with_client()), Ok(()));
     }
 
     #[test]
-    fn no_client_is_looked_for_unless_asked_for_and_no_serde_without_json() {
+    fn no_client_is_looked_for_unless_asked_for_and_no_json_code_without_json() {
         let code = PackageCode {
             prost: PROST.replace("pub mod bank_client {\n}\n", ""),
             serde: String::new(),
@@ -221,7 +226,7 @@ mod tests {
             .expect_err("client and serde asked for")
             .to_string();
         assert!(text.contains("tonic's module `bank_client`"), "{text}");
-        assert!(text.contains("the serde impls"), "{text}");
+        assert!(text.contains("the JSON code"), "{text}");
     }
 
     #[test]
@@ -233,7 +238,7 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("missing for 4 declaration(s)"), "{text}");
         assert!(
-            text.contains("message `demo.type.Money`: the prost message and the serde impls (expected at `Money` in demo.r#type.rs)"),
+            text.contains("message `demo.type.Money`: the prost message and the JSON code (expected at `Money` in demo.r#type.rs)"),
             "{text}"
         );
         assert!(text.contains("enum `demo.type.Currency`"), "{text}");
@@ -251,14 +256,14 @@ mod tests {
                 "pub mod money {\n    pub struct Cents {}\n}\n",
                 "pub struct Cents {}\n",
             ),
-            serde: serde_for(&["money::Cents", "Currency"]),
+            serde: serde_for(&["money::Cents"], &["Currency"]),
         };
         let upstream = BTreeMap::from([("demo.type".to_string(), code)]);
         let text = check(&api(), &upstream, &with_client())
             .expect_err("the gaps must be reported")
             .to_string();
         assert!(
-            text.contains("message `demo.type.Money`: the serde impls"),
+            text.contains("message `demo.type.Money`: the JSON code"),
             "{text}"
         );
         assert!(

@@ -1,12 +1,13 @@
-//! Enum variant names that prost-build would give twice or that pbjson-build would spell
-//! differently, made distinct and shared before either generator runs.
+//! Enum variant names that prost-build would give twice or that pbjson-build (the JSON generator
+//! protogate used before its own) spelled differently, made distinct before prost-build runs.
 //!
 //! prost-build strips the enum's name from its values (`MODE_FAST` → `Fast`) and panics when
-//! two values of one enum end up with one name (`MODE_FAST` and `FAST`); pbjson-build strips the
-//! same way but does not escape keywords (`MODE_SELF` → prost `Self_`, pbjson `Self`). Such a
-//! value keeps the enum's prefix (`ModeFast`, `ModeSelf`): the generators are handed a value
-//! renamed so that their own stripping yields that variant, and the proto name is put back into
-//! the string literals of their output (`as_str_name`, the JSON names).
+//! two values of one enum end up with one name (`MODE_FAST` and `FAST`); pbjson-build stripped
+//! the same way but did not escape keywords (`MODE_SELF` → prost `Self_`, pbjson `Self`), and
+//! the variants chosen then are kept so generated Rust names do not change. Such a value keeps
+//! the enum's prefix (`ModeFast`, `ModeSelf`): prost-build is handed a value renamed so that its
+//! own stripping yields that variant, and the proto name is put back into the string literals
+//! of its output (`as_str_name`). The JSON code reads the proto names from the descriptors.
 
 use std::collections::{BTreeMap, BTreeSet};
 

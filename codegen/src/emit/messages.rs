@@ -1,5 +1,5 @@
-//! Messages (prost-build), the tonic service (tonic-prost-build) and proto3 JSON (pbjson-build),
-//! generated in memory per package.
+//! Messages (prost-build), the tonic service (tonic-prost-build) and proto3 JSON (protogate's
+//! own, `emit::json`), generated in memory per package.
 
 use std::collections::BTreeMap;
 
@@ -30,13 +30,14 @@ pub const HTTP_BODY: &str = "::protogate::wkt::HttpBody";
 pub struct PackageCode {
     /// prost's messages and enums and tonic's client and server modules.
     pub prost: String,
-    /// pbjson's serde impls.
+    /// The proto3 JSON code (`emit::json`).
     pub serde: String,
 }
 
 /// Per proto package (by its proto name, `""` for files without one): the prost + tonic code
-/// and the pbjson serde impls.
+/// and the proto3 JSON code.
 pub fn generate(
+    api: &crate::model::Api,
     files: &[FileDescriptor],
     all: &prost_reflect::DescriptorPool,
     options: &Options,
@@ -71,37 +72,15 @@ pub fn generate(
 
     let btree_map = BTreeMapSelection::new(all, &options.btree_map);
     let config = prost_config(options, &btree_map.prost_fields);
-    let json_input = super::packageless::JsonInput::new(all, &renames);
-    let packages: Vec<String> = {
-        let mut p: Vec<String> = wanted
-            .values()
-            .map(|package| json_input.prefix(package))
-            .collect();
-        p.sort();
-        p.dedup();
-        p
-    };
-    // pbjson's serde impls do not depend on prost's output: they are generated on a second
-    // thread while prost and tonic run on this one.
+    // The JSON code does not depend on prost's output: it is generated on a second thread
+    // while prost and tonic run on this one.
     let (modules, serde) = std::thread::scope(|scope| {
         let json = scope.spawn(|| {
-            if !options.json {
-                return Ok(Vec::new());
+            if options.json {
+                super::json::generate(api, files)
+            } else {
+                BTreeMap::new()
             }
-            std::panic::catch_unwind(|| {
-                serde_impls(
-                    &json_input.descriptors,
-                    &packages,
-                    options,
-                    &btree_map.pbjson_messages,
-                )
-            })
-            .unwrap_or_else(|panic| {
-                Err(internal(format!(
-                    "pbjson-build panicked: {}",
-                    panic_text(&panic)
-                )))
-            })
         });
         // A panic in a code generator must surface as a diagnostic, never abort the build.
         let mut config = config;
@@ -111,7 +90,7 @@ pub fn generate(
                 .and_then(|r| r.map_err(|e| internal(format!("prost-build failed: {e}"))));
         let serde = json
             .join()
-            .unwrap_or_else(|_| Err(internal("pbjson-build's thread failed".to_string())));
+            .map_err(|_| internal("the JSON code's thread failed".to_string()));
         (modules, serde)
     });
     let (modules, serde) = (modules?, serde?);
@@ -124,90 +103,11 @@ pub fn generate(
         }
     }
     for (package, code) in serde {
-        let (package, mut code) = json_input.restore(&package, code);
-        renames.restore(&package, &mut code);
-        out.entry(package).or_default().serde.push_str(&code);
-    }
-    let float_fields = super::json_floats::float_fields(all);
-    for code in out.values_mut() {
-        qualify_prelude(&code.prost, &mut code.serde);
-        code.serde = super::json_floats::rewrite(&code.serde, &float_fields);
-        use_runtime_readers(&mut code.serde);
-        code.serde = super::open_enums::rewrite(&code.serde);
-    }
-    Ok(out)
-}
-
-/// pbjson's number and bytes readers refuse what proto3 JSON allows (an integer in exponent
-/// form, URL-safe base64 with padding) and accept what it refuses (a float beyond its range);
-/// the runtime's readers of the same shape follow the mapping (`protogate::json`).
-fn use_runtime_readers(serde: &mut String) {
-    for reader in ["NumberDeserialize", "BytesDeserialize"] {
-        *serde = serde.replace(
-            &format!("::pbjson::private::{reader}"),
-            &format!("::protogate::json::{reader}"),
-        );
-    }
-}
-
-/// pbjson-build writes `Vec` and `ToString` unqualified; in a package with a message of that
-/// name they would mean the message.
-fn qualify_prelude(prost: &str, serde: &mut String) {
-    let declares = |name: &str| {
-        prost.lines().any(|line| {
-            ["pub struct ", "pub enum ", "pub mod "].iter().any(|item| {
-                line.strip_prefix(item)
-                    .and_then(|rest| rest.strip_prefix(name))
-                    .is_some_and(|rest| rest.starts_with([' ', '{', '<', ';']))
-            })
-        })
-    };
-    for (name, bare, qualified) in [
-        ("Vec", "<Vec<", "<::std::vec::Vec<"),
-        ("ToString", "(ToString::", "(::std::string::ToString::"),
-    ] {
-        if declares(name) {
-            *serde = serde.replace(bare, qualified);
+        if wanted.values().any(|p| *p == package) {
+            out.entry(package).or_default().serde.push_str(&code);
         }
     }
-}
-
-/// pbjson's serde impls for the packages `prefixes` (`.demo.shop`), as text by proto package
-/// name.
-fn serde_impls(
-    descriptors: &[u8],
-    prefixes: &[String],
-    options: &Options,
-    btree_map_messages: &[String],
-) -> Result<Vec<(String, String)>, Diagnostic> {
-    let mut json = pbjson_build::Builder::new();
-    // Unknown fields are ignored on input, as grpc-gateway and Connect do.
-    json.ignore_unknown_fields();
-    json.register_descriptors(descriptors)
-        .map_err(|e| internal(format!("pbjson-build could not read the descriptors: {e}")))?
-        .extern_path(".google.protobuf", "::pbjson_types")
-        .extern_path(".google.protobuf.Timestamp", TIMESTAMP)
-        .extern_path(".google.protobuf.FieldMask", FIELD_MASK)
-        .extern_path(".google.protobuf.Any", ANY)
-        .extern_path(".google.api.HttpBody", HTTP_BODY)
-        .btree_map(btree_map_messages.iter().cloned());
-    for (proto_path, rust_path) in &options.extern_paths {
-        json.extern_path(proto_path.clone(), rust_path.clone());
-    }
-    // Types generated elsewhere bring their own impls.
-    json.exclude(options.extern_paths.iter().map(|(proto, _)| proto.clone()));
-    let generated = json
-        .generate(prefixes, |_| Ok(Vec::<u8>::new()))
-        .map_err(|e| internal(format!("pbjson-build failed: {e}")))?;
-    // pbjson's `Package` displays the escaped module spelling (`demo.r#type`); its parts are
-    // the proto names, which is what the output is keyed by.
-    Ok(generated
-        .into_iter()
-        .map(|(package, code)| {
-            let name: Vec<String> = package.path().iter().map(|p| p.to_string()).collect();
-            (name.join("."), String::from_utf8_lossy(&code).into_owned())
-        })
-        .collect())
+    Ok(out)
 }
 
 /// prost-build's settings: protogate's well-known types, type names for `Any`, and the output
@@ -259,22 +159,20 @@ fn prost_config(options: &Options, btree_map_fields: &[String]) -> prost_build::
     config
 }
 
-/// Which map fields are `BTreeMap`s, told to prost and pbjson alike. prost matches the
-/// patterns against fields, pbjson against messages (and everything nested in them): a message
-/// with a selected map field has all its maps, and those of its nested messages, selected, so
-/// the two generators always agree on a field's type.
+/// Which map fields are `BTreeMap`s: a message with a field the patterns select has all its
+/// maps, and those of its nested messages, selected (the JSON code takes either map type).
 struct BTreeMapSelection {
     /// `.pkg.Message.field` for every selected map field (for prost).
     prost_fields: Vec<String>,
-    /// `.pkg.Message` for every message whose maps are selected (for pbjson).
-    pbjson_messages: Vec<String>,
+    /// `.pkg.Message` for every message whose maps are selected.
+    selected_messages: Vec<String>,
 }
 
 impl BTreeMapSelection {
     fn new(pool: &prost_reflect::DescriptorPool, patterns: &[String]) -> BTreeMapSelection {
         let mut selection = BTreeMapSelection {
             prost_fields: Vec::new(),
-            pbjson_messages: Vec::new(),
+            selected_messages: Vec::new(),
         };
         if patterns.is_empty() {
             return selection;
@@ -288,12 +186,12 @@ impl BTreeMapSelection {
         for message in pool.all_messages() {
             if message.fields().any(|f| selected(&f)) {
                 selection
-                    .pbjson_messages
+                    .selected_messages
                     .push(format!(".{}", message.full_name()));
             }
         }
         for message in pool.all_messages() {
-            let covered = selection.pbjson_messages.iter().any(|m| {
+            let covered = selection.selected_messages.iter().any(|m| {
                 let name = format!(".{}", message.full_name());
                 name == *m
                     || name

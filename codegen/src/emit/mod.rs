@@ -6,12 +6,10 @@ pub mod complete;
 pub mod docs;
 pub mod enum_names;
 pub mod files;
-mod json_floats;
+pub mod json;
 pub mod messages;
-mod open_enums;
 pub mod openapi;
 pub mod options;
-pub mod packageless;
 pub mod rustdoc;
 pub mod schema;
 pub mod service;
@@ -52,10 +50,10 @@ pub struct RustOutput {
 /// Emits the Rust code for every package of the model, as `options` asks.
 pub fn rust(input: &ProtoInput, api: &Api, options: &Options) -> Result<RustOutput, Diagnostic> {
     let emitted = crate::model::build::emitted_files(input);
-    // prost, tonic and pbjson (upstream) run on other threads while protogate's own code is
+    // prost, tonic and the JSON code run on another thread while the rest of protogate's code is
     // built and formatted on this one: neither needs the other's output.
     let (upstream, ours) = std::thread::scope(|scope| {
-        let upstream = scope.spawn(|| messages::generate(&emitted, &input.pool, options));
+        let upstream = scope.spawn(|| messages::generate(api, &emitted, &input.pool, options));
         let ours: Result<Vec<OwnCode>, Diagnostic> = api
             .packages
             .iter()
@@ -86,20 +84,18 @@ pub fn rust(input: &ProtoInput, api: &Api, options: &Options) -> Result<RustOutp
             binary.insert(descriptor_set_file_name(&package.name), set);
         }
         let code = generated.remove(&package.name).unwrap_or_default();
-        // prost and tonic format their own output and pbjson writes formatted code; only
-        // protogate's part is formatted here, so large schemas are not re-parsed whole.
-        let upstream = separate_items(&format!(
-            "{}\n{}",
-            strip_prost_header(&code.prost),
-            code.serde,
-        ));
+        // prost and tonic format their own output and the JSON code is written formatted; only
+        // the rest of protogate's part is formatted here, so large schemas are not re-parsed
+        // whole. The upstream file holds prost's and tonic's output alone.
+        let upstream = separate_items(strip_prost_header(&code.prost));
         files.insert(
             crate::names::package_file_name(&package.name),
             format!("{HEADER}{upstream}"),
         );
+        let own = separate_items(&format!("{}\n{}", code.serde, ours));
         files.insert(
             crate::names::protogate_file_name(&package.name),
-            format!("{HEADER}{}", separate_items(&ours)),
+            format!("{HEADER}{own}"),
         );
     }
     files.insert("mod.rs".to_string(), files::mod_rs(api));

@@ -36,7 +36,8 @@ pub struct Options {
     pub disable_comments: Vec<String>,
     /// The API reference: Markdown and HTML pages under `docs/`.
     pub docs: bool,
-    /// proto3 JSON: pbjson's serde impls. The server needs them (REST and Connect speak JSON).
+    /// proto3 JSON: serde impls through `protogate::json`. The server needs them (REST and
+    /// Connect speak JSON).
     pub json: bool,
     /// Validators from PGV and protovalidate rules; when off every message still implements
     /// `protogate::Validate`, checking nothing.

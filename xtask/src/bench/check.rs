@@ -20,7 +20,6 @@ const PROTOGATE_DEPS: &[&str] = &[
     "prost",
     "tonic",
     "tonic-prost",
-    "pbjson",
     "pbjson-types",
     "serde",
 ];

@@ -9,7 +9,7 @@ use quote::ToTokens;
 pub const KINDS: &[&str] = &[
     "messages and enums (prost)",
     "gRPC client and server (tonic)",
-    "proto3 JSON (pbjson serde impls)",
+    "proto3 JSON (field tables and dispatch)",
     "validators (protogate)",
     "schema tables (protogate)",
     "route tables, handler traits, adapters (protogate)",
@@ -72,7 +72,7 @@ fn kind(item: &syn::Item) -> usize {
                 .as_ref()
                 .map(|(_, path, _)| tokens(path))
                 .unwrap_or_default();
-            if of_trait.contains("serde") {
+            if of_trait.contains("serde") || of_trait.contains("protogate :: json") {
                 index("proto3 JSON")
             } else if of_trait.contains("protogate :: schema") {
                 index("schema tables")
@@ -92,6 +92,7 @@ fn kind(item: &syn::Item) -> usize {
         syn::Item::Struct(_) | syn::Item::Enum(_) if tokens(item).contains("prost") => {
             index("messages")
         }
+        syn::Item::Macro(m) if tokens(&m.mac.path).contains("json_") => index("proto3 JSON"),
         syn::Item::Use(_) | syn::Item::Macro(_) => index("other"),
         _ if tokens(item).contains("protogate") => index("route tables"),
         _ => index("other"),
@@ -120,7 +121,8 @@ mod tests {
             r#"
             #[derive(Clone, PartialEq, ::prost::Message)]
             pub struct A { #[prost(string, tag = "1")] pub b: String }
-            impl serde::Serialize for A { fn serialize<S>(&self, s: S) {} }
+            impl ::protogate::json::Message for A { const NAME: &'static str = "A"; }
+            ::protogate::json_message!(A);
             impl ::protogate::Validate for A { fn validate(&self) {} }
             pub mod a { #[derive(Clone, Copy, ::prost::Oneof)] pub enum C { #[prost(int32, tag = "2")] D(i32) } }
             pub mod svc_server { pub trait Svc {} }

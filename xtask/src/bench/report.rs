@@ -193,7 +193,7 @@ pub fn render(r: &Report<'_>) -> String {
             }
         }
     }
-    let _ = writeln!(s, "\nprotogate: `pipeline::run` (load, model, rule checks, the OpenAPI drift check where the schema has a document, prost + tonic + pbjson code, validators, service tables, handler traits and adapters, parsing and formatting every file) and writing the files. tonic-prost-build: `configure().build_transport(false).out_dir(…).compile_fds(fds)` (prost messages, tonic client and server, formatted) — from the descriptor-set file (read and decoded with prost-types) or from `protox::compile` of the same files. Output of the last round:\n");
+    let _ = writeln!(s, "\nprotogate: `pipeline::run` (load, model, rule checks, the OpenAPI drift check where the schema has a document, prost + tonic + proto3 JSON code, validators, service tables, handler traits and adapters, parsing and formatting every file) and writing the files. tonic-prost-build: `configure().build_transport(false).out_dir(…).compile_fds(fds)` (prost messages, tonic client and server, formatted) — from the descriptor-set file (read and decoded with prost-types) or from `protox::compile` of the same files. Output of the last round:\n");
     let _ = writeln!(
         s,
         "| schema | input | protogate output | tonic-prost-build output |"
@@ -260,7 +260,7 @@ pub fn render(r: &Report<'_>) -> String {
     for total in &totals {
         let _ = write!(s, " {} |", fmt(std::time::Duration::from_secs_f64(*total)));
     }
-    let _ = writeln!(s, "\n\nEach stage is timed by calling the function the pipeline calls, in the pipeline's order. `emit::rust` is one call; its upstream part (`emit::messages::generate`: prost-build with tonic's service generator, and pbjson-build) is timed on its own and subtracted, so those two rows come from separate runs. Percentages are of the sum of medians.\n");
+    let _ = writeln!(s, "\n\nEach stage is timed by calling the function the pipeline calls, in the pipeline's order. `emit::rust` is one call; its upstream part (`emit::messages::generate`: prost-build with tonic's service generator, and the proto3 JSON code) is timed on its own and subtracted, so those two rows come from separate runs. Percentages are of the sum of medians.\n");
 
     let _ = writeln!(
         s,
@@ -292,7 +292,7 @@ pub fn render(r: &Report<'_>) -> String {
                     cell(&c.samples[i])
                 );
             }
-            let _ = writeln!(s, "\nTwo scratch crates under `target/bench-codegen/check/` (own `[workspace]`, the root's dependency versions and Cargo.lock, one shared target directory with the dependencies built before timing); each timed run touches the generated files and runs `cargo check --lib`, so the figure is the crate itself plus cargo's own overhead. protogate's crate also holds what tonic-prost-build does not generate: proto3 JSON (pbjson), validators, route tables, handler traits and adapters.\n");
+            let _ = writeln!(s, "\nTwo scratch crates under `target/bench-codegen/check/` (own `[workspace]`, the root's dependency versions and Cargo.lock, one shared target directory with the dependencies built before timing); each timed run touches the generated files and runs `cargo check --lib`, so the figure is the crate itself plus cargo's own overhead. protogate's crate also holds what tonic-prost-build does not generate: proto3 JSON, validators, route tables, handler traits and adapters.\n");
             let _ = writeln!(s, "What the generated code consists of (formatted lines per kind of item; `cargo check` time grows with it):\n");
             let _ = writeln!(s, "| kind | protogate | tonic-prost-build |");
             let _ = writeln!(s, "|---|---|---|");

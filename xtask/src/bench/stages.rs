@@ -19,7 +19,7 @@ pub const STAGES: &[&str] = &[
     "model: build",
     "check: rules",
     "check: OpenAPI",
-    "emit: prost + tonic + pbjson (`emit::messages::generate`)",
+    "emit: prost + tonic + proto3 JSON (`emit::messages::generate`)",
     "emit: the rest of `emit::rust` (protogate's own code, parsing, formatting)",
     "emit: docs",
 ];
@@ -63,7 +63,8 @@ pub fn measure(case: &Case, reps: usize) -> Result<Vec<Samples>, String> {
         }
         let (upstream, t_upstream) = time(|| {
             let emitted = model::build::emitted_files(&proto);
-            emit::messages::generate(&emitted, &proto.pool, &emit::Options::default()).map_err(text)
+            emit::messages::generate(&api, &emitted, &proto.pool, &emit::Options::default())
+                .map_err(text)
         });
         upstream?;
         let (rust, t_rust) =

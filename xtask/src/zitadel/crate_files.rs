@@ -44,7 +44,6 @@ doctest = false
 [dependencies]
 protogate = {{ path = "{runtime}" }}
 prost = "0.14"
-pbjson = "0.9"
 pbjson-types = "0.9"
 serde = {{ version = "1", features = ["derive"] }}
 

@@ -131,596 +131,74 @@ impl ::prost::Name for Level1 {
     }
 }
 
-impl serde::Serialize for Level1 {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.level2.is_some() {
-            len += 1;
+/// Deprecated items: prost marks them `#\[deprecated\]`, and the generated code that names them
+/// must still compile without warnings.
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct Retired {
+    #[deprecated]
+    #[prost(string, tag = "1")]
+    pub old_name: ::prost::alloc::string::String,
+    #[prost(enumeration = "retired::Mode", tag = "2")]
+    pub mode: i32,
+    #[prost(oneof = "retired::Choice", tags = "3, 4")]
+    pub choice: ::core::option::Option<retired::Choice>,
+}
+
+/// Nested message and enum types in `Retired`.
+pub mod retired {
+    #[derive(
+        Clone,
+        Copy,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        ::prost::Enumeration
+    )]
+    #[repr(i32)]
+    pub enum Mode {
+        Unspecified = 0,
+        Old = 1,
+    }
+    impl Mode {
+        /// String value of the enum field names used in the ProtoBuf definition.
+        ///
+        /// The values are not transformed in any way and thus are considered stable
+        /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+        pub fn as_str_name(&self) -> &'static str {
+            match self {
+                Self::Unspecified => "MODE_UNSPECIFIED",
+                Self::Old => "MODE_OLD",
+            }
         }
-        if self.shortcut.is_some() {
-            len += 1;
+        /// Creates an enum from field names used in the ProtoBuf definition.
+        pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+            match value {
+                "MODE_UNSPECIFIED" => Some(Self::Unspecified),
+                "MODE_OLD" => Some(Self::Old),
+                _ => None,
+            }
         }
-        let mut struct_ser = serializer.serialize_struct("naming.deep.Level1", len)?;
-        if let Some(v) = self.level2.as_ref() {
-            struct_ser.serialize_field("level2", v)?;
-        }
-        if let Some(v) = self.shortcut.as_ref() {
-            struct_ser.serialize_field("shortcut", v)?;
-        }
-        struct_ser.end()
+    }
+    #[derive(Clone, PartialEq, Eq, Hash, ::prost::Oneof)]
+    pub enum Choice {
+        #[deprecated]
+        #[prost(string, tag = "3")]
+        Gone(::prost::alloc::string::String),
+        #[prost(int32, tag = "4")]
+        Kept(i32),
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Level1 {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "level2",
-            "shortcut",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Level2,
-            Shortcut,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "level2" => Ok(GeneratedField::Level2),
-                            "shortcut" => Ok(GeneratedField::Shortcut),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = Level1;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.deep.Level1")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Level1, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut level2__ = None;
-                let mut shortcut__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Level2 => {
-                            if level2__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("level2"));
-                            }
-                            level2__ = map_.next_value()?;
-                        }
-                        GeneratedField::Shortcut => {
-                            if shortcut__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("shortcut"));
-                            }
-                            shortcut__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Level1 {
-                    level2: level2__,
-                    shortcut: shortcut__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.deep.Level1", FIELDS, GeneratedVisitor)
+impl ::prost::Name for Retired {
+    const NAME: &'static str = "Retired";
+    const PACKAGE: &'static str = "naming.deep";
+    fn full_name() -> ::prost::alloc::string::String {
+        "naming.deep.Retired".into()
     }
-}
-
-impl serde::Serialize for level1::Level2 {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.level3.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.deep.Level1.Level2", len)?;
-        if let Some(v) = self.level3.as_ref() {
-            struct_ser.serialize_field("level3", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for level1::Level2 {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "level3",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Level3,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "level3" => Ok(GeneratedField::Level3),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = level1::Level2;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.deep.Level1.Level2")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<level1::Level2, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut level3__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Level3 => {
-                            if level3__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("level3"));
-                            }
-                            level3__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(level1::Level2 {
-                    level3: level3__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.deep.Level1.Level2", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for level1::level2::Level3 {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.level4.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.deep.Level1.Level2.Level3", len)?;
-        if let Some(v) = self.level4.as_ref() {
-            struct_ser.serialize_field("level4", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for level1::level2::Level3 {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "level4",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Level4,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "level4" => Ok(GeneratedField::Level4),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = level1::level2::Level3;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.deep.Level1.Level2.Level3")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<level1::level2::Level3, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut level4__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Level4 => {
-                            if level4__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("level4"));
-                            }
-                            level4__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(level1::level2::Level3 {
-                    level4: level4__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.deep.Level1.Level2.Level3", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for level1::level2::level3::Level4 {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if self.level5.is_some() {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.deep.Level1.Level2.Level3.Level4", len)?;
-        if let Some(v) = self.level5.as_ref() {
-            struct_ser.serialize_field("level5", v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for level1::level2::level3::Level4 {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "level5",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            Level5,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "level5" => Ok(GeneratedField::Level5),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = level1::level2::level3::Level4;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.deep.Level1.Level2.Level3.Level4")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<level1::level2::level3::Level4, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut level5__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::Level5 => {
-                            if level5__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("level5"));
-                            }
-                            level5__ = map_.next_value()?;
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(level1::level2::level3::Level4 {
-                    level5: level5__,
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.deep.Level1.Level2.Level3.Level4", FIELDS, GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for level1::level2::level3::level4::Kind {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        let variant = match self {
-            Self::Unspecified => "KIND_UNSPECIFIED",
-            Self::Leaf => "KIND_LEAF",
-        };
-        serializer.serialize_str(variant)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for level1::level2::level3::level4::Kind {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "KIND_UNSPECIFIED",
-            "KIND_LEAF",
-        ];
-
-        struct GeneratedVisitor;
-
-        impl serde::de::Visitor<'_> for GeneratedVisitor {
-            type Value = level1::level2::level3::level4::Kind;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(formatter, "expected one of: {:?}", &FIELDS)
-            }
-
-            fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Signed(v), &self)
-                    })
-            }
-
-            fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                i32::try_from(v)
-                    .ok()
-                    .and_then(|x| x.try_into().ok())
-                    .ok_or_else(|| {
-                        serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(v), &self)
-                    })
-            }
-
-            fn visit_str<E>(self, value: &str) -> std::result::Result<Self::Value, E>
-            where
-                E: serde::de::Error,
-            {
-                match value {
-                    "KIND_UNSPECIFIED" => Ok(level1::level2::level3::level4::Kind::Unspecified),
-                    "KIND_LEAF" => Ok(level1::level2::level3::level4::Kind::Leaf),
-                    _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
-                }
-            }
-        }
-        deserializer.deserialize_any(GeneratedVisitor)
-    }
-}
-
-impl serde::Serialize for level1::level2::level3::level4::Level5 {
-    #[allow(deprecated)]
-    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
-    where
-        S: serde::Serializer,
-    {
-        use serde::ser::SerializeStruct;
-        let mut len = 0;
-        if !self.leaf_name.is_empty() {
-            len += 1;
-        }
-        if self.kind != 0 {
-            len += 1;
-        }
-        let mut struct_ser = serializer.serialize_struct("naming.deep.Level1.Level2.Level3.Level4.Level5", len)?;
-        if !self.leaf_name.is_empty() {
-            struct_ser.serialize_field("leafName", &self.leaf_name)?;
-        }
-        if self.kind != 0 {
-            let v = Ok::<_, S::Error>(::protogate::json::OpenEnum::<level1::level2::level3::level4::Kind>::new(self.kind))?;
-            struct_ser.serialize_field("kind", &v)?;
-        }
-        struct_ser.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for level1::level2::level3::level4::Level5 {
-    #[allow(deprecated)]
-    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        const FIELDS: &[&str] = &[
-            "leaf_name",
-            "leafName",
-            "kind",
-        ];
-
-        #[allow(clippy::enum_variant_names)]
-        enum GeneratedField {
-            LeafName,
-            Kind,
-            __SkipField__,
-        }
-        impl<'de> serde::Deserialize<'de> for GeneratedField {
-            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
-            where
-                D: serde::Deserializer<'de>,
-            {
-                struct GeneratedVisitor;
-
-                impl serde::de::Visitor<'_> for GeneratedVisitor {
-                    type Value = GeneratedField;
-
-                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(formatter, "expected one of: {:?}", &FIELDS)
-                    }
-
-                    #[allow(unused_variables)]
-                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
-                    where
-                        E: serde::de::Error,
-                    {
-                        match value {
-                            "leafName" | "leaf_name" => Ok(GeneratedField::LeafName),
-                            "kind" => Ok(GeneratedField::Kind),
-                            _ => Ok(GeneratedField::__SkipField__),
-                        }
-                    }
-                }
-                deserializer.deserialize_identifier(GeneratedVisitor)
-            }
-        }
-        struct GeneratedVisitor;
-        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
-            type Value = level1::level2::level3::level4::Level5;
-
-            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                formatter.write_str("struct naming.deep.Level1.Level2.Level3.Level4.Level5")
-            }
-
-            fn visit_map<V>(self, mut map_: V) -> std::result::Result<level1::level2::level3::level4::Level5, V::Error>
-                where
-                    V: serde::de::MapAccess<'de>,
-            {
-                let mut leaf_name__ = None;
-                let mut kind__ = None;
-                while let Some(k) = map_.next_key()? {
-                    match k {
-                        GeneratedField::LeafName => {
-                            if leaf_name__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("leafName"));
-                            }
-                            leaf_name__ = Some(map_.next_value()?);
-                        }
-                        GeneratedField::Kind => {
-                            if kind__.is_some() {
-                                return Err(serde::de::Error::duplicate_field("kind"));
-                            }
-                            kind__ = Some(map_.next_value::<::protogate::json::OpenEnum<level1::level2::level3::level4::Kind>>()?.0);
-                        }
-                        GeneratedField::__SkipField__ => {
-                            let _ = map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(level1::level2::level3::level4::Level5 {
-                    leaf_name: leaf_name__.unwrap_or_default(),
-                    kind: kind__.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("naming.deep.Level1.Level2.Level3.Level4.Level5", FIELDS, GeneratedVisitor)
+    fn type_url() -> ::prost::alloc::string::String {
+        "type.googleapis.com/naming.deep.Retired".into()
     }
 }

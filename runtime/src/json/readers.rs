@@ -1,19 +1,5 @@
-//! The proto3 JSON readers of numbers and bytes that generated serde impls name.
-//!
-//! pbjson-build's generated code reads these through `pbjson::private`, whose readers take an
-//! integer only as an integer literal and bytes only as one base64 alphabet per value.
-//! protogate's generator points that code here instead, where the readers follow the proto3
-//! JSON mapping as protobuf's own parsers do:
-//!
-//! - an integer field takes a number or a string, also in fraction or exponent form when the
-//!   value is integral and in range (`1e5`, `"100000.000"`); anything else is refused;
-//! - a `float` or `double` field takes a number or a string, and `"NaN"`, `"Infinity"` and
-//!   `"-Infinity"`; a `float` refuses a finite value beyond `f32`'s range instead of
-//!   rounding it to infinity;
-//! - a `bytes` field takes standard or URL-safe base64, with or without padding;
-//! - an enum field ([`OpenEnum`]) keeps a number its enum does not name, both ways;
-//! - a `float` or `double` field ([`Floats`]) writes NaN and the infinities as proto3 JSON's
-//!   strings, where serde_json would write `null`.
+//! Readers of proto3 JSON numbers and bytes, and writers of floats and open enums, usable on
+//! their own as serde wrappers (`NumberDeserialize<i64>`, `BytesDeserialize<Vec<u8>>`, …).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -149,7 +135,7 @@ impl ProtoNumber for f32 {
     }
 }
 
-struct NumberVisitor<T>(PhantomData<T>);
+pub(crate) struct NumberVisitor<T>(pub(crate) PhantomData<T>);
 
 impl<T: ProtoNumber> NumberVisitor<T> {
     fn refuse<E: serde::de::Error>(&self, shown: impl fmt::Display) -> E {
@@ -193,7 +179,7 @@ impl<'de, T: ProtoNumber> serde::Deserialize<'de> for NumberDeserialize<T> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BytesDeserialize<T>(pub T);
 
-struct Base64Visitor;
+pub(crate) struct Base64Visitor;
 
 impl Visitor<'_> for Base64Visitor {
     type Value = Vec<u8>;
@@ -312,7 +298,7 @@ pub trait FloatJson {
     fn serialize_floats<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
 }
 
-fn non_finite_name(value: f64) -> &'static str {
+pub(crate) fn non_finite_name(value: f64) -> &'static str {
     if value.is_nan() {
         "NaN"
     } else if value > 0.0 {
@@ -373,5 +359,5 @@ impl<T: FloatJson + ?Sized> serde::Serialize for Floats<'_, T> {
 }
 
 #[cfg(test)]
-#[path = "json_tests.rs"]
+#[path = "readers_tests.rs"]
 mod tests;
