@@ -283,30 +283,10 @@ fn time_of(v: &Value) -> i128 {
 /// The `Format` variant of the well-known string rule that is set, if any.
 fn string_format(emit: &Emit<'_>) -> Option<TokenStream> {
     let w = emit.written;
-    for (name, variant) in [
-        ("email", "Email"),
-        ("hostname", "Hostname"),
-        ("ip", "Ip"),
-        ("ipv4", "Ipv4"),
-        ("ipv6", "Ipv6"),
-        ("uri", "Uri"),
-        ("uri_ref", "UriRef"),
-        ("address", "Address"),
-        ("uuid", "Uuid"),
-        ("tuuid", "Tuuid"),
-        ("ip_with_prefixlen", "IpWithPrefixlen"),
-        ("ipv4_with_prefixlen", "Ipv4WithPrefixlen"),
-        ("ipv6_with_prefixlen", "Ipv6WithPrefixlen"),
-        ("ip_prefix", "IpPrefix"),
-        ("ipv4_prefix", "Ipv4Prefix"),
-        ("ipv6_prefix", "Ipv6Prefix"),
-        ("host_and_port", "HostAndPort"),
-        ("ulid", "Ulid"),
-        ("protobuf_fqn", "ProtobufFqn"),
-        ("protobuf_dot_fqn", "ProtobufDotFqn"),
-    ] {
-        if w.flag(name) {
-            let v = format_ident!("{variant}");
+    // The runtime's `Format` names its variants as the catalogue's `Format` does.
+    for format in crate::catalogue::meaning::Format::ALL {
+        if w.flag(format.rule_name()) {
+            let v = format_ident!("{format:?}");
             return Some(quote!(#v));
         }
     }
