@@ -100,6 +100,14 @@ impl Rule {
     }
 }
 
+/// The value of the first rule meaning `meaning`, if there is one.
+pub fn value_of(rules: &[Rule], meaning: Meaning) -> Option<&RuleValue> {
+    rules
+        .iter()
+        .find(|r| r.meaning() == Some(meaning))
+        .map(|r| &r.value)
+}
+
 /// protovalidate's `IGNORE_IF_ZERO_VALUE`: the rules hold only for a set value.
 pub const IGNORE_IF_ZERO_VALUE: i64 = 1;
 /// protovalidate's `IGNORE_ALWAYS`: the field is never validated.

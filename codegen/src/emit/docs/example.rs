@@ -8,18 +8,11 @@ use serde_json::Value;
 
 use super::fields::{element_type, is_wkt};
 use super::Docs;
+use crate::model::rules::value_of as find;
 use crate::model::{
     Cardinality, Element, Field, FieldType, Format, Limit, Meaning, Measure, Message, Rule,
     RuleValue, Side, TextRule,
 };
-
-/// The value of the rule meaning `meaning`, if there is one.
-fn find(rules: &[Rule], meaning: Meaning) -> Option<&RuleValue> {
-    rules
-        .iter()
-        .find(|r| r.meaning() == Some(meaning))
-        .map(|r| &r.value)
-}
 
 /// The proto option whose `example` (a JSON text) documents a field.
 const FIELD_OPTION: &str = "grpc.gateway.protoc_gen_openapiv2.options.openapiv2_field";

@@ -6,18 +6,7 @@ use crate::model::{
 };
 use crate::names;
 
-/// protovalidate's `IGNORE_IF_ZERO_VALUE`.
-const IGNORE_IF_ZERO_VALUE: i64 = 1;
-/// protovalidate's `IGNORE_ALWAYS`.
-const IGNORE_ALWAYS: i64 = 3;
-
-/// The value of the rule meaning `meaning`, if the field has one.
-fn find(rules: &[Rule], meaning: Meaning) -> Option<&RuleValue> {
-    rules
-        .iter()
-        .find(|r| r.meaning() == Some(meaning))
-        .map(|r| &r.value)
-}
+use crate::model::rules::{value_of as find, IGNORE_ALWAYS, IGNORE_IF_ZERO_VALUE};
 
 /// The exact, least and greatest size in `measure`.
 fn sizes(rules: &[Rule], measure: Measure) -> [Option<u64>; 3] {
