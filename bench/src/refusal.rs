@@ -321,9 +321,9 @@ fn render(measured: &[Measured], rounds: usize, secs: u64, conns: usize) -> Stri
         chrono_free_date()
     ));
     out.push_str(
-        "| request | baseline req/s | protogate req/s | ratio (interval) | goal ≥ 1.0× |\n",
+        "| request | baseline req/s | protogate req/s | ratio (interval) | goal ≥ 1.0× | instructions per refusal: baseline / protogate |\n",
     );
-    out.push_str("|---|---|---|---|---|\n");
+    out.push_str("|---|---|---|---|---|---|\n");
     for m in measured {
         let ratios: Vec<f64> = m
             .protogate

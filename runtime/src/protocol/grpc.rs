@@ -22,6 +22,9 @@ const GRPC_TIMEOUT: &str = "grpc-timeout";
 const GRPC_ENCODING: &str = "grpc-encoding";
 const GRPC_ACCEPT_ENCODING: &str = "grpc-accept-encoding";
 const GRPC_STATUS: http::HeaderName = http::HeaderName::from_static("grpc-status");
+const GRPC_MESSAGE: http::HeaderName = http::HeaderName::from_static("grpc-message");
+const GRPC_STATUS_DETAILS: http::HeaderName =
+    http::HeaderName::from_static("grpc-status-details-bin");
 
 /// gRPC, or gRPC-Web when `web` is set.
 pub(crate) struct Grpc {
@@ -239,11 +242,52 @@ pub(crate) fn trailers_only(
     response
 }
 
-/// `grpc-status`, `grpc-message` and `grpc-status-details-bin` for `status`.
+/// `grpc-status`, `grpc-message` and `grpc-status-details-bin` for `status`: the message
+/// percent-encoded as the gRPC spec asks (bytes outside printable ASCII, and `%`), the
+/// details as unpadded base64 of `google.rpc.Status`.
 pub(crate) fn status_into(status: Status, headers: &mut HeaderMap) {
-    if tonic::Status::from(status).add_header(headers).is_err() {
-        headers.insert(GRPC_STATUS, HeaderValue::from_static("13"));
+    headers.insert(GRPC_STATUS, code_value(status.code()));
+    if !status.message().is_empty() {
+        if let Ok(message) = HeaderValue::from_str(&percent_encoded(status.message())) {
+            headers.insert(GRPC_MESSAGE, message);
+        }
     }
+    if !status.details().is_empty() {
+        use base64::Engine as _;
+        use prost::Message as _;
+        let details = base64::engine::general_purpose::STANDARD_NO_PAD
+            .encode(status.to_rpc_status().encode_to_vec());
+        if let Ok(details) = HeaderValue::try_from(details) {
+            headers.insert(GRPC_STATUS_DETAILS, details);
+        }
+    }
+}
+
+/// `grpc-status`'s value for `code`.
+fn code_value(code: crate::Code) -> HeaderValue {
+    const VALUES: [&str; 17] = [
+        "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16",
+    ];
+    HeaderValue::from_static(VALUES.get(code as usize).copied().unwrap_or("2"))
+}
+
+/// `message` with every byte outside printable ASCII, and `%`, written as `%XX`; most
+/// messages need none, and are returned as they are.
+fn percent_encoded(message: &str) -> std::borrow::Cow<'_, str> {
+    let plain = |b: &u8| (0x20..=0x7e).contains(b) && *b != b'%';
+    if message.as_bytes().iter().all(plain) {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(message.len() + 16);
+    for b in message.bytes() {
+        if plain(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn ok_trailers(mut trailers: HeaderMap) -> HeaderMap {
@@ -313,6 +357,35 @@ pub(crate) fn parse_timeout(value: &[u8]) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_headers_follow_the_grpc_spec() {
+        let mut headers = HeaderMap::new();
+        let status =
+            Status::invalid_argument("bad 100% ü\n").with_detail_message(crate::rpc::BadRequest {
+                field_violations: vec![crate::rpc::FieldViolation {
+                    field: "code".into(),
+                    description: "empty".into(),
+                }],
+            });
+        status_into(status.clone(), &mut headers);
+        assert_eq!(headers["grpc-status"], "3");
+        // Printable ASCII but `%` stays as it is; the rest is percent-encoded.
+        assert_eq!(headers["grpc-message"], "bad 100%25 %C3%BC%0A");
+        // Unpadded base64 of google.rpc.Status, which tonic's client reads back whole.
+        let details = headers["grpc-status-details-bin"].to_str().unwrap();
+        assert!(!details.ends_with('='), "{details}");
+        let read = Status::from(tonic::Status::from_header_map(&headers).unwrap());
+        assert_eq!(read.code(), crate::Code::InvalidArgument);
+        assert_eq!(read.message(), "bad 100% ü\n");
+        assert_eq!(read.details(), status.details());
+
+        let mut headers = HeaderMap::new();
+        status_into(Status::new(crate::Code::Unauthenticated, ""), &mut headers);
+        assert_eq!(headers["grpc-status"], "16");
+        assert!(!headers.contains_key("grpc-message"));
+        assert!(!headers.contains_key("grpc-status-details-bin"));
+    }
 
     #[test]
     fn content_types_pick_framing_and_codec() {

@@ -60,7 +60,7 @@ impl Detail {
         M: prost::Name + serde::Serialize + Send + Sync + fmt::Debug + 'static,
     {
         Detail {
-            type_url: format!("type.googleapis.com/{}", M::full_name()),
+            type_url: type_url::<M>(),
             message: Some(Arc::new(message)),
             value: OnceLock::new(),
             json: OnceLock::new(),
@@ -147,23 +147,40 @@ impl Detail {
         };
         out.extend_from_slice(b"{\"@type\":");
         let _ = serde_json::to_writer(&mut *out, &self.type_url);
-        let mut body = Vec::with_capacity(256);
-        message.write_json(&mut body);
-        match body.as_slice() {
-            b"{}" | b"null" => {}
-            [b'{', fields @ ..] => {
-                out.push(b',');
-                // `fields` ends with the object's `}`, which closes ours.
-                out.extend_from_slice(fields);
-                return;
+        // The message is written in place after a comma, then joined to the object.
+        out.push(b',');
+        let at = out.len();
+        message.write_json(out);
+        match &out[at..] {
+            b"{}" | b"null" => {
+                out.truncate(at - 1);
+                out.push(b'}');
             }
-            value => {
-                out.extend_from_slice(b",\"value\":");
-                out.extend_from_slice(value);
+            // Its fields join ours; its `}` closes the object.
+            [b'{', ..] => {
+                out.remove(at);
+            }
+            _ => {
+                let value = out.split_off(at);
+                out.extend_from_slice(b"\"value\":");
+                out.extend_from_slice(&value);
+                out.push(b'}');
             }
         }
-        out.push(b'}');
     }
+}
+
+/// `type.googleapis.com/<package>.<name>`, written in one allocation.
+fn type_url<M: prost::Name>() -> String {
+    const DOMAIN: &str = "type.googleapis.com/";
+    let mut url = String::with_capacity(DOMAIN.len() + M::PACKAGE.len() + 1 + M::NAME.len());
+    url.push_str(DOMAIN);
+    if !M::PACKAGE.is_empty() {
+        url.push_str(M::PACKAGE);
+        url.push('.');
+    }
+    url.push_str(M::NAME);
+    url
 }
 
 impl PartialEq for Detail {

@@ -225,9 +225,10 @@ impl Status {
     /// `message`, `details`). A status without details — every refusal before the handler
     /// but validation's — is written straight, without building a JSON value.
     pub fn to_gateway_json_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(40 + self.message.len());
+        // A detail (validation's BadRequest) repeats about the message again.
+        let mut out = Vec::with_capacity(48 + (1 + self.details.len()) * (self.message.len() + 96));
         out.extend_from_slice(b"{\"code\":");
-        out.extend_from_slice((self.code as i32).to_string().as_bytes());
+        out.extend_from_slice(itoa::Buffer::new().format(self.code as i32).as_bytes());
         out.extend_from_slice(b",\"message\":");
         // Writing a string into a Vec cannot fail.
         let _ = serde_json::to_writer(&mut out, &self.message);
