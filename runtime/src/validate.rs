@@ -198,15 +198,22 @@ impl Collector {
         } else {
             ""
         };
-        self.violations.push(Violation::new(
-            at.path(path),
-            failure.rule,
-            format!(
-                "invalid {key}{message}.{}: {}",
-                at.go_field(go_field),
-                failure.reason
-            ),
-        ));
+        // `invalid {key}{message}.{go field}: {reason}`, in one allocation when at a field.
+        let mut text = String::with_capacity(
+            10 + key.len() + message.len() + go_field.len() + failure.reason.len(),
+        );
+        text.push_str("invalid ");
+        text.push_str(key);
+        text.push_str(message);
+        text.push('.');
+        match at {
+            At::Field => text.push_str(go_field),
+            _ => text.push_str(&at.go_field(go_field)),
+        }
+        text.push_str(": ");
+        text.push_str(&failure.reason);
+        self.violations
+            .push(Violation::new(at.path(path), failure.rule, text));
     }
 
     /// Records the outcome of a protovalidate rule on field `site` at `at`: its message is the
