@@ -6,10 +6,17 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::check::{CheckResult, CRATES};
+mod check;
+mod generator;
+mod rebuild;
+
+use super::check::CheckResult;
 use super::codegen::{CaseResult, Variant};
+use super::rebuild::RebuildResult;
+use super::release::ReleaseResult;
 use super::stages::STAGES;
 use super::stats::{fmt, Samples};
+use super::Reps;
 
 const BEGIN: &str = "<!-- bench-codegen:begin (written by `cargo xtask bench-codegen`; edits inside are overwritten) -->";
 const END: &str = "<!-- bench-codegen:end -->";
@@ -18,21 +25,31 @@ const END: &str = "<!-- bench-codegen:end -->";
 pub const CODEGEN_GOAL: f64 = 1.5;
 /// The `cargo check` goal.
 pub const CHECK_GOAL: f64 = 1.3;
+/// The generated-lines goal.
+pub const LINES_GOAL: f64 = 2.0;
+/// The one-field-change goal: the build script reruns in under this many seconds.
+pub const REBUILD_GOAL_SECS: f64 = 1.0;
 
 /// Everything the section shows.
 pub struct Report<'a> {
     /// The command line that produced it.
     pub command: String,
-    /// Rounds per measurement: (generator, stages, cargo check).
-    pub reps: (usize, usize, usize),
+    /// Rounds per measurement.
+    pub reps: Reps,
     /// The machine, as a Markdown list.
     pub machine: String,
-    /// Generator wall time per schema.
+    /// Generator wall time per schema (`dev` profile, in process).
     pub codegen: &'a [CaseResult],
+    /// Schemas that could not be measured at all, and why.
+    pub unavailable: &'a [(String, String)],
+    /// Generator wall time per schema (`release` builds, as processes), or why it failed.
+    pub release: &'a Result<Vec<ReleaseResult>, String>,
     /// Stage samples per schema (same order as `codegen`).
     pub stages: &'a [Vec<Samples>],
-    /// The `cargo check` measurement, or why it failed.
-    pub check: &'a Result<CheckResult, String>,
+    /// The `cargo check` measurement per schema (every schema but the example).
+    pub check: &'a [(String, Result<CheckResult, String>)],
+    /// Regeneration through build.rs, or why it failed.
+    pub rebuild: &'a Result<RebuildResult, String>,
     /// How the synthetic schema was written.
     pub synth_command: String,
 }
@@ -114,6 +131,7 @@ fn today() -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// `median (min – max)`, or why there is none.
 fn cell(s: &Samples) -> String {
     if s.0.is_empty() {
         return "failed (see below)".into();
@@ -143,218 +161,67 @@ fn verdict(ratio: f64, goal: f64) -> &'static str {
 /// The Markdown section, markers included.
 pub fn render(r: &Report<'_>) -> String {
     let mut s = String::new();
-    let (gen_reps, stage_reps, check_reps) = r.reps;
+    let reps = r.reps;
     let _ = writeln!(s, "{BEGIN}\n## Code generation\n");
-    let _ = writeln!(s, "Command: `{}` — medians of {gen_reps} interleaved rounds (after one warm-up round) for the generators, {stage_reps} for the stages, {check_reps} per crate for `cargo check`; (min – max) in brackets.\n", r.command);
+    let _ = writeln!(s, "Command: `{}` — medians of {} interleaved rounds (after one warm-up round) for the generators in the `dev` profile and {} in `release`, {} for the stages, {} per crate for `cargo check`, {} one-field change(s) through build.rs; (min – max) in brackets.\n", r.command, reps.codegen, reps.release, reps.stages, reps.check, reps.rebuild);
     s.push_str(&r.machine);
-    let _ = writeln!(s, "- Synthetic schema: `{}`\n", r.synth_command);
+    let _ = writeln!(s, "- Synthetic schema: `{}`", r.synth_command);
+    let _ = writeln!(s, "- {}: `zitadel/admin.proto` and its imports as one descriptor set (`tests/zitadel/extract.sh OUT --only zitadel/admin.proto`, npm `@zitadel/proto`); there are no `.proto` files, so it has no `.proto` rows\n", super::ZITADEL);
+    generator::wall_time(&mut s, r);
+    generator::stages(&mut s, r);
+    check::section(&mut s, r.check);
+    rebuild::section(&mut s, r.rebuild);
+    summary(&mut s, r);
+    let _ = writeln!(s, "\n{END}");
+    s
+}
 
-    let _ = writeln!(s, "### Generator wall time\n");
-    let _ = writeln!(
-        s,
-        "Goal: protogate ≤ {CODEGEN_GOAL}× tonic-prost-build alone.\n"
-    );
-    let _ = writeln!(
-        s,
-        "| schema | input | protogate | tonic-prost-build | ratio | goal |"
-    );
-    let _ = writeln!(s, "|---|---|---|---|---|---|");
-    for c in r.codegen {
-        for (input, p, t) in [
-            ("descriptor set", Variant::ProtogateFds, Variant::TonicFds),
-            (
-                ".proto files (protox)",
-                Variant::ProtogateProto,
-                Variant::TonicProto,
-            ),
-        ] {
-            let ratio = c.of(p).ratio(c.of(t));
-            let _ = writeln!(
-                s,
-                "| {} | {input} | {} | {} | {} | {} |",
-                c.case.name,
-                cell(c.of(p)),
-                cell(c.of(t)),
-                times(ratio),
-                verdict(ratio, CODEGEN_GOAL)
-            );
-        }
-    }
-    for c in r.codegen {
-        for v in Variant::ALL {
-            if let Some(e) = c.error_of(v) {
-                let _ = writeln!(
-                    s,
-                    "\n{} failed on {} ({v:?}):\n\n```text\n{}\n```",
-                    v.side(),
-                    c.case.name,
-                    e.trim_end()
-                );
-            }
-        }
-    }
-    let _ = writeln!(s, "\nprotogate: `pipeline::run` (load, model, rule checks, the OpenAPI drift check where the schema has a document, prost + tonic + proto3 JSON code, validators, service tables, handler traits and adapters, parsing and formatting every file) and writing the files. tonic-prost-build: `configure().build_transport(false).out_dir(…).compile_fds(fds)` (prost messages, tonic client and server, formatted) — from the descriptor-set file (read and decoded with prost-types) or from `protox::compile` of the same files. Output of the last round:\n");
-    let _ = writeln!(
-        s,
-        "| schema | input | protogate output | tonic-prost-build output |"
-    );
-    let _ = writeln!(s, "|---|---|---|---|");
-    for c in r.codegen {
-        for (input, p, t) in [
-            ("descriptor set", Variant::ProtogateFds, Variant::TonicFds),
-            (".proto files", Variant::ProtogateProto, Variant::TonicProto),
-        ] {
-            let size = |(n, b): (usize, usize)| format!("{n} files, {} KiB", b / 1024);
-            let _ = writeln!(
-                s,
-                "| {} | {input} | {} | {} |",
-                c.case.name,
-                size(c.output_of(p)),
-                size(c.output_of(t))
-            );
-        }
-    }
-
-    let _ = writeln!(s, "\n### Where protogate's time goes (from .proto files)\n");
-    let _ = write!(s, "| stage |");
-    for c in r.codegen {
-        let _ = write!(s, " {} |", c.case.name);
-    }
-    let _ = write!(s, "\n|---|");
-    for _ in r.codegen {
-        let _ = write!(s, "---|");
-    }
-    s.push('\n');
-    let totals: Vec<f64> = r
-        .stages
-        .iter()
-        .map(|st| {
-            st.iter()
-                .take(STAGES.len())
-                .map(|x| x.median().as_secs_f64())
-                .sum()
-        })
-        .collect();
-    for (i, stage) in STAGES.iter().enumerate() {
-        let _ = write!(s, "| {stage} |");
-        for ((st, total), c) in r.stages.iter().zip(&totals).zip(r.codegen) {
-            if c.case.openapi.is_none() && super::stages::needs_openapi(stage) {
-                s.push_str(" — (no document) |");
-                continue;
-            }
-            if st[i].0.is_empty() {
-                s.push_str(" failed |");
-                continue;
-            }
-            let m = st[i].median();
-            let _ = write!(
-                s,
-                " {} ({:.0} %) |",
-                fmt(m),
-                100.0 * m.as_secs_f64() / total.max(f64::MIN_POSITIVE)
-            );
-        }
-        s.push('\n');
-    }
-    let _ = write!(s, "| sum of medians |");
-    for total in &totals {
-        let _ = write!(s, " {} |", fmt(std::time::Duration::from_secs_f64(*total)));
-    }
-    let _ = writeln!(s, "\n\nEach stage is timed by calling the function the pipeline calls, in the pipeline's order. `emit::rust` is one call; its upstream part (`emit::messages::generate`: prost-build with tonic's service generator, and the proto3 JSON code) is timed on its own and subtracted, so those two rows come from separate runs. Percentages are of the sum of medians.\n");
-
-    let _ = writeln!(
-        s,
-        "### `cargo check` of the generated code (synthetic schema)\n"
-    );
-    let _ = writeln!(
-        s,
-        "Goal: protogate's code ≤ {CHECK_GOAL}× tonic-prost-build's.\n"
-    );
-    match r.check {
-        Ok(c) => {
-            let ratio = c.samples[0].ratio(&c.samples[1]);
-            let _ = writeln!(
-                s,
-                "| crate | generated lines | rustc warnings | `cargo check` | ratio |"
-            );
-            let _ = writeln!(s, "|---|---|---|---|---|");
-            for (i, name) in CRATES.iter().enumerate() {
-                let ratio_cell = if i == 0 {
-                    times(ratio)
-                } else {
-                    "1.00×".into()
-                };
-                let _ = writeln!(
-                    s,
-                    "| {name} | {} | {} | {} | {ratio_cell} |",
-                    c.lines[i],
-                    c.warnings[i],
-                    cell(&c.samples[i])
-                );
-            }
-            let _ = writeln!(s, "\nTwo scratch crates under `target/bench-codegen/check/` (own `[workspace]`, the root's dependency versions and Cargo.lock, one shared target directory with the dependencies built before timing); each timed run touches the generated files and runs `cargo check --lib`, so the figure is the crate itself plus cargo's own overhead. protogate's crate also holds what tonic-prost-build does not generate: proto3 JSON, validators, route tables, handler traits and adapters.\n");
-            let _ = writeln!(s, "What the generated code consists of (formatted lines per kind of item; `cargo check` time grows with it):\n");
-            let _ = writeln!(s, "| kind | protogate | tonic-prost-build |");
-            let _ = writeln!(s, "|---|---|---|");
-            for (k, kind) in super::lines::KINDS.iter().enumerate() {
-                let n = |i: usize| c.kinds[i].get(k).copied().unwrap_or(0);
-                if n(0) + n(1) > 0 {
-                    let _ = writeln!(s, "| {kind} | {} | {} |", n(0), n(1));
-                }
-            }
-            s.push('\n');
-            let _ = writeln!(
-                s,
-                "Goal {}: {} against at most {CHECK_GOAL}×.\n",
-                verdict(ratio, CHECK_GOAL).trim_matches('*'),
-                times(ratio)
-            );
-        }
-        Err(e) => {
-            let _ = writeln!(s, "The measurement failed:\n\n```text\n{e}\n```\n");
-        }
-    }
-
+/// The verdict lines: one per goal, profile and schema.
+fn summary(s: &mut String, r: &Report<'_>) {
     let _ = writeln!(s, "### Verdict\n");
     for c in r.codegen {
         let fds = c.of(Variant::ProtogateFds).ratio(c.of(Variant::TonicFds));
-        let proto = c
-            .of(Variant::ProtogateProto)
-            .ratio(c.of(Variant::TonicProto));
-        let _ = writeln!(
-            s,
-            "- Generator, {}: {} from descriptors, {} from .proto files — goal (≤ {CODEGEN_GOAL}×) {} / {}.",
+        let mut line = format!(
+            "- Generator (`dev`, as build.rs runs it), {}: {} from descriptors — {}",
             c.case.name,
             times(fds),
-            times(proto),
-            verdict(fds, CODEGEN_GOAL).trim_matches('*'),
-            verdict(proto, CODEGEN_GOAL).trim_matches('*'),
+            verdict(fds, CODEGEN_GOAL).trim_matches('*')
         );
-    }
-    match r.check {
-        Ok(c) => {
-            let ratio = c.samples[0].ratio(&c.samples[1]);
-            let _ = writeln!(
-                s,
-                "- `cargo check`, synthetic: {} — goal (≤ {CHECK_GOAL}×) {}.",
-                times(ratio),
-                verdict(ratio, CHECK_GOAL).trim_matches('*')
+        if c.case.has_proto_files() {
+            let proto = c
+                .of(Variant::ProtogateProto)
+                .ratio(c.of(Variant::TonicProto));
+            let _ = write!(
+                line,
+                "; {} from .proto files — {}",
+                times(proto),
+                verdict(proto, CODEGEN_GOAL).trim_matches('*')
             );
-            let total: usize = c.kinds[0].iter().sum();
-            if let Some((k, n)) = c.kinds[0].iter().enumerate().max_by_key(|(_, n)| **n) {
+        }
+        let _ = writeln!(s, "{line} (goal ≤ {CODEGEN_GOAL}×).");
+    }
+    for (name, _) in r.unavailable {
+        let _ = writeln!(s, "- {name}: not measured (see above).");
+    }
+    match r.release {
+        Ok(results) => {
+            for x in results {
+                let ratio = x.samples[0].ratio(&x.samples[1]);
                 let _ = writeln!(
                     s,
-                    "- The largest part of protogate's generated code: {} ({:.0} % of its lines); tonic-prost-build's whole output is {:.0} % of protogate's lines.",
-                    super::lines::KINDS[k],
-                    100.0 * *n as f64 / total.max(1) as f64,
-                    100.0 * c.kinds[1].iter().sum::<usize>() as f64 / total.max(1) as f64,
+                    "- Generator (`release` CLI), {}: {} — {} (goal ≤ {CODEGEN_GOAL}×).",
+                    x.case,
+                    times(ratio),
+                    verdict(ratio, CODEGEN_GOAL).trim_matches('*')
                 );
             }
         }
         Err(_) => {
-            let _ = writeln!(s, "- `cargo check`: not measured (see above).");
+            let _ = writeln!(s, "- Generator (`release` CLI): not measured (see above).");
         }
     }
+    check::summary(s, r.check);
+    rebuild::summary(s, r.rebuild);
     for (c, st) in r.codegen.iter().zip(r.stages) {
         let largest = st
             .iter()
@@ -372,8 +239,6 @@ pub fn render(r: &Report<'_>) -> String {
             );
         }
     }
-    let _ = writeln!(s, "\n{END}");
-    s
 }
 
 /// Replaces the section in `path` (or appends it; or creates the file).
