@@ -278,6 +278,135 @@ mod tests {
         );
     }
 
+    fn ms(v: &[u64]) -> Samples {
+        Samples(
+            v.iter()
+                .map(|&m| std::time::Duration::from_millis(m))
+                .collect(),
+        )
+    }
+
+    fn case(name: &str, with_files: bool) -> CaseResult {
+        let case = crate::bench::codegen::Case {
+            name: name.into(),
+            files: if with_files {
+                vec!["a.proto".into()]
+            } else {
+                Vec::new()
+            },
+            includes: Vec::new(),
+            openapi: None,
+            descriptor_set: "set.binpb".into(),
+            rpcs: 0,
+        };
+        let proto = |v: &[u64]| {
+            if with_files {
+                ms(v)
+            } else {
+                Samples::default()
+            }
+        };
+        CaseResult {
+            case,
+            samples: [ms(&[120]), ms(&[100]), proto(&[90]), proto(&[100])],
+            output: [(1, 1024); 4],
+            errors: Default::default(),
+        }
+    }
+
+    fn render_with(unavailable: &[(String, String)]) -> String {
+        let codegen = vec![case("example", true), case(crate::bench::ZITADEL, false)];
+        let release = Ok(codegen
+            .iter()
+            .map(|c| ReleaseResult {
+                case: c.case.name.clone(),
+                samples: [ms(&[40]), ms(&[20])],
+                errors: Default::default(),
+            })
+            .collect());
+        let stages = vec![vec![ms(&[1]); STAGES.len()]; 2];
+        let check = vec![(
+            crate::bench::ZITADEL.to_string(),
+            Ok(CheckResult {
+                samples: [ms(&[1200]), ms(&[1000])],
+                lines: [300, 100],
+                kinds: [vec![200, 0, 100], vec![100]],
+                warnings: [0, 0],
+            }),
+        )];
+        let rebuild = Ok(RebuildResult {
+            change: "a field".into(),
+            changed_build: ms(&[900]),
+            script_run: ms(&[400]),
+            generator: ms(&[300]),
+            unchanged_build: ms(&[100]),
+            unchanged_reruns: 0,
+        });
+        render(&Report {
+            command: "cargo xtask bench-codegen --quick".into(),
+            reps: crate::bench::Reps {
+                codegen: 1,
+                release: 1,
+                stages: 1,
+                check: 1,
+                rebuild: 1,
+            },
+            machine: String::new(),
+            codegen: &codegen,
+            unavailable,
+            release: &release,
+            stages: &stages,
+            check: &check,
+            rebuild: &rebuild,
+            synth_command: "cargo xtask synth".into(),
+        })
+    }
+
+    #[test]
+    fn every_goal_has_a_row_and_a_verdict_per_profile_and_schema() {
+        let s = render_with(&[]);
+        assert!(
+            s.contains("| example | `dev`, build.rs | .proto files (protox) |"),
+            "{s}"
+        );
+        assert!(
+            !s.contains("| ZITADEL admin API | `dev`, build.rs | .proto files"),
+            "ZITADEL has no .proto files: {s}"
+        );
+        assert!(
+            s.contains("| ZITADEL admin API | `release`, CLI | descriptor set | 40 ms"),
+            "{s}"
+        );
+        assert!(
+            s.contains("- Generator (`release` CLI), ZITADEL admin API: 2.00× — not met"),
+            "{s}"
+        );
+        assert!(s.contains("- Generator (`dev`, as build.rs runs it), example: 1.20× from descriptors — met; 0.90× from .proto files — met"), "{s}");
+        assert!(s.contains("ZITADEL admin API: 3.00× the lines — not met (goal ≤ 2×); `cargo check` 1.20× — met"), "{s}");
+        assert!(
+            s.contains("the build script ran 400 ms (the generator 300 ms) — met"),
+            "{s}"
+        );
+        assert!(s.contains("the build script reran in 0 of 1 builds"), "{s}");
+        assert!(s.starts_with(BEGIN) && s.trim_end().ends_with(END));
+    }
+
+    #[test]
+    fn a_schema_that_could_not_be_extracted_says_why() {
+        let why = "tests/zitadel/extract.sh failed: node and npm (node >= 18) are required";
+        let s = render_with(&[(crate::bench::ZITADEL.to_string(), why.to_string())]);
+        assert!(
+            s.contains(&format!(
+                "| ZITADEL admin API | — | — | not measured: {why} |"
+            )),
+            "{s}"
+        );
+        assert!(
+            s.contains("- ZITADEL admin API: not measured (see above)."),
+            "{s}"
+        );
+    }
+
     #[test]
     fn today_is_a_date() {
         let d = today();
