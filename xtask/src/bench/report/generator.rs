@@ -32,8 +32,9 @@ pub(super) fn wall_time(s: &mut String, r: &Report<'_>) {
             let ratio = c.of(p).ratio(c.of(t));
             let _ = writeln!(
                 s,
-                "| {} | `dev`, build.rs | {input} | {} | {} | {} | {} |",
+                "| {} | {} | {input} | {} | {} | {} | {} |",
                 c.case.name,
+                super::in_process(),
                 cell(c.of(p)),
                 cell(c.of(t)),
                 times(ratio),
@@ -94,7 +95,7 @@ pub(super) fn wall_time(s: &mut String, r: &Report<'_>) {
             );
         }
     }
-    let _ = writeln!(s, "\n`dev`, build.rs: both generators called in this process, built with the `dev` profile as a build script and its dependencies are. protogate: `pipeline::run` (load, model, rule checks, the OpenAPI drift check where the schema has a document, prost + tonic + proto3 JSON code, validators, service tables, handler traits and adapters, API reference pages, parsing and formatting every file) and writing the files. tonic-prost-build: `configure().build_transport(false).out_dir(…).compile_fds(fds)` (prost messages, tonic client and server, formatted) — from the descriptor-set file (read and decoded with prost-types) or from `protox::compile` of the same files.\n");
+    let _ = writeln!(s, "\n{}: both generators called in this process (xtask's profile; `cargo xtask` builds it with `dev`, as a build script and its dependencies are built). protogate: `pipeline::run` (load, model, rule checks, the OpenAPI drift check where the schema has a document, prost + tonic + proto3 JSON code, validators, service tables, handler traits and adapters, API reference pages, parsing and formatting every file) and writing the files. tonic-prost-build: `configure().build_transport(false).out_dir(…).compile_fds(fds)` (prost messages, tonic client and server, formatted) — from the descriptor-set file (read and decoded with prost-types) or from `protox::compile` of the same files.\n", super::in_process());
     let _ = writeln!(s, "`release`, CLI: both built with `--release` and run as processes on the descriptor set, process start included: `target/release/protogate gen --descriptor-set SET [--openapi DOC] --out DIR` (every output option at its default, as above) against a runner making the same tonic-prost-build call (`target/bench-codegen/tonic-runner`).\n");
     let _ = writeln!(s, "Output of the last `dev` round:\n");
     let _ = writeln!(
