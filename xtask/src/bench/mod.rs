@@ -250,7 +250,9 @@ fn run_all(root: &Path, quick: bool) -> Result<bool, String> {
     eprintln!("\n{section}");
     eprintln!("wrote {}", path.display());
     let failed = checked.iter().any(|(_, r)| r.is_err())
-        || released.is_err()
+        || released.as_ref().map_or(true, |r| {
+            r.iter().any(|x| x.errors.iter().any(Option::is_some))
+        })
         || rebuilt.is_err()
         || results.iter().any(|r| r.errors.iter().any(Option::is_some));
     Ok(!failed)
