@@ -24,6 +24,8 @@ pub fn check(
     for package in &api.packages {
         let code = upstream.get(&package.name).unwrap_or(&empty);
         let items = declared_items(&code.prost);
+        let json_messages = json_types(&code.serde, "::protogate::json_message!(");
+        let json_enums = json_types(&code.serde, "::protogate::json_enum!(");
         let types = package
             .messages
             .iter()
@@ -39,17 +41,11 @@ pub fn check(
             if !items.contains(rust_path.as_str()) {
                 missing.push(format!("the prost {kind}"));
             }
-            let invocation = match kind {
-                "message" => "::protogate::json_message!(",
-                _ => "::protogate::json_enum!(",
+            let json = match kind {
+                "message" => &json_messages,
+                _ => &json_enums,
             };
-            let names_type = |line: &str| {
-                line.strip_prefix(invocation)
-                    .map(|rest| rest.trim_start_matches(super::json::ALLOW_DEPRECATED))
-                    .and_then(|rest| rest.strip_suffix(");"))
-                    == Some(rust_path.as_str())
-            };
-            if options.json && !code.serde.lines().any(names_type) {
+            if options.json && !json.contains(rust_path.as_str()) {
                 missing.push("the JSON code".to_string());
             }
             if !missing.is_empty() {
@@ -84,6 +80,17 @@ pub fn check(
         "generated code is missing for {total} declaration(s):\n  {}",
         listed.join("\n  ")
     )))
+}
+
+/// The types the JSON code's `invocation` lines name (`::protogate::json_message!(Outer::Inner);`),
+/// read once per package rather than once per type.
+fn json_types<'a>(serde: &'a str, invocation: &str) -> BTreeSet<&'a str> {
+    serde
+        .lines()
+        .filter_map(|line| line.strip_prefix(invocation))
+        .map(|rest| rest.trim_start_matches(super::json::ALLOW_DEPRECATED))
+        .filter_map(|rest| rest.strip_suffix(");"))
+        .collect()
 }
 
 /// The paths of the structs, enums and modules prost and tonic declared (`outer::Inner`),

@@ -1,10 +1,10 @@
 //! Messages (prost-build), the tonic service (tonic-prost-build) and proto3 JSON (protogate's
 //! own, `emit::json`), generated in memory per package.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use prost_build::Module;
-use prost_reflect::FileDescriptor;
+use prost_reflect::{FileDescriptor, Kind, MessageDescriptor};
 
 use super::options::Options;
 use crate::diag::{Diagnostic, Location};
@@ -42,11 +42,12 @@ pub fn generate(
     all: &prost_reflect::DescriptorPool,
     options: &Options,
 ) -> Result<BTreeMap<String, PackageCode>, Diagnostic> {
-    // prost-build resolves every referenced type through the requests, so all files go in
-    // (well-known types included); only the emitted packages are kept.
-    // Sorted by file name so the output does not depend on how the input was compiled
-    // (protox's order and a descriptor set's order differ).
-    let mut files_by_name: Vec<_> = all.files().collect();
+    // prost-build generates and formats code for every file it is given, and only the emitted
+    // packages are kept: the files no emitted type reaches (HTTP annotations, validation rules,
+    // OpenAPI options) stay out. Sorted by file name so the output does not depend on how the
+    // input was compiled (protox's order and a descriptor set's order differ).
+    let needed = files_prost_needs(files);
+    let mut files_by_name: Vec<_> = all.files().filter(|f| needed.contains(f.name())).collect();
     files_by_name.sort_by(|a, b| a.name().cmp(b.name()));
     let renames = super::enum_names::Renames::new(all)?;
     let requests: Vec<(Module, prost_types::FileDescriptorProto)> = files_by_name
@@ -108,6 +109,43 @@ pub fn generate(
         }
     }
     Ok(out)
+}
+
+/// The names of the files prost-build must be given: the emitted files, and every file that
+/// defines a type their messages and methods reach. prost-build looks each field's type up to
+/// decide on `Box`, `Copy` and `Eq`, and panics on one it was not given; outside the emitted
+/// packages those types are extern (the well-known types, `google.api.HttpBody`) and get no
+/// code.
+fn files_prost_needs(files: &[FileDescriptor]) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = files.iter().map(|f| f.name().to_string()).collect();
+    let mut stack: Vec<MessageDescriptor> = Vec::new();
+    for file in files {
+        stack.extend(file.messages());
+        for service in file.services() {
+            for method in service.methods() {
+                stack.push(method.input());
+                stack.push(method.output());
+            }
+        }
+    }
+    let mut seen: HashSet<String> = HashSet::new();
+    while let Some(message) = stack.pop() {
+        if !seen.insert(message.full_name().to_string()) {
+            continue;
+        }
+        names.insert(message.parent_file().name().to_string());
+        stack.extend(message.child_messages());
+        for field in message.fields() {
+            match field.kind() {
+                Kind::Message(inner) => stack.push(inner),
+                Kind::Enum(e) => {
+                    names.insert(e.parent_file().name().to_string());
+                }
+                _ => {}
+            }
+        }
+    }
+    names
 }
 
 /// prost-build's settings: protogate's well-known types, type names for `Any`, and the output
@@ -266,4 +304,33 @@ pub(crate) fn internal(message: String) -> Diagnostic {
         message,
     )
     .hint("this is a protogate bug or an unsupported construct; please report it with the schema")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prost_gets_the_emitted_files_and_the_types_they_reach_only() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let includes = vec![root.join("schemas/proto")];
+        let files = vec![root.join("schemas/proto/zitadel/auth.proto")];
+        let input = crate::load::proto::compile(&files, &includes).unwrap();
+        let emitted = crate::model::build::emitted_files(&input);
+        let needed = files_prost_needs(&emitted);
+        for name in ["zitadel/auth.proto", "zitadel/user.proto"] {
+            assert!(needed.contains(name), "{name} missing from {needed:?}");
+        }
+        assert!(
+            needed.iter().any(|n| n.starts_with("google/protobuf/")),
+            "the well-known types the fields use: {needed:?}"
+        );
+        for name in [
+            "validate/validate.proto",
+            "google/api/http.proto",
+            "protoc-gen-openapiv2/options/openapiv2.proto",
+        ] {
+            assert!(!needed.contains(name), "{name} in {needed:?}");
+        }
+    }
 }

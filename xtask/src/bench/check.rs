@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
+use prost::Message as _;
 use protogate_codegen::emit::files;
 
 use super::codegen::{self, Case};
@@ -15,7 +16,7 @@ use super::stats::{time, Samples};
 pub const CRATES: [&str; 2] = ["protogate", "tonic-prost-build"];
 
 /// Dependencies of each crate, named as in the root `[workspace.dependencies]`.
-const PROTOGATE_DEPS: &[&str] = &[
+pub(super) const PROTOGATE_DEPS: &[&str] = &[
     "protogate",
     "prost",
     "tonic",
@@ -45,18 +46,25 @@ struct Scratch {
     generated: Vec<PathBuf>,
 }
 
-/// Generates both crates for `case`, builds their dependencies, then times `cargo check` after
-/// touching the generated code, `reps` times each, interleaved.
+/// Generates both crates for `case` (from its descriptor set), builds their dependencies, then
+/// times `cargo check` after touching the generated code, `reps` times each, interleaved. The
+/// crates live in `scratch/<crates>`; their target directory is `target`, shared by every schema.
 pub fn measure(
     root: &Path,
     case: &Case,
     scratch: &Path,
+    target: &Path,
     reps: usize,
 ) -> Result<CheckResult, String> {
-    let target = scratch.join("target");
+    let inputs = protogate_codegen::pipeline::Inputs {
+        proto: protogate_codegen::pipeline::ProtoSource::DescriptorSet(case.descriptor_set.clone()),
+        openapi: case.openapi.clone(),
+        model: Default::default(),
+    };
+    let output = protogate_codegen::pipeline::run(&inputs).map_err(|d| d.to_string())?;
     let crates = [
-        protogate_crate(root, case, &scratch.join("protogate"))?,
-        tonic_crate(root, case, &scratch.join("tonic"))?,
+        protogate_crate(root, &output, &scratch.join("protogate"))?,
+        tonic_crate(root, case, &output.api, &scratch.join("tonic"))?,
     ];
     let mut lines = [0; 2];
     for (i, c) in crates.iter().enumerate() {
@@ -77,14 +85,14 @@ pub fn measure(
             "  building the dependencies of the {} crate (once; not timed)",
             CRATES[i]
         );
-        warnings[i] = cargo_check(&c.dir, &target)?;
+        warnings[i] = cargo_check(&c.dir, target)?;
     }
     let mut samples: [Samples; 2] = Default::default();
     for round in 0..reps {
         for k in 0..2 {
             let i = (k + round) % 2;
             touch(&crates[i].generated)?;
-            let (result, took) = time(|| cargo_check(&crates[i].dir, &target));
+            let (result, took) = time(|| cargo_check(&crates[i].dir, target));
             warnings[i] = result?;
             samples[i].push(took);
             eprintln!(
@@ -103,16 +111,11 @@ pub fn measure(
     })
 }
 
-fn protogate_crate(root: &Path, case: &Case, dir: &Path) -> Result<Scratch, String> {
-    let inputs = protogate_codegen::pipeline::Inputs {
-        proto: protogate_codegen::pipeline::ProtoSource::Files {
-            files: case.files.clone(),
-            includes: case.includes.clone(),
-        },
-        openapi: case.openapi.clone(),
-        model: Default::default(),
-    };
-    let output = protogate_codegen::pipeline::run(&inputs).map_err(|d| d.to_string())?;
+fn protogate_crate(
+    root: &Path,
+    output: &protogate_codegen::pipeline::Output,
+    dir: &Path,
+) -> Result<Scratch, String> {
     let generated_dir = dir.join("src/generated");
     reset(&generated_dir)?;
     files::write(&generated_dir, &output.files, &output.binary_files).map_err(|e| e.to_string())?;
@@ -130,24 +133,21 @@ fn protogate_crate(root: &Path, case: &Case, dir: &Path) -> Result<Scratch, Stri
 }
 
 /// tonic-prost-build's files for the packages protogate emits, under the same `mod.rs` tree.
-fn tonic_crate(root: &Path, case: &Case, dir: &Path) -> Result<Scratch, String> {
-    let inputs = protogate_codegen::pipeline::Inputs {
-        proto: protogate_codegen::pipeline::ProtoSource::Files {
-            files: case.files.clone(),
-            includes: case.includes.clone(),
-        },
-        openapi: None,
-        model: Default::default(),
-    };
-    let api = protogate_codegen::pipeline::run(&inputs)
-        .map_err(|d| d.to_string())?
-        .api;
+fn tonic_crate(
+    root: &Path,
+    case: &Case,
+    api: &protogate_codegen::model::Api,
+    dir: &Path,
+) -> Result<Scratch, String> {
     let generated_dir = dir.join("src/generated");
     reset(&generated_dir)?;
-    let fds = protox::compile(&case.files, &case.includes).map_err(|e| e.to_string())?;
+    let bytes = std::fs::read(&case.descriptor_set)
+        .map_err(|e| format!("{}: {e}", case.descriptor_set.display()))?;
+    let fds =
+        prost_types::FileDescriptorSet::decode(bytes.as_slice()).map_err(|e| e.to_string())?;
     codegen::tonic(fds, &generated_dir)?;
     let mod_rs = generated_dir.join("mod.rs");
-    std::fs::write(&mod_rs, files::upstream_mod_rs(&api)).map_err(|e| e.to_string())?;
+    std::fs::write(&mod_rs, files::upstream_mod_rs(api)).map_err(|e| e.to_string())?;
     let mut generated = vec![mod_rs];
     for package in &api.packages {
         let path = generated_dir.join(format!("{}.rs", package.name));
@@ -173,23 +173,10 @@ fn reset(dir: &Path) -> Result<(), String> {
 /// `Cargo.toml` (its own `[workspace]`, the root's dependency versions), `src/lib.rs`, and the
 /// root `Cargo.lock` so both crates resolve to the versions the workspace uses.
 fn write_crate(root: &Path, dir: &Path, name: &str, deps: &[&str]) -> Result<(), String> {
-    let root_manifest =
-        std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?;
-    let mut manifest = format!(
-        "# Written by `cargo xtask bench-codegen`; scratch, never committed.\n[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\n"
+    let manifest = format!(
+        "# Written by `cargo xtask bench-codegen`; scratch, never committed.\n[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\n{}",
+        dependencies(root, deps)?
     );
-    for dep in deps {
-        let spec = workspace_dependency(&root_manifest, dep)
-            .ok_or_else(|| format!("`{dep}` is not in the root [workspace.dependencies]"))?;
-        let spec = match dep {
-            &"protogate" => format!(
-                "{{ path = {:?} }}",
-                root.join("runtime").display().to_string()
-            ),
-            _ => spec,
-        };
-        manifest.push_str(&format!("{dep} = {spec}\n"));
-    }
     let write = |path: PathBuf, text: &str| {
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
     };
@@ -200,6 +187,30 @@ fn write_crate(root: &Path, dir: &Path, name: &str, deps: &[&str]) -> Result<(),
             .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// `name = spec` lines for `deps`, with the root's `[workspace.dependencies]` versions (the
+/// workspace's own crates as absolute paths).
+pub(super) fn dependencies(root: &Path, deps: &[&str]) -> Result<String, String> {
+    let root_manifest = std::fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|e| format!("{}: {e}", root.join("Cargo.toml").display()))?;
+    let mut lines = String::new();
+    for dep in deps {
+        let spec = workspace_dependency(&root_manifest, dep)
+            .ok_or_else(|| format!("`{dep}` is not in the root [workspace.dependencies]"))?;
+        let spec = match spec.split_once("path = \"") {
+            Some((_, rest)) => {
+                let relative = rest.split('"').next().unwrap_or_default();
+                format!(
+                    "{{ path = {:?} }}",
+                    root.join(relative).display().to_string()
+                )
+            }
+            None => spec,
+        };
+        lines.push_str(&format!("{dep} = {spec}\n"));
+    }
+    Ok(lines)
 }
 
 /// The right-hand side of `name = …` in the root manifest's `[workspace.dependencies]`.

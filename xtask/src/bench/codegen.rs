@@ -15,7 +15,7 @@ use super::stats::{time, Samples};
 pub struct Case {
     /// Shown in the tables.
     pub name: String,
-    /// The proto files.
+    /// The proto files; empty when the schema exists only as a descriptor set (ZITADEL's).
     pub files: Vec<PathBuf>,
     /// Include directories.
     pub includes: Vec<PathBuf>,
@@ -25,6 +25,13 @@ pub struct Case {
     pub descriptor_set: PathBuf,
     /// RPCs in the schema.
     pub rpcs: usize,
+}
+
+impl Case {
+    /// Whether the `.proto` files are at hand (else only the descriptor-set variants run).
+    pub fn has_proto_files(&self) -> bool {
+        !self.files.is_empty()
+    }
 }
 
 /// One way of generating code.
@@ -55,6 +62,11 @@ impl Variant {
             Variant::ProtogateFds | Variant::ProtogateProto => "protogate",
             Variant::TonicFds | Variant::TonicProto => "tonic-prost-build",
         }
+    }
+
+    /// Whether the variant reads the `.proto` files.
+    pub fn from_proto_files(self) -> bool {
+        matches!(self, Variant::ProtogateProto | Variant::TonicProto)
     }
 
     /// The directory-name tag.
@@ -175,7 +187,7 @@ pub fn measure(case: &Case, scratch: &Path, reps: usize) -> Result<CaseResult, S
     for round in 0..=reps {
         for k in 0..Variant::ALL.len() {
             let v = Variant::ALL[(k + round) % Variant::ALL.len()];
-            if errors[index(v)].is_some() {
+            if errors[index(v)].is_some() || (v.from_proto_files() && !case.has_proto_files()) {
                 continue;
             }
             let out = scratch.join(v.tag());

@@ -58,15 +58,7 @@ fn measure(root: &Path, rounds: usize) -> Result<(), String> {
         ));
     }
     let old = scratch.join("admin.binpb");
-    let status = Command::new("bash")
-        .arg(root.join("tests/zitadel/extract.sh"))
-        .arg(&old)
-        .args(["--only", "zitadel/admin.proto"])
-        .status()
-        .map_err(|e| format!("extract.sh: {e}"))?;
-    if !status.success() {
-        return Err("tests/zitadel/extract.sh failed".into());
-    }
+    extract_admin(root, &old)?;
     let new = scratch.join("admin-changed.binpb");
     let (rpcs, deleted) = one_change(&old, &new)?;
 
@@ -140,6 +132,31 @@ fn measure(root: &Path, rounds: usize) -> Result<(), String> {
     report::write_marked(&path, BEGIN, END, &section)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     eprintln!("{section}\nwrote {}", path.display());
+    Ok(())
+}
+
+/// Writes ZITADEL's admin API (`zitadel/admin.proto` and its imports, npm `@zitadel/proto`) as
+/// one descriptor set at `out` with tests/zitadel/extract.sh. The error carries the script's
+/// own explanation (node or npm missing, no registry).
+pub fn extract_admin(root: &Path, out: &Path) -> Result<(), String> {
+    let output = Command::new("bash")
+        .arg(root.join("tests/zitadel/extract.sh"))
+        .arg(out)
+        .args(["--only", "zitadel/admin.proto"])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run tests/zitadel/extract.sh: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        let last = stderr.lines().rev().find(|l| !l.trim().is_empty());
+        return Err(format!(
+            "tests/zitadel/extract.sh failed: {}",
+            last.unwrap_or("no message")
+        ));
+    }
+    if let Some(summary) = stderr.lines().rev().find(|l| !l.trim().is_empty()) {
+        eprintln!("  {summary}");
+    }
     Ok(())
 }
 

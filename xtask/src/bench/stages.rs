@@ -14,7 +14,7 @@ use super::stats::{time, Samples};
 
 /// The stages, in pipeline order.
 pub const STAGES: &[&str] = &[
-    "load: protox compile",
+    "load: protox compile (or the descriptor set, where only that exists)",
     "load: OpenAPI document",
     "model: build",
     "check: rules",
@@ -34,7 +34,13 @@ pub fn measure(case: &Case, reps: usize) -> Result<Vec<Samples>, String> {
     let mut out = vec![Samples::default(); STAGES.len()];
     for round in 0..=reps {
         let mut took = Vec::with_capacity(STAGES.len());
-        let (proto, t) = time(|| load::proto::compile(&case.files, &case.includes).map_err(text));
+        let (proto, t) = time(|| {
+            if case.has_proto_files() {
+                load::proto::compile(&case.files, &case.includes).map_err(text)
+            } else {
+                load::descriptor_set::read(&case.descriptor_set).map_err(text)
+            }
+        });
         let proto = proto?;
         took.push(t);
         let (openapi, t) = time(|| {

@@ -3,10 +3,9 @@
 //! `protogate::field_path::FieldSite` constant (`FIELD_<NAME>`, `ONEOF_<NAME>`) that the checks
 //! refer to, so a violation costs no lookup.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 
-use super::mentions;
 use crate::model::{Cardinality, Field, FieldType, Message};
 
 /// `FieldDescriptorProto.Type` of a field type.
@@ -54,15 +53,33 @@ pub(super) fn oneof_site(oneof: &str) -> TokenStream {
     quote!(&#name)
 }
 
+/// Adds every identifier in `tokens`, nested groups included, to `out`.
+fn identifiers(tokens: &TokenStream, out: &mut std::collections::HashSet<String>) {
+    for token in tokens.clone() {
+        match token {
+            TokenTree::Ident(i) => {
+                out.insert(i.to_string());
+            }
+            TokenTree::Group(g) => identifiers(&g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
 /// The site constants `checks` refer to, in declaration order.
 pub(super) fn site_consts(message: &Message, checks: &[TokenStream]) -> Vec<TokenStream> {
-    let body = quote!(#(#checks)*);
+    // The identifiers the checks use, gathered once: a message's checks are walked once, not
+    // once per field.
+    let mut used = std::collections::HashSet::new();
+    for check in checks {
+        identifiers(check, &mut used);
+    }
     let site = quote!(::protogate::field_path::FieldSite);
     let mut out = Vec::new();
     let lit = proc_macro2::Literal::i32_unsuffixed;
     for field in &message.fields {
         let name = field_const(field);
-        if !mentions(&body, &name.to_string()) {
+        if !used.contains(&name.to_string()) {
             continue;
         }
         let proto_name = &field.name;
@@ -85,7 +102,7 @@ pub(super) fn site_consts(message: &Message, checks: &[TokenStream]) -> Vec<Toke
     }
     for oneof in &message.oneofs {
         let name = oneof_const(&oneof.name);
-        if mentions(&body, &name.to_string()) {
+        if used.contains(&name.to_string()) {
             let proto_name = &oneof.name;
             out.push(quote! { const #name: #site = #site::oneof(#proto_name); });
         }
