@@ -139,7 +139,11 @@ fn protogate_code(
         } else {
             validate::no_checks(api, package, message)
         });
-        ours.extend(schema::generate(api, package, message));
+        // The field table: proto3 JSON names fields by it, REST reads path and query
+        // parameters through it.
+        if options.json || options.build_server {
+            ours.extend(schema::generate(api, package, message));
+        }
     }
     if options.build_server {
         if !package.services.is_empty() {

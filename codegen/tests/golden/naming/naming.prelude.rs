@@ -126,6 +126,59 @@ impl ::prost::Name for Prelude {
     }
 }
 
+/// Named like the runtime's table types: the generated field and route tables name the
+/// runtime's through an alias, never these.
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct Kind {
+    #[prost(message, optional, tag = "1")]
+    pub number: ::core::option::Option<Number>,
+}
+
+impl ::prost::Name for Kind {
+    const NAME: &'static str = "Kind";
+    const PACKAGE: &'static str = "naming.prelude";
+    fn full_name() -> ::prost::alloc::string::String {
+        "naming.prelude.Kind".into()
+    }
+    fn type_url() -> ::prost::alloc::string::String {
+        "type.googleapis.com/naming.prelude.Kind".into()
+    }
+}
+
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct Number {
+    #[prost(message, repeated, tag = "1")]
+    pub fields: ::prost::alloc::vec::Vec<FieldInfo>,
+}
+
+impl ::prost::Name for Number {
+    const NAME: &'static str = "Number";
+    const PACKAGE: &'static str = "naming.prelude";
+    fn full_name() -> ::prost::alloc::string::String {
+        "naming.prelude.Number".into()
+    }
+    fn type_url() -> ::prost::alloc::string::String {
+        "type.googleapis.com/naming.prelude.Number".into()
+    }
+}
+
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct FieldInfo {
+    #[prost(map = "string, message", tag = "1")]
+    pub kinds: ::std::collections::HashMap<::prost::alloc::string::String, Kind>,
+}
+
+impl ::prost::Name for FieldInfo {
+    const NAME: &'static str = "FieldInfo";
+    const PACKAGE: &'static str = "naming.prelude";
+    fn full_name() -> ::prost::alloc::string::String {
+        "naming.prelude.FieldInfo".into()
+    }
+    fn type_url() -> ::prost::alloc::string::String {
+        "type.googleapis.com/naming.prelude.FieldInfo".into()
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
 #[repr(i32)]
 pub enum M {
