@@ -231,3 +231,44 @@ well_known!(
     pbjson_types::StringValue => "google.protobuf.StringValue",
     pbjson_types::BytesValue => "google.protobuf.BytesValue",
 );
+
+/// `prost::Name` for a generated message, as prost-build's `enable_type_names` writes it: the
+/// message's own name, its package, its full name and its type URL in `type.googleapis.com`.
+/// The generator emits one line per message instead of prost-build's ten:
+/// `prost_name!(Type, "package")` when the Rust name is the proto name,
+/// `prost_name!(Type, "package", "Name")` when not, and
+/// `prost_name!(outer::Type, "package", "Outer", "Name")` for a message nested in `Outer`
+/// (`"Outer.Middle"` two levels deep). The package is `""` for files without one.
+#[macro_export]
+macro_rules! prost_name {
+    ($message:ident, "") => {
+        $crate::prost_name!(@impl $message, "", [::core::stringify!($message)], [::core::stringify!($message)]);
+    };
+    ($message:ident, $package:literal) => {
+        $crate::prost_name!(@impl $message, $package, [::core::stringify!($message)], [$package, ".", ::core::stringify!($message)]);
+    };
+    ($message:ty, "", $name:literal) => {
+        $crate::prost_name!(@impl $message, "", [$name], [$name]);
+    };
+    ($message:ty, $package:literal, $name:literal) => {
+        $crate::prost_name!(@impl $message, $package, [$name], [$package, ".", $name]);
+    };
+    ($message:ty, "", $parents:literal, $name:literal) => {
+        $crate::prost_name!(@impl $message, "", [$name], [$parents, ".", $name]);
+    };
+    ($message:ty, $package:literal, $parents:literal, $name:literal) => {
+        $crate::prost_name!(@impl $message, $package, [$name], [$package, ".", $parents, ".", $name]);
+    };
+    (@impl $message:ty, $package:literal, [$($name:tt)*], [$($full_name:tt)*]) => {
+        impl ::prost::Name for $message {
+            const NAME: &'static str = $($name)*;
+            const PACKAGE: &'static str = $package;
+            fn full_name() -> ::prost::alloc::string::String {
+                ::core::concat!($($full_name)*).into()
+            }
+            fn type_url() -> ::prost::alloc::string::String {
+                ::core::concat!("type.googleapis.com/", $($full_name)*).into()
+            }
+        }
+    };
+}

@@ -226,6 +226,8 @@ impl ::protogate::json::Message for RemoveMyPhoneResponse {
 
 ::protogate::json_message!(RemoveMyPhoneResponse);
 
+::protogate::prost_name!(HealthzRequest, "zitadel.auth.v1");
+
 impl ::protogate::Validate for HealthzRequest {}
 
 impl ::protogate::schema::Described for HealthzRequest {
@@ -238,6 +240,8 @@ impl ::protogate::schema::Described for HealthzRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(HealthzResponse, "zitadel.auth.v1");
 
 impl ::protogate::Validate for HealthzResponse {}
 
@@ -252,6 +256,8 @@ impl ::protogate::schema::Described for HealthzResponse {
     }
 }
 
+::protogate::prost_name!(GetMyPhoneRequest, "zitadel.auth.v1");
+
 impl ::protogate::Validate for GetMyPhoneRequest {}
 
 impl ::protogate::schema::Described for GetMyPhoneRequest {
@@ -264,6 +270,8 @@ impl ::protogate::schema::Described for GetMyPhoneRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(GetMyPhoneResponse, "zitadel.auth.v1");
 
 impl ::protogate::Validate for GetMyPhoneResponse {
     #[inline]
@@ -307,6 +315,8 @@ impl ::protogate::schema::Described for GetMyPhoneResponse {
     }
 }
 
+::protogate::prost_name!(SetMyPhoneRequest, "zitadel.auth.v1");
+
 impl ::protogate::Validate for SetMyPhoneRequest {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -343,6 +353,8 @@ impl ::protogate::schema::Described for SetMyPhoneRequest {
     }
 }
 
+::protogate::prost_name!(SetMyPhoneResponse, "zitadel.auth.v1");
+
 impl ::protogate::Validate for SetMyPhoneResponse {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -372,6 +384,8 @@ impl ::protogate::schema::Described for SetMyPhoneResponse {
         &INFO
     }
 }
+
+::protogate::prost_name!(VerifyMyPhoneRequest, "zitadel.auth.v1");
 
 impl ::protogate::Validate for VerifyMyPhoneRequest {
     #[inline]
@@ -403,6 +417,8 @@ impl ::protogate::schema::Described for VerifyMyPhoneRequest {
     }
 }
 
+::protogate::prost_name!(VerifyMyPhoneResponse, "zitadel.auth.v1");
+
 impl ::protogate::Validate for VerifyMyPhoneResponse {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -433,6 +449,8 @@ impl ::protogate::schema::Described for VerifyMyPhoneResponse {
     }
 }
 
+::protogate::prost_name!(ResendMyPhoneVerificationRequest, "zitadel.auth.v1");
+
 impl ::protogate::Validate for ResendMyPhoneVerificationRequest {}
 
 impl ::protogate::schema::Described for ResendMyPhoneVerificationRequest {
@@ -445,6 +463,8 @@ impl ::protogate::schema::Described for ResendMyPhoneVerificationRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(ResendMyPhoneVerificationResponse, "zitadel.auth.v1");
 
 impl ::protogate::Validate for ResendMyPhoneVerificationResponse {
     #[inline]
@@ -476,6 +496,8 @@ impl ::protogate::schema::Described for ResendMyPhoneVerificationResponse {
     }
 }
 
+::protogate::prost_name!(RemoveMyPhoneRequest, "zitadel.auth.v1");
+
 impl ::protogate::Validate for RemoveMyPhoneRequest {}
 
 impl ::protogate::schema::Described for RemoveMyPhoneRequest {
@@ -488,6 +510,8 @@ impl ::protogate::schema::Described for RemoveMyPhoneRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(RemoveMyPhoneResponse, "zitadel.auth.v1");
 
 impl ::protogate::Validate for RemoveMyPhoneResponse {
     #[inline]

@@ -22,6 +22,8 @@ impl ::protogate::json::Message for Phone {
 
 ::protogate::json_message!(Phone);
 
+::protogate::prost_name!(Phone, "zitadel.user.v1");
+
 impl ::protogate::Validate for Phone {}
 
 impl ::protogate::schema::Described for Phone {

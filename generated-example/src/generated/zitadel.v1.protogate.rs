@@ -160,6 +160,8 @@ impl ::protogate::json::Message for AuthOption {
 
 ::protogate::json_message!(AuthOption);
 
+::protogate::prost_name!(ErrorDetail, "zitadel.v1");
+
 impl ::protogate::Validate for ErrorDetail {}
 
 impl ::protogate::schema::Described for ErrorDetail {
@@ -175,6 +177,8 @@ impl ::protogate::schema::Described for ErrorDetail {
         &INFO
     }
 }
+
+::protogate::prost_name!(LocalizedMessage, "zitadel.v1");
 
 impl ::protogate::Validate for LocalizedMessage {}
 
@@ -195,6 +199,8 @@ impl ::protogate::schema::Described for LocalizedMessage {
         &INFO
     }
 }
+
+::protogate::prost_name!(ObjectDetails, "zitadel.v1");
 
 impl ::protogate::Validate for ObjectDetails {}
 
@@ -218,6 +224,8 @@ impl ::protogate::schema::Described for ObjectDetails {
     }
 }
 
+::protogate::prost_name!(ListQuery, "zitadel.v1");
+
 impl ::protogate::Validate for ListQuery {}
 
 impl ::protogate::schema::Described for ListQuery {
@@ -234,6 +242,8 @@ impl ::protogate::schema::Described for ListQuery {
         &INFO
     }
 }
+
+::protogate::prost_name!(ListDetails, "zitadel.v1");
 
 impl ::protogate::Validate for ListDetails {}
 
@@ -259,6 +269,8 @@ impl ::protogate::schema::Described for ListDetails {
         &INFO
     }
 }
+
+::protogate::prost_name!(AuthOption, "zitadel.v1");
 
 impl ::protogate::Validate for AuthOption {}
 

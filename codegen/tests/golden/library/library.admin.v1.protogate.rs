@@ -362,6 +362,8 @@ impl ::protogate::json::ProtoEnum for ExportFormat {
 
 ::protogate::json_enum!(ExportFormat);
 
+::protogate::prost_name!(GetSettingsRequest, "library.admin.v1");
+
 impl ::protogate::Validate for GetSettingsRequest {}
 
 impl ::protogate::schema::Described for GetSettingsRequest {
@@ -376,6 +378,8 @@ impl ::protogate::schema::Described for GetSettingsRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(UpdateSettingsRequest, "library.admin.v1");
 
 impl ::protogate::Validate for UpdateSettingsRequest {
     #[inline]
@@ -411,6 +415,8 @@ impl ::protogate::schema::Described for UpdateSettingsRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(Settings, "library.admin.v1");
 
 impl ::protogate::Validate for Settings {
     #[inline]
@@ -481,6 +487,8 @@ impl ::protogate::schema::Described for Settings {
     }
 }
 
+::protogate::prost_name!(GetExportFileRequest, "library.admin.v1");
+
 impl ::protogate::Validate for GetExportFileRequest {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -517,6 +525,8 @@ impl ::protogate::schema::Described for GetExportFileRequest {
     }
 }
 
+::protogate::prost_name!(ExportFile, "library.admin.v1");
+
 impl ::protogate::Validate for ExportFile {}
 
 impl ::protogate::schema::Described for ExportFile {
@@ -536,6 +546,8 @@ impl ::protogate::schema::Described for ExportFile {
         &INFO
     }
 }
+
+::protogate::prost_name!(GetLegacyRecordRequest, "library.admin.v1");
 
 impl ::protogate::Validate for GetLegacyRecordRequest {
     #[inline]
@@ -572,6 +584,8 @@ impl ::protogate::schema::Described for GetLegacyRecordRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(LegacyCatalogRecord, "library.admin.v1");
 
 impl ::protogate::Validate for LegacyCatalogRecord {}
 
@@ -617,6 +631,8 @@ impl ::protogate::schema::Described for LegacyCatalogRecord {
         &INFO
     }
 }
+
+::protogate::prost_name!(BulkImportBooksRequest, "library.admin.v1");
 
 impl ::protogate::Validate for BulkImportBooksRequest {
     #[inline]
@@ -677,6 +693,8 @@ impl ::protogate::schema::Described for BulkImportBooksRequest {
     }
 }
 
+::protogate::prost_name!(BulkImportSummary, "library.admin.v1");
+
 impl ::protogate::Validate for BulkImportSummary {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -717,6 +735,10 @@ impl ::protogate::schema::Described for BulkImportSummary {
     }
 }
 
+::protogate::prost_name!(
+    bulk_import_summary::Failure, "library.admin.v1", "BulkImportSummary", "Failure"
+);
+
 impl ::protogate::Validate for bulk_import_summary::Failure {}
 
 impl ::protogate::schema::Described for bulk_import_summary::Failure {
@@ -733,6 +755,8 @@ impl ::protogate::schema::Described for bulk_import_summary::Failure {
         &INFO
     }
 }
+
+::protogate::prost_name!(PurgeLoansRequest, "library.admin.v1");
 
 impl ::protogate::Validate for PurgeLoansRequest {
     #[inline]
@@ -770,6 +794,8 @@ impl ::protogate::schema::Described for PurgeLoansRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(PurgeLoansResponse, "library.admin.v1");
 
 impl ::protogate::Validate for PurgeLoansResponse {}
 

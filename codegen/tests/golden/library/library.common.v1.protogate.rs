@@ -101,6 +101,8 @@ impl ::protogate::json::ProtoEnum for BookFormat {
 
 ::protogate::json_enum!(BookFormat);
 
+::protogate::prost_name!(DateRange, "library.common.v1");
+
 impl ::protogate::Validate for DateRange {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -163,6 +165,8 @@ impl ::protogate::schema::Described for DateRange {
     }
 }
 
+::protogate::prost_name!(Money, "library.common.v1");
+
 impl ::protogate::Validate for Money {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -218,6 +222,8 @@ impl ::protogate::schema::Described for Money {
         &INFO
     }
 }
+
+::protogate::prost_name!(Address, "library.common.v1");
 
 impl ::protogate::Validate for Address {
     #[inline]

@@ -1060,6 +1060,8 @@ impl ::protogate::json::Message for DeleteShelfRequest {
 
 ::protogate::json_message!(DeleteShelfRequest);
 
+::protogate::prost_name!(Author, "library.v1");
+
 impl ::protogate::Validate for Author {}
 
 impl ::protogate::schema::Described for Author {
@@ -1085,6 +1087,8 @@ impl ::protogate::schema::Described for Author {
         &INFO
     }
 }
+
+::protogate::prost_name!(GetAuthorRequest, "library.v1");
 
 impl ::protogate::Validate for GetAuthorRequest {
     #[inline]
@@ -1121,6 +1125,8 @@ impl ::protogate::schema::Described for GetAuthorRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(Book, "library.v1");
 
 impl ::protogate::Validate for Book {
     #[inline]
@@ -1286,6 +1292,8 @@ impl ::protogate::schema::Described for Book {
     }
 }
 
+::protogate::prost_name!(book::Edition, "library.v1", "Book", "Edition");
+
 impl ::protogate::Validate for book::Edition {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -1325,6 +1333,10 @@ impl ::protogate::schema::Described for book::Edition {
     }
 }
 
+::protogate::prost_name!(
+    book::edition::Printing, "library.v1", "Book.Edition", "Printing"
+);
+
 impl ::protogate::Validate for book::edition::Printing {}
 
 impl ::protogate::schema::Described for book::edition::Printing {
@@ -1345,6 +1357,8 @@ impl ::protogate::schema::Described for book::edition::Printing {
     }
 }
 
+::protogate::prost_name!(Donation, "library.v1");
+
 impl ::protogate::Validate for Donation {}
 
 impl ::protogate::schema::Described for Donation {
@@ -1360,6 +1374,8 @@ impl ::protogate::schema::Described for Donation {
         &INFO
     }
 }
+
+::protogate::prost_name!(PhysicalProperties, "library.v1");
 
 impl ::protogate::Validate for PhysicalProperties {}
 
@@ -1417,6 +1433,8 @@ impl ::protogate::schema::Described for PhysicalProperties {
         &INFO
     }
 }
+
+::protogate::prost_name!(ListBooksRequest, "library.v1");
 
 impl ::protogate::Validate for ListBooksRequest {
     #[inline]
@@ -1541,6 +1559,8 @@ impl ::protogate::schema::Described for ListBooksRequest {
     }
 }
 
+::protogate::prost_name!(ListBooksResponse, "library.v1");
+
 impl ::protogate::Validate for ListBooksResponse {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -1577,6 +1597,8 @@ impl ::protogate::schema::Described for ListBooksResponse {
         &INFO
     }
 }
+
+::protogate::prost_name!(GetBookRequest, "library.v1");
 
 impl ::protogate::Validate for GetBookRequest {
     #[inline]
@@ -1617,6 +1639,8 @@ impl ::protogate::schema::Described for GetBookRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(CreateBookRequest, "library.v1");
 
 impl ::protogate::Validate for CreateBookRequest {
     #[inline]
@@ -1691,6 +1715,8 @@ impl ::protogate::schema::Described for CreateBookRequest {
     }
 }
 
+::protogate::prost_name!(UpdateBookRequest, "library.v1");
+
 impl ::protogate::Validate for UpdateBookRequest {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -1731,6 +1757,8 @@ impl ::protogate::schema::Described for UpdateBookRequest {
     }
 }
 
+::protogate::prost_name!(DeleteBookRequest, "library.v1");
+
 impl ::protogate::Validate for DeleteBookRequest {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -1770,6 +1798,8 @@ impl ::protogate::schema::Described for DeleteBookRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(CheckoutBookRequest, "library.v1");
 
 impl ::protogate::Validate for CheckoutBookRequest {
     #[inline]
@@ -1814,6 +1844,8 @@ impl ::protogate::schema::Described for CheckoutBookRequest {
     }
 }
 
+::protogate::prost_name!(BookExistsRequest, "library.v1");
+
 impl ::protogate::Validate for BookExistsRequest {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -1839,6 +1871,8 @@ impl ::protogate::schema::Described for BookExistsRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(BatchGetBooksRequest, "library.v1");
 
 impl ::protogate::Validate for BatchGetBooksRequest {
     #[inline]
@@ -1897,6 +1931,8 @@ impl ::protogate::schema::Described for BatchGetBooksRequest {
     }
 }
 
+::protogate::prost_name!(BatchGetBooksResponse, "library.v1");
+
 impl ::protogate::Validate for BatchGetBooksResponse {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -1929,6 +1965,8 @@ impl ::protogate::schema::Described for BatchGetBooksResponse {
         &INFO
     }
 }
+
+::protogate::prost_name!(WatchBooksRequest, "library.v1");
 
 impl ::protogate::Validate for WatchBooksRequest {
     #[inline]
@@ -1973,6 +2011,8 @@ impl ::protogate::schema::Described for WatchBooksRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(BookEvent, "library.v1");
 
 impl ::protogate::Validate for BookEvent {
     #[inline]
@@ -2020,6 +2060,8 @@ impl ::protogate::schema::Described for BookEvent {
     }
 }
 
+::protogate::prost_name!(Patron, "library.v1");
+
 impl ::protogate::Validate for Patron {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -2065,6 +2107,8 @@ impl ::protogate::schema::Described for Patron {
         &INFO
     }
 }
+
+::protogate::prost_name!(Loan, "library.v1");
 
 impl ::protogate::Validate for Loan {
     #[inline]
@@ -2130,6 +2174,8 @@ impl ::protogate::schema::Described for Loan {
     }
 }
 
+::protogate::prost_name!(loan::Renewal, "library.v1", "Loan", "Renewal");
+
 impl ::protogate::Validate for loan::Renewal {}
 
 impl ::protogate::schema::Described for loan::Renewal {
@@ -2145,6 +2191,8 @@ impl ::protogate::schema::Described for loan::Renewal {
         &INFO
     }
 }
+
+::protogate::prost_name!(GetLoanRequest, "library.v1");
 
 impl ::protogate::Validate for GetLoanRequest {
     #[inline]
@@ -2171,6 +2219,8 @@ impl ::protogate::schema::Described for GetLoanRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(CancelLoanRequest, "library.v1");
 
 impl ::protogate::Validate for CancelLoanRequest {
     #[inline]
@@ -2214,6 +2264,8 @@ impl ::protogate::schema::Described for CancelLoanRequest {
     }
 }
 
+::protogate::prost_name!(LoanDeskRequest, "library.v1");
+
 impl ::protogate::Validate for LoanDeskRequest {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -2249,6 +2301,8 @@ impl ::protogate::schema::Described for LoanDeskRequest {
     }
 }
 
+::protogate::prost_name!(LoanDeskResponse, "library.v1");
+
 impl ::protogate::Validate for LoanDeskResponse {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -2280,6 +2334,8 @@ impl ::protogate::schema::Described for LoanDeskResponse {
         &INFO
     }
 }
+
+::protogate::prost_name!(Shelf, "library.v1");
 
 impl ::protogate::Validate for Shelf {
     #[inline]
@@ -2381,6 +2437,8 @@ impl ::protogate::schema::Described for Shelf {
     }
 }
 
+::protogate::prost_name!(CreateShelfRequest, "library.v1");
+
 impl ::protogate::Validate for CreateShelfRequest {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -2430,6 +2488,8 @@ impl ::protogate::schema::Described for CreateShelfRequest {
     }
 }
 
+::protogate::prost_name!(GetShelfRequest, "library.v1");
+
 impl ::protogate::Validate for GetShelfRequest {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -2470,6 +2530,8 @@ impl ::protogate::schema::Described for GetShelfRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(ListShelvesRequest, "library.v1");
 
 impl ::protogate::Validate for ListShelvesRequest {
     #[inline]
@@ -2512,6 +2574,8 @@ impl ::protogate::schema::Described for ListShelvesRequest {
     }
 }
 
+::protogate::prost_name!(ListShelvesResponse, "library.v1");
+
 impl ::protogate::Validate for ListShelvesResponse {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -2549,6 +2613,8 @@ impl ::protogate::schema::Described for ListShelvesResponse {
     }
 }
 
+::protogate::prost_name!(UpdateShelfRequest, "library.v1");
+
 impl ::protogate::Validate for UpdateShelfRequest {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -2584,6 +2650,8 @@ impl ::protogate::schema::Described for UpdateShelfRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(DeleteShelfRequest, "library.v1");
 
 impl ::protogate::Validate for DeleteShelfRequest {
     #[inline]

@@ -457,6 +457,8 @@ impl ::protogate::json::Message for WhoAmIResponse {
 
 ::protogate::json_message!(WhoAmIResponse);
 
+::protogate::prost_name!(CheckRequest, "probe.v1");
+
 impl ::protogate::Validate for CheckRequest {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -523,6 +525,8 @@ impl ::protogate::schema::Described for CheckRequest {
     }
 }
 
+::protogate::prost_name!(CheckResponse, "probe.v1");
+
 impl ::protogate::Validate for CheckResponse {}
 
 impl ::protogate::schema::Described for CheckResponse {
@@ -535,6 +539,8 @@ impl ::protogate::schema::Described for CheckResponse {
         &INFO
     }
 }
+
+::protogate::prost_name!(EchoRequest, "probe.v1");
 
 impl ::protogate::Validate for EchoRequest {
     #[inline]
@@ -579,6 +585,8 @@ impl ::protogate::schema::Described for EchoRequest {
     }
 }
 
+::protogate::prost_name!(Inner, "probe.v1");
+
 impl ::protogate::Validate for Inner {}
 
 impl ::protogate::schema::Described for Inner {
@@ -595,6 +603,8 @@ impl ::protogate::schema::Described for Inner {
         &INFO
     }
 }
+
+::protogate::prost_name!(EchoResponse, "probe.v1");
 
 impl ::protogate::Validate for EchoResponse {
     #[inline]
@@ -658,6 +668,8 @@ impl ::protogate::schema::Described for EchoResponse {
     }
 }
 
+::protogate::prost_name!(UploadRequest, "probe.v1");
+
 impl ::protogate::Validate for UploadRequest {}
 
 impl ::protogate::schema::Described for UploadRequest {
@@ -676,6 +688,8 @@ impl ::protogate::schema::Described for UploadRequest {
     }
 }
 
+::protogate::prost_name!(BlobSummary, "probe.v1");
+
 impl ::protogate::Validate for BlobSummary {}
 
 impl ::protogate::schema::Described for BlobSummary {
@@ -692,6 +706,8 @@ impl ::protogate::schema::Described for BlobSummary {
         &INFO
     }
 }
+
+::protogate::prost_name!(DownloadRequest, "probe.v1");
 
 impl ::protogate::Validate for DownloadRequest {}
 
@@ -710,6 +726,8 @@ impl ::protogate::schema::Described for DownloadRequest {
     }
 }
 
+::protogate::prost_name!(Blob, "probe.v1");
+
 impl ::protogate::Validate for Blob {}
 
 impl ::protogate::schema::Described for Blob {
@@ -727,6 +745,8 @@ impl ::protogate::schema::Described for Blob {
         &INFO
     }
 }
+
+::protogate::prost_name!(BlobMeta, "probe.v1");
 
 impl ::protogate::Validate for BlobMeta {
     #[inline]
@@ -762,6 +782,8 @@ impl ::protogate::schema::Described for BlobMeta {
     }
 }
 
+::protogate::prost_name!(Owner, "probe.v1");
+
 impl ::protogate::Validate for Owner {}
 
 impl ::protogate::schema::Described for Owner {
@@ -777,6 +799,8 @@ impl ::protogate::schema::Described for Owner {
         &INFO
     }
 }
+
+::protogate::prost_name!(UpdateBlobRequest, "probe.v1");
 
 impl ::protogate::Validate for UpdateBlobRequest {
     #[inline]
@@ -807,6 +831,8 @@ impl ::protogate::schema::Described for UpdateBlobRequest {
     }
 }
 
+::protogate::prost_name!(GetProjectRequest, "probe.v1");
+
 impl ::protogate::Validate for GetProjectRequest {}
 
 impl ::protogate::schema::Described for GetProjectRequest {
@@ -819,6 +845,8 @@ impl ::protogate::schema::Described for GetProjectRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(Project, "probe.v1");
 
 impl ::protogate::Validate for Project {}
 
@@ -836,6 +864,8 @@ impl ::protogate::schema::Described for Project {
     }
 }
 
+::protogate::prost_name!(WhoAmIRequest, "probe.v1");
+
 impl ::protogate::Validate for WhoAmIRequest {}
 
 impl ::protogate::schema::Described for WhoAmIRequest {
@@ -848,6 +878,8 @@ impl ::protogate::schema::Described for WhoAmIRequest {
         &INFO
     }
 }
+
+::protogate::prost_name!(WhoAmIResponse, "probe.v1");
 
 impl ::protogate::Validate for WhoAmIResponse {}
 

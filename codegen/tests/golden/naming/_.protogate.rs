@@ -43,6 +43,8 @@ impl ::protogate::json::Message for Wallet {
 
 ::protogate::json_message!(Wallet);
 
+::protogate::prost_name!(Ping, "");
+
 impl ::protogate::Validate for Ping {}
 
 impl ::protogate::schema::Described for Ping {
@@ -55,6 +57,8 @@ impl ::protogate::schema::Described for Ping {
         &INFO
     }
 }
+
+::protogate::prost_name!(Wallet, "");
 
 impl ::protogate::Validate for Wallet {
     #[inline]

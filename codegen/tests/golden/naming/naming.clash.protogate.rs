@@ -75,6 +75,8 @@ impl ::protogate::json::Message for clash_methods::Entry {
 
 ::protogate::json_message!(clash_methods::Entry);
 
+::protogate::prost_name!(Clash, "naming.clash", "CLASH");
+
 impl ::protogate::Validate for Clash {}
 
 impl ::protogate::schema::Described for Clash {
@@ -88,6 +90,8 @@ impl ::protogate::schema::Described for Clash {
     }
 }
 
+::protogate::prost_name!(ClashHandler, "naming.clash");
+
 impl ::protogate::Validate for ClashHandler {}
 
 impl ::protogate::schema::Described for ClashHandler {
@@ -100,6 +104,8 @@ impl ::protogate::schema::Described for ClashHandler {
         &INFO
     }
 }
+
+::protogate::prost_name!(ClashMethods, "naming.clash");
 
 impl ::protogate::Validate for ClashMethods {
     #[inline]
@@ -126,6 +132,8 @@ impl ::protogate::schema::Described for ClashMethods {
         &INFO
     }
 }
+
+::protogate::prost_name!(clash_methods::Entry, "naming.clash", "ClashMethods", "Entry");
 
 impl ::protogate::Validate for clash_methods::Entry {}
 

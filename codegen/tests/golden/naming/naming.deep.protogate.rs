@@ -152,6 +152,8 @@ impl ::protogate::json::ProtoEnum for retired::Mode {
 
 ::protogate::json_enum!(#[allow(deprecated)] retired::Mode);
 
+::protogate::prost_name!(Level1, "naming.deep");
+
 impl ::protogate::Validate for Level1 {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -192,6 +194,8 @@ impl ::protogate::schema::Described for Level1 {
     }
 }
 
+::protogate::prost_name!(level1::Level2, "naming.deep", "Level1", "Level2");
+
 impl ::protogate::Validate for level1::Level2 {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -219,6 +223,10 @@ impl ::protogate::schema::Described for level1::Level2 {
         &INFO
     }
 }
+
+::protogate::prost_name!(
+    level1::level2::Level3, "naming.deep", "Level1.Level2", "Level3"
+);
 
 impl ::protogate::Validate for level1::level2::Level3 {
     #[inline]
@@ -250,6 +258,10 @@ impl ::protogate::schema::Described for level1::level2::Level3 {
     }
 }
 
+::protogate::prost_name!(
+    level1::level2::level3::Level4, "naming.deep", "Level1.Level2.Level3", "Level4"
+);
+
 impl ::protogate::Validate for level1::level2::level3::Level4 {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -280,6 +292,11 @@ impl ::protogate::schema::Described for level1::level2::level3::Level4 {
     }
 }
 
+::protogate::prost_name!(
+    level1::level2::level3::level4::Level5, "naming.deep", "Level1.Level2.Level3.Level4",
+    "Level5"
+);
+
 impl ::protogate::Validate for level1::level2::level3::level4::Level5 {}
 
 impl ::protogate::schema::Described for level1::level2::level3::level4::Level5 {
@@ -297,6 +314,8 @@ impl ::protogate::schema::Described for level1::level2::level3::level4::Level5 {
         &INFO
     }
 }
+
+::protogate::prost_name!(Retired, "naming.deep");
 
 impl ::protogate::Validate for Retired {}
 

@@ -24,6 +24,8 @@ impl ::protogate::json::Message for Price {
 
 ::protogate::json_message!(Price);
 
+::protogate::prost_name!(Price, "naming.MixedCase.ShopV1");
+
 impl ::protogate::Validate for Price {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {

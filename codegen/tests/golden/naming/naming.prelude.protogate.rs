@@ -229,6 +229,8 @@ impl ::protogate::json::ProtoEnum for A {
 
 ::protogate::json_enum!(A);
 
+::protogate::prost_name!(Option, "naming.prelude");
+
 impl ::protogate::Validate for Option {}
 
 impl ::protogate::schema::Described for Option {
@@ -241,6 +243,8 @@ impl ::protogate::schema::Described for Option {
         &INFO
     }
 }
+
+::protogate::prost_name!(Result, "naming.prelude");
 
 impl ::protogate::Validate for Result {
     #[inline]
@@ -274,6 +278,8 @@ impl ::protogate::schema::Described for Result {
     }
 }
 
+::protogate::prost_name!(String, "naming.prelude");
+
 impl ::protogate::Validate for String {}
 
 impl ::protogate::schema::Described for String {
@@ -286,6 +292,8 @@ impl ::protogate::schema::Described for String {
         &INFO
     }
 }
+
+::protogate::prost_name!(Vec, "naming.prelude");
 
 impl ::protogate::Validate for Vec {}
 
@@ -301,6 +309,8 @@ impl ::protogate::schema::Described for Vec {
         &INFO
     }
 }
+
+::protogate::prost_name!(Box, "naming.prelude");
 
 impl ::protogate::Validate for Box {
     #[inline]
@@ -324,6 +334,8 @@ impl ::protogate::schema::Described for Box {
         &INFO
     }
 }
+
+::protogate::prost_name!(Prelude, "naming.prelude");
 
 impl ::protogate::Validate for Prelude {
     #[inline]
@@ -398,6 +410,8 @@ impl ::protogate::schema::Described for Prelude {
     }
 }
 
+::protogate::prost_name!(Kind, "naming.prelude");
+
 impl ::protogate::Validate for Kind {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -423,6 +437,8 @@ impl ::protogate::schema::Described for Kind {
         &INFO
     }
 }
+
+::protogate::prost_name!(Number, "naming.prelude");
 
 impl ::protogate::Validate for Number {
     #[inline]
@@ -454,6 +470,8 @@ impl ::protogate::schema::Described for Number {
         &INFO
     }
 }
+
+::protogate::prost_name!(FieldInfo, "naming.prelude");
 
 impl ::protogate::Validate for FieldInfo {
     #[inline]

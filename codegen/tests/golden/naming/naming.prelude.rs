@@ -5,17 +5,6 @@ pub struct Option {
     pub value: ::prost::alloc::string::String,
 }
 
-impl ::prost::Name for Option {
-    const NAME: &'static str = "Option";
-    const PACKAGE: &'static str = "naming.prelude";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.prelude.Option".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.prelude.Option".into()
-    }
-}
-
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Result {
     #[prost(bool, tag = "1")]
@@ -24,49 +13,16 @@ pub struct Result {
     pub errors: ::prost::alloc::vec::Vec<String>,
 }
 
-impl ::prost::Name for Result {
-    const NAME: &'static str = "Result";
-    const PACKAGE: &'static str = "naming.prelude";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.prelude.Result".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.prelude.Result".into()
-    }
-}
-
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct String {
     #[prost(string, tag = "1")]
     pub text: ::prost::alloc::string::String,
 }
 
-impl ::prost::Name for String {
-    const NAME: &'static str = "String";
-    const PACKAGE: &'static str = "naming.prelude";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.prelude.String".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.prelude.String".into()
-    }
-}
-
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct Vec {
     #[prost(int64, repeated, tag = "1")]
     pub items: ::prost::alloc::vec::Vec<i64>,
-}
-
-impl ::prost::Name for Vec {
-    const NAME: &'static str = "Vec";
-    const PACKAGE: &'static str = "naming.prelude";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.prelude.Vec".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.prelude.Vec".into()
-    }
 }
 
 /// Recursive: prost boxes the field.
@@ -76,17 +32,6 @@ pub struct Box {
     pub inner: ::core::option::Option<::prost::alloc::boxed::Box<Box>>,
     #[prost(string, tag = "2")]
     pub label: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for Box {
-    const NAME: &'static str = "Box";
-    const PACKAGE: &'static str = "naming.prelude";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.prelude.Box".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.prelude.Box".into()
-    }
 }
 
 /// Holds one of each.
@@ -115,17 +60,6 @@ pub struct Prelude {
     pub a: ::prost::alloc::vec::Vec<i32>,
 }
 
-impl ::prost::Name for Prelude {
-    const NAME: &'static str = "Prelude";
-    const PACKAGE: &'static str = "naming.prelude";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.prelude.Prelude".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.prelude.Prelude".into()
-    }
-}
-
 /// Named like the runtime's table types: the generated field and route tables name the
 /// runtime's through an alias, never these.
 #[derive(Clone, PartialEq, ::prost::Message)]
@@ -134,49 +68,16 @@ pub struct Kind {
     pub number: ::core::option::Option<Number>,
 }
 
-impl ::prost::Name for Kind {
-    const NAME: &'static str = "Kind";
-    const PACKAGE: &'static str = "naming.prelude";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.prelude.Kind".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.prelude.Kind".into()
-    }
-}
-
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Number {
     #[prost(message, repeated, tag = "1")]
     pub fields: ::prost::alloc::vec::Vec<FieldInfo>,
 }
 
-impl ::prost::Name for Number {
-    const NAME: &'static str = "Number";
-    const PACKAGE: &'static str = "naming.prelude";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.prelude.Number".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.prelude.Number".into()
-    }
-}
-
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct FieldInfo {
     #[prost(map = "string, message", tag = "1")]
     pub kinds: ::std::collections::HashMap<::prost::alloc::string::String, Kind>,
-}
-
-impl ::prost::Name for FieldInfo {
-    const NAME: &'static str = "FieldInfo";
-    const PACKAGE: &'static str = "naming.prelude";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.prelude.FieldInfo".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.prelude.FieldInfo".into()
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]

@@ -18,6 +18,8 @@ impl ::protogate::json::Message for Mod {
 
 ::protogate::json_message!(Mod);
 
+::protogate::prost_name!(Mod, "naming.async.use.self.super");
+
 impl ::protogate::Validate for Mod {}
 
 impl ::protogate::schema::Described for Mod {

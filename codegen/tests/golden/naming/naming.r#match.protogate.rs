@@ -74,6 +74,8 @@ impl ::protogate::json::Message for Keywords {
 
 ::protogate::json_message!(Keywords);
 
+::protogate::prost_name!(Keywords, "naming.match");
+
 impl ::protogate::Validate for Keywords {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {

@@ -61,6 +61,8 @@ impl ::protogate::json::ProtoEnum for Currency {
 
 ::protogate::json_enum!(Currency);
 
+::protogate::prost_name!(Money, "naming.type");
+
 impl ::protogate::Validate for Money {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
@@ -91,6 +93,8 @@ impl ::protogate::schema::Described for Money {
         &INFO
     }
 }
+
+::protogate::prost_name!(Type, "naming.type");
 
 impl ::protogate::Validate for Type {
     #[inline]
