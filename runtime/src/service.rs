@@ -9,6 +9,7 @@ use crate::codec::{Input, Output};
 use crate::context::RequestContext;
 use crate::guard::Guard;
 use crate::http::HttpRoute;
+use crate::schema::Described;
 use crate::status::Status;
 
 /// The streaming kind of a method.
@@ -60,6 +61,28 @@ pub struct MethodInfo {
     pub input: fn() -> &'static crate::schema::MessageInfo,
     /// The response message's fields (for `response_body`).
     pub output: fn() -> &'static crate::schema::MessageInfo,
+}
+
+impl MethodInfo {
+    /// A unary method from `I` to `O`, open to everyone ([`Guard::Public`]), of unknown
+    /// idempotency, without REST routes, its names empty: the generated tables set the names
+    /// and what else differs, and take the rest from here
+    /// (`MethodInfo { name: …, ..MethodInfo::defaults::<I, O>() }`).
+    pub const fn defaults<I: Described, O: Described>() -> MethodInfo {
+        MethodInfo {
+            name: "",
+            full_name: "",
+            grpc_path: "",
+            kind: MethodKind::Unary,
+            guard: Guard::Public,
+            idempotency: Idempotency::Unknown,
+            routes: &[],
+            input_type: "",
+            output_type: "",
+            input: I::info,
+            output: O::info,
+        }
+    }
 }
 
 /// A generated service: its name and methods.

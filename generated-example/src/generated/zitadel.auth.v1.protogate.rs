@@ -548,195 +548,125 @@ impl ::protogate::schema::Described for RemoveMyPhoneResponse {
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("zitadel.auth.v1.bin");
 
 /// The methods of `zitadel.auth.v1.AuthService`: routes, guards and streaming kinds.
-pub static AUTH_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "zitadel.auth.v1.AuthService",
-    rest_prefix: "/auth/v1",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "Healthz",
-            full_name: "zitadel.auth.v1.AuthService.Healthz",
-            grpc_path: "/zitadel.auth.v1.AuthService/Healthz",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/healthz",
-                        segments: &[::protogate::Segment::Literal("healthz")],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "zitadel.auth.v1.HealthzRequest",
-            output_type: "zitadel.auth.v1.HealthzResponse",
-            input: <HealthzRequest as ::protogate::schema::Described>::info,
-            output: <HealthzResponse as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "GetMyPhone",
-            full_name: "zitadel.auth.v1.AuthService.GetMyPhone",
-            grpc_path: "/zitadel.auth.v1.AuthService/GetMyPhone",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Authenticated,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/users/me/phone",
-                        segments: &[
-                            ::protogate::Segment::Literal("users"),
-                            ::protogate::Segment::Literal("me"),
-                            ::protogate::Segment::Literal("phone"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "zitadel.auth.v1.GetMyPhoneRequest",
-            output_type: "zitadel.auth.v1.GetMyPhoneResponse",
-            input: <GetMyPhoneRequest as ::protogate::schema::Described>::info,
-            output: <GetMyPhoneResponse as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "SetMyPhone",
-            full_name: "zitadel.auth.v1.AuthService.SetMyPhone",
-            grpc_path: "/zitadel.auth.v1.AuthService/SetMyPhone",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Authenticated,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Put,
-                    template: ::protogate::PathTemplate {
-                        source: "/users/me/phone",
-                        segments: &[
-                            ::protogate::Segment::Literal("users"),
-                            ::protogate::Segment::Literal("me"),
-                            ::protogate::Segment::Literal("phone"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "zitadel.auth.v1.SetMyPhoneRequest",
-            output_type: "zitadel.auth.v1.SetMyPhoneResponse",
-            input: <SetMyPhoneRequest as ::protogate::schema::Described>::info,
-            output: <SetMyPhoneResponse as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "VerifyMyPhone",
-            full_name: "zitadel.auth.v1.AuthService.VerifyMyPhone",
-            grpc_path: "/zitadel.auth.v1.AuthService/VerifyMyPhone",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Authenticated,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/users/me/phone/_verify",
-                        segments: &[
-                            ::protogate::Segment::Literal("users"),
-                            ::protogate::Segment::Literal("me"),
-                            ::protogate::Segment::Literal("phone"),
-                            ::protogate::Segment::Literal("_verify"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "zitadel.auth.v1.VerifyMyPhoneRequest",
-            output_type: "zitadel.auth.v1.VerifyMyPhoneResponse",
-            input: <VerifyMyPhoneRequest as ::protogate::schema::Described>::info,
-            output: <VerifyMyPhoneResponse as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "ResendMyPhoneVerification",
-            full_name: "zitadel.auth.v1.AuthService.ResendMyPhoneVerification",
-            grpc_path: "/zitadel.auth.v1.AuthService/ResendMyPhoneVerification",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Authenticated,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/users/me/phone/_resend_verification",
-                        segments: &[
-                            ::protogate::Segment::Literal("users"),
-                            ::protogate::Segment::Literal("me"),
-                            ::protogate::Segment::Literal("phone"),
-                            ::protogate::Segment::Literal("_resend_verification"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "zitadel.auth.v1.ResendMyPhoneVerificationRequest",
-            output_type: "zitadel.auth.v1.ResendMyPhoneVerificationResponse",
-            input: <ResendMyPhoneVerificationRequest as ::protogate::schema::Described>::info,
-            output: <ResendMyPhoneVerificationResponse as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "RemoveMyPhone",
-            full_name: "zitadel.auth.v1.AuthService.RemoveMyPhone",
-            grpc_path: "/zitadel.auth.v1.AuthService/RemoveMyPhone",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Authenticated,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Delete,
-                    template: ::protogate::PathTemplate {
-                        source: "/users/me/phone",
-                        segments: &[
-                            ::protogate::Segment::Literal("users"),
-                            ::protogate::Segment::Literal("me"),
-                            ::protogate::Segment::Literal("phone"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "zitadel.auth.v1.RemoveMyPhoneRequest",
-            output_type: "zitadel.auth.v1.RemoveMyPhoneResponse",
-            input: <RemoveMyPhoneRequest as ::protogate::schema::Described>::info,
-            output: <RemoveMyPhoneResponse as ::protogate::schema::Described>::info,
-        },
-    ],
+pub static AUTH_SERVICE: ::protogate::ServiceInfo = {
+    use ::protogate as __pg;
+    __pg::ServiceInfo {
+        name: "zitadel.auth.v1.AuthService",
+        rest_prefix: "/auth/v1",
+        methods: &[
+            __pg::MethodInfo {
+                name: "Healthz",
+                full_name: "zitadel.auth.v1.AuthService.Healthz",
+                grpc_path: "/zitadel.auth.v1.AuthService/Healthz",
+                routes: &[
+                    __pg::HttpRoute::get(
+                        "/healthz",
+                        &__pg::Segment::from_strs(["healthz"]),
+                    ),
+                ],
+                input_type: "zitadel.auth.v1.HealthzRequest",
+                output_type: "zitadel.auth.v1.HealthzResponse",
+                ..__pg::MethodInfo::defaults::<HealthzRequest, HealthzResponse>()
+            },
+            __pg::MethodInfo {
+                name: "GetMyPhone",
+                full_name: "zitadel.auth.v1.AuthService.GetMyPhone",
+                grpc_path: "/zitadel.auth.v1.AuthService/GetMyPhone",
+                guard: __pg::Guard::Authenticated,
+                routes: &[
+                    __pg::HttpRoute::get(
+                        "/users/me/phone",
+                        &__pg::Segment::from_strs(["users", "me", "phone"]),
+                    ),
+                ],
+                input_type: "zitadel.auth.v1.GetMyPhoneRequest",
+                output_type: "zitadel.auth.v1.GetMyPhoneResponse",
+                ..__pg::MethodInfo::defaults::<GetMyPhoneRequest, GetMyPhoneResponse>()
+            },
+            __pg::MethodInfo {
+                name: "SetMyPhone",
+                full_name: "zitadel.auth.v1.AuthService.SetMyPhone",
+                grpc_path: "/zitadel.auth.v1.AuthService/SetMyPhone",
+                guard: __pg::Guard::Authenticated,
+                routes: &[
+                    __pg::HttpRoute::put(
+                            "/users/me/phone",
+                            &__pg::Segment::from_strs(["users", "me", "phone"]),
+                        )
+                        .body(__pg::BodySpec::Whole),
+                ],
+                input_type: "zitadel.auth.v1.SetMyPhoneRequest",
+                output_type: "zitadel.auth.v1.SetMyPhoneResponse",
+                ..__pg::MethodInfo::defaults::<SetMyPhoneRequest, SetMyPhoneResponse>()
+            },
+            __pg::MethodInfo {
+                name: "VerifyMyPhone",
+                full_name: "zitadel.auth.v1.AuthService.VerifyMyPhone",
+                grpc_path: "/zitadel.auth.v1.AuthService/VerifyMyPhone",
+                guard: __pg::Guard::Authenticated,
+                routes: &[
+                    __pg::HttpRoute::post(
+                            "/users/me/phone/_verify",
+                            &__pg::Segment::from_strs([
+                                "users",
+                                "me",
+                                "phone",
+                                "_verify",
+                            ]),
+                        )
+                        .body(__pg::BodySpec::Whole),
+                ],
+                input_type: "zitadel.auth.v1.VerifyMyPhoneRequest",
+                output_type: "zitadel.auth.v1.VerifyMyPhoneResponse",
+                ..__pg::MethodInfo::defaults::<
+                    VerifyMyPhoneRequest,
+                    VerifyMyPhoneResponse,
+                >()
+            },
+            __pg::MethodInfo {
+                name: "ResendMyPhoneVerification",
+                full_name: "zitadel.auth.v1.AuthService.ResendMyPhoneVerification",
+                grpc_path: "/zitadel.auth.v1.AuthService/ResendMyPhoneVerification",
+                guard: __pg::Guard::Authenticated,
+                routes: &[
+                    __pg::HttpRoute::post(
+                            "/users/me/phone/_resend_verification",
+                            &__pg::Segment::from_strs([
+                                "users",
+                                "me",
+                                "phone",
+                                "_resend_verification",
+                            ]),
+                        )
+                        .body(__pg::BodySpec::Whole),
+                ],
+                input_type: "zitadel.auth.v1.ResendMyPhoneVerificationRequest",
+                output_type: "zitadel.auth.v1.ResendMyPhoneVerificationResponse",
+                ..__pg::MethodInfo::defaults::<
+                    ResendMyPhoneVerificationRequest,
+                    ResendMyPhoneVerificationResponse,
+                >()
+            },
+            __pg::MethodInfo {
+                name: "RemoveMyPhone",
+                full_name: "zitadel.auth.v1.AuthService.RemoveMyPhone",
+                grpc_path: "/zitadel.auth.v1.AuthService/RemoveMyPhone",
+                guard: __pg::Guard::Authenticated,
+                routes: &[
+                    __pg::HttpRoute::delete(
+                        "/users/me/phone",
+                        &__pg::Segment::from_strs(["users", "me", "phone"]),
+                    ),
+                ],
+                input_type: "zitadel.auth.v1.RemoveMyPhoneRequest",
+                output_type: "zitadel.auth.v1.RemoveMyPhoneResponse",
+                ..__pg::MethodInfo::defaults::<
+                    RemoveMyPhoneRequest,
+                    RemoveMyPhoneResponse,
+                >()
+            },
+        ],
+    }
 };
 
 /// The method numbers of `zitadel.auth.v1.AuthService`: each method's index in `AUTH_SERVICE.methods`.

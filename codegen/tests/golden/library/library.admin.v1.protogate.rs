@@ -823,241 +823,134 @@ impl ::protogate::schema::Described for PurgeLoansResponse {
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("library.admin.v1.bin");
 
 /// The methods of `library.admin.v1.AdminService`: routes, guards and streaming kinds.
-pub static ADMIN_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "library.admin.v1.AdminService",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "Healthz",
-            full_name: "library.admin.v1.AdminService.Healthz",
-            grpc_path: "/library.admin.v1.AdminService/Healthz",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/admin/healthz",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("admin"),
-                            ::protogate::Segment::Literal("healthz"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "google.protobuf.Empty",
-            output_type: "google.protobuf.Empty",
-            input: <::pbjson_types::Empty as ::protogate::schema::Described>::info,
-            output: <::pbjson_types::Empty as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "GetSettings",
-            full_name: "library.admin.v1.AdminService.GetSettings",
-            grpc_path: "/library.admin.v1.AdminService/GetSettings",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/admin/settings",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("admin"),
-                            ::protogate::Segment::Literal("settings"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.admin.v1.GetSettingsRequest",
-            output_type: "library.admin.v1.Settings",
-            input: <GetSettingsRequest as ::protogate::schema::Described>::info,
-            output: <Settings as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "UpdateSettings",
-            full_name: "library.admin.v1.AdminService.UpdateSettings",
-            grpc_path: "/library.admin.v1.AdminService/UpdateSettings",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Patch,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/admin/settings",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("admin"),
-                            ::protogate::Segment::Literal("settings"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Field("settings"),
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.admin.v1.UpdateSettingsRequest",
-            output_type: "library.admin.v1.Settings",
-            input: <UpdateSettingsRequest as ::protogate::schema::Described>::info,
-            output: <Settings as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "GetExportFile",
-            full_name: "library.admin.v1.AdminService.GetExportFile",
-            grpc_path: "/library.admin.v1.AdminService/GetExportFile",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/{name=files/**}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("files"),
-                            ::protogate::Segment::Multi,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["name"],
-                                start: 1usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.admin.v1.GetExportFileRequest",
-            output_type: "library.admin.v1.ExportFile",
-            input: <GetExportFileRequest as ::protogate::schema::Described>::info,
-            output: <ExportFile as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "GetLegacyRecord",
-            full_name: "library.admin.v1.AdminService.GetLegacyRecord",
-            grpc_path: "/library.admin.v1.AdminService/GetLegacyRecord",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/admin/legacyRecords/{record_id}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("admin"),
-                            ::protogate::Segment::Literal("legacyRecords"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["record_id"],
-                                start: 3usize,
-                                end: 4usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.admin.v1.GetLegacyRecordRequest",
-            output_type: "library.admin.v1.LegacyCatalogRecord",
-            input: <GetLegacyRecordRequest as ::protogate::schema::Described>::info,
-            output: <LegacyCatalogRecord as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "BulkImportBooks",
-            full_name: "library.admin.v1.AdminService.BulkImportBooks",
-            grpc_path: "/library.admin.v1.AdminService/BulkImportBooks",
-            kind: ::protogate::MethodKind::ClientStreaming,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/admin/books:bulkImport",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("admin"),
-                            ::protogate::Segment::Literal("books"),
-                        ],
-                        variables: &[],
-                        verb: Some("bulkImport"),
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.admin.v1.BulkImportBooksRequest",
-            output_type: "library.admin.v1.BulkImportSummary",
-            input: <BulkImportBooksRequest as ::protogate::schema::Described>::info,
-            output: <BulkImportSummary as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "PurgeLoans",
-            full_name: "library.admin.v1.AdminService.PurgeLoans",
-            grpc_path: "/library.admin.v1.AdminService/PurgeLoans",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/admin/loans:purge",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("admin"),
-                            ::protogate::Segment::Literal("loans"),
-                        ],
-                        variables: &[],
-                        verb: Some("purge"),
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.admin.v1.PurgeLoansRequest",
-            output_type: "library.admin.v1.PurgeLoansResponse",
-            input: <PurgeLoansRequest as ::protogate::schema::Described>::info,
-            output: <PurgeLoansResponse as ::protogate::schema::Described>::info,
-        },
-    ],
+pub static ADMIN_SERVICE: ::protogate::ServiceInfo = {
+    use ::protogate as __pg;
+    __pg::ServiceInfo {
+        name: "library.admin.v1.AdminService",
+        rest_prefix: "",
+        methods: &[
+            __pg::MethodInfo {
+                name: "Healthz",
+                full_name: "library.admin.v1.AdminService.Healthz",
+                grpc_path: "/library.admin.v1.AdminService/Healthz",
+                routes: &[
+                    __pg::HttpRoute::get(
+                        "/v1/admin/healthz",
+                        &__pg::Segment::from_strs(["v1", "admin", "healthz"]),
+                    ),
+                ],
+                input_type: "google.protobuf.Empty",
+                output_type: "google.protobuf.Empty",
+                ..__pg::MethodInfo::defaults::<
+                    ::pbjson_types::Empty,
+                    ::pbjson_types::Empty,
+                >()
+            },
+            __pg::MethodInfo {
+                name: "GetSettings",
+                full_name: "library.admin.v1.AdminService.GetSettings",
+                grpc_path: "/library.admin.v1.AdminService/GetSettings",
+                routes: &[
+                    __pg::HttpRoute::get(
+                        "/v1/admin/settings",
+                        &__pg::Segment::from_strs(["v1", "admin", "settings"]),
+                    ),
+                ],
+                input_type: "library.admin.v1.GetSettingsRequest",
+                output_type: "library.admin.v1.Settings",
+                ..__pg::MethodInfo::defaults::<GetSettingsRequest, Settings>()
+            },
+            __pg::MethodInfo {
+                name: "UpdateSettings",
+                full_name: "library.admin.v1.AdminService.UpdateSettings",
+                grpc_path: "/library.admin.v1.AdminService/UpdateSettings",
+                routes: &[
+                    __pg::HttpRoute::patch(
+                            "/v1/admin/settings",
+                            &__pg::Segment::from_strs(["v1", "admin", "settings"]),
+                        )
+                        .body(__pg::BodySpec::Field("settings")),
+                ],
+                input_type: "library.admin.v1.UpdateSettingsRequest",
+                output_type: "library.admin.v1.Settings",
+                ..__pg::MethodInfo::defaults::<UpdateSettingsRequest, Settings>()
+            },
+            __pg::MethodInfo {
+                name: "GetExportFile",
+                full_name: "library.admin.v1.AdminService.GetExportFile",
+                grpc_path: "/library.admin.v1.AdminService/GetExportFile",
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/{name=files/**}",
+                            &__pg::Segment::from_strs(["v1", "files", "**"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["name"], 1, 3)]),
+                ],
+                input_type: "library.admin.v1.GetExportFileRequest",
+                output_type: "library.admin.v1.ExportFile",
+                ..__pg::MethodInfo::defaults::<GetExportFileRequest, ExportFile>()
+            },
+            __pg::MethodInfo {
+                name: "GetLegacyRecord",
+                full_name: "library.admin.v1.AdminService.GetLegacyRecord",
+                grpc_path: "/library.admin.v1.AdminService/GetLegacyRecord",
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/admin/legacyRecords/{record_id}",
+                            &__pg::Segment::from_strs([
+                                "v1",
+                                "admin",
+                                "legacyRecords",
+                                "*",
+                            ]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["record_id"], 3, 4)]),
+                ],
+                input_type: "library.admin.v1.GetLegacyRecordRequest",
+                output_type: "library.admin.v1.LegacyCatalogRecord",
+                ..__pg::MethodInfo::defaults::<
+                    GetLegacyRecordRequest,
+                    LegacyCatalogRecord,
+                >()
+            },
+            __pg::MethodInfo {
+                name: "BulkImportBooks",
+                full_name: "library.admin.v1.AdminService.BulkImportBooks",
+                grpc_path: "/library.admin.v1.AdminService/BulkImportBooks",
+                kind: __pg::MethodKind::ClientStreaming,
+                routes: &[
+                    __pg::HttpRoute::post(
+                            "/v1/admin/books:bulkImport",
+                            &__pg::Segment::from_strs(["v1", "admin", "books"]),
+                        )
+                        .verb("bulkImport")
+                        .body(__pg::BodySpec::Whole),
+                ],
+                input_type: "library.admin.v1.BulkImportBooksRequest",
+                output_type: "library.admin.v1.BulkImportSummary",
+                ..__pg::MethodInfo::defaults::<
+                    BulkImportBooksRequest,
+                    BulkImportSummary,
+                >()
+            },
+            __pg::MethodInfo {
+                name: "PurgeLoans",
+                full_name: "library.admin.v1.AdminService.PurgeLoans",
+                grpc_path: "/library.admin.v1.AdminService/PurgeLoans",
+                routes: &[
+                    __pg::HttpRoute::post(
+                            "/v1/admin/loans:purge",
+                            &__pg::Segment::from_strs(["v1", "admin", "loans"]),
+                        )
+                        .verb("purge")
+                        .body(__pg::BodySpec::Whole),
+                ],
+                input_type: "library.admin.v1.PurgeLoansRequest",
+                output_type: "library.admin.v1.PurgeLoansResponse",
+                ..__pg::MethodInfo::defaults::<PurgeLoansRequest, PurgeLoansResponse>()
+            },
+        ],
+    }
 };
 
 /// The method numbers of `library.admin.v1.AdminService`: each method's index in `ADMIN_SERVICE.methods`.

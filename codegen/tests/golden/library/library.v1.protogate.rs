@@ -2702,48 +2702,30 @@ impl ::protogate::schema::Described for DeleteShelfRequest {
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("library.v1.bin");
 
 /// The methods of `library.v1.AuthorService`: routes, guards and streaming kinds.
-pub static AUTHOR_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "library.v1.AuthorService",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "GetAuthor",
-            full_name: "library.v1.AuthorService.GetAuthor",
-            grpc_path: "/library.v1.AuthorService/GetAuthor",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::NoSideEffects,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/{name=authors/*}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("authors"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["name"],
-                                start: 1usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.v1.GetAuthorRequest",
-            output_type: "library.v1.Author",
-            input: <GetAuthorRequest as ::protogate::schema::Described>::info,
-            output: <Author as ::protogate::schema::Described>::info,
-        },
-    ],
+pub static AUTHOR_SERVICE: ::protogate::ServiceInfo = {
+    use ::protogate as __pg;
+    __pg::ServiceInfo {
+        name: "library.v1.AuthorService",
+        rest_prefix: "",
+        methods: &[
+            __pg::MethodInfo {
+                name: "GetAuthor",
+                full_name: "library.v1.AuthorService.GetAuthor",
+                grpc_path: "/library.v1.AuthorService/GetAuthor",
+                idempotency: __pg::Idempotency::NoSideEffects,
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/{name=authors/*}",
+                            &__pg::Segment::from_strs(["v1", "authors", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["name"], 1, 3)]),
+                ],
+                input_type: "library.v1.GetAuthorRequest",
+                output_type: "library.v1.Author",
+                ..__pg::MethodInfo::defaults::<GetAuthorRequest, Author>()
+            },
+        ],
+    }
 };
 
 /// The method numbers of `library.v1.AuthorService`: each method's index in `AUTHOR_SERVICE.methods`.
@@ -2826,408 +2808,223 @@ impl<H: AuthorServiceHandler> ::protogate::Service for AuthorService<H> {
 }
 
 /// The methods of `library.v1.BookService`: routes, guards and streaming kinds.
-pub static BOOK_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "library.v1.BookService",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "ListBooks",
-            full_name: "library.v1.BookService.ListBooks",
-            grpc_path: "/library.v1.BookService/ListBooks",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/shelves/{shelf}/books",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("shelves"),
-                            ::protogate::Segment::Single,
-                            ::protogate::Segment::Literal("books"),
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["shelf"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.v1.ListBooksRequest",
-            output_type: "library.v1.ListBooksResponse",
-            input: <ListBooksRequest as ::protogate::schema::Described>::info,
-            output: <ListBooksResponse as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "GetBook",
-            full_name: "library.v1.BookService.GetBook",
-            grpc_path: "/library.v1.BookService/GetBook",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/{name=shelves/*/books/*}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("shelves"),
-                            ::protogate::Segment::Single,
-                            ::protogate::Segment::Literal("books"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["name"],
-                                start: 1usize,
-                                end: 5usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v2/{name=shelves/*/books/*}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v2"),
-                            ::protogate::Segment::Literal("shelves"),
-                            ::protogate::Segment::Single,
-                            ::protogate::Segment::Literal("books"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["name"],
-                                start: 1usize,
-                                end: 5usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/{name=shelves/*/books/*}:get",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("shelves"),
-                            ::protogate::Segment::Single,
-                            ::protogate::Segment::Literal("books"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["name"],
-                                start: 1usize,
-                                end: 5usize,
-                            },
-                        ],
-                        verb: Some("get"),
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.v1.GetBookRequest",
-            output_type: "library.v1.Book",
-            input: <GetBookRequest as ::protogate::schema::Described>::info,
-            output: <Book as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "CreateBook",
-            full_name: "library.v1.BookService.CreateBook",
-            grpc_path: "/library.v1.BookService/CreateBook",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/shelves/{shelf}/books",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("shelves"),
-                            ::protogate::Segment::Single,
-                            ::protogate::Segment::Literal("books"),
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["shelf"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Field("book"),
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.v1.CreateBookRequest",
-            output_type: "library.v1.Book",
-            input: <CreateBookRequest as ::protogate::schema::Described>::info,
-            output: <Book as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "UpdateBook",
-            full_name: "library.v1.BookService.UpdateBook",
-            grpc_path: "/library.v1.BookService/UpdateBook",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Patch,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/{book.name=shelves/*/books/*}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("shelves"),
-                            ::protogate::Segment::Single,
-                            ::protogate::Segment::Literal("books"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["book", "name"],
-                                start: 1usize,
-                                end: 5usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Field("book"),
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.v1.UpdateBookRequest",
-            output_type: "library.v1.Book",
-            input: <UpdateBookRequest as ::protogate::schema::Described>::info,
-            output: <Book as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "DeleteBook",
-            full_name: "library.v1.BookService.DeleteBook",
-            grpc_path: "/library.v1.BookService/DeleteBook",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Delete,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/{name=shelves/*/books/*}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("shelves"),
-                            ::protogate::Segment::Single,
-                            ::protogate::Segment::Literal("books"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["name"],
-                                start: 1usize,
-                                end: 5usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.v1.DeleteBookRequest",
-            output_type: "google.protobuf.Empty",
-            input: <DeleteBookRequest as ::protogate::schema::Described>::info,
-            output: <::pbjson_types::Empty as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "CheckoutBook",
-            full_name: "library.v1.BookService.CheckoutBook",
-            grpc_path: "/library.v1.BookService/CheckoutBook",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/{name=shelves/*/books/*}:checkout",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("shelves"),
-                            ::protogate::Segment::Single,
-                            ::protogate::Segment::Literal("books"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["name"],
-                                start: 1usize,
-                                end: 5usize,
-                            },
-                        ],
-                        verb: Some("checkout"),
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.v1.CheckoutBookRequest",
-            output_type: "library.v1.Loan",
-            input: <CheckoutBookRequest as ::protogate::schema::Described>::info,
-            output: <Loan as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "BookExists",
-            full_name: "library.v1.BookService.BookExists",
-            grpc_path: "/library.v1.BookService/BookExists",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Custom("HEAD"),
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/{name=shelves/*/books/*}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("shelves"),
-                            ::protogate::Segment::Single,
-                            ::protogate::Segment::Literal("books"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["name"],
-                                start: 1usize,
-                                end: 5usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.v1.BookExistsRequest",
-            output_type: "google.protobuf.Empty",
-            input: <BookExistsRequest as ::protogate::schema::Described>::info,
-            output: <::pbjson_types::Empty as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "BatchGetBooks",
-            full_name: "library.v1.BookService.BatchGetBooks",
-            grpc_path: "/library.v1.BookService/BatchGetBooks",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/shelves/{shelf}/books:batchGet",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("shelves"),
-                            ::protogate::Segment::Single,
-                            ::protogate::Segment::Literal("books"),
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["shelf"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: Some("batchGet"),
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: Some("books"),
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.v1.BatchGetBooksRequest",
-            output_type: "library.v1.BatchGetBooksResponse",
-            input: <BatchGetBooksRequest as ::protogate::schema::Described>::info,
-            output: <BatchGetBooksResponse as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "WatchBooks",
-            full_name: "library.v1.BookService.WatchBooks",
-            grpc_path: "/library.v1.BookService/WatchBooks",
-            kind: ::protogate::MethodKind::ServerStreaming,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/shelves/{shelf}/books:watch",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("shelves"),
-                            ::protogate::Segment::Single,
-                            ::protogate::Segment::Literal("books"),
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["shelf"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: Some("watch"),
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.v1.WatchBooksRequest",
-            output_type: "library.v1.BookEvent",
-            input: <WatchBooksRequest as ::protogate::schema::Described>::info,
-            output: <BookEvent as ::protogate::schema::Described>::info,
-        },
-    ],
+pub static BOOK_SERVICE: ::protogate::ServiceInfo = {
+    use ::protogate as __pg;
+    __pg::ServiceInfo {
+        name: "library.v1.BookService",
+        rest_prefix: "",
+        methods: &[
+            __pg::MethodInfo {
+                name: "ListBooks",
+                full_name: "library.v1.BookService.ListBooks",
+                grpc_path: "/library.v1.BookService/ListBooks",
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/shelves/{shelf}/books",
+                            &__pg::Segment::from_strs(["v1", "shelves", "*", "books"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["shelf"], 2, 3)]),
+                ],
+                input_type: "library.v1.ListBooksRequest",
+                output_type: "library.v1.ListBooksResponse",
+                ..__pg::MethodInfo::defaults::<ListBooksRequest, ListBooksResponse>()
+            },
+            __pg::MethodInfo {
+                name: "GetBook",
+                full_name: "library.v1.BookService.GetBook",
+                grpc_path: "/library.v1.BookService/GetBook",
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/{name=shelves/*/books/*}",
+                            &__pg::Segment::from_strs([
+                                "v1",
+                                "shelves",
+                                "*",
+                                "books",
+                                "*",
+                            ]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["name"], 1, 5)]),
+                    __pg::HttpRoute::get(
+                            "/v2/{name=shelves/*/books/*}",
+                            &__pg::Segment::from_strs([
+                                "v2",
+                                "shelves",
+                                "*",
+                                "books",
+                                "*",
+                            ]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["name"], 1, 5)]),
+                    __pg::HttpRoute::post(
+                            "/v1/{name=shelves/*/books/*}:get",
+                            &__pg::Segment::from_strs([
+                                "v1",
+                                "shelves",
+                                "*",
+                                "books",
+                                "*",
+                            ]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["name"], 1, 5)])
+                        .verb("get")
+                        .body(__pg::BodySpec::Whole),
+                ],
+                input_type: "library.v1.GetBookRequest",
+                output_type: "library.v1.Book",
+                ..__pg::MethodInfo::defaults::<GetBookRequest, Book>()
+            },
+            __pg::MethodInfo {
+                name: "CreateBook",
+                full_name: "library.v1.BookService.CreateBook",
+                grpc_path: "/library.v1.BookService/CreateBook",
+                routes: &[
+                    __pg::HttpRoute::post(
+                            "/v1/shelves/{shelf}/books",
+                            &__pg::Segment::from_strs(["v1", "shelves", "*", "books"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["shelf"], 2, 3)])
+                        .body(__pg::BodySpec::Field("book")),
+                ],
+                input_type: "library.v1.CreateBookRequest",
+                output_type: "library.v1.Book",
+                ..__pg::MethodInfo::defaults::<CreateBookRequest, Book>()
+            },
+            __pg::MethodInfo {
+                name: "UpdateBook",
+                full_name: "library.v1.BookService.UpdateBook",
+                grpc_path: "/library.v1.BookService/UpdateBook",
+                routes: &[
+                    __pg::HttpRoute::patch(
+                            "/v1/{book.name=shelves/*/books/*}",
+                            &__pg::Segment::from_strs([
+                                "v1",
+                                "shelves",
+                                "*",
+                                "books",
+                                "*",
+                            ]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["book", "name"], 1, 5)])
+                        .body(__pg::BodySpec::Field("book")),
+                ],
+                input_type: "library.v1.UpdateBookRequest",
+                output_type: "library.v1.Book",
+                ..__pg::MethodInfo::defaults::<UpdateBookRequest, Book>()
+            },
+            __pg::MethodInfo {
+                name: "DeleteBook",
+                full_name: "library.v1.BookService.DeleteBook",
+                grpc_path: "/library.v1.BookService/DeleteBook",
+                routes: &[
+                    __pg::HttpRoute::delete(
+                            "/v1/{name=shelves/*/books/*}",
+                            &__pg::Segment::from_strs([
+                                "v1",
+                                "shelves",
+                                "*",
+                                "books",
+                                "*",
+                            ]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["name"], 1, 5)]),
+                ],
+                input_type: "library.v1.DeleteBookRequest",
+                output_type: "google.protobuf.Empty",
+                ..__pg::MethodInfo::defaults::<
+                    DeleteBookRequest,
+                    ::pbjson_types::Empty,
+                >()
+            },
+            __pg::MethodInfo {
+                name: "CheckoutBook",
+                full_name: "library.v1.BookService.CheckoutBook",
+                grpc_path: "/library.v1.BookService/CheckoutBook",
+                routes: &[
+                    __pg::HttpRoute::post(
+                            "/v1/{name=shelves/*/books/*}:checkout",
+                            &__pg::Segment::from_strs([
+                                "v1",
+                                "shelves",
+                                "*",
+                                "books",
+                                "*",
+                            ]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["name"], 1, 5)])
+                        .verb("checkout")
+                        .body(__pg::BodySpec::Whole),
+                ],
+                input_type: "library.v1.CheckoutBookRequest",
+                output_type: "library.v1.Loan",
+                ..__pg::MethodInfo::defaults::<CheckoutBookRequest, Loan>()
+            },
+            __pg::MethodInfo {
+                name: "BookExists",
+                full_name: "library.v1.BookService.BookExists",
+                grpc_path: "/library.v1.BookService/BookExists",
+                routes: &[
+                    __pg::HttpRoute::new(
+                            __pg::HttpMethod::Custom("HEAD"),
+                            __pg::PathTemplate::new(
+                                "/v1/{name=shelves/*/books/*}",
+                                &__pg::Segment::from_strs([
+                                    "v1",
+                                    "shelves",
+                                    "*",
+                                    "books",
+                                    "*",
+                                ]),
+                            ),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["name"], 1, 5)]),
+                ],
+                input_type: "library.v1.BookExistsRequest",
+                output_type: "google.protobuf.Empty",
+                ..__pg::MethodInfo::defaults::<
+                    BookExistsRequest,
+                    ::pbjson_types::Empty,
+                >()
+            },
+            __pg::MethodInfo {
+                name: "BatchGetBooks",
+                full_name: "library.v1.BookService.BatchGetBooks",
+                grpc_path: "/library.v1.BookService/BatchGetBooks",
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/shelves/{shelf}/books:batchGet",
+                            &__pg::Segment::from_strs(["v1", "shelves", "*", "books"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["shelf"], 2, 3)])
+                        .verb("batchGet")
+                        .response_body("books"),
+                ],
+                input_type: "library.v1.BatchGetBooksRequest",
+                output_type: "library.v1.BatchGetBooksResponse",
+                ..__pg::MethodInfo::defaults::<
+                    BatchGetBooksRequest,
+                    BatchGetBooksResponse,
+                >()
+            },
+            __pg::MethodInfo {
+                name: "WatchBooks",
+                full_name: "library.v1.BookService.WatchBooks",
+                grpc_path: "/library.v1.BookService/WatchBooks",
+                kind: __pg::MethodKind::ServerStreaming,
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/shelves/{shelf}/books:watch",
+                            &__pg::Segment::from_strs(["v1", "shelves", "*", "books"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["shelf"], 2, 3)])
+                        .verb("watch"),
+                ],
+                input_type: "library.v1.WatchBooksRequest",
+                output_type: "library.v1.BookEvent",
+                ..__pg::MethodInfo::defaults::<WatchBooksRequest, BookEvent>()
+            },
+        ],
+    }
 };
 
 /// The method numbers of `library.v1.BookService`: each method's index in `BOOK_SERVICE.methods`.
@@ -3478,98 +3275,55 @@ impl<H: BookServiceHandler> ::protogate::Service for BookService<H> {
 }
 
 /// The methods of `library.v1.LoanService`: routes, guards and streaming kinds.
-pub static LOAN_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "library.v1.LoanService",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "GetLoan",
-            full_name: "library.v1.LoanService.GetLoan",
-            grpc_path: "/library.v1.LoanService/GetLoan",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/{name=loans/*}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("loans"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["name"],
-                                start: 1usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.v1.GetLoanRequest",
-            output_type: "library.v1.Loan",
-            input: <GetLoanRequest as ::protogate::schema::Described>::info,
-            output: <Loan as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "CancelLoan",
-            full_name: "library.v1.LoanService.CancelLoan",
-            grpc_path: "/library.v1.LoanService/CancelLoan",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/{name=loans/*}:cancel",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("loans"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["name"],
-                                start: 1usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: Some("cancel"),
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.v1.CancelLoanRequest",
-            output_type: "library.v1.Loan",
-            input: <CancelLoanRequest as ::protogate::schema::Described>::info,
-            output: <Loan as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "LoanDesk",
-            full_name: "library.v1.LoanService.LoanDesk",
-            grpc_path: "/library.v1.LoanService/LoanDesk",
-            kind: ::protogate::MethodKind::BidiStreaming,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "library.v1.LoanDeskRequest",
-            output_type: "library.v1.LoanDeskResponse",
-            input: <LoanDeskRequest as ::protogate::schema::Described>::info,
-            output: <LoanDeskResponse as ::protogate::schema::Described>::info,
-        },
-    ],
+pub static LOAN_SERVICE: ::protogate::ServiceInfo = {
+    use ::protogate as __pg;
+    __pg::ServiceInfo {
+        name: "library.v1.LoanService",
+        rest_prefix: "",
+        methods: &[
+            __pg::MethodInfo {
+                name: "GetLoan",
+                full_name: "library.v1.LoanService.GetLoan",
+                grpc_path: "/library.v1.LoanService/GetLoan",
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/{name=loans/*}",
+                            &__pg::Segment::from_strs(["v1", "loans", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["name"], 1, 3)]),
+                ],
+                input_type: "library.v1.GetLoanRequest",
+                output_type: "library.v1.Loan",
+                ..__pg::MethodInfo::defaults::<GetLoanRequest, Loan>()
+            },
+            __pg::MethodInfo {
+                name: "CancelLoan",
+                full_name: "library.v1.LoanService.CancelLoan",
+                grpc_path: "/library.v1.LoanService/CancelLoan",
+                routes: &[
+                    __pg::HttpRoute::post(
+                            "/v1/{name=loans/*}:cancel",
+                            &__pg::Segment::from_strs(["v1", "loans", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["name"], 1, 3)])
+                        .verb("cancel")
+                        .body(__pg::BodySpec::Whole),
+                ],
+                input_type: "library.v1.CancelLoanRequest",
+                output_type: "library.v1.Loan",
+                ..__pg::MethodInfo::defaults::<CancelLoanRequest, Loan>()
+            },
+            __pg::MethodInfo {
+                name: "LoanDesk",
+                full_name: "library.v1.LoanService.LoanDesk",
+                grpc_path: "/library.v1.LoanService/LoanDesk",
+                kind: __pg::MethodKind::BidiStreaming,
+                input_type: "library.v1.LoanDeskRequest",
+                output_type: "library.v1.LoanDeskResponse",
+                ..__pg::MethodInfo::defaults::<LoanDeskRequest, LoanDeskResponse>()
+            },
+        ],
+    }
 };
 
 /// The method numbers of `library.v1.LoanService`: each method's index in `LOAN_SERVICE.methods`.
@@ -3698,182 +3452,92 @@ impl<H: LoanServiceHandler> ::protogate::Service for LoanService<H> {
 }
 
 /// The methods of `library.v1.ShelfService`: routes, guards and streaming kinds.
-pub static SHELF_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "library.v1.ShelfService",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "CreateShelf",
-            full_name: "library.v1.ShelfService.CreateShelf",
-            grpc_path: "/library.v1.ShelfService/CreateShelf",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/shelves",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("shelves"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.v1.CreateShelfRequest",
-            output_type: "library.v1.Shelf",
-            input: <CreateShelfRequest as ::protogate::schema::Described>::info,
-            output: <Shelf as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "GetShelf",
-            full_name: "library.v1.ShelfService.GetShelf",
-            grpc_path: "/library.v1.ShelfService/GetShelf",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/shelves/{shelf}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("shelves"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["shelf"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.v1.GetShelfRequest",
-            output_type: "library.v1.Shelf",
-            input: <GetShelfRequest as ::protogate::schema::Described>::info,
-            output: <Shelf as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "ListShelves",
-            full_name: "library.v1.ShelfService.ListShelves",
-            grpc_path: "/library.v1.ShelfService/ListShelves",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/shelves",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("shelves"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.v1.ListShelvesRequest",
-            output_type: "library.v1.ListShelvesResponse",
-            input: <ListShelvesRequest as ::protogate::schema::Described>::info,
-            output: <ListShelvesResponse as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "UpdateShelf",
-            full_name: "library.v1.ShelfService.UpdateShelf",
-            grpc_path: "/library.v1.ShelfService/UpdateShelf",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Put,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/shelves/{shelf.id}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("shelves"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["shelf", "id"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Field("shelf"),
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.v1.UpdateShelfRequest",
-            output_type: "library.v1.Shelf",
-            input: <UpdateShelfRequest as ::protogate::schema::Described>::info,
-            output: <Shelf as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "DeleteShelf",
-            full_name: "library.v1.ShelfService.DeleteShelf",
-            grpc_path: "/library.v1.ShelfService/DeleteShelf",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Delete,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/shelves/{shelf}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("shelves"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["shelf"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "library.v1.DeleteShelfRequest",
-            output_type: "google.protobuf.Empty",
-            input: <DeleteShelfRequest as ::protogate::schema::Described>::info,
-            output: <::pbjson_types::Empty as ::protogate::schema::Described>::info,
-        },
-    ],
+pub static SHELF_SERVICE: ::protogate::ServiceInfo = {
+    use ::protogate as __pg;
+    __pg::ServiceInfo {
+        name: "library.v1.ShelfService",
+        rest_prefix: "",
+        methods: &[
+            __pg::MethodInfo {
+                name: "CreateShelf",
+                full_name: "library.v1.ShelfService.CreateShelf",
+                grpc_path: "/library.v1.ShelfService/CreateShelf",
+                routes: &[
+                    __pg::HttpRoute::post(
+                            "/v1/shelves",
+                            &__pg::Segment::from_strs(["v1", "shelves"]),
+                        )
+                        .body(__pg::BodySpec::Whole),
+                ],
+                input_type: "library.v1.CreateShelfRequest",
+                output_type: "library.v1.Shelf",
+                ..__pg::MethodInfo::defaults::<CreateShelfRequest, Shelf>()
+            },
+            __pg::MethodInfo {
+                name: "GetShelf",
+                full_name: "library.v1.ShelfService.GetShelf",
+                grpc_path: "/library.v1.ShelfService/GetShelf",
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/shelves/{shelf}",
+                            &__pg::Segment::from_strs(["v1", "shelves", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["shelf"], 2, 3)]),
+                ],
+                input_type: "library.v1.GetShelfRequest",
+                output_type: "library.v1.Shelf",
+                ..__pg::MethodInfo::defaults::<GetShelfRequest, Shelf>()
+            },
+            __pg::MethodInfo {
+                name: "ListShelves",
+                full_name: "library.v1.ShelfService.ListShelves",
+                grpc_path: "/library.v1.ShelfService/ListShelves",
+                routes: &[
+                    __pg::HttpRoute::get(
+                        "/v1/shelves",
+                        &__pg::Segment::from_strs(["v1", "shelves"]),
+                    ),
+                ],
+                input_type: "library.v1.ListShelvesRequest",
+                output_type: "library.v1.ListShelvesResponse",
+                ..__pg::MethodInfo::defaults::<ListShelvesRequest, ListShelvesResponse>()
+            },
+            __pg::MethodInfo {
+                name: "UpdateShelf",
+                full_name: "library.v1.ShelfService.UpdateShelf",
+                grpc_path: "/library.v1.ShelfService/UpdateShelf",
+                routes: &[
+                    __pg::HttpRoute::put(
+                            "/v1/shelves/{shelf.id}",
+                            &__pg::Segment::from_strs(["v1", "shelves", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["shelf", "id"], 2, 3)])
+                        .body(__pg::BodySpec::Field("shelf")),
+                ],
+                input_type: "library.v1.UpdateShelfRequest",
+                output_type: "library.v1.Shelf",
+                ..__pg::MethodInfo::defaults::<UpdateShelfRequest, Shelf>()
+            },
+            __pg::MethodInfo {
+                name: "DeleteShelf",
+                full_name: "library.v1.ShelfService.DeleteShelf",
+                grpc_path: "/library.v1.ShelfService/DeleteShelf",
+                routes: &[
+                    __pg::HttpRoute::delete(
+                            "/v1/shelves/{shelf}",
+                            &__pg::Segment::from_strs(["v1", "shelves", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["shelf"], 2, 3)]),
+                ],
+                input_type: "library.v1.DeleteShelfRequest",
+                output_type: "google.protobuf.Empty",
+                ..__pg::MethodInfo::defaults::<
+                    DeleteShelfRequest,
+                    ::pbjson_types::Empty,
+                >()
+            },
+        ],
+    }
 };
 
 /// The method numbers of `library.v1.ShelfService`: each method's index in `SHELF_SERVICE.methods`.

@@ -903,41 +903,29 @@ impl ::protogate::schema::Described for WhoAmIResponse {
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("probe.v1.bin");
 
 /// The methods of `probe.v1.CheckedService`: routes, guards and streaming kinds.
-pub static CHECKED_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "probe.v1.CheckedService",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "Check",
-            full_name: "probe.v1.CheckedService.Check",
-            grpc_path: "/probe.v1.CheckedService/Check",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/checked",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("checked"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "probe.v1.CheckRequest",
-            output_type: "probe.v1.CheckResponse",
-            input: <CheckRequest as ::protogate::schema::Described>::info,
-            output: <CheckResponse as ::protogate::schema::Described>::info,
-        },
-    ],
+pub static CHECKED_SERVICE: ::protogate::ServiceInfo = {
+    use ::protogate as __pg;
+    __pg::ServiceInfo {
+        name: "probe.v1.CheckedService",
+        rest_prefix: "",
+        methods: &[
+            __pg::MethodInfo {
+                name: "Check",
+                full_name: "probe.v1.CheckedService.Check",
+                grpc_path: "/probe.v1.CheckedService/Check",
+                routes: &[
+                    __pg::HttpRoute::post(
+                            "/v1/checked",
+                            &__pg::Segment::from_strs(["v1", "checked"]),
+                        )
+                        .body(__pg::BodySpec::Whole),
+                ],
+                input_type: "probe.v1.CheckRequest",
+                output_type: "probe.v1.CheckResponse",
+                ..__pg::MethodInfo::defaults::<CheckRequest, CheckResponse>()
+            },
+        ],
+    }
 };
 
 /// The method numbers of `probe.v1.CheckedService`: each method's index in `CHECKED_SERVICE.methods`.
@@ -1020,146 +1008,66 @@ impl<H: CheckedServiceHandler> ::protogate::Service for CheckedService<H> {
 }
 
 /// The methods of `probe.v1.ProbeService`: routes, guards and streaming kinds.
-pub static PROBE_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "probe.v1.ProbeService",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "Echo",
-            full_name: "probe.v1.ProbeService.Echo",
-            grpc_path: "/probe.v1.ProbeService/Echo",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/probes/{id}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("probes"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["id"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Delete,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/probes/{id}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("probes"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["id"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "probe.v1.EchoRequest",
-            output_type: "probe.v1.EchoResponse",
-            input: <EchoRequest as ::protogate::schema::Described>::info,
-            output: <EchoResponse as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "EchoInner",
-            full_name: "probe.v1.ProbeService.EchoInner",
-            grpc_path: "/probe.v1.ProbeService/EchoInner",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/probes/{id}/inner",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("probes"),
-                            ::protogate::Segment::Single,
-                            ::protogate::Segment::Literal("inner"),
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["id"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: Some("inner"),
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "probe.v1.EchoRequest",
-            output_type: "probe.v1.EchoResponse",
-            input: <EchoRequest as ::protogate::schema::Described>::info,
-            output: <EchoResponse as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "EchoTwice",
-            full_name: "probe.v1.ProbeService.EchoTwice",
-            grpc_path: "/probe.v1.ProbeService/EchoTwice",
-            kind: ::protogate::MethodKind::ServerStreaming,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/twice/{id}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("twice"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["id"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "probe.v1.EchoRequest",
-            output_type: "probe.v1.EchoResponse",
-            input: <EchoRequest as ::protogate::schema::Described>::info,
-            output: <EchoResponse as ::protogate::schema::Described>::info,
-        },
-    ],
+pub static PROBE_SERVICE: ::protogate::ServiceInfo = {
+    use ::protogate as __pg;
+    __pg::ServiceInfo {
+        name: "probe.v1.ProbeService",
+        rest_prefix: "",
+        methods: &[
+            __pg::MethodInfo {
+                name: "Echo",
+                full_name: "probe.v1.ProbeService.Echo",
+                grpc_path: "/probe.v1.ProbeService/Echo",
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/probes/{id}",
+                            &__pg::Segment::from_strs(["v1", "probes", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["id"], 2, 3)]),
+                    __pg::HttpRoute::delete(
+                            "/v1/probes/{id}",
+                            &__pg::Segment::from_strs(["v1", "probes", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["id"], 2, 3)]),
+                ],
+                input_type: "probe.v1.EchoRequest",
+                output_type: "probe.v1.EchoResponse",
+                ..__pg::MethodInfo::defaults::<EchoRequest, EchoResponse>()
+            },
+            __pg::MethodInfo {
+                name: "EchoInner",
+                full_name: "probe.v1.ProbeService.EchoInner",
+                grpc_path: "/probe.v1.ProbeService/EchoInner",
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/probes/{id}/inner",
+                            &__pg::Segment::from_strs(["v1", "probes", "*", "inner"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["id"], 2, 3)])
+                        .response_body("inner"),
+                ],
+                input_type: "probe.v1.EchoRequest",
+                output_type: "probe.v1.EchoResponse",
+                ..__pg::MethodInfo::defaults::<EchoRequest, EchoResponse>()
+            },
+            __pg::MethodInfo {
+                name: "EchoTwice",
+                full_name: "probe.v1.ProbeService.EchoTwice",
+                grpc_path: "/probe.v1.ProbeService/EchoTwice",
+                kind: __pg::MethodKind::ServerStreaming,
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/twice/{id}",
+                            &__pg::Segment::from_strs(["v1", "twice", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["id"], 2, 3)]),
+                ],
+                input_type: "probe.v1.EchoRequest",
+                output_type: "probe.v1.EchoResponse",
+                ..__pg::MethodInfo::defaults::<EchoRequest, EchoResponse>()
+            },
+        ],
+    }
 };
 
 /// The method numbers of `probe.v1.ProbeService`: each method's index in `PROBE_SERVICE.methods`.
@@ -1283,264 +1191,135 @@ impl<H: ProbeServiceHandler> ::protogate::Service for ProbeService<H> {
 }
 
 /// The methods of `probe.v1.BlobService`: routes, guards and streaming kinds.
-pub static BLOB_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "probe.v1.BlobService",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "Upload",
-            full_name: "probe.v1.BlobService.Upload",
-            grpc_path: "/probe.v1.BlobService/Upload",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/blobs/{name}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("blobs"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["name"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Field("content"),
-                    response_body: None,
-                    request_http_body: true,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "probe.v1.UploadRequest",
-            output_type: "probe.v1.BlobSummary",
-            input: <UploadRequest as ::protogate::schema::Described>::info,
-            output: <BlobSummary as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "UploadRaw",
-            full_name: "probe.v1.BlobService.UploadRaw",
-            grpc_path: "/probe.v1.BlobService/UploadRaw",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Put,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/raw",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("raw"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: true,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "google.api.HttpBody",
-            output_type: "probe.v1.BlobSummary",
-            input: <::protogate::wkt::HttpBody as ::protogate::schema::Described>::info,
-            output: <BlobSummary as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "Download",
-            full_name: "probe.v1.BlobService.Download",
-            grpc_path: "/probe.v1.BlobService/Download",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/blobs/{name}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("blobs"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["name"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: true,
-                },
-            ],
-            input_type: "probe.v1.DownloadRequest",
-            output_type: "google.api.HttpBody",
-            input: <DownloadRequest as ::protogate::schema::Described>::info,
-            output: <::protogate::wkt::HttpBody as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "Describe",
-            full_name: "probe.v1.BlobService.Describe",
-            grpc_path: "/probe.v1.BlobService/Describe",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/blobs/{name}:describe",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("blobs"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["name"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: Some("describe"),
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "probe.v1.DownloadRequest",
-            output_type: "probe.v1.BlobSummary",
-            input: <DownloadRequest as ::protogate::schema::Described>::info,
-            output: <BlobSummary as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "Fetch",
-            full_name: "probe.v1.BlobService.Fetch",
-            grpc_path: "/probe.v1.BlobService/Fetch",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/blobs/{name}/content",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("blobs"),
-                            ::protogate::Segment::Single,
-                            ::protogate::Segment::Literal("content"),
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["name"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: Some("content"),
-                    request_http_body: false,
-                    response_http_body: true,
-                },
-            ],
-            input_type: "probe.v1.DownloadRequest",
-            output_type: "probe.v1.Blob",
-            input: <DownloadRequest as ::protogate::schema::Described>::info,
-            output: <Blob as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "DownloadChunks",
-            full_name: "probe.v1.BlobService.DownloadChunks",
-            grpc_path: "/probe.v1.BlobService/DownloadChunks",
-            kind: ::protogate::MethodKind::ServerStreaming,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/chunks/{name}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("chunks"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["name"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: true,
-                },
-            ],
-            input_type: "probe.v1.DownloadRequest",
-            output_type: "google.api.HttpBody",
-            input: <DownloadRequest as ::protogate::schema::Described>::info,
-            output: <::protogate::wkt::HttpBody as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "UpdateBlob",
-            full_name: "probe.v1.BlobService.UpdateBlob",
-            grpc_path: "/probe.v1.BlobService/UpdateBlob",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Patch,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/blobs/{blob.name}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("blobs"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["blob", "name"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Field("blob"),
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "probe.v1.UpdateBlobRequest",
-            output_type: "probe.v1.UpdateBlobRequest",
-            input: <UpdateBlobRequest as ::protogate::schema::Described>::info,
-            output: <UpdateBlobRequest as ::protogate::schema::Described>::info,
-        },
-    ],
+pub static BLOB_SERVICE: ::protogate::ServiceInfo = {
+    use ::protogate as __pg;
+    __pg::ServiceInfo {
+        name: "probe.v1.BlobService",
+        rest_prefix: "",
+        methods: &[
+            __pg::MethodInfo {
+                name: "Upload",
+                full_name: "probe.v1.BlobService.Upload",
+                grpc_path: "/probe.v1.BlobService/Upload",
+                routes: &[
+                    __pg::HttpRoute::post(
+                            "/v1/blobs/{name}",
+                            &__pg::Segment::from_strs(["v1", "blobs", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["name"], 2, 3)])
+                        .body(__pg::BodySpec::Field("content"))
+                        .request_http_body(),
+                ],
+                input_type: "probe.v1.UploadRequest",
+                output_type: "probe.v1.BlobSummary",
+                ..__pg::MethodInfo::defaults::<UploadRequest, BlobSummary>()
+            },
+            __pg::MethodInfo {
+                name: "UploadRaw",
+                full_name: "probe.v1.BlobService.UploadRaw",
+                grpc_path: "/probe.v1.BlobService/UploadRaw",
+                routes: &[
+                    __pg::HttpRoute::put(
+                            "/v1/raw",
+                            &__pg::Segment::from_strs(["v1", "raw"]),
+                        )
+                        .body(__pg::BodySpec::Whole)
+                        .request_http_body(),
+                ],
+                input_type: "google.api.HttpBody",
+                output_type: "probe.v1.BlobSummary",
+                ..__pg::MethodInfo::defaults::<::protogate::wkt::HttpBody, BlobSummary>()
+            },
+            __pg::MethodInfo {
+                name: "Download",
+                full_name: "probe.v1.BlobService.Download",
+                grpc_path: "/probe.v1.BlobService/Download",
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/blobs/{name}",
+                            &__pg::Segment::from_strs(["v1", "blobs", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["name"], 2, 3)])
+                        .response_http_body(),
+                ],
+                input_type: "probe.v1.DownloadRequest",
+                output_type: "google.api.HttpBody",
+                ..__pg::MethodInfo::defaults::<
+                    DownloadRequest,
+                    ::protogate::wkt::HttpBody,
+                >()
+            },
+            __pg::MethodInfo {
+                name: "Describe",
+                full_name: "probe.v1.BlobService.Describe",
+                grpc_path: "/probe.v1.BlobService/Describe",
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/blobs/{name}:describe",
+                            &__pg::Segment::from_strs(["v1", "blobs", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["name"], 2, 3)])
+                        .verb("describe"),
+                ],
+                input_type: "probe.v1.DownloadRequest",
+                output_type: "probe.v1.BlobSummary",
+                ..__pg::MethodInfo::defaults::<DownloadRequest, BlobSummary>()
+            },
+            __pg::MethodInfo {
+                name: "Fetch",
+                full_name: "probe.v1.BlobService.Fetch",
+                grpc_path: "/probe.v1.BlobService/Fetch",
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/blobs/{name}/content",
+                            &__pg::Segment::from_strs(["v1", "blobs", "*", "content"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["name"], 2, 3)])
+                        .response_body("content")
+                        .response_http_body(),
+                ],
+                input_type: "probe.v1.DownloadRequest",
+                output_type: "probe.v1.Blob",
+                ..__pg::MethodInfo::defaults::<DownloadRequest, Blob>()
+            },
+            __pg::MethodInfo {
+                name: "DownloadChunks",
+                full_name: "probe.v1.BlobService.DownloadChunks",
+                grpc_path: "/probe.v1.BlobService/DownloadChunks",
+                kind: __pg::MethodKind::ServerStreaming,
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/chunks/{name}",
+                            &__pg::Segment::from_strs(["v1", "chunks", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["name"], 2, 3)])
+                        .response_http_body(),
+                ],
+                input_type: "probe.v1.DownloadRequest",
+                output_type: "google.api.HttpBody",
+                ..__pg::MethodInfo::defaults::<
+                    DownloadRequest,
+                    ::protogate::wkt::HttpBody,
+                >()
+            },
+            __pg::MethodInfo {
+                name: "UpdateBlob",
+                full_name: "probe.v1.BlobService.UpdateBlob",
+                grpc_path: "/probe.v1.BlobService/UpdateBlob",
+                routes: &[
+                    __pg::HttpRoute::patch(
+                            "/v1/blobs/{blob.name}",
+                            &__pg::Segment::from_strs(["v1", "blobs", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["blob", "name"], 2, 3)])
+                        .body(__pg::BodySpec::Field("blob")),
+                ],
+                input_type: "probe.v1.UpdateBlobRequest",
+                output_type: "probe.v1.UpdateBlobRequest",
+                ..__pg::MethodInfo::defaults::<UpdateBlobRequest, UpdateBlobRequest>()
+            },
+        ],
+    }
 };
 
 /// The method numbers of `probe.v1.BlobService`: each method's index in `BLOB_SERVICE.methods`.
@@ -1742,121 +1521,67 @@ impl<H: BlobServiceHandler> ::protogate::Service for BlobService<H> {
 }
 
 /// The methods of `probe.v1.ProjectService`: routes, guards and streaming kinds.
-pub static PROJECT_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "probe.v1.ProjectService",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "GetProject",
-            full_name: "probe.v1.ProjectService.GetProject",
-            grpc_path: "/probe.v1.ProjectService/GetProject",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Permission {
-                permission: "project.read",
-                check_field: Some("ProjectId"),
+pub static PROJECT_SERVICE: ::protogate::ServiceInfo = {
+    use ::protogate as __pg;
+    __pg::ServiceInfo {
+        name: "probe.v1.ProjectService",
+        rest_prefix: "",
+        methods: &[
+            __pg::MethodInfo {
+                name: "GetProject",
+                full_name: "probe.v1.ProjectService.GetProject",
+                grpc_path: "/probe.v1.ProjectService/GetProject",
+                guard: __pg::Guard::Permission {
+                    permission: "project.read",
+                    check_field: ::core::option::Option::Some("ProjectId"),
+                },
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/projects/{project_id}",
+                            &__pg::Segment::from_strs(["v1", "projects", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["project_id"], 2, 3)]),
+                ],
+                input_type: "probe.v1.GetProjectRequest",
+                output_type: "probe.v1.Project",
+                ..__pg::MethodInfo::defaults::<GetProjectRequest, Project>()
             },
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/projects/{project_id}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("projects"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["project_id"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
+            __pg::MethodInfo {
+                name: "DeleteProject",
+                full_name: "probe.v1.ProjectService.DeleteProject",
+                grpc_path: "/probe.v1.ProjectService/DeleteProject",
+                guard: __pg::Guard::Permission {
+                    permission: "project.delete",
+                    check_field: ::core::option::Option::None,
                 },
-            ],
-            input_type: "probe.v1.GetProjectRequest",
-            output_type: "probe.v1.Project",
-            input: <GetProjectRequest as ::protogate::schema::Described>::info,
-            output: <Project as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "DeleteProject",
-            full_name: "probe.v1.ProjectService.DeleteProject",
-            grpc_path: "/probe.v1.ProjectService/DeleteProject",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Permission {
-                permission: "project.delete",
-                check_field: None,
+                routes: &[
+                    __pg::HttpRoute::delete(
+                            "/v1/projects/{project_id}",
+                            &__pg::Segment::from_strs(["v1", "projects", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["project_id"], 2, 3)]),
+                ],
+                input_type: "probe.v1.GetProjectRequest",
+                output_type: "probe.v1.Project",
+                ..__pg::MethodInfo::defaults::<GetProjectRequest, Project>()
             },
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Delete,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/projects/{project_id}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("projects"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["project_id"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "probe.v1.GetProjectRequest",
-            output_type: "probe.v1.Project",
-            input: <GetProjectRequest as ::protogate::schema::Described>::info,
-            output: <Project as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "WhoAmI",
-            full_name: "probe.v1.ProjectService.WhoAmI",
-            grpc_path: "/probe.v1.ProjectService/WhoAmI",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Authenticated,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/whoami",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("whoami"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "probe.v1.WhoAmIRequest",
-            output_type: "probe.v1.WhoAmIResponse",
-            input: <WhoAmIRequest as ::protogate::schema::Described>::info,
-            output: <WhoAmIResponse as ::protogate::schema::Described>::info,
-        },
-    ],
+            __pg::MethodInfo {
+                name: "WhoAmI",
+                full_name: "probe.v1.ProjectService.WhoAmI",
+                grpc_path: "/probe.v1.ProjectService/WhoAmI",
+                guard: __pg::Guard::Authenticated,
+                routes: &[
+                    __pg::HttpRoute::get(
+                        "/v1/whoami",
+                        &__pg::Segment::from_strs(["v1", "whoami"]),
+                    ),
+                ],
+                input_type: "probe.v1.WhoAmIRequest",
+                output_type: "probe.v1.WhoAmIResponse",
+                ..__pg::MethodInfo::defaults::<WhoAmIRequest, WhoAmIResponse>()
+            },
+        ],
+    }
 };
 
 /// The method numbers of `probe.v1.ProjectService`: each method's index in `PROJECT_SERVICE.methods`.

@@ -107,41 +107,29 @@ impl ::protogate::schema::Described for Wallet {
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("_.bin");
 
 /// The methods of `Pinger`: routes, guards and streaming kinds.
-pub static PINGER: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "Pinger",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "Ping",
-            full_name: "Pinger.Ping",
-            grpc_path: "/Pinger/Ping",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/ping",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("ping"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "Ping",
-            output_type: "Ping",
-            input: <Ping as ::protogate::schema::Described>::info,
-            output: <Ping as ::protogate::schema::Described>::info,
-        },
-    ],
+pub static PINGER: ::protogate::ServiceInfo = {
+    use ::protogate as __pg;
+    __pg::ServiceInfo {
+        name: "Pinger",
+        rest_prefix: "",
+        methods: &[
+            __pg::MethodInfo {
+                name: "Ping",
+                full_name: "Pinger.Ping",
+                grpc_path: "/Pinger/Ping",
+                routes: &[
+                    __pg::HttpRoute::post(
+                            "/v1/ping",
+                            &__pg::Segment::from_strs(["v1", "ping"]),
+                        )
+                        .body(__pg::BodySpec::Whole),
+                ],
+                input_type: "Ping",
+                output_type: "Ping",
+                ..__pg::MethodInfo::defaults::<Ping, Ping>()
+            },
+        ],
+    }
 };
 
 /// The method numbers of `Pinger`: each method's index in `PINGER.methods`.
@@ -224,48 +212,29 @@ impl<H: PingerHandler> ::protogate::Service for Pinger<H> {
 }
 
 /// The methods of `WalletService`: routes, guards and streaming kinds.
-pub static WALLET_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "WalletService",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "Fill",
-            full_name: "WalletService.Fill",
-            grpc_path: "/WalletService/Fill",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/wallet/{units}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("wallet"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["units"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "naming.type.Money",
-            output_type: "Wallet",
-            input: <naming::r#type::Money as ::protogate::schema::Described>::info,
-            output: <Wallet as ::protogate::schema::Described>::info,
-        },
-    ],
+pub static WALLET_SERVICE: ::protogate::ServiceInfo = {
+    use ::protogate as __pg;
+    __pg::ServiceInfo {
+        name: "WalletService",
+        rest_prefix: "",
+        methods: &[
+            __pg::MethodInfo {
+                name: "Fill",
+                full_name: "WalletService.Fill",
+                grpc_path: "/WalletService/Fill",
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/wallet/{units}",
+                            &__pg::Segment::from_strs(["v1", "wallet", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["units"], 2, 3)]),
+                ],
+                input_type: "naming.type.Money",
+                output_type: "Wallet",
+                ..__pg::MethodInfo::defaults::<naming::r#type::Money, Wallet>()
+            },
+        ],
+    }
 };
 
 /// The method numbers of `WalletService`: each method's index in `WALLET_SERVICE.methods`.

@@ -153,201 +153,119 @@ impl ::protogate::schema::Described for clash_methods::Entry {
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("naming.clash.bin");
 
 /// The methods of `naming.clash.Clash`: routes, guards and streaming kinds.
-pub static CLASH: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "naming.clash.Clash",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "Info",
-            full_name: "naming.clash.Clash.Info",
-            grpc_path: "/naming.clash.Clash/Info",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/clash/{name}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("clash"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["name"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "Handler",
-            full_name: "naming.clash.Clash.Handler",
-            grpc_path: "/naming.clash.Clash/Handler",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/clash/handler",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("clash"),
-                            ::protogate::Segment::Literal("handler"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "naming.clash.ClashHandler",
-            output_type: "naming.clash.ClashHandler",
-            input: <ClashHandler as ::protogate::schema::Described>::info,
-            output: <ClashHandler as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "IntoGrpc",
-            full_name: "naming.clash.Clash.IntoGrpc",
-            grpc_path: "/naming.clash.Clash/IntoGrpc",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "FromArc",
-            full_name: "naming.clash.Clash.FromArc",
-            grpc_path: "/naming.clash.Clash/FromArc",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "CallUnary",
-            full_name: "naming.clash.Clash.CallUnary",
-            grpc_path: "/naming.clash.Clash/CallUnary",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "CallServerStreaming",
-            full_name: "naming.clash.Clash.CallServerStreaming",
-            grpc_path: "/naming.clash.Clash/CallServerStreaming",
-            kind: ::protogate::MethodKind::ServerStreaming,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "FileDescriptorSet",
-            full_name: "naming.clash.Clash.FileDescriptorSet",
-            grpc_path: "/naming.clash.Clash/FileDescriptorSet",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "AddGrpcRoutes",
-            full_name: "naming.clash.Clash.AddGrpcRoutes",
-            grpc_path: "/naming.clash.Clash/AddGrpcRoutes",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "Clone",
-            full_name: "naming.clash.Clash.Clone",
-            grpc_path: "/naming.clash.Clash/Clone",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "Deep",
-            full_name: "naming.clash.Clash.Deep",
-            grpc_path: "/naming.clash.Clash/Deep",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/clash/deep",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("clash"),
-                            ::protogate::Segment::Literal("deep"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "naming.deep.Level1",
-            output_type: "naming.deep.Level1",
-            input: <super::deep::Level1 as ::protogate::schema::Described>::info,
-            output: <super::deep::Level1 as ::protogate::schema::Described>::info,
-        },
-    ],
+pub static CLASH: ::protogate::ServiceInfo = {
+    use ::protogate as __pg;
+    __pg::ServiceInfo {
+        name: "naming.clash.Clash",
+        rest_prefix: "",
+        methods: &[
+            __pg::MethodInfo {
+                name: "Info",
+                full_name: "naming.clash.Clash.Info",
+                grpc_path: "/naming.clash.Clash/Info",
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/clash/{name}",
+                            &__pg::Segment::from_strs(["v1", "clash", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["name"], 2, 3)]),
+                ],
+                input_type: "naming.clash.CLASH",
+                output_type: "naming.clash.CLASH",
+                ..__pg::MethodInfo::defaults::<Clash, Clash>()
+            },
+            __pg::MethodInfo {
+                name: "Handler",
+                full_name: "naming.clash.Clash.Handler",
+                grpc_path: "/naming.clash.Clash/Handler",
+                routes: &[
+                    __pg::HttpRoute::post(
+                            "/v1/clash/handler",
+                            &__pg::Segment::from_strs(["v1", "clash", "handler"]),
+                        )
+                        .body(__pg::BodySpec::Whole),
+                ],
+                input_type: "naming.clash.ClashHandler",
+                output_type: "naming.clash.ClashHandler",
+                ..__pg::MethodInfo::defaults::<ClashHandler, ClashHandler>()
+            },
+            __pg::MethodInfo {
+                name: "IntoGrpc",
+                full_name: "naming.clash.Clash.IntoGrpc",
+                grpc_path: "/naming.clash.Clash/IntoGrpc",
+                input_type: "naming.clash.CLASH",
+                output_type: "naming.clash.CLASH",
+                ..__pg::MethodInfo::defaults::<Clash, Clash>()
+            },
+            __pg::MethodInfo {
+                name: "FromArc",
+                full_name: "naming.clash.Clash.FromArc",
+                grpc_path: "/naming.clash.Clash/FromArc",
+                input_type: "naming.clash.CLASH",
+                output_type: "naming.clash.CLASH",
+                ..__pg::MethodInfo::defaults::<Clash, Clash>()
+            },
+            __pg::MethodInfo {
+                name: "CallUnary",
+                full_name: "naming.clash.Clash.CallUnary",
+                grpc_path: "/naming.clash.Clash/CallUnary",
+                input_type: "naming.clash.CLASH",
+                output_type: "naming.clash.CLASH",
+                ..__pg::MethodInfo::defaults::<Clash, Clash>()
+            },
+            __pg::MethodInfo {
+                name: "CallServerStreaming",
+                full_name: "naming.clash.Clash.CallServerStreaming",
+                grpc_path: "/naming.clash.Clash/CallServerStreaming",
+                kind: __pg::MethodKind::ServerStreaming,
+                input_type: "naming.clash.CLASH",
+                output_type: "naming.clash.CLASH",
+                ..__pg::MethodInfo::defaults::<Clash, Clash>()
+            },
+            __pg::MethodInfo {
+                name: "FileDescriptorSet",
+                full_name: "naming.clash.Clash.FileDescriptorSet",
+                grpc_path: "/naming.clash.Clash/FileDescriptorSet",
+                input_type: "naming.clash.CLASH",
+                output_type: "naming.clash.CLASH",
+                ..__pg::MethodInfo::defaults::<Clash, Clash>()
+            },
+            __pg::MethodInfo {
+                name: "AddGrpcRoutes",
+                full_name: "naming.clash.Clash.AddGrpcRoutes",
+                grpc_path: "/naming.clash.Clash/AddGrpcRoutes",
+                input_type: "naming.clash.CLASH",
+                output_type: "naming.clash.CLASH",
+                ..__pg::MethodInfo::defaults::<Clash, Clash>()
+            },
+            __pg::MethodInfo {
+                name: "Clone",
+                full_name: "naming.clash.Clash.Clone",
+                grpc_path: "/naming.clash.Clash/Clone",
+                input_type: "naming.clash.CLASH",
+                output_type: "naming.clash.CLASH",
+                ..__pg::MethodInfo::defaults::<Clash, Clash>()
+            },
+            __pg::MethodInfo {
+                name: "Deep",
+                full_name: "naming.clash.Clash.Deep",
+                grpc_path: "/naming.clash.Clash/Deep",
+                routes: &[
+                    __pg::HttpRoute::post(
+                            "/v1/clash/deep",
+                            &__pg::Segment::from_strs(["v1", "clash", "deep"]),
+                        )
+                        .body(__pg::BodySpec::Whole),
+                ],
+                input_type: "naming.deep.Level1",
+                output_type: "naming.deep.Level1",
+                ..__pg::MethodInfo::defaults::<
+                    super::deep::Level1,
+                    super::deep::Level1,
+                >()
+            },
+        ],
+    }
 };
 
 /// The method numbers of `naming.clash.Clash`: each method's index in `CLASH.methods`.
@@ -595,37 +513,30 @@ impl<H: ClashGateHandler> ::protogate::Service for ClashGate<H> {
 }
 
 /// The methods of `naming.clash.Service`: routes, guards and streaming kinds.
-pub static SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "naming.clash.Service",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "Service",
-            full_name: "naming.clash.Service.Service",
-            grpc_path: "/naming.clash.Service/Service",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.CLASH",
-            output_type: "naming.clash.CLASH",
-            input: <Clash as ::protogate::schema::Described>::info,
-            output: <Clash as ::protogate::schema::Described>::info,
-        },
-        ::protogate::MethodInfo {
-            name: "Info",
-            full_name: "naming.clash.Service.Info",
-            grpc_path: "/naming.clash.Service/Info",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[],
-            input_type: "naming.clash.ClashHandler",
-            output_type: "naming.clash.ClashHandler",
-            input: <ClashHandler as ::protogate::schema::Described>::info,
-            output: <ClashHandler as ::protogate::schema::Described>::info,
-        },
-    ],
+pub static SERVICE: ::protogate::ServiceInfo = {
+    use ::protogate as __pg;
+    __pg::ServiceInfo {
+        name: "naming.clash.Service",
+        rest_prefix: "",
+        methods: &[
+            __pg::MethodInfo {
+                name: "Service",
+                full_name: "naming.clash.Service.Service",
+                grpc_path: "/naming.clash.Service/Service",
+                input_type: "naming.clash.CLASH",
+                output_type: "naming.clash.CLASH",
+                ..__pg::MethodInfo::defaults::<Clash, Clash>()
+            },
+            __pg::MethodInfo {
+                name: "Info",
+                full_name: "naming.clash.Service.Info",
+                grpc_path: "/naming.clash.Service/Info",
+                input_type: "naming.clash.ClashHandler",
+                output_type: "naming.clash.ClashHandler",
+                ..__pg::MethodInfo::defaults::<ClashHandler, ClashHandler>()
+            },
+        ],
+    }
 };
 
 /// The method numbers of `naming.clash.Service`: each method's index in `SERVICE.methods`.

@@ -68,49 +68,29 @@ impl ::protogate::schema::Described for Price {
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("naming.mixed_case.shop_v1.bin");
 
 /// The methods of `naming.MixedCase.ShopV1.ShopService`: routes, guards and streaming kinds.
-pub static SHOP_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "naming.MixedCase.ShopV1.ShopService",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "GetPrice",
-            full_name: "naming.MixedCase.ShopV1.ShopService.GetPrice",
-            grpc_path: "/naming.MixedCase.ShopV1.ShopService/GetPrice",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Get,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/shop/prices/{display_name}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("shop"),
-                            ::protogate::Segment::Literal("prices"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["display_name"],
-                                start: 3usize,
-                                end: 4usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::None,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "naming.MixedCase.ShopV1.Price",
-            output_type: "naming.MixedCase.ShopV1.Price",
-            input: <Price as ::protogate::schema::Described>::info,
-            output: <Price as ::protogate::schema::Described>::info,
-        },
-    ],
+pub static SHOP_SERVICE: ::protogate::ServiceInfo = {
+    use ::protogate as __pg;
+    __pg::ServiceInfo {
+        name: "naming.MixedCase.ShopV1.ShopService",
+        rest_prefix: "",
+        methods: &[
+            __pg::MethodInfo {
+                name: "GetPrice",
+                full_name: "naming.MixedCase.ShopV1.ShopService.GetPrice",
+                grpc_path: "/naming.MixedCase.ShopV1.ShopService/GetPrice",
+                routes: &[
+                    __pg::HttpRoute::get(
+                            "/v1/shop/prices/{display_name}",
+                            &__pg::Segment::from_strs(["v1", "shop", "prices", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["display_name"], 3, 4)]),
+                ],
+                input_type: "naming.MixedCase.ShopV1.Price",
+                output_type: "naming.MixedCase.ShopV1.Price",
+                ..__pg::MethodInfo::defaults::<Price, Price>()
+            },
+        ],
+    }
 };
 
 /// The method numbers of `naming.MixedCase.ShopV1.ShopService`: each method's index in `SHOP_SERVICE.methods`.

@@ -509,41 +509,29 @@ impl ::protogate::schema::Described for FieldInfo {
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("naming.prelude.bin");
 
 /// The methods of `naming.prelude.PreludeService`: routes, guards and streaming kinds.
-pub static PRELUDE_SERVICE: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "naming.prelude.PreludeService",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "Echo",
-            full_name: "naming.prelude.PreludeService.Echo",
-            grpc_path: "/naming.prelude.PreludeService/Echo",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/prelude",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("prelude"),
-                        ],
-                        variables: &[],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "naming.prelude.Prelude",
-            output_type: "naming.prelude.Prelude",
-            input: <Prelude as ::protogate::schema::Described>::info,
-            output: <Prelude as ::protogate::schema::Described>::info,
-        },
-    ],
+pub static PRELUDE_SERVICE: ::protogate::ServiceInfo = {
+    use ::protogate as __pg;
+    __pg::ServiceInfo {
+        name: "naming.prelude.PreludeService",
+        rest_prefix: "",
+        methods: &[
+            __pg::MethodInfo {
+                name: "Echo",
+                full_name: "naming.prelude.PreludeService.Echo",
+                grpc_path: "/naming.prelude.PreludeService/Echo",
+                routes: &[
+                    __pg::HttpRoute::post(
+                            "/v1/prelude",
+                            &__pg::Segment::from_strs(["v1", "prelude"]),
+                        )
+                        .body(__pg::BodySpec::Whole),
+                ],
+                input_type: "naming.prelude.Prelude",
+                output_type: "naming.prelude.Prelude",
+                ..__pg::MethodInfo::defaults::<Prelude, Prelude>()
+            },
+        ],
+    }
 };
 
 /// The method numbers of `naming.prelude.PreludeService`: each method's index in `PRELUDE_SERVICE.methods`.

@@ -135,48 +135,30 @@ impl ::protogate::schema::Described for Keywords {
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("naming.r#match.bin");
 
 /// The methods of `naming.match.Match`: routes, guards and streaming kinds.
-pub static MATCH: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-    name: "naming.match.Match",
-    rest_prefix: "",
-    methods: &[
-        ::protogate::MethodInfo {
-            name: "Echo",
-            full_name: "naming.match.Match.Echo",
-            grpc_path: "/naming.match.Match/Echo",
-            kind: ::protogate::MethodKind::Unary,
-            guard: ::protogate::Guard::Public,
-            idempotency: ::protogate::Idempotency::Unknown,
-            routes: &[
-                ::protogate::HttpRoute {
-                    method: ::protogate::HttpMethod::Post,
-                    template: ::protogate::PathTemplate {
-                        source: "/v1/match/{type}",
-                        segments: &[
-                            ::protogate::Segment::Literal("v1"),
-                            ::protogate::Segment::Literal("match"),
-                            ::protogate::Segment::Single,
-                        ],
-                        variables: &[
-                            ::protogate::PathVariable {
-                                field_path: &["type"],
-                                start: 2usize,
-                                end: 3usize,
-                            },
-                        ],
-                        verb: None,
-                    },
-                    body: ::protogate::BodySpec::Whole,
-                    response_body: None,
-                    request_http_body: false,
-                    response_http_body: false,
-                },
-            ],
-            input_type: "naming.match.Keywords",
-            output_type: "naming.match.Keywords",
-            input: <Keywords as ::protogate::schema::Described>::info,
-            output: <Keywords as ::protogate::schema::Described>::info,
-        },
-    ],
+pub static MATCH: ::protogate::ServiceInfo = {
+    use ::protogate as __pg;
+    __pg::ServiceInfo {
+        name: "naming.match.Match",
+        rest_prefix: "",
+        methods: &[
+            __pg::MethodInfo {
+                name: "Echo",
+                full_name: "naming.match.Match.Echo",
+                grpc_path: "/naming.match.Match/Echo",
+                routes: &[
+                    __pg::HttpRoute::post(
+                            "/v1/match/{type}",
+                            &__pg::Segment::from_strs(["v1", "match", "*"]),
+                        )
+                        .variables(&[__pg::PathVariable::new(&["type"], 2, 3)])
+                        .body(__pg::BodySpec::Whole),
+                ],
+                input_type: "naming.match.Keywords",
+                output_type: "naming.match.Keywords",
+                ..__pg::MethodInfo::defaults::<Keywords, Keywords>()
+            },
+        ],
+    }
 };
 
 /// The method numbers of `naming.match.Match`: each method's index in `MATCH.methods`.
