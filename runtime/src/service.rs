@@ -53,13 +53,11 @@ pub struct MethodInfo {
     pub idempotency: Idempotency,
     /// The REST bindings, primary first.
     pub routes: &'static [HttpRoute],
-    /// The full name of the request message.
-    pub input_type: &'static str,
-    /// The full name of the response message.
-    pub output_type: &'static str,
-    /// The request message's fields (for REST path and query parameters).
+    /// The request message's table: its full name ([`MethodInfo::input_type`]) and fields (for
+    /// REST path and query parameters).
     pub input: fn() -> &'static crate::schema::MessageInfo,
-    /// The response message's fields (for `response_body`).
+    /// The response message's table: its full name ([`MethodInfo::output_type`]) and fields
+    /// (for `response_body`).
     pub output: fn() -> &'static crate::schema::MessageInfo,
 }
 
@@ -77,11 +75,19 @@ impl MethodInfo {
             guard: Guard::Public,
             idempotency: Idempotency::Unknown,
             routes: &[],
-            input_type: "",
-            output_type: "",
             input: I::info,
             output: O::info,
         }
+    }
+
+    /// The full name of the request message, from its table.
+    pub fn input_type(&self) -> &'static str {
+        (self.input)().full_name
+    }
+
+    /// The full name of the response message, from its table.
+    pub fn output_type(&self) -> &'static str {
+        (self.output)().full_name
     }
 }
 

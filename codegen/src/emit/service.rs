@@ -133,7 +133,6 @@ fn info_static(api: &Api, package: &Package, service: &Service, n: &ServiceNames
         let method_name = &m.name;
         let full_name = &m.full_name;
         let grpc_path = format!("/{}/{}", service.full_name, m.name);
-        let (input, output) = (&m.input, &m.output);
         let (input_ty, output_ty) = io_types(api, package, m);
         let kind = match m.streaming {
             Streaming::Unary => None,
@@ -174,8 +173,6 @@ fn info_static(api: &Api, package: &Package, service: &Service, n: &ServiceNames
                 #guard
                 #idempotency
                 #routes
-                input_type: #input,
-                output_type: #output,
                 ..__pg::MethodInfo::defaults::<#input_ty, #output_ty>()
             }
         }

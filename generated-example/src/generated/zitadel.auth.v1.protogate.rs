@@ -564,8 +564,6 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = {
                         &__pg::Segment::from_strs(["healthz"]),
                     ),
                 ],
-                input_type: "zitadel.auth.v1.HealthzRequest",
-                output_type: "zitadel.auth.v1.HealthzResponse",
                 ..__pg::MethodInfo::defaults::<HealthzRequest, HealthzResponse>()
             },
             __pg::MethodInfo {
@@ -579,8 +577,6 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = {
                         &__pg::Segment::from_strs(["users", "me", "phone"]),
                     ),
                 ],
-                input_type: "zitadel.auth.v1.GetMyPhoneRequest",
-                output_type: "zitadel.auth.v1.GetMyPhoneResponse",
                 ..__pg::MethodInfo::defaults::<GetMyPhoneRequest, GetMyPhoneResponse>()
             },
             __pg::MethodInfo {
@@ -595,8 +591,6 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .body(__pg::BodySpec::Whole),
                 ],
-                input_type: "zitadel.auth.v1.SetMyPhoneRequest",
-                output_type: "zitadel.auth.v1.SetMyPhoneResponse",
                 ..__pg::MethodInfo::defaults::<SetMyPhoneRequest, SetMyPhoneResponse>()
             },
             __pg::MethodInfo {
@@ -616,8 +610,6 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .body(__pg::BodySpec::Whole),
                 ],
-                input_type: "zitadel.auth.v1.VerifyMyPhoneRequest",
-                output_type: "zitadel.auth.v1.VerifyMyPhoneResponse",
                 ..__pg::MethodInfo::defaults::<
                     VerifyMyPhoneRequest,
                     VerifyMyPhoneResponse,
@@ -640,8 +632,6 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .body(__pg::BodySpec::Whole),
                 ],
-                input_type: "zitadel.auth.v1.ResendMyPhoneVerificationRequest",
-                output_type: "zitadel.auth.v1.ResendMyPhoneVerificationResponse",
                 ..__pg::MethodInfo::defaults::<
                     ResendMyPhoneVerificationRequest,
                     ResendMyPhoneVerificationResponse,
@@ -658,8 +648,6 @@ pub static AUTH_SERVICE: ::protogate::ServiceInfo = {
                         &__pg::Segment::from_strs(["users", "me", "phone"]),
                     ),
                 ],
-                input_type: "zitadel.auth.v1.RemoveMyPhoneRequest",
-                output_type: "zitadel.auth.v1.RemoveMyPhoneResponse",
                 ..__pg::MethodInfo::defaults::<
                     RemoveMyPhoneRequest,
                     RemoveMyPhoneResponse,

@@ -553,23 +553,20 @@ impl ::protogate::Validate for GetLegacyRecordRequest {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         {
-            let value = &self.record_id;
-            {
-                let value = *value;
-                v.check(
-                    ::protogate::rules::number::range(
-                        "int64",
-                        value,
-                        ::core::option::Option::Some(
-                            ::protogate::rules::number::Bound::exclusive(0i64),
-                        ),
-                        ::core::option::Option::None,
+            let value = self.record_id;
+            v.check(
+                ::protogate::rules::number::range(
+                    "int64",
+                    value,
+                    ::core::option::Option::Some(
+                        ::protogate::rules::number::Bound::exclusive(0i64),
                     ),
-                    "GetLegacyRecordRequest",
-                    "RecordId",
-                    "record_id",
-                );
-            }
+                    ::core::option::Option::None,
+                ),
+                "GetLegacyRecordRequest",
+                "RecordId",
+                "record_id",
+            );
         }
     }
 }
@@ -839,8 +836,6 @@ pub static ADMIN_SERVICE: ::protogate::ServiceInfo = {
                         &__pg::Segment::from_strs(["v1", "admin", "healthz"]),
                     ),
                 ],
-                input_type: "google.protobuf.Empty",
-                output_type: "google.protobuf.Empty",
                 ..__pg::MethodInfo::defaults::<
                     ::pbjson_types::Empty,
                     ::pbjson_types::Empty,
@@ -856,8 +851,6 @@ pub static ADMIN_SERVICE: ::protogate::ServiceInfo = {
                         &__pg::Segment::from_strs(["v1", "admin", "settings"]),
                     ),
                 ],
-                input_type: "library.admin.v1.GetSettingsRequest",
-                output_type: "library.admin.v1.Settings",
                 ..__pg::MethodInfo::defaults::<GetSettingsRequest, Settings>()
             },
             __pg::MethodInfo {
@@ -871,8 +864,6 @@ pub static ADMIN_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .body(__pg::BodySpec::Field("settings")),
                 ],
-                input_type: "library.admin.v1.UpdateSettingsRequest",
-                output_type: "library.admin.v1.Settings",
                 ..__pg::MethodInfo::defaults::<UpdateSettingsRequest, Settings>()
             },
             __pg::MethodInfo {
@@ -886,8 +877,6 @@ pub static ADMIN_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .variables(&[__pg::PathVariable::new(&["name"], 1, 3)]),
                 ],
-                input_type: "library.admin.v1.GetExportFileRequest",
-                output_type: "library.admin.v1.ExportFile",
                 ..__pg::MethodInfo::defaults::<GetExportFileRequest, ExportFile>()
             },
             __pg::MethodInfo {
@@ -906,8 +895,6 @@ pub static ADMIN_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .variables(&[__pg::PathVariable::new(&["record_id"], 3, 4)]),
                 ],
-                input_type: "library.admin.v1.GetLegacyRecordRequest",
-                output_type: "library.admin.v1.LegacyCatalogRecord",
                 ..__pg::MethodInfo::defaults::<
                     GetLegacyRecordRequest,
                     LegacyCatalogRecord,
@@ -926,8 +913,6 @@ pub static ADMIN_SERVICE: ::protogate::ServiceInfo = {
                         .verb("bulkImport")
                         .body(__pg::BodySpec::Whole),
                 ],
-                input_type: "library.admin.v1.BulkImportBooksRequest",
-                output_type: "library.admin.v1.BulkImportSummary",
                 ..__pg::MethodInfo::defaults::<
                     BulkImportBooksRequest,
                     BulkImportSummary,
@@ -945,8 +930,6 @@ pub static ADMIN_SERVICE: ::protogate::ServiceInfo = {
                         .verb("purge")
                         .body(__pg::BodySpec::Whole),
                 ],
-                input_type: "library.admin.v1.PurgeLoansRequest",
-                output_type: "library.admin.v1.PurgeLoansResponse",
                 ..__pg::MethodInfo::defaults::<PurgeLoansRequest, PurgeLoansResponse>()
             },
         ],

@@ -107,46 +107,40 @@ impl ::protogate::Validate for DateRange {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         {
-            let value = &self.start_year;
-            {
-                let value = *value;
-                v.check(
-                    ::protogate::rules::number::range(
-                        "int32",
-                        value,
-                        ::core::option::Option::Some(
-                            ::protogate::rules::number::Bound::inclusive(-3000i32),
-                        ),
-                        ::core::option::Option::Some(
-                            ::protogate::rules::number::Bound::inclusive(3000i32),
-                        ),
+            let value = self.start_year;
+            v.check(
+                ::protogate::rules::number::range(
+                    "int32",
+                    value,
+                    ::core::option::Option::Some(
+                        ::protogate::rules::number::Bound::inclusive(-3000i32),
                     ),
-                    "DateRange",
-                    "StartYear",
-                    "start_year",
-                );
-            }
+                    ::core::option::Option::Some(
+                        ::protogate::rules::number::Bound::inclusive(3000i32),
+                    ),
+                ),
+                "DateRange",
+                "StartYear",
+                "start_year",
+            );
         }
         {
-            let value = &self.end_year;
-            {
-                let value = *value;
-                v.check(
-                    ::protogate::rules::number::range(
-                        "int32",
-                        value,
-                        ::core::option::Option::Some(
-                            ::protogate::rules::number::Bound::inclusive(-3000i32),
-                        ),
-                        ::core::option::Option::Some(
-                            ::protogate::rules::number::Bound::inclusive(3000i32),
-                        ),
+            let value = self.end_year;
+            v.check(
+                ::protogate::rules::number::range(
+                    "int32",
+                    value,
+                    ::core::option::Option::Some(
+                        ::protogate::rules::number::Bound::inclusive(-3000i32),
                     ),
-                    "DateRange",
-                    "EndYear",
-                    "end_year",
-                );
-            }
+                    ::core::option::Option::Some(
+                        ::protogate::rules::number::Bound::inclusive(3000i32),
+                    ),
+                ),
+                "DateRange",
+                "EndYear",
+                "end_year",
+            );
         }
     }
 }
@@ -172,38 +166,33 @@ impl ::protogate::Validate for Money {
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         {
             let value = &self.currency_code;
-            {
-                static PATTERN: ::protogate::rules::Pattern = ::protogate::rules::Pattern::new(
-                    "^[A-Z]{3}$",
-                );
-                v.check(
-                    ::protogate::rules::string::pattern(value, &PATTERN),
-                    "Money",
-                    "CurrencyCode",
-                    "currency_code",
-                );
-            }
+            static PATTERN: ::protogate::rules::Pattern = ::protogate::rules::Pattern::new(
+                "^[A-Z]{3}$",
+            );
+            v.check(
+                ::protogate::rules::string::pattern(value, &PATTERN),
+                "Money",
+                "CurrencyCode",
+                "currency_code",
+            );
         }
         {
-            let value = &self.nanos;
-            {
-                let value = *value;
-                v.check(
-                    ::protogate::rules::number::range(
-                        "int32",
-                        value,
-                        ::core::option::Option::Some(
-                            ::protogate::rules::number::Bound::inclusive(-999999999i32),
-                        ),
-                        ::core::option::Option::Some(
-                            ::protogate::rules::number::Bound::inclusive(999999999i32),
-                        ),
+            let value = self.nanos;
+            v.check(
+                ::protogate::rules::number::range(
+                    "int32",
+                    value,
+                    ::core::option::Option::Some(
+                        ::protogate::rules::number::Bound::inclusive(-999999999i32),
                     ),
-                    "Money",
-                    "Nanos",
-                    "nanos",
-                );
-            }
+                    ::core::option::Option::Some(
+                        ::protogate::rules::number::Bound::inclusive(999999999i32),
+                    ),
+                ),
+                "Money",
+                "Nanos",
+                "nanos",
+            );
         }
     }
 }

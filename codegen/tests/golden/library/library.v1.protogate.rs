@@ -1146,17 +1146,15 @@ impl ::protogate::Validate for Book {
         }
         {
             let value = &self.isbn_13;
-            {
-                static PATTERN: ::protogate::rules::Pattern = ::protogate::rules::Pattern::new(
-                    "^(97[89][0-9]{10})?$",
-                );
-                v.check(
-                    ::protogate::rules::string::pattern(value, &PATTERN),
-                    "Book",
-                    "Isbn13",
-                    "isbn_13",
-                );
-            }
+            static PATTERN: ::protogate::rules::Pattern = ::protogate::rules::Pattern::new(
+                "^(97[89][0-9]{10})?$",
+            );
+            v.check(
+                ::protogate::rules::string::pattern(value, &PATTERN),
+                "Book",
+                "Isbn13",
+                "isbn_13",
+            );
         }
         {
             let values = &self.editions;
@@ -1464,25 +1462,22 @@ impl ::protogate::Validate for ListBooksRequest {
             }
         }
         {
-            let value = &self.page_size;
-            {
-                let value = *value;
-                v.check(
-                    ::protogate::rules::number::range(
-                        "int32",
-                        value,
-                        ::core::option::Option::Some(
-                            ::protogate::rules::number::Bound::inclusive(0i32),
-                        ),
-                        ::core::option::Option::Some(
-                            ::protogate::rules::number::Bound::inclusive(1000i32),
-                        ),
+            let value = self.page_size;
+            v.check(
+                ::protogate::rules::number::range(
+                    "int32",
+                    value,
+                    ::core::option::Option::Some(
+                        ::protogate::rules::number::Bound::inclusive(0i32),
                     ),
-                    "ListBooksRequest",
-                    "PageSize",
-                    "page_size",
-                );
-            }
+                    ::core::option::Option::Some(
+                        ::protogate::rules::number::Bound::inclusive(1000i32),
+                    ),
+                ),
+                "ListBooksRequest",
+                "PageSize",
+                "page_size",
+            );
         }
         {
             let value = &self.filter;
@@ -1498,21 +1493,18 @@ impl ::protogate::Validate for ListBooksRequest {
             );
         }
         {
-            let value = &self.format;
-            {
-                let value = *value;
-                v.check(
-                    ::protogate::rules::message::defined_only(
-                        <super::common::v1::BookFormat as ::core::convert::TryFrom<
-                            i32,
-                        >>::try_from(value)
-                            .is_ok(),
-                    ),
-                    "ListBooksRequest",
-                    "Format",
-                    "format",
-                );
-            }
+            let value = self.format;
+            v.check(
+                ::protogate::rules::message::defined_only(
+                    <super::common::v1::BookFormat as ::core::convert::TryFrom<
+                        i32,
+                    >>::try_from(value)
+                        .is_ok(),
+                ),
+                "ListBooksRequest",
+                "Format",
+                "format",
+            );
         }
         if let ::core::option::Option::Some(value) = &self.published {
             v.embedded(
@@ -2378,23 +2370,20 @@ impl ::protogate::Validate for Shelf {
             );
         }
         {
-            let value = &self.capacity;
-            {
-                let value = *value;
-                v.check(
-                    ::protogate::rules::number::range(
-                        "uint64",
-                        value,
-                        ::core::option::Option::Some(
-                            ::protogate::rules::number::Bound::exclusive(0u64),
-                        ),
-                        ::core::option::Option::None,
+            let value = self.capacity;
+            v.check(
+                ::protogate::rules::number::range(
+                    "uint64",
+                    value,
+                    ::core::option::Option::Some(
+                        ::protogate::rules::number::Bound::exclusive(0u64),
                     ),
-                    "Shelf",
-                    "Capacity",
-                    "capacity",
-                );
-            }
+                    ::core::option::Option::None,
+                ),
+                "Shelf",
+                "Capacity",
+                "capacity",
+            );
         }
         if let ::core::option::Option::Some(shelf::Location::BranchAddress(value)) = &self
             .location
@@ -2537,25 +2526,22 @@ impl ::protogate::Validate for ListShelvesRequest {
     #[inline]
     fn collect_violations(&self, v: &mut ::protogate::Collector) {
         {
-            let value = &self.page_size;
-            {
-                let value = *value;
-                v.check(
-                    ::protogate::rules::number::range(
-                        "int32",
-                        value,
-                        ::core::option::Option::Some(
-                            ::protogate::rules::number::Bound::inclusive(0i32),
-                        ),
-                        ::core::option::Option::Some(
-                            ::protogate::rules::number::Bound::inclusive(1000i32),
-                        ),
+            let value = self.page_size;
+            v.check(
+                ::protogate::rules::number::range(
+                    "int32",
+                    value,
+                    ::core::option::Option::Some(
+                        ::protogate::rules::number::Bound::inclusive(0i32),
                     ),
-                    "ListShelvesRequest",
-                    "PageSize",
-                    "page_size",
-                );
-            }
+                    ::core::option::Option::Some(
+                        ::protogate::rules::number::Bound::inclusive(1000i32),
+                    ),
+                ),
+                "ListShelvesRequest",
+                "PageSize",
+                "page_size",
+            );
         }
     }
 }
@@ -2720,8 +2706,6 @@ pub static AUTHOR_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .variables(&[__pg::PathVariable::new(&["name"], 1, 3)]),
                 ],
-                input_type: "library.v1.GetAuthorRequest",
-                output_type: "library.v1.Author",
                 ..__pg::MethodInfo::defaults::<GetAuthorRequest, Author>()
             },
         ],
@@ -2825,8 +2809,6 @@ pub static BOOK_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .variables(&[__pg::PathVariable::new(&["shelf"], 2, 3)]),
                 ],
-                input_type: "library.v1.ListBooksRequest",
-                output_type: "library.v1.ListBooksResponse",
                 ..__pg::MethodInfo::defaults::<ListBooksRequest, ListBooksResponse>()
             },
             __pg::MethodInfo {
@@ -2870,8 +2852,6 @@ pub static BOOK_SERVICE: ::protogate::ServiceInfo = {
                         .verb("get")
                         .body(__pg::BodySpec::Whole),
                 ],
-                input_type: "library.v1.GetBookRequest",
-                output_type: "library.v1.Book",
                 ..__pg::MethodInfo::defaults::<GetBookRequest, Book>()
             },
             __pg::MethodInfo {
@@ -2886,8 +2866,6 @@ pub static BOOK_SERVICE: ::protogate::ServiceInfo = {
                         .variables(&[__pg::PathVariable::new(&["shelf"], 2, 3)])
                         .body(__pg::BodySpec::Field("book")),
                 ],
-                input_type: "library.v1.CreateBookRequest",
-                output_type: "library.v1.Book",
                 ..__pg::MethodInfo::defaults::<CreateBookRequest, Book>()
             },
             __pg::MethodInfo {
@@ -2908,8 +2886,6 @@ pub static BOOK_SERVICE: ::protogate::ServiceInfo = {
                         .variables(&[__pg::PathVariable::new(&["book", "name"], 1, 5)])
                         .body(__pg::BodySpec::Field("book")),
                 ],
-                input_type: "library.v1.UpdateBookRequest",
-                output_type: "library.v1.Book",
                 ..__pg::MethodInfo::defaults::<UpdateBookRequest, Book>()
             },
             __pg::MethodInfo {
@@ -2929,8 +2905,6 @@ pub static BOOK_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .variables(&[__pg::PathVariable::new(&["name"], 1, 5)]),
                 ],
-                input_type: "library.v1.DeleteBookRequest",
-                output_type: "google.protobuf.Empty",
                 ..__pg::MethodInfo::defaults::<
                     DeleteBookRequest,
                     ::pbjson_types::Empty,
@@ -2955,8 +2929,6 @@ pub static BOOK_SERVICE: ::protogate::ServiceInfo = {
                         .verb("checkout")
                         .body(__pg::BodySpec::Whole),
                 ],
-                input_type: "library.v1.CheckoutBookRequest",
-                output_type: "library.v1.Loan",
                 ..__pg::MethodInfo::defaults::<CheckoutBookRequest, Loan>()
             },
             __pg::MethodInfo {
@@ -2979,8 +2951,6 @@ pub static BOOK_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .variables(&[__pg::PathVariable::new(&["name"], 1, 5)]),
                 ],
-                input_type: "library.v1.BookExistsRequest",
-                output_type: "google.protobuf.Empty",
                 ..__pg::MethodInfo::defaults::<
                     BookExistsRequest,
                     ::pbjson_types::Empty,
@@ -2999,8 +2969,6 @@ pub static BOOK_SERVICE: ::protogate::ServiceInfo = {
                         .verb("batchGet")
                         .response_body("books"),
                 ],
-                input_type: "library.v1.BatchGetBooksRequest",
-                output_type: "library.v1.BatchGetBooksResponse",
                 ..__pg::MethodInfo::defaults::<
                     BatchGetBooksRequest,
                     BatchGetBooksResponse,
@@ -3019,8 +2987,6 @@ pub static BOOK_SERVICE: ::protogate::ServiceInfo = {
                         .variables(&[__pg::PathVariable::new(&["shelf"], 2, 3)])
                         .verb("watch"),
                 ],
-                input_type: "library.v1.WatchBooksRequest",
-                output_type: "library.v1.BookEvent",
                 ..__pg::MethodInfo::defaults::<WatchBooksRequest, BookEvent>()
             },
         ],
@@ -3292,8 +3258,6 @@ pub static LOAN_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .variables(&[__pg::PathVariable::new(&["name"], 1, 3)]),
                 ],
-                input_type: "library.v1.GetLoanRequest",
-                output_type: "library.v1.Loan",
                 ..__pg::MethodInfo::defaults::<GetLoanRequest, Loan>()
             },
             __pg::MethodInfo {
@@ -3309,8 +3273,6 @@ pub static LOAN_SERVICE: ::protogate::ServiceInfo = {
                         .verb("cancel")
                         .body(__pg::BodySpec::Whole),
                 ],
-                input_type: "library.v1.CancelLoanRequest",
-                output_type: "library.v1.Loan",
                 ..__pg::MethodInfo::defaults::<CancelLoanRequest, Loan>()
             },
             __pg::MethodInfo {
@@ -3318,8 +3280,6 @@ pub static LOAN_SERVICE: ::protogate::ServiceInfo = {
                 full_name: "library.v1.LoanService.LoanDesk",
                 grpc_path: "/library.v1.LoanService/LoanDesk",
                 kind: __pg::MethodKind::BidiStreaming,
-                input_type: "library.v1.LoanDeskRequest",
-                output_type: "library.v1.LoanDeskResponse",
                 ..__pg::MethodInfo::defaults::<LoanDeskRequest, LoanDeskResponse>()
             },
         ],
@@ -3469,8 +3429,6 @@ pub static SHELF_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .body(__pg::BodySpec::Whole),
                 ],
-                input_type: "library.v1.CreateShelfRequest",
-                output_type: "library.v1.Shelf",
                 ..__pg::MethodInfo::defaults::<CreateShelfRequest, Shelf>()
             },
             __pg::MethodInfo {
@@ -3484,8 +3442,6 @@ pub static SHELF_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .variables(&[__pg::PathVariable::new(&["shelf"], 2, 3)]),
                 ],
-                input_type: "library.v1.GetShelfRequest",
-                output_type: "library.v1.Shelf",
                 ..__pg::MethodInfo::defaults::<GetShelfRequest, Shelf>()
             },
             __pg::MethodInfo {
@@ -3498,8 +3454,6 @@ pub static SHELF_SERVICE: ::protogate::ServiceInfo = {
                         &__pg::Segment::from_strs(["v1", "shelves"]),
                     ),
                 ],
-                input_type: "library.v1.ListShelvesRequest",
-                output_type: "library.v1.ListShelvesResponse",
                 ..__pg::MethodInfo::defaults::<ListShelvesRequest, ListShelvesResponse>()
             },
             __pg::MethodInfo {
@@ -3514,8 +3468,6 @@ pub static SHELF_SERVICE: ::protogate::ServiceInfo = {
                         .variables(&[__pg::PathVariable::new(&["shelf", "id"], 2, 3)])
                         .body(__pg::BodySpec::Field("shelf")),
                 ],
-                input_type: "library.v1.UpdateShelfRequest",
-                output_type: "library.v1.Shelf",
                 ..__pg::MethodInfo::defaults::<UpdateShelfRequest, Shelf>()
             },
             __pg::MethodInfo {
@@ -3529,8 +3481,6 @@ pub static SHELF_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .variables(&[__pg::PathVariable::new(&["shelf"], 2, 3)]),
                 ],
-                input_type: "library.v1.DeleteShelfRequest",
-                output_type: "google.protobuf.Empty",
                 ..__pg::MethodInfo::defaults::<
                     DeleteShelfRequest,
                     ::pbjson_types::Empty,

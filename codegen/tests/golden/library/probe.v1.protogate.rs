@@ -920,8 +920,6 @@ pub static CHECKED_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .body(__pg::BodySpec::Whole),
                 ],
-                input_type: "probe.v1.CheckRequest",
-                output_type: "probe.v1.CheckResponse",
                 ..__pg::MethodInfo::defaults::<CheckRequest, CheckResponse>()
             },
         ],
@@ -1030,8 +1028,6 @@ pub static PROBE_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .variables(&[__pg::PathVariable::new(&["id"], 2, 3)]),
                 ],
-                input_type: "probe.v1.EchoRequest",
-                output_type: "probe.v1.EchoResponse",
                 ..__pg::MethodInfo::defaults::<EchoRequest, EchoResponse>()
             },
             __pg::MethodInfo {
@@ -1046,8 +1042,6 @@ pub static PROBE_SERVICE: ::protogate::ServiceInfo = {
                         .variables(&[__pg::PathVariable::new(&["id"], 2, 3)])
                         .response_body("inner"),
                 ],
-                input_type: "probe.v1.EchoRequest",
-                output_type: "probe.v1.EchoResponse",
                 ..__pg::MethodInfo::defaults::<EchoRequest, EchoResponse>()
             },
             __pg::MethodInfo {
@@ -1062,8 +1056,6 @@ pub static PROBE_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .variables(&[__pg::PathVariable::new(&["id"], 2, 3)]),
                 ],
-                input_type: "probe.v1.EchoRequest",
-                output_type: "probe.v1.EchoResponse",
                 ..__pg::MethodInfo::defaults::<EchoRequest, EchoResponse>()
             },
         ],
@@ -1210,8 +1202,6 @@ pub static BLOB_SERVICE: ::protogate::ServiceInfo = {
                         .body(__pg::BodySpec::Field("content"))
                         .request_http_body(),
                 ],
-                input_type: "probe.v1.UploadRequest",
-                output_type: "probe.v1.BlobSummary",
                 ..__pg::MethodInfo::defaults::<UploadRequest, BlobSummary>()
             },
             __pg::MethodInfo {
@@ -1226,8 +1216,6 @@ pub static BLOB_SERVICE: ::protogate::ServiceInfo = {
                         .body(__pg::BodySpec::Whole)
                         .request_http_body(),
                 ],
-                input_type: "google.api.HttpBody",
-                output_type: "probe.v1.BlobSummary",
                 ..__pg::MethodInfo::defaults::<::protogate::wkt::HttpBody, BlobSummary>()
             },
             __pg::MethodInfo {
@@ -1242,8 +1230,6 @@ pub static BLOB_SERVICE: ::protogate::ServiceInfo = {
                         .variables(&[__pg::PathVariable::new(&["name"], 2, 3)])
                         .response_http_body(),
                 ],
-                input_type: "probe.v1.DownloadRequest",
-                output_type: "google.api.HttpBody",
                 ..__pg::MethodInfo::defaults::<
                     DownloadRequest,
                     ::protogate::wkt::HttpBody,
@@ -1261,8 +1247,6 @@ pub static BLOB_SERVICE: ::protogate::ServiceInfo = {
                         .variables(&[__pg::PathVariable::new(&["name"], 2, 3)])
                         .verb("describe"),
                 ],
-                input_type: "probe.v1.DownloadRequest",
-                output_type: "probe.v1.BlobSummary",
                 ..__pg::MethodInfo::defaults::<DownloadRequest, BlobSummary>()
             },
             __pg::MethodInfo {
@@ -1278,8 +1262,6 @@ pub static BLOB_SERVICE: ::protogate::ServiceInfo = {
                         .response_body("content")
                         .response_http_body(),
                 ],
-                input_type: "probe.v1.DownloadRequest",
-                output_type: "probe.v1.Blob",
                 ..__pg::MethodInfo::defaults::<DownloadRequest, Blob>()
             },
             __pg::MethodInfo {
@@ -1295,8 +1277,6 @@ pub static BLOB_SERVICE: ::protogate::ServiceInfo = {
                         .variables(&[__pg::PathVariable::new(&["name"], 2, 3)])
                         .response_http_body(),
                 ],
-                input_type: "probe.v1.DownloadRequest",
-                output_type: "google.api.HttpBody",
                 ..__pg::MethodInfo::defaults::<
                     DownloadRequest,
                     ::protogate::wkt::HttpBody,
@@ -1314,8 +1294,6 @@ pub static BLOB_SERVICE: ::protogate::ServiceInfo = {
                         .variables(&[__pg::PathVariable::new(&["blob", "name"], 2, 3)])
                         .body(__pg::BodySpec::Field("blob")),
                 ],
-                input_type: "probe.v1.UpdateBlobRequest",
-                output_type: "probe.v1.UpdateBlobRequest",
                 ..__pg::MethodInfo::defaults::<UpdateBlobRequest, UpdateBlobRequest>()
             },
         ],
@@ -1542,8 +1520,6 @@ pub static PROJECT_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .variables(&[__pg::PathVariable::new(&["project_id"], 2, 3)]),
                 ],
-                input_type: "probe.v1.GetProjectRequest",
-                output_type: "probe.v1.Project",
                 ..__pg::MethodInfo::defaults::<GetProjectRequest, Project>()
             },
             __pg::MethodInfo {
@@ -1561,8 +1537,6 @@ pub static PROJECT_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .variables(&[__pg::PathVariable::new(&["project_id"], 2, 3)]),
                 ],
-                input_type: "probe.v1.GetProjectRequest",
-                output_type: "probe.v1.Project",
                 ..__pg::MethodInfo::defaults::<GetProjectRequest, Project>()
             },
             __pg::MethodInfo {
@@ -1576,8 +1550,6 @@ pub static PROJECT_SERVICE: ::protogate::ServiceInfo = {
                         &__pg::Segment::from_strs(["v1", "whoami"]),
                     ),
                 ],
-                input_type: "probe.v1.WhoAmIRequest",
-                output_type: "probe.v1.WhoAmIResponse",
                 ..__pg::MethodInfo::defaults::<WhoAmIRequest, WhoAmIResponse>()
             },
         ],

@@ -124,8 +124,6 @@ pub static PINGER: ::protogate::ServiceInfo = {
                         )
                         .body(__pg::BodySpec::Whole),
                 ],
-                input_type: "Ping",
-                output_type: "Ping",
                 ..__pg::MethodInfo::defaults::<Ping, Ping>()
             },
         ],
@@ -229,8 +227,6 @@ pub static WALLET_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .variables(&[__pg::PathVariable::new(&["units"], 2, 3)]),
                 ],
-                input_type: "naming.type.Money",
-                output_type: "Wallet",
                 ..__pg::MethodInfo::defaults::<naming::r#type::Money, Wallet>()
             },
         ],

@@ -170,8 +170,6 @@ pub static CLASH: ::protogate::ServiceInfo = {
                         )
                         .variables(&[__pg::PathVariable::new(&["name"], 2, 3)]),
                 ],
-                input_type: "naming.clash.CLASH",
-                output_type: "naming.clash.CLASH",
                 ..__pg::MethodInfo::defaults::<Clash, Clash>()
             },
             __pg::MethodInfo {
@@ -185,32 +183,24 @@ pub static CLASH: ::protogate::ServiceInfo = {
                         )
                         .body(__pg::BodySpec::Whole),
                 ],
-                input_type: "naming.clash.ClashHandler",
-                output_type: "naming.clash.ClashHandler",
                 ..__pg::MethodInfo::defaults::<ClashHandler, ClashHandler>()
             },
             __pg::MethodInfo {
                 name: "IntoGrpc",
                 full_name: "naming.clash.Clash.IntoGrpc",
                 grpc_path: "/naming.clash.Clash/IntoGrpc",
-                input_type: "naming.clash.CLASH",
-                output_type: "naming.clash.CLASH",
                 ..__pg::MethodInfo::defaults::<Clash, Clash>()
             },
             __pg::MethodInfo {
                 name: "FromArc",
                 full_name: "naming.clash.Clash.FromArc",
                 grpc_path: "/naming.clash.Clash/FromArc",
-                input_type: "naming.clash.CLASH",
-                output_type: "naming.clash.CLASH",
                 ..__pg::MethodInfo::defaults::<Clash, Clash>()
             },
             __pg::MethodInfo {
                 name: "CallUnary",
                 full_name: "naming.clash.Clash.CallUnary",
                 grpc_path: "/naming.clash.Clash/CallUnary",
-                input_type: "naming.clash.CLASH",
-                output_type: "naming.clash.CLASH",
                 ..__pg::MethodInfo::defaults::<Clash, Clash>()
             },
             __pg::MethodInfo {
@@ -218,32 +208,24 @@ pub static CLASH: ::protogate::ServiceInfo = {
                 full_name: "naming.clash.Clash.CallServerStreaming",
                 grpc_path: "/naming.clash.Clash/CallServerStreaming",
                 kind: __pg::MethodKind::ServerStreaming,
-                input_type: "naming.clash.CLASH",
-                output_type: "naming.clash.CLASH",
                 ..__pg::MethodInfo::defaults::<Clash, Clash>()
             },
             __pg::MethodInfo {
                 name: "FileDescriptorSet",
                 full_name: "naming.clash.Clash.FileDescriptorSet",
                 grpc_path: "/naming.clash.Clash/FileDescriptorSet",
-                input_type: "naming.clash.CLASH",
-                output_type: "naming.clash.CLASH",
                 ..__pg::MethodInfo::defaults::<Clash, Clash>()
             },
             __pg::MethodInfo {
                 name: "AddGrpcRoutes",
                 full_name: "naming.clash.Clash.AddGrpcRoutes",
                 grpc_path: "/naming.clash.Clash/AddGrpcRoutes",
-                input_type: "naming.clash.CLASH",
-                output_type: "naming.clash.CLASH",
                 ..__pg::MethodInfo::defaults::<Clash, Clash>()
             },
             __pg::MethodInfo {
                 name: "Clone",
                 full_name: "naming.clash.Clash.Clone",
                 grpc_path: "/naming.clash.Clash/Clone",
-                input_type: "naming.clash.CLASH",
-                output_type: "naming.clash.CLASH",
                 ..__pg::MethodInfo::defaults::<Clash, Clash>()
             },
             __pg::MethodInfo {
@@ -257,8 +239,6 @@ pub static CLASH: ::protogate::ServiceInfo = {
                         )
                         .body(__pg::BodySpec::Whole),
                 ],
-                input_type: "naming.deep.Level1",
-                output_type: "naming.deep.Level1",
                 ..__pg::MethodInfo::defaults::<
                     super::deep::Level1,
                     super::deep::Level1,
@@ -523,16 +503,12 @@ pub static SERVICE: ::protogate::ServiceInfo = {
                 name: "Service",
                 full_name: "naming.clash.Service.Service",
                 grpc_path: "/naming.clash.Service/Service",
-                input_type: "naming.clash.CLASH",
-                output_type: "naming.clash.CLASH",
                 ..__pg::MethodInfo::defaults::<Clash, Clash>()
             },
             __pg::MethodInfo {
                 name: "Info",
                 full_name: "naming.clash.Service.Info",
                 grpc_path: "/naming.clash.Service/Info",
-                input_type: "naming.clash.ClashHandler",
-                output_type: "naming.clash.ClashHandler",
                 ..__pg::MethodInfo::defaults::<ClashHandler, ClashHandler>()
             },
         ],

@@ -85,8 +85,6 @@ pub static SHOP_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .variables(&[__pg::PathVariable::new(&["display_name"], 3, 4)]),
                 ],
-                input_type: "naming.MixedCase.ShopV1.Price",
-                output_type: "naming.MixedCase.ShopV1.Price",
                 ..__pg::MethodInfo::defaults::<Price, Price>()
             },
         ],

@@ -526,8 +526,6 @@ pub static PRELUDE_SERVICE: ::protogate::ServiceInfo = {
                         )
                         .body(__pg::BodySpec::Whole),
                 ],
-                input_type: "naming.prelude.Prelude",
-                output_type: "naming.prelude.Prelude",
                 ..__pg::MethodInfo::defaults::<Prelude, Prelude>()
             },
         ],

@@ -153,8 +153,6 @@ pub static MATCH: ::protogate::ServiceInfo = {
                         .variables(&[__pg::PathVariable::new(&["type"], 2, 3)])
                         .body(__pg::BodySpec::Whole),
                 ],
-                input_type: "naming.match.Keywords",
-                output_type: "naming.match.Keywords",
                 ..__pg::MethodInfo::defaults::<Keywords, Keywords>()
             },
         ],
