@@ -267,6 +267,9 @@ fn json_false_leaves_out_the_json_code_and_needs_no_server() {
     assert!(with.contains("::protogate::json_message!(Blob);"));
     let (_out, without) = generate(|b| b.json(false).build_server(false));
     assert!(!without.contains("protogate::json"), "no JSON code at all");
+    // The field tables serve JSON and the server only.
+    assert!(with.contains("impl ::protogate::schema::Described for Blob {"));
+    assert!(!without.contains("protogate::schema"), "no field tables");
     assert!(without.contains("pub struct Blob {"));
 
     let out = tempfile::tempdir().expect("temporary directory");

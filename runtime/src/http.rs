@@ -42,6 +42,26 @@ pub enum Segment {
     Multi,
 }
 
+impl Segment {
+    /// The segments of a template from their text: `*` is [`Segment::Single`], `**`
+    /// [`Segment::Multi`], anything else a literal (a template's literals never are `*`).
+    /// The generated route tables spell their templates' segments so, evaluated at compile
+    /// time.
+    pub const fn from_strs<const N: usize>(texts: [&'static str; N]) -> [Segment; N] {
+        let mut segments = [Segment::Single; N];
+        let mut i = 0;
+        while i < N {
+            segments[i] = match texts[i].as_bytes() {
+                [b'*'] => Segment::Single,
+                [b'*', b'*'] => Segment::Multi,
+                _ => Segment::Literal(texts[i]),
+            };
+            i += 1;
+        }
+        segments
+    }
+}
+
 /// A variable of a path template, bound to the segments `start..end`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PathVariable {
@@ -94,6 +114,133 @@ pub struct HttpRoute {
     /// The response (or its `response_body` field) is `google.api.HttpBody`: its `data` is
     /// written as the body under its `content_type`, each message's as one chunk when streamed.
     pub response_http_body: bool,
+}
+
+impl HttpRoute {
+    /// A binding of `method` to `template` without a body (the request comes from the path
+    /// and the query string), answered with the whole response message, neither side a
+    /// `google.api.HttpBody`: the generated tables start every route here.
+    pub const fn new(method: HttpMethod, template: PathTemplate) -> HttpRoute {
+        HttpRoute {
+            method,
+            template,
+            body: BodySpec::None,
+            response_body: None,
+            request_http_body: false,
+            response_http_body: false,
+        }
+    }
+
+    /// [`HttpRoute::new`] for GET at the template `source` of `segments`.
+    pub const fn get(source: &'static str, segments: &'static [Segment]) -> HttpRoute {
+        HttpRoute::new(HttpMethod::Get, PathTemplate::new(source, segments))
+    }
+
+    /// [`HttpRoute::new`] for PUT at the template `source` of `segments`.
+    pub const fn put(source: &'static str, segments: &'static [Segment]) -> HttpRoute {
+        HttpRoute::new(HttpMethod::Put, PathTemplate::new(source, segments))
+    }
+
+    /// [`HttpRoute::new`] for POST at the template `source` of `segments`.
+    pub const fn post(source: &'static str, segments: &'static [Segment]) -> HttpRoute {
+        HttpRoute::new(HttpMethod::Post, PathTemplate::new(source, segments))
+    }
+
+    /// [`HttpRoute::new`] for DELETE at the template `source` of `segments`.
+    pub const fn delete(source: &'static str, segments: &'static [Segment]) -> HttpRoute {
+        HttpRoute::new(HttpMethod::Delete, PathTemplate::new(source, segments))
+    }
+
+    /// [`HttpRoute::new`] for PATCH at the template `source` of `segments`.
+    pub const fn patch(source: &'static str, segments: &'static [Segment]) -> HttpRoute {
+        HttpRoute::new(HttpMethod::Patch, PathTemplate::new(source, segments))
+    }
+
+    /// The route, its template's variables `variables`.
+    pub const fn variables(self, variables: &'static [PathVariable]) -> HttpRoute {
+        HttpRoute {
+            template: self.template.variables(variables),
+            ..self
+        }
+    }
+
+    /// The route, its template's custom verb `verb`.
+    pub const fn verb(self, verb: &'static str) -> HttpRoute {
+        HttpRoute {
+            template: self.template.verb(verb),
+            ..self
+        }
+    }
+
+    /// The route, its request read from the body as `body` says.
+    pub const fn body(self, body: BodySpec) -> HttpRoute {
+        HttpRoute { body, ..self }
+    }
+
+    /// The route, answered with the response's field `field` (`response_body`).
+    pub const fn response_body(self, field: &'static str) -> HttpRoute {
+        HttpRoute {
+            response_body: Some(field),
+            ..self
+        }
+    }
+
+    /// The route, its body a `google.api.HttpBody` (see [`HttpRoute::request_http_body`]).
+    pub const fn request_http_body(self) -> HttpRoute {
+        HttpRoute {
+            request_http_body: true,
+            ..self
+        }
+    }
+
+    /// The route, its answer a `google.api.HttpBody` (see
+    /// [`HttpRoute::response_http_body`]).
+    pub const fn response_http_body(self) -> HttpRoute {
+        HttpRoute {
+            response_http_body: true,
+            ..self
+        }
+    }
+}
+
+impl PathTemplate {
+    /// The template `source`, its `segments`, without variables or custom verb.
+    pub const fn new(source: &'static str, segments: &'static [Segment]) -> PathTemplate {
+        PathTemplate {
+            source,
+            segments,
+            variables: &[],
+            verb: None,
+        }
+    }
+
+    /// The template, with its variables.
+    pub const fn variables(self, variables: &'static [PathVariable]) -> PathTemplate {
+        PathTemplate { variables, ..self }
+    }
+
+    /// The template, with the custom verb `verb`.
+    pub const fn verb(self, verb: &'static str) -> PathTemplate {
+        PathTemplate {
+            verb: Some(verb),
+            ..self
+        }
+    }
+}
+
+impl PathVariable {
+    /// The variable of the request field `field_path`, bound to the segments `start..end`.
+    pub const fn new(
+        field_path: &'static [&'static str],
+        start: usize,
+        end: usize,
+    ) -> PathVariable {
+        PathVariable {
+            field_path,
+            start,
+            end,
+        }
+    }
 }
 
 /// A variable's value extracted from a path.
@@ -273,6 +420,20 @@ mod tests {
         }],
         verb: None,
     };
+
+    #[test]
+    fn segments_are_read_from_their_text() {
+        const SEGMENTS: [Segment; 4] = Segment::from_strs(["v1", "*", "files", "**"]);
+        assert_eq!(
+            SEGMENTS,
+            [
+                Segment::Literal("v1"),
+                Segment::Single,
+                Segment::Literal("files"),
+                Segment::Multi,
+            ]
+        );
+    }
 
     #[test]
     fn multi_segment_variable_with_custom_verb() {

@@ -219,8 +219,6 @@ mod tests {
             guard: Guard::Public,
             idempotency: Idempotency::Unknown,
             routes,
-            input_type: "test.Empty",
-            output_type: "test.Empty",
             input: empty,
             output: empty,
         }

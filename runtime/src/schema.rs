@@ -1,6 +1,9 @@
-//! A static description of messages, generated per message: what REST needs to turn path
-//! variables and query parameters (`a.b=1`, `a=1&a=2`, `flag=true`, `m[k]=v`) into proto3
+//! A static description of messages, generated per message: the field table proto3 JSON names
+//! fields by (a field is its position in [`MessageInfo::fields`]), and what REST needs to turn
+//! path variables and query parameters (`a.b=1`, `a=1&a=2`, `flag=true`, `m[k]=v`) into proto3
 //! JSON, and to write an answer's unpopulated fields.
+
+use crate::json::ProtoEnum;
 
 /// The type of a field, as far as REST cares: how a query-string value is read, and what an
 /// unpopulated field is written as.
@@ -12,13 +15,66 @@ pub enum Kind {
     Bool,
     /// `string` or `bytes` (base64).
     Text,
-    /// An enum, by name or by number, with its value names in declaration order (the first
-    /// is the default).
-    Enum(&'static [&'static str]),
+    /// An enum, by name or by number, with `(name, number)` of its values in declaration
+    /// order, aliases included (the first is the default): the enum's
+    /// [`ProtoEnum::VALUES`](crate::json::ProtoEnum::VALUES).
+    Enum(&'static [(&'static str, i32)]),
     /// A message type of the schema.
     Message(fn() -> &'static MessageInfo),
     /// A well-known type, by full name (`google.protobuf.Timestamp`).
     WellKnown(&'static str),
+}
+
+impl Kind {
+    /// `int32`, `sint32`, `sfixed32`.
+    pub const INT32: Kind = Kind::Number(Number::Int32);
+    /// `uint32`, `fixed32`.
+    pub const UINT32: Kind = Kind::Number(Number::UInt32);
+    /// `int64`, `sint64`, `sfixed64`.
+    pub const INT64: Kind = Kind::Number(Number::Int64);
+    /// `uint64`, `fixed64`.
+    pub const UINT64: Kind = Kind::Number(Number::UInt64);
+    /// `float`.
+    pub const FLOAT: Kind = Kind::Number(Number::Float);
+    /// `double`.
+    pub const DOUBLE: Kind = Kind::Number(Number::Double);
+
+    /// `google.protobuf.Timestamp`.
+    pub const TIMESTAMP: Kind = Kind::WellKnown("google.protobuf.Timestamp");
+    /// `google.protobuf.Duration`.
+    pub const DURATION: Kind = Kind::WellKnown("google.protobuf.Duration");
+    /// `google.protobuf.FieldMask`.
+    pub const FIELD_MASK: Kind = Kind::WellKnown("google.protobuf.FieldMask");
+    /// `google.protobuf.Struct`.
+    pub const STRUCT: Kind = Kind::WellKnown("google.protobuf.Struct");
+    /// `google.protobuf.Value`.
+    pub const VALUE: Kind = Kind::WellKnown("google.protobuf.Value");
+    /// `google.protobuf.ListValue`.
+    pub const LIST_VALUE: Kind = Kind::WellKnown("google.protobuf.ListValue");
+    /// `google.protobuf.NullValue` (an enum, written as `null`).
+    pub const NULL_VALUE: Kind = Kind::WellKnown("google.protobuf.NullValue");
+    /// `google.protobuf.Any`.
+    pub const ANY: Kind = Kind::WellKnown("google.protobuf.Any");
+    /// `google.protobuf.Empty`.
+    pub const EMPTY: Kind = Kind::WellKnown("google.protobuf.Empty");
+    /// `google.protobuf.DoubleValue`.
+    pub const DOUBLE_VALUE: Kind = Kind::WellKnown("google.protobuf.DoubleValue");
+    /// `google.protobuf.FloatValue`.
+    pub const FLOAT_VALUE: Kind = Kind::WellKnown("google.protobuf.FloatValue");
+    /// `google.protobuf.Int64Value`.
+    pub const INT64_VALUE: Kind = Kind::WellKnown("google.protobuf.Int64Value");
+    /// `google.protobuf.UInt64Value`.
+    pub const UINT64_VALUE: Kind = Kind::WellKnown("google.protobuf.UInt64Value");
+    /// `google.protobuf.Int32Value`.
+    pub const INT32_VALUE: Kind = Kind::WellKnown("google.protobuf.Int32Value");
+    /// `google.protobuf.UInt32Value`.
+    pub const UINT32_VALUE: Kind = Kind::WellKnown("google.protobuf.UInt32Value");
+    /// `google.protobuf.BoolValue`.
+    pub const BOOL_VALUE: Kind = Kind::WellKnown("google.protobuf.BoolValue");
+    /// `google.protobuf.StringValue`.
+    pub const STRING_VALUE: Kind = Kind::WellKnown("google.protobuf.StringValue");
+    /// `google.protobuf.BytesValue`.
+    pub const BYTES_VALUE: Kind = Kind::WellKnown("google.protobuf.BytesValue");
 }
 
 /// A numeric scalar type.
@@ -56,6 +112,58 @@ pub struct FieldInfo {
     pub oneof: bool,
 }
 
+impl FieldInfo {
+    /// A field of `kind` without a label: not repeated, not a map, not in a oneof. The
+    /// generated tables start every field here and add what it is beyond that.
+    pub const fn new(name: &'static str, json_name: &'static str, kind: Kind) -> FieldInfo {
+        FieldInfo {
+            name,
+            json_name,
+            kind,
+            repeated: false,
+            map_key: None,
+            oneof: false,
+        }
+    }
+
+    /// A field of the message type `T`.
+    pub const fn message<T: Described>(name: &'static str, json_name: &'static str) -> FieldInfo {
+        FieldInfo::new(name, json_name, Kind::Message(T::info))
+    }
+
+    /// A field of the enum `E`.
+    pub const fn enumeration<E: ProtoEnum>(
+        name: &'static str,
+        json_name: &'static str,
+    ) -> FieldInfo {
+        FieldInfo::new(name, json_name, Kind::Enum(E::VALUES))
+    }
+
+    /// The field, `repeated`.
+    pub const fn repeated(self) -> FieldInfo {
+        FieldInfo {
+            repeated: true,
+            ..self
+        }
+    }
+
+    /// The field, a map with keys of kind `key` (its own kind is that of the values).
+    pub const fn map(self, key: Kind) -> FieldInfo {
+        FieldInfo {
+            map_key: Some(key),
+            ..self
+        }
+    }
+
+    /// The field, a member of a oneof (or proto3 `optional`): it has presence.
+    pub const fn oneof(self) -> FieldInfo {
+        FieldInfo {
+            oneof: true,
+            ..self
+        }
+    }
+}
+
 /// A message.
 #[derive(Clone, Copy, Debug)]
 pub struct MessageInfo {
@@ -78,6 +186,13 @@ impl MessageInfo {
 pub trait Described {
     /// The message's description.
     fn info() -> &'static MessageInfo;
+}
+
+/// A boxed field's message is described as the message.
+impl<T: Described> Described for Box<T> {
+    fn info() -> &'static MessageInfo {
+        T::info()
+    }
 }
 
 /// Well-known types used as whole requests or responses: JSON has their own forms, so they
@@ -116,3 +231,44 @@ well_known!(
     pbjson_types::StringValue => "google.protobuf.StringValue",
     pbjson_types::BytesValue => "google.protobuf.BytesValue",
 );
+
+/// `prost::Name` for a generated message, as prost-build's `enable_type_names` writes it: the
+/// message's own name, its package, its full name and its type URL in `type.googleapis.com`.
+/// The generator emits one line per message instead of prost-build's ten:
+/// `prost_name!(Type, "package")` when the Rust name is the proto name,
+/// `prost_name!(Type, "package", "Name")` when not, and
+/// `prost_name!(outer::Type, "package", "Outer", "Name")` for a message nested in `Outer`
+/// (`"Outer.Middle"` two levels deep). The package is `""` for files without one.
+#[macro_export]
+macro_rules! prost_name {
+    ($message:ident, "") => {
+        $crate::prost_name!(@impl $message, "", [::core::stringify!($message)], [::core::stringify!($message)]);
+    };
+    ($message:ident, $package:literal) => {
+        $crate::prost_name!(@impl $message, $package, [::core::stringify!($message)], [$package, ".", ::core::stringify!($message)]);
+    };
+    ($message:ty, "", $name:literal) => {
+        $crate::prost_name!(@impl $message, "", [$name], [$name]);
+    };
+    ($message:ty, $package:literal, $name:literal) => {
+        $crate::prost_name!(@impl $message, $package, [$name], [$package, ".", $name]);
+    };
+    ($message:ty, "", $parents:literal, $name:literal) => {
+        $crate::prost_name!(@impl $message, "", [$name], [$parents, ".", $name]);
+    };
+    ($message:ty, $package:literal, $parents:literal, $name:literal) => {
+        $crate::prost_name!(@impl $message, $package, [$name], [$package, ".", $parents, ".", $name]);
+    };
+    (@impl $message:ty, $package:literal, [$($name:tt)*], [$($full_name:tt)*]) => {
+        impl ::prost::Name for $message {
+            const NAME: &'static str = $($name)*;
+            const PACKAGE: &'static str = $package;
+            fn full_name() -> ::prost::alloc::string::String {
+                ::core::concat!($($full_name)*).into()
+            }
+            fn type_url() -> ::prost::alloc::string::String {
+                ::core::concat!("type.googleapis.com/", $($full_name)*).into()
+            }
+        }
+    };
+}

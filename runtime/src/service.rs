@@ -9,6 +9,7 @@ use crate::codec::{Input, Output};
 use crate::context::RequestContext;
 use crate::guard::Guard;
 use crate::http::HttpRoute;
+use crate::schema::Described;
 use crate::status::Status;
 
 /// The streaming kind of a method.
@@ -52,14 +53,42 @@ pub struct MethodInfo {
     pub idempotency: Idempotency,
     /// The REST bindings, primary first.
     pub routes: &'static [HttpRoute],
-    /// The full name of the request message.
-    pub input_type: &'static str,
-    /// The full name of the response message.
-    pub output_type: &'static str,
-    /// The request message's fields (for REST path and query parameters).
+    /// The request message's table: its full name ([`MethodInfo::input_type`]) and fields (for
+    /// REST path and query parameters).
     pub input: fn() -> &'static crate::schema::MessageInfo,
-    /// The response message's fields (for `response_body`).
+    /// The response message's table: its full name ([`MethodInfo::output_type`]) and fields
+    /// (for `response_body`).
     pub output: fn() -> &'static crate::schema::MessageInfo,
+}
+
+impl MethodInfo {
+    /// A unary method from `I` to `O`, open to everyone ([`Guard::Public`]), of unknown
+    /// idempotency, without REST routes, its names empty: the generated tables set the names
+    /// and what else differs, and take the rest from here
+    /// (`MethodInfo { name: …, ..MethodInfo::defaults::<I, O>() }`).
+    pub const fn defaults<I: Described, O: Described>() -> MethodInfo {
+        MethodInfo {
+            name: "",
+            full_name: "",
+            grpc_path: "",
+            kind: MethodKind::Unary,
+            guard: Guard::Public,
+            idempotency: Idempotency::Unknown,
+            routes: &[],
+            input: I::info,
+            output: O::info,
+        }
+    }
+
+    /// The full name of the request message, from its table.
+    pub fn input_type(&self) -> &'static str {
+        (self.input)().full_name
+    }
+
+    /// The full name of the response message, from its table.
+    pub fn output_type(&self) -> &'static str {
+        (self.output)().full_name
+    }
 }
 
 /// A generated service: its name and methods.

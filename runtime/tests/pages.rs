@@ -66,8 +66,6 @@ static CLAIM: ServiceInfo = ServiceInfo {
             request_http_body: false,
             response_http_body: false,
         }],
-        input_type: "test.Empty",
-        output_type: "test.Empty",
         input: empty,
         output: empty,
     }],

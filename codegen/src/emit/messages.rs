@@ -148,8 +148,8 @@ fn files_prost_needs(files: &[FileDescriptor]) -> BTreeSet<String> {
     names
 }
 
-/// prost-build's settings: protogate's well-known types, type names for `Any`, and the output
-/// knobs prost and tonic have.
+/// prost-build's settings: protogate's well-known types and the output knobs prost and tonic
+/// have. `prost::Name` comes from protogate's own code (`emit::prost_name`), one line a message.
 fn prost_config(options: &Options, btree_map_fields: &[String]) -> prost_build::Config {
     let mut config = prost_build::Config::new();
     config
@@ -159,8 +159,6 @@ fn prost_config(options: &Options, btree_map_fields: &[String]) -> prost_build::
         .extern_path(".google.protobuf.FieldMask", FIELD_MASK)
         .extern_path(".google.protobuf.Any", ANY)
         .extern_path(".google.api.HttpBody", HTTP_BODY)
-        .enable_type_names()
-        .type_name_domain(["."], "type.googleapis.com")
         .format(true)
         .bytes(&options.bytes)
         .btree_map(btree_map_fields)

@@ -134,12 +134,17 @@ fn protogate_code(
         .iter()
         .filter(|m| api.extern_type(&m.full_name).is_none());
     for message in local {
+        ours.extend(prost_name(api, package, message));
         ours.extend(if options.validators {
             validate::generate(api, package, message)
         } else {
             validate::no_checks(api, package, message)
         });
-        ours.extend(schema::generate(api, package, message));
+        // The field table: proto3 JSON names fields by it, REST reads path and query
+        // parameters through it.
+        if options.json || options.build_server {
+            ours.extend(schema::generate(api, package, message));
+        }
     }
     if options.build_server {
         if !package.services.is_empty() {
@@ -163,6 +168,29 @@ fn protogate_code(
         code: prettyplease::unparse(&file),
         descriptor_set: descriptor_set_bytes,
     })
+}
+
+/// `prost::Name` for a message, as prost-build's `enable_type_names` writes it (its proto name,
+/// package, full name and `type.googleapis.com` type URL), in one line of protogate's code.
+fn prost_name(
+    api: &Api,
+    package: &crate::model::Package,
+    message: &crate::model::Message,
+) -> TokenStream {
+    let ty = rust_type(api, &package.name, &message.full_name);
+    let name = &message.name;
+    let package = &message.package;
+    // `Outer.Inner` for a message nested in `Outer`: its full name between package and name.
+    let within_package = match message.full_name.strip_prefix(package.as_str()) {
+        Some(rest) if !package.is_empty() => rest.trim_start_matches('.'),
+        _ => message.full_name.as_str(),
+    };
+    match within_package.rsplit_once('.') {
+        Some((parents, _)) => quote!(::protogate::prost_name!(#ty, #package, #parents, #name);),
+        // The Rust name is the proto name (no keyword, no case change): the macro reads it.
+        None if ty.to_string() == *name => quote!(::protogate::prost_name!(#ty, #package);),
+        None => quote!(::protogate::prost_name!(#ty, #package, #name);),
+    }
 }
 
 /// `FILE_DESCRIPTOR_SET`, included from the package's `.bin` file beside its `.rs` file (a

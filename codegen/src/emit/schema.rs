@@ -1,5 +1,6 @@
-//! `impl ::protogate::schema::Described` per message: the field table REST uses to type path
-//! variables and query parameters, and to write unpopulated fields.
+//! `impl ::protogate::schema::Described` per message: the field table proto3 JSON names fields
+//! by and REST uses to type path variables and query parameters, and to write unpopulated
+//! fields. One line per field, through `FieldInfo`'s `const fn`s.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -7,30 +8,48 @@ use quote::quote;
 use super::rust_type;
 use crate::model::{Api, Cardinality, FieldType, Message, Package};
 
-/// The impl for one message.
+/// The impl for one message. The table names the runtime's items through `__pg`, an alias
+/// local to `info`: a proto identifier starts with a letter, so no generated name is `__pg`,
+/// while a message may well be named `Kind` or `FieldInfo`.
 pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream {
     let ty = rust_type(api, &package.name, &message.full_name);
     let full_name = &message.full_name;
     let fields = message.fields.iter().map(|f| {
-        let name = &f.name;
-        let json_name = &f.json_name;
-        let (kind, map_key) = match &f.cardinality {
-            Cardinality::Map(key, value) => {
-                let key = kind(api, package, key);
-                (kind(api, package, value), quote!(::core::option::Option::Some(#key)))
-            }
-            _ => (kind(api, package, &f.ty), quote!(::core::option::Option::None)),
+        let (name, json_name) = (&f.name, &f.json_name);
+        let (value, key) = match &f.cardinality {
+            Cardinality::Map(key, value) => (value, Some(kind(key))),
+            _ => (&f.ty, None),
         };
-        let repeated = f.cardinality == Cardinality::Repeated;
-        let oneof = f.oneof.is_some() || f.proto3_optional;
-        quote! {
-            ::protogate::schema::FieldInfo { name: #name, json_name: #json_name, kind: #kind, repeated: #repeated, map_key: #map_key, oneof: #oneof }
+        let mut field = match value {
+            FieldType::Enum(e) if e != NULL_VALUE => {
+                let enumeration = rust_type(api, &package.name, e);
+                quote!(__pg::FieldInfo::enumeration::<#enumeration>(#name, #json_name))
+            }
+            FieldType::Message(m) if !m.starts_with("google.protobuf.") => {
+                let message = rust_type(api, &package.name, m);
+                quote!(__pg::FieldInfo::message::<#message>(#name, #json_name))
+            }
+            other => {
+                let kind = kind(other);
+                quote!(__pg::FieldInfo::new(#name, #json_name, #kind))
+            }
+        };
+        if let Some(key) = key {
+            field = quote!(#field.map(#key));
         }
+        if f.cardinality == Cardinality::Repeated {
+            field = quote!(#field.repeated());
+        }
+        if f.oneof.is_some() || f.proto3_optional {
+            field = quote!(#field.oneof());
+        }
+        field
     });
     quote! {
         impl ::protogate::schema::Described for #ty {
             fn info() -> &'static ::protogate::schema::MessageInfo {
-                static INFO: ::protogate::schema::MessageInfo = ::protogate::schema::MessageInfo {
+                use ::protogate::schema as __pg;
+                static INFO: __pg::MessageInfo = __pg::MessageInfo {
                     full_name: #full_name,
                     fields: &[#(#fields),*],
                 };
@@ -40,41 +59,48 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
     }
 }
 
-/// The `::protogate::schema::Kind` of one value type.
-fn kind(api: &Api, package: &Package, ty: &FieldType) -> TokenStream {
-    let number =
-        |n: TokenStream| quote!(::protogate::schema::Kind::Number(::protogate::schema::Number::#n));
+/// proto3 JSON writes this enum as `null`, as an unset message: a well-known type.
+const NULL_VALUE: &str = "google.protobuf.NullValue";
+
+/// The `Kind` of a scalar or well-known value type (messages and enums of the schema have
+/// their own constructors).
+fn kind(ty: &FieldType) -> TokenStream {
     match ty {
-        FieldType::Bool => quote!(::protogate::schema::Kind::Bool),
-        FieldType::String | FieldType::Bytes => quote!(::protogate::schema::Kind::Text),
-        FieldType::Int32 | FieldType::Sint32 | FieldType::Sfixed32 => number(quote!(Int32)),
-        FieldType::Uint32 | FieldType::Fixed32 => number(quote!(UInt32)),
-        FieldType::Int64 | FieldType::Sint64 | FieldType::Sfixed64 => number(quote!(Int64)),
-        FieldType::Uint64 | FieldType::Fixed64 => number(quote!(UInt64)),
-        FieldType::Float => number(quote!(Float)),
-        FieldType::Double => number(quote!(Double)),
-        // proto3 JSON writes NullValue as `null`, as an unset message.
-        FieldType::Enum(e) if e == "google.protobuf.NullValue" => {
-            quote!(::protogate::schema::Kind::WellKnown(#e))
-        }
-        FieldType::Enum(e) => {
-            let names = api
-                .enumeration(e)
-                .map(|e| {
-                    e.values
-                        .iter()
-                        .map(|(name, _)| name.as_str())
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default();
-            quote!(::protogate::schema::Kind::Enum(&[#(#names),*]))
-        }
-        FieldType::Message(m) if m.starts_with("google.protobuf.") => {
-            quote!(::protogate::schema::Kind::WellKnown(#m))
-        }
-        FieldType::Message(m) => {
-            let inner = rust_type(api, &package.name, m);
-            quote!(::protogate::schema::Kind::Message(<#inner as ::protogate::schema::Described>::info))
-        }
+        FieldType::Bool => quote!(__pg::Kind::Bool),
+        FieldType::String | FieldType::Bytes => quote!(__pg::Kind::Text),
+        FieldType::Int32 | FieldType::Sint32 | FieldType::Sfixed32 => quote!(__pg::Kind::INT32),
+        FieldType::Uint32 | FieldType::Fixed32 => quote!(__pg::Kind::UINT32),
+        FieldType::Int64 | FieldType::Sint64 | FieldType::Sfixed64 => quote!(__pg::Kind::INT64),
+        FieldType::Uint64 | FieldType::Fixed64 => quote!(__pg::Kind::UINT64),
+        FieldType::Float => quote!(__pg::Kind::FLOAT),
+        FieldType::Double => quote!(__pg::Kind::DOUBLE),
+        FieldType::Enum(name) | FieldType::Message(name) => well_known(name),
     }
+}
+
+/// A well-known type's `Kind`: its constant where the runtime has one.
+fn well_known(full_name: &str) -> TokenStream {
+    let constant = match full_name.strip_prefix("google.protobuf.") {
+        Some("Timestamp") => "TIMESTAMP",
+        Some("Duration") => "DURATION",
+        Some("FieldMask") => "FIELD_MASK",
+        Some("Struct") => "STRUCT",
+        Some("Value") => "VALUE",
+        Some("ListValue") => "LIST_VALUE",
+        Some("NullValue") => "NULL_VALUE",
+        Some("Any") => "ANY",
+        Some("Empty") => "EMPTY",
+        Some("DoubleValue") => "DOUBLE_VALUE",
+        Some("FloatValue") => "FLOAT_VALUE",
+        Some("Int64Value") => "INT64_VALUE",
+        Some("UInt64Value") => "UINT64_VALUE",
+        Some("Int32Value") => "INT32_VALUE",
+        Some("UInt32Value") => "UINT32_VALUE",
+        Some("BoolValue") => "BOOL_VALUE",
+        Some("StringValue") => "STRING_VALUE",
+        Some("BytesValue") => "BYTES_VALUE",
+        _ => return quote!(__pg::Kind::WellKnown(#full_name)),
+    };
+    let constant = proc_macro2::Ident::new(constant, proc_macro2::Span::call_site());
+    quote!(__pg::Kind::#constant)
 }

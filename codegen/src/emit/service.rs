@@ -118,6 +118,10 @@ fn method_numbers(service: &Service, n: &ServiceNames) -> TokenStream {
     }
 }
 
+/// The static `ServiceInfo`: per method its names and what differs from a public unary method
+/// without routes (`..MethodInfo::defaults::<Input, Output>()`). The runtime's items are named
+/// through `__pg`, an alias local to the initializer: a proto identifier starts with a letter,
+/// so no generated name is `__pg`.
 fn info_static(api: &Api, package: &Package, service: &Service, n: &ServiceNames) -> TokenStream {
     let info = &n.info;
     let name = &service.full_name;
@@ -129,117 +133,111 @@ fn info_static(api: &Api, package: &Package, service: &Service, n: &ServiceNames
         let method_name = &m.name;
         let full_name = &m.full_name;
         let grpc_path = format!("/{}/{}", service.full_name, m.name);
+        let (input_ty, output_ty) = io_types(api, package, m);
         let kind = match m.streaming {
-            Streaming::Unary => quote!(Unary),
-            Streaming::Server => quote!(ServerStreaming),
-            Streaming::Client => quote!(ClientStreaming),
-            Streaming::Bidi => quote!(BidiStreaming),
-        };
+            Streaming::Unary => None,
+            Streaming::Server => Some(quote!(ServerStreaming)),
+            Streaming::Client => Some(quote!(ClientStreaming)),
+            Streaming::Bidi => Some(quote!(BidiStreaming)),
+        }
+        .map(|kind| quote!(kind: __pg::MethodKind::#kind,));
         let guard = match &m.auth {
-            None => quote!(::protogate::Guard::Public),
-            Some(a) if a.permission == "authenticated" => quote!(::protogate::Guard::Authenticated),
+            None => None,
+            Some(a) if a.permission == "authenticated" => Some(quote!(__pg::Guard::Authenticated)),
             Some(a) => {
                 let permission = &a.permission;
                 let check = match &a.check_field {
-                    Some(f) => quote!(Some(#f)),
-                    None => quote!(None),
+                    Some(f) => quote!(::core::option::Option::Some(#f)),
+                    None => quote!(::core::option::Option::None),
                 };
-                quote!(::protogate::Guard::Permission { permission: #permission, check_field: #check })
+                Some(quote!(__pg::Guard::Permission { permission: #permission, check_field: #check }))
             }
-        };
+        }
+        .map(|guard| quote!(guard: #guard,));
         let idempotency = match m.idempotency {
-            Idempotency::Unknown => quote!(Unknown),
-            Idempotency::NoSideEffects => quote!(NoSideEffects),
-            Idempotency::Idempotent => quote!(Idempotent),
-        };
-        let routes = m.http.iter().map(|b| route(api, m, b));
-        let input = &m.input;
-        let output = &m.output;
-        let input_ty = described(api, &package.name, &m.input);
-        let output_ty = described(api, &package.name, &m.output);
+            Idempotency::Unknown => None,
+            Idempotency::NoSideEffects => Some(quote!(NoSideEffects)),
+            Idempotency::Idempotent => Some(quote!(Idempotent)),
+        }
+        .map(|idempotency| quote!(idempotency: __pg::Idempotency::#idempotency,));
+        let routes = (!m.http.is_empty()).then(|| {
+            let routes = m.http.iter().map(|b| route(api, m, b));
+            quote!(routes: &[#(#routes),*],)
+        });
         quote! {
-            ::protogate::MethodInfo {
+            __pg::MethodInfo {
                 name: #method_name,
                 full_name: #full_name,
                 grpc_path: #grpc_path,
-                kind: ::protogate::MethodKind::#kind,
-                guard: #guard,
-                idempotency: ::protogate::Idempotency::#idempotency,
-                routes: &[#(#routes),*],
-                input_type: #input,
-                output_type: #output,
-                input: #input_ty,
-                output: #output_ty,
+                #kind
+                #guard
+                #idempotency
+                #routes
+                ..__pg::MethodInfo::defaults::<#input_ty, #output_ty>()
             }
         }
     });
     quote! {
         #[doc = #doc]
-        pub static #info: ::protogate::ServiceInfo = ::protogate::ServiceInfo {
-            name: #name,
-            rest_prefix: #rest_prefix,
-            methods: &[#(#methods),*],
+        pub static #info: ::protogate::ServiceInfo = {
+            use ::protogate as __pg;
+            __pg::ServiceInfo {
+                name: #name,
+                rest_prefix: #rest_prefix,
+                methods: &[#(#methods),*],
+            }
         };
     }
 }
 
-/// `<T as Described>::info` for a message; well-known types other than Empty have no table.
-fn described(api: &Api, package: &str, full_name: &str) -> TokenStream {
-    let ty = rust_type(api, package, full_name);
-    quote!(<#ty as ::protogate::schema::Described>::info)
-}
-
+/// One REST binding: `HttpRoute::get(template, segments)` (or its method's), with what
+/// differs from a route without a body added.
 fn route(api: &Api, m: &Method, b: &HttpBinding) -> TokenStream {
-    let request_http_body = b.body.is_some() && api.is_http_body(&m.input, b.body.as_deref());
-    let response_http_body = api.is_http_body(&m.output, b.response_body.as_deref());
-    let method = match b.method.as_str() {
-        "GET" => quote!(::protogate::HttpMethod::Get),
-        "PUT" => quote!(::protogate::HttpMethod::Put),
-        "POST" => quote!(::protogate::HttpMethod::Post),
-        "DELETE" => quote!(::protogate::HttpMethod::Delete),
-        "PATCH" => quote!(::protogate::HttpMethod::Patch),
-        other => quote!(::protogate::HttpMethod::Custom(#other)),
-    };
     let t = &b.template;
     let source = &t.source;
     let segments = t.segments.iter().map(|s| match s {
-        TemplateSegment::Literal(l) => quote!(::protogate::Segment::Literal(#l)),
-        TemplateSegment::Single => quote!(::protogate::Segment::Single),
-        TemplateSegment::Multi => quote!(::protogate::Segment::Multi),
+        TemplateSegment::Literal(l) => l.as_str(),
+        TemplateSegment::Single => "*",
+        TemplateSegment::Multi => "**",
     });
-    let variables = t.variables.iter().map(|v| {
-        let path = &v.field_path;
-        let (start, end) = (v.start, v.end);
-        quote!(::protogate::PathVariable { field_path: &[#(#path),*], start: #start, end: #end })
-    });
-    let verb = match &t.verb {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
+    let template = quote!(#source, &__pg::Segment::from_strs([#(#segments),*]));
+    let mut route = match b.method.as_str() {
+        "GET" => quote!(__pg::HttpRoute::get(#template)),
+        "PUT" => quote!(__pg::HttpRoute::put(#template)),
+        "POST" => quote!(__pg::HttpRoute::post(#template)),
+        "DELETE" => quote!(__pg::HttpRoute::delete(#template)),
+        "PATCH" => quote!(__pg::HttpRoute::patch(#template)),
+        other => quote! {
+            __pg::HttpRoute::new(__pg::HttpMethod::Custom(#other), __pg::PathTemplate::new(#template))
+        },
     };
-    let body = match b.body.as_deref() {
-        None => quote!(::protogate::BodySpec::None),
-        Some("*") => quote!(::protogate::BodySpec::Whole),
-        Some(f) => quote!(::protogate::BodySpec::Field(#f)),
-    };
-    let response_body = match &b.response_body {
-        Some(f) => quote!(Some(#f)),
-        None => quote!(None),
-    };
-    quote! {
-        ::protogate::HttpRoute {
-            method: #method,
-            template: ::protogate::PathTemplate {
-                source: #source,
-                segments: &[#(#segments),*],
-                variables: &[#(#variables),*],
-                verb: #verb,
-            },
-            body: #body,
-            response_body: #response_body,
-            request_http_body: #request_http_body,
-            response_http_body: #response_http_body,
-        }
+    if !t.variables.is_empty() {
+        let variables = t.variables.iter().map(|v| {
+            let path = &v.field_path;
+            let start = proc_macro2::Literal::usize_unsuffixed(v.start);
+            let end = proc_macro2::Literal::usize_unsuffixed(v.end);
+            quote!(__pg::PathVariable::new(&[#(#path),*], #start, #end))
+        });
+        route = quote!(#route.variables(&[#(#variables),*]));
     }
+    if let Some(verb) = &t.verb {
+        route = quote!(#route.verb(#verb));
+    }
+    match b.body.as_deref() {
+        None => {}
+        Some("*") => route = quote!(#route.body(__pg::BodySpec::Whole)),
+        Some(f) => route = quote!(#route.body(__pg::BodySpec::Field(#f))),
+    }
+    if let Some(f) = &b.response_body {
+        route = quote!(#route.response_body(#f));
+    }
+    if b.body.is_some() && api.is_http_body(&m.input, b.body.as_deref()) {
+        route = quote!(#route.request_http_body());
+    }
+    if api.is_http_body(&m.output, b.response_body.as_deref()) {
+        route = quote!(#route.response_http_body());
+    }
+    route
 }
 
 /// The types a method's handler takes and returns.

@@ -3,47 +3,14 @@
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct HealthzRequest {}
 
-impl ::prost::Name for HealthzRequest {
-    const NAME: &'static str = "HealthzRequest";
-    const PACKAGE: &'static str = "zitadel.auth.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.auth.v1.HealthzRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.auth.v1.HealthzRequest".into()
-    }
-}
-
 /// The answer of Healthz. It has no fields: an OK status means the API is
 /// alive.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct HealthzResponse {}
 
-impl ::prost::Name for HealthzResponse {
-    const NAME: &'static str = "HealthzResponse";
-    const PACKAGE: &'static str = "zitadel.auth.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.auth.v1.HealthzResponse".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.auth.v1.HealthzResponse".into()
-    }
-}
-
 /// The request of GetMyPhone. It has no fields: the user is the caller.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct GetMyPhoneRequest {}
-
-impl ::prost::Name for GetMyPhoneRequest {
-    const NAME: &'static str = "GetMyPhoneRequest";
-    const PACKAGE: &'static str = "zitadel.auth.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.auth.v1.GetMyPhoneRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.auth.v1.GetMyPhoneRequest".into()
-    }
-}
 
 /// The answer of GetMyPhone.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
@@ -57,34 +24,12 @@ pub struct GetMyPhoneResponse {
     pub phone: ::core::option::Option<super::super::user::v1::Phone>,
 }
 
-impl ::prost::Name for GetMyPhoneResponse {
-    const NAME: &'static str = "GetMyPhoneResponse";
-    const PACKAGE: &'static str = "zitadel.auth.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.auth.v1.GetMyPhoneResponse".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.auth.v1.GetMyPhoneResponse".into()
-    }
-}
-
 /// The request of SetMyPhone.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct SetMyPhoneRequest {
     /// The new phone number, in international format starting with "+".
     #[prost(string, tag = "1")]
     pub phone: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for SetMyPhoneRequest {
-    const NAME: &'static str = "SetMyPhoneRequest";
-    const PACKAGE: &'static str = "zitadel.auth.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.auth.v1.SetMyPhoneRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.auth.v1.SetMyPhoneRequest".into()
-    }
 }
 
 /// The answer of SetMyPhone.
@@ -95,34 +40,12 @@ pub struct SetMyPhoneResponse {
     pub details: ::core::option::Option<super::super::v1::ObjectDetails>,
 }
 
-impl ::prost::Name for SetMyPhoneResponse {
-    const NAME: &'static str = "SetMyPhoneResponse";
-    const PACKAGE: &'static str = "zitadel.auth.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.auth.v1.SetMyPhoneResponse".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.auth.v1.SetMyPhoneResponse".into()
-    }
-}
-
 /// The request of VerifyMyPhone.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct VerifyMyPhoneRequest {
     /// The verification code that has been sent to the phone number.
     #[prost(string, tag = "1")]
     pub code: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for VerifyMyPhoneRequest {
-    const NAME: &'static str = "VerifyMyPhoneRequest";
-    const PACKAGE: &'static str = "zitadel.auth.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.auth.v1.VerifyMyPhoneRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.auth.v1.VerifyMyPhoneRequest".into()
-    }
 }
 
 /// The answer of VerifyMyPhone.
@@ -133,32 +56,10 @@ pub struct VerifyMyPhoneResponse {
     pub details: ::core::option::Option<super::super::v1::ObjectDetails>,
 }
 
-impl ::prost::Name for VerifyMyPhoneResponse {
-    const NAME: &'static str = "VerifyMyPhoneResponse";
-    const PACKAGE: &'static str = "zitadel.auth.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.auth.v1.VerifyMyPhoneResponse".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.auth.v1.VerifyMyPhoneResponse".into()
-    }
-}
-
 /// The request of ResendMyPhoneVerification. It has no fields: the user is
 /// the caller.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ResendMyPhoneVerificationRequest {}
-
-impl ::prost::Name for ResendMyPhoneVerificationRequest {
-    const NAME: &'static str = "ResendMyPhoneVerificationRequest";
-    const PACKAGE: &'static str = "zitadel.auth.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.auth.v1.ResendMyPhoneVerificationRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.auth.v1.ResendMyPhoneVerificationRequest".into()
-    }
-}
 
 /// The answer of ResendMyPhoneVerification.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
@@ -168,31 +69,9 @@ pub struct ResendMyPhoneVerificationResponse {
     pub details: ::core::option::Option<super::super::v1::ObjectDetails>,
 }
 
-impl ::prost::Name for ResendMyPhoneVerificationResponse {
-    const NAME: &'static str = "ResendMyPhoneVerificationResponse";
-    const PACKAGE: &'static str = "zitadel.auth.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.auth.v1.ResendMyPhoneVerificationResponse".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.auth.v1.ResendMyPhoneVerificationResponse".into()
-    }
-}
-
 /// The request of RemoveMyPhone. It has no fields: the user is the caller.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct RemoveMyPhoneRequest {}
-
-impl ::prost::Name for RemoveMyPhoneRequest {
-    const NAME: &'static str = "RemoveMyPhoneRequest";
-    const PACKAGE: &'static str = "zitadel.auth.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.auth.v1.RemoveMyPhoneRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.auth.v1.RemoveMyPhoneRequest".into()
-    }
-}
 
 /// The answer of RemoveMyPhone.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
@@ -200,17 +79,6 @@ pub struct RemoveMyPhoneResponse {
     /// Details of the change: the sequence and date of the event it added.
     #[prost(message, optional, tag = "1")]
     pub details: ::core::option::Option<super::super::v1::ObjectDetails>,
-}
-
-impl ::prost::Name for RemoveMyPhoneResponse {
-    const NAME: &'static str = "RemoveMyPhoneResponse";
-    const PACKAGE: &'static str = "zitadel.auth.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.auth.v1.RemoveMyPhoneResponse".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.auth.v1.RemoveMyPhoneResponse".into()
-    }
 }
 
 /// Generated client implementations.

@@ -10,14 +10,3 @@ pub struct Phone {
     #[prost(bool, tag = "2")]
     pub is_phone_verified: bool,
 }
-
-impl ::prost::Name for Phone {
-    const NAME: &'static str = "Phone";
-    const PACKAGE: &'static str = "zitadel.user.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.user.v1.Phone".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.user.v1.Phone".into()
-    }
-}

@@ -11,17 +11,6 @@ pub struct ErrorDetail {
     pub message: ::prost::alloc::string::String,
 }
 
-impl ::prost::Name for ErrorDetail {
-    const NAME: &'static str = "ErrorDetail";
-    const PACKAGE: &'static str = "zitadel.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.v1.ErrorDetail".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.v1.ErrorDetail".into()
-    }
-}
-
 /// A text in the language of the caller.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct LocalizedMessage {
@@ -31,17 +20,6 @@ pub struct LocalizedMessage {
     /// The translated text.
     #[prost(string, tag = "2")]
     pub localized_message: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for LocalizedMessage {
-    const NAME: &'static str = "LocalizedMessage";
-    const PACKAGE: &'static str = "zitadel.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.v1.LocalizedMessage".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.v1.LocalizedMessage".into()
-    }
 }
 
 /// Details of an object after it was read or changed.
@@ -64,17 +42,6 @@ pub struct ObjectDetails {
     pub resource_owner: ::prost::alloc::string::String,
 }
 
-impl ::prost::Name for ObjectDetails {
-    const NAME: &'static str = "ObjectDetails";
-    const PACKAGE: &'static str = "zitadel.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.v1.ObjectDetails".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.v1.ObjectDetails".into()
-    }
-}
-
 /// Paging and ordering of a list request.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ListQuery {
@@ -89,17 +56,6 @@ pub struct ListQuery {
     pub asc: bool,
 }
 
-impl ::prost::Name for ListQuery {
-    const NAME: &'static str = "ListQuery";
-    const PACKAGE: &'static str = "zitadel.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.v1.ListQuery".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.v1.ListQuery".into()
-    }
-}
-
 /// Details of a list response.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ListDetails {
@@ -112,17 +68,6 @@ pub struct ListDetails {
     /// When the answering projection last processed an event.
     #[prost(message, optional, tag = "3")]
     pub view_timestamp: ::core::option::Option<::protogate::wkt::Timestamp>,
-}
-
-impl ::prost::Name for ListDetails {
-    const NAME: &'static str = "ListDetails";
-    const PACKAGE: &'static str = "zitadel.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.v1.ListDetails".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.v1.ListDetails".into()
-    }
 }
 
 /// How a text query compares a value.
@@ -194,15 +139,4 @@ pub struct AuthOption {
     /// a resource.
     #[prost(string, tag = "2")]
     pub check_field_name: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for AuthOption {
-    const NAME: &'static str = "AuthOption";
-    const PACKAGE: &'static str = "zitadel.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "zitadel.v1.AuthOption".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/zitadel.v1.AuthOption".into()
-    }
 }

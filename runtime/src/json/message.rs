@@ -1,5 +1,5 @@
-//! Messages: the field table and dispatch the generator emits ([`Message`]), and the shared
-//! writer and reader that drive them.
+//! Messages: the dispatch the generator emits ([`Message`]) over the message's field table
+//! (`schema::Described`), and the shared writer and reader that drive them.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -9,28 +9,25 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserializer, Serialize};
 
 use super::leaf::{EnumVisitor, Leaf, MapField, MapKey, ProtoEnum};
+use crate::schema::{Described, FieldInfo};
 
-/// A message's proto3 JSON, as the generator emits it: the field table and, per field, how it
-/// is written and read.
-pub trait Message: Default {
-    /// The message's full proto name, for errors.
-    const NAME: &'static str;
-    /// `(JSON name, proto name)` of every field, in declaration order; a field is named by its
-    /// position in this table.
-    const FIELDS: &'static [(&'static str, &'static str)];
-
-    /// The position in [`Message::FIELDS`] of the field `name` names (its JSON or proto name).
+/// A message's proto3 JSON, as the generator emits it: per field, how it is written and read.
+/// A field is named by its position in the message's field table, [`Described::info`]'s
+/// `fields`, which also gives the message's name for errors.
+pub trait Message: Default + Described {
+    /// The position in the field table of the field `name` names (its JSON or proto name).
     /// The generator overrides this scan with a `match` for messages of many fields.
     fn field(name: &str) -> Option<usize> {
-        Self::FIELDS
+        Self::info()
+            .fields
             .iter()
-            .position(|(json, proto)| *json == name || *proto == name)
+            .position(|f| f.json_name == name || f.name == name)
     }
 
     /// Writes the fields that are present (and those without presence that are not default).
     fn write<M: SerializeMap>(&self, w: &mut Writer<M>) -> Result<(), M::Error>;
 
-    /// Reads the value of field `field` (a position in [`Message::FIELDS`]).
+    /// Reads the value of field `field` (a position in the field table).
     fn read<'de, A: MapAccess<'de>>(
         &mut self,
         field: usize,
@@ -39,9 +36,6 @@ pub trait Message: Default {
 }
 
 impl<T: Message> Message for Box<T> {
-    const NAME: &'static str = T::NAME;
-    const FIELDS: &'static [(&'static str, &'static str)] = T::FIELDS;
-
     fn field(name: &str) -> Option<usize> {
         T::field(name)
     }
@@ -66,7 +60,7 @@ pub fn serialize_message<T: Message, S: Serializer>(
 ) -> Result<S::Ok, S::Error> {
     let mut writer = Writer {
         map: serializer.serialize_map(None)?,
-        names: T::FIELDS,
+        fields: T::info().fields,
     };
     message.write(&mut writer)?;
     writer.map.end()
@@ -99,12 +93,12 @@ pub fn deserialize_enum<'de, E: ProtoEnum, D: Deserializer<'de>>(
 /// Writes a message's fields; the generated [`Message::write`] calls one method per field.
 pub struct Writer<M> {
     map: M,
-    names: &'static [(&'static str, &'static str)],
+    fields: &'static [FieldInfo],
 }
 
 impl<M: SerializeMap> Writer<M> {
     fn entry(&mut self, field: usize, value: &impl Serialize) -> Result<(), M::Error> {
-        let name = self.names.get(field).map_or("", |(json, _)| *json);
+        let name = self.fields.get(field).map_or("", |f| f.json_name);
         self.map.serialize_entry(name, value)
     }
 
@@ -297,22 +291,23 @@ impl<'de, T: Message> Visitor<'de> for MessageVisitor<T> {
     type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a {} object", T::NAME)
+        write!(f, "a {} object", T::info().full_name)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut message = T::default();
-        let mut seen = Seen::new(T::FIELDS.len());
+        let info = T::info();
+        let mut seen = Seen::new(info.fields.len());
         while let Some(key) = map.next_key_seed(FieldKey::<T>(PhantomData))? {
             let Some(field) = key else {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             };
             if !seen.mark(field) {
-                let name = T::FIELDS.get(field).map_or("", |(json, _)| *json);
+                let name = info.fields.get(field).map_or("", |f| f.json_name);
                 return Err(A::Error::custom(format!(
                     "field `{name}` of {} is given twice",
-                    T::NAME
+                    info.full_name
                 )));
             }
             let mut reader = Reader {

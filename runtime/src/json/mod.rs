@@ -1,8 +1,8 @@
 //! proto3 JSON for generated messages, as protobuf's own parsers and printers read and write it.
 //!
-//! The generator emits per message a table of its fields (JSON name, proto name) and a short
-//! dispatch from a field's position in that table to the field ([`Message`]); the code here
-//! does the rest for every message alike:
+//! The generator emits per message a short dispatch ([`Message`]) from a field's position in
+//! the message's field table (`schema::Described`, which names each field by its JSON and proto
+//! names) to the field; the code here does the rest for every message alike:
 //!
 //! - a field is looked up by its JSON name or its proto name; naming one field twice (also once
 //!   by each name) or two members of one oneof is refused; unknown fields are ignored;

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::{Base64, Enum, MapAccess, Message, Plain, ProtoEnum, Reader, SerializeMap, Writer};
+use crate::schema::{Described, FieldInfo, Kind, MessageInfo};
 
 #[derive(Debug, Default, PartialEq)]
 struct Sample {
@@ -28,20 +29,27 @@ impl ProtoEnum for Colour {
     const VALUES: &'static [(&'static str, i32)] = &[("RED", 0), ("GREEN", 1), ("VERDE", 1)];
 }
 
-impl Message for Sample {
-    const NAME: &'static str = "test.Sample";
-    const FIELDS: &'static [(&'static str, &'static str)] = &[
-        ("count", "count"),
-        ("colour", "colour"),
-        ("tags", "tags"),
-        ("blob", "blob"),
-        ("flags", "flags"),
-        ("note", "note"),
-        ("value", "value"),
-        ("choiceNumber", "choice_number"),
-        ("choiceText", "choice_text"),
-    ];
+impl Described for Sample {
+    fn info() -> &'static MessageInfo {
+        static INFO: MessageInfo = MessageInfo {
+            full_name: "test.Sample",
+            fields: &[
+                FieldInfo::new("count", "count", Kind::INT64),
+                FieldInfo::enumeration::<Colour>("colour", "colour"),
+                FieldInfo::new("tags", "tags", Kind::Text).repeated(),
+                FieldInfo::new("blob", "blob", Kind::Text),
+                FieldInfo::enumeration::<Colour>("flags", "flags").map(Kind::Bool),
+                FieldInfo::new("note", "note", Kind::Text).oneof(),
+                FieldInfo::new("value", "value", Kind::VALUE),
+                FieldInfo::new("choice_number", "choiceNumber", Kind::UINT32).oneof(),
+                FieldInfo::new("choice_text", "choiceText", Kind::Text).oneof(),
+            ],
+        };
+        &INFO
+    }
+}
 
+impl Message for Sample {
     fn write<M: SerializeMap>(&self, w: &mut Writer<M>) -> Result<(), M::Error> {
         w.single::<Plain, _>(0, &self.count)?;
         w.single::<Enum<Colour>, _>(1, &self.colour)?;

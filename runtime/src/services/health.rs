@@ -115,8 +115,6 @@ const fn method(
         guard: Guard::Public,
         idempotency: Idempotency::NoSideEffects,
         routes: &[],
-        input_type: "grpc.health.v1.HealthCheckRequest",
-        output_type: "grpc.health.v1.HealthCheckResponse",
         input: <HealthCheckRequest as Described>::info,
         output: <HealthCheckResponse as Described>::info,
     }

@@ -419,3 +419,21 @@ async fn bidi_methods_read_a_stream_of_validated_messages() {
     let err = answers[1].as_ref().unwrap_err();
     assert_eq!(err.code(), protogate::Code::InvalidArgument, "{err:?}");
 }
+
+#[test]
+fn prost_name_gives_top_level_and_nested_messages_prost_build_s_names_and_type_urls() {
+    use prost::Name;
+    assert_eq!(lib::Book::NAME, "Book");
+    assert_eq!(lib::Book::PACKAGE, "library.v1");
+    assert_eq!(lib::Book::full_name(), "library.v1.Book");
+    assert_eq!(lib::Book::type_url(), "type.googleapis.com/library.v1.Book");
+    // prost-build names a nested message by its own name; the full name has its parents.
+    type Printing = lib::book::edition::Printing;
+    assert_eq!(Printing::NAME, "Printing");
+    assert_eq!(Printing::PACKAGE, "library.v1");
+    assert_eq!(Printing::full_name(), "library.v1.Book.Edition.Printing");
+    assert_eq!(
+        Printing::type_url(),
+        "type.googleapis.com/library.v1.Book.Edition.Printing"
+    );
+}

@@ -93,6 +93,8 @@ fn kind(item: &syn::Item) -> usize {
             index("messages")
         }
         syn::Item::Macro(m) if tokens(&m.mac.path).contains("json_") => index("proto3 JSON"),
+        // `prost::Name`, which prost-build writes out per message.
+        syn::Item::Macro(m) if tokens(&m.mac.path).contains("prost_name") => index("messages"),
         syn::Item::Use(_) | syn::Item::Macro(_) => index("other"),
         _ if tokens(item).contains("protogate") => index("route tables"),
         _ => index("other"),
@@ -123,6 +125,7 @@ mod tests {
             pub struct A { #[prost(string, tag = "1")] pub b: String }
             impl ::protogate::json::Message for A { const NAME: &'static str = "A"; }
             ::protogate::json_message!(A);
+            ::protogate::prost_name!(A, "a");
             impl ::protogate::Validate for A { fn validate(&self) {} }
             pub mod a { #[derive(Clone, Copy, ::prost::Oneof)] pub enum C { #[prost(int32, tag = "2")] D(i32) } }
             pub mod svc_server { pub trait Svc {} }

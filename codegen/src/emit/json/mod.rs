@@ -1,6 +1,7 @@
-//! proto3 JSON for prost's messages and enums: per message a table of its fields and a short
-//! dispatch from a field's position in the table to the field, driving the runtime's shared
-//! reader and writer (`protogate::json`); per enum its value names, aliases included.
+//! proto3 JSON for prost's messages and enums: per message a short dispatch from a field's
+//! position in the message's field table (`emit::schema`, which names the fields) to the field,
+//! driving the runtime's shared reader and writer (`protogate::json`); per enum its value
+//! names, aliases included.
 //!
 //! The emitted code names Rust items exactly as prost-build does (fields, oneof enums and
 //! their variants, nested modules); which mapping a field's values follow (plain, base64,
@@ -92,23 +93,6 @@ fn message_code(api: &Api, package: &str, message: &MessageDescriptor, out: &mut
         "{}impl {JSON}::Message for {rust} {{",
         allow.replace(' ', "\n")
     );
-    let _ = writeln!(
-        out,
-        "    const NAME: &'static str = \"{}\";",
-        message.full_name()
-    );
-    let _ = writeln!(
-        out,
-        "    const FIELDS: &'static [(&'static str, &'static str)] = &["
-    );
-    for field in &fields {
-        let _ = writeln!(
-            out,
-            "        ({:?}, {:?}),",
-            field.json_name, field.proto_name
-        );
-    }
-    out.push_str("    ];\n");
     if fields.len() > FIELDS_SCANNED {
         field_fn(&fields, out);
     }

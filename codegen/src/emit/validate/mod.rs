@@ -79,6 +79,33 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
     }
 }
 
+/// `{ let value = &expr; body }`, with the body's statements spliced in when the body is one
+/// block of its own; a scalar's checks start theirs with `let value = *value;`, which then
+/// reads `let value = expr;`: the same code, one block and one binding less.
+pub(super) fn bind(expr: TokenStream, body: TokenStream) -> TokenStream {
+    let mut tokens = body.clone().into_iter();
+    if let (Some(proc_macro2::TokenTree::Group(block)), None) = (tokens.next(), tokens.next()) {
+        if block.delimiter() == proc_macro2::Delimiter::Brace {
+            let statements: Vec<proc_macro2::TokenTree> = block.stream().into_iter().collect();
+            let copy: Vec<String> = quote!(let value = *value;)
+                .into_iter()
+                .map(|t| t.to_string())
+                .collect();
+            let starts_with_copy = statements.len() >= copy.len()
+                && statements
+                    .iter()
+                    .zip(&copy)
+                    .all(|(t, c)| t.to_string() == *c);
+            if starts_with_copy {
+                let rest = &statements[copy.len()..];
+                return quote!({ let value = #expr; #(#rest)* });
+            }
+            return quote!({ let value = &#expr; #(#statements)* });
+        }
+    }
+    quote!({ let value = &#expr; #body })
+}
+
 /// What one check reports: PGV's message name and Go field name, the path, the dialect.
 #[derive(Clone)]
 pub(crate) struct Ctx {
@@ -178,7 +205,7 @@ impl Gen<'_> {
                     self.optional_checks(&ctx, field, &expr)
                 } else {
                     let body = self.value_checks(&ctx, &field.ty, &field.rules, &None)?;
-                    Some(quote! { { let value = &#expr; #body } })
+                    Some(bind(expr.clone(), body))
                 }
             }
         }

@@ -135,7 +135,7 @@ impl Gen<'_> {
         if field.required_label && field.cardinality == Cardinality::Single {
             // A proto2 `required` field is always present: its rules always run.
             let body = self.pv_value(&ctx, &field.ty, rules, &own, &None)?;
-            return Some(quote! { { let value = &self.#name; #body } });
+            return Some(super::bind(quote!(self.#name), body));
         }
         match &field.cardinality {
             Cardinality::Single if field.has_presence => {

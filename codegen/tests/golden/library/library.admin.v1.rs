@@ -7,17 +7,6 @@ pub struct GetSettingsRequest {
     pub read_mask: ::core::option::Option<::protogate::wkt::FieldMask>,
 }
 
-impl ::prost::Name for GetSettingsRequest {
-    const NAME: &'static str = "GetSettingsRequest";
-    const PACKAGE: &'static str = "library.admin.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.admin.v1.GetSettingsRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.admin.v1.GetSettingsRequest".into()
-    }
-}
-
 /// Request of `AdminService.UpdateSettings`.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct UpdateSettingsRequest {
@@ -27,17 +16,6 @@ pub struct UpdateSettingsRequest {
     /// Fields to update (query parameter).
     #[prost(message, optional, tag = "2")]
     pub update_mask: ::core::option::Option<::protogate::wkt::FieldMask>,
-}
-
-impl ::prost::Name for UpdateSettingsRequest {
-    const NAME: &'static str = "UpdateSettingsRequest";
-    const PACKAGE: &'static str = "library.admin.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.admin.v1.UpdateSettingsRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.admin.v1.UpdateSettingsRequest".into()
-    }
 }
 
 /// Library-wide settings. Uses the JSON-ish well-known types.
@@ -97,34 +75,12 @@ pub mod settings {
     }
 }
 
-impl ::prost::Name for Settings {
-    const NAME: &'static str = "Settings";
-    const PACKAGE: &'static str = "library.admin.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.admin.v1.Settings".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.admin.v1.Settings".into()
-    }
-}
-
 /// Request of `AdminService.GetExportFile`.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct GetExportFileRequest {
     /// Resource name, `files/{path=**}`, e.g. `files/2024/06/books.csv`.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for GetExportFileRequest {
-    const NAME: &'static str = "GetExportFileRequest";
-    const PACKAGE: &'static str = "library.admin.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.admin.v1.GetExportFileRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.admin.v1.GetExportFileRequest".into()
-    }
 }
 
 /// A file produced by an export job.
@@ -150,34 +106,12 @@ pub struct ExportFile {
     pub create_time: ::core::option::Option<::protogate::wkt::Timestamp>,
 }
 
-impl ::prost::Name for ExportFile {
-    const NAME: &'static str = "ExportFile";
-    const PACKAGE: &'static str = "library.admin.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.admin.v1.ExportFile".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.admin.v1.ExportFile".into()
-    }
-}
-
 /// Request of `AdminService.GetLegacyRecord`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct GetLegacyRecordRequest {
     /// Numeric id in the legacy catalogue (path variable).
     #[prost(int64, tag = "1")]
     pub record_id: i64,
-}
-
-impl ::prost::Name for GetLegacyRecordRequest {
-    const NAME: &'static str = "GetLegacyRecordRequest";
-    const PACKAGE: &'static str = "library.admin.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.admin.v1.GetLegacyRecordRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.admin.v1.GetLegacyRecordRequest".into()
-    }
 }
 
 /// A record imported from the old catalogue, in which every column was
@@ -219,17 +153,6 @@ pub struct LegacyCatalogRecord {
     pub import_time: ::core::option::Option<::protogate::wkt::Timestamp>,
 }
 
-impl ::prost::Name for LegacyCatalogRecord {
-    const NAME: &'static str = "LegacyCatalogRecord";
-    const PACKAGE: &'static str = "library.admin.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.admin.v1.LegacyCatalogRecord".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.admin.v1.LegacyCatalogRecord".into()
-    }
-}
-
 /// One message of the `AdminService.BulkImportBooks` stream.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct BulkImportBooksRequest {
@@ -239,17 +162,6 @@ pub struct BulkImportBooksRequest {
     /// The book (a message from another package).
     #[prost(message, optional, tag = "2")]
     pub book: ::core::option::Option<super::super::v1::Book>,
-}
-
-impl ::prost::Name for BulkImportBooksRequest {
-    const NAME: &'static str = "BulkImportBooksRequest";
-    const PACKAGE: &'static str = "library.admin.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.admin.v1.BulkImportBooksRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.admin.v1.BulkImportBooksRequest".into()
-    }
 }
 
 /// Result of `AdminService.BulkImportBooks`.
@@ -281,27 +193,6 @@ pub mod bulk_import_summary {
         #[prost(message, repeated, tag = "3")]
         pub details: ::prost::alloc::vec::Vec<::protogate::wkt::Any>,
     }
-    impl ::prost::Name for Failure {
-        const NAME: &'static str = "Failure";
-        const PACKAGE: &'static str = "library.admin.v1";
-        fn full_name() -> ::prost::alloc::string::String {
-            "library.admin.v1.BulkImportSummary.Failure".into()
-        }
-        fn type_url() -> ::prost::alloc::string::String {
-            "type.googleapis.com/library.admin.v1.BulkImportSummary.Failure".into()
-        }
-    }
-}
-
-impl ::prost::Name for BulkImportSummary {
-    const NAME: &'static str = "BulkImportSummary";
-    const PACKAGE: &'static str = "library.admin.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.admin.v1.BulkImportSummary".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.admin.v1.BulkImportSummary".into()
-    }
 }
 
 /// Request of `AdminService.PurgeLoans`.
@@ -318,17 +209,6 @@ pub struct PurgeLoansRequest {
     pub states: ::prost::alloc::vec::Vec<i32>,
 }
 
-impl ::prost::Name for PurgeLoansRequest {
-    const NAME: &'static str = "PurgeLoansRequest";
-    const PACKAGE: &'static str = "library.admin.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.admin.v1.PurgeLoansRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.admin.v1.PurgeLoansRequest".into()
-    }
-}
-
 /// Response of `AdminService.PurgeLoans`.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct PurgeLoansResponse {
@@ -338,17 +218,6 @@ pub struct PurgeLoansResponse {
     /// Their resource names.
     #[prost(string, repeated, tag = "2")]
     pub purged_loan_names: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
-}
-
-impl ::prost::Name for PurgeLoansResponse {
-    const NAME: &'static str = "PurgeLoansResponse";
-    const PACKAGE: &'static str = "library.admin.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.admin.v1.PurgeLoansResponse".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.admin.v1.PurgeLoansResponse".into()
-    }
 }
 
 /// Format of an export file (a top-level enum).

@@ -11,17 +11,6 @@ pub struct DateRange {
     pub end_year: i32,
 }
 
-impl ::prost::Name for DateRange {
-    const NAME: &'static str = "DateRange";
-    const PACKAGE: &'static str = "library.common.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.common.v1.DateRange".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.common.v1.DateRange".into()
-    }
-}
-
 /// An amount of money in a currency.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct Money {
@@ -34,17 +23,6 @@ pub struct Money {
     /// Nano units (10^-9) of the amount; `-999_999_999 <= nanos <= 999_999_999`.
     #[prost(int32, tag = "3")]
     pub nanos: i32,
-}
-
-impl ::prost::Name for Money {
-    const NAME: &'static str = "Money";
-    const PACKAGE: &'static str = "library.common.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.common.v1.Money".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.common.v1.Money".into()
-    }
 }
 
 /// A postal address.
@@ -62,17 +40,6 @@ pub struct Address {
     /// Two-letter ISO 3166-1 code.
     #[prost(string, tag = "4")]
     pub region_code: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for Address {
-    const NAME: &'static str = "Address";
-    const PACKAGE: &'static str = "library.common.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.common.v1.Address".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.common.v1.Address".into()
-    }
 }
 
 /// Literary genre of a book or the theme of a shelf.

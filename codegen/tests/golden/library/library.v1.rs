@@ -35,34 +35,12 @@ pub struct Author {
     >,
 }
 
-impl ::prost::Name for Author {
-    const NAME: &'static str = "Author";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.Author".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.Author".into()
-    }
-}
-
 /// Request of `AuthorService.GetAuthor`.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct GetAuthorRequest {
     /// Resource name, `authors/{author}`.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for GetAuthorRequest {
-    const NAME: &'static str = "GetAuthorRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.GetAuthorRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.GetAuthorRequest".into()
-    }
 }
 
 /// Generated client implementations.
@@ -374,26 +352,6 @@ pub mod book {
                 }
             }
         }
-        impl ::prost::Name for Printing {
-            const NAME: &'static str = "Printing";
-            const PACKAGE: &'static str = "library.v1";
-            fn full_name() -> ::prost::alloc::string::String {
-                "library.v1.Book.Edition.Printing".into()
-            }
-            fn type_url() -> ::prost::alloc::string::String {
-                "type.googleapis.com/library.v1.Book.Edition.Printing".into()
-            }
-        }
-    }
-    impl ::prost::Name for Edition {
-        const NAME: &'static str = "Edition";
-        const PACKAGE: &'static str = "library.v1";
-        fn full_name() -> ::prost::alloc::string::String {
-            "library.v1.Book.Edition".into()
-        }
-        fn type_url() -> ::prost::alloc::string::String {
-            "type.googleapis.com/library.v1.Book.Edition".into()
-        }
     }
     /// State of one physical copy (a nested enum).
     #[derive(
@@ -458,17 +416,6 @@ pub mod book {
     }
 }
 
-impl ::prost::Name for Book {
-    const NAME: &'static str = "Book";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.Book".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.Book".into()
-    }
-}
-
 /// A donation of a book.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct Donation {
@@ -478,17 +425,6 @@ pub struct Donation {
     /// When the book was received.
     #[prost(message, optional, tag = "2")]
     pub donate_time: ::core::option::Option<::protogate::wkt::Timestamp>,
-}
-
-impl ::prost::Name for Donation {
-    const NAME: &'static str = "Donation";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.Donation".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.Donation".into()
-    }
 }
 
 /// Physical properties of a book. Uses every protobuf scalar type once, in
@@ -542,17 +478,6 @@ pub struct PhysicalProperties {
     pub spine_photo: ::prost::alloc::vec::Vec<u8>,
 }
 
-impl ::prost::Name for PhysicalProperties {
-    const NAME: &'static str = "PhysicalProperties";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.PhysicalProperties".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.PhysicalProperties".into()
-    }
-}
-
 /// Request of `BookService.ListBooks`.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ListBooksRequest {
@@ -595,17 +520,6 @@ pub struct ListBooksRequest {
     pub show_out_of_print: bool,
 }
 
-impl ::prost::Name for ListBooksRequest {
-    const NAME: &'static str = "ListBooksRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.ListBooksRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.ListBooksRequest".into()
-    }
-}
-
 /// Response of `BookService.ListBooks`.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListBooksResponse {
@@ -620,17 +534,6 @@ pub struct ListBooksResponse {
     pub total_size: i32,
 }
 
-impl ::prost::Name for ListBooksResponse {
-    const NAME: &'static str = "ListBooksResponse";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.ListBooksResponse".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.ListBooksResponse".into()
-    }
-}
-
 /// Request of `BookService.GetBook`.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct GetBookRequest {
@@ -641,17 +544,6 @@ pub struct GetBookRequest {
     /// string, `"readMask": "title,isbn13"` in a body).
     #[prost(message, optional, tag = "2")]
     pub read_mask: ::core::option::Option<::protogate::wkt::FieldMask>,
-}
-
-impl ::prost::Name for GetBookRequest {
-    const NAME: &'static str = "GetBookRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.GetBookRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.GetBookRequest".into()
-    }
 }
 
 /// Request of `BookService.CreateBook`.
@@ -666,17 +558,6 @@ pub struct CreateBookRequest {
     /// Id of the new book; chosen by the server if empty (query parameter).
     #[prost(string, tag = "3")]
     pub book_id: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for CreateBookRequest {
-    const NAME: &'static str = "CreateBookRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.CreateBookRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.CreateBookRequest".into()
-    }
 }
 
 /// Request of `BookService.UpdateBook`.
@@ -694,17 +575,6 @@ pub struct UpdateBookRequest {
     pub allow_missing: bool,
 }
 
-impl ::prost::Name for UpdateBookRequest {
-    const NAME: &'static str = "UpdateBookRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.UpdateBookRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.UpdateBookRequest".into()
-    }
-}
-
 /// Request of `BookService.DeleteBook`.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct DeleteBookRequest {
@@ -714,17 +584,6 @@ pub struct DeleteBookRequest {
     /// If set, the book is only deleted if its etag matches (query parameter).
     #[prost(string, tag = "2")]
     pub etag: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for DeleteBookRequest {
-    const NAME: &'static str = "DeleteBookRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.DeleteBookRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.DeleteBookRequest".into()
-    }
 }
 
 /// Request of `BookService.CheckoutBook`.
@@ -741,34 +600,12 @@ pub struct CheckoutBookRequest {
     pub loan_period: ::core::option::Option<::pbjson_types::Duration>,
 }
 
-impl ::prost::Name for CheckoutBookRequest {
-    const NAME: &'static str = "CheckoutBookRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.CheckoutBookRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.CheckoutBookRequest".into()
-    }
-}
-
 /// Request of `BookService.BookExists`.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct BookExistsRequest {
     /// Resource name, `shelves/{shelf}/books/{book}`.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for BookExistsRequest {
-    const NAME: &'static str = "BookExistsRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.BookExistsRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.BookExistsRequest".into()
-    }
 }
 
 /// Request of `BookService.BatchGetBooks`.
@@ -780,17 +617,6 @@ pub struct BatchGetBooksRequest {
     /// Resource names of the books; between 1 and 100 (`?names=a&names=b`).
     #[prost(string, repeated, tag = "2")]
     pub names: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
-}
-
-impl ::prost::Name for BatchGetBooksRequest {
-    const NAME: &'static str = "BatchGetBooksRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.BatchGetBooksRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.BatchGetBooksRequest".into()
-    }
 }
 
 /// Response of `BookService.BatchGetBooks`.
@@ -805,17 +631,6 @@ pub struct BatchGetBooksResponse {
     pub missing_names: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
 }
 
-impl ::prost::Name for BatchGetBooksResponse {
-    const NAME: &'static str = "BatchGetBooksResponse";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.BatchGetBooksResponse".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.BatchGetBooksResponse".into()
-    }
-}
-
 /// Request of `BookService.WatchBooks`.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct WatchBooksRequest {
@@ -825,17 +640,6 @@ pub struct WatchBooksRequest {
     /// Resume after the event with this token (query parameter).
     #[prost(string, tag = "2")]
     pub resume_token: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for WatchBooksRequest {
-    const NAME: &'static str = "WatchBooksRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.WatchBooksRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.WatchBooksRequest".into()
-    }
 }
 
 /// One change on a shelf, sent by `BookService.WatchBooks`.
@@ -870,17 +674,6 @@ pub mod book_event {
         /// (`google.protobuf.Empty` used as a field).
         #[prost(message, tag = "6")]
         Heartbeat(::pbjson_types::Empty),
-    }
-}
-
-impl ::prost::Name for BookEvent {
-    const NAME: &'static str = "BookEvent";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.BookEvent".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.BookEvent".into()
     }
 }
 
@@ -1205,17 +998,6 @@ pub struct Patron {
     pub home_address: ::core::option::Option<super::common::v1::Address>,
 }
 
-impl ::prost::Name for Patron {
-    const NAME: &'static str = "Patron";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.Patron".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.Patron".into()
-    }
-}
-
 /// A book lent to a patron.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Loan {
@@ -1259,16 +1041,6 @@ pub mod loan {
         /// The new due time.
         #[prost(message, optional, tag = "2")]
         pub new_due_time: ::core::option::Option<::protogate::wkt::Timestamp>,
-    }
-    impl ::prost::Name for Renewal {
-        const NAME: &'static str = "Renewal";
-        const PACKAGE: &'static str = "library.v1";
-        fn full_name() -> ::prost::alloc::string::String {
-            "library.v1.Loan.Renewal".into()
-        }
-        fn type_url() -> ::prost::alloc::string::String {
-            "type.googleapis.com/library.v1.Loan.Renewal".into()
-        }
     }
     /// Life cycle of a loan (a nested enum).
     #[derive(
@@ -1323,34 +1095,12 @@ pub mod loan {
     }
 }
 
-impl ::prost::Name for Loan {
-    const NAME: &'static str = "Loan";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.Loan".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.Loan".into()
-    }
-}
-
 /// Request of `LoanService.GetLoan`.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct GetLoanRequest {
     /// Resource name, `loans/{loan}`.
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for GetLoanRequest {
-    const NAME: &'static str = "GetLoanRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.GetLoanRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.GetLoanRequest".into()
-    }
 }
 
 /// Request of `LoanService.CancelLoan`.
@@ -1362,17 +1112,6 @@ pub struct CancelLoanRequest {
     /// Why the loan is cancelled; shown to the patron.
     #[prost(string, tag = "2")]
     pub reason: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for CancelLoanRequest {
-    const NAME: &'static str = "CancelLoanRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.CancelLoanRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.CancelLoanRequest".into()
-    }
 }
 
 /// A message from the terminal on the loan desk stream.
@@ -1400,17 +1139,6 @@ pub mod loan_desk_request {
     }
 }
 
-impl ::prost::Name for LoanDeskRequest {
-    const NAME: &'static str = "LoanDeskRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.LoanDeskRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.LoanDeskRequest".into()
-    }
-}
-
 /// A message from the server on the loan desk stream.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct LoanDeskResponse {
@@ -1430,17 +1158,6 @@ pub mod loan_desk_response {
         /// Why the last action failed.
         #[prost(string, tag = "2")]
         ErrorMessage(::prost::alloc::string::String),
-    }
-}
-
-impl ::prost::Name for LoanDeskResponse {
-    const NAME: &'static str = "LoanDeskResponse";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.LoanDeskResponse".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.LoanDeskResponse".into()
     }
 }
 
@@ -1650,17 +1367,6 @@ pub mod shelf {
     }
 }
 
-impl ::prost::Name for Shelf {
-    const NAME: &'static str = "Shelf";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.Shelf".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.Shelf".into()
-    }
-}
-
 /// Request of `ShelfService.CreateShelf`.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct CreateShelfRequest {
@@ -1675,34 +1381,12 @@ pub struct CreateShelfRequest {
     pub validate_only: bool,
 }
 
-impl ::prost::Name for CreateShelfRequest {
-    const NAME: &'static str = "CreateShelfRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.CreateShelfRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.CreateShelfRequest".into()
-    }
-}
-
 /// Request of `ShelfService.GetShelf`.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct GetShelfRequest {
     /// Shelf id.
     #[prost(string, tag = "1")]
     pub shelf: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for GetShelfRequest {
-    const NAME: &'static str = "GetShelfRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.GetShelfRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.GetShelfRequest".into()
-    }
 }
 
 /// Request of `ShelfService.ListShelves`.
@@ -1714,17 +1398,6 @@ pub struct ListShelvesRequest {
     /// Token from a previous `ListShelvesResponse.next_page_token`.
     #[prost(string, tag = "2")]
     pub page_token: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for ListShelvesRequest {
-    const NAME: &'static str = "ListShelvesRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.ListShelvesRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.ListShelvesRequest".into()
-    }
 }
 
 /// Response of `ShelfService.ListShelves`.
@@ -1741,17 +1414,6 @@ pub struct ListShelvesResponse {
     pub total_size: i32,
 }
 
-impl ::prost::Name for ListShelvesResponse {
-    const NAME: &'static str = "ListShelvesResponse";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.ListShelvesResponse".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.ListShelvesResponse".into()
-    }
-}
-
 /// Request of `ShelfService.UpdateShelf`.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct UpdateShelfRequest {
@@ -1764,17 +1426,6 @@ pub struct UpdateShelfRequest {
     pub allow_missing: ::core::option::Option<bool>,
 }
 
-impl ::prost::Name for UpdateShelfRequest {
-    const NAME: &'static str = "UpdateShelfRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.UpdateShelfRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.UpdateShelfRequest".into()
-    }
-}
-
 /// Request of `ShelfService.DeleteShelf`.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct DeleteShelfRequest {
@@ -1784,17 +1435,6 @@ pub struct DeleteShelfRequest {
     /// Delete even if the shelf still holds books.
     #[prost(bool, tag = "2")]
     pub force: bool,
-}
-
-impl ::prost::Name for DeleteShelfRequest {
-    const NAME: &'static str = "DeleteShelfRequest";
-    const PACKAGE: &'static str = "library.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "library.v1.DeleteShelfRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/library.v1.DeleteShelfRequest".into()
-    }
 }
 
 /// Generated client implementations.

@@ -10,31 +10,9 @@ pub struct CheckRequest {
     pub counts: ::std::collections::HashMap<::prost::alloc::string::String, i32>,
 }
 
-impl ::prost::Name for CheckRequest {
-    const NAME: &'static str = "CheckRequest";
-    const PACKAGE: &'static str = "probe.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "probe.v1.CheckRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/probe.v1.CheckRequest".into()
-    }
-}
-
 /// Nothing.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct CheckResponse {}
-
-impl ::prost::Name for CheckResponse {
-    const NAME: &'static str = "CheckResponse";
-    const PACKAGE: &'static str = "probe.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "probe.v1.CheckResponse".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/probe.v1.CheckResponse".into()
-    }
-}
 
 /// Generated client implementations.
 pub mod checked_service_client {
@@ -189,17 +167,6 @@ pub struct EchoRequest {
     pub share: f32,
 }
 
-impl ::prost::Name for EchoRequest {
-    const NAME: &'static str = "EchoRequest";
-    const PACKAGE: &'static str = "probe.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "probe.v1.EchoRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/probe.v1.EchoRequest".into()
-    }
-}
-
 /// A nested message.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Inner {
@@ -212,17 +179,6 @@ pub struct Inner {
     /// `uint64`.
     #[prost(uint64, tag = "2")]
     pub serial: u64,
-}
-
-impl ::prost::Name for Inner {
-    const NAME: &'static str = "Inner";
-    const PACKAGE: &'static str = "probe.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "probe.v1.Inner".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/probe.v1.Inner".into()
-    }
 }
 
 /// The echo, with one field of every shape.
@@ -280,17 +236,6 @@ pub mod echo_response {
     }
 }
 
-impl ::prost::Name for EchoResponse {
-    const NAME: &'static str = "EchoResponse";
-    const PACKAGE: &'static str = "probe.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "probe.v1.EchoResponse".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/probe.v1.EchoResponse".into()
-    }
-}
-
 /// An upload.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct UploadRequest {
@@ -300,17 +245,6 @@ pub struct UploadRequest {
     /// The bytes and their content type.
     #[prost(message, optional, tag = "2")]
     pub content: ::core::option::Option<::protogate::wkt::HttpBody>,
-}
-
-impl ::prost::Name for UploadRequest {
-    const NAME: &'static str = "UploadRequest";
-    const PACKAGE: &'static str = "probe.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "probe.v1.UploadRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/probe.v1.UploadRequest".into()
-    }
 }
 
 /// What was stored.
@@ -327,17 +261,6 @@ pub struct BlobSummary {
     pub size: i64,
 }
 
-impl ::prost::Name for BlobSummary {
-    const NAME: &'static str = "BlobSummary";
-    const PACKAGE: &'static str = "probe.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "probe.v1.BlobSummary".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/probe.v1.BlobSummary".into()
-    }
-}
-
 /// A download.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct DownloadRequest {
@@ -352,17 +275,6 @@ pub struct DownloadRequest {
     pub fail_after: i32,
 }
 
-impl ::prost::Name for DownloadRequest {
-    const NAME: &'static str = "DownloadRequest";
-    const PACKAGE: &'static str = "probe.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "probe.v1.DownloadRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/probe.v1.DownloadRequest".into()
-    }
-}
-
 /// A stored blob.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Blob {
@@ -372,17 +284,6 @@ pub struct Blob {
     /// Its bytes and content type.
     #[prost(message, optional, tag = "2")]
     pub content: ::core::option::Option<::protogate::wkt::HttpBody>,
-}
-
-impl ::prost::Name for Blob {
-    const NAME: &'static str = "Blob";
-    const PACKAGE: &'static str = "probe.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "probe.v1.Blob".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/probe.v1.Blob".into()
-    }
 }
 
 /// A blob's description, as a PATCH updates it.
@@ -411,17 +312,6 @@ pub struct BlobMeta {
     pub created: ::core::option::Option<::protogate::wkt::Timestamp>,
 }
 
-impl ::prost::Name for BlobMeta {
-    const NAME: &'static str = "BlobMeta";
-    const PACKAGE: &'static str = "probe.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "probe.v1.BlobMeta".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/probe.v1.BlobMeta".into()
-    }
-}
-
 /// Who owns a blob.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct Owner {
@@ -433,17 +323,6 @@ pub struct Owner {
     pub email_address: ::prost::alloc::string::String,
 }
 
-impl ::prost::Name for Owner {
-    const NAME: &'static str = "Owner";
-    const PACKAGE: &'static str = "probe.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "probe.v1.Owner".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/probe.v1.Owner".into()
-    }
-}
-
 /// An update of a blob's description.
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct UpdateBlobRequest {
@@ -453,17 +332,6 @@ pub struct UpdateBlobRequest {
     /// The fields to update: filled from the body's fields when the client sends none.
     #[prost(message, optional, tag = "2")]
     pub update_mask: ::core::option::Option<::protogate::wkt::FieldMask>,
-}
-
-impl ::prost::Name for UpdateBlobRequest {
-    const NAME: &'static str = "UpdateBlobRequest";
-    const PACKAGE: &'static str = "probe.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "probe.v1.UpdateBlobRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/probe.v1.UpdateBlobRequest".into()
-    }
 }
 
 /// A colour.
@@ -911,17 +779,6 @@ pub struct GetProjectRequest {
     pub project_id: ::prost::alloc::string::String,
 }
 
-impl ::prost::Name for GetProjectRequest {
-    const NAME: &'static str = "GetProjectRequest";
-    const PACKAGE: &'static str = "probe.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "probe.v1.GetProjectRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/probe.v1.GetProjectRequest".into()
-    }
-}
-
 /// A project.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct Project {
@@ -933,31 +790,9 @@ pub struct Project {
     pub name: ::prost::alloc::string::String,
 }
 
-impl ::prost::Name for Project {
-    const NAME: &'static str = "Project";
-    const PACKAGE: &'static str = "probe.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "probe.v1.Project".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/probe.v1.Project".into()
-    }
-}
-
 /// No fields.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct WhoAmIRequest {}
-
-impl ::prost::Name for WhoAmIRequest {
-    const NAME: &'static str = "WhoAmIRequest";
-    const PACKAGE: &'static str = "probe.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "probe.v1.WhoAmIRequest".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/probe.v1.WhoAmIRequest".into()
-    }
-}
 
 /// The caller as the handler sees it.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
@@ -971,17 +806,6 @@ pub struct WhoAmIResponse {
     /// A request header an interceptor set.
     #[prost(string, tag = "3")]
     pub stamped: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for WhoAmIResponse {
-    const NAME: &'static str = "WhoAmIResponse";
-    const PACKAGE: &'static str = "probe.v1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "probe.v1.WhoAmIResponse".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/probe.v1.WhoAmIResponse".into()
-    }
 }
 
 /// Generated client implementations.

@@ -6,17 +6,6 @@ pub struct Ping {
     pub msg: ::prost::alloc::string::String,
 }
 
-impl ::prost::Name for Ping {
-    const NAME: &'static str = "Ping";
-    const PACKAGE: &'static str = "";
-    fn full_name() -> ::prost::alloc::string::String {
-        "Ping".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/Ping".into()
-    }
-}
-
 /// Generated client implementations.
 pub mod pinger_client {
     #![allow(
@@ -129,17 +118,6 @@ pub struct Wallet {
     pub last_ping: ::core::option::Option<Ping>,
     #[prost(enumeration = "naming::r#type::Currency", repeated, tag = "3")]
     pub currencies: ::prost::alloc::vec::Vec<i32>,
-}
-
-impl ::prost::Name for Wallet {
-    const NAME: &'static str = "Wallet";
-    const PACKAGE: &'static str = "";
-    fn full_name() -> ::prost::alloc::string::String {
-        "Wallet".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/Wallet".into()
-    }
 }
 
 /// Generated client implementations.

@@ -6,32 +6,10 @@ pub struct Clash {
     pub name: ::prost::alloc::string::String,
 }
 
-impl ::prost::Name for Clash {
-    const NAME: &'static str = "CLASH";
-    const PACKAGE: &'static str = "naming.clash";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.clash.CLASH".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.clash.CLASH".into()
-    }
-}
-
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ClashHandler {
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for ClashHandler {
-    const NAME: &'static str = "ClashHandler";
-    const PACKAGE: &'static str = "naming.clash";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.clash.ClashHandler".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.clash.ClashHandler".into()
-    }
 }
 
 /// Its nested type goes to the module `clash_methods`, the name of the service's method numbers:
@@ -48,27 +26,6 @@ pub mod clash_methods {
     pub struct Entry {
         #[prost(string, tag = "1")]
         pub name: ::prost::alloc::string::String,
-    }
-    impl ::prost::Name for Entry {
-        const NAME: &'static str = "Entry";
-        const PACKAGE: &'static str = "naming.clash";
-        fn full_name() -> ::prost::alloc::string::String {
-            "naming.clash.ClashMethods.Entry".into()
-        }
-        fn type_url() -> ::prost::alloc::string::String {
-            "type.googleapis.com/naming.clash.ClashMethods.Entry".into()
-        }
-    }
-}
-
-impl ::prost::Name for ClashMethods {
-    const NAME: &'static str = "ClashMethods";
-    const PACKAGE: &'static str = "naming.clash";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.clash.ClashMethods".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.clash.ClashMethods".into()
     }
 }
 

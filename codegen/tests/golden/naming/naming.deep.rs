@@ -38,17 +38,6 @@ pub mod level1 {
                     #[prost(enumeration = "Kind", tag = "2")]
                     pub kind: i32,
                 }
-                impl ::prost::Name for Level5 {
-                    const NAME: &'static str = "Level5";
-                    const PACKAGE: &'static str = "naming.deep";
-                    fn full_name() -> ::prost::alloc::string::String {
-                        "naming.deep.Level1.Level2.Level3.Level4.Level5".into()
-                    }
-                    fn type_url() -> ::prost::alloc::string::String {
-                        "type.googleapis.com/naming.deep.Level1.Level2.Level3.Level4.Level5"
-                            .into()
-                    }
-                }
                 #[derive(
                     Clone,
                     Copy,
@@ -86,48 +75,7 @@ pub mod level1 {
                     }
                 }
             }
-            impl ::prost::Name for Level4 {
-                const NAME: &'static str = "Level4";
-                const PACKAGE: &'static str = "naming.deep";
-                fn full_name() -> ::prost::alloc::string::String {
-                    "naming.deep.Level1.Level2.Level3.Level4".into()
-                }
-                fn type_url() -> ::prost::alloc::string::String {
-                    "type.googleapis.com/naming.deep.Level1.Level2.Level3.Level4".into()
-                }
-            }
         }
-        impl ::prost::Name for Level3 {
-            const NAME: &'static str = "Level3";
-            const PACKAGE: &'static str = "naming.deep";
-            fn full_name() -> ::prost::alloc::string::String {
-                "naming.deep.Level1.Level2.Level3".into()
-            }
-            fn type_url() -> ::prost::alloc::string::String {
-                "type.googleapis.com/naming.deep.Level1.Level2.Level3".into()
-            }
-        }
-    }
-    impl ::prost::Name for Level2 {
-        const NAME: &'static str = "Level2";
-        const PACKAGE: &'static str = "naming.deep";
-        fn full_name() -> ::prost::alloc::string::String {
-            "naming.deep.Level1.Level2".into()
-        }
-        fn type_url() -> ::prost::alloc::string::String {
-            "type.googleapis.com/naming.deep.Level1.Level2".into()
-        }
-    }
-}
-
-impl ::prost::Name for Level1 {
-    const NAME: &'static str = "Level1";
-    const PACKAGE: &'static str = "naming.deep";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.deep.Level1".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.deep.Level1".into()
     }
 }
 
@@ -189,16 +137,5 @@ pub mod retired {
         Gone(::prost::alloc::string::String),
         #[prost(int32, tag = "4")]
         Kept(i32),
-    }
-}
-
-impl ::prost::Name for Retired {
-    const NAME: &'static str = "Retired";
-    const PACKAGE: &'static str = "naming.deep";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.deep.Retired".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.deep.Retired".into()
     }
 }

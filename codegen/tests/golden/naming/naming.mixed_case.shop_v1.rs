@@ -10,17 +10,6 @@ pub struct Price {
     pub kind: ::core::option::Option<super::super::r#async::r#use::self_::super_::Mod>,
 }
 
-impl ::prost::Name for Price {
-    const NAME: &'static str = "Price";
-    const PACKAGE: &'static str = "naming.MixedCase.ShopV1";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.MixedCase.ShopV1.Price".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.MixedCase.ShopV1.Price".into()
-    }
-}
-
 /// Generated client implementations.
 pub mod shop_service_client {
     #![allow(

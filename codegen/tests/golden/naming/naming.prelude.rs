@@ -5,17 +5,6 @@ pub struct Option {
     pub value: ::prost::alloc::string::String,
 }
 
-impl ::prost::Name for Option {
-    const NAME: &'static str = "Option";
-    const PACKAGE: &'static str = "naming.prelude";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.prelude.Option".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.prelude.Option".into()
-    }
-}
-
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Result {
     #[prost(bool, tag = "1")]
@@ -24,49 +13,16 @@ pub struct Result {
     pub errors: ::prost::alloc::vec::Vec<String>,
 }
 
-impl ::prost::Name for Result {
-    const NAME: &'static str = "Result";
-    const PACKAGE: &'static str = "naming.prelude";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.prelude.Result".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.prelude.Result".into()
-    }
-}
-
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct String {
     #[prost(string, tag = "1")]
     pub text: ::prost::alloc::string::String,
 }
 
-impl ::prost::Name for String {
-    const NAME: &'static str = "String";
-    const PACKAGE: &'static str = "naming.prelude";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.prelude.String".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.prelude.String".into()
-    }
-}
-
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct Vec {
     #[prost(int64, repeated, tag = "1")]
     pub items: ::prost::alloc::vec::Vec<i64>,
-}
-
-impl ::prost::Name for Vec {
-    const NAME: &'static str = "Vec";
-    const PACKAGE: &'static str = "naming.prelude";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.prelude.Vec".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.prelude.Vec".into()
-    }
 }
 
 /// Recursive: prost boxes the field.
@@ -76,17 +32,6 @@ pub struct Box {
     pub inner: ::core::option::Option<::prost::alloc::boxed::Box<Box>>,
     #[prost(string, tag = "2")]
     pub label: ::prost::alloc::string::String,
-}
-
-impl ::prost::Name for Box {
-    const NAME: &'static str = "Box";
-    const PACKAGE: &'static str = "naming.prelude";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.prelude.Box".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.prelude.Box".into()
-    }
 }
 
 /// Holds one of each.
@@ -115,15 +60,24 @@ pub struct Prelude {
     pub a: ::prost::alloc::vec::Vec<i32>,
 }
 
-impl ::prost::Name for Prelude {
-    const NAME: &'static str = "Prelude";
-    const PACKAGE: &'static str = "naming.prelude";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.prelude.Prelude".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.prelude.Prelude".into()
-    }
+/// Named like the runtime's table types: the generated field and route tables name the
+/// runtime's through an alias, never these.
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct Kind {
+    #[prost(message, optional, tag = "1")]
+    pub number: ::core::option::Option<Number>,
+}
+
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct Number {
+    #[prost(message, repeated, tag = "1")]
+    pub fields: ::prost::alloc::vec::Vec<FieldInfo>,
+}
+
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct FieldInfo {
+    #[prost(map = "string, message", tag = "1")]
+    pub kinds: ::std::collections::HashMap<::prost::alloc::string::String, Kind>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]

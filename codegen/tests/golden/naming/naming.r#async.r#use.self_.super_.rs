@@ -5,14 +5,3 @@ pub struct Mod {
     #[prost(string, tag = "1")]
     pub r#as: ::prost::alloc::string::String,
 }
-
-impl ::prost::Name for Mod {
-    const NAME: &'static str = "Mod";
-    const PACKAGE: &'static str = "naming.async.use.self.super";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.async.use.self.super.Mod".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.async.use.self.super.Mod".into()
-    }
-}

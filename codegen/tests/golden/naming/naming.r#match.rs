@@ -48,17 +48,6 @@ pub mod keywords {
     }
 }
 
-impl ::prost::Name for Keywords {
-    const NAME: &'static str = "Keywords";
-    const PACKAGE: &'static str = "naming.match";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.match.Keywords".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.match.Keywords".into()
-    }
-}
-
 /// Generated client implementations.
 pub mod match_client {
     #![allow(

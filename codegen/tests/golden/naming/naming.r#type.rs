@@ -13,17 +13,6 @@ pub struct Money {
     pub receipt: ::core::option::Option<super::super::Ping>,
 }
 
-impl ::prost::Name for Money {
-    const NAME: &'static str = "Money";
-    const PACKAGE: &'static str = "naming.type";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.type.Money".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.type.Money".into()
-    }
-}
-
 /// The message named like its package.
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct Type {
@@ -31,17 +20,6 @@ pub struct Type {
     pub name: ::prost::alloc::string::String,
     #[prost(message, optional, tag = "2")]
     pub example: ::core::option::Option<Money>,
-}
-
-impl ::prost::Name for Type {
-    const NAME: &'static str = "Type";
-    const PACKAGE: &'static str = "naming.type";
-    fn full_name() -> ::prost::alloc::string::String {
-        "naming.type.Type".into()
-    }
-    fn type_url() -> ::prost::alloc::string::String {
-        "type.googleapis.com/naming.type.Type".into()
-    }
 }
 
 /// A currency; `CURRENCY_EUR` and `EUR` both strip to `Eur`, `CURRENCY_SELF` to a keyword.

@@ -14,12 +14,15 @@ pub(super) fn parse(kind: Kind, raw: &str) -> Result<Value, String> {
             Some(number) => self::number(number, raw),
             None => Ok(Value::String(raw.to_string())),
         },
-        Kind::Enum(names) => match raw.parse::<i32>() {
+        Kind::Enum(values) => match raw.parse::<i32>() {
             Ok(number) => Ok(Value::from(number)),
-            Err(_) if names.is_empty() || names.contains(&raw) => {
+            Err(_) if values.is_empty() || values.iter().any(|(name, _)| *name == raw) => {
                 Ok(Value::String(raw.to_string()))
             }
-            Err(_) => Err(format!("one of {} or a number", names.join(", "))),
+            Err(_) => {
+                let names: Vec<&str> = values.iter().map(|(name, _)| *name).collect();
+                Err(format!("one of {} or a number", names.join(", ")))
+            }
         },
         Kind::Text => Ok(Value::String(raw.to_string())),
         Kind::Message(_) => Err("a field of the message, not the message itself".to_string()),
@@ -119,7 +122,7 @@ mod tests {
 
     #[test]
     fn enums_take_a_name_of_theirs_or_a_number() {
-        let color = Kind::Enum(&["COLOR_UNSPECIFIED", "RED"]);
+        let color = Kind::Enum(&[("COLOR_UNSPECIFIED", 0), ("RED", 1)]);
         assert_eq!(parse(color, "RED"), Ok(Value::String("RED".into())));
         assert_eq!(parse(color, "1"), Ok(Value::from(1)));
         assert_eq!(

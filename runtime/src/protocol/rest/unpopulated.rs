@@ -114,9 +114,9 @@ fn default(out: &mut Vec<u8>, field: &FieldInfo) {
             Kind::Number(_) => b"0",
             Kind::Bool => b"false",
             Kind::Text => b"\"\"",
-            Kind::Enum(names) => {
-                return match names.first() {
-                    Some(name) => plain(out, &Value::String((*name).to_string())),
+            Kind::Enum(values) => {
+                return match values.first() {
+                    Some((name, _)) => plain(out, &Value::String((*name).to_string())),
                     None => out.push(b'0'),
                 }
             }
@@ -180,7 +180,7 @@ mod tests {
             FieldInfo {
                 name: "color",
                 json_name: "color",
-                kind: Kind::Enum(&["COLOR_UNSPECIFIED", "RED"]),
+                kind: Kind::Enum(&[("COLOR_UNSPECIFIED", 0), ("RED", 1)]),
                 repeated: false,
                 map_key: None,
                 oneof: false,

@@ -89,8 +89,6 @@ const fn info(
             guard: Guard::Public,
             idempotency: Idempotency::Unknown,
             routes: &[],
-            input_type: "grpc.reflection.v1.ServerReflectionRequest",
-            output_type: "grpc.reflection.v1.ServerReflectionResponse",
             input: <ServerReflectionRequest as Described>::info,
             output: <ServerReflectionResponse as Described>::info,
         },
