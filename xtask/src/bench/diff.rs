@@ -27,29 +27,10 @@ pub fn run(root: &Path, quick: bool) -> ExitCode {
     }
 }
 
-fn cargo() -> std::ffi::OsString {
-    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
-}
-
 fn measure(root: &Path, rounds: usize) -> Result<(), String> {
     let scratch = root.join("target/bench-diff");
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
-    let status = Command::new(cargo())
-        .current_dir(root)
-        .args([
-            "build",
-            "--release",
-            "-p",
-            "protogate-codegen",
-            "--bin",
-            "protogate",
-        ])
-        .status()
-        .map_err(|e| format!("cargo: {e}"))?;
-    if !status.success() {
-        return Err("cannot build the protogate CLI".into());
-    }
-    let protogate = root.join("target/release/protogate");
+    let protogate = super::release::build_cli(root)?;
     let buf = root.join("tests/interop/node/node_modules/.bin/buf");
     if !buf.is_file() {
         return Err(format!(

@@ -66,11 +66,8 @@ fn cargo() -> std::ffi::OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
-/// Builds both binaries with `--release` (into the workspace's target directory, so the
-/// runner shares the release builds of prost-build and tonic-prost-build with the CLI);
-/// returns their paths.
-pub fn build(root: &Path, scratch: &Path) -> Result<(PathBuf, PathBuf), String> {
-    eprintln!("  cargo build --release -p protogate-codegen --bin protogate");
+/// Builds the protogate CLI with `--release` into `target/release/protogate`; returns its path.
+pub fn build_cli(root: &Path) -> Result<PathBuf, String> {
     let status = Command::new(cargo())
         .current_dir(root)
         .args([
@@ -86,6 +83,15 @@ pub fn build(root: &Path, scratch: &Path) -> Result<(PathBuf, PathBuf), String> 
     if !status.success() {
         return Err("cargo build --release of the protogate CLI failed".into());
     }
+    Ok(root.join("target/release/protogate"))
+}
+
+/// Builds both binaries with `--release` (into the workspace's target directory, so the
+/// runner shares the release builds of prost-build and tonic-prost-build with the CLI);
+/// returns their paths.
+pub fn build(root: &Path, scratch: &Path) -> Result<(PathBuf, PathBuf), String> {
+    eprintln!("  cargo build --release -p protogate-codegen --bin protogate");
+    build_cli(root)?;
     let dir = scratch.join("tonic-runner");
     std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("{}: {e}", dir.display()))?;
     let manifest = format!(

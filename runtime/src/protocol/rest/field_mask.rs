@@ -111,14 +111,7 @@ mod tests {
     use serde_json::json;
 
     const fn field(name: &'static str, json_name: &'static str, kind: Kind) -> FieldInfo {
-        FieldInfo {
-            name,
-            json_name,
-            kind,
-            repeated: false,
-            map_key: None,
-            oneof: false,
-        }
+        FieldInfo::new(name, json_name, kind)
     }
 
     fn edition() -> &'static MessageInfo {
