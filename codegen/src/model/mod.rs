@@ -1,6 +1,7 @@
 //! The one intermediate representation every check and emitter reads.
 
 pub mod build;
+mod checked;
 mod externs;
 pub mod http;
 pub mod predefined;
@@ -29,6 +30,9 @@ pub struct Api {
     enums_by_name: std::collections::HashMap<String, (usize, usize)>,
     /// Full name → Rust path of the types generated elsewhere (`extern_path`).
     extern_types: std::collections::HashMap<String, String>,
+    /// The messages whose validators can report a violation, found on first use
+    /// ([`Api::has_checks`]).
+    checked: std::sync::OnceLock<std::collections::HashSet<String>>,
 }
 
 /// The full name of `google.api.HttpBody`.

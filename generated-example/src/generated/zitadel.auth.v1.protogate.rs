@@ -273,29 +273,7 @@ impl ::protogate::schema::Described for GetMyPhoneRequest {
 
 ::protogate::prost_name!(GetMyPhoneResponse, "zitadel.auth.v1");
 
-impl ::protogate::Validate for GetMyPhoneResponse {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.details {
-            v.embedded(
-                value,
-                "GetMyPhoneResponse",
-                "Details",
-                "details",
-                ::protogate::validate::At::Field,
-            );
-        }
-        if let ::core::option::Option::Some(value) = &self.phone {
-            v.embedded(
-                value,
-                "GetMyPhoneResponse",
-                "Phone",
-                "phone",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for GetMyPhoneResponse {}
 
 impl ::protogate::schema::Described for GetMyPhoneResponse {
     fn info() -> &'static ::protogate::schema::MessageInfo {
@@ -355,20 +333,7 @@ impl ::protogate::schema::Described for SetMyPhoneRequest {
 
 ::protogate::prost_name!(SetMyPhoneResponse, "zitadel.auth.v1");
 
-impl ::protogate::Validate for SetMyPhoneResponse {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.details {
-            v.embedded(
-                value,
-                "SetMyPhoneResponse",
-                "Details",
-                "details",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for SetMyPhoneResponse {}
 
 impl ::protogate::schema::Described for SetMyPhoneResponse {
     fn info() -> &'static ::protogate::schema::MessageInfo {
@@ -419,20 +384,7 @@ impl ::protogate::schema::Described for VerifyMyPhoneRequest {
 
 ::protogate::prost_name!(VerifyMyPhoneResponse, "zitadel.auth.v1");
 
-impl ::protogate::Validate for VerifyMyPhoneResponse {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.details {
-            v.embedded(
-                value,
-                "VerifyMyPhoneResponse",
-                "Details",
-                "details",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for VerifyMyPhoneResponse {}
 
 impl ::protogate::schema::Described for VerifyMyPhoneResponse {
     fn info() -> &'static ::protogate::schema::MessageInfo {
@@ -466,20 +418,7 @@ impl ::protogate::schema::Described for ResendMyPhoneVerificationRequest {
 
 ::protogate::prost_name!(ResendMyPhoneVerificationResponse, "zitadel.auth.v1");
 
-impl ::protogate::Validate for ResendMyPhoneVerificationResponse {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.details {
-            v.embedded(
-                value,
-                "ResendMyPhoneVerificationResponse",
-                "Details",
-                "details",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for ResendMyPhoneVerificationResponse {}
 
 impl ::protogate::schema::Described for ResendMyPhoneVerificationResponse {
     fn info() -> &'static ::protogate::schema::MessageInfo {
@@ -513,20 +452,7 @@ impl ::protogate::schema::Described for RemoveMyPhoneRequest {
 
 ::protogate::prost_name!(RemoveMyPhoneResponse, "zitadel.auth.v1");
 
-impl ::protogate::Validate for RemoveMyPhoneResponse {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.details {
-            v.embedded(
-                value,
-                "RemoveMyPhoneResponse",
-                "Details",
-                "details",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for RemoveMyPhoneResponse {}
 
 impl ::protogate::schema::Described for RemoveMyPhoneResponse {
     fn info() -> &'static ::protogate::schema::MessageInfo {

@@ -186,8 +186,12 @@ impl Gen<'_> {
         }
     }
 
+    /// Whether a field holding the message `full` calls its validator: a message of the schema
+    /// whose validator can report something (not a well-known type).
     fn is_validated_message(&self, full: &str) -> bool {
-        !full.starts_with("google.protobuf.") && self.api.message(full).is_some()
+        !full.starts_with("google.protobuf.")
+            && self.api.message(full).is_some()
+            && self.api.has_checks(full)
     }
 
     /// Checks of a field outside a oneof.

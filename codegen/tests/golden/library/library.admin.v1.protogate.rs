@@ -692,23 +692,7 @@ impl ::protogate::schema::Described for BulkImportBooksRequest {
 
 ::protogate::prost_name!(BulkImportSummary, "library.admin.v1");
 
-impl ::protogate::Validate for BulkImportSummary {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        {
-            let values = &self.failures;
-            for (index, value) in values.iter().enumerate() {
-                v.embedded(
-                    value,
-                    "BulkImportSummary",
-                    "Failures",
-                    "failures",
-                    ::protogate::validate::At::Item(index),
-                );
-            }
-        }
-    }
-}
+impl ::protogate::Validate for BulkImportSummary {}
 
 impl ::protogate::schema::Described for BulkImportSummary {
     fn info() -> &'static ::protogate::schema::MessageInfo {

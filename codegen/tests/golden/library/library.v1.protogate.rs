@@ -1156,50 +1156,6 @@ impl ::protogate::Validate for Book {
                 "isbn_13",
             );
         }
-        {
-            let values = &self.editions;
-            for (key, value) in values.iter() {
-                v.embedded(
-                    value,
-                    "Book",
-                    "Editions",
-                    "editions",
-                    ::protogate::validate::At::Value(key.into()),
-                );
-            }
-        }
-        if let ::core::option::Option::Some(value) = &self.physical {
-            v.embedded(
-                value,
-                "Book",
-                "Physical",
-                "physical",
-                ::protogate::validate::At::Field,
-            );
-        }
-        {
-            let values = &self.contributors;
-            for (index, value) in values.iter().enumerate() {
-                v.embedded(
-                    value,
-                    "Book",
-                    "Contributors",
-                    "contributors",
-                    ::protogate::validate::At::Item(index),
-                );
-            }
-        }
-        if let ::core::option::Option::Some(book::Acquisition::Donation(value)) = &self
-            .acquisition
-        {
-            v.embedded(
-                value,
-                "Book",
-                "Donation",
-                "donation",
-                ::protogate::validate::At::Field,
-            );
-        }
     }
 }
 
@@ -1292,23 +1248,7 @@ impl ::protogate::schema::Described for Book {
 
 ::protogate::prost_name!(book::Edition, "library.v1", "Book", "Edition");
 
-impl ::protogate::Validate for book::Edition {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        {
-            let values = &self.printings;
-            for (index, value) in values.iter().enumerate() {
-                v.embedded(
-                    value,
-                    "Edition",
-                    "Printings",
-                    "printings",
-                    ::protogate::validate::At::Item(index),
-                );
-            }
-        }
-    }
-}
+impl ::protogate::Validate for book::Edition {}
 
 impl ::protogate::schema::Described for book::Edition {
     fn info() -> &'static ::protogate::schema::MessageInfo {
@@ -2113,18 +2053,6 @@ impl ::protogate::Validate for Loan {
                 "borrower",
                 ::protogate::validate::At::Field,
             );
-        }
-        {
-            let values = &self.renewals;
-            for (index, value) in values.iter().enumerate() {
-                v.embedded(
-                    value,
-                    "Loan",
-                    "Renewals",
-                    "renewals",
-                    ::protogate::validate::At::Item(index),
-                );
-            }
         }
         if let ::core::option::Option::Some(value) = &self.late_fee {
             v.embedded(

@@ -542,20 +542,7 @@ impl ::protogate::schema::Described for CheckResponse {
 
 ::protogate::prost_name!(EchoRequest, "probe.v1");
 
-impl ::protogate::Validate for EchoRequest {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.inner {
-            v.embedded(
-                value,
-                "EchoRequest",
-                "Inner",
-                "inner",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for EchoRequest {}
 
 impl ::protogate::schema::Described for EchoRequest {
     fn info() -> &'static ::protogate::schema::MessageInfo {
@@ -606,41 +593,7 @@ impl ::protogate::schema::Described for Inner {
 
 ::protogate::prost_name!(EchoResponse, "probe.v1");
 
-impl ::protogate::Validate for EchoResponse {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.request {
-            v.embedded(
-                value,
-                "EchoResponse",
-                "Request",
-                "request",
-                ::protogate::validate::At::Field,
-            );
-        }
-        if let ::core::option::Option::Some(value) = &self.inner {
-            v.embedded(
-                value,
-                "EchoResponse",
-                "Inner",
-                "inner",
-                ::protogate::validate::At::Field,
-            );
-        }
-        {
-            let values = &self.inners;
-            for (index, value) in values.iter().enumerate() {
-                v.embedded(
-                    value,
-                    "EchoResponse",
-                    "Inners",
-                    "inners",
-                    ::protogate::validate::At::Item(index),
-                );
-            }
-        }
-    }
-}
+impl ::protogate::Validate for EchoResponse {}
 
 impl ::protogate::schema::Described for EchoResponse {
     fn info() -> &'static ::protogate::schema::MessageInfo {
@@ -748,20 +701,7 @@ impl ::protogate::schema::Described for Blob {
 
 ::protogate::prost_name!(BlobMeta, "probe.v1");
 
-impl ::protogate::Validate for BlobMeta {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.owner {
-            v.embedded(
-                value,
-                "BlobMeta",
-                "Owner",
-                "owner",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for BlobMeta {}
 
 impl ::protogate::schema::Described for BlobMeta {
     fn info() -> &'static ::protogate::schema::MessageInfo {
@@ -802,20 +742,7 @@ impl ::protogate::schema::Described for Owner {
 
 ::protogate::prost_name!(UpdateBlobRequest, "probe.v1");
 
-impl ::protogate::Validate for UpdateBlobRequest {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.blob {
-            v.embedded(
-                value,
-                "UpdateBlobRequest",
-                "Blob",
-                "blob",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for UpdateBlobRequest {}
 
 impl ::protogate::schema::Described for UpdateBlobRequest {
     fn info() -> &'static ::protogate::schema::MessageInfo {

@@ -60,29 +60,7 @@ impl ::protogate::schema::Described for Ping {
 
 ::protogate::prost_name!(Wallet, "");
 
-impl ::protogate::Validate for Wallet {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.balance {
-            v.embedded(
-                value,
-                "Wallet",
-                "Balance",
-                "balance",
-                ::protogate::validate::At::Field,
-            );
-        }
-        if let ::core::option::Option::Some(value) = &self.last_ping {
-            v.embedded(
-                value,
-                "Wallet",
-                "LastPing",
-                "last_ping",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for Wallet {}
 
 impl ::protogate::schema::Described for Wallet {
     fn info() -> &'static ::protogate::schema::MessageInfo {

@@ -107,20 +107,7 @@ impl ::protogate::schema::Described for ClashHandler {
 
 ::protogate::prost_name!(ClashMethods, "naming.clash");
 
-impl ::protogate::Validate for ClashMethods {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.entry {
-            v.embedded(
-                value,
-                "ClashMethods",
-                "Entry",
-                "entry",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for ClashMethods {}
 
 impl ::protogate::schema::Described for ClashMethods {
     fn info() -> &'static ::protogate::schema::MessageInfo {

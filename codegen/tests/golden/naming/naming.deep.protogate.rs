@@ -154,29 +154,7 @@ impl ::protogate::json::ProtoEnum for retired::Mode {
 
 ::protogate::prost_name!(Level1, "naming.deep");
 
-impl ::protogate::Validate for Level1 {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.level2 {
-            v.embedded(
-                value,
-                "Level1",
-                "Level2",
-                "level2",
-                ::protogate::validate::At::Field,
-            );
-        }
-        if let ::core::option::Option::Some(value) = &self.shortcut {
-            v.embedded(
-                value,
-                "Level1",
-                "Shortcut",
-                "shortcut",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for Level1 {}
 
 impl ::protogate::schema::Described for Level1 {
     fn info() -> &'static ::protogate::schema::MessageInfo {
@@ -196,20 +174,7 @@ impl ::protogate::schema::Described for Level1 {
 
 ::protogate::prost_name!(level1::Level2, "naming.deep", "Level1", "Level2");
 
-impl ::protogate::Validate for level1::Level2 {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.level3 {
-            v.embedded(
-                value,
-                "Level2",
-                "Level3",
-                "level3",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for level1::Level2 {}
 
 impl ::protogate::schema::Described for level1::Level2 {
     fn info() -> &'static ::protogate::schema::MessageInfo {
@@ -228,20 +193,7 @@ impl ::protogate::schema::Described for level1::Level2 {
     level1::level2::Level3, "naming.deep", "Level1.Level2", "Level3"
 );
 
-impl ::protogate::Validate for level1::level2::Level3 {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.level4 {
-            v.embedded(
-                value,
-                "Level3",
-                "Level4",
-                "level4",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for level1::level2::Level3 {}
 
 impl ::protogate::schema::Described for level1::level2::Level3 {
     fn info() -> &'static ::protogate::schema::MessageInfo {
@@ -262,20 +214,7 @@ impl ::protogate::schema::Described for level1::level2::Level3 {
     level1::level2::level3::Level4, "naming.deep", "Level1.Level2.Level3", "Level4"
 );
 
-impl ::protogate::Validate for level1::level2::level3::Level4 {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.level5 {
-            v.embedded(
-                value,
-                "Level4",
-                "Level5",
-                "level5",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for level1::level2::level3::Level4 {}
 
 impl ::protogate::schema::Described for level1::level2::level3::Level4 {
     fn info() -> &'static ::protogate::schema::MessageInfo {

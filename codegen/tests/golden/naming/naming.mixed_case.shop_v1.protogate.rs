@@ -26,23 +26,7 @@ impl ::protogate::json::Message for Price {
 
 ::protogate::prost_name!(Price, "naming.MixedCase.ShopV1");
 
-impl ::protogate::Validate for Price {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.amount {
-            v.embedded(
-                value,
-                "Price",
-                "Amount",
-                "amount",
-                ::protogate::validate::At::Field,
-            );
-        }
-        if let ::core::option::Option::Some(value) = &self.kind {
-            v.embedded(value, "Price", "Kind", "kind", ::protogate::validate::At::Field);
-        }
-    }
-}
+impl ::protogate::Validate for Price {}
 
 impl ::protogate::schema::Described for Price {
     fn info() -> &'static ::protogate::schema::MessageInfo {

@@ -246,23 +246,7 @@ impl ::protogate::schema::Described for Option {
 
 ::protogate::prost_name!(Result, "naming.prelude");
 
-impl ::protogate::Validate for Result {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        {
-            let values = &self.errors;
-            for (index, value) in values.iter().enumerate() {
-                v.embedded(
-                    value,
-                    "Result",
-                    "Errors",
-                    "errors",
-                    ::protogate::validate::At::Item(index),
-                );
-            }
-        }
-    }
-}
+impl ::protogate::Validate for Result {}
 
 impl ::protogate::schema::Described for Result {
     fn info() -> &'static ::protogate::schema::MessageInfo {
@@ -312,14 +296,7 @@ impl ::protogate::schema::Described for Vec {
 
 ::protogate::prost_name!(Box, "naming.prelude");
 
-impl ::protogate::Validate for Box {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.inner {
-            v.embedded(value, "Box", "Inner", "inner", ::protogate::validate::At::Field);
-        }
-    }
-}
+impl ::protogate::Validate for Box {}
 
 impl ::protogate::schema::Described for Box {
     fn info() -> &'static ::protogate::schema::MessageInfo {
@@ -337,56 +314,7 @@ impl ::protogate::schema::Described for Box {
 
 ::protogate::prost_name!(Prelude, "naming.prelude");
 
-impl ::protogate::Validate for Prelude {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.option {
-            v.embedded(
-                value,
-                "Prelude",
-                "Option",
-                "option",
-                ::protogate::validate::At::Field,
-            );
-        }
-        if let ::core::option::Option::Some(value) = &self.result {
-            v.embedded(
-                value,
-                "Prelude",
-                "Result",
-                "result",
-                ::protogate::validate::At::Field,
-            );
-        }
-        {
-            let values = &self.strings;
-            for (index, value) in values.iter().enumerate() {
-                v.embedded(
-                    value,
-                    "Prelude",
-                    "Strings",
-                    "strings",
-                    ::protogate::validate::At::Item(index),
-                );
-            }
-        }
-        {
-            let values = &self.vecs;
-            for (key, value) in values.iter() {
-                v.embedded(
-                    value,
-                    "Prelude",
-                    "Vecs",
-                    "vecs",
-                    ::protogate::validate::At::Value(key.into()),
-                );
-            }
-        }
-        if let ::core::option::Option::Some(value) = &self.r#box {
-            v.embedded(value, "Prelude", "Box", "box", ::protogate::validate::At::Field);
-        }
-    }
-}
+impl ::protogate::Validate for Prelude {}
 
 impl ::protogate::schema::Described for Prelude {
     fn info() -> &'static ::protogate::schema::MessageInfo {
@@ -412,20 +340,7 @@ impl ::protogate::schema::Described for Prelude {
 
 ::protogate::prost_name!(Kind, "naming.prelude");
 
-impl ::protogate::Validate for Kind {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.number {
-            v.embedded(
-                value,
-                "Kind",
-                "Number",
-                "number",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for Kind {}
 
 impl ::protogate::schema::Described for Kind {
     fn info() -> &'static ::protogate::schema::MessageInfo {
@@ -440,23 +355,7 @@ impl ::protogate::schema::Described for Kind {
 
 ::protogate::prost_name!(Number, "naming.prelude");
 
-impl ::protogate::Validate for Number {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        {
-            let values = &self.fields;
-            for (index, value) in values.iter().enumerate() {
-                v.embedded(
-                    value,
-                    "Number",
-                    "Fields",
-                    "fields",
-                    ::protogate::validate::At::Item(index),
-                );
-            }
-        }
-    }
-}
+impl ::protogate::Validate for Number {}
 
 impl ::protogate::schema::Described for Number {
     fn info() -> &'static ::protogate::schema::MessageInfo {
@@ -473,23 +372,7 @@ impl ::protogate::schema::Described for Number {
 
 ::protogate::prost_name!(FieldInfo, "naming.prelude");
 
-impl ::protogate::Validate for FieldInfo {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        {
-            let values = &self.kinds;
-            for (key, value) in values.iter() {
-                v.embedded(
-                    value,
-                    "FieldInfo",
-                    "Kinds",
-                    "kinds",
-                    ::protogate::validate::At::Value(key.into()),
-                );
-            }
-        }
-    }
-}
+impl ::protogate::Validate for FieldInfo {}
 
 impl ::protogate::schema::Described for FieldInfo {
     fn info() -> &'static ::protogate::schema::MessageInfo {

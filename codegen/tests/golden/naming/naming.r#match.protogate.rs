@@ -76,30 +76,7 @@ impl ::protogate::json::Message for Keywords {
 
 ::protogate::prost_name!(Keywords, "naming.match");
 
-impl ::protogate::Validate for Keywords {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.money {
-            v.embedded(
-                value,
-                "Keywords",
-                "Money",
-                "money",
-                ::protogate::validate::At::Field,
-            );
-        }
-        if let ::core::option::Option::Some(keywords::Match::Impl(value)) = &self.r#match
-        {
-            v.embedded(
-                value,
-                "Keywords",
-                "Impl",
-                "impl",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for Keywords {}
 
 impl ::protogate::schema::Described for Keywords {
     fn info() -> &'static ::protogate::schema::MessageInfo {

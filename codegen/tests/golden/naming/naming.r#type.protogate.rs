@@ -63,20 +63,7 @@ impl ::protogate::json::ProtoEnum for Currency {
 
 ::protogate::prost_name!(Money, "naming.type");
 
-impl ::protogate::Validate for Money {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.receipt {
-            v.embedded(
-                value,
-                "Money",
-                "Receipt",
-                "receipt",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for Money {}
 
 impl ::protogate::schema::Described for Money {
     fn info() -> &'static ::protogate::schema::MessageInfo {
@@ -96,20 +83,7 @@ impl ::protogate::schema::Described for Money {
 
 ::protogate::prost_name!(Type, "naming.type");
 
-impl ::protogate::Validate for Type {
-    #[inline]
-    fn collect_violations(&self, v: &mut ::protogate::Collector) {
-        if let ::core::option::Option::Some(value) = &self.example {
-            v.embedded(
-                value,
-                "Type",
-                "Example",
-                "example",
-                ::protogate::validate::At::Field,
-            );
-        }
-    }
-}
+impl ::protogate::Validate for Type {}
 
 impl ::protogate::schema::Described for Type {
     fn info() -> &'static ::protogate::schema::MessageInfo {
