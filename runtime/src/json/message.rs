@@ -25,14 +25,20 @@ pub trait Message: Default + Described {
     }
 
     /// Writes the fields that are present (and those without presence that are not default).
-    fn write<M: SerializeMap>(&self, w: &mut Writer<M>) -> Result<(), M::Error>;
+    /// The default writes nothing: a message without fields.
+    fn write<M: SerializeMap>(&self, _w: &mut Writer<M>) -> Result<(), M::Error> {
+        Ok(())
+    }
 
-    /// Reads the value of field `field` (a position in the field table).
+    /// Reads the value of field `field` (a position in the field table). The default reads
+    /// nothing: a message without fields has no position to read.
     fn read<'de, A: MapAccess<'de>>(
         &mut self,
-        field: usize,
-        r: &mut Reader<'_, 'de, A>,
-    ) -> Result<(), A::Error>;
+        _field: usize,
+        _r: &mut Reader<'_, 'de, A>,
+    ) -> Result<(), A::Error> {
+        Ok(())
+    }
 }
 
 impl<T: Message> Message for Box<T> {

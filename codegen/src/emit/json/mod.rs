@@ -88,6 +88,16 @@ fn message_code(api: &Api, package: &str, message: &MessageDescriptor, out: &mut
         == Some(true)
         || fields.iter().any(|f| f.deprecated);
     let allow = deprecation_allowance(deprecated);
+    if fields.is_empty() {
+        // The trait's defaults: nothing to write, no field to read.
+        let _ = writeln!(
+            out,
+            "{}impl {JSON}::Message for {rust} {{}}",
+            allow.replace(' ', "\n")
+        );
+        let _ = writeln!(out, "::protogate::json_message!({allow}{rust});");
+        return;
+    }
     let _ = writeln!(
         out,
         "{}impl {JSON}::Message for {rust} {{",
@@ -124,10 +134,9 @@ fn field_fn(fields: &[FieldCode], out: &mut String) {
 /// The type parameters of `write` and `read` are `__M` and `__A`: prost names no type with a
 /// leading underscore, so they never hide a schema's type (an enum `M` used by a field).
 fn write_fn(fields: &[FieldCode], out: &mut String) {
-    let w = if fields.is_empty() { "_w" } else { "w" };
     let _ = writeln!(
         out,
-        "    fn write<__M: {JSON}::SerializeMap>(\n        &self,\n        {w}: &mut {JSON}::Writer<__M>,\n    ) -> ::core::result::Result<(), __M::Error> {{"
+        "    fn write<__M: {JSON}::SerializeMap>(\n        &self,\n        w: &mut {JSON}::Writer<__M>,\n    ) -> ::core::result::Result<(), __M::Error> {{"
     );
     let mut oneofs_done: Vec<&str> = Vec::new();
     for field in fields {
@@ -170,19 +179,11 @@ fn write_fn(fields: &[FieldCode], out: &mut String) {
 }
 
 fn read_fn(fields: &[FieldCode], out: &mut String) {
-    let (field, r) = match fields.len() {
-        0 => ("_field", "_r"),
-        1 => ("_field", "r"),
-        _ => ("field", "r"),
-    };
+    let field = if fields.len() == 1 { "_field" } else { "field" };
     let _ = writeln!(
         out,
-        "    fn read<'de, __A: {JSON}::MapAccess<'de>>(\n        &mut self,\n        {field}: usize,\n        {r}: &mut {JSON}::Reader<'_, 'de, __A>,\n    ) -> ::core::result::Result<(), __A::Error> {{"
+        "    fn read<'de, __A: {JSON}::MapAccess<'de>>(\n        &mut self,\n        {field}: usize,\n        r: &mut {JSON}::Reader<'_, 'de, __A>,\n    ) -> ::core::result::Result<(), __A::Error> {{"
     );
-    if fields.is_empty() {
-        out.push_str("        ::core::result::Result::Ok(())\n    }\n");
-        return;
-    }
     // One field needs no dispatch: only its position is ever read.
     let dispatch = fields.len() > 1;
     if dispatch {

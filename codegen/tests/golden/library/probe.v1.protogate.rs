@@ -22,21 +22,7 @@ impl ::protogate::json::Message for CheckRequest {
 
 ::protogate::json_message!(CheckRequest);
 
-impl ::protogate::json::Message for CheckResponse {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        _w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        ::core::result::Result::Ok(())
-    }
-    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
-        &mut self,
-        _field: usize,
-        _r: &mut ::protogate::json::Reader<'_, 'de, __A>,
-    ) -> ::core::result::Result<(), __A::Error> {
-        ::core::result::Result::Ok(())
-    }
-}
+impl ::protogate::json::Message for CheckResponse {}
 
 ::protogate::json_message!(CheckResponse);
 
@@ -414,21 +400,7 @@ impl ::protogate::json::Message for Project {
 
 ::protogate::json_message!(Project);
 
-impl ::protogate::json::Message for WhoAmIRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        _w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        ::core::result::Result::Ok(())
-    }
-    fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
-        &mut self,
-        _field: usize,
-        _r: &mut ::protogate::json::Reader<'_, 'de, __A>,
-    ) -> ::core::result::Result<(), __A::Error> {
-        ::core::result::Result::Ok(())
-    }
-}
+impl ::protogate::json::Message for WhoAmIRequest {}
 
 ::protogate::json_message!(WhoAmIRequest);
 
