@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use protogate_codegen::emit::json::{self, invoked as listed};
 use protogate_codegen::model::build::ModelOptions;
 use protogate_codegen::pipeline::{self, Inputs, Output, ProtoSource};
 
@@ -148,8 +149,9 @@ fn a_keyword_package_keeps_its_messages() {
     let money = &output.files["demo.r#type.rs"];
     assert!(money.contains("pub struct Money {"), "{money}");
     let money_json = &output.files["demo.r#type.protogate.rs"];
-    assert!(
-        money_json.contains("::protogate::json_message!(Money);"),
+    assert_eq!(
+        listed(money_json, json::MESSAGES),
+        ["Money"],
         "{money_json}"
     );
     let price = &output.files["demo.shop.rs"];
@@ -170,8 +172,9 @@ fn a_mixed_case_package_keeps_its_messages() {
     let price = &output.files["demo.shop_v1.rs"];
     assert!(price.contains("pub struct Price {"), "{price}");
     let price_json = &output.files["demo.shop_v1.protogate.rs"];
-    assert!(
-        price_json.contains("::protogate::json_message!(Price);"),
+    assert_eq!(
+        listed(price_json, json::MESSAGES),
+        ["Price"],
         "{price_json}"
     );
     assert!(output.files["mod.rs"]
@@ -191,7 +194,7 @@ fn a_file_without_a_package_generates_at_the_root() {
     let code = &output.files["_.rs"];
     assert!(code.contains("pub struct Ping {"), "{code}");
     let own = &output.files["_.protogate.rs"];
-    assert!(own.contains("::protogate::json_message!(Ping);"), "{own}");
+    assert_eq!(listed(own, json::MESSAGES), ["Ping"], "{own}");
     assert!(own.contains("grpc_path: \"/Pinger/Ping\""), "{own}");
     assert!(own.contains("pub trait PingerHandler"), "{own}");
     assert!(

@@ -182,17 +182,46 @@ impl MessageInfo {
     }
 }
 
-/// Implemented by every generated message.
+/// Implemented by every generated message: a constant, so a schema's tables are data the
+/// compiler evaluates only where they are used, not one function body per message.
 pub trait Described {
     /// The message's description.
-    fn info() -> &'static MessageInfo;
+    const INFO: &'static MessageInfo;
+
+    /// [`Described::INFO`], as a function: a field names its message's table through it, so
+    /// messages that reference each other (or themselves) need no cycle of constants.
+    fn info() -> &'static MessageInfo {
+        Self::INFO
+    }
 }
 
 /// A boxed field's message is described as the message.
 impl<T: Described> Described for Box<T> {
-    fn info() -> &'static MessageInfo {
-        T::info()
-    }
+    const INFO: &'static MessageInfo = T::INFO;
+}
+
+/// What [`Described::INFO`] is, as the generated tables name it.
+pub type Info = &'static MessageInfo;
+
+/// A message's table: its full name (without the leading dot) and its fields in declaration
+/// order. The generated tables are built from these `const fn`s, one short line a field.
+pub const fn message(full_name: &'static str, fields: &'static [FieldInfo]) -> MessageInfo {
+    MessageInfo { full_name, fields }
+}
+
+/// A field of `kind` without a label ([`FieldInfo::new`]).
+pub const fn field(name: &'static str, json_name: &'static str, kind: Kind) -> FieldInfo {
+    FieldInfo::new(name, json_name, kind)
+}
+
+/// A field of the message type `T` ([`FieldInfo::message`]).
+pub const fn of<T: Described>(name: &'static str, json_name: &'static str) -> FieldInfo {
+    FieldInfo::message::<T>(name, json_name)
+}
+
+/// A field of the enum `E` ([`FieldInfo::enumeration`]).
+pub const fn enumeration<E: ProtoEnum>(name: &'static str, json_name: &'static str) -> FieldInfo {
+    FieldInfo::enumeration::<E>(name, json_name)
 }
 
 /// Well-known types used as whole requests or responses: JSON has their own forms, so they
@@ -201,10 +230,7 @@ macro_rules! well_known {
     ($($ty:ty => $name:literal),* $(,)?) => {
         $(
             impl Described for $ty {
-                fn info() -> &'static MessageInfo {
-                    static INFO: MessageInfo = MessageInfo { full_name: $name, fields: &[] };
-                    &INFO
-                }
+                const INFO: &'static MessageInfo = &MessageInfo { full_name: $name, fields: &[] };
             }
         )*
     };
@@ -232,34 +258,37 @@ well_known!(
     pbjson_types::BytesValue => "google.protobuf.BytesValue",
 );
 
-/// `prost::Name` for a generated message, as prost-build's `enable_type_names` writes it: the
+/// `prost::Name` for generated messages, as prost-build's `enable_type_names` writes it: the
 /// message's own name, its package, its full name and its type URL in `type.googleapis.com`.
-/// The generator emits one line per message instead of prost-build's ten:
-/// `prost_name!(Type, "package")` when the Rust name is the proto name,
-/// `prost_name!(Type, "package", "Name")` when not, and
-/// `prost_name!(outer::Type, "package", "Outer", "Name")` for a message nested in `Outer`
-/// (`"Outer.Middle"` two levels deep). The package is `""` for files without one.
+/// The generator lists a package's messages in one invocation instead of prost-build's ten
+/// lines a message: `prost_name!("package", Type, Other = "Name", outer::Inner = "Outer" "Inner")`
+/// — a bare type when the Rust name is the proto name, `= "Name"` when not, and
+/// `= "Outer" "Name"` for a message nested in `Outer` (`"Outer.Middle"` two levels deep). The
+/// package is `""` for files without one.
 #[macro_export]
 macro_rules! prost_name {
-    ($message:ident, "") => {
+    ($package:tt, $($message:ty $(= $($name:literal)+)?),* $(,)?) => {
+        $($crate::prost_name!(@one $message, $package, [$($($name)+)?]);)*
+    };
+    (@one $message:ty, "", []) => {
         $crate::prost_name!(@impl $message, "", [::core::stringify!($message)], [::core::stringify!($message)]);
     };
-    ($message:ident, $package:literal) => {
+    (@one $message:ty, $package:tt, []) => {
         $crate::prost_name!(@impl $message, $package, [::core::stringify!($message)], [$package, ".", ::core::stringify!($message)]);
     };
-    ($message:ty, "", $name:literal) => {
+    (@one $message:ty, "", [$name:literal]) => {
         $crate::prost_name!(@impl $message, "", [$name], [$name]);
     };
-    ($message:ty, $package:literal, $name:literal) => {
+    (@one $message:ty, $package:tt, [$name:literal]) => {
         $crate::prost_name!(@impl $message, $package, [$name], [$package, ".", $name]);
     };
-    ($message:ty, "", $parents:literal, $name:literal) => {
+    (@one $message:ty, "", [$parents:literal $name:literal]) => {
         $crate::prost_name!(@impl $message, "", [$name], [$parents, ".", $name]);
     };
-    ($message:ty, $package:literal, $parents:literal, $name:literal) => {
+    (@one $message:ty, $package:tt, [$parents:literal $name:literal]) => {
         $crate::prost_name!(@impl $message, $package, [$name], [$package, ".", $parents, ".", $name]);
     };
-    (@impl $message:ty, $package:literal, [$($name:tt)*], [$($full_name:tt)*]) => {
+    (@impl $message:ty, $package:tt, [$($name:tt)*], [$($full_name:tt)*]) => {
         impl ::prost::Name for $message {
             const NAME: &'static str = $($name)*;
             const PACKAGE: &'static str = $package;

@@ -49,6 +49,15 @@ impl<T: Validate + ?Sized> Validate for Box<T> {
     }
 }
 
+/// `impl Validate` that checks nothing (the trait's defaults) for each listed message: the
+/// generator lists a package's messages without rules in one invocation.
+#[macro_export]
+macro_rules! nothing_to_validate {
+    ($($message:ty),* $(,)?) => {$(
+        impl $crate::Validate for $message {}
+    )*};
+}
+
 /// Where a rule applies inside a field: the field itself, a list item, or a map entry.
 #[derive(Clone, Copy, Debug)]
 pub enum At<'a> {

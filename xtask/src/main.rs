@@ -66,12 +66,38 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         only: Vec<String>,
     },
+    /// Count generated lines per kind of item (as `bench-codegen` does) in the `.rs` files of
+    /// each directory.
+    Lines {
+        /// Directories of generated code.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
     /// Benchmark the generator against tonic-prost-build and refresh BENCHMARKS.md.
     BenchCodegen {
         /// Fewer repetitions, for smoke runs.
         #[arg(long)]
         quick: bool,
     },
+}
+
+/// Prints each directory's generated lines per kind and in all.
+fn count_lines(dirs: &[PathBuf]) -> ExitCode {
+    for dir in dirs {
+        match bench::lines::count_dir(dir) {
+            Ok(counts) => {
+                println!("{}: {} lines", dir.display(), counts.iter().sum::<usize>());
+                for (kind, n) in bench::lines::KINDS.iter().zip(&counts) {
+                    println!("  {n:>8}  {kind}");
+                }
+            }
+            Err(e) => {
+                eprintln!("{}: {e}", dir.display());
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 /// Runs the serving benchmark in release mode; it writes its own BENCHMARKS.md section.
@@ -109,6 +135,7 @@ fn main() -> ExitCode {
         Command::Diff { against } => example::diff(&root, &against, true),
         Command::Synth { rpcs, files, out } => synth(&root, synth::Spec { rpcs, files }, &out),
         Command::BenchCodegen { quick } => bench::run(&root, quick),
+        Command::Lines { dirs } => count_lines(&dirs),
         Command::BenchDiff { quick } => bench::diff::run(&root, quick),
         Command::Bench { full, store } => serving_bench(&root, full, &store),
         Command::Zitadel { quick, only } => zitadel::main(&root, &zitadel::Request { quick, only }),

@@ -24,8 +24,8 @@ pub fn check(
     for package in &api.packages {
         let code = upstream.get(&package.name).unwrap_or(&empty);
         let items = declared_items(&code.prost);
-        let json_messages = json_types(&code.serde, "::protogate::json_message!(");
-        let json_enums = json_types(&code.serde, "::protogate::json_enum!(");
+        let json_messages = json_types(&code.serde, super::json::MESSAGES);
+        let json_enums = json_types(&code.serde, super::json::ENUMS);
         let types = package
             .messages
             .iter()
@@ -82,15 +82,10 @@ pub fn check(
     )))
 }
 
-/// The types the JSON code's `invocation` lines name (`::protogate::json_message!(Outer::Inner);`),
-/// read once per package rather than once per type.
-fn json_types<'a>(serde: &'a str, invocation: &str) -> BTreeSet<&'a str> {
-    serde
-        .lines()
-        .filter_map(|line| line.strip_prefix(invocation))
-        .map(|rest| rest.trim_start_matches(super::json::ALLOW_DEPRECATED))
-        .filter_map(|rest| rest.strip_suffix(");"))
-        .collect()
+/// The types the JSON code's invocation of `name` lists (`::protogate::json_message!(`, then
+/// `Outer::Inner, Other,` lines), read once per package rather than once per type.
+fn json_types<'a>(serde: &'a str, name: &str) -> BTreeSet<&'a str> {
+    super::json::invoked(serde, name).into_iter().collect()
 }
 
 /// The paths of the structs, enums and modules prost and tonic declared (`outer::Inner`),
@@ -195,13 +190,8 @@ mod tests {
     }
 
     fn serde_for(messages: &[&str], enums: &[&str]) -> String {
-        let messages = messages
-            .iter()
-            .map(|p| format!("::protogate::json_message!({p});\n"));
-        let enums = enums
-            .iter()
-            .map(|p| format!("::protogate::json_enum!({p});\n"));
-        messages.chain(enums).collect()
+        let list = |name: &str, types: &[&str]| format!("{name}(\n    {},\n);\n", types.join(", "));
+        list(super::super::json::MESSAGES, messages) + &list(super::super::json::ENUMS, enums)
     }
 
     const PROST: &str = "pub struct Money {\n    pub units: i64,\n}\n/// Nested message and enum types in `Money`.\npub mod money {\n    pub struct Cents {}\n}\npub enum Currency {\n    Unspecified = 0,\n}\npub mod bank_client {\n}\npub mod bank_server {\n    pub struct BankServer<T> {}\n}\n";

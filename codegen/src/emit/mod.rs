@@ -75,6 +75,7 @@ pub fn rust(input: &ProtoInput, api: &Api, options: &Options) -> Result<RustOutp
     for (
         package,
         OwnCode {
+            prelude,
             code: ours,
             descriptor_set,
         },
@@ -92,7 +93,7 @@ pub fn rust(input: &ProtoInput, api: &Api, options: &Options) -> Result<RustOutp
             crate::names::package_file_name(&package.name),
             format!("{HEADER}{upstream}"),
         );
-        let own = separate_items(&format!("{}\n{}", code.serde, ours));
+        let own = separate_items(&format!("{prelude}{}\n{ours}", code.serde));
         files.insert(
             crate::names::protogate_file_name(&package.name),
             format!("{HEADER}{own}"),
@@ -111,6 +112,8 @@ pub fn descriptor_set_file_name(package: &str) -> String {
 
 /// protogate's own code for one package and the descriptor set it includes.
 struct OwnCode {
+    /// The `use` line the code names the runtime by, for the top of the file.
+    prelude: &'static str,
     /// Formatted Rust.
     code: String,
     /// The encoded descriptor set, when the package serves services.
@@ -128,24 +131,36 @@ fn protogate_code(
 ) -> Result<OwnCode, Diagnostic> {
     let mut descriptor_set_bytes = None;
     let mut ours = TokenStream::new();
+    let mut prelude = "";
     // Types generated elsewhere bring their own validators and tables.
     let local = package
         .messages
         .iter()
         .filter(|m| api.extern_type(&m.full_name).is_none());
+    let (mut named, mut unchecked) = (Vec::new(), Vec::new());
     for message in local {
-        ours.extend(prost_name(api, package, message));
-        ours.extend(if options.validators {
-            validate::generate(api, package, message)
-        } else {
-            validate::no_checks(api, package, message)
-        });
+        named.push(prost_name(api, package, message));
+        let validator = options
+            .validators
+            .then(|| validate::generate(api, package, message))
+            .flatten();
+        match validator {
+            Some(validator) => ours.extend(validator),
+            None => unchecked.push(rust_type(api, &package.name, &message.full_name)),
+        }
         // The field table: proto3 JSON names fields by it, REST reads path and query
         // parameters through it.
         if options.json || options.build_server {
+            prelude = schema::PRELUDE;
             ours.extend(schema::generate(api, package, message));
         }
     }
+    // One invocation each for the package's type names and its messages without rules.
+    if !named.is_empty() {
+        let name = &package.name;
+        ours.extend(quote!(::protogate::prost_name!(#name, #(#named),*);));
+    }
+    ours.extend(validate::nothing_to_validate(&unchecked));
     if options.build_server {
         if !package.services.is_empty() {
             let set = descriptor_set(input, package);
@@ -165,13 +180,15 @@ fn protogate_code(
         .hint("this is a protogate bug; please report it with the schema")
     })?;
     Ok(OwnCode {
+        prelude,
         code: prettyplease::unparse(&file),
         descriptor_set: descriptor_set_bytes,
     })
 }
 
-/// `prost::Name` for a message, as prost-build's `enable_type_names` writes it (its proto name,
-/// package, full name and `type.googleapis.com` type URL), in one line of protogate's code.
+/// A message's entry in the package's `prost::Name` invocation (its proto name, package, full
+/// name and `type.googleapis.com` type URL, as prost-build's `enable_type_names` writes them):
+/// the bare type when its Rust name is its proto name, else with the names spelled out.
 fn prost_name(
     api: &Api,
     package: &crate::model::Package,
@@ -186,10 +203,10 @@ fn prost_name(
         _ => message.full_name.as_str(),
     };
     match within_package.rsplit_once('.') {
-        Some((parents, _)) => quote!(::protogate::prost_name!(#ty, #package, #parents, #name);),
+        Some((parents, _)) => quote!(#ty = #parents #name),
         // The Rust name is the proto name (no keyword, no case change): the macro reads it.
-        None if ty.to_string() == *name => quote!(::protogate::prost_name!(#ty, #package);),
-        None => quote!(::protogate::prost_name!(#ty, #package, #name);),
+        None if ty.to_string() == *name => quote!(#ty),
+        None => quote!(#ty = #name),
     }
 }
 

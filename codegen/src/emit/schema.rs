@@ -1,6 +1,7 @@
 //! `impl ::protogate::schema::Described` per message: the field table proto3 JSON names fields
 //! by and REST uses to type path variables and query parameters, and to write unpopulated
-//! fields. One line per field, through `FieldInfo`'s `const fn`s.
+//! fields. A constant, one line per field, through the runtime's `const fn`s (`field`, `of`,
+//! `enumeration`), named through the file's [`PRELUDE`] alias.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -8,9 +9,12 @@ use quote::quote;
 use super::rust_type;
 use crate::model::{Api, Cardinality, FieldType, Message, Package};
 
-/// The impl for one message. The table names the runtime's items through `__pg`, an alias
-/// local to `info`: a proto identifier starts with a letter, so no generated name is `__pg`,
-/// while a message may well be named `Kind` or `FieldInfo`.
+/// The alias the tables name the runtime's items by, once at the top of a file that has any: a
+/// proto identifier starts with a letter, so no generated name is `__pg`, while a message may
+/// well be named `Kind` or `FieldInfo`.
+pub const PRELUDE: &str = "use ::protogate::schema as __pg;\n";
+
+/// The impl for one message.
 pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream {
     let ty = rust_type(api, &package.name, &message.full_name);
     let full_name = &message.full_name;
@@ -23,15 +27,15 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
         let mut field = match value {
             FieldType::Enum(e) if e != NULL_VALUE => {
                 let enumeration = rust_type(api, &package.name, e);
-                quote!(__pg::FieldInfo::enumeration::<#enumeration>(#name, #json_name))
+                quote!(__pg::enumeration::<#enumeration>(#name, #json_name))
             }
             FieldType::Message(m) if !m.starts_with("google.protobuf.") => {
                 let message = rust_type(api, &package.name, m);
-                quote!(__pg::FieldInfo::message::<#message>(#name, #json_name))
+                quote!(__pg::of::<#message>(#name, #json_name))
             }
             other => {
                 let kind = kind(other);
-                quote!(__pg::FieldInfo::new(#name, #json_name, #kind))
+                quote!(__pg::field(#name, #json_name, #kind))
             }
         };
         if let Some(key) = key {
@@ -46,15 +50,8 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
         field
     });
     quote! {
-        impl ::protogate::schema::Described for #ty {
-            fn info() -> &'static ::protogate::schema::MessageInfo {
-                use ::protogate::schema as __pg;
-                static INFO: __pg::MessageInfo = __pg::MessageInfo {
-                    full_name: #full_name,
-                    fields: &[#(#fields),*],
-                };
-                &INFO
-            }
+        impl __pg::Described for #ty {
+            const INFO: __pg::Info = &__pg::message(#full_name, &[#(#fields),*]);
         }
     }
 }

@@ -30,23 +30,20 @@ impl ProtoEnum for Colour {
 }
 
 impl Described for Sample {
-    fn info() -> &'static MessageInfo {
-        static INFO: MessageInfo = MessageInfo {
-            full_name: "test.Sample",
-            fields: &[
-                FieldInfo::new("count", "count", Kind::INT64),
-                FieldInfo::enumeration::<Colour>("colour", "colour"),
-                FieldInfo::new("tags", "tags", Kind::Text).repeated(),
-                FieldInfo::new("blob", "blob", Kind::Text),
-                FieldInfo::enumeration::<Colour>("flags", "flags").map(Kind::Bool),
-                FieldInfo::new("note", "note", Kind::Text).oneof(),
-                FieldInfo::new("value", "value", Kind::VALUE),
-                FieldInfo::new("choice_number", "choiceNumber", Kind::UINT32).oneof(),
-                FieldInfo::new("choice_text", "choiceText", Kind::Text).oneof(),
-            ],
-        };
-        &INFO
-    }
+    const INFO: &'static MessageInfo = &MessageInfo {
+        full_name: "test.Sample",
+        fields: &[
+            FieldInfo::new("count", "count", Kind::INT64),
+            FieldInfo::enumeration::<Colour>("colour", "colour"),
+            FieldInfo::new("tags", "tags", Kind::Text).repeated(),
+            FieldInfo::new("blob", "blob", Kind::Text),
+            FieldInfo::enumeration::<Colour>("flags", "flags").map(Kind::Bool),
+            FieldInfo::new("note", "note", Kind::Text).oneof(),
+            FieldInfo::new("value", "value", Kind::VALUE),
+            FieldInfo::new("choice_number", "choiceNumber", Kind::UINT32).oneof(),
+            FieldInfo::new("choice_text", "choiceText", Kind::Text).oneof(),
+        ],
+    };
 }
 
 impl Message for Sample {

@@ -75,30 +75,24 @@ impl Validate for HealthCheckRequest {
 }
 
 impl Described for HealthCheckRequest {
-    fn info() -> &'static MessageInfo {
-        static INFO: MessageInfo = MessageInfo {
-            full_name: "grpc.health.v1.HealthCheckRequest",
-            fields: &[FieldInfo {
-                name: "service",
-                json_name: "service",
-                kind: Kind::Text,
-                repeated: false,
-                map_key: None,
-                oneof: false,
-            }],
-        };
-        &INFO
-    }
+    const INFO: &'static MessageInfo = &MessageInfo {
+        full_name: "grpc.health.v1.HealthCheckRequest",
+        fields: &[FieldInfo {
+            name: "service",
+            json_name: "service",
+            kind: Kind::Text,
+            repeated: false,
+            map_key: None,
+            oneof: false,
+        }],
+    };
 }
 
 impl Described for HealthCheckResponse {
-    fn info() -> &'static MessageInfo {
-        static INFO: MessageInfo = MessageInfo {
-            full_name: "grpc.health.v1.HealthCheckResponse",
-            fields: &[],
-        };
-        &INFO
-    }
+    const INFO: &'static MessageInfo = &MessageInfo {
+        full_name: "grpc.health.v1.HealthCheckResponse",
+        fields: &[],
+    };
 }
 
 const fn method(

@@ -47,38 +47,35 @@ impl Validate for HttpBody {
 }
 
 impl Described for HttpBody {
-    fn info() -> &'static MessageInfo {
-        static INFO: MessageInfo = MessageInfo {
-            full_name: "google.api.HttpBody",
-            fields: &[
-                FieldInfo {
-                    name: "content_type",
-                    json_name: "contentType",
-                    kind: Kind::Text,
-                    repeated: false,
-                    map_key: None,
-                    oneof: false,
-                },
-                FieldInfo {
-                    name: "data",
-                    json_name: "data",
-                    kind: Kind::Text,
-                    repeated: false,
-                    map_key: None,
-                    oneof: false,
-                },
-                FieldInfo {
-                    name: "extensions",
-                    json_name: "extensions",
-                    kind: Kind::WellKnown("google.protobuf.Any"),
-                    repeated: true,
-                    map_key: None,
-                    oneof: false,
-                },
-            ],
-        };
-        &INFO
-    }
+    const INFO: &'static MessageInfo = &MessageInfo {
+        full_name: "google.api.HttpBody",
+        fields: &[
+            FieldInfo {
+                name: "content_type",
+                json_name: "contentType",
+                kind: Kind::Text,
+                repeated: false,
+                map_key: None,
+                oneof: false,
+            },
+            FieldInfo {
+                name: "data",
+                json_name: "data",
+                kind: Kind::Text,
+                repeated: false,
+                map_key: None,
+                oneof: false,
+            },
+            FieldInfo {
+                name: "extensions",
+                json_name: "extensions",
+                kind: Kind::WellKnown("google.protobuf.Any"),
+                repeated: true,
+                map_key: None,
+                oneof: false,
+            },
+        ],
+    };
 }
 
 /// The proto3 JSON form: `{"contentType": …, "data": "<base64>", "extensions": […]}`, fields

@@ -30,6 +30,17 @@ pub fn count(files: &[impl AsRef<Path>]) -> Result<Vec<usize>, String> {
     Ok(out)
 }
 
+/// [`count`] over the `.rs` files directly in `dir`, in name order.
+pub fn count_dir(dir: &Path) -> Result<Vec<usize>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut files: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    files.sort();
+    count(&files)
+}
+
 fn add(item: &syn::Item, out: &mut [usize]) {
     if let syn::Item::Mod(m) = item {
         let name = m.ident.to_string();
@@ -74,7 +85,7 @@ fn kind(item: &syn::Item) -> usize {
                 .unwrap_or_default();
             if of_trait.contains("serde") || of_trait.contains("protogate :: json") {
                 index("proto3 JSON")
-            } else if of_trait.contains("protogate :: schema") {
+            } else if of_trait.contains("protogate :: schema") || of_trait.contains("Described") {
                 index("schema tables")
             } else if of_trait.contains("Validate") {
                 index("validators")
@@ -95,6 +106,9 @@ fn kind(item: &syn::Item) -> usize {
         syn::Item::Macro(m) if tokens(&m.mac.path).contains("json_") => index("proto3 JSON"),
         // `prost::Name`, which prost-build writes out per message.
         syn::Item::Macro(m) if tokens(&m.mac.path).contains("prost_name") => index("messages"),
+        syn::Item::Macro(m) if tokens(&m.mac.path).contains("nothing_to_validate") => {
+            index("validators")
+        }
         syn::Item::Use(_) | syn::Item::Macro(_) => index("other"),
         _ if tokens(item).contains("protogate") => index("route tables"),
         _ => index("other"),
@@ -125,8 +139,9 @@ mod tests {
             pub struct A { #[prost(string, tag = "1")] pub b: String }
             impl ::protogate::json::Message for A { const NAME: &'static str = "A"; }
             ::protogate::json_message!(A);
-            ::protogate::prost_name!(A, "a");
-            impl ::protogate::Validate for A { fn validate(&self) {} }
+            ::protogate::prost_name!("a", A);
+            ::protogate::nothing_to_validate!(A);
+            impl __pg::Described for A { const INFO: __pg::Info = &__pg::message("a.A", &[]); }
             pub mod a { #[derive(Clone, Copy, ::prost::Oneof)] pub enum C { #[prost(int32, tag = "2")] D(i32) } }
             pub mod svc_server { pub trait Svc {} }
             pub static SVC: ::protogate::ServiceInfo = ::protogate::ServiceInfo {};
@@ -139,6 +154,7 @@ mod tests {
         assert!(k("messages") >= 8, "{counts:?}");
         assert!(k("proto3 JSON") >= 1, "{counts:?}");
         assert!(k("validators") >= 1, "{counts:?}");
+        assert!(k("schema tables") >= 3, "{counts:?}");
         assert!(k("gRPC") >= 3, "{counts:?}");
         assert!(k("route tables") >= 4, "{counts:?}");
         assert_eq!(k("other"), 0, "{counts:?}");

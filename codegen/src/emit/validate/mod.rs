@@ -25,18 +25,18 @@ use crate::model::{
 };
 use crate::names;
 
-/// `impl Validate` that checks nothing (the trait's default), for a message without rules and
-/// for output generated without validators: the server still needs every request to be
-/// `Validate`.
-pub fn no_checks(api: &Api, package: &Package, message: &Message) -> TokenStream {
-    let ty = rust_type(api, &package.name, &message.full_name);
-    quote! {
-        impl ::protogate::Validate for #ty {}
+/// `impl Validate` that checks nothing (the trait's defaults) for the listed messages: those
+/// without rules, and every message of output generated without validators (the server still
+/// needs every request to be `Validate`). One invocation for a package.
+pub fn nothing_to_validate(types: &[TokenStream]) -> TokenStream {
+    if types.is_empty() {
+        return TokenStream::new();
     }
+    quote!(::protogate::nothing_to_validate!(#(#types),*);)
 }
 
-/// `impl Validate` for one message.
-pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream {
+/// `impl Validate` for one message; `None` when it has nothing to check.
+pub fn generate(api: &Api, package: &Package, message: &Message) -> Option<TokenStream> {
     let ty = rust_type(api, &package.name, &message.full_name);
     let mut checks = Vec::new();
     if !message.validation_disabled && !message.validation_ignored {
@@ -51,7 +51,7 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
         };
     }
     if checks.is_empty() {
-        return no_checks(api, package, message);
+        return None;
     }
     let sites = site::site_consts(message, &checks);
     // protovalidate reports every violation of a request; PGV its first (the default).
@@ -66,7 +66,7 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
     // PGV does: expected on this impl, only when it reads one, so the lint stays precise.
     let reads_deprecated = reads_deprecated(message, &quote!(#(#sites)* #(#checks)*));
     let expect = reads_deprecated.then(|| quote!(#[expect(deprecated)]));
-    quote! {
+    Some(quote! {
         #expect
         impl ::protogate::Validate for #ty {
             #[inline]
@@ -76,7 +76,7 @@ pub fn generate(api: &Api, package: &Package, message: &Message) -> TokenStream 
             }
             #request
         }
-    }
+    })
 }
 
 /// `{ let value = &expr; body }`, with the body's statements spliced in when the body is one

@@ -50,23 +50,17 @@ pub(crate) fn mount(registry: &mut Registry, sets: &[&'static [u8]]) {
 }
 
 impl Described for ServerReflectionRequest {
-    fn info() -> &'static MessageInfo {
-        static INFO: MessageInfo = MessageInfo {
-            full_name: "grpc.reflection.v1.ServerReflectionRequest",
-            fields: &[],
-        };
-        &INFO
-    }
+    const INFO: &'static MessageInfo = &MessageInfo {
+        full_name: "grpc.reflection.v1.ServerReflectionRequest",
+        fields: &[],
+    };
 }
 
 impl Described for ServerReflectionResponse {
-    fn info() -> &'static MessageInfo {
-        static INFO: MessageInfo = MessageInfo {
-            full_name: "grpc.reflection.v1.ServerReflectionResponse",
-            fields: &[],
-        };
-        &INFO
-    }
+    const INFO: &'static MessageInfo = &MessageInfo {
+        full_name: "grpc.reflection.v1.ServerReflectionResponse",
+        fields: &[],
+    };
 }
 
 const fn info(
