@@ -29,7 +29,12 @@ const TONIC_DEPS: &[&str] = &["prost", "tonic", "tonic-prost", "prost-types"];
 /// What the measurement found.
 #[derive(Debug, Clone)]
 pub struct CheckResult {
-    /// Samples per crate, in [`CRATES`] order.
+    /// Clean checks per crate, in [`CRATES`] order: the crate's incremental cache removed, so
+    /// rustc checks all of it (its dependencies built), as on a first build or after the
+    /// schema changed.
+    pub clean: [Samples; 2],
+    /// Checks after touching the generated files with the incremental cache in place: what
+    /// every edit elsewhere in a crate that includes the generated code costs.
     pub samples: [Samples; 2],
     /// Lines of generated Rust per crate (the files the crate includes).
     pub lines: [usize; 2],
@@ -42,13 +47,17 @@ pub struct CheckResult {
 /// A scratch crate.
 struct Scratch {
     dir: PathBuf,
+    /// The crate's name as rustc knows it (`bench_protogate`): its incremental cache is
+    /// `debug/incremental/<name>-<hash>` in the target directory.
+    rustc_name: &'static str,
     /// The generated files to touch before each timed check.
     generated: Vec<PathBuf>,
 }
 
 /// Generates both crates for `case` (from its descriptor set), builds their dependencies, then
-/// times `cargo check` after touching the generated code, `reps` times each, interleaved. The
-/// crates live in `scratch/<crates>`; their target directory is `target`, shared by every schema.
+/// times `cargo check` `reps` times each, interleaved: once clean (the crate's incremental cache
+/// removed), then again after touching the generated code. The crates live in
+/// `scratch/<crates>`; their target directory is `target`, shared by every schema.
 pub fn measure(
     root: &Path,
     case: &Case,
@@ -87,23 +96,31 @@ pub fn measure(
         );
         warnings[i] = cargo_check(&c.dir, target)?;
     }
+    let mut clean: [Samples; 2] = Default::default();
     let mut samples: [Samples; 2] = Default::default();
     for round in 0..reps {
         for k in 0..2 {
             let i = (k + round) % 2;
+            remove_incremental_cache(target, crates[i].rustc_name)?;
             touch(&crates[i].generated)?;
             let (result, took) = time(|| cargo_check(&crates[i].dir, target));
             warnings[i] = result?;
-            samples[i].push(took);
+            clean[i].push(took);
+            touch(&crates[i].generated)?;
+            let (result, again) = time(|| cargo_check(&crates[i].dir, target));
+            warnings[i] = result?;
+            samples[i].push(again);
             eprintln!(
-                "  round {}/{reps}: {} {:.2} s",
+                "  round {}/{reps}: {} {:.2} s clean, {:.2} s after a touch",
                 round + 1,
                 CRATES[i],
-                took.as_secs_f64()
+                took.as_secs_f64(),
+                again.as_secs_f64()
             );
         }
     }
     Ok(CheckResult {
+        clean,
         samples,
         lines,
         kinds,
@@ -128,6 +145,7 @@ fn protogate_crate(
     write_crate(root, dir, "bench-protogate", PROTOGATE_DEPS)?;
     Ok(Scratch {
         dir: dir.to_path_buf(),
+        rustc_name: "bench_protogate",
         generated,
     })
 }
@@ -159,8 +177,26 @@ fn tonic_crate(
     write_crate(root, dir, "bench-tonic", TONIC_DEPS)?;
     Ok(Scratch {
         dir: dir.to_path_buf(),
+        rustc_name: "bench_tonic",
         generated,
     })
+}
+
+/// Removes the crate's incremental cache (`debug/incremental/<name>-*`), so the next check
+/// analyses the whole crate again.
+fn remove_incremental_cache(target: &Path, rustc_name: &str) -> Result<(), String> {
+    let dir = target.join("debug/incremental");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(());
+    };
+    let prefix = format!("{rustc_name}-");
+    for entry in entries.filter_map(Result::ok) {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let path = entry.path();
+            std::fs::remove_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 fn reset(dir: &Path) -> Result<(), String> {
