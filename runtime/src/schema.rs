@@ -283,12 +283,23 @@ macro_rules! prost_name {
         $crate::prost_name!(@impl $message, $package, [$name], [$package, ".", $name]);
     };
     (@one $message:ty, "", [$parents:literal $name:literal]) => {
-        $crate::prost_name!(@impl $message, "", [$name], [$parents, ".", $name]);
+        $crate::prost_name!(@impl $message, "", [$name], [$parents, ".", $name], nested);
     };
     (@one $message:ty, $package:tt, [$parents:literal $name:literal]) => {
-        $crate::prost_name!(@impl $message, $package, [$name], [$package, ".", $parents, ".", $name]);
+        $crate::prost_name!(@impl $message, $package, [$name], [$package, ".", $parents, ".", $name], nested);
     };
+    // A top-level message: prost's own `full_name` (`PACKAGE.NAME`, or `NAME`) is right.
     (@impl $message:ty, $package:tt, [$($name:tt)*], [$($full_name:tt)*]) => {
+        impl ::prost::Name for $message {
+            const NAME: &'static str = $($name)*;
+            const PACKAGE: &'static str = $package;
+            fn type_url() -> ::prost::alloc::string::String {
+                ::core::concat!("type.googleapis.com/", $($full_name)*).into()
+            }
+        }
+    };
+    // A nested message: its full name has its parents between package and name.
+    (@impl $message:ty, $package:tt, [$($name:tt)*], [$($full_name:tt)*], nested) => {
         impl ::prost::Name for $message {
             const NAME: &'static str = $($name)*;
             const PACKAGE: &'static str = $package;

@@ -2,13 +2,9 @@
 use ::protogate::schema as __pg;
 
 impl ::protogate::json::Message for Phone {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.phone)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.is_phone_verified)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.phone);
+        w.single::<::protogate::json::Plain, _>(1, &self.is_phone_verified);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,

@@ -2,13 +2,9 @@
 use ::protogate::schema as __pg;
 
 impl ::protogate::json::Message for ErrorDetail {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.id)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.message)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.id);
+        w.single::<::protogate::json::Plain, _>(1, &self.message);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -23,13 +19,9 @@ impl ::protogate::json::Message for ErrorDetail {
 }
 
 impl ::protogate::json::Message for LocalizedMessage {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.key)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.localized_message)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.key);
+        w.single::<::protogate::json::Plain, _>(1, &self.localized_message);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -44,15 +36,11 @@ impl ::protogate::json::Message for LocalizedMessage {
 }
 
 impl ::protogate::json::Message for ObjectDetails {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.sequence)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.creation_date)?;
-        w.optional::<::protogate::json::Plain, _>(2, &self.change_date)?;
-        w.single::<::protogate::json::Plain, _>(3, &self.resource_owner)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.sequence);
+        w.optional::<::protogate::json::Plain, _>(1, &self.creation_date);
+        w.optional::<::protogate::json::Plain, _>(2, &self.change_date);
+        w.single::<::protogate::json::Plain, _>(3, &self.resource_owner);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -69,14 +57,10 @@ impl ::protogate::json::Message for ObjectDetails {
 }
 
 impl ::protogate::json::Message for ListQuery {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.offset)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.limit)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.asc)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.offset);
+        w.single::<::protogate::json::Plain, _>(1, &self.limit);
+        w.single::<::protogate::json::Plain, _>(2, &self.asc);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -92,14 +76,10 @@ impl ::protogate::json::Message for ListQuery {
 }
 
 impl ::protogate::json::Message for ListDetails {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.total_result)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.processed_sequence)?;
-        w.optional::<::protogate::json::Plain, _>(2, &self.view_timestamp)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.total_result);
+        w.single::<::protogate::json::Plain, _>(1, &self.processed_sequence);
+        w.optional::<::protogate::json::Plain, _>(2, &self.view_timestamp);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -128,13 +108,9 @@ impl ::protogate::json::ProtoEnum for TextQueryMethod {
 }
 
 impl ::protogate::json::Message for AuthOption {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.permission)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.check_field_name)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.permission);
+        w.single::<::protogate::json::Plain, _>(1, &self.check_field_name);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,

@@ -24,11 +24,10 @@ pub trait Message: Default + Described {
             .position(|f| f.json_name == name || f.name == name)
     }
 
-    /// Writes the fields that are present (and those without presence that are not default).
-    /// The default writes nothing: a message without fields.
-    fn write<M: SerializeMap>(&self, _w: &mut Writer<M>) -> Result<(), M::Error> {
-        Ok(())
-    }
+    /// Writes the fields that are present (and those without presence that are not default);
+    /// the writer keeps the first error (see [`Writer`]). The default writes nothing: a message
+    /// without fields.
+    fn write<M: SerializeMap>(&self, _w: &mut Writer<M>) {}
 
     /// Reads the value of field `field` (a position in the field table). The default reads
     /// nothing: a message without fields has no position to read.
@@ -46,7 +45,7 @@ impl<T: Message> Message for Box<T> {
         T::field(name)
     }
 
-    fn write<M: SerializeMap>(&self, w: &mut Writer<M>) -> Result<(), M::Error> {
+    fn write<M: SerializeMap>(&self, w: &mut Writer<M>) {
         (**self).write(w)
     }
 
@@ -67,9 +66,13 @@ pub fn serialize_message<T: Message, S: Serializer>(
     let mut writer = Writer {
         map: serializer.serialize_map(None)?,
         fields: T::info().fields,
+        error: None,
     };
-    message.write(&mut writer)?;
-    writer.map.end()
+    message.write(&mut writer);
+    match writer.error {
+        Some(error) => Err(error),
+        None => writer.map.end(),
+    }
 }
 
 /// Reads a message from a JSON object.
@@ -97,60 +100,60 @@ pub fn deserialize_enum<'de, E: ProtoEnum, D: Deserializer<'de>>(
 }
 
 /// Writes a message's fields; the generated [`Message::write`] calls one method per field.
-pub struct Writer<M> {
+/// The first error is kept and ends the writing: later fields are skipped, and
+/// [`serialize_message`] returns it. So the generated code needs no `?` per field.
+pub struct Writer<M: SerializeMap> {
     map: M,
     fields: &'static [FieldInfo],
+    error: Option<M::Error>,
 }
 
 impl<M: SerializeMap> Writer<M> {
-    fn entry(&mut self, field: usize, value: &impl Serialize) -> Result<(), M::Error> {
+    fn entry(&mut self, field: usize, value: &impl Serialize) {
+        if self.error.is_some() {
+            return;
+        }
         let name = self.fields.get(field).map_or("", |f| f.json_name);
-        self.map.serialize_entry(name, value)
+        if let Err(error) = self.map.serialize_entry(name, value) {
+            self.error = Some(error);
+        }
     }
 
     /// A field without presence: left out when default.
-    pub fn single<C, T: Leaf<C>>(&mut self, field: usize, value: &T) -> Result<(), M::Error> {
-        if value.is_default() {
-            return Ok(());
+    pub fn single<C, T: Leaf<C>>(&mut self, field: usize, value: &T) {
+        if !value.is_default() {
+            self.entry(field, &Out::<C, T>(value, PhantomData));
         }
-        self.entry(field, &Out::<C, T>(value, PhantomData))
     }
 
     /// The set member of a oneof: always written.
-    pub fn member<C, T: Leaf<C>>(&mut self, field: usize, value: &T) -> Result<(), M::Error> {
-        self.entry(field, &Out::<C, T>(value, PhantomData))
+    pub fn member<C, T: Leaf<C>>(&mut self, field: usize, value: &T) {
+        self.entry(field, &Out::<C, T>(value, PhantomData));
     }
 
     /// A field with presence: written when set.
-    pub fn optional<C, T: Leaf<C>>(
-        &mut self,
-        field: usize,
-        value: &Option<T>,
-    ) -> Result<(), M::Error> {
-        match value {
-            Some(value) => self.entry(field, &Out::<C, T>(value, PhantomData)),
-            None => Ok(()),
+    pub fn optional<C, T: Leaf<C>>(&mut self, field: usize, value: &Option<T>) {
+        if let Some(value) = value {
+            self.entry(field, &Out::<C, T>(value, PhantomData));
         }
     }
 
     /// A repeated field: left out when empty.
-    pub fn repeated<C, T: Leaf<C>>(&mut self, field: usize, value: &[T]) -> Result<(), M::Error> {
-        if value.is_empty() {
-            return Ok(());
+    pub fn repeated<C, T: Leaf<C>>(&mut self, field: usize, value: &[T]) {
+        if !value.is_empty() {
+            self.entry(field, &OutList::<C, T>(value, PhantomData));
         }
-        self.entry(field, &OutList::<C, T>(value, PhantomData))
     }
 
     /// A map field: left out when empty.
-    pub fn map<C, F>(&mut self, field: usize, value: &F) -> Result<(), M::Error>
+    pub fn map<C, F>(&mut self, field: usize, value: &F)
     where
         F: MapField,
         F::Value: Leaf<C>,
     {
-        if value.is_empty() {
-            return Ok(());
+        if !value.is_empty() {
+            self.entry(field, &OutMap::<C, F>(value, PhantomData));
         }
-        self.entry(field, &OutMap::<C, F>(value, PhantomData))
     }
 }
 

@@ -47,20 +47,19 @@ impl Described for Sample {
 }
 
 impl Message for Sample {
-    fn write<M: SerializeMap>(&self, w: &mut Writer<M>) -> Result<(), M::Error> {
-        w.single::<Plain, _>(0, &self.count)?;
-        w.single::<Enum<Colour>, _>(1, &self.colour)?;
-        w.repeated::<Plain, _>(2, &self.tags)?;
-        w.single::<Base64, _>(3, &self.blob)?;
-        w.map::<Enum<Colour>, _>(4, &self.flags)?;
-        w.optional::<Plain, _>(5, &self.note)?;
-        w.optional::<Plain, _>(6, &self.value)?;
+    fn write<M: SerializeMap>(&self, w: &mut Writer<M>) {
+        w.single::<Plain, _>(0, &self.count);
+        w.single::<Enum<Colour>, _>(1, &self.colour);
+        w.repeated::<Plain, _>(2, &self.tags);
+        w.single::<Base64, _>(3, &self.blob);
+        w.map::<Enum<Colour>, _>(4, &self.flags);
+        w.optional::<Plain, _>(5, &self.note);
+        w.optional::<Plain, _>(6, &self.value);
         match &self.choice {
-            Some(Choice::Number(v)) => w.member::<Plain, _>(7, v)?,
-            Some(Choice::Text(v)) => w.member::<Plain, _>(8, v)?,
+            Some(Choice::Number(v)) => w.member::<Plain, _>(7, v),
+            Some(Choice::Text(v)) => w.member::<Plain, _>(8, v),
             None => {}
         }
-        Ok(())
     }
 
     fn read<'de, A: MapAccess<'de>>(

@@ -212,7 +212,7 @@ fn field_fn(fields: &[FieldCode], out: &mut String) {
 fn write_fn(fields: &[FieldCode], out: &mut String) {
     let _ = writeln!(
         out,
-        "    fn write<__M: {JSON}::SerializeMap>(\n        &self,\n        w: &mut {JSON}::Writer<__M>,\n    ) -> ::core::result::Result<(), __M::Error> {{"
+        "    fn write<__M: {JSON}::SerializeMap>(&self, w: &mut {JSON}::Writer<__M>) {{"
     );
     let mut oneofs_done: Vec<&str> = Vec::new();
     for field in fields {
@@ -231,7 +231,7 @@ fn write_fn(fields: &[FieldCode], out: &mut String) {
                         if o == oneof {
                             let _ = writeln!(
                                 out,
-                                "            ::core::option::Option::Some({variant}(v)) => w.member::<{}, _>({}, v)?,",
+                                "            ::core::option::Option::Some({variant}(v)) => w.member::<{}, _>({}, v),",
                                 member.codec, member.index
                             );
                         }
@@ -242,7 +242,7 @@ fn write_fn(fields: &[FieldCode], out: &mut String) {
             shape => {
                 let _ = writeln!(
                     out,
-                    "        w.{}::<{}, _>({}, &self.{})?;",
+                    "        w.{}::<{}, _>({}, &self.{});",
                     shape.method(),
                     field.codec,
                     field.index,
@@ -251,7 +251,7 @@ fn write_fn(fields: &[FieldCode], out: &mut String) {
             }
         }
     }
-    out.push_str("        ::core::result::Result::Ok(())\n    }\n");
+    out.push_str("    }\n");
 }
 
 fn read_fn(fields: &[FieldCode], out: &mut String) {

@@ -2,12 +2,8 @@
 use ::protogate::schema as __pg;
 
 impl ::protogate::json::Message for GetSettingsRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.read_mask)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.read_mask);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -19,13 +15,9 @@ impl ::protogate::json::Message for GetSettingsRequest {
 }
 
 impl ::protogate::json::Message for UpdateSettingsRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.settings)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.update_mask)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.settings);
+        w.optional::<::protogate::json::Plain, _>(1, &self.update_mask);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -57,26 +49,22 @@ impl ::protogate::json::Message for Settings {
             _ => return ::core::option::Option::None,
         })
     }
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.library_name)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.branding)?;
-        w.optional::<::protogate::json::Plain, _>(2, &self.default_sort_key)?;
-        w.optional::<::protogate::json::Plain, _>(3, &self.allowed_origins)?;
-        w.optional::<::protogate::json::Plain, _>(4, &self.payment_provider)?;
-        w.map::<::protogate::json::Plain, _>(5, &self.feature_flags)?;
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.library_name);
+        w.optional::<::protogate::json::Plain, _>(1, &self.branding);
+        w.optional::<::protogate::json::Plain, _>(2, &self.default_sort_key);
+        w.optional::<::protogate::json::Plain, _>(3, &self.allowed_origins);
+        w.optional::<::protogate::json::Plain, _>(4, &self.payment_provider);
+        w.map::<::protogate::json::Plain, _>(5, &self.feature_flags);
         match &self.retention {
-            ::core::option::Option::Some(settings::Retention::RetentionPeriod(v)) => w.member::<::protogate::json::Plain, _>(6, v)?,
-            ::core::option::Option::Some(settings::Retention::RetainForever(v)) => w.member::<::protogate::json::Plain, _>(7, v)?,
+            ::core::option::Option::Some(settings::Retention::RetentionPeriod(v)) => w.member::<::protogate::json::Plain, _>(6, v),
+            ::core::option::Option::Some(settings::Retention::RetainForever(v)) => w.member::<::protogate::json::Plain, _>(7, v),
             ::core::option::Option::None => {}
         }
-        w.single::<::protogate::json::Plain, _>(8, &self.smtp_password)?;
-        w.optional::<::protogate::json::Plain, _>(9, &self.update_time)?;
-        w.optional::<::protogate::json::Plain, _>(10, &self.default_loan_period)?;
-        w.repeated::<::protogate::json::Enum<super::super::common::v1::Genre>, _>(11, &self.featured_genres)?;
-        ::core::result::Result::Ok(())
+        w.single::<::protogate::json::Plain, _>(8, &self.smtp_password);
+        w.optional::<::protogate::json::Plain, _>(9, &self.update_time);
+        w.optional::<::protogate::json::Plain, _>(10, &self.default_loan_period);
+        w.repeated::<::protogate::json::Enum<super::super::common::v1::Genre>, _>(11, &self.featured_genres);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -101,12 +89,8 @@ impl ::protogate::json::Message for Settings {
 }
 
 impl ::protogate::json::Message for GetExportFileRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -118,17 +102,13 @@ impl ::protogate::json::Message for GetExportFileRequest {
 }
 
 impl ::protogate::json::Message for ExportFile {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        w.single::<::protogate::json::Enum<ExportFormat>, _>(1, &self.format)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.content_type)?;
-        w.single::<::protogate::json::Base64, _>(3, &self.content)?;
-        w.single::<::protogate::json::Plain, _>(4, &self.size_bytes)?;
-        w.optional::<::protogate::json::Plain, _>(5, &self.create_time)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
+        w.single::<::protogate::json::Enum<ExportFormat>, _>(1, &self.format);
+        w.single::<::protogate::json::Plain, _>(2, &self.content_type);
+        w.single::<::protogate::json::Base64, _>(3, &self.content);
+        w.single::<::protogate::json::Plain, _>(4, &self.size_bytes);
+        w.optional::<::protogate::json::Plain, _>(5, &self.create_time);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -147,12 +127,8 @@ impl ::protogate::json::Message for ExportFile {
 }
 
 impl ::protogate::json::Message for GetLegacyRecordRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.record_id)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.record_id);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -180,22 +156,18 @@ impl ::protogate::json::Message for LegacyCatalogRecord {
             _ => return ::core::option::Option::None,
         })
     }
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.record_id)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.list_price)?;
-        w.optional::<::protogate::json::Plain, _>(2, &self.wear_ratio)?;
-        w.optional::<::protogate::json::Plain, _>(3, &self.legacy_id)?;
-        w.optional::<::protogate::json::Plain, _>(4, &self.barcode)?;
-        w.optional::<::protogate::json::Plain, _>(5, &self.circulation_count)?;
-        w.optional::<::protogate::json::Plain, _>(6, &self.copies_owned)?;
-        w.optional::<::protogate::json::Plain, _>(7, &self.is_reference)?;
-        w.optional::<::protogate::json::Plain, _>(8, &self.call_number)?;
-        w.optional::<::protogate::json::Plain, _>(9, &self.marc_blob)?;
-        w.optional::<::protogate::json::Plain, _>(10, &self.import_time)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.record_id);
+        w.optional::<::protogate::json::Plain, _>(1, &self.list_price);
+        w.optional::<::protogate::json::Plain, _>(2, &self.wear_ratio);
+        w.optional::<::protogate::json::Plain, _>(3, &self.legacy_id);
+        w.optional::<::protogate::json::Plain, _>(4, &self.barcode);
+        w.optional::<::protogate::json::Plain, _>(5, &self.circulation_count);
+        w.optional::<::protogate::json::Plain, _>(6, &self.copies_owned);
+        w.optional::<::protogate::json::Plain, _>(7, &self.is_reference);
+        w.optional::<::protogate::json::Plain, _>(8, &self.call_number);
+        w.optional::<::protogate::json::Plain, _>(9, &self.marc_blob);
+        w.optional::<::protogate::json::Plain, _>(10, &self.import_time);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -219,13 +191,9 @@ impl ::protogate::json::Message for LegacyCatalogRecord {
 }
 
 impl ::protogate::json::Message for BulkImportBooksRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.book)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.shelf);
+        w.optional::<::protogate::json::Plain, _>(1, &self.book);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -240,14 +208,10 @@ impl ::protogate::json::Message for BulkImportBooksRequest {
 }
 
 impl ::protogate::json::Message for BulkImportSummary {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.imported_count)?;
-        w.repeated::<::protogate::json::Plain, _>(1, &self.failures)?;
-        w.optional::<::protogate::json::Plain, _>(2, &self.elapsed)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.imported_count);
+        w.repeated::<::protogate::json::Plain, _>(1, &self.failures);
+        w.optional::<::protogate::json::Plain, _>(2, &self.elapsed);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -263,14 +227,10 @@ impl ::protogate::json::Message for BulkImportSummary {
 }
 
 impl ::protogate::json::Message for bulk_import_summary::Failure {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.index)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.message)?;
-        w.repeated::<::protogate::json::Plain, _>(2, &self.details)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.index);
+        w.single::<::protogate::json::Plain, _>(1, &self.message);
+        w.repeated::<::protogate::json::Plain, _>(2, &self.details);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -286,14 +246,10 @@ impl ::protogate::json::Message for bulk_import_summary::Failure {
 }
 
 impl ::protogate::json::Message for PurgeLoansRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.older_than)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.dry_run)?;
-        w.repeated::<::protogate::json::Enum<super::super::v1::loan::State>, _>(2, &self.states)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.older_than);
+        w.single::<::protogate::json::Plain, _>(1, &self.dry_run);
+        w.repeated::<::protogate::json::Enum<super::super::v1::loan::State>, _>(2, &self.states);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -309,13 +265,9 @@ impl ::protogate::json::Message for PurgeLoansRequest {
 }
 
 impl ::protogate::json::Message for PurgeLoansResponse {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.purged_count)?;
-        w.repeated::<::protogate::json::Plain, _>(1, &self.purged_loan_names)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.purged_count);
+        w.repeated::<::protogate::json::Plain, _>(1, &self.purged_loan_names);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,

@@ -2,13 +2,9 @@
 use ::protogate::schema as __pg;
 
 impl ::protogate::json::Message for DateRange {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.start_year)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.end_year)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.start_year);
+        w.single::<::protogate::json::Plain, _>(1, &self.end_year);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -23,14 +19,10 @@ impl ::protogate::json::Message for DateRange {
 }
 
 impl ::protogate::json::Message for Money {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.currency_code)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.units)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.nanos)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.currency_code);
+        w.single::<::protogate::json::Plain, _>(1, &self.units);
+        w.single::<::protogate::json::Plain, _>(2, &self.nanos);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -46,15 +38,11 @@ impl ::protogate::json::Message for Money {
 }
 
 impl ::protogate::json::Message for Address {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.street)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.city)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.postal_code)?;
-        w.single::<::protogate::json::Plain, _>(3, &self.region_code)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.street);
+        w.single::<::protogate::json::Plain, _>(1, &self.city);
+        w.single::<::protogate::json::Plain, _>(2, &self.postal_code);
+        w.single::<::protogate::json::Plain, _>(3, &self.region_code);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,

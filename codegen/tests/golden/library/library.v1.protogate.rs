@@ -2,17 +2,13 @@
 use ::protogate::schema as __pg;
 
 impl ::protogate::json::Message for Author {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.display_name)?;
-        w.optional::<::protogate::json::Plain, _>(2, &self.birth_year)?;
-        w.optional::<::protogate::json::Plain, _>(3, &self.death_year)?;
-        w.repeated::<::protogate::json::Plain, _>(4, &self.pen_names)?;
-        w.map::<::protogate::json::Enum<super::common::v1::Genre>, _>(5, &self.genres_by_language)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
+        w.single::<::protogate::json::Plain, _>(1, &self.display_name);
+        w.optional::<::protogate::json::Plain, _>(2, &self.birth_year);
+        w.optional::<::protogate::json::Plain, _>(3, &self.death_year);
+        w.repeated::<::protogate::json::Plain, _>(4, &self.pen_names);
+        w.map::<::protogate::json::Enum<super::common::v1::Genre>, _>(5, &self.genres_by_language);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -31,12 +27,8 @@ impl ::protogate::json::Message for Author {
 }
 
 impl ::protogate::json::Message for GetAuthorRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -84,45 +76,41 @@ impl ::protogate::json::Message for Book {
             _ => return ::core::option::Option::None,
         })
     }
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.title)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.isbn_13)?;
-        w.single::<::protogate::json::Plain, _>(3, &self.display_title)?;
-        w.single::<::protogate::json::Plain, _>(4, &self.page_count)?;
-        w.repeated::<::protogate::json::Plain, _>(5, &self.authors)?;
-        w.repeated::<::protogate::json::Enum<super::common::v1::Genre>, _>(6, &self.genres)?;
-        w.single::<::protogate::json::Enum<super::common::v1::BookFormat>, _>(7, &self.format)?;
-        w.single::<::protogate::json::Enum<book::Condition>, _>(8, &self.condition)?;
-        w.single::<::protogate::json::Plain, _>(9, &self.r#type)?;
-        w.single::<::protogate::json::Plain, _>(10, &self.r#ref)?;
-        w.optional::<::protogate::json::Plain, _>(11, &self.subtitle)?;
-        w.optional::<::protogate::json::Plain, _>(12, &self.series_position)?;
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
+        w.single::<::protogate::json::Plain, _>(1, &self.title);
+        w.single::<::protogate::json::Plain, _>(2, &self.isbn_13);
+        w.single::<::protogate::json::Plain, _>(3, &self.display_title);
+        w.single::<::protogate::json::Plain, _>(4, &self.page_count);
+        w.repeated::<::protogate::json::Plain, _>(5, &self.authors);
+        w.repeated::<::protogate::json::Enum<super::common::v1::Genre>, _>(6, &self.genres);
+        w.single::<::protogate::json::Enum<super::common::v1::BookFormat>, _>(7, &self.format);
+        w.single::<::protogate::json::Enum<book::Condition>, _>(8, &self.condition);
+        w.single::<::protogate::json::Plain, _>(9, &self.r#type);
+        w.single::<::protogate::json::Plain, _>(10, &self.r#ref);
+        w.optional::<::protogate::json::Plain, _>(11, &self.subtitle);
+        w.optional::<::protogate::json::Plain, _>(12, &self.series_position);
         match &self.acquisition {
-            ::core::option::Option::Some(book::Acquisition::Donation(v)) => w.member::<::protogate::json::Plain, _>(13, v)?,
-            ::core::option::Option::Some(book::Acquisition::PurchaseOrderId(v)) => w.member::<::protogate::json::Plain, _>(14, v)?,
+            ::core::option::Option::Some(book::Acquisition::Donation(v)) => w.member::<::protogate::json::Plain, _>(13, v),
+            ::core::option::Option::Some(book::Acquisition::PurchaseOrderId(v)) => w.member::<::protogate::json::Plain, _>(14, v),
             ::core::option::Option::None => {}
         }
-        w.map::<::protogate::json::Plain, _>(15, &self.labels)?;
-        w.map::<::protogate::json::Plain, _>(16, &self.editions)?;
-        w.map::<::protogate::json::Enum<book::Condition>, _>(17, &self.copy_conditions)?;
-        w.map::<::protogate::json::Base64, _>(18, &self.cover_images)?;
-        w.optional::<::protogate::json::Plain, _>(19, &self.physical)?;
-        w.optional::<::protogate::json::Plain, _>(20, &self.publish_time)?;
-        w.optional::<::protogate::json::Plain, _>(21, &self.audio_length)?;
-        w.optional::<::protogate::json::Plain, _>(22, &self.extra_metadata)?;
-        w.optional::<::protogate::json::Plain, _>(23, &self.raw_subjects)?;
-        w.single::<::protogate::json::Base64, _>(24, &self.content_sha256)?;
-        w.repeated::<::protogate::json::Plain, _>(25, &self.contributors)?;
-        w.single::<::protogate::json::Plain, _>(26, &self.cover_url_2x)?;
-        w.optional::<::protogate::json::Plain, _>(27, &self.create_time)?;
-        w.optional::<::protogate::json::Plain, _>(28, &self.update_time)?;
-        w.single::<::protogate::json::Plain, _>(29, &self.etag)?;
-        w.single::<::protogate::json::Plain, _>(30, &self.internal_notes)?;
-        ::core::result::Result::Ok(())
+        w.map::<::protogate::json::Plain, _>(15, &self.labels);
+        w.map::<::protogate::json::Plain, _>(16, &self.editions);
+        w.map::<::protogate::json::Enum<book::Condition>, _>(17, &self.copy_conditions);
+        w.map::<::protogate::json::Base64, _>(18, &self.cover_images);
+        w.optional::<::protogate::json::Plain, _>(19, &self.physical);
+        w.optional::<::protogate::json::Plain, _>(20, &self.publish_time);
+        w.optional::<::protogate::json::Plain, _>(21, &self.audio_length);
+        w.optional::<::protogate::json::Plain, _>(22, &self.extra_metadata);
+        w.optional::<::protogate::json::Plain, _>(23, &self.raw_subjects);
+        w.single::<::protogate::json::Base64, _>(24, &self.content_sha256);
+        w.repeated::<::protogate::json::Plain, _>(25, &self.contributors);
+        w.single::<::protogate::json::Plain, _>(26, &self.cover_url_2x);
+        w.optional::<::protogate::json::Plain, _>(27, &self.create_time);
+        w.optional::<::protogate::json::Plain, _>(28, &self.update_time);
+        w.single::<::protogate::json::Plain, _>(29, &self.etag);
+        w.single::<::protogate::json::Plain, _>(30, &self.internal_notes);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -166,15 +154,11 @@ impl ::protogate::json::Message for Book {
 }
 
 impl ::protogate::json::Message for book::Edition {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.publisher)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.year)?;
-        w.single::<::protogate::json::Enum<super::common::v1::BookFormat>, _>(2, &self.format)?;
-        w.repeated::<::protogate::json::Plain, _>(3, &self.printings)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.publisher);
+        w.single::<::protogate::json::Plain, _>(1, &self.year);
+        w.single::<::protogate::json::Enum<super::common::v1::BookFormat>, _>(2, &self.format);
+        w.repeated::<::protogate::json::Plain, _>(3, &self.printings);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -191,15 +175,11 @@ impl ::protogate::json::Message for book::Edition {
 }
 
 impl ::protogate::json::Message for book::edition::Printing {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.number)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.print_time)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.copies)?;
-        w.single::<::protogate::json::Enum<book::edition::printing::PaperType>, _>(3, &self.paper)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.number);
+        w.optional::<::protogate::json::Plain, _>(1, &self.print_time);
+        w.single::<::protogate::json::Plain, _>(2, &self.copies);
+        w.single::<::protogate::json::Enum<book::edition::printing::PaperType>, _>(3, &self.paper);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -234,13 +214,9 @@ impl ::protogate::json::ProtoEnum for book::Condition {
 }
 
 impl ::protogate::json::Message for Donation {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.donor_name)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.donate_time)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.donor_name);
+        w.optional::<::protogate::json::Plain, _>(1, &self.donate_time);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -275,26 +251,22 @@ impl ::protogate::json::Message for PhysicalProperties {
             _ => return ::core::option::Option::None,
         })
     }
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.weight_grams)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.thickness_cm)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.illustration_count)?;
-        w.single::<::protogate::json::Plain, _>(3, &self.word_count)?;
-        w.single::<::protogate::json::Plain, _>(4, &self.print_run)?;
-        w.single::<::protogate::json::Plain, _>(5, &self.barcode)?;
-        w.single::<::protogate::json::Plain, _>(6, &self.storage_temp_delta_c)?;
-        w.single::<::protogate::json::Plain, _>(7, &self.price_delta_micros)?;
-        w.single::<::protogate::json::Plain, _>(8, &self.crc32c)?;
-        w.single::<::protogate::json::Plain, _>(9, &self.fingerprint)?;
-        w.single::<::protogate::json::Plain, _>(10, &self.utc_offset_seconds)?;
-        w.single::<::protogate::json::Plain, _>(11, &self.acquired_unix_ms)?;
-        w.single::<::protogate::json::Plain, _>(12, &self.has_dust_jacket)?;
-        w.single::<::protogate::json::Plain, _>(13, &self.binding_material)?;
-        w.single::<::protogate::json::Base64, _>(14, &self.spine_photo)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.weight_grams);
+        w.single::<::protogate::json::Plain, _>(1, &self.thickness_cm);
+        w.single::<::protogate::json::Plain, _>(2, &self.illustration_count);
+        w.single::<::protogate::json::Plain, _>(3, &self.word_count);
+        w.single::<::protogate::json::Plain, _>(4, &self.print_run);
+        w.single::<::protogate::json::Plain, _>(5, &self.barcode);
+        w.single::<::protogate::json::Plain, _>(6, &self.storage_temp_delta_c);
+        w.single::<::protogate::json::Plain, _>(7, &self.price_delta_micros);
+        w.single::<::protogate::json::Plain, _>(8, &self.crc32c);
+        w.single::<::protogate::json::Plain, _>(9, &self.fingerprint);
+        w.single::<::protogate::json::Plain, _>(10, &self.utc_offset_seconds);
+        w.single::<::protogate::json::Plain, _>(11, &self.acquired_unix_ms);
+        w.single::<::protogate::json::Plain, _>(12, &self.has_dust_jacket);
+        w.single::<::protogate::json::Plain, _>(13, &self.binding_material);
+        w.single::<::protogate::json::Base64, _>(14, &self.spine_photo);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -337,21 +309,17 @@ impl ::protogate::json::Message for ListBooksRequest {
             _ => return ::core::option::Option::None,
         })
     }
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.page_size)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.page_token)?;
-        w.single::<::protogate::json::Plain, _>(3, &self.filter)?;
-        w.repeated::<::protogate::json::Plain, _>(4, &self.authors)?;
-        w.single::<::protogate::json::Enum<super::common::v1::BookFormat>, _>(5, &self.format)?;
-        w.optional::<::protogate::json::Plain, _>(6, &self.published)?;
-        w.repeated::<::protogate::json::Enum<super::common::v1::Genre>, _>(7, &self.genres)?;
-        w.single::<::protogate::json::Plain, _>(8, &self.order_by)?;
-        w.single::<::protogate::json::Plain, _>(9, &self.show_out_of_print)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.shelf);
+        w.single::<::protogate::json::Plain, _>(1, &self.page_size);
+        w.single::<::protogate::json::Plain, _>(2, &self.page_token);
+        w.single::<::protogate::json::Plain, _>(3, &self.filter);
+        w.repeated::<::protogate::json::Plain, _>(4, &self.authors);
+        w.single::<::protogate::json::Enum<super::common::v1::BookFormat>, _>(5, &self.format);
+        w.optional::<::protogate::json::Plain, _>(6, &self.published);
+        w.repeated::<::protogate::json::Enum<super::common::v1::Genre>, _>(7, &self.genres);
+        w.single::<::protogate::json::Plain, _>(8, &self.order_by);
+        w.single::<::protogate::json::Plain, _>(9, &self.show_out_of_print);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -374,14 +342,10 @@ impl ::protogate::json::Message for ListBooksRequest {
 }
 
 impl ::protogate::json::Message for ListBooksResponse {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.repeated::<::protogate::json::Plain, _>(0, &self.books)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.next_page_token)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.total_size)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.repeated::<::protogate::json::Plain, _>(0, &self.books);
+        w.single::<::protogate::json::Plain, _>(1, &self.next_page_token);
+        w.single::<::protogate::json::Plain, _>(2, &self.total_size);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -397,13 +361,9 @@ impl ::protogate::json::Message for ListBooksResponse {
 }
 
 impl ::protogate::json::Message for GetBookRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.read_mask)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
+        w.optional::<::protogate::json::Plain, _>(1, &self.read_mask);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -418,14 +378,10 @@ impl ::protogate::json::Message for GetBookRequest {
 }
 
 impl ::protogate::json::Message for CreateBookRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.book)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.book_id)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.shelf);
+        w.optional::<::protogate::json::Plain, _>(1, &self.book);
+        w.single::<::protogate::json::Plain, _>(2, &self.book_id);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -441,14 +397,10 @@ impl ::protogate::json::Message for CreateBookRequest {
 }
 
 impl ::protogate::json::Message for UpdateBookRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.book)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.update_mask)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.allow_missing)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.book);
+        w.optional::<::protogate::json::Plain, _>(1, &self.update_mask);
+        w.single::<::protogate::json::Plain, _>(2, &self.allow_missing);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -464,13 +416,9 @@ impl ::protogate::json::Message for UpdateBookRequest {
 }
 
 impl ::protogate::json::Message for DeleteBookRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.etag)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
+        w.single::<::protogate::json::Plain, _>(1, &self.etag);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -485,14 +433,10 @@ impl ::protogate::json::Message for DeleteBookRequest {
 }
 
 impl ::protogate::json::Message for CheckoutBookRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.patron_id)?;
-        w.optional::<::protogate::json::Plain, _>(2, &self.loan_period)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
+        w.single::<::protogate::json::Plain, _>(1, &self.patron_id);
+        w.optional::<::protogate::json::Plain, _>(2, &self.loan_period);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -508,12 +452,8 @@ impl ::protogate::json::Message for CheckoutBookRequest {
 }
 
 impl ::protogate::json::Message for BookExistsRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -525,13 +465,9 @@ impl ::protogate::json::Message for BookExistsRequest {
 }
 
 impl ::protogate::json::Message for BatchGetBooksRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
-        w.repeated::<::protogate::json::Plain, _>(1, &self.names)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.shelf);
+        w.repeated::<::protogate::json::Plain, _>(1, &self.names);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -546,13 +482,9 @@ impl ::protogate::json::Message for BatchGetBooksRequest {
 }
 
 impl ::protogate::json::Message for BatchGetBooksResponse {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.repeated::<::protogate::json::Plain, _>(0, &self.books)?;
-        w.repeated::<::protogate::json::Plain, _>(1, &self.missing_names)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.repeated::<::protogate::json::Plain, _>(0, &self.books);
+        w.repeated::<::protogate::json::Plain, _>(1, &self.missing_names);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -567,13 +499,9 @@ impl ::protogate::json::Message for BatchGetBooksResponse {
 }
 
 impl ::protogate::json::Message for WatchBooksRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.resume_token)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.shelf);
+        w.single::<::protogate::json::Plain, _>(1, &self.resume_token);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -588,20 +516,16 @@ impl ::protogate::json::Message for WatchBooksRequest {
 }
 
 impl ::protogate::json::Message for BookEvent {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.event_time)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.resume_token)?;
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.event_time);
+        w.single::<::protogate::json::Plain, _>(1, &self.resume_token);
         match &self.event {
-            ::core::option::Option::Some(book_event::Event::Created(v)) => w.member::<::protogate::json::Plain, _>(2, v)?,
-            ::core::option::Option::Some(book_event::Event::Updated(v)) => w.member::<::protogate::json::Plain, _>(3, v)?,
-            ::core::option::Option::Some(book_event::Event::DeletedName(v)) => w.member::<::protogate::json::Plain, _>(4, v)?,
-            ::core::option::Option::Some(book_event::Event::Heartbeat(v)) => w.member::<::protogate::json::Plain, _>(5, v)?,
+            ::core::option::Option::Some(book_event::Event::Created(v)) => w.member::<::protogate::json::Plain, _>(2, v),
+            ::core::option::Option::Some(book_event::Event::Updated(v)) => w.member::<::protogate::json::Plain, _>(3, v),
+            ::core::option::Option::Some(book_event::Event::DeletedName(v)) => w.member::<::protogate::json::Plain, _>(4, v),
+            ::core::option::Option::Some(book_event::Event::Heartbeat(v)) => w.member::<::protogate::json::Plain, _>(5, v),
             ::core::option::Option::None => {}
         }
-        ::core::result::Result::Ok(())
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -620,15 +544,11 @@ impl ::protogate::json::Message for BookEvent {
 }
 
 impl ::protogate::json::Message for Patron {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.patron_id)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.display_name)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.email)?;
-        w.optional::<::protogate::json::Plain, _>(3, &self.home_address)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.patron_id);
+        w.single::<::protogate::json::Plain, _>(1, &self.display_name);
+        w.single::<::protogate::json::Plain, _>(2, &self.email);
+        w.optional::<::protogate::json::Plain, _>(3, &self.home_address);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -659,20 +579,16 @@ impl ::protogate::json::Message for Loan {
             _ => return ::core::option::Option::None,
         })
     }
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.book)?;
-        w.optional::<::protogate::json::Plain, _>(2, &self.borrower)?;
-        w.single::<::protogate::json::Enum<loan::State>, _>(3, &self.state)?;
-        w.optional::<::protogate::json::Plain, _>(4, &self.checkout_time)?;
-        w.optional::<::protogate::json::Plain, _>(5, &self.due_time)?;
-        w.optional::<::protogate::json::Plain, _>(6, &self.loan_period)?;
-        w.repeated::<::protogate::json::Plain, _>(7, &self.renewals)?;
-        w.optional::<::protogate::json::Plain, _>(8, &self.late_fee)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
+        w.single::<::protogate::json::Plain, _>(1, &self.book);
+        w.optional::<::protogate::json::Plain, _>(2, &self.borrower);
+        w.single::<::protogate::json::Enum<loan::State>, _>(3, &self.state);
+        w.optional::<::protogate::json::Plain, _>(4, &self.checkout_time);
+        w.optional::<::protogate::json::Plain, _>(5, &self.due_time);
+        w.optional::<::protogate::json::Plain, _>(6, &self.loan_period);
+        w.repeated::<::protogate::json::Plain, _>(7, &self.renewals);
+        w.optional::<::protogate::json::Plain, _>(8, &self.late_fee);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -694,13 +610,9 @@ impl ::protogate::json::Message for Loan {
 }
 
 impl ::protogate::json::Message for loan::Renewal {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.renew_time)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.new_due_time)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.renew_time);
+        w.optional::<::protogate::json::Plain, _>(1, &self.new_due_time);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -725,12 +637,8 @@ impl ::protogate::json::ProtoEnum for loan::State {
 }
 
 impl ::protogate::json::Message for GetLoanRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -742,13 +650,9 @@ impl ::protogate::json::Message for GetLoanRequest {
 }
 
 impl ::protogate::json::Message for CancelLoanRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.reason)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
+        w.single::<::protogate::json::Plain, _>(1, &self.reason);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -763,17 +667,13 @@ impl ::protogate::json::Message for CancelLoanRequest {
 }
 
 impl ::protogate::json::Message for LoanDeskRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
         match &self.action {
-            ::core::option::Option::Some(loan_desk_request::Action::IdentifyPatron(v)) => w.member::<::protogate::json::Plain, _>(0, v)?,
-            ::core::option::Option::Some(loan_desk_request::Action::ScanBarcode(v)) => w.member::<::protogate::json::Plain, _>(1, v)?,
-            ::core::option::Option::Some(loan_desk_request::Action::Finish(v)) => w.member::<::protogate::json::Plain, _>(2, v)?,
+            ::core::option::Option::Some(loan_desk_request::Action::IdentifyPatron(v)) => w.member::<::protogate::json::Plain, _>(0, v),
+            ::core::option::Option::Some(loan_desk_request::Action::ScanBarcode(v)) => w.member::<::protogate::json::Plain, _>(1, v),
+            ::core::option::Option::Some(loan_desk_request::Action::Finish(v)) => w.member::<::protogate::json::Plain, _>(2, v),
             ::core::option::Option::None => {}
         }
-        ::core::result::Result::Ok(())
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -789,16 +689,12 @@ impl ::protogate::json::Message for LoanDeskRequest {
 }
 
 impl ::protogate::json::Message for LoanDeskResponse {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
         match &self.result {
-            ::core::option::Option::Some(loan_desk_response::Result::Loan(v)) => w.member::<::protogate::json::Plain, _>(0, v)?,
-            ::core::option::Option::Some(loan_desk_response::Result::ErrorMessage(v)) => w.member::<::protogate::json::Plain, _>(1, v)?,
+            ::core::option::Option::Some(loan_desk_response::Result::Loan(v)) => w.member::<::protogate::json::Plain, _>(0, v),
+            ::core::option::Option::Some(loan_desk_response::Result::ErrorMessage(v)) => w.member::<::protogate::json::Plain, _>(1, v),
             ::core::option::Option::None => {}
         }
-        ::core::result::Result::Ok(())
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -827,23 +723,19 @@ impl ::protogate::json::Message for Shelf {
             _ => return ::core::option::Option::None,
         })
     }
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.id)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.display_name)?;
-        w.single::<::protogate::json::Enum<super::common::v1::Genre>, _>(2, &self.theme)?;
-        w.single::<::protogate::json::Plain, _>(3, &self.capacity)?;
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.id);
+        w.single::<::protogate::json::Plain, _>(1, &self.display_name);
+        w.single::<::protogate::json::Enum<super::common::v1::Genre>, _>(2, &self.theme);
+        w.single::<::protogate::json::Plain, _>(3, &self.capacity);
         match &self.location {
-            ::core::option::Option::Some(shelf::Location::BranchAddress(v)) => w.member::<::protogate::json::Plain, _>(4, v)?,
-            ::core::option::Option::Some(shelf::Location::RoomCode(v)) => w.member::<::protogate::json::Plain, _>(5, v)?,
+            ::core::option::Option::Some(shelf::Location::BranchAddress(v)) => w.member::<::protogate::json::Plain, _>(4, v),
+            ::core::option::Option::Some(shelf::Location::RoomCode(v)) => w.member::<::protogate::json::Plain, _>(5, v),
             ::core::option::Option::None => {}
         }
-        w.optional::<::protogate::json::Plain, _>(6, &self.create_time)?;
-        w.map::<::protogate::json::Plain, _>(7, &self.labels)?;
-        w.single::<::protogate::json::Plain, _>(8, &self.book_count)?;
-        ::core::result::Result::Ok(())
+        w.optional::<::protogate::json::Plain, _>(6, &self.create_time);
+        w.map::<::protogate::json::Plain, _>(7, &self.labels);
+        w.single::<::protogate::json::Plain, _>(8, &self.book_count);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -865,14 +757,10 @@ impl ::protogate::json::Message for Shelf {
 }
 
 impl ::protogate::json::Message for CreateShelfRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.shelf)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.request_id)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.validate_only)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.shelf);
+        w.single::<::protogate::json::Plain, _>(1, &self.request_id);
+        w.single::<::protogate::json::Plain, _>(2, &self.validate_only);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -888,12 +776,8 @@ impl ::protogate::json::Message for CreateShelfRequest {
 }
 
 impl ::protogate::json::Message for GetShelfRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.shelf);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -905,13 +789,9 @@ impl ::protogate::json::Message for GetShelfRequest {
 }
 
 impl ::protogate::json::Message for ListShelvesRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.page_size)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.page_token)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.page_size);
+        w.single::<::protogate::json::Plain, _>(1, &self.page_token);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -926,14 +806,10 @@ impl ::protogate::json::Message for ListShelvesRequest {
 }
 
 impl ::protogate::json::Message for ListShelvesResponse {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.repeated::<::protogate::json::Plain, _>(0, &self.shelves)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.next_page_token)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.total_size)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.repeated::<::protogate::json::Plain, _>(0, &self.shelves);
+        w.single::<::protogate::json::Plain, _>(1, &self.next_page_token);
+        w.single::<::protogate::json::Plain, _>(2, &self.total_size);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -949,13 +825,9 @@ impl ::protogate::json::Message for ListShelvesResponse {
 }
 
 impl ::protogate::json::Message for UpdateShelfRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.shelf)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.allow_missing)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.shelf);
+        w.optional::<::protogate::json::Plain, _>(1, &self.allow_missing);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -970,13 +842,9 @@ impl ::protogate::json::Message for UpdateShelfRequest {
 }
 
 impl ::protogate::json::Message for DeleteShelfRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.shelf)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.force)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.shelf);
+        w.single::<::protogate::json::Plain, _>(1, &self.force);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,

@@ -2,13 +2,9 @@
 use ::protogate::schema as __pg;
 
 impl ::protogate::json::Message for CheckRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        w.map::<::protogate::json::Plain, _>(1, &self.counts)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
+        w.map::<::protogate::json::Plain, _>(1, &self.counts);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -43,24 +39,20 @@ impl ::protogate::json::Message for EchoRequest {
             _ => return ::core::option::Option::None,
         })
     }
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.id)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.count)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.big)?;
-        w.single::<::protogate::json::Plain, _>(3, &self.small)?;
-        w.single::<::protogate::json::Plain, _>(4, &self.ratio)?;
-        w.single::<::protogate::json::Plain, _>(5, &self.flag)?;
-        w.single::<::protogate::json::Enum<Color>, _>(6, &self.color)?;
-        w.map::<::protogate::json::Plain, _>(7, &self.labels)?;
-        w.map::<::protogate::json::Enum<Color>, _>(8, &self.colors_by_slot)?;
-        w.map::<::protogate::json::Plain, _>(9, &self.totals)?;
-        w.optional::<::protogate::json::Plain, _>(10, &self.inner)?;
-        w.repeated::<::protogate::json::Plain, _>(11, &self.numbers)?;
-        w.single::<::protogate::json::Plain, _>(12, &self.share)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.id);
+        w.single::<::protogate::json::Plain, _>(1, &self.count);
+        w.single::<::protogate::json::Plain, _>(2, &self.big);
+        w.single::<::protogate::json::Plain, _>(3, &self.small);
+        w.single::<::protogate::json::Plain, _>(4, &self.ratio);
+        w.single::<::protogate::json::Plain, _>(5, &self.flag);
+        w.single::<::protogate::json::Enum<Color>, _>(6, &self.color);
+        w.map::<::protogate::json::Plain, _>(7, &self.labels);
+        w.map::<::protogate::json::Enum<Color>, _>(8, &self.colors_by_slot);
+        w.map::<::protogate::json::Plain, _>(9, &self.totals);
+        w.optional::<::protogate::json::Plain, _>(10, &self.inner);
+        w.repeated::<::protogate::json::Plain, _>(11, &self.numbers);
+        w.single::<::protogate::json::Plain, _>(12, &self.share);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -86,13 +78,9 @@ impl ::protogate::json::Message for EchoRequest {
 }
 
 impl ::protogate::json::Message for Inner {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.map::<::protogate::json::Plain, _>(0, &self.tags)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.serial)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.map::<::protogate::json::Plain, _>(0, &self.tags);
+        w.single::<::protogate::json::Plain, _>(1, &self.serial);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -124,26 +112,22 @@ impl ::protogate::json::Message for EchoResponse {
             _ => return ::core::option::Option::None,
         })
     }
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.request)?;
-        w.repeated::<::protogate::json::Plain, _>(1, &self.metadata)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.total)?;
-        w.single::<::protogate::json::Enum<Color>, _>(3, &self.color)?;
-        w.map::<::protogate::json::Plain, _>(4, &self.labels)?;
-        w.optional::<::protogate::json::Plain, _>(5, &self.at)?;
-        w.optional::<::protogate::json::Plain, _>(6, &self.inner)?;
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.request);
+        w.repeated::<::protogate::json::Plain, _>(1, &self.metadata);
+        w.single::<::protogate::json::Plain, _>(2, &self.total);
+        w.single::<::protogate::json::Enum<Color>, _>(3, &self.color);
+        w.map::<::protogate::json::Plain, _>(4, &self.labels);
+        w.optional::<::protogate::json::Plain, _>(5, &self.at);
+        w.optional::<::protogate::json::Plain, _>(6, &self.inner);
         match &self.choice {
-            ::core::option::Option::Some(echo_response::Choice::Text(v)) => w.member::<::protogate::json::Plain, _>(7, v)?,
-            ::core::option::Option::Some(echo_response::Choice::Number(v)) => w.member::<::protogate::json::Plain, _>(8, v)?,
+            ::core::option::Option::Some(echo_response::Choice::Text(v)) => w.member::<::protogate::json::Plain, _>(7, v),
+            ::core::option::Option::Some(echo_response::Choice::Number(v)) => w.member::<::protogate::json::Plain, _>(8, v),
             ::core::option::Option::None => {}
         }
-        w.optional::<::protogate::json::Plain, _>(9, &self.maybe)?;
-        w.single::<::protogate::json::Base64, _>(10, &self.blob)?;
-        w.repeated::<::protogate::json::Plain, _>(11, &self.inners)?;
-        ::core::result::Result::Ok(())
+        w.optional::<::protogate::json::Plain, _>(9, &self.maybe);
+        w.single::<::protogate::json::Base64, _>(10, &self.blob);
+        w.repeated::<::protogate::json::Plain, _>(11, &self.inners);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -168,13 +152,9 @@ impl ::protogate::json::Message for EchoResponse {
 }
 
 impl ::protogate::json::Message for UploadRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.content)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
+        w.optional::<::protogate::json::Plain, _>(1, &self.content);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -189,14 +169,10 @@ impl ::protogate::json::Message for UploadRequest {
 }
 
 impl ::protogate::json::Message for BlobSummary {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.content_type)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.size)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
+        w.single::<::protogate::json::Plain, _>(1, &self.content_type);
+        w.single::<::protogate::json::Plain, _>(2, &self.size);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -212,14 +188,10 @@ impl ::protogate::json::Message for BlobSummary {
 }
 
 impl ::protogate::json::Message for DownloadRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.chunk_size)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.fail_after)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
+        w.single::<::protogate::json::Plain, _>(1, &self.chunk_size);
+        w.single::<::protogate::json::Plain, _>(2, &self.fail_after);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -235,13 +207,9 @@ impl ::protogate::json::Message for DownloadRequest {
 }
 
 impl ::protogate::json::Message for Blob {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.content)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
+        w.optional::<::protogate::json::Plain, _>(1, &self.content);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -256,17 +224,13 @@ impl ::protogate::json::Message for Blob {
 }
 
 impl ::protogate::json::Message for BlobMeta {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.display_name)?;
-        w.optional::<::protogate::json::Plain, _>(2, &self.owner)?;
-        w.map::<::protogate::json::Plain, _>(3, &self.labels)?;
-        w.repeated::<::protogate::json::Plain, _>(4, &self.tags)?;
-        w.optional::<::protogate::json::Plain, _>(5, &self.created)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
+        w.single::<::protogate::json::Plain, _>(1, &self.display_name);
+        w.optional::<::protogate::json::Plain, _>(2, &self.owner);
+        w.map::<::protogate::json::Plain, _>(3, &self.labels);
+        w.repeated::<::protogate::json::Plain, _>(4, &self.tags);
+        w.optional::<::protogate::json::Plain, _>(5, &self.created);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -285,13 +249,9 @@ impl ::protogate::json::Message for BlobMeta {
 }
 
 impl ::protogate::json::Message for Owner {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.email_address)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
+        w.single::<::protogate::json::Plain, _>(1, &self.email_address);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -306,13 +266,9 @@ impl ::protogate::json::Message for Owner {
 }
 
 impl ::protogate::json::Message for UpdateBlobRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.blob)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.update_mask)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.blob);
+        w.optional::<::protogate::json::Plain, _>(1, &self.update_mask);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -335,12 +291,8 @@ impl ::protogate::json::ProtoEnum for Color {
 }
 
 impl ::protogate::json::Message for GetProjectRequest {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.project_id)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.project_id);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -352,13 +304,9 @@ impl ::protogate::json::Message for GetProjectRequest {
 }
 
 impl ::protogate::json::Message for Project {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.id)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.name)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.id);
+        w.single::<::protogate::json::Plain, _>(1, &self.name);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -375,14 +323,10 @@ impl ::protogate::json::Message for Project {
 impl ::protogate::json::Message for WhoAmIRequest {}
 
 impl ::protogate::json::Message for WhoAmIResponse {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.subject)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.tenant)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.stamped)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.subject);
+        w.single::<::protogate::json::Plain, _>(1, &self.tenant);
+        w.single::<::protogate::json::Plain, _>(2, &self.stamped);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,

@@ -2,12 +2,8 @@
 use ::protogate::schema as __pg;
 
 impl ::protogate::json::Message for Ping {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.msg)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.msg);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -19,14 +15,10 @@ impl ::protogate::json::Message for Ping {
 }
 
 impl ::protogate::json::Message for Wallet {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.balance)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.last_ping)?;
-        w.repeated::<::protogate::json::Enum<naming::r#type::Currency>, _>(2, &self.currencies)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.balance);
+        w.optional::<::protogate::json::Plain, _>(1, &self.last_ping);
+        w.repeated::<::protogate::json::Enum<naming::r#type::Currency>, _>(2, &self.currencies);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,

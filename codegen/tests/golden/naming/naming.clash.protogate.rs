@@ -2,12 +2,8 @@
 use ::protogate::schema as __pg;
 
 impl ::protogate::json::Message for Clash {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -19,12 +15,8 @@ impl ::protogate::json::Message for Clash {
 }
 
 impl ::protogate::json::Message for ClashHandler {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -36,12 +28,8 @@ impl ::protogate::json::Message for ClashHandler {
 }
 
 impl ::protogate::json::Message for ClashMethods {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.entry)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.entry);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -53,12 +41,8 @@ impl ::protogate::json::Message for ClashMethods {
 }
 
 impl ::protogate::json::Message for clash_methods::Entry {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,

@@ -2,13 +2,9 @@
 use ::protogate::schema as __pg;
 
 impl ::protogate::json::Message for Level1 {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.level2)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.shortcut)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.level2);
+        w.optional::<::protogate::json::Plain, _>(1, &self.shortcut);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -23,12 +19,8 @@ impl ::protogate::json::Message for Level1 {
 }
 
 impl ::protogate::json::Message for level1::Level2 {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.level3)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.level3);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -40,12 +32,8 @@ impl ::protogate::json::Message for level1::Level2 {
 }
 
 impl ::protogate::json::Message for level1::level2::Level3 {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.level4)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.level4);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -57,12 +45,8 @@ impl ::protogate::json::Message for level1::level2::Level3 {
 }
 
 impl ::protogate::json::Message for level1::level2::level3::Level4 {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.level5)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.level5);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -74,13 +58,9 @@ impl ::protogate::json::Message for level1::level2::level3::Level4 {
 }
 
 impl ::protogate::json::Message for level1::level2::level3::level4::Level5 {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.leaf_name)?;
-        w.single::<::protogate::json::Enum<level1::level2::level3::level4::Kind>, _>(1, &self.kind)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.leaf_name);
+        w.single::<::protogate::json::Enum<level1::level2::level3::level4::Kind>, _>(1, &self.kind);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -103,18 +83,14 @@ impl ::protogate::json::ProtoEnum for level1::level2::level3::level4::Kind {
 
 #[allow(deprecated)]
 impl ::protogate::json::Message for Retired {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.old_name)?;
-        w.single::<::protogate::json::Enum<retired::Mode>, _>(1, &self.mode)?;
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.old_name);
+        w.single::<::protogate::json::Enum<retired::Mode>, _>(1, &self.mode);
         match &self.choice {
-            ::core::option::Option::Some(retired::Choice::Gone(v)) => w.member::<::protogate::json::Plain, _>(2, v)?,
-            ::core::option::Option::Some(retired::Choice::Kept(v)) => w.member::<::protogate::json::Plain, _>(3, v)?,
+            ::core::option::Option::Some(retired::Choice::Gone(v)) => w.member::<::protogate::json::Plain, _>(2, v),
+            ::core::option::Option::Some(retired::Choice::Kept(v)) => w.member::<::protogate::json::Plain, _>(3, v),
             ::core::option::Option::None => {}
         }
-        ::core::result::Result::Ok(())
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,

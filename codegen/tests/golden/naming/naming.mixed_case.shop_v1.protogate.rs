@@ -2,14 +2,10 @@
 use ::protogate::schema as __pg;
 
 impl ::protogate::json::Message for Price {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.amount)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.display_name)?;
-        w.optional::<::protogate::json::Plain, _>(2, &self.kind)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.amount);
+        w.single::<::protogate::json::Plain, _>(1, &self.display_name);
+        w.optional::<::protogate::json::Plain, _>(2, &self.kind);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,

@@ -2,12 +2,8 @@
 use ::protogate::schema as __pg;
 
 impl ::protogate::json::Message for Option {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.value)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.value);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -19,13 +15,9 @@ impl ::protogate::json::Message for Option {
 }
 
 impl ::protogate::json::Message for Result {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.ok)?;
-        w.repeated::<::protogate::json::Plain, _>(1, &self.errors)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.ok);
+        w.repeated::<::protogate::json::Plain, _>(1, &self.errors);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -40,12 +32,8 @@ impl ::protogate::json::Message for Result {
 }
 
 impl ::protogate::json::Message for String {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.text)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.text);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -57,12 +45,8 @@ impl ::protogate::json::Message for String {
 }
 
 impl ::protogate::json::Message for Vec {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.repeated::<::protogate::json::Plain, _>(0, &self.items)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.repeated::<::protogate::json::Plain, _>(0, &self.items);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -74,13 +58,9 @@ impl ::protogate::json::Message for Vec {
 }
 
 impl ::protogate::json::Message for Box {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.inner)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.label)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.inner);
+        w.single::<::protogate::json::Plain, _>(1, &self.label);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -110,21 +90,17 @@ impl ::protogate::json::Message for Prelude {
             _ => return ::core::option::Option::None,
         })
     }
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.option)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.result)?;
-        w.repeated::<::protogate::json::Plain, _>(2, &self.strings)?;
-        w.map::<::protogate::json::Plain, _>(3, &self.vecs)?;
-        w.optional::<::protogate::json::Plain, _>(4, &self.r#box)?;
-        w.optional::<::protogate::json::Plain, _>(5, &self.maybe)?;
-        w.repeated::<::protogate::json::Plain, _>(6, &self.numbers)?;
-        w.single::<::protogate::json::Base64, _>(7, &self.blob)?;
-        w.single::<::protogate::json::Enum<M>, _>(8, &self.m)?;
-        w.repeated::<::protogate::json::Enum<A>, _>(9, &self.a)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.option);
+        w.optional::<::protogate::json::Plain, _>(1, &self.result);
+        w.repeated::<::protogate::json::Plain, _>(2, &self.strings);
+        w.map::<::protogate::json::Plain, _>(3, &self.vecs);
+        w.optional::<::protogate::json::Plain, _>(4, &self.r#box);
+        w.optional::<::protogate::json::Plain, _>(5, &self.maybe);
+        w.repeated::<::protogate::json::Plain, _>(6, &self.numbers);
+        w.single::<::protogate::json::Base64, _>(7, &self.blob);
+        w.single::<::protogate::json::Enum<M>, _>(8, &self.m);
+        w.repeated::<::protogate::json::Enum<A>, _>(9, &self.a);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -147,12 +123,8 @@ impl ::protogate::json::Message for Prelude {
 }
 
 impl ::protogate::json::Message for Kind {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.optional::<::protogate::json::Plain, _>(0, &self.number)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.optional::<::protogate::json::Plain, _>(0, &self.number);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -164,12 +136,8 @@ impl ::protogate::json::Message for Kind {
 }
 
 impl ::protogate::json::Message for Number {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.repeated::<::protogate::json::Plain, _>(0, &self.fields)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.repeated::<::protogate::json::Plain, _>(0, &self.fields);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -181,12 +149,8 @@ impl ::protogate::json::Message for Number {
 }
 
 impl ::protogate::json::Message for FieldInfo {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.map::<::protogate::json::Plain, _>(0, &self.kinds)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.map::<::protogate::json::Plain, _>(0, &self.kinds);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,

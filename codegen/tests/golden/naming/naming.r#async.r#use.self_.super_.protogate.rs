@@ -2,12 +2,8 @@
 use ::protogate::schema as __pg;
 
 impl ::protogate::json::Message for Mod {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.r#as)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.r#as);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,

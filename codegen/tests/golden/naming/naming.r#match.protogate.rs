@@ -23,30 +23,26 @@ impl ::protogate::json::Message for Keywords {
             _ => return ::core::option::Option::None,
         })
     }
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.r#type)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.r#ref)?;
-        w.single::<::protogate::json::Plain, _>(2, &self.self_)?;
-        w.single::<::protogate::json::Plain, _>(3, &self.r#async)?;
-        w.single::<::protogate::json::Plain, _>(4, &self.r#fn)?;
-        w.single::<::protogate::json::Plain, _>(5, &self.super_)?;
-        w.single::<::protogate::json::Plain, _>(6, &self.crate_)?;
-        w.single::<::protogate::json::Plain, _>(7, &self.r#use)?;
-        w.single::<::protogate::json::Plain, _>(8, &self.self_type)?;
-        w.optional::<::protogate::json::Plain, _>(9, &self.money)?;
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.r#type);
+        w.single::<::protogate::json::Plain, _>(1, &self.r#ref);
+        w.single::<::protogate::json::Plain, _>(2, &self.self_);
+        w.single::<::protogate::json::Plain, _>(3, &self.r#async);
+        w.single::<::protogate::json::Plain, _>(4, &self.r#fn);
+        w.single::<::protogate::json::Plain, _>(5, &self.super_);
+        w.single::<::protogate::json::Plain, _>(6, &self.crate_);
+        w.single::<::protogate::json::Plain, _>(7, &self.r#use);
+        w.single::<::protogate::json::Plain, _>(8, &self.self_type);
+        w.optional::<::protogate::json::Plain, _>(9, &self.money);
         match &self.r#match {
-            ::core::option::Option::Some(keywords::Match::Loop(v)) => w.member::<::protogate::json::Plain, _>(10, v)?,
-            ::core::option::Option::Some(keywords::Match::Where(v)) => w.member::<::protogate::json::Plain, _>(11, v)?,
-            ::core::option::Option::Some(keywords::Match::Impl(v)) => w.member::<::protogate::json::Plain, _>(12, v)?,
+            ::core::option::Option::Some(keywords::Match::Loop(v)) => w.member::<::protogate::json::Plain, _>(10, v),
+            ::core::option::Option::Some(keywords::Match::Where(v)) => w.member::<::protogate::json::Plain, _>(11, v),
+            ::core::option::Option::Some(keywords::Match::Impl(v)) => w.member::<::protogate::json::Plain, _>(12, v),
             ::core::option::Option::None => {}
         }
-        w.optional::<::protogate::json::Plain, _>(13, &self.r#dyn)?;
-        w.repeated::<::protogate::json::Plain, _>(14, &self.r#in)?;
-        w.map::<::protogate::json::Plain, _>(15, &self.r#mod)?;
-        ::core::result::Result::Ok(())
+        w.optional::<::protogate::json::Plain, _>(13, &self.r#dyn);
+        w.repeated::<::protogate::json::Plain, _>(14, &self.r#in);
+        w.map::<::protogate::json::Plain, _>(15, &self.r#mod);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,

@@ -2,15 +2,11 @@
 use ::protogate::schema as __pg;
 
 impl ::protogate::json::Message for Money {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.units)?;
-        w.single::<::protogate::json::Plain, _>(1, &self.nanos)?;
-        w.single::<::protogate::json::Enum<Currency>, _>(2, &self.currency)?;
-        w.optional::<::protogate::json::Plain, _>(3, &self.receipt)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.units);
+        w.single::<::protogate::json::Plain, _>(1, &self.nanos);
+        w.single::<::protogate::json::Enum<Currency>, _>(2, &self.currency);
+        w.optional::<::protogate::json::Plain, _>(3, &self.receipt);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
@@ -27,13 +23,9 @@ impl ::protogate::json::Message for Money {
 }
 
 impl ::protogate::json::Message for Type {
-    fn write<__M: ::protogate::json::SerializeMap>(
-        &self,
-        w: &mut ::protogate::json::Writer<__M>,
-    ) -> ::core::result::Result<(), __M::Error> {
-        w.single::<::protogate::json::Plain, _>(0, &self.name)?;
-        w.optional::<::protogate::json::Plain, _>(1, &self.example)?;
-        ::core::result::Result::Ok(())
+    fn write<__M: ::protogate::json::SerializeMap>(&self, w: &mut ::protogate::json::Writer<__M>) {
+        w.single::<::protogate::json::Plain, _>(0, &self.name);
+        w.optional::<::protogate::json::Plain, _>(1, &self.example);
     }
     fn read<'de, __A: ::protogate::json::MapAccess<'de>>(
         &mut self,
