@@ -189,9 +189,11 @@ mod tests {
         }
     }
 
+    /// The JSON code's two lists, as the JSON emitter writes them.
     fn serde_for(messages: &[&str], enums: &[&str]) -> String {
-        let list = |name: &str, types: &[&str]| format!("{name}(\n    {},\n);\n", types.join(", "));
-        list(super::super::json::MESSAGES, messages) + &list(super::super::json::ENUMS, enums)
+        use super::super::json::{invocation, ENUMS, MESSAGES};
+        let owned = |types: &[&str]| types.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        invocation(MESSAGES, &owned(messages)) + &invocation(ENUMS, &owned(enums))
     }
 
     const PROST: &str = "pub struct Money {\n    pub units: i64,\n}\n/// Nested message and enum types in `Money`.\npub mod money {\n    pub struct Cents {}\n}\npub enum Currency {\n    Unspecified = 0,\n}\npub mod bank_client {\n}\npub mod bank_server {\n    pub struct BankServer<T> {}\n}\n";

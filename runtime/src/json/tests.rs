@@ -105,6 +105,48 @@ fn fields_are_written_by_json_name_leaving_defaults_out() {
     assert_eq!(serde_json::to_string(&Sample::default()).unwrap(), "{}");
 }
 
+/// A sink that takes `room` bytes, then fails every write, counting the writes it refused.
+struct FullSink {
+    room: usize,
+    refused: usize,
+}
+
+impl std::io::Write for FullSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.room == 0 {
+            self.refused += 1;
+            return Err(std::io::Error::other("sink full"));
+        }
+        let n = buf.len().min(self.room);
+        self.room -= n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn the_first_write_error_is_returned_and_ends_the_writing() {
+    let sample = Sample {
+        count: 7,
+        colour: 1,
+        tags: vec!["a".into(), "b".into()],
+        blob: b"hi".to_vec(),
+        note: Some("n".into()),
+        ..Sample::default()
+    };
+    // Room for `{"count":"7"` only: the second field's write fails.
+    let mut sink = FullSink {
+        room: 12,
+        refused: 0,
+    };
+    let error = serde_json::to_writer(&mut sink, &sample).expect_err("the sink fills up");
+    assert!(error.is_io(), "{error}");
+    assert_eq!(sink.refused, 1, "no field is written after the first error");
+}
+
 #[test]
 fn fields_are_read_by_either_name_with_aliases_and_escaped_keys() {
     let sample = read(

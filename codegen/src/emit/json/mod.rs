@@ -69,7 +69,7 @@ const WIDTH: usize = 100;
 /// `macro!(A, B);` when that fits in [`WIDTH`] columns, else `macro!(\n    A, B,\n    C,\n);`:
 /// the entries filled into lines of at most [`WIDTH`] columns, each followed by a comma;
 /// nothing for no entries.
-fn invocation(name: &str, entries: &[String]) -> String {
+pub(crate) fn invocation(name: &str, entries: &[String]) -> String {
     if entries.is_empty() {
         return String::new();
     }
